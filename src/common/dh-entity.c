@@ -1,0 +1,990 @@
+/* dh-entity.c – the entities of the data dictionary and the validation of their records */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-entity"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "dh-autocleanups.h"
+#include "dh-citizen-id.h"
+#include "dh-date.h"
+#include "dh-entity.h"
+#include "dh-error.h"
+#include "dh-money.h"
+#include "dh-phone.h"
+#include "dh-text.h"
+
+#define REQ      DH_FIELD_FLAG_REQUIRED
+#define PAST     DH_FIELD_FLAG_NOT_FUTURE
+#define COMPUTED DH_FIELD_FLAG_COMPUTED
+#define FIXED    DH_FIELD_FLAG_IMMUTABLE
+
+static const char * const unit_kinds[] = { "province", "commune", "village", NULL };
+static const char * const areas[] = { "rural", "urban", NULL };
+static const char * const classifications[] = {
+  "poor", "near_poor", "average", "escaped_poor", "escaped_near_poor", "not_poor", "unclassified", NULL
+};
+static const char * const proposed_classes[] = { "poor", "near_poor", "average", "not_poor", NULL };
+static const char * const relations[] = {
+  "head", "spouse", "child", "parent", "grandchild", "sibling", "other", NULL
+};
+static const char * const sexes[] = { "male", "female", NULL };
+static const char * const schooling_levels[] = {
+  "none", "preschool", "primary", "lower_secondary", "upper_secondary", "vocational", "higher", NULL
+};
+static const char * const employment_kinds[] = {
+  "none", "farming", "self_employed", "wage_with_contract", "wage_without_contract",
+  "student", "retired", "unable_to_work", NULL
+};
+static const char * const exit_statuses[] = { "registered", "on_track", "escaped", "not_yet", NULL };
+static const char * const visit_purposes[] = {
+  "routine", "review", "support_delivery", "follow_up", "other", NULL
+};
+static const char * const review_kinds[] = { "annual", "ad_hoc", NULL };
+static const char * const support_statuses[] = { "planned", "delivered", NULL };
+static const char * const roles[] = { "caseworker", "commune_official", "province_admin", NULL };
+
+static const DhField admin_unit_fields[] = {
+  { "code", DH_FIELD_TEXT, REQ },
+  { "kind", DH_FIELD_ENUM, REQ | FIXED, NULL, unit_kinds },
+  { "name", DH_FIELD_NAME, REQ },
+  { "parent", DH_FIELD_REF, 0, "admin_unit" },
+  { "area", DH_FIELD_ENUM, 0, NULL, areas },
+  { "valid_from", DH_FIELD_DATE, 0 },
+  { "valid_to", DH_FIELD_DATE, 0 },
+  { "successor", DH_FIELD_REF, 0, "admin_unit" },
+};
+
+static const DhField household_fields[] = {
+  { "code", DH_FIELD_TEXT, 0 },
+  { "village", DH_FIELD_REF, REQ, "admin_unit" },
+  { "commune", DH_FIELD_REF, COMPUTED, "admin_unit" },
+  { "address", DH_FIELD_TEXT, 0 },
+  { "head_name", DH_FIELD_NAME, REQ },
+  { "phone", DH_FIELD_PHONE, 0 },
+  { "ethnicity", DH_FIELD_CODE, 0, "ethnicity" },
+  { "classification", DH_FIELD_ENUM, 0, NULL, classifications, "unclassified" },
+  { "classification_year", DH_FIELD_YEAR, 0 },
+  { "recognized_on", DH_FIELD_DATE, PAST },
+  { "poverty_causes", DH_FIELD_CODE_SET, 0, "poverty_cause" },
+  { "assigned_to", DH_FIELD_TEXT, 0 },
+  { "notes", DH_FIELD_TEXT, 0 },
+};
+
+static const DhField member_fields[] = {
+  { "household", DH_FIELD_REF, REQ, "household" },
+  { "full_name", DH_FIELD_NAME, REQ },
+  { "relation", DH_FIELD_ENUM, 0, NULL, relations, "other" },
+  { "sex", DH_FIELD_ENUM, 0, NULL, sexes },
+  { "birth_date", DH_FIELD_BIRTH_DATE, 0 },
+  { "ethnicity", DH_FIELD_CODE, 0, "ethnicity" },
+  { "citizen_id", DH_FIELD_CITIZEN_ID, 0 },
+  { "health_insurance", DH_FIELD_BOOL, 0 },
+  { "schooling", DH_FIELD_ENUM, 0, NULL, schooling_levels },
+  { "employment", DH_FIELD_ENUM, 0, NULL, employment_kinds },
+  { "disability", DH_FIELD_BOOL, 0 },
+  { "social_allowance", DH_FIELD_BOOL, 0 },
+  { "notes", DH_FIELD_TEXT, 0 },
+};
+
+static const DhField exit_plan_fields[] = {
+  { "household", DH_FIELD_REF, REQ, "household" },
+  { "registered_on", DH_FIELD_DATE, REQ | PAST },
+  { "target_year", DH_FIELD_YEAR, REQ },
+  { "commitments", DH_FIELD_TEXT, 0 },
+  { "support_needed", DH_FIELD_TEXT, 0 },
+  { "status", DH_FIELD_ENUM, 0, NULL, exit_statuses, "registered" },
+};
+
+static const DhField visit_fields[] = {
+  { "household", DH_FIELD_REF, REQ, "household" },
+  { "visited_on", DH_FIELD_DATE, REQ | PAST },
+  { "visitor", DH_FIELD_TEXT, 0 },
+  { "purpose", DH_FIELD_ENUM, 0, NULL, visit_purposes, "routine" },
+  { "notes", DH_FIELD_TEXT, 0 },
+  { "next_visit_on", DH_FIELD_DATE, 0 },
+  { "location", DH_FIELD_TEXT, 0 },
+};
+
+static const DhField assessment_fields[] = {
+  { "household", DH_FIELD_REF, REQ, "household" },
+  { "standard", DH_FIELD_CODE, COMPUTED, "standard" },
+  { "review_kind", DH_FIELD_ENUM, 0, NULL, review_kinds, "annual" },
+  { "reviewed_on", DH_FIELD_DATE, REQ | PAST },
+  { "area", DH_FIELD_ENUM, 0, NULL, areas },
+  { "income_per_capita", DH_FIELD_MONEY, 0 },
+  { "score_a", DH_FIELD_INT, 0 },
+  { "deprived", DH_FIELD_CODE_SET, 0, "indicator" },
+  { "proposed_class", DH_FIELD_ENUM, COMPUTED, NULL, proposed_classes },
+  { "official_class", DH_FIELD_ENUM, 0, NULL, classifications },
+  { "decided_on", DH_FIELD_DATE, PAST },
+  { "reviewer", DH_FIELD_TEXT, 0 },
+  { "notes", DH_FIELD_TEXT, 0 },
+};
+
+static const DhField support_fields[] = {
+  { "household", DH_FIELD_REF, REQ, "household" },
+  { "member", DH_FIELD_REF, 0, "member" },
+  { "delivered_on", DH_FIELD_DATE, PAST },
+  { "programme", DH_FIELD_CODE, 0, "programme" },
+  { "project", DH_FIELD_CODE, 0, "project" },
+  { "support_type", DH_FIELD_CODE, REQ, "support_type" },
+  { "description", DH_FIELD_TEXT, 0 },
+  { "quantity", DH_FIELD_INT, 0 },
+  { "unit", DH_FIELD_TEXT, 0 },
+  { "amount_vnd", DH_FIELD_MONEY, 0 },
+  { "state_share_vnd", DH_FIELD_MONEY, 0 },
+  { "household_share_vnd", DH_FIELD_MONEY, 0 },
+  { "funding_source", DH_FIELD_CODE, 0, "funding_source" },
+  { "status", DH_FIELD_ENUM, 0, NULL, support_statuses, "delivered" },
+  { "voids", DH_FIELD_REF, COMPUTED | FIXED, "support" },
+  { "void_reason", DH_FIELD_TEXT, COMPUTED | FIXED },
+};
+
+static const DhField user_fields[] = {
+  { "username", DH_FIELD_TEXT, REQ | FIXED },
+  { "full_name", DH_FIELD_NAME, REQ },
+  { "role", DH_FIELD_ENUM, REQ, NULL, roles },
+  { "commune", DH_FIELD_REF, 0, "admin_unit" },
+  { "active", DH_FIELD_BOOL, 0 },
+};
+
+static const DhField conflict_fields[] = {
+  { "entity", DH_FIELD_TEXT, COMPUTED | REQ },
+  { "record_id", DH_FIELD_TEXT, COMPUTED | REQ },
+  { "field", DH_FIELD_TEXT, COMPUTED | REQ },
+  { "kept_value", DH_FIELD_TEXT, COMPUTED },
+  { "lost_value", DH_FIELD_TEXT, COMPUTED },
+  { "kept_clock", DH_FIELD_TEXT, COMPUTED },
+  { "lost_clock", DH_FIELD_TEXT, COMPUTED },
+  { "kept_by", DH_FIELD_TEXT, COMPUTED },
+  { "lost_by", DH_FIELD_TEXT, COMPUTED },
+  { "settled_by", DH_FIELD_TEXT, 0 },
+  { "settled_on", DH_FIELD_DATE, PAST },
+};
+
+static gboolean check_admin_unit (const DhEntity *, json_object *, const DhValidator *, GError **);
+static gboolean check_member     (const DhEntity *, json_object *, const DhValidator *, GError **);
+static gboolean check_exit_plan  (const DhEntity *, json_object *, const DhValidator *, GError **);
+static gboolean check_visit      (const DhEntity *, json_object *, const DhValidator *, GError **);
+static gboolean check_assessment (const DhEntity *, json_object *, const DhValidator *, GError **);
+static gboolean check_support    (const DhEntity *, json_object *, const DhValidator *, GError **);
+
+#define ENTITY(n, f, c) { n, f, G_N_ELEMENTS (f), c }
+
+static const DhEntity entities[] = {
+  ENTITY ("admin_unit", admin_unit_fields, check_admin_unit),
+  ENTITY ("household", household_fields, NULL),
+  ENTITY ("member", member_fields, check_member),
+  ENTITY ("exit_plan", exit_plan_fields, check_exit_plan),
+  ENTITY ("visit", visit_fields, check_visit),
+  ENTITY ("assessment", assessment_fields, check_assessment),
+  ENTITY ("support", support_fields, check_support),
+  ENTITY ("user", user_fields, NULL),
+  ENTITY ("conflict", conflict_fields, NULL),
+};
+
+static const DhEntity *entity_list[G_N_ELEMENTS (entities) + 1];
+
+const DhEntity * const *
+dh_entity_list_all (guint *n_entities)
+{
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+        entity_list[i] = &entities[i];
+      g_once_init_leave (&initialized, 1);
+    }
+
+  if (n_entities != NULL)
+    *n_entities = G_N_ELEMENTS (entities);
+
+  return entity_list;
+}
+
+const DhEntity *
+dh_entity_lookup (const char *name)
+{
+  if (name == NULL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+    {
+      if (g_str_equal (entities[i].name, name))
+        return &entities[i];
+    }
+
+  return NULL;
+}
+
+const DhField *
+dh_entity_get_field (const DhEntity *entity,
+                     const char     *field_name)
+{
+  g_return_val_if_fail (entity != NULL, NULL);
+
+  if (field_name == NULL)
+    return NULL;
+
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      if (g_str_equal (entity->fields[i].name, field_name))
+        return &entity->fields[i];
+    }
+
+  return NULL;
+}
+
+gboolean
+dh_entity_is_meta_key (const char *key)
+{
+  static const char * const meta[] = {
+    DH_RECORD_ID, DH_RECORD_CREATED_AT, DH_RECORD_CREATED_BY, DH_RECORD_UPDATED_AT,
+    DH_RECORD_UPDATED_BY, DH_RECORD_DELETED, DH_RECORD_SYNC_STATE,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (meta); i++)
+    {
+      if (g_str_equal (meta[i], key))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+void
+dh_validator_init (DhValidator *validator)
+{
+  g_return_if_fail (validator != NULL);
+
+  g_date_clear (&validator->today, 1);
+  dh_date_today (&validator->today);
+  validator->catalogues = dh_catalogues_get_default ();
+}
+
+gboolean
+dh_is_valid_uuid (const char *text)
+{
+  return text != NULL && g_uuid_string_is_valid (text);
+}
+
+gboolean
+dh_json_equal (json_object *a,
+               json_object *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+
+  return json_object_equal (a, b) != 0;
+}
+
+const char *
+dh_json_get_string (json_object *object,
+                    const char  *key)
+{
+  json_object *value;
+
+  if (object == NULL || !json_object_object_get_ex (object, key, &value))
+    return NULL;
+  if (!json_object_is_type (value, json_type_string))
+    return NULL;
+
+  return json_object_get_string (value);
+}
+
+gint64
+dh_json_get_int (json_object *object,
+                 const char  *key,
+                 gint64       fallback)
+{
+  json_object *value;
+
+  if (object == NULL || !json_object_object_get_ex (object, key, &value))
+    return fallback;
+  if (!json_object_is_type (value, json_type_int))
+    return fallback;
+
+  return json_object_get_int64 (value);
+}
+
+static const char *
+json_type_words (json_object *value)
+{
+  switch (json_object_get_type (value))
+    {
+    case json_type_null:    return _("nothing (null)");
+    case json_type_boolean: return _("true/false");
+    case json_type_double:  return _("a number with a fraction");
+    case json_type_int:     return _("a number");
+    case json_type_object:  return _("an object");
+    case json_type_array:   return _("a list");
+    case json_type_string:  return _("text");
+    default:                return _("something else");
+    }
+}
+
+static gboolean
+expect_type (json_object  *value,
+             json_type     type,
+             const char   *wanted,
+             GError      **error)
+{
+  if (json_object_is_type (value, type))
+    return TRUE;
+
+  g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+               /* Translators: the first %s says what was given, the second what is wanted */
+               _("got %s; give %s"), json_type_words (value), wanted);
+  return FALSE;
+}
+
+static char *
+join_values (const char * const *values)
+{
+  return g_strjoinv (", ", (char **) values);
+}
+
+static json_object *
+normalize_text (json_object  *value,
+                gboolean      not_empty,
+                GError      **error)
+{
+  g_autofree char *text = NULL;
+
+  if (!expect_type (value, json_type_string, _("text in quotes"), error))
+    return NULL;
+
+  text = dh_text_normalize (json_object_get_string (value));
+  if (text == NULL)
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                   _("the text is not valid UTF-8; save the input as UTF-8"));
+      return NULL;
+    }
+
+  if (not_empty && text[0] == '\0')
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
+                   _("is empty; type the name"));
+      return NULL;
+    }
+
+  return json_object_new_string (text);
+}
+
+static json_object *
+normalize_code (const DhField     *field,
+                json_object       *value,
+                const DhValidator *validator,
+                GError           **error)
+{
+  const char *code;
+
+  if (!expect_type (value, json_type_string, _("a code in quotes"), error))
+    return NULL;
+
+  code = json_object_get_string (value);
+  if (!dh_catalogues_has_code (validator->catalogues, field->target, code))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
+                   _("“%s” is not in the catalogue “%s”; use one of its codes (donghanh-cli catalogue %s lists them)"),
+                   code, field->target, field->target);
+      return NULL;
+    }
+
+  return json_object_new_string (code);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static json_object *
+normalize_code_set (const DhField     *field,
+                    json_object       *value,
+                    const DhValidator *validator,
+                    GError           **error)
+{
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+  json_object *result;
+  size_t n;
+
+  if (!expect_type (value, json_type_array, _("a list of codes such as [\"a\", \"b\"]"), error))
+    return NULL;
+
+  n = json_object_array_length (value);
+  for (size_t i = 0; i < n; i++)
+    {
+      json_object *item = json_object_array_get_idx (value, i);
+      const char *code;
+
+      if (!expect_type (item, json_type_string, _("a code in quotes"), error))
+        return NULL;
+
+      code = json_object_get_string (item);
+      if (!dh_catalogues_has_code (validator->catalogues, field->target, code))
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
+                       _("“%s” is not in the catalogue “%s”; use one of its codes (donghanh-cli catalogue %s lists them)"),
+                       code, field->target, field->target);
+          return NULL;
+        }
+
+      for (guint j = 0; j < codes->len; j++)
+        {
+          if (g_str_equal (g_ptr_array_index (codes, j), code))
+            {
+              g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                           _("“%s” is listed twice; give each code once"), code);
+              return NULL;
+            }
+        }
+      g_ptr_array_add (codes, (gpointer) code);
+    }
+
+  /* A set has no order: keeping it sorted makes equal sets equal values. */
+  g_ptr_array_sort (codes, compare_strings);
+
+  result = json_object_new_array_ext ((int) codes->len);
+  for (guint i = 0; i < codes->len; i++)
+    json_object_array_add (result, json_object_new_string (g_ptr_array_index (codes, i)));
+
+  return result;
+}
+
+static json_object *
+normalize_int (json_object  *value,
+               gint64        min,
+               gint64        max,
+               GError      **error)
+{
+  gint64 number;
+
+  if (json_object_is_type (value, json_type_string))
+    {
+      const char *text = json_object_get_string (value);
+      char *end = NULL;
+
+      number = g_ascii_strtoll (text, &end, 10);
+      if (end == text || *end != '\0')
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                       _("“%s” is not a whole number; give digits only, such as 12"), text);
+          return NULL;
+        }
+    }
+  else if (!expect_type (value, json_type_int, _("a whole number"), error))
+    return NULL;
+  else
+    number = json_object_get_int64 (value);
+
+  if (number < min || number > max)
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                   _("%" G_GINT64_FORMAT " is out of range; give a number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT),
+                   number, min, max);
+      return NULL;
+    }
+
+  return json_object_new_int64 (number);
+}
+
+static json_object *
+normalize_money (json_object  *value,
+                 GError      **error)
+{
+  gint64 dong;
+
+  if (json_object_is_type (value, json_type_string))
+    {
+      if (!dh_money_parse (json_object_get_string (value), &dong, error))
+        return NULL;
+      return json_object_new_int64 (dong);
+    }
+
+  if (!expect_type (value, json_type_int, _("whole đồng, such as 1500000"), error))
+    return NULL;
+
+  dong = json_object_get_int64 (value);
+  if (dong < 0)
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                   _("is negative; give an amount of 0 đồng or more"));
+      return NULL;
+    }
+
+  return json_object_new_int64 (dong);
+}
+
+static json_object *
+normalize_date (const DhField     *field,
+                json_object       *value,
+                const DhValidator *validator,
+                GError           **error)
+{
+  g_autofree char *iso = NULL;
+  GDate date;
+
+  if (!expect_type (value, json_type_string, _("a date such as \"2026-11-24\" or \"24/11/2026\""), error))
+    return NULL;
+
+  g_date_clear (&date, 1);
+  if (!dh_date_parse (json_object_get_string (value), &date, error))
+    return NULL;
+
+  if ((field->flags & DH_FIELD_FLAG_NOT_FUTURE) != 0 &&
+      !dh_date_check_not_future (&date, &validator->today, error))
+    return NULL;
+
+  iso = dh_date_to_iso (&date);
+  return json_object_new_string (iso);
+}
+
+static json_object *
+normalize_enum (const DhField  *field,
+                json_object    *value,
+                GError        **error)
+{
+  const char *text;
+
+  if (!expect_type (value, json_type_string, _("one of the listed values in quotes"), error))
+    return NULL;
+
+  text = json_object_get_string (value);
+  if (!g_strv_contains (field->values, text))
+    {
+      g_autofree char *allowed = join_values (field->values);
+
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
+                   _("“%s” is not allowed; use one of: %s"), text, allowed);
+      return NULL;
+    }
+
+  return json_object_new_string (text);
+}
+
+gboolean
+dh_field_normalize_value (const DhField     *field,
+                          json_object       *value,
+                          const DhValidator *validator,
+                          json_object      **out_value,
+                          GError           **error)
+{
+  g_autoptr(json_object) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (field != NULL, FALSE);
+  g_return_val_if_fail (validator != NULL, FALSE);
+  g_return_val_if_fail (out_value != NULL, FALSE);
+
+  /* null clears a field; the record check then says whether it may be clear */
+  if (value == NULL)
+    {
+      *out_value = NULL;
+      return TRUE;
+    }
+
+  switch (field->type)
+    {
+    case DH_FIELD_TEXT:
+      result = normalize_text (value, FALSE, &local_error);
+      break;
+
+    case DH_FIELD_NAME:
+      result = normalize_text (value, TRUE, &local_error);
+      break;
+
+    case DH_FIELD_INT:
+      result = normalize_int (value, 0, G_MAXINT32, &local_error);
+      break;
+
+    case DH_FIELD_YEAR:
+      result = normalize_int (value, 1900, 2100, &local_error);
+      break;
+
+    case DH_FIELD_MONEY:
+      result = normalize_money (value, &local_error);
+      break;
+
+    case DH_FIELD_DATE:
+      result = normalize_date (field, value, validator, &local_error);
+      break;
+
+    case DH_FIELD_BIRTH_DATE:
+      if (expect_type (value, json_type_string, _("a year such as \"1985\" or a date such as \"1985-03-07\""), &local_error))
+        {
+          g_autofree char *iso = NULL;
+          int year;
+
+          if (dh_birth_date_parse (json_object_get_string (value), &validator->today, &iso, &year, &local_error))
+            result = json_object_new_string (iso);
+        }
+      break;
+
+    case DH_FIELD_BOOL:
+      if (expect_type (value, json_type_boolean, _("true or false"), &local_error))
+        result = json_object_new_boolean (json_object_get_boolean (value));
+      break;
+
+    case DH_FIELD_ENUM:
+      result = normalize_enum (field, value, &local_error);
+      break;
+
+    case DH_FIELD_CODE:
+      result = normalize_code (field, value, validator, &local_error);
+      break;
+
+    case DH_FIELD_CODE_SET:
+      result = normalize_code_set (field, value, validator, &local_error);
+      break;
+
+    case DH_FIELD_REF:
+      if (expect_type (value, json_type_string, _("the id of a record in quotes"), &local_error))
+        {
+          const char *id = json_object_get_string (value);
+
+          if (dh_is_valid_uuid (id))
+            result = json_object_new_string (id);
+          else
+            g_set_error (&local_error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                         _("“%s” is not a record id; give the id of a %s, as printed by donghanh-cli list %s"),
+                         id, field->target, field->target);
+        }
+      break;
+
+    case DH_FIELD_PHONE:
+      if (expect_type (value, json_type_string, _("a phone number in quotes, such as \"0912 345 678\""), &local_error))
+        {
+          g_autofree char *phone = dh_phone_normalize (json_object_get_string (value), &local_error);
+
+          if (phone != NULL)
+            result = json_object_new_string (phone);
+        }
+      break;
+
+    case DH_FIELD_CITIZEN_ID:
+      /* the digits are checked against sex and birth year in check_member() */
+      if (expect_type (value, json_type_string, _("12 digits in quotes"), &local_error))
+        {
+          g_autofree char *id = dh_text_normalize (json_object_get_string (value));
+
+          if (id != NULL && dh_citizen_id_check (validator->catalogues, id, DH_SEX_UNKNOWN, 0, &local_error))
+            result = json_object_new_string (id);
+          else if (id == NULL)
+            g_set_error (&local_error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                         _("the text is not valid UTF-8; save the input as UTF-8"));
+        }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (local_error != NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", field->name);
+      return FALSE;
+    }
+
+  /* An empty optional text is the same as no text. */
+  if (result != NULL && json_object_is_type (result, json_type_string) &&
+      json_object_get_string_len (result) == 0)
+    g_clear_pointer (&result, json_object_put);
+
+  *out_value = g_steal_pointer (&result);
+  return TRUE;
+}
+
+gboolean
+dh_entity_normalize_fields (const DhEntity    *entity,
+                            json_object       *input,
+                            gboolean           allow_computed,
+                            const DhValidator *validator,
+                            json_object      **out_fields,
+                            GError           **error)
+{
+  g_autoptr(json_object) fields = NULL;
+
+  g_return_val_if_fail (entity != NULL, FALSE);
+  g_return_val_if_fail (validator != NULL, FALSE);
+  g_return_val_if_fail (out_fields != NULL, FALSE);
+
+  if (input == NULL || !json_object_is_type (input, json_type_object))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                   _("expected one JSON object such as {\"field\": \"value\"}"));
+      return FALSE;
+    }
+
+  fields = json_object_new_object ();
+
+  json_object_object_foreach (input, key, value)
+    {
+      const DhField *field = dh_entity_get_field (entity, key);
+      json_object *normalized = NULL;
+
+      if (dh_entity_is_meta_key (key))
+        continue;
+
+      if (field == NULL)
+        {
+          g_autoptr(GString) names = g_string_new (NULL);
+
+          for (guint i = 0; i < entity->n_fields; i++)
+            {
+              if ((entity->fields[i].flags & DH_FIELD_FLAG_COMPUTED) != 0)
+                continue;
+              if (names->len > 0)
+                g_string_append (names, ", ");
+              g_string_append (names, entity->fields[i].name);
+            }
+
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD,
+                       _("%s: a %s has no such field; its fields are: %s"),
+                       key, entity->name, names->str);
+          return FALSE;
+        }
+
+      if (!allow_computed && (field->flags & DH_FIELD_FLAG_COMPUTED) != 0)
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_READ_ONLY,
+                       _("%s: is worked out by Đồng Hành and cannot be typed; leave it out"),
+                       key);
+          return FALSE;
+        }
+
+      if (!dh_field_normalize_value (field, value, validator, &normalized, error))
+        return FALSE;
+
+      json_object_object_add (fields, key, normalized);
+    }
+
+  *out_fields = g_steal_pointer (&fields);
+  return TRUE;
+}
+
+static gboolean
+has_value (json_object *record,
+           const char  *key)
+{
+  json_object *value;
+
+  return json_object_object_get_ex (record, key, &value) && value != NULL;
+}
+
+gboolean
+dh_entity_check_record (const DhEntity    *entity,
+                        json_object       *record,
+                        const DhValidator *validator,
+                        GError           **error)
+{
+  g_return_val_if_fail (entity != NULL, FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      const DhField *field = &entity->fields[i];
+
+      if ((field->flags & DH_FIELD_FLAG_REQUIRED) == 0 || has_value (record, field->name))
+        continue;
+
+      /* computed fields are filled by the store just before the check */
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
+                   _("%s: is required for a %s; add it"), field->name, entity->name);
+      return FALSE;
+    }
+
+  if (entity->check != NULL)
+    return entity->check (entity, record, validator, error);
+
+  return TRUE;
+}
+
+static gboolean
+get_date (json_object *record,
+          const char  *key,
+          GDate       *out_date)
+{
+  const char *text = dh_json_get_string (record, key);
+
+  g_date_clear (out_date, 1);
+  return text != NULL && dh_date_parse (text, out_date, NULL);
+}
+
+static gboolean
+check_admin_unit (const DhEntity     *entity,
+                  json_object        *record,
+                  const DhValidator  *validator,
+                  GError            **error)
+{
+  const char *kind = dh_json_get_string (record, "kind");
+  GDate from, to;
+
+  if (g_strcmp0 (kind, "province") != 0 && !has_value (record, "parent"))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
+                   _("parent: a %s belongs to a larger unit; give the id of its parent"), kind);
+      return FALSE;
+    }
+
+  if (get_date (record, "valid_from", &from) && get_date (record, "valid_to", &to) &&
+      g_date_compare (&to, &from) < 0)
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                   _("valid_to: is before valid_from; a unit ends after it begins"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_member (const DhEntity     *entity,
+              json_object        *record,
+              const DhValidator  *validator,
+              GError            **error)
+{
+  const char *citizen_id = dh_json_get_string (record, "citizen_id");
+  const char *sex_text = dh_json_get_string (record, "sex");
+  const char *birth = dh_json_get_string (record, "birth_date");
+  DhSex sex = DH_SEX_UNKNOWN;
+  int birth_year = 0;
+
+  if (citizen_id == NULL)
+    return TRUE;
+
+  if (g_strcmp0 (sex_text, "male") == 0)
+    sex = DH_SEX_MALE;
+  else if (g_strcmp0 (sex_text, "female") == 0)
+    sex = DH_SEX_FEMALE;
+
+  if (birth != NULL)
+    birth_year = (int) g_ascii_strtoll (birth, NULL, 10);
+
+  if (!dh_citizen_id_check (validator->catalogues, citizen_id, sex, birth_year, error))
+    {
+      g_prefix_error (error, "citizen_id: ");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_exit_plan (const DhEntity     *entity,
+                 json_object        *record,
+                 const DhValidator  *validator,
+                 GError            **error)
+{
+  gint64 target = dh_json_get_int (record, "target_year", 0);
+  GDate registered;
+
+  if (get_date (record, "registered_on", &registered) && target < g_date_get_year (&registered))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                   _("target_year: %" G_GINT64_FORMAT " is before the year of registration %d; give this year or a later one"),
+                   target, (int) g_date_get_year (&registered));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_visit (const DhEntity     *entity,
+             json_object        *record,
+             const DhValidator  *validator,
+             GError            **error)
+{
+  GDate visited, next;
+
+  if (get_date (record, "visited_on", &visited) && get_date (record, "next_visit_on", &next) &&
+      g_date_compare (&next, &visited) <= 0)
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                   _("next_visit_on: is not after visited_on; plan the next visit for a later day"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_assessment (const DhEntity     *entity,
+                  json_object        *record,
+                  const DhValidator  *validator,
+                  GError            **error)
+{
+  GDate reviewed, decided;
+
+  if (!has_value (record, "income_per_capita") && !has_value (record, "score_a"))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
+                   _("income_per_capita: give the income per person a month, or score_a from form B1"));
+      return FALSE;
+    }
+
+  if (has_value (record, "official_class") != has_value (record, "decided_on"))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
+                   _("decided_on: the commune's recognition needs both official_class and the date it was decided"));
+      return FALSE;
+    }
+
+  if (get_date (record, "reviewed_on", &reviewed) && get_date (record, "decided_on", &decided) &&
+      g_date_compare (&decided, &reviewed) < 0)
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                   _("decided_on: is before reviewed_on; the commune decides after the review"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_support (const DhEntity     *entity,
+               json_object        *record,
+               const DhValidator  *validator,
+               GError            **error)
+{
+  gint64 amount = dh_json_get_int (record, "amount_vnd", -1);
+  gint64 state = dh_json_get_int (record, "state_share_vnd", 0);
+  gint64 own = dh_json_get_int (record, "household_share_vnd", 0);
+
+  if (g_strcmp0 (dh_json_get_string (record, "status"), "delivered") == 0 &&
+      !has_value (record, "delivered_on"))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
+                   _("delivered_on: a delivered support needs the date it was handed over"));
+      return FALSE;
+    }
+
+  if (amount >= 0 && state + own > amount)
+    {
+      g_autofree char *sum = dh_money_format (state + own);
+      g_autofree char *total = dh_money_format (amount);
+
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                   _("amount_vnd: the state and household shares add up to %s, more than the amount %s; correct the shares or the amount"),
+                   sum, total);
+      return FALSE;
+    }
+
+  if (has_value (record, "voids") != has_value (record, "void_reason"))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
+                   _("void_reason: a void names the entry it cancels and says why"));
+      return FALSE;
+    }
+
+  return TRUE;
+}

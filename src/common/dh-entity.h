@@ -1,0 +1,116 @@
+/* dh-entity.h – the entities of the data dictionary and the validation of their records */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <glib.h>
+#include <json-c/json.h>
+
+#include "dh-catalogue.h"
+
+G_BEGIN_DECLS
+
+/* A record travels as a json_object whose keys are the field names of
+ * DATA.md: the CLI reads and prints it, the store maps it to columns and
+ * the sync sends it on the wire, all through the one description below. */
+
+typedef enum
+{
+  DH_FIELD_TEXT,        /* trimmed, NFC */
+  DH_FIELD_NAME,        /* a person's or place's name: trimmed, NFC, not empty */
+  DH_FIELD_INT,
+  DH_FIELD_YEAR,        /* 1900 to 2100 */
+  DH_FIELD_MONEY,       /* whole đồng >= 0; "1.500.000" is accepted on input */
+  DH_FIELD_DATE,        /* ISO date; "24/11/2026" is accepted on input */
+  DH_FIELD_BIRTH_DATE,  /* "1985" or an ISO date, from 1900, not in the future */
+  DH_FIELD_BOOL,
+  DH_FIELD_ENUM,        /* one of field->values */
+  DH_FIELD_CODE,        /* a code of the catalogue field->catalogue */
+  DH_FIELD_CODE_SET,    /* an array of codes of the catalogue field->catalogue */
+  DH_FIELD_REF,         /* the id of a record of the entity field->target */
+  DH_FIELD_PHONE,
+  DH_FIELD_CITIZEN_ID,
+} DhFieldType;
+
+typedef enum
+{
+  DH_FIELD_FLAG_NONE       = 0,
+  DH_FIELD_FLAG_REQUIRED   = 1 << 0,
+  DH_FIELD_FLAG_NOT_FUTURE = 1 << 1, /* a date that cannot lie after today */
+  DH_FIELD_FLAG_COMPUTED   = 1 << 2, /* set by the store, never typed */
+  DH_FIELD_FLAG_IMMUTABLE  = 1 << 3, /* set at creation, never changed */
+} DhFieldFlags;
+
+typedef struct _DhField DhField;
+typedef struct _DhEntity DhEntity;
+
+struct _DhField
+{
+  const char         *name;
+  DhFieldType         type;
+  DhFieldFlags        flags;
+  const char         *target;     /* REF: entity name; CODE, CODE_SET: catalogue name */
+  const char * const *values;     /* ENUM: the allowed values, NULL-terminated */
+  const char         *default_value; /* ENUM: used when the field is absent on creation */
+};
+
+typedef struct
+{
+  GDate         today;
+  DhCatalogues *catalogues;
+} DhValidator;
+
+struct _DhEntity
+{
+  const char     *name;
+  const DhField  *fields;
+  guint           n_fields;
+  /* checks that span fields, run on the whole normalised record */
+  gboolean      (*check) (const DhEntity    *entity,
+                          json_object       *record,
+                          const DhValidator *validator,
+                          GError           **error);
+};
+
+/* The bookkeeping keys every record carries besides its fields. */
+#define DH_RECORD_ID         "id"
+#define DH_RECORD_CREATED_AT "created_at"
+#define DH_RECORD_CREATED_BY "created_by"
+#define DH_RECORD_UPDATED_AT "updated_at"
+#define DH_RECORD_UPDATED_BY "updated_by"
+#define DH_RECORD_DELETED    "deleted"
+#define DH_RECORD_SYNC_STATE "sync_state"
+
+const DhEntity  *dh_entity_lookup           (const char        *name);
+const DhEntity * const *dh_entity_list_all  (guint             *n_entities);
+const DhField   *dh_entity_get_field        (const DhEntity    *entity,
+                                             const char        *field_name);
+gboolean         dh_entity_is_meta_key      (const char        *key);
+
+void             dh_validator_init          (DhValidator       *validator);
+
+gboolean         dh_field_normalize_value   (const DhField     *field,
+                                             json_object       *value,
+                                             const DhValidator *validator,
+                                             json_object      **out_value,
+                                             GError           **error);
+gboolean         dh_entity_normalize_fields (const DhEntity    *entity,
+                                             json_object       *input,
+                                             gboolean           allow_computed,
+                                             const DhValidator *validator,
+                                             json_object      **out_fields,
+                                             GError           **error);
+gboolean         dh_entity_check_record     (const DhEntity    *entity,
+                                             json_object       *record,
+                                             const DhValidator *validator,
+                                             GError           **error);
+gboolean         dh_is_valid_uuid           (const char        *text);
+gboolean         dh_json_equal              (json_object       *a,
+                                             json_object       *b);
+const char      *dh_json_get_string         (json_object       *object,
+                                             const char        *key);
+gint64           dh_json_get_int            (json_object       *object,
+                                             const char        *key,
+                                             gint64             fallback);
+
+G_END_DECLS
