@@ -16,6 +16,7 @@ dh_json_object_release (json_object *object)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_object, dh_json_object_release)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_tokener, json_tokener_free)
 
 /* Sections for types of higher layers: they apply only where the
  * foreign header was included first. */

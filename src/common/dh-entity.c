@@ -726,46 +726,48 @@ dh_entity_normalize_fields (const DhEntity    *entity,
 
   fields = json_object_new_object ();
 
-  json_object_object_foreach (input, key, value)
-    {
-      const DhField *field = dh_entity_get_field (entity, key);
-      json_object *normalized = NULL;
+  {
+    json_object_object_foreach (input, key, value)
+      {
+        const DhField *field = dh_entity_get_field (entity, key);
+        json_object *normalized = NULL;
 
-      if (dh_entity_is_meta_key (key))
-        continue;
+        if (dh_entity_is_meta_key (key))
+          continue;
 
-      if (field == NULL)
-        {
-          g_autoptr(GString) names = g_string_new (NULL);
+        if (field == NULL)
+          {
+            g_autoptr(GString) names = g_string_new (NULL);
 
-          for (guint i = 0; i < entity->n_fields; i++)
-            {
-              if ((entity->fields[i].flags & DH_FIELD_FLAG_COMPUTED) != 0)
-                continue;
-              if (names->len > 0)
-                g_string_append (names, ", ");
-              g_string_append (names, entity->fields[i].name);
-            }
+            for (guint i = 0; i < entity->n_fields; i++)
+              {
+                if ((entity->fields[i].flags & DH_FIELD_FLAG_COMPUTED) != 0)
+                  continue;
+                if (names->len > 0)
+                  g_string_append (names, ", ");
+                g_string_append (names, entity->fields[i].name);
+              }
 
-          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD,
-                       _("%s: a %s has no such field; its fields are: %s"),
-                       key, entity->name, names->str);
+            g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD,
+                         _("%s: a %s has no such field; its fields are: %s"),
+                         key, entity->name, names->str);
+            return FALSE;
+          }
+
+        if (!allow_computed && (field->flags & DH_FIELD_FLAG_COMPUTED) != 0)
+          {
+            g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_READ_ONLY,
+                         _("%s: is worked out by Đồng Hành and cannot be typed; leave it out"),
+                         key);
+            return FALSE;
+          }
+
+        if (!dh_field_normalize_value (field, value, validator, &normalized, error))
           return FALSE;
-        }
 
-      if (!allow_computed && (field->flags & DH_FIELD_FLAG_COMPUTED) != 0)
-        {
-          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_READ_ONLY,
-                       _("%s: is worked out by Đồng Hành and cannot be typed; leave it out"),
-                       key);
-          return FALSE;
-        }
-
-      if (!dh_field_normalize_value (field, value, validator, &normalized, error))
-        return FALSE;
-
-      json_object_object_add (fields, key, normalized);
-    }
+        json_object_object_add (fields, key, normalized);
+      }
+  }
 
   *out_fields = g_steal_pointer (&fields);
   return TRUE;

@@ -1,0 +1,37 @@
+/* dh-cli-private.h – what the files of donghanh-cli share */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include "dh-cli.h"
+#include "dh-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char     *store_path;
+  char     *user;
+  DhStore  *store;
+  /* command options */
+  int       limit;
+  int       offset;
+  char     *sort;
+  int       households;
+  int       seed;
+  char     *reason;
+  gboolean  dry_run;
+  gboolean  deleted;
+} DhCli;
+
+DhStore *dh_cli_open_store        (DhCli        *cli,
+                                   GError      **error);
+int      dh_cli_fail              (const GError *error);
+void     dh_cli_print_json        (json_object  *object);
+int      dh_cli_import_households (DhCli        *cli,
+                                   const char   *path);
+int      dh_cli_export            (DhCli        *cli,
+                                   const char   *entity,
+                                   const char   *path);
+
+G_END_DECLS

@@ -1,0 +1,688 @@
+/* dh-cli.c – donghanh-cli, the headless client */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-cli"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "dh-autocleanups.h"
+#include "dh-catalogue.h"
+#include "dh-classify.h"
+#include "dh-date.h"
+#include "dh-demo.h"
+#include "dh-error.h"
+#include "dh-cli-private.h"
+
+typedef int (*DhCliRun) (DhCli *cli, char **args, int n_args);
+
+typedef struct
+{
+  const char *name;
+  int         min_args;
+  int         max_args;   /* -1: any number */
+  const char *usage;
+  DhCliRun    run;
+} DhCliCommand;
+
+static void
+print_usage_error (const char *message)
+{
+  g_printerr ("donghanh-cli: %s\n", message);
+  g_printerr (_("Run “donghanh-cli --help” to see the commands.\n"));
+}
+
+int
+dh_cli_fail (const GError *error)
+{
+  g_printerr ("donghanh-cli: %s\n", error->message);
+  return DH_CLI_EXIT_REJECTED;
+}
+
+void
+dh_cli_print_json (json_object *object)
+{
+  g_print ("%s\n", json_object_to_json_string_ext (object, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+DhStore *
+dh_cli_open_store (DhCli   *cli,
+                   GError **error)
+{
+  if (cli->store == NULL)
+    {
+      g_autofree char *path = cli->store_path != NULL ? g_strdup (cli->store_path) : dh_store_default_path ();
+
+      cli->store = dh_store_open (path, error);
+      if (cli->store != NULL && cli->user != NULL)
+        dh_store_set_user (cli->store, cli->user);
+    }
+
+  return cli->store;
+}
+
+static json_object *
+read_stdin_object (GError **error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(json_tokener) tokener = json_tokener_new ();
+  json_object *object;
+  char buffer[4096];
+  size_t n;
+
+  while ((n = fread (buffer, 1, sizeof buffer, stdin)) > 0)
+    g_string_append_len (text, buffer, (gssize) n);
+
+  object = json_tokener_parse_ex (tokener, text->str, (int) text->len);
+  if (object == NULL || !json_object_is_type (object, json_type_object) ||
+      json_tokener_get_error (tokener) != json_tokener_success)
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                   _("standard input is not one JSON object (%s); give for example {\"head_name\": \"Nguyễn Văn An\"}"),
+                   object == NULL ? json_tokener_error_desc (json_tokener_get_error (tokener)) : _("not an object"));
+      json_object_put (object);
+      return NULL;
+    }
+
+  return object;
+}
+
+static int
+print_record_or_fail (json_object  *record,
+                      GError       *error)
+{
+  if (record == NULL)
+    return dh_cli_fail (error);
+
+  dh_cli_print_json (record);
+  json_object_put (record);
+  return DH_CLI_EXIT_OK;
+}
+
+/* Commands */
+
+static int
+run_init (DhCli  *cli,
+          char  **args,
+          int     n_args)
+{
+  g_autoptr(GError) error = NULL;
+  DhStore *store = dh_cli_open_store (cli, &error);
+
+  if (store == NULL)
+    return dh_cli_fail (error);
+
+  g_print (_("Store ready: %s (device %s)\n"), dh_store_get_path (store), dh_store_get_device_id (store));
+  return DH_CLI_EXIT_OK;
+}
+
+static void
+demo_progress_cb (guint    done,
+                  gpointer user_data)
+{
+  guint total = GPOINTER_TO_UINT (user_data);
+
+  if (done == total || done % 5000 == 0)
+    g_printerr (_("%u of %u households written\n"), done, total);
+}
+
+static int
+run_demo (DhCli  *cli,
+          char  **args,
+          int     n_args)
+{
+  g_autoptr(GError) error = NULL;
+  DhDemoOptions options;
+  DhStore *store;
+  gint64 existing;
+  DhQuery query = { .entity = "province" };
+
+  dh_demo_options_init (&options);
+  if (cli->households >= 0)
+    options.households = (guint) cli->households;
+  if (cli->seed >= 0)
+    options.seed = (guint32) cli->seed;
+
+  store = dh_cli_open_store (cli, &error);
+  if (store == NULL)
+    return dh_cli_fail (error);
+
+  existing = dh_store_count (store, &query, &error);
+  if (existing != 0)
+    {
+      if (existing > 0)
+        g_printerr (_("donghanh-cli: the store %s holds places already; demo data goes into a new store only (use --store FILE)\n"),
+                    dh_store_get_path (store));
+      else
+        dh_cli_fail (error);
+      return DH_CLI_EXIT_REJECTED;
+    }
+
+  if (!dh_demo_populate (store, &options, demo_progress_cb, GUINT_TO_POINTER (options.households), &error))
+    return dh_cli_fail (error);
+
+  g_print (_("Demo data written to %s: %u households\n"), dh_store_get_path (store), options.households);
+  return DH_CLI_EXIT_OK;
+}
+
+static DhSort
+parse_sort (const char *text,
+            gboolean   *ok)
+{
+  *ok = TRUE;
+  if (text == NULL)
+    return DH_SORT_DEFAULT;
+  if (g_str_equal (text, "given-name"))
+    return DH_SORT_GIVEN_NAME;
+  if (g_str_equal (text, "full-name"))
+    return DH_SORT_FULL_NAME;
+  if (g_str_equal (text, "newest"))
+    return DH_SORT_NEWEST;
+
+  *ok = FALSE;
+  return DH_SORT_DEFAULT;
+}
+
+static int
+run_list (DhCli  *cli,
+          char  **args,
+          int     n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) filters = g_ptr_array_new ();
+  DhQuery query = { 0 };
+  gboolean sort_ok;
+  DhStore *store;
+
+  query.entity = args[0];
+  for (int i = 1; i < n_args; i++)
+    g_ptr_array_add (filters, args[i]);
+  g_ptr_array_add (filters, NULL);
+  query.filters = (const char * const *) filters->pdata;
+  query.sort = parse_sort (cli->sort, &sort_ok);
+  query.limit = cli->limit > 0 ? (guint) cli->limit : DH_STORE_DEFAULT_LIMIT;
+  query.offset = cli->offset > 0 ? (guint) cli->offset : 0;
+  query.include_deleted = cli->deleted;
+
+  if (!sort_ok)
+    {
+      print_usage_error (_("--sort takes given-name, full-name or newest"));
+      return DH_CLI_EXIT_USAGE;
+    }
+
+  store = dh_cli_open_store (cli, &error);
+  if (store == NULL)
+    return dh_cli_fail (error);
+
+  rows = dh_store_list (store, &query, &error);
+  if (rows == NULL)
+    return dh_cli_fail (error);
+
+  for (guint i = 0; i < rows->len; i++)
+    dh_cli_print_json (g_ptr_array_index (rows, i));
+
+  return DH_CLI_EXIT_OK;
+}
+
+static int
+run_get (DhCli  *cli,
+         char  **args,
+         int     n_args)
+{
+  g_autoptr(GError) error = NULL;
+  DhStore *store = dh_cli_open_store (cli, &error);
+
+  if (store == NULL)
+    return dh_cli_fail (error);
+
+  return print_record_or_fail (dh_store_get (store, args[0], args[1], &error), error);
+}
+
+static int
+run_add (DhCli  *cli,
+         char  **args,
+         int     n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) input = NULL;
+  DhStore *store;
+
+  input = read_stdin_object (&error);
+  if (input == NULL)
+    return dh_cli_fail (error);
+
+  store = dh_cli_open_store (cli, &error);
+  if (store == NULL)
+    return dh_cli_fail (error);
+
+  return print_record_or_fail (dh_store_create (store, args[0], input, &error), error);
+}
+
+static int
+run_update (DhCli  *cli,
+            char  **args,
+            int     n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) input = NULL;
+  DhStore *store;
+
+  input = read_stdin_object (&error);
+  if (input == NULL)
+    return dh_cli_fail (error);
+
+  store = dh_cli_open_store (cli, &error);
+  if (store == NULL)
+    return dh_cli_fail (error);
+
+  return print_record_or_fail (dh_store_update (store, args[0], args[1], input, &error), error);
+}
+
+static int
+run_delete (DhCli  *cli,
+            char  **args,
+            int     n_args)
+{
+  g_autoptr(GError) error = NULL;
+  DhStore *store = dh_cli_open_store (cli, &error);
+
+  if (store == NULL || !dh_store_delete (store, args[0], args[1], &error))
+    return dh_cli_fail (error);
+
+  return DH_CLI_EXIT_OK;
+}
+
+static int
+run_void_support (DhCli  *cli,
+                  char  **args,
+                  int     n_args)
+{
+  g_autoptr(GError) error = NULL;
+  DhStore *store;
+
+  if (cli->reason == NULL)
+    {
+      print_usage_error (_("void-support needs --reason TEXT: say why the entry is voided"));
+      return DH_CLI_EXIT_USAGE;
+    }
+
+  store = dh_cli_open_store (cli, &error);
+  if (store == NULL)
+    return dh_cli_fail (error);
+
+  return print_record_or_fail (dh_store_void_support (store, args[0], cli->reason, &error), error);
+}
+
+static int
+run_search (DhCli  *cli,
+            char  **args,
+            int     n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *text = g_strjoinv (" ", args);
+  DhStore *store = dh_cli_open_store (cli, &error);
+
+  if (store == NULL)
+    return dh_cli_fail (error);
+
+  rows = dh_store_search_households (store, text, cli->limit > 0 ? (guint) cli->limit : 20, &error);
+  if (rows == NULL)
+    return dh_cli_fail (error);
+
+  for (guint i = 0; i < rows->len; i++)
+    dh_cli_print_json (g_ptr_array_index (rows, i));
+
+  return DH_CLI_EXIT_OK;
+}
+
+static int
+run_classify (DhCli  *cli,
+              char  **args,
+              int     n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) input = NULL;
+  g_autoptr(json_object) fields = NULL;
+  g_autoptr(json_object) output = NULL;
+  g_autoptr(DhClassification) result = NULL;
+  g_autoptr(GPtrArray) deprived = g_ptr_array_new ();
+  const DhEntity *assessment = dh_entity_lookup ("assessment");
+  DhValidator validator;
+  DhClassifyInput classify_input = { 0 };
+  json_object *reasons, *codes;
+  const char *area;
+
+  input = read_stdin_object (&error);
+  if (input == NULL)
+    return dh_cli_fail (error);
+
+  /* the same checks as a stored review, without the household */
+  dh_validator_init (&validator);
+  json_object_object_add (input, "household", NULL);
+  json_object_object_del (input, "household");
+  if (!dh_entity_normalize_fields (assessment, input, FALSE, &validator, &fields, &error))
+    return dh_cli_fail (error);
+
+  if (dh_json_get_string (fields, "reviewed_on") == NULL)
+    {
+      g_set_error (&error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
+                   _("reviewed_on: is required; give the date of the review, such as \"2026-11-24\""));
+      return dh_cli_fail (error);
+    }
+
+  area = dh_json_get_string (fields, "area");
+  if (area == NULL)
+    {
+      g_set_error (&error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
+                   _("area: is required; give \"rural\" or \"urban\""));
+      return dh_cli_fail (error);
+    }
+
+  g_date_clear (&classify_input.reviewed_on, 1);
+  dh_date_parse (dh_json_get_string (fields, "reviewed_on"), &classify_input.reviewed_on, NULL);
+  dh_area_from_string (area, &classify_input.area);
+  classify_input.has_income = dh_json_get_int (fields, "income_per_capita", -1) >= 0;
+  classify_input.income_per_capita = dh_json_get_int (fields, "income_per_capita", 0);
+  classify_input.has_score_a = dh_json_get_int (fields, "score_a", -1) >= 0;
+  classify_input.score_a = (int) dh_json_get_int (fields, "score_a", 0);
+  if (json_object_object_get_ex (fields, "deprived", &codes) && codes != NULL)
+    {
+      for (size_t i = 0; i < json_object_array_length (codes); i++)
+        g_ptr_array_add (deprived, (gpointer) json_object_get_string (json_object_array_get_idx (codes, i)));
+    }
+  classify_input.deprived = (const char * const *) deprived->pdata;
+  classify_input.n_deprived = deprived->len;
+
+  result = dh_classify (validator.catalogues, &classify_input, &error);
+  if (result == NULL)
+    return dh_cli_fail (error);
+
+  output = json_object_new_object ();
+  json_object_object_add (output, "class", json_object_new_string (result->class_code));
+  json_object_object_add (output, "standard", json_object_new_string (result->standard_id));
+  reasons = json_object_new_array ();
+  for (guint i = 0; i < result->reasons->len; i++)
+    json_object_array_add (reasons, json_object_new_string (g_ptr_array_index (result->reasons, i)));
+  json_object_object_add (output, "reasons", reasons);
+  dh_cli_print_json (output);
+
+  return DH_CLI_EXIT_OK;
+}
+
+static int
+run_import (DhCli  *cli,
+            char  **args,
+            int     n_args)
+{
+  return dh_cli_import_households (cli, args[0]);
+}
+
+static int
+run_export (DhCli  *cli,
+            char  **args,
+            int     n_args)
+{
+  return dh_cli_export (cli, args[0], args[1]);
+}
+
+static int
+run_status (DhCli  *cli,
+            char  **args,
+            int     n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) status = NULL;
+  DhStore *store = dh_cli_open_store (cli, &error);
+
+  if (store == NULL)
+    return dh_cli_fail (error);
+
+  status = dh_store_get_status (store, &error);
+  if (status == NULL)
+    return dh_cli_fail (error);
+
+  dh_cli_print_json (status);
+  return DH_CLI_EXIT_OK;
+}
+
+static int
+run_pending (DhCli  *cli,
+             char  **args,
+             int     n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  DhStore *store = dh_cli_open_store (cli, &error);
+
+  if (store == NULL)
+    return dh_cli_fail (error);
+
+  changes = dh_store_get_pending_changes (store, cli->limit > 0 ? (guint) cli->limit : 0, &error);
+  if (changes == NULL)
+    return dh_cli_fail (error);
+
+  for (guint i = 0; i < changes->len; i++)
+    dh_cli_print_json (g_ptr_array_index (changes, i));
+
+  return DH_CLI_EXIT_OK;
+}
+
+static int
+run_report (DhCli  *cli,
+            char  **args,
+            int     n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) report = NULL;
+  DhStore *store;
+
+  if (g_str_equal (args[0], "support") && n_args != 3)
+    {
+      print_usage_error (_("report support needs a commune id and a year: report support COMMUNE_ID 2026"));
+      return DH_CLI_EXIT_USAGE;
+    }
+  if (!g_str_equal (args[0], "support") && !g_str_equal (args[0], "villages"))
+    {
+      print_usage_error (_("report takes villages COMMUNE_ID or support COMMUNE_ID YEAR"));
+      return DH_CLI_EXIT_USAGE;
+    }
+
+  store = dh_cli_open_store (cli, &error);
+  if (store == NULL)
+    return dh_cli_fail (error);
+
+  if (g_str_equal (args[0], "villages"))
+    report = dh_store_report_classes_by_village (store, args[1], &error);
+  else
+    report = dh_store_report_support_totals (store, args[1], (int) g_ascii_strtoll (args[2], NULL, 10), &error);
+  if (report == NULL)
+    return dh_cli_fail (error);
+
+  for (size_t i = 0; i < json_object_array_length (report); i++)
+    dh_cli_print_json (json_object_array_get_idx (report, i));
+
+  return DH_CLI_EXIT_OK;
+}
+
+static int
+run_catalogue (DhCli  *cli,
+               char  **args,
+               int     n_args)
+{
+  static const char * const names[] = {
+    "standard", "indicator", "programme", "project", "support_type", "poverty_cause",
+    "funding_source", "ethnicity", "birth_province", NULL
+  };
+  DhCatalogues *catalogues = dh_catalogues_get_default ();
+  g_autoptr(GPtrArray) codes = NULL;
+
+  if (!g_strv_contains (names, args[0]))
+    {
+      g_autofree char *list = g_strjoinv (", ", (char **) names);
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a catalogue; use one of: %s"), args[0], list);
+
+      print_usage_error (message);
+      return DH_CLI_EXIT_USAGE;
+    }
+
+  codes = dh_catalogues_list_codes (catalogues, args[0]);
+  for (guint i = 0; i < codes->len; i++)
+    {
+      const char *code = g_ptr_array_index (codes, i);
+      g_autoptr(json_object) entry = json_object_new_object ();
+      const char *name = dh_catalogues_get_name (catalogues, args[0], code);
+      const char *name_en = dh_catalogues_get_name_en (catalogues, args[0], code);
+
+      json_object_object_add (entry, "code", json_object_new_string (code));
+      if (name != NULL)
+        json_object_object_add (entry, "name", json_object_new_string (name));
+      if (name_en != NULL)
+        json_object_object_add (entry, "name_en", json_object_new_string (name_en));
+      dh_cli_print_json (entry);
+    }
+
+  return DH_CLI_EXIT_OK;
+}
+
+static const DhCliCommand commands[] = {
+  { "init", 0, 0, N_("init"), run_init },
+  { "demo", 0, 0, N_("demo [--households N] [--seed N]"), run_demo },
+  { "list", 1, -1, N_("list ENTITY [FIELD=VALUE ...] [--sort given-name|full-name|newest] [--limit N] [--offset N] [--deleted]"), run_list },
+  { "get", 2, 2, N_("get ENTITY ID"), run_get },
+  { "add", 1, 1, N_("add ENTITY < record.json"), run_add },
+  { "update", 2, 2, N_("update ENTITY ID < changes.json"), run_update },
+  { "delete", 2, 2, N_("delete ENTITY ID"), run_delete },
+  { "void-support", 1, 1, N_("void-support ID --reason TEXT"), run_void_support },
+  { "search", 1, -1, N_("search TEXT [--limit N]"), run_search },
+  { "classify", 0, 0, N_("classify < assessment.json"), run_classify },
+  { "import-households", 1, 1, N_("import-households FILE.csv [--dry-run]"), run_import },
+  { "export", 2, 2, N_("export ENTITY FILE.csv"), run_export },
+  { "status", 0, 0, N_("status"), run_status },
+  { "pending", 0, 0, N_("pending [--limit N]"), run_pending },
+  { "catalogue", 1, 1, N_("catalogue NAME"), run_catalogue },
+  { "report", 2, 3, N_("report villages COMMUNE_ID | report support COMMUNE_ID YEAR"), run_report },
+};
+
+static char *
+describe_commands (void)
+{
+  GString *text = g_string_new (_("Commands:\n"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (text, "  %s\n", _(commands[i].usage));
+
+  g_string_append (text, _("\n"
+                           "ENTITY is household, member, visit, support, assessment, exit_plan, admin_unit,\n"
+                           "commune, village, user or conflict. Records are read and printed as JSON, one per line,\n"
+                           "with the field names of the data dictionary.\n"
+                           "\n"
+                           "Exit status: 0 success, 1 input rejected (nothing was written), 2 usage error.\n"));
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+setup_i18n (void)
+{
+  const char *localedir = g_getenv ("DONGHANH_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+int
+dh_cli_main (int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *description = NULL;
+  g_auto(GStrv) args = NULL;
+  gboolean show_version = FALSE;
+  const DhCliCommand *command = NULL;
+  DhCli cli = { .limit = -1, .offset = -1, .households = -1, .seed = -1 };
+  int n_args, status;
+  GOptionEntry entries[] = {
+    { "store", 0, 0, G_OPTION_ARG_FILENAME, &cli.store_path, N_("The store file (default: donghanh.db in your data folder)"), N_("FILE") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &cli.user, N_("The name your changes are recorded under"), N_("NAME") },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &cli.limit, N_("At most N records (list, search, pending)"), "N" },
+    { "offset", 0, 0, G_OPTION_ARG_INT, &cli.offset, N_("Skip the first N records (list)"), "N" },
+    { "sort", 0, 0, G_OPTION_ARG_STRING, &cli.sort, N_("Order of a list: given-name, full-name or newest"), N_("ORDER") },
+    { "deleted", 0, 0, G_OPTION_ARG_NONE, &cli.deleted, N_("Include deleted records (list)"), NULL },
+    { "households", 0, 0, G_OPTION_ARG_INT, &cli.households, N_("How many demo households (demo)"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &cli.seed, N_("Seed of the demo data (demo)"), "N" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &cli.reason, N_("Why a support entry is voided (void-support)"), N_("TEXT") },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &cli.dry_run, N_("Check the file and report every bad row; write nothing (import-households)"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &show_version, N_("Print the version"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &args, NULL, N_("COMMAND [ARGUMENTS]") },
+    { NULL }
+  };
+
+  setup_i18n ();
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, _("Đồng Hành’s command-line client: the commune’s caseload of poor and near-poor households, without a display."));
+  description = describe_commands ();
+  g_option_context_set_description (context, description);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      print_usage_error (error->message);
+      return DH_CLI_EXIT_USAGE;
+    }
+
+  if (show_version)
+    {
+      g_print ("donghanh-cli %s\n", PACKAGE_VERSION);
+      return DH_CLI_EXIT_OK;
+    }
+
+  if (args == NULL || args[0] == NULL)
+    {
+      print_usage_error (_("no command given"));
+      return DH_CLI_EXIT_USAGE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (g_str_equal (commands[i].name, args[0]))
+        command = &commands[i];
+    }
+
+  if (command == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a command"), args[0]);
+
+      print_usage_error (message);
+      return DH_CLI_EXIT_USAGE;
+    }
+
+  n_args = (int) g_strv_length (args) - 1;
+  if (n_args < command->min_args || (command->max_args >= 0 && n_args > command->max_args))
+    {
+      g_autofree char *message = g_strdup_printf (_("usage: donghanh-cli %s"), _(command->usage));
+
+      print_usage_error (message);
+      return DH_CLI_EXIT_USAGE;
+    }
+
+  status = command->run (&cli, args + 1, n_args);
+
+  g_clear_object (&cli.store);
+  g_free (cli.store_path);
+  g_free (cli.user);
+  g_free (cli.sort);
+  g_free (cli.reason);
+
+  return status;
+}

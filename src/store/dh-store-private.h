@@ -1,0 +1,87 @@
+/* dh-store-private.h – what the files of DhStore share */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <sqlite3.h>
+
+#include "dh-autocleanups.h"
+#include "dh-hlc.h"
+#include "dh-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  int         version;
+  const char *sql;
+} DhMigration;
+
+extern const DhMigration dh_store_migrations[];
+extern const guint dh_store_n_migrations;
+
+typedef enum
+{
+  DH_SYNC_SYNCED   = 0,
+  DH_SYNC_CREATED  = 1,
+  DH_SYNC_MODIFIED = 2,
+  DH_SYNC_DELETED  = 3,
+} DhSyncState;
+
+struct _DhStore
+{
+  GObject      parent_instance;
+
+  char        *path;
+  sqlite3     *db;
+  GRecMutex    lock;
+  DhHlc       *hlc;
+  char        *user;
+  DhValidator  validator;
+  GHashTable  *statements;
+  guint        batch_depth;
+};
+
+/* Number of columns before an entity's fields in every SELECT of a record. */
+#define DH_RECORD_N_META 9
+
+DhStore      *dh_store_open_with_migrations (const char         *path,
+                                             const DhMigration  *migrations,
+                                             guint               n_migrations,
+                                             GError            **error);
+sqlite3_stmt *dh_store_prepare              (DhStore            *self,
+                                             const char         *sql,
+                                             GError            **error);
+gboolean      dh_store_exec                 (DhStore            *self,
+                                             const char         *sql,
+                                             GError            **error);
+gboolean      dh_store_step_done            (DhStore            *self,
+                                             sqlite3_stmt       *stmt,
+                                             GError            **error);
+void          dh_store_set_sqlite_error     (DhStore            *self,
+                                             GError            **error);
+const char   *dh_store_select_columns       (const DhEntity     *entity);
+json_object  *dh_store_row_to_json          (const DhEntity     *entity,
+                                             sqlite3_stmt       *stmt);
+json_object  *dh_store_column_to_json       (const DhField      *field,
+                                             sqlite3_stmt       *stmt,
+                                             int                 column);
+void          dh_store_bind_json            (sqlite3_stmt       *stmt,
+                                             int                 index,
+                                             json_object        *value);
+gboolean      dh_store_write_begin          (DhStore            *self,
+                                             GError            **error);
+gboolean      dh_store_write_end            (DhStore            *self,
+                                             gboolean            success,
+                                             GError            **error);
+json_object  *dh_store_get_row              (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             const char         *id,
+                                             gboolean            include_deleted,
+                                             GError            **error);
+gboolean      dh_store_refresh_search       (DhStore            *self,
+                                             const char         *household_id,
+                                             GError            **error);
+char         *dh_store_now_iso              (void);
+
+G_END_DECLS

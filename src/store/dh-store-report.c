@@ -1,0 +1,227 @@
+/* dh-store-report.c – counts and totals for the status line and the commune's reports */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "dh-store-private.h"
+
+static gboolean
+count_into (DhStore      *self,
+            json_object  *object,
+            const char   *key,
+            const char   *sql,
+            GError      **error)
+{
+  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      dh_store_set_sqlite_error (self, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  json_object_object_add (object, key, json_object_new_int64 (sqlite3_column_int64 (stmt, 0)));
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* A delivered entry counts unless it is a void or has been voided. */
+#define LIVE_SUPPORT \
+  "s.deleted = 0 AND s.status = 'delivered' AND s.voids IS NULL AND NOT EXISTS " \
+  "(SELECT 1 FROM support v WHERE v.voids = s.id AND v.deleted = 0)"
+
+json_object *
+dh_store_get_status (DhStore  *self,
+                     GError  **error)
+{
+  static const char * const counted[] = {
+    "household", "member", "visit", "assessment", "support", "exit_plan", "user",
+  };
+  g_autoptr(json_object) status = json_object_new_object ();
+  json_object *counts = json_object_new_object ();
+  json_object *classes = json_object_new_object ();
+  json_object *places = json_object_new_object ();
+  g_autofree char *last_sync = NULL;
+  sqlite3_stmt *stmt;
+  gboolean ok = TRUE;
+  int rc;
+
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+
+  json_object_object_add (status, "store", json_object_new_string (self->path));
+  json_object_object_add (status, "schema_version", json_object_new_int (dh_store_get_schema_version (self)));
+  json_object_object_add (status, "device_id", json_object_new_string (dh_store_get_device_id (self)));
+  json_object_object_add (status, "counts", counts);
+  json_object_object_add (status, "places", places);
+  json_object_object_add (status, "households_by_class", classes);
+
+  g_rec_mutex_lock (&self->lock);
+
+  for (guint i = 0; ok && i < G_N_ELEMENTS (counted); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM \"%s\" WHERE deleted = 0", counted[i]);
+
+      ok = count_into (self, counts, counted[i], sql, error);
+    }
+
+  ok = ok &&
+       count_into (self, places, "province", "SELECT count(*) FROM admin_unit WHERE kind = 'province' AND deleted = 0", error) &&
+       count_into (self, places, "commune", "SELECT count(*) FROM admin_unit WHERE kind = 'commune' AND deleted = 0", error) &&
+       count_into (self, places, "village", "SELECT count(*) FROM admin_unit WHERE kind = 'village' AND deleted = 0", error) &&
+       count_into (self, status, "pending_changes", "SELECT count(*) FROM pending_change", error) &&
+       count_into (self, status, "open_conflicts", "SELECT count(*) FROM conflict WHERE deleted = 0 AND settled_on IS NULL", error) &&
+       count_into (self, status, "voided_support", "SELECT count(*) FROM support WHERE voids IS NOT NULL AND deleted = 0", error);
+
+  if (ok)
+    {
+      stmt = dh_store_prepare (self,
+                               "SELECT classification, count(*) FROM household WHERE deleted = 0 "
+                               "GROUP BY classification ORDER BY classification",
+                               error);
+      ok = stmt != NULL;
+      while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        json_object_object_add (classes,
+                                (const char *) sqlite3_column_text (stmt, 0) ?: "unclassified",
+                                json_object_new_int64 (sqlite3_column_int64 (stmt, 1)));
+      if (stmt != NULL)
+        sqlite3_reset (stmt);
+    }
+
+  g_rec_mutex_unlock (&self->lock);
+
+  if (!ok)
+    return NULL;
+
+  last_sync = dh_store_get_meta (self, "last_sync");
+  json_object_object_add (status, "last_sync", last_sync != NULL ? json_object_new_string (last_sync) : NULL);
+
+  return g_steal_pointer (&status);
+}
+
+json_object *
+dh_store_report_classes_by_village (DhStore     *self,
+                                    const char  *commune_id,
+                                    GError     **error)
+{
+  g_autoptr(json_object) villages = json_object_new_array ();
+  json_object *current = NULL;
+  const char *current_id = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+  g_return_val_if_fail (commune_id != NULL, NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = dh_store_prepare (self,
+                           "SELECT v.id, v.name, h.classification, count(h.id) "
+                           "FROM admin_unit v LEFT JOIN household h ON h.village = v.id AND h.deleted = 0 "
+                           "WHERE v.parent = ? AND v.kind = 'village' AND v.deleted = 0 "
+                           "GROUP BY v.id, h.classification ORDER BY v.sort_full, v.id, h.classification",
+                           error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+
+  sqlite3_bind_text (stmt, 1, commune_id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+      const char *class_code = (const char *) sqlite3_column_text (stmt, 2);
+      gint64 count = sqlite3_column_int64 (stmt, 3);
+      json_object *by_class;
+
+      if (current_id == NULL || !g_str_equal (current_id, id))
+        {
+          current = json_object_new_object ();
+          json_object_object_add (current, "village", json_object_new_string (id));
+          json_object_object_add (current, "name", json_object_new_string ((const char *) sqlite3_column_text (stmt, 1)));
+          json_object_object_add (current, "households", json_object_new_int64 (0));
+          json_object_object_add (current, "by_class", json_object_new_object ());
+          json_object_array_add (villages, current);
+          current_id = dh_json_get_string (current, "village");
+        }
+
+      json_object_object_get_ex (current, "by_class", &by_class);
+      if (count > 0)
+        {
+          json_object_object_add (by_class, class_code ?: "unclassified", json_object_new_int64 (count));
+          json_object_object_add (current, "households",
+                                  json_object_new_int64 (dh_json_get_int (current, "households", 0) + count));
+        }
+    }
+  sqlite3_reset (stmt);
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_DONE)
+    {
+      dh_store_set_sqlite_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&villages);
+}
+
+json_object *
+dh_store_report_support_totals (DhStore     *self,
+                                const char  *commune_id,
+                                int          year,
+                                GError     **error)
+{
+  g_autoptr(json_object) totals = json_object_new_array ();
+  g_autofree char *year_text = g_strdup_printf ("%04d", year);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = dh_store_prepare (self,
+                           "SELECT s.support_type, count(*), count(DISTINCT s.household), sum(s.amount_vnd), "
+                           "sum(s.state_share_vnd), sum(s.household_share_vnd) "
+                           "FROM support s JOIN household h ON h.id = s.household "
+                           "WHERE " LIVE_SUPPORT " AND (?1 IS NULL OR h.commune = ?1) "
+                           "AND substr(s.delivered_on, 1, 4) = ?2 "
+                           "GROUP BY s.support_type ORDER BY s.support_type",
+                           error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+
+  sqlite3_bind_text (stmt, 1, commune_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, year_text, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      json_object *row = json_object_new_object ();
+
+      json_object_object_add (row, "support_type", json_object_new_string ((const char *) sqlite3_column_text (stmt, 0)));
+      json_object_object_add (row, "entries", json_object_new_int64 (sqlite3_column_int64 (stmt, 1)));
+      json_object_object_add (row, "households", json_object_new_int64 (sqlite3_column_int64 (stmt, 2)));
+      json_object_object_add (row, "amount_vnd", json_object_new_int64 (sqlite3_column_int64 (stmt, 3)));
+      json_object_object_add (row, "state_share_vnd", json_object_new_int64 (sqlite3_column_int64 (stmt, 4)));
+      json_object_object_add (row, "household_share_vnd", json_object_new_int64 (sqlite3_column_int64 (stmt, 5)));
+      json_object_array_add (totals, row);
+    }
+  sqlite3_reset (stmt);
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_DONE)
+    {
+      dh_store_set_sqlite_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&totals);
+}

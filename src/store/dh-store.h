@@ -1,0 +1,139 @@
+/* dh-store.h – the local store: one SQLite file that never loses an acknowledged record */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <glib-object.h>
+#include <json-c/json.h>
+
+#include "dh-entity.h"
+
+G_BEGIN_DECLS
+
+#define DH_STORE_ERROR (dh_store_error_quark ())
+
+typedef enum
+{
+  DH_STORE_ERROR_OPEN,        /* the file cannot be opened or created */
+  DH_STORE_ERROR_CORRUPT,     /* the file is not a store, or is damaged */
+  DH_STORE_ERROR_TOO_NEW,     /* written by a newer Đồng Hành */
+  DH_STORE_ERROR_NOT_FOUND,   /* no live record with that id */
+  DH_STORE_ERROR_LEDGER,      /* a delivered support entry cannot be changed */
+  DH_STORE_ERROR_DUPLICATE,   /* a code or citizen ID already in use */
+  DH_STORE_ERROR_REFERENCE,   /* refers to a record that does not exist or does not fit */
+  DH_STORE_ERROR_BUSY,        /* another program holds the store */
+  DH_STORE_ERROR_FAILED,      /* SQLite failed: disk full, I/O error */
+} DhStoreError;
+
+/* The order of a list: how Vietnamese lists sort people by default
+ * (given name first), or by the full name as written. */
+typedef enum
+{
+  DH_SORT_DEFAULT,    /* each entity's natural order (see dh_store_list) */
+  DH_SORT_GIVEN_NAME, /* households, members: given name, then family and middle name */
+  DH_SORT_FULL_NAME,  /* households, members, places: the whole name as written */
+  DH_SORT_NEWEST,     /* the date of the record's event, newest first */
+} DhSort;
+
+typedef struct
+{
+  const char *entity;        /* "household", ..., or "commune" / "village" for places */
+  const char * const *filters; /* NULL-terminated "field=value" pairs, values compared as written */
+  DhSort      sort;
+  guint       offset;
+  guint       limit;         /* 0: DH_STORE_DEFAULT_LIMIT */
+  gboolean    include_deleted;
+} DhQuery;
+
+#define DH_STORE_DEFAULT_LIMIT 100
+#define DH_STORE_MAX_LIMIT     10000
+
+#define DH_TYPE_STORE (dh_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (DhStore, dh_store, DH, STORE, GObject)
+
+GQuark       dh_store_error_quark            (void);
+char        *dh_store_default_path           (void);
+DhStore     *dh_store_open                   (const char    *path,
+                                              GError       **error);
+const char  *dh_store_get_path               (DhStore       *self);
+const char  *dh_store_get_device_id          (DhStore       *self);
+int          dh_store_get_schema_version     (DhStore       *self);
+const char  *dh_store_get_user               (DhStore       *self);
+void         dh_store_set_user               (DhStore       *self,
+                                              const char    *username);
+void         dh_store_set_today              (DhStore       *self,
+                                              const GDate   *today);
+
+/* Writes made between begin and commit share one transaction: all land or none. */
+gboolean     dh_store_begin                  (DhStore       *self,
+                                              GError       **error);
+gboolean     dh_store_commit                 (DhStore       *self,
+                                              GError       **error);
+void         dh_store_rollback               (DhStore       *self);
+
+json_object *dh_store_create                 (DhStore       *self,
+                                              const char    *entity,
+                                              json_object   *fields,
+                                              GError       **error);
+json_object *dh_store_update                 (DhStore       *self,
+                                              const char    *entity,
+                                              const char    *id,
+                                              json_object   *changes,
+                                              GError       **error);
+gboolean     dh_store_delete                 (DhStore       *self,
+                                              const char    *entity,
+                                              const char    *id,
+                                              GError       **error);
+json_object *dh_store_get                    (DhStore       *self,
+                                              const char    *entity,
+                                              const char    *id,
+                                              GError       **error);
+json_object *dh_store_void_support           (DhStore       *self,
+                                              const char    *id,
+                                              const char    *reason,
+                                              GError       **error);
+
+GPtrArray   *dh_store_list                   (DhStore       *self,
+                                              const DhQuery *query,
+                                              GError       **error);
+gint64       dh_store_count                  (DhStore       *self,
+                                              const DhQuery *query,
+                                              GError       **error);
+GPtrArray   *dh_store_search_households      (DhStore       *self,
+                                              const char    *text,
+                                              guint          limit,
+                                              GError       **error);
+
+/* Sync: the changes waiting to be pushed, their acknowledgement, and the
+ * merge of changes pulled from the server. */
+GPtrArray   *dh_store_get_pending_changes    (DhStore       *self,
+                                              guint          limit,
+                                              GError       **error);
+gint64       dh_store_count_pending_changes  (DhStore       *self,
+                                              GError       **error);
+gboolean     dh_store_acknowledge_changes    (DhStore       *self,
+                                              const char * const *change_ids,
+                                              GError       **error);
+gboolean     dh_store_apply_remote_changes   (DhStore       *self,
+                                              GPtrArray     *changes,
+                                              GError       **error);
+char        *dh_store_get_meta               (DhStore       *self,
+                                              const char    *key);
+gboolean     dh_store_set_meta               (DhStore       *self,
+                                              const char    *key,
+                                              const char    *value,
+                                              GError       **error);
+
+/* Aggregates for status lines and reports. */
+json_object *dh_store_get_status             (DhStore       *self,
+                                              GError       **error);
+json_object *dh_store_report_classes_by_village (DhStore    *self,
+                                              const char    *commune_id,
+                                              GError       **error);
+json_object *dh_store_report_support_totals  (DhStore       *self,
+                                              const char    *commune_id,
+                                              int            year,
+                                              GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,169 @@
+/* test-entity.c – records are validated and normalised the same way everywhere */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "dh-autocleanups.h"
+#include "dh-entity.h"
+#include "dh-error.h"
+
+#define HOUSE "4b0e9d1e-59a8-4b3c-9f4e-2f5d3c7a1b20"
+
+static DhValidator validator;
+
+static json_object *
+normalize (const char  *entity,
+           const char  *text,
+           GError     **error)
+{
+  g_autoptr(json_object) input = json_tokener_parse (text);
+  json_object *fields = NULL;
+
+  g_assert_nonnull (input);
+  if (!dh_entity_normalize_fields (dh_entity_lookup (entity), input, FALSE, &validator, &fields, error))
+    return NULL;
+  if (!dh_entity_check_record (dh_entity_lookup (entity), fields, &validator, error))
+    g_clear_pointer (&fields, json_object_put);
+
+  return fields;
+}
+
+static void
+assert_rejected (const char        *entity,
+                 const char        *text,
+                 DhValidationError  code,
+                 const char        *words)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) fields = normalize (entity, text, &error);
+
+  g_test_message ("%s %s", entity, text);
+  g_assert_null (fields);
+  g_assert_error (error, DH_VALIDATION_ERROR, (int) code);
+  if (strstr (error->message, words) == NULL)
+    g_error ("“%s” does not mention “%s”", error->message, words);
+}
+
+static void
+test_text_is_trimmed_and_composed (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) fields = normalize ("member", "{\"household\": \"" HOUSE "\", \"full_name\": \"  Nguye\\u0302\\u0303n   Thi\\u0323 Hoa  \"}", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (dh_json_get_string (fields, "full_name"), ==, "Nguyễn Thị Hoa");
+}
+
+static void
+test_unknown_field_names_the_fields (void)
+{
+  assert_rejected ("household", "{\"colour\": \"red\"}", DH_VALIDATION_ERROR_UNKNOWN_FIELD, "colour");
+  assert_rejected ("household", "{\"colour\": \"red\"}", DH_VALIDATION_ERROR_UNKNOWN_FIELD, "head_name");
+}
+
+static void
+test_required_fields (void)
+{
+  assert_rejected ("household", "{\"village\": \"" HOUSE "\"}", DH_VALIDATION_ERROR_REQUIRED, "head_name");
+  assert_rejected ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"   \"}", DH_VALIDATION_ERROR_REQUIRED, "head_name");
+}
+
+static void
+test_types_and_values (void)
+{
+  assert_rejected ("member", "{\"household\": \"" HOUSE "\", \"full_name\": \"A\", \"sex\": \"x\"}", DH_VALIDATION_ERROR_UNKNOWN_CODE, "male, female");
+  assert_rejected ("member", "{\"household\": \"" HOUSE "\", \"full_name\": 42}", DH_VALIDATION_ERROR_INVALID, "full_name");
+  assert_rejected ("member", "{\"household\": \"nope\", \"full_name\": \"A\"}", DH_VALIDATION_ERROR_INVALID, "household");
+  assert_rejected ("member", "{\"household\": \"" HOUSE "\", \"full_name\": \"A\", \"ethnicity\": \"martian\"}", DH_VALIDATION_ERROR_UNKNOWN_CODE, "martian");
+  assert_rejected ("member", "{\"household\": \"" HOUSE "\", \"full_name\": \"A\", \"birth_date\": \"1850\"}", DH_VALIDATION_ERROR_OUT_OF_RANGE, "birth_date");
+  assert_rejected ("member", "{\"household\": \"" HOUSE "\", \"full_name\": \"A\", \"health_insurance\": \"yes\"}", DH_VALIDATION_ERROR_INVALID, "true or false");
+  assert_rejected ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"amount_vnd\": -5}", DH_VALIDATION_ERROR_OUT_OF_RANGE, "amount_vnd");
+  assert_rejected ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"amount_vnd\": 1.5}", DH_VALIDATION_ERROR_INVALID, "amount_vnd");
+  assert_rejected ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"A\", \"poverty_causes\": [\"no_capital\", \"no_capital\"]}", DH_VALIDATION_ERROR_INVALID, "twice");
+}
+
+static void
+test_money_text_and_sets_normalised (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) support = normalize ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"livestock\", \"status\": \"planned\", \"amount_vnd\": \"1.500.000 ₫\"}", &error);
+  g_autoptr(json_object) household = NULL;
+  json_object *causes;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (dh_json_get_int (support, "amount_vnd", -1), ==, 1500000);
+
+  household = normalize ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"A\", \"poverty_causes\": [\"no_skills\", \"no_capital\"], \"visited\": null}", &error);
+  g_assert_null (household);
+  g_clear_error (&error);
+  household = normalize ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"A\", \"poverty_causes\": [\"no_skills\", \"no_capital\"]}", &error);
+  g_assert_no_error (error);
+  json_object_object_get_ex (household, "poverty_causes", &causes);
+  g_assert_cmpstr (json_object_get_string (json_object_array_get_idx (causes, 0)), ==, "no_capital");
+}
+
+static void
+test_computed_fields_cannot_be_typed (void)
+{
+  assert_rejected ("assessment", "{\"household\": \"" HOUSE "\", \"reviewed_on\": \"2026-01-02\", \"income_per_capita\": 1, \"proposed_class\": \"poor\"}",
+                   DH_VALIDATION_ERROR_READ_ONLY, "proposed_class");
+  assert_rejected ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"voids\": \"" HOUSE "\"}",
+                   DH_VALIDATION_ERROR_READ_ONLY, "voids");
+}
+
+static void
+test_rules_across_fields (void)
+{
+  assert_rejected ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"delivered_on\": \"2026-01-02\", \"amount_vnd\": 1000, \"state_share_vnd\": 900, \"household_share_vnd\": 200}",
+                   DH_VALIDATION_ERROR_OUT_OF_RANGE, "1.100 ₫");
+  assert_rejected ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"status\": \"delivered\"}",
+                   DH_VALIDATION_ERROR_REQUIRED, "delivered_on");
+  assert_rejected ("exit_plan", "{\"household\": \"" HOUSE "\", \"registered_on\": \"2026-01-02\", \"target_year\": 2025}",
+                   DH_VALIDATION_ERROR_OUT_OF_RANGE, "target_year");
+  assert_rejected ("visit", "{\"household\": \"" HOUSE "\", \"visited_on\": \"2026-01-02\", \"next_visit_on\": \"2026-01-01\"}",
+                   DH_VALIDATION_ERROR_OUT_OF_RANGE, "next_visit_on");
+  assert_rejected ("assessment", "{\"household\": \"" HOUSE "\", \"reviewed_on\": \"2026-01-02\"}",
+                   DH_VALIDATION_ERROR_REQUIRED, "income_per_capita");
+  assert_rejected ("assessment", "{\"household\": \"" HOUSE "\", \"reviewed_on\": \"2026-01-02\", \"score_a\": 100, \"official_class\": \"poor\"}",
+                   DH_VALIDATION_ERROR_REQUIRED, "decided_on");
+  assert_rejected ("admin_unit", "{\"code\": \"1\", \"kind\": \"village\", \"name\": \"Thôn 1\"}",
+                   DH_VALIDATION_ERROR_REQUIRED, "parent");
+  assert_rejected ("member", "{\"household\": \"" HOUSE "\", \"full_name\": \"A\", \"sex\": \"male\", \"birth_date\": \"1990\", \"citizen_id\": \"002190001234\"}",
+                   DH_VALIDATION_ERROR_MISMATCH, "citizen_id");
+}
+
+static void
+test_future_dates_refused_where_they_cannot_be (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) planned = NULL;
+
+  assert_rejected ("visit", "{\"household\": \"" HOUSE "\", \"visited_on\": \"2999-01-01\"}", DH_VALIDATION_ERROR_OUT_OF_RANGE, "visited_on");
+  assert_rejected ("visit", "{\"household\": \"" HOUSE "\", \"visited_on\": \"31/02/2026\"}", DH_VALIDATION_ERROR_INVALID, "visited_on");
+
+  /* the next visit is planned for the future, and that is fine */
+  planned = normalize ("visit", "{\"household\": \"" HOUSE "\", \"visited_on\": \"01/02/2026\", \"next_visit_on\": \"2999-01-01\"}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dh_json_get_string (planned, "visited_on"), ==, "2026-02-01");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  dh_validator_init (&validator);
+
+  g_test_add_func ("/common/entity/text-is-trimmed-and-composed", test_text_is_trimmed_and_composed);
+  g_test_add_func ("/common/entity/unknown-field-names-the-fields", test_unknown_field_names_the_fields);
+  g_test_add_func ("/common/entity/required-fields", test_required_fields);
+  g_test_add_func ("/common/entity/types-and-values", test_types_and_values);
+  g_test_add_func ("/common/entity/money-text-and-sets-normalised", test_money_text_and_sets_normalised);
+  g_test_add_func ("/common/entity/computed-fields-cannot-be-typed", test_computed_fields_cannot_be_typed);
+  g_test_add_func ("/common/entity/rules-across-fields", test_rules_across_fields);
+  g_test_add_func ("/common/entity/future-dates-refused-where-they-cannot-be", test_future_dates_refused_where_they_cannot_be);
+
+  return g_test_run ();
+}

@@ -1,0 +1,141 @@
+/* test-search.c – finding households the way caseworkers type */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include "store-fixture.h"
+
+static char *
+add_household (StoreFixture *fixture,
+               const char   *head,
+               const char   *extra)
+{
+  g_autoptr(json_object) record =
+    fixture_create (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"%s\"%s%s}",
+                    fixture->village, head, extra[0] ? ", " : "", extra);
+
+  return g_strdup (dh_json_get_string (record, "id"));
+}
+
+static void
+assert_finds (StoreFixture *fixture,
+              const char   *text,
+              const char   *expected_head)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = dh_store_search_households (fixture->store, text, 20, &error);
+
+  g_assert_no_error (error);
+  g_test_message ("searching “%s”", text);
+  if (expected_head == NULL)
+    {
+      g_assert_cmpuint (rows->len, ==, 0);
+      return;
+    }
+
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (rows, 0), "head_name"), ==, expected_head);
+}
+
+static void
+test_folded_forms_find_the_same_household (StoreFixture  *fixture,
+                                           gconstpointer  data)
+{
+  g_autofree char *a = add_household (fixture, "Nguyễn Văn Đặng", "");
+  g_autofree char *b = add_household (fixture, "Trần Thị Hoa", "");
+
+  assert_finds (fixture, "nguyen van dang", "Nguyễn Văn Đặng");
+  assert_finds (fixture, "NGUYỄN VĂN ĐẶNG", "Nguyễn Văn Đặng");
+  assert_finds (fixture, "Nguyễn Văn Đặng", "Nguyễn Văn Đặng");
+  assert_finds (fixture, "Nguye\xcc\x82\xcc\x83n", "Nguyễn Văn Đặng");
+  assert_finds (fixture, "tran hoa", "Trần Thị Hoa");
+  assert_finds (fixture, "nguyen hoa", NULL);
+}
+
+static void
+test_prefixes_while_typing (StoreFixture  *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *a = add_household (fixture, "Nguyễn Văn Đặng", "");
+  g_autofree char *b = add_household (fixture, "Nguyễn Thị Dung", "");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) both = NULL;
+
+  assert_finds (fixture, "ngu van da", "Nguyễn Văn Đặng");
+  assert_finds (fixture, "ngu thi d", "Nguyễn Thị Dung");
+  both = dh_store_search_households (fixture->store, "ngu", 20, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (both->len, ==, 2);
+  /* sorted by given name: Dung before Đặng */
+  g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (both, 0), "head_name"), ==, "Nguyễn Thị Dung");
+}
+
+static void
+test_code_phone_village_and_members (StoreFixture  *fixture,
+                                     gconstpointer  data)
+{
+  g_autofree char *house = add_household (fixture, "Sùng A Chứ", "\"code\": \"PH-017\", \"phone\": \"0912 345 678\"");
+  g_autoptr(json_object) member = fixture_create (fixture, "member",
+                                                  "{\"household\": \"%s\", \"full_name\": \"Sùng Thị Mỷ\", \"citizen_id\": \"002185001234\"}",
+                                                  house);
+
+  assert_finds (fixture, "PH-017", "Sùng A Chứ");
+  assert_finds (fixture, "ph 017", "Sùng A Chứ");
+  assert_finds (fixture, "0912345", "Sùng A Chứ");
+  assert_finds (fixture, "na hau", "Sùng A Chứ");
+  assert_finds (fixture, "sung thi my", "Sùng A Chứ");
+  assert_finds (fixture, "002185001234", "Sùng A Chứ");
+}
+
+static void
+test_edits_and_deletes_follow (StoreFixture  *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *house = add_household (fixture, "Vàng A Páo", "");
+  g_autofree char *other = add_household (fixture, "Lò Văn Tủa", "");
+  g_autoptr(json_object) member = fixture_create (fixture, "member", "{\"household\": \"%s\", \"full_name\": \"Vàng Thị Sua\"}", house);
+  g_autofree char *move_text = g_strdup_printf ("{\"household\": \"%s\"}", other);
+  g_autoptr(json_object) move = json_tokener_parse (move_text);
+  g_autoptr(json_object) rename = json_tokener_parse ("{\"head_name\": \"Vàng A Sính\"}");
+  g_autoptr(json_object) moved = NULL;
+  g_autoptr(json_object) renamed = NULL;
+
+  renamed = dh_store_update (fixture->store, "household", house, rename, &error);
+  g_assert_no_error (error);
+  assert_finds (fixture, "vang a sinh", "Vàng A Sính");
+  assert_finds (fixture, "vang a pao", NULL);
+
+  moved = dh_store_update (fixture->store, "member", dh_json_get_string (member, "id"), move, &error);
+  g_assert_no_error (error);
+  assert_finds (fixture, "sua", "Lò Văn Tủa");
+
+  g_assert_true (dh_store_delete (fixture->store, "household", other, &error));
+  assert_finds (fixture, "tua", NULL);
+  assert_finds (fixture, "sua", NULL);
+}
+
+static void
+test_empty_query_finds_nothing (StoreFixture  *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *house = add_household (fixture, "Hồ Văn Nam", "");
+
+  assert_finds (fixture, "   ", NULL);
+  assert_finds (fixture, "\"*", NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  STORE_TEST ("/store/search/folded-forms-find-the-same-household", test_folded_forms_find_the_same_household);
+  STORE_TEST ("/store/search/prefixes-while-typing", test_prefixes_while_typing);
+  STORE_TEST ("/store/search/code-phone-village-and-members", test_code_phone_village_and_members);
+  STORE_TEST ("/store/search/edits-and-deletes-follow", test_edits_and_deletes_follow);
+  STORE_TEST ("/store/search/empty-query-finds-nothing", test_empty_query_finds_nothing);
+
+  return g_test_run ();
+}

@@ -1,0 +1,616 @@
+/* test-store.c – the local store: schema, writes with their pending changes, the ledger, lists */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "dh-error.h"
+#include "dh-store-private.h"
+#include "store-fixture.h"
+
+static gint64
+count_rows (StoreFixture *fixture,
+            const char   *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 count = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return count;
+}
+
+static GPtrArray *
+pending (StoreFixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *changes = dh_store_get_pending_changes (fixture->store, 0, &error);
+
+  g_assert_no_error (error);
+  return changes;
+}
+
+static json_object *
+last_pending (StoreFixture *fixture)
+{
+  g_autoptr(GPtrArray) changes = pending (fixture);
+
+  g_assert_cmpuint (changes->len, >, 0);
+  return json_object_get (g_ptr_array_index (changes, changes->len - 1));
+}
+
+static char *
+household (StoreFixture *fixture,
+           const char   *head_name)
+{
+  g_autoptr(json_object) record =
+    fixture_create (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"%s\"}", fixture->village, head_name);
+
+  return g_strdup (dh_json_get_string (record, "id"));
+}
+
+static void
+test_open_creates_private_wal_store (StoreFixture  *fixture,
+                                     gconstpointer  data)
+{
+  struct stat info;
+
+  g_assert_cmpint (g_stat (fixture->path, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (dh_store_get_schema_version (fixture->store), ==, 1);
+  g_assert_true (g_file_test (g_strconcat (fixture->path, "-wal", NULL), G_FILE_TEST_EXISTS));
+  g_assert_cmpint (strlen (dh_store_get_device_id (fixture->store)), ==, 16);
+}
+
+static void
+test_reopen_keeps_device_and_clock (StoreFixture  *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *device = g_strdup (dh_store_get_device_id (fixture->store));
+  g_autoptr(json_object) before = NULL;
+  g_autoptr(json_object) after = NULL;
+  g_autofree char *id = household (fixture, "Lò Văn Sính");
+
+  before = last_pending (fixture);
+  g_clear_object (&fixture->store);
+  fixture->store = dh_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dh_store_get_device_id (fixture->store), ==, device);
+
+  g_free (household (fixture, "Lò Thị Mỷ"));
+  after = last_pending (fixture);
+  g_assert_cmpint (strcmp (dh_json_get_string (after, "clock"), dh_json_get_string (before, "clock")), >, 0);
+}
+
+static const char broken_migration[] =
+  "CREATE TABLE half_done (x INTEGER);"
+  "ALTER TABLE household ADD COLUMN half INTEGER;"
+  "THIS IS NOT SQL;";
+
+static void
+test_interrupted_migration_leaves_old_schema (StoreFixture  *fixture,
+                                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) store = NULL;
+  DhMigration migrations[] = { dh_store_migrations[0], { 2, broken_migration } };
+
+  g_clear_object (&fixture->store);
+  store = dh_store_open_with_migrations (fixture->path, migrations, G_N_ELEMENTS (migrations), &error);
+  g_assert_null (store);
+  g_assert_nonnull (error);
+
+  g_assert_cmpint (count_rows (fixture, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM sqlite_master WHERE name = 'half_done'"), ==, 0);
+  g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM pragma_table_info('household') WHERE name = 'half'"), ==, 0);
+  g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM admin_unit"), ==, 4);
+
+  fixture->store = dh_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_newer_schema_refused (StoreFixture  *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) store = NULL;
+  sqlite3 *db;
+
+  g_clear_object (&fixture->store);
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 42", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = dh_store_open (fixture->path, &error);
+  g_assert_null (store);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_TOO_NEW);
+}
+
+static void
+test_not_a_store_refused (StoreFixture  *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) store = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "notes.txt", NULL);
+
+  g_assert_true (g_file_set_contents (path, "a shopping list, not a database, long enough to have a header ......................................................", -1, NULL));
+  store = dh_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_CORRUPT);
+}
+
+static void
+test_every_field_has_a_column (StoreFixture  *fixture,
+                               gconstpointer  data)
+{
+  guint n_entities;
+  const DhEntity * const *entities = dh_entity_list_all (&n_entities);
+
+  for (guint i = 0; i < n_entities; i++)
+    {
+      for (guint j = 0; j < entities[i]->n_fields; j++)
+        {
+          g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM pragma_table_info('%s') WHERE name = '%s'",
+                                                  entities[i]->name, entities[i]->fields[j].name);
+
+          if (count_rows (fixture, sql) != 1)
+            g_error ("%s.%s has no column", entities[i]->name, entities[i]->fields[j].name);
+        }
+    }
+}
+
+static void
+test_household_create_records_pending_change (StoreFixture  *fixture,
+                                              gconstpointer  data)
+{
+  g_autoptr(json_object) record = NULL;
+  g_autoptr(json_object) change = NULL;
+  json_object *fields;
+
+  record = fixture_create (fixture, "household",
+                           "{\"village\": \"%s\", \"head_name\": \"  Nguye\\u0302\\u0303n   Văn Đặng \", \"phone\": \"+84 912 345 678\"}",
+                           fixture->village);
+
+  g_assert_cmpstr (dh_json_get_string (record, "head_name"), ==, "Nguyễn Văn Đặng");
+  g_assert_cmpstr (dh_json_get_string (record, "phone"), ==, "0912345678");
+  g_assert_cmpstr (dh_json_get_string (record, "commune"), ==, fixture->commune);
+  g_assert_cmpstr (dh_json_get_string (record, "classification"), ==, "unclassified");
+  g_assert_cmpstr (dh_json_get_string (record, "sync_state"), ==, "created");
+  g_assert_cmpstr (dh_json_get_string (record, "created_by"), ==, "tester");
+
+  change = last_pending (fixture);
+  g_assert_cmpstr (dh_json_get_string (change, "entity"), ==, "household");
+  g_assert_cmpstr (dh_json_get_string (change, "record_id"), ==, dh_json_get_string (record, "id"));
+  g_assert_true (json_object_object_get_ex (change, "fields", &fields));
+  g_assert_cmpstr (dh_json_get_string (fields, "head_name"), ==, "Nguyễn Văn Đặng");
+  g_assert_cmpstr (dh_json_get_string (fields, "village"), ==, fixture->village);
+}
+
+static void
+test_household_edit_records_only_changed_fields (StoreFixture  *fixture,
+                                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = household (fixture, "Hoàng Thị Lan");
+  g_autoptr(json_object) changes = fixture_json ("{\"phone\": \"0212 3456 789\", \"head_name\": \"Hoàng Thị Lan\"}");
+  g_autoptr(json_object) record = NULL;
+  g_autoptr(json_object) change = NULL;
+  g_autoptr(GPtrArray) before = pending (fixture);
+  g_autoptr(GPtrArray) after = NULL;
+  json_object *fields;
+
+  record = dh_store_update (fixture->store, "household", id, changes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dh_json_get_string (record, "phone"), ==, "02123456789");
+
+  change = last_pending (fixture);
+  json_object_object_get_ex (change, "fields", &fields);
+  g_assert_cmpint (json_object_object_length (fields), ==, 1);
+  g_assert_cmpstr (dh_json_get_string (fields, "phone"), ==, "02123456789");
+
+  /* the same values again change nothing and queue nothing */
+  g_clear_pointer (&record, json_object_put);
+  record = dh_store_update (fixture->store, "household", id, changes, &error);
+  g_assert_no_error (error);
+  after = pending (fixture);
+  g_assert_cmpuint (after->len, ==, before->len + 1);
+}
+
+static void
+test_rejected_write_leaves_nothing (StoreFixture  *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) before = pending (fixture);
+  g_autoptr(GPtrArray) after = NULL;
+  g_autofree char *text = g_strdup_printf ("{\"village\": \"%s\", \"head_name\": \"Lê Văn Tám\", \"phone\": \"12345\"}",
+                                           fixture->village);
+  g_autoptr(json_object) fields = fixture_json (text);
+  g_autoptr(json_object) record = dh_store_create (fixture->store, "household", fields, &error);
+
+  g_assert_null (record);
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "phone"));
+  after = pending (fixture);
+  g_assert_cmpuint (after->len, ==, before->len);
+  g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM household"), ==, 0);
+}
+
+static void
+test_household_needs_a_village_not_a_commune (StoreFixture  *fixture,
+                                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strdup_printf ("{\"village\": \"%s\", \"head_name\": \"Lê Văn Tám\"}", fixture->commune);
+  g_autoptr(json_object) fields = fixture_json (text);
+  g_autoptr(json_object) record = dh_store_create (fixture->store, "household", fields, &error);
+
+  g_assert_null (record);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE);
+  g_assert_nonnull (strstr (error->message, "village"));
+}
+
+static void
+test_household_code_unique_in_commune (StoreFixture  *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) first = NULL;
+  g_autoptr(json_object) second = NULL;
+  g_autofree char *text = g_strdup_printf ("{\"village\": \"%s\", \"head_name\": \"Vàng A Páo\", \"code\": \"HN-01\"}",
+                                           fixture->other_village);
+  g_autoptr(json_object) fields = fixture_json (text);
+
+  first = fixture_create (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Sùng A Chứ\", \"code\": \"HN-01\"}",
+                          fixture->village);
+  second = dh_store_create (fixture->store, "household", fields, &error);
+  g_assert_null (second);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DUPLICATE);
+  g_assert_nonnull (strstr (error->message, "HN-01"));
+}
+
+static void
+test_every_entity_create_update_delete (StoreFixture  *fixture,
+                                        gconstpointer  data)
+{
+  g_autofree char *house = household (fixture, "Đỗ Văn Hùng");
+  struct {
+    const char *entity;
+    const char *create;
+    const char *update;
+    const char *field;
+  } cases[] = {
+    { "member", "{\"household\": \"%s\", \"full_name\": \"Đỗ Thị Hoa\", \"sex\": \"female\", \"birth_date\": \"1990\"}",
+      "{\"schooling\": \"upper_secondary\"}", "schooling" },
+    { "visit", "{\"household\": \"%s\", \"visited_on\": \"2026-03-02\", \"purpose\": \"routine\"}",
+      "{\"notes\": \"Gia đình đã trồng 200 cây quế\"}", "notes" },
+    { "exit_plan", "{\"household\": \"%s\", \"registered_on\": \"2026-01-15\", \"target_year\": 2027}",
+      "{\"status\": \"on_track\"}", "status" },
+    { "assessment", "{\"household\": \"%s\", \"reviewed_on\": \"2026-10-01\", \"income_per_capita\": 1400000, \"deprived\": [\"HI\", \"WAT\", \"TOI\"]}",
+      "{\"reviewer\": \"Cán bộ Lường\"}", "reviewer" },
+    { "support", "{\"household\": \"%s\", \"support_type\": \"livestock\", \"status\": \"planned\", \"amount_vnd\": \"10.000.000\"}",
+      "{\"quantity\": 2, \"unit\": \"con bò\"}", "unit" },
+    { "user", "{\"username\": \"lan.hoang%s\", \"full_name\": \"Hoàng Thị Lan\", \"role\": \"caseworker\"}",
+      "{\"active\": false}", "active" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) parts = g_strsplit (cases[i].create, "%s", 2);
+      g_autofree char *text = g_strjoinv (g_str_equal (cases[i].entity, "user") ? "" : house, parts);
+      g_autoptr(json_object) record = fixture_create (fixture, cases[i].entity, "%s", text);
+      g_autoptr(json_object) changes = fixture_json (cases[i].update);
+      g_autoptr(json_object) updated = NULL;
+      g_autoptr(json_object) change = NULL;
+      g_autoptr(json_object) gone = NULL;
+      const char *id = dh_json_get_string (record, "id");
+      json_object *fields;
+
+      g_test_message ("%s", cases[i].entity);
+      change = last_pending (fixture);
+      g_assert_cmpstr (dh_json_get_string (change, "entity"), ==, cases[i].entity);
+      g_assert_cmpstr (dh_json_get_string (change, "record_id"), ==, id);
+      g_clear_pointer (&change, json_object_put);
+
+      updated = dh_store_update (fixture->store, cases[i].entity, id, changes, &error);
+      g_assert_no_error (error);
+      change = last_pending (fixture);
+      json_object_object_get_ex (change, "fields", &fields);
+      g_assert_true (json_object_object_get_ex (fields, cases[i].field, NULL));
+      g_assert_cmpint (json_object_object_length (fields), ==, 1);
+      g_clear_pointer (&change, json_object_put);
+
+      g_assert_true (dh_store_delete (fixture->store, cases[i].entity, id, &error));
+      g_assert_no_error (error);
+      change = last_pending (fixture);
+      json_object_object_get_ex (change, "fields", &fields);
+      g_assert_true (json_object_get_boolean (json_object_object_get (fields, "deleted")));
+
+      gone = dh_store_get (fixture->store, cases[i].entity, id, &error);
+      g_assert_null (gone);
+      g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND);
+    }
+}
+
+static void
+test_household_delete_takes_members_keeps_ledger (StoreFixture  *fixture,
+                                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *house = household (fixture, "Giàng A Sính");
+  g_autoptr(json_object) member = fixture_create (fixture, "member", "{\"household\": \"%s\", \"full_name\": \"Giàng Thị Dợ\"}", house);
+  g_autoptr(json_object) support = fixture_create (fixture, "support",
+                                                   "{\"household\": \"%s\", \"support_type\": \"seed_plant\", \"delivered_on\": \"2026-04-01\", \"amount_vnd\": 800000}",
+                                                   house);
+
+  g_assert_true (dh_store_delete (fixture->store, "household", house, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM member WHERE deleted = 1"), ==, 1);
+  g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM support WHERE deleted = 0"), ==, 1);
+}
+
+static void
+test_member_citizen_id_must_agree (StoreFixture  *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *house = household (fixture, "Triệu Văn Sơn");
+  g_autofree char *text = g_strdup_printf ("{\"household\": \"%s\", \"full_name\": \"Triệu Thị Mai\", \"sex\": \"female\", "
+                                           "\"birth_date\": \"1985\", \"citizen_id\": \"002085001234\"}", house);
+  g_autoptr(json_object) fields = fixture_json (text);
+  g_autoptr(json_object) record = dh_store_create (fixture->store, "member", fields, &error);
+  g_autoptr(json_object) good = NULL;
+
+  g_assert_null (record);
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "citizen_id"));
+  g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM member"), ==, 0);
+
+  good = fixture_create (fixture, "member",
+                         "{\"household\": \"%s\", \"full_name\": \"Triệu Thị Mai\", \"sex\": \"female\", \"birth_date\": \"1985\", \"citizen_id\": \"002185001234\"}",
+                         house);
+  g_assert_cmpstr (dh_json_get_string (good, "citizen_id"), ==, "002185001234");
+}
+
+static void
+test_future_visit_rejected (StoreFixture  *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *house = household (fixture, "Ma Văn Long");
+  g_autofree char *text = g_strdup_printf ("{\"household\": \"%s\", \"visited_on\": \"2999-01-01\"}", house);
+  g_autoptr(json_object) fields = fixture_json (text);
+  g_autoptr(json_object) record = dh_store_create (fixture->store, "visit", fields, &error);
+
+  g_assert_null (record);
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE);
+  g_assert_nonnull (strstr (error->message, "visited_on"));
+}
+
+static void
+test_assessment_proposes_class (StoreFixture  *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *house = household (fixture, "Nông Văn Việt");
+  g_autoptr(json_object) poor = fixture_create (fixture, "assessment",
+                                                "{\"household\": \"%s\", \"reviewed_on\": \"2026-10-01\", \"income_per_capita\": 1500000, \"deprived\": [\"TOI\", \"HI\", \"WAT\"]}",
+                                                house);
+  g_autoptr(json_object) near = fixture_create (fixture, "assessment",
+                                                "{\"household\": \"%s\", \"reviewed_on\": \"2026-10-01\", \"income_per_capita\": 1500000, \"deprived\": [\"HI\"]}",
+                                                house);
+  json_object *deprived;
+
+  g_assert_cmpstr (dh_json_get_string (poor, "proposed_class"), ==, "poor");
+  g_assert_cmpstr (dh_json_get_string (poor, "standard"), ==, "VN-2022");
+  g_assert_cmpstr (dh_json_get_string (poor, "area"), ==, "rural");
+  g_assert_cmpstr (dh_json_get_string (near, "proposed_class"), ==, "near_poor");
+  /* a set is stored sorted */
+  json_object_object_get_ex (poor, "deprived", &deprived);
+  g_assert_cmpstr (json_object_get_string (json_object_array_get_idx (deprived, 0)), ==, "HI");
+}
+
+static void
+test_assessment_class_cannot_be_typed (StoreFixture  *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *house = household (fixture, "Nông Văn Việt");
+  g_autofree char *text = g_strdup_printf ("{\"household\": \"%s\", \"reviewed_on\": \"2026-10-01\", \"income_per_capita\": 3000000, \"proposed_class\": \"poor\"}", house);
+  g_autoptr(json_object) fields = fixture_json (text);
+  g_autoptr(json_object) record = dh_store_create (fixture->store, "assessment", fields, &error);
+
+  g_assert_null (record);
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_READ_ONLY);
+}
+
+static void
+test_delivered_support_cannot_be_edited (StoreFixture  *fixture,
+                                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *house = household (fixture, "Lường Văn Thắng");
+  g_autoptr(json_object) entry = fixture_create (fixture, "support",
+                                                 "{\"household\": \"%s\", \"support_type\": \"livestock\", \"delivered_on\": \"2026-05-01\", \"amount_vnd\": 12000000}",
+                                                 house);
+  g_autoptr(json_object) changes = fixture_json ("{\"amount_vnd\": 1200000}");
+  g_autoptr(json_object) changed = dh_store_update (fixture->store, "support", dh_json_get_string (entry, "id"), changes, &error);
+
+  g_assert_null (changed);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_LEDGER);
+  g_assert_nonnull (strstr (error->message, "void-support"));
+  g_clear_error (&error);
+
+  g_assert_false (dh_store_delete (fixture->store, "support", dh_json_get_string (entry, "id"), &error));
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_LEDGER);
+  g_assert_cmpint (count_rows (fixture, "SELECT amount_vnd FROM support"), ==, 12000000);
+}
+
+static void
+test_void_support_and_totals (StoreFixture  *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *house = household (fixture, "Lường Văn Thắng");
+  g_autoptr(json_object) wrong = fixture_create (fixture, "support",
+                                                 "{\"household\": \"%s\", \"support_type\": \"livestock\", \"delivered_on\": \"2026-05-01\", \"amount_vnd\": 12000000}",
+                                                 house);
+  g_autoptr(json_object) right = fixture_create (fixture, "support",
+                                                 "{\"household\": \"%s\", \"support_type\": \"livestock\", \"delivered_on\": \"2026-05-01\", \"amount_vnd\": 1200000}",
+                                                 house);
+  g_autoptr(json_object) voiding = NULL;
+  g_autoptr(json_object) again = NULL;
+  g_autoptr(json_object) totals = NULL;
+  json_object *row;
+
+  voiding = dh_store_void_support (fixture->store, dh_json_get_string (wrong, "id"), "", &error);
+  g_assert_null (voiding);
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED);
+  g_clear_error (&error);
+
+  voiding = dh_store_void_support (fixture->store, dh_json_get_string (wrong, "id"), "Nhập thừa một số 0", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dh_json_get_string (voiding, "voids"), ==, dh_json_get_string (wrong, "id"));
+  g_assert_cmpstr (dh_json_get_string (voiding, "void_reason"), ==, "Nhập thừa một số 0");
+
+  again = dh_store_void_support (fixture->store, dh_json_get_string (wrong, "id"), "again", &error);
+  g_assert_null (again);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_LEDGER);
+  g_clear_error (&error);
+
+  totals = dh_store_report_support_totals (fixture->store, fixture->commune, 2026, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_object_array_length (totals), ==, 1);
+  row = json_object_array_get_idx (totals, 0);
+  g_assert_cmpint (dh_json_get_int (row, "amount_vnd", -1), ==, 1200000);
+  g_assert_cmpint (dh_json_get_int (row, "entries", -1), ==, 1);
+}
+
+static void
+test_list_sorted_by_given_name_and_paged (StoreFixture  *fixture,
+                                          gconstpointer  data)
+{
+  static const char * const names[] = {
+    "Nguyễn Thị Bình", "Trần Văn An", "Lê Văn Bình", "Đỗ Thị Bình", "Phạm Văn Đức", "Hà Văn Dũng",
+  };
+  static const char * const expected[] = {
+    "Trần Văn An", "Đỗ Thị Bình", "Lê Văn Bình", "Nguyễn Thị Bình", "Hà Văn Dũng", "Phạm Văn Đức",
+  };
+  g_autoptr(GError) error = NULL;
+  DhQuery query = { .entity = "household", .limit = 4 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_free (household (fixture, names[i]));
+
+  for (guint page = 0; page < 2; page++)
+    {
+      g_autoptr(GPtrArray) rows = NULL;
+
+      query.offset = page * 4;
+      rows = dh_store_list (fixture->store, &query, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (rows->len, ==, page == 0 ? 4 : 2);
+      for (guint i = 0; i < rows->len; i++)
+        g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (rows, i), "head_name"), ==, expected[page * 4 + i]);
+    }
+
+  g_assert_cmpint (dh_store_count (fixture->store, &query, &error), ==, 6);
+}
+
+static void
+test_list_filters (StoreFixture  *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) a = fixture_create (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"A\", \"classification\": \"poor\"}", fixture->village);
+  g_autoptr(json_object) b = fixture_create (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"B\", \"classification\": \"near_poor\"}", fixture->other_village);
+  g_autofree char *village_filter = g_strdup_printf ("village=%s", fixture->other_village);
+  const char *by_village[] = { village_filter, NULL };
+  const char *by_class[] = { "classification=poor", NULL };
+  const char *bad[] = { "colour=red", NULL };
+  DhQuery query = { .entity = "household", .filters = by_village };
+  DhQuery places = { .entity = "village" };
+  g_autoptr(GPtrArray) rows = NULL;
+
+  rows = dh_store_list (fixture->store, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (rows, 0), "head_name"), ==, "B");
+
+  query.filters = by_class;
+  g_assert_cmpint (dh_store_count (fixture->store, &query, &error), ==, 1);
+  g_assert_cmpint (dh_store_count (fixture->store, &places, &error), ==, 2);
+
+  query.filters = bad;
+  g_assert_cmpint (dh_store_count (fixture->store, &query, &error), ==, -1);
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD);
+}
+
+static void
+test_status_and_village_report (StoreFixture  *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) a = fixture_create (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"A\", \"classification\": \"poor\"}", fixture->village);
+  g_autoptr(json_object) b = fixture_create (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"B\", \"classification\": \"poor\"}", fixture->village);
+  g_autoptr(json_object) status = dh_store_get_status (fixture->store, &error);
+  g_autoptr(json_object) report = NULL;
+  json_object *counts, *village, *by_class;
+
+  g_assert_no_error (error);
+  json_object_object_get_ex (status, "counts", &counts);
+  g_assert_cmpint (dh_json_get_int (counts, "household", -1), ==, 2);
+  g_assert_cmpint (dh_json_get_int (status, "pending_changes", -1), ==, 6);
+
+  report = dh_store_report_classes_by_village (fixture->store, fixture->commune, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_object_array_length (report), ==, 2);
+  /* Bản Phìn Hồ sorts before Thôn Nà Hẩu */
+  village = json_object_array_get_idx (report, 1);
+  g_assert_cmpstr (dh_json_get_string (village, "name"), ==, "Thôn Nà Hẩu");
+  json_object_object_get_ex (village, "by_class", &by_class);
+  g_assert_cmpint (dh_json_get_int (by_class, "poor", -1), ==, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  STORE_TEST ("/store/open/creates-private-wal-store", test_open_creates_private_wal_store);
+  STORE_TEST ("/store/open/reopen-keeps-device-and-clock", test_reopen_keeps_device_and_clock);
+  STORE_TEST ("/store/migration/interrupted-leaves-old-schema", test_interrupted_migration_leaves_old_schema);
+  STORE_TEST ("/store/migration/newer-schema-refused", test_newer_schema_refused);
+  STORE_TEST ("/store/open/not-a-store-refused", test_not_a_store_refused);
+  STORE_TEST ("/store/schema/every-field-has-a-column", test_every_field_has_a_column);
+  STORE_TEST ("/store/household/create-records-pending-change", test_household_create_records_pending_change);
+  STORE_TEST ("/store/household/edit-records-only-changed-fields", test_household_edit_records_only_changed_fields);
+  STORE_TEST ("/store/household/rejected-write-leaves-nothing", test_rejected_write_leaves_nothing);
+  STORE_TEST ("/store/household/needs-a-village-not-a-commune", test_household_needs_a_village_not_a_commune);
+  STORE_TEST ("/store/household/code-unique-in-commune", test_household_code_unique_in_commune);
+  STORE_TEST ("/store/household/delete-takes-members-keeps-ledger", test_household_delete_takes_members_keeps_ledger);
+  STORE_TEST ("/store/entities/create-update-delete-record-changes", test_every_entity_create_update_delete);
+  STORE_TEST ("/store/member/citizen-id-must-agree", test_member_citizen_id_must_agree);
+  STORE_TEST ("/store/visit/future-date-rejected", test_future_visit_rejected);
+  STORE_TEST ("/store/assessment/proposes-class", test_assessment_proposes_class);
+  STORE_TEST ("/store/assessment/class-cannot-be-typed", test_assessment_class_cannot_be_typed);
+  STORE_TEST ("/store/support/delivered-entry-cannot-be-edited", test_delivered_support_cannot_be_edited);
+  STORE_TEST ("/store/support/void-and-totals", test_void_support_and_totals);
+  STORE_TEST ("/store/list/sorted-by-given-name-and-paged", test_list_sorted_by_given_name_and_paged);
+  STORE_TEST ("/store/list/filters", test_list_filters);
+  STORE_TEST ("/store/report/status-and-villages", test_status_and_village_report);
+
+  return g_test_run ();
+}
