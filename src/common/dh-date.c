@@ -1,0 +1,272 @@
+/* dh-date.c – calendar dates as people write them and as records store them */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-date"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "dh-date.h"
+#include "dh-error.h"
+#include "dh-text.h"
+
+#define MIN_BIRTH_YEAR 1900
+
+/* Reads exactly min..max ASCII digits from *p, moving past them. */
+static gboolean
+read_number (const char **p,
+             guint        min_digits,
+             guint        max_digits,
+             guint       *out_value)
+{
+  guint value = 0;
+  guint n = 0;
+
+  while (n < max_digits && g_ascii_isdigit ((*p)[n]))
+    {
+      value = value * 10 + (guint) ((*p)[n] - '0');
+      n++;
+    }
+
+  if (n < min_digits)
+    return FALSE;
+
+  *p += n;
+  *out_value = value;
+  return TRUE;
+}
+
+/* Splits "2026-11-24" or "24/11/2026" (also 24-11-2026, 24.11.2026 and
+ * single-digit day and month) into numbers, without judging them. */
+static gboolean
+split_date (const char *text,
+            guint      *out_day,
+            guint      *out_month,
+            guint      *out_year)
+{
+  const char *p = text;
+  guint a, b, c;
+  char separator;
+
+  if (!read_number (&p, 1, 4, &a))
+    return FALSE;
+
+  if (p - text == 4)
+    {
+      /* ISO 8601: yyyy-mm-dd, exactly. */
+      if (*p++ != '-' || !read_number (&p, 2, 2, &b) || *p++ != '-' ||
+          !read_number (&p, 2, 2, &c) || *p != '\0')
+        return FALSE;
+      *out_year = a;
+      *out_month = b;
+      *out_day = c;
+      return TRUE;
+    }
+
+  if (p - text > 2)
+    return FALSE;
+
+  separator = *p++;
+  if (separator != '/' && separator != '-' && separator != '.')
+    return FALSE;
+  if (!read_number (&p, 1, 2, &b) || *p++ != separator ||
+      !read_number (&p, 4, 4, &c) || *p != '\0')
+    return FALSE;
+
+  *out_day = a;
+  *out_month = b;
+  *out_year = c;
+  return TRUE;
+}
+
+gboolean
+dh_date_parse (const char  *text,
+               GDate       *out_date,
+               GError     **error)
+{
+  g_autofree char *clean = NULL;
+  guint day, month, year;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  clean = dh_text_normalize (text);
+  if (clean == NULL || clean[0] == '\0')
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
+                   _("no date was given; write it as 24/11/2026 or 2026-11-24"));
+      return FALSE;
+    }
+
+  if (!split_date (clean, &day, &month, &year))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                   _("“%s” is not a date; write it as 24/11/2026 or 2026-11-24"),
+                   clean);
+      return FALSE;
+    }
+
+  if (year < 1 || year > 9999 || month < 1 || month > 12 ||
+      !g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                   _("“%s” is not a day of the calendar (check the day and the month); write it as 24/11/2026 or 2026-11-24"),
+                   clean);
+      return FALSE;
+    }
+
+  if (out_date != NULL)
+    g_date_set_dmy (out_date, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
+
+  return TRUE;
+}
+
+char *
+dh_date_to_iso (const GDate *date)
+{
+  g_return_val_if_fail (date != NULL && g_date_valid (date), NULL);
+
+  return g_strdup_printf ("%04u-%02u-%02u",
+                          (guint) g_date_get_year (date),
+                          (guint) g_date_get_month (date),
+                          (guint) g_date_get_day (date));
+}
+
+char *
+dh_date_format (const GDate *date)
+{
+  g_return_val_if_fail (date != NULL && g_date_valid (date), NULL);
+
+  return g_strdup_printf ("%02u/%02u/%04u",
+                          (guint) g_date_get_day (date),
+                          (guint) g_date_get_month (date),
+                          (guint) g_date_get_year (date));
+}
+
+void
+dh_date_today (GDate *out_date)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  g_return_if_fail (out_date != NULL);
+
+  g_date_clear (out_date, 1);
+  g_date_set_dmy (out_date,
+                  (GDateDay) g_date_time_get_day_of_month (now),
+                  (GDateMonth) g_date_time_get_month (now),
+                  (GDateYear) g_date_time_get_year (now));
+}
+
+static void
+resolve_today (const GDate *today,
+               GDate       *out_today)
+{
+  if (today != NULL && g_date_valid (today))
+    *out_today = *today;
+  else
+    dh_date_today (out_today);
+}
+
+gboolean
+dh_date_check_not_future (const GDate  *date,
+                          const GDate  *today,
+                          GError      **error)
+{
+  GDate now;
+
+  g_return_val_if_fail (date != NULL && g_date_valid (date), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  resolve_today (today, &now);
+  if (g_date_compare (date, &now) > 0)
+    {
+      g_autofree char *shown = dh_date_format (date);
+      g_autofree char *shown_today = dh_date_format (&now);
+
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                   _("%s is in the future (today is %s); give the date on which it happened"),
+                   shown, shown_today);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+is_year_alone (const char *text)
+{
+  return strlen (text) == 4 &&
+         g_ascii_isdigit (text[0]) && g_ascii_isdigit (text[1]) &&
+         g_ascii_isdigit (text[2]) && g_ascii_isdigit (text[3]);
+}
+
+gboolean
+dh_birth_date_parse (const char   *text,
+                     const GDate  *today,
+                     char        **out_iso,
+                     int          *out_year,
+                     GError      **error)
+{
+  g_autofree char *clean = NULL;
+  g_autofree char *iso = NULL;
+  GDate now;
+  int year;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  resolve_today (today, &now);
+  clean = dh_text_normalize (text);
+  if (clean == NULL || clean[0] == '\0')
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
+                   _("no birth date was given; write the year alone, such as 1985, or the whole date, such as 07/03/1985"));
+      return FALSE;
+    }
+
+  if (is_year_alone (clean))
+    {
+      year = (int) g_ascii_strtoll (clean, NULL, 10);
+      iso = g_strdup (clean);
+      if (year > (int) g_date_get_year (&now))
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                       _("the year %d is in the future (this is %d); give the year of birth, such as 1985"),
+                       year, (int) g_date_get_year (&now));
+          return FALSE;
+        }
+    }
+  else
+    {
+      g_autoptr(GError) local_error = NULL;
+      GDate date;
+
+      g_date_clear (&date, 1);
+      if (!dh_date_parse (clean, &date, &local_error))
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, local_error->code,
+                       _("“%s” is not a birth date; write the year alone, such as 1985, or the whole date, such as 07/03/1985 or 1985-03-07"),
+                       clean);
+          return FALSE;
+        }
+      if (!dh_date_check_not_future (&date, &now, error))
+        return FALSE;
+      year = (int) g_date_get_year (&date);
+      iso = dh_date_to_iso (&date);
+    }
+
+  if (year < MIN_BIRTH_YEAR)
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                   _("the year %d is before 1900; check the year of birth, such as 1985"),
+                   year);
+      return FALSE;
+    }
+
+  if (out_iso != NULL)
+    *out_iso = g_steal_pointer (&iso);
+  if (out_year != NULL)
+    *out_year = year;
+
+  return TRUE;
+}

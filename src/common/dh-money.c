@@ -1,0 +1,153 @@
+/* dh-money.c – amounts of money in whole đồng */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-money"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "dh-error.h"
+#include "dh-money.h"
+#include "dh-text.h"
+
+/* Vietnamese groups thousands with dots and writes the đồng sign after a
+ * space: 1.500.000 ₫. */
+char *
+dh_money_format (gint64 dong)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint64 magnitude = dong < 0 ? (guint64) (-(dong + 1)) + 1 : (guint64) dong;
+  char digits[32];
+  int n;
+
+  n = g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, magnitude);
+  if (dong < 0)
+    g_string_append_c (text, '-');
+  for (int i = 0; i < n; i++)
+    {
+      if (i > 0 && (n - i) % 3 == 0)
+        g_string_append_c (text, '.');
+      g_string_append_c (text, digits[i]);
+    }
+  g_string_append (text, " \u20AB");
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Currency marks people write after an amount, compared after folding
+ * case; "đ" and "₫" are the usual ones. */
+static const char * const currency_marks[] = {
+  "\u20AB", "đồng", "dong", "vnđ", "vnd", "đ", "d",
+};
+
+static void
+strip_currency (GString *text)
+{
+  g_autofree char *lower = g_utf8_strdown (text->str, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (currency_marks); i++)
+    {
+      gsize mark_len = strlen (currency_marks[i]);
+
+      /* Lowercasing these marks keeps byte lengths, so the offsets agree. */
+      if (strlen (lower) == text->len && g_str_has_suffix (lower, currency_marks[i]))
+        {
+          g_string_truncate (text, text->len - mark_len);
+          while (text->len > 0 && text->str[text->len - 1] == ' ')
+            g_string_truncate (text, text->len - 1);
+          return;
+        }
+    }
+}
+
+static gboolean
+fail_format (GError     **error,
+             int          code,
+             const char  *message)
+{
+  g_set_error_literal (error, DH_VALIDATION_ERROR, code, message);
+  return FALSE;
+}
+
+gboolean
+dh_money_parse (const char  *text,
+                gint64      *out_dong,
+                GError     **error)
+{
+  g_autofree char *clean = NULL;
+  g_autoptr(GString) number = NULL;
+  guint64 value = 0;
+  char separator = 0;
+  gsize group = 0;
+  gsize groups = 0;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  clean = dh_text_normalize (text);
+  if (clean == NULL || clean[0] == '\0')
+    return fail_format (error, DH_VALIDATION_ERROR_REQUIRED,
+                        _("no amount was given; write whole đồng, such as 1.500.000 or 1500000"));
+
+  number = g_string_new (clean);
+  strip_currency (number);
+
+  if (number->str[0] == '-' || g_str_has_prefix (number->str, "\u2212"))
+    return fail_format (error, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                        _("an amount cannot be negative; write whole đồng, such as 1.500.000"));
+
+  if (number->len == 0)
+    return fail_format (error, DH_VALIDATION_ERROR_INVALID,
+                        _("no number was given; write whole đồng, such as 1.500.000 or 1500000"));
+
+  for (gsize i = 0; i < number->len; i++)
+    {
+      char c = number->str[i];
+
+      if (g_ascii_isdigit (c))
+        {
+          guint digit = (guint) (c - '0');
+
+          if (value > ((guint64) G_MAXINT64 - digit) / 10)
+            return fail_format (error, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                                _("the amount is too large; check the number of digits, such as 1.500.000"));
+          value = value * 10 + digit;
+          group++;
+          continue;
+        }
+
+      if (c == ',')
+        return fail_format (error, DH_VALIDATION_ERROR_INVALID,
+                            _("amounts are whole đồng, without a decimal part or commas; write 1.500.000 or 1500000"));
+
+      if (c == '.' || c == ' ')
+        {
+          /* The first group has 1 to 3 digits, every later group exactly 3,
+           * all separated the same way. */
+          if ((separator != 0 && separator != c) ||
+              group == 0 || (groups == 0 ? group > 3 : group != 3))
+            return fail_format (error, DH_VALIDATION_ERROR_INVALID,
+                                _("the digits are not grouped by thousands; write 1.500.000, 1 500 000 or 1500000"));
+          separator = c;
+          groups++;
+          group = 0;
+          continue;
+        }
+
+      return fail_format (error, DH_VALIDATION_ERROR_INVALID,
+                          _("an amount has digits only; write whole đồng, such as 1.500.000 or 1500000"));
+    }
+
+  if (separator != 0 && group != 3)
+    {
+      /* "1.5" or "1.500,5" written as "1.5": a fraction or a misplaced dot. */
+      return fail_format (error, DH_VALIDATION_ERROR_INVALID,
+                          _("the digits are not grouped by thousands; write 1.500.000, 1 500 000 or 1500000"));
+    }
+
+  if (out_dong != NULL)
+    *out_dong = (gint64) value;
+
+  return TRUE;
+}

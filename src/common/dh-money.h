@@ -1,0 +1,15 @@
+/* dh-money.h – amounts of money in whole đồng */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char     *dh_money_format (gint64       dong);
+gboolean  dh_money_parse  (const char  *text,
+                           gint64      *out_dong,
+                           GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,312 @@
+/* dh-text.c – Vietnamese text: normalising, search folding and collation keys */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-text"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "dh-text.h"
+
+/* Sort keys are built from these printable ASCII bytes. The level
+ * separator sorts below everything else so that a shorter key at one level
+ * sorts first; the word separator sorts below every letter so that
+ * "An Bình" comes before "Anh". */
+#define LEVEL_SEPARATOR ' '
+#define WORD_SEPARATOR  '!'
+#define WEIGHT_BASE     '0'
+#define OTHER_ESCAPE    '~'
+
+/* The Vietnamese alphabet, with the letters Vietnamese does not use in
+ * their natural place. Each entry is a base letter and the mark that makes
+ * it a letter of its own (0 for none). */
+enum
+{
+  MOD_NONE,
+  MOD_BREVE,       /* ă */
+  MOD_CIRCUMFLEX,  /* â ê ô */
+  MOD_HORN,        /* ơ ư */
+  MOD_STROKE,      /* đ */
+};
+
+static const struct
+{
+  char  base;
+  guint modifier;
+} alphabet[] = {
+  { 'a', MOD_NONE }, { 'a', MOD_BREVE }, { 'a', MOD_CIRCUMFLEX },
+  { 'b', MOD_NONE }, { 'c', MOD_NONE }, { 'd', MOD_NONE }, { 'd', MOD_STROKE },
+  { 'e', MOD_NONE }, { 'e', MOD_CIRCUMFLEX }, { 'f', MOD_NONE }, { 'g', MOD_NONE },
+  { 'h', MOD_NONE }, { 'i', MOD_NONE }, { 'j', MOD_NONE }, { 'k', MOD_NONE },
+  { 'l', MOD_NONE }, { 'm', MOD_NONE }, { 'n', MOD_NONE },
+  { 'o', MOD_NONE }, { 'o', MOD_CIRCUMFLEX }, { 'o', MOD_HORN },
+  { 'p', MOD_NONE }, { 'q', MOD_NONE }, { 'r', MOD_NONE }, { 's', MOD_NONE },
+  { 't', MOD_NONE }, { 'u', MOD_NONE }, { 'u', MOD_HORN }, { 'v', MOD_NONE },
+  { 'w', MOD_NONE }, { 'x', MOD_NONE }, { 'y', MOD_NONE }, { 'z', MOD_NONE },
+};
+
+/* Tones in ICU's Vietnamese order: none, huyền, hỏi, ngã, sắc, nặng. */
+static guint
+tone_of_mark (gunichar mark)
+{
+  switch (mark)
+    {
+    case 0x0300: return 1;  /* grave */
+    case 0x0309: return 2;  /* hook above */
+    case 0x0303: return 3;  /* tilde */
+    case 0x0301: return 4;  /* acute */
+    case 0x0323: return 5;  /* dot below */
+    default:     return 0;
+    }
+}
+
+static guint
+modifier_of_mark (gunichar mark)
+{
+  switch (mark)
+    {
+    case 0x0306: return MOD_BREVE;
+    case 0x0302: return MOD_CIRCUMFLEX;
+    case 0x031B: return MOD_HORN;
+    default:     return MOD_NONE;
+    }
+}
+
+/* Đ is often typed as the look-alike Icelandic Ð (U+00D0) by old
+ * converters; both mean đ. */
+static gboolean
+is_d_stroke (gunichar c)
+{
+  return c == 0x0110 || c == 0x0111 || c == 0x00D0 || c == 0x00F0;
+}
+
+char *
+dh_text_normalize (const char *text)
+{
+  g_autoptr(GString) collapsed = NULL;
+  gboolean pending_space = FALSE;
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return NULL;
+
+  collapsed = g_string_sized_new (strlen (text));
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c))
+        {
+          pending_space = collapsed->len > 0;
+          continue;
+        }
+
+      if (pending_space)
+        g_string_append_c (collapsed, ' ');
+      pending_space = FALSE;
+      g_string_append_unichar (collapsed, c);
+    }
+
+  return g_utf8_normalize (collapsed->str, collapsed->len, G_NORMALIZE_NFC);
+}
+
+char *
+dh_text_fold (const char *text)
+{
+  g_autofree char *folded = NULL;
+  g_autofree char *decomposed = NULL;
+  g_autoptr(GString) key = NULL;
+  gboolean pending_separator = FALSE;
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return NULL;
+
+  folded = g_utf8_casefold (text, -1);
+  decomposed = g_utf8_normalize (folded, -1, G_NORMALIZE_NFD);
+  key = g_string_sized_new (strlen (decomposed));
+
+  for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_ismark (c))
+        continue;
+
+      if (is_d_stroke (c))
+        c = 'd';
+
+      if (!g_unichar_isalnum (c))
+        {
+          pending_separator = key->len > 0;
+          continue;
+        }
+
+      if (pending_separator)
+        g_string_append_c (key, ' ');
+      pending_separator = FALSE;
+      g_string_append_unichar (key, c);
+    }
+
+  return g_string_free (g_steal_pointer (&key), FALSE);
+}
+
+static void
+append_primary (GString  *primary,
+                gunichar  lower,
+                guint     modifier)
+{
+  if (g_unichar_isdigit (lower))
+    {
+      int value = g_unichar_digit_value (lower);
+
+      if (value >= 0 && value <= 9)
+        {
+          /* Digits sort before letters: weights 0..9, letters after. */
+          g_string_append_c (primary, (char) (WEIGHT_BASE + value));
+          return;
+        }
+    }
+
+  if (is_d_stroke (lower))
+    {
+      lower = 'd';
+      modifier = MOD_STROKE;
+    }
+
+  if (lower < 0x80 && g_ascii_isalpha ((char) lower))
+    {
+      guint plain = G_N_ELEMENTS (alphabet);
+
+      for (guint i = 0; i < G_N_ELEMENTS (alphabet); i++)
+        {
+          if (alphabet[i].base != (char) lower)
+            continue;
+          if (alphabet[i].modifier == MOD_NONE)
+            plain = i;
+          if (alphabet[i].modifier == modifier)
+            {
+              g_string_append_c (primary, (char) (WEIGHT_BASE + 10 + i));
+              return;
+            }
+        }
+
+      /* A mark that makes no Vietnamese letter of this base (say, o with a
+       * breve) does not change the letter's place. */
+      g_assert (plain < G_N_ELEMENTS (alphabet));
+      g_string_append_c (primary, (char) (WEIGHT_BASE + 10 + plain));
+      return;
+    }
+
+  /* Any other letter: after the Latin alphabet, in code point order. */
+  g_string_append_printf (primary, "%c%06X", OTHER_ESCAPE, (guint) lower);
+}
+
+char *
+dh_text_sort_key (const char *text)
+{
+  g_autofree char *normalized = NULL;
+  g_autofree char *decomposed = NULL;
+  g_autoptr(GString) primary = NULL;
+  g_autoptr(GString) secondary = NULL;
+  g_autoptr(GString) tertiary = NULL;
+  gboolean pending_separator = FALSE;
+  const char *p;
+
+  normalized = dh_text_normalize (text);
+  if (normalized == NULL)
+    return NULL;
+
+  decomposed = g_utf8_normalize (normalized, -1, G_NORMALIZE_NFD);
+  primary = g_string_new (NULL);
+  secondary = g_string_new (NULL);
+  tertiary = g_string_new (NULL);
+
+  p = decomposed;
+  while (*p != '\0')
+    {
+      gunichar c = g_utf8_get_char (p);
+      guint modifier = MOD_NONE;
+      guint tone = 0;
+
+      p = g_utf8_next_char (p);
+
+      /* A mark with nothing to sit on carries no weight. */
+      if (g_unichar_ismark (c))
+        continue;
+
+      for (; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          gunichar mark = g_utf8_get_char (p);
+
+          if (!g_unichar_ismark (mark))
+            break;
+          if (modifier_of_mark (mark) != MOD_NONE)
+            modifier = modifier_of_mark (mark);
+          if (tone_of_mark (mark) != 0)
+            tone = tone_of_mark (mark);
+        }
+
+      if (!g_unichar_isalnum (c))
+        {
+          pending_separator = primary->len > 0;
+          continue;
+        }
+
+      if (pending_separator)
+        g_string_append_c (primary, WORD_SEPARATOR);
+      pending_separator = FALSE;
+
+      append_primary (primary, g_unichar_tolower (c), modifier);
+      g_string_append_c (secondary, (char) ('0' + tone));
+      g_string_append_c (tertiary, g_unichar_isupper (c) || g_unichar_istitle (c) ? '1' : '0');
+    }
+
+  /* The last level is the text itself, so that different texts never
+   * share a key and the order is total. */
+  g_string_append_c (primary, LEVEL_SEPARATOR);
+  g_string_append_len (primary, secondary->str, secondary->len);
+  g_string_append_c (primary, LEVEL_SEPARATOR);
+  g_string_append_len (primary, tertiary->str, tertiary->len);
+  g_string_append_c (primary, LEVEL_SEPARATOR);
+  for (const guchar *byte = (const guchar *) normalized; *byte != '\0'; byte++)
+    g_string_append_printf (primary, "%02X", *byte);
+
+  return g_string_free (g_steal_pointer (&primary), FALSE);
+}
+
+char *
+dh_text_name_sort_key (const char *full_name)
+{
+  g_autofree char *normalized = NULL;
+  g_autofree char *given_key = NULL;
+  g_autofree char *rest_key = NULL;
+  g_autofree char *full_key = NULL;
+  g_autofree char *rest = NULL;
+  const char *given;
+  const char *last_space;
+
+  normalized = dh_text_normalize (full_name);
+  if (normalized == NULL)
+    return NULL;
+
+  /* Normalising leaves single ASCII spaces between the words. */
+  last_space = strrchr (normalized, ' ');
+  if (last_space != NULL)
+    {
+      given = last_space + 1;
+      rest = g_strndup (normalized, (gsize) (last_space - normalized));
+    }
+  else
+    {
+      given = normalized;
+      rest = g_strdup ("");
+    }
+
+  given_key = dh_text_sort_key (given);
+  rest_key = dh_text_sort_key (rest);
+  full_key = dh_text_sort_key (normalized);
+
+  /* Each key has the same number of level separators, so joining them with
+   * the lowest byte keeps "shorter sorts first" at every step. */
+  return g_strjoin ((const char[]) { LEVEL_SEPARATOR, '\0' }, given_key, rest_key, full_key, NULL);
+}

@@ -1,0 +1,15 @@
+/* dh-text.h – Vietnamese text: normalising, search folding and collation keys */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char *dh_text_normalize     (const char *text);
+char *dh_text_fold          (const char *text);
+char *dh_text_sort_key      (const char *text);
+char *dh_text_name_sort_key (const char *full_name);
+
+G_END_DECLS
