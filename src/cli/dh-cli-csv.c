@@ -142,6 +142,7 @@ load_lookups (DhStore        *store,
 
           add_key (lookups->villages_by_key, dh_json_get_string (village, "name"), id);
           add_key (lookups->villages_by_key, dh_json_get_string (village, "code"), id);
+          add_key (lookups->villages_by_key, id, id);
         }
 
       if (villages->len < query.limit)
@@ -242,7 +243,7 @@ row_to_fields (ImportLookups  *lookups,
         }
       else if (g_str_equal (field, "poverty_causes"))
         {
-          g_auto(GStrv) parts = g_strsplit_set (text, ",;|", -1);
+          g_auto(GStrv) parts = g_strsplit_set (text, ";|\n", -1);
           json_object *codes = json_object_new_array ();
 
           json_object_object_add (fields, field, codes);
@@ -253,7 +254,7 @@ row_to_fields (ImportLookups  *lookups,
               if (part == NULL || part[0] == '\0')
                 continue;
               if (!map_lookup (lookups->causes, field, part,
-                               _("write the causes separated by commas, with the names of the catalogue (donghanh-cli catalogue poverty_cause)"),
+                               _("write the causes separated by semicolons, with the names of the catalogue (donghanh-cli catalogue poverty_cause)"),
                                &mapped, error))
                 return NULL;
               json_object_array_add (codes, json_object_new_string (mapped));

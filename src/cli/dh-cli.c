@@ -91,12 +91,14 @@ read_stdin_object (GError **error)
   return object;
 }
 
+/* Takes the error by address: it is set by the call that makes the record,
+ * which C may evaluate after the error argument itself. */
 static int
 print_record_or_fail (json_object  *record,
-                      GError       *error)
+                      GError      **error)
 {
   if (record == NULL)
-    return dh_cli_fail (error);
+    return dh_cli_fail (*error);
 
   dh_cli_print_json (record);
   json_object_put (record);
@@ -240,7 +242,7 @@ run_get (DhCli  *cli,
   if (store == NULL)
     return dh_cli_fail (error);
 
-  return print_record_or_fail (dh_store_get (store, args[0], args[1], &error), error);
+  return print_record_or_fail (dh_store_get (store, args[0], args[1], &error), &error);
 }
 
 static int
@@ -260,7 +262,7 @@ run_add (DhCli  *cli,
   if (store == NULL)
     return dh_cli_fail (error);
 
-  return print_record_or_fail (dh_store_create (store, args[0], input, &error), error);
+  return print_record_or_fail (dh_store_create (store, args[0], input, &error), &error);
 }
 
 static int
@@ -280,7 +282,7 @@ run_update (DhCli  *cli,
   if (store == NULL)
     return dh_cli_fail (error);
 
-  return print_record_or_fail (dh_store_update (store, args[0], args[1], input, &error), error);
+  return print_record_or_fail (dh_store_update (store, args[0], args[1], input, &error), &error);
 }
 
 static int
@@ -315,7 +317,7 @@ run_void_support (DhCli  *cli,
   if (store == NULL)
     return dh_cli_fail (error);
 
-  return print_record_or_fail (dh_store_void_support (store, args[0], cli->reason, &error), error);
+  return print_record_or_fail (dh_store_void_support (store, args[0], cli->reason, &error), &error);
 }
 
 static int
@@ -362,8 +364,10 @@ run_classify (DhCli  *cli,
   if (input == NULL)
     return dh_cli_fail (error);
 
-  /* the same checks as a stored review, without the household */
+  /* the same checks as a stored review, without the household; a
+   * calculation may look ahead, so the review date may lie in the future */
   dh_validator_init (&validator);
+  g_date_set_dmy (&validator.today, 31, G_DATE_DECEMBER, 9999);
   json_object_object_add (input, "household", NULL);
   json_object_object_del (input, "household");
   if (!dh_entity_normalize_fields (assessment, input, FALSE, &validator, &fields, &error))

@@ -334,7 +334,7 @@ insert_remote_row (DhStore         *self,
   sqlite3_bind_text (stmt, 3, author, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 4, made_at != NULL ? made_at : now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 5, author, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 6, json_object_object_get_ex (fields, DH_RECORD_DELETED, NULL) ? 1 : 0);
+  sqlite3_bind_int (stmt, 6, json_object_get_boolean (json_object_object_get (fields, DH_RECORD_DELETED)) ? 1 : 0);
   sqlite3_bind_text (stmt, 7, dh_json_get_string (change, "clock"), -1, SQLITE_TRANSIENT);
   for (guint i = 0; i < entity->n_fields; i++)
     {

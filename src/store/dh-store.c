@@ -338,18 +338,16 @@ load_clock (DhStore  *self,
   g_autofree char *last = dh_store_get_meta (self, "clock_last");
   guint64 last_packed = 0;
 
-  if (device_id == NULL)
-    {
-      device_id = dh_hlc_new_device_id ();
-      if (!dh_store_set_meta (self, "device_id", device_id, error))
-        return FALSE;
-    }
+  gboolean is_new = device_id == NULL;
 
+  if (is_new)
+    device_id = dh_hlc_new_device_id ();
   if (last != NULL)
     last_packed = g_ascii_strtoull (last, NULL, 16);
 
   self->hlc = dh_hlc_new (device_id, last_packed);
-  return TRUE;
+
+  return !is_new || dh_store_set_meta (self, "device_id", device_id, error);
 }
 
 DhStore *
