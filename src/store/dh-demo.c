@@ -79,6 +79,18 @@ create (DhStore      *store,
   return record;
 }
 
+static gboolean
+create_only (DhStore      *store,
+             const char   *entity,
+             json_object  *fields,
+             GError      **error)
+{
+  json_object *record = create (store, entity, fields, error);
+
+  json_object_put (record);
+  return record != NULL;
+}
+
 static char *
 random_date (GRand       *rand,
              const GDate *today,
@@ -236,8 +248,7 @@ create_household (DhStore             *store,
       json_object_object_add (fields, "visitor", json_object_new_string ("demo"));
       json_object_object_add (fields, "purpose", json_object_new_string (i == 0 ? "review" : "routine"));
       json_object_object_add (fields, "notes", json_object_new_string ("Thăm hộ, trao đổi về sinh kế."));
-      json_object_put (create (store, "visit", fields, error));
-      if (error != NULL && *error != NULL)
+      if (!create_only (store, "visit", fields, error))
         return FALSE;
     }
 
@@ -259,8 +270,23 @@ create_household (DhStore             *store,
       json_object_object_add (fields, "household_share_vnd", json_object_new_int64 (amount / 10));
       json_object_object_add (fields, "funding_source", json_object_new_string ("central_budget"));
       json_object_object_add (fields, "status", json_object_new_string ("delivered"));
-      json_object_put (create (store, "support", fields, error));
-      if (error != NULL && *error != NULL)
+      if (!create_only (store, "support", fields, error))
+        return FALSE;
+    }
+
+  /* a third of the households have registered to escape poverty */
+  if (number % 3 == 0)
+    {
+      g_autofree char *registered_on = g_strdup_printf ("%d-03-01", g_date_get_year (today) - 1);
+
+      fields = json_object_new_object ();
+      json_object_object_add (fields, "household", json_object_new_string (household_id));
+      json_object_object_add (fields, "registered_on", json_object_new_string (registered_on));
+      json_object_object_add (fields, "target_year", json_object_new_int (g_date_get_year (today) + 1));
+      json_object_object_add (fields, "commitments", json_object_new_string ("Nuôi 2 con bò sinh sản, trồng 1 ha quế."));
+      json_object_object_add (fields, "support_needed", json_object_new_string ("Vay vốn Ngân hàng Chính sách xã hội."));
+      json_object_object_add (fields, "status", json_object_new_string ("on_track"));
+      if (!create_only (store, "exit_plan", fields, error))
         return FALSE;
     }
 
@@ -281,8 +307,7 @@ create_household (DhStore             *store,
     json_object_object_add (fields, "deprived", deprived);
     json_object_object_add (fields, "reviewer", json_object_new_string ("demo"));
   }
-  json_object_put (create (store, "assessment", fields, error));
-  if (error != NULL && *error != NULL)
+  if (!create_only (store, "assessment", fields, error))
     return FALSE;
 
   return TRUE;

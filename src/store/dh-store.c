@@ -382,6 +382,8 @@ dh_store_open_with_migrations (const char         *path,
   if (!dh_store_exec (self, "PRAGMA journal_mode = WAL", error) ||
       !dh_store_exec (self, "PRAGMA synchronous = FULL", error) ||
       !dh_store_exec (self, "PRAGMA foreign_keys = ON", error) ||
+      /* a batch of a few hundred households stays in memory until commit */
+      !dh_store_exec (self, "PRAGMA cache_size = -16384", error) ||
       !dh_store_exec (self, "PRAGMA trusted_schema = OFF", error) ||
       !migrate (self, migrations, n_migrations, error) ||
       !load_clock (self, error))
