@@ -39,7 +39,8 @@ struct _DhStore
   char        *user;
   DhValidator  validator;
   GHashTable  *statements;
-  guint        batch_depth;
+  guint        batch_depth;   /* dh_store_begin() levels */
+  guint        write_depth;   /* dh_store_write_begin() levels */
 };
 
 /* Number of columns before an entity's fields in every SELECT of a record. */

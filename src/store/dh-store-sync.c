@@ -115,7 +115,12 @@ dh_store_acknowledge_changes (DhStore             *self,
   g_return_val_if_fail (change_ids != NULL, FALSE);
 
   g_rec_mutex_lock (&self->lock);
-  ok = dh_store_write_begin (self, error);
+  if (!dh_store_write_begin (self, error))
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+  ok = TRUE;
   for (guint i = 0; ok && change_ids[i] != NULL; i++)
     {
       g_autofree char *entity = NULL;
@@ -571,7 +576,12 @@ dh_store_apply_remote_changes (DhStore    *self,
   g_return_val_if_fail (changes != NULL, FALSE);
 
   g_rec_mutex_lock (&self->lock);
-  ok = dh_store_write_begin (self, error);
+  if (!dh_store_write_begin (self, error))
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+  ok = TRUE;
   for (guint i = 0; ok && i < changes->len; i++)
     ok = apply_one (self, g_ptr_array_index (changes, i), error);
   ok = dh_store_write_end (self, ok, error);

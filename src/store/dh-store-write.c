@@ -563,6 +563,44 @@ insert_row (DhStore         *self,
   return dh_store_step_done (self, stmt, error);
 }
 
+static json_object *update_unlocked (DhStore *, const DhEntity *, const char *, json_object *, GError **);
+
+/* The commune's recognition of a review is the household's class from
+ * then on, unless a later recognition has been recorded already. */
+static gboolean
+apply_recognition (DhStore      *self,
+                   json_object  *assessment,
+                   GError      **error)
+{
+  const char *official = dh_json_get_string (assessment, "official_class");
+  const char *decided_on = dh_json_get_string (assessment, "decided_on");
+  const char *household_id = dh_json_get_string (assessment, "household");
+  g_autoptr(json_object) household = NULL;
+  g_autoptr(json_object) changes = NULL;
+  g_autoptr(json_object) updated = NULL;
+  const char *recognized_on;
+
+  if (official == NULL || decided_on == NULL)
+    return TRUE;
+
+  household = dh_store_get_row (self, dh_entity_lookup ("household"), household_id, FALSE, error);
+  if (household == NULL)
+    return FALSE;
+
+  recognized_on = dh_json_get_string (household, "recognized_on");
+  if (recognized_on != NULL && strcmp (recognized_on, decided_on) > 0)
+    return TRUE;
+
+  changes = json_object_new_object ();
+  json_object_object_add (changes, "classification", json_object_new_string (official));
+  json_object_object_add (changes, "classification_year",
+                          json_object_new_int ((int) g_ascii_strtoll (dh_json_get_string (assessment, "reviewed_on"), NULL, 10)));
+  json_object_object_add (changes, "recognized_on", json_object_new_string (decided_on));
+
+  updated = update_unlocked (self, dh_entity_lookup ("household"), household_id, changes, error);
+  return updated != NULL;
+}
+
 /* Everything a write does after validation: the row, its search entry and
  * sort keys, and the pending change, inside one transaction. */
 static json_object *
@@ -624,7 +662,8 @@ create_unlocked (DhStore         *self,
       if (ok)
         {
           json_object_object_add (record, DH_RECORD_ID, json_object_new_string (id));
-          ok = refresh_search_for (self, entity, record, error);
+          ok = refresh_search_for (self, entity, record, error) &&
+               (!g_str_equal (entity->name, "assessment") || apply_recognition (self, record, error));
         }
     }
 
@@ -846,6 +885,11 @@ update_unlocked (DhStore         *self,
            (name_field (entity) == NULL || update_sort_keys (self, entity, id, merged, error)) &&
            refresh_search_for (self, entity, merged, error);
 
+      if (ok && g_str_equal (entity->name, "assessment") &&
+          (json_object_object_get_ex (changed, "official_class", NULL) ||
+           json_object_object_get_ex (changed, "decided_on", NULL)))
+        ok = apply_recognition (self, merged, error);
+
       /* a member who moves leaves the old household's search entry too */
       if (ok && g_str_equal (entity->name, "member") &&
           json_object_object_get_ex (changed, "household", NULL))
@@ -882,7 +926,7 @@ dh_store_update (DhStore      *self,
   return record;
 }
 
-static gboolean delete_unlocked (DhStore *, const DhEntity *, const char *, gboolean, GError **);
+static gboolean delete_unlocked (DhStore *, const DhEntity *, const char *, GError **);
 
 /* A household's members, visits, reviews, plans and planned support go
  * with it; delivered support stays in the ledger as history. */
@@ -911,7 +955,7 @@ delete_children (DhStore     *self,
 
       for (guint j = 0; j < ids->len; j++)
         {
-          if (!delete_unlocked (self, dh_entity_lookup (children[i]), g_ptr_array_index (ids, j), FALSE, error))
+          if (!delete_unlocked (self, dh_entity_lookup (children[i]), g_ptr_array_index (ids, j), error))
             return FALSE;
         }
     }
@@ -923,7 +967,6 @@ static gboolean
 delete_unlocked (DhStore         *self,
                  const DhEntity  *entity,
                  const char      *id,
-                 gboolean         own_transaction,
                  GError         **error)
 {
   g_autoptr(json_object) existing = NULL;
@@ -939,7 +982,7 @@ delete_unlocked (DhStore         *self,
   if (g_str_equal (entity->name, "support") && refuse_ledger_change (existing, error))
     return FALSE;
 
-  if (own_transaction && !dh_store_write_begin (self, error))
+  if (!dh_store_write_begin (self, error))
     return FALSE;
 
   clock = dh_hlc_now (self->hlc);
@@ -951,10 +994,7 @@ delete_unlocked (DhStore         *self,
        (!g_str_equal (entity->name, "household") || delete_children (self, id, error)) &&
        refresh_search_for (self, entity, existing, error);
 
-  if (own_transaction)
-    return dh_store_write_end (self, ok, error);
-
-  return ok;
+  return dh_store_write_end (self, ok, error);
 }
 
 gboolean
@@ -974,7 +1014,7 @@ dh_store_delete (DhStore     *self,
     return FALSE;
 
   g_rec_mutex_lock (&self->lock);
-  ok = delete_unlocked (self, entity, id, TRUE, error);
+  ok = delete_unlocked (self, entity, id, error);
   g_rec_mutex_unlock (&self->lock);
 
   return ok;

@@ -457,17 +457,36 @@ dh_store_set_today (DhStore     *self,
     dh_date_today (&self->validator.today);
 }
 
-/* A write is one savepoint inside the caller's batch, or a transaction
- * of its own taken with BEGIN IMMEDIATE so that it never has to upgrade
- * a read lock (and fail with SQLITE_BUSY) halfway through. */
+/* The clock's last value is kept with the data it stamped, so that a
+ * restarted program never issues a timestamp it has issued before. */
+static gboolean
+persist_clock (DhStore  *self,
+               GError  **error)
+{
+  g_autofree char *last = g_strdup_printf ("%016" G_GINT64_MODIFIER "x", dh_hlc_get_last (self->hlc));
+
+  return set_meta_unlocked (self, "clock_last", last, error);
+}
+
+static gboolean
+in_transaction (DhStore *self)
+{
+  return self->batch_depth > 0 || self->write_depth > 0;
+}
+
+/* A write is a transaction of its own, taken with BEGIN IMMEDIATE so that
+ * it never has to upgrade a read lock (and fail with SQLITE_BUSY) halfway
+ * through, or a savepoint inside the caller's batch or write. On failure
+ * nothing was begun and write_end must not be called. */
 gboolean
 dh_store_write_begin (DhStore  *self,
                       GError  **error)
 {
-  if (self->batch_depth > 0)
-    return dh_store_exec (self, "SAVEPOINT dh_write", error);
+  if (!dh_store_exec (self, in_transaction (self) ? "SAVEPOINT dh_write" : "BEGIN IMMEDIATE", error))
+    return FALSE;
 
-  return dh_store_exec (self, "BEGIN IMMEDIATE", error);
+  self->write_depth++;
+  return TRUE;
 }
 
 gboolean
@@ -475,15 +494,11 @@ dh_store_write_end (DhStore  *self,
                     gboolean  success,
                     GError  **error)
 {
-  g_autofree char *last = NULL;
+  g_return_val_if_fail (self->write_depth > 0, FALSE);
 
-  if (success)
-    {
-      last = g_strdup_printf ("%016" G_GINT64_MODIFIER "x", dh_hlc_get_last (self->hlc));
-      success = set_meta_unlocked (self, "clock_last", last, error);
-    }
+  self->write_depth--;
 
-  if (self->batch_depth > 0)
+  if (in_transaction (self))
     {
       if (!success)
         {
@@ -494,13 +509,7 @@ dh_store_write_end (DhStore  *self,
       return dh_store_exec (self, "RELEASE dh_write", error);
     }
 
-  if (!success)
-    {
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-      return FALSE;
-    }
-
-  if (!dh_store_exec (self, "COMMIT", error))
+  if (!success || !persist_clock (self, error) || !dh_store_exec (self, "COMMIT", error))
     {
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
       return FALSE;
@@ -538,7 +547,7 @@ dh_store_commit (DhStore  *self,
 
   if (--self->batch_depth == 0)
     {
-      ok = dh_store_exec (self, "COMMIT", error);
+      ok = persist_clock (self, error) && dh_store_exec (self, "COMMIT", error);
       if (!ok)
         sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
     }

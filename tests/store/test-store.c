@@ -423,6 +423,41 @@ test_assessment_proposes_class (StoreFixture  *fixture,
 }
 
 static void
+test_recognition_sets_household_class (StoreFixture  *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *house = household (fixture, "Nông Văn Việt");
+  g_autoptr(json_object) review = fixture_create (fixture, "assessment",
+                                                  "{\"household\": \"%s\", \"reviewed_on\": \"2025-10-01\", \"income_per_capita\": 1200000, \"deprived\": [\"HI\"]}",
+                                                  house);
+  g_autoptr(json_object) decision = fixture_json ("{\"official_class\": \"near_poor\", \"decided_on\": \"2025-12-15\"}");
+  g_autoptr(json_object) decided = NULL;
+  g_autoptr(json_object) record = NULL;
+  g_autoptr(json_object) older = NULL;
+  g_autoptr(json_object) still = NULL;
+
+  record = dh_store_get (fixture->store, "household", house, &error);
+  g_assert_cmpstr (dh_json_get_string (record, "classification"), ==, "unclassified");
+  g_clear_pointer (&record, json_object_put);
+
+  decided = dh_store_update (fixture->store, "assessment", dh_json_get_string (review, "id"), decision, &error);
+  g_assert_no_error (error);
+  record = dh_store_get (fixture->store, "household", house, &error);
+  g_assert_cmpstr (dh_json_get_string (record, "classification"), ==, "near_poor");
+  g_assert_cmpint (dh_json_get_int (record, "classification_year", 0), ==, 2025);
+  g_assert_cmpstr (dh_json_get_string (record, "recognized_on"), ==, "2025-12-15");
+
+  /* an older decision entered late does not undo a newer one */
+  older = fixture_create (fixture, "assessment",
+                          "{\"household\": \"%s\", \"reviewed_on\": \"2024-10-01\", \"income_per_capita\": 900000, "
+                          "\"deprived\": [\"HI\", \"WAT\", \"TOI\"], \"official_class\": \"poor\", \"decided_on\": \"2024-12-10\"}",
+                          house);
+  still = dh_store_get (fixture->store, "household", house, &error);
+  g_assert_cmpstr (dh_json_get_string (still, "classification"), ==, "near_poor");
+}
+
+static void
 test_assessment_class_cannot_be_typed (StoreFixture  *fixture,
                                        gconstpointer  data)
 {
@@ -606,6 +641,7 @@ main (int   argc,
   STORE_TEST ("/store/member/citizen-id-must-agree", test_member_citizen_id_must_agree);
   STORE_TEST ("/store/visit/future-date-rejected", test_future_visit_rejected);
   STORE_TEST ("/store/assessment/proposes-class", test_assessment_proposes_class);
+  STORE_TEST ("/store/assessment/recognition-sets-household-class", test_recognition_sets_household_class);
   STORE_TEST ("/store/assessment/class-cannot-be-typed", test_assessment_class_cannot_be_typed);
   STORE_TEST ("/store/support/delivered-entry-cannot-be-edited", test_delivered_support_cannot_be_edited);
   STORE_TEST ("/store/support/void-and-totals", test_void_support_and_totals);
