@@ -157,6 +157,7 @@ describe_deprivations (const DhClassifyInput *input)
 static const char *
 area_label (DhArea area)
 {
+  /* TRANSLATORS: the area, as in "the rural threshold", "the urban limit" */
   return area == DH_AREA_URBAN ? _("urban") : _("rural");
 }
 
