@@ -26,6 +26,8 @@ typedef struct
 
 DhStore *dh_cli_open_store        (DhCli        *cli,
                                    GError      **error);
+DhStore *dh_cli_create_store      (DhCli        *cli,
+                                   GError      **error);
 int      dh_cli_fail              (const GError *error);
 void     dh_cli_print_json        (json_object  *object);
 int      dh_cli_import_households (DhCli        *cli,

@@ -49,20 +49,45 @@ dh_cli_print_json (json_object *object)
   g_print ("%s\n", json_object_to_json_string_ext (object, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
+static DhStore *
+open_store (DhCli     *cli,
+            gboolean   may_create,
+            GError   **error)
+{
+  g_autofree char *path = NULL;
+
+  if (cli->store != NULL)
+    return cli->store;
+
+  path = cli->store_path != NULL ? g_strdup (cli->store_path) : dh_store_default_path ();
+
+  /* a mistyped --store must not quietly start an empty store */
+  if (!may_create && !g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_OPEN,
+                   _("There is no store at %s; check --store, or create one with donghanh-cli init"), path);
+      return NULL;
+    }
+
+  cli->store = dh_store_open (path, error);
+  if (cli->store != NULL && cli->user != NULL)
+    dh_store_set_user (cli->store, cli->user);
+
+  return cli->store;
+}
+
 DhStore *
 dh_cli_open_store (DhCli   *cli,
                    GError **error)
 {
-  if (cli->store == NULL)
-    {
-      g_autofree char *path = cli->store_path != NULL ? g_strdup (cli->store_path) : dh_store_default_path ();
+  return open_store (cli, FALSE, error);
+}
 
-      cli->store = dh_store_open (path, error);
-      if (cli->store != NULL && cli->user != NULL)
-        dh_store_set_user (cli->store, cli->user);
-    }
-
-  return cli->store;
+DhStore *
+dh_cli_create_store (DhCli   *cli,
+                     GError **error)
+{
+  return open_store (cli, TRUE, error);
 }
 
 static json_object *
@@ -113,7 +138,7 @@ run_init (DhCli  *cli,
           int     n_args)
 {
   g_autoptr(GError) error = NULL;
-  DhStore *store = dh_cli_open_store (cli, &error);
+  DhStore *store = dh_cli_create_store (cli, &error);
 
   if (store == NULL)
     return dh_cli_fail (error);
@@ -149,7 +174,7 @@ run_demo (DhCli  *cli,
   if (cli->seed >= 0)
     options.seed = (guint32) cli->seed;
 
-  store = dh_cli_open_store (cli, &error);
+  store = dh_cli_create_store (cli, &error);
   if (store == NULL)
     return dh_cli_fail (error);
 

@@ -240,6 +240,28 @@ dh_entity_get_field (const DhEntity *entity,
   return NULL;
 }
 
+/* "code, village, address, ...": what to tell someone who named a field
+ * that does not exist. */
+char *
+dh_entity_list_field_names (const DhEntity *entity,
+                            gboolean        with_computed)
+{
+  GString *names = g_string_new (NULL);
+
+  g_return_val_if_fail (entity != NULL, NULL);
+
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      if (!with_computed && (entity->fields[i].flags & DH_FIELD_FLAG_COMPUTED) != 0)
+        continue;
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, entity->fields[i].name);
+    }
+
+  return g_string_free (names, FALSE);
+}
+
 gboolean
 dh_entity_is_meta_key (const char *key)
 {
@@ -651,12 +673,17 @@ dh_field_normalize_value (const DhField     *field,
         {
           const char *id = json_object_get_string (value);
 
+          /* places are listed by kind: "list village", "list commune" */
+          const char *listed = g_str_equal (field->target, "admin_unit") &&
+                               (g_str_equal (field->name, "village") || g_str_equal (field->name, "commune"))
+                               ? field->name : field->target;
+
           if (dh_is_valid_uuid (id))
             result = json_object_new_string (id);
           else
             g_set_error (&local_error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
-                         _("“%s” is not a record id; give the id of a %s, as printed by donghanh-cli list %s"),
-                         id, field->target, field->target);
+                         _("“%s” is not a record id; give the id that donghanh-cli list %s prints"),
+                         id, listed);
         }
       break;
 
@@ -737,20 +764,11 @@ dh_entity_normalize_fields (const DhEntity    *entity,
 
         if (field == NULL)
           {
-            g_autoptr(GString) names = g_string_new (NULL);
-
-            for (guint i = 0; i < entity->n_fields; i++)
-              {
-                if ((entity->fields[i].flags & DH_FIELD_FLAG_COMPUTED) != 0)
-                  continue;
-                if (names->len > 0)
-                  g_string_append (names, ", ");
-                g_string_append (names, entity->fields[i].name);
-              }
+            g_autofree char *names = dh_entity_list_field_names (entity, FALSE);
 
             g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD,
                          _("%s: a %s has no such field; its fields are: %s"),
-                         key, entity->name, names->str);
+                         key, entity->name, names);
             return FALSE;
           }
 

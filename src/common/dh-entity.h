@@ -86,6 +86,8 @@ const DhEntity * const *dh_entity_list_all  (guint             *n_entities);
 const DhField   *dh_entity_get_field        (const DhEntity    *entity,
                                              const char        *field_name);
 gboolean         dh_entity_is_meta_key      (const char        *key);
+char            *dh_entity_list_field_names (const DhEntity    *entity,
+                                             gboolean           with_computed);
 
 void             dh_validator_init          (DhValidator       *validator);
 

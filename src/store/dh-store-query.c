@@ -88,8 +88,11 @@ add_filter (QueryPlan   *plan,
 
   if (field == NULL)
     {
+      g_autofree char *names = dh_entity_list_field_names (plan->entity, TRUE);
+
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD,
-                   _("%s: a %s has no such field to filter on"), key, plan->entity->name);
+                   _("%s: a %s has no such field to filter on; its fields are: %s"),
+                   key, plan->entity->name, names);
       return FALSE;
     }
 

@@ -79,6 +79,16 @@ test_help_lists_every_command (CliFixture    *fixture,
 }
 
 static void
+test_missing_store_is_not_created (CliFixture    *fixture,
+                                   gconstpointer  data)
+{
+  g_assert_cmpint (cli_run (fixture, NULL, "status"), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, "init"));
+  g_assert_cmpint (cli_run (fixture, "{}", "add", "household"), ==, 1);
+  g_assert_false (g_file_test (fixture->store, G_FILE_TEST_EXISTS));
+}
+
+static void
 test_init_and_status (CliFixture    *fixture,
                       gconstpointer  data)
 {
@@ -254,6 +264,7 @@ main (int   argc,
 
   CLI_TEST ("/cli/usage/errors-exit-2", test_usage_errors_exit_2);
   CLI_TEST ("/cli/usage/help-lists-every-command", test_help_lists_every_command);
+  CLI_TEST ("/cli/store/missing-store-is-not-created", test_missing_store_is_not_created);
   CLI_TEST ("/cli/init-and-status", test_init_and_status);
   CLI_TEST ("/cli/demo/fills-a-store", test_demo_fills_a_store);
   CLI_TEST ("/cli/records/add-get-update-list-search", test_add_get_update_list);
