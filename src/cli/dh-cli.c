@@ -130,6 +130,20 @@ print_record_or_fail (json_object  *record,
   return DH_CLI_EXIT_OK;
 }
 
+/* JSON lines, one record each, or the error that kept them from being read. */
+static int
+print_rows_or_fail (GPtrArray  *rows,
+                    GError    **error)
+{
+  if (rows == NULL)
+    return dh_cli_fail (*error);
+
+  for (guint i = 0; i < rows->len; i++)
+    dh_cli_print_json (g_ptr_array_index (rows, i));
+
+  return DH_CLI_EXIT_OK;
+}
+
 /* Commands */
 
 static int
@@ -247,13 +261,7 @@ run_list (DhCli  *cli,
     return dh_cli_fail (error);
 
   rows = dh_store_list (store, &query, &error);
-  if (rows == NULL)
-    return dh_cli_fail (error);
-
-  for (guint i = 0; i < rows->len; i++)
-    dh_cli_print_json (g_ptr_array_index (rows, i));
-
-  return DH_CLI_EXIT_OK;
+  return print_rows_or_fail (rows, &error);
 }
 
 static int
@@ -359,13 +367,7 @@ run_search (DhCli  *cli,
     return dh_cli_fail (error);
 
   rows = dh_store_search_households (store, text, cli->limit > 0 ? (guint) cli->limit : 20, &error);
-  if (rows == NULL)
-    return dh_cli_fail (error);
-
-  for (guint i = 0; i < rows->len; i++)
-    dh_cli_print_json (g_ptr_array_index (rows, i));
-
-  return DH_CLI_EXIT_OK;
+  return print_rows_or_fail (rows, &error);
 }
 
 static int
@@ -493,13 +495,7 @@ run_pending (DhCli  *cli,
     return dh_cli_fail (error);
 
   changes = dh_store_get_pending_changes (store, cli->limit > 0 ? (guint) cli->limit : 0, &error);
-  if (changes == NULL)
-    return dh_cli_fail (error);
-
-  for (guint i = 0; i < changes->len; i++)
-    dh_cli_print_json (g_ptr_array_index (changes, i));
-
-  return DH_CLI_EXIT_OK;
+  return print_rows_or_fail (changes, &error);
 }
 
 static int

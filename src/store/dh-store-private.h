@@ -84,5 +84,14 @@ gboolean      dh_store_refresh_search       (DhStore            *self,
                                              const char         *household_id,
                                              GError            **error);
 char         *dh_store_now_iso              (void);
+gboolean      dh_store_exists               (DhStore            *self,
+                                             const char         *sql,
+                                             const char         *a,
+                                             const char         *b,
+                                             const char         *c);
+gboolean      dh_store_refresh_derived      (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             json_object        *record,
+                                             GError            **error);
 
 G_END_DECLS

@@ -152,23 +152,6 @@ dh_store_acknowledge_changes (DhStore             *self,
   return ok;
 }
 
-static gboolean
-change_is_applied (DhStore    *self,
-                   const char *change_id)
-{
-  sqlite3_stmt *stmt = dh_store_prepare (self, "SELECT 1 FROM applied_change WHERE change_id = ?", NULL);
-  gboolean applied;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, change_id, -1, SQLITE_TRANSIENT);
-  applied = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-
-  return applied;
-}
-
 /* Whether a change made here and not yet acknowledged touches the field:
  * then both sides changed it since the last sync, and the loser is kept
  * as a conflict for a commune official to settle. */
@@ -476,45 +459,9 @@ refresh_derived (DhStore         *self,
                  const char      *record_id,
                  GError         **error)
 {
-  g_autoptr(json_object) row = NULL;
-  g_autofree char *full = NULL;
-  g_autofree char *given = NULL;
-  g_autofree char *sql = NULL;
-  const char *name_key;
-  sqlite3_stmt *stmt;
+  g_autoptr(json_object) row = dh_store_get_row (self, entity, record_id, TRUE, error);
 
-  if (g_str_equal (entity->name, "household"))
-    name_key = "head_name";
-  else if (g_str_equal (entity->name, "member"))
-    name_key = "full_name";
-  else if (g_str_equal (entity->name, "admin_unit"))
-    name_key = "name";
-  else
-    return TRUE;
-
-  row = dh_store_get_row (self, entity, record_id, TRUE, error);
-  if (row == NULL)
-    return FALSE;
-
-  full = dh_text_sort_key (dh_json_get_string (row, name_key) ?: "");
-  given = dh_text_name_sort_key (dh_json_get_string (row, name_key) ?: "");
-  sql = g_strdup_printf ("UPDATE \"%s\" SET sort_full = ?1%s WHERE id = ?3", entity->name,
-                         g_str_equal (entity->name, "admin_unit") ? "" : ", sort_given = ?2");
-  stmt = dh_store_prepare (self, sql, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, full, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, given, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, record_id, -1, SQLITE_TRANSIENT);
-  if (!dh_store_step_done (self, stmt, error))
-    return FALSE;
-
-  if (g_str_equal (entity->name, "household"))
-    return dh_store_refresh_search (self, record_id, error);
-  if (g_str_equal (entity->name, "member"))
-    return dh_store_refresh_search (self, dh_json_get_string (row, "household"), error);
-
-  return TRUE;
+  return row != NULL && dh_store_refresh_derived (self, entity, row, error);
 }
 
 static gboolean
@@ -533,7 +480,7 @@ apply_one (DhStore      *self,
   if (!parse_change (self, change, &entity, &fields, error))
     return FALSE;
 
-  if (change_is_applied (self, change_id))
+  if (dh_store_exists (self, "SELECT 1 FROM applied_change WHERE change_id = ?1", change_id, NULL, NULL))
     return TRUE;
 
   if (!dh_hlc_observe (self->hlc, dh_json_get_string (change, "clock"), error))

@@ -191,6 +191,19 @@ refresh_search_for (DhStore         *self,
   return TRUE;
 }
 
+/* The sort keys and the search entry that follow from a record's fields. */
+gboolean
+dh_store_refresh_derived (DhStore         *self,
+                          const DhEntity  *entity,
+                          json_object     *record,
+                          GError         **error)
+{
+  const char *id = dh_json_get_string (record, DH_RECORD_ID);
+
+  return (name_field (entity) == NULL || update_sort_keys (self, entity, id, record, error)) &&
+         refresh_search_for (self, entity, record, error);
+}
+
 static gboolean
 record_pending_change (DhStore         *self,
                        const DhEntity  *entity,
@@ -268,30 +281,6 @@ check_unit_kind (json_object  *unit,
                _("%s: “%s” is a %s, not a %s; give the id of a %s (donghanh-cli list %s)"),
                field_name, dh_json_get_string (unit, "name"), kind, wanted_kind, wanted_kind, wanted_kind);
   return FALSE;
-}
-
-static gboolean
-check_unique (DhStore     *self,
-              const char  *sql,
-              const char  *id,
-              const char  *a,
-              const char  *b,
-              GError     **error)
-{
-  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
-  gboolean taken;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, a, -1, SQLITE_TRANSIENT);
-  if (b != NULL)
-    sqlite3_bind_text (stmt, 3, b, -1, SQLITE_TRANSIENT);
-  taken = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-
-  return !taken;
 }
 
 static const char *
@@ -448,8 +437,8 @@ complete_record (DhStore         *self,
     return FALSE;
 
   if (g_str_equal (entity->name, "household") && dh_json_get_string (record, "code") != NULL &&
-      !check_unique (self, "SELECT 1 FROM household WHERE id != ?1 AND commune = ?3 AND code = ?2 AND deleted = 0",
-                     id, dh_json_get_string (record, "code"), dh_json_get_string (record, "commune"), NULL))
+      dh_store_exists (self, "SELECT 1 FROM household WHERE id != ?1 AND commune = ?3 AND code = ?2 AND deleted = 0",
+                     id, dh_json_get_string (record, "code"), dh_json_get_string (record, "commune")))
     {
       g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DUPLICATE,
                    _("code: another household of this commune already has the code “%s”; give a different code"),
@@ -458,8 +447,8 @@ complete_record (DhStore         *self,
     }
 
   if (g_str_equal (entity->name, "member") && dh_json_get_string (record, "citizen_id") != NULL &&
-      !check_unique (self, "SELECT 1 FROM member WHERE id != ?1 AND citizen_id = ?2 AND deleted = 0",
-                     id, dh_json_get_string (record, "citizen_id"), NULL, NULL))
+      dh_store_exists (self, "SELECT 1 FROM member WHERE id != ?1 AND citizen_id = ?2 AND deleted = 0",
+                     id, dh_json_get_string (record, "citizen_id"), NULL))
     {
       g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DUPLICATE,
                    _("citizen_id: %s is already recorded for another person; check the number on the card"),
@@ -468,8 +457,8 @@ complete_record (DhStore         *self,
     }
 
   if (g_str_equal (entity->name, "admin_unit") &&
-      !check_unique (self, "SELECT 1 FROM admin_unit WHERE id != ?1 AND code = ?2 AND kind = ?3 AND deleted = 0",
-                     id, dh_json_get_string (record, "code"), dh_json_get_string (record, "kind"), NULL))
+      dh_store_exists (self, "SELECT 1 FROM admin_unit WHERE id != ?1 AND code = ?2 AND kind = ?3 AND deleted = 0",
+                     id, dh_json_get_string (record, "code"), dh_json_get_string (record, "kind")))
     {
       g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DUPLICATE,
                    _("code: another %s already has the code “%s”; give a different code"),
@@ -478,8 +467,8 @@ complete_record (DhStore         *self,
     }
 
   if (g_str_equal (entity->name, "user") &&
-      !check_unique (self, "SELECT 1 FROM user WHERE id != ?1 AND username = ?2 AND deleted = 0",
-                     id, dh_json_get_string (record, "username"), NULL, NULL))
+      dh_store_exists (self, "SELECT 1 FROM user WHERE id != ?1 AND username = ?2 AND deleted = 0",
+                     id, dh_json_get_string (record, "username"), NULL))
     {
       g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DUPLICATE,
                    _("username: “%s” is taken; choose another user name"),
@@ -488,25 +477,6 @@ complete_record (DhStore         *self,
     }
 
   return dh_entity_check_record (entity, record, &self->validator, error);
-}
-
-static gboolean
-row_exists (DhStore        *self,
-            const DhEntity *entity,
-            const char     *id)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE id = ?", entity->name);
-  sqlite3_stmt *stmt = dh_store_prepare (self, sql, NULL);
-  gboolean exists;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  exists = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-
-  return exists;
 }
 
 static void
@@ -615,6 +585,7 @@ create_unlocked (DhStore         *self,
   g_autofree char *id = NULL;
   g_autofree char *clock = NULL;
   g_autofree char *now = NULL;
+  g_autofree char *exists_sql = g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE id = ?1", entity->name);
   const char *given_id = dh_json_get_string (input, DH_RECORD_ID);
   gboolean ok;
 
@@ -634,7 +605,7 @@ create_unlocked (DhStore         *self,
     return NULL;
 
   ok = complete_record (self, entity, id, record, error);
-  if (ok && row_exists (self, entity, id))
+  if (ok && dh_store_exists (self, exists_sql, id, NULL, NULL))
     {
       g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DUPLICATE,
                    _("id: a %s with id “%s” exists already; leave the id out to add a new one"),
@@ -656,13 +627,12 @@ create_unlocked (DhStore         *self,
       }
 
       ok = insert_row (self, entity, id, clock, now, record, error) &&
-           (name_field (entity) == NULL || update_sort_keys (self, entity, id, record, error)) &&
            record_pending_change (self, entity, id, clock, now, change, error);
 
       if (ok)
         {
           json_object_object_add (record, DH_RECORD_ID, json_object_new_string (id));
-          ok = refresh_search_for (self, entity, record, error) &&
+          ok = dh_store_refresh_derived (self, entity, record, error) &&
                (!g_str_equal (entity->name, "assessment") || apply_recognition (self, record, error));
         }
     }
@@ -882,8 +852,7 @@ update_unlocked (DhStore         *self,
       now = dh_store_now_iso ();
       json_object_object_add (merged, DH_RECORD_ID, json_object_new_string (id));
       ok = write_changed_fields (self, entity, id, existing, changed, clock, now, FALSE, error) &&
-           (name_field (entity) == NULL || update_sort_keys (self, entity, id, merged, error)) &&
-           refresh_search_for (self, entity, merged, error);
+           dh_store_refresh_derived (self, entity, merged, error);
 
       if (ok && g_str_equal (entity->name, "assessment") &&
           (json_object_object_get_ex (changed, "official_class", NULL) ||
@@ -1089,7 +1058,7 @@ dh_store_void_support (DhStore     *self,
       goto out;
     }
 
-  if (!check_unique (self, "SELECT 1 FROM support WHERE id != ?1 AND voids = ?2 AND deleted = 0", "", id, NULL, NULL))
+  if (dh_store_exists (self, "SELECT 1 FROM support WHERE id != ?1 AND voids = ?2 AND deleted = 0", "", id, NULL))
     {
       g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_LEDGER,
                    _("This entry was voided already; nothing more to do"));

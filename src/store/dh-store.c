@@ -166,6 +166,29 @@ dh_store_step_done (DhStore       *self,
   return TRUE;
 }
 
+/* Whether SQL finds a row, with up to three text parameters ?1 ?2 ?3. */
+gboolean
+dh_store_exists (DhStore    *self,
+                 const char *sql,
+                 const char *a,
+                 const char *b,
+                 const char *c)
+{
+  sqlite3_stmt *stmt = dh_store_prepare (self, sql, NULL);
+  const char *values[] = { a, b, c };
+  gboolean found;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  for (int i = 0; i < (int) G_N_ELEMENTS (values) && i < sqlite3_bind_parameter_count (stmt); i++)
+    sqlite3_bind_text (stmt, i + 1, values[i], -1, SQLITE_TRANSIENT);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+
+  return found;
+}
+
 char *
 dh_store_now_iso (void)
 {
