@@ -888,6 +888,13 @@ read_file (const char  *location,
   return g_bytes_new_take (contents, length);
 }
 
+/**
+ * dh_catalogues_new_from_resource_path:
+ * @path: a resource folder holding every catalogue file
+ * @error: a #DH_VALIDATION_ERROR naming the file and the place at fault
+ *
+ * Returns: (transfer full) (nullable): new catalogues, or %NULL
+ */
 DhCatalogues *
 dh_catalogues_new_from_resource_path (const char  *path,
                                       GError     **error)
@@ -901,6 +908,14 @@ dh_catalogues_new_from_resource_path (const char  *path,
   return load_all (read_resource, path, error);
 }
 
+/**
+ * dh_catalogues_new_from_directory:
+ * @directory: a folder holding every catalogue file, such as a catalogue
+ *   update from the provincial server
+ * @error: a #DH_VALIDATION_ERROR naming the file and the place at fault
+ *
+ * Returns: (transfer full) (nullable): new catalogues, or %NULL
+ */
 DhCatalogues *
 dh_catalogues_new_from_directory (const char  *directory,
                                   GError     **error)
@@ -911,6 +926,13 @@ dh_catalogues_new_from_directory (const char  *directory,
   return load_all (read_file, directory, error);
 }
 
+/**
+ * dh_catalogues_get_default:
+ *
+ * The shipped catalogues, loaded once (from any thread) and never freed.
+ *
+ * Returns: (transfer none): the shipped catalogues
+ */
 DhCatalogues *
 dh_catalogues_get_default (void)
 {
@@ -943,6 +965,17 @@ lookup_catalogue (DhCatalogues *self,
   return catalogue;
 }
 
+/**
+ * dh_catalogues_get_entry:
+ * @self: the catalogues
+ * @catalogue: "standard", "indicator", "indicator_set", "dimension",
+ *   "programme", "project", "support_type", "poverty_cause",
+ *   "funding_source", "ethnicity" or "birth_province"
+ * @code: (nullable): a code
+ *
+ * Returns: (transfer none) (nullable): the entry as the file gives it, with
+ *   at least code, name and name_en
+ */
 json_object *
 dh_catalogues_get_entry (DhCatalogues *self,
                          const char   *catalogue,
@@ -1040,6 +1073,15 @@ dh_catalogues_get_demo_province (DhCatalogues *self)
   return self->demo_province;
 }
 
+/**
+ * dh_catalogues_find_standard:
+ * @self: the catalogues
+ * @date: the day of the review
+ * @province_code: (nullable): the household's province
+ *
+ * Returns: (transfer none) (nullable): the provincial standard valid on
+ *   @date if the province has one, else the national one, else %NULL
+ */
 const DhStandard *
 dh_catalogues_find_standard (DhCatalogues *self,
                              const GDate  *date,

@@ -14,6 +14,23 @@
 
 #define CITIZEN_ID_LENGTH 12
 
+/**
+ * dh_citizen_id_check:
+ * @catalogues: (nullable): the catalogues of birth provinces; %NULL for
+ *   the shipped ones
+ * @citizen_id: (nullable): the 12 digits of the chip-based ID card
+ * @sex: the member's sex, or %DH_SEX_UNKNOWN
+ * @birth_year: the member's year of birth, or 0 when unknown
+ * @error: a #DH_VALIDATION_ERROR; %DH_VALIDATION_ERROR_MISMATCH when the ID
+ *   disagrees with @sex or @birth_year
+ *
+ * Checks a citizen ID: exactly 12 digits; digits 1–3 a birth-province
+ * code; digit 4 the century and sex (0/1 man/woman born 1900–1999, 2/3
+ * 2000–2099, 4/5 2100–2199); digits 5–6 the last two digits of the birth
+ * year, which is not in the future.
+ *
+ * Returns: %TRUE if the ID is well formed and agrees with what is known
+ */
 gboolean
 dh_citizen_id_check (DhCatalogues  *catalogues,
                      const char    *citizen_id,

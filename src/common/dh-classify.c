@@ -13,6 +13,13 @@
 #include "dh-error.h"
 #include "dh-money.h"
 
+/**
+ * dh_area_from_string:
+ * @text: (nullable): "rural" or "urban"
+ * @out_area: (out) (optional): the area
+ *
+ * Returns: %TRUE if @text names an area; @out_area is untouched otherwise
+ */
 gboolean
 dh_area_from_string (const char *text,
                      DhArea     *out_area)
@@ -260,6 +267,27 @@ classify_by_score (const DhStandard       *standard,
     }
 }
 
+/**
+ * dh_classify:
+ * @catalogues: (nullable): where the standards come from; %NULL for the
+ *   shipped catalogues
+ * @input: the review: its date, province and area, the income per person
+ *   and/or score A, and the deprived indicators
+ * @error: a #DH_VALIDATION_ERROR saying what is missing or wrong
+ *
+ * Proposes a class under the standard that applies on the review date (a
+ * provincial standard wins over the national one). With an income: at or
+ * below the area's threshold, poor when the deprivations reach the
+ * standard's minimum and near-poor otherwise; above it, average inside the
+ * standard's band (if it has one) and not poor beyond. With score A alone
+ * (form B1): at or below the area's limit, poor when score B (10 per
+ * deprivation) reaches 30 and near-poor otherwise; above the limit, not
+ * poor until an income survey places the household. When both are given
+ * the income decides and the reasons say so.
+ *
+ * Returns: (transfer full) (nullable): the proposal, its standard and its
+ *   reasons, or %NULL
+ */
 DhClassification *
 dh_classify (DhCatalogues           *catalogues,
              const DhClassifyInput  *input,

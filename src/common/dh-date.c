@@ -81,6 +81,17 @@ split_date (const char *text,
   return TRUE;
 }
 
+/**
+ * dh_date_parse:
+ * @text: (nullable): "2026-11-24", "24/11/2026" or "7/3/1985" (one-digit
+ *   day or month); "24-11-2026" and "24.11.2026" are read too
+ * @out_date: (out) (optional): the date
+ * @error: a #DH_VALIDATION_ERROR whose message shows both written forms
+ *
+ * Reads a calendar date; days that do not exist (29/02/2023) are refused.
+ *
+ * Returns: %TRUE if @text is a real date
+ */
 gboolean
 dh_date_parse (const char  *text,
                GDate       *out_date,
@@ -122,6 +133,12 @@ dh_date_parse (const char  *text,
   return TRUE;
 }
 
+/**
+ * dh_date_to_iso:
+ * @date: a valid date
+ *
+ * Returns: (transfer full): the date as records store it, "2026-11-24"
+ */
 char *
 dh_date_to_iso (const GDate *date)
 {
@@ -133,6 +150,12 @@ dh_date_to_iso (const GDate *date)
                           (guint) g_date_get_day (date));
 }
 
+/**
+ * dh_date_format:
+ * @date: a valid date
+ *
+ * Returns: (transfer full): the date as people read it, "24/11/2026"
+ */
 char *
 dh_date_format (const GDate *date)
 {
@@ -144,6 +167,10 @@ dh_date_format (const GDate *date)
                           (guint) g_date_get_year (date));
 }
 
+/**
+ * dh_date_today:
+ * @out_date: (out): today's date on the local calendar
+ */
 void
 dh_date_today (GDate *out_date)
 {
@@ -168,6 +195,14 @@ resolve_today (const GDate *today,
     dh_date_today (out_today);
 }
 
+/**
+ * dh_date_check_not_future:
+ * @date: a valid date
+ * @today: (nullable): the day to compare with; %NULL for dh_date_today()
+ * @error: %DH_VALIDATION_ERROR_OUT_OF_RANGE when @date is after @today
+ *
+ * Returns: %TRUE if @date is @today or earlier
+ */
 gboolean
 dh_date_check_not_future (const GDate  *date,
                           const GDate  *today,
@@ -201,6 +236,19 @@ is_year_alone (const char *text)
          g_ascii_isdigit (text[2]) && g_ascii_isdigit (text[3]);
 }
 
+/**
+ * dh_birth_date_parse:
+ * @text: (nullable): "1985" (the year alone is common), "1985-03-07" or
+ *   "07/03/1985"
+ * @today: (nullable): the day to compare with; %NULL for dh_date_today()
+ * @out_iso: (out) (optional) (transfer full): "1985" or "1985-03-07"
+ * @out_year: (out) (optional): the year of birth
+ * @error: a #DH_VALIDATION_ERROR
+ *
+ * Reads a birth date, which is neither in the future nor before 1900.
+ *
+ * Returns: %TRUE if @text is an acceptable birth date
+ */
 gboolean
 dh_birth_date_parse (const char   *text,
                      const GDate  *today,

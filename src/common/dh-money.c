@@ -14,6 +14,12 @@
 
 /* Vietnamese groups thousands with dots and writes the đồng sign after a
  * space: 1.500.000 ₫. */
+/**
+ * dh_money_format:
+ * @dong: an amount in đồng
+ *
+ * Returns: (transfer full): the amount as people read it, "1.500.000 ₫"
+ */
 char *
 dh_money_format (gint64 dong)
 {
@@ -71,6 +77,19 @@ fail_format (GError     **error,
   return FALSE;
 }
 
+/**
+ * dh_money_parse:
+ * @text: (nullable): "1500000", "1.500.000", "1 500 000", with or without
+ *   "₫", "đ", "VND" or "đồng" after it
+ * @out_dong: (out) (optional): the amount in whole đồng
+ * @error: a #DH_VALIDATION_ERROR whose message shows a valid example
+ *
+ * Reads an amount of whole đồng. Negative amounts, fractions, letters,
+ * amounts that do not fit in 64 bits and digits grouped other than by
+ * thousands ("1.50.000") are refused.
+ *
+ * Returns: %TRUE if @text is an amount
+ */
 gboolean
 dh_money_parse (const char  *text,
                 gint64      *out_dong,
@@ -125,8 +144,10 @@ dh_money_parse (const char  *text,
         {
           /* The first group has 1 to 3 digits, every later group exactly 3,
            * all separated the same way. */
+          /* "0.500" is more likely half of something than 500 đồng. */
           if ((separator != 0 && separator != c) ||
-              group == 0 || (groups == 0 ? group > 3 : group != 3))
+              group == 0 || (groups == 0 ? group > 3 : group != 3) ||
+              number->str[0] == '0')
             return fail_format (error, DH_VALIDATION_ERROR_INVALID,
                                 _("the digits are not grouped by thousands; write 1.500.000, 1 500 000 or 1500000"));
           separator = c;

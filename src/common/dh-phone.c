@@ -25,6 +25,17 @@ is_landline (const char *digits)
   return strlen (digits) == 11 && digits[0] == '0' && digits[1] == '2';
 }
 
+/**
+ * dh_phone_normalize:
+ * @text: (nullable): a number as written: spaces, dots, dashes, brackets
+ *   and a +84, 84 or 0084 prefix are allowed
+ * @error: a #DH_VALIDATION_ERROR whose message shows a valid example
+ *
+ * Reads a Vietnamese telephone number: a mobile has 10 digits starting
+ * 03, 05, 07, 08 or 09; a landline has 11 digits starting 02.
+ *
+ * Returns: (transfer full) (nullable): the digits, "0912345678", or %NULL
+ */
 char *
 dh_phone_normalize (const char  *text,
                     GError     **error)

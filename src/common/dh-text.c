@@ -81,6 +81,17 @@ is_d_stroke (gunichar c)
   return c == 0x0110 || c == 0x0111 || c == 0x00D0 || c == 0x00F0;
 }
 
+/**
+ * dh_text_normalize:
+ * @text: (nullable): UTF-8 text as typed or imported
+ *
+ * Trims leading and trailing Unicode white space, collapses inner runs of
+ * white space to one ASCII space and composes the text to NFC, the form
+ * every stored name has.
+ *
+ * Returns: (transfer full) (nullable): the clean text ("" stays ""), or
+ *   %NULL when @text is %NULL or not valid UTF-8
+ */
 char *
 dh_text_normalize (const char *text)
 {
@@ -110,6 +121,17 @@ dh_text_normalize (const char *text)
   return g_utf8_normalize (collapsed->str, collapsed->len, G_NORMALIZE_NFC);
 }
 
+/**
+ * dh_text_fold:
+ * @text: (nullable): UTF-8 text
+ *
+ * Makes the search key that lets "nguyen van dang" find "Nguyễn Văn Đặng":
+ * case folded, tones and vowel marks dropped, đ/Đ as d, everything that is
+ * neither letter nor digit turned into one ASCII space, trimmed.
+ *
+ * Returns: (transfer full) (nullable): the key, or %NULL for %NULL or
+ *   invalid UTF-8
+ */
 char *
 dh_text_fold (const char *text)
 {
@@ -201,6 +223,19 @@ append_primary (GString  *primary,
   g_string_append_printf (primary, "%c%06X", OTHER_ESCAPE, (guint) lower);
 }
 
+/**
+ * dh_text_sort_key:
+ * @text: (nullable): UTF-8 text
+ *
+ * Makes a printable ASCII key whose strcmp() order is Vietnamese
+ * collation: letters in the order a ă â b c d đ e ê … ư v x y (digits
+ * first, other Latin letters in their place, other scripts after), then
+ * tones (none, huyền, hỏi, ngã, sắc, nặng), then case (lower first), and
+ * last the text itself so that different texts never tie.
+ *
+ * Returns: (transfer full) (nullable): the key, or %NULL for %NULL or
+ *   invalid UTF-8
+ */
 char *
 dh_text_sort_key (const char *text)
 {
@@ -274,6 +309,17 @@ dh_text_sort_key (const char *text)
   return g_string_free (g_steal_pointer (&primary), FALSE);
 }
 
+/**
+ * dh_text_name_sort_key:
+ * @full_name: (nullable): a person's full name, family name first
+ *
+ * Makes the key Vietnamese lists of people sort by: the given name (the
+ * last word) first, then the family and middle names, then the whole
+ * name, each compared by dh_text_sort_key().
+ *
+ * Returns: (transfer full) (nullable): the key, or %NULL for %NULL or
+ *   invalid UTF-8
+ */
 char *
 dh_text_name_sort_key (const char *full_name)
 {

@@ -79,6 +79,7 @@ test_parse_accepts_the_usual_ways_of_writing (void)
   assert_parses ("0", 0);
   assert_parses ("0 ₫", 0);
   assert_parses ("999", 999);
+  assert_parses ("01500000", 1500000);
   assert_parses ("15.000", 15000);
   assert_parses ("9223372036854775807", G_MAXINT64);
 }
@@ -103,6 +104,8 @@ test_parse_rejects_with_a_valid_example (void)
   assert_rejected ("−1.500.000 ₫", DH_VALIDATION_ERROR_OUT_OF_RANGE, "negative");
   assert_rejected ("1500000,50", DH_VALIDATION_ERROR_INVALID, "1.500.000");
   assert_rejected ("1,5", DH_VALIDATION_ERROR_INVALID, "whole");
+  assert_rejected ("0.500", DH_VALIDATION_ERROR_INVALID, "1.500.000");
+  assert_rejected ("0 500", DH_VALIDATION_ERROR_INVALID, "1.500.000");
   assert_rejected ("1.5", DH_VALIDATION_ERROR_INVALID, "1.500.000");
   assert_rejected ("1.50.000", DH_VALIDATION_ERROR_INVALID, "1.500.000");
   assert_rejected ("1.5000.000", DH_VALIDATION_ERROR_INVALID, "1.500.000");
