@@ -426,6 +426,24 @@ dh_store_open (const char  *path,
   return dh_store_open_with_migrations (path, dh_store_migrations, dh_store_n_migrations, error);
 }
 
+/* Gives the space of deleted rows and acknowledged changes back to the
+ * disk, and folds the write-ahead log into the file. */
+gboolean
+dh_store_vacuum (DhStore  *self,
+                 GError  **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  ok = dh_store_exec (self, "VACUUM", error) &&
+       dh_store_exec (self, "PRAGMA wal_checkpoint(TRUNCATE)", error);
+  g_rec_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
 const char *
 dh_store_get_path (DhStore *self)
 {

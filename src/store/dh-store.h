@@ -125,6 +125,9 @@ gboolean     dh_store_set_meta               (DhStore       *self,
                                               const char    *value,
                                               GError       **error);
 
+gboolean     dh_store_vacuum                 (DhStore       *self,
+                                              GError       **error);
+
 /* Aggregates for status lines and reports. */
 json_object *dh_store_get_status             (DhStore       *self,
                                               GError       **error);

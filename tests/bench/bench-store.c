@@ -80,6 +80,43 @@ typed_prefixes (DhStore *store,
   return prefixes;
 }
 
+static void
+print_size (const char *what,
+            const char *path,
+            const char *wal)
+{
+  struct stat info;
+
+  g_assert_cmpint (g_stat (path, &info), ==, 0);
+  printf ("%-44s %.1f MiB", what, info.st_size / (1024.0 * 1024.0));
+  if (g_stat (wal, &info) == 0 && info.st_size > 0)
+    printf (" (+ %.1f MiB write-ahead log)", info.st_size / (1024.0 * 1024.0));
+  printf ("\n");
+}
+
+static gint64
+acknowledge_everything (DhStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 total = 0;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) changes = dh_store_get_pending_changes (store, 5000, &error);
+      g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+      g_assert_no_error (error);
+      if (changes->len == 0)
+        return total;
+
+      for (guint i = 0; i < changes->len; i++)
+        g_ptr_array_add (ids, (gpointer) dh_json_get_string (g_ptr_array_index (changes, i), "change_id"));
+      g_ptr_array_add (ids, NULL);
+      g_assert_true (dh_store_acknowledge_changes (store, (const char * const *) ids->pdata, &error));
+      total += changes->len;
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -95,7 +132,6 @@ main (int   argc,
   g_autoptr(GArray) filtered_ms = g_array_new (FALSE, FALSE, sizeof (double));
   DhDemoOptions options;
   gint64 start, elapsed, records;
-  struct stat info;
   g_autofree char *wal = NULL;
   guint64 matches = 0;
   char *commune_id = NULL;
@@ -189,11 +225,20 @@ main (int   argc,
   print_latencies ("a commune's page 401 (offset 20,000):", filtered_ms);
 
   wal = g_strconcat (path, "-wal", NULL);
-  g_assert_cmpint (g_stat (path, &info), ==, 0);
-  printf ("file size: %.1f MiB", info.st_size / (1024.0 * 1024.0));
-  if (g_stat (wal, &info) == 0)
-    printf (" (+ %.1f MiB write-ahead log)", info.st_size / (1024.0 * 1024.0));
-  printf ("\n");
+  print_size ("file size, every change still waiting to sync:", path, wal);
+
+  /* what a store looks like once the server has acknowledged everything */
+  store = dh_store_open (path, &error);
+  g_assert_no_error (error);
+  start = g_get_monotonic_time ();
+  records = acknowledge_everything (store);
+  elapsed = g_get_monotonic_time () - start;
+  printf ("acknowledge: %" G_GINT64_FORMAT " changes in %.1f s = %.0f changes/s\n",
+          records, elapsed / 1e6, records / (elapsed / 1e6));
+  g_assert_true (dh_store_vacuum (store, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  print_size ("file size, all synced (after VACUUM):", path, wal);
 
   if (g_getenv ("DONGHANH_BENCH_KEEP") == NULL)
     {
