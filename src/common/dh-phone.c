@@ -102,7 +102,7 @@ dh_phone_normalize (const char  *text,
   else if (digits->str[1] == '2')
     g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
                  _("a landline has 11 digits, this has %u; %s"), (guint) digits->len, _(EXAMPLE_HINT));
-  else if (strchr ("35789", digits->str[1]) != NULL && digits->str[1] != '\0')
+  else if (digits->len > 1 && strchr ("35789", digits->str[1]) != NULL)
     g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
                  _("a mobile number has 10 digits, this has %u; %s"), (guint) digits->len, _(EXAMPLE_HINT));
   else
