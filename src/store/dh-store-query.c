@@ -216,15 +216,19 @@ dh_store_list (DhStore        *self,
     return NULL;
 
   limit = query->limit == 0 ? DH_STORE_DEFAULT_LIMIT : MIN (query->limit, DH_STORE_MAX_LIMIT);
-  sql = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE %s ORDER BY %s LIMIT %u OFFSET %u",
+  /* limit and offset are bound, not written in: every page of a list
+   * shares one prepared statement */
+  sql = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE %s ORDER BY %s LIMIT ?%u OFFSET ?%u",
                          dh_store_select_columns (plan.entity), plan.entity->name,
-                         plan.where->str, plan.order, limit, query->offset);
+                         plan.where->str, plan.order, plan.values->len + 1, plan.values->len + 2);
 
   g_rec_mutex_lock (&self->lock);
   stmt = dh_store_prepare (self, sql, error);
   if (stmt != NULL)
     {
       bind_values (stmt, plan.values);
+      sqlite3_bind_int64 (stmt, (int) plan.values->len + 1, limit);
+      sqlite3_bind_int64 (stmt, (int) plan.values->len + 2, query->offset);
       rows = collect_rows (self, plan.entity, stmt, error);
       sqlite3_reset (stmt);
     }
