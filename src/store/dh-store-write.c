@@ -355,12 +355,10 @@ classify_assessment (DhStore      *self,
   input.deprived = (const char * const *) deprived->pdata;
   input.n_deprived = deprived->len;
 
+  /* its messages name what is wrong: the date, the income or a deprivation */
   result = dh_classify (self->validator.catalogues, &input, error);
   if (result == NULL)
-    {
-      g_prefix_error (error, "deprived: ");
-      return FALSE;
-    }
+    return FALSE;
 
   json_object_object_add (record, "standard", json_object_new_string (result->standard_id));
   json_object_object_add (record, "proposed_class", json_object_new_string (result->class_code));
