@@ -259,6 +259,7 @@ dh_text_sort_key (const char *text)
   p = decomposed;
   while (*p != '\0')
     {
+      const char *at = p;
       gunichar c = g_utf8_get_char (p);
       guint modifier = MOD_NONE;
       guint tone = 0;
@@ -290,6 +291,29 @@ dh_text_sort_key (const char *text)
       if (pending_separator)
         g_string_append_c (primary, WORD_SEPARATOR);
       pending_separator = FALSE;
+
+      /* Numbers compare by value, so that "Tổ dân phố 2" comes before
+       * "Tổ dân phố 10": the count of significant digits, then the digits. */
+      if (c < 0x80 && g_ascii_isdigit ((char) c) && p == at + 1)
+        {
+          const char *start = at;
+          const char *significant;
+          gsize length;
+
+          while (g_ascii_isdigit (*p))
+            p++;
+          for (significant = start; significant < p - 1 && *significant == '0'; significant++)
+            ;
+          length = (gsize) (p - significant);
+          g_string_append_printf (primary, "%02u", (guint) MIN (length, 99));
+          g_string_append_len (primary, significant, (gssize) length);
+          for (const char *digit = start; digit < p; digit++)
+            {
+              g_string_append_c (secondary, '0');
+              g_string_append_c (tertiary, '0');
+            }
+          continue;
+        }
 
       append_primary (primary, g_unichar_tolower (c), modifier);
       g_string_append_c (secondary, (char) ('0' + tone));

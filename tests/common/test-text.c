@@ -239,6 +239,34 @@ test_name_sort_key_ties_and_single_words (void)
   g_assert_null (dh_text_name_sort_key (NULL));
 }
 
+static void
+test_sort_key_numbers_by_value (void)
+{
+  static const char * const ordered[] = {
+    "Thôn 1", "Thôn 2", "Thôn 9", "Thôn 10", "Thôn 12", "Thôn 100", "Tổ dân phố 2", "Tổ dân phố 10",
+  };
+
+  for (guint i = 0; i + 1 < G_N_ELEMENTS (ordered); i++)
+    {
+      g_autofree char *a = dh_text_sort_key (ordered[i]);
+      g_autofree char *b = dh_text_sort_key (ordered[i + 1]);
+
+      g_test_message ("%s < %s", ordered[i], ordered[i + 1]);
+      g_assert_cmpint (strcmp (a, b), <, 0);
+    }
+
+  /* leading zeros do not change a number's place, only break the tie */
+  {
+    g_autofree char *seven = dh_text_sort_key ("Thôn 7");
+    g_autofree char *padded = dh_text_sort_key ("Thôn 007");
+    g_autofree char *eight = dh_text_sort_key ("Thôn 8");
+
+    g_assert_cmpint (strcmp (padded, eight), <, 0);
+    g_assert_cmpint (strcmp (seven, eight), <, 0);
+    g_assert_cmpstr (seven, !=, padded);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -259,6 +287,8 @@ main (int   argc,
   g_test_add_func ("/common/text/sort-key/other-scripts-after-latin", test_sort_key_other_scripts_sort_after_latin);
   g_test_add_func ("/common/text/name-sort-key/given-name-first-then-family", test_name_sort_key_given_name_first);
   g_test_add_func ("/common/text/name-sort-key/ties-single-words-and-case", test_name_sort_key_ties_and_single_words);
+
+  g_test_add_func ("/common/text/sort-key-numbers-by-value", test_sort_key_numbers_by_value);
 
   return g_test_run ();
 }
