@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 
@@ -239,6 +240,13 @@ main (int   argc,
   g_assert_no_error (error);
   g_clear_object (&store);
   print_size ("file size, all synced (after VACUUM):", path, wal);
+
+  {
+    struct rusage usage;
+
+    getrusage (RUSAGE_SELF, &usage);
+    printf ("%-44s %.1f MiB\n", "peak memory (resident) of this process:", usage.ru_maxrss / 1024.0);
+  }
 
   if (g_getenv ("DONGHANH_BENCH_KEEP") == NULL)
     {
