@@ -22,6 +22,7 @@ typedef struct
 {
   const char         *field;
   gboolean            required;
+  const char         *header;   /* as a commune's list writes it */
   const char * const *aliases;
 } ImportColumn;
 
@@ -42,17 +43,17 @@ static const char * const assigned_aliases[] = { "can bo phu trach", "nguoi phu 
 static const char * const notes_aliases[] = { "ghi chu", "notes", "note", NULL };
 
 static const ImportColumn import_columns[] = {
-  { "code", FALSE, code_aliases },
-  { "head_name", TRUE, head_aliases },
-  { "village", TRUE, village_aliases },
-  { "address", FALSE, address_aliases },
-  { "phone", FALSE, phone_aliases },
-  { "ethnicity", FALSE, ethnicity_aliases },
-  { "classification", FALSE, class_aliases },
-  { "classification_year", FALSE, year_aliases },
-  { "poverty_causes", FALSE, causes_aliases },
-  { "assigned_to", FALSE, assigned_aliases },
-  { "notes", FALSE, notes_aliases },
+  { "code", FALSE, "Mã hộ", code_aliases },
+  { "head_name", TRUE, "Họ và tên chủ hộ", head_aliases },
+  { "village", TRUE, "Thôn", village_aliases },
+  { "address", FALSE, "Địa chỉ", address_aliases },
+  { "phone", FALSE, "Số điện thoại", phone_aliases },
+  { "ethnicity", FALSE, "Dân tộc", ethnicity_aliases },
+  { "classification", FALSE, "Phân loại", class_aliases },
+  { "classification_year", FALSE, "Năm phân loại", year_aliases },
+  { "poverty_causes", FALSE, "Nguyên nhân nghèo", causes_aliases },
+  { "assigned_to", FALSE, "Cán bộ phụ trách", assigned_aliases },
+  { "notes", FALSE, "Ghi chú", notes_aliases },
 };
 
 /* How a commune's list names each class, folded. */
@@ -235,7 +236,7 @@ row_to_fields (ImportLookups  *lookups,
           if (mapped == NULL)
             {
               g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
-                           _("classification: “%s” is not known; write Hộ nghèo, Hộ cận nghèo, Mức sống trung bình, Thoát nghèo, Thoát cận nghèo or Không nghèo"),
+                           _("classification: “%s” is not known; write Hộ nghèo, Hộ cận nghèo, Mức sống trung bình, Thoát nghèo, Thoát cận nghèo, Không nghèo or Chưa phân loại"),
                            text);
               return NULL;
             }
@@ -279,7 +280,7 @@ find_columns (char        **header,
         {
           g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
                        _("the first line has no column “%s”; name the columns in the first line, for example: Mã hộ, Họ và tên chủ hộ, Thôn, Địa chỉ, Số điện thoại, Dân tộc, Phân loại"),
-                       import_columns[c].aliases[0]);
+                       import_columns[c].header);
           return FALSE;
         }
     }
@@ -365,9 +366,16 @@ dh_cli_import_households (DhCli      *cli,
       dh_store_rollback (store);
 
       if (cli->dry_run)
-        g_print (_("%u rows checked: %u good, %u bad. Nothing was written (dry run).\n"), good + bad, good, bad);
+        g_print (g_dngettext (GETTEXT_PACKAGE,
+                              "%u row checked: %u good, %u bad. Nothing was written (dry run).\n",
+                              "%u rows checked: %u good, %u bad. Nothing was written (dry run).\n",
+                              good + bad),
+                 good + bad, good, bad);
       else
-        g_printerr (_("%u of %u rows are bad; nothing was imported. Correct them and import again (--dry-run checks without writing).\n"),
+        g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                                 "%u of %u rows is bad; nothing was imported. Correct it and import again (--dry-run checks without writing).\n",
+                                 "%u of %u rows are bad; nothing was imported. Correct them and import again (--dry-run checks without writing).\n",
+                                 bad),
                     bad, good + bad);
 
       return bad > 0 ? DH_CLI_EXIT_REJECTED : DH_CLI_EXIT_OK;
@@ -376,7 +384,7 @@ dh_cli_import_households (DhCli      *cli,
   if (!dh_store_commit (store, &error))
     return dh_cli_fail (error);
 
-  g_print (_("%u households imported.\n"), good);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%u household imported.\n", "%u households imported.\n", good), good);
   return DH_CLI_EXIT_OK;
 }
 
@@ -425,18 +433,15 @@ dh_cli_export (DhCli      *cli,
   g_autoptr(DhCsvWriter) writer = NULL;
   g_autoptr(GPtrArray) header = g_ptr_array_new ();
   DhQuery query = { .entity = entity_name, .limit = 1000 };
-  const DhEntity *entity;
-  const char *table = entity_name;
+  const DhEntity *entity = dh_entity_lookup_listed (entity_name, NULL);
   DhStore *store;
   guint written = 0;
 
-  if (g_strcmp0 (table, "commune") == 0 || g_strcmp0 (table, "village") == 0 || g_strcmp0 (table, "province") == 0)
-    table = "admin_unit";
-  entity = dh_entity_lookup (table);
   if (entity == NULL)
     {
-      g_printerr (_("donghanh-cli: there is no kind of record called “%s”; use household, member, visit, support, assessment, exit_plan, commune, village or user\n"),
-                  entity_name);
+      g_autofree char *names = dh_entity_list_names ();
+
+      g_printerr (_("donghanh-cli: there is no kind of record called “%s”; use one of: %s\n"), entity_name, names);
       return DH_CLI_EXIT_USAGE;
     }
 
@@ -491,6 +496,6 @@ dh_cli_export (DhCli      *cli,
   if (!dh_csv_writer_close (writer, &error))
     return dh_cli_fail (error);
 
-  g_print (_("%u records written to %s\n"), written, path);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%u record written to %s\n", "%u records written to %s\n", written), written, path);
   return DH_CLI_EXIT_OK;
 }

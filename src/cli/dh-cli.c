@@ -168,7 +168,7 @@ demo_progress_cb (guint    done,
   guint total = GPOINTER_TO_UINT (user_data);
 
   if (done == total || done % 5000 == 0)
-    g_printerr (_("%u of %u households written\n"), done, total);
+    g_printerr (g_dngettext (GETTEXT_PACKAGE, "%u of %u household written\n", "%u of %u households written\n", total), done, total);
 }
 
 static int
@@ -206,7 +206,9 @@ run_demo (DhCli  *cli,
   if (!dh_demo_populate (store, &options, demo_progress_cb, GUINT_TO_POINTER (options.households), &error))
     return dh_cli_fail (error);
 
-  g_print (_("Demo data written to %s: %u households\n"), dh_store_get_path (store), options.households);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Demo data written to %s: %u household\n", "Demo data written to %s: %u households\n",
+                       options.households),
+           dh_store_get_path (store), options.households);
   return DH_CLI_EXIT_OK;
 }
 

@@ -199,7 +199,8 @@ member_int (json_object  *object,
   *out_value = json_object_get_int64 (value);
   if (*out_value < min)
     {
-      g_autofree char *problem = g_strdup_printf (_("“%s” must be at least %" G_GINT64_FORMAT), key, min);
+      g_autofree char *lowest = g_strdup_printf ("%" G_GINT64_FORMAT, min);
+      g_autofree char *problem = g_strdup_printf (_("“%s” must be at least %s"), key, lowest);
 
       return shape_error (error, file_name, where, problem);
     }

@@ -83,7 +83,7 @@ describe_coverage (DhCatalogues *catalogues)
 
       if (text->len > 0)
         g_string_append (text, ", ");
-      /* TRANSLATORS: a period covered by a standard: "01/01/2022–31/12/2026 (VN-2022)" */
+      /* Translators: a period covered by a standard: "01/01/2022–31/12/2026 (VN-2022)" */
       g_string_append_printf (text, _("%s–%s (%s)"), from, to, standard->id);
     }
 
@@ -164,7 +164,7 @@ describe_deprivations (const DhClassifyInput *input)
 static const char *
 area_label (DhArea area)
 {
-  /* TRANSLATORS: the area, as in "the rural threshold", "the urban limit" */
+  /* Translators: the area, as in "the rural threshold", "the urban limit" */
   return area == DH_AREA_URBAN ? _("urban") : _("rural");
 }
 

@@ -173,18 +173,18 @@ static gboolean check_visit      (const DhEntity *, json_object *, const DhValid
 static gboolean check_assessment (const DhEntity *, json_object *, const DhValidator *, GError **);
 static gboolean check_support    (const DhEntity *, json_object *, const DhValidator *, GError **);
 
-#define ENTITY(n, f, c) { n, f, G_N_ELEMENTS (f), c }
+#define ENTITY(n, l, f, c) { n, l, f, G_N_ELEMENTS (f), c }
 
 static const DhEntity entities[] = {
-  ENTITY ("admin_unit", admin_unit_fields, check_admin_unit),
-  ENTITY ("household", household_fields, NULL),
-  ENTITY ("member", member_fields, check_member),
-  ENTITY ("exit_plan", exit_plan_fields, check_exit_plan),
-  ENTITY ("visit", visit_fields, check_visit),
-  ENTITY ("assessment", assessment_fields, check_assessment),
-  ENTITY ("support", support_fields, check_support),
-  ENTITY ("user", user_fields, NULL),
-  ENTITY ("conflict", conflict_fields, NULL),
+  ENTITY ("admin_unit", N_("place"), admin_unit_fields, check_admin_unit),
+  ENTITY ("household", N_("household"), household_fields, NULL),
+  ENTITY ("member", N_("household member"), member_fields, check_member),
+  ENTITY ("exit_plan", N_("plan to escape poverty"), exit_plan_fields, check_exit_plan),
+  ENTITY ("visit", N_("visit"), visit_fields, check_visit),
+  ENTITY ("assessment", N_("poverty review"), assessment_fields, check_assessment),
+  ENTITY ("support", N_("support entry"), support_fields, check_support),
+  ENTITY ("user", N_("user"), user_fields, NULL),
+  ENTITY ("conflict", N_("conflict"), conflict_fields, NULL),
 };
 
 static const DhEntity *entity_list[G_N_ELEMENTS (entities) + 1];
@@ -220,6 +220,27 @@ dh_entity_lookup (const char *name)
     }
 
   return NULL;
+}
+
+/* What a list may name: an entity, or a kind of place ("commune") that
+ * stands for admin_unit records of that kind. */
+const DhEntity *
+dh_entity_lookup_listed (const char  *name,
+                         const char **out_unit_kind)
+{
+  static const char * const kinds[] = { "province", "commune", "village", NULL };
+
+  if (out_unit_kind != NULL)
+    *out_unit_kind = NULL;
+
+  if (name != NULL && g_strv_contains (kinds, name))
+    {
+      if (out_unit_kind != NULL)
+        *out_unit_kind = name;
+      return dh_entity_lookup ("admin_unit");
+    }
+
+  return dh_entity_lookup (name);
 }
 
 const DhField *
@@ -258,6 +279,42 @@ dh_entity_list_field_names (const DhEntity *entity,
         g_string_append (names, ", ");
       g_string_append (names, entity->fields[i].name);
     }
+
+  return g_string_free (names, FALSE);
+}
+
+const char *
+dh_entity_get_label (const DhEntity *entity)
+{
+  g_return_val_if_fail (entity != NULL, NULL);
+
+  return g_dgettext (GETTEXT_PACKAGE, entity->label);
+}
+
+/* "province", "commune", "village" as people say them */
+const char *
+dh_entity_unit_kind_label (const char *kind)
+{
+  if (g_strcmp0 (kind, "province") == 0)
+    return _("province");
+  if (g_strcmp0 (kind, "commune") == 0)
+    return _("commune");
+  if (g_strcmp0 (kind, "village") == 0)
+    return _("village");
+
+  return kind;
+}
+
+/* What to tell someone who named a kind of record that does not exist:
+ * the names the CLI and the store accept, places by kind included. */
+char *
+dh_entity_list_names (void)
+{
+  GString *names = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+    g_string_append_printf (names, "%s, ", entities[i].name);
+  g_string_append (names, "province, commune, village");
 
   return g_string_free (names, FALSE);
 }
@@ -510,9 +567,14 @@ normalize_int (json_object  *value,
 
   if (number < min || number > max)
     {
+      /* numbers are written out first: a format macro inside _() cuts the
+       * message short for xgettext */
+      g_autofree char *given = g_strdup_printf ("%" G_GINT64_FORMAT, number);
+      g_autofree char *lowest = g_strdup_printf ("%" G_GINT64_FORMAT, min);
+      g_autofree char *highest = g_strdup_printf ("%" G_GINT64_FORMAT, max);
+
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
-                   _("%" G_GINT64_FORMAT " is out of range; give a number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT),
-                   number, min, max);
+                   _("%s is out of range; give a number from %s to %s"), given, lowest, highest);
       return NULL;
     }
 
@@ -767,8 +829,9 @@ dh_entity_normalize_fields (const DhEntity    *entity,
             g_autofree char *names = dh_entity_list_field_names (entity, FALSE);
 
             g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD,
-                         _("%s: a %s has no such field; its fields are: %s"),
-                         key, entity->name, names);
+                         /* Translators: "colour: there is no such field in a household; its fields are: ..." */
+                         _("%s: there is no such field in a %s; its fields are: %s"),
+                         key, dh_entity_get_label (entity), names);
             return FALSE;
           }
 
@@ -818,7 +881,7 @@ dh_entity_check_record (const DhEntity    *entity,
 
       /* computed fields are filled by the store just before the check */
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
-                   _("%s: is required for a %s; add it"), field->name, entity->name);
+                   _("%s: is required; add it"), field->name);
       return FALSE;
     }
 
@@ -851,7 +914,7 @@ check_admin_unit (const DhEntity     *entity,
   if (g_strcmp0 (kind, "province") != 0 && !has_value (record, "parent"))
     {
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
-                   _("parent: a %s belongs to a larger unit; give the id of its parent"), kind);
+                   _("parent: a commune belongs to a province, and a village to a commune; give the id of the larger unit"));
       return FALSE;
     }
 
@@ -910,8 +973,8 @@ check_exit_plan (const DhEntity     *entity,
   if (get_date (record, "registered_on", &registered) && target < g_date_get_year (&registered))
     {
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
-                   _("target_year: %" G_GINT64_FORMAT " is before the year of registration %d; give this year or a later one"),
-                   target, (int) g_date_get_year (&registered));
+                   _("target_year: %d is before the year of registration %d; give this year or a later one"),
+                   (int) target, (int) g_date_get_year (&registered));
       return FALSE;
     }
 

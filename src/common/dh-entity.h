@@ -63,6 +63,7 @@ typedef struct
 struct _DhEntity
 {
   const char     *name;
+  const char     *label;   /* what people call it, untranslated: use dh_entity_get_label() */
   const DhField  *fields;
   guint           n_fields;
   /* checks that span fields, run on the whole normalised record */
@@ -82,12 +83,17 @@ struct _DhEntity
 #define DH_RECORD_SYNC_STATE "sync_state"
 
 const DhEntity  *dh_entity_lookup           (const char        *name);
+const DhEntity  *dh_entity_lookup_listed    (const char        *name,
+                                             const char       **out_unit_kind);
 const DhEntity * const *dh_entity_list_all  (guint             *n_entities);
 const DhField   *dh_entity_get_field        (const DhEntity    *entity,
                                              const char        *field_name);
 gboolean         dh_entity_is_meta_key      (const char        *key);
 char            *dh_entity_list_field_names (const DhEntity    *entity,
                                              gboolean           with_computed);
+const char      *dh_entity_get_label        (const DhEntity    *entity);
+const char      *dh_entity_unit_kind_label  (const char        *kind);
+char            *dh_entity_list_names       (void);
 
 void             dh_validator_init          (DhValidator       *validator);
 

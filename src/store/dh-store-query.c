@@ -91,8 +91,8 @@ add_filter (QueryPlan   *plan,
       g_autofree char *names = dh_entity_list_field_names (plan->entity, TRUE);
 
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD,
-                   _("%s: a %s has no such field to filter on; its fields are: %s"),
-                   key, plan->entity->name, names);
+                   _("%s: there is no such field in a %s to filter on; its fields are: %s"),
+                   key, dh_entity_get_label (plan->entity), names);
       return FALSE;
     }
 
@@ -131,22 +131,16 @@ plan_query (const DhQuery  *query,
             QueryPlan      *plan,
             GError        **error)
 {
-  const char *entity_name = query->entity;
   const char *unit_kind = NULL;
 
-  if (g_strcmp0 (entity_name, "commune") == 0 || g_strcmp0 (entity_name, "village") == 0 ||
-      g_strcmp0 (entity_name, "province") == 0)
-    {
-      unit_kind = entity_name;
-      entity_name = "admin_unit";
-    }
-
-  plan->entity = dh_entity_lookup (entity_name);
+  plan->entity = dh_entity_lookup_listed (query->entity, &unit_kind);
   if (plan->entity == NULL)
     {
+      g_autofree char *names = dh_entity_list_names ();
+
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
-                   _("There is no kind of record called “%s”; use household, member, visit, support, assessment, exit_plan, commune, village, admin_unit, user or conflict"),
-                   query->entity != NULL ? query->entity : "");
+                   _("There is no kind of record called “%s”; use one of: %s"),
+                   query->entity != NULL ? query->entity : "", names);
       return FALSE;
     }
 

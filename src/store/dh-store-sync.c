@@ -273,7 +273,7 @@ parse_change (DhStore          *self,
         if (field == NULL)
           {
             g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD,
-                         _("A change from the server has the unknown field “%s” for a %s; update Đồng Hành"),
+                         _("A change from the server has the unknown field “%s” (%s); update Đồng Hành"),
                          key, entity->name);
             return FALSE;
           }

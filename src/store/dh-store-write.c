@@ -21,9 +21,13 @@ lookup_entity (const char  *name,
   const DhEntity *entity = dh_entity_lookup (name);
 
   if (entity == NULL)
-    g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
-                 _("There is no kind of record called “%s”; use household, member, visit, support, assessment, exit_plan, admin_unit or user"),
-                 name != NULL ? name : "");
+    {
+      g_autofree char *names = dh_entity_list_names ();
+
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
+                   _("There is no kind of record called “%s”; use one of: %s"),
+                   name != NULL ? name : "", names);
+    }
 
   return entity;
 }
@@ -251,7 +255,7 @@ check_reference (DhStore        *self,
       if (g_error_matches (local_error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND))
         g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
                      _("%s: there is no %s with id “%s”; list them with: donghanh-cli list %s"),
-                     field->name, field->target, id, field->target);
+                     field->name, dh_entity_get_label (dh_entity_lookup (field->target)), id, field->target);
       else
         g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
@@ -277,9 +281,9 @@ check_unit_kind (json_object  *unit,
     return TRUE;
 
   g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
-               /* Translators: "village: “Thôn Nà Hẩu” is a commune, not a village; ..." */
-               _("%s: “%s” is a %s, not a %s; give the id of a %s (donghanh-cli list %s)"),
-               field_name, dh_json_get_string (unit, "name"), kind, wanted_kind, wanted_kind, wanted_kind);
+               /* Translators: "village: “Xã Minh Tiến” is not a village; give the id of one (donghanh-cli list village prints them)" */
+               _("%s: “%s” is not a %s; give the id of one (donghanh-cli list %s prints them)"),
+               field_name, dh_json_get_string (unit, "name"), dh_entity_unit_kind_label (wanted_kind), wanted_kind);
   return FALSE;
 }
 
@@ -459,8 +463,9 @@ complete_record (DhStore         *self,
                      id, dh_json_get_string (record, "code"), dh_json_get_string (record, "kind")))
     {
       g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DUPLICATE,
+                   /* Translators: "code: another commune already has the code “DEMO-01”; ..." */
                    _("code: another %s already has the code “%s”; give a different code"),
-                   dh_json_get_string (record, "kind"), dh_json_get_string (record, "code"));
+                   dh_entity_unit_kind_label (dh_json_get_string (record, "kind")), dh_json_get_string (record, "code"));
       return FALSE;
     }
 
@@ -606,8 +611,8 @@ create_unlocked (DhStore         *self,
   if (ok && dh_store_exists (self, exists_sql, id, NULL, NULL))
     {
       g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DUPLICATE,
-                   _("id: a %s with id “%s” exists already; leave the id out to add a new one"),
-                   entity->name, id);
+                   _("id: a record with id “%s” exists already; leave the id out to add a new one"),
+                   id);
       ok = FALSE;
     }
 
@@ -813,8 +818,8 @@ update_unlocked (DhStore         *self,
           if ((field->flags & DH_FIELD_FLAG_IMMUTABLE) != 0 && !dh_json_equal (old, value))
             {
               g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_READ_ONLY,
-                           _("%s: is fixed when the %s is created; add a new %s instead"),
-                           field->name, entity->name, entity->name);
+                           _("%s: cannot change once the record is made; add a new record instead"),
+                           field->name);
               return NULL;
             }
         }

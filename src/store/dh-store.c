@@ -784,8 +784,9 @@ dh_store_get_row (DhStore         *self,
     dh_store_set_sqlite_error (self, error);
   else
     g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND,
+                 /* Translators: "There is no household with id “…”; list them with: donghanh-cli list household" */
                  _("There is no %s with id “%s”; list them with: donghanh-cli list %s"),
-                 entity->name, id, entity->name);
+                 dh_entity_get_label (entity), id, entity->name);
   sqlite3_reset (stmt);
 
   return record;
