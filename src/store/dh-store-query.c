@@ -38,11 +38,11 @@ order_for (const DhEntity *entity,
   gboolean person = g_str_equal (name, "household") || g_str_equal (name, "member");
 
   if (sort == DH_SORT_FULL_NAME && (person || g_str_equal (name, "admin_unit")))
-    return "sort_full, id";
+    return "sort_full";
   if ((sort == DH_SORT_DEFAULT || sort == DH_SORT_GIVEN_NAME) && person)
-    return "sort_given, id";
+    return "sort_given";
   if (g_str_equal (name, "admin_unit"))
-    return "sort_full, id";
+    return "sort_full";
   if (g_str_equal (name, "visit"))
     return "visited_on DESC, id";
   if (g_str_equal (name, "support"))
@@ -313,9 +313,12 @@ dh_store_search_households (DhStore     *self,
   /* The first matches, then sorted by name: a short prefix can match tens
    * of thousands of households, and sorting all of them would cost more
    * than a keystroke may; typing one more letter narrows the list. */
-  sql = g_strdup_printf ("SELECT %s FROM household WHERE rowid IN "
-                         "(SELECT rowid FROM household_search WHERE household_search MATCH ?1 LIMIT ?2) "
-                         "AND deleted = 0 ORDER BY sort_given, id",
+  /* CROSS JOIN keeps the planner from walking the whole name index
+   * instead of looking up the few households the index found */
+  sql = g_strdup_printf ("SELECT %s FROM "
+                         "(SELECT rowid AS found FROM household_search WHERE household_search MATCH ?1 LIMIT ?2) "
+                         "CROSS JOIN household ON household.rowid = found "
+                         "WHERE deleted = 0 ORDER BY sort_given",
                          dh_store_select_columns (entity));
 
   g_rec_mutex_lock (&self->lock);

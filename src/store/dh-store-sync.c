@@ -11,6 +11,7 @@
 #include "dh-error.h"
 #include "dh-store-private.h"
 #include "dh-text.h"
+#include "dh-uuid.h"
 
 GPtrArray *
 dh_store_get_pending_changes (DhStore  *self,
@@ -202,7 +203,7 @@ record_conflict (DhStore     *self,
                  const char  *lost_by,
                  GError     **error)
 {
-  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *id = dh_uuid_new ();
   g_autofree char *now = dh_store_now_iso ();
   g_autofree char *clock = dh_hlc_now (self->hlc);
   sqlite3_stmt *stmt;

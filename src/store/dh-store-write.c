@@ -13,6 +13,7 @@
 #include "dh-error.h"
 #include "dh-store-private.h"
 #include "dh-text.h"
+#include "dh-uuid.h"
 
 static const DhEntity *
 lookup_entity (const char  *name,
@@ -68,14 +69,21 @@ update_sort_keys (DhStore         *self,
                   GError         **error)
 {
   const char *name = dh_json_get_string (record, name_field (entity));
-  g_autofree char *full = dh_text_sort_key (name != NULL ? name : "");
+  g_autofree char *full_key = dh_text_sort_key (name != NULL ? name : "");
+  g_autofree char *given_key = NULL;
+  g_autofree char *full = NULL;
   g_autofree char *given = NULL;
   g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
 
+  /* The id ends every key: two people of the same name still have an
+   * order, and a page of a list is read from the index alone, without a
+   * sort of every row before it. */
+  full = g_strconcat (full_key, " ", id, NULL);
   if (has_given_name_key (entity))
     {
-      given = dh_text_name_sort_key (name != NULL ? name : "");
+      given_key = dh_text_name_sort_key (name != NULL ? name : "");
+      given = g_strconcat (given_key, " ", id, NULL);
       sql = g_strdup_printf ("UPDATE \"%s\" SET sort_full = ?1, sort_given = ?2 WHERE id = ?3", entity->name);
     }
   else
@@ -217,7 +225,7 @@ record_pending_change (DhStore         *self,
                        json_object     *fields,
                        GError         **error)
 {
-  g_autofree char *change_id = g_uuid_string_random ();
+  g_autofree char *change_id = dh_uuid_new ();
   sqlite3_stmt *stmt;
 
   stmt = dh_store_prepare (self,
@@ -598,7 +606,7 @@ create_unlocked (DhStore         *self,
                    _("id: “%s” is not a UUID; leave the id out and one is made for the record"), given_id);
       return NULL;
     }
-  id = given_id != NULL ? g_ascii_strdown (given_id, -1) : g_uuid_string_random ();
+  id = given_id != NULL ? g_ascii_strdown (given_id, -1) : dh_uuid_new ();
 
   if (!dh_entity_normalize_fields (entity, input, allow_computed, &self->validator, &record, error))
     return NULL;
