@@ -338,8 +338,8 @@ dh_text_sort_key (const char *text)
  * @full_name: (nullable): a person's full name, family name first
  *
  * Makes the key Vietnamese lists of people sort by: the given name (the
- * last word) first, then the family and middle names, then the whole
- * name, each compared by dh_text_sort_key().
+ * last word) first, then the family and middle names, each compared by
+ * dh_text_sort_key(); different names never share a key.
  *
  * Returns: (transfer full) (nullable): the key, or %NULL for %NULL or
  *   invalid UTF-8
@@ -350,7 +350,6 @@ dh_text_name_sort_key (const char *full_name)
   g_autofree char *normalized = NULL;
   g_autofree char *given_key = NULL;
   g_autofree char *rest_key = NULL;
-  g_autofree char *full_key = NULL;
   g_autofree char *rest = NULL;
   const char *given;
   const char *last_space;
@@ -374,9 +373,10 @@ dh_text_name_sort_key (const char *full_name)
 
   given_key = dh_text_sort_key (given);
   rest_key = dh_text_sort_key (rest);
-  full_key = dh_text_sort_key (normalized);
 
   /* Each key has the same number of level separators, so joining them with
-   * the lowest byte keeps "shorter sorts first" at every step. */
-  return g_strjoin ((const char[]) { LEVEL_SEPARATOR, '\0' }, given_key, rest_key, full_key, NULL);
+   * the lowest byte keeps "shorter sorts first" at every step. The two keys
+   * end with the text itself, so together they tell any two names apart:
+   * a key of the whole name would only repeat them. */
+  return g_strjoin ((const char[]) { LEVEL_SEPARATOR, '\0' }, given_key, rest_key, NULL);
 }
