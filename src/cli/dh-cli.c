@@ -615,6 +615,18 @@ describe_commands (void)
 }
 
 static void
+dh_cli_clear (DhCli *cli)
+{
+  g_clear_object (&cli->store);
+  g_clear_pointer (&cli->store_path, g_free);
+  g_clear_pointer (&cli->user, g_free);
+  g_clear_pointer (&cli->sort, g_free);
+  g_clear_pointer (&cli->reason, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DhCli, dh_cli_clear)
+
+static void
 setup_i18n (void)
 {
   const char *localedir = g_getenv ("DONGHANH_LOCALEDIR");
@@ -635,8 +647,8 @@ dh_cli_main (int    argc,
   g_auto(GStrv) args = NULL;
   gboolean show_version = FALSE;
   const DhCliCommand *command = NULL;
-  DhCli cli = { .limit = -1, .offset = -1, .households = -1, .seed = -1 };
-  int n_args, status;
+  g_auto(DhCli) cli = { .limit = -1, .offset = -1, .households = -1, .seed = -1 };
+  int n_args;
   GOptionEntry entries[] = {
     { "store", 0, 0, G_OPTION_ARG_FILENAME, &cli.store_path, N_("The store file (default: donghanh.db in your data folder)"), N_("FILE") },
     { "user", 0, 0, G_OPTION_ARG_STRING, &cli.user, N_("The name your changes are recorded under"), N_("NAME") },
@@ -703,13 +715,5 @@ dh_cli_main (int    argc,
       return DH_CLI_EXIT_USAGE;
     }
 
-  status = command->run (&cli, args + 1, n_args);
-
-  g_clear_object (&cli.store);
-  g_free (cli.store_path);
-  g_free (cli.user);
-  g_free (cli.sort);
-  g_free (cli.reason);
-
-  return status;
+  return command->run (&cli, args + 1, n_args);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "dh-change.h"
 #include "dh-error.h"
 #include "dh-store-private.h"
 #include "dh-text.h"
@@ -38,18 +39,15 @@ dh_store_get_pending_changes (DhStore  *self,
   sqlite3_bind_int (stmt, 1, limit == 0 ? G_MAXINT : (int) MIN (limit, G_MAXINT));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      static const char * const keys[] = { "change_id", "entity", "record_id", "clock", "author", "made_at" };
-      json_object *change = json_object_new_object ();
+      g_autoptr(json_object) fields = json_tokener_parse ((const char *) sqlite3_column_text (stmt, 6));
 
-      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-        {
-          const char *text = (const char *) sqlite3_column_text (stmt, (int) i);
-
-          if (text != NULL)
-            json_object_object_add (change, keys[i], json_object_new_string (text));
-        }
-      json_object_object_add (change, "fields", json_tokener_parse ((const char *) sqlite3_column_text (stmt, 6)));
-      g_ptr_array_add (changes, change);
+      g_ptr_array_add (changes, dh_change_new ((const char *) sqlite3_column_text (stmt, 0),
+                                               (const char *) sqlite3_column_text (stmt, 1),
+                                               (const char *) sqlite3_column_text (stmt, 2),
+                                               (const char *) sqlite3_column_text (stmt, 3),
+                                               (const char *) sqlite3_column_text (stmt, 4),
+                                               (const char *) sqlite3_column_text (stmt, 5),
+                                               fields));
     }
   sqlite3_reset (stmt);
   g_rec_mutex_unlock (&self->lock);
@@ -231,68 +229,6 @@ record_conflict (DhStore     *self,
   sqlite3_bind_text (stmt, 13, lost_by, -1, SQLITE_TRANSIENT);
 
   return dh_store_step_done (self, stmt, error);
-}
-
-static gboolean
-parse_change (DhStore          *self,
-              json_object      *change,
-              const DhEntity  **out_entity,
-              json_object     **out_fields,
-              GError          **error)
-{
-  const char *entity_name = dh_json_get_string (change, "entity");
-  const char *record_id = dh_json_get_string (change, "record_id");
-  const char *change_id = dh_json_get_string (change, "change_id");
-  const char *clock = dh_json_get_string (change, "clock");
-  const DhEntity *entity = dh_entity_lookup (entity_name);
-  json_object *fields = NULL;
-  g_autoptr(json_object) normalized = json_object_new_object ();
-
-  if (entity == NULL || !dh_is_valid_uuid (record_id) || !dh_is_valid_uuid (change_id) ||
-      !dh_hlc_parse (clock, NULL, NULL) ||
-      !json_object_object_get_ex (change, "fields", &fields) ||
-      !json_object_is_type (fields, json_type_object))
-    {
-      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
-                   _("A change from the server is malformed (entity “%s”, record “%s”); sync again, and report it if it repeats"),
-                   entity_name != NULL ? entity_name : "", record_id != NULL ? record_id : "");
-      return FALSE;
-    }
-
-  {
-    json_object_object_foreach (fields, key, value)
-      {
-        const DhField *field = dh_entity_get_field (entity, key);
-        json_object *clean = NULL;
-
-        if (g_str_equal (key, DH_RECORD_DELETED))
-          {
-            json_object_object_add (normalized, key, json_object_new_boolean (json_object_get_boolean (value)));
-            continue;
-          }
-
-        if (field == NULL)
-          {
-            g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD,
-                         _("A change from the server has the unknown field “%s” (%s); update Đồng Hành"),
-                         key, entity->name);
-            return FALSE;
-          }
-
-        /* The server has validated the value against its own today; dates
-         * are only checked for their form here. */
-        if (field->type == DH_FIELD_DATE || field->type == DH_FIELD_BIRTH_DATE)
-          clean = value != NULL ? json_object_get (value) : NULL;
-        else if (!dh_field_normalize_value (field, value, &self->validator, &clean, error))
-          return FALSE;
-
-        json_object_object_add (normalized, key, clean);
-      }
-  }
-
-  *out_entity = entity;
-  *out_fields = g_steal_pointer (&normalized);
-  return TRUE;
 }
 
 static gboolean
@@ -478,8 +414,11 @@ apply_one (DhStore      *self,
   gboolean changed = TRUE;
   sqlite3_stmt *stmt;
 
-  if (!parse_change (self, change, &entity, &fields, error))
-    return FALSE;
+  if (!dh_change_check (change, &self->validator, &entity, &fields, error))
+    {
+      g_prefix_error (error, _("The server sent a change this device cannot take; sync again, and report it if it repeats. "));
+      return FALSE;
+    }
 
   if (dh_store_exists (self, "SELECT 1 FROM applied_change WHERE change_id = ?1", change_id, NULL, NULL))
     return TRUE;

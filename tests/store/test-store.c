@@ -61,12 +61,13 @@ static void
 test_open_creates_private_wal_store (StoreFixture  *fixture,
                                      gconstpointer  data)
 {
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
   struct stat info;
 
   g_assert_cmpint (g_stat (fixture->path, &info), ==, 0);
   g_assert_cmpint (info.st_mode & 0777, ==, 0600);
   g_assert_cmpint (dh_store_get_schema_version (fixture->store), ==, 1);
-  g_assert_true (g_file_test (g_strconcat (fixture->path, "-wal", NULL), G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
   g_assert_cmpint (strlen (dh_store_get_device_id (fixture->store)), ==, 16);
 }
 
