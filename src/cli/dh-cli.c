@@ -280,10 +280,12 @@ run_get (DhCli  *cli,
   return print_record_or_fail (dh_store_get (store, args[0], args[1], &error), &error);
 }
 
+/* add and update: the record on standard input, written to the store;
+ * id is the record's for an update, NULL for an add */
 static int
-run_add (DhCli  *cli,
-         char  **args,
-         int     n_args)
+write_from_stdin (DhCli       *cli,
+                  const char  *entity,
+                  const char  *id)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(json_object) input = NULL;
@@ -297,7 +299,18 @@ run_add (DhCli  *cli,
   if (store == NULL)
     return dh_cli_fail (error);
 
-  return print_record_or_fail (dh_store_create (store, args[0], input, &error), &error);
+  if (id == NULL)
+    return print_record_or_fail (dh_store_create (store, entity, input, &error), &error);
+
+  return print_record_or_fail (dh_store_update (store, entity, id, input, &error), &error);
+}
+
+static int
+run_add (DhCli  *cli,
+         char  **args,
+         int     n_args)
+{
+  return write_from_stdin (cli, args[0], NULL);
 }
 
 static int
@@ -305,19 +318,7 @@ run_update (DhCli  *cli,
             char  **args,
             int     n_args)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(json_object) input = NULL;
-  DhStore *store;
-
-  input = read_stdin_object (&error);
-  if (input == NULL)
-    return dh_cli_fail (error);
-
-  store = dh_cli_open_store (cli, &error);
-  if (store == NULL)
-    return dh_cli_fail (error);
-
-  return print_record_or_fail (dh_store_update (store, args[0], args[1], input, &error), &error);
+  return write_from_stdin (cli, args[0], args[1]);
 }
 
 static int

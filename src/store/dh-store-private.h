@@ -84,6 +84,17 @@ gboolean      dh_store_refresh_search       (DhStore            *self,
                                              const char         *household_id,
                                              GError            **error);
 char         *dh_store_now_iso              (void);
+json_object  *dh_store_get_clocks           (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             const char         *id,
+                                             char              **out_created_clock);
+gboolean      dh_store_update_columns       (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             const char         *id,
+                                             const char         *assignments,
+                                             const char * const *values,
+                                             json_object        *fields,
+                                             GError            **error);
 gboolean      dh_store_exists               (DhStore            *self,
                                              const char         *sql,
                                              const char         *a,

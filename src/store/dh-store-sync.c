@@ -286,29 +286,13 @@ merge_into_row (DhStore         *self,
   g_autoptr(json_object) row = NULL;
   g_autoptr(json_object) clocks = NULL;
   g_autoptr(json_object) won = json_object_new_object ();
-  g_autoptr(GString) sql = g_string_new (NULL);
   g_autofree char *row_clock = NULL;
-  sqlite3_stmt *stmt;
-  int index = 1;
 
   row = dh_store_get_row (self, entity, record_id, TRUE, error);
   if (row == NULL)
     return FALSE;
 
-  g_string_printf (sql, "SELECT clock, clocks FROM \"%s\" WHERE id = ?", entity->name);
-  stmt = dh_store_prepare (self, sql->str, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, record_id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      row_clock = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      if (sqlite3_column_text (stmt, 1) != NULL)
-        clocks = json_tokener_parse ((const char *) sqlite3_column_text (stmt, 1));
-    }
-  sqlite3_reset (stmt);
-  if (clocks == NULL)
-    clocks = json_object_new_object ();
+  clocks = dh_store_get_clocks (self, entity, record_id, &row_clock);
 
   {
     json_object_object_foreach (fields, key, value)
@@ -353,41 +337,11 @@ merge_into_row (DhStore         *self,
   if (!*out_changed)
     return TRUE;
 
-  g_string_printf (sql, "UPDATE \"%s\" SET clocks = ?", entity->name);
   {
-    json_object_object_foreach (won, key2, value2)
-      {
-        (void) value2;
-        g_string_append_printf (sql, ", \"%s\" = ?", key2);
-      }
+    const char *values[] = { json_object_to_json_string_ext (clocks, JSON_C_TO_STRING_PLAIN), NULL };
+
+    return dh_store_update_columns (self, entity, record_id, "clocks = ?", values, won, error);
   }
-  g_string_append (sql, " WHERE id = ?");
-
-  if (sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      dh_store_set_sqlite_error (self, error);
-      return FALSE;
-    }
-
-  sqlite3_bind_text (stmt, index++, json_object_to_json_string_ext (clocks, JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
-  {
-    json_object_object_foreach (won, key3, value3)
-      {
-        (void) key3;
-        dh_store_bind_json (stmt, index++, value3);
-      }
-  }
-  sqlite3_bind_text (stmt, index, record_id, -1, SQLITE_TRANSIENT);
-
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      dh_store_set_sqlite_error (self, error);
-      sqlite3_finalize (stmt);
-      return FALSE;
-    }
-  sqlite3_finalize (stmt);
-
-  return TRUE;
 }
 
 static gboolean

@@ -716,26 +716,12 @@ write_changed_fields (DhStore         *self,
                       gboolean         deleting,
                       GError         **error)
 {
-  g_autoptr(GString) sql = g_string_new (NULL);
-  g_autoptr(json_object) clocks = NULL;
-  g_autofree char *stored_clocks = NULL;
+  g_autoptr(json_object) clocks = dh_store_get_clocks (self, entity, id, NULL);
+  g_autofree char *assignments = NULL;
   const char *state = dh_json_get_string (existing, DH_RECORD_SYNC_STATE);
   DhSyncState sync_state = deleting ? DH_SYNC_DELETED :
                            g_strcmp0 (state, "created") == 0 ? DH_SYNC_CREATED : DH_SYNC_MODIFIED;
-  sqlite3_stmt *stmt;
-  int index = 1;
-
-  /* the field clocks: one entry per field changed since creation */
-  g_string_printf (sql, "SELECT clocks FROM \"%s\" WHERE id = ?", entity->name);
-  stmt = dh_store_prepare (self, sql->str, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
-    clocks = json_tokener_parse ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-  if (clocks == NULL)
-    clocks = json_object_new_object ();
+  const char *values[] = { now, self->user, NULL, NULL };
 
   {
     json_object_object_foreach (changed, key, value)
@@ -744,47 +730,11 @@ write_changed_fields (DhStore         *self,
         json_object_object_add (clocks, key, json_object_new_string (clock));
       }
   }
-  stored_clocks = g_strdup (json_object_to_json_string_ext (clocks, JSON_C_TO_STRING_PLAIN));
+  values[2] = json_object_to_json_string_ext (clocks, JSON_C_TO_STRING_PLAIN);
+  assignments = g_strdup_printf ("updated_at = ?, updated_by = ?, clocks = ?, sync_state = %d", sync_state);
 
-  g_string_printf (sql, "UPDATE \"%s\" SET updated_at = ?, updated_by = ?, sync_state = %d, clocks = ?, deleted = %d",
-                   entity->name, sync_state, deleting ? 1 : 0);
-  {
-    json_object_object_foreach (changed, key2, value2)
-      {
-        (void) value2;
-        if (dh_entity_get_field (entity, key2) != NULL)
-          g_string_append_printf (sql, ", \"%s\" = ?", key2);
-      }
-  }
-  g_string_append (sql, " WHERE id = ?");
-
-  if (sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      dh_store_set_sqlite_error (self, error);
-      return FALSE;
-    }
-
-  sqlite3_bind_text (stmt, index++, now, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, index++, self->user, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, index++, stored_clocks, -1, SQLITE_TRANSIENT);
-  {
-    json_object_object_foreach (changed, key3, value3)
-      {
-        if (dh_entity_get_field (entity, key3) != NULL)
-          dh_store_bind_json (stmt, index++, value3);
-      }
-  }
-  sqlite3_bind_text (stmt, index, id, -1, SQLITE_TRANSIENT);
-
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      dh_store_set_sqlite_error (self, error);
-      sqlite3_finalize (stmt);
-      return FALSE;
-    }
-  sqlite3_finalize (stmt);
-
-  return record_pending_change (self, entity, id, clock, now, changed, error);
+  return dh_store_update_columns (self, entity, id, assignments, values, changed, error) &&
+         record_pending_change (self, entity, id, clock, now, changed, error);
 }
 
 static json_object *

@@ -760,6 +760,87 @@ dh_store_bind_json (sqlite3_stmt *stmt,
     }
 }
 
+/* The clock of a record's creation and the clocks of the fields changed
+ * since (field -> timestamp); a field absent from them has the first. */
+json_object *
+dh_store_get_clocks (DhStore         *self,
+                     const DhEntity  *entity,
+                     const char      *id,
+                     char           **out_created_clock)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT clock, clocks FROM \"%s\" WHERE id = ?", entity->name);
+  sqlite3_stmt *stmt = dh_store_prepare (self, sql, NULL);
+  json_object *clocks = NULL;
+
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          if (out_created_clock != NULL)
+            *out_created_clock = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          if (sqlite3_column_text (stmt, 1) != NULL)
+            clocks = json_tokener_parse ((const char *) sqlite3_column_text (stmt, 1));
+        }
+      sqlite3_reset (stmt);
+    }
+
+  return clocks != NULL ? clocks : json_object_new_object ();
+}
+
+/* UPDATE entity SET <assignments>, <each field of fields> WHERE id: the
+ * assignments' "?" take values in order, then come the fields' values.
+ * "deleted" counts as a field here: it travels like one. */
+gboolean
+dh_store_update_columns (DhStore             *self,
+                         const DhEntity      *entity,
+                         const char          *id,
+                         const char          *assignments,
+                         const char * const  *values,
+                         json_object         *fields,
+                         GError             **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+  int index = 1;
+  gboolean ok;
+
+  g_string_printf (sql, "UPDATE \"%s\" SET %s", entity->name, assignments);
+  {
+    json_object_object_foreach (fields, key, value)
+      {
+        (void) value;
+        if (dh_entity_get_field (entity, key) != NULL || g_str_equal (key, DH_RECORD_DELETED))
+          g_string_append_printf (sql, ", \"%s\" = ?", key);
+      }
+  }
+  g_string_append (sql, " WHERE id = ?");
+
+  if (sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      dh_store_set_sqlite_error (self, error);
+      return FALSE;
+    }
+
+  for (guint i = 0; values[i] != NULL; i++)
+    sqlite3_bind_text (stmt, index++, values[i], -1, SQLITE_TRANSIENT);
+  {
+    json_object_object_foreach (fields, key, value)
+      {
+        if (dh_entity_get_field (entity, key) != NULL || g_str_equal (key, DH_RECORD_DELETED))
+          dh_store_bind_json (stmt, index++, value);
+      }
+  }
+  sqlite3_bind_text (stmt, index, id, -1, SQLITE_TRANSIENT);
+
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    dh_store_set_sqlite_error (self, error);
+  sqlite3_finalize (stmt);
+
+  return ok;
+}
+
 json_object *
 dh_store_get_row (DhStore         *self,
                   const DhEntity  *entity,
