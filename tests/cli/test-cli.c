@@ -245,6 +245,111 @@ test_classify (CliFixture    *fixture,
 }
 
 static void
+test_delete_and_pending (CliFixture    *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *village = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(json_object) change = NULL;
+  json_object *fields;
+  char *last_line;
+
+  seed_places (fixture);
+  village = first_village (fixture);
+  id = add_household (fixture, village, "Hà Văn Dũng");
+
+  g_assert_cmpint (cli_run (fixture, NULL, "--user", "lan.hoang", "delete", "household", id), ==, 0);
+  g_assert_cmpint (cli_run (fixture, NULL, "get", "household", id), ==, 1);
+  g_assert_cmpint (cli_run (fixture, NULL, "search", "ha van dung"), ==, 0);
+  g_assert_cmpstr (fixture->out, ==, "");
+  g_assert_cmpint (cli_run (fixture, NULL, "list", "household", "--deleted"), ==, 0);
+  g_assert_nonnull (strstr (fixture->out, id));
+  g_assert_cmpint (cli_run (fixture, NULL, "delete", "household", id), ==, 1);
+
+  /* the queue ends with the tombstone, under the user who deleted */
+  g_assert_cmpint (cli_run (fixture, NULL, "pending"), ==, 0);
+  fixture->out[strlen (fixture->out) - 1] = '\0';
+  last_line = strrchr (fixture->out, '\n');
+  change = json_tokener_parse (last_line != NULL ? last_line + 1 : fixture->out);
+  g_assert_nonnull (change);
+  g_assert_cmpstr (get_string (change, "record_id"), ==, id);
+  g_assert_cmpstr (get_string (change, "author"), ==, "lan.hoang");
+  g_assert_true (json_object_object_get_ex (change, "fields", &fields));
+  g_assert_true (json_object_get_boolean (json_object_object_get (fields, "deleted")));
+}
+
+static void
+test_catalogues (CliFixture    *fixture,
+                 gconstpointer  data)
+{
+  g_assert_cmpint (cli_run (fixture, NULL, "catalogue", "ethnicity"), ==, 0);
+  g_assert_cmpuint (cli_output_lines (fixture), ==, 54);
+  g_assert_nonnull (strstr (fixture->out, "\"name\":\"Mông\""));
+  g_assert_cmpint (cli_run (fixture, NULL, "catalogue", "indicator"), ==, 0);
+  g_assert_cmpuint (cli_output_lines (fixture), ==, 12);
+  g_assert_cmpint (cli_run (fixture, NULL, "catalogue", "horoscope"), ==, 2);
+  g_assert_nonnull (strstr (fixture->err, "support_type"));
+}
+
+static void
+test_reports (CliFixture    *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(json_object) commune = NULL;
+  g_autoptr(json_object) status = NULL;
+  g_autofree char *commune_id = NULL;
+  g_autofree char *year = NULL;
+  g_auto(GStrv) lines = NULL;
+  gint64 in_villages = 0, in_totals = 0;
+  json_object *counts;
+  GDateTime *now = g_date_time_new_now_utc ();
+
+  g_assert_cmpint (cli_run (fixture, NULL, "demo", "--households", "40"), ==, 0);
+  g_assert_cmpint (cli_run (fixture, NULL, "list", "commune", "--limit", "1"), ==, 0);
+  commune = cli_output_json (fixture);
+  commune_id = g_strdup (get_string (commune, "id"));
+
+  g_assert_cmpint (cli_run (fixture, NULL, "report", "villages", commune_id), ==, 0);
+  lines = g_strsplit (fixture->out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_autoptr(json_object) village = json_tokener_parse (lines[i]);
+
+      in_villages += json_object_get_int64 (json_object_object_get (village, "households"));
+    }
+  g_assert_cmpint (in_villages, >, 0);
+  g_assert_cmpint (in_villages, <, 40);
+
+  /* the demo delivers support over the last two years: this year and the
+   * one before hold some of it whatever today is */
+  for (int back = 0; back <= 1; back++)
+    {
+      g_free (year);
+      year = g_strdup_printf ("%d", g_date_time_get_year (now) - back);
+      g_assert_cmpint (cli_run (fixture, NULL, "report", "support", commune_id, year), ==, 0);
+      g_strfreev (lines);
+      lines = g_strsplit (fixture->out, "\n", -1);
+      for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+        {
+          g_autoptr(json_object) total = json_tokener_parse (lines[i]);
+
+          g_assert_cmpint (json_object_get_int64 (json_object_object_get (total, "entries")), >, 0);
+          in_totals += json_object_get_int64 (json_object_object_get (total, "amount_vnd"));
+        }
+    }
+  g_date_time_unref (now);
+  g_assert_cmpint (in_totals, >, 0);
+
+  g_assert_cmpint (cli_run (fixture, NULL, "report", "support", commune_id), ==, 2);
+  g_assert_cmpint (cli_run (fixture, NULL, "report", "weather", commune_id), ==, 2);
+
+  g_assert_cmpint (cli_run (fixture, NULL, "status"), ==, 0);
+  status = cli_output_json (fixture);
+  json_object_object_get_ex (status, "counts", &counts);
+  g_assert_cmpint (json_object_get_int64 (json_object_object_get (counts, "household")), ==, 40);
+}
+
+static void
 test_messages_in_vietnamese (CliFixture    *fixture,
                              gconstpointer  data)
 {
@@ -271,6 +376,9 @@ main (int   argc,
   CLI_TEST ("/cli/records/rejected-input-exits-1-and-writes-nothing", test_rejected_input_exits_1_and_writes_nothing);
   CLI_TEST ("/cli/support/void", test_void_support);
   CLI_TEST ("/cli/classify", test_classify);
+  CLI_TEST ("/cli/records/delete-and-pending", test_delete_and_pending);
+  CLI_TEST ("/cli/catalogues", test_catalogues);
+  CLI_TEST ("/cli/reports", test_reports);
   CLI_TEST ("/cli/i18n/messages-in-vietnamese", test_messages_in_vietnamese);
 
   return g_test_run ();
