@@ -84,6 +84,9 @@ gboolean      dh_store_refresh_search       (DhStore            *self,
                                              const char         *household_id,
                                              GError            **error);
 char         *dh_store_now_iso              (void);
+void          dh_store_annotate             (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             json_object        *record);
 json_object  *dh_store_get_clocks           (DhStore            *self,
                                              const DhEntity     *entity,
                                              const char         *id,

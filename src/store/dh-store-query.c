@@ -32,10 +32,18 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (QueryPlan, query_plan_clear)
 
 static const char *
 order_for (const DhEntity *entity,
-           DhSort          sort)
+           DhSort          sort,
+           gboolean        one_household)
 {
   const char *name = entity->name;
   gboolean person = g_str_equal (name, "household") || g_str_equal (name, "member");
+
+  /* a household's members the way its register lists them: the head, the
+   * spouse, the parents, then the children from the eldest */
+  if (one_household && sort == DH_SORT_DEFAULT && g_str_equal (name, "member"))
+    return "CASE relation WHEN 'head' THEN 0 WHEN 'spouse' THEN 1 WHEN 'parent' THEN 2 "
+           "WHEN 'sibling' THEN 3 WHEN 'child' THEN 4 WHEN 'grandchild' THEN 5 ELSE 6 END, "
+           "birth_date IS NULL, birth_date, sort_given";
 
   if (sort == DH_SORT_FULL_NAME && (person || g_str_equal (name, "admin_unit")))
     return "sort_full";
@@ -146,7 +154,7 @@ plan_query (const DhQuery  *query,
 
   plan->where = g_string_new (query->include_deleted ? "1" : "deleted = 0");
   plan->values = g_ptr_array_new_with_free_func (g_free);
-  plan->order = order_for (plan->entity, query->sort);
+  plan->order = order_for (plan->entity, query->sort, FALSE);
 
   if (unit_kind != NULL)
     {
@@ -158,6 +166,8 @@ plan_query (const DhQuery  *query,
     {
       if (!add_filter (plan, query->filters[i], error))
         return FALSE;
+      if (g_str_has_prefix (query->filters[i], "household="))
+        plan->order = order_for (plan->entity, query->sort, TRUE);
     }
 
   return TRUE;
@@ -169,6 +179,28 @@ bind_values (sqlite3_stmt *stmt,
 {
   for (guint i = 0; i < values->len; i++)
     sqlite3_bind_text (stmt, (int) i + 1, g_ptr_array_index (values, i), -1, SQLITE_TRANSIENT);
+}
+
+/* What a record shows besides its fields: a support entry that a later
+ * entry voids says which one, so that nobody counts it twice. */
+void
+dh_store_annotate (DhStore         *self,
+                   const DhEntity  *entity,
+                   json_object     *record)
+{
+  sqlite3_stmt *stmt;
+
+  if (!g_str_equal (entity->name, "support"))
+    return;
+
+  stmt = dh_store_prepare (self, "SELECT id FROM support WHERE voids = ? AND deleted = 0", NULL);
+  if (stmt == NULL)
+    return;
+
+  sqlite3_bind_text (stmt, 1, dh_json_get_string (record, DH_RECORD_ID), -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    json_object_object_add (record, "voided_by", json_object_new_string ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
 }
 
 static GPtrArray *
@@ -188,6 +220,9 @@ collect_rows (DhStore         *self,
       dh_store_set_sqlite_error (self, error);
       return NULL;
     }
+
+  for (guint i = 0; i < rows->len; i++)
+    dh_store_annotate (self, entity, g_ptr_array_index (rows, i));
 
   return g_steal_pointer (&rows);
 }

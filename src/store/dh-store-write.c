@@ -967,6 +967,8 @@ dh_store_get (DhStore     *self,
 
   g_rec_mutex_lock (&self->lock);
   record = dh_store_get_row (self, entity, id, FALSE, error);
+  if (record != NULL)
+    dh_store_annotate (self, entity, record);
   g_rec_mutex_unlock (&self->lock);
 
   return record;

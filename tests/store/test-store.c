@@ -521,6 +521,14 @@ test_void_support_and_totals (StoreFixture  *fixture,
   g_assert_cmpstr (dh_json_get_string (voiding, "voids"), ==, dh_json_get_string (wrong, "id"));
   g_assert_cmpstr (dh_json_get_string (voiding, "void_reason"), ==, "Nhập thừa một số 0");
 
+  {
+    g_autoptr(json_object) voided = dh_store_get (fixture->store, "support", dh_json_get_string (wrong, "id"), &error);
+    g_autoptr(json_object) kept = dh_store_get (fixture->store, "support", dh_json_get_string (right, "id"), &error);
+
+    g_assert_cmpstr (dh_json_get_string (voided, "voided_by"), ==, dh_json_get_string (voiding, "id"));
+    g_assert_null (dh_json_get_string (kept, "voided_by"));
+  }
+
   again = dh_store_void_support (fixture->store, dh_json_get_string (wrong, "id"), "again", &error);
   g_assert_null (again);
   g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_LEDGER);
@@ -563,6 +571,33 @@ test_list_sorted_by_given_name_and_paged (StoreFixture  *fixture,
     }
 
   g_assert_cmpint (dh_store_count (fixture->store, &query, &error), ==, 6);
+}
+
+static void
+test_members_in_register_order (StoreFixture  *fixture,
+                                gconstpointer  data)
+{
+  static const char * const expected[] = {
+    "Vàng A Páo", "Thào Thị Dợ", "Vàng Thị Mỷ", "Vàng A Chứ", "Vàng Thị Sua",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *house = household (fixture, "Vàng A Páo");
+  g_autofree char *filter = g_strdup_printf ("household=%s", house);
+  const char *filters[] = { filter, NULL };
+  DhQuery query = { .entity = "member", .filters = filters };
+  g_autoptr(GPtrArray) rows = NULL;
+
+  json_object_put (fixture_create (fixture, "member", "{\"household\": \"%s\", \"full_name\": \"Vàng Thị Sua\", \"relation\": \"child\", \"birth_date\": \"2015\"}", house));
+  json_object_put (fixture_create (fixture, "member", "{\"household\": \"%s\", \"full_name\": \"Thào Thị Dợ\", \"relation\": \"spouse\", \"birth_date\": \"1982\"}", house));
+  json_object_put (fixture_create (fixture, "member", "{\"household\": \"%s\", \"full_name\": \"Vàng A Chứ\", \"relation\": \"child\", \"birth_date\": \"2010-05-01\"}", house));
+  json_object_put (fixture_create (fixture, "member", "{\"household\": \"%s\", \"full_name\": \"Vàng A Páo\", \"relation\": \"head\", \"birth_date\": \"1980\"}", house));
+  json_object_put (fixture_create (fixture, "member", "{\"household\": \"%s\", \"full_name\": \"Vàng Thị Mỷ\", \"relation\": \"parent\", \"birth_date\": \"1955\"}", house));
+
+  rows = dh_store_list (fixture->store, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (rows, i), "full_name"), ==, expected[i]);
 }
 
 static void
@@ -648,6 +683,7 @@ main (int   argc,
   STORE_TEST ("/store/support/void-and-totals", test_void_support_and_totals);
   STORE_TEST ("/store/list/sorted-by-given-name-and-paged", test_list_sorted_by_given_name_and_paged);
   STORE_TEST ("/store/list/filters", test_list_filters);
+  STORE_TEST ("/store/list/members-in-register-order", test_members_in_register_order);
   STORE_TEST ("/store/report/status-and-villages", test_status_and_village_report);
 
   return g_test_run ();
