@@ -232,47 +232,6 @@ record_conflict (DhStore     *self,
 }
 
 static gboolean
-insert_remote_row (DhStore         *self,
-                   const DhEntity  *entity,
-                   json_object     *change,
-                   json_object     *fields,
-                   GError         **error)
-{
-  g_autoptr(GString) sql = g_string_new (NULL);
-  const char *made_at = dh_json_get_string (change, "made_at");
-  const char *author = dh_json_get_string (change, "author");
-  g_autofree char *now = dh_store_now_iso ();
-  sqlite3_stmt *stmt;
-
-  g_string_printf (sql, "INSERT INTO \"%s\" (%s) VALUES (?, ?, ?, ?, ?, ?, %d, ?, NULL",
-                   entity->name, dh_store_select_columns (entity), DH_SYNC_SYNCED);
-  for (guint i = 0; i < entity->n_fields; i++)
-    g_string_append (sql, ", ?");
-  g_string_append (sql, ")");
-
-  stmt = dh_store_prepare (self, sql->str, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, dh_json_get_string (change, "record_id"), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, made_at != NULL ? made_at : now, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, author, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, made_at != NULL ? made_at : now, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 5, author, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 6, json_object_get_boolean (json_object_object_get (fields, DH_RECORD_DELETED)) ? 1 : 0);
-  sqlite3_bind_text (stmt, 7, dh_json_get_string (change, "clock"), -1, SQLITE_TRANSIENT);
-  for (guint i = 0; i < entity->n_fields; i++)
-    {
-      json_object *value = NULL;
-
-      json_object_object_get_ex (fields, entity->fields[i].name, &value);
-      dh_store_bind_json (stmt, 7 + (int) i + 1, value);
-    }
-
-  return dh_store_step_done (self, stmt, error);
-}
-
-static gboolean
 merge_into_row (DhStore         *self,
                 const DhEntity  *entity,
                 json_object     *change,
@@ -389,7 +348,12 @@ apply_one (DhStore      *self,
 
   if (existing == NULL)
     {
-      if (!insert_remote_row (self, entity, change, fields, error))
+      const char *made_at = dh_json_get_string (change, "made_at");
+      g_autofree char *now = dh_store_now_iso ();
+
+      if (!dh_store_insert_row (self, entity, dh_json_get_string (change, "record_id"),
+                                made_at != NULL ? made_at : now, dh_json_get_string (change, "author"),
+                                dh_json_get_string (change, "clock"), DH_SYNC_SYNCED, fields, error))
         return FALSE;
     }
   else if (!merge_into_row (self, entity, change, fields, &changed, error))

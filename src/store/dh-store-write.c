@@ -505,22 +505,26 @@ apply_defaults (const DhEntity *entity,
     }
 }
 
-static gboolean
-insert_row (DhStore         *self,
-            const DhEntity  *entity,
-            const char      *id,
-            const char      *clock,
-            const char      *now,
-            json_object     *record,
-            GError         **error)
+/* A new row, made here (sync state "created") or received (synced); its
+ * creation and last change are the same moment, by the same person. */
+gboolean
+dh_store_insert_row (DhStore         *self,
+                     const DhEntity  *entity,
+                     const char      *id,
+                     const char      *made_at,
+                     const char      *author,
+                     const char      *clock,
+                     DhSyncState      sync_state,
+                     json_object     *fields,
+                     GError         **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
   sqlite3_stmt *stmt;
 
-  g_string_printf (sql, "INSERT INTO \"%s\" (%s) VALUES (?, ?, ?, ?, ?, 0, %d, ?, NULL",
-                   entity->name, dh_store_select_columns (entity), DH_SYNC_CREATED);
+  g_string_printf (sql, "INSERT INTO \"%s\" (%s) VALUES (?1, ?2, ?3, ?2, ?3, ?4, ?5, ?6, NULL",
+                   entity->name, dh_store_select_columns (entity));
   for (guint i = 0; i < entity->n_fields; i++)
-    g_string_append (sql, ", ?");
+    g_string_append_printf (sql, ", ?%u", 7 + i);
   g_string_append (sql, ")");
 
   stmt = dh_store_prepare (self, sql->str, error);
@@ -528,16 +532,16 @@ insert_row (DhStore         *self,
     return FALSE;
 
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, self->user, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, now, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 5, self->user, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, made_at, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, author, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 4, json_object_get_boolean (json_object_object_get (fields, DH_RECORD_DELETED)) ? 1 : 0);
+  sqlite3_bind_int (stmt, 5, sync_state);
   sqlite3_bind_text (stmt, 6, clock, -1, SQLITE_TRANSIENT);
   for (guint i = 0; i < entity->n_fields; i++)
     {
       json_object *value = NULL;
 
-      json_object_object_get_ex (record, entity->fields[i].name, &value);
+      json_object_object_get_ex (fields, entity->fields[i].name, &value);
       dh_store_bind_json (stmt, 7 + (int) i, value);
     }
 
@@ -637,7 +641,7 @@ create_unlocked (DhStore         *self,
           }
       }
 
-      ok = insert_row (self, entity, id, clock, now, record, error) &&
+      ok = dh_store_insert_row (self, entity, id, now, self->user, clock, DH_SYNC_CREATED, record, error) &&
            record_pending_change (self, entity, id, clock, now, change, error);
 
       if (ok)
