@@ -67,6 +67,40 @@ static const struct { const char *words; const char *code; } class_words[] = {
   { "chua phan loai", "unclassified" },
 };
 
+/* Spreadsheets read "0912345678" as the number 912345678 and a 12-digit
+ * citizen ID as 1.23E+11. Such text is written as the formula ="0912345678",
+ * which Excel and LibreOffice show as the text itself, and which the import
+ * reads back as that text. Amounts and years stay numbers. */
+static gboolean
+needs_text_guard (const char *text)
+{
+  gsize length = strlen (text);
+
+  if (length == 0)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+    }
+
+  return text[0] == '0' || length >= 12;
+}
+
+static char *
+unguard_text (char *text)
+{
+  gsize length = strlen (text);
+
+  if (length >= 3 && g_str_has_prefix (text, "=\"") && text[length - 1] == '"')
+    {
+      memmove (text, text + 2, length - 3);
+      text[length - 3] = '\0';
+    }
+
+  return text;
+}
+
 typedef struct
 {
   GHashTable *villages_by_key;   /* folded name or code -> id, or "" when ambiguous */
@@ -206,6 +240,8 @@ row_to_fields (ImportLookups  *lookups,
         continue;
 
       text = dh_text_normalize (cells[columns[c]]);
+      if (text != NULL)
+        unguard_text (text);
       if (text == NULL || text[0] == '\0')
         continue;
 
@@ -397,6 +433,8 @@ cell_text (json_object *value)
   switch (json_object_get_type (value))
     {
     case json_type_string:
+      if (needs_text_guard (json_object_get_string (value)))
+        return g_strdup_printf ("=\"%s\"", json_object_get_string (value));
       return g_strdup (json_object_get_string (value));
 
     case json_type_array:
@@ -406,7 +444,7 @@ cell_text (json_object *value)
         for (size_t i = 0; i < json_object_array_length (value); i++)
           {
             if (i > 0)
-              g_string_append (text, ", ");
+              g_string_append (text, "; ");
             g_string_append (text, json_object_get_string (json_object_array_get_idx (value, i)));
           }
         return g_string_free (g_steal_pointer (&text), FALSE);

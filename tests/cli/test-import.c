@@ -83,16 +83,21 @@ test_excel_semicolon_file_with_bom (CliFixture    *fixture,
   contents = g_strdup_printf ("\xEF\xBB\xBFMã hộ;Họ và tên chủ hộ;Thôn;Số điện thoại;Dân tộc;Phân loại;Nguyên nhân nghèo\r\n"
                               "H-001;Nguyễn Văn Đặng;%s;0912 345 678;Tày;Hộ nghèo;\"Không có vốn sản xuất, kinh doanh; no_production_land\"\r\n"
                               "H-002;\"Lò Thị Mỷ\";%s;;Thái;Hộ cận nghèo;\r\n"
-                              "H-003;Hoàng A Páo;%s;+84 987 654 321;mong;near_poor;\r\n",
-                              first.name, first.code, second.name);
+                              "H-003;Hoàng A Páo;%s;+84 987 654 321;mong;near_poor;\r\n"
+                              "H-004;Ma Thị Hoa;%s;\"=\"\"02031234567\"\"\";;;\r\n",
+                              first.name, first.code, second.name, second.code);
   path = write_file (fixture, "danh-sach.csv", contents, -1);
 
   g_assert_cmpint (cli_run (fixture, NULL, "import-households", path, "--dry-run"), ==, 0);
-  g_assert_nonnull (strstr (fixture->out, "3"));
+  g_assert_nonnull (strstr (fixture->out, "4"));
   g_assert_cmpint (households (fixture), ==, 0);
 
   g_assert_cmpint (cli_run (fixture, NULL, "import-households", path), ==, 0);
-  g_assert_cmpint (households (fixture), ==, 3);
+  g_assert_cmpint (households (fixture), ==, 4);
+
+  /* a number kept as text by a spreadsheet, ="02031234567", is the text */
+  g_assert_cmpint (cli_run (fixture, NULL, "search", "ma thi hoa"), ==, 0);
+  g_assert_nonnull (strstr (fixture->out, "\"phone\":\"02031234567\""));
 
   g_assert_cmpint (cli_run (fixture, NULL, "search", "nguyen van dang"), ==, 0);
   found = json_tokener_parse (fixture->out);
@@ -216,6 +221,9 @@ test_export_opens_in_spreadsheets (CliFixture    *fixture,
   /* header, 25 households, and the empty string after the last line end */
   g_assert_cmpuint (g_strv_length (lines), ==, 27);
   g_assert_nonnull (strstr (lines[0], "head_name"));
+  /* phone numbers keep their leading 0 in a spreadsheet */
+  g_assert_nonnull (strstr (contents, ",\"=\"\"09"));
+  g_assert_null (strstr (contents, ",09"));
 
   g_assert_cmpint (cli_run (fixture, NULL, "export", "spaceship", path), ==, 2);
 }
