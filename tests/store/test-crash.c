@@ -12,7 +12,8 @@
 
 #include "store-fixture.h"
 
-#define ROUNDS 60
+#define ROUNDS      60
+#define MAX_WRITERS 3
 
 static char *
 integrity_check (const char *path)
@@ -49,28 +50,57 @@ query_count (const char *path,
   return count;
 }
 
-/* Reads what the writer acknowledged until the moment chosen to kill it. */
+/* Reads what the writers acknowledged until the moment chosen to kill them. */
 static void
-read_acknowledged (int       fd,
-                   gint64    kill_at,
-                   GString  *output)
+read_acknowledged (const int *fds,
+                   guint      n_fds,
+                   gint64     kill_at,
+                   GString  **outputs)
 {
   char buffer[4096];
 
   for (;;)
     {
-      struct pollfd poll_fd = { .fd = fd, .events = POLLIN };
+      struct pollfd poll_fds[MAX_WRITERS];
       gint64 left = (kill_at - g_get_monotonic_time ()) / 1000;
-      ssize_t n;
 
       if (left <= 0)
         return;
-      if (poll (&poll_fd, 1, (int) left) <= 0)
+      for (guint i = 0; i < n_fds; i++)
+        poll_fds[i] = (struct pollfd) { .fd = fds[i], .events = POLLIN };
+      if (poll (poll_fds, n_fds, (int) left) <= 0)
         continue;
-      n = read (fd, buffer, sizeof buffer);
-      if (n <= 0)
-        return;
-      g_string_append_len (output, buffer, n);
+      for (guint i = 0; i < n_fds; i++)
+        {
+          ssize_t n;
+
+          if ((poll_fds[i].revents & (POLLIN | POLLHUP)) == 0)
+            continue;
+          n = read (fds[i], buffer, sizeof buffer);
+          if (n > 0)
+            g_string_append_len (outputs[i], buffer, n);
+        }
+    }
+}
+
+/* Only whole lines were acknowledged. */
+static void
+collect_lines (GString   *output,
+               GPtrArray *acknowledged)
+{
+  g_auto(GStrv) lines = NULL;
+
+  if (output->len > 0 && output->str[output->len - 1] != '\n')
+    {
+      char *last = strrchr (output->str, '\n');
+
+      g_string_truncate (output, last != NULL ? (gsize) (last - output->str + 1) : 0);
+    }
+  lines = g_strsplit (output->str, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (lines[i][0] != '\0')
+        g_ptr_array_add (acknowledged, g_strdup (lines[i]));
     }
 }
 
@@ -86,9 +116,10 @@ drain (int      fd,
 }
 
 static void
-test_killed_writer_loses_nothing_acknowledged (StoreFixture  *fixture,
+test_killed_writers_lose_nothing_acknowledged (StoreFixture  *fixture,
                                                gconstpointer  data)
 {
+  guint n_writers = GPOINTER_TO_UINT (data);
   g_autofree char *writer = g_test_build_filename (G_TEST_BUILT, "store", "crash-writer", NULL);
   g_autoptr(GPtrArray) acknowledged = g_ptr_array_new_with_free_func (g_free);
   guint32 seed = g_test_rand_int ();
@@ -99,41 +130,40 @@ test_killed_writer_loses_nothing_acknowledged (StoreFixture  *fixture,
   for (guint round = 0; round < ROUNDS; round++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GString) output = g_string_new (NULL);
-      g_autofree char *seed_text = g_strdup_printf ("%u", seed + round);
+      GString *outputs[MAX_WRITERS] = { NULL };
       g_autofree char *check = NULL;
-      g_auto(GStrv) lines = NULL;
       g_autoptr(DhStore) store = NULL;
-      const char *argv[] = { writer, fixture->path, fixture->village, seed_text, NULL };
-      GPid pid;
-      int out_fd, status;
+      GPid pids[MAX_WRITERS];
+      int fds[MAX_WRITERS];
 
-      g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                                               NULL, NULL, &pid, NULL, &out_fd, NULL, &error));
-      g_assert_no_error (error);
-
-      /* kill it at a random moment: during start-up, mid-transaction, mid-checkpoint */
-      read_acknowledged (out_fd, g_get_monotonic_time () + g_test_rand_int_range (1, 120) * 1000, output);
-      g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
-      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-      g_spawn_close_pid (pid);
-      if (WIFSIGNALED (status))
-        total_killed_mid_write++;
-      drain (out_fd, output);
-      close (out_fd);
-
-      /* only whole lines were acknowledged */
-      if (output->len > 0 && output->str[output->len - 1] != '\n')
+      /* several writers at once contend for the store as the application,
+       * its sync and a script would */
+      for (guint w = 0; w < n_writers; w++)
         {
-          char *last = strrchr (output->str, '\n');
+          g_autofree char *seed_text = g_strdup_printf ("%u", seed + round * MAX_WRITERS + w);
+          const char *argv[] = { writer, fixture->path, fixture->village, seed_text, NULL };
 
-          g_string_truncate (output, last != NULL ? (gsize) (last - output->str + 1) : 0);
+          g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                                   NULL, NULL, &pids[w], NULL, &fds[w], NULL, &error));
+          g_assert_no_error (error);
+          outputs[w] = g_string_new (NULL);
         }
-      lines = g_strsplit (output->str, "\n", -1);
-      for (guint i = 0; lines[i] != NULL; i++)
+
+      /* kill them at a random moment: during start-up, mid-transaction, mid-checkpoint */
+      read_acknowledged (fds, n_writers, g_get_monotonic_time () + g_test_rand_int_range (1, 120) * 1000, outputs);
+      for (guint w = 0; w < n_writers; w++)
         {
-          if (lines[i][0] != '\0')
-            g_ptr_array_add (acknowledged, g_strdup (lines[i]));
+          int status;
+
+          g_assert_cmpint (kill (pids[w], SIGKILL), ==, 0);
+          g_assert_cmpint (waitpid (pids[w], &status, 0), ==, pids[w]);
+          g_spawn_close_pid (pids[w]);
+          if (WIFSIGNALED (status))
+            total_killed_mid_write++;
+          drain (fds[w], outputs[w]);
+          close (fds[w]);
+          collect_lines (outputs[w], acknowledged);
+          g_string_free (outputs[w], TRUE);
         }
 
       check = integrity_check (fixture->path);
@@ -168,7 +198,8 @@ test_killed_writer_loses_nothing_acknowledged (StoreFixture  *fixture,
       }
     }
 
-  g_test_message ("%u rounds, %u writes acknowledged, %u kills", ROUNDS, acknowledged->len, total_killed_mid_write);
+  g_test_message ("%u rounds of %u writers, %u writes acknowledged, %u kills",
+                  ROUNDS, n_writers, acknowledged->len, total_killed_mid_write);
   g_assert_cmpuint (acknowledged->len, >, 0);
 }
 
@@ -178,7 +209,10 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  STORE_TEST ("/store/crash/killed-writer-loses-nothing-acknowledged", test_killed_writer_loses_nothing_acknowledged);
+  g_test_add ("/store/crash/killed-writer-loses-nothing-acknowledged", StoreFixture, GUINT_TO_POINTER (1),
+              store_fixture_set_up, test_killed_writers_lose_nothing_acknowledged, store_fixture_tear_down);
+  g_test_add ("/store/crash/killed-concurrent-writers-lose-nothing-acknowledged", StoreFixture, GUINT_TO_POINTER (3),
+              store_fixture_set_up, test_killed_writers_lose_nothing_acknowledged, store_fixture_tear_down);
 
   return g_test_run ();
 }
