@@ -7,6 +7,7 @@
 
 #include <locale.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -131,6 +132,13 @@ print_record_or_fail (json_object  *record,
 }
 
 /* JSON lines, one record each, or the error that kept them from being read. */
+static void
+print_rows (GPtrArray *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    dh_cli_print_json (g_ptr_array_index (rows, i));
+}
+
 static int
 print_rows_or_fail (GPtrArray  *rows,
                     GError    **error)
@@ -138,9 +146,7 @@ print_rows_or_fail (GPtrArray  *rows,
   if (rows == NULL)
     return dh_cli_fail (*error);
 
-  for (guint i = 0; i < rows->len; i++)
-    dh_cli_print_json (g_ptr_array_index (rows, i));
-
+  print_rows (rows);
   return DH_CLI_EXIT_OK;
 }
 
@@ -263,7 +269,22 @@ run_list (DhCli  *cli,
     return dh_cli_fail (error);
 
   rows = dh_store_list (store, &query, &error);
-  return print_rows_or_fail (rows, &error);
+  if (rows == NULL)
+    return dh_cli_fail (error);
+  print_rows (rows);
+
+  /* someone reading at a terminal learns there is more; a script reading
+   * the lines is not disturbed */
+  if (rows->len == query.limit && isatty (STDERR_FILENO))
+    {
+      gint64 total = dh_store_count (store, &query, NULL);
+
+      if (total > (gint64) (query.offset + rows->len))
+        g_printerr (_("Records %u to %u of %u shown; --offset %u shows the next ones.\n"),
+                    query.offset + 1, query.offset + rows->len, (guint) total, query.offset + rows->len);
+    }
+
+  return DH_CLI_EXIT_OK;
 }
 
 static int

@@ -257,7 +257,7 @@ create_household (DhStore             *store,
   for (guint i = 0; i < n_supports; i++)
     {
       g_autofree char *delivered_on = random_date (rand, today, 700);
-      gint64 amount = 500000 * g_rand_int_range (rand, 1, 20);
+      gint64 amount = (gint64) 500000 * g_rand_int_range (rand, 1, 20);
 
       fields = json_object_new_object ();
       json_object_object_add (fields, "household", json_object_new_string (household_id));
@@ -291,7 +291,7 @@ create_household (DhStore             *store,
     }
 
   /* one annual review of last year, by income, with a few deprivations */
-  income = 100000 * g_rand_int_range (rand, 6, 28);
+  income = (gint64) 100000 * g_rand_int_range (rand, 6, 28);
   n_deprived = (guint) g_rand_int_range (rand, 0, 6);
   fields = json_object_new_object ();
   {
