@@ -121,6 +121,36 @@ test_interrupted_migration_leaves_old_schema (StoreFixture  *fixture,
 }
 
 static void
+test_migration_upgrades_and_keeps_data (StoreFixture  *fixture,
+                                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) store = NULL;
+  g_autofree char *house = household (fixture, "Lò Văn Sính");
+  g_autoptr(json_object) record = NULL;
+  DhMigration migrations[] = {
+    dh_store_migrations[0],
+    { 2, "ALTER TABLE household ADD COLUMN gps TEXT; CREATE INDEX household_by_gps ON household (gps);" },
+  };
+
+  g_clear_object (&fixture->store);
+  store = dh_store_open_with_migrations (fixture->path, migrations, G_N_ELEMENTS (migrations), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dh_store_get_schema_version (store), ==, 2);
+  g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM pragma_table_info('household') WHERE name = 'gps'"), ==, 1);
+
+  record = dh_store_get (store, "household", house, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dh_json_get_string (record, "head_name"), ==, "Lò Văn Sính");
+
+  /* opened again, nothing runs twice */
+  g_clear_object (&store);
+  store = dh_store_open_with_migrations (fixture->path, migrations, G_N_ELEMENTS (migrations), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dh_store_get_schema_version (store), ==, 2);
+}
+
+static void
 test_newer_schema_refused (StoreFixture  *fixture,
                            gconstpointer  data)
 {
@@ -664,6 +694,7 @@ main (int   argc,
   STORE_TEST ("/store/open/creates-private-wal-store", test_open_creates_private_wal_store);
   STORE_TEST ("/store/open/reopen-keeps-device-and-clock", test_reopen_keeps_device_and_clock);
   STORE_TEST ("/store/migration/interrupted-leaves-old-schema", test_interrupted_migration_leaves_old_schema);
+  STORE_TEST ("/store/migration/upgrades-and-keeps-data", test_migration_upgrades_and_keeps_data);
   STORE_TEST ("/store/migration/newer-schema-refused", test_newer_schema_refused);
   STORE_TEST ("/store/open/not-a-store-refused", test_not_a_store_refused);
   STORE_TEST ("/store/schema/every-field-has-a-column", test_every_field_has_a_column);
