@@ -741,32 +741,16 @@ write_changed_fields (DhStore         *self,
          record_pending_change (self, entity, id, clock, now, changed, error);
 }
 
+/* The record as it will be: its fields with the changes over them, less
+ * the computed references that complete_record() works out again. */
 static json_object *
-update_unlocked (DhStore         *self,
-                 const DhEntity  *entity,
-                 const char      *id,
-                 json_object     *input,
-                 GError         **error)
+merge_changes (const DhEntity  *entity,
+               json_object     *existing,
+               json_object     *changes,
+               GError         **error)
 {
-  g_autoptr(json_object) existing = NULL;
-  g_autoptr(json_object) changes = NULL;
-  g_autoptr(json_object) merged = NULL;
-  g_autoptr(json_object) changed = NULL;
-  g_autofree char *clock = NULL;
-  g_autofree char *now = NULL;
-  gboolean ok;
+  g_autoptr(json_object) merged = json_object_new_object ();
 
-  existing = dh_store_get_row (self, entity, id, FALSE, error);
-  if (existing == NULL)
-    return NULL;
-
-  if (g_str_equal (entity->name, "support") && refuse_ledger_change (existing, error))
-    return NULL;
-
-  if (!dh_entity_normalize_fields (entity, input, FALSE, &self->validator, &changes, error))
-    return NULL;
-
-  merged = json_object_new_object ();
   for (guint i = 0; i < entity->n_fields; i++)
     {
       const DhField *field = &entity->fields[i];
@@ -792,10 +776,37 @@ update_unlocked (DhStore         *self,
         json_object_object_add (merged, field->name, json_object_get (value));
     }
 
+  return g_steal_pointer (&merged);
+}
+
+static json_object *
+update_unlocked (DhStore         *self,
+                 const DhEntity  *entity,
+                 const char      *id,
+                 json_object     *input,
+                 GError         **error)
+{
+  g_autoptr(json_object) existing = NULL;
+  g_autoptr(json_object) changes = NULL;
+  g_autoptr(json_object) merged = NULL;
+  g_autoptr(json_object) changed = NULL;
+  g_autofree char *clock = NULL;
+  g_autofree char *now = NULL;
+  gboolean ok;
+
+  if (!dh_entity_normalize_fields (entity, input, FALSE, &self->validator, &changes, error))
+    return NULL;
+
+  /* the record is read inside the transaction: what the change is checked
+   * against is what it is written over */
   if (!dh_store_write_begin (self, error))
     return NULL;
 
-  ok = complete_record (self, entity, id, merged, error);
+  existing = dh_store_get_row (self, entity, id, FALSE, error);
+  merged = existing != NULL ? merge_changes (entity, existing, changes, error) : NULL;
+  ok = merged != NULL &&
+       !(g_str_equal (entity->name, "support") && refuse_ledger_change (existing, error)) &&
+       complete_record (self, entity, id, merged, error);
   if (ok)
     {
       changed = json_object_new_object ();
@@ -909,15 +920,14 @@ delete_unlocked (DhStore         *self,
   g_autofree char *now = NULL;
   gboolean ok;
 
-  existing = dh_store_get_row (self, entity, id, FALSE, error);
-  if (existing == NULL)
-    return FALSE;
-
-  if (g_str_equal (entity->name, "support") && refuse_ledger_change (existing, error))
-    return FALSE;
-
   if (!dh_store_write_begin (self, error))
     return FALSE;
+
+  existing = dh_store_get_row (self, entity, id, FALSE, error);
+  ok = existing != NULL &&
+       !(g_str_equal (entity->name, "support") && refuse_ledger_change (existing, error));
+  if (!ok)
+    return dh_store_write_end (self, FALSE, error);
 
   clock = dh_hlc_now (self->hlc);
   now = dh_store_now_iso ();
