@@ -68,6 +68,9 @@ test_open_creates_private_wal_store (StoreFixture  *fixture,
   g_assert_cmpint (info.st_mode & 0777, ==, 0600);
   g_assert_cmpint (dh_store_get_schema_version (fixture->store), ==, 1);
   g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  /* the write-ahead log holds the same personal data */
+  g_assert_cmpint (g_stat (wal, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0777, ==, 0600);
   g_assert_cmpint (strlen (dh_store_get_device_id (fixture->store)), ==, 16);
 }
 
