@@ -1,0 +1,26 @@
+/* dh-record-list.h – a GListModel that pages through a sorted, filtered list of the store */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "dh-record.h"
+#include "dh-store.h"
+
+G_BEGIN_DECLS
+
+#define DH_TYPE_RECORD_LIST (dh_record_list_get_type ())
+
+G_DECLARE_FINAL_TYPE (DhRecordList, dh_record_list, DH, RECORD_LIST, GObject)
+
+DhRecordList *dh_record_list_new    (DhStore            *store,
+                                     const char         *entity,
+                                     const char * const *filters,
+                                     DhSort              sort,
+                                     GError            **error);
+gboolean      dh_record_list_reload (DhRecordList       *self,
+                                     GError            **error);
+guint         dh_record_list_get_n_cached_pages (DhRecordList *self);
+
+G_END_DECLS
