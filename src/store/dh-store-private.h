@@ -41,6 +41,7 @@ struct _DhStore
   GHashTable  *statements;
   guint        batch_depth;   /* dh_store_begin() levels */
   guint        write_depth;   /* dh_store_write_begin() levels */
+  GHashTable  *changed_entities; /* names of the entities the transaction changes */
 };
 
 /* Number of columns before an entity's fields in every SELECT of a record. */
@@ -84,6 +85,8 @@ gboolean      dh_store_refresh_search       (DhStore            *self,
                                              const char         *household_id,
                                              GError            **error);
 char         *dh_store_now_iso              (void);
+void          dh_store_note_change          (DhStore            *self,
+                                             const DhEntity     *entity);
 void          dh_store_annotate             (DhStore            *self,
                                              const DhEntity     *entity,
                                              json_object        *record);

@@ -206,6 +206,8 @@ record_conflict (DhStore     *self,
   g_autofree char *clock = dh_hlc_now (self->hlc);
   sqlite3_stmt *stmt;
 
+  dh_store_note_change (self, dh_entity_lookup ("conflict"));
+
   stmt = dh_store_prepare (self,
                            "INSERT INTO conflict (id, created_at, created_by, updated_at, updated_by, sync_state, clock, "
                            "entity, record_id, field, kept_value, lost_value, kept_clock, lost_clock, kept_by, lost_by) "
@@ -361,6 +363,8 @@ apply_one (DhStore      *self,
 
   if (changed && !refresh_derived (self, entity, dh_json_get_string (change, "record_id"), error))
     return FALSE;
+  if (changed)
+    dh_store_note_change (self, entity);
 
   stmt = dh_store_prepare (self, "INSERT INTO applied_change (change_id) VALUES (?)", error);
   if (stmt == NULL)

@@ -228,6 +228,8 @@ record_pending_change (DhStore         *self,
   g_autofree char *change_id = dh_uuid_new ();
   sqlite3_stmt *stmt;
 
+  dh_store_note_change (self, entity);
+
   stmt = dh_store_prepare (self,
                            "INSERT INTO pending_change (change_id, entity, record_id, clock, author, made_at, fields) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -21,6 +21,13 @@
 
 G_DEFINE_FINAL_TYPE (DhStore, dh_store, G_TYPE_OBJECT)
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_QUARK (dh-store-error-quark, dh_store_error)
 
 static void
@@ -34,6 +41,7 @@ dh_store_finalize (GObject *object)
   g_clear_pointer (&self->hlc, dh_hlc_free);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->user, g_free);
+  g_clear_pointer (&self->changed_entities, g_hash_table_unref);
   g_rec_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (dh_store_parent_class)->finalize (object);
@@ -45,6 +53,22 @@ dh_store_class_init (DhStoreClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = dh_store_finalize;
+
+  /**
+   * DhStore::changed:
+   * @entity: the entity whose records changed ("household", "admin_unit", ...)
+   *
+   * Emitted once per entity after a transaction that changed records of it
+   * commits, in the thread that committed; the detail is the entity, so a
+   * list of households connects to "changed::household" and reloads. Within
+   * a batch, a write that failed and was undone may still count: a view
+   * then reloads once for nothing, which is harmless.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -54,7 +78,43 @@ dh_store_init (DhStore *self)
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) sqlite3_finalize);
   self->user = g_strdup (g_get_user_name ());
+  self->changed_entities = g_hash_table_new (g_str_hash, g_str_equal);
   dh_validator_init (&self->validator);
+}
+
+/* Remembers that the transaction in progress changes records of an entity. */
+void
+dh_store_note_change (DhStore        *self,
+                      const DhEntity *entity)
+{
+  g_hash_table_add (self->changed_entities, (gpointer) entity->name);
+}
+
+static GPtrArray *
+take_changed_entities (DhStore *self)
+{
+  GPtrArray *names = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer name;
+
+  g_hash_table_iter_init (&iter, self->changed_entities);
+  while (g_hash_table_iter_next (&iter, &name, NULL))
+    g_ptr_array_add (names, name);
+  g_hash_table_remove_all (self->changed_entities);
+
+  return names;
+}
+
+static void
+emit_changed (DhStore   *self,
+              GPtrArray *names)
+{
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+
+      g_signal_emit (self, signals[CHANGED], g_quark_from_static_string (name), name);
+    }
 }
 
 char *
@@ -515,6 +575,27 @@ in_transaction (DhStore *self)
   return self->batch_depth > 0 || self->write_depth > 0;
 }
 
+/* Commits or rolls back the outermost transaction, then says what changed. */
+static gboolean
+finish_transaction (DhStore   *self,
+                    gboolean   success,
+                    GError   **error)
+{
+  g_autoptr(GPtrArray) changed = NULL;
+
+  if (!success || !persist_clock (self, error) || !dh_store_exec (self, "COMMIT", error))
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      g_hash_table_remove_all (self->changed_entities);
+      return FALSE;
+    }
+
+  changed = take_changed_entities (self);
+  emit_changed (self, changed);
+
+  return TRUE;
+}
+
 /* A write is a transaction of its own, taken with BEGIN IMMEDIATE so that
  * it never has to upgrade a read lock (and fail with SQLITE_BUSY) halfway
  * through, or a savepoint inside the caller's batch or write. On failure
@@ -550,13 +631,7 @@ dh_store_write_end (DhStore  *self,
       return dh_store_exec (self, "RELEASE dh_write", error);
     }
 
-  if (!success || !persist_clock (self, error) || !dh_store_exec (self, "COMMIT", error))
-    {
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-      return FALSE;
-    }
-
-  return TRUE;
+  return finish_transaction (self, success, error);
 }
 
 gboolean
@@ -587,11 +662,7 @@ dh_store_commit (DhStore  *self,
   g_return_val_if_fail (self->batch_depth > 0, FALSE);
 
   if (--self->batch_depth == 0)
-    {
-      ok = persist_clock (self, error) && dh_store_exec (self, "COMMIT", error);
-      if (!ok)
-        sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-    }
+    ok = finish_transaction (self, TRUE, error);
   g_rec_mutex_unlock (&self->lock);
 
   return ok;
@@ -604,7 +675,7 @@ dh_store_rollback (DhStore *self)
   g_return_if_fail (self->batch_depth > 0);
 
   if (--self->batch_depth == 0)
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+    finish_transaction (self, FALSE, NULL);
   g_rec_mutex_unlock (&self->lock);
 }
 

@@ -663,6 +663,52 @@ test_list_filters (StoreFixture  *fixture,
 }
 
 static void
+changed_cb (DhStore    *store,
+            const char *entity,
+            GString    *heard)
+{
+  g_string_append_printf (heard, "%s;", entity);
+}
+
+static void
+test_changed_after_commit_only (StoreFixture  *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) all = g_string_new (NULL);
+  g_autoptr(GString) households = g_string_new (NULL);
+  g_autoptr(json_object) bad = fixture_json ("{\"head_name\": \"A\"}");
+  g_autoptr(json_object) none = NULL;
+  g_autofree char *house = NULL;
+
+  g_signal_connect (fixture->store, "changed", G_CALLBACK (changed_cb), all);
+  g_signal_connect (fixture->store, "changed::household", G_CALLBACK (changed_cb), households);
+
+  /* a batch says so once, at its commit, for each entity it touched */
+  g_assert_true (dh_store_begin (fixture->store, &error));
+  house = household (fixture, "Lò Văn Sính");
+  json_object_put (fixture_create (fixture, "member", "{\"household\": \"%s\", \"full_name\": \"Lò Thị Mỷ\"}", house));
+  json_object_put (fixture_create (fixture, "member", "{\"household\": \"%s\", \"full_name\": \"Lò Văn Tủa\"}", house));
+  g_assert_cmpstr (all->str, ==, "");
+  g_assert_true (dh_store_commit (fixture->store, &error));
+  g_assert_true (g_str_equal (all->str, "household;member;") || g_str_equal (all->str, "member;household;"));
+  g_assert_cmpstr (households->str, ==, "household;");
+
+  /* a rejected write, or a batch rolled back, says nothing */
+  g_string_truncate (all, 0);
+  none = dh_store_create (fixture->store, "household", bad, &error);
+  g_assert_null (none);
+  g_clear_error (&error);
+  g_assert_true (dh_store_begin (fixture->store, &error));
+  g_free (household (fixture, "Lò Văn Chứ"));
+  dh_store_rollback (fixture->store);
+  g_assert_cmpstr (all->str, ==, "");
+
+  g_signal_handlers_disconnect_by_func (fixture->store, changed_cb, all);
+  g_signal_handlers_disconnect_by_func (fixture->store, changed_cb, households);
+}
+
+static void
 test_status_and_village_report (StoreFixture  *fixture,
                                 gconstpointer  data)
 {
@@ -719,6 +765,7 @@ main (int   argc,
   STORE_TEST ("/store/list/filters", test_list_filters);
   STORE_TEST ("/store/list/members-in-register-order", test_members_in_register_order);
   STORE_TEST ("/store/report/status-and-villages", test_status_and_village_report);
+  STORE_TEST ("/store/signals/changed-after-commit-only", test_changed_after_commit_only);
 
   return g_test_run ();
 }
