@@ -522,6 +522,7 @@ run_pending (DhCli  *cli,
   return print_rows_or_fail (changes, &error);
 }
 
+/* report villages COMMUNE_ID | support COMMUNE_ID YEAR | overdue COMMUNE_ID [DAYS] */
 static int
 run_report (DhCli  *cli,
             char  **args,
@@ -529,16 +530,16 @@ run_report (DhCli  *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(json_object) report = NULL;
+  gboolean villages = g_str_equal (args[0], "villages");
+  gboolean support = g_str_equal (args[0], "support");
+  gboolean overdue = g_str_equal (args[0], "overdue");
+  guint64 number = overdue ? 90 : 0;
   DhStore *store;
 
-  if (g_str_equal (args[0], "support") && n_args != 3)
+  if ((!villages && !support && !overdue) || (villages && n_args != 2) || (support && n_args != 3) ||
+      (n_args == 3 && !g_ascii_string_to_unsigned (args[2], 10, support ? 1900 : 1, support ? 2100 : 3650, &number, NULL)))
     {
-      print_usage_error (_("report support needs a commune id and a year: report support COMMUNE_ID 2026"));
-      return DH_CLI_EXIT_USAGE;
-    }
-  if (!g_str_equal (args[0], "support") && !g_str_equal (args[0], "villages"))
-    {
-      print_usage_error (_("report takes villages COMMUNE_ID or support COMMUNE_ID YEAR"));
+      print_usage_error (_("report takes: villages COMMUNE_ID, support COMMUNE_ID YEAR (such as 2026), or overdue COMMUNE_ID [DAYS] (90 unless given)"));
       return DH_CLI_EXIT_USAGE;
     }
 
@@ -546,10 +547,12 @@ run_report (DhCli  *cli,
   if (store == NULL)
     return dh_cli_fail (error);
 
-  if (g_str_equal (args[0], "villages"))
+  if (villages)
     report = dh_store_report_classes_by_village (store, args[1], &error);
+  else if (support)
+    report = dh_store_report_support_totals (store, args[1], (int) number, &error);
   else
-    report = dh_store_report_support_totals (store, args[1], (int) g_ascii_strtoll (args[2], NULL, 10), &error);
+    report = dh_store_report_overdue (store, args[1], (guint) number, &error);
   if (report == NULL)
     return dh_cli_fail (error);
 
@@ -615,7 +618,7 @@ static const DhCliCommand commands[] = {
   { "status", 0, 0, N_("status"), run_status },
   { "pending", 0, 0, N_("pending [--limit N]"), run_pending },
   { "catalogue", 1, 1, N_("catalogue NAME"), run_catalogue },
-  { "report", 2, 3, N_("report villages COMMUNE_ID | report support COMMUNE_ID YEAR"), run_report },
+  { "report", 2, 3, N_("report villages COMMUNE_ID | report support COMMUNE_ID YEAR | report overdue COMMUNE_ID [DAYS]"), run_report },
 };
 
 static char *

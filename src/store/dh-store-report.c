@@ -5,8 +5,10 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "dh-date.h"
 #include "dh-store-private.h"
 
 static gboolean
@@ -224,4 +226,87 @@ dh_store_report_support_totals (DhStore     *self,
     }
 
   return g_steal_pointer (&totals);
+}
+
+/* The caseload a commune official follows up: poor and near-poor
+ * households never visited, not visited for the given number of days, or
+ * whose planned next visit has passed; those never visited first, then
+ * the longest waiting. */
+json_object *
+dh_store_report_overdue (DhStore     *self,
+                         const char  *commune_id,
+                         guint        days,
+                         GError     **error)
+{
+  g_autoptr(json_object) overdue = json_object_new_array ();
+  g_autofree char *today = NULL;
+  g_autofree char *cutoff = NULL;
+  GDate date;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+  g_return_val_if_fail (commune_id != NULL, NULL);
+
+  date = self->validator.today;
+  today = dh_date_to_iso (&date);
+  g_date_subtract_days (&date, days);
+  cutoff = dh_date_to_iso (&date);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = dh_store_prepare (self,
+                           "SELECT id, head_name, village, classification, last, next FROM ("
+                           "  SELECT h.id, h.head_name, h.village, h.classification, h.sort_given,"
+                           "    (SELECT max (visited_on) FROM visit WHERE household = h.id AND deleted = 0) AS last,"
+                           "    (SELECT next_visit_on FROM visit WHERE household = h.id AND deleted = 0"
+                           "     ORDER BY visited_on DESC LIMIT 1) AS next"
+                           "  FROM household h"
+                           "  WHERE h.commune = ?1 AND h.deleted = 0 AND h.classification IN ('poor', 'near_poor'))"
+                           "WHERE last IS NULL OR last < ?2 OR next < ?3 "
+                           "ORDER BY last IS NOT NULL, last, sort_given",
+                           error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+
+  sqlite3_bind_text (stmt, 1, commune_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, cutoff, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, today, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      json_object *row = json_object_new_object ();
+      const char *last = (const char *) sqlite3_column_text (stmt, 4);
+      const char *next = (const char *) sqlite3_column_text (stmt, 5);
+      const char *reason;
+
+      if (last == NULL)
+        reason = "never_visited";
+      else if (strcmp (last, cutoff) < 0)
+        reason = "not_visited_recently";
+      else
+        reason = "next_visit_passed";
+
+      json_object_object_add (row, "household", json_object_new_string ((const char *) sqlite3_column_text (stmt, 0)));
+      json_object_object_add (row, "head_name", json_object_new_string ((const char *) sqlite3_column_text (stmt, 1)));
+      json_object_object_add (row, "village", json_object_new_string ((const char *) sqlite3_column_text (stmt, 2)));
+      json_object_object_add (row, "classification", json_object_new_string ((const char *) sqlite3_column_text (stmt, 3)));
+      if (last != NULL)
+        json_object_object_add (row, "last_visited_on", json_object_new_string (last));
+      if (next != NULL)
+        json_object_object_add (row, "next_visit_on", json_object_new_string (next));
+      json_object_object_add (row, "reason", json_object_new_string (reason));
+      json_object_array_add (overdue, row);
+    }
+  sqlite3_reset (stmt);
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_DONE)
+    {
+      dh_store_set_sqlite_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&overdue);
 }

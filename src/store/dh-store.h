@@ -134,6 +134,10 @@ json_object *dh_store_get_status             (DhStore       *self,
 json_object *dh_store_report_classes_by_village (DhStore    *self,
                                               const char    *commune_id,
                                               GError       **error);
+json_object *dh_store_report_overdue         (DhStore       *self,
+                                              const char    *commune_id,
+                                              guint          days,
+                                              GError       **error);
 json_object *dh_store_report_support_totals  (DhStore       *self,
                                               const char    *commune_id,
                                               int            year,

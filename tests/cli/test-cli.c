@@ -340,6 +340,10 @@ test_reports (CliFixture    *fixture,
   g_date_time_unref (now);
   g_assert_cmpint (in_totals, >, 0);
 
+  g_assert_cmpint (cli_run (fixture, NULL, "report", "overdue", commune_id, "30"), ==, 0);
+  g_assert_nonnull (strstr (fixture->out, "\"reason\":"));
+  g_assert_cmpint (cli_run (fixture, NULL, "report", "overdue", commune_id, "soon"), ==, 2);
+  g_assert_cmpint (cli_run (fixture, NULL, "report", "support", commune_id, "last year"), ==, 2);
   g_assert_cmpint (cli_run (fixture, NULL, "report", "support", commune_id), ==, 2);
   g_assert_cmpint (cli_run (fixture, NULL, "report", "weather", commune_id), ==, 2);
 

@@ -663,6 +663,70 @@ test_list_filters (StoreFixture  *fixture,
 }
 
 static void
+test_overdue_caseload (StoreFixture  *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) report = NULL;
+  GDate today;
+  struct {
+    const char *head;
+    const char *classification;
+    const char *visited_on;
+    const char *next_visit_on;
+    const char *expected;   /* reason, or NULL when not overdue */
+  } cases[] = {
+    { "Lò Văn A", "poor", NULL, NULL, "never_visited" },
+    { "Lò Văn B", "near_poor", "2025-12-01", NULL, "not_visited_recently" },
+    { "Lò Văn C", "poor", "2026-06-20", "2026-06-25", "next_visit_passed" },
+    { "Lò Văn D", "poor", "2026-06-20", "2026-07-20", NULL },
+    { "Lò Văn E", "poor", "2026-05-01", NULL, NULL },
+    { "Lò Văn G", "not_poor", NULL, NULL, NULL },
+  };
+  guint expected_rows = 0;
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 30, G_DATE_JUNE, 2026);
+  dh_store_set_today (fixture->store, &today);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(json_object) house = fixture_create (fixture, "household",
+                                                     "{\"village\": \"%s\", \"head_name\": \"%s\", \"classification\": \"%s\"}",
+                                                     fixture->village, cases[i].head, cases[i].classification);
+
+      if (cases[i].visited_on != NULL)
+        {
+          g_autofree char *next = cases[i].next_visit_on != NULL
+                                  ? g_strdup_printf (", \"next_visit_on\": \"%s\"", cases[i].next_visit_on) : g_strdup ("");
+
+          /* an older visit first: only the latest one counts */
+          json_object_put (fixture_create (fixture, "visit", "{\"household\": \"%s\", \"visited_on\": \"2025-01-05\", \"next_visit_on\": \"2025-02-01\"}",
+                                           dh_json_get_string (house, "id")));
+          json_object_put (fixture_create (fixture, "visit", "{\"household\": \"%s\", \"visited_on\": \"%s\"%s}",
+                                           dh_json_get_string (house, "id"), cases[i].visited_on, next));
+        }
+      expected_rows += cases[i].expected != NULL;
+    }
+
+  report = dh_store_report_overdue (fixture->store, fixture->commune, 90, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_object_array_length (report), ==, expected_rows);
+
+  /* never visited first, then the longest waiting */
+  for (guint i = 0, row = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      json_object *entry;
+
+      if (cases[i].expected == NULL)
+        continue;
+      entry = json_object_array_get_idx (report, row++);
+      g_assert_cmpstr (dh_json_get_string (entry, "head_name"), ==, cases[i].head);
+      g_assert_cmpstr (dh_json_get_string (entry, "reason"), ==, cases[i].expected);
+    }
+}
+
+static void
 changed_cb (DhStore    *store,
             const char *entity,
             GString    *heard)
@@ -765,6 +829,7 @@ main (int   argc,
   STORE_TEST ("/store/list/filters", test_list_filters);
   STORE_TEST ("/store/list/members-in-register-order", test_members_in_register_order);
   STORE_TEST ("/store/report/status-and-villages", test_status_and_village_report);
+  STORE_TEST ("/store/report/overdue-caseload", test_overdue_caseload);
   STORE_TEST ("/store/signals/changed-after-commit-only", test_changed_after_commit_only);
 
   return g_test_run ();
