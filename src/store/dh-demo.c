@@ -168,6 +168,8 @@ create_household (DhStore             *store,
                   GError             **error)
 {
   g_autoptr(json_object) household = NULL;
+  g_autoptr(json_object) review = NULL;
+  g_autoptr(json_object) recognised = NULL;
   g_autoptr(GPtrArray) member_ids = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *head = NULL;
   g_autofree char *code = NULL;
@@ -191,9 +193,7 @@ create_household (DhStore             *store,
   json_object_object_add (fields, "ethnicity", json_object_new_string (ethnicity));
   if (g_rand_int_range (rand, 0, 3) > 0)
     json_object_object_add (fields, "phone", json_object_new_string (phone));
-  json_object_object_add (fields, "classification",
-                          json_object_new_string (g_rand_int_range (rand, 0, 3) == 0 ? "near_poor" : "poor"));
-  json_object_object_add (fields, "classification_year", json_object_new_int (g_date_get_year (today) - 1));
+
   causes_array = json_object_new_array ();
   json_object_array_add (causes_array, json_object_new_string (causes[number % G_N_ELEMENTS (causes)]));
   json_object_object_add (fields, "poverty_causes", causes_array);
@@ -290,8 +290,9 @@ create_household (DhStore             *store,
         return FALSE;
     }
 
-  /* one annual review of last year, by income, with a few deprivations */
-  income = (gint64) 100000 * g_rand_int_range (rand, 6, 28);
+  /* one annual review of last year, by income, with a few deprivations;
+   * most of a caseload lives at or under the threshold */
+  income = (gint64) 100000 * g_rand_int_range (rand, 6, 18);
   n_deprived = (guint) g_rand_int_range (rand, 0, 6);
   fields = json_object_new_object ();
   {
@@ -307,10 +308,23 @@ create_household (DhStore             *store,
     json_object_object_add (fields, "deprived", deprived);
     json_object_object_add (fields, "reviewer", json_object_new_string ("demo"));
   }
-  if (!create_only (store, "assessment", fields, error))
+  review = create (store, "assessment", fields, error);
+  if (review == NULL)
     return FALSE;
 
-  return TRUE;
+  /* the commune recognised what the review proposed: that is the
+   * household's class from then on */
+  fields = json_object_new_object ();
+  {
+    g_autofree char *decided_on = g_strdup_printf ("%d-12-15", g_date_get_year (today) - 1);
+
+    json_object_object_add (fields, "official_class", json_object_new_string (dh_json_get_string (review, "proposed_class")));
+    json_object_object_add (fields, "decided_on", json_object_new_string (decided_on));
+  }
+  recognised = dh_store_update (store, "assessment", dh_json_get_string (review, "id"), fields, error);
+  json_object_put (fields);
+
+  return recognised != NULL;
 }
 
 gboolean
