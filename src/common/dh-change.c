@@ -5,12 +5,151 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "dh-autocleanups.h"
 #include "dh-change.h"
 #include "dh-error.h"
 #include "dh-hlc.h"
+
+#define MAX_AUTHOR_BYTES 256
+
+DhChange *
+dh_change_new (const DhEntity *entity,
+               const char     *record_id,
+               const char     *commune,
+               const char     *author,
+               const char     *clock)
+{
+  DhChange *change;
+
+  g_return_val_if_fail (entity != NULL && record_id != NULL && clock != NULL, NULL);
+
+  change = g_new0 (DhChange, 1);
+  change->entity = entity;
+  change->record_id = g_strdup (record_id);
+  change->commune = g_strdup (commune);
+  change->author = g_strdup (author);
+  change->clock = g_strdup (clock);
+  change->fields = json_object_new_object ();
+
+  return change;
+}
+
+void
+dh_change_free (DhChange *change)
+{
+  if (change == NULL)
+    return;
+
+  g_free (change->record_id);
+  g_free (change->commune);
+  g_free (change->author);
+  g_free (change->clock);
+  json_object_put (change->fields);
+  g_free (change);
+}
+
+DhChange *
+dh_change_copy (const DhChange *change)
+{
+  DhChange *copy;
+
+  g_return_val_if_fail (change != NULL, NULL);
+
+  copy = dh_change_new (change->entity, change->record_id, change->commune, change->author, change->clock);
+  json_object_put (copy->fields);
+  copy->fields = NULL;
+  json_object_deep_copy (change->fields, &copy->fields, NULL);
+
+  return copy;
+}
+
+json_object *
+dh_write_to_json (const DhWrite *write)
+{
+  json_object *array = json_object_new_array_ext (4);
+
+  json_object_array_add (array, write->value != NULL ? json_object_get (write->value) : NULL);
+  json_object_array_add (array, json_object_new_string (write->base != NULL ? write->base : ""));
+  json_object_array_add (array, json_object_new_string (write->clock));
+  json_object_array_add (array, write->author != NULL ? json_object_new_string (write->author) : NULL);
+
+  return array;
+}
+
+gboolean
+dh_write_from_json (json_object *json,
+                    DhWrite     *out_write)
+{
+  json_object *base, *clock, *author;
+
+  if (json == NULL || !json_object_is_type (json, json_type_array) || json_object_array_length (json) != 4)
+    return FALSE;
+
+  base = json_object_array_get_idx (json, 1);
+  clock = json_object_array_get_idx (json, 2);
+  author = json_object_array_get_idx (json, 3);
+  if (!json_object_is_type (base, json_type_string) || !json_object_is_type (clock, json_type_string))
+    return FALSE;
+
+  out_write->value = json_object_array_get_idx (json, 0);
+  out_write->base = json_object_get_string (base);
+  out_write->clock = json_object_get_string (clock);
+  out_write->author = json_object_is_type (author, json_type_string) ? json_object_get_string (author) : NULL;
+
+  return TRUE;
+}
+
+/* Sets one field's write; clock and author default to the change's, and
+ * the change's clock stays the latest of its writes. */
+void
+dh_change_set_write (DhChange    *change,
+                     const char  *field,
+                     json_object *value,
+                     const char  *base,
+                     const char  *clock,
+                     const char  *author)
+{
+  DhWrite write = {
+    .value = value,
+    .base = base != NULL ? base : "",
+    .clock = clock != NULL ? clock : change->clock,
+    .author = author != NULL ? author : change->author,
+  };
+
+  g_return_if_fail (change != NULL && field != NULL);
+
+  if (strcmp (write.clock, change->clock) > 0)
+    {
+      g_free (change->clock);
+      change->clock = g_strdup (write.clock);
+    }
+
+  json_object_object_add (change->fields, field, dh_write_to_json (&write));
+}
+
+gboolean
+dh_change_get_write (const DhChange *change,
+                     const char     *field,
+                     DhWrite        *out_write)
+{
+  json_object *json;
+
+  if (!json_object_object_get_ex (change->fields, field, &json))
+    return FALSE;
+
+  return dh_write_from_json (json, out_write);
+}
+
+/* A change is named by its record and its clock: a device never stamps two
+ * changes with one clock. */
+char *
+dh_change_get_id (const DhChange *change)
+{
+  return g_strconcat (change->record_id, "@", change->clock, NULL);
+}
 
 static void
 add_string (json_object *object,
@@ -21,102 +160,294 @@ add_string (json_object *object,
     json_object_object_add (object, key, json_object_new_string (value));
 }
 
-/* Takes a reference on fields. */
 json_object *
-dh_change_new (const char  *change_id,
-               const char  *entity,
-               const char  *record_id,
-               const char  *clock,
-               const char  *author,
-               const char  *made_at,
-               json_object *fields)
+dh_change_to_json (const DhChange *change)
 {
-  json_object *change = json_object_new_object ();
+  json_object *wire = json_object_new_object ();
+  json_object *fields = json_object_new_object ();
 
-  g_return_val_if_fail (change_id != NULL && entity != NULL && record_id != NULL && clock != NULL, NULL);
+  g_return_val_if_fail (change != NULL, NULL);
 
-  add_string (change, "change_id", change_id);
-  add_string (change, "entity", entity);
-  add_string (change, "record_id", record_id);
-  add_string (change, "clock", clock);
-  add_string (change, "author", author);
-  add_string (change, "made_at", made_at);
-  json_object_object_add (change, "fields", fields != NULL ? json_object_get (fields) : json_object_new_object ());
+  add_string (wire, "e", change->entity->name);
+  add_string (wire, "r", change->record_id);
+  add_string (wire, "c", change->commune);
+  add_string (wire, "u", change->author);
+  add_string (wire, "k", change->clock);
 
-  return change;
+  {
+    json_object_object_foreach (change->fields, key, json)
+      {
+        json_object *entry = json_object_new_array ();
+        DhWrite write;
+        gboolean own_author, own_clock, no_base;
+
+        if (!dh_write_from_json (json, &write))
+          g_assert_not_reached ();
+
+        own_author = g_strcmp0 (write.author, change->author) == 0;
+        own_clock = g_strcmp0 (write.clock, change->clock) == 0;
+        no_base = write.base[0] == '\0';
+
+        json_object_array_add (entry, write.value != NULL ? json_object_get (write.value) : NULL);
+        if (!no_base || !own_clock || !own_author)
+          json_object_array_add (entry, json_object_new_string (write.base));
+        if (!own_clock || !own_author)
+          json_object_array_add (entry, json_object_new_string (write.clock));
+        if (!own_author)
+          json_object_array_add (entry, write.author != NULL ? json_object_new_string (write.author) : NULL);
+
+        json_object_object_add (fields, key, entry);
+      }
+  }
+  json_object_object_add (wire, "f", fields);
+
+  return wire;
+}
+
+static gboolean
+malformed (GError     **error,
+           const char  *entity,
+           const char  *record_id,
+           const char  *what)
+{
+  g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+               /* Translators: the last %s says what is wrong, e.g. "its clock is not a change timestamp" */
+               _("A change (entity “%s”, record “%s”) is malformed: %s"),
+               entity != NULL ? entity : "", record_id != NULL ? record_id : "", what);
+  return FALSE;
+}
+
+static const char *
+get_member_string (json_object *object,
+                   const char  *key,
+                   gboolean    *out_wrong_type)
+{
+  json_object *value;
+
+  if (!json_object_object_get_ex (object, key, &value) || value == NULL)
+    return NULL;
+  if (!json_object_is_type (value, json_type_string))
+    {
+      *out_wrong_type = TRUE;
+      return NULL;
+    }
+
+  return json_object_get_string (value);
 }
 
 /**
- * dh_change_check:
- * @change: a change as received
+ * dh_change_from_json:
+ * @wire: a change as received
  * @validator: the catalogues the values are checked against
- * @out_entity: (out): the entity it changes
- * @out_fields: (out) (transfer full): its fields, normalised
  *
  * Checks the envelope and every value with the same rules as a record typed
- * on the device. Dates are checked for their form only: whether a visit lies
- * in the future was decided by the clock of the device that recorded it.
+ * on the device, and returns the change with its fields normalised. Dates
+ * are checked for their form only: whether a visit lies in the future was
+ * decided by the clock of the device that recorded it.
  */
-gboolean
-dh_change_check (json_object        *change,
-                 const DhValidator  *validator,
-                 const DhEntity    **out_entity,
-                 json_object       **out_fields,
-                 GError            **error)
+DhChange *
+dh_change_from_json (json_object        *wire,
+                     const DhValidator  *validator,
+                     GError            **error)
 {
-  const char *entity_name = dh_json_get_string (change, "entity");
-  const char *record_id = dh_json_get_string (change, "record_id");
-  const DhEntity *entity = dh_entity_lookup (entity_name);
-  g_autoptr(json_object) normalized = json_object_new_object ();
+  g_autoptr(DhChange) change = NULL;
   DhValidator any_day;
-  json_object *fields = NULL;
+  const char *entity_name, *record_id, *commune, *author, *clock;
+  const DhEntity *entity;
+  gboolean wrong_type = FALSE;
+  json_object *fields;
 
-  g_return_val_if_fail (validator != NULL, FALSE);
-  g_return_val_if_fail (out_entity != NULL && out_fields != NULL, FALSE);
+  g_return_val_if_fail (validator != NULL, NULL);
 
-  if (entity == NULL || !dh_is_valid_uuid (record_id) ||
-      !dh_is_valid_uuid (dh_json_get_string (change, "change_id")) ||
-      !dh_hlc_parse (dh_json_get_string (change, "clock"), NULL, NULL) ||
-      !json_object_object_get_ex (change, "fields", &fields) ||
-      !json_object_is_type (fields, json_type_object))
+  if (wire == NULL || !json_object_is_type (wire, json_type_object))
     {
-      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
-                   _("A change is malformed (entity “%s”, record “%s”): it needs a change_id and a record_id that are UUIDs, a known entity, a clock and an object of fields"),
-                   entity_name != NULL ? entity_name : "", record_id != NULL ? record_id : "");
-      return FALSE;
+      malformed (error, NULL, NULL, _("it is not a JSON object"));
+      return NULL;
     }
+
+  entity_name = get_member_string (wire, "e", &wrong_type);
+  record_id = get_member_string (wire, "r", &wrong_type);
+  commune = get_member_string (wire, "c", &wrong_type);
+  author = get_member_string (wire, "u", &wrong_type);
+  clock = get_member_string (wire, "k", &wrong_type);
+  entity = dh_entity_lookup (entity_name);
+
+  if (wrong_type)
+    {
+      malformed (error, entity_name, record_id, _("“e”, “r”, “c”, “u” and “k” must be text"));
+      return NULL;
+    }
+  if (entity == NULL)
+    {
+      malformed (error, entity_name, record_id, _("its entity is unknown; update Đồng Hành"));
+      return NULL;
+    }
+  if (!dh_is_valid_uuid (record_id) || (commune != NULL && !dh_is_valid_uuid (commune)))
+    {
+      malformed (error, entity_name, record_id, _("its record and commune must be UUIDs"));
+      return NULL;
+    }
+  if (author != NULL && (strlen (author) > MAX_AUTHOR_BYTES || !g_utf8_validate (author, -1, NULL)))
+    {
+      malformed (error, entity_name, record_id, _("its author is not a user name"));
+      return NULL;
+    }
+  if (!dh_hlc_parse (clock, NULL, NULL))
+    {
+      malformed (error, entity_name, record_id, _("its clock is not a change timestamp"));
+      return NULL;
+    }
+  if (!json_object_object_get_ex (wire, "f", &fields) || !json_object_is_type (fields, json_type_object) ||
+      json_object_object_length (fields) == 0)
+    {
+      malformed (error, entity_name, record_id, _("it sets no field"));
+      return NULL;
+    }
+
+  change = dh_change_new (entity, record_id, commune, author, clock);
 
   any_day = *validator;
   g_date_set_dmy (&any_day.today, 31, G_DATE_DECEMBER, 9999);
 
   {
-    json_object_object_foreach (fields, key, value)
+    json_object_object_foreach (fields, key, entry)
       {
         const DhField *field = dh_entity_get_field (entity, key);
-        json_object *clean = NULL;
+        g_autoptr(json_object) clean = NULL;
+        json_object *value, *base_json = NULL, *clock_json = NULL, *author_json = NULL;
+        const char *field_base = "", *field_clock = clock, *field_author = author;
+        size_t n;
+
+        if (!json_object_is_type (entry, json_type_array) ||
+            (n = json_object_array_length (entry)) < 1 || n > 4)
+          {
+            malformed (error, entity_name, record_id, _("each field must be [value, base, clock, author]"));
+            return NULL;
+          }
+        value = json_object_array_get_idx (entry, 0);
+        if (n > 1)
+          base_json = json_object_array_get_idx (entry, 1);
+        if (n > 2)
+          clock_json = json_object_array_get_idx (entry, 2);
+        if (n > 3)
+          author_json = json_object_array_get_idx (entry, 3);
+
+        if (base_json != NULL)
+          {
+            if (!json_object_is_type (base_json, json_type_string))
+              {
+                malformed (error, entity_name, record_id, _("a field's base must be text"));
+                return NULL;
+              }
+            field_base = json_object_get_string (base_json);
+            if (field_base[0] != '\0' && !dh_hlc_parse (field_base, NULL, NULL))
+              {
+                malformed (error, entity_name, record_id, _("a field's base is not a change timestamp"));
+                return NULL;
+              }
+          }
+        if (clock_json != NULL)
+          {
+            field_clock = json_object_get_string (clock_json);
+            if (!json_object_is_type (clock_json, json_type_string) || !dh_hlc_parse (field_clock, NULL, NULL) ||
+                strcmp (field_clock, clock) > 0)
+              {
+                malformed (error, entity_name, record_id, _("a field's clock is not a change timestamp at or before the change's"));
+                return NULL;
+              }
+          }
+        if (strcmp (field_base, field_clock) >= 0)
+          {
+            malformed (error, entity_name, record_id, _("a field replaces a value written after it"));
+            return NULL;
+          }
+        if (author_json != NULL)
+          {
+            field_author = json_object_is_type (author_json, json_type_string) ? json_object_get_string (author_json) : NULL;
+            if ((author_json != NULL && field_author == NULL) ||
+                (field_author != NULL && (strlen (field_author) > MAX_AUTHOR_BYTES || !g_utf8_validate (field_author, -1, NULL))))
+              {
+                malformed (error, entity_name, record_id, _("its author is not a user name"));
+                return NULL;
+              }
+          }
 
         if (g_str_equal (key, DH_RECORD_DELETED))
           {
-            json_object_object_add (normalized, key, json_object_new_boolean (json_object_get_boolean (value)));
-            continue;
+            if (!json_object_is_type (value, json_type_boolean))
+              {
+                malformed (error, entity_name, record_id, _("“deleted” must be true or false"));
+                return NULL;
+              }
+            clean = json_object_new_boolean (json_object_get_boolean (value));
           }
-
-        if (field == NULL)
+        else if (field == NULL)
           {
             g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD,
                          _("A change has the unknown field “%s” (%s); update Đồng Hành"),
                          key, entity->name);
-            return FALSE;
+            return NULL;
           }
+        else if (!dh_field_normalize_value (field, value, &any_day, &clean, error))
+          return NULL;
 
-        if (!dh_field_normalize_value (field, value, &any_day, &clean, error))
-          return FALSE;
-
-        json_object_object_add (normalized, key, clean);
+        dh_change_set_write (change, key, clean, field_base, field_clock, field_author);
       }
   }
 
-  *out_entity = entity;
-  *out_fields = g_steal_pointer (&normalized);
+  return g_steal_pointer (&change);
+}
+
+DhChange *
+dh_change_parse (const char         *text,
+                 gsize               length,
+                 const DhValidator  *validator,
+                 GError            **error)
+{
+  g_autoptr(json_tokener) tokener = NULL;
+  g_autoptr(json_object) wire = NULL;
+
+  if (length > DH_CHANGE_MAX_BYTES)
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                   _("A change of %u bytes is larger than the %d bytes allowed"),
+                   (guint) MIN (length, G_MAXUINT), DH_CHANGE_MAX_BYTES);
+      return NULL;
+    }
+
+  tokener = json_tokener_new_ex (16);
+  wire = json_tokener_parse_ex (tokener, text, (int) length);
+  if (wire == NULL || json_tokener_get_error (tokener) != json_tokener_success ||
+      json_tokener_get_parse_end (tokener) != length)
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                   _("A change is not one well-formed JSON object"));
+      return NULL;
+    }
+
+  return dh_change_from_json (wire, validator, error);
+}
+
+/* Refuses a change stamped further ahead of the receiver's clock than any
+ * wrong clock of days could explain: adopting it would drag every later
+ * stamp after it. */
+gboolean
+dh_change_check_clocks (const DhChange  *change,
+                        gint64           now_ms,
+                        GError         **error)
+{
+  gint64 wall_ms = dh_hlc_get_wall_ms (change->clock);
+
+  if (wall_ms > now_ms + DH_CHANGE_MAX_AHEAD_MS)
+    {
+      g_autoptr(GDateTime) stamped = g_date_time_new_from_unix_utc (wall_ms / 1000);
+      g_autofree char *when = stamped != NULL ? g_date_time_format (stamped, "%d/%m/%Y") : g_strdup ("?");
+
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                   _("The change was stamped %s, more than 30 days ahead of this clock: the clock of the device that made it is wrong; set its date and time, then sync again"),
+                   when);
+      return FALSE;
+    }
+
   return TRUE;
 }

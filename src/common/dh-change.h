@@ -10,24 +10,76 @@
 
 G_BEGIN_DECLS
 
-/* On the wire a change is one JSON object:
- *   {"change_id": UUID, "entity": "household", "record_id": UUID,
- *    "clock": hybrid-logical-clock timestamp, "author": user, "made_at": ISO time,
- *    "fields": {the fields it sets, null clears one; "deleted": true for a deletion}}
- * The device that made it and the server that receives it check it with the
- * same code. */
+/* A change is the writes one author made to the fields of one record at
+ * one clock. On the wire (docs/sync.md) it is one JSON object:
+ *
+ *   {"e": "household", "r": RECORD-UUID, "c": COMMUNE-UUID, "u": "user",
+ *    "k": "CLOCK", "f": {"phone": ["0912345678", "BASE"], "notes": [null]}}
+ *
+ * Each field is [value, base, clock, author]: base is the clock of the
+ * value the author replaced ("" when the author knew none), clock and
+ * author default to the change's "k" and "u" and are written only when
+ * they differ (a record's current state, or coalesced edits). The device
+ * is the clock's suffix. A change is named by its record and clock, which
+ * no other change shares: that is what makes a replay harmless. */
 
-json_object *dh_change_new   (const char         *change_id,
-                              const char         *entity,
-                              const char         *record_id,
-                              const char         *clock,
-                              const char         *author,
-                              const char         *made_at,
-                              json_object        *fields);
-gboolean     dh_change_check (json_object        *change,
-                              const DhValidator  *validator,
-                              const DhEntity    **out_entity,
-                              json_object       **out_fields,
-                              GError            **error);
+typedef struct
+{
+  json_object *value;   /* NULL for a cleared field */
+  const char  *clock;
+  const char  *base;    /* "" when the write replaced nothing its author knew */
+  const char  *author;  /* may be NULL */
+} DhWrite;
+
+typedef struct
+{
+  const DhEntity *entity;
+  char           *record_id;
+  char           *commune;   /* the commune whose data it is; NULL above communes */
+  char           *author;    /* the signed-in user who made it */
+  char           *clock;     /* the latest of its writes */
+  json_object    *fields;    /* name → [value, base, clock, author], always complete */
+} DhChange;
+
+/* How far ahead of the receiver's clock a change may be stamped. */
+#define DH_CHANGE_MAX_AHEAD_MS ((gint64) 30 * 24 * 3600 * 1000)
+/* The largest change a receiver reads, in bytes of JSON. */
+#define DH_CHANGE_MAX_BYTES (256 * 1024)
+
+DhChange    *dh_change_new          (const DhEntity     *entity,
+                                     const char         *record_id,
+                                     const char         *commune,
+                                     const char         *author,
+                                     const char         *clock);
+void         dh_change_free         (DhChange           *change);
+DhChange    *dh_change_copy         (const DhChange     *change);
+void         dh_change_set_write    (DhChange           *change,
+                                     const char         *field,
+                                     json_object        *value,
+                                     const char         *base,
+                                     const char         *clock,
+                                     const char         *author);
+gboolean     dh_change_get_write    (const DhChange     *change,
+                                     const char         *field,
+                                     DhWrite            *out_write);
+char        *dh_change_get_id       (const DhChange     *change);
+json_object *dh_change_to_json      (const DhChange     *change);
+DhChange    *dh_change_from_json    (json_object        *wire,
+                                     const DhValidator  *validator,
+                                     GError            **error);
+DhChange    *dh_change_parse        (const char         *text,
+                                     gsize               length,
+                                     const DhValidator  *validator,
+                                     GError            **error);
+gboolean     dh_change_check_clocks (const DhChange     *change,
+                                     gint64              now_ms,
+                                     GError            **error);
+
+/* [value, base, clock, author] as kept in a record's state */
+json_object *dh_write_to_json       (const DhWrite      *write);
+gboolean     dh_write_from_json     (json_object        *json,
+                                     DhWrite            *out_write);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhChange, dh_change_free)
 
 G_END_DECLS

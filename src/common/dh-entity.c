@@ -139,7 +139,7 @@ static const DhField support_fields[] = {
   { "state_share_vnd", DH_FIELD_MONEY, 0 },
   { "household_share_vnd", DH_FIELD_MONEY, 0 },
   { "funding_source", DH_FIELD_CODE, 0, "funding_source" },
-  { "status", DH_FIELD_ENUM, 0, NULL, support_statuses, "delivered" },
+  { "status", DH_FIELD_ENUM, FIXED, NULL, support_statuses, "delivered" },
   { "voids", DH_FIELD_REF, COMPUTED | FIXED, "support" },
   { "void_reason", DH_FIELD_TEXT, COMPUTED | FIXED },
 };
@@ -156,6 +156,7 @@ static const DhField conflict_fields[] = {
   { "entity", DH_FIELD_TEXT, COMPUTED | REQ },
   { "record_id", DH_FIELD_TEXT, COMPUTED | REQ },
   { "field", DH_FIELD_TEXT, COMPUTED | REQ },
+  { "commune", DH_FIELD_TEXT, COMPUTED },
   { "kept_value", DH_FIELD_TEXT, COMPUTED },
   { "lost_value", DH_FIELD_TEXT, COMPUTED },
   { "kept_clock", DH_FIELD_TEXT, COMPUTED },
@@ -173,7 +174,7 @@ static gboolean check_visit      (const DhEntity *, json_object *, const DhValid
 static gboolean check_assessment (const DhEntity *, json_object *, const DhValidator *, GError **);
 static gboolean check_support    (const DhEntity *, json_object *, const DhValidator *, GError **);
 
-#define ENTITY(n, l, f, c) { n, l, f, G_N_ELEMENTS (f), c }
+#define ENTITY(n, l, f, c) { n, l, f, G_N_ELEMENTS (f), c, NULL, NULL, FALSE }
 
 static const DhEntity entities[] = {
   ENTITY ("admin_unit", N_("place"), admin_unit_fields, check_admin_unit),
@@ -182,9 +183,10 @@ static const DhEntity entities[] = {
   ENTITY ("exit_plan", N_("plan to escape poverty"), exit_plan_fields, check_exit_plan),
   ENTITY ("visit", N_("visit"), visit_fields, check_visit),
   ENTITY ("assessment", N_("poverty review"), assessment_fields, check_assessment),
-  ENTITY ("support", N_("support entry"), support_fields, check_support),
+  { "support", N_("support entry"), support_fields, G_N_ELEMENTS (support_fields), check_support,
+    "status", "delivered", FALSE },
   ENTITY ("user", N_("user"), user_fields, NULL),
-  ENTITY ("conflict", N_("conflict"), conflict_fields, NULL),
+  { "conflict", N_("conflict"), conflict_fields, G_N_ELEMENTS (conflict_fields), NULL, NULL, NULL, TRUE },
 };
 
 static const DhEntity *entity_list[G_N_ELEMENTS (entities) + 1];

@@ -71,6 +71,13 @@ struct _DhEntity
                           json_object       *record,
                           const DhValidator *validator,
                           GError           **error);
+  /* A ledger: a record made with seal_field = seal_value takes no later
+   * write, anywhere (a delivered support entry). */
+  const char     *seal_field;
+  const char     *seal_value;
+  /* Records the merge makes itself (conflicts): their writes are never
+   * concurrent edits of people, so they make no conflicts of their own. */
+  gboolean        derived;
 };
 
 /* The bookkeeping keys every record carries besides its fields. */

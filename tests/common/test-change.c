@@ -9,8 +9,8 @@
 #include "dh-catalogue.h"
 #include "dh-change.h"
 #include "dh-error.h"
+#include "dh-hlc.h"
 
-#define CHANGE_ID "019ab697-e800-7000-8000-000000000001"
 #define RECORD_ID "019ab697-e800-7000-8000-000000000002"
 #define OTHER_ID  "019ab697-e800-7000-8000-000000000003"
 #define CLOCK     "019ab697e8000001-0123456789abcdef"
@@ -53,6 +53,16 @@ sample_value (const DhField *field)
     }
 }
 
+static DhChange *
+receive (const char  *json,
+         GError     **error)
+{
+  g_autoptr(json_object) wire = json_tokener_parse (json);
+
+  g_assert_nonnull (wire);
+  return dh_change_from_json (wire, &validator, error);
+}
+
 static void
 test_every_field_of_every_entity_round_trips (void)
 {
@@ -64,10 +74,9 @@ test_every_field_of_every_entity_round_trips (void)
       g_autoptr(GError) error = NULL;
       g_autoptr(json_object) input = json_object_new_object ();
       g_autoptr(json_object) fields = NULL;
-      g_autoptr(json_object) change = NULL;
-      g_autoptr(json_object) received = NULL;
-      g_autoptr(json_object) checked = NULL;
-      const DhEntity *entity = NULL;
+      g_autoptr(DhChange) change = dh_change_new (entities[i], RECORD_ID, OTHER_ID, "lan.hoang", CLOCK);
+      g_autoptr(json_object) wire = NULL;
+      g_autoptr(DhChange) received = NULL;
 
       g_test_message ("%s", entities[i]->name);
       for (guint j = 0; j < entities[i]->n_fields; j++)
@@ -77,33 +86,68 @@ test_every_field_of_every_entity_round_trips (void)
       g_assert_no_error (error);
       g_assert_cmpint (json_object_object_length (fields), ==, entities[i]->n_fields);
 
-      change = dh_change_new (CHANGE_ID, entities[i]->name, RECORD_ID, CLOCK, "lan.hoang", "2026-11-24T10:00:00Z", fields);
-      received = json_tokener_parse (json_object_to_json_string_ext (change, JSON_C_TO_STRING_PLAIN));
-      g_assert_nonnull (received);
-
-      g_assert_true (dh_change_check (received, &validator, &entity, &checked, &error));
+      {
+        json_object_object_foreach (fields, key, value)
+          dh_change_set_write (change, key, value, NULL, NULL, NULL);
+      }
+      wire = dh_change_to_json (change);
+      received = dh_change_parse (json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN),
+                                  strlen (json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN)),
+                                  &validator, &error);
       g_assert_no_error (error);
-      g_assert_true (entity == entities[i]);
-      g_assert_true (json_object_equal (checked, fields));
+      g_assert_nonnull (received);
+      g_assert_true (received->entity == entities[i]);
+      g_assert_cmpstr (received->record_id, ==, RECORD_ID);
+      g_assert_cmpstr (received->commune, ==, OTHER_ID);
+      g_assert_cmpstr (received->author, ==, "lan.hoang");
+      g_assert_cmpstr (received->clock, ==, CLOCK);
+      g_assert_true (json_object_equal (received->fields, change->fields));
     }
+}
+
+/* Fields carry their own clock, base and author only where they differ
+ * from the change's, so an ordinary edit costs little more than its value. */
+static void
+test_envelope_is_compact (void)
+{
+  g_autoptr(DhChange) change = dh_change_new (dh_entity_lookup ("household"), RECORD_ID, OTHER_ID, "lan.hoang", CLOCK);
+  g_autoptr(json_object) phone = json_object_new_string ("0912345678");
+  g_autoptr(json_object) wire = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhChange) received = NULL;
+  const char *text;
+  DhWrite write;
+
+  dh_change_set_write (change, "phone", phone, "019ab697e7000000-fedcba9876543210", NULL, NULL);
+  wire = dh_change_to_json (change);
+  text = json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN);
+  g_test_message ("%s (%zu bytes)", text, strlen (text));
+  g_assert_cmpuint (strlen (text), <, 230);
+  g_assert_nonnull (strstr (text, "\"phone\":[\"0912345678\",\"019ab697e7000000-fedcba9876543210\"]"));
+
+  received = dh_change_parse (text, strlen (text), &validator, &error);
+  g_assert_no_error (error);
+  g_assert_true (dh_change_get_write (received, "phone", &write));
+  g_assert_cmpstr (write.base, ==, "019ab697e7000000-fedcba9876543210");
+  g_assert_cmpstr (write.clock, ==, CLOCK);
+  g_assert_cmpstr (write.author, ==, "lan.hoang");
 }
 
 static void
 test_deletion_and_cleared_fields_travel (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(json_object) received = json_tokener_parse ("{\"change_id\": \"" CHANGE_ID "\", \"entity\": \"household\", "
-                                                        "\"record_id\": \"" RECORD_ID "\", \"clock\": \"" CLOCK "\", "
-                                                        "\"fields\": {\"deleted\": true, \"phone\": null}}");
-  g_autoptr(json_object) fields = NULL;
-  const DhEntity *entity = NULL;
-  json_object *phone = (json_object *) 1;
+  g_autoptr(DhChange) change = receive ("{\"e\": \"household\", \"r\": \"" RECORD_ID "\", \"k\": \"" CLOCK "\", "
+                                        "\"f\": {\"deleted\": [true, \"019ab697e7000000-fedcba9876543210\"], \"phone\": [null]}}",
+                                        &error);
+  DhWrite deleted, phone;
 
-  g_assert_true (dh_change_check (received, &validator, &entity, &fields, &error));
   g_assert_no_error (error);
-  g_assert_true (json_object_get_boolean (json_object_object_get (fields, "deleted")));
-  g_assert_true (json_object_object_get_ex (fields, "phone", &phone));
-  g_assert_null (phone);
+  g_assert_true (dh_change_get_write (change, "deleted", &deleted));
+  g_assert_true (json_object_get_boolean (deleted.value));
+  g_assert_true (dh_change_get_write (change, "phone", &phone));
+  g_assert_null (phone.value);
+  g_assert_cmpstr (phone.base, ==, "");
 }
 
 static void
@@ -111,65 +155,106 @@ test_dates_from_other_clocks_accepted (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  g_autoptr(json_object) received = NULL;
-  g_autoptr(json_object) fields = NULL;
-  const DhEntity *entity = NULL;
+  g_autoptr(DhChange) change = NULL;
   GDate tomorrow;
 
   /* a device whose calendar runs a day ahead recorded a visit "today" */
   g_date_clear (&tomorrow, 1);
   tomorrow = validator.today;
   g_date_add_days (&tomorrow, 1);
-  text = g_strdup_printf ("{\"change_id\": \"" CHANGE_ID "\", \"entity\": \"visit\", \"record_id\": \"" RECORD_ID "\", "
-                          "\"clock\": \"" CLOCK "\", \"fields\": {\"visited_on\": \"%04d-%02d-%02d\"}}",
+  text = g_strdup_printf ("{\"e\": \"visit\", \"r\": \"" RECORD_ID "\", \"k\": \"" CLOCK "\", "
+                          "\"f\": {\"visited_on\": [\"%04d-%02d-%02d\"]}}",
                           g_date_get_year (&tomorrow), g_date_get_month (&tomorrow), g_date_get_day (&tomorrow));
-  received = json_tokener_parse (text);
-
-  g_assert_true (dh_change_check (received, &validator, &entity, &fields, &error));
+  change = receive (text, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (change);
+}
+
+/* One clock stamped a year ahead would drag every later stamp after it. */
+static void
+test_clock_from_far_future_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhChange) change = receive ("{\"e\": \"household\", \"r\": \"" RECORD_ID "\", \"k\": \"7fffffffffff0000-bbbbbbbbbbbbbbbb\", "
+                                        "\"f\": {\"notes\": [\"x\"]}}", &error);
+  gint64 stamped = dh_hlc_get_wall_ms (CLOCK);
+
+  g_assert_no_error (error);
+  g_assert_false (dh_change_check_clocks (change, stamped, &error));
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE);
+  g_clear_error (&error);
+
+  /* days ahead is a wrong clock that still converges */
+  {
+    g_autofree char *ahead = g_strdup_printf ("%016" G_GINT64_MODIFIER "x-bbbbbbbbbbbbbbbb",
+                                              (guint64) (stamped + (gint64) 29 * 24 * 3600 * 1000) << 16);
+    g_autofree char *text = g_strdup_printf ("{\"e\": \"household\", \"r\": \"" RECORD_ID "\", \"k\": \"%s\", "
+                                             "\"f\": {\"notes\": [\"x\"]}}", ahead);
+    g_autoptr(DhChange) days_ahead = receive (text, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (dh_change_check_clocks (days_ahead, stamped, &error));
+    g_assert_no_error (error);
+  }
 }
 
 static void
 test_malformed_changes_refused (void)
 {
+#define ENV "\"e\": \"household\", \"r\": \"" RECORD_ID "\", \"k\": \"" CLOCK "\""
   static const struct {
     const char *json;
     int         code;
     const char *words;
   } cases[] = {
-    { "{\"entity\": \"household\", \"record_id\": \"" RECORD_ID "\", \"clock\": \"" CLOCK "\", \"fields\": {}}",
-      DH_VALIDATION_ERROR_INVALID, "change_id" },
-    { "{\"change_id\": \"" CHANGE_ID "\", \"entity\": \"spaceship\", \"record_id\": \"" RECORD_ID "\", \"clock\": \"" CLOCK "\", \"fields\": {}}",
-      DH_VALIDATION_ERROR_INVALID, "spaceship" },
-    { "{\"change_id\": \"" CHANGE_ID "\", \"entity\": \"household\", \"record_id\": \"42\", \"clock\": \"" CLOCK "\", \"fields\": {}}",
-      DH_VALIDATION_ERROR_INVALID, "42" },
-    { "{\"change_id\": \"" CHANGE_ID "\", \"entity\": \"household\", \"record_id\": \"" RECORD_ID "\", \"clock\": \"yesterday\", \"fields\": {}}",
-      DH_VALIDATION_ERROR_INVALID, "clock" },
-    { "{\"change_id\": \"" CHANGE_ID "\", \"entity\": \"household\", \"record_id\": \"" RECORD_ID "\", \"clock\": \"" CLOCK "\", \"fields\": []}",
-      DH_VALIDATION_ERROR_INVALID, "fields" },
-    { "{\"change_id\": \"" CHANGE_ID "\", \"entity\": \"household\", \"record_id\": \"" RECORD_ID "\", \"clock\": \"" CLOCK "\", \"fields\": {\"colour\": \"red\"}}",
-      DH_VALIDATION_ERROR_UNKNOWN_FIELD, "colour" },
-    { "{\"change_id\": \"" CHANGE_ID "\", \"entity\": \"household\", \"record_id\": \"" RECORD_ID "\", \"clock\": \"" CLOCK "\", \"fields\": {\"phone\": \"12\"}}",
-      DH_VALIDATION_ERROR_INVALID, "phone" },
-    { "{\"change_id\": \"" CHANGE_ID "\", \"entity\": \"member\", \"record_id\": \"" RECORD_ID "\", \"clock\": \"" CLOCK "\", \"fields\": {\"birth_date\": \"1850\"}}",
+    { "{\"r\": \"" RECORD_ID "\", \"k\": \"" CLOCK "\", \"f\": {\"notes\": [\"x\"]}}", DH_VALIDATION_ERROR_INVALID, "entity" },
+    { "{\"e\": \"spaceship\", \"r\": \"" RECORD_ID "\", \"k\": \"" CLOCK "\", \"f\": {\"notes\": [\"x\"]}}", DH_VALIDATION_ERROR_INVALID, "spaceship" },
+    { "{\"e\": \"household\", \"r\": \"42\", \"k\": \"" CLOCK "\", \"f\": {\"notes\": [\"x\"]}}", DH_VALIDATION_ERROR_INVALID, "42" },
+    { "{\"e\": \"household\", \"r\": \"" RECORD_ID "\", \"k\": \"yesterday\", \"f\": {\"notes\": [\"x\"]}}", DH_VALIDATION_ERROR_INVALID, "clock" },
+    { "{" ENV ", \"f\": []}", DH_VALIDATION_ERROR_INVALID, "no field" },
+    { "{" ENV ", \"f\": {}}", DH_VALIDATION_ERROR_INVALID, "no field" },
+    { "{" ENV ", \"f\": {\"notes\": \"x\"}}", DH_VALIDATION_ERROR_INVALID, "[value, base, clock, author]" },
+    { "{" ENV ", \"f\": {\"notes\": [\"x\", \"soon\"]}}", DH_VALIDATION_ERROR_INVALID, "base" },
+    { "{" ENV ", \"f\": {\"notes\": [\"x\", \"" CLOCK "\"]}}", DH_VALIDATION_ERROR_INVALID, "after it" },
+    { "{" ENV ", \"f\": {\"notes\": [\"x\", \"\", \"7fffffffffff0000-bbbbbbbbbbbbbbbb\"]}}", DH_VALIDATION_ERROR_INVALID, "clock" },
+    { "{" ENV ", \"f\": {\"colour\": [\"red\"]}}", DH_VALIDATION_ERROR_UNKNOWN_FIELD, "colour" },
+    { "{" ENV ", \"f\": {\"phone\": [\"12\"]}}", DH_VALIDATION_ERROR_INVALID, "phone" },
+    { "{" ENV ", \"f\": {\"deleted\": [\"yes\"]}}", DH_VALIDATION_ERROR_INVALID, "deleted" },
+    { "{\"e\": \"member\", \"r\": \"" RECORD_ID "\", \"k\": \"" CLOCK "\", \"f\": {\"birth_date\": [\"1850\"]}}",
       DH_VALIDATION_ERROR_OUT_OF_RANGE, "birth_date" },
   };
+#undef ENV
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(json_object) received = json_tokener_parse (cases[i].json);
-      g_autoptr(json_object) fields = NULL;
-      const DhEntity *entity = NULL;
+      g_autoptr(DhChange) change = NULL;
 
       g_test_message ("%s", cases[i].json);
-      g_assert_nonnull (received);
-      g_assert_false (dh_change_check (received, &validator, &entity, &fields, &error));
+      change = receive (cases[i].json, &error);
+      g_assert_null (change);
       g_assert_error (error, DH_VALIDATION_ERROR, cases[i].code);
       if (strstr (error->message, cases[i].words) == NULL)
         g_error ("“%s” does not mention “%s”", error->message, cases[i].words);
-      g_assert_null (fields);
     }
+}
+
+static void
+test_oversized_and_trailing_input_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *huge = g_strnfill (DH_CHANGE_MAX_BYTES + 1, ' ');
+  const char *two = "{\"e\": \"household\", \"r\": \"" RECORD_ID "\", \"k\": \"" CLOCK "\", \"f\": {\"notes\": [\"x\"]}} {}";
+  DhChange *change;
+
+  change = dh_change_parse (huge, strlen (huge), &validator, &error);
+  g_assert_null (change);
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE);
+  g_clear_error (&error);
+
+  change = dh_change_parse (two, strlen (two), &validator, &error);
+  g_assert_null (change);
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID);
 }
 
 int
@@ -180,9 +265,12 @@ main (int   argc,
   dh_validator_init (&validator);
 
   g_test_add_func ("/common/change/every-field-of-every-entity-round-trips", test_every_field_of_every_entity_round_trips);
+  g_test_add_func ("/common/change/envelope-is-compact", test_envelope_is_compact);
   g_test_add_func ("/common/change/deletion-and-cleared-fields-travel", test_deletion_and_cleared_fields_travel);
   g_test_add_func ("/common/change/dates-from-other-clocks-accepted", test_dates_from_other_clocks_accepted);
+  g_test_add_func ("/common/change/clock-from-far-future-refused", test_clock_from_far_future_refused);
   g_test_add_func ("/common/change/malformed-changes-refused", test_malformed_changes_refused);
+  g_test_add_func ("/common/change/oversized-and-trailing-input-refused", test_oversized_and_trailing_input_refused);
 
   return g_test_run ();
 }

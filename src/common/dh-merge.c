@@ -1,0 +1,439 @@
+/* dh-merge.c – the one merge of a change into a record, shared by devices and the server */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-merge"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "dh-autocleanups.h"
+#include "dh-merge.h"
+
+static gboolean
+same_value (json_object *a,
+            json_object *b)
+{
+  return dh_json_equal (a, b);
+}
+
+static const char *
+value_text (json_object *value)
+{
+  if (value == NULL)
+    return "null";
+
+  return json_object_to_json_string_ext (value, JSON_C_TO_STRING_PLAIN);
+}
+
+/**
+ * dh_merge_write:
+ * @stored: (nullable): the write a field holds, or %NULL if it was never written
+ * @incoming: the write that arrives
+ * @out_concurrent: (out) (optional): whether the winner's author had not
+ *   seen the loser and their values differ: a conflict
+ *
+ * Last writer wins on the clock; the device suffix of the clock breaks
+ * ties, so two merge points always pick the same write.
+ */
+DhMergeOutcome
+dh_merge_write (const DhWrite *stored,
+                const DhWrite *incoming,
+                gboolean      *out_concurrent)
+{
+  const DhWrite *winner, *loser;
+  DhMergeOutcome outcome;
+  int order;
+
+  g_return_val_if_fail (incoming != NULL && incoming->clock != NULL, DH_MERGE_KEEP);
+
+  if (out_concurrent != NULL)
+    *out_concurrent = FALSE;
+
+  if (stored == NULL || stored->clock == NULL)
+    return DH_MERGE_TAKE;
+
+  order = strcmp (incoming->clock, stored->clock);
+  if (order == 0)
+    {
+      /* One clock is one write; two values under it can only come from a
+       * damaged or forged change. Still decide the same way everywhere. */
+      if (same_value (stored->value, incoming->value))
+        return DH_MERGE_SAME;
+      return strcmp (value_text (incoming->value), value_text (stored->value)) > 0 ? DH_MERGE_TAKE : DH_MERGE_KEEP;
+    }
+
+  outcome = order > 0 ? DH_MERGE_TAKE : DH_MERGE_KEEP;
+  winner = order > 0 ? incoming : stored;
+  loser = order > 0 ? stored : incoming;
+
+  /* The base is the clock of the value the author replaced: a base older
+   * than the loser means the winner overwrote it unseen. */
+  if (out_concurrent != NULL)
+    *out_concurrent = strcmp (winner->base != NULL ? winner->base : "", loser->clock) < 0 &&
+                      !same_value (winner->value, loser->value);
+
+  return outcome;
+}
+
+gboolean
+dh_merge_state_get_write (json_object *state,
+                          const char  *field,
+                          DhWrite     *out_write)
+{
+  json_object *json;
+
+  if (state == NULL || !json_object_object_get_ex (state, field, &json))
+    return FALSE;
+
+  return dh_write_from_json (json, out_write);
+}
+
+gboolean
+dh_merge_state_is_deleted (json_object *state)
+{
+  DhWrite deleted;
+
+  return dh_merge_state_get_write (state, DH_RECORD_DELETED, &deleted) &&
+         deleted.value != NULL && json_object_get_boolean (deleted.value);
+}
+
+const char *
+dh_merge_state_latest_clock (json_object *state)
+{
+  const char *latest = "";
+
+  json_object_object_foreach (state, key, json)
+    {
+      DhWrite write;
+
+      (void) key;
+      if (dh_write_from_json (json, &write) && strcmp (write.clock, latest) > 0)
+        latest = write.clock;
+    }
+
+  return latest;
+}
+
+/* The same conflict found at two merge points must be one record: its id
+ * is a name-based UUID (version 8, from SHA-256) of what lost. */
+char *
+dh_merge_conflict_id (const char *entity,
+                      const char *record_id,
+                      const char *field,
+                      const char *lost_clock)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+
+  g_checksum_update (checksum, (const guchar *) "donghanh-conflict\n", -1);
+  g_checksum_update (checksum, (const guchar *) entity, -1);
+  g_checksum_update (checksum, (const guchar *) "\n", 1);
+  g_checksum_update (checksum, (const guchar *) record_id, -1);
+  g_checksum_update (checksum, (const guchar *) "\n", 1);
+  g_checksum_update (checksum, (const guchar *) field, -1);
+  g_checksum_update (checksum, (const guchar *) "\n", 1);
+  g_checksum_update (checksum, (const guchar *) lost_clock, -1);
+  g_checksum_get_digest (checksum, digest, &length);
+
+  digest[6] = (digest[6] & 0x0f) | 0x80;
+  digest[8] = (digest[8] & 0x3f) | 0x80;
+
+  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                          digest[0], digest[1], digest[2], digest[3], digest[4], digest[5],
+                          digest[6], digest[7], digest[8], digest[9], digest[10], digest[11],
+                          digest[12], digest[13], digest[14], digest[15]);
+}
+
+static json_object *
+text_of (json_object *value)
+{
+  if (value == NULL)
+    return NULL;
+  if (json_object_is_type (value, json_type_string))
+    return json_object_get (value);
+
+  return json_object_new_string (json_object_to_json_string_ext (value, JSON_C_TO_STRING_PLAIN));
+}
+
+/* A conflict record's fields each carry the clock of what they describe:
+ * two merge points that saw the loser beaten by different writes agree,
+ * by the same last-writer-wins, on the latest of them. */
+static DhChange *
+conflict_change (const DhEntity *about_entity,
+                 const char     *record_id,
+                 const char     *commune,
+                 const char     *field,
+                 const char     *id_clock,
+                 const DhWrite  *kept,
+                 json_object    *kept_value,
+                 const DhWrite  *lost,
+                 json_object    *lost_value)
+{
+  const DhEntity *conflict = dh_entity_lookup ("conflict");
+  g_autofree char *id = dh_merge_conflict_id (about_entity->name, record_id, field, id_clock);
+  g_autoptr(json_object) entity_name = json_object_new_string (about_entity->name);
+  g_autoptr(json_object) record = json_object_new_string (record_id);
+  g_autoptr(json_object) field_name = json_object_new_string (field);
+  g_autoptr(json_object) kept_clock = kept != NULL ? json_object_new_string (kept->clock) : NULL;
+  g_autoptr(json_object) lost_clock = json_object_new_string (lost->clock);
+  g_autoptr(json_object) kept_by = kept != NULL && kept->author != NULL ? json_object_new_string (kept->author) : NULL;
+  g_autoptr(json_object) lost_by = lost->author != NULL ? json_object_new_string (lost->author) : NULL;
+  g_autoptr(json_object) commune_value = commune != NULL ? json_object_new_string (commune) : NULL;
+  DhChange *change = dh_change_new (conflict, id, commune, NULL, id_clock);
+
+  dh_change_set_write (change, "entity", entity_name, "", id_clock, NULL);
+  dh_change_set_write (change, "record_id", record, "", id_clock, NULL);
+  dh_change_set_write (change, "field", field_name, "", id_clock, NULL);
+  dh_change_set_write (change, "commune", commune_value, "", id_clock, NULL);
+  dh_change_set_write (change, "lost_value", lost_value, "", lost->clock, lost->author);
+  dh_change_set_write (change, "lost_clock", lost_clock, "", lost->clock, lost->author);
+  dh_change_set_write (change, "lost_by", lost_by, "", lost->clock, lost->author);
+  /* Which write beat the loser depends on what a merge point had seen
+   * when it arrived; what the record holds now is read from the record.
+   * A deletion is the one winner every merge point names alike. */
+  if (kept != NULL)
+    {
+      dh_change_set_write (change, "kept_value", kept_value, "", kept->clock, kept->author);
+      dh_change_set_write (change, "kept_clock", kept_clock, "", kept->clock, kept->author);
+      dh_change_set_write (change, "kept_by", kept_by, "", kept->clock, kept->author);
+    }
+
+  return change;
+}
+
+DhChange *
+dh_merge_conflict_change (const DhChange *about,
+                          const char     *field,
+                          const DhWrite  *kept,
+                          const DhWrite  *lost)
+{
+  g_autoptr(json_object) lost_value = text_of (lost->value);
+
+  (void) kept;
+  return conflict_change (about->entity, about->record_id, about->commune, field, lost->clock,
+                          NULL, NULL, lost, lost_value);
+}
+
+void
+dh_merge_result_clear (DhMergeResult *result)
+{
+  g_clear_pointer (&result->taken, g_ptr_array_unref);
+  g_clear_pointer (&result->conflicts, g_ptr_array_unref);
+  g_clear_pointer (&result->rejected, g_free);
+}
+
+static void
+set_rejected (DhMergeResult *result,
+              char          *reason)
+{
+  if (result->rejected == NULL)
+    result->rejected = reason;
+  else
+    g_free (reason);
+}
+
+static void
+put_write (json_object   *state,
+           const char    *field,
+           const DhWrite *write)
+{
+  json_object_object_add (state, field, dh_write_to_json (write));
+}
+
+static gboolean
+is_sealed_by (const DhEntity *entity,
+              const DhWrite  *write)
+{
+  return entity->seal_field != NULL && write->value != NULL &&
+         json_object_is_type (write->value, json_type_string) &&
+         g_strcmp0 (json_object_get_string (write->value), entity->seal_value) == 0;
+}
+
+/* A ledger record made sealed keeps exactly the writes of its making:
+ * whatever arrived before the seal with a later clock is undone, whatever
+ * arrives after it is refused. Both orders end in the same state. */
+static gboolean
+apply_seal (json_object    *state,
+            const DhChange *change,
+            DhMergeResult  *result)
+{
+  const DhEntity *entity = change->entity;
+  DhWrite seal, incoming_seal;
+  gboolean sealed_before, sealing_now;
+  g_autoptr(GPtrArray) undo = NULL;
+
+  if (entity->seal_field == NULL)
+    return TRUE;
+
+  sealed_before = dh_merge_state_get_write (state, entity->seal_field, &seal) && is_sealed_by (entity, &seal);
+  sealing_now = !sealed_before && dh_change_get_write (change, entity->seal_field, &incoming_seal) &&
+                is_sealed_by (entity, &incoming_seal);
+
+  if (sealed_before)
+    {
+      json_object_object_foreach (change->fields, key, json)
+        {
+          DhWrite write;
+
+          (void) key;
+          if (dh_write_from_json (json, &write) && strcmp (write.clock, seal.clock) > 0)
+            {
+              set_rejected (result, g_strdup (_("A delivered support entry is never changed or deleted: void it and enter it again")));
+              return FALSE;
+            }
+        }
+      return TRUE;
+    }
+
+  if (!sealing_now)
+    return TRUE;
+
+  undo = g_ptr_array_new_with_free_func (g_free);
+  {
+    json_object_object_foreach (state, key, json)
+      {
+        DhWrite write;
+
+        if (dh_write_from_json (json, &write) && strcmp (write.clock, incoming_seal.clock) > 0)
+          g_ptr_array_add (undo, g_strdup (key));
+      }
+  }
+  for (guint i = 0; i < undo->len; i++)
+    {
+      const char *key = g_ptr_array_index (undo, i);
+
+      json_object_object_del (state, key);
+      if (!g_ptr_array_find_with_equal_func (result->taken, key, g_str_equal, NULL))
+        g_ptr_array_add (result->taken, g_strdup (key));
+    }
+  if (undo->len > 0)
+    set_rejected (result, g_strdup (_("A delivered support entry is never changed or deleted: void it and enter it again")));
+
+  return TRUE;
+}
+
+static void
+note_taken (DhMergeResult *result,
+            const char    *field)
+{
+  if (!g_ptr_array_find_with_equal_func (result->taken, field, g_str_equal, NULL))
+    g_ptr_array_add (result->taken, g_strdup (field));
+}
+
+/**
+ * dh_merge_state_unseen_edit:
+ * @state: a record's state
+ * @out_edit: (out): the latest write its deleter had not seen
+ *
+ * A deleted record that holds writes stamped after the base of its
+ * deletion was deleted while someone elsewhere still worked on it. This is
+ * read from the merged state, so every replica that holds the same state
+ * finds the same: an official restores the record, or deletes it again,
+ * having now seen everything, to let the deletion stand.
+ */
+gboolean
+dh_merge_state_unseen_edit (json_object *state,
+                            DhWrite     *out_edit)
+{
+  DhWrite deletion, latest = { 0 };
+
+  if (!dh_merge_state_is_deleted (state))
+    return FALSE;
+  dh_merge_state_get_write (state, DH_RECORD_DELETED, &deletion);
+
+  {
+    json_object_object_foreach (state, key, json)
+      {
+        DhWrite write;
+
+        if (g_str_equal (key, DH_RECORD_DELETED) || !dh_write_from_json (json, &write))
+          continue;
+        if (strcmp (write.clock, deletion.base) > 0 &&
+            (latest.clock == NULL || strcmp (write.clock, latest.clock) > 0))
+          latest = write;
+      }
+  }
+
+  if (latest.clock == NULL)
+    return FALSE;
+  if (out_edit != NULL)
+    *out_edit = latest;
+  return TRUE;
+}
+
+/**
+ * dh_merge_record:
+ * @state: the record's state, changed in place; an empty object for a
+ *   record not seen before
+ * @change: a checked change to it
+ * @result: (out caller-allocates): the fields it set, the conflicts it
+ *   found and why any of it was refused
+ *
+ * Returns: %FALSE when the change was refused whole and the state is
+ *   unchanged; @result->rejected then says why.
+ */
+gboolean
+dh_merge_record (json_object    *state,
+                 const DhChange *change,
+                 DhMergeResult  *result)
+{
+  const DhEntity *entity;
+
+  g_return_val_if_fail (state != NULL && change != NULL && result != NULL, FALSE);
+
+  entity = change->entity;
+  result->taken = g_ptr_array_new_with_free_func (g_free);
+  result->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) dh_change_free);
+  result->rejected = NULL;
+
+  if (!apply_seal (state, change, result))
+    return FALSE;
+
+  {
+    json_object_object_foreach (change->fields, key, json)
+      {
+        const DhField *field = dh_entity_get_field (entity, key);
+        DhWrite incoming, stored;
+        gboolean has_stored, concurrent = FALSE;
+        DhMergeOutcome outcome;
+
+        if (!dh_write_from_json (json, &incoming))
+          continue;
+        has_stored = dh_merge_state_get_write (state, key, &stored);
+
+        /* set once at the making of a record: the first write stands */
+        if (field != NULL && (field->flags & DH_FIELD_FLAG_IMMUTABLE) != 0 && has_stored &&
+            !same_value (stored.value, incoming.value))
+          {
+            if (strcmp (incoming.clock, stored.clock) < 0)
+              {
+                put_write (state, key, &incoming);
+                note_taken (result, key);
+              }
+            set_rejected (result, g_strdup_printf (_("%s: cannot change once the record is made"), key));
+            continue;
+          }
+
+        outcome = dh_merge_write (has_stored ? &stored : NULL, &incoming, &concurrent);
+
+        if (concurrent && !entity->derived && !g_str_equal (key, DH_RECORD_DELETED))
+          {
+            DhWrite kept = outcome == DH_MERGE_TAKE ? incoming : stored;
+            DhWrite lost = outcome == DH_MERGE_TAKE ? stored : incoming;
+
+            g_ptr_array_add (result->conflicts, dh_merge_conflict_change (change, key, &kept, &lost));
+          }
+
+        if (outcome == DH_MERGE_TAKE)
+          {
+            put_write (state, key, &incoming);
+            note_taken (result, key);
+          }
+      }
+  }
+
+  return TRUE;
+}
