@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "dh-autocleanups.h"
+#include "dh-change.h"
 #include "dh-hlc.h"
 #include "dh-store.h"
 
@@ -114,6 +115,21 @@ gboolean      dh_store_insert_row           (DhStore            *self,
                                              const char         *clock,
                                              DhSyncState         sync_state,
                                              json_object        *fields,
+                                             GError            **error);
+json_object  *dh_store_load_state           (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             const char         *id,
+                                             GError            **error);
+gboolean      dh_store_save_state           (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             const char         *id,
+                                             json_object        *state,
+                                             GPtrArray          *taken,
+                                             gboolean            exists,
+                                             int                 sync_state,
+                                             GError            **error);
+gboolean      dh_store_queue_change         (DhStore            *self,
+                                             const DhChange     *change,
                                              GError            **error);
 gboolean      dh_store_refresh_derived      (DhStore            *self,
                                              const DhEntity     *entity,

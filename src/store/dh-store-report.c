@@ -78,7 +78,10 @@ dh_store_get_status (DhStore  *self,
        count_into (self, places, "province", "SELECT count(*) FROM admin_unit WHERE kind = 'province' AND deleted = 0", error) &&
        count_into (self, places, "commune", "SELECT count(*) FROM admin_unit WHERE kind = 'commune' AND deleted = 0", error) &&
        count_into (self, places, "village", "SELECT count(*) FROM admin_unit WHERE kind = 'village' AND deleted = 0", error) &&
-       count_into (self, status, "pending_changes", "SELECT count(*) FROM pending_change", error) &&
+       count_into (self, status, "pending_changes", "SELECT count(*) FROM change_queue WHERE rejected IS NULL", error) &&
+       count_into (self, status, "rejected_changes", "SELECT count(*) FROM change_queue WHERE rejected IS NOT NULL", error) &&
+       count_into (self, status, "set_aside_changes", "SELECT count(*) FROM quarantine", error) &&
+       count_into (self, status, "held_changes", "SELECT count(*) FROM held_change", error) &&
        count_into (self, status, "open_conflicts", "SELECT count(*) FROM conflict WHERE deleted = 0 AND settled_on IS NULL", error) &&
        count_into (self, status, "voided_support", "SELECT count(*) FROM support WHERE voids IS NOT NULL AND deleted = 0", error);
 

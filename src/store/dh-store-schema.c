@@ -122,8 +122,63 @@ static const char migration_1[] =
   "CREATE VIRTUAL TABLE household_search USING fts5 ("
   "  doc, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');";
 
+/* The merge of docs/sync.md: each field's write is [base, clock, author]
+ * in "clocks" (a field absent from it was written at the record's making,
+ * by its creator, replacing nothing); a change is named by its record and
+ * clock, so applied_change goes; changes wait whole in the queue, with the
+ * commune they belong to; what cannot apply yet is held, what is refused
+ * is kept with its reason; two voids of one entry may both arrive. */
+#define CLOCKS_TO_WRITES(table) \
+  "UPDATE " table " SET clocks = (SELECT json_group_object (key, json_array ('', value, " table ".updated_by)) " \
+  "FROM json_each (" table ".clocks)) WHERE clocks IS NOT NULL;"
+
+static const char migration_2[] =
+  CLOCKS_TO_WRITES ("admin_unit")
+  CLOCKS_TO_WRITES ("household")
+  CLOCKS_TO_WRITES ("member")
+  CLOCKS_TO_WRITES ("exit_plan")
+  CLOCKS_TO_WRITES ("visit")
+  CLOCKS_TO_WRITES ("assessment")
+  CLOCKS_TO_WRITES ("support")
+  CLOCKS_TO_WRITES ("user")
+  CLOCKS_TO_WRITES ("conflict")
+
+  "ALTER TABLE conflict ADD COLUMN commune TEXT;"
+  "DROP TABLE applied_change;"
+  "DROP INDEX support_voided_once;"
+  "CREATE INDEX support_by_voids ON support (voids) WHERE voids IS NOT NULL;"
+
+  "CREATE TABLE change_queue ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  entity TEXT NOT NULL, record_id TEXT NOT NULL, clock TEXT NOT NULL,"
+  "  commune TEXT, author TEXT, fields TEXT NOT NULL,"
+  "  sent INTEGER NOT NULL DEFAULT 0,"   /* it left the device: it never changes again */
+  "  rejected TEXT,"                     /* the server's reason, when it refused it */
+  "  UNIQUE (record_id, clock));"
+  "CREATE INDEX change_queue_by_record ON change_queue (entity, record_id);"
+  "INSERT INTO change_queue (entity, record_id, clock, commune, author, fields) "
+  "  SELECT entity, record_id, clock, NULL, author, "
+  "    (SELECT json_group_object (key, json_array (json (CASE WHEN type IN ('text') THEN json_quote (value) "
+  "                                                      WHEN type = 'null' THEN 'null' "
+  "                                                      WHEN type = 'true' THEN 'true' WHEN type = 'false' THEN 'false' "
+  "                                                      ELSE CAST (value AS TEXT) END), '', p.clock, p.author)) "
+  "     FROM json_each (p.fields)) "
+  "  FROM pending_change p ORDER BY seq;"
+  "DROP TABLE pending_change;"
+
+  "CREATE TABLE held_change ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  record_id TEXT NOT NULL, waiting_for TEXT, change TEXT NOT NULL);"
+  "CREATE INDEX held_change_by_record ON held_change (record_id);"
+  "CREATE INDEX held_change_by_wait ON held_change (waiting_for);"
+
+  "CREATE TABLE quarantine ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  received_at TEXT NOT NULL, entity TEXT, record_id TEXT, reason TEXT NOT NULL, change TEXT NOT NULL);";
+
 const DhMigration dh_store_migrations[] = {
   { 1, migration_1 },
+  { 2, migration_2 },
 };
 
 const guint dh_store_n_migrations = G_N_ELEMENTS (dh_store_migrations);

@@ -1,4 +1,4 @@
-/* dh-store-sync.c – the queue of pending changes and the merge of remote ones */
+/* dh-store-sync.c – the queue of changes made here and the merge of changes made elsewhere */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "dh-store"
@@ -10,26 +10,450 @@
 
 #include "dh-change.h"
 #include "dh-error.h"
+#include "dh-merge.h"
 #include "dh-store-private.h"
-#include "dh-text.h"
-#include "dh-uuid.h"
 
-GPtrArray *
-dh_store_get_pending_changes (DhStore  *self,
-                              guint     limit,
-                              GError  **error)
+/* A record's state for the merge */
+
+/* Each field's write: the one in "clocks", or else the record's making. */
+json_object *
+dh_store_load_state (DhStore         *self,
+                     const DhEntity  *entity,
+                     const char      *id,
+                     GError         **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ?",
+                                          dh_store_select_columns (entity), entity->name);
+  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
+  g_autoptr(json_object) state = NULL;
+  g_autoptr(json_object) clocks = NULL;
+  const char *made, *maker;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND,
+                     _("There is no %s with id “%s”"), dh_entity_get_label (entity), id);
+      else
+        dh_store_set_sqlite_error (self, error);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+
+  state = json_object_new_object ();
+  made = (const char *) sqlite3_column_text (stmt, 7);
+  maker = (const char *) sqlite3_column_text (stmt, 2);
+  if (sqlite3_column_text (stmt, 8) != NULL)
+    clocks = json_tokener_parse ((const char *) sqlite3_column_text (stmt, 8));
+
+  for (guint i = 0; i <= entity->n_fields; i++)
+    {
+      const char *name = i < entity->n_fields ? entity->fields[i].name : DH_RECORD_DELETED;
+      g_autoptr(json_object) value = NULL;
+      json_object *written = NULL;
+      DhWrite write = { 0 };
+
+      if (i < entity->n_fields)
+        value = dh_store_column_to_json (&entity->fields[i], stmt, DH_RECORD_N_META + (int) i);
+      else if (sqlite3_column_int (stmt, 5) != 0)
+        value = json_object_new_boolean (TRUE);
+      else
+        value = NULL;
+
+      if (clocks != NULL && json_object_object_get_ex (clocks, name, &written) &&
+          json_object_is_type (written, json_type_array) && json_object_array_length (written) == 3)
+        {
+          write.base = json_object_get_string (json_object_array_get_idx (written, 0));
+          write.clock = json_object_get_string (json_object_array_get_idx (written, 1));
+          write.author = json_object_get_string (json_object_array_get_idx (written, 2));
+        }
+      else if (value != NULL)
+        {
+          write.base = "";
+          write.clock = made;
+          write.author = maker;
+        }
+      else
+        continue;
+
+      if (i == entity->n_fields && value == NULL)
+        value = json_object_new_boolean (FALSE);
+      write.value = value;
+      json_object_object_add (state, name, dh_write_to_json (&write));
+    }
+  sqlite3_reset (stmt);
+
+  return g_steal_pointer (&state);
+}
+
+/* The earliest write is the record's making; "clocks" keeps every other. */
+static void
+describe_state (json_object  *state,
+                const char  **out_made,
+                const char  **out_maker,
+                const char  **out_latest,
+                const char  **out_latest_author)
+{
+  const char *made = NULL, *maker = NULL, *latest = "", *latest_author = NULL;
+
+  json_object_object_foreach (state, key, json)
+    {
+      DhWrite write;
+
+      (void) key;
+      if (!dh_write_from_json (json, &write))
+        continue;
+      if (made == NULL || strcmp (write.clock, made) < 0)
+        {
+          made = write.clock;
+          maker = write.author;
+        }
+      if (strcmp (write.clock, latest) > 0)
+        {
+          latest = write.clock;
+          latest_author = write.author;
+        }
+    }
+
+  *out_made = made;
+  *out_maker = maker;
+  *out_latest = latest;
+  *out_latest_author = latest_author;
+}
+
+static char *
+clocks_of_state (json_object *state,
+                 const char  *made,
+                 const char  *maker)
+{
+  g_autoptr(json_object) clocks = json_object_new_object ();
+
+  json_object_object_foreach (state, key, json)
+    {
+      DhWrite write;
+      json_object *entry;
+
+      if (!dh_write_from_json (json, &write))
+        continue;
+      if (write.base[0] == '\0' && g_strcmp0 (write.clock, made) == 0 && g_strcmp0 (write.author, maker) == 0)
+        continue;
+
+      entry = json_object_new_array_ext (3);
+      json_object_array_add (entry, json_object_new_string (write.base));
+      json_object_array_add (entry, json_object_new_string (write.clock));
+      json_object_array_add (entry, write.author != NULL ? json_object_new_string (write.author) : NULL);
+      json_object_object_add (clocks, key, entry);
+    }
+
+  if (json_object_object_length (clocks) == 0)
+    return NULL;
+
+  return g_strdup (json_object_to_json_string_ext (clocks, JSON_C_TO_STRING_PLAIN));
+}
+
+static char *
+iso_of_clock (const char *clock)
+{
+  gint64 ms = MAX (dh_hlc_get_wall_ms (clock), 0);
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (ms / 1000);
+
+  if (time == NULL)
+    return dh_store_now_iso ();
+
+  return g_date_time_format_iso8601 (time);
+}
+
+static json_object *
+values_of_state (json_object *state,
+                 GPtrArray   *only)
+{
+  json_object *values = json_object_new_object ();
+
+  json_object_object_foreach (state, key, json)
+    {
+      DhWrite write;
+
+      if (only != NULL && !g_ptr_array_find_with_equal_func (only, key, g_str_equal, NULL))
+        continue;
+      if (dh_write_from_json (json, &write))
+        json_object_object_add (values, key, write.value != NULL ? json_object_get (write.value) : NULL);
+    }
+
+  /* a field the merge took back to never-written is cleared */
+  if (only != NULL)
+    {
+      for (guint i = 0; i < only->len; i++)
+        {
+          const char *name = g_ptr_array_index (only, i);
+
+          if (!json_object_object_get_ex (values, name, NULL))
+            json_object_object_add (values, name, g_str_equal (name, DH_RECORD_DELETED) ? json_object_new_boolean (FALSE) : NULL);
+        }
+    }
+
+  return values;
+}
+
+static gboolean
+has_queued_change (DhStore    *self,
+                   const char *record_id)
+{
+  return dh_store_exists (self, "SELECT 1 FROM change_queue WHERE record_id = ?1", record_id, NULL, NULL);
+}
+
+static gboolean
+read_making (DhStore         *self,
+             const DhEntity  *entity,
+             const char      *id,
+             char           **out_made,
+             char           **out_maker,
+             GError         **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT clock, created_by FROM \"%s\" WHERE id = ?", entity->name);
+  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_made = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      *out_maker = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+    }
+  else
+    dh_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW;
+}
+
+/**
+ * dh_store_save_state:
+ * @taken: the fields whose write changed
+ * @exists: whether the row is there; a record not seen before is inserted whole
+ * @sync_state: the row's sync state, or -1 for synced unless a change of
+ *   it waits in the queue
+ *
+ * Writes the fields of a record's state with the clocks of their writes.
+ */
+gboolean
+dh_store_save_state (DhStore         *self,
+                     const DhEntity  *entity,
+                     const char      *id,
+                     json_object     *state,
+                     GPtrArray       *taken,
+                     gboolean         exists,
+                     int              sync_state,
+                     GError         **error)
+{
+  const char *first, *first_author, *latest, *latest_author;
+  g_autofree char *made = NULL;
+  g_autofree char *maker = NULL;
+  g_autofree char *clocks = NULL;
+  g_autofree char *updated_at = NULL;
+  g_autoptr(json_object) values = NULL;
+  g_autoptr(GString) sql = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+  int index = 5;
+
+  describe_state (state, &first, &first_author, &latest, &latest_author);
+  updated_at = iso_of_clock (latest);
+
+  if (!exists)
+    {
+      g_autofree char *created_at = iso_of_clock (first);
+      g_autoptr(json_object) all = values_of_state (state, NULL);
+
+      made = g_strdup (first);
+      maker = g_strdup (first_author);
+      if (!dh_store_insert_row (self, entity, id, created_at, maker, made, DH_SYNC_SYNCED, all, error))
+        return FALSE;
+      values = json_object_new_object ();
+    }
+  else
+    {
+      if (!read_making (self, entity, id, &made, &maker, error))
+        return FALSE;
+      values = values_of_state (state, taken);
+    }
+  clocks = clocks_of_state (state, made, maker);
+
+  g_string_printf (sql, "UPDATE \"%s\" SET clocks = ?1, updated_at = ?2, updated_by = ?3, sync_state = ?4", entity->name);
+  {
+    json_object_object_foreach (values, key, value)
+      {
+        (void) value;
+        g_string_append_printf (sql, ", \"%s\" = ?", key);
+      }
+  }
+  g_string_append (sql, " WHERE id = ?");
+
+  stmt = dh_store_prepare (self, sql->str, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  if (sync_state < 0)
+    sync_state = has_queued_change (self, id) ? DH_SYNC_MODIFIED : DH_SYNC_SYNCED;
+  sqlite3_bind_text (stmt, 1, clocks, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, updated_at, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, latest_author, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 4, sync_state);
+  {
+    json_object_object_foreach (values, key, value)
+      {
+        (void) key;
+        dh_store_bind_json (stmt, index++, value);
+      }
+  }
+  sqlite3_bind_text (stmt, index, id, -1, SQLITE_TRANSIENT);
+
+  return dh_store_step_done (self, stmt, error);
+}
+
+/* The queue of changes made here */
+
+static DhChange *
+change_from_queue_row (sqlite3_stmt *stmt,
+                       int           first)
+{
+  const DhEntity *entity = dh_entity_lookup ((const char *) sqlite3_column_text (stmt, first));
+  DhChange *change;
+  json_object *fields;
+
+  if (entity == NULL)
+    return NULL;
+
+  change = dh_change_new (entity,
+                          (const char *) sqlite3_column_text (stmt, first + 1),
+                          (const char *) sqlite3_column_text (stmt, first + 3),
+                          (const char *) sqlite3_column_text (stmt, first + 4),
+                          (const char *) sqlite3_column_text (stmt, first + 2));
+  fields = json_tokener_parse ((const char *) sqlite3_column_text (stmt, first + 5));
+  if (fields != NULL)
+    {
+      json_object_put (change->fields);
+      change->fields = fields;
+    }
+
+  return change;
+}
+
+#define QUEUE_COLUMNS "entity, record_id, clock, commune, author, fields"
+
+/**
+ * dh_store_queue_change:
+ *
+ * Puts a change made here in the queue, in the transaction of its write.
+ * Edits of a record whose last change has not left the device yet join
+ * that change: each field keeps the latest value with its own clock, and
+ * the base its author first replaced, since nobody else ever saw the
+ * values in between. A change that has left the device never changes.
+ */
+gboolean
+dh_store_queue_change (DhStore         *self,
+                       const DhChange  *change,
+                       GError         **error)
+{
+  g_autoptr(DhChange) joined = NULL;
+  sqlite3_stmt *stmt;
+  sqlite3_int64 seq = 0;
+  int rc;
+
+  dh_store_note_change (self, change->entity);
+
+  stmt = dh_store_prepare (self,
+                           "SELECT seq, " QUEUE_COLUMNS " FROM change_queue WHERE entity = ?1 AND record_id = ?2 "
+                           "AND sent = 0 AND rejected IS NULL ORDER BY seq DESC LIMIT 1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, change->entity->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, change->record_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      seq = sqlite3_column_int64 (stmt, 0);
+      joined = change_from_queue_row (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      dh_store_set_sqlite_error (self, error);
+      return FALSE;
+    }
+
+  if (joined != NULL)
+    {
+      json_object_object_foreach (change->fields, key, json)
+        {
+          DhWrite write, earlier;
+
+          if (!dh_write_from_json (json, &write))
+            continue;
+          if (dh_change_get_write (joined, key, &earlier))
+            {
+              g_autofree char *base = g_strdup (earlier.base);
+
+              dh_change_set_write (joined, key, write.value, base, write.clock, write.author);
+            }
+          else
+            dh_change_set_write (joined, key, write.value, write.base, write.clock, write.author);
+        }
+      if (change->commune != NULL)
+        {
+          g_free (joined->commune);
+          joined->commune = g_strdup (change->commune);
+        }
+      /* the envelope names who wrote last; earlier fields keep their author */
+      g_free (joined->author);
+      joined->author = g_strdup (change->author);
+
+      stmt = dh_store_prepare (self, "UPDATE change_queue SET clock = ?1, commune = ?2, fields = ?3, author = ?4 WHERE seq = ?5", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, joined->clock, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, joined->commune, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 3, json_object_to_json_string_ext (joined->fields, JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 4, joined->author, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 5, seq);
+      return dh_store_step_done (self, stmt, error);
+    }
+
+  stmt = dh_store_prepare (self, "INSERT INTO change_queue (" QUEUE_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, change->entity->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, change->record_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, change->clock, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, change->commune, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, change->author, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, json_object_to_json_string_ext (change->fields, JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
+
+  return dh_store_step_done (self, stmt, error);
+}
+
+static GPtrArray *
+read_queue (DhStore     *self,
+            const char  *where,
+            guint        limit,
+            gboolean     with_status,
+            GError     **error)
 {
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  g_autofree char *sql = g_strdup_printf ("SELECT " QUEUE_COLUMNS ", sent, rejected FROM change_queue WHERE %s ORDER BY seq LIMIT ?", where);
   sqlite3_stmt *stmt;
   int rc;
 
-  g_return_val_if_fail (DH_IS_STORE (self), NULL);
-
   g_rec_mutex_lock (&self->lock);
-  stmt = dh_store_prepare (self,
-                           "SELECT change_id, entity, record_id, clock, author, made_at, fields "
-                           "FROM pending_change ORDER BY seq LIMIT ?",
-                           error);
+  stmt = dh_store_prepare (self, sql, error);
   if (stmt == NULL)
     {
       g_rec_mutex_unlock (&self->lock);
@@ -39,26 +463,64 @@ dh_store_get_pending_changes (DhStore  *self,
   sqlite3_bind_int (stmt, 1, limit == 0 ? G_MAXINT : (int) MIN (limit, G_MAXINT));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr(json_object) fields = json_tokener_parse ((const char *) sqlite3_column_text (stmt, 6));
+      g_autoptr(DhChange) change = change_from_queue_row (stmt, 0);
+      json_object *wire;
 
-      g_ptr_array_add (changes, dh_change_new ((const char *) sqlite3_column_text (stmt, 0),
-                                               (const char *) sqlite3_column_text (stmt, 1),
-                                               (const char *) sqlite3_column_text (stmt, 2),
-                                               (const char *) sqlite3_column_text (stmt, 3),
-                                               (const char *) sqlite3_column_text (stmt, 4),
-                                               (const char *) sqlite3_column_text (stmt, 5),
-                                               fields));
+      if (change == NULL)
+        continue;
+      wire = dh_change_to_json (change);
+      if (with_status)
+        {
+          json_object *entry = json_object_new_object ();
+
+          json_object_object_add (entry, "change", wire);
+          json_object_object_add (entry, "sent", json_object_new_boolean (sqlite3_column_int (stmt, 6) != 0));
+          if (sqlite3_column_text (stmt, 7) != NULL)
+            json_object_object_add (entry, "rejected", json_object_new_string ((const char *) sqlite3_column_text (stmt, 7)));
+          wire = entry;
+        }
+      g_ptr_array_add (changes, wire);
     }
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    dh_store_set_sqlite_error (self, error);
   g_rec_mutex_unlock (&self->lock);
 
   if (rc != SQLITE_DONE)
-    {
-      dh_store_set_sqlite_error (self, error);
-      return NULL;
-    }
+    return NULL;
 
   return g_steal_pointer (&changes);
+}
+
+/**
+ * dh_store_get_pending_changes:
+ * @limit: at most this many, 0 for all
+ *
+ * Returns: (transfer full) (element-type json_object): the changes waiting
+ *   for the server, in the order they were made, as they travel (see
+ *   dh-change.h); the ones the server refused are left out.
+ */
+GPtrArray *
+dh_store_get_pending_changes (DhStore  *self,
+                              guint     limit,
+                              GError  **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+
+  return read_queue (self, "rejected IS NULL", limit, FALSE, error);
+}
+
+/* Every change in the queue with whether it left the device and, for one
+ * the server refused, its reason. */
+GPtrArray *
+dh_store_list_queue (DhStore  *self,
+                     gboolean  rejected_only,
+                     guint     limit,
+                     GError  **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+
+  return read_queue (self, rejected_only ? "rejected IS NOT NULL" : "1", limit, TRUE, error);
 }
 
 gint64
@@ -71,11 +533,13 @@ dh_store_count_pending_changes (DhStore  *self,
   g_return_val_if_fail (DH_IS_STORE (self), -1);
 
   g_rec_mutex_lock (&self->lock);
-  stmt = dh_store_prepare (self, "SELECT count(*) FROM pending_change", error);
+  stmt = dh_store_prepare (self, "SELECT count(*) FROM change_queue WHERE rejected IS NULL", error);
   if (stmt != NULL)
     {
       if (sqlite3_step (stmt) == SQLITE_ROW)
         count = sqlite3_column_int64 (stmt, 0);
+      else
+        dh_store_set_sqlite_error (self, error);
       sqlite3_reset (stmt);
     }
   g_rec_mutex_unlock (&self->lock);
@@ -84,23 +548,80 @@ dh_store_count_pending_changes (DhStore  *self,
 }
 
 static gboolean
-mark_synced_if_settled (DhStore     *self,
-                        const char  *entity,
-                        const char  *record_id,
-                        GError     **error)
+split_change_id (const char  *change_id,
+                 char       **out_record,
+                 const char **out_clock)
 {
-  g_autofree char *sql = g_strdup_printf ("UPDATE \"%s\" SET sync_state = %d WHERE id = ?1 AND NOT EXISTS "
-                                          "(SELECT 1 FROM pending_change WHERE entity = ?2 AND record_id = ?1)",
-                                          entity, DH_SYNC_SYNCED);
-  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
+  const char *at = change_id != NULL ? strchr (change_id, '@') : NULL;
 
-  if (stmt == NULL)
+  if (at == NULL)
     return FALSE;
 
-  sqlite3_bind_text (stmt, 1, record_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, entity, -1, SQLITE_TRANSIENT);
+  *out_record = g_strndup (change_id, at - change_id);
+  *out_clock = at + 1;
+  return TRUE;
+}
 
-  return dh_store_step_done (self, stmt, error);
+/* Runs one statement per change id ("RECORD@CLOCK", dh_change_get_id())
+ * in one transaction; ids the queue does not hold are passed over, so an
+ * answer that arrives twice is harmless. */
+static gboolean
+update_queue (DhStore             *self,
+              const char          *sql,
+              const char * const  *change_ids,
+              const char * const  *reasons,
+              gboolean             settle_records,
+              GError             **error)
+{
+  gboolean ok;
+
+  g_rec_mutex_lock (&self->lock);
+  ok = dh_store_write_begin (self, error);
+  for (guint i = 0; ok && change_ids[i] != NULL; i++)
+    {
+      g_autofree char *record_id = NULL;
+      g_autofree char *entity = NULL;
+      const char *clock;
+      sqlite3_stmt *stmt;
+      int rc;
+
+      if (!split_change_id (change_ids[i], &record_id, &clock))
+        continue;
+
+      stmt = dh_store_prepare (self, sql, error);
+      if (stmt == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      sqlite3_bind_text (stmt, 1, record_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, clock, -1, SQLITE_TRANSIENT);
+      if (reasons != NULL)
+        sqlite3_bind_text (stmt, 3, reasons[i], -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        entity = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      ok = dh_store_step_done (self, stmt, error);
+
+      if (ok && settle_records && entity != NULL && dh_entity_lookup (entity) != NULL)
+        {
+          g_autofree char *settle = g_strdup_printf ("UPDATE \"%s\" SET sync_state = %d WHERE id = ?1 AND NOT EXISTS "
+                                                     "(SELECT 1 FROM change_queue WHERE record_id = ?1)",
+                                                     entity, DH_SYNC_SYNCED);
+
+          stmt = dh_store_prepare (self, settle, error);
+          ok = stmt != NULL;
+          if (ok)
+            {
+              sqlite3_bind_text (stmt, 1, record_id, -1, SQLITE_TRANSIENT);
+              ok = dh_store_step_done (self, stmt, error);
+            }
+        }
+    }
+  ok = dh_store_write_end (self, ok, error);
+  g_rec_mutex_unlock (&self->lock);
+
+  return ok;
 }
 
 gboolean
@@ -108,270 +629,399 @@ dh_store_acknowledge_changes (DhStore             *self,
                               const char * const  *change_ids,
                               GError             **error)
 {
-  gboolean ok;
-
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
   g_return_val_if_fail (change_ids != NULL, FALSE);
 
-  g_rec_mutex_lock (&self->lock);
-  if (!dh_store_write_begin (self, error))
-    {
-      g_rec_mutex_unlock (&self->lock);
-      return FALSE;
-    }
-  ok = TRUE;
-  for (guint i = 0; ok && change_ids[i] != NULL; i++)
-    {
-      g_autofree char *entity = NULL;
-      g_autofree char *record_id = NULL;
-      sqlite3_stmt *stmt;
-
-      stmt = dh_store_prepare (self, "DELETE FROM pending_change WHERE change_id = ? RETURNING entity, record_id", error);
-      if (stmt == NULL)
-        {
-          ok = FALSE;
-          break;
-        }
-
-      sqlite3_bind_text (stmt, 1, change_ids[i], -1, SQLITE_TRANSIENT);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          entity = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-          record_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-        }
-      /* an unknown id was acknowledged before: acknowledging twice is harmless */
-      ok = dh_store_step_done (self, stmt, error);
-
-      if (ok && entity != NULL && dh_entity_lookup (entity) != NULL)
-        ok = mark_synced_if_settled (self, entity, record_id, error);
-    }
-  ok = dh_store_write_end (self, ok, error);
-  g_rec_mutex_unlock (&self->lock);
-
-  return ok;
+  return update_queue (self, "DELETE FROM change_queue WHERE record_id = ?1 AND clock = ?2 RETURNING entity",
+                       change_ids, NULL, TRUE, error);
 }
 
-/* Whether a change made here and not yet acknowledged touches the field:
- * then both sides changed it since the last sync, and the loser is kept
- * as a conflict for a commune official to settle. */
-static gboolean
-field_pending_here (DhStore    *self,
-                    const char *entity,
-                    const char *record_id,
-                    const char *field)
+/* They left the device (pushed, or written to a bundle): from now on they
+ * never change, and later edits make changes of their own. */
+gboolean
+dh_store_mark_changes_sent (DhStore             *self,
+                            const char * const  *change_ids,
+                            GError             **error)
 {
-  sqlite3_stmt *stmt = dh_store_prepare (self,
-                                         "SELECT 1 FROM pending_change WHERE entity = ? AND record_id = ? "
-                                         "AND json_type(fields, '$.' || ?) IS NOT NULL",
-                                         NULL);
-  gboolean pending;
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (change_ids != NULL, FALSE);
 
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, entity, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, record_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, field, -1, SQLITE_TRANSIENT);
-  pending = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-
-  return pending;
+  return update_queue (self, "UPDATE change_queue SET sent = 1 WHERE record_id = ?1 AND clock = ?2 RETURNING entity",
+                       change_ids, NULL, FALSE, error);
 }
 
-static const char *
-value_text (json_object *value)
+/* The server refused them: they stay, with its reasons, out of the way of
+ * the rest of the queue. */
+gboolean
+dh_store_reject_changes (DhStore             *self,
+                         const char * const  *change_ids,
+                         const char * const  *reasons,
+                         GError             **error)
 {
-  if (value == NULL)
-    return NULL;
-  if (json_object_is_type (value, json_type_string))
-    return json_object_get_string (value);
-  return json_object_to_json_string_ext (value, JSON_C_TO_STRING_PLAIN);
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (change_ids != NULL && reasons != NULL, FALSE);
+
+  return update_queue (self, "UPDATE change_queue SET sent = 1, rejected = ?3 WHERE record_id = ?1 AND clock = ?2 RETURNING entity",
+                       change_ids, reasons, FALSE, error);
 }
+
+/* Changes made elsewhere */
 
 static gboolean
-record_conflict (DhStore     *self,
-                 const char  *entity,
-                 const char  *record_id,
-                 const char  *field,
-                 json_object *kept,
-                 const char  *kept_clock,
-                 const char  *kept_by,
-                 json_object *lost,
-                 const char  *lost_clock,
-                 const char  *lost_by,
-                 GError     **error)
+quarantine (DhStore         *self,
+            const char      *entity,
+            const char      *record_id,
+            const char      *reason,
+            json_object     *wire,
+            DhApplyReport   *report,
+            GError         **error)
 {
-  g_autofree char *id = dh_uuid_new ();
   g_autofree char *now = dh_store_now_iso ();
-  g_autofree char *clock = dh_hlc_now (self->hlc);
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = dh_store_prepare (self,
+                                         "INSERT INTO quarantine (received_at, entity, record_id, reason, change) "
+                                         "VALUES (?, ?, ?, ?, ?)",
+                                         error);
 
-  dh_store_note_change (self, dh_entity_lookup ("conflict"));
-
-  stmt = dh_store_prepare (self,
-                           "INSERT INTO conflict (id, created_at, created_by, updated_at, updated_by, sync_state, clock, "
-                           "entity, record_id, field, kept_value, lost_value, kept_clock, lost_clock, kept_by, lost_by) "
-                           "VALUES (?1, ?2, ?3, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                           error);
   if (stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, self->user, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, clock, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 5, entity, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 6, record_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 7, field, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 8, value_text (kept), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 9, value_text (lost), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 10, kept_clock, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 11, lost_clock, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 12, kept_by, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 13, lost_by, -1, SQLITE_TRANSIENT);
+  report->rejected++;
+  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, entity, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, record_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, reason, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
 
   return dh_store_step_done (self, stmt, error);
 }
 
 static gboolean
-merge_into_row (DhStore         *self,
-                const DhEntity  *entity,
-                json_object     *change,
-                json_object     *fields,
-                gboolean        *out_changed,
-                GError         **error)
+hold (DhStore         *self,
+      const DhChange  *change,
+      const char      *waiting_for,
+      DhApplyReport   *report,
+      GError         **error)
 {
-  const char *record_id = dh_json_get_string (change, "record_id");
-  const char *clock = dh_json_get_string (change, "clock");
-  const char *author = dh_json_get_string (change, "author");
-  g_autoptr(json_object) row = NULL;
-  g_autoptr(json_object) clocks = NULL;
-  g_autoptr(json_object) won = json_object_new_object ();
-  g_autofree char *row_clock = NULL;
-
-  row = dh_store_get_row (self, entity, record_id, TRUE, error);
-  if (row == NULL)
-    return FALSE;
-
-  clocks = dh_store_get_clocks (self, entity, record_id, &row_clock);
-
-  {
-    json_object_object_foreach (fields, key, value)
-      {
-        const char *local_clock = dh_json_get_string (clocks, key);
-        json_object *local_value = NULL;
-        gboolean incoming_wins;
-
-        if (local_clock == NULL)
-          local_clock = row_clock;
-
-        if (g_str_equal (key, DH_RECORD_DELETED))
-          json_object_object_get_ex (row, DH_RECORD_DELETED, &local_value);
-        else
-          json_object_object_get_ex (row, key, &local_value);
-
-        incoming_wins = strcmp (clock, local_clock) > 0;
-
-        if (!dh_json_equal (local_value, value) && field_pending_here (self, entity->name, record_id, key))
-          {
-            gboolean ok;
-
-            if (incoming_wins)
-              ok = record_conflict (self, entity->name, record_id, key, value, clock, author,
-                                    local_value, local_clock, self->user, error);
-            else
-              ok = record_conflict (self, entity->name, record_id, key, local_value, local_clock, self->user,
-                                    value, clock, author, error);
-            if (!ok)
-              return FALSE;
-          }
-
-        if (incoming_wins)
-          {
-            json_object_object_add (won, key, value != NULL ? json_object_get (value) : NULL);
-            json_object_object_add (clocks, key, json_object_new_string (clock));
-          }
-      }
-  }
-
-  *out_changed = json_object_object_length (won) > 0;
-  if (!*out_changed)
-    return TRUE;
-
-  {
-    const char *values[] = { json_object_to_json_string_ext (clocks, JSON_C_TO_STRING_PLAIN), NULL };
-
-    return dh_store_update_columns (self, entity, record_id, "clocks = ?", values, won, error);
-  }
-}
-
-static gboolean
-refresh_derived (DhStore         *self,
-                 const DhEntity  *entity,
-                 const char      *record_id,
-                 GError         **error)
-{
-  g_autoptr(json_object) row = dh_store_get_row (self, entity, record_id, TRUE, error);
-
-  return row != NULL && dh_store_refresh_derived (self, entity, row, error);
-}
-
-static gboolean
-apply_one (DhStore      *self,
-           json_object  *change,
-           GError      **error)
-{
-  const char *change_id = dh_json_get_string (change, "change_id");
-  const DhEntity *entity = NULL;
-  g_autoptr(json_object) fields = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(json_object) existing = NULL;
-  gboolean changed = TRUE;
+  g_autoptr(json_object) wire = dh_change_to_json (change);
   sqlite3_stmt *stmt;
 
-  if (!dh_change_check (change, &self->validator, &entity, &fields, error))
+  /* the same change held twice would only be merged twice, harmlessly;
+   * keep the table from growing with replays all the same */
+  if (dh_store_exists (self, "SELECT 1 FROM held_change WHERE record_id = ?1 AND change = ?2",
+                       change->record_id, json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN), NULL))
     {
-      g_prefix_error (error, _("The server sent a change this device cannot take; sync again, and report it if it repeats. "));
+      report->held++;
+      return TRUE;
+    }
+
+  stmt = dh_store_prepare (self, "INSERT INTO held_change (record_id, waiting_for, change) VALUES (?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  report->held++;
+  sqlite3_bind_text (stmt, 1, change->record_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, waiting_for, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
+
+  return dh_store_step_done (self, stmt, error);
+}
+
+static gboolean
+record_exists (DhStore    *self,
+               const char *entity,
+               const char *id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE id = ?1", entity);
+
+  return dh_store_exists (self, sql, id, NULL, NULL);
+}
+
+/* What a row cannot be written without: its required fields, and every
+ * record it refers to. Returns NULL when nothing is missing, "" when a
+ * field is, or the id of the record it waits for. */
+static const char *
+find_missing (DhStore         *self,
+              const DhEntity  *entity,
+              json_object     *state,
+              GPtrArray       *only,
+              gboolean         exists)
+{
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      const DhField *field = &entity->fields[i];
+      DhWrite write;
+      gboolean has = dh_merge_state_get_write (state, field->name, &write) && write.value != NULL;
+
+      if (only != NULL && !g_ptr_array_find_with_equal_func (only, field->name, g_str_equal, NULL))
+        continue;
+      if (!exists && (field->flags & DH_FIELD_FLAG_REQUIRED) != 0 && !has)
+        return "";
+      if (has && field->type == DH_FIELD_REF &&
+          !record_exists (self, field->target, json_object_get_string (write.value)))
+        return json_object_get_string (write.value);
+    }
+
+  return NULL;
+}
+
+static gboolean apply_change (DhStore *, const DhChange *, gboolean, json_object *, DhApplyReport *, GError **);
+
+/* The commune a record belongs to, read from its state: conflicts about it
+ * belong there too, whatever the change that revealed them said. */
+static char *
+state_commune (DhStore         *self,
+               const DhEntity  *entity,
+               json_object     *state)
+{
+  DhWrite write;
+
+  if (dh_entity_get_field (entity, "commune") != NULL)
+    return dh_merge_state_get_write (state, "commune", &write) && write.value != NULL ?
+           g_strdup (json_object_get_string (write.value)) : NULL;
+
+  if (dh_merge_state_get_write (state, "household", &write) && write.value != NULL)
+    {
+      g_autoptr(json_object) household = dh_store_get_row (self, dh_entity_lookup ("household"),
+                                                           json_object_get_string (write.value), TRUE, NULL);
+
+      return household != NULL ? g_strdup (dh_json_get_string (household, "commune")) : NULL;
+    }
+
+  return NULL;
+}
+
+static gboolean
+merge_found_conflicts (DhStore        *self,
+                       GPtrArray      *conflicts,
+                       DhApplyReport  *report,
+                       GError        **error)
+{
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      if (!apply_change (self, g_ptr_array_index (conflicts, i), TRUE, NULL, report, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+release_held (DhStore        *self,
+              const char     *id,
+              DhApplyReport  *report,
+              GError        **error)
+{
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = dh_store_prepare (self, "DELETE FROM held_change WHERE record_id = ?1 OR waiting_for = ?1 RETURNING change", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      json_object *wire = json_tokener_parse ((const char *) sqlite3_column_text (stmt, 0));
+
+      if (wire != NULL)
+        g_ptr_array_add (held, wire);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      dh_store_set_sqlite_error (self, error);
       return FALSE;
     }
 
-  if (dh_store_exists (self, "SELECT 1 FROM applied_change WHERE change_id = ?1", change_id, NULL, NULL))
-    return TRUE;
+  for (guint i = 0; i < held->len; i++)
+    {
+      json_object *wire = g_ptr_array_index (held, i);
+      g_autoptr(DhChange) change = NULL;
+      g_autoptr(GError) local_error = NULL;
 
-  if (!dh_hlc_observe (self->hlc, dh_json_get_string (change, "clock"), error))
-    return FALSE;
+      /* checked when it arrived, by this same code */
+      change = dh_change_from_json (wire, &self->validator, &local_error);
+      report->held--;
+      if (change == NULL)
+        {
+          if (!quarantine (self, NULL, id, local_error->message, wire, report, error))
+            return FALSE;
+          continue;
+        }
+      if (!apply_change (self, change, FALSE, wire, report, error))
+        return FALSE;
+    }
 
-  existing = dh_store_get_row (self, entity, dh_json_get_string (change, "record_id"), TRUE, &local_error);
-  if (existing == NULL && !g_error_matches (local_error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND))
+  return TRUE;
+}
+
+/* Merges one checked change into its record; what cannot apply yet waits,
+ * what the rules refuse is set aside with its reason. A conflict found on
+ * the way is a record made here: it goes to the queue, so that every
+ * device of the commune learns of it. */
+static gboolean
+apply_change (DhStore         *self,
+              const DhChange  *change,
+              gboolean         found_here,
+              json_object     *wire,
+              DhApplyReport   *report,
+              GError         **error)
+{
+  const DhEntity *entity = change->entity;
+  g_auto(DhMergeResult) result = { 0 };
+  g_autoptr(json_object) state = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(json_object) own_wire = NULL;
+  const char *missing;
+  gboolean exists;
+
+  if (wire == NULL)
+    wire = own_wire = dh_change_to_json (change);
+
+  state = dh_store_load_state (self, entity, change->record_id, &local_error);
+  if (state == NULL && !g_error_matches (local_error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-
-  if (existing == NULL)
+  exists = state != NULL;
+  if (!exists)
     {
-      const char *made_at = dh_json_get_string (change, "made_at");
-      g_autofree char *now = dh_store_now_iso ();
+      /* an id that another kind of record already has is refused */
+      guint n_entities;
+      const DhEntity * const *entities = dh_entity_list_all (&n_entities);
 
-      if (!dh_store_insert_row (self, entity, dh_json_get_string (change, "record_id"),
-                                made_at != NULL ? made_at : now, dh_json_get_string (change, "author"),
-                                dh_json_get_string (change, "clock"), DH_SYNC_SYNCED, fields, error))
-        return FALSE;
+      for (guint i = 0; i < n_entities; i++)
+        {
+          if (entities[i] != entity && record_exists (self, entities[i]->name, change->record_id))
+            return quarantine (self, entity->name, change->record_id,
+                               _("Its record id belongs to a record of another kind"), wire, report, error);
+        }
+      state = json_object_new_object ();
     }
-  else if (!merge_into_row (self, entity, change, fields, &changed, error))
+
+  if (!dh_merge_record (state, change, &result))
+    return quarantine (self, entity->name, change->record_id, result.rejected, wire, report, error);
+
+  for (guint i = 0; i < result.conflicts->len; i++)
+    {
+      DhChange *conflict = g_ptr_array_index (result.conflicts, i);
+      g_autofree char *commune = conflict->commune == NULL ? state_commune (self, entity, state) : NULL;
+
+      if (commune != NULL)
+        {
+          g_autoptr(json_object) value = json_object_new_string (commune);
+          DhWrite identity;
+
+          conflict->commune = g_strdup (commune);
+          dh_change_get_write (conflict, "field", &identity);
+          dh_change_set_write (conflict, "commune", value, "", identity.clock, NULL);
+        }
+    }
+
+  missing = find_missing (self, entity, state, exists ? result.taken : NULL, exists);
+  if (missing != NULL)
+    return hold (self, change, missing[0] != '\0' ? missing : NULL, report, error);
+
+  if (result.rejected != NULL &&
+      !quarantine (self, entity->name, change->record_id, result.rejected, wire, report, error))
     return FALSE;
 
-  if (changed && !refresh_derived (self, entity, dh_json_get_string (change, "record_id"), error))
-    return FALSE;
-  if (changed)
-    dh_store_note_change (self, entity);
+  if (!exists || result.taken->len > 0)
+    {
+      g_autoptr(json_object) row = NULL;
 
-  stmt = dh_store_prepare (self, "INSERT INTO applied_change (change_id) VALUES (?)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, change_id, -1, SQLITE_TRANSIENT);
+      if (!dh_store_save_state (self, entity, change->record_id, state, result.taken, exists, -1, error))
+        return FALSE;
+      row = dh_store_get_row (self, entity, change->record_id, TRUE, error);
+      if (row == NULL || !dh_store_refresh_derived (self, entity, row, error))
+        return FALSE;
+      dh_store_note_change (self, entity);
+      if (found_here)
+        {
+          if (!exists)
+            report->conflicts++;
+          if (!dh_store_queue_change (self, change, error))
+            return FALSE;
+        }
+      else
+        report->applied++;
+    }
+  else if (!found_here)
+    report->already++;
 
-  return dh_store_step_done (self, stmt, error);
+  if (!merge_found_conflicts (self, result.conflicts, report, error))
+    return FALSE;
+
+  if (!exists && !release_held (self, change->record_id, report, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+apply_wire (DhStore        *self,
+            json_object    *wire,
+            DhApplyReport  *report,
+            GError        **error)
+{
+  g_autoptr(DhChange) change = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  change = dh_change_from_json (wire, &self->validator, &local_error);
+  if (change == NULL)
+    return quarantine (self, dh_json_get_string (wire, "e"), dh_json_get_string (wire, "r"),
+                       local_error->message, wire, report, error);
+
+  if (!dh_change_check_clocks (change, g_get_real_time () / 1000, &local_error) ||
+      !dh_hlc_observe (self->hlc, change->clock, &local_error))
+    return quarantine (self, change->entity->name, change->record_id, local_error->message, wire, report, error);
+
+  return apply_change (self, change, FALSE, wire, report, error);
+}
+
+/**
+ * dh_store_apply_changes:
+ * @changes: (element-type json_object): changes as they travel, in any
+ *   order, repeated or not
+ * @cursor: (nullable): where the page ends on the server, kept in the same
+ *   transaction, so that an interrupted pull resumes after the last page
+ *   that landed
+ * @report: (out caller-allocates) (optional): what became of them
+ *
+ * A change that fails its checks is set aside with its reason and the rest
+ * apply; this fails only when the store cannot be written.
+ */
+gboolean
+dh_store_apply_changes (DhStore        *self,
+                        GPtrArray      *changes,
+                        const char     *cursor,
+                        DhApplyReport  *report,
+                        GError        **error)
+{
+  DhApplyReport local_report = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (changes != NULL, FALSE);
+
+  if (report == NULL)
+    report = &local_report;
+  memset (report, 0, sizeof *report);
+
+  g_rec_mutex_lock (&self->lock);
+  ok = dh_store_write_begin (self, error);
+  for (guint i = 0; ok && i < changes->len; i++)
+    ok = apply_wire (self, g_ptr_array_index (changes, i), report, error);
+  if (ok && cursor != NULL)
+    ok = dh_store_set_meta (self, "pull_cursor", cursor, error);
+  ok = dh_store_write_end (self, ok, error);
+  g_rec_mutex_unlock (&self->lock);
+
+  if (!ok)
+    memset (report, 0, sizeof *report);
+
+  return ok;
 }
 
 gboolean
@@ -379,22 +1029,100 @@ dh_store_apply_remote_changes (DhStore    *self,
                                GPtrArray  *changes,
                                GError    **error)
 {
-  gboolean ok;
+  return dh_store_apply_changes (self, changes, NULL, NULL, error);
+}
 
-  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
-  g_return_val_if_fail (changes != NULL, FALSE);
+/* The changes set aside, each with its reason, newest first. */
+GPtrArray *
+dh_store_list_quarantine (DhStore  *self,
+                          guint     limit,
+                          GError  **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
 
   g_rec_mutex_lock (&self->lock);
-  if (!dh_store_write_begin (self, error))
+  stmt = dh_store_prepare (self,
+                           "SELECT received_at, entity, record_id, reason, change FROM quarantine ORDER BY seq DESC LIMIT ?",
+                           error);
+  if (stmt == NULL)
     {
       g_rec_mutex_unlock (&self->lock);
-      return FALSE;
+      return NULL;
     }
-  ok = TRUE;
-  for (guint i = 0; ok && i < changes->len; i++)
-    ok = apply_one (self, g_ptr_array_index (changes, i), error);
-  ok = dh_store_write_end (self, ok, error);
+  sqlite3_bind_int (stmt, 1, limit == 0 ? G_MAXINT : (int) MIN (limit, G_MAXINT));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      json_object *entry = json_object_new_object ();
+      static const char * const keys[] = { "received_at", "entity", "record_id", "reason" };
+
+      for (int i = 0; i < (int) G_N_ELEMENTS (keys); i++)
+        {
+          if (sqlite3_column_text (stmt, i) != NULL)
+            json_object_object_add (entry, keys[i], json_object_new_string ((const char *) sqlite3_column_text (stmt, i)));
+        }
+      json_object_object_add (entry, "change", json_tokener_parse ((const char *) sqlite3_column_text (stmt, 4)));
+      g_ptr_array_add (entries, entry);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    dh_store_set_sqlite_error (self, error);
   g_rec_mutex_unlock (&self->lock);
 
-  return ok;
+  return rc == SQLITE_DONE ? g_steal_pointer (&entries) : NULL;
+}
+
+/* The replicated state of every record of the commune (all records when
+ * commune is NULL), one change per record with each field's own clock:
+ * what a first download brings, and what the tests compare. */
+GPtrArray *
+dh_store_export_state (DhStore     *self,
+                       const char  *entity_name,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  const DhEntity *entity = dh_entity_lookup (entity_name);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+  g_return_val_if_fail (entity != NULL, NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  sql = g_strdup_printf ("SELECT id FROM \"%s\" ORDER BY id", entity->name);
+  stmt = dh_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(json_object) state = dh_store_load_state (self, entity, g_ptr_array_index (ids, i), error);
+      g_autoptr(DhChange) change = NULL;
+      DhWrite commune;
+
+      if (state == NULL)
+        {
+          g_rec_mutex_unlock (&self->lock);
+          return NULL;
+        }
+      change = dh_change_new (entity, g_ptr_array_index (ids, i), NULL, NULL, dh_merge_state_latest_clock (state));
+      if (dh_merge_state_get_write (state, "commune", &commune) && commune.value != NULL)
+        change->commune = g_strdup (json_object_get_string (commune.value));
+      json_object_put (change->fields);
+      change->fields = json_object_get (state);
+      g_ptr_array_add (changes, dh_change_to_json (change));
+    }
+  g_rec_mutex_unlock (&self->lock);
+
+  return g_steal_pointer (&changes);
 }

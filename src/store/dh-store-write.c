@@ -11,6 +11,7 @@
 #include "dh-classify.h"
 #include "dh-date.h"
 #include "dh-error.h"
+#include "dh-merge.h"
 #include "dh-store-private.h"
 #include "dh-text.h"
 #include "dh-uuid.h"
@@ -216,36 +217,52 @@ dh_store_refresh_derived (DhStore         *self,
          refresh_search_for (self, entity, record, error);
 }
 
-static gboolean
-record_pending_change (DhStore         *self,
-                       const DhEntity  *entity,
-                       const char      *id,
-                       const char      *clock,
-                       const char      *now,
-                       json_object     *fields,
-                       GError         **error)
+/* The commune whose data a record is: what the server scopes it by. */
+static char *
+record_commune (DhStore         *self,
+                const DhEntity  *entity,
+                json_object     *record)
 {
-  g_autofree char *change_id = dh_uuid_new ();
-  sqlite3_stmt *stmt;
+  const char *household = dh_json_get_string (record, "household");
+  const char *kind = dh_json_get_string (record, "kind");
 
-  dh_store_note_change (self, entity);
+  if (dh_entity_get_field (entity, "commune") != NULL)
+    return g_strdup (dh_json_get_string (record, "commune"));
 
-  stmt = dh_store_prepare (self,
-                           "INSERT INTO pending_change (change_id, entity, record_id, clock, author, made_at, fields) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           error);
-  if (stmt == NULL)
-    return FALSE;
+  if (household != NULL)
+    {
+      g_autoptr(json_object) row = dh_store_get_row (self, dh_entity_lookup ("household"), household, TRUE, NULL);
 
-  sqlite3_bind_text (stmt, 1, change_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, entity->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, clock, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 5, self->user, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 6, now, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 7, json_object_to_json_string_ext (fields, JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
+      return row != NULL ? g_strdup (dh_json_get_string (row, "commune")) : NULL;
+    }
 
-  return dh_store_step_done (self, stmt, error);
+  if (g_strcmp0 (kind, "commune") == 0)
+    return g_strdup (dh_json_get_string (record, DH_RECORD_ID));
+  if (g_strcmp0 (kind, "village") == 0)
+    return g_strdup (dh_json_get_string (record, "parent"));
+
+  return NULL;
+}
+
+/* Queues the change a write made: each field with the base it replaced
+ * (bases: field → clock; absent: nothing known was replaced). */
+static gboolean
+record_change (DhStore         *self,
+               const DhEntity  *entity,
+               const char      *id,
+               json_object     *record,
+               const char      *clock,
+               json_object     *fields,
+               json_object     *bases,
+               GError         **error)
+{
+  g_autofree char *commune = record_commune (self, entity, record);
+  g_autoptr(DhChange) change = dh_change_new (entity, id, commune, self->user, clock);
+
+  json_object_object_foreach (fields, key, value)
+    dh_change_set_write (change, key, value, dh_json_get_string (bases, key), NULL, NULL);
+
+  return dh_store_queue_change (self, change, error);
 }
 
 /* References and the rules that need other records */
@@ -643,12 +660,12 @@ create_unlocked (DhStore         *self,
           }
       }
 
+      json_object_object_add (record, DH_RECORD_ID, json_object_new_string (id));
       ok = dh_store_insert_row (self, entity, id, now, self->user, clock, DH_SYNC_CREATED, record, error) &&
-           record_pending_change (self, entity, id, clock, now, change, error);
+           record_change (self, entity, id, record, clock, change, NULL, error);
 
       if (ok)
         {
-          json_object_object_add (record, DH_RECORD_ID, json_object_new_string (id));
           ok = dh_store_refresh_derived (self, entity, record, error) &&
                (!g_str_equal (entity->name, "assessment") || apply_recognition (self, record, error));
         }
@@ -711,6 +728,61 @@ refuse_ledger_change (json_object  *existing,
   return FALSE;
 }
 
+/* The latest clock a deleter had seen of a record and, for a household,
+ * of everything that belongs to it: edits stamped later were unseen. */
+static gboolean
+latest_seen (DhStore         *self,
+             const DhEntity  *entity,
+             const char      *id,
+             json_object     *state,
+             char           **out_latest,
+             GError         **error)
+{
+  g_autofree char *latest = g_strdup (dh_merge_state_latest_clock (state));
+  guint n_entities;
+  const DhEntity * const *entities = dh_entity_list_all (&n_entities);
+
+  if (g_str_equal (entity->name, "household"))
+    {
+      for (guint i = 0; i < n_entities; i++)
+        {
+          const DhField *parent = dh_entity_get_field (entities[i], "household");
+          g_autofree char *sql = NULL;
+          g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+          sqlite3_stmt *stmt;
+
+          if (parent == NULL || parent->type != DH_FIELD_REF)
+            continue;
+          sql = g_strdup_printf ("SELECT id FROM \"%s\" WHERE household = ?", entities[i]->name);
+          stmt = dh_store_prepare (self, sql, error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+          while (sqlite3_step (stmt) == SQLITE_ROW)
+            g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+          sqlite3_reset (stmt);
+
+          for (guint j = 0; j < ids->len; j++)
+            {
+              g_autoptr(json_object) child = dh_store_load_state (self, entities[i], g_ptr_array_index (ids, j), error);
+
+              if (child == NULL)
+                return FALSE;
+              if (strcmp (dh_merge_state_latest_clock (child), latest) > 0)
+                {
+                  g_free (latest);
+                  latest = g_strdup (dh_merge_state_latest_clock (child));
+                }
+            }
+        }
+    }
+
+  *out_latest = g_steal_pointer (&latest);
+  return TRUE;
+}
+
+/* Writes changed fields over a record: each write names the clock of the
+ * value it replaced, and goes to the queue with it. */
 static gboolean
 write_changed_fields (DhStore         *self,
                       const DhEntity  *entity,
@@ -718,29 +790,43 @@ write_changed_fields (DhStore         *self,
                       json_object     *existing,
                       json_object     *changed,
                       const char      *clock,
-                      const char      *now,
                       gboolean         deleting,
                       GError         **error)
 {
-  g_autoptr(json_object) clocks = dh_store_get_clocks (self, entity, id, NULL);
-  g_autofree char *assignments = NULL;
-  const char *state = dh_json_get_string (existing, DH_RECORD_SYNC_STATE);
+  g_autoptr(json_object) state = dh_store_load_state (self, entity, id, error);
+  g_autoptr(json_object) bases = json_object_new_object ();
+  g_autoptr(GPtrArray) taken = g_ptr_array_new ();
+  const char *state_name = dh_json_get_string (existing, DH_RECORD_SYNC_STATE);
   DhSyncState sync_state = deleting ? DH_SYNC_DELETED :
-                           g_strcmp0 (state, "created") == 0 ? DH_SYNC_CREATED : DH_SYNC_MODIFIED;
-  const char *values[] = { now, self->user, NULL, NULL };
+                           g_strcmp0 (state_name, "created") == 0 ? DH_SYNC_CREATED : DH_SYNC_MODIFIED;
+
+  if (state == NULL)
+    return FALSE;
 
   {
     json_object_object_foreach (changed, key, value)
       {
-        (void) value;
-        json_object_object_add (clocks, key, json_object_new_string (clock));
+        g_autofree char *base = NULL;
+        DhWrite write = { .value = value, .clock = clock, .author = self->user };
+        DhWrite stored;
+
+        if (g_str_equal (key, DH_RECORD_DELETED))
+          {
+            if (!latest_seen (self, entity, id, state, &base, error))
+              return FALSE;
+          }
+        else
+          base = g_strdup (dh_merge_state_get_write (state, key, &stored) ? stored.clock : "");
+
+        write.base = base;
+        json_object_object_add (bases, key, json_object_new_string (base));
+        json_object_object_add (state, key, dh_write_to_json (&write));
+        g_ptr_array_add (taken, key);
       }
   }
-  values[2] = json_object_to_json_string_ext (clocks, JSON_C_TO_STRING_PLAIN);
-  assignments = g_strdup_printf ("updated_at = ?, updated_by = ?, clocks = ?, sync_state = %d", sync_state);
 
-  return dh_store_update_columns (self, entity, id, assignments, values, changed, error) &&
-         record_pending_change (self, entity, id, clock, now, changed, error);
+  return dh_store_save_state (self, entity, id, state, taken, TRUE, sync_state, error) &&
+         record_change (self, entity, id, existing, clock, changed, bases, error);
 }
 
 /* The record as it will be: its fields with the changes over them, less
@@ -829,7 +915,9 @@ update_unlocked (DhStore         *self,
       clock = dh_hlc_now (self->hlc);
       now = dh_store_now_iso ();
       json_object_object_add (merged, DH_RECORD_ID, json_object_new_string (id));
-      ok = write_changed_fields (self, entity, id, existing, changed, clock, now, FALSE, error) &&
+      json_object_object_add (merged, DH_RECORD_SYNC_STATE,
+                              json_object_get (json_object_object_get (existing, DH_RECORD_SYNC_STATE)));
+      ok = write_changed_fields (self, entity, id, merged, changed, clock, FALSE, error) &&
            dh_store_refresh_derived (self, entity, merged, error);
 
       if (ok && g_str_equal (entity->name, "assessment") &&
@@ -873,36 +961,60 @@ dh_store_update (DhStore      *self,
   return record;
 }
 
-static gboolean delete_unlocked (DhStore *, const DhEntity *, const char *, GError **);
+static gboolean delete_unlocked (DhStore *, const DhEntity *, const char *, const char *, GError **);
+
+/* The ids of a household's records of one entity. */
+static GPtrArray *
+list_children (DhStore     *self,
+               const char  *entity,
+               const char  *household_id,
+               const char  *condition,
+               GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM \"%s\" WHERE household = ?1 AND %s", entity, condition);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      dh_store_set_sqlite_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&ids);
+}
+
+static const char * const household_children[] = { "member", "visit", "assessment", "exit_plan", "support" };
 
 /* A household's members, visits, reviews, plans and planned support go
- * with it; delivered support stays in the ledger as history. */
+ * with it, under the same clock, so that restoring it brings back what
+ * went with it; delivered support stays in the ledger as history. */
 static gboolean
 delete_children (DhStore     *self,
                  const char  *household_id,
+                 const char  *clock,
                  GError     **error)
 {
-  static const char * const children[] = { "member", "visit", "assessment", "exit_plan", "support" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (household_children); i++)
     {
-      g_autofree char *sql = NULL;
-      g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-      sqlite3_stmt *stmt;
+      const char *entity = household_children[i];
+      g_autoptr(GPtrArray) ids = list_children (self, entity, household_id,
+                                                g_str_equal (entity, "support") ?
+                                                "deleted = 0 AND status = 'planned' AND voids IS NULL" : "deleted = 0",
+                                                error);
 
-      sql = g_strdup_printf ("SELECT id FROM \"%s\" WHERE household = ? AND deleted = 0%s", children[i],
-                             g_str_equal (children[i], "support") ? " AND status = 'planned' AND voids IS NULL" : "");
-      stmt = dh_store_prepare (self, sql, error);
-      if (stmt == NULL)
+      if (ids == NULL)
         return FALSE;
-      sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-      sqlite3_reset (stmt);
-
       for (guint j = 0; j < ids->len; j++)
         {
-          if (!delete_unlocked (self, dh_entity_lookup (children[i]), g_ptr_array_index (ids, j), error))
+          if (!delete_unlocked (self, dh_entity_lookup (entity), g_ptr_array_index (ids, j), clock, error))
             return FALSE;
         }
     }
@@ -914,12 +1026,12 @@ static gboolean
 delete_unlocked (DhStore         *self,
                  const DhEntity  *entity,
                  const char      *id,
+                 const char      *with_clock,
                  GError         **error)
 {
   g_autoptr(json_object) existing = NULL;
   g_autoptr(json_object) changed = NULL;
   g_autofree char *clock = NULL;
-  g_autofree char *now = NULL;
   gboolean ok;
 
   if (!dh_store_write_begin (self, error))
@@ -931,16 +1043,105 @@ delete_unlocked (DhStore         *self,
   if (!ok)
     return dh_store_write_end (self, FALSE, error);
 
-  clock = dh_hlc_now (self->hlc);
-  now = dh_store_now_iso ();
+  clock = with_clock != NULL ? g_strdup (with_clock) : dh_hlc_now (self->hlc);
   changed = json_object_new_object ();
   json_object_object_add (changed, DH_RECORD_DELETED, json_object_new_boolean (TRUE));
 
-  ok = write_changed_fields (self, entity, id, existing, changed, clock, now, TRUE, error) &&
-       (!g_str_equal (entity->name, "household") || delete_children (self, id, error)) &&
+  ok = write_changed_fields (self, entity, id, existing, changed, clock, TRUE, error) &&
+       (!g_str_equal (entity->name, "household") || delete_children (self, id, clock, error)) &&
        refresh_search_for (self, entity, existing, error);
 
   return dh_store_write_end (self, ok, error);
+}
+
+/* Undoes a deletion, with what went with it: an official's answer to a
+ * record deleted while someone elsewhere was still working on it. */
+static gboolean
+restore_unlocked (DhStore         *self,
+                  const DhEntity  *entity,
+                  const char      *id,
+                  const char      *with_clock,
+                  GError         **error)
+{
+  g_autoptr(json_object) existing = NULL;
+  g_autoptr(json_object) state = NULL;
+  g_autoptr(json_object) changed = NULL;
+  g_autofree char *clock = NULL;
+  DhWrite deletion;
+  gboolean ok;
+
+  if (!dh_store_write_begin (self, error))
+    return FALSE;
+
+  existing = dh_store_get_row (self, entity, id, TRUE, error);
+  state = existing != NULL ? dh_store_load_state (self, entity, id, error) : NULL;
+  if (state == NULL)
+    return dh_store_write_end (self, FALSE, error);
+  if (!dh_merge_state_is_deleted (state))
+    {
+      g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND,
+                   _("This %s is not deleted; there is nothing to restore"), dh_entity_get_label (entity));
+      return dh_store_write_end (self, FALSE, error);
+    }
+  dh_merge_state_get_write (state, DH_RECORD_DELETED, &deletion);
+
+  clock = with_clock != NULL ? g_strdup (with_clock) : dh_hlc_now (self->hlc);
+  changed = json_object_new_object ();
+  json_object_object_add (changed, DH_RECORD_DELETED, json_object_new_boolean (FALSE));
+  ok = write_changed_fields (self, entity, id, existing, changed, clock, FALSE, error);
+
+  if (ok && g_str_equal (entity->name, "household"))
+    {
+      for (guint i = 0; ok && i < G_N_ELEMENTS (household_children); i++)
+        {
+          const DhEntity *child_entity = dh_entity_lookup (household_children[i]);
+          g_autoptr(GPtrArray) ids = list_children (self, child_entity->name, id, "deleted = 1", error);
+
+          ok = ids != NULL;
+          for (guint j = 0; ok && j < ids->len; j++)
+            {
+              g_autoptr(json_object) child = dh_store_load_state (self, child_entity, g_ptr_array_index (ids, j), error);
+              DhWrite child_deletion;
+
+              ok = child != NULL;
+              if (ok && dh_merge_state_get_write (child, DH_RECORD_DELETED, &child_deletion) &&
+                  g_strcmp0 (child_deletion.clock, deletion.clock) == 0)
+                ok = restore_unlocked (self, child_entity, g_ptr_array_index (ids, j), clock, error);
+            }
+        }
+    }
+
+  if (ok)
+    {
+      g_autoptr(json_object) row = dh_store_get_row (self, entity, id, TRUE, error);
+
+      ok = row != NULL && dh_store_refresh_derived (self, entity, row, error);
+    }
+
+  return dh_store_write_end (self, ok, error);
+}
+
+gboolean
+dh_store_restore (DhStore     *self,
+                  const char  *entity_name,
+                  const char  *id,
+                  GError     **error)
+{
+  const DhEntity *entity;
+  gboolean ok;
+
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  entity = lookup_entity (entity_name, error);
+  if (entity == NULL)
+    return FALSE;
+
+  g_rec_mutex_lock (&self->lock);
+  ok = restore_unlocked (self, entity, id, NULL, error);
+  g_rec_mutex_unlock (&self->lock);
+
+  return ok;
 }
 
 gboolean
@@ -960,7 +1161,7 @@ dh_store_delete (DhStore     *self,
     return FALSE;
 
   g_rec_mutex_lock (&self->lock);
-  ok = delete_unlocked (self, entity, id, error);
+  ok = delete_unlocked (self, entity, id, NULL, error);
   g_rec_mutex_unlock (&self->lock);
 
   return ok;

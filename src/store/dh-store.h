@@ -105,6 +105,16 @@ GPtrArray   *dh_store_search_households      (DhStore       *self,
                                               guint          limit,
                                               GError       **error);
 
+/* What became of a batch of changes made elsewhere. */
+typedef struct
+{
+  guint applied;    /* set at least one field */
+  guint already;    /* had nothing new: an echo, a replay, or an older write */
+  guint held;       /* wait for the record they complete or refer to */
+  guint conflicts;  /* conflict records found here */
+  guint rejected;   /* set aside with their reason (dh_store_list_quarantine) */
+} DhApplyReport;
+
 /* Sync: the changes waiting to be pushed, their acknowledgement, and the
  * merge of changes pulled from the server. */
 GPtrArray   *dh_store_get_pending_changes    (DhStore       *self,
@@ -117,6 +127,32 @@ gboolean     dh_store_acknowledge_changes    (DhStore       *self,
                                               GError       **error);
 gboolean     dh_store_apply_remote_changes   (DhStore       *self,
                                               GPtrArray     *changes,
+                                              GError       **error);
+gboolean     dh_store_apply_changes          (DhStore       *self,
+                                              GPtrArray     *changes,
+                                              const char    *cursor,
+                                              DhApplyReport *report,
+                                              GError       **error);
+GPtrArray   *dh_store_list_queue             (DhStore       *self,
+                                              gboolean       rejected_only,
+                                              guint          limit,
+                                              GError       **error);
+gboolean     dh_store_mark_changes_sent      (DhStore       *self,
+                                              const char * const *change_ids,
+                                              GError       **error);
+gboolean     dh_store_reject_changes         (DhStore       *self,
+                                              const char * const *change_ids,
+                                              const char * const *reasons,
+                                              GError       **error);
+GPtrArray   *dh_store_list_quarantine        (DhStore       *self,
+                                              guint          limit,
+                                              GError       **error);
+GPtrArray   *dh_store_export_state           (DhStore       *self,
+                                              const char    *entity,
+                                              GError       **error);
+gboolean     dh_store_restore                (DhStore       *self,
+                                              const char    *entity,
+                                              const char    *id,
                                               GError       **error);
 char        *dh_store_get_meta               (DhStore       *self,
                                               const char    *key);

@@ -272,10 +272,10 @@ test_delete_and_pending (CliFixture    *fixture,
   last_line = strrchr (fixture->out, '\n');
   change = json_tokener_parse (last_line != NULL ? last_line + 1 : fixture->out);
   g_assert_nonnull (change);
-  g_assert_cmpstr (get_string (change, "record_id"), ==, id);
-  g_assert_cmpstr (get_string (change, "author"), ==, "lan.hoang");
-  g_assert_true (json_object_object_get_ex (change, "fields", &fields));
-  g_assert_true (json_object_get_boolean (json_object_object_get (fields, "deleted")));
+  g_assert_cmpstr (get_string (change, "r"), ==, id);
+  g_assert_cmpstr (get_string (change, "u"), ==, "lan.hoang");
+  g_assert_true (json_object_object_get_ex (change, "f", &fields));
+  g_assert_true (json_object_get_boolean (json_object_array_get_idx (json_object_object_get (fields, "deleted"), 0)));
 }
 
 static void

@@ -65,6 +65,64 @@ fixture_create_id (StoreFixture *fixture,
   return g_strdup (dh_json_get_string (record, "id"));
 }
 
+/* Creates ENTITY from a printf-formatted JSON text; returns its id. */
+G_GNUC_PRINTF (3, 4)
+static inline char *
+fixture_new_id (StoreFixture *fixture,
+                const char   *entity,
+                const char   *format,
+                ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  return fixture_create_id (fixture, entity, text);
+}
+
+/* A change as it travels, its fields as a plain object of values. */
+static inline json_object *
+fixture_change_values (json_object *wire)
+{
+  json_object *values = json_object_new_object ();
+  json_object *fields = NULL;
+
+  g_assert_true (json_object_object_get_ex (wire, "f", &fields));
+  {
+    json_object_object_foreach (fields, key, entry)
+      {
+        json_object *value = json_object_array_get_idx (entry, 0);
+
+        json_object_object_add (values, key, value != NULL ? json_object_get (value) : NULL);
+      }
+  }
+
+  return values;
+}
+
+/* As a push does: what is in the queue has left the device. */
+static inline void
+fixture_mark_sent (StoreFixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changes = dh_store_get_pending_changes (fixture->store, 0, &error);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      json_object *wire = g_ptr_array_index (changes, i);
+
+      g_ptr_array_add (ids, g_strconcat (dh_json_get_string (wire, "r"), "@", dh_json_get_string (wire, "k"), NULL));
+    }
+  g_ptr_array_add (ids, NULL);
+  g_assert_true (dh_store_mark_changes_sent (fixture->store, (const char * const *) ids->pdata, &error));
+  g_assert_no_error (error);
+}
+
 static inline void
 store_fixture_set_up (StoreFixture  *fixture,
                       gconstpointer  data)

@@ -66,7 +66,7 @@ test_open_creates_private_wal_store (StoreFixture  *fixture,
 
   g_assert_cmpint (g_stat (fixture->path, &info), ==, 0);
   g_assert_cmpint (info.st_mode & 0777, ==, 0600);
-  g_assert_cmpint (dh_store_get_schema_version (fixture->store), ==, 1);
+  g_assert_cmpint (dh_store_get_schema_version (fixture->store), ==, 2);
   g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
   /* the write-ahead log holds the same personal data */
   g_assert_cmpint (g_stat (wal, &info), ==, 0);
@@ -92,7 +92,7 @@ test_reopen_keeps_device_and_clock (StoreFixture  *fixture,
 
   g_free (household (fixture, "Lò Thị Mỷ"));
   after = last_pending (fixture);
-  g_assert_cmpint (strcmp (dh_json_get_string (after, "clock"), dh_json_get_string (before, "clock")), >, 0);
+  g_assert_cmpint (strcmp (dh_json_get_string (after, "k"), dh_json_get_string (before, "k")), >, 0);
 }
 
 static const char broken_migration[] =
@@ -106,14 +106,14 @@ test_interrupted_migration_leaves_old_schema (StoreFixture  *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(DhStore) store = NULL;
-  DhMigration migrations[] = { dh_store_migrations[0], { 2, broken_migration } };
+  DhMigration migrations[] = { dh_store_migrations[0], dh_store_migrations[1], { 3, broken_migration } };
 
   g_clear_object (&fixture->store);
   store = dh_store_open_with_migrations (fixture->path, migrations, G_N_ELEMENTS (migrations), &error);
   g_assert_null (store);
   g_assert_nonnull (error);
 
-  g_assert_cmpint (count_rows (fixture, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (count_rows (fixture, "PRAGMA user_version"), ==, 2);
   g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM sqlite_master WHERE name = 'half_done'"), ==, 0);
   g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM pragma_table_info('household') WHERE name = 'half'"), ==, 0);
   g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM admin_unit"), ==, 4);
@@ -133,13 +133,14 @@ test_migration_upgrades_and_keeps_data (StoreFixture  *fixture,
   g_autoptr(json_object) record = NULL;
   DhMigration migrations[] = {
     dh_store_migrations[0],
-    { 2, "ALTER TABLE household ADD COLUMN gps TEXT; CREATE INDEX household_by_gps ON household (gps);" },
+    dh_store_migrations[1],
+    { 3, "ALTER TABLE household ADD COLUMN gps TEXT; CREATE INDEX household_by_gps ON household (gps);" },
   };
 
   g_clear_object (&fixture->store);
   store = dh_store_open_with_migrations (fixture->path, migrations, G_N_ELEMENTS (migrations), &error);
   g_assert_no_error (error);
-  g_assert_cmpint (dh_store_get_schema_version (store), ==, 2);
+  g_assert_cmpint (dh_store_get_schema_version (store), ==, 3);
   g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM pragma_table_info('household') WHERE name = 'gps'"), ==, 1);
 
   record = dh_store_get (store, "household", house, &error);
@@ -150,7 +151,7 @@ test_migration_upgrades_and_keeps_data (StoreFixture  *fixture,
   g_clear_object (&store);
   store = dh_store_open_with_migrations (fixture->path, migrations, G_N_ELEMENTS (migrations), &error);
   g_assert_no_error (error);
-  g_assert_cmpint (dh_store_get_schema_version (store), ==, 2);
+  g_assert_cmpint (dh_store_get_schema_version (store), ==, 3);
 }
 
 static void
@@ -211,7 +212,7 @@ test_household_create_records_pending_change (StoreFixture  *fixture,
 {
   g_autoptr(json_object) record = NULL;
   g_autoptr(json_object) change = NULL;
-  json_object *fields;
+  g_autoptr(json_object) fields = NULL;
 
   record = fixture_create (fixture, "household",
                            "{\"village\": \"%s\", \"head_name\": \"  Nguye\\u0302\\u0303n   Văn Đặng \", \"phone\": \"+84 912 345 678\"}",
@@ -225,9 +226,11 @@ test_household_create_records_pending_change (StoreFixture  *fixture,
   g_assert_cmpstr (dh_json_get_string (record, "created_by"), ==, "tester");
 
   change = last_pending (fixture);
-  g_assert_cmpstr (dh_json_get_string (change, "entity"), ==, "household");
-  g_assert_cmpstr (dh_json_get_string (change, "record_id"), ==, dh_json_get_string (record, "id"));
-  g_assert_true (json_object_object_get_ex (change, "fields", &fields));
+  g_assert_cmpstr (dh_json_get_string (change, "e"), ==, "household");
+  g_assert_cmpstr (dh_json_get_string (change, "r"), ==, dh_json_get_string (record, "id"));
+  g_assert_cmpstr (dh_json_get_string (change, "c"), ==, fixture->commune);
+  g_assert_cmpstr (dh_json_get_string (change, "u"), ==, "tester");
+  fields = fixture_change_values (change);
   g_assert_cmpstr (dh_json_get_string (fields, "head_name"), ==, "Nguyễn Văn Đặng");
   g_assert_cmpstr (dh_json_get_string (fields, "village"), ==, fixture->village);
 }
@@ -243,14 +246,15 @@ test_household_edit_records_only_changed_fields (StoreFixture  *fixture,
   g_autoptr(json_object) change = NULL;
   g_autoptr(GPtrArray) before = pending (fixture);
   g_autoptr(GPtrArray) after = NULL;
-  json_object *fields;
+  g_autoptr(json_object) fields = NULL;
 
+  fixture_mark_sent (fixture);
   record = dh_store_update (fixture->store, "household", id, changes, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (dh_json_get_string (record, "phone"), ==, "02123456789");
 
   change = last_pending (fixture);
-  json_object_object_get_ex (change, "fields", &fields);
+  fields = fixture_change_values (change);
   g_assert_cmpint (json_object_object_length (fields), ==, 1);
   g_assert_cmpstr (dh_json_get_string (fields, "phone"), ==, "02123456789");
 
@@ -351,27 +355,31 @@ test_every_entity_create_update_delete (StoreFixture  *fixture,
       g_autoptr(json_object) change = NULL;
       g_autoptr(json_object) gone = NULL;
       const char *id = dh_json_get_string (record, "id");
-      json_object *fields;
+      json_object *fields = NULL;
 
       g_test_message ("%s", cases[i].entity);
       change = last_pending (fixture);
-      g_assert_cmpstr (dh_json_get_string (change, "entity"), ==, cases[i].entity);
-      g_assert_cmpstr (dh_json_get_string (change, "record_id"), ==, id);
+      g_assert_cmpstr (dh_json_get_string (change, "e"), ==, cases[i].entity);
+      g_assert_cmpstr (dh_json_get_string (change, "r"), ==, id);
       g_clear_pointer (&change, json_object_put);
+      fixture_mark_sent (fixture);
 
       updated = dh_store_update (fixture->store, cases[i].entity, id, changes, &error);
       g_assert_no_error (error);
       change = last_pending (fixture);
-      json_object_object_get_ex (change, "fields", &fields);
+      fields = fixture_change_values (change);
       g_assert_true (json_object_object_get_ex (fields, cases[i].field, NULL));
       g_assert_cmpint (json_object_object_length (fields), ==, 1);
       g_clear_pointer (&change, json_object_put);
+      g_clear_pointer (&fields, json_object_put);
+      fixture_mark_sent (fixture);
 
       g_assert_true (dh_store_delete (fixture->store, cases[i].entity, id, &error));
       g_assert_no_error (error);
       change = last_pending (fixture);
-      json_object_object_get_ex (change, "fields", &fields);
+      fields = fixture_change_values (change);
       g_assert_true (json_object_get_boolean (json_object_object_get (fields, "deleted")));
+      g_clear_pointer (&fields, json_object_put);
 
       gone = dh_store_get (fixture->store, cases[i].entity, id, &error);
       g_assert_null (gone);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "dh-hlc.h"
 #include "store-fixture.h"
 
@@ -16,29 +18,37 @@ pending (DhStore *store)
   return changes;
 }
 
+static char *
+change_id (json_object *wire)
+{
+  return g_strconcat (dh_json_get_string (wire, "r"), "@", dh_json_get_string (wire, "k"), NULL);
+}
+
 static void
 acknowledge_all (DhStore *store)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) changes = pending (store);
-  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < changes->len; i++)
-    g_ptr_array_add (ids, (gpointer) dh_json_get_string (g_ptr_array_index (changes, i), "change_id"));
+    g_ptr_array_add (ids, change_id (g_ptr_array_index (changes, i)));
   g_ptr_array_add (ids, NULL);
 
   g_assert_true (dh_store_acknowledge_changes (store, (const char * const *) ids->pdata, &error));
   g_assert_no_error (error);
 }
 
-static void
+static DhApplyReport
 apply (DhStore   *store,
        GPtrArray *changes)
 {
   g_autoptr(GError) error = NULL;
+  DhApplyReport report;
 
-  g_assert_true (dh_store_apply_remote_changes (store, changes, &error));
+  g_assert_true (dh_store_apply_changes (store, changes, NULL, &report, &error));
   g_assert_no_error (error);
+  return report;
 }
 
 static DhStore *
@@ -54,18 +64,55 @@ open_second_store (StoreFixture *fixture,
   return store;
 }
 
+/* fields: {"name": [value, base], ...} as they travel */
 static json_object *
 change_for (const char *record_id,
             const char *entity,
             const char *clock,
             const char *fields)
 {
-  g_autofree char *change_id = g_uuid_string_random ();
-  g_autofree char *text = g_strdup_printf ("{\"change_id\": \"%s\", \"entity\": \"%s\", \"record_id\": \"%s\", "
-                                           "\"clock\": \"%s\", \"author\": \"remote\", \"fields\": %s}",
-                                           change_id, entity, record_id, clock, fields);
+  g_autofree char *text = g_strdup_printf ("{\"e\": \"%s\", \"r\": \"%s\", \"u\": \"remote\", \"k\": \"%s\", \"f\": %s}",
+                                           entity, record_id, clock, fields);
 
   return fixture_json (text);
+}
+
+/* A clock a little after now, as another device would stamp. */
+static char *
+clock_after_now (guint        seconds,
+                 const char  *device)
+{
+  guint64 ms = (guint64) (g_get_real_time () / 1000) + seconds * 1000;
+
+  return g_strdup_printf ("%016" G_GINT64_MODIFIER "x-%s", ms << 16, device);
+}
+
+static char *
+field_clock (DhStore    *store,
+             const char *entity,
+             const char *id,
+             const char *field)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) states = dh_store_export_state (store, entity, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < states->len; i++)
+    {
+      json_object *wire = g_ptr_array_index (states, i);
+      json_object *entry;
+
+      if (g_strcmp0 (dh_json_get_string (wire, "r"), id) != 0)
+        continue;
+      entry = json_object_object_get (json_object_object_get (wire, "f"), field);
+      if (entry == NULL)
+        return NULL;
+      if (json_object_array_length (entry) >= 3)
+        return g_strdup (json_object_get_string (json_object_array_get_idx (entry, 2)));
+      return g_strdup (dh_json_get_string (wire, "k"));
+    }
+
+  return NULL;
 }
 
 static void
@@ -76,7 +123,7 @@ test_acknowledge_clears_queue_and_marks_synced (StoreFixture  *fixture,
   g_autoptr(json_object) house = fixture_create (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn Sính\"}", fixture->village);
   g_autoptr(json_object) record = NULL;
   g_autoptr(GPtrArray) left = NULL;
-  const char *unknown[] = { "7d1b8f5e-9a55-4c1e-8a8e-3d0c0f4a2b11", NULL };
+  const char *unknown[] = { "7d1b8f5e-9a55-4c1e-8a8e-3d0c0f4a2b11@0000000000010000-aaaaaaaaaaaaaaaa", "nonsense", NULL };
 
   g_assert_cmpint (dh_store_count_pending_changes (fixture->store, &error), ==, 5);
   acknowledge_all (fixture->store);
@@ -115,9 +162,13 @@ test_replay_creates_no_duplicate (StoreFixture  *fixture,
   g_autoptr(GPtrArray) changes = pending (fixture->store);
   g_autoptr(GError) error = NULL;
   DhQuery query = { .entity = "admin_unit" };
+  DhApplyReport report;
 
-  apply (other, changes);
-  apply (other, changes);
+  report = apply (other, changes);
+  g_assert_cmpuint (report.applied, ==, 4);
+  report = apply (other, changes);
+  g_assert_cmpuint (report.applied, ==, 0);
+  g_assert_cmpuint (report.already, ==, 4);
   apply (other, changes);
 
   g_assert_cmpint (dh_store_count (other, &query, &error), ==, 4);
@@ -135,18 +186,20 @@ test_later_clock_wins_each_field (StoreFixture  *fixture,
   const char *id = dh_json_get_string (house, "id");
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
   g_autoptr(json_object) record = NULL;
+  g_autofree char *made = field_clock (fixture->store, "household", id, "notes");
+  g_autofree char *later = clock_after_now (60, "bbbbbbbbbbbbbbbb");
+  g_autofree char *fields = g_strdup_printf ("{\"address\": [\"Nhà số 5\", \"\"], \"notes\": [\"mới\", \"%s\"]}", made);
 
   acknowledge_all (fixture->store);
 
-  /* from a device whose clock is far behind: loses; from one far ahead: wins */
-  g_ptr_array_add (batch, change_for (id, "household", "0000000000010000-aaaaaaaaaaaaaaaa", "{\"notes\": \"older\"}"));
-  g_ptr_array_add (batch, change_for (id, "household", "7fffffffffff0000-bbbbbbbbbbbbbbbb", "{\"address\": \"Nhà số 5\"}"));
+  /* from a device whose clock is far behind: loses; from one a minute ahead: wins */
+  g_ptr_array_add (batch, change_for (id, "household", "0000000000010000-aaaaaaaaaaaaaaaa", "{\"notes\": [\"older\"]}"));
+  g_ptr_array_add (batch, change_for (id, "household", later, fields));
   apply (fixture->store, batch);
 
   record = dh_store_get (fixture->store, "household", id, &error);
-  g_assert_cmpstr (dh_json_get_string (record, "notes"), ==, "cũ");
+  g_assert_cmpstr (dh_json_get_string (record, "notes"), ==, "mới");
   g_assert_cmpstr (dh_json_get_string (record, "address"), ==, "Nhà số 5");
-  g_assert_cmpint (dh_store_count_pending_changes (fixture->store, &error), ==, 0);
 }
 
 static void
@@ -155,7 +208,7 @@ test_clock_moves_past_what_it_has_seen (StoreFixture  *fixture,
 {
   g_autoptr(json_object) house = fixture_create (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn Sính\"}", fixture->village);
   const char *id = dh_json_get_string (house, "id");
-  const char *future = "00ffffffffff0000-bbbbbbbbbbbbbbbb";
+  g_autofree char *ahead = clock_after_now (3 * 24 * 3600, "bbbbbbbbbbbbbbbb");
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
   g_autoptr(GError) error = NULL;
   g_autoptr(json_object) changes = fixture_json ("{\"notes\": \"sau\"}");
@@ -163,18 +216,52 @@ test_clock_moves_past_what_it_has_seen (StoreFixture  *fixture,
   g_autoptr(GPtrArray) queue = NULL;
   json_object *last;
 
-  g_ptr_array_add (batch, change_for (id, "household", future, "{\"notes\": \"trước\"}"));
+  /* a device whose clock runs three days ahead */
+  g_ptr_array_add (batch, change_for (id, "household", ahead, "{\"notes\": [\"trước\"]}"));
   apply (fixture->store, batch);
 
-  /* a local edit after seeing a timestamp from the future still wins over it */
+  /* a local edit after seeing it still wins over it */
   record = dh_store_update (fixture->store, "household", id, changes, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (dh_json_get_string (record, "notes"), ==, "sau");
   queue = pending (fixture->store);
   last = g_ptr_array_index (queue, queue->len - 1);
-  g_assert_cmpint (strcmp (dh_json_get_string (last, "clock"), future), >, 0);
+  g_assert_cmpint (strcmp (dh_json_get_string (last, "k"), ahead), >, 0);
 }
 
+/* One change stamped absurdly far ahead is set aside, and never adopted. */
+static void
+test_absurd_clock_refused_never_adopted (StoreFixture  *fixture,
+                                         gconstpointer  data)
+{
+  g_autoptr(json_object) house = fixture_create (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn Sính\"}", fixture->village);
+  const char *id = dh_json_get_string (house, "id");
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) changes = fixture_json ("{\"notes\": \"sau\"}");
+  g_autoptr(json_object) record = NULL;
+  g_autoptr(GPtrArray) queue = NULL;
+  g_autoptr(GPtrArray) set_aside = NULL;
+  DhApplyReport report;
+
+  g_ptr_array_add (batch, change_for (id, "household", "7fffffffffff0000-bbbbbbbbbbbbbbbb", "{\"notes\": [\"tương lai\"]}"));
+  report = apply (fixture->store, batch);
+  g_assert_cmpuint (report.rejected, ==, 1);
+
+  record = dh_store_update (fixture->store, "household", id, changes, &error);
+  g_assert_no_error (error);
+  queue = pending (fixture->store);
+  g_assert_cmpint (strncmp (dh_json_get_string (g_ptr_array_index (queue, queue->len - 1), "k"), "7fff", 4), <, 0);
+
+  set_aside = dh_store_list_quarantine (fixture->store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (set_aside->len, ==, 1);
+  g_assert_nonnull (strstr (dh_json_get_string (g_ptr_array_index (set_aside, 0), "reason"), "clock"));
+}
+
+/* Two people changed one phone, neither having seen the other's change:
+ * the later wins, the other is kept as a conflict that goes to the server
+ * so that every device of the commune and its officials see it. */
 static void
 test_concurrent_edit_keeps_loser_as_conflict (StoreFixture  *fixture,
                                               gconstpointer  data)
@@ -186,15 +273,25 @@ test_concurrent_edit_keeps_loser_as_conflict (StoreFixture  *fixture,
   g_autoptr(json_object) record = NULL;
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
   g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GPtrArray) queue = NULL;
+  g_autofree char *made = NULL;
+  g_autofree char *later = clock_after_now (60, "bbbbbbbbbbbbbbbb");
+  g_autofree char *fields = NULL;
   DhQuery query = { .entity = "conflict" };
   json_object *conflict;
+  DhApplyReport report;
 
   acknowledge_all (fixture->store);
+  made = field_clock (fixture->store, "household", id, "head_name");
   record = dh_store_update (fixture->store, "household", id, local, &error);
   g_assert_no_error (error);
+  acknowledge_all (fixture->store);
 
-  g_ptr_array_add (batch, change_for (id, "household", "7fffffffffff0000-bbbbbbbbbbbbbbbb", "{\"phone\": \"0987654321\"}"));
-  apply (fixture->store, batch);
+  /* the other device had seen the household as it was made, not our phone */
+  fields = g_strdup_printf ("{\"phone\": [\"0987654321\", \"%s\"]}", made);
+  g_ptr_array_add (batch, change_for (id, "household", later, fields));
+  report = apply (fixture->store, batch);
+  g_assert_cmpuint (report.conflicts, ==, 1);
 
   g_clear_pointer (&record, json_object_put);
   record = dh_store_get (fixture->store, "household", id, &error);
@@ -205,9 +302,49 @@ test_concurrent_edit_keeps_loser_as_conflict (StoreFixture  *fixture,
   g_assert_cmpuint (conflicts->len, ==, 1);
   conflict = g_ptr_array_index (conflicts, 0);
   g_assert_cmpstr (dh_json_get_string (conflict, "field"), ==, "phone");
-  g_assert_cmpstr (dh_json_get_string (conflict, "kept_value"), ==, "0987654321");
   g_assert_cmpstr (dh_json_get_string (conflict, "lost_value"), ==, "0912000111");
   g_assert_cmpstr (dh_json_get_string (conflict, "lost_by"), ==, "tester");
+  g_assert_cmpstr (dh_json_get_string (conflict, "commune"), ==, fixture->commune);
+
+  /* found here, it travels like any record */
+  queue = pending (fixture->store);
+  g_assert_cmpuint (queue->len, ==, 1);
+  g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (queue, 0), "e"), ==, "conflict");
+  g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (queue, 0), "c"), ==, fixture->commune);
+
+  /* the same conflict found at the server and sent back is the same record */
+  report = apply (fixture->store, queue);
+  g_assert_cmpuint (report.applied, ==, 0);
+  g_assert_cmpint (dh_store_count (fixture->store, &query, &error), ==, 1);
+}
+
+/* A device's own change coming back while its later edit is waiting is its
+ * own past, not a conflict with itself. */
+static void
+test_own_echo_is_no_conflict (StoreFixture  *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = fixture_new_id (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn Sính\"}", fixture->village);
+  g_autoptr(json_object) first = fixture_json ("{\"phone\": \"0912000111\"}");
+  g_autoptr(json_object) second = fixture_json ("{\"phone\": \"0912000222\"}");
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(json_object) record = NULL;
+  DhQuery query = { .entity = "conflict" };
+  DhApplyReport report;
+
+  json_object_put (dh_store_update (fixture->store, "household", id, first, &error));
+  g_assert_no_error (error);
+  fixture_mark_sent (fixture);
+  sent = pending (fixture->store);
+  json_object_put (dh_store_update (fixture->store, "household", id, second, &error));
+  g_assert_no_error (error);
+
+  report = apply (fixture->store, sent);
+  g_assert_cmpuint (report.conflicts, ==, 0);
+  g_assert_cmpint (dh_store_count (fixture->store, &query, &error), ==, 0);
+  record = dh_store_get (fixture->store, "household", id, &error);
+  g_assert_cmpstr (dh_json_get_string (record, "phone"), ==, "0912000222");
 }
 
 static void
@@ -221,10 +358,11 @@ test_two_devices_converge (StoreFixture  *fixture,
   g_autoptr(GPtrArray) initial = pending (fixture->store);
   g_autoptr(GPtrArray) from_a = NULL;
   g_autoptr(GPtrArray) from_b = NULL;
+  g_autoptr(GPtrArray) state_a = NULL;
+  g_autoptr(GPtrArray) state_b = NULL;
   g_autoptr(json_object) edit_a = fixture_json ("{\"notes\": \"A\", \"address\": \"A\"}");
   g_autoptr(json_object) edit_b = fixture_json ("{\"notes\": \"B\", \"phone\": \"0911111111\"}");
   g_autoptr(json_object) on_a = NULL;
-  g_autoptr(json_object) on_b = NULL;
 
   apply (b, initial);
   acknowledge_all (fixture->store);
@@ -238,35 +376,274 @@ test_two_devices_converge (StoreFixture  *fixture,
   from_b = pending (b);
   apply (fixture->store, from_b);
   apply (b, from_a);
+  /* each found the conflict over notes: exchange those too */
+  g_clear_pointer (&from_a, g_ptr_array_unref);
+  g_clear_pointer (&from_b, g_ptr_array_unref);
+  from_a = pending (fixture->store);
+  from_b = pending (b);
+  apply (fixture->store, from_b);
+  apply (b, from_a);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *entity = i == 0 ? "household" : "conflict";
+
+      g_clear_pointer (&state_a, g_ptr_array_unref);
+      g_clear_pointer (&state_b, g_ptr_array_unref);
+      state_a = dh_store_export_state (fixture->store, entity, &error);
+      state_b = dh_store_export_state (b, entity, &error);
+      g_assert_cmpuint (state_a->len, ==, state_b->len);
+      for (guint j = 0; j < state_a->len; j++)
+        g_assert_cmpstr (json_object_to_json_string (g_ptr_array_index (state_a, j)), ==,
+                         json_object_to_json_string (g_ptr_array_index (state_b, j)));
+    }
+  g_assert_cmpuint (state_a->len, ==, 1);
 
   on_a = dh_store_get (fixture->store, "household", id, &error);
-  on_b = dh_store_get (b, "household", id, &error);
-  for (guint i = 0; i < 3; i++)
-    {
-      const char *field = (const char *[]) { "notes", "address", "phone" }[i];
-
-      g_assert_cmpstr (dh_json_get_string (on_a, field), ==, dh_json_get_string (on_b, field));
-    }
   g_assert_cmpstr (dh_json_get_string (on_a, "address"), ==, "A");
   g_assert_cmpstr (dh_json_get_string (on_a, "phone"), ==, "0911111111");
 }
 
+/* A change that fails its checks is set aside with its reason; the rest of
+ * its page applies, and the next page is not stuck behind it. */
 static void
-test_malformed_change_rejected_whole (StoreFixture  *fixture,
-                                      gconstpointer  data)
+test_bad_change_set_aside_alone (StoreFixture  *fixture,
+                                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
   g_autofree char *id = g_uuid_string_random ();
-  g_autofree char *good = g_strdup_printf ("{\"code\": \"X\", \"kind\": \"province\", \"name\": \"Tỉnh X\"}");
+  g_autofree char *other = g_uuid_string_random ();
+  g_autoptr(GPtrArray) set_aside = NULL;
   DhQuery query = { .entity = "province" };
+  DhApplyReport report;
 
-  g_ptr_array_add (batch, change_for (id, "admin_unit", "0000000000010000-aaaaaaaaaaaaaaaa", good));
-  g_ptr_array_add (batch, change_for (id, "household", "not-a-clock", "{}"));
+  g_ptr_array_add (batch, change_for (id, "household", "not-a-clock", "{\"notes\": [\"x\"]}"));
+  g_ptr_array_add (batch, change_for (id, "admin_unit", "0000000000010000-aaaaaaaaaaaaaaaa",
+                                      "{\"code\": [\"X\"], \"kind\": [\"province\"], \"name\": [\"Tỉnh X\"]}"));
+  g_ptr_array_add (batch, change_for (other, "household", "0000000000020000-aaaaaaaaaaaaaaaa", "{\"phone\": [\"12\"]}"));
+  g_ptr_array_add (batch, fixture_json ("[1, 2, 3]"));
 
-  g_assert_false (dh_store_apply_remote_changes (fixture->store, batch, &error));
-  g_assert_nonnull (error);
-  g_assert_cmpint (dh_store_count (fixture->store, &query, NULL), ==, 1);
+  report = apply (fixture->store, batch);
+  g_assert_cmpuint (report.applied, ==, 1);
+  g_assert_cmpuint (report.rejected, ==, 3);
+  g_assert_cmpint (dh_store_count (fixture->store, &query, NULL), ==, 2);
+
+  set_aside = dh_store_list_quarantine (fixture->store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (set_aside->len, ==, 3);
+  for (guint i = 0; i < set_aside->len; i++)
+    g_assert_nonnull (dh_json_get_string (g_ptr_array_index (set_aside, i), "reason"));
+}
+
+/* An edit that arrives before the record it edits waits for it; so does a
+ * tombstone of a record never seen, and a member before its household. */
+static void
+test_out_of_order_changes_wait_for_their_record (StoreFixture  *fixture,
+                                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) b = open_second_store (fixture, "b.db");
+  g_autofree char *house = fixture_new_id (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn Sính\"}", fixture->village);
+  g_autoptr(json_object) edit = fixture_json ("{\"notes\": \"đã thăm\"}");
+  g_autoptr(GPtrArray) everything = NULL;
+  g_autoptr(GPtrArray) reversed = g_ptr_array_new ();
+  g_autoptr(json_object) record = NULL;
+  g_autofree char *member = NULL;
+  DhQuery query = { .entity = "member" };
+  DhApplyReport report;
+
+  fixture_mark_sent (fixture);
+  json_object_put (dh_store_update (fixture->store, "household", house, edit, &error));
+  g_assert_no_error (error);
+  member = fixture_new_id (fixture, "member", "{\"household\": \"%s\", \"full_name\": \"Lò Thị Mỷ\"}", house);
+  fixture_mark_sent (fixture);
+  g_assert_true (dh_store_delete (fixture->store, "member", member, &error));
+
+  everything = pending (fixture->store);
+  for (guint i = everything->len; i > 0; i--)
+    g_ptr_array_add (reversed, g_ptr_array_index (everything, i - 1));
+
+  /* newest first: the tombstone, the member, the edit wait; then it all lands */
+  report = apply (b, reversed);
+  g_assert_cmpuint (report.rejected, ==, 0);
+  g_assert_cmpuint (report.held, ==, 0);
+
+  record = dh_store_get (b, "household", house, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dh_json_get_string (record, "notes"), ==, "đã thăm");
+  query.include_deleted = TRUE;
+  g_assert_cmpint (dh_store_count (b, &query, &error), ==, 1);
+  query.include_deleted = FALSE;
+  g_assert_cmpint (dh_store_count (b, &query, &error), ==, 0);
+}
+
+/* A delivered support entry is never changed, here or anywhere: a change
+ * to it from elsewhere is refused with a reason. */
+static void
+test_delivered_support_refuses_remote_change (StoreFixture  *fixture,
+                                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *house = fixture_new_id (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn Sính\"}", fixture->village);
+  g_autofree char *entry = fixture_new_id (fixture, "support",
+                                              "{\"household\": \"%s\", \"support_type\": \"livestock\", \"delivered_on\": \"2026-03-02\", \"amount_vnd\": 5000000}",
+                                              house);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  g_autofree char *made = NULL;
+  g_autofree char *later = clock_after_now (60, "bbbbbbbbbbbbbbbb");
+  g_autofree char *fields = NULL;
+  g_autoptr(json_object) record = NULL;
+  DhApplyReport report;
+
+  acknowledge_all (fixture->store);
+  made = field_clock (fixture->store, "support", entry, "amount_vnd");
+  fields = g_strdup_printf ("{\"amount_vnd\": [9, \"%s\"]}", made);
+  g_ptr_array_add (batch, change_for (entry, "support", later, fields));
+  report = apply (fixture->store, batch);
+  g_assert_cmpuint (report.rejected, ==, 1);
+
+  record = dh_store_get (fixture->store, "support", entry, &error);
+  g_assert_cmpint (json_object_get_int64 (json_object_object_get (record, "amount_vnd")), ==, 5000000);
+}
+
+/* Two devices void the same entry: both voids stay in the ledger, nothing
+ * gets stuck, and the totals count none of the three. */
+static void
+test_two_voids_both_stay (StoreFixture  *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) b = open_second_store (fixture, "b.db");
+  g_autofree char *house = fixture_new_id (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn Sính\"}", fixture->village);
+  g_autofree char *entry = fixture_new_id (fixture, "support",
+                                              "{\"household\": \"%s\", \"support_type\": \"livestock\", \"delivered_on\": \"2026-03-02\", \"amount_vnd\": 5000000}",
+                                              house);
+  g_autoptr(GPtrArray) initial = pending (fixture->store);
+  g_autoptr(GPtrArray) from_a = NULL;
+  g_autoptr(GPtrArray) from_b = NULL;
+  g_autoptr(json_object) void_a = NULL;
+  g_autoptr(json_object) void_b = NULL;
+  g_autoptr(json_object) totals = NULL;
+  DhQuery query = { .entity = "support" };
+  DhApplyReport report;
+
+  apply (b, initial);
+  acknowledge_all (fixture->store);
+
+  void_a = dh_store_void_support (fixture->store, entry, "nhập hai lần", &error);
+  g_assert_no_error (error);
+  void_b = dh_store_void_support (b, entry, "sai hộ", &error);
+  g_assert_no_error (error);
+
+  from_a = pending (fixture->store);
+  from_b = pending (b);
+  report = apply (fixture->store, from_b);
+  g_assert_cmpuint (report.rejected, ==, 0);
+  report = apply (b, from_a);
+  g_assert_cmpuint (report.rejected, ==, 0);
+
+  g_assert_cmpint (dh_store_count (fixture->store, &query, &error), ==, 3);
+  g_assert_cmpint (dh_store_count (b, &query, &error), ==, 3);
+  totals = dh_store_report_support_totals (fixture->store, fixture->commune, 2026, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (json_object_to_json_string (totals), "5000000"));
+}
+
+/* The server refused a change: it stays, with the reason, out of the way. */
+static void
+test_rejected_change_is_skipped_with_reason (StoreFixture  *fixture,
+                                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) before = pending (fixture->store);
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) rejected = NULL;
+  g_autofree char *first = change_id (g_ptr_array_index (before, 0));
+  const char *ids[] = { first, NULL };
+  const char *reasons[] = { "Bạn không có quyền sửa xã này", NULL };
+
+  g_assert_true (dh_store_reject_changes (fixture->store, ids, reasons, &error));
+  g_assert_no_error (error);
+
+  after = pending (fixture->store);
+  g_assert_cmpuint (after->len, ==, before->len - 1);
+  rejected = dh_store_list_queue (fixture->store, TRUE, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rejected->len, ==, 1);
+  g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (rejected, 0), "rejected"), ==, reasons[0]);
+}
+
+/* Edits that have not left the device join its waiting change; once a
+ * change is sent it never changes again. */
+static void
+test_unsent_edits_coalesce_sent_never_change (StoreFixture  *fixture,
+                                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = fixture_new_id (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn Sính\"}", fixture->village);
+  g_autoptr(json_object) first = fixture_json ("{\"phone\": \"0912000111\"}");
+  g_autoptr(json_object) second = fixture_json ("{\"phone\": \"0912000222\", \"notes\": \"x\"}");
+  g_autoptr(GPtrArray) queue = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(GPtrArray) later = NULL;
+  g_autoptr(json_object) values = NULL;
+
+  queue = pending (fixture->store);
+  json_object_put (dh_store_update (fixture->store, "household", id, first, &error));
+  g_clear_pointer (&queue, g_ptr_array_unref);
+  queue = pending (fixture->store);
+  g_assert_cmpuint (queue->len, ==, 5);
+  values = fixture_change_values (g_ptr_array_index (queue, 4));
+  g_assert_cmpstr (dh_json_get_string (values, "phone"), ==, "0912000111");
+  g_assert_cmpstr (dh_json_get_string (values, "head_name"), ==, "Lò Văn Sính");
+
+  fixture_mark_sent (fixture);
+  sent = pending (fixture->store);
+  json_object_put (dh_store_update (fixture->store, "household", id, second, &error));
+  later = pending (fixture->store);
+  g_assert_cmpuint (later->len, ==, 6);
+  g_assert_cmpstr (json_object_to_json_string (g_ptr_array_index (later, 4)), ==,
+                   json_object_to_json_string (g_ptr_array_index (sent, 4)));
+}
+
+/* The cursor of a pull moves with the page it ends, in one transaction. */
+static void
+test_cursor_moves_with_its_page (StoreFixture  *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) b = open_second_store (fixture, "b.db");
+  g_autoptr(GPtrArray) page = pending (fixture->store);
+  g_autofree char *cursor = NULL;
+
+  g_assert_true (dh_store_apply_changes (b, page, "1234", NULL, &error));
+  g_assert_no_error (error);
+  cursor = dh_store_get_meta (b, "pull_cursor");
+  g_assert_cmpstr (cursor, ==, "1234");
+}
+
+/* Deleting a household and restoring it brings back what went with it. */
+static void
+test_restore_brings_back_what_went (StoreFixture  *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *house = fixture_new_id (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn Sính\"}", fixture->village);
+  g_autofree char *member = fixture_new_id (fixture, "member", "{\"household\": \"%s\", \"full_name\": \"Lò Thị Mỷ\"}", house);
+  g_autoptr(json_object) record = NULL;
+  DhQuery query = { .entity = "member" };
+
+  g_assert_true (dh_store_delete (fixture->store, "household", house, &error));
+  g_assert_cmpint (dh_store_count (fixture->store, &query, &error), ==, 0);
+  g_assert_true (dh_store_restore (fixture->store, "household", house, &error));
+  g_assert_no_error (error);
+  record = dh_store_get (fixture->store, "household", house, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dh_store_count (fixture->store, &query, &error), ==, 1);
+
+  g_assert_false (dh_store_restore (fixture->store, "household", house, &error));
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND);
 }
 
 int
@@ -280,9 +657,18 @@ main (int   argc,
   STORE_TEST ("/store/sync/replay-creates-no-duplicate", test_replay_creates_no_duplicate);
   STORE_TEST ("/store/sync/later-clock-wins-each-field", test_later_clock_wins_each_field);
   STORE_TEST ("/store/sync/clock-moves-past-what-it-has-seen", test_clock_moves_past_what_it_has_seen);
+  STORE_TEST ("/store/sync/absurd-clock-refused-never-adopted", test_absurd_clock_refused_never_adopted);
   STORE_TEST ("/store/sync/concurrent-edit-keeps-loser-as-conflict", test_concurrent_edit_keeps_loser_as_conflict);
+  STORE_TEST ("/store/sync/own-echo-is-no-conflict", test_own_echo_is_no_conflict);
   STORE_TEST ("/store/sync/two-devices-converge", test_two_devices_converge);
-  STORE_TEST ("/store/sync/malformed-change-rejected-whole", test_malformed_change_rejected_whole);
+  STORE_TEST ("/store/sync/bad-change-set-aside-alone", test_bad_change_set_aside_alone);
+  STORE_TEST ("/store/sync/out-of-order-changes-wait-for-their-record", test_out_of_order_changes_wait_for_their_record);
+  STORE_TEST ("/store/sync/ledger/delivered-support-refuses-remote-change", test_delivered_support_refuses_remote_change);
+  STORE_TEST ("/store/sync/ledger/two-voids-both-stay", test_two_voids_both_stay);
+  STORE_TEST ("/store/sync/queue/rejected-change-skipped-with-reason", test_rejected_change_is_skipped_with_reason);
+  STORE_TEST ("/store/sync/queue/unsent-edits-coalesce-sent-never-change", test_unsent_edits_coalesce_sent_never_change);
+  STORE_TEST ("/store/sync/cursor-moves-with-its-page", test_cursor_moves_with_its_page);
+  STORE_TEST ("/store/sync/restore-brings-back-what-went", test_restore_brings_back_what_went);
 
   return g_test_run ();
 }
