@@ -26,8 +26,10 @@
 
 #define ROUNDS        400  /* with synchronous=FULL; DONGHANH_POWER_LOSS_ROUNDS overrides each */
 #define NORMAL_ROUNDS 100  /* with synchronous=NORMAL */
+#define CREATE_ROUNDS 100  /* while a store is created */
 #define MAX_CALLS     1000 /* the power fails at one of the first MAX_CALLS writes, truncations and syncs */
 #define MAX_WRITES    1000 /* more than MAX_CALLS allows: the power always fails first */
+#define FIRST_CALLS   10   /* a new store's switch to WAL */
 #define MAX_PROBLEMS  8    /* told of a failing round */
 
 /* The model: what the power-loss VFS leaves on the disk */
@@ -1050,6 +1052,140 @@ test_synchronous_normal_loses_acknowledged_writes (void)
   g_hash_table_unref (totals.cut_during);
 }
 
+/* The first opening of a store creates its tables, in a rollback journal
+ * (the switch to WAL) and then in the write-ahead log. */
+static void
+run_creation_round (guint32           seed,
+                    guint64           n_calls,
+                    Verdict          *verdict,
+                    PowerLossOutcome *outcome)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) fields = fixture_json ("{\"code\": \"99\", \"kind\": \"province\", \"name\": \"Tỉnh Thử\"}");
+  g_autoptr(json_object) other = fixture_json ("{\"code\": \"98\", \"kind\": \"province\", \"name\": \"Tỉnh Khác\"}");
+  g_autoptr(json_object) province = NULL;
+  g_autoptr(json_object) found = NULL;
+  g_autoptr(json_object) another = NULL;
+  StoreFixture fixture = { .dir = g_dir_make_tmp ("donghanh-test-XXXXXX", &error) };
+  PowerLossDisk disk = g_rand_boolean (rand) ? POWER_LOSS_KEEP_SOME : POWER_LOSS_DROP_UNSYNCED;
+  int newest = dh_store_migrations[dh_store_n_migrations - 1].version;
+  /* half the rounds cut the power in the first few calls, where the new
+   * file switches to WAL through a rollback journal; the others anywhere,
+   * one in ten of them once the first record is acknowledged */
+  guint64 last_call = g_rand_boolean (rand) ? MIN (n_calls, FIRST_CALLS) : n_calls + n_calls / 9;
+
+  g_assert_no_error (error);
+  fixture.path = g_build_filename (fixture.dir, "store.db", NULL);
+
+  power_loss_vfs_install ();
+  power_loss_vfs_cut_at_call (g_rand_int_range (rand, 1, last_call + 1));
+  fixture.store = dh_store_open (fixture.path, NULL);
+  if (fixture.store != NULL)
+    province = dh_store_create (fixture.store, "admin_unit", fields, NULL);
+  power_loss_vfs_cut ();
+  g_clear_object (&fixture.store);
+  power_loss_vfs_uninstall ();
+  power_loss_vfs_restart (disk, rand, outcome);
+
+  check_whole (fixture.path, verdict);
+  fixture.store = dh_store_open (fixture.path, &error);
+  if (fixture.store == NULL)
+    {
+      verdict->n_errors++;
+      add_problem (verdict, "the store does not open: %s", error->message);
+      store_fixture_tear_down (&fixture, NULL);
+      return;
+    }
+
+  if (dh_store_get_schema_version (fixture.store) != newest)
+    {
+      verdict->n_errors++;
+      add_problem (verdict, "its schema is version %d, not %d", dh_store_get_schema_version (fixture.store), newest);
+    }
+
+  if (province != NULL)
+    {
+      verdict->n_acknowledged++;
+      found = dh_store_get (fixture.store, "admin_unit", dh_json_get_string (province, "id"), NULL);
+      if (found == NULL)
+        {
+          verdict->n_lost++;
+          add_problem (verdict, "the acknowledged province is missing");
+        }
+    }
+
+  another = dh_store_create (fixture.store, "admin_unit", other, &error);
+  if (another == NULL)
+    {
+      verdict->n_errors++;
+      add_problem (verdict, "the store takes no write: %s", error->message);
+    }
+
+  store_fixture_tear_down (&fixture, NULL);
+}
+
+/* How many writes, truncations and syncs creating a store and its first
+ * record take. */
+static guint64
+count_calls_to_create_store (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) fields = fixture_json ("{\"code\": \"99\", \"kind\": \"province\", \"name\": \"Tỉnh Thử\"}");
+  g_autoptr(json_object) province = NULL;
+  StoreFixture fixture = { .dir = g_dir_make_tmp ("donghanh-test-XXXXXX", &error) };
+  PowerLossOutcome outcome;
+  guint64 n_calls;
+
+  g_assert_no_error (error);
+  fixture.path = g_build_filename (fixture.dir, "store.db", NULL);
+  power_loss_vfs_install ();
+  fixture.store = dh_store_open (fixture.path, &error);
+  g_assert_no_error (error);
+  province = dh_store_create (fixture.store, "admin_unit", fields, &error);
+  g_assert_no_error (error);
+  n_calls = power_loss_vfs_get_n_calls ();
+
+  g_clear_object (&fixture.store);
+  power_loss_vfs_uninstall ();
+  power_loss_vfs_restart (POWER_LOSS_DROP_UNSYNCED, NULL, &outcome);
+  store_fixture_tear_down (&fixture, NULL);
+
+  return n_calls;
+}
+
+/* A store whose creation the power interrupts opens whole the next time,
+ * with the newest schema, and takes writes. */
+static void
+test_store_created_as_power_fails_opens_whole (void)
+{
+  guint32 seed = first_seed ();
+  guint rounds = env_uint ("DONGHANH_POWER_LOSS_ROUNDS", CREATE_ROUNDS);
+  guint64 n_calls = count_calls_to_create_store ();
+  Totals totals = { .cut_during = g_hash_table_new (g_str_hash, g_str_equal) };
+
+  for (guint r = 0; r < rounds; r++)
+    {
+      Verdict verdict = { .problems = g_string_new (NULL) };
+      PowerLossOutcome outcome;
+      gboolean clean;
+
+      run_creation_round (seed + r, n_calls, &verdict, &outcome);
+      totals_add (&totals, &verdict, &outcome);
+      clean = verdict_is_clean (&verdict);
+      if (!clean)
+        fail_round (seed + r, r, &verdict, &outcome);
+      g_string_free (verdict.problems, TRUE);
+      if (!clean)
+        break;
+    }
+
+  totals_report (&totals, "creating a store");
+  if (totals.n_rounds >= CREATE_ROUNDS)
+    g_assert_cmpuint (totals_count_cuts (&totals, "at a write to the journal"), >, 0);
+  g_hash_table_unref (totals.cut_during);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1063,6 +1199,8 @@ main (int   argc,
                    test_synchronous_full_keeps_acknowledged_writes);
   g_test_add_func ("/store/power-loss/synchronous-normal-loses-acknowledged-writes",
                    test_synchronous_normal_loses_acknowledged_writes);
+  g_test_add_func ("/store/power-loss/store-created-as-power-fails-opens-whole",
+                   test_store_created_as_power_fails_opens_whole);
 
   return g_test_run ();
 }
