@@ -756,7 +756,8 @@ check_pending_changes (DhStore *store,
   for (guint i = 0; i < changes->len; i++)
     {
       json_object *change = g_ptr_array_index (changes, i);
-      const char *record_id = dh_json_get_string (change, "record_id");
+      const char *record_id = dh_json_get_string (change, "r");
+      g_autoptr(json_object) values = fixture_change_values (change);
       json_object *fields = g_hash_table_lookup (made, record_id);
 
       if (fields == NULL)
@@ -766,8 +767,8 @@ check_pending_changes (DhStore *store,
         }
 
       {
-        json_object_object_foreach (json_object_object_get (change, "fields"), key, value)
-          json_object_object_add (fields, key, json_object_get (value));
+        json_object_object_foreach (values, key, value)
+          json_object_object_add (fields, key, value != NULL ? json_object_get (value) : NULL);
       }
     }
 
