@@ -41,6 +41,16 @@ int
 dh_cli_fail (const GError *error)
 {
   g_printerr ("donghanh-cli: %s\n", error->message);
+
+  /* the store says what to do; here is how to do it at a terminal */
+  if (g_error_matches (error, DH_STORE_ERROR, DH_STORE_ERROR_LEDGER))
+    g_printerr ("%s\n", _("To void an entry: donghanh-cli void-support ID --reason TEXT"));
+  else if (g_error_matches (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE) ||
+           g_error_matches (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND))
+    g_printerr ("%s\n", _("To see the records and their ids: donghanh-cli list ENTITY (village, commune, household, member, ...)"));
+  else if (g_error_matches (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE))
+    g_printerr ("%s\n", _("To see a catalogue's codes: donghanh-cli catalogue NAME"));
+
   return DH_CLI_EXIT_REJECTED;
 }
 

@@ -174,19 +174,36 @@ static gboolean check_visit      (const DhEntity *, json_object *, const DhValid
 static gboolean check_assessment (const DhEntity *, json_object *, const DhValidator *, GError **);
 static gboolean check_support    (const DhEntity *, json_object *, const DhValidator *, GError **);
 
-#define ENTITY(n, l, f, c) { n, l, f, G_N_ELEMENTS (f), c, NULL, NULL, FALSE }
+static const DhUnique admin_unit_unique[] = {
+  { "code", "kind", N_("code: another place of this kind already has the code “%s”; give a different code") },
+};
+static const DhUnique household_unique[] = {
+  { "code", "commune", N_("code: another household of this commune already has the code “%s”; give a different code") },
+};
+static const DhUnique member_unique[] = {
+  { "citizen_id", NULL, N_("citizen_id: %s is already recorded for another person; check the number on the card") },
+};
+static const DhUnique user_unique[] = {
+  { "username", NULL, N_("username: “%s” is taken; choose another user name") },
+};
+
+#define FIELDS(f) .fields = f, .n_fields = G_N_ELEMENTS (f)
+#define UNIQUE(u) .unique = u, .n_unique = G_N_ELEMENTS (u)
 
 static const DhEntity entities[] = {
-  ENTITY ("admin_unit", N_("place"), admin_unit_fields, check_admin_unit),
-  ENTITY ("household", N_("household"), household_fields, NULL),
-  ENTITY ("member", N_("household member"), member_fields, check_member),
-  ENTITY ("exit_plan", N_("plan to escape poverty"), exit_plan_fields, check_exit_plan),
-  ENTITY ("visit", N_("visit"), visit_fields, check_visit),
-  ENTITY ("assessment", N_("poverty review"), assessment_fields, check_assessment),
-  { "support", N_("support entry"), support_fields, G_N_ELEMENTS (support_fields), check_support,
-    "status", "delivered", FALSE },
-  ENTITY ("user", N_("user"), user_fields, NULL),
-  { "conflict", N_("conflict"), conflict_fields, G_N_ELEMENTS (conflict_fields), NULL, NULL, NULL, TRUE },
+  { "admin_unit", N_("place"), FIELDS (admin_unit_fields), .check = check_admin_unit, UNIQUE (admin_unit_unique),
+    .name_field = "name" },
+  { "household", N_("household"), FIELDS (household_fields), UNIQUE (household_unique),
+    .name_field = "head_name", .person_name = TRUE },
+  { "member", N_("household member"), FIELDS (member_fields), .check = check_member, UNIQUE (member_unique),
+    .name_field = "full_name", .person_name = TRUE },
+  { "exit_plan", N_("plan to escape poverty"), FIELDS (exit_plan_fields), .check = check_exit_plan },
+  { "visit", N_("visit"), FIELDS (visit_fields), .check = check_visit },
+  { "assessment", N_("poverty review"), FIELDS (assessment_fields), .check = check_assessment },
+  { "support", N_("support entry"), FIELDS (support_fields), .check = check_support,
+    .seal_field = "status", .seal_value = "delivered" },
+  { "user", N_("user"), FIELDS (user_fields), UNIQUE (user_unique) },
+  { "conflict", N_("conflict"), FIELDS (conflict_fields), .derived = TRUE },
 };
 
 static const DhEntity *entity_list[G_N_ELEMENTS (entities) + 1];
@@ -473,8 +490,8 @@ normalize_code (const DhField     *field,
   if (!dh_catalogues_has_code (validator->catalogues, field->target, code))
     {
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
-                   _("“%s” is not in the catalogue “%s”; use one of its codes (donghanh-cli catalogue %s lists them)"),
-                   code, field->target, field->target);
+                   _("“%s” is not in the catalogue “%s”; use one of its codes"),
+                   code, field->target);
       return NULL;
     }
 
@@ -514,8 +531,8 @@ normalize_code_set (const DhField     *field,
       if (!dh_catalogues_has_code (validator->catalogues, field->target, code))
         {
           g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
-                       _("“%s” is not in the catalogue “%s”; use one of its codes (donghanh-cli catalogue %s lists them)"),
-                       code, field->target, field->target);
+                       _("“%s” is not in the catalogue “%s”; use one of its codes"),
+                       code, field->target);
           return NULL;
         }
 
@@ -737,16 +754,18 @@ dh_field_normalize_value (const DhField     *field,
         {
           const char *id = json_object_get_string (value);
 
-          /* places are listed by kind: "list village", "list commune" */
+          /* places are named by kind: a village, a commune */
           const char *listed = g_str_equal (field->target, "admin_unit") &&
                                (g_str_equal (field->name, "village") || g_str_equal (field->name, "commune"))
-                               ? field->name : field->target;
+                               ? dh_entity_unit_kind_label (field->name)
+                               : dh_entity_get_label (dh_entity_lookup (field->target));
 
           if (dh_is_valid_uuid (id))
             result = json_object_new_string (id);
           else
             g_set_error (&local_error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
-                         _("“%s” is not a record id; give the id that donghanh-cli list %s prints"),
+                         /* Translators: "“12” is not a record id; give the id of a village" */
+                         _("“%s” is not a record id; give the id of a %s"),
                          id, listed);
         }
       break;

@@ -54,6 +54,15 @@ struct _DhField
   const char         *default_value; /* ENUM: used when the field is absent on creation */
 };
 
+/* A value no two live records may share: FIELD, within records that have
+ * the same SCOPE when one is given (a household's code in its commune). */
+typedef struct
+{
+  const char *field;
+  const char *scope;
+  const char *message;  /* untranslated, with one %s for the value */
+} DhUnique;
+
 typedef struct
 {
   GDate         today;
@@ -78,6 +87,11 @@ struct _DhEntity
   /* Records the merge makes itself (conflicts): their writes are never
    * concurrent edits of people, so they make no conflicts of their own. */
   gboolean        derived;
+  const DhUnique *unique;
+  guint           n_unique;
+  /* the name it is sorted by; a person's name sorts by given name first */
+  const char     *name_field;
+  gboolean        person_name;
 };
 
 /* The bookkeeping keys every record carries besides its fields. */

@@ -20,6 +20,8 @@ typedef enum
   DH_VALIDATION_ERROR_UNKNOWN_FIELD, /* the entity has no such field */
   DH_VALIDATION_ERROR_MISMATCH,      /* two fields disagree (citizen ID vs sex / birth year) */
   DH_VALIDATION_ERROR_READ_ONLY,     /* a computed or immutable field was given */
+  DH_VALIDATION_ERROR_REFERENCE,     /* refers to a record that does not exist or does not fit */
+  DH_VALIDATION_ERROR_DUPLICATE,     /* a value that must be unique is taken */
 } DhValidationError;
 
 GQuark dh_validation_error_quark (void);

@@ -12,6 +12,7 @@
 #include "dh-date.h"
 #include "dh-error.h"
 #include "dh-merge.h"
+#include "dh-rules.h"
 #include "dh-store-private.h"
 #include "dh-text.h"
 #include "dh-uuid.h"
@@ -34,34 +35,6 @@ lookup_entity (const char  *name,
   return entity;
 }
 
-static json_object *
-get_live (DhStore     *self,
-          const char  *entity_name,
-          const char  *id,
-          GError     **error)
-{
-  return dh_store_get_row (self, dh_entity_lookup (entity_name), id, FALSE, error);
-}
-
-/* The name a record is sorted and searched by, if it has one. */
-static const char *
-name_field (const DhEntity *entity)
-{
-  if (g_str_equal (entity->name, "household"))
-    return "head_name";
-  if (g_str_equal (entity->name, "member"))
-    return "full_name";
-  if (g_str_equal (entity->name, "admin_unit"))
-    return "name";
-  return NULL;
-}
-
-static gboolean
-has_given_name_key (const DhEntity *entity)
-{
-  return g_str_equal (entity->name, "household") || g_str_equal (entity->name, "member");
-}
-
 static gboolean
 update_sort_keys (DhStore         *self,
                   const DhEntity  *entity,
@@ -69,7 +42,7 @@ update_sort_keys (DhStore         *self,
                   json_object     *record,
                   GError         **error)
 {
-  const char *name = dh_json_get_string (record, name_field (entity));
+  const char *name = dh_json_get_string (record, entity->name_field);
   g_autofree char *full_key = dh_text_sort_key (name != NULL ? name : "");
   g_autofree char *given_key = NULL;
   g_autofree char *full = NULL;
@@ -81,7 +54,7 @@ update_sort_keys (DhStore         *self,
    * order, and a page of a list is read from the index alone, without a
    * sort of every row before it. */
   full = g_strconcat (full_key, " ", id, NULL);
-  if (has_given_name_key (entity))
+  if (entity->person_name)
     {
       given_key = dh_text_name_sort_key (name != NULL ? name : "");
       given = g_strconcat (given_key, " ", id, NULL);
@@ -213,7 +186,7 @@ dh_store_refresh_derived (DhStore         *self,
 {
   const char *id = dh_json_get_string (record, DH_RECORD_ID);
 
-  return (name_field (entity) == NULL || update_sort_keys (self, entity, id, record, error)) &&
+  return (entity->name_field == NULL || update_sort_keys (self, entity, id, record, error)) &&
          refresh_search_for (self, entity, record, error);
 }
 
@@ -265,139 +238,66 @@ record_change (DhStore         *self,
   return dh_store_queue_change (self, change, error);
 }
 
-/* References and the rules that need other records */
+/* References and the rules that need other records: src/common/dh-rules.c,
+ * with the store answering its questions. */
 
-static gboolean
-check_reference (DhStore        *self,
-                 const DhField  *field,
-                 const char     *id,
-                 json_object   **out_target,
-                 GError        **error)
+static json_object *
+lookup_get (gpointer          data,
+            const DhEntity   *entity,
+            const char       *id,
+            GError          **error)
 {
   g_autoptr(GError) local_error = NULL;
-  json_object *target = get_live (self, field->target, id, &local_error);
+  json_object *record = dh_store_get_row (data, entity, id, FALSE, &local_error);
 
-  if (target == NULL)
-    {
-      if (g_error_matches (local_error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND))
-        g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
-                     _("%s: there is no %s with id “%s”; list them with: donghanh-cli list %s"),
-                     field->name, dh_entity_get_label (dh_entity_lookup (field->target)), id, field->target);
-      else
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (record == NULL && !g_error_matches (local_error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND))
+    g_propagate_error (error, g_steal_pointer (&local_error));
 
-  if (out_target != NULL)
-    *out_target = target;
+  return record;
+}
+
+static gboolean
+lookup_taken (gpointer          data,
+              const DhEntity   *entity,
+              const char       *except_id,
+              const char       *field,
+              const char       *value,
+              const char       *scope_field,
+              const char       *scope_value,
+              gboolean         *out_taken,
+              GError          **error)
+{
+  DhStore *self = data;
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* the names come from the entities' own description, never from input */
+  if (scope_field != NULL)
+    sql = g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE id != ?1 AND \"%s\" = ?2 AND \"%s\" IS ?3 AND deleted = 0 LIMIT 1",
+                           entity->name, field, scope_field);
   else
-    json_object_put (target);
+    sql = g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE id != ?1 AND \"%s\" = ?2 AND deleted = 0 LIMIT 1",
+                           entity->name, field);
 
-  return TRUE;
-}
-
-static gboolean
-check_unit_kind (json_object  *unit,
-                 const char   *field_name,
-                 const char   *wanted_kind,
-                 GError      **error)
-{
-  const char *kind = dh_json_get_string (unit, "kind");
-
-  if (g_strcmp0 (kind, wanted_kind) == 0)
-    return TRUE;
-
-  g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
-               /* Translators: "village: “Xã Minh Tiến” is not a village; give the id of one (donghanh-cli list village prints them)" */
-               _("%s: “%s” is not a %s; give the id of one (donghanh-cli list %s prints them)"),
-               field_name, dh_json_get_string (unit, "name"), dh_entity_unit_kind_label (wanted_kind), wanted_kind);
-  return FALSE;
-}
-
-static const char *
-unit_area (DhStore    *self,
-           json_object *village,
-           char      **out_province_code)
-{
-  const char *area = dh_json_get_string (village, "area");
-  g_autoptr(json_object) commune = NULL;
-  g_autoptr(json_object) province = NULL;
-  const char *parent = dh_json_get_string (village, "parent");
-
-  if (parent != NULL)
-    commune = get_live (self, "admin_unit", parent, NULL);
-  if (area == NULL && commune != NULL)
-    area = dh_json_get_string (commune, "area");
-  if (commune != NULL && dh_json_get_string (commune, "parent") != NULL)
-    province = get_live (self, "admin_unit", dh_json_get_string (commune, "parent"), NULL);
-  if (out_province_code != NULL && province != NULL)
-    *out_province_code = g_strdup (dh_json_get_string (province, "code"));
-
-  return g_strcmp0 (area, "urban") == 0 ? "urban" : (g_strcmp0 (area, "rural") == 0 ? "rural" : NULL);
-}
-
-static gboolean
-classify_assessment (DhStore      *self,
-                     json_object  *record,
-                     GError      **error)
-{
-  g_autoptr(json_object) household = NULL;
-  g_autoptr(json_object) village = NULL;
-  g_autoptr(DhClassification) result = NULL;
-  g_autoptr(GPtrArray) deprived = g_ptr_array_new ();
-  g_autofree char *province_code = NULL;
-  DhClassifyInput input = { 0 };
-  json_object *codes;
-  const char *area;
-
-  household = get_live (self, "household", dh_json_get_string (record, "household"), NULL);
-  if (household != NULL)
-    village = get_live (self, "admin_unit", dh_json_get_string (household, "village"), NULL);
-
-  area = dh_json_get_string (record, "area");
-  if (village != NULL)
-    {
-      const char *village_area = unit_area (self, village, &province_code);
-
-      if (area == NULL)
-        area = village_area;
-    }
-  if (area == NULL)
-    {
-      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
-                   _("area: the household's village and commune have no area set; give \"rural\" or \"urban\""));
-      return FALSE;
-    }
-  json_object_object_add (record, "area", json_object_new_string (area));
-
-  g_date_clear (&input.reviewed_on, 1);
-  dh_date_parse (dh_json_get_string (record, "reviewed_on"), &input.reviewed_on, NULL);
-  input.province_code = province_code;
-  dh_area_from_string (area, &input.area);
-  input.has_income = dh_json_get_int (record, "income_per_capita", -1) >= 0;
-  input.income_per_capita = dh_json_get_int (record, "income_per_capita", 0);
-  input.has_score_a = dh_json_get_int (record, "score_a", -1) >= 0;
-  input.score_a = (int) dh_json_get_int (record, "score_a", 0);
-  if (json_object_object_get_ex (record, "deprived", &codes) && codes != NULL)
-    {
-      for (size_t i = 0; i < json_object_array_length (codes); i++)
-        g_ptr_array_add (deprived, (gpointer) json_object_get_string (json_object_array_get_idx (codes, i)));
-    }
-  input.deprived = (const char * const *) deprived->pdata;
-  input.n_deprived = deprived->len;
-
-  /* its messages name what is wrong: the date, the income or a deprivation */
-  result = dh_classify (self->validator.catalogues, &input, error);
-  if (result == NULL)
+  stmt = dh_store_prepare (self, sql, error);
+  if (stmt == NULL)
     return FALSE;
+  sqlite3_bind_text (stmt, 1, except_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_TRANSIENT);
+  if (scope_field != NULL)
+    sqlite3_bind_text (stmt, 3, scope_value, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  *out_taken = rc == SQLITE_ROW;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    dh_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
 
-  json_object_object_add (record, "standard", json_object_new_string (result->standard_id));
-  json_object_object_add (record, "proposed_class", json_object_new_string (result->class_code));
-
-  return TRUE;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
 
-/* Fills the computed fields and checks what needs other records. */
+/* Fills the computed fields and checks what needs other records; keeps
+ * the store's error codes for a missing reference and a taken value. */
 static gboolean
 complete_record (DhStore         *self,
                  const DhEntity  *entity,
@@ -405,108 +305,19 @@ complete_record (DhStore         *self,
                  json_object     *record,
                  GError         **error)
 {
-  for (guint i = 0; i < entity->n_fields; i++)
-    {
-      const DhField *field = &entity->fields[i];
-      const char *target_id;
+  DhLookup lookup = { lookup_get, lookup_taken, self };
+  g_autoptr(GError) local_error = NULL;
 
-      if (field->type != DH_FIELD_REF || (field->flags & DH_FIELD_FLAG_COMPUTED) != 0)
-        continue;
+  if (dh_rules_complete_record (&lookup, &self->validator, entity, id, record, &local_error))
+    return TRUE;
 
-      target_id = dh_json_get_string (record, field->name);
-      if (target_id == NULL)
-        continue;
+  if (local_error->domain == DH_VALIDATION_ERROR && local_error->code == DH_VALIDATION_ERROR_REFERENCE)
+    local_error->domain = DH_STORE_ERROR, local_error->code = DH_STORE_ERROR_REFERENCE;
+  else if (local_error->domain == DH_VALIDATION_ERROR && local_error->code == DH_VALIDATION_ERROR_DUPLICATE)
+    local_error->domain = DH_STORE_ERROR, local_error->code = DH_STORE_ERROR_DUPLICATE;
+  g_propagate_error (error, g_steal_pointer (&local_error));
 
-      if (g_str_equal (target_id, id))
-        {
-          g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
-                       _("%s: a record cannot refer to itself; give another record's id"), field->name);
-          return FALSE;
-        }
-
-      if (g_str_equal (entity->name, "household") && g_str_equal (field->name, "village"))
-        {
-          g_autoptr(json_object) village = NULL;
-
-          if (!check_reference (self, field, target_id, &village, error) ||
-              !check_unit_kind (village, field->name, "village", error))
-            return FALSE;
-          json_object_object_add (record, "commune",
-                                  json_object_new_string (dh_json_get_string (village, "parent")));
-        }
-      else if (g_str_equal (entity->name, "admin_unit") && g_str_equal (field->name, "parent"))
-        {
-          g_autoptr(json_object) parent = NULL;
-          const char *kind = dh_json_get_string (record, "kind");
-          const char *wanted = g_strcmp0 (kind, "village") == 0 ? "commune" : "province";
-
-          if (!check_reference (self, field, target_id, &parent, error) ||
-              !check_unit_kind (parent, field->name, wanted, error))
-            return FALSE;
-        }
-      else if (g_str_equal (entity->name, "support") && g_str_equal (field->name, "member"))
-        {
-          g_autoptr(json_object) member = NULL;
-
-          if (!check_reference (self, field, target_id, &member, error))
-            return FALSE;
-          if (g_strcmp0 (dh_json_get_string (member, "household"), dh_json_get_string (record, "household")) != 0)
-            {
-              g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
-                           _("member: %s is not a member of this household; give a member of the household that received the support"),
-                           dh_json_get_string (member, "full_name"));
-              return FALSE;
-            }
-        }
-      else if (!check_reference (self, field, target_id, NULL, error))
-        return FALSE;
-    }
-
-  if (g_str_equal (entity->name, "assessment") && !classify_assessment (self, record, error))
-    return FALSE;
-
-  if (g_str_equal (entity->name, "household") && dh_json_get_string (record, "code") != NULL &&
-      dh_store_exists (self, "SELECT 1 FROM household WHERE id != ?1 AND commune = ?3 AND code = ?2 AND deleted = 0",
-                     id, dh_json_get_string (record, "code"), dh_json_get_string (record, "commune")))
-    {
-      g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DUPLICATE,
-                   _("code: another household of this commune already has the code “%s”; give a different code"),
-                   dh_json_get_string (record, "code"));
-      return FALSE;
-    }
-
-  if (g_str_equal (entity->name, "member") && dh_json_get_string (record, "citizen_id") != NULL &&
-      dh_store_exists (self, "SELECT 1 FROM member WHERE id != ?1 AND citizen_id = ?2 AND deleted = 0",
-                     id, dh_json_get_string (record, "citizen_id"), NULL))
-    {
-      g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DUPLICATE,
-                   _("citizen_id: %s is already recorded for another person; check the number on the card"),
-                   dh_json_get_string (record, "citizen_id"));
-      return FALSE;
-    }
-
-  if (g_str_equal (entity->name, "admin_unit") &&
-      dh_store_exists (self, "SELECT 1 FROM admin_unit WHERE id != ?1 AND code = ?2 AND kind = ?3 AND deleted = 0",
-                     id, dh_json_get_string (record, "code"), dh_json_get_string (record, "kind")))
-    {
-      g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DUPLICATE,
-                   /* Translators: "code: another commune already has the code “DEMO-01”; ..." */
-                   _("code: another %s already has the code “%s”; give a different code"),
-                   dh_entity_unit_kind_label (dh_json_get_string (record, "kind")), dh_json_get_string (record, "code"));
-      return FALSE;
-    }
-
-  if (g_str_equal (entity->name, "user") &&
-      dh_store_exists (self, "SELECT 1 FROM user WHERE id != ?1 AND username = ?2 AND deleted = 0",
-                     id, dh_json_get_string (record, "username"), NULL))
-    {
-      g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DUPLICATE,
-                   _("username: “%s” is taken; choose another user name"),
-                   dh_json_get_string (record, "username"));
-      return FALSE;
-    }
-
-  return dh_entity_check_record (entity, record, &self->validator, error);
+  return FALSE;
 }
 
 static void
@@ -692,7 +503,7 @@ dh_store_create (DhStore      *self,
   if (entity == NULL)
     return NULL;
 
-  if (g_str_equal (entity->name, "conflict"))
+  if (entity->derived)
     {
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_READ_ONLY,
                    _("Conflicts are recorded by the sync, not typed; settle one with update conflict ID"));
@@ -720,8 +531,7 @@ refuse_ledger_change (json_object  *existing,
   if (g_strcmp0 (dh_json_get_string (existing, "status"), "delivered") == 0)
     {
       g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_LEDGER,
-                   _("A delivered support entry cannot be changed: void it with “donghanh-cli void-support %s --reason TEXT” and enter it again"),
-                   dh_json_get_string (existing, DH_RECORD_ID));
+                   _("A delivered support entry cannot be changed: void it, saying why, and enter it again"));
       return TRUE;
     }
 
@@ -893,7 +703,7 @@ update_unlocked (DhStore         *self,
   existing = dh_store_get_row (self, entity, id, FALSE, error);
   merged = existing != NULL ? merge_changes (entity, existing, changes, error) : NULL;
   ok = merged != NULL &&
-       !(g_str_equal (entity->name, "support") && refuse_ledger_change (existing, error)) &&
+       !(entity->seal_field != NULL && refuse_ledger_change (existing, error)) &&
        complete_record (self, entity, id, merged, error);
   if (ok)
     {
@@ -1039,7 +849,7 @@ delete_unlocked (DhStore         *self,
 
   existing = dh_store_get_row (self, entity, id, FALSE, error);
   ok = existing != NULL &&
-       !(g_str_equal (entity->name, "support") && refuse_ledger_change (existing, error));
+       !(entity->seal_field != NULL && refuse_ledger_change (existing, error));
   if (!ok)
     return dh_store_write_end (self, FALSE, error);
 

@@ -527,7 +527,7 @@ test_delivered_support_cannot_be_edited (StoreFixture  *fixture,
 
   g_assert_null (changed);
   g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_LEDGER);
-  g_assert_nonnull (strstr (error->message, "void-support"));
+  g_assert_nonnull (strstr (error->message, "void it"));
   g_clear_error (&error);
 
   g_assert_false (dh_store_delete (fixture->store, "support", dh_json_get_string (entry, "id"), &error));
