@@ -347,7 +347,9 @@ dh_demo_populate (DhStore             *store,
 
   if (!dh_store_begin (store, error))
     return FALSE;
-  if (!create_places (store, villages, error))
+  /* made-up people must never reach a real server */
+  if (!dh_store_set_meta (store, "demo", "1", error) ||
+      !create_places (store, villages, error))
     {
       dh_store_rollback (store);
       return FALSE;

@@ -492,6 +492,34 @@ read_queue (DhStore     *self,
   return g_steal_pointer (&changes);
 }
 
+/* A store filled with made-up households says so, so that its changes can
+ * never reach a real server, by the network or on a USB stick. */
+gboolean
+dh_store_is_demo (DhStore *self)
+{
+  g_autofree char *demo = NULL;
+
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+
+  demo = dh_store_get_meta (self, "demo");
+  return g_strcmp0 (demo, "1") == 0;
+}
+
+/* What the sync and the export of a bundle ask before sending anything. */
+gboolean
+dh_store_check_can_send (DhStore  *self,
+                         GError  **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+
+  if (!dh_store_is_demo (self))
+    return TRUE;
+
+  g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DEMO,
+               _("This store holds demo data, which is never sent anywhere; use a store of your own to sync"));
+  return FALSE;
+}
+
 /**
  * dh_store_get_pending_changes:
  * @limit: at most this many, 0 for all

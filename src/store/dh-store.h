@@ -23,6 +23,7 @@ typedef enum
   DH_STORE_ERROR_REFERENCE,   /* refers to a record that does not exist or does not fit */
   DH_STORE_ERROR_BUSY,        /* another program holds the store */
   DH_STORE_ERROR_FAILED,      /* SQLite failed: disk full, I/O error */
+  DH_STORE_ERROR_DEMO,        /* demo data never leaves the store */
 } DhStoreError;
 
 /* The order of a list: how Vietnamese lists sort people by default
@@ -143,6 +144,9 @@ gboolean     dh_store_mark_changes_sent      (DhStore       *self,
 gboolean     dh_store_reject_changes         (DhStore       *self,
                                               const char * const *change_ids,
                                               const char * const *reasons,
+                                              GError       **error);
+gboolean     dh_store_is_demo                (DhStore       *self);
+gboolean     dh_store_check_can_send         (DhStore       *self,
                                               GError       **error);
 GPtrArray   *dh_store_list_quarantine        (DhStore       *self,
                                               guint          limit,

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "dh-demo.h"
 #include "dh-hlc.h"
 #include "store-fixture.h"
 
@@ -646,6 +647,30 @@ test_restore_brings_back_what_went (StoreFixture  *fixture,
   g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND);
 }
 
+/* Made-up households never leave their store. */
+static void
+test_demo_store_never_sends (StoreFixture  *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) demo = open_second_store (fixture, "demo.db");
+  DhDemoOptions options;
+
+  dh_demo_options_init (&options);
+  options.households = 2;
+  g_assert_true (dh_demo_populate (demo, &options, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (dh_store_is_demo (demo));
+  g_assert_false (dh_store_check_can_send (demo, &error));
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DEMO);
+  g_clear_error (&error);
+
+  g_assert_false (dh_store_is_demo (fixture->store));
+  g_assert_true (dh_store_check_can_send (fixture->store, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -669,6 +694,7 @@ main (int   argc,
   STORE_TEST ("/store/sync/queue/unsent-edits-coalesce-sent-never-change", test_unsent_edits_coalesce_sent_never_change);
   STORE_TEST ("/store/sync/cursor-moves-with-its-page", test_cursor_moves_with_its_page);
   STORE_TEST ("/store/sync/restore-brings-back-what-went", test_restore_brings_back_what_went);
+  STORE_TEST ("/store/sync/demo-store-never-sends", test_demo_store_never_sends);
 
   return g_test_run ();
 }
