@@ -1,463 +1,73 @@
-/* dh-cli-csv.c – importing the commune's household list and exporting lists as CSV */
+/* dh-cli-csv.c – importing the commune's household list and exporting lists as CSV, at a terminal */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "dh-cli"
 
 #include "config.h"
 
-#include <string.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 
-#include "dh-autocleanups.h"
-#include "dh-catalogue.h"
-#include "dh-csv.h"
 #include "dh-error.h"
-#include "dh-text.h"
 #include "dh-cli-private.h"
-
-/* The columns of a commune's household list, with the headers people
- * give them, folded (no case, no diacritics). */
-typedef struct
-{
-  const char         *field;
-  gboolean            required;
-  const char         *header;   /* as a commune's list writes it */
-  const char * const *aliases;
-} ImportColumn;
-
-static const char * const code_aliases[] = { "ma ho", "ma so ho", "ma ho gia dinh", "code", "household code", NULL };
-static const char * const head_aliases[] = {
-  "ho va ten chu ho", "ho ten chu ho", "ten chu ho", "chu ho", "head name", "head of household", "head_name", NULL
-};
-static const char * const village_aliases[] = {
-  "thon", "ban", "thon ban", "thon to", "to dan pho", "thon to dan pho", "village", NULL
-};
-static const char * const address_aliases[] = { "dia chi", "address", NULL };
-static const char * const phone_aliases[] = { "so dien thoai", "dien thoai", "sdt", "phone", "phone number", NULL };
-static const char * const ethnicity_aliases[] = { "dan toc", "ethnicity", "ethnic group", NULL };
-static const char * const class_aliases[] = { "phan loai", "loai ho", "phan loai ho", "classification", NULL };
-static const char * const year_aliases[] = { "nam phan loai", "nam", "classification year", "classification_year", NULL };
-static const char * const causes_aliases[] = { "nguyen nhan ngheo", "nguyen nhan", "poverty causes", "poverty_causes", NULL };
-static const char * const assigned_aliases[] = { "can bo phu trach", "nguoi phu trach", "assigned to", "assigned_to", NULL };
-static const char * const notes_aliases[] = { "ghi chu", "notes", "note", NULL };
-
-static const ImportColumn import_columns[] = {
-  { "code", FALSE, "Mã hộ", code_aliases },
-  { "head_name", TRUE, "Họ và tên chủ hộ", head_aliases },
-  { "village", TRUE, "Thôn", village_aliases },
-  { "address", FALSE, "Địa chỉ", address_aliases },
-  { "phone", FALSE, "Số điện thoại", phone_aliases },
-  { "ethnicity", FALSE, "Dân tộc", ethnicity_aliases },
-  { "classification", FALSE, "Phân loại", class_aliases },
-  { "classification_year", FALSE, "Năm phân loại", year_aliases },
-  { "poverty_causes", FALSE, "Nguyên nhân nghèo", causes_aliases },
-  { "assigned_to", FALSE, "Cán bộ phụ trách", assigned_aliases },
-  { "notes", FALSE, "Ghi chú", notes_aliases },
-};
-
-/* How a commune's list names each class, folded. */
-static const struct { const char *words; const char *code; } class_words[] = {
-  { "ho ngheo", "poor" }, { "ngheo", "poor" },
-  { "ho can ngheo", "near_poor" }, { "can ngheo", "near_poor" },
-  { "muc song trung binh", "average" }, { "ho co muc song trung binh", "average" }, { "trung binh", "average" },
-  { "thoat ngheo", "escaped_poor" }, { "ho thoat ngheo", "escaped_poor" },
-  { "thoat can ngheo", "escaped_near_poor" }, { "ho thoat can ngheo", "escaped_near_poor" },
-  { "khong ngheo", "not_poor" },
-  { "chua phan loai", "unclassified" },
-};
-
-/* Spreadsheets read "0912345678" as the number 912345678 and a 12-digit
- * citizen ID as 1.23E+11. Such text is written as the formula ="0912345678",
- * which Excel and LibreOffice show as the text itself, and which the import
- * reads back as that text. Amounts and years stay numbers. */
-static gboolean
-needs_text_guard (const char *text)
-{
-  gsize length = strlen (text);
-
-  if (length == 0)
-    return FALSE;
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (!g_ascii_isdigit (*p))
-        return FALSE;
-    }
-
-  return text[0] == '0' || length >= 12;
-}
-
-static char *
-unguard_text (char *text)
-{
-  gsize length = strlen (text);
-
-  if (length >= 3 && g_str_has_prefix (text, "=\"") && text[length - 1] == '"')
-    {
-      memmove (text, text + 2, length - 3);
-      text[length - 3] = '\0';
-    }
-
-  return text;
-}
-
-typedef struct
-{
-  GHashTable *villages_by_key;   /* folded name or code -> id, or "" when ambiguous */
-  GHashTable *ethnicities;       /* folded name -> code */
-  GHashTable *causes;            /* folded name -> code */
-} ImportLookups;
-
-static void
-import_lookups_clear (ImportLookups *lookups)
-{
-  g_clear_pointer (&lookups->villages_by_key, g_hash_table_unref);
-  g_clear_pointer (&lookups->ethnicities, g_hash_table_unref);
-  g_clear_pointer (&lookups->causes, g_hash_table_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ImportLookups, import_lookups_clear)
-
-static void
-add_key (GHashTable *table,
-         const char *key,
-         const char *value)
-{
-  g_autofree char *folded = dh_text_fold (key);
-  const char *existing;
-
-  if (folded == NULL || folded[0] == '\0')
-    return;
-
-  existing = g_hash_table_lookup (table, folded);
-  if (existing != NULL && !g_str_equal (existing, value))
-    g_hash_table_insert (table, g_steal_pointer (&folded), g_strdup (""));
-  else
-    g_hash_table_insert (table, g_steal_pointer (&folded), g_strdup (value));
-}
-
-static GHashTable *
-catalogue_names (const char *catalogue)
-{
-  DhCatalogues *catalogues = dh_catalogues_get_default ();
-  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GPtrArray) codes = dh_catalogues_list_codes (catalogues, catalogue);
-
-  for (guint i = 0; i < codes->len; i++)
-    {
-      const char *code = g_ptr_array_index (codes, i);
-
-      add_key (table, code, code);
-      add_key (table, dh_catalogues_get_name (catalogues, catalogue, code), code);
-      add_key (table, dh_catalogues_get_name_en (catalogues, catalogue, code), code);
-    }
-
-  return table;
-}
-
-static gboolean
-load_lookups (DhStore        *store,
-              ImportLookups  *lookups,
-              GError        **error)
-{
-  DhQuery query = { .entity = "village", .limit = DH_STORE_MAX_LIMIT };
-  g_autoptr(GPtrArray) villages = NULL;
-
-  lookups->villages_by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  for (;;)
-    {
-      villages = dh_store_list (store, &query, error);
-      if (villages == NULL)
-        return FALSE;
-
-      for (guint i = 0; i < villages->len; i++)
-        {
-          json_object *village = g_ptr_array_index (villages, i);
-          const char *id = dh_json_get_string (village, "id");
-
-          add_key (lookups->villages_by_key, dh_json_get_string (village, "name"), id);
-          add_key (lookups->villages_by_key, dh_json_get_string (village, "code"), id);
-          add_key (lookups->villages_by_key, id, id);
-        }
-
-      if (villages->len < query.limit)
-        break;
-      query.offset += villages->len;
-      g_clear_pointer (&villages, g_ptr_array_unref);
-    }
-
-  lookups->ethnicities = catalogue_names ("ethnicity");
-  lookups->causes = catalogue_names ("poverty_cause");
-
-  return TRUE;
-}
-
-static gboolean
-map_lookup (GHashTable  *table,
-            const char  *field,
-            const char  *text,
-            const char  *hint,
-            const char **out_value,
-            GError     **error)
-{
-  g_autofree char *folded = dh_text_fold (text);
-  const char *value = g_hash_table_lookup (table, folded);
-
-  if (value == NULL)
-    {
-      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
-                   _("%s: “%s” is not known; %s"), field, text, hint);
-      return FALSE;
-    }
-
-  if (value[0] == '\0')
-    {
-      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
-                   _("%s: several places are called “%s”; write its code instead"), field, text);
-      return FALSE;
-    }
-
-  *out_value = value;
-  return TRUE;
-}
-
-static json_object *
-row_to_fields (ImportLookups  *lookups,
-               const int      *columns,
-               char          **cells,
-               guint           n_cells,
-               GError        **error)
-{
-  g_autoptr(json_object) fields = json_object_new_object ();
-
-  for (guint c = 0; c < G_N_ELEMENTS (import_columns); c++)
-    {
-      const char *field = import_columns[c].field;
-      g_autofree char *text = NULL;
-      const char *mapped = NULL;
-
-      if (columns[c] < 0 || (guint) columns[c] >= n_cells)
-        continue;
-
-      text = dh_text_normalize (cells[columns[c]]);
-      if (text != NULL)
-        unguard_text (text);
-      if (text == NULL || text[0] == '\0')
-        continue;
-
-      if (g_str_equal (field, "village"))
-        {
-          if (!map_lookup (lookups->villages_by_key, field, text,
-                           _("write the village’s name or code as donghanh-cli list village shows it"), &mapped, error))
-            return NULL;
-          json_object_object_add (fields, field, json_object_new_string (mapped));
-        }
-      else if (g_str_equal (field, "ethnicity"))
-        {
-          if (!map_lookup (lookups->ethnicities, field, text,
-                           _("write one of the 54 ethnic groups, such as Kinh, Tày or Mông"), &mapped, error))
-            return NULL;
-          json_object_object_add (fields, field, json_object_new_string (mapped));
-        }
-      else if (g_str_equal (field, "classification"))
-        {
-          g_autofree char *folded = dh_text_fold (text);
-          g_autofree char *code = g_strdelimit (g_strdup (folded), " ", '_');
-
-          for (guint i = 0; i < G_N_ELEMENTS (class_words) && mapped == NULL; i++)
-            {
-              if (g_str_equal (class_words[i].words, folded) || g_str_equal (class_words[i].code, code))
-                mapped = class_words[i].code;
-            }
-          if (mapped == NULL)
-            {
-              g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
-                           _("classification: “%s” is not known; write Hộ nghèo, Hộ cận nghèo, Mức sống trung bình, Thoát nghèo, Thoát cận nghèo, Không nghèo or Chưa phân loại"),
-                           text);
-              return NULL;
-            }
-          json_object_object_add (fields, field, json_object_new_string (mapped));
-        }
-      else if (g_str_equal (field, "poverty_causes"))
-        {
-          g_auto(GStrv) parts = g_strsplit_set (text, ";|\n", -1);
-          json_object *codes = json_object_new_array ();
-
-          json_object_object_add (fields, field, codes);
-          for (guint i = 0; parts[i] != NULL; i++)
-            {
-              g_autofree char *part = dh_text_normalize (parts[i]);
-
-              if (part == NULL || part[0] == '\0')
-                continue;
-              if (!map_lookup (lookups->causes, field, part,
-                               _("write the causes separated by semicolons, with the names of the catalogue (donghanh-cli catalogue poverty_cause)"),
-                               &mapped, error))
-                return NULL;
-              json_object_array_add (codes, json_object_new_string (mapped));
-            }
-        }
-      else
-        json_object_object_add (fields, field, json_object_new_string (text));
-    }
-
-  return g_steal_pointer (&fields);
-}
-
-static gboolean
-find_columns (char        **header,
-              int          *columns,
-              GError      **error)
-{
-  for (guint c = 0; c < G_N_ELEMENTS (import_columns); c++)
-    {
-      columns[c] = dh_csv_find_column ((const char * const *) header, import_columns[c].aliases);
-      if (columns[c] < 0 && import_columns[c].required)
-        {
-          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
-                       _("the first line has no column “%s”; name the columns in the first line, for example: Mã hộ, Họ và tên chủ hộ, Thôn, Địa chỉ, Số điện thoại, Dân tộc, Phân loại"),
-                       import_columns[c].header);
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
 
 int
 dh_cli_import_households (DhCli      *cli,
                           const char *path)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-  g_autoptr(GBytes) contents = NULL;
-  g_autoptr(DhCsvReader) reader = NULL;
-  g_auto(GStrv) header = NULL;
-  g_auto(ImportLookups) lookups = { 0 };
-  int columns[G_N_ELEMENTS (import_columns)];
-  guint line = 0, good = 0, bad = 0;
+  g_auto(DhImportReport) report = { 0 };
   DhStore *store;
-  char **cells = NULL;
-
-  contents = g_file_load_bytes (file, NULL, NULL, &error);
-  if (contents == NULL)
-    return dh_cli_fail (error);
-
-  reader = dh_csv_reader_new (contents, &error);
-  if (reader == NULL || !dh_csv_reader_next (reader, &header, &line, &error))
-    {
-      if (error == NULL)
-        g_set_error (&error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
-                     _("the file is empty; give a CSV file whose first line names the columns"));
-      g_printerr ("%s: %s\n", path, error->message);
-      return DH_CLI_EXIT_REJECTED;
-    }
-
-  if (!find_columns (header, columns, &error))
-    {
-      g_printerr ("%s:%u: %s\n", path, line, error->message);
-      return DH_CLI_EXIT_REJECTED;
-    }
+  gboolean ok;
 
   store = dh_cli_open_store (cli, &error);
   if (store == NULL)
     return dh_cli_fail (error);
 
-  if (!load_lookups (store, &lookups, &error) || !dh_store_begin (store, &error))
-    return dh_cli_fail (error);
+  ok = dh_store_import_households (store, path, cli->dry_run, &report, &error);
 
-  /* Every row goes through the same checks as a household typed by hand,
-   * inside one transaction; a dry run, or any bad row, rolls it all back. */
-  for (;;)
+  for (guint i = 0; report.problems != NULL && i < report.problems->len; i++)
     {
-      g_autoptr(GError) row_error = NULL;
-      g_autoptr(json_object) fields = NULL;
-      g_autoptr(json_object) record = NULL;
+      DhImportProblem *problem = g_ptr_array_index (report.problems, i);
 
-      if (!dh_csv_reader_next (reader, &cells, &line, &row_error))
-        {
-          if (row_error == NULL)
-            break;
-          g_printerr ("%s: %s\n", path, row_error->message);
-          bad++;
-          break;
-        }
-
-      fields = row_to_fields (&lookups, columns, cells, g_strv_length (cells), &row_error);
-      if (fields != NULL)
-        record = dh_store_create (store, "household", fields, &row_error);
-      g_strfreev (g_steal_pointer (&cells));
-
-      if (record == NULL)
-        {
-          g_printerr ("%s:%u: %s\n", path, line, row_error->message);
-          bad++;
-        }
+      if (problem->line > 0)
+        g_printerr ("%s:%u: %s\n", path, problem->line, problem->message);
       else
-        good++;
+        g_printerr ("%s: %s\n", path, problem->message);
     }
 
-  if (cli->dry_run || bad > 0)
+  if (!ok && report.bad == 0)
     {
-      dh_store_rollback (store);
-
-      if (cli->dry_run)
-        g_print (g_dngettext (GETTEXT_PACKAGE,
-                              "%u row checked: %u good, %u bad. Nothing was written (dry run).\n",
-                              "%u rows checked: %u good, %u bad. Nothing was written (dry run).\n",
-                              good + bad),
-                 good + bad, good, bad);
-      else
-        g_printerr (g_dngettext (GETTEXT_PACKAGE,
-                                 "%u of %u rows is bad; nothing was imported. Correct it and import again (--dry-run checks without writing).\n",
-                                 "%u of %u rows are bad; nothing was imported. Correct them and import again (--dry-run checks without writing).\n",
-                                 bad),
-                    bad, good + bad);
-
-      return bad > 0 ? DH_CLI_EXIT_REJECTED : DH_CLI_EXIT_OK;
+      /* the file itself: said above when it is about the file's content */
+      if (report.problems == NULL || report.problems->len == 0)
+        return dh_cli_fail (error);
+      return DH_CLI_EXIT_REJECTED;
     }
 
-  if (!dh_store_commit (store, &error))
+  if (cli->dry_run)
+    {
+      g_print (g_dngettext (GETTEXT_PACKAGE,
+                            "%u row checked: %u good, %u bad. Nothing was written (dry run).\n",
+                            "%u rows checked: %u good, %u bad. Nothing was written (dry run).\n",
+                            report.good + report.bad),
+               report.good + report.bad, report.good, report.bad);
+      return report.bad > 0 ? DH_CLI_EXIT_REJECTED : DH_CLI_EXIT_OK;
+    }
+
+  if (report.bad > 0)
+    {
+      g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                               "%u of %u rows is bad; nothing was imported. Correct it and import again (--dry-run checks without writing).\n",
+                               "%u of %u rows are bad; nothing was imported. Correct them and import again (--dry-run checks without writing).\n",
+                               report.bad),
+                  report.bad, report.good + report.bad);
+      return DH_CLI_EXIT_REJECTED;
+    }
+
+  if (!ok)
     return dh_cli_fail (error);
 
-  g_print (g_dngettext (GETTEXT_PACKAGE, "%u household imported.\n", "%u households imported.\n", good), good);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%u household imported.\n", "%u households imported.\n", report.good), report.good);
   return DH_CLI_EXIT_OK;
-}
-
-static char *
-cell_text (json_object *value)
-{
-  if (value == NULL)
-    return NULL;
-
-  switch (json_object_get_type (value))
-    {
-    case json_type_string:
-      if (needs_text_guard (json_object_get_string (value)))
-        return g_strdup_printf ("=\"%s\"", json_object_get_string (value));
-      return g_strdup (json_object_get_string (value));
-
-    case json_type_array:
-      {
-        g_autoptr(GString) text = g_string_new (NULL);
-
-        for (size_t i = 0; i < json_object_array_length (value); i++)
-          {
-            if (i > 0)
-              g_string_append (text, "; ");
-            g_string_append (text, json_object_get_string (json_object_array_get_idx (value, i)));
-          }
-        return g_string_free (g_steal_pointer (&text), FALSE);
-      }
-
-    case json_type_null:
-    case json_type_boolean:
-    case json_type_double:
-    case json_type_int:
-    case json_type_object:
-    default:
-      return g_strdup (json_object_get_string (value));
-    }
 }
 
 int
@@ -466,16 +76,10 @@ dh_cli_export (DhCli      *cli,
                const char *path)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-  g_autoptr(GFileOutputStream) stream = NULL;
-  g_autoptr(DhCsvWriter) writer = NULL;
-  g_autoptr(GPtrArray) header = g_ptr_array_new ();
-  DhQuery query = { .entity = entity_name, .limit = 1000 };
-  const DhEntity *entity = dh_entity_lookup_listed (entity_name, NULL);
   DhStore *store;
   guint written = 0;
 
-  if (entity == NULL)
+  if (dh_entity_lookup_listed (entity_name, NULL) == NULL)
     {
       g_autofree char *names = dh_entity_list_names ();
 
@@ -487,51 +91,7 @@ dh_cli_export (DhCli      *cli,
   if (store == NULL)
     return dh_cli_fail (error);
 
-  /* g_file_replace writes a temporary file and renames it over the old one
-   * at close, so an interrupted export never leaves half a file. */
-  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, &error);
-  if (stream == NULL)
-    return dh_cli_fail (error);
-
-  writer = dh_csv_writer_new (G_OUTPUT_STREAM (stream));
-  g_ptr_array_add (header, (gpointer) DH_RECORD_ID);
-  for (guint i = 0; i < entity->n_fields; i++)
-    g_ptr_array_add (header, (gpointer) entity->fields[i].name);
-  g_ptr_array_add (header, (gpointer) DH_RECORD_CREATED_AT);
-  g_ptr_array_add (header, (gpointer) DH_RECORD_UPDATED_AT);
-  if (!dh_csv_writer_write_row (writer, (const char * const *) header->pdata, (gssize) header->len, &error))
-    return dh_cli_fail (error);
-
-  for (;;)
-    {
-      g_autoptr(GPtrArray) rows = dh_store_list (store, &query, &error);
-
-      if (rows == NULL)
-        return dh_cli_fail (error);
-
-      for (guint r = 0; r < rows->len; r++)
-        {
-          json_object *record = g_ptr_array_index (rows, r);
-          g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
-
-          for (guint c = 0; c < header->len; c++)
-            {
-              json_object *value = NULL;
-
-              json_object_object_get_ex (record, g_ptr_array_index (header, c), &value);
-              g_ptr_array_add (cells, cell_text (value));
-            }
-          if (!dh_csv_writer_write_row (writer, (const char * const *) cells->pdata, (gssize) cells->len, &error))
-            return dh_cli_fail (error);
-          written++;
-        }
-
-      if (rows->len < query.limit)
-        break;
-      query.offset += rows->len;
-    }
-
-  if (!dh_csv_writer_close (writer, &error))
+  if (!dh_store_export_csv (store, entity_name, path, &written, &error))
     return dh_cli_fail (error);
 
   g_print (g_dngettext (GETTEXT_PACKAGE, "%u record written to %s\n", "%u records written to %s\n", written), written, path);

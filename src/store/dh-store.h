@@ -183,4 +183,32 @@ json_object *dh_store_report_support_totals  (DhStore       *self,
                                               int            year,
                                               GError       **error);
 
+/* The commune's household list in, and lists out, as CSV (dh-store-csv.c). */
+typedef struct
+{
+  guint  line;     /* 0: the file as a whole */
+  char  *message;
+} DhImportProblem;
+
+typedef struct
+{
+  guint      good;
+  guint      bad;
+  GPtrArray *problems;  /* DhImportProblem *, in the order of the file */
+} DhImportReport;
+
+void         dh_import_report_clear          (DhImportReport *report);
+gboolean     dh_store_import_households      (DhStore       *self,
+                                              const char    *path,
+                                              gboolean       dry_run,
+                                              DhImportReport *report,
+                                              GError       **error);
+gboolean     dh_store_export_csv             (DhStore       *self,
+                                              const char    *entity,
+                                              const char    *path,
+                                              guint         *out_written,
+                                              GError       **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DhImportReport, dh_import_report_clear)
+
 G_END_DECLS
