@@ -131,6 +131,10 @@ gboolean      dh_store_save_state           (DhStore            *self,
 gboolean      dh_store_queue_change         (DhStore            *self,
                                              const DhChange     *change,
                                              GError            **error);
+gboolean      dh_store_refresh_search_for   (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             json_object        *record,
+                                             GError            **error);
 gboolean      dh_store_refresh_derived      (DhStore            *self,
                                              const DhEntity     *entity,
                                              json_object        *record,
