@@ -145,6 +145,9 @@ gboolean     dh_store_reject_changes         (DhStore       *self,
                                               const char * const *change_ids,
                                               const char * const *reasons,
                                               GError       **error);
+GPtrArray   *dh_store_list_conflicts         (DhStore       *self,
+                                              gboolean       include_settled,
+                                              GError       **error);
 gboolean     dh_store_is_demo                (DhStore       *self);
 gboolean     dh_store_check_can_send         (DhStore       *self,
                                               GError       **error);

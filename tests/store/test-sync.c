@@ -307,6 +307,17 @@ test_concurrent_edit_keeps_loser_as_conflict (StoreFixture  *fixture,
   g_assert_cmpstr (dh_json_get_string (conflict, "lost_by"), ==, "tester");
   g_assert_cmpstr (dh_json_get_string (conflict, "commune"), ==, fixture->commune);
 
+  /* an official sees what the record holds now beside what was lost */
+  {
+    g_autoptr(GPtrArray) listed = dh_store_list_conflicts (fixture->store, FALSE, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (listed->len, ==, 1);
+    g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (listed, 0), "kept_value"), ==, "0987654321");
+    g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (listed, 0), "kept_by"), ==, "remote");
+    g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (listed, 0), "lost_value"), ==, "0912000111");
+  }
+
   /* found here, it travels like any record */
   queue = pending (fixture->store);
   g_assert_cmpuint (queue->len, ==, 1);
@@ -647,6 +658,60 @@ test_restore_brings_back_what_went (StoreFixture  *fixture,
   g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND);
 }
 
+/* Deleted on one device while a member was added on another: the deletion
+ * stands, both devices list it as a conflict, and restoring the household
+ * brings it back; deleting it again, having seen it all, settles it. */
+static void
+test_deletion_with_unseen_member_is_a_conflict (StoreFixture  *fixture,
+                                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) b = open_second_store (fixture, "b.db");
+  g_autofree char *house = fixture_new_id (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn Sính\"}", fixture->village);
+  g_autoptr(GPtrArray) initial = pending (fixture->store);
+  g_autoptr(GPtrArray) from_a = NULL;
+  g_autoptr(GPtrArray) from_b = NULL;
+  g_autoptr(GPtrArray) on_a = NULL;
+  g_autoptr(GPtrArray) on_b = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(json_object) member_fields = NULL;
+  g_autoptr(json_object) member = NULL;
+  g_autofree char *text = g_strdup_printf ("{\"household\": \"%s\", \"full_name\": \"Lò Thị Mỷ\"}", house);
+
+  apply (b, initial);
+  acknowledge_all (fixture->store);
+
+  g_assert_true (dh_store_delete (fixture->store, "household", house, &error));
+  member_fields = fixture_json (text);
+  member = dh_store_create (b, "member", member_fields, &error);
+  g_assert_no_error (error);
+
+  from_a = pending (fixture->store);
+  from_b = pending (b);
+  apply (fixture->store, from_b);
+  apply (b, from_a);
+
+  on_a = dh_store_list_conflicts (fixture->store, FALSE, &error);
+  g_assert_no_error (error);
+  on_b = dh_store_list_conflicts (b, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (on_a->len, ==, 1);
+  g_assert_cmpuint (on_b->len, ==, 1);
+  g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (on_a, 0), "record_id"), ==, house);
+  g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (on_a, 0), "lost_entity"), ==, "member");
+  g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (on_a, 0), "lost_by"), ==, "b.db");
+  g_assert_cmpstr (json_object_to_json_string (g_ptr_array_index (on_a, 0)), ==,
+                   json_object_to_json_string (g_ptr_array_index (on_b, 0)));
+
+  /* deleting again, having seen the member, lets the deletion stand */
+  g_assert_true (dh_store_restore (fixture->store, "household", house, &error));
+  g_assert_no_error (error);
+  g_assert_true (dh_store_delete (fixture->store, "household", house, &error));
+  after = dh_store_list_conflicts (fixture->store, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, 0);
+}
+
 /* Made-up households never leave their store. */
 static void
 test_demo_store_never_sends (StoreFixture  *fixture,
@@ -695,6 +760,7 @@ main (int   argc,
   STORE_TEST ("/store/sync/cursor-moves-with-its-page", test_cursor_moves_with_its_page);
   STORE_TEST ("/store/sync/restore-brings-back-what-went", test_restore_brings_back_what_went);
   STORE_TEST ("/store/sync/demo-store-never-sends", test_demo_store_never_sends);
+  STORE_TEST ("/store/sync/deletion-with-unseen-member-is-a-conflict", test_deletion_with_unseen_member_is_a_conflict);
 
   return g_test_run ();
 }
