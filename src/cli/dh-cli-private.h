@@ -22,6 +22,9 @@ typedef struct
   char     *reason;
   gboolean  dry_run;
   gboolean  deleted;
+  gboolean  force;
+  gboolean  json;
+  gboolean  rejected;
 } DhCli;
 
 DhStore *dh_cli_open_store        (DhCli        *cli,

@@ -213,5 +213,45 @@ gboolean     dh_store_export_csv             (DhStore       *self,
                                               GError       **error);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DhImportReport, dh_import_report_clear)
+/* Bundles: the changes of a device carried as a file, on a USB stick where
+ * no signal reaches (README, "Changes on a USB stick"). A bundle is JSON
+ * lines: {"donghanh": "changes", "version": 1, "device": ..., "made_at": ...,
+ * "count": N}, the N changes as they travel (dh-change.h), then {"end": N},
+ * so that a bundle cut short is recognised. */
+
+#define DH_BUNDLE_VERSION    1
+#define DH_BUNDLE_BATCH_SIZE 500   /* changes applied per transaction */
+
+typedef struct
+{
+  char          *device;      /* the device that made it */
+  char          *made_at;     /* when, in ISO 8601 (UTC) */
+  guint          count;       /* the changes it says it carries */
+  guint          received;    /* the changes read whole from it */
+  gboolean       complete;    /* it ends with its last line, and the counts agree */
+  gboolean       nothing_new; /* the store had all of it already and wrote nothing */
+  DhApplyReport  changes;     /* what became of the changes */
+  GPtrArray     *set_aside;   /* (element-type json_object): {"reason", and "entity" +
+                               * "record_id" or the "line" that is not a change} */
+} DhBundleReport;
+
+typedef void (*DhBundleProgress) (guint    done,
+                                  guint    total,
+                                  gpointer user_data);
+
+gboolean     dh_store_export_bundle          (DhStore          *self,
+                                              const char       *path,
+                                              gboolean          replace,
+                                              guint            *out_count,
+                                              GError          **error);
+gboolean     dh_store_apply_bundle           (DhStore          *self,
+                                              const char       *path,
+                                              DhBundleProgress  progress,
+                                              gpointer          user_data,
+                                              DhBundleReport   *report,
+                                              GError          **error);
+void         dh_bundle_report_clear          (DhBundleReport   *report);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DhBundleReport, dh_bundle_report_clear)
 
 G_END_DECLS
