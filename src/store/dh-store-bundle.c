@@ -573,29 +573,21 @@ set_aside_line (DhStore         *self,
                 GError         **error)
 {
   json_object *entry = json_object_new_object ();
-  g_autofree char *now = NULL;
-  sqlite3_stmt *stmt;
+  DhApplyReport counted = { 0 };
+  gint64 before = 0, after = 0;
 
   json_object_object_add (entry, "line", json_object_new_int64 (bad->line));
   json_object_object_add (entry, "reason", json_object_new_string (bad->reason));
   g_ptr_array_add (report->set_aside, entry);
-  report->changes.rejected++;
 
-  if (dh_store_exists (self, "SELECT 1 FROM quarantine WHERE entity IS NULL AND reason = ?1 AND change = ?2",
-                       bad->reason, bad->text, NULL))
-    return TRUE;
-
-  stmt = dh_store_prepare (self, "INSERT INTO quarantine (received_at, reason, change) VALUES (?, ?, ?)", error);
-  if (stmt == NULL)
+  if (!count_rows (self, "SELECT count (*) FROM quarantine", &before, error) ||
+      !dh_store_set_aside (self, NULL, NULL, bad->reason, bad->text, &counted, error) ||
+      !count_rows (self, "SELECT count (*) FROM quarantine", &after, error))
     return FALSE;
+  report->changes.rejected += counted.rejected;
+  *out_added += (guint) (after - before);
 
-  now = dh_store_now_iso ();
-  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, bad->reason, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, bad->text, -1, SQLITE_TRANSIENT);
-  (*out_added)++;
-
-  return dh_store_step_done (self, stmt, error);
+  return TRUE;
 }
 
 /* Merges one batch, and sets aside its lines that are not changes, in one
@@ -605,7 +597,6 @@ apply_batch (DhStore         *self,
              GPtrArray       *batch,
              GPtrArray       *bad_lines,
              DhBundleReport  *report,
-             gint64          *held_total,
              gboolean        *wrote,
              GError         **error)
 {
@@ -641,10 +632,6 @@ apply_batch (DhStore         *self,
   report->changes.already += merged.already;
   report->changes.conflicts += merged.conflicts;
   report->changes.rejected += merged.rejected;
-  /* a change held by an earlier apply and released now counts down as it
-   * counts up as applied: the report's counter wraps */
-  *held_total += (gint32) merged.held;
-  report->changes.held = (guint) CLAMP (*held_total, 0, G_MAXUINT);
   if (merged.applied > 0 || merged.conflicts > 0 || added > 0 || added_lines > 0 || held_after > held_before)
     *wrote = TRUE;
 
@@ -687,7 +674,7 @@ dh_store_apply_bundle (DhStore           *self,
   g_autoptr(GPtrArray) bad_lines = g_ptr_array_new_with_free_func ((GDestroyNotify) bad_line_free);
   g_autoptr(GError) read_error = NULL;
   gboolean ended = FALSE, whole = TRUE, wrote = FALSE;
-  gint64 end_count = -1, held_total = 0;
+  gint64 end_count = -1, held_from = 0, held = 0;
 
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -709,7 +696,8 @@ dh_store_apply_bundle (DhStore           *self,
       return FALSE;
     }
 
-  if (!read_header (&reader, report, error))
+  if (!read_header (&reader, report, error) ||
+      !dh_store_count_held (self, 0, NULL, &held_from, error))
     return FALSE;
 
   while (read_line (&reader, DH_CHANGE_MAX_BYTES, FALSE, &read_error))
@@ -766,7 +754,7 @@ dh_store_apply_bundle (DhStore           *self,
 
       if (batch->len + bad_lines->len >= DH_BUNDLE_BATCH_SIZE)
         {
-          if (!apply_batch (self, batch, bad_lines, report, &held_total, &wrote, error))
+          if (!apply_batch (self, batch, bad_lines, report, &wrote, error))
             return FALSE;
           if (progress != NULL)
             progress (report->received, report->count, user_data);
@@ -774,10 +762,15 @@ dh_store_apply_bundle (DhStore           *self,
     }
 
   /* what was read whole lands, even when the rest cannot be read */
-  if (!apply_batch (self, batch, bad_lines, report, &held_total, &wrote, error))
+  if (!apply_batch (self, batch, bad_lines, report, &wrote, error))
     return FALSE;
   if (progress != NULL)
     progress (report->received, report->count, user_data);
+
+  /* what of the bundle still waits for its record, whichever batch held it */
+  if (!dh_store_count_held (self, held_from, &held, NULL, error))
+    return FALSE;
+  report->changes.held = (guint) held;
 
   report->complete = whole && ended && end_count == report->received && report->count == report->received;
   report->nothing_new = !wrote;

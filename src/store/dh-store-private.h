@@ -128,6 +128,18 @@ gboolean      dh_store_save_state           (DhStore            *self,
                                              gboolean            exists,
                                              int                 sync_state,
                                              GError            **error);
+gboolean      dh_store_set_aside            (DhStore            *self,
+                                             const char         *entity,
+                                             const char         *record_id,
+                                             const char         *reason,
+                                             const char         *text,
+                                             DhApplyReport      *report,
+                                             GError            **error);
+gboolean      dh_store_count_held           (DhStore            *self,
+                                             gint64              after_seq,
+                                             gint64             *out_count,
+                                             gint64             *out_last_seq,
+                                             GError            **error);
 gboolean      dh_store_queue_change         (DhStore            *self,
                                              const DhChange     *change,
                                              GError            **error);

@@ -695,6 +695,44 @@ dh_store_reject_changes (DhStore             *self,
 
 /* Changes made elsewhere */
 
+/**
+ * dh_store_set_aside:
+ *
+ * Keeps a change that cannot apply with its reason, once: the same change
+ * received again is counted, not kept twice.
+ */
+gboolean
+dh_store_set_aside (DhStore         *self,
+                    const char      *entity,
+                    const char      *record_id,
+                    const char      *reason,
+                    const char      *text,
+                    DhApplyReport   *report,
+                    GError         **error)
+{
+  g_autofree char *now = NULL;
+  sqlite3_stmt *stmt;
+
+  report->rejected++;
+  if (dh_store_exists (self, "SELECT 1 FROM quarantine WHERE reason = ?1 AND change = ?2", reason, text, NULL))
+    return TRUE;
+
+  stmt = dh_store_prepare (self,
+                           "INSERT INTO quarantine (received_at, entity, record_id, reason, change) VALUES (?, ?, ?, ?, ?)",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+
+  now = dh_store_now_iso ();
+  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, entity, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, record_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, reason, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, text, -1, SQLITE_TRANSIENT);
+
+  return dh_store_step_done (self, stmt, error);
+}
+
 static gboolean
 quarantine (DhStore         *self,
             const char      *entity,
@@ -704,23 +742,8 @@ quarantine (DhStore         *self,
             DhApplyReport   *report,
             GError         **error)
 {
-  g_autofree char *now = dh_store_now_iso ();
-  sqlite3_stmt *stmt = dh_store_prepare (self,
-                                         "INSERT INTO quarantine (received_at, entity, record_id, reason, change) "
-                                         "VALUES (?, ?, ?, ?, ?)",
-                                         error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  report->rejected++;
-  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, entity, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, record_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, reason, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 5, json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
-
-  return dh_store_step_done (self, stmt, error);
+  return dh_store_set_aside (self, entity, record_id, reason,
+                             json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN), report, error);
 }
 
 static gboolean
@@ -737,16 +760,12 @@ hold (DhStore         *self,
    * keep the table from growing with replays all the same */
   if (dh_store_exists (self, "SELECT 1 FROM held_change WHERE record_id = ?1 AND change = ?2",
                        change->record_id, json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN), NULL))
-    {
-      report->held++;
-      return TRUE;
-    }
+    return TRUE;
 
   stmt = dh_store_prepare (self, "INSERT INTO held_change (record_id, waiting_for, change) VALUES (?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
 
-  report->held++;
   sqlite3_bind_text (stmt, 1, change->record_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, waiting_for, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
@@ -869,7 +888,6 @@ release_held (DhStore        *self,
 
       /* checked when it arrived, by this same code */
       change = dh_change_from_json (wire, &self->validator, &local_error);
-      report->held--;
       if (change == NULL)
         {
           if (!quarantine (self, NULL, id, local_error->message, wire, report, error))
@@ -1008,6 +1026,38 @@ apply_wire (DhStore        *self,
   return apply_change (self, change, FALSE, wire, report, error);
 }
 
+/* How many changes wait that came after AFTER_SEQ, and the seq of the
+ * last one that waits. */
+gboolean
+dh_store_count_held (DhStore  *self,
+                     gint64    after_seq,
+                     gint64   *out_count,
+                     gint64   *out_last_seq,
+                     GError  **error)
+{
+  sqlite3_stmt *stmt = dh_store_prepare (self,
+                                         "SELECT count (*) FILTER (WHERE seq > ?1), coalesce (max (seq), 0) FROM held_change",
+                                         error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, after_seq);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      if (out_count != NULL)
+        *out_count = sqlite3_column_int64 (stmt, 0);
+      if (out_last_seq != NULL)
+        *out_last_seq = sqlite3_column_int64 (stmt, 1);
+    }
+  else
+    dh_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW;
+}
+
 /**
  * dh_store_apply_changes:
  * @changes: (element-type json_object): changes as they travel, in any
@@ -1028,6 +1078,7 @@ dh_store_apply_changes (DhStore        *self,
                         GError        **error)
 {
   DhApplyReport local_report = { 0 };
+  gint64 held_from = 0;
   gboolean ok;
 
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
@@ -1038,9 +1089,18 @@ dh_store_apply_changes (DhStore        *self,
   memset (report, 0, sizeof *report);
 
   g_rec_mutex_lock (&self->lock);
-  ok = dh_store_write_begin (self, error);
+  ok = dh_store_write_begin (self, error) &&
+       dh_store_count_held (self, 0, NULL, &held_from, error);
   for (guint i = 0; ok && i < changes->len; i++)
     ok = apply_wire (self, g_ptr_array_index (changes, i), report, error);
+  /* what still waits of what came now; what it released counts as applied */
+  if (ok)
+    {
+      gint64 held = 0;
+
+      ok = dh_store_count_held (self, held_from, &held, NULL, error);
+      report->held = (guint) held;
+    }
   if (ok && cursor != NULL)
     ok = dh_store_set_meta (self, "pull_cursor", cursor, error);
   ok = dh_store_write_end (self, ok, error);

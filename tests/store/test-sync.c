@@ -441,6 +441,11 @@ test_bad_change_set_aside_alone (StoreFixture  *fixture,
   g_assert_cmpuint (report.rejected, ==, 3);
   g_assert_cmpint (dh_store_count (fixture->store, &query, NULL), ==, 2);
 
+  /* the same page again: counted again, kept once */
+  report = apply (fixture->store, batch);
+  g_assert_cmpuint (report.rejected, ==, 3);
+  g_assert_cmpuint (report.already, ==, 1);
+
   set_aside = dh_store_list_quarantine (fixture->store, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (set_aside->len, ==, 3);
@@ -475,6 +480,17 @@ test_out_of_order_changes_wait_for_their_record (StoreFixture  *fixture,
   everything = pending (fixture->store);
   for (guint i = everything->len; i > 0; i--)
     g_ptr_array_add (reversed, g_ptr_array_index (everything, i - 1));
+
+  /* the edit alone waits for its household */
+  {
+    g_autoptr(GPtrArray) edit_only = g_ptr_array_new ();
+
+    g_ptr_array_add (edit_only, g_ptr_array_index (everything, everything->len - 3));
+    g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (edit_only, 0), "e"), ==, "household");
+    report = apply (b, edit_only);
+    g_assert_cmpuint (report.held, ==, 1);
+    g_assert_cmpuint (report.applied, ==, 0);
+  }
 
   /* newest first: the tombstone, the member, the edit wait; then it all lands */
   report = apply (b, reversed);
