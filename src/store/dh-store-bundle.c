@@ -233,6 +233,9 @@ dh_store_export_bundle (DhStore     *self,
   if (out_count != NULL)
     *out_count = 0;
 
+  if (!dh_store_check_can_send (self, error))
+    return FALSE;
+
   /* refused before the work; the rename refuses again if one appears meanwhile */
   if (!replace && g_lstat (path, &info) == 0)
     return exists_error (path, error);

@@ -81,11 +81,46 @@ records_without_sync_state (CliFixture *fixture)
   return g_string_free (records, FALSE);
 }
 
-/* A store with demo places and a few households, and a second, empty one. */
+static char *
+add (CliFixture *fixture,
+     const char *entity,
+     const char *json)
+{
+  g_assert_cmpint (cli_run (fixture, json, "add", entity), ==, 0);
+  return first_line_id (fixture);
+}
+
+/* A store of a village's own with its places and a few households with
+ * their members (a demo store never sends anything), and a second, empty
+ * one, the office's. */
 static void
 make_two_stores (CliFixture *fixture)
 {
-  g_assert_cmpint (cli_run (fixture, NULL, "demo", "--households", "4", "--seed", "3"), ==, 0);
+  static const char * const heads[] = { "Lò Văn Sính", "Hà Thị Mai", "Vàng A Dính", "Lường Văn Pọm" };
+  g_autofree char *province = NULL;
+  g_autofree char *commune = NULL;
+  g_autofree char *village = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_cmpint (cli_run (fixture, NULL, "init"), ==, 0);
+  province = add (fixture, "admin_unit", "{\"kind\": \"province\", \"code\": \"14\", \"name\": \"Sơn La\"}");
+  json = g_strdup_printf ("{\"kind\": \"commune\", \"code\": \"14-01\", \"name\": \"Xã Chiềng Khoa\", "
+                          "\"parent\": \"%s\", \"area\": \"rural\"}", province);
+  commune = add (fixture, "admin_unit", json);
+  g_free (json);
+  json = g_strdup_printf ("{\"kind\": \"village\", \"code\": \"14-01-01\", \"name\": \"Bản Nà Hẩu\", \"parent\": \"%s\"}",
+                          commune);
+  village = add (fixture, "admin_unit", json);
+
+  for (guint i = 0; i < G_N_ELEMENTS (heads); i++)
+    {
+      g_autofree char *house_json = g_strdup_printf ("{\"village\": \"%s\", \"head_name\": \"%s\"}", village, heads[i]);
+      g_autofree char *house = add (fixture, "household", house_json);
+      g_autofree char *member_json = g_strdup_printf ("{\"household\": \"%s\", \"full_name\": \"Con của %s\", "
+                                                      "\"relation\": \"child\"}", house, heads[i]);
+      g_autofree char *member = add (fixture, "member", member_json);
+    }
+
   g_assert_cmpint (cli_run_on (fixture, "office.db", NULL, "init"), ==, 0);
 }
 

@@ -747,6 +747,16 @@ test_demo_store_never_sends (StoreFixture  *fixture,
   g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DEMO);
   g_clear_error (&error);
 
+  /* not on a USB stick either */
+  {
+    g_autofree char *bundle = g_build_filename (fixture->dir, "demo.bundle", NULL);
+
+    g_assert_false (dh_store_export_bundle (demo, bundle, FALSE, NULL, &error));
+    g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DEMO);
+    g_assert_false (g_file_test (bundle, G_FILE_TEST_EXISTS));
+    g_clear_error (&error);
+  }
+
   g_assert_false (dh_store_is_demo (fixture->store));
   g_assert_true (dh_store_check_can_send (fixture->store, &error));
   g_assert_no_error (error);
