@@ -202,7 +202,7 @@ record_conflict (DhStore     *self,
                  GError     **error)
 {
   g_autofree char *id = dh_uuid_new ();
-  g_autofree char *now = dh_store_now_iso ();
+  g_autofree char *now = dh_store_now_iso (self);
   g_autofree char *clock = dh_hlc_now (self->hlc);
   sqlite3_stmt *stmt;
 
@@ -329,7 +329,7 @@ apply_one (DhStore      *self,
   gboolean changed = TRUE;
   sqlite3_stmt *stmt;
 
-  if (!dh_change_check (change, &self->validator, &entity, &fields, error))
+  if (!dh_change_check (change, dh_store_get_validator (self), &entity, &fields, error))
     {
       g_prefix_error (error, _("The server sent a change this device cannot take; sync again, and report it if it repeats. "));
       return FALSE;
@@ -351,7 +351,7 @@ apply_one (DhStore      *self,
   if (existing == NULL)
     {
       const char *made_at = dh_json_get_string (change, "made_at");
-      g_autofree char *now = dh_store_now_iso ();
+      g_autofree char *now = dh_store_now_iso (self);
 
       if (!dh_store_insert_row (self, entity, dh_json_get_string (change, "record_id"),
                                 made_at != NULL ? made_at : now, dh_json_get_string (change, "author"),

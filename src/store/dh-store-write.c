@@ -489,7 +489,7 @@ complete_record (DhStore         *self,
       return FALSE;
     }
 
-  return dh_entity_check_record (entity, record, &self->validator, error);
+  return dh_entity_check_record (entity, record, dh_store_get_validator (self), error);
 }
 
 static void
@@ -614,7 +614,7 @@ create_unlocked (DhStore         *self,
     }
   id = given_id != NULL ? g_ascii_strdown (given_id, -1) : dh_uuid_new ();
 
-  if (!dh_entity_normalize_fields (entity, input, allow_computed, &self->validator, &record, error))
+  if (!dh_entity_normalize_fields (entity, input, allow_computed, dh_store_get_validator (self), &record, error))
     return NULL;
   apply_defaults (entity, record);
 
@@ -633,7 +633,7 @@ create_unlocked (DhStore         *self,
   if (ok)
     {
       clock = dh_hlc_now (self->hlc);
-      now = dh_store_now_iso ();
+      now = dh_store_now_iso (self);
       change = json_object_new_object ();
       {
         json_object_object_foreach (record, key, value)
@@ -796,7 +796,7 @@ update_unlocked (DhStore         *self,
   g_autofree char *now = NULL;
   gboolean ok;
 
-  if (!dh_entity_normalize_fields (entity, input, FALSE, &self->validator, &changes, error))
+  if (!dh_entity_normalize_fields (entity, input, FALSE, dh_store_get_validator (self), &changes, error))
     return NULL;
 
   /* the record is read inside the transaction: what the change is checked
@@ -827,7 +827,7 @@ update_unlocked (DhStore         *self,
   if (ok && json_object_object_length (changed) > 0)
     {
       clock = dh_hlc_now (self->hlc);
-      now = dh_store_now_iso ();
+      now = dh_store_now_iso (self);
       json_object_object_add (merged, DH_RECORD_ID, json_object_new_string (id));
       ok = write_changed_fields (self, entity, id, existing, changed, clock, now, FALSE, error) &&
            dh_store_refresh_derived (self, entity, merged, error);
@@ -932,7 +932,7 @@ delete_unlocked (DhStore         *self,
     return dh_store_write_end (self, FALSE, error);
 
   clock = dh_hlc_now (self->hlc);
-  now = dh_store_now_iso ();
+  now = dh_store_now_iso (self);
   changed = json_object_new_object ();
   json_object_object_add (changed, DH_RECORD_DELETED, json_object_new_boolean (TRUE));
 
@@ -964,30 +964,6 @@ dh_store_delete (DhStore     *self,
   g_rec_mutex_unlock (&self->lock);
 
   return ok;
-}
-
-json_object *
-dh_store_get (DhStore     *self,
-              const char  *entity_name,
-              const char  *id,
-              GError     **error)
-{
-  const DhEntity *entity;
-  json_object *record;
-
-  g_return_val_if_fail (DH_IS_STORE (self), NULL);
-
-  entity = lookup_entity (entity_name, error);
-  if (entity == NULL)
-    return NULL;
-
-  g_rec_mutex_lock (&self->lock);
-  record = dh_store_get_row (self, entity, id, FALSE, error);
-  if (record != NULL)
-    dh_store_annotate (self, entity, record);
-  g_rec_mutex_unlock (&self->lock);
-
-  return record;
 }
 
 json_object *
@@ -1052,7 +1028,7 @@ dh_store_void_support (DhStore     *self,
       if (json_object_object_get_ex (original, copied[i], &value) && value != NULL)
         json_object_object_add (entry, copied[i], json_object_get (value));
     }
-  today = dh_date_to_iso (&self->validator.today);
+  today = dh_date_to_iso (&dh_store_get_validator (self)->today);
   json_object_object_add (entry, "status", json_object_new_string ("delivered"));
   json_object_object_add (entry, "delivered_on", json_object_new_string (today));
   json_object_object_add (entry, "voids", json_object_new_string (id));
