@@ -631,8 +631,10 @@ dh_store_get_records (DhStore             *self,
   for (guint i = 0; i < n_ids; i++)
     json_object_array_add (id_array, json_object_new_string (ids[i]));
 
-  /* one statement for every page, whatever its ids */
-  sql = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE deleted = 0 AND id IN (SELECT value FROM json_each (?1))",
+  /* one statement for every page, whatever its ids; the unary + keeps
+   * the planner from walking an index on deleted instead of looking up
+   * the ids */
+  sql = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE +deleted = 0 AND id IN (SELECT value FROM json_each (?1))",
                          dh_store_select_columns (entity), entity->name);
 
   reader = dh_store_acquire_reader (self, NULL, error);
