@@ -181,7 +181,7 @@ test_reload_tells_only_what_changed (StoreFixture  *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(DhRecordList) list = NULL;
   g_autoptr(GString) heard = g_string_new (NULL);
-  g_autofree char *ids[G_N_ELEMENTS (given)] = { NULL };
+  g_auto(GStrv) ids = g_new0 (char *, G_N_ELEMENTS (given) + 1);
   g_autofree char *khanh = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (given); i++)
