@@ -1222,10 +1222,12 @@ void
 dh_store_set_user (DhStore    *self,
                    const char *username)
 {
-  const char *interned = g_intern_string (username);
+  const char *interned;
 
   g_return_if_fail (DH_IS_STORE (self));
 
+  /* interned: a write on another thread may be reading the old name */
+  interned = g_intern_string (username);
   if (g_atomic_pointer_get (&self->user) == interned)
     return;
 
