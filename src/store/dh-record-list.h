@@ -21,6 +21,13 @@ DhRecordList *dh_record_list_new    (DhStore            *store,
                                      GError            **error);
 gboolean      dh_record_list_reload (DhRecordList       *self,
                                      GError            **error);
+void          dh_record_list_reload_async  (DhRecordList        *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean      dh_record_list_reload_finish (DhRecordList        *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
 guint         dh_record_list_get_n_cached_pages (DhRecordList *self);
 
 G_END_DECLS

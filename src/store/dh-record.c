@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "dh-autocleanups.h"
 #include "dh-entity.h"
 #include "dh-record.h"
 
@@ -14,12 +15,14 @@ struct _DhRecord
 
   char        *entity;
   json_object *json;
+  gboolean     loaded;
 };
 
 enum {
   PROP_0,
   PROP_ENTITY,
   PROP_ID,
+  PROP_LOADED,
   N_PROPS
 };
 
@@ -56,6 +59,10 @@ dh_record_get_property (GObject    *object,
       g_value_set_string (value, dh_record_get_id (self));
       break;
 
+    case PROP_LOADED:
+      g_value_set_boolean (value, self->loaded);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -74,12 +81,32 @@ dh_record_class_init (DhRecordClass *klass)
   properties[PROP_ID] =
     g_param_spec_string ("id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * DhRecord:loaded:
+   *
+   * Whether the record holds its fields; a placeholder holds only its id.
+   */
+  properties[PROP_LOADED] =
+    g_param_spec_boolean ("loaded", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 dh_record_init (DhRecord *self)
 {
+}
+
+static DhRecord *
+dh_record_new_unloaded (const char  *entity,
+                        json_object *json)
+{
+  DhRecord *self = g_object_new (DH_TYPE_RECORD, NULL);
+
+  self->entity = g_strdup (entity);
+  self->json = json_object_get (json);
+
+  return self;
 }
 
 /* Takes a reference on json. */
@@ -92,11 +119,42 @@ dh_record_new (const char  *entity,
   g_return_val_if_fail (entity != NULL, NULL);
   g_return_val_if_fail (json != NULL, NULL);
 
-  self = g_object_new (DH_TYPE_RECORD, NULL);
-  self->entity = g_strdup (entity);
-  self->json = json_object_get (json);
+  self = dh_record_new_unloaded (entity, json);
+  self->loaded = TRUE;
 
   return self;
+}
+
+/**
+ * dh_record_new_placeholder:
+ *
+ * A record whose fields could not be read: it was deleted since its list
+ * was counted, or the read failed. A list model hands one out rather than
+ * nothing, and says what replaces it when it reloads; a view shows it as
+ * an empty row.
+ *
+ * Returns: (transfer full): a record with only an id
+ */
+DhRecord *
+dh_record_new_placeholder (const char *entity,
+                           const char *id)
+{
+  g_autoptr(json_object) json = json_object_new_object ();
+
+  g_return_val_if_fail (entity != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  json_object_object_add (json, DH_RECORD_ID, json_object_new_string (id));
+
+  return dh_record_new_unloaded (entity, json);
+}
+
+gboolean
+dh_record_is_loaded (DhRecord *self)
+{
+  g_return_val_if_fail (DH_IS_RECORD (self), FALSE);
+
+  return self->loaded;
 }
 
 const char *

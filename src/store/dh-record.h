@@ -14,6 +14,9 @@ G_DECLARE_FINAL_TYPE (DhRecord, dh_record, DH, RECORD, GObject)
 
 DhRecord    *dh_record_new        (const char *entity,
                                    json_object *json);
+DhRecord    *dh_record_new_placeholder (const char *entity,
+                                   const char *id);
+gboolean     dh_record_is_loaded  (DhRecord   *self);
 const char  *dh_record_get_entity (DhRecord   *self);
 const char  *dh_record_get_id     (DhRecord   *self);
 json_object *dh_record_get_json   (DhRecord   *self);

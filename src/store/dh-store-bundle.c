@@ -70,7 +70,7 @@ static json_object *
 new_header (DhStore *self,
             guint    count)
 {
-  g_autofree char *made_at = dh_store_now_iso ();
+  g_autofree char *made_at = dh_store_now_iso (self);
   json_object *header = json_object_new_object ();
 
   json_object_object_add (header, "donghanh", json_object_new_string ("changes"));

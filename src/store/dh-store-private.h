@@ -21,6 +21,21 @@ typedef struct
 extern const DhMigration dh_store_migrations[];
 extern const guint dh_store_n_migrations;
 
+/* A connection to the store's file and the statements prepared on it.
+ * The writer's is used under the store's lock; a reader's by one thread
+ * at a time, taken from the store's pool and given back with
+ * dh_connection_release(). */
+typedef struct _DhConnection DhConnection;
+
+struct _DhConnection
+{
+  DhStore      *store;
+  sqlite3      *db;
+  GHashTable   *statements;  /* SQL -> sqlite3_stmt, prepared on db */
+  gboolean      is_writer;
+  GCancellable *cancellable; /* interrupts the reads while set */
+};
+
 typedef enum
 {
   DH_SYNC_SYNCED   = 0,
@@ -36,8 +51,24 @@ struct _DhStore
   char        *path;
   sqlite3     *db;
   GRecMutex    lock;
+  /* readers and main context */
+  GMutex         readers_lock;
+  GPtrArray     *idle_readers;      /* DhConnection *, read-only, not in use */
+  DhConnection   writer_connection; /* db and statements, for reads in the writer's own transaction */
+  GThread       *writer_thread;     /* the thread inside a write transaction, or NULL */
+  GMainContext  *main_context;      /* where "changed" is emitted */
+  GMutex         changed_lock;
+  GHashTable    *changed_pending;   /* entity names committed, not yet announced */
+  GSource       *changed_source;
+  GMutex         clock_lock;
+  DhHlcWallClock wall_clock;
+  gpointer       wall_clock_data;
+  GDate          fixed_today;       /* dh_store_set_today(), or invalid: from the wall clock */
+  const DhMigration *migrations;
+  guint          n_migrations;
+  gboolean       initialized;
   DhHlc       *hlc;
-  char        *user;
+  char        *user;          /* interned: a reader on another thread never sees it freed */
   DhValidator  validator;
   GHashTable  *statements;
   guint        batch_depth;   /* dh_store_begin() levels */
@@ -85,7 +116,8 @@ json_object  *dh_store_get_row              (DhStore            *self,
 gboolean      dh_store_refresh_search       (DhStore            *self,
                                              const char         *household_id,
                                              GError            **error);
-char         *dh_store_now_iso              (void);
+char         *dh_store_now_iso              (DhStore            *self);
+const DhValidator *dh_store_get_validator   (DhStore            *self);
 void          dh_store_note_change          (DhStore            *self,
                                              const DhEntity     *entity);
 void          dh_store_annotate             (DhStore            *self,
@@ -150,6 +182,93 @@ gboolean      dh_store_refresh_search_for   (DhStore            *self,
 gboolean      dh_store_refresh_derived      (DhStore            *self,
                                              const DhEntity     *entity,
                                              json_object        *record,
+                                             GError            **error);
+gboolean      dh_store_check_exists         (DhStore            *self,
+                                             const char         *sql,
+                                             const char         *a,
+                                             const char         *b,
+                                             const char         *c,
+                                             gboolean           *out_found,
+                                             GError            **error);
+gboolean      dh_store_read_meta            (DhStore            *self,
+                                             const char         *key,
+                                             char              **out_value,
+                                             GError            **error);
+
+/* Reads: on a reader connection of their own, or on the writer's when the
+ * calling thread is inside its own write transaction. */
+DhConnection *dh_store_acquire_reader       (DhStore            *self,
+                                             GCancellable       *cancellable,
+                                             GError            **error);
+void          dh_connection_release         (DhConnection       *connection);
+sqlite3_stmt *dh_connection_prepare         (DhConnection       *connection,
+                                             const char         *sql,
+                                             GError            **error);
+void          dh_connection_set_error       (DhConnection       *connection,
+                                             GError            **error);
+gboolean      dh_connection_begin_read      (DhConnection       *connection,
+                                             GError            **error);
+gboolean      dh_connection_end_read        (DhConnection       *connection,
+                                             GError            **error);
+json_object  *dh_connection_get_row         (DhConnection       *connection,
+                                             const DhEntity     *entity,
+                                             const char         *id,
+                                             gboolean            include_deleted,
+                                             GError            **error);
+gboolean      dh_connection_annotate        (DhConnection       *connection,
+                                             const DhEntity     *entity,
+                                             json_object        *record,
+                                             GError            **error);
+gboolean      dh_connection_read_meta       (DhConnection       *connection,
+                                             const char         *key,
+                                             char              **out_value,
+                                             GError            **error);
+int           dh_connection_get_schema_version (DhConnection    *connection);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhConnection, dh_connection_release)
+
+/* The ids of a list in its order, each with a version that changes
+ * whenever something a list shows of the record does: what a list model
+ * diffs on reload. */
+typedef struct
+{
+  GStringChunk *chunk;
+  GPtrArray    *ids;       /* const char *, in chunk */
+  GArray       *versions;  /* guint64, one per id */
+} DhListKeys;
+
+DhListKeys   *dh_store_list_keys            (DhStore            *self,
+                                             const DhQuery      *query,
+                                             GCancellable       *cancellable,
+                                             GError            **error);
+void          dh_list_keys_free             (DhListKeys         *keys);
+GPtrArray    *dh_store_get_records          (DhStore            *self,
+                                             const char         *entity,
+                                             const char * const *ids,
+                                             guint               n_ids,
+                                             GError            **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhListKeys, dh_list_keys_free)
+
+/* Runs func in a worker thread on a reader, and hands its result to the
+ * callback on the thread-default main context of the caller. */
+typedef gpointer (*DhStoreReadFunc) (DhStore       *self,
+                                     gpointer       args,
+                                     GCancellable  *cancellable,
+                                     GError       **error);
+
+void          dh_store_read_in_thread       (DhStore            *self,
+                                             gpointer            source_tag,
+                                             DhStoreReadFunc     func,
+                                             gpointer            args,
+                                             GDestroyNotify      args_free,
+                                             GDestroyNotify      result_free,
+                                             GCancellable       *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer            user_data);
+gpointer      dh_store_read_finish          (DhStore            *self,
+                                             GAsyncResult       *result,
+                                             gpointer            source_tag,
                                              GError            **error);
 
 G_END_DECLS

@@ -12,6 +12,9 @@
 #include "dh-store-private.h"
 #include "dh-text.h"
 
+/* An SQLite statement reads a list in one snapshot of the store; a list
+ * model keeps the snapshot's ids and versions (see DhListKeys). */
+
 typedef struct
 {
   const DhEntity *entity;
@@ -181,30 +184,64 @@ bind_values (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, (int) i + 1, g_ptr_array_index (values, i), -1, SQLITE_TRANSIENT);
 }
 
+/* Ends a read that went well; one that failed is rolled back when its
+ * connection is released. */
+static gboolean
+finish_read (DhConnection  *reader,
+             gboolean       ok,
+             GError       **error)
+{
+  return ok && dh_connection_end_read (reader, error);
+}
+
 /* What a record shows besides its fields: a support entry that a later
  * entry voids says which one, so that nobody counts it twice. */
+gboolean
+dh_connection_annotate (DhConnection    *connection,
+                        const DhEntity  *entity,
+                        json_object     *record,
+                        GError         **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!g_str_equal (entity->name, "support"))
+    return TRUE;
+
+  stmt = dh_connection_prepare (connection, "SELECT id FROM support WHERE voids = ? AND deleted = 0", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, dh_json_get_string (record, DH_RECORD_ID), -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    json_object_object_add (record, "voided_by", json_object_new_string ((const char *) sqlite3_column_text (stmt, 0)));
+  else if (rc != SQLITE_DONE)
+    {
+      dh_connection_set_error (connection, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+
+  return TRUE;
+}
+
+/* Like dh_connection_annotate() on the writer's connection, for callers
+ * that cannot report an error: one is logged, and the record goes without. */
 void
 dh_store_annotate (DhStore         *self,
                    const DhEntity  *entity,
                    json_object     *record)
 {
-  sqlite3_stmt *stmt;
+  g_autoptr(GError) error = NULL;
 
-  if (!g_str_equal (entity->name, "support"))
-    return;
-
-  stmt = dh_store_prepare (self, "SELECT id FROM support WHERE voids = ? AND deleted = 0", NULL);
-  if (stmt == NULL)
-    return;
-
-  sqlite3_bind_text (stmt, 1, dh_json_get_string (record, DH_RECORD_ID), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    json_object_object_add (record, "voided_by", json_object_new_string ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_reset (stmt);
+  if (!dh_connection_annotate (&self->writer_connection, entity, record, &error))
+    g_warning ("Could not read whether a support entry is voided: %s", error->message);
 }
 
 static GPtrArray *
-collect_rows (DhStore         *self,
+collect_rows (DhConnection    *reader,
               const DhEntity  *entity,
               sqlite3_stmt    *stmt,
               GError         **error)
@@ -217,29 +254,78 @@ collect_rows (DhStore         *self,
 
   if (rc != SQLITE_DONE)
     {
-      dh_store_set_sqlite_error (self, error);
+      dh_connection_set_error (reader, error);
+      sqlite3_reset (stmt);
       return NULL;
     }
+  sqlite3_reset (stmt);
 
   for (guint i = 0; i < rows->len; i++)
-    dh_store_annotate (self, entity, g_ptr_array_index (rows, i));
+    {
+      if (!dh_connection_annotate (reader, entity, g_ptr_array_index (rows, i), error))
+        return NULL;
+    }
 
   return g_steal_pointer (&rows);
 }
 
-GPtrArray *
-dh_store_list (DhStore        *self,
-               const DhQuery  *query,
-               GError        **error)
+static const DhEntity *
+lookup_entity (const char  *name,
+               GError     **error)
 {
-  g_auto(QueryPlan) plan = { 0 };
-  g_autofree char *sql = NULL;
-  GPtrArray *rows = NULL;
-  sqlite3_stmt *stmt;
-  guint limit;
+  const DhEntity *entity = dh_entity_lookup (name);
+
+  if (entity == NULL)
+    {
+      g_autofree char *names = dh_entity_list_names ();
+
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
+                   _("There is no kind of record called “%s”; use one of: %s"),
+                   name != NULL ? name : "", names);
+    }
+
+  return entity;
+}
+
+json_object *
+dh_store_get (DhStore     *self,
+              const char  *entity_name,
+              const char  *id,
+              GError     **error)
+{
+  g_autoptr(DhConnection) reader = NULL;
+  g_autoptr(json_object) record = NULL;
+  const DhEntity *entity;
 
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
-  g_return_val_if_fail (query != NULL, NULL);
+
+  entity = lookup_entity (entity_name, error);
+  if (entity == NULL)
+    return NULL;
+
+  reader = dh_store_acquire_reader (self, NULL, error);
+  if (reader == NULL || !dh_connection_begin_read (reader, error))
+    return NULL;
+
+  record = dh_connection_get_row (reader, entity, id, FALSE, error);
+  if (!finish_read (reader, record != NULL && dh_connection_annotate (reader, entity, record, error), error))
+    return NULL;
+
+  return g_steal_pointer (&record);
+}
+
+static GPtrArray *
+read_list (DhStore        *self,
+           const DhQuery  *query,
+           GCancellable   *cancellable,
+           GError        **error)
+{
+  g_auto(QueryPlan) plan = { 0 };
+  g_autoptr(DhConnection) reader = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  guint limit;
 
   if (!plan_query (query, &plan, error))
     return NULL;
@@ -251,19 +337,69 @@ dh_store_list (DhStore        *self,
                          dh_store_select_columns (plan.entity), plan.entity->name,
                          plan.where->str, plan.order, plan.values->len + 1, plan.values->len + 2);
 
-  g_rec_mutex_lock (&self->lock);
-  stmt = dh_store_prepare (self, sql, error);
+  reader = dh_store_acquire_reader (self, cancellable, error);
+  if (reader == NULL || !dh_connection_begin_read (reader, error))
+    return NULL;
+
+  stmt = dh_connection_prepare (reader, sql, error);
   if (stmt != NULL)
     {
       bind_values (stmt, plan.values);
       sqlite3_bind_int64 (stmt, (int) plan.values->len + 1, limit);
       sqlite3_bind_int64 (stmt, (int) plan.values->len + 2, query->offset);
-      rows = collect_rows (self, plan.entity, stmt, error);
-      sqlite3_reset (stmt);
+      rows = collect_rows (reader, plan.entity, stmt, error);
     }
-  g_rec_mutex_unlock (&self->lock);
 
-  return rows;
+  if (!finish_read (reader, rows != NULL, error))
+    return NULL;
+
+  return g_steal_pointer (&rows);
+}
+
+GPtrArray *
+dh_store_list (DhStore        *self,
+               const DhQuery  *query,
+               GError        **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  return read_list (self, query, NULL, error);
+}
+
+static gint64
+read_count (DhStore        *self,
+            const DhQuery  *query,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  g_auto(QueryPlan) plan = { 0 };
+  g_autoptr(DhConnection) reader = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  gint64 count = -1;
+
+  if (!plan_query (query, &plan, error))
+    return -1;
+
+  sql = g_strdup_printf ("SELECT count(*) FROM \"%s\" WHERE %s", plan.entity->name, plan.where->str);
+
+  reader = dh_store_acquire_reader (self, cancellable, error);
+  if (reader == NULL)
+    return -1;
+
+  stmt = dh_connection_prepare (reader, sql, error);
+  if (stmt == NULL)
+    return -1;
+
+  bind_values (stmt, plan.values);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  else
+    dh_connection_set_error (reader, error);
+  sqlite3_reset (stmt);
+
+  return count;
 }
 
 gint64
@@ -271,33 +407,10 @@ dh_store_count (DhStore        *self,
                 const DhQuery  *query,
                 GError        **error)
 {
-  g_auto(QueryPlan) plan = { 0 };
-  g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt;
-  gint64 count = -1;
-
   g_return_val_if_fail (DH_IS_STORE (self), -1);
   g_return_val_if_fail (query != NULL, -1);
 
-  if (!plan_query (query, &plan, error))
-    return -1;
-
-  sql = g_strdup_printf ("SELECT count(*) FROM \"%s\" WHERE %s", plan.entity->name, plan.where->str);
-
-  g_rec_mutex_lock (&self->lock);
-  stmt = dh_store_prepare (self, sql, error);
-  if (stmt != NULL)
-    {
-      bind_values (stmt, plan.values);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        count = sqlite3_column_int64 (stmt, 0);
-      else
-        dh_store_set_sqlite_error (self, error);
-      sqlite3_reset (stmt);
-    }
-  g_rec_mutex_unlock (&self->lock);
-
-  return count;
+  return read_count (self, query, NULL, error);
 }
 
 /* "ngu van da" becomes "ngu"* "van"* "da"*: every word must start a word
@@ -326,19 +439,19 @@ build_match (const char *text)
   return g_string_free (match, match->len == 0);
 }
 
-GPtrArray *
-dh_store_search_households (DhStore     *self,
-                            const char  *text,
-                            guint        limit,
-                            GError     **error)
+static GPtrArray *
+search_households (DhStore       *self,
+                   const char    *text,
+                   guint          limit,
+                   GCancellable  *cancellable,
+                   GError       **error)
 {
   const DhEntity *entity = dh_entity_lookup ("household");
   g_autofree char *match = build_match (text);
+  g_autoptr(DhConnection) reader = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
   g_autofree char *sql = NULL;
-  GPtrArray *rows = NULL;
   sqlite3_stmt *stmt;
-
-  g_return_val_if_fail (DH_IS_STORE (self), NULL);
 
   if (match == NULL)
     return g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
@@ -356,16 +469,405 @@ dh_store_search_households (DhStore     *self,
                          "WHERE deleted = 0 ORDER BY sort_given",
                          dh_store_select_columns (entity));
 
-  g_rec_mutex_lock (&self->lock);
-  stmt = dh_store_prepare (self, sql, error);
+  reader = dh_store_acquire_reader (self, cancellable, error);
+  if (reader == NULL || !dh_connection_begin_read (reader, error))
+    return NULL;
+
+  stmt = dh_connection_prepare (reader, sql, error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int (stmt, 2, (int) limit);
-      rows = collect_rows (self, entity, stmt, error);
-      sqlite3_reset (stmt);
+      rows = collect_rows (reader, entity, stmt, error);
     }
-  g_rec_mutex_unlock (&self->lock);
 
-  return rows;
+  if (!finish_read (reader, rows != NULL, error))
+    return NULL;
+
+  return g_steal_pointer (&rows);
+}
+
+GPtrArray *
+dh_store_search_households (DhStore     *self,
+                            const char  *text,
+                            guint        limit,
+                            GError     **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+
+  return search_households (self, text, limit, NULL, error);
+}
+
+/* List keys, for list models */
+
+void
+dh_list_keys_free (DhListKeys *keys)
+{
+  if (keys == NULL)
+    return;
+
+  g_clear_pointer (&keys->ids, g_ptr_array_unref);
+  g_clear_pointer (&keys->versions, g_array_unref);
+  g_clear_pointer (&keys->chunk, g_string_chunk_free);
+  g_free (keys);
+}
+
+/* FNV-1a over the text of the columns after the id, each ended by a byte
+ * no text has: two rows that show the same have the same version. */
+static guint64
+row_version (sqlite3_stmt *stmt)
+{
+  guint64 hash = G_GUINT64_CONSTANT (14695981039346656037);
+  int n_columns = sqlite3_column_count (stmt);
+
+  for (int column = 1; column < n_columns; column++)
+    {
+      const guchar *text = sqlite3_column_text (stmt, column);
+      int length = sqlite3_column_bytes (stmt, column);
+
+      for (int i = 0; text != NULL && i < length; i++)
+        hash = (hash ^ text[i]) * G_GUINT64_CONSTANT (1099511628211);
+      hash = (hash ^ (text != NULL ? 0xfe : 0xff)) * G_GUINT64_CONSTANT (1099511628211);
+    }
+
+  return hash;
+}
+
+/**
+ * dh_store_list_keys:
+ *
+ * The ids of the whole list that @query describes (its offset and limit
+ * aside), in its order and from one state of the store, each with a
+ * version: a record's clocks change with each of its fields, its sync
+ * state when the server acknowledges it, and a support entry's when
+ * another voids it.
+ */
+DhListKeys *
+dh_store_list_keys (DhStore        *self,
+                    const DhQuery  *query,
+                    GCancellable   *cancellable,
+                    GError        **error)
+{
+  g_auto(QueryPlan) plan = { 0 };
+  g_autoptr(DhConnection) reader = NULL;
+  g_autoptr(DhListKeys) keys = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  if (!plan_query (query, &plan, error))
+    return NULL;
+
+  sql = g_strdup_printf ("SELECT id, updated_at, clocks, sync_state%s FROM \"%s\" WHERE %s ORDER BY %s",
+                         g_str_equal (plan.entity->name, "support")
+                         ? ", (SELECT v.id FROM support v WHERE v.voids = support.id AND v.deleted = 0)" : "",
+                         plan.entity->name, plan.where->str, plan.order);
+
+  reader = dh_store_acquire_reader (self, cancellable, error);
+  if (reader == NULL)
+    return NULL;
+
+  stmt = dh_connection_prepare (reader, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_values (stmt, plan.values);
+
+  keys = g_new0 (DhListKeys, 1);
+  keys->chunk = g_string_chunk_new (4096);
+  keys->ids = g_ptr_array_new ();
+  keys->versions = g_array_new (FALSE, FALSE, sizeof (guint64));
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint64 version = row_version (stmt);
+
+      g_ptr_array_add (keys->ids, g_string_chunk_insert (keys->chunk, (const char *) sqlite3_column_text (stmt, 0)));
+      g_array_append_val (keys->versions, version);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      dh_connection_set_error (reader, error);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+
+  return g_steal_pointer (&keys);
+}
+
+/**
+ * dh_store_get_records:
+ * @entity: a kind of record, as in #DhQuery
+ * @ids: (array length=n_ids): the ids
+ *
+ * Reads the live records with these ids, in one state of the store.
+ *
+ * Returns: (transfer full): the records in the order of @ids, with %NULL
+ *   for an id that no live record has (any more)
+ */
+GPtrArray *
+dh_store_get_records (DhStore             *self,
+                      const char          *entity_name,
+                      const char * const  *ids,
+                      guint                n_ids,
+                      GError             **error)
+{
+  const DhEntity *entity = dh_entity_lookup_listed (entity_name, NULL);
+  g_autoptr(DhConnection) reader = NULL;
+  g_autoptr(json_object) id_array = json_object_new_array_ext ((int) n_ids);
+  g_autoptr(GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) json_object_put);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+  g_return_val_if_fail (entity != NULL, NULL);
+
+  for (guint i = 0; i < n_ids; i++)
+    json_object_array_add (id_array, json_object_new_string (ids[i]));
+
+  /* one statement for every page, whatever its ids; the unary + keeps
+   * the planner from walking an index on deleted instead of looking up
+   * the ids */
+  sql = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE +deleted = 0 AND id IN (SELECT value FROM json_each (?1))",
+                         dh_store_select_columns (entity), entity->name);
+
+  reader = dh_store_acquire_reader (self, NULL, error);
+  if (reader == NULL || !dh_connection_begin_read (reader, error))
+    return NULL;
+
+  stmt = dh_connection_prepare (reader, sql, error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, json_object_to_json_string_ext (id_array, JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      json_object *record = dh_store_row_to_json (entity, stmt);
+
+      g_hash_table_insert (found, (gpointer) dh_json_get_string (record, DH_RECORD_ID), record);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dh_connection_set_error (reader, error);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+
+  records = g_ptr_array_new_full (n_ids, (GDestroyNotify) json_object_put);
+  for (guint i = 0; i < n_ids; i++)
+    {
+      json_object *record = g_hash_table_lookup (found, ids[i]);
+
+      if (record != NULL && !dh_connection_annotate (reader, entity, record, error))
+        return NULL;
+      g_ptr_array_add (records, record != NULL ? json_object_get (record) : NULL);
+    }
+
+  if (!finish_read (reader, TRUE, error))
+    return NULL;
+
+  return g_steal_pointer (&records);
+}
+
+/* In a worker thread */
+
+typedef struct
+{
+  char    *entity;
+  GStrv    filters;
+  DhSort   sort;
+  guint    offset;
+  guint    limit;
+  gboolean include_deleted;
+} QueryCopy;
+
+static QueryCopy *
+query_copy_new (const DhQuery *query)
+{
+  QueryCopy *copy = g_new0 (QueryCopy, 1);
+
+  copy->entity = g_strdup (query->entity);
+  copy->filters = g_strdupv ((char **) query->filters);
+  copy->sort = query->sort;
+  copy->offset = query->offset;
+  copy->limit = query->limit;
+  copy->include_deleted = query->include_deleted;
+
+  return copy;
+}
+
+static void
+query_copy_free (QueryCopy *copy)
+{
+  g_free (copy->entity);
+  g_strfreev (copy->filters);
+  g_free (copy);
+}
+
+static DhQuery
+query_copy_view (const QueryCopy *copy)
+{
+  return (DhQuery) {
+    .entity = copy->entity,
+    .filters = (const char * const *) copy->filters,
+    .sort = copy->sort,
+    .offset = copy->offset,
+    .limit = copy->limit,
+    .include_deleted = copy->include_deleted,
+  };
+}
+
+static gpointer
+list_in_thread (DhStore       *self,
+                gpointer       args,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  DhQuery query = query_copy_view (args);
+
+  return read_list (self, &query, cancellable, error);
+}
+
+/**
+ * dh_store_list_async:
+ *
+ * Reads a page of a list in a worker thread: see dh_store_list(). Once
+ * @cancellable is cancelled, the read stops and the result is
+ * %G_IO_ERROR_CANCELLED.
+ */
+void
+dh_store_list_async (DhStore             *self,
+                     const DhQuery       *query,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_return_if_fail (DH_IS_STORE (self));
+  g_return_if_fail (query != NULL);
+
+  dh_store_read_in_thread (self, dh_store_list_async, list_in_thread,
+                           query_copy_new (query), (GDestroyNotify) query_copy_free,
+                           (GDestroyNotify) g_ptr_array_unref,
+                           cancellable, callback, user_data);
+}
+
+/**
+ * dh_store_list_finish:
+ *
+ * Returns: (transfer full) (nullable): the records, or %NULL with @error set
+ */
+GPtrArray *
+dh_store_list_finish (DhStore       *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  return dh_store_read_finish (self, result, dh_store_list_async, error);
+}
+
+static gpointer
+count_in_thread (DhStore       *self,
+                 gpointer       args,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  DhQuery query = query_copy_view (args);
+  gint64 count = read_count (self, &query, cancellable, error);
+
+  return count >= 0 ? g_memdup2 (&count, sizeof count) : NULL;
+}
+
+void
+dh_store_count_async (DhStore             *self,
+                      const DhQuery       *query,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_return_if_fail (DH_IS_STORE (self));
+  g_return_if_fail (query != NULL);
+
+  dh_store_read_in_thread (self, dh_store_count_async, count_in_thread,
+                           query_copy_new (query), (GDestroyNotify) query_copy_free, g_free,
+                           cancellable, callback, user_data);
+}
+
+/**
+ * dh_store_count_finish:
+ *
+ * Returns: the number of records, or -1 with @error set
+ */
+gint64
+dh_store_count_finish (DhStore       *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_autofree gint64 *count = dh_store_read_finish (self, result, dh_store_count_async, error);
+
+  return count != NULL ? *count : -1;
+}
+
+typedef struct
+{
+  char  *text;
+  guint  limit;
+} SearchArgs;
+
+static void
+search_args_free (SearchArgs *args)
+{
+  g_free (args->text);
+  g_free (args);
+}
+
+static gpointer
+search_in_thread (DhStore       *self,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  SearchArgs *args = data;
+
+  return search_households (self, args->text, args->limit, cancellable, error);
+}
+
+/**
+ * dh_store_search_households_async:
+ *
+ * Searches in a worker thread, so that typing never waits: see
+ * dh_store_search_households(). A search made stale by the next key
+ * pressed is cancelled with @cancellable.
+ */
+void
+dh_store_search_households_async (DhStore             *self,
+                                  const char          *text,
+                                  guint                limit,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  SearchArgs *args;
+
+  g_return_if_fail (DH_IS_STORE (self));
+
+  args = g_new0 (SearchArgs, 1);
+  args->text = g_strdup (text);
+  args->limit = limit;
+  dh_store_read_in_thread (self, dh_store_search_households_async, search_in_thread,
+                           args, (GDestroyNotify) search_args_free, (GDestroyNotify) g_ptr_array_unref,
+                           cancellable, callback, user_data);
+}
+
+GPtrArray *
+dh_store_search_households_finish (DhStore       *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return dh_store_read_finish (self, result, dh_store_search_households_async, error);
 }

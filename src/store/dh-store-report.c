@@ -11,21 +11,24 @@
 #include "dh-date.h"
 #include "dh-store-private.h"
 
+/* Each report reads one state of the store on a reader connection of its
+ * own: a sync writing a page of changes never holds it up. */
+
 static gboolean
-count_into (DhStore      *self,
-            json_object  *object,
-            const char   *key,
-            const char   *sql,
-            GError      **error)
+count_into (DhConnection  *reader,
+            json_object   *object,
+            const char    *key,
+            const char    *sql,
+            GError       **error)
 {
-  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
+  sqlite3_stmt *stmt = dh_connection_prepare (reader, sql, error);
 
   if (stmt == NULL)
     return FALSE;
 
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      dh_store_set_sqlite_error (self, error);
+      dh_connection_set_error (reader, error);
       sqlite3_reset (stmt);
       return FALSE;
     }
@@ -35,108 +38,131 @@ count_into (DhStore      *self,
   return TRUE;
 }
 
+static gboolean
+count_classes (DhConnection  *reader,
+               json_object   *classes,
+               GError       **error)
+{
+  sqlite3_stmt *stmt = dh_connection_prepare (reader,
+                                              "SELECT classification, count(*) FROM household WHERE deleted = 0 "
+                                              "GROUP BY classification ORDER BY classification",
+                                              error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    json_object_object_add (classes,
+                            (const char *) sqlite3_column_text (stmt, 0) ?: "unclassified",
+                            json_object_new_int64 (sqlite3_column_int64 (stmt, 1)));
+  if (rc != SQLITE_DONE)
+    {
+      dh_connection_set_error (reader, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+
+  return TRUE;
+}
+
 /* A delivered entry counts unless it is a void or has been voided. */
 #define LIVE_SUPPORT \
   "s.deleted = 0 AND s.status = 'delivered' AND s.voids IS NULL AND NOT EXISTS " \
   "(SELECT 1 FROM support v WHERE v.voids = s.id AND v.deleted = 0)"
 
-json_object *
-dh_store_get_status (DhStore  *self,
-                     GError  **error)
+static json_object *
+read_status (DhStore       *self,
+             GCancellable  *cancellable,
+             GError       **error)
 {
   static const char * const counted[] = {
     "household", "member", "visit", "assessment", "support", "exit_plan", "user",
   };
   g_autoptr(json_object) status = json_object_new_object ();
+  g_autoptr(DhConnection) reader = NULL;
   json_object *counts = json_object_new_object ();
   json_object *classes = json_object_new_object ();
   json_object *places = json_object_new_object ();
   g_autofree char *last_sync = NULL;
-  sqlite3_stmt *stmt;
   gboolean ok = TRUE;
-  int rc;
-
-  g_return_val_if_fail (DH_IS_STORE (self), NULL);
 
   json_object_object_add (status, "store", json_object_new_string (self->path));
-  json_object_object_add (status, "schema_version", json_object_new_int (dh_store_get_schema_version (self)));
   json_object_object_add (status, "device_id", json_object_new_string (dh_store_get_device_id (self)));
   json_object_object_add (status, "counts", counts);
   json_object_object_add (status, "places", places);
   json_object_object_add (status, "households_by_class", classes);
 
-  g_rec_mutex_lock (&self->lock);
+  reader = dh_store_acquire_reader (self, cancellable, error);
+  if (reader == NULL || !dh_connection_begin_read (reader, error))
+    return NULL;
+
+  json_object_object_add (status, "schema_version", json_object_new_int (dh_connection_get_schema_version (reader)));
 
   for (guint i = 0; ok && i < G_N_ELEMENTS (counted); i++)
     {
       g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM \"%s\" WHERE deleted = 0", counted[i]);
 
-      ok = count_into (self, counts, counted[i], sql, error);
+      ok = count_into (reader, counts, counted[i], sql, error);
     }
 
   ok = ok &&
-       count_into (self, places, "province", "SELECT count(*) FROM admin_unit WHERE kind = 'province' AND deleted = 0", error) &&
-       count_into (self, places, "commune", "SELECT count(*) FROM admin_unit WHERE kind = 'commune' AND deleted = 0", error) &&
-       count_into (self, places, "village", "SELECT count(*) FROM admin_unit WHERE kind = 'village' AND deleted = 0", error) &&
-       count_into (self, status, "pending_changes", "SELECT count(*) FROM change_queue WHERE rejected IS NULL", error) &&
-       count_into (self, status, "rejected_changes", "SELECT count(*) FROM change_queue WHERE rejected IS NOT NULL", error) &&
-       count_into (self, status, "set_aside_changes", "SELECT count(*) FROM quarantine", error) &&
-       count_into (self, status, "held_changes", "SELECT count(*) FROM held_change", error) &&
-       count_into (self, status, "open_conflicts", "SELECT count(*) FROM conflict WHERE deleted = 0 AND settled_on IS NULL", error) &&
-       count_into (self, status, "voided_support", "SELECT count(*) FROM support WHERE voids IS NOT NULL AND deleted = 0", error);
-
-  if (ok)
-    {
-      stmt = dh_store_prepare (self,
-                               "SELECT classification, count(*) FROM household WHERE deleted = 0 "
-                               "GROUP BY classification ORDER BY classification",
-                               error);
-      ok = stmt != NULL;
-      while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        json_object_object_add (classes,
-                                (const char *) sqlite3_column_text (stmt, 0) ?: "unclassified",
-                                json_object_new_int64 (sqlite3_column_int64 (stmt, 1)));
-      if (stmt != NULL)
-        sqlite3_reset (stmt);
-    }
-
-  g_rec_mutex_unlock (&self->lock);
+       count_into (reader, places, "province", "SELECT count(*) FROM admin_unit WHERE kind = 'province' AND deleted = 0", error) &&
+       count_into (reader, places, "commune", "SELECT count(*) FROM admin_unit WHERE kind = 'commune' AND deleted = 0", error) &&
+       count_into (reader, places, "village", "SELECT count(*) FROM admin_unit WHERE kind = 'village' AND deleted = 0", error) &&
+       count_into (reader, status, "pending_changes", "SELECT count(*) FROM change_queue WHERE rejected IS NULL", error) &&
+       count_into (reader, status, "rejected_changes", "SELECT count(*) FROM change_queue WHERE rejected IS NOT NULL", error) &&
+       count_into (reader, status, "set_aside_changes", "SELECT count(*) FROM quarantine", error) &&
+       count_into (reader, status, "held_changes", "SELECT count(*) FROM held_change", error) &&
+       count_into (reader, status, "open_conflicts", "SELECT count(*) FROM conflict WHERE deleted = 0 AND settled_on IS NULL", error) &&
+       count_into (reader, status, "voided_support", "SELECT count(*) FROM support WHERE voids IS NOT NULL AND deleted = 0", error) &&
+       count_classes (reader, classes, error) &&
+       dh_connection_read_meta (reader, "last_sync", &last_sync, error) &&
+       dh_connection_end_read (reader, error);
 
   if (!ok)
     return NULL;
 
-  last_sync = dh_store_get_meta (self, "last_sync");
   json_object_object_add (status, "last_sync", last_sync != NULL ? json_object_new_string (last_sync) : NULL);
 
   return g_steal_pointer (&status);
 }
 
 json_object *
-dh_store_report_classes_by_village (DhStore     *self,
-                                    const char  *commune_id,
-                                    GError     **error)
+dh_store_get_status (DhStore  *self,
+                     GError  **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+
+  return read_status (self, NULL, error);
+}
+
+static json_object *
+read_classes_by_village (DhStore       *self,
+                         const char    *commune_id,
+                         GCancellable  *cancellable,
+                         GError       **error)
 {
   g_autoptr(json_object) villages = json_object_new_array ();
+  g_autoptr(DhConnection) reader = NULL;
   json_object *current = NULL;
   const char *current_id = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
-  g_return_val_if_fail (DH_IS_STORE (self), NULL);
-  g_return_val_if_fail (commune_id != NULL, NULL);
+  reader = dh_store_acquire_reader (self, cancellable, error);
+  if (reader == NULL)
+    return NULL;
 
-  g_rec_mutex_lock (&self->lock);
-  stmt = dh_store_prepare (self,
-                           "SELECT v.id, v.name, h.classification, count(h.id) "
-                           "FROM admin_unit v LEFT JOIN household h ON h.village = v.id AND h.deleted = 0 "
-                           "WHERE v.parent = ? AND v.kind = 'village' AND v.deleted = 0 "
-                           "GROUP BY v.id, h.classification ORDER BY v.sort_full, v.id, h.classification",
-                           error);
+  stmt = dh_connection_prepare (reader,
+                                "SELECT v.id, v.name, h.classification, count(h.id) "
+                                "FROM admin_unit v LEFT JOIN household h ON h.village = v.id AND h.deleted = 0 "
+                                "WHERE v.parent = ? AND v.kind = 'village' AND v.deleted = 0 "
+                                "GROUP BY v.id, h.classification ORDER BY v.sort_full, v.id, h.classification",
+                                error);
   if (stmt == NULL)
-    {
-      g_rec_mutex_unlock (&self->lock);
-      return NULL;
-    }
+    return NULL;
 
   sqlite3_bind_text (stmt, 1, commune_id, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -165,45 +191,56 @@ dh_store_report_classes_by_village (DhStore     *self,
                                   json_object_new_int64 (dh_json_get_int (current, "households", 0) + count));
         }
     }
-  sqlite3_reset (stmt);
-  g_rec_mutex_unlock (&self->lock);
 
   if (rc != SQLITE_DONE)
     {
-      dh_store_set_sqlite_error (self, error);
+      dh_connection_set_error (reader, error);
+      sqlite3_reset (stmt);
       return NULL;
     }
+  sqlite3_reset (stmt);
 
   return g_steal_pointer (&villages);
 }
 
 json_object *
-dh_store_report_support_totals (DhStore     *self,
-                                const char  *commune_id,
-                                int          year,
-                                GError     **error)
+dh_store_report_classes_by_village (DhStore     *self,
+                                    const char  *commune_id,
+                                    GError     **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+  g_return_val_if_fail (commune_id != NULL, NULL);
+
+  return read_classes_by_village (self, commune_id, NULL, error);
+}
+
+static json_object *
+read_support_totals (DhStore       *self,
+                     const char    *commune_id,
+                     int            year,
+                     GCancellable  *cancellable,
+                     GError       **error)
 {
   g_autoptr(json_object) totals = json_object_new_array ();
+  g_autoptr(DhConnection) reader = NULL;
   g_autofree char *year_text = g_strdup_printf ("%04d", year);
   sqlite3_stmt *stmt;
   int rc;
 
-  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+  reader = dh_store_acquire_reader (self, cancellable, error);
+  if (reader == NULL)
+    return NULL;
 
-  g_rec_mutex_lock (&self->lock);
-  stmt = dh_store_prepare (self,
-                           "SELECT s.support_type, count(*), count(DISTINCT s.household), sum(s.amount_vnd), "
-                           "sum(s.state_share_vnd), sum(s.household_share_vnd) "
-                           "FROM support s JOIN household h ON h.id = s.household "
-                           "WHERE " LIVE_SUPPORT " AND (?1 IS NULL OR h.commune = ?1) "
-                           "AND substr(s.delivered_on, 1, 4) = ?2 "
-                           "GROUP BY s.support_type ORDER BY s.support_type",
-                           error);
+  stmt = dh_connection_prepare (reader,
+                                "SELECT s.support_type, count(*), count(DISTINCT s.household), sum(s.amount_vnd), "
+                                "sum(s.state_share_vnd), sum(s.household_share_vnd) "
+                                "FROM support s JOIN household h ON h.id = s.household "
+                                "WHERE " LIVE_SUPPORT " AND (?1 IS NULL OR h.commune = ?1) "
+                                "AND substr(s.delivered_on, 1, 4) = ?2 "
+                                "GROUP BY s.support_type ORDER BY s.support_type",
+                                error);
   if (stmt == NULL)
-    {
-      g_rec_mutex_unlock (&self->lock);
-      return NULL;
-    }
+    return NULL;
 
   sqlite3_bind_text (stmt, 1, commune_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, year_text, -1, SQLITE_TRANSIENT);
@@ -219,60 +256,70 @@ dh_store_report_support_totals (DhStore     *self,
       json_object_object_add (row, "household_share_vnd", json_object_new_int64 (sqlite3_column_int64 (stmt, 5)));
       json_object_array_add (totals, row);
     }
-  sqlite3_reset (stmt);
-  g_rec_mutex_unlock (&self->lock);
 
   if (rc != SQLITE_DONE)
     {
-      dh_store_set_sqlite_error (self, error);
+      dh_connection_set_error (reader, error);
+      sqlite3_reset (stmt);
       return NULL;
     }
+  sqlite3_reset (stmt);
 
   return g_steal_pointer (&totals);
+}
+
+json_object *
+dh_store_report_support_totals (DhStore     *self,
+                                const char  *commune_id,
+                                int          year,
+                                GError     **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+
+  return read_support_totals (self, commune_id, year, NULL, error);
 }
 
 /* The caseload a commune official follows up: poor and near-poor
  * households never visited, not visited for the given number of days, or
  * whose planned next visit has passed; those never visited first, then
  * the longest waiting. */
-json_object *
-dh_store_report_overdue (DhStore     *self,
-                         const char  *commune_id,
-                         guint        days,
-                         GError     **error)
+static json_object *
+read_overdue (DhStore       *self,
+              const char    *commune_id,
+              guint          days,
+              GCancellable  *cancellable,
+              GError       **error)
 {
   g_autoptr(json_object) overdue = json_object_new_array ();
+  g_autoptr(DhConnection) reader = NULL;
   g_autofree char *today = NULL;
   g_autofree char *cutoff = NULL;
   GDate date;
   sqlite3_stmt *stmt;
   int rc;
 
-  g_return_val_if_fail (DH_IS_STORE (self), NULL);
-  g_return_val_if_fail (commune_id != NULL, NULL);
-
-  date = self->validator.today;
+  dh_store_get_today (self, &date);
   today = dh_date_to_iso (&date);
   g_date_subtract_days (&date, days);
   cutoff = dh_date_to_iso (&date);
 
-  g_rec_mutex_lock (&self->lock);
-  stmt = dh_store_prepare (self,
-                           "SELECT id, head_name, village, classification, last, next FROM ("
-                           "  SELECT h.id, h.head_name, h.village, h.classification, h.sort_given,"
-                           "    (SELECT max (visited_on) FROM visit WHERE household = h.id AND deleted = 0) AS last,"
-                           "    (SELECT next_visit_on FROM visit WHERE household = h.id AND deleted = 0"
-                           "     ORDER BY visited_on DESC LIMIT 1) AS next"
-                           "  FROM household h"
-                           "  WHERE h.commune = ?1 AND h.deleted = 0 AND h.classification IN ('poor', 'near_poor'))"
-                           "WHERE last IS NULL OR last < ?2 OR next < ?3 "
-                           "ORDER BY last IS NOT NULL, last, sort_given",
-                           error);
+  reader = dh_store_acquire_reader (self, cancellable, error);
+  if (reader == NULL)
+    return NULL;
+
+  stmt = dh_connection_prepare (reader,
+                                "SELECT id, head_name, village, classification, last, next FROM ("
+                                "  SELECT h.id, h.head_name, h.village, h.classification, h.sort_given,"
+                                "    (SELECT max (visited_on) FROM visit WHERE household = h.id AND deleted = 0) AS last,"
+                                "    (SELECT next_visit_on FROM visit WHERE household = h.id AND deleted = 0"
+                                "     ORDER BY visited_on DESC LIMIT 1) AS next"
+                                "  FROM household h"
+                                "  WHERE h.commune = ?1 AND h.deleted = 0 AND h.classification IN ('poor', 'near_poor'))"
+                                "WHERE last IS NULL OR last < ?2 OR next < ?3 "
+                                "ORDER BY last IS NOT NULL, last, sort_given",
+                                error);
   if (stmt == NULL)
-    {
-      g_rec_mutex_unlock (&self->lock);
-      return NULL;
-    }
+    return NULL;
 
   sqlite3_bind_text (stmt, 1, commune_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, cutoff, -1, SQLITE_TRANSIENT);
@@ -302,14 +349,195 @@ dh_store_report_overdue (DhStore     *self,
       json_object_object_add (row, "reason", json_object_new_string (reason));
       json_object_array_add (overdue, row);
     }
-  sqlite3_reset (stmt);
-  g_rec_mutex_unlock (&self->lock);
 
   if (rc != SQLITE_DONE)
     {
-      dh_store_set_sqlite_error (self, error);
+      dh_connection_set_error (reader, error);
+      sqlite3_reset (stmt);
       return NULL;
     }
+  sqlite3_reset (stmt);
 
   return g_steal_pointer (&overdue);
+}
+
+json_object *
+dh_store_report_overdue (DhStore     *self,
+                         const char  *commune_id,
+                         guint        days,
+                         GError     **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+  g_return_val_if_fail (commune_id != NULL, NULL);
+
+  return read_overdue (self, commune_id, days, NULL, error);
+}
+
+/* In a worker thread: a report is one SQL statement, whose progress
+ * SQLite cannot tell; cancelling it interrupts the statement. */
+
+typedef struct
+{
+  char  *commune_id;
+  guint  days;
+  int    year;
+} ReportArgs;
+
+static ReportArgs *
+report_args_new (const char *commune_id,
+                 guint       days,
+                 int         year)
+{
+  ReportArgs *args = g_new0 (ReportArgs, 1);
+
+  args->commune_id = g_strdup (commune_id);
+  args->days = days;
+  args->year = year;
+
+  return args;
+}
+
+static void
+report_args_free (ReportArgs *args)
+{
+  g_free (args->commune_id);
+  g_free (args);
+}
+
+static gpointer
+status_in_thread (DhStore       *self,
+                  gpointer       args,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  return read_status (self, cancellable, error);
+}
+
+void
+dh_store_get_status_async (DhStore             *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (DH_IS_STORE (self));
+
+  dh_store_read_in_thread (self, dh_store_get_status_async, status_in_thread, NULL, NULL,
+                           (GDestroyNotify) json_object_put, cancellable, callback, user_data);
+}
+
+/**
+ * dh_store_get_status_finish:
+ *
+ * Returns: (transfer full) (nullable): what dh_store_get_status() returns,
+ *   or %NULL with @error set (%G_IO_ERROR_CANCELLED once cancelled)
+ */
+json_object *
+dh_store_get_status_finish (DhStore       *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return dh_store_read_finish (self, result, dh_store_get_status_async, error);
+}
+
+static gpointer
+classes_by_village_in_thread (DhStore       *self,
+                              gpointer       data,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  ReportArgs *args = data;
+
+  return read_classes_by_village (self, args->commune_id, cancellable, error);
+}
+
+void
+dh_store_report_classes_by_village_async (DhStore             *self,
+                                          const char          *commune_id,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_return_if_fail (DH_IS_STORE (self));
+  g_return_if_fail (commune_id != NULL);
+
+  dh_store_read_in_thread (self, dh_store_report_classes_by_village_async, classes_by_village_in_thread,
+                           report_args_new (commune_id, 0, 0), (GDestroyNotify) report_args_free,
+                           (GDestroyNotify) json_object_put, cancellable, callback, user_data);
+}
+
+json_object *
+dh_store_report_classes_by_village_finish (DhStore       *self,
+                                           GAsyncResult  *result,
+                                           GError       **error)
+{
+  return dh_store_read_finish (self, result, dh_store_report_classes_by_village_async, error);
+}
+
+static gpointer
+overdue_in_thread (DhStore       *self,
+                   gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  ReportArgs *args = data;
+
+  return read_overdue (self, args->commune_id, args->days, cancellable, error);
+}
+
+void
+dh_store_report_overdue_async (DhStore             *self,
+                               const char          *commune_id,
+                               guint                days,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (DH_IS_STORE (self));
+  g_return_if_fail (commune_id != NULL);
+
+  dh_store_read_in_thread (self, dh_store_report_overdue_async, overdue_in_thread,
+                           report_args_new (commune_id, days, 0), (GDestroyNotify) report_args_free,
+                           (GDestroyNotify) json_object_put, cancellable, callback, user_data);
+}
+
+json_object *
+dh_store_report_overdue_finish (DhStore       *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return dh_store_read_finish (self, result, dh_store_report_overdue_async, error);
+}
+
+static gpointer
+support_totals_in_thread (DhStore       *self,
+                          gpointer       data,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  ReportArgs *args = data;
+
+  return read_support_totals (self, args->commune_id, args->year, cancellable, error);
+}
+
+void
+dh_store_report_support_totals_async (DhStore             *self,
+                                      const char          *commune_id,
+                                      int                  year,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (DH_IS_STORE (self));
+
+  dh_store_read_in_thread (self, dh_store_report_support_totals_async, support_totals_in_thread,
+                           report_args_new (commune_id, 0, year), (GDestroyNotify) report_args_free,
+                           (GDestroyNotify) json_object_put, cancellable, callback, user_data);
+}
+
+json_object *
+dh_store_report_support_totals_finish (DhStore       *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  return dh_store_read_finish (self, result, dh_store_report_support_totals_async, error);
 }

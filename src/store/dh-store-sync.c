@@ -163,8 +163,9 @@ iso_of_clock (const char *clock)
   gint64 ms = MAX (dh_hlc_get_wall_ms (clock), 0);
   g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (ms / 1000);
 
+  /* a clock beyond what GDateTime holds was refused on arrival */
   if (time == NULL)
-    return dh_store_now_iso ();
+    return g_strdup ("9999-12-31T23:59:59Z");
 
   return g_date_time_format_iso8601 (time);
 }
@@ -723,7 +724,7 @@ dh_store_set_aside (DhStore         *self,
   if (stmt == NULL)
     return FALSE;
 
-  now = dh_store_now_iso ();
+  now = dh_store_now_iso (self);
   sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, entity, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, record_id, -1, SQLITE_TRANSIENT);
@@ -887,7 +888,7 @@ release_held (DhStore        *self,
       g_autoptr(GError) local_error = NULL;
 
       /* checked when it arrived, by this same code */
-      change = dh_change_from_json (wire, &self->validator, &local_error);
+      change = dh_change_from_json (wire, dh_store_get_validator (self), &local_error);
       if (change == NULL)
         {
           if (!quarantine (self, NULL, id, local_error->message, wire, report, error))
@@ -1014,12 +1015,12 @@ apply_wire (DhStore        *self,
   g_autoptr(DhChange) change = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  change = dh_change_from_json (wire, &self->validator, &local_error);
+  change = dh_change_from_json (wire, dh_store_get_validator (self), &local_error);
   if (change == NULL)
     return quarantine (self, dh_json_get_string (wire, "e"), dh_json_get_string (wire, "r"),
                        local_error->message, wire, report, error);
 
-  if (!dh_change_check_clocks (change, g_get_real_time () / 1000, &local_error) ||
+  if (!dh_change_check_clocks (change, dh_store_get_wall_clock_ms (self), &local_error) ||
       !dh_hlc_observe (self->hlc, change->clock, &local_error))
     return quarantine (self, change->entity->name, change->record_id, local_error->message, wire, report, error);
 

@@ -152,7 +152,7 @@ complete_record (DhStore         *self,
   DhLookup lookup = { lookup_get, lookup_taken, self };
   g_autoptr(GError) local_error = NULL;
 
-  if (dh_rules_complete_record (&lookup, &self->validator, entity, id, record, &local_error))
+  if (dh_rules_complete_record (&lookup, dh_store_get_validator (self), entity, id, record, &local_error))
     return TRUE;
 
   if (local_error->domain == DH_VALIDATION_ERROR && local_error->code == DH_VALIDATION_ERROR_REFERENCE)
@@ -286,7 +286,7 @@ create_unlocked (DhStore         *self,
     }
   id = given_id != NULL ? g_ascii_strdown (given_id, -1) : dh_uuid_new ();
 
-  if (!dh_entity_normalize_fields (entity, input, allow_computed, &self->validator, &record, error))
+  if (!dh_entity_normalize_fields (entity, input, allow_computed, dh_store_get_validator (self), &record, error))
     return NULL;
   apply_defaults (entity, record);
 
@@ -305,7 +305,7 @@ create_unlocked (DhStore         *self,
   if (ok)
     {
       clock = dh_hlc_now (self->hlc);
-      now = dh_store_now_iso ();
+      now = dh_store_now_iso (self);
       change = json_object_new_object ();
       {
         json_object_object_foreach (record, key, value)
@@ -536,7 +536,7 @@ update_unlocked (DhStore         *self,
   g_autofree char *now = NULL;
   gboolean ok;
 
-  if (!dh_entity_normalize_fields (entity, input, FALSE, &self->validator, &changes, error))
+  if (!dh_entity_normalize_fields (entity, input, FALSE, dh_store_get_validator (self), &changes, error))
     return NULL;
 
   /* the record is read inside the transaction: what the change is checked
@@ -567,7 +567,7 @@ update_unlocked (DhStore         *self,
   if (ok && json_object_object_length (changed) > 0)
     {
       clock = dh_hlc_now (self->hlc);
-      now = dh_store_now_iso ();
+      now = dh_store_now_iso (self);
       json_object_object_add (merged, DH_RECORD_ID, json_object_new_string (id));
       json_object_object_add (merged, DH_RECORD_SYNC_STATE,
                               json_object_get (json_object_object_get (existing, DH_RECORD_SYNC_STATE)));
@@ -822,30 +822,6 @@ dh_store_delete (DhStore     *self,
 }
 
 json_object *
-dh_store_get (DhStore     *self,
-              const char  *entity_name,
-              const char  *id,
-              GError     **error)
-{
-  const DhEntity *entity;
-  json_object *record;
-
-  g_return_val_if_fail (DH_IS_STORE (self), NULL);
-
-  entity = lookup_entity (entity_name, error);
-  if (entity == NULL)
-    return NULL;
-
-  g_rec_mutex_lock (&self->lock);
-  record = dh_store_get_row (self, entity, id, FALSE, error);
-  if (record != NULL)
-    dh_store_annotate (self, entity, record);
-  g_rec_mutex_unlock (&self->lock);
-
-  return record;
-}
-
-json_object *
 dh_store_void_support (DhStore     *self,
                        const char  *id,
                        const char  *reason,
@@ -907,7 +883,7 @@ dh_store_void_support (DhStore     *self,
       if (json_object_object_get_ex (original, copied[i], &value) && value != NULL)
         json_object_object_add (entry, copied[i], json_object_get (value));
     }
-  today = dh_date_to_iso (&self->validator.today);
+  today = dh_date_to_iso (&dh_store_get_validator (self)->today);
   json_object_object_add (entry, "status", json_object_new_string ("delivered"));
   json_object_object_add (entry, "delivered_on", json_object_new_string (today));
   json_object_object_add (entry, "voids", json_object_new_string (id));

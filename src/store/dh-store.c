@@ -19,7 +19,28 @@
 #include "dh-store-private.h"
 #include "dh-text.h"
 
-G_DEFINE_FINAL_TYPE (DhStore, dh_store, G_TYPE_OBJECT)
+/* Idle reader connections kept open for the next read; a burst of
+ * concurrent reads opens more, and closes them when done. */
+#define MAX_IDLE_READERS 4
+
+/* How many SQLite virtual-machine steps a cancellable read runs between
+ * two looks at its GCancellable. */
+#define CANCEL_CHECK_STEPS 1000
+
+static void dh_store_initable_iface_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (DhStore, dh_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, dh_store_initable_iface_init))
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  PROP_DEVICE_ID,
+  PROP_USER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum {
   CHANGED,
@@ -31,20 +52,102 @@ static guint signals[N_SIGNALS];
 G_DEFINE_QUARK (dh-store-error-quark, dh_store_error)
 
 static void
+connection_close (DhConnection *connection)
+{
+  g_clear_pointer (&connection->statements, g_hash_table_unref);
+  /* v2 waits for nothing: the statements are gone with their table */
+  sqlite3_close_v2 (connection->db);
+  g_clear_object (&connection->cancellable);
+  g_free (connection);
+}
+
+static void
+dh_store_dispose (GObject *object)
+{
+  DhStore *self = (DhStore *) object;
+
+  /* nobody is left to hear of the last commits */
+  g_mutex_lock (&self->changed_lock);
+  if (self->changed_source != NULL)
+    {
+      g_source_destroy (self->changed_source);
+      g_clear_pointer (&self->changed_source, g_source_unref);
+    }
+  g_mutex_unlock (&self->changed_lock);
+
+  G_OBJECT_CLASS (dh_store_parent_class)->dispose (object);
+}
+
+static void
 dh_store_finalize (GObject *object)
 {
   DhStore *self = (DhStore *) object;
 
+  g_clear_pointer (&self->idle_readers, g_ptr_array_unref);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->hlc, dh_hlc_free);
   g_clear_pointer (&self->path, g_free);
-  g_clear_pointer (&self->user, g_free);
   g_clear_pointer (&self->changed_entities, g_hash_table_unref);
+  g_clear_pointer (&self->changed_pending, g_hash_table_unref);
+  g_clear_pointer (&self->main_context, g_main_context_unref);
   g_rec_mutex_clear (&self->lock);
+  g_mutex_clear (&self->readers_lock);
+  g_mutex_clear (&self->changed_lock);
+  g_mutex_clear (&self->clock_lock);
 
   G_OBJECT_CLASS (dh_store_parent_class)->finalize (object);
+}
+
+static void
+dh_store_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  DhStore *self = DH_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+
+    case PROP_DEVICE_ID:
+      g_value_set_string (value, self->hlc != NULL ? dh_hlc_get_device_id (self->hlc) : NULL);
+      break;
+
+    case PROP_USER:
+      g_value_set_string (value, dh_store_get_user (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dh_store_set_property (GObject      *object,
+                       guint         prop_id,
+                       const GValue *value,
+                       GParamSpec   *pspec)
+{
+  DhStore *self = DH_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      self->path = g_value_dup_string (value);
+      break;
+
+    case PROP_USER:
+      dh_store_set_user (self, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -52,17 +155,59 @@ dh_store_class_init (DhStoreClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = dh_store_dispose;
   object_class->finalize = dh_store_finalize;
+  object_class->get_property = dh_store_get_property;
+  object_class->set_property = dh_store_set_property;
+
+  /**
+   * DhStore:path:
+   *
+   * The store's file; it is created, private to the user, when missing.
+   */
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * DhStore:device-id:
+   *
+   * The id this store stamps its changes with, made when the file was
+   * created and kept with it.
+   */
+  properties[PROP_DEVICE_ID] =
+    g_param_spec_string ("device-id", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * DhStore:user:
+   *
+   * Who the writes are made by: the account signed in, else the login.
+   */
+  properties[PROP_USER] =
+    g_param_spec_string ("user", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * DhStore::changed:
    * @entity: the entity whose records changed ("household", "admin_unit", ...)
    *
    * Emitted once per entity after a transaction that changed records of it
-   * commits, in the thread that committed; the detail is the entity, so a
-   * list of households connects to "changed::household" and reloads. Within
-   * a batch, a write that failed and was undone may still count: a view
-   * then reloads once for nothing, which is harmless.
+   * has committed; the detail is the entity, so a list of households
+   * connects to "changed::household" and reloads.
+   *
+   * It is emitted on the #GMainContext that was the thread-default one when
+   * the store was created – the application's main context, for a store
+   * made on the main thread – whichever thread committed, and never from
+   * inside the commit: the store's lock is released, so a handler may read
+   * and write the store. Commits made one after another before the main
+   * context runs are announced together, once per entity they touched, in
+   * the order of the entities' names.
+   *
+   * Within a batch, a write that failed and was undone may still count: a
+   * view then reloads once for nothing, which is harmless.
    */
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
@@ -75,10 +220,22 @@ static void
 dh_store_init (DhStore *self)
 {
   g_rec_mutex_init (&self->lock);
+  g_mutex_init (&self->readers_lock);
+  g_mutex_init (&self->changed_lock);
+  g_mutex_init (&self->clock_lock);
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) sqlite3_finalize);
-  self->user = g_strdup (g_get_user_name ());
+  self->idle_readers = g_ptr_array_new_with_free_func ((GDestroyNotify) connection_close);
+  self->writer_connection.store = self;
+  self->writer_connection.statements = self->statements;
+  self->writer_connection.is_writer = TRUE;
+  self->user = (char *) g_intern_string (g_get_user_name ());
   self->changed_entities = g_hash_table_new (g_str_hash, g_str_equal);
+  self->changed_pending = g_hash_table_new (g_str_hash, g_str_equal);
+  self->main_context = g_main_context_ref_thread_default ();
+  self->migrations = dh_store_migrations;
+  self->n_migrations = dh_store_n_migrations;
+  g_date_clear (&self->fixed_today, 1);
   dh_validator_init (&self->validator);
 }
 
@@ -90,31 +247,81 @@ dh_store_note_change (DhStore        *self,
   g_hash_table_add (self->changed_entities, (gpointer) entity->name);
 }
 
-static GPtrArray *
-take_changed_entities (DhStore *self)
+static void
+weak_ref_free (gpointer data)
 {
-  GPtrArray *names = g_ptr_array_new ();
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static gboolean
+emit_changed_cb (gpointer user_data)
+{
+  g_autoptr(DhStore) self = g_weak_ref_get (user_data);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer name;
 
-  g_hash_table_iter_init (&iter, self->changed_entities);
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+
+  g_mutex_lock (&self->changed_lock);
+  g_hash_table_iter_init (&iter, self->changed_pending);
   while (g_hash_table_iter_next (&iter, &name, NULL))
     g_ptr_array_add (names, name);
-  g_hash_table_remove_all (self->changed_entities);
+  g_hash_table_remove_all (self->changed_pending);
+  g_clear_pointer (&self->changed_source, g_source_unref);
+  g_mutex_unlock (&self->changed_lock);
 
-  return names;
-}
-
-static void
-emit_changed (DhStore   *self,
-              GPtrArray *names)
-{
+  g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len; i++)
     {
-      const char *name = g_ptr_array_index (names, i);
+      const char *entity = g_ptr_array_index (names, i);
 
-      g_signal_emit (self, signals[CHANGED], g_quark_from_static_string (name), name);
+      g_signal_emit (self, signals[CHANGED], g_quark_from_static_string (entity), entity);
     }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Hands the entities the committed transaction changed to the main
+ * context. The source holds no reference: a store dropped before its main
+ * context runs again goes, and its announcement with it. */
+static void
+announce_changes (DhStore *self)
+{
+  GHashTableIter iter;
+  gpointer name;
+
+  if (g_hash_table_size (self->changed_entities) == 0)
+    return;
+
+  g_mutex_lock (&self->changed_lock);
+  g_hash_table_iter_init (&iter, self->changed_entities);
+  while (g_hash_table_iter_next (&iter, &name, NULL))
+    g_hash_table_add (self->changed_pending, name);
+
+  if (self->changed_source == NULL)
+    {
+      GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+      g_weak_ref_init (ref, self);
+      self->changed_source = g_idle_source_new ();
+      g_source_set_priority (self->changed_source, G_PRIORITY_DEFAULT);
+      g_source_set_static_name (self->changed_source, "[dh-store] changed");
+      g_source_set_callback (self->changed_source, emit_changed_cb, ref, weak_ref_free);
+      g_source_attach (self->changed_source, self->main_context);
+    }
+  g_mutex_unlock (&self->changed_lock);
+
+  g_hash_table_remove_all (self->changed_entities);
 }
 
 char *
@@ -123,17 +330,67 @@ dh_store_default_path (void)
   return g_build_filename (g_get_user_data_dir (), "donghanh", "donghanh.db", NULL);
 }
 
-void
-dh_store_set_sqlite_error (DhStore  *self,
-                           GError  **error)
+/* Errors */
+
+/* A constraint the schema enforces that the checks before a write did not
+ * catch: each kind says something different to the user. */
+static void
+set_constraint_error (sqlite3  *db,
+                      int       code,
+                      GError  **error)
 {
-  int code = sqlite3_extended_errcode (self->db);
-  int primary = code & 0xff;
+  GQuark domain = DH_STORE_ERROR;
+  int error_code;
+  const char *hint;
+
+  switch (code)
+    {
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      error_code = DH_STORE_ERROR_REFERENCE;
+      hint = _("a record it refers to is missing; check the ids you gave");
+      break;
+
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      error_code = DH_STORE_ERROR_DUPLICATE;
+      hint = _("another record has the same code, number or id; give a different one");
+      break;
+
+    case SQLITE_CONSTRAINT_NOTNULL:
+      domain = DH_VALIDATION_ERROR;
+      error_code = DH_VALIDATION_ERROR_REQUIRED;
+      hint = _("a value the record needs is missing; fill in every required field");
+      break;
+
+    case SQLITE_CONSTRAINT_CHECK:
+      domain = DH_VALIDATION_ERROR;
+      error_code = DH_VALIDATION_ERROR_INVALID;
+      hint = _("a value is not allowed there; correct it and save again");
+      break;
+
+    default:
+      error_code = DH_STORE_ERROR_FAILED;
+      hint = _("try again; if it keeps failing, report it with this message");
+      break;
+    }
+
+  g_set_error (error, domain, error_code, _("The record was not saved (%s): %s"), sqlite3_errmsg (db), hint);
+}
+
+static void
+set_sqlite_error (sqlite3  *db,
+                  GError  **error)
+{
+  int code = sqlite3_extended_errcode (db);
   DhStoreError store_code = DH_STORE_ERROR_FAILED;
   const char *hint;
 
-  switch (primary)
+  switch (code & 0xff)
     {
+    case SQLITE_CONSTRAINT:
+      set_constraint_error (db, code, error);
+      return;
+
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       store_code = DH_STORE_ERROR_BUSY;
@@ -157,18 +414,58 @@ dh_store_set_sqlite_error (DhStore  *self,
       hint = _("check that the file and its folder can be written by you");
       break;
 
-    case SQLITE_CONSTRAINT:
-      store_code = DH_STORE_ERROR_REFERENCE;
-      hint = _("a record it refers to is missing; check the ids you gave");
-      break;
-
     default:
       hint = _("try again; if it keeps failing, report it with this message");
       break;
     }
 
   g_set_error (error, DH_STORE_ERROR, store_code, _("The store could not be written or read (%s): %s"),
-               sqlite3_errmsg (self->db), hint);
+               sqlite3_errmsg (db), hint);
+}
+
+void
+dh_connection_set_error (DhConnection  *connection,
+                         GError       **error)
+{
+  if ((sqlite3_extended_errcode (connection->db) & 0xff) == SQLITE_INTERRUPT &&
+      g_cancellable_set_error_if_cancelled (connection->cancellable, error))
+    return;
+
+  set_sqlite_error (connection->db, error);
+}
+
+void
+dh_store_set_sqlite_error (DhStore  *self,
+                           GError  **error)
+{
+  dh_connection_set_error (&self->writer_connection, error);
+}
+
+/* Statements */
+
+sqlite3_stmt *
+dh_connection_prepare (DhConnection  *connection,
+                       const char    *sql,
+                       GError       **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (connection->statements, sql);
+
+  if (stmt != NULL)
+    {
+      /* the code an earlier step failed with was reported then */
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  if (sqlite3_prepare_v3 (connection->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      dh_connection_set_error (connection, error);
+      return NULL;
+    }
+
+  g_hash_table_insert (connection->statements, g_strdup (sql), stmt);
+  return stmt;
 }
 
 sqlite3_stmt *
@@ -176,23 +473,21 @@ dh_store_prepare (DhStore     *self,
                   const char  *sql,
                   GError     **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  return dh_connection_prepare (&self->writer_connection, sql, error);
+}
 
-  if (stmt != NULL)
+static gboolean
+connection_exec (DhConnection  *connection,
+                 const char    *sql,
+                 GError       **error)
+{
+  if (sqlite3_exec (connection->db, sql, NULL, NULL, NULL) != SQLITE_OK)
     {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
+      dh_connection_set_error (connection, error);
+      return FALSE;
     }
 
-  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
-    {
-      dh_store_set_sqlite_error (self, error);
-      return NULL;
-    }
-
-  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
-  return stmt;
+  return TRUE;
 }
 
 gboolean
@@ -200,13 +495,7 @@ dh_store_exec (DhStore     *self,
                const char  *sql,
                GError     **error)
 {
-  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    {
-      dh_store_set_sqlite_error (self, error);
-      return FALSE;
-    }
-
-  return TRUE;
+  return connection_exec (&self->writer_connection, sql, error);
 }
 
 gboolean
@@ -216,17 +505,54 @@ dh_store_step_done (DhStore       *self,
 {
   int rc = sqlite3_step (stmt);
 
-  sqlite3_reset (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     {
+      /* read the code before reset, which may replace it */
       dh_store_set_sqlite_error (self, error);
+      sqlite3_reset (stmt);
       return FALSE;
     }
 
+  sqlite3_reset (stmt);
   return TRUE;
 }
 
 /* Whether SQL finds a row, with up to three text parameters ?1 ?2 ?3. */
+gboolean
+dh_store_check_exists (DhStore     *self,
+                       const char  *sql,
+                       const char  *a,
+                       const char  *b,
+                       const char  *c,
+                       gboolean    *out_found,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
+  const char *values[] = { a, b, c };
+  int rc;
+
+  *out_found = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+
+  for (int i = 0; i < (int) G_N_ELEMENTS (values) && i < sqlite3_bind_parameter_count (stmt); i++)
+    sqlite3_bind_text (stmt, i + 1, values[i], -1, SQLITE_TRANSIENT);
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      dh_store_set_sqlite_error (self, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  *out_found = rc == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* Like dh_store_check_exists(), for callers that cannot report an error:
+ * one is logged, and counts as not found. */
 gboolean
 dh_store_exists (DhStore    *self,
                  const char *sql,
@@ -234,48 +560,354 @@ dh_store_exists (DhStore    *self,
                  const char *b,
                  const char *c)
 {
-  sqlite3_stmt *stmt = dh_store_prepare (self, sql, NULL);
-  const char *values[] = { a, b, c };
+  g_autoptr(GError) error = NULL;
   gboolean found;
 
-  if (stmt == NULL)
-    return FALSE;
-
-  for (int i = 0; i < (int) G_N_ELEMENTS (values) && i < sqlite3_bind_parameter_count (stmt); i++)
-    sqlite3_bind_text (stmt, i + 1, values[i], -1, SQLITE_TRANSIENT);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
+  if (!dh_store_check_exists (self, sql, a, b, c, &found, &error))
+    g_warning ("Could not look a record up: %s", error->message);
 
   return found;
 }
 
-char *
-dh_store_now_iso (void)
+/* Readers */
+
+static int
+interrupt_if_cancelled (gpointer user_data)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  DhConnection *connection = user_data;
+
+  return g_cancellable_is_cancelled (connection->cancellable);
+}
+
+static DhConnection *
+open_reader (DhStore  *self,
+             GError  **error)
+{
+  DhConnection *reader = g_new0 (DhConnection, 1);
+  int rc;
+
+  reader->store = self;
+  reader->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) sqlite3_finalize);
+
+  /* one thread at a time uses a reader: SQLite's own mutex is not needed */
+  rc = sqlite3_open_v2 (self->path, &reader->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_OPEN,
+                   _("Cannot open the store “%s”: %s; check the path and its permissions"),
+                   self->path, reader->db != NULL ? sqlite3_errmsg (reader->db) : sqlite3_errstr (rc));
+      connection_close (reader);
+      return NULL;
+    }
+
+  sqlite3_extended_result_codes (reader->db, 1);
+  /* in WAL a reader waits only while a checkpoint resets the log */
+  sqlite3_busy_timeout (reader->db, 10000);
+  if (!connection_exec (reader, "PRAGMA trusted_schema = OFF", error))
+    {
+      connection_close (reader);
+      return NULL;
+    }
+
+  return reader;
+}
+
+/* A connection to read with, given back with dh_connection_release():
+ * the writer's when the calling thread is inside its own write
+ * transaction, so that it sees the rows it has not committed yet; else a
+ * read-only connection of its own, which never waits for a writer. With
+ * a cancellable, the reads stop with G_IO_ERROR_CANCELLED once it is
+ * cancelled. */
+DhConnection *
+dh_store_acquire_reader (DhStore       *self,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  DhConnection *reader = NULL;
+
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+  g_return_val_if_fail (self->initialized, NULL);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  if (g_atomic_pointer_get (&self->writer_thread) == g_thread_self ())
+    {
+      g_rec_mutex_lock (&self->lock);
+      return &self->writer_connection;
+    }
+
+  g_mutex_lock (&self->readers_lock);
+  if (self->idle_readers->len > 0)
+    reader = g_ptr_array_steal_index_fast (self->idle_readers, self->idle_readers->len - 1);
+  g_mutex_unlock (&self->readers_lock);
+
+  if (reader == NULL)
+    reader = open_reader (self, error);
+
+  if (reader != NULL && cancellable != NULL)
+    {
+      reader->cancellable = g_object_ref (cancellable);
+      sqlite3_progress_handler (reader->db, CANCEL_CHECK_STEPS, interrupt_if_cancelled, reader);
+    }
+
+  return reader;
+}
+
+void
+dh_connection_release (DhConnection *connection)
+{
+  DhStore *self = connection->store;
+  gboolean reusable = TRUE;
+  sqlite3_stmt *stmt = NULL;
+
+  if (connection->is_writer)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return;
+    }
+
+  if (connection->cancellable != NULL)
+    {
+      sqlite3_progress_handler (connection->db, 0, NULL, NULL);
+      g_clear_object (&connection->cancellable);
+    }
+
+  /* a read left open would pin its snapshot, and keep the write-ahead log
+   * from being folded back into the file */
+  while ((stmt = sqlite3_next_stmt (connection->db, stmt)) != NULL)
+    {
+      if (sqlite3_stmt_busy (stmt))
+        sqlite3_reset (stmt);
+    }
+  if (!sqlite3_get_autocommit (connection->db) &&
+      sqlite3_exec (connection->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      g_debug ("Closing a reader that cannot end its read: %s", sqlite3_errmsg (connection->db));
+      reusable = FALSE;
+    }
+
+  g_mutex_lock (&self->readers_lock);
+  if (reusable && self->idle_readers->len < MAX_IDLE_READERS)
+    {
+      g_ptr_array_add (self->idle_readers, connection);
+      connection = NULL;
+    }
+  g_mutex_unlock (&self->readers_lock);
+
+  if (connection != NULL)
+    connection_close (connection);
+}
+
+/* Reads between begin_read and end_read see one state of the store, even
+ * when writes commit in between. */
+gboolean
+dh_connection_begin_read (DhConnection  *connection,
+                          GError       **error)
+{
+  return connection->is_writer || connection_exec (connection, "BEGIN", error);
+}
+
+gboolean
+dh_connection_end_read (DhConnection  *connection,
+                        GError       **error)
+{
+  return connection->is_writer || connection_exec (connection, "COMMIT", error);
+}
+
+/* Clock and calendar */
+
+static gint64
+wall_clock_ms_locked (DhStore *self)
+{
+  if (self->wall_clock != NULL)
+    return self->wall_clock (self->wall_clock_data);
+
+  return g_get_real_time () / 1000;
+}
+
+/**
+ * dh_store_get_wall_clock_ms:
+ *
+ * Returns: the time the store stamps records with, in milliseconds since
+ *   1970 UTC: the system's, or the clock given to dh_store_set_wall_clock()
+ */
+gint64
+dh_store_get_wall_clock_ms (DhStore *self)
+{
+  gint64 ms;
+
+  g_return_val_if_fail (DH_IS_STORE (self), 0);
+
+  g_mutex_lock (&self->clock_lock);
+  ms = wall_clock_ms_locked (self);
+  g_mutex_unlock (&self->clock_lock);
+
+  return ms;
+}
+
+static gint64
+hlc_wall_clock (gpointer user_data)
+{
+  return dh_store_get_wall_clock_ms (user_data);
+}
+
+/**
+ * dh_store_set_wall_clock:
+ * @wall_clock: (nullable): the clock, or %NULL for the system's
+ *
+ * Sets the clock the store reads the time from: for the hybrid logical
+ * clock of its changes, the created_at and updated_at stamps of its
+ * records, and the date of today that validation and reports use. Tests
+ * and the sync's clock-skew checks give their own; it is called from any
+ * thread that writes or reads.
+ */
+void
+dh_store_set_wall_clock (DhStore        *self,
+                         DhHlcWallClock  wall_clock,
+                         gpointer        user_data)
+{
+  g_return_if_fail (DH_IS_STORE (self));
+
+  g_mutex_lock (&self->clock_lock);
+  self->wall_clock = wall_clock;
+  self->wall_clock_data = user_data;
+  g_mutex_unlock (&self->clock_lock);
+}
+
+char *
+dh_store_now_iso (DhStore *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc (dh_store_get_wall_clock_ms (self) / 1000);
+
+  /* a clock beyond the year 9999 stamps with the system's */
+  if (now == NULL)
+    now = g_date_time_new_now_utc ();
 
   return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/**
+ * dh_store_get_today:
+ * @out_today: (out caller-allocates): the date
+ *
+ * The date of today where the user is, read from the wall clock at each
+ * call, so that it turns at local midnight in a program left open; or the
+ * date given to dh_store_set_today().
+ */
+void
+dh_store_get_today (DhStore *self,
+                    GDate   *out_today)
+{
+  g_return_if_fail (DH_IS_STORE (self));
+  g_return_if_fail (out_today != NULL);
+
+  g_mutex_lock (&self->clock_lock);
+  if (g_date_valid (&self->fixed_today))
+    *out_today = self->fixed_today;
+  else
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (wall_clock_ms_locked (self) / 1000);
+
+      if (now == NULL)
+        now = g_date_time_new_now_local ();
+      g_date_clear (out_today, 1);
+      g_date_set_dmy (out_today, g_date_time_get_day_of_month (now),
+                      g_date_time_get_month (now), g_date_time_get_year (now));
+    }
+  g_mutex_unlock (&self->clock_lock);
+}
+
+/**
+ * dh_store_set_today:
+ * @today: (nullable): the date, or %NULL to follow the wall clock again
+ *
+ * Fixes the date of today, whatever the wall clock says.
+ */
+void
+dh_store_set_today (DhStore     *self,
+                    const GDate *today)
+{
+  g_return_if_fail (DH_IS_STORE (self));
+
+  g_mutex_lock (&self->clock_lock);
+  if (today != NULL && g_date_valid (today))
+    self->fixed_today = *today;
+  else
+    g_date_clear (&self->fixed_today, 1);
+  g_mutex_unlock (&self->clock_lock);
+}
+
+/* What a write validates against, with the date of today as it is now.
+ * Called with the lock held. */
+const DhValidator *
+dh_store_get_validator (DhStore *self)
+{
+  dh_store_get_today (self, &self->validator.today);
+
+  return &self->validator;
+}
+
+/* Meta */
+
+gboolean
+dh_connection_read_meta (DhConnection  *connection,
+                         const char    *key,
+                         char         **out_value,
+                         GError       **error)
+{
+  sqlite3_stmt *stmt = dh_connection_prepare (connection, "SELECT value FROM meta WHERE key = ?", error);
+  int rc;
+
+  *out_value = NULL;
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    {
+      dh_connection_set_error (connection, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+
+  return TRUE;
+}
+
+/* A missing key is no error: out_value is then NULL. */
+gboolean
+dh_store_read_meta (DhStore     *self,
+                    const char  *key,
+                    char       **out_value,
+                    GError     **error)
+{
+  g_autoptr(DhConnection) reader = NULL;
+
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (out_value != NULL, FALSE);
+
+  *out_value = NULL;
+  reader = dh_store_acquire_reader (self, NULL, error);
+
+  return reader != NULL && dh_connection_read_meta (reader, key, out_value, error);
 }
 
 char *
 dh_store_get_meta (DhStore    *self,
                    const char *key)
 {
-  sqlite3_stmt *stmt;
+  g_autoptr(GError) error = NULL;
   char *value = NULL;
 
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
 
-  g_rec_mutex_lock (&self->lock);
-  stmt = dh_store_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      sqlite3_reset (stmt);
-    }
-  g_rec_mutex_unlock (&self->lock);
+  if (!dh_store_read_meta (self, key, &value, &error))
+    g_warning ("Could not read “%s” from the store: %s", key, error->message);
 
   return value;
 }
@@ -313,6 +945,8 @@ dh_store_set_meta (DhStore     *self,
 
   return ok;
 }
+
+/* Opening */
 
 /* Creates the file before SQLite does, so that it is private to the user
  * from its first byte: the store holds sensitive personal data. */
@@ -352,12 +986,12 @@ create_private_file (const char  *path,
 }
 
 static int
-read_user_version (DhStore *self)
+read_user_version (sqlite3 *db)
 {
   sqlite3_stmt *stmt = NULL;
   int version = -1;
 
-  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+  if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
     version = sqlite3_column_int (stmt, 0);
   sqlite3_finalize (stmt);
@@ -365,16 +999,20 @@ read_user_version (DhStore *self)
   return version;
 }
 
+int
+dh_connection_get_schema_version (DhConnection *connection)
+{
+  return read_user_version (connection->db);
+}
+
 /* Each migration and the new user_version commit in one transaction, so an
  * interruption leaves the old schema or the new one, never a mix. */
 static gboolean
-migrate (DhStore            *self,
-         const DhMigration  *migrations,
-         guint               n_migrations,
-         GError            **error)
+migrate (DhStore  *self,
+         GError  **error)
 {
-  int version = read_user_version (self);
-  int newest = n_migrations > 0 ? migrations[n_migrations - 1].version : 0;
+  int version = read_user_version (self->db);
+  int newest = self->n_migrations > 0 ? self->migrations[self->n_migrations - 1].version : 0;
 
   if (version < 0)
     {
@@ -390,22 +1028,23 @@ migrate (DhStore            *self,
       return FALSE;
     }
 
-  for (guint i = 0; i < n_migrations; i++)
+  for (guint i = 0; i < self->n_migrations; i++)
     {
       g_autofree char *set_version = NULL;
 
-      if (migrations[i].version <= version)
+      if (self->migrations[i].version <= version)
         continue;
 
       if (!dh_store_exec (self, "BEGIN IMMEDIATE", error))
         return FALSE;
 
-      set_version = g_strdup_printf ("PRAGMA user_version = %d", migrations[i].version);
-      if (!dh_store_exec (self, migrations[i].sql, error) ||
+      set_version = g_strdup_printf ("PRAGMA user_version = %d", self->migrations[i].version);
+      if (!dh_store_exec (self, self->migrations[i].sql, error) ||
           !dh_store_exec (self, set_version, error) ||
           !dh_store_exec (self, "COMMIT", error))
         {
-          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          if (!sqlite3_get_autocommit (self->db) && sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+            g_warning ("Could not undo a failed migration: %s", sqlite3_errmsg (self->db));
           return FALSE;
         }
     }
@@ -417,46 +1056,49 @@ static gboolean
 load_clock (DhStore  *self,
             GError  **error)
 {
-  g_autofree char *device_id = dh_store_get_meta (self, "device_id");
-  g_autofree char *last = dh_store_get_meta (self, "clock_last");
+  g_autofree char *device_id = NULL;
+  g_autofree char *last = NULL;
   guint64 last_packed = 0;
+  gboolean is_new;
 
-  gboolean is_new = device_id == NULL;
+  if (!dh_connection_read_meta (&self->writer_connection, "device_id", &device_id, error) ||
+      !dh_connection_read_meta (&self->writer_connection, "clock_last", &last, error))
+    return FALSE;
 
+  is_new = device_id == NULL;
   if (is_new)
     device_id = dh_hlc_new_device_id ();
   if (last != NULL)
     last_packed = g_ascii_strtoull (last, NULL, 16);
 
   self->hlc = dh_hlc_new (device_id, last_packed);
+  dh_hlc_set_wall_clock (self->hlc, hlc_wall_clock, self);
 
   return !is_new || dh_store_set_meta (self, "device_id", device_id, error);
 }
 
-DhStore *
-dh_store_open_with_migrations (const char         *path,
-                               const DhMigration  *migrations,
-                               guint               n_migrations,
-                               GError            **error)
+static gboolean
+dh_store_initable_init (GInitable     *initable,
+                        GCancellable  *cancellable,
+                        GError       **error)
 {
-  g_autoptr(DhStore) self = NULL;
+  DhStore *self = DH_STORE (initable);
   int rc;
 
-  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (self->path != NULL, FALSE);
+  g_return_val_if_fail (self->db == NULL, FALSE);
 
-  if (!create_private_file (path, error))
-    return NULL;
+  if (!create_private_file (self->path, error))
+    return FALSE;
 
-  self = g_object_new (DH_TYPE_STORE, NULL);
-  self->path = g_strdup (path);
-
-  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL);
+  rc = sqlite3_open_v2 (self->path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL);
+  self->writer_connection.db = self->db;
   if (rc != SQLITE_OK)
     {
       g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_OPEN,
                    _("Cannot open the store “%s”: %s; check the path and its permissions"),
-                   path, self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
-      return NULL;
+                   self->path, self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      return FALSE;
     }
 
   sqlite3_extended_result_codes (self->db, 1);
@@ -468,22 +1110,59 @@ dh_store_open_with_migrations (const char         *path,
       /* a batch of a few hundred households stays in memory until commit */
       !dh_store_exec (self, "PRAGMA cache_size = -16384", error) ||
       !dh_store_exec (self, "PRAGMA trusted_schema = OFF", error) ||
-      !migrate (self, migrations, n_migrations, error) ||
+      !migrate (self, error) ||
       !load_clock (self, error))
     {
       if (error != NULL && *error != NULL && g_error_matches (*error, DH_STORE_ERROR, DH_STORE_ERROR_CORRUPT))
-        g_prefix_error (error, _("“%s” is not a Đồng Hành store or is damaged. "), path);
-      return NULL;
+        g_prefix_error (error, _("“%s” is not a Đồng Hành store or is damaged. "), self->path);
+      return FALSE;
     }
+
+  self->initialized = TRUE;
+  return TRUE;
+}
+
+static void
+dh_store_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = dh_store_initable_init;
+}
+
+DhStore *
+dh_store_open_with_migrations (const char         *path,
+                               const DhMigration  *migrations,
+                               guint               n_migrations,
+                               GError            **error)
+{
+  g_autoptr(DhStore) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (DH_TYPE_STORE, "path", path, NULL);
+  self->migrations = migrations;
+  self->n_migrations = n_migrations;
+  if (!g_initable_init (G_INITABLE (self), NULL, error))
+    return NULL;
 
   return g_steal_pointer (&self);
 }
 
+/**
+ * dh_store_open:
+ * @path: the store's file, created when missing
+ *
+ * Opens the store, creating it or upgrading its schema as needed; the same
+ * as g_initable_new() with the property "path".
+ *
+ * Returns: (transfer full) (nullable): the store, or %NULL with @error set
+ */
 DhStore *
 dh_store_open (const char  *path,
                GError     **error)
 {
-  return dh_store_open_with_migrations (path, dh_store_migrations, dh_store_n_migrations, error);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_initable_new (DH_TYPE_STORE, NULL, error, "path", path, NULL);
 }
 
 /* Gives the space of deleted rows and acknowledged changes back to the
@@ -523,9 +1202,12 @@ dh_store_get_device_id (DhStore *self)
 int
 dh_store_get_schema_version (DhStore *self)
 {
+  g_autoptr(DhConnection) reader = NULL;
+
   g_return_val_if_fail (DH_IS_STORE (self), -1);
 
-  return read_user_version (self);
+  reader = dh_store_acquire_reader (self, NULL, NULL);
+  return reader != NULL ? dh_connection_get_schema_version (reader) : -1;
 }
 
 const char *
@@ -533,30 +1215,27 @@ dh_store_get_user (DhStore *self)
 {
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
 
-  return self->user;
+  return g_atomic_pointer_get (&self->user);
 }
 
 void
 dh_store_set_user (DhStore    *self,
                    const char *username)
 {
+  const char *interned;
+
   g_return_if_fail (DH_IS_STORE (self));
 
-  g_free (self->user);
-  self->user = g_strdup (username);
+  /* interned: a write on another thread may be reading the old name */
+  interned = g_intern_string (username);
+  if (g_atomic_pointer_get (&self->user) == interned)
+    return;
+
+  g_atomic_pointer_set (&self->user, (char *) interned);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
 }
 
-void
-dh_store_set_today (DhStore     *self,
-                    const GDate *today)
-{
-  g_return_if_fail (DH_IS_STORE (self));
-
-  if (today != NULL)
-    self->validator.today = *today;
-  else
-    dh_date_today (&self->validator.today);
-}
+/* Transactions */
 
 /* The clock's last value is kept with the data it stamped, so that a
  * restarted program never issues a timestamp it has issued before. */
@@ -575,23 +1254,40 @@ in_transaction (DhStore *self)
   return self->batch_depth > 0 || self->write_depth > 0;
 }
 
+/* Which thread reads through the writer's connection; the others read on
+ * their own and never wait for the write. */
+static void
+update_writer_thread (DhStore *self)
+{
+  g_atomic_pointer_set (&self->writer_thread, in_transaction (self) ? g_thread_self () : NULL);
+}
+
+static void
+rollback (DhStore    *self,
+          const char *sql)
+{
+  /* SQLite has rolled back by itself after some failures */
+  if (sqlite3_get_autocommit (self->db))
+    return;
+
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    g_warning ("Could not undo a failed write (%s): %s", sql, sqlite3_errmsg (self->db));
+}
+
 /* Commits or rolls back the outermost transaction, then says what changed. */
 static gboolean
 finish_transaction (DhStore   *self,
                     gboolean   success,
                     GError   **error)
 {
-  g_autoptr(GPtrArray) changed = NULL;
-
   if (!success || !persist_clock (self, error) || !dh_store_exec (self, "COMMIT", error))
     {
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      rollback (self, "ROLLBACK");
       g_hash_table_remove_all (self->changed_entities);
       return FALSE;
     }
 
-  changed = take_changed_entities (self);
-  emit_changed (self, changed);
+  announce_changes (self);
 
   return TRUE;
 }
@@ -608,6 +1304,7 @@ dh_store_write_begin (DhStore  *self,
     return FALSE;
 
   self->write_depth++;
+  update_writer_thread (self);
   return TRUE;
 }
 
@@ -616,6 +1313,8 @@ dh_store_write_end (DhStore  *self,
                     gboolean  success,
                     GError  **error)
 {
+  gboolean ok;
+
   g_return_val_if_fail (self->write_depth > 0, FALSE);
 
   self->write_depth--;
@@ -624,14 +1323,17 @@ dh_store_write_end (DhStore  *self,
     {
       if (!success)
         {
-          sqlite3_exec (self->db, "ROLLBACK TO dh_write", NULL, NULL, NULL);
-          sqlite3_exec (self->db, "RELEASE dh_write", NULL, NULL, NULL);
+          rollback (self, "ROLLBACK TO dh_write");
+          rollback (self, "RELEASE dh_write");
           return FALSE;
         }
       return dh_store_exec (self, "RELEASE dh_write", error);
     }
 
-  return finish_transaction (self, success, error);
+  ok = finish_transaction (self, success, error);
+  update_writer_thread (self);
+
+  return ok;
 }
 
 gboolean
@@ -647,6 +1349,7 @@ dh_store_begin (DhStore  *self,
       return FALSE;
     }
   self->batch_depth++;
+  update_writer_thread (self);
 
   /* the lock stays held until commit or rollback */
   return TRUE;
@@ -663,6 +1366,7 @@ dh_store_commit (DhStore  *self,
 
   if (--self->batch_depth == 0)
     ok = finish_transaction (self, TRUE, error);
+  update_writer_thread (self);
   g_rec_mutex_unlock (&self->lock);
 
   return ok;
@@ -676,6 +1380,7 @@ dh_store_rollback (DhStore *self)
 
   if (--self->batch_depth == 0)
     finish_transaction (self, FALSE, NULL);
+  update_writer_thread (self);
   g_rec_mutex_unlock (&self->lock);
 }
 
@@ -839,22 +1544,31 @@ dh_store_get_clocks (DhStore         *self,
                      const char      *id,
                      char           **out_created_clock)
 {
+  g_autoptr(GError) error = NULL;
   g_autofree char *sql = g_strdup_printf ("SELECT clock, clocks FROM \"%s\" WHERE id = ?", entity->name);
-  sqlite3_stmt *stmt = dh_store_prepare (self, sql, NULL);
+  sqlite3_stmt *stmt = dh_store_prepare (self, sql, &error);
   json_object *clocks = NULL;
+  int rc;
 
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
         {
           if (out_created_clock != NULL)
             *out_created_clock = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
           if (sqlite3_column_text (stmt, 1) != NULL)
             clocks = json_tokener_parse ((const char *) sqlite3_column_text (stmt, 1));
         }
+      else if (rc != SQLITE_DONE)
+        dh_store_set_sqlite_error (self, &error);
       sqlite3_reset (stmt);
     }
+
+  /* the write that follows meets the same fault and fails with it */
+  if (error != NULL)
+    g_warning ("Could not read the clocks of a record: %s", error->message);
 
   return clocks != NULL ? clocks : json_object_new_object ();
 }
@@ -913,15 +1627,15 @@ dh_store_update_columns (DhStore             *self,
 }
 
 json_object *
-dh_store_get_row (DhStore         *self,
-                  const DhEntity  *entity,
-                  const char      *id,
-                  gboolean         include_deleted,
-                  GError         **error)
+dh_connection_get_row (DhConnection    *connection,
+                       const DhEntity  *entity,
+                       const char      *id,
+                       gboolean         include_deleted,
+                       GError         **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ?",
                                           dh_store_select_columns (entity), entity->name);
-  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
+  sqlite3_stmt *stmt = dh_connection_prepare (connection, sql, error);
   json_object *record = NULL;
   int rc;
 
@@ -933,7 +1647,7 @@ dh_store_get_row (DhStore         *self,
   if (rc == SQLITE_ROW && (include_deleted || sqlite3_column_int (stmt, 5) == 0))
     record = dh_store_row_to_json (entity, stmt);
   else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    dh_store_set_sqlite_error (self, error);
+    dh_connection_set_error (connection, error);
   else
     g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND,
                  /* Translators: "There is no household with id “…”; list them with: donghanh-cli list household" */
@@ -942,4 +1656,14 @@ dh_store_get_row (DhStore         *self,
   sqlite3_reset (stmt);
 
   return record;
+}
+
+json_object *
+dh_store_get_row (DhStore         *self,
+                  const DhEntity  *entity,
+                  const char      *id,
+                  gboolean         include_deleted,
+                  GError         **error)
+{
+  return dh_connection_get_row (&self->writer_connection, entity, id, include_deleted, error);
 }

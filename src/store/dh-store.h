@@ -3,10 +3,11 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 #include <json-c/json.h>
 
 #include "dh-entity.h"
+#include "dh-hlc.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +54,24 @@ typedef struct
 
 G_DECLARE_FINAL_TYPE (DhStore, dh_store, DH, STORE, GObject)
 
+/* How far a long operation has come: done of total units (records,
+ * changes, rows); total is 0 while it is not known. Called on the
+ * thread-default main context of the caller of the _async function, never
+ * after its callback. */
+typedef void (*DhProgressFunc) (guint64  done,
+                                guint64  total,
+                                gpointer user_data);
+
+typedef struct _DhProgress DhProgress;
+
+/* Work on the store that runs in a worker thread; see
+ * dh_store_run_write_in_thread(). */
+typedef gboolean (*DhStoreThreadFunc) (DhStore       *store,
+                                       gpointer       data,
+                                       DhProgress    *progress,
+                                       GCancellable  *cancellable,
+                                       GError       **error);
+
 GQuark       dh_store_error_quark            (void);
 char        *dh_store_default_path           (void);
 DhStore     *dh_store_open                   (const char    *path,
@@ -63,6 +82,12 @@ int          dh_store_get_schema_version     (DhStore       *self);
 const char  *dh_store_get_user               (DhStore       *self);
 void         dh_store_set_user               (DhStore       *self,
                                               const char    *username);
+void         dh_store_set_wall_clock         (DhStore       *self,
+                                              DhHlcWallClock wall_clock,
+                                              gpointer       user_data);
+gint64       dh_store_get_wall_clock_ms      (DhStore       *self);
+void         dh_store_get_today              (DhStore       *self,
+                                              GDate         *out_today);
 void         dh_store_set_today              (DhStore       *self,
                                               const GDate   *today);
 
@@ -171,6 +196,50 @@ gboolean     dh_store_set_meta               (DhStore       *self,
 gboolean     dh_store_vacuum                 (DhStore       *self,
                                               GError       **error);
 
+/* Long work in a worker thread: the callback runs on the thread-default
+ * main context of the caller. */
+void         dh_progress_report              (DhProgress    *progress,
+                                              guint64        done,
+                                              guint64        total);
+void         dh_store_run_write_in_thread    (DhStore            *self,
+                                              DhStoreThreadFunc   func,
+                                              gpointer            data,
+                                              GDestroyNotify      data_destroy,
+                                              DhProgressFunc      progress_func,
+                                              gpointer            progress_data,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+gboolean     dh_store_run_write_finish       (DhStore            *self,
+                                              GAsyncResult       *result,
+                                              GError            **error);
+
+void         dh_store_list_async             (DhStore            *self,
+                                              const DhQuery      *query,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+GPtrArray   *dh_store_list_finish            (DhStore            *self,
+                                              GAsyncResult       *result,
+                                              GError            **error);
+void         dh_store_count_async            (DhStore            *self,
+                                              const DhQuery      *query,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+gint64       dh_store_count_finish           (DhStore            *self,
+                                              GAsyncResult       *result,
+                                              GError            **error);
+void         dh_store_search_households_async (DhStore           *self,
+                                              const char         *text,
+                                              guint               limit,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+GPtrArray   *dh_store_search_households_finish (DhStore          *self,
+                                              GAsyncResult       *result,
+                                              GError            **error);
+
 /* Aggregates for status lines and reports. */
 json_object *dh_store_get_status             (DhStore       *self,
                                               GError       **error);
@@ -253,5 +322,38 @@ gboolean     dh_store_apply_bundle           (DhStore          *self,
 void         dh_bundle_report_clear          (DhBundleReport   *report);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DhBundleReport, dh_bundle_report_clear)
+void         dh_store_get_status_async       (DhStore            *self,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+json_object *dh_store_get_status_finish      (DhStore            *self,
+                                              GAsyncResult       *result,
+                                              GError            **error);
+void         dh_store_report_classes_by_village_async (DhStore   *self,
+                                              const char         *commune_id,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+json_object *dh_store_report_classes_by_village_finish (DhStore  *self,
+                                              GAsyncResult       *result,
+                                              GError            **error);
+void         dh_store_report_overdue_async   (DhStore            *self,
+                                              const char         *commune_id,
+                                              guint               days,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+json_object *dh_store_report_overdue_finish  (DhStore            *self,
+                                              GAsyncResult       *result,
+                                              GError            **error);
+void         dh_store_report_support_totals_async (DhStore       *self,
+                                              const char         *commune_id,
+                                              int                 year,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+json_object *dh_store_report_support_totals_finish (DhStore      *self,
+                                              GAsyncResult       *result,
+                                              GError            **error);
 
 G_END_DECLS

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "dh-record-list.h"
 #include "store-fixture.h"
 
@@ -20,19 +22,6 @@ add_households (StoreFixture *fixture,
     json_object_put (fixture_create (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"%s %s\"}",
                                      village, family[i % G_N_ELEMENTS (family)], given[(i * 7) % G_N_ELEMENTS (given)]));
   g_assert_true (dh_store_commit (fixture->store, &error));
-}
-
-static void
-items_changed_cb (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  guint      *calls)
-{
-  g_assert_cmpuint (position, ==, 0);
-  g_assert_cmpuint (removed, ==, calls[1]);
-  g_assert_cmpuint (added, ==, calls[2]);
-  calls[0]++;
 }
 
 static void
@@ -122,26 +111,222 @@ test_filters_and_places (StoreFixture  *fixture,
   g_assert_nonnull (error);
 }
 
+/* What a view hears: "position,removed,added;" for each items-changed. */
 static void
-test_reload_tells_the_views (StoreFixture  *fixture,
-                             gconstpointer  data)
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  GString    *heard)
+{
+  /* the model already is what the signal announces */
+  g_assert_cmpuint (position + added, <=, g_list_model_get_n_items (model));
+  g_string_append_printf (heard, "%u,%u,%u;", position, removed, added);
+}
+
+static char *
+create_head (StoreFixture *fixture,
+             const char   *head_name)
+{
+  g_autoptr(json_object) record = fixture_create (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"%s\"}",
+                                                  fixture->village, head_name);
+
+  return g_strdup (dh_json_get_string (record, "id"));
+}
+
+static void
+update_household (StoreFixture *fixture,
+                  const char   *id,
+                  const char   *changes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) fields = fixture_json (changes);
+  g_autoptr(json_object) updated = dh_store_update (fixture->store, "household", id, fields, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (updated);
+}
+
+static void
+delete_household (StoreFixture *fixture,
+                  const char   *id)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dh_store_delete (fixture->store, "household", id, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_given_names (DhRecordList *list,
+                    const char   *expected)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+    {
+      g_autoptr(DhRecord) record = g_list_model_get_item (G_LIST_MODEL (list), i);
+      const char *head = dh_record_get_string (record, "head_name");
+
+      g_string_append_printf (names, "%s ", strrchr (head, ' ') + 1);
+    }
+  g_assert_cmpstr (names->str, ==, expected);
+}
+
+static void
+test_reload_tells_only_what_changed (StoreFixture  *fixture,
+                                     gconstpointer  data)
+{
+  static const char * const given[] = { "An", "Bình", "Chi", "Dũng", "Giang", "Hoa", "Lan", "Mai", "Sơn", "Xuân" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhRecordList) list = NULL;
+  g_autoptr(GString) heard = g_string_new (NULL);
+  g_auto(GStrv) ids = g_new0 (char *, G_N_ELEMENTS (given) + 1);
+  g_autofree char *khanh = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (given); i++)
+    {
+      g_autofree char *head = g_strdup_printf ("Lò Văn %s", given[i]);
+
+      ids[i] = create_head (fixture, head);
+    }
+  list = dh_record_list_new (fixture->store, "household", NULL, DH_SORT_GIVEN_NAME, &error);
+  g_assert_no_error (error);
+  assert_given_names (list, "An Bình Chi Dũng Giang Hoa Lan Mai Sơn Xuân ");
+  g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), heard);
+
+  /* nothing written, nothing said */
+  g_assert_true (dh_record_list_reload (list, &error));
+  g_assert_cmpstr (heard->str, ==, "");
+
+  /* an edit in the middle replaces its one position */
+  update_household (fixture, ids[4], "{\"phone\": \"0912345678\"}");
+  g_assert_true (dh_record_list_reload (list, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (heard->str, ==, "4,1,1;");
+
+  /* an insertion adds a position between the unchanged ones */
+  g_string_truncate (heard, 0);
+  khanh = create_head (fixture, "Lò Văn Khánh");
+  g_assert_true (dh_record_list_reload (list, &error));
+  g_assert_cmpstr (heard->str, ==, "6,0,1;");
+  assert_given_names (list, "An Bình Chi Dũng Giang Hoa Khánh Lan Mai Sơn Xuân ");
+
+  /* a deletion removes one */
+  g_string_truncate (heard, 0);
+  delete_household (fixture, ids[2]);
+  g_assert_true (dh_record_list_reload (list, &error));
+  g_assert_cmpstr (heard->str, ==, "2,1,0;");
+  assert_given_names (list, "An Bình Dũng Giang Hoa Khánh Lan Mai Sơn Xuân ");
+
+  /* two edits apart are two changes, and the rows between keep their items */
+  g_string_truncate (heard, 0);
+  update_household (fixture, ids[1], "{\"notes\": \"chuyển nhà\"}");
+  update_household (fixture, ids[8], "{\"notes\": \"ốm\"}");
+  g_assert_true (dh_record_list_reload (list, &error));
+  g_assert_cmpstr (heard->str, ==, "1,1,1;8,1,1;");
+
+  /* a record whose name moves it changes the positions it passes */
+  g_string_truncate (heard, 0);
+  update_household (fixture, ids[0], "{\"head_name\": \"Lò Văn Hưng\"}");
+  g_assert_true (dh_record_list_reload (list, &error));
+  g_assert_cmpstr (heard->str, ==, "0,5,5;");
+  assert_given_names (list, "Bình Dũng Giang Hoa Hưng Khánh Lan Mai Sơn Xuân ");
+
+  g_signal_handlers_disconnect_by_func (list, items_changed_cb, heard);
+  g_assert_finalize_object (g_steal_pointer (&list));
+}
+
+static void
+test_every_position_has_an_item (StoreFixture  *fixture,
+                                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(DhRecordList) list = NULL;
-  guint calls[3] = { 0, 5, 6 };
+  g_autoptr(GString) heard = g_string_new (NULL);
+  g_autofree char *an = create_head (fixture, "Lò Văn An");
+  g_autofree char *binh = create_head (fixture, "Lò Văn Bình");
+  g_autofree char *chi = create_head (fixture, "Lò Văn Chi");
 
-  add_households (fixture, 5, fixture->village);
-  list = dh_record_list_new (fixture->store, "household", NULL, DH_SORT_DEFAULT, &error);
+  list = dh_record_list_new (fixture->store, "household", NULL, DH_SORT_GIVEN_NAME, &error);
   g_assert_no_error (error);
-  g_object_unref (g_list_model_get_item (G_LIST_MODEL (list), 0));
-  g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), calls);
+  g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), heard);
 
-  add_households (fixture, 1, fixture->village);
+  /* deleted before the list reloads: the position still has a record,
+   * which says it is not loaded, until the reload removes it */
+  delete_household (fixture, binh);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(DhRecord) record = g_list_model_get_item (G_LIST_MODEL (list), i);
+      gboolean loaded;
+
+      g_assert_nonnull (record);
+      g_object_get (record, "loaded", &loaded, NULL);
+      g_assert_true (loaded == (i != 1));
+      g_assert_cmpstr (dh_record_get_id (record), ==, i == 0 ? an : i == 1 ? binh : chi);
+      if (i == 1)
+        g_assert_null (dh_record_get_string (record, "head_name"));
+    }
+
   g_assert_true (dh_record_list_reload (list, &error));
+  g_assert_cmpstr (heard->str, ==, "1,1,0;");
+  assert_given_names (list, "An Chi ");
+
+  g_signal_handlers_disconnect_by_func (list, items_changed_cb, heard);
+}
+
+static void
+reloaded_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  guint *finished = user_data;
+
+  g_assert_true (dh_record_list_reload_finish (DH_RECORD_LIST (source), result, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (calls[0], ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 6);
-  g_assert_cmpuint (dh_record_list_get_n_cached_pages (list), ==, 0);
+  (*finished)++;
+}
+
+static void
+test_reload_in_a_thread (StoreFixture  *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhRecordList) list = NULL;
+  g_autoptr(GString) heard = g_string_new (NULL);
+  g_autofree char *an = create_head (fixture, "Lò Văn An");
+  g_autofree char *chi = create_head (fixture, "Lò Văn Chi");
+  g_autofree char *binh = NULL;
+  g_autofree char *dung = NULL;
+  guint finished = 0;
+
+  list = dh_record_list_new (fixture->store, "household", NULL, DH_SORT_GIVEN_NAME, &error);
+  g_assert_no_error (error);
+  g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), heard);
+
+  binh = create_head (fixture, "Lò Văn Bình");
+  dh_record_list_reload_async (list, NULL, reloaded_cb, &finished);
+  g_assert_cmpstr (heard->str, ==, "");
+  while (finished < 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (heard->str, ==, "1,0,1;");
+  assert_given_names (list, "An Bình Chi ");
+
+  /* a reload asked for later wins over one still reading */
+  g_string_truncate (heard, 0);
+  dh_record_list_reload_async (list, NULL, reloaded_cb, &finished);
+  dung = create_head (fixture, "Lò Văn Dũng");
+  g_assert_true (dh_record_list_reload (list, &error));
+  g_assert_cmpstr (heard->str, ==, "3,0,1;");
+  while (finished < 2)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (heard->str, ==, "3,0,1;");
+  assert_given_names (list, "An Bình Chi Dũng ");
+
+  g_signal_handlers_disconnect_by_func (list, items_changed_cb, heard);
+  g_assert_finalize_object (g_steal_pointer (&list));
 }
 
 int
@@ -153,7 +338,9 @@ main (int   argc,
   STORE_TEST ("/store/record-list/items-come-in-the-store-order", test_items_come_in_the_store_order);
   STORE_TEST ("/store/record-list/memory-stays-bounded", test_memory_stays_bounded);
   STORE_TEST ("/store/record-list/filters-and-places", test_filters_and_places);
-  STORE_TEST ("/store/record-list/reload-tells-the-views", test_reload_tells_the_views);
+  STORE_TEST ("/store/record-list/reload-tells-only-what-changed", test_reload_tells_only_what_changed);
+  STORE_TEST ("/store/record-list/every-position-has-an-item", test_every_position_has_an_item);
+  STORE_TEST ("/store/record-list/reload-in-a-thread", test_reload_in_a_thread);
 
   return g_test_run ();
 }

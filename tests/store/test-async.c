@@ -1,0 +1,386 @@
+/* test-async.c – the store's reads and long writes in worker threads, with progress and cancellation */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include "dh-store-private.h"
+#include "store-fixture.h"
+
+static GThread *main_thread;
+
+static void
+add_households (StoreFixture *fixture,
+                guint         n)
+{
+  for (guint i = 0; i < n; i++)
+    json_object_put (fixture_create (fixture, "household",
+                                     "{\"village\": \"%s\", \"head_name\": \"Lò Văn Tủa %u\", \"classification\": \"%s\"}",
+                                     i % 2 == 0 ? fixture->village : fixture->other_village, i,
+                                     i % 3 == 0 ? "poor" : "near_poor"));
+}
+
+static gint64
+count_households (StoreFixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  DhQuery query = { .entity = "household" };
+  gint64 count = dh_store_count (fixture->store, &query, &error);
+
+  g_assert_no_error (error);
+  return count;
+}
+
+static void
+assert_same_json (json_object *a,
+                  json_object *b)
+{
+  g_assert_cmpstr (json_object_to_json_string_ext (a, JSON_C_TO_STRING_PLAIN), ==,
+                   json_object_to_json_string_ext (b, JSON_C_TO_STRING_PLAIN));
+}
+
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *result;
+}
+
+static void
+test_reads_in_a_worker_thread (StoreFixture  *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) listed = NULL, counted = NULL, found = NULL, status = NULL;
+  g_autoptr(GAsyncResult) classes = NULL, overdue = NULL, totals = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) matches = NULL;
+  g_autoptr(json_object) status_json = NULL, classes_json = NULL, overdue_json = NULL, totals_json = NULL;
+  g_autoptr(json_object) expected = NULL;
+  DhQuery query = { .entity = "household", .limit = 5, .offset = 3 };
+
+  add_households (fixture, 12);
+
+  dh_store_list_async (fixture->store, &query, NULL, store_result_cb, &listed);
+  dh_store_count_async (fixture->store, &query, NULL, store_result_cb, &counted);
+  dh_store_search_households_async (fixture->store, "lo van tua", 0, NULL, store_result_cb, &found);
+  dh_store_get_status_async (fixture->store, NULL, store_result_cb, &status);
+  dh_store_report_classes_by_village_async (fixture->store, fixture->commune, NULL, store_result_cb, &classes);
+  dh_store_report_overdue_async (fixture->store, fixture->commune, 90, NULL, store_result_cb, &overdue);
+  dh_store_report_support_totals_async (fixture->store, fixture->commune, 2026, NULL, store_result_cb, &totals);
+
+  rows = dh_store_list_finish (fixture->store, wait_for (&listed), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 5);
+  g_assert_cmpint (dh_store_count_finish (fixture->store, wait_for (&counted), &error), ==, 12);
+  g_assert_no_error (error);
+  matches = dh_store_search_households_finish (fixture->store, wait_for (&found), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (matches->len, ==, 12);
+
+  /* the same answers as the reads made on the spot */
+  status_json = dh_store_get_status_finish (fixture->store, wait_for (&status), &error);
+  g_assert_no_error (error);
+  expected = dh_store_get_status (fixture->store, &error);
+  assert_same_json (status_json, expected);
+  g_clear_pointer (&expected, json_object_put);
+
+  classes_json = dh_store_report_classes_by_village_finish (fixture->store, wait_for (&classes), &error);
+  g_assert_no_error (error);
+  expected = dh_store_report_classes_by_village (fixture->store, fixture->commune, &error);
+  assert_same_json (classes_json, expected);
+  g_clear_pointer (&expected, json_object_put);
+
+  overdue_json = dh_store_report_overdue_finish (fixture->store, wait_for (&overdue), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_object_array_length (overdue_json), ==, 12);
+
+  totals_json = dh_store_report_support_totals_finish (fixture->store, wait_for (&totals), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_object_array_length (totals_json), ==, 0);
+}
+
+static void
+test_cancelled_read_says_so (StoreFixture  *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) counted = NULL;
+  g_autoptr(GAsyncResult) status = NULL;
+  g_autoptr(json_object) nothing = NULL;
+  g_autoptr(DhConnection) reader = NULL;
+  DhQuery query = { .entity = "household" };
+  sqlite3_stmt *stmt;
+
+  add_households (fixture, 3);
+  g_cancellable_cancel (cancellable);
+
+  dh_store_count_async (fixture->store, &query, cancellable, store_result_cb, &counted);
+  g_assert_cmpint (dh_store_count_finish (fixture->store, wait_for (&counted), &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  dh_store_get_status_async (fixture->store, cancellable, store_result_cb, &status);
+  nothing = dh_store_get_status_finish (fixture->store, wait_for (&status), &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (nothing);
+  g_clear_error (&error);
+
+  /* a statement already running stops when its cancellable is cancelled */
+  g_cancellable_reset (cancellable);
+  reader = dh_store_acquire_reader (fixture->store, cancellable, &error);
+  g_assert_no_error (error);
+  stmt = dh_connection_prepare (reader, "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+                                        "SELECT count (*) FROM n", &error);
+  g_assert_no_error (error);
+  g_cancellable_cancel (cancellable);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_INTERRUPT);
+  dh_connection_set_error (reader, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  sqlite3_reset (stmt);
+  g_clear_pointer (&reader, dh_connection_release);
+
+  /* and the reader it ran on reads again for the next caller */
+  g_assert_cmpint (count_households (fixture), ==, 3);
+}
+
+/* Long writes */
+
+#define WRITE_BATCHES 8
+#define WRITE_BATCH   25
+
+typedef struct
+{
+  StoreFixture *fixture;
+  GMutex        mutex;
+  GCond         cond;
+  guint64       seen;        /* the last progress the main thread saw */
+  guint64       cancel_at;   /* cancel once this much is done; 0: never */
+  GCancellable *cancellable;
+  GString      *reports;
+  gboolean      ran;
+  gboolean      finished;
+} Import;
+
+static void
+import_init (Import       *import,
+             StoreFixture *fixture)
+{
+  import->fixture = fixture;
+  g_mutex_init (&import->mutex);
+  g_cond_init (&import->cond);
+  import->cancellable = g_cancellable_new ();
+  import->reports = g_string_new (NULL);
+}
+
+static void
+import_clear (Import *import)
+{
+  g_mutex_clear (&import->mutex);
+  g_cond_clear (&import->cond);
+  g_clear_object (&import->cancellable);
+  g_string_free (import->reports, TRUE);
+}
+
+/* An import: batches of households, each its own transaction; between two
+ * batches it reports, and waits for the main thread to have seen it, so
+ * that the test knows which batch the cancellation falls after. */
+static gboolean
+import_in_thread (DhStore       *store,
+                  gpointer       data,
+                  DhProgress    *progress,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  Import *import = data;
+  guint64 total = WRITE_BATCHES * WRITE_BATCH;
+
+  g_assert_true (g_thread_self () != main_thread);
+  import->ran = TRUE;
+
+  for (guint batch = 0; batch < WRITE_BATCHES; batch++)
+    {
+      guint64 done = (batch + 1) * WRITE_BATCH;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      if (!dh_store_begin (store, error))
+        return FALSE;
+      for (guint i = 0; i < WRITE_BATCH; i++)
+        {
+          g_autofree char *text = g_strdup_printf ("{\"village\": \"%s\", \"head_name\": \"Giàng A Sình %u\"}",
+                                                   import->fixture->village, batch * WRITE_BATCH + i);
+          g_autoptr(json_object) fields = json_tokener_parse (text);
+          g_autoptr(json_object) record = dh_store_create (store, "household", fields, error);
+
+          if (record == NULL)
+            {
+              dh_store_rollback (store);
+              return FALSE;
+            }
+        }
+      if (!dh_store_commit (store, error))
+        return FALSE;
+
+      dh_progress_report (progress, done, total);
+      g_mutex_lock (&import->mutex);
+      while (import->seen < done)
+        g_cond_wait (&import->cond, &import->mutex);
+      g_mutex_unlock (&import->mutex);
+    }
+
+  return TRUE;
+}
+
+static void
+import_progress_cb (guint64  done,
+                    guint64  total,
+                    gpointer user_data)
+{
+  Import *import = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  g_assert_false (import->finished);
+  g_string_append_printf (import->reports, "%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " ", done, total);
+
+  if (import->cancel_at > 0 && done >= import->cancel_at)
+    g_cancellable_cancel (import->cancellable);
+
+  g_mutex_lock (&import->mutex);
+  import->seen = done;
+  g_cond_signal (&import->cond);
+  g_mutex_unlock (&import->mutex);
+}
+
+static void
+import_finished_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  *out = g_object_ref (result);
+}
+
+static void
+changed_cb (DhStore    *store,
+            const char *entity,
+            guint      *heard)
+{
+  g_assert_true (g_thread_self () == main_thread);
+  (*heard)++;
+}
+
+static void
+test_write_in_thread_reports_progress (StoreFixture  *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  Import import = { 0 };
+  guint heard = 0;
+
+  import_init (&import, fixture);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_signal_connect (fixture->store, "changed::household", G_CALLBACK (changed_cb), &heard);
+
+  dh_store_run_write_in_thread (fixture->store, import_in_thread, &import, NULL,
+                                import_progress_cb, &import, import.cancellable,
+                                import_finished_cb, &result);
+  wait_for (&result);
+  import.finished = TRUE;
+
+  g_assert_true (dh_store_run_write_finish (fixture->store, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (import.reports->str, ==, "25/200 50/200 75/200 100/200 125/200 150/200 175/200 200/200 ");
+  g_assert_cmpint (count_households (fixture), ==, 200);
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (heard, >=, 1);
+
+  g_signal_handlers_disconnect_by_func (fixture->store, changed_cb, &heard);
+  import_clear (&import);
+}
+
+static void
+test_write_cancelled_between_batches (StoreFixture  *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  Import import = { 0 };
+
+  import_init (&import, fixture);
+  import.cancel_at = 75;
+
+  dh_store_run_write_in_thread (fixture->store, import_in_thread, &import, NULL,
+                                import_progress_cb, &import, import.cancellable,
+                                import_finished_cb, &result);
+  wait_for (&result);
+  import.finished = TRUE;
+
+  /* the batches committed before stay; nothing after */
+  g_assert_false (dh_store_run_write_finish (fixture->store, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpstr (import.reports->str, ==, "25/200 50/200 75/200 ");
+  g_assert_cmpint (count_households (fixture), ==, 75);
+
+  import_clear (&import);
+}
+
+static void
+test_write_cancelled_before_it_starts (StoreFixture  *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  Import import = { 0 };
+
+  import_init (&import, fixture);
+  g_cancellable_cancel (import.cancellable);
+
+  dh_store_run_write_in_thread (fixture->store, import_in_thread, &import, NULL,
+                                import_progress_cb, &import, import.cancellable,
+                                import_finished_cb, &result);
+  wait_for (&result);
+
+  g_assert_false (dh_store_run_write_finish (fixture->store, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (import.ran);
+  g_assert_cmpint (count_households (fixture), ==, 0);
+
+  import_clear (&import);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  main_thread = g_thread_self ();
+
+  STORE_TEST ("/store/async/reads-in-a-worker-thread", test_reads_in_a_worker_thread);
+  STORE_TEST ("/store/async/cancelled-read-says-so", test_cancelled_read_says_so);
+  STORE_TEST ("/store/async/write-in-thread-reports-progress", test_write_in_thread_reports_progress);
+  STORE_TEST ("/store/async/write-cancelled-between-batches", test_write_cancelled_between_batches);
+  STORE_TEST ("/store/async/write-cancelled-before-it-starts", test_write_cancelled_before_it_starts);
+
+  return g_test_run ();
+}
