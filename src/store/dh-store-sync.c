@@ -441,6 +441,8 @@ dh_store_queue_change (DhStore         *self,
   return dh_store_step_done (self, stmt, error);
 }
 
+/* The queue is read on a reader connection: a sync or an export never
+ * waits for a long write. */
 static GPtrArray *
 read_queue (DhStore     *self,
             const char  *where,
@@ -450,44 +452,44 @@ read_queue (DhStore     *self,
 {
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
   g_autofree char *sql = g_strdup_printf ("SELECT " QUEUE_COLUMNS ", sent, rejected FROM change_queue WHERE %s ORDER BY seq LIMIT ?", where);
+  g_autoptr(DhConnection) reader = NULL;
   sqlite3_stmt *stmt;
-  int rc;
+  int rc = SQLITE_ERROR;
 
-  g_rec_mutex_lock (&self->lock);
-  stmt = dh_store_prepare (self, sql, error);
-  if (stmt == NULL)
+  reader = dh_store_acquire_reader (self, NULL, error);
+  if (reader == NULL || !dh_connection_begin_read (reader, error))
+    return NULL;
+
+  stmt = dh_connection_prepare (reader, sql, error);
+  if (stmt != NULL)
     {
-      g_rec_mutex_unlock (&self->lock);
-      return NULL;
-    }
-
-  sqlite3_bind_int (stmt, 1, limit == 0 ? G_MAXINT : (int) MIN (limit, G_MAXINT));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(DhChange) change = change_from_queue_row (stmt, 0);
-      json_object *wire;
-
-      if (change == NULL)
-        continue;
-      wire = dh_change_to_json (change);
-      if (with_status)
+      sqlite3_bind_int (stmt, 1, limit == 0 ? G_MAXINT : (int) MIN (limit, G_MAXINT));
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          json_object *entry = json_object_new_object ();
+          g_autoptr(DhChange) change = change_from_queue_row (stmt, 0);
+          json_object *wire;
 
-          json_object_object_add (entry, "change", wire);
-          json_object_object_add (entry, "sent", json_object_new_boolean (sqlite3_column_int (stmt, 6) != 0));
-          if (sqlite3_column_text (stmt, 7) != NULL)
-            json_object_object_add (entry, "rejected", json_object_new_string ((const char *) sqlite3_column_text (stmt, 7)));
-          wire = entry;
+          if (change == NULL)
+            continue;
+          wire = dh_change_to_json (change);
+          if (with_status)
+            {
+              json_object *entry = json_object_new_object ();
+
+              json_object_object_add (entry, "change", wire);
+              json_object_object_add (entry, "sent", json_object_new_boolean (sqlite3_column_int (stmt, 6) != 0));
+              if (sqlite3_column_text (stmt, 7) != NULL)
+                json_object_object_add (entry, "rejected", json_object_new_string ((const char *) sqlite3_column_text (stmt, 7)));
+              wire = entry;
+            }
+          g_ptr_array_add (changes, wire);
         }
-      g_ptr_array_add (changes, wire);
+      if (rc != SQLITE_DONE)
+        dh_connection_set_error (reader, error);
+      sqlite3_reset (stmt);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    dh_store_set_sqlite_error (self, error);
-  g_rec_mutex_unlock (&self->lock);
 
-  if (rc != SQLITE_DONE)
+  if (!dh_connection_end_read (reader, rc == SQLITE_DONE ? error : NULL) || rc != SQLITE_DONE)
     return NULL;
 
   return g_steal_pointer (&changes);
@@ -556,22 +558,28 @@ gint64
 dh_store_count_pending_changes (DhStore  *self,
                                 GError  **error)
 {
+  g_autoptr(DhConnection) reader = NULL;
   sqlite3_stmt *stmt;
   gint64 count = -1;
 
   g_return_val_if_fail (DH_IS_STORE (self), -1);
 
-  g_rec_mutex_lock (&self->lock);
-  stmt = dh_store_prepare (self, "SELECT count(*) FROM change_queue WHERE rejected IS NULL", error);
+  reader = dh_store_acquire_reader (self, NULL, error);
+  if (reader == NULL || !dh_connection_begin_read (reader, error))
+    return -1;
+
+  stmt = dh_connection_prepare (reader, "SELECT count(*) FROM change_queue WHERE rejected IS NULL", error);
   if (stmt != NULL)
     {
       if (sqlite3_step (stmt) == SQLITE_ROW)
         count = sqlite3_column_int64 (stmt, 0);
       else
-        dh_store_set_sqlite_error (self, error);
+        dh_connection_set_error (reader, error);
       sqlite3_reset (stmt);
     }
-  g_rec_mutex_unlock (&self->lock);
+
+  if (!dh_connection_end_read (reader, count >= 0 ? error : NULL))
+    return -1;
 
   return count;
 }
