@@ -148,6 +148,7 @@ gboolean      dh_store_insert_row           (DhStore            *self,
                                              DhSyncState         sync_state,
                                              json_object        *fields,
                                              GError            **error);
+char         *dh_store_live_condition       (const DhEntity     *entity);
 json_object  *dh_store_load_state           (DhStore            *self,
                                              const DhEntity     *entity,
                                              const char         *id,

@@ -137,6 +137,35 @@ add_filter (QueryPlan   *plan,
   return TRUE;
 }
 
+/**
+ * dh_store_live_condition:
+ *
+ * The SQL condition of a live record of ENTITY: not deleted, and, for what
+ * belongs to a household, its household not deleted either — a member
+ * added elsewhere to a household deleted here follows it out of sight, and
+ * comes back with it when it is restored. Delivered support stays in the
+ * ledger whatever becomes of its household.
+ *
+ * Returns: (transfer full): a condition on the table named as the entity
+ */
+char *
+dh_store_live_condition (const DhEntity *entity)
+{
+  const DhField *parent = dh_entity_get_field (entity, "household");
+
+  if (parent == NULL || parent->type != DH_FIELD_REF || entity->derived)
+    return g_strdup ("deleted = 0");
+
+  if (entity->seal_field != NULL)
+    return g_strdup_printf ("deleted = 0 AND (\"%s\".\"%s\" = '%s' OR NOT EXISTS "
+                            "(SELECT 1 FROM household AS parent WHERE parent.id = \"%s\".household AND parent.deleted = 1))",
+                            entity->name, entity->seal_field, entity->seal_value, entity->name);
+
+  return g_strdup_printf ("deleted = 0 AND NOT EXISTS "
+                          "(SELECT 1 FROM household AS parent WHERE parent.id = \"%s\".household AND parent.deleted = 1)",
+                          entity->name);
+}
+
 static gboolean
 plan_query (const DhQuery  *query,
             QueryPlan      *plan,
@@ -155,7 +184,14 @@ plan_query (const DhQuery  *query,
       return FALSE;
     }
 
-  plan->where = g_string_new (query->include_deleted ? "1" : "deleted = 0");
+  if (query->include_deleted)
+    plan->where = g_string_new ("1");
+  else
+    {
+      g_autofree char *live = dh_store_live_condition (plan->entity);
+
+      plan->where = g_string_new (live);
+    }
   plan->values = g_ptr_array_new_with_free_func (g_free);
   plan->order = order_for (plan->entity, query->sort, FALSE);
 
@@ -194,35 +230,63 @@ finish_read (DhConnection  *reader,
   return ok && dh_connection_end_read (reader, error);
 }
 
+static gboolean
+first_void_of (DhConnection  *connection,
+               const char    *id,
+               char         **out_void,
+               GError       **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  /* two devices may void one entry: the earliest void by clock is the
+   * one, everywhere, and the other is superseded by it */
+  stmt = dh_connection_prepare (connection,
+                                "SELECT id FROM support WHERE voids = ? AND deleted = 0 ORDER BY clock, id LIMIT 1",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_void = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    dh_connection_set_error (connection, error);
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
 /* What a record shows besides its fields: a support entry that a later
- * entry voids says which one, so that nobody counts it twice. */
+ * entry voids says which one, so that nobody counts it twice; a void that
+ * another void of the same entry came before says which one. */
 gboolean
 dh_connection_annotate (DhConnection    *connection,
                         const DhEntity  *entity,
                         json_object     *record,
                         GError         **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
+  g_autofree char *voided_by = NULL;
+  g_autofree char *first = NULL;
+  const char *id = dh_json_get_string (record, DH_RECORD_ID);
+  const char *voids = dh_json_get_string (record, "voids");
 
   if (!g_str_equal (entity->name, "support"))
     return TRUE;
 
-  stmt = dh_connection_prepare (connection, "SELECT id FROM support WHERE voids = ? AND deleted = 0", error);
-  if (stmt == NULL)
+  if (!first_void_of (connection, id, &voided_by, error))
     return FALSE;
+  if (voided_by != NULL)
+    json_object_object_add (record, "voided_by", json_object_new_string (voided_by));
 
-  sqlite3_bind_text (stmt, 1, dh_json_get_string (record, DH_RECORD_ID), -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    json_object_object_add (record, "voided_by", json_object_new_string ((const char *) sqlite3_column_text (stmt, 0)));
-  else if (rc != SQLITE_DONE)
+  if (voids != NULL)
     {
-      dh_connection_set_error (connection, error);
-      sqlite3_reset (stmt);
-      return FALSE;
+      if (!first_void_of (connection, voids, &first, error))
+        return FALSE;
+      if (first != NULL && g_strcmp0 (first, id) != 0)
+        json_object_object_add (record, "superseded_by", json_object_new_string (first));
     }
-  sqlite3_reset (stmt);
 
   return TRUE;
 }

@@ -102,7 +102,8 @@ read_status (DhStore       *self,
 
   for (guint i = 0; ok && i < G_N_ELEMENTS (counted); i++)
     {
-      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM \"%s\" WHERE deleted = 0", counted[i]);
+      g_autofree char *live = dh_store_live_condition (dh_entity_lookup (counted[i]));
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM \"%s\" WHERE %s", counted[i], live);
 
       ok = count_into (reader, counts, counted[i], sql, error);
     }

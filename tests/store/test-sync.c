@@ -573,6 +573,22 @@ test_two_voids_both_stay (StoreFixture  *fixture,
 
   g_assert_cmpint (dh_store_count (fixture->store, &query, &error), ==, 3);
   g_assert_cmpint (dh_store_count (b, &query, &error), ==, 3);
+
+  /* the earliest void is the one on both devices; the other says so */
+  {
+    g_autoptr(json_object) entry_a = dh_store_get (fixture->store, "support", entry, &error);
+    g_autoptr(json_object) entry_b = dh_store_get (b, "support", entry, &error);
+    g_autoptr(json_object) a_on_b = dh_store_get (b, "support", dh_json_get_string (void_a, "id"), &error);
+    g_autoptr(json_object) b_on_b = dh_store_get (b, "support", dh_json_get_string (void_b, "id"), &error);
+    const char *the_void = dh_json_get_string (entry_a, "voided_by");
+
+    g_assert_nonnull (the_void);
+    g_assert_cmpstr (dh_json_get_string (entry_b, "voided_by"), ==, the_void);
+    g_assert_true ((dh_json_get_string (a_on_b, "superseded_by") == NULL) !=
+                   (dh_json_get_string (b_on_b, "superseded_by") == NULL));
+    g_assert_cmpstr (dh_json_get_string (g_str_equal (the_void, dh_json_get_string (void_a, "id")) ? b_on_b : a_on_b,
+                                         "superseded_by"), ==, the_void);
+  }
   totals = dh_store_report_support_totals (fixture->store, fixture->commune, 2026, &error);
   g_assert_no_error (error);
   g_assert_null (strstr (json_object_to_json_string (totals), "5000000"));
@@ -719,9 +735,19 @@ test_deletion_with_unseen_member_is_a_conflict (StoreFixture  *fixture,
   g_assert_cmpstr (json_object_to_json_string (g_ptr_array_index (on_a, 0)), ==,
                    json_object_to_json_string (g_ptr_array_index (on_b, 0)));
 
+  /* the member follows the deleted household out of sight, and back */
+  {
+    g_autofree char *filter = g_strdup_printf ("household=%s", house);
+    const char *filters[] = { filter, NULL };
+    DhQuery members = { .entity = "member", .filters = filters };
+
+    g_assert_cmpint (dh_store_count (fixture->store, &members, &error), ==, 0);
+    g_assert_true (dh_store_restore (fixture->store, "household", house, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (dh_store_count (fixture->store, &members, &error), ==, 1);
+  }
+
   /* deleting again, having seen the member, lets the deletion stand */
-  g_assert_true (dh_store_restore (fixture->store, "household", house, &error));
-  g_assert_no_error (error);
   g_assert_true (dh_store_delete (fixture->store, "household", house, &error));
   after = dh_store_list_conflicts (fixture->store, FALSE, &error);
   g_assert_no_error (error);
