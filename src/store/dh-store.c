@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "dh-change.h"
 #include "dh-classify.h"
 #include "dh-date.h"
 #include "dh-error.h"
@@ -229,7 +230,8 @@ dh_store_init (DhStore *self)
   self->writer_connection.store = self;
   self->writer_connection.statements = self->statements;
   self->writer_connection.is_writer = TRUE;
-  self->user = (char *) g_intern_string (g_get_user_name ());
+  /* changes are signed by who signed in, never by the login of the machine */
+  self->user = NULL;
   self->changed_entities = g_hash_table_new (g_str_hash, g_str_equal);
   self->changed_pending = g_hash_table_new (g_str_hash, g_str_equal);
   self->main_context = g_main_context_ref_thread_default ();
@@ -1058,11 +1060,13 @@ load_clock (DhStore  *self,
 {
   g_autofree char *device_id = NULL;
   g_autofree char *last = NULL;
+  g_autofree char *signed_in = NULL;
   guint64 last_packed = 0;
   gboolean is_new;
 
   if (!dh_connection_read_meta (&self->writer_connection, "device_id", &device_id, error) ||
-      !dh_connection_read_meta (&self->writer_connection, "clock_last", &last, error))
+      !dh_connection_read_meta (&self->writer_connection, "clock_last", &last, error) ||
+      !dh_connection_read_meta (&self->writer_connection, "signed_in_user", &signed_in, error))
     return FALSE;
 
   is_new = device_id == NULL;
@@ -1070,6 +1074,17 @@ load_clock (DhStore  *self,
     device_id = dh_hlc_new_device_id ();
   if (last != NULL)
     last_packed = g_ascii_strtoull (last, NULL, 16);
+
+  /* a clock an older version adopted from an absurd stamp would drag every
+   * later stamp after it; the wall clock takes over again */
+  if ((gint64) (last_packed >> 16) > dh_store_get_wall_clock_ms (self) + DH_CHANGE_MAX_AHEAD_MS)
+    {
+      g_message ("The store's clock was far in the future; it follows the wall clock again");
+      last_packed = 0;
+    }
+
+  if (signed_in != NULL)
+    self->user = (char *) g_intern_string (signed_in);
 
   self->hlc = dh_hlc_new (device_id, last_packed);
   dh_hlc_set_wall_clock (self->hlc, hlc_wall_clock, self);

@@ -258,6 +258,23 @@ test_absurd_clock_refused_never_adopted (StoreFixture  *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (set_aside->len, ==, 1);
   g_assert_nonnull (strstr (dh_json_get_string (g_ptr_array_index (set_aside, 0), "reason"), "clock"));
+
+  /* a store whose clock an older version dragged into the future follows
+   * the wall clock again when it opens */
+  g_assert_true (dh_store_set_meta (fixture->store, "clock_last", "7fffffffffff0000", &error));
+  g_clear_object (&fixture->store);
+  fixture->store = dh_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(json_object) again = fixture_json ("{\"notes\": \"lần nữa\"}");
+    g_autoptr(GPtrArray) after = NULL;
+
+    fixture_mark_sent (fixture);
+    json_object_put (dh_store_update (fixture->store, "household", id, again, &error));
+    g_assert_no_error (error);
+    after = pending (fixture->store);
+    g_assert_cmpint (strncmp (dh_json_get_string (g_ptr_array_index (after, after->len - 1), "k"), "7fff", 4), <, 0);
+  }
 }
 
 /* Two people changed one phone, neither having seen the other's change:
