@@ -25,6 +25,7 @@ typedef struct
   gboolean  force;
   gboolean  json;
   gboolean  rejected;
+  gboolean  all;
 } DhCli;
 
 DhStore *dh_cli_open_store        (DhCli        *cli,

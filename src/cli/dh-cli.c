@@ -556,6 +556,24 @@ run_set_aside (DhCli  *cli,
   return print_rows_or_fail (entries, &error);
 }
 
+/* What an official settles: concurrent edits, and records deleted while
+ * someone elsewhere still worked on them. */
+static int
+run_conflicts (DhCli  *cli,
+               char  **args,
+               int     n_args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  DhStore *store = dh_cli_open_store (cli, &error);
+
+  if (store == NULL)
+    return dh_cli_fail (error);
+
+  conflicts = dh_store_list_conflicts (store, cli->all, &error);
+  return print_rows_or_fail (conflicts, &error);
+}
+
 static int
 run_restore (DhCli  *cli,
              char  **args,
@@ -864,6 +882,7 @@ static const DhCliCommand commands[] = {
   { "set-aside", 0, 0, N_("set-aside [--limit N]"), run_set_aside },
   { "changes", 2, 2, N_("changes export FILE [--force] | changes apply FILE [--json]"), run_changes },
   { "restore", 2, 2, N_("restore ENTITY ID"), run_restore },
+  { "conflicts", 0, 0, N_("conflicts [--all]"), run_conflicts },
   { "catalogue", 1, 1, N_("catalogue NAME"), run_catalogue },
   { "report", 2, 3, N_("report villages COMMUNE_ID | report support COMMUNE_ID YEAR | report overdue COMMUNE_ID [DAYS]"), run_report },
 };
@@ -942,6 +961,7 @@ dh_cli_main (int    argc,
     { "force", 0, 0, G_OPTION_ARG_NONE, &cli.force, N_("Replace a file that exists already (changes export)"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli.json, N_("Print the report as JSON, for scripts (changes apply)"), NULL },
     { "rejected", 0, 0, G_OPTION_ARG_NONE, &cli.rejected, N_("Only the changes the server refused, with its reasons (pending)"), NULL },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &cli.all, N_("Also the conflicts already settled (conflicts)"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &show_version, N_("Print the version"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &args, NULL, N_("COMMAND [ARGUMENTS]") },
     { NULL }

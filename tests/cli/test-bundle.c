@@ -387,6 +387,47 @@ test_restore_undoes_a_deletion (CliFixture    *fixture,
   g_assert_cmpuint (cli_output_lines (fixture), >, 0);
 }
 
+/* The village and the office both change one household's phone, each
+ * without seeing the other's: the bundles carry the conflict to both, and
+ * `conflicts` shows what was lost beside what the household holds now. */
+static void
+test_concurrent_edit_shows_in_conflicts (CliFixture    *fixture,
+                                         gconstpointer  data)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *from_village = NULL;
+  g_autofree char *from_office = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(json_object) conflict = NULL;
+
+  make_two_stores (fixture);
+  first = export_bundle (fixture, "lan-1.bundle");
+  g_assert_cmpint (cli_run_on (fixture, "office.db", NULL, "changes", "apply", first), ==, 0);
+  g_assert_cmpint (cli_run (fixture, NULL, "list", "household", "--limit", "1"), ==, 0);
+  id = first_line_id (fixture);
+
+  g_assert_cmpint (cli_run (fixture, "{\"phone\": \"0912000111\"}", "--user", "lan", "update", "household", id), ==, 0);
+  g_assert_cmpint (cli_run_on (fixture, "office.db", "{\"phone\": \"0987654321\"}", "--user", "hoa", "update", "household", id), ==, 0);
+
+  from_village = export_bundle (fixture, "lan-2.bundle");
+  from_office = in_dir (fixture, "office.bundle");
+  g_assert_cmpint (cli_run_on (fixture, "office.db", NULL, "changes", "export", from_office), ==, 0);
+  g_assert_cmpint (cli_run (fixture, NULL, "changes", "apply", from_office), ==, 0);
+  g_assert_cmpint (cli_run_on (fixture, "office.db", NULL, "changes", "apply", from_village), ==, 0);
+
+  g_assert_cmpint (cli_run (fixture, NULL, "conflicts"), ==, 0);
+  g_assert_cmpuint (cli_output_lines (fixture), ==, 1);
+  conflict = cli_output_json (fixture);
+  g_assert_cmpstr (dh_json_get_string (conflict, "field"), ==, "phone");
+  g_assert_cmpstr (dh_json_get_string (conflict, "record_id"), ==, id);
+  g_assert_nonnull (dh_json_get_string (conflict, "kept_value"));
+  g_assert_cmpstr (dh_json_get_string (conflict, "kept_value"), !=, dh_json_get_string (conflict, "lost_value"));
+
+  /* the office found the same one */
+  g_assert_cmpint (cli_run_on (fixture, "office.db", NULL, "conflicts"), ==, 0);
+  g_assert_cmpuint (cli_output_lines (fixture), ==, 1);
+}
+
 static void
 test_usage_errors_exit_2 (CliFixture    *fixture,
                           gconstpointer  data)
@@ -418,6 +459,7 @@ main (int   argc,
   CLI_TEST ("/cli/queue/pending-rejected-lists-reasons", test_pending_rejected_lists_reasons);
   CLI_TEST ("/cli/queue/restore-undoes-a-deletion", test_restore_undoes_a_deletion);
   CLI_TEST ("/cli/usage/bundle-errors-exit-2", test_usage_errors_exit_2);
+  CLI_TEST ("/cli/queue/concurrent-edit-shows-in-conflicts", test_concurrent_edit_shows_in_conflicts);
 
   return g_test_run ();
 }
