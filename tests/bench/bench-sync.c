@@ -164,20 +164,55 @@ grouped (gint64 n)
   return out;
 }
 
+/* gzip -9, as the sync sends pages: a stream whose size is read at its end */
+static GOutputStream *
+gzip_stream_new (void)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+
+  return g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+}
+
+static void
+gzip_stream_add (GOutputStream *stream,
+                 const char    *data,
+                 gsize          length)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_output_stream_write_all (stream, data, length, NULL, NULL, &error))
+    g_error ("gzip: %s", error->message);
+}
+
+static void
+gzip_stream_add_line (GOutputStream *stream,
+                      const char    *line)
+{
+  gzip_stream_add (stream, line, strlen (line));
+  gzip_stream_add (stream, "\n", 1);
+}
+
+static gsize
+gzip_stream_finish (GOutputStream *stream)
+{
+  g_autoptr(GError) error = NULL;
+  GOutputStream *memory = g_filter_output_stream_get_base_stream (G_FILTER_OUTPUT_STREAM (stream));
+
+  if (!g_output_stream_close (stream, NULL, &error))
+    g_error ("gzip: %s", error->message);
+
+  return g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
 static gsize
 gzip_size (const char *data,
            gsize       length)
 {
-  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
-  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
-  g_autoptr(GOutputStream) gzip = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GOutputStream) stream = gzip_stream_new ();
 
-  if (!g_output_stream_write_all (gzip, data, length, NULL, NULL, &error) ||
-      !g_output_stream_close (gzip, NULL, &error))
-    g_error ("gzip: %s", error->message);
-
-  return g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (memory));
+  gzip_stream_add (stream, data, length);
+  return gzip_stream_finish (stream);
 }
 
 /* Raw SQLite, for the bare loads and for reading what the store wrote */
@@ -820,37 +855,6 @@ record_json (json_object *change)
   return g_strdup (json_object_to_json_string_ext (record, JSON_C_TO_STRING_PLAIN));
 }
 
-static GOutputStream *
-gzip_stream_new (void)
-{
-  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
-  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
-
-  return g_converter_output_stream_new (memory, G_CONVERTER (compressor));
-}
-
-static void
-gzip_stream_add_line (GOutputStream *stream,
-                      const char    *line)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_output_stream_write_all (stream, line, strlen (line), NULL, NULL, &error) ||
-      !g_output_stream_write_all (stream, "\n", 1, NULL, NULL, &error))
-    g_error ("gzip: %s", error->message);
-}
-
-static gsize
-gzip_stream_finish (GOutputStream *stream)
-{
-  g_autoptr(GError) error = NULL;
-  GOutputStream *memory = g_filter_output_stream_get_base_stream (G_FILTER_OUTPUT_STREAM (stream));
-
-  if (!g_output_stream_close (stream, NULL, &error))
-    g_error ("gzip: %s", error->message);
-
-  return g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (memory));
-}
 
 static void
 print_ratio (const char   *what,
