@@ -104,14 +104,19 @@ acknowledge_everything (DhStore *store)
   for (;;)
     {
       g_autoptr(GPtrArray) changes = dh_store_get_pending_changes (store, 5000, &error);
-      g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+      g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
 
       g_assert_no_error (error);
       if (changes->len == 0)
         return total;
 
+      /* a change is named by its record and clock */
       for (guint i = 0; i < changes->len; i++)
-        g_ptr_array_add (ids, (gpointer) dh_json_get_string (g_ptr_array_index (changes, i), "change_id"));
+        {
+          json_object *change = g_ptr_array_index (changes, i);
+
+          g_ptr_array_add (ids, g_strconcat (dh_json_get_string (change, "r"), "@", dh_json_get_string (change, "k"), NULL));
+        }
       g_ptr_array_add (ids, NULL);
       g_assert_true (dh_store_acknowledge_changes (store, (const char * const *) ids->pdata, &error));
       total += changes->len;
