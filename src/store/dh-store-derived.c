@@ -8,6 +8,34 @@
 #include "dh-store-private.h"
 #include "dh-text.h"
 
+/* The id ends every key: two people of the same name still have an
+ * order, and a page of a list is read from the index alone, without a
+ * sort of every row before it. */
+void
+dh_store_sort_keys (const DhEntity  *entity,
+                    const char      *id,
+                    json_object     *fields,
+                    char           **out_full,
+                    char           **out_given)
+{
+  const char *name = entity->name_field != NULL ? dh_json_get_string (fields, entity->name_field) : NULL;
+  g_autofree char *full_key = NULL;
+  g_autofree char *given_key = NULL;
+
+  *out_full = NULL;
+  *out_given = NULL;
+  if (entity->name_field == NULL)
+    return;
+
+  full_key = dh_text_sort_key (name != NULL ? name : "");
+  *out_full = g_strconcat (full_key, " ", id, NULL);
+  if (entity->person_name)
+    {
+      given_key = dh_text_name_sort_key (name != NULL ? name : "");
+      *out_given = g_strconcat (given_key, " ", id, NULL);
+    }
+}
+
 static gboolean
 update_sort_keys (DhStore         *self,
                   const DhEntity  *entity,
@@ -15,24 +43,14 @@ update_sort_keys (DhStore         *self,
                   json_object     *record,
                   GError         **error)
 {
-  const char *name = dh_json_get_string (record, entity->name_field);
-  g_autofree char *full_key = dh_text_sort_key (name != NULL ? name : "");
-  g_autofree char *given_key = NULL;
   g_autofree char *full = NULL;
   g_autofree char *given = NULL;
   g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
 
-  /* The id ends every key: two people of the same name still have an
-   * order, and a page of a list is read from the index alone, without a
-   * sort of every row before it. */
-  full = g_strconcat (full_key, " ", id, NULL);
-  if (entity->person_name)
-    {
-      given_key = dh_text_name_sort_key (name != NULL ? name : "");
-      given = g_strconcat (given_key, " ", id, NULL);
-      sql = g_strdup_printf ("UPDATE \"%s\" SET sort_full = ?1, sort_given = ?2 WHERE id = ?3", entity->name);
-    }
+  dh_store_sort_keys (entity, id, record, &full, &given);
+  if (given != NULL)
+    sql = g_strdup_printf ("UPDATE \"%s\" SET sort_full = ?1, sort_given = ?2 WHERE id = ?3", entity->name);
   else
     sql = g_strdup_printf ("UPDATE \"%s\" SET sort_full = ?1 WHERE id = ?3", entity->name);
 
@@ -46,6 +64,41 @@ update_sort_keys (DhStore         *self,
   sqlite3_bind_text (stmt, 3, id, -1, SQLITE_TRANSIENT);
 
   return dh_store_step_done (self, stmt, error);
+}
+
+void
+dh_store_mark_search (DhStore    *self,
+                      const char *household_id)
+{
+  if (household_id != NULL)
+    g_hash_table_add (self->search_pending, g_strdup (household_id));
+}
+
+/* Writes the search entries of the households the transaction touched,
+ * just before it commits: FTS5 then writes one segment, not one per
+ * record, and nothing of it is pending at the savepoints in between. */
+gboolean
+dh_store_flush_search (DhStore  *self,
+                       GError  **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer id;
+
+  g_hash_table_iter_init (&iter, self->search_pending);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    {
+      g_ptr_array_add (ids, id);
+      g_hash_table_iter_steal (&iter);
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      if (!dh_store_refresh_search (self, g_ptr_array_index (ids, i), error))
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 gboolean
@@ -143,22 +196,24 @@ dh_store_refresh_search_for (DhStore         *self,
                     GError         **error)
 {
   if (g_str_equal (entity->name, "household"))
-    return dh_store_refresh_search (self, dh_json_get_string (record, DH_RECORD_ID), error);
-  if (g_str_equal (entity->name, "member"))
-    return dh_store_refresh_search (self, dh_json_get_string (record, "household"), error);
+    dh_store_mark_search (self, dh_json_get_string (record, DH_RECORD_ID));
+  else if (g_str_equal (entity->name, "member"))
+    dh_store_mark_search (self, dh_json_get_string (record, "household"));
 
   return TRUE;
 }
 
-/* The sort keys and the search entry that follow from a record's fields. */
+/* The sort keys and the search entry that follow from a record's fields;
+ * a new row got its sort keys with its insert. */
 gboolean
 dh_store_refresh_derived (DhStore         *self,
                           const DhEntity  *entity,
                           json_object     *record,
+                          gboolean         name_changed,
                           GError         **error)
 {
   const char *id = dh_json_get_string (record, DH_RECORD_ID);
 
-  return (entity->name_field == NULL || update_sort_keys (self, entity, id, record, error)) &&
+  return (entity->name_field == NULL || !name_changed || update_sort_keys (self, entity, id, record, error)) &&
          dh_store_refresh_search_for (self, entity, record, error);
 }

@@ -74,6 +74,8 @@ struct _DhStore
   guint        batch_depth;   /* dh_store_begin() levels */
   guint        write_depth;   /* dh_store_write_begin() levels */
   GHashTable  *changed_entities; /* names of the entities the transaction changes */
+  GHashTable  *search_pending;   /* ids of the households whose search entry the transaction changes */
+  gboolean     held_possible;    /* held_change may have rows: arrivals may release some */
 };
 
 /* Number of columns before an entity's fields in every SELECT of a record. */
@@ -139,6 +141,18 @@ gboolean      dh_store_exists               (DhStore            *self,
                                              const char         *a,
                                              const char         *b,
                                              const char         *c);
+gboolean      dh_store_insert_row_full      (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             const char         *id,
+                                             const char         *made_at,
+                                             const char         *author,
+                                             const char         *updated_at,
+                                             const char         *updated_by,
+                                             const char         *clock,
+                                             const char         *clocks,
+                                             DhSyncState         sync_state,
+                                             json_object        *fields,
+                                             GError            **error);
 gboolean      dh_store_insert_row           (DhStore            *self,
                                              const DhEntity     *entity,
                                              const char         *id,
@@ -149,6 +163,11 @@ gboolean      dh_store_insert_row           (DhStore            *self,
                                              json_object        *fields,
                                              GError            **error);
 char         *dh_store_live_condition       (const DhEntity     *entity);
+json_object  *dh_store_load_state_if_any    (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             const char         *id,
+                                             gboolean           *out_found,
+                                             GError            **error);
 json_object  *dh_store_load_state           (DhStore            *self,
                                              const DhEntity     *entity,
                                              const char         *id,
@@ -176,6 +195,15 @@ gboolean      dh_store_count_held           (DhStore            *self,
 gboolean      dh_store_queue_change         (DhStore            *self,
                                              const DhChange     *change,
                                              GError            **error);
+gboolean      dh_store_flush_search         (DhStore            *self,
+                                             GError            **error);
+void          dh_store_mark_search          (DhStore            *self,
+                                             const char         *household_id);
+void          dh_store_sort_keys            (const DhEntity     *entity,
+                                             const char         *id,
+                                             json_object        *fields,
+                                             char              **out_full,
+                                             char              **out_given);
 gboolean      dh_store_refresh_search_for   (DhStore            *self,
                                              const DhEntity     *entity,
                                              json_object        *record,
@@ -183,6 +211,7 @@ gboolean      dh_store_refresh_search_for   (DhStore            *self,
 gboolean      dh_store_refresh_derived      (DhStore            *self,
                                              const DhEntity     *entity,
                                              json_object        *record,
+                                             gboolean            name_changed,
                                              GError            **error);
 gboolean      dh_store_check_exists         (DhStore            *self,
                                              const char         *sql,

@@ -15,12 +15,30 @@
 
 /* A record's state for the merge */
 
-/* Each field's write: the one in "clocks", or else the record's making. */
 json_object *
 dh_store_load_state (DhStore         *self,
                      const DhEntity  *entity,
                      const char      *id,
                      GError         **error)
+{
+  gboolean found = FALSE;
+  json_object *state = dh_store_load_state_if_any (self, entity, id, &found, error);
+
+  if (state == NULL && found == FALSE && (error == NULL || *error == NULL))
+    g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND,
+                 _("There is no %s with id “%s”"), dh_entity_get_label (entity), id);
+
+  return state;
+}
+
+/* Each field's write: the one in "clocks", or else the record's making.
+ * NULL with *out_found FALSE and no error when there is no such record. */
+json_object *
+dh_store_load_state_if_any (DhStore         *self,
+                            const DhEntity  *entity,
+                            const char      *id,
+                            gboolean        *out_found,
+                            GError         **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ?",
                                           dh_store_select_columns (entity), entity->name);
@@ -33,18 +51,17 @@ dh_store_load_state (DhStore         *self,
   if (stmt == NULL)
     return NULL;
 
+  *out_found = FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      if (rc == SQLITE_DONE)
-        g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND,
-                     _("There is no %s with id “%s”"), dh_entity_get_label (entity), id);
-      else
+      if (rc != SQLITE_DONE)
         dh_store_set_sqlite_error (self, error);
       sqlite3_reset (stmt);
       return NULL;
     }
+  *out_found = TRUE;
 
   state = json_object_new_object ();
   made = (const char *) sqlite3_column_text (stmt, 7);
@@ -273,18 +290,15 @@ dh_store_save_state (DhStore         *self,
       g_autofree char *created_at = iso_of_clock (first);
       g_autoptr(json_object) all = values_of_state (state, NULL);
 
-      made = g_strdup (first);
-      maker = g_strdup (first_author);
-      if (!dh_store_insert_row (self, entity, id, created_at, maker, made, DH_SYNC_SYNCED, all, error))
-        return FALSE;
-      values = json_object_new_object ();
+      clocks = clocks_of_state (state, first, first_author);
+      return dh_store_insert_row_full (self, entity, id, created_at, first_author, updated_at, latest_author,
+                                       first, clocks, sync_state < 0 ? DH_SYNC_SYNCED : (DhSyncState) sync_state,
+                                       all, error);
     }
-  else
-    {
-      if (!read_making (self, entity, id, &made, &maker, error))
-        return FALSE;
-      values = values_of_state (state, taken);
-    }
+
+  if (!read_making (self, entity, id, &made, &maker, error))
+    return FALSE;
+  values = values_of_state (state, taken);
   clocks = clocks_of_state (state, made, maker);
 
   g_string_printf (sql, "UPDATE \"%s\" SET clocks = ?1, updated_at = ?2, updated_by = ?3, sync_state = ?4", entity->name);
@@ -774,6 +788,7 @@ hold (DhStore         *self,
   stmt = dh_store_prepare (self, "INSERT INTO held_change (record_id, waiting_for, change) VALUES (?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
+  self->held_possible = TRUE;
 
   sqlite3_bind_text (stmt, 1, change->record_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, waiting_for, -1, SQLITE_TRANSIENT);
@@ -821,6 +836,45 @@ find_missing (DhStore         *self,
 }
 
 static gboolean apply_change (DhStore *, const DhChange *, gboolean, json_object *, DhApplyReport *, GError **);
+
+/* Whether any record, of any kind, has the id: one statement over them all. */
+static gboolean
+id_taken_by_any (DhStore     *self,
+                 const char  *id,
+                 gboolean    *out_taken,
+                 GError     **error)
+{
+  static char *sql;
+  static gsize initialized;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (g_once_init_enter (&initialized))
+    {
+      guint n_entities;
+      const DhEntity * const *entities = dh_entity_list_all (&n_entities);
+      GString *text = g_string_new ("SELECT EXISTS (");
+
+      for (guint i = 0; i < n_entities; i++)
+        g_string_append_printf (text, "%sSELECT 1 FROM \"%s\" WHERE id = ?1", i > 0 ? " UNION ALL " : "", entities[i]->name);
+      g_string_append (text, ")");
+      sql = g_string_free (text, FALSE);
+      g_once_init_leave (&initialized, 1);
+    }
+
+  stmt = dh_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_taken = sqlite3_column_int (stmt, 0) != 0;
+  else
+    dh_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW;
+}
 
 /* The commune a record belongs to, read from its state: conflicts about it
  * belong there too, whatever the change that revealed them said. */
@@ -933,27 +987,23 @@ apply_change (DhStore         *self,
   if (wire == NULL)
     wire = own_wire = dh_change_to_json (change);
 
-  state = dh_store_load_state (self, entity, change->record_id, &local_error);
-  if (state == NULL && !g_error_matches (local_error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND))
+  state = dh_store_load_state_if_any (self, entity, change->record_id, &exists, error);
+  if (state == NULL && !exists)
     {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  exists = state != NULL;
-  if (!exists)
-    {
-      /* an id that another kind of record already has is refused */
-      guint n_entities;
-      const DhEntity * const *entities = dh_entity_list_all (&n_entities);
+      gboolean taken_elsewhere = FALSE;
 
-      for (guint i = 0; i < n_entities; i++)
-        {
-          if (entities[i] != entity && record_exists (self, entities[i]->name, change->record_id))
-            return quarantine (self, entity->name, change->record_id,
-                               _("Its record id belongs to a record of another kind"), wire, report, error);
-        }
+      if (error != NULL && *error != NULL)
+        return FALSE;
+      /* an id that another kind of record already has is refused */
+      if (!id_taken_by_any (self, change->record_id, &taken_elsewhere, error))
+        return FALSE;
+      if (taken_elsewhere)
+        return quarantine (self, entity->name, change->record_id,
+                           _("Its record id belongs to a record of another kind"), wire, report, error);
       state = json_object_new_object ();
     }
+  else if (state == NULL)
+    return FALSE;
 
   if (!dh_merge_record (state, change, &result))
     return quarantine (self, entity->name, change->record_id, result.rejected, wire, report, error);
@@ -984,12 +1034,14 @@ apply_change (DhStore         *self,
 
   if (!exists || result.taken->len > 0)
     {
-      g_autoptr(json_object) row = NULL;
+      g_autoptr(json_object) row = values_of_state (state, NULL);
+      gboolean name_changed = exists && entity->name_field != NULL &&
+                              g_ptr_array_find_with_equal_func (result.taken, entity->name_field, g_str_equal, NULL);
 
       if (!dh_store_save_state (self, entity, change->record_id, state, result.taken, exists, -1, error))
         return FALSE;
-      row = dh_store_get_row (self, entity, change->record_id, TRUE, error);
-      if (row == NULL || !dh_store_refresh_derived (self, entity, row, error))
+      json_object_object_add (row, DH_RECORD_ID, json_object_new_string (change->record_id));
+      if (!dh_store_refresh_derived (self, entity, row, name_changed, error))
         return FALSE;
       dh_store_note_change (self, entity);
       if (found_here)
@@ -1008,7 +1060,7 @@ apply_change (DhStore         *self,
   if (!merge_found_conflicts (self, result.conflicts, report, error))
     return FALSE;
 
-  if (!exists && !release_held (self, change->record_id, report, error))
+  if (!exists && self->held_possible && !release_held (self, change->record_id, report, error))
     return FALSE;
 
   return TRUE;
@@ -1100,6 +1152,8 @@ dh_store_apply_changes (DhStore        *self,
   g_rec_mutex_lock (&self->lock);
   ok = dh_store_write_begin (self, error) &&
        dh_store_count_held (self, 0, NULL, &held_from, error);
+  /* nothing waits: no arrival can release anything, and none is looked for */
+  self->held_possible = held_from > 0;
   for (guint i = 0; ok && i < changes->len; i++)
     ok = apply_wire (self, g_ptr_array_index (changes, i), report, error);
   /* what still waits of what came now; what it released counts as applied */

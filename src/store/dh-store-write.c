@@ -179,8 +179,71 @@ apply_defaults (const DhEntity *entity,
     }
 }
 
-/* A new row, made here (sync state "created") or received (synced); its
- * creation and last change are the same moment, by the same person. */
+/* A new row in one statement, with its sort keys: made here (sync state
+ * "created", made and last changed at one moment by one person, clocks
+ * NULL) or received (the writes of its state). */
+gboolean
+dh_store_insert_row_full (DhStore         *self,
+                          const DhEntity  *entity,
+                          const char      *id,
+                          const char      *made_at,
+                          const char      *author,
+                          const char      *updated_at,
+                          const char      *updated_by,
+                          const char      *clock,
+                          const char      *clocks,
+                          DhSyncState      sync_state,
+                          json_object     *fields,
+                          GError         **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autofree char *full = NULL;
+  g_autofree char *given = NULL;
+  sqlite3_stmt *stmt;
+  int next;
+
+  dh_store_sort_keys (entity, id, fields, &full, &given);
+
+  g_string_printf (sql, "INSERT INTO \"%s\" (%s%s%s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9",
+                   entity->name, dh_store_select_columns (entity),
+                   full != NULL ? ", sort_full" : "", given != NULL ? ", sort_given" : "");
+  for (guint i = 0; i < entity->n_fields; i++)
+    g_string_append_printf (sql, ", ?%u", 10 + i);
+  next = 10 + (int) entity->n_fields;
+  if (full != NULL)
+    g_string_append_printf (sql, ", ?%d", next);
+  if (given != NULL)
+    g_string_append_printf (sql, ", ?%d", next + 1);
+  g_string_append (sql, ")");
+
+  stmt = dh_store_prepare (self, sql->str, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, made_at, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, author, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, updated_at, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, updated_by, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 6, json_object_get_boolean (json_object_object_get (fields, DH_RECORD_DELETED)) ? 1 : 0);
+  sqlite3_bind_int (stmt, 7, sync_state);
+  sqlite3_bind_text (stmt, 8, clock, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 9, clocks, -1, SQLITE_TRANSIENT);
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      json_object *value = NULL;
+
+      json_object_object_get_ex (fields, entity->fields[i].name, &value);
+      dh_store_bind_json (stmt, 10 + (int) i, value);
+    }
+  if (full != NULL)
+    sqlite3_bind_text (stmt, next, full, -1, SQLITE_TRANSIENT);
+  if (given != NULL)
+    sqlite3_bind_text (stmt, next + 1, given, -1, SQLITE_TRANSIENT);
+
+  return dh_store_step_done (self, stmt, error);
+}
+
 gboolean
 dh_store_insert_row (DhStore         *self,
                      const DhEntity  *entity,
@@ -192,34 +255,8 @@ dh_store_insert_row (DhStore         *self,
                      json_object     *fields,
                      GError         **error)
 {
-  g_autoptr(GString) sql = g_string_new (NULL);
-  sqlite3_stmt *stmt;
-
-  g_string_printf (sql, "INSERT INTO \"%s\" (%s) VALUES (?1, ?2, ?3, ?2, ?3, ?4, ?5, ?6, NULL",
-                   entity->name, dh_store_select_columns (entity));
-  for (guint i = 0; i < entity->n_fields; i++)
-    g_string_append_printf (sql, ", ?%u", 7 + i);
-  g_string_append (sql, ")");
-
-  stmt = dh_store_prepare (self, sql->str, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, made_at, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, author, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 4, json_object_get_boolean (json_object_object_get (fields, DH_RECORD_DELETED)) ? 1 : 0);
-  sqlite3_bind_int (stmt, 5, sync_state);
-  sqlite3_bind_text (stmt, 6, clock, -1, SQLITE_TRANSIENT);
-  for (guint i = 0; i < entity->n_fields; i++)
-    {
-      json_object *value = NULL;
-
-      json_object_object_get_ex (fields, entity->fields[i].name, &value);
-      dh_store_bind_json (stmt, 7 + (int) i, value);
-    }
-
-  return dh_store_step_done (self, stmt, error);
+  return dh_store_insert_row_full (self, entity, id, made_at, author, made_at, author, clock, NULL,
+                                   sync_state, fields, error);
 }
 
 static json_object *update_unlocked (DhStore *, const DhEntity *, const char *, json_object *, GError **);
@@ -321,7 +358,7 @@ create_unlocked (DhStore         *self,
 
       if (ok)
         {
-          ok = dh_store_refresh_derived (self, entity, record, error) &&
+          ok = dh_store_refresh_derived (self, entity, record, FALSE, error) &&
                (!g_str_equal (entity->name, "assessment") || apply_recognition (self, record, error));
         }
     }
@@ -572,7 +609,9 @@ update_unlocked (DhStore         *self,
       json_object_object_add (merged, DH_RECORD_SYNC_STATE,
                               json_object_get (json_object_object_get (existing, DH_RECORD_SYNC_STATE)));
       ok = write_changed_fields (self, entity, id, merged, changed, clock, FALSE, error) &&
-           dh_store_refresh_derived (self, entity, merged, error);
+           dh_store_refresh_derived (self, entity, merged,
+                                     entity->name_field != NULL && json_object_object_get_ex (changed, entity->name_field, NULL),
+                                     error);
 
       if (ok && g_str_equal (entity->name, "assessment") &&
           (json_object_object_get_ex (changed, "official_class", NULL) ||
@@ -582,7 +621,7 @@ update_unlocked (DhStore         *self,
       /* a member who moves leaves the old household's search entry too */
       if (ok && g_str_equal (entity->name, "member") &&
           json_object_object_get_ex (changed, "household", NULL))
-        ok = dh_store_refresh_search (self, dh_json_get_string (existing, "household"), error);
+        dh_store_mark_search (self, dh_json_get_string (existing, "household"));
     }
 
   if (!dh_store_write_end (self, ok, error))
@@ -769,7 +808,7 @@ restore_unlocked (DhStore         *self,
     {
       g_autoptr(json_object) row = dh_store_get_row (self, entity, id, TRUE, error);
 
-      ok = row != NULL && dh_store_refresh_derived (self, entity, row, error);
+      ok = row != NULL && dh_store_refresh_derived (self, entity, row, FALSE, error);
     }
 
   return dh_store_write_end (self, ok, error);

@@ -91,6 +91,7 @@ dh_store_finalize (GObject *object)
   g_clear_pointer (&self->hlc, dh_hlc_free);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->changed_entities, g_hash_table_unref);
+  g_clear_pointer (&self->search_pending, g_hash_table_unref);
   g_clear_pointer (&self->changed_pending, g_hash_table_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_rec_mutex_clear (&self->lock);
@@ -233,6 +234,8 @@ dh_store_init (DhStore *self)
   /* changes are signed by who signed in, never by the login of the machine */
   self->user = NULL;
   self->changed_entities = g_hash_table_new (g_str_hash, g_str_equal);
+  self->search_pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->held_possible = TRUE;
   self->changed_pending = g_hash_table_new (g_str_hash, g_str_equal);
   self->main_context = g_main_context_ref_thread_default ();
   self->migrations = dh_store_migrations;
@@ -1295,10 +1298,15 @@ finish_transaction (DhStore   *self,
                     gboolean   success,
                     GError   **error)
 {
-  if (!success || !persist_clock (self, error) || !dh_store_exec (self, "COMMIT", error))
+  /* a household's search entry is written once, however many of its
+   * records the transaction touched */
+  if (!success || !dh_store_flush_search (self, error) ||
+      !persist_clock (self, error) || !dh_store_exec (self, "COMMIT", error))
     {
       rollback (self, "ROLLBACK");
       g_hash_table_remove_all (self->changed_entities);
+      g_hash_table_remove_all (self->search_pending);
+      self->held_possible = TRUE;
       return FALSE;
     }
 
