@@ -1226,9 +1226,10 @@ dh_store_list_quarantine (DhStore  *self,
   return rc == SQLITE_DONE ? g_steal_pointer (&entries) : NULL;
 }
 
-/* The replicated state of every record of the commune (all records when
- * commune is NULL), one change per record with each field's own clock:
- * what a first download brings, and what the tests compare. */
+/* The replicated state of every record of an entity, in the order of
+ * their ids: one change per record, with the commune it belongs to, signed
+ * by its maker, each later write with its own clock and author. It is what
+ * a first download brings, and what the tests compare across copies. */
 GPtrArray *
 dh_store_export_state (DhStore     *self,
                        const char  *entity_name,
@@ -1259,18 +1260,31 @@ dh_store_export_state (DhStore     *self,
     {
       g_autoptr(json_object) state = dh_store_load_state (self, entity, g_ptr_array_index (ids, i), error);
       g_autoptr(DhChange) change = NULL;
-      DhWrite commune;
 
       if (state == NULL)
         {
           g_rec_mutex_unlock (&self->lock);
           return NULL;
         }
-      change = dh_change_new (entity, g_ptr_array_index (ids, i), NULL, NULL, dh_merge_state_latest_clock (state));
-      if (dh_merge_state_get_write (state, "commune", &commune) && commune.value != NULL)
-        change->commune = g_strdup (json_object_get_string (commune.value));
-      json_object_put (change->fields);
-      change->fields = json_object_get (state);
+      {
+        const char *made, *maker, *latest, *latest_author;
+        g_autofree char *commune = NULL;
+
+        /* the maker signs the envelope, so that the writes of the making
+         * carry neither clock nor author of their own */
+        describe_state (state, &made, &maker, &latest, &latest_author);
+        commune = state_commune (self, entity, state);
+        change = dh_change_new (entity, g_ptr_array_index (ids, i), commune, maker, latest);
+      }
+      {
+        json_object_object_foreach (state, key, json)
+          {
+            DhWrite write;
+
+            if (dh_write_from_json (json, &write))
+              dh_change_set_write (change, key, write.value, write.base, write.clock, write.author);
+          }
+      }
       g_ptr_array_add (changes, dh_change_to_json (change));
     }
   g_rec_mutex_unlock (&self->lock);
