@@ -194,6 +194,7 @@ gboolean      dh_store_count_held           (DhStore            *self,
                                              GError            **error);
 gboolean      dh_store_queue_change         (DhStore            *self,
                                              const DhChange     *change,
+                                             gboolean            new_record,
                                              GError            **error);
 gboolean      dh_store_flush_search         (DhStore            *self,
                                              GError            **error);

@@ -375,6 +375,7 @@ change_from_queue_row (sqlite3_stmt *stmt,
 gboolean
 dh_store_queue_change (DhStore         *self,
                        const DhChange  *change,
+                       gboolean         new_record,
                        GError         **error)
 {
   g_autoptr(DhChange) joined = NULL;
@@ -383,6 +384,10 @@ dh_store_queue_change (DhStore         *self,
   int rc;
 
   dh_store_note_change (self, change->entity);
+
+  /* a record made now has nothing waiting to join */
+  if (new_record)
+    goto insert;
 
   stmt = dh_store_prepare (self,
                            "SELECT seq, " QUEUE_COLUMNS " FROM change_queue WHERE entity = ?1 AND record_id = ?2 "
@@ -442,6 +447,7 @@ dh_store_queue_change (DhStore         *self,
       return dh_store_step_done (self, stmt, error);
     }
 
+insert:
   stmt = dh_store_prepare (self, "INSERT INTO change_queue (" QUEUE_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
@@ -1048,7 +1054,7 @@ apply_change (DhStore         *self,
         {
           if (!exists)
             report->conflicts++;
-          if (!dh_store_queue_change (self, change, error))
+          if (!dh_store_queue_change (self, change, FALSE, error))
             return FALSE;
         }
       else

@@ -48,9 +48,16 @@ record_commune (DhStore         *self,
 
   if (household != NULL)
     {
-      g_autoptr(json_object) row = dh_store_get_row (self, dh_entity_lookup ("household"), household, TRUE, NULL);
+      sqlite3_stmt *stmt = dh_store_prepare (self, "SELECT commune FROM household WHERE id = ?", NULL);
+      char *commune = NULL;
 
-      return row != NULL ? g_strdup (dh_json_get_string (row, "commune")) : NULL;
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_text (stmt, 1, household, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+        commune = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_reset (stmt);
+      return commune;
     }
 
   if (g_strcmp0 (kind, "commune") == 0)
@@ -71,6 +78,7 @@ record_change (DhStore         *self,
                const char      *clock,
                json_object     *fields,
                json_object     *bases,
+               gboolean         new_record,
                GError         **error)
 {
   g_autofree char *commune = record_commune (self, entity, record);
@@ -79,7 +87,7 @@ record_change (DhStore         *self,
   json_object_object_foreach (fields, key, value)
     dh_change_set_write (change, key, value, dh_json_get_string (bases, key), NULL, NULL);
 
-  return dh_store_queue_change (self, change, error);
+  return dh_store_queue_change (self, change, new_record, error);
 }
 
 /* References and the rules that need other records: src/common/dh-rules.c,
@@ -354,7 +362,7 @@ create_unlocked (DhStore         *self,
 
       json_object_object_add (record, DH_RECORD_ID, json_object_new_string (id));
       ok = dh_store_insert_row (self, entity, id, now, self->user, clock, DH_SYNC_CREATED, record, error) &&
-           record_change (self, entity, id, record, clock, change, NULL, error);
+           record_change (self, entity, id, record, clock, change, NULL, TRUE, error);
 
       if (ok)
         {
@@ -517,7 +525,7 @@ write_changed_fields (DhStore         *self,
   }
 
   return dh_store_save_state (self, entity, id, state, taken, TRUE, sync_state, error) &&
-         record_change (self, entity, id, existing, clock, changed, bases, error);
+         record_change (self, entity, id, existing, clock, changed, bases, FALSE, error);
 }
 
 /* The record as it will be: its fields with the changes over them, less

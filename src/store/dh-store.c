@@ -1127,6 +1127,9 @@ dh_store_initable_init (GInitable     *initable,
       !dh_store_exec (self, "PRAGMA foreign_keys = ON", error) ||
       /* a batch of a few hundred households stays in memory until commit */
       !dh_store_exec (self, "PRAGMA cache_size = -16384", error) ||
+      /* a write's savepoint journal stays in memory: Debian builds SQLite
+       * to spill it to a temporary file, one per write */
+      !dh_store_exec (self, "PRAGMA temp_store = MEMORY", error) ||
       !dh_store_exec (self, "PRAGMA trusted_schema = OFF", error) ||
       !migrate (self, error) ||
       !load_clock (self, error))
