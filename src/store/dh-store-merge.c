@@ -1,0 +1,498 @@
+/* dh-store-merge.c – changes made elsewhere, merged with the common merge: applied, held or set aside */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-store"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "dh-change.h"
+#include "dh-error.h"
+#include "dh-merge.h"
+#include "dh-store-private.h"
+
+/**
+ * dh_store_set_aside:
+ *
+ * Keeps a change that cannot apply with its reason, once: the same change
+ * received again is counted, not kept twice.
+ */
+gboolean
+dh_store_set_aside (DhStore         *self,
+                    const char      *entity,
+                    const char      *record_id,
+                    const char      *reason,
+                    const char      *text,
+                    DhApplyReport   *report,
+                    GError         **error)
+{
+  g_autofree char *now = NULL;
+  sqlite3_stmt *stmt;
+
+  report->rejected++;
+  if (dh_store_exists (self, "SELECT 1 FROM quarantine WHERE reason = ?1 AND change = ?2", reason, text, NULL))
+    return TRUE;
+
+  stmt = dh_store_prepare (self,
+                           "INSERT INTO quarantine (received_at, entity, record_id, reason, change) VALUES (?, ?, ?, ?, ?)",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+
+  now = dh_store_now_iso (self);
+  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, entity, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, record_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, reason, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, text, -1, SQLITE_TRANSIENT);
+
+  return dh_store_step_done (self, stmt, error);
+}
+
+static gboolean
+quarantine (DhStore         *self,
+            const char      *entity,
+            const char      *record_id,
+            const char      *reason,
+            json_object     *wire,
+            DhApplyReport   *report,
+            GError         **error)
+{
+  return dh_store_set_aside (self, entity, record_id, reason,
+                             json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN), report, error);
+}
+
+static gboolean
+hold (DhStore         *self,
+      const DhChange  *change,
+      const char      *waiting_for,
+      DhApplyReport   *report,
+      GError         **error)
+{
+  g_autoptr(json_object) wire = dh_change_to_json (change);
+  sqlite3_stmt *stmt;
+
+  /* the same change held twice would only be merged twice, harmlessly;
+   * keep the table from growing with replays all the same */
+  if (dh_store_exists (self, "SELECT 1 FROM held_change WHERE record_id = ?1 AND change = ?2",
+                       change->record_id, json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN), NULL))
+    return TRUE;
+
+  stmt = dh_store_prepare (self, "INSERT INTO held_change (record_id, waiting_for, change) VALUES (?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  self->held_possible = TRUE;
+
+  sqlite3_bind_text (stmt, 1, change->record_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, waiting_for, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
+
+  return dh_store_step_done (self, stmt, error);
+}
+
+static gboolean
+record_exists (DhStore    *self,
+               const char *entity,
+               const char *id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE id = ?1", entity);
+
+  return dh_store_exists (self, sql, id, NULL, NULL);
+}
+
+/* What a row cannot be written without: its required fields, and every
+ * record it refers to. Returns NULL when nothing is missing, "" when a
+ * field is, or the id of the record it waits for. */
+static const char *
+find_missing (DhStore         *self,
+              const DhEntity  *entity,
+              json_object     *state,
+              GPtrArray       *only,
+              gboolean         exists)
+{
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      const DhField *field = &entity->fields[i];
+      DhWrite write;
+      gboolean has = dh_merge_state_get_write (state, field->name, &write) && write.value != NULL;
+
+      if (only != NULL && !g_ptr_array_find_with_equal_func (only, field->name, g_str_equal, NULL))
+        continue;
+      if (!exists && (field->flags & DH_FIELD_FLAG_REQUIRED) != 0 && !has)
+        return "";
+      if (has && field->type == DH_FIELD_REF &&
+          !record_exists (self, field->target, json_object_get_string (write.value)))
+        return json_object_get_string (write.value);
+    }
+
+  return NULL;
+}
+
+static gboolean apply_change (DhStore *, const DhChange *, gboolean, json_object *, DhApplyReport *, GError **);
+
+/* Whether any record, of any kind, has the id: one statement over them all. */
+static gboolean
+id_taken_by_any (DhStore     *self,
+                 const char  *id,
+                 gboolean    *out_taken,
+                 GError     **error)
+{
+  static char *sql;
+  static gsize initialized;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (g_once_init_enter (&initialized))
+    {
+      guint n_entities;
+      const DhEntity * const *entities = dh_entity_list_all (&n_entities);
+      GString *text = g_string_new ("SELECT EXISTS (");
+
+      for (guint i = 0; i < n_entities; i++)
+        g_string_append_printf (text, "%sSELECT 1 FROM \"%s\" WHERE id = ?1", i > 0 ? " UNION ALL " : "", entities[i]->name);
+      g_string_append (text, ")");
+      sql = g_string_free (text, FALSE);
+      g_once_init_leave (&initialized, 1);
+    }
+
+  stmt = dh_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_taken = sqlite3_column_int (stmt, 0) != 0;
+  else
+    dh_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW;
+}
+
+static gboolean
+merge_found_conflicts (DhStore        *self,
+                       GPtrArray      *conflicts,
+                       DhApplyReport  *report,
+                       GError        **error)
+{
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      if (!apply_change (self, g_ptr_array_index (conflicts, i), TRUE, NULL, report, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+release_held (DhStore        *self,
+              const char     *id,
+              DhApplyReport  *report,
+              GError        **error)
+{
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = dh_store_prepare (self, "DELETE FROM held_change WHERE record_id = ?1 OR waiting_for = ?1 RETURNING change", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      json_object *wire = json_tokener_parse ((const char *) sqlite3_column_text (stmt, 0));
+
+      if (wire != NULL)
+        g_ptr_array_add (held, wire);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      dh_store_set_sqlite_error (self, error);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < held->len; i++)
+    {
+      json_object *wire = g_ptr_array_index (held, i);
+      g_autoptr(DhChange) change = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      /* checked when it arrived, by this same code */
+      change = dh_change_from_json (wire, dh_store_get_validator (self), &local_error);
+      if (change == NULL)
+        {
+          if (!quarantine (self, NULL, id, local_error->message, wire, report, error))
+            return FALSE;
+          continue;
+        }
+      if (!apply_change (self, change, FALSE, wire, report, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Merges one checked change into its record; what cannot apply yet waits,
+ * what the rules refuse is set aside with its reason. A conflict found on
+ * the way is a record made here: it goes to the queue, so that every
+ * device of the commune learns of it. */
+static gboolean
+apply_change (DhStore         *self,
+              const DhChange  *change,
+              gboolean         found_here,
+              json_object     *wire,
+              DhApplyReport   *report,
+              GError         **error)
+{
+  const DhEntity *entity = change->entity;
+  g_auto(DhMergeResult) result = { 0 };
+  g_autoptr(json_object) state = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(json_object) own_wire = NULL;
+  const char *missing;
+  gboolean exists;
+
+  if (wire == NULL)
+    wire = own_wire = dh_change_to_json (change);
+
+  state = dh_store_load_state_if_any (self, entity, change->record_id, &exists, error);
+  if (state == NULL && !exists)
+    {
+      gboolean taken_elsewhere = FALSE;
+
+      if (error != NULL && *error != NULL)
+        return FALSE;
+      /* an id that another kind of record already has is refused */
+      if (!id_taken_by_any (self, change->record_id, &taken_elsewhere, error))
+        return FALSE;
+      if (taken_elsewhere)
+        return quarantine (self, entity->name, change->record_id,
+                           _("Its record id belongs to a record of another kind"), wire, report, error);
+      state = json_object_new_object ();
+    }
+  else if (state == NULL)
+    return FALSE;
+
+  if (!dh_merge_record (state, change, &result))
+    return quarantine (self, entity->name, change->record_id, result.rejected, wire, report, error);
+
+  for (guint i = 0; i < result.conflicts->len; i++)
+    {
+      DhChange *conflict = g_ptr_array_index (result.conflicts, i);
+      g_autofree char *commune = conflict->commune == NULL ? dh_store_state_commune (self, entity, state) : NULL;
+
+      if (commune != NULL)
+        {
+          g_autoptr(json_object) value = json_object_new_string (commune);
+          DhWrite identity;
+
+          conflict->commune = g_strdup (commune);
+          dh_change_get_write (conflict, "field", &identity);
+          dh_change_set_write (conflict, "commune", value, "", identity.clock, NULL);
+        }
+    }
+
+  missing = find_missing (self, entity, state, exists ? result.taken : NULL, exists);
+  if (missing != NULL)
+    return hold (self, change, missing[0] != '\0' ? missing : NULL, report, error);
+
+  if (result.rejected != NULL &&
+      !quarantine (self, entity->name, change->record_id, result.rejected, wire, report, error))
+    return FALSE;
+
+  if (!exists || result.taken->len > 0)
+    {
+      g_autoptr(json_object) row = dh_store_state_values (state, NULL);
+      gboolean name_changed = exists && entity->name_field != NULL &&
+                              g_ptr_array_find_with_equal_func (result.taken, entity->name_field, g_str_equal, NULL);
+
+      if (!dh_store_save_state (self, entity, change->record_id, state, result.taken, exists, -1, error))
+        return FALSE;
+      json_object_object_add (row, DH_RECORD_ID, json_object_new_string (change->record_id));
+      if (!dh_store_refresh_derived (self, entity, row, name_changed, error))
+        return FALSE;
+      dh_store_note_change (self, entity);
+      if (found_here)
+        {
+          if (!exists)
+            report->conflicts++;
+          if (!dh_store_queue_change (self, change, FALSE, error))
+            return FALSE;
+        }
+      else
+        report->applied++;
+    }
+  else if (!found_here)
+    report->already++;
+
+  if (!merge_found_conflicts (self, result.conflicts, report, error))
+    return FALSE;
+
+  if (!exists && self->held_possible && !release_held (self, change->record_id, report, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+apply_wire (DhStore        *self,
+            json_object    *wire,
+            DhApplyReport  *report,
+            GError        **error)
+{
+  g_autoptr(DhChange) change = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  change = dh_change_from_json (wire, dh_store_get_validator (self), &local_error);
+  if (change == NULL)
+    return quarantine (self, dh_json_get_string (wire, "e"), dh_json_get_string (wire, "r"),
+                       local_error->message, wire, report, error);
+
+  if (!dh_change_check_clocks (change, dh_store_get_wall_clock_ms (self), &local_error) ||
+      !dh_hlc_observe (self->hlc, change->clock, &local_error))
+    return quarantine (self, change->entity->name, change->record_id, local_error->message, wire, report, error);
+
+  return apply_change (self, change, FALSE, wire, report, error);
+}
+
+/* How many changes wait that came after AFTER_SEQ, and the seq of the
+ * last one that waits. */
+gboolean
+dh_store_count_held (DhStore  *self,
+                     gint64    after_seq,
+                     gint64   *out_count,
+                     gint64   *out_last_seq,
+                     GError  **error)
+{
+  sqlite3_stmt *stmt = dh_store_prepare (self,
+                                         "SELECT count (*) FILTER (WHERE seq > ?1), coalesce (max (seq), 0) FROM held_change",
+                                         error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, after_seq);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      if (out_count != NULL)
+        *out_count = sqlite3_column_int64 (stmt, 0);
+      if (out_last_seq != NULL)
+        *out_last_seq = sqlite3_column_int64 (stmt, 1);
+    }
+  else
+    dh_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW;
+}
+
+/**
+ * dh_store_apply_changes:
+ * @changes: (element-type json_object): changes as they travel, in any
+ *   order, repeated or not
+ * @cursor: (nullable): where the page ends on the server, kept in the same
+ *   transaction, so that an interrupted pull resumes after the last page
+ *   that landed
+ * @report: (out caller-allocates) (optional): what became of them
+ *
+ * A change that fails its checks is set aside with its reason and the rest
+ * apply; this fails only when the store cannot be written.
+ */
+gboolean
+dh_store_apply_changes (DhStore        *self,
+                        GPtrArray      *changes,
+                        const char     *cursor,
+                        DhApplyReport  *report,
+                        GError        **error)
+{
+  DhApplyReport local_report = { 0 };
+  gint64 held_from = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (changes != NULL, FALSE);
+
+  if (report == NULL)
+    report = &local_report;
+  memset (report, 0, sizeof *report);
+
+  g_rec_mutex_lock (&self->lock);
+  ok = dh_store_write_begin (self, error) &&
+       dh_store_count_held (self, 0, NULL, &held_from, error);
+  /* nothing waits: no arrival can release anything, and none is looked for */
+  self->held_possible = held_from > 0;
+  for (guint i = 0; ok && i < changes->len; i++)
+    ok = apply_wire (self, g_ptr_array_index (changes, i), report, error);
+  /* what still waits of what came now; what it released counts as applied */
+  if (ok)
+    {
+      gint64 held = 0;
+
+      ok = dh_store_count_held (self, held_from, &held, NULL, error);
+      report->held = (guint) held;
+    }
+  if (ok && cursor != NULL)
+    ok = dh_store_set_meta (self, "pull_cursor", cursor, error);
+  ok = dh_store_write_end (self, ok, error);
+  g_rec_mutex_unlock (&self->lock);
+
+  if (!ok)
+    memset (report, 0, sizeof *report);
+
+  return ok;
+}
+
+gboolean
+dh_store_apply_remote_changes (DhStore    *self,
+                               GPtrArray  *changes,
+                               GError    **error)
+{
+  return dh_store_apply_changes (self, changes, NULL, NULL, error);
+}
+
+/* The changes set aside, each with its reason, newest first. */
+GPtrArray *
+dh_store_list_quarantine (DhStore  *self,
+                          guint     limit,
+                          GError  **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = dh_store_prepare (self,
+                           "SELECT received_at, entity, record_id, reason, change FROM quarantine ORDER BY seq DESC LIMIT ?",
+                           error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  sqlite3_bind_int (stmt, 1, limit == 0 ? G_MAXINT : (int) MIN (limit, G_MAXINT));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      json_object *entry = json_object_new_object ();
+      static const char * const keys[] = { "received_at", "entity", "record_id", "reason" };
+
+      for (int i = 0; i < (int) G_N_ELEMENTS (keys); i++)
+        {
+          if (sqlite3_column_text (stmt, i) != NULL)
+            json_object_object_add (entry, keys[i], json_object_new_string ((const char *) sqlite3_column_text (stmt, i)));
+        }
+      json_object_object_add (entry, "change", json_tokener_parse ((const char *) sqlite3_column_text (stmt, 4)));
+      g_ptr_array_add (entries, entry);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    dh_store_set_sqlite_error (self, error);
+  g_rec_mutex_unlock (&self->lock);
+
+  return rc == SQLITE_DONE ? g_steal_pointer (&entries) : NULL;
+}

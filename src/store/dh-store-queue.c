@@ -1,0 +1,401 @@
+/* dh-store-queue.c – the changes made here, waiting to leave, and what became of them */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-store"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "dh-change.h"
+#include "dh-error.h"
+#include "dh-merge.h"
+#include "dh-store-private.h"
+
+static DhChange *
+change_from_queue_row (sqlite3_stmt *stmt,
+                       int           first)
+{
+  const DhEntity *entity = dh_entity_lookup ((const char *) sqlite3_column_text (stmt, first));
+  DhChange *change;
+  json_object *fields;
+
+  if (entity == NULL)
+    return NULL;
+
+  change = dh_change_new (entity,
+                          (const char *) sqlite3_column_text (stmt, first + 1),
+                          (const char *) sqlite3_column_text (stmt, first + 3),
+                          (const char *) sqlite3_column_text (stmt, first + 4),
+                          (const char *) sqlite3_column_text (stmt, first + 2));
+  fields = json_tokener_parse ((const char *) sqlite3_column_text (stmt, first + 5));
+  if (fields != NULL)
+    {
+      json_object_put (change->fields);
+      change->fields = fields;
+    }
+
+  return change;
+}
+
+#define QUEUE_COLUMNS "entity, record_id, clock, commune, author, fields"
+
+/**
+ * dh_store_queue_change:
+ *
+ * Puts a change made here in the queue, in the transaction of its write.
+ * Edits of a record whose last change has not left the device yet join
+ * that change: each field keeps the latest value with its own clock, and
+ * the base its author first replaced, since nobody else ever saw the
+ * values in between. A change that has left the device never changes.
+ */
+gboolean
+dh_store_queue_change (DhStore         *self,
+                       const DhChange  *change,
+                       gboolean         new_record,
+                       GError         **error)
+{
+  g_autoptr(DhChange) joined = NULL;
+  sqlite3_stmt *stmt;
+  sqlite3_int64 seq = 0;
+  int rc;
+
+  dh_store_note_change (self, change->entity);
+
+  /* a record made now has nothing waiting to join */
+  if (new_record)
+    goto insert;
+
+  stmt = dh_store_prepare (self,
+                           "SELECT seq, " QUEUE_COLUMNS " FROM change_queue WHERE entity = ?1 AND record_id = ?2 "
+                           "AND sent = 0 AND rejected IS NULL ORDER BY seq DESC LIMIT 1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, change->entity->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, change->record_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      seq = sqlite3_column_int64 (stmt, 0);
+      joined = change_from_queue_row (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      dh_store_set_sqlite_error (self, error);
+      return FALSE;
+    }
+
+  if (joined != NULL)
+    {
+      json_object_object_foreach (change->fields, key, json)
+        {
+          DhWrite write, earlier;
+
+          if (!dh_write_from_json (json, &write))
+            continue;
+          if (dh_change_get_write (joined, key, &earlier))
+            {
+              g_autofree char *base = g_strdup (earlier.base);
+
+              dh_change_set_write (joined, key, write.value, base, write.clock, write.author);
+            }
+          else
+            dh_change_set_write (joined, key, write.value, write.base, write.clock, write.author);
+        }
+      if (change->commune != NULL)
+        {
+          g_free (joined->commune);
+          joined->commune = g_strdup (change->commune);
+        }
+      /* the envelope names who wrote last; earlier fields keep their author */
+      g_free (joined->author);
+      joined->author = g_strdup (change->author);
+
+      stmt = dh_store_prepare (self, "UPDATE change_queue SET clock = ?1, commune = ?2, fields = ?3, author = ?4 WHERE seq = ?5", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, joined->clock, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, joined->commune, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 3, json_object_to_json_string_ext (joined->fields, JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 4, joined->author, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 5, seq);
+      return dh_store_step_done (self, stmt, error);
+    }
+
+insert:
+  stmt = dh_store_prepare (self, "INSERT INTO change_queue (" QUEUE_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, change->entity->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, change->record_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, change->clock, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, change->commune, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, change->author, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, json_object_to_json_string_ext (change->fields, JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
+
+  return dh_store_step_done (self, stmt, error);
+}
+
+/* The queue is read on a reader connection: a sync or an export never
+ * waits for a long write. */
+static GPtrArray *
+read_queue (DhStore     *self,
+            const char  *where,
+            guint        limit,
+            gboolean     with_status,
+            GError     **error)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  g_autofree char *sql = g_strdup_printf ("SELECT " QUEUE_COLUMNS ", sent, rejected FROM change_queue WHERE %s ORDER BY seq LIMIT ?", where);
+  g_autoptr(DhConnection) reader = NULL;
+  sqlite3_stmt *stmt;
+  int rc = SQLITE_ERROR;
+
+  reader = dh_store_acquire_reader (self, NULL, error);
+  if (reader == NULL || !dh_connection_begin_read (reader, error))
+    return NULL;
+
+  stmt = dh_connection_prepare (reader, sql, error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int (stmt, 1, limit == 0 ? G_MAXINT : (int) MIN (limit, G_MAXINT));
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          g_autoptr(DhChange) change = change_from_queue_row (stmt, 0);
+          json_object *wire;
+
+          if (change == NULL)
+            continue;
+          wire = dh_change_to_json (change);
+          if (with_status)
+            {
+              json_object *entry = json_object_new_object ();
+
+              json_object_object_add (entry, "change", wire);
+              json_object_object_add (entry, "sent", json_object_new_boolean (sqlite3_column_int (stmt, 6) != 0));
+              if (sqlite3_column_text (stmt, 7) != NULL)
+                json_object_object_add (entry, "rejected", json_object_new_string ((const char *) sqlite3_column_text (stmt, 7)));
+              wire = entry;
+            }
+          g_ptr_array_add (changes, wire);
+        }
+      if (rc != SQLITE_DONE)
+        dh_connection_set_error (reader, error);
+      sqlite3_reset (stmt);
+    }
+
+  if (!dh_connection_end_read (reader, rc == SQLITE_DONE ? error : NULL) || rc != SQLITE_DONE)
+    return NULL;
+
+  return g_steal_pointer (&changes);
+}
+
+/* A store filled with made-up households says so, so that its changes can
+ * never reach a real server, by the network or on a USB stick. */
+gboolean
+dh_store_is_demo (DhStore *self)
+{
+  g_autofree char *demo = NULL;
+
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+
+  demo = dh_store_get_meta (self, "demo");
+  return g_strcmp0 (demo, "1") == 0;
+}
+
+/* What the sync and the export of a bundle ask before sending anything. */
+gboolean
+dh_store_check_can_send (DhStore  *self,
+                         GError  **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+
+  if (!dh_store_is_demo (self))
+    return TRUE;
+
+  g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DEMO,
+               _("This store holds demo data, which is never sent anywhere; use a store of your own to sync"));
+  return FALSE;
+}
+
+/**
+ * dh_store_get_pending_changes:
+ * @limit: at most this many, 0 for all
+ *
+ * Returns: (transfer full) (element-type json_object): the changes waiting
+ *   for the server, in the order they were made, as they travel (see
+ *   dh-change.h); the ones the server refused are left out.
+ */
+GPtrArray *
+dh_store_get_pending_changes (DhStore  *self,
+                              guint     limit,
+                              GError  **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+
+  return read_queue (self, "rejected IS NULL", limit, FALSE, error);
+}
+
+/* Every change in the queue with whether it left the device and, for one
+ * the server refused, its reason. */
+GPtrArray *
+dh_store_list_queue (DhStore  *self,
+                     gboolean  rejected_only,
+                     guint     limit,
+                     GError  **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+
+  return read_queue (self, rejected_only ? "rejected IS NOT NULL" : "1", limit, TRUE, error);
+}
+
+gint64
+dh_store_count_pending_changes (DhStore  *self,
+                                GError  **error)
+{
+  g_autoptr(DhConnection) reader = NULL;
+  sqlite3_stmt *stmt;
+  gint64 count = -1;
+
+  g_return_val_if_fail (DH_IS_STORE (self), -1);
+
+  reader = dh_store_acquire_reader (self, NULL, error);
+  if (reader == NULL || !dh_connection_begin_read (reader, error))
+    return -1;
+
+  stmt = dh_connection_prepare (reader, "SELECT count(*) FROM change_queue WHERE rejected IS NULL", error);
+  if (stmt != NULL)
+    {
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        count = sqlite3_column_int64 (stmt, 0);
+      else
+        dh_connection_set_error (reader, error);
+      sqlite3_reset (stmt);
+    }
+
+  if (!dh_connection_end_read (reader, count >= 0 ? error : NULL))
+    return -1;
+
+  return count;
+}
+
+static gboolean
+split_change_id (const char  *change_id,
+                 char       **out_record,
+                 const char **out_clock)
+{
+  const char *at = change_id != NULL ? strchr (change_id, '@') : NULL;
+
+  if (at == NULL)
+    return FALSE;
+
+  *out_record = g_strndup (change_id, at - change_id);
+  *out_clock = at + 1;
+  return TRUE;
+}
+
+/* Runs one statement per change id ("RECORD@CLOCK", dh_change_get_id())
+ * in one transaction; ids the queue does not hold are passed over, so an
+ * answer that arrives twice is harmless. */
+static gboolean
+update_queue (DhStore             *self,
+              const char          *sql,
+              const char * const  *change_ids,
+              const char * const  *reasons,
+              gboolean             settle_records,
+              GError             **error)
+{
+  gboolean ok;
+
+  g_rec_mutex_lock (&self->lock);
+  ok = dh_store_write_begin (self, error);
+  for (guint i = 0; ok && change_ids[i] != NULL; i++)
+    {
+      g_autofree char *record_id = NULL;
+      g_autofree char *entity = NULL;
+      const char *clock;
+      sqlite3_stmt *stmt;
+      int rc;
+
+      if (!split_change_id (change_ids[i], &record_id, &clock))
+        continue;
+
+      stmt = dh_store_prepare (self, sql, error);
+      if (stmt == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      sqlite3_bind_text (stmt, 1, record_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, clock, -1, SQLITE_TRANSIENT);
+      if (reasons != NULL)
+        sqlite3_bind_text (stmt, 3, reasons[i], -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        entity = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      ok = dh_store_step_done (self, stmt, error);
+
+      if (ok && settle_records && entity != NULL && dh_entity_lookup (entity) != NULL)
+        {
+          g_autofree char *settle = g_strdup_printf ("UPDATE \"%s\" SET sync_state = %d WHERE id = ?1 AND NOT EXISTS "
+                                                     "(SELECT 1 FROM change_queue WHERE record_id = ?1)",
+                                                     entity, DH_SYNC_SYNCED);
+
+          stmt = dh_store_prepare (self, settle, error);
+          ok = stmt != NULL;
+          if (ok)
+            {
+              sqlite3_bind_text (stmt, 1, record_id, -1, SQLITE_TRANSIENT);
+              ok = dh_store_step_done (self, stmt, error);
+            }
+        }
+    }
+  ok = dh_store_write_end (self, ok, error);
+  g_rec_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
+gboolean
+dh_store_acknowledge_changes (DhStore             *self,
+                              const char * const  *change_ids,
+                              GError             **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (change_ids != NULL, FALSE);
+
+  return update_queue (self, "DELETE FROM change_queue WHERE record_id = ?1 AND clock = ?2 RETURNING entity",
+                       change_ids, NULL, TRUE, error);
+}
+
+/* They left the device (pushed, or written to a bundle): from now on they
+ * never change, and later edits make changes of their own. */
+gboolean
+dh_store_mark_changes_sent (DhStore             *self,
+                            const char * const  *change_ids,
+                            GError             **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (change_ids != NULL, FALSE);
+
+  return update_queue (self, "UPDATE change_queue SET sent = 1 WHERE record_id = ?1 AND clock = ?2 RETURNING entity",
+                       change_ids, NULL, FALSE, error);
+}
+
+/* The server refused them: they stay, with its reasons, out of the way of
+ * the rest of the queue. */
+gboolean
+dh_store_reject_changes (DhStore             *self,
+                         const char * const  *change_ids,
+                         const char * const  *reasons,
+                         GError             **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (change_ids != NULL && reasons != NULL, FALSE);
+
+  return update_queue (self, "UPDATE change_queue SET sent = 1, rejected = ?3 WHERE record_id = ?1 AND clock = ?2 RETURNING entity",
+                       change_ids, reasons, FALSE, error);
+}

@@ -1,0 +1,422 @@
+/* dh-store-state.c – a record's replicated state: each field with the write that holds it */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-store"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "dh-change.h"
+#include "dh-error.h"
+#include "dh-merge.h"
+#include "dh-store-private.h"
+
+json_object *
+dh_store_load_state (DhStore         *self,
+                     const DhEntity  *entity,
+                     const char      *id,
+                     GError         **error)
+{
+  gboolean found = FALSE;
+  json_object *state = dh_store_load_state_if_any (self, entity, id, &found, error);
+
+  if (state == NULL && found == FALSE && (error == NULL || *error == NULL))
+    g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND,
+                 _("There is no %s with id “%s”"), dh_entity_get_label (entity), id);
+
+  return state;
+}
+
+/* Each field's write: the one in "clocks", or else the record's making.
+ * NULL with *out_found FALSE and no error when there is no such record. */
+json_object *
+dh_store_load_state_if_any (DhStore         *self,
+                            const DhEntity  *entity,
+                            const char      *id,
+                            gboolean        *out_found,
+                            GError         **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ?",
+                                          dh_store_select_columns (entity), entity->name);
+  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
+  g_autoptr(json_object) state = NULL;
+  g_autoptr(json_object) clocks = NULL;
+  const char *made, *maker;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  *out_found = FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc != SQLITE_DONE)
+        dh_store_set_sqlite_error (self, error);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  *out_found = TRUE;
+
+  state = json_object_new_object ();
+  made = (const char *) sqlite3_column_text (stmt, 7);
+  maker = (const char *) sqlite3_column_text (stmt, 2);
+  if (sqlite3_column_text (stmt, 8) != NULL)
+    clocks = json_tokener_parse ((const char *) sqlite3_column_text (stmt, 8));
+
+  for (guint i = 0; i <= entity->n_fields; i++)
+    {
+      const char *name = i < entity->n_fields ? entity->fields[i].name : DH_RECORD_DELETED;
+      g_autoptr(json_object) value = NULL;
+      json_object *written = NULL;
+      DhWrite write = { 0 };
+
+      if (i < entity->n_fields)
+        value = dh_store_column_to_json (&entity->fields[i], stmt, DH_RECORD_N_META + (int) i);
+      else if (sqlite3_column_int (stmt, 5) != 0)
+        value = json_object_new_boolean (TRUE);
+      else
+        value = NULL;
+
+      if (clocks != NULL && json_object_object_get_ex (clocks, name, &written) &&
+          json_object_is_type (written, json_type_array) && json_object_array_length (written) == 3)
+        {
+          write.base = json_object_get_string (json_object_array_get_idx (written, 0));
+          write.clock = json_object_get_string (json_object_array_get_idx (written, 1));
+          write.author = json_object_get_string (json_object_array_get_idx (written, 2));
+        }
+      else if (value != NULL)
+        {
+          write.base = "";
+          write.clock = made;
+          write.author = maker;
+        }
+      else
+        continue;
+
+      if (i == entity->n_fields && value == NULL)
+        value = json_object_new_boolean (FALSE);
+      write.value = value;
+      json_object_object_add (state, name, dh_write_to_json (&write));
+    }
+  sqlite3_reset (stmt);
+
+  return g_steal_pointer (&state);
+}
+
+/* The earliest write is the record's making; "clocks" keeps every other. */
+void
+dh_store_describe_state (json_object  *state,
+                const char  **out_made,
+                const char  **out_maker,
+                const char  **out_latest,
+                const char  **out_latest_author)
+{
+  const char *made = NULL, *maker = NULL, *latest = "", *latest_author = NULL;
+
+  json_object_object_foreach (state, key, json)
+    {
+      DhWrite write;
+
+      (void) key;
+      if (!dh_write_from_json (json, &write))
+        continue;
+      if (made == NULL || strcmp (write.clock, made) < 0)
+        {
+          made = write.clock;
+          maker = write.author;
+        }
+      if (strcmp (write.clock, latest) > 0)
+        {
+          latest = write.clock;
+          latest_author = write.author;
+        }
+    }
+
+  *out_made = made;
+  *out_maker = maker;
+  *out_latest = latest;
+  *out_latest_author = latest_author;
+}
+
+static char *
+clocks_of_state (json_object *state,
+                 const char  *made,
+                 const char  *maker)
+{
+  g_autoptr(json_object) clocks = json_object_new_object ();
+
+  json_object_object_foreach (state, key, json)
+    {
+      DhWrite write;
+      json_object *entry;
+
+      if (!dh_write_from_json (json, &write))
+        continue;
+      if (write.base[0] == '\0' && g_strcmp0 (write.clock, made) == 0 && g_strcmp0 (write.author, maker) == 0)
+        continue;
+
+      entry = json_object_new_array_ext (3);
+      json_object_array_add (entry, json_object_new_string (write.base));
+      json_object_array_add (entry, json_object_new_string (write.clock));
+      json_object_array_add (entry, write.author != NULL ? json_object_new_string (write.author) : NULL);
+      json_object_object_add (clocks, key, entry);
+    }
+
+  if (json_object_object_length (clocks) == 0)
+    return NULL;
+
+  return g_strdup (json_object_to_json_string_ext (clocks, JSON_C_TO_STRING_PLAIN));
+}
+
+static char *
+iso_of_clock (const char *clock)
+{
+  gint64 ms = MAX (dh_hlc_get_wall_ms (clock), 0);
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (ms / 1000);
+
+  /* a clock beyond what GDateTime holds was refused on arrival */
+  if (time == NULL)
+    return g_strdup ("9999-12-31T23:59:59Z");
+
+  return g_date_time_format_iso8601 (time);
+}
+
+json_object *
+dh_store_state_values (json_object *state,
+                 GPtrArray   *only)
+{
+  json_object *values = json_object_new_object ();
+
+  json_object_object_foreach (state, key, json)
+    {
+      DhWrite write;
+
+      if (only != NULL && !g_ptr_array_find_with_equal_func (only, key, g_str_equal, NULL))
+        continue;
+      if (dh_write_from_json (json, &write))
+        json_object_object_add (values, key, write.value != NULL ? json_object_get (write.value) : NULL);
+    }
+
+  /* a field the merge took back to never-written is cleared */
+  if (only != NULL)
+    {
+      for (guint i = 0; i < only->len; i++)
+        {
+          const char *name = g_ptr_array_index (only, i);
+
+          if (!json_object_object_get_ex (values, name, NULL))
+            json_object_object_add (values, name, g_str_equal (name, DH_RECORD_DELETED) ? json_object_new_boolean (FALSE) : NULL);
+        }
+    }
+
+  return values;
+}
+
+static gboolean
+has_queued_change (DhStore    *self,
+                   const char *record_id)
+{
+  return dh_store_exists (self, "SELECT 1 FROM change_queue WHERE record_id = ?1", record_id, NULL, NULL);
+}
+
+static gboolean
+read_making (DhStore         *self,
+             const DhEntity  *entity,
+             const char      *id,
+             char           **out_made,
+             char           **out_maker,
+             GError         **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT clock, created_by FROM \"%s\" WHERE id = ?", entity->name);
+  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_made = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      *out_maker = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+    }
+  else
+    dh_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW;
+}
+
+/**
+ * dh_store_save_state:
+ * @taken: the fields whose write changed
+ * @exists: whether the row is there; a record not seen before is inserted whole
+ * @sync_state: the row's sync state, or -1 for synced unless a change of
+ *   it waits in the queue
+ *
+ * Writes the fields of a record's state with the clocks of their writes.
+ */
+gboolean
+dh_store_save_state (DhStore         *self,
+                     const DhEntity  *entity,
+                     const char      *id,
+                     json_object     *state,
+                     GPtrArray       *taken,
+                     gboolean         exists,
+                     int              sync_state,
+                     GError         **error)
+{
+  const char *first, *first_author, *latest, *latest_author;
+  g_autofree char *made = NULL;
+  g_autofree char *maker = NULL;
+  g_autofree char *clocks = NULL;
+  g_autofree char *updated_at = NULL;
+  g_autoptr(json_object) values = NULL;
+  g_autoptr(GString) sql = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+  int index = 5;
+
+  dh_store_describe_state (state, &first, &first_author, &latest, &latest_author);
+  updated_at = iso_of_clock (latest);
+
+  if (!exists)
+    {
+      g_autofree char *created_at = iso_of_clock (first);
+      g_autoptr(json_object) all = dh_store_state_values (state, NULL);
+
+      clocks = clocks_of_state (state, first, first_author);
+      return dh_store_insert_row_full (self, entity, id, created_at, first_author, updated_at, latest_author,
+                                       first, clocks, sync_state < 0 ? DH_SYNC_SYNCED : (DhSyncState) sync_state,
+                                       all, error);
+    }
+
+  if (!read_making (self, entity, id, &made, &maker, error))
+    return FALSE;
+  values = dh_store_state_values (state, taken);
+  clocks = clocks_of_state (state, made, maker);
+
+  g_string_printf (sql, "UPDATE \"%s\" SET clocks = ?1, updated_at = ?2, updated_by = ?3, sync_state = ?4", entity->name);
+  {
+    json_object_object_foreach (values, key, value)
+      {
+        (void) value;
+        g_string_append_printf (sql, ", \"%s\" = ?", key);
+      }
+  }
+  g_string_append (sql, " WHERE id = ?");
+
+  stmt = dh_store_prepare (self, sql->str, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  if (sync_state < 0)
+    sync_state = has_queued_change (self, id) ? DH_SYNC_MODIFIED : DH_SYNC_SYNCED;
+  sqlite3_bind_text (stmt, 1, clocks, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, updated_at, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, latest_author, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 4, sync_state);
+  {
+    json_object_object_foreach (values, key, value)
+      {
+        (void) key;
+        dh_store_bind_json (stmt, index++, value);
+      }
+  }
+  sqlite3_bind_text (stmt, index, id, -1, SQLITE_TRANSIENT);
+
+  return dh_store_step_done (self, stmt, error);
+}
+
+/* The commune a record belongs to, read from its state: conflicts about it
+ * belong there too, whatever the change that revealed them said. */
+char *
+dh_store_state_commune (DhStore         *self,
+               const DhEntity  *entity,
+               json_object     *state)
+{
+  DhWrite write;
+
+  if (dh_entity_get_field (entity, "commune") != NULL)
+    return dh_merge_state_get_write (state, "commune", &write) && write.value != NULL ?
+           g_strdup (json_object_get_string (write.value)) : NULL;
+
+  if (dh_merge_state_get_write (state, "household", &write) && write.value != NULL)
+    {
+      g_autoptr(json_object) household = dh_store_get_row (self, dh_entity_lookup ("household"),
+                                                           json_object_get_string (write.value), TRUE, NULL);
+
+      return household != NULL ? g_strdup (dh_json_get_string (household, "commune")) : NULL;
+    }
+
+  return NULL;
+}
+
+/* The replicated state of every record of an entity, in the order of
+ * their ids: one change per record, with the commune it belongs to, signed
+ * by its maker, each later write with its own clock and author. It is what
+ * a first download brings, and what the tests compare across copies. */
+GPtrArray *
+dh_store_export_state (DhStore     *self,
+                       const char  *entity_name,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  const DhEntity *entity = dh_entity_lookup (entity_name);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+  g_return_val_if_fail (entity != NULL, NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  sql = g_strdup_printf ("SELECT id FROM \"%s\" ORDER BY id", entity->name);
+  stmt = dh_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(json_object) state = dh_store_load_state (self, entity, g_ptr_array_index (ids, i), error);
+      g_autoptr(DhChange) change = NULL;
+
+      if (state == NULL)
+        {
+          g_rec_mutex_unlock (&self->lock);
+          return NULL;
+        }
+      {
+        const char *made, *maker, *latest, *latest_author;
+        g_autofree char *commune = NULL;
+
+        /* the maker signs the envelope, so that the writes of the making
+         * carry neither clock nor author of their own */
+        dh_store_describe_state (state, &made, &maker, &latest, &latest_author);
+        commune = dh_store_state_commune (self, entity, state);
+        change = dh_change_new (entity, g_ptr_array_index (ids, i), commune, maker, latest);
+      }
+      {
+        json_object_object_foreach (state, key, json)
+          {
+            DhWrite write;
+
+            if (dh_write_from_json (json, &write))
+              dh_change_set_write (change, key, write.value, write.base, write.clock, write.author);
+          }
+      }
+      g_ptr_array_add (changes, dh_change_to_json (change));
+    }
+  g_rec_mutex_unlock (&self->lock);
+
+  return g_steal_pointer (&changes);
+}
