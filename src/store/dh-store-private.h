@@ -238,6 +238,10 @@ gboolean      dh_store_read_meta            (DhStore            *self,
 
 /* Reads: on a reader connection of their own, or on the writer's when the
  * calling thread is inside its own write transaction. */
+void          dh_connection_close           (DhConnection       *connection);
+gboolean      dh_connection_exec            (DhConnection       *connection,
+                                             const char         *sql,
+                                             GError            **error);
 DhConnection *dh_store_acquire_reader       (DhStore            *self,
                                              GCancellable       *cancellable,
                                              GError            **error);
