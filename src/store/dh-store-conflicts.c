@@ -62,32 +62,6 @@ add_deletion_conflict (GPtrArray       *conflicts,
   g_ptr_array_add (conflicts, entry);
 }
 
-static GPtrArray *
-select_ids (DhStore     *self,
-            const char  *sql,
-            const char  *bound,
-            GError     **error)
-{
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  if (bound != NULL)
-    sqlite3_bind_text (stmt, 1, bound, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      dh_store_set_sqlite_error (self, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&ids);
-}
-
 /* Records deleted while someone elsewhere was still writing to them, or,
  * for a household, to what belongs to it: read from the merged state, so
  * every copy finds the same ones. */
@@ -107,7 +81,7 @@ find_deletion_conflicts (DhStore    *self,
       if (entities[i]->derived)
         continue;
       sql = g_strdup_printf ("SELECT id FROM \"%s\" WHERE deleted = 1 ORDER BY id", entities[i]->name);
-      ids = select_ids (self, sql, NULL, error);
+      ids = dh_store_select_ids (self, sql, NULL, error);
       if (ids == NULL)
         return FALSE;
 
@@ -139,7 +113,7 @@ find_deletion_conflicts (DhStore    *self,
               if (parent == NULL || parent->type != DH_FIELD_REF)
                 continue;
               children_sql = g_strdup_printf ("SELECT id FROM \"%s\" WHERE household = ?1 ORDER BY id", entities[k]->name);
-              children = select_ids (self, children_sql, id, error);
+              children = dh_store_select_ids (self, children_sql, id, error);
               if (children == NULL)
                 return FALSE;
               for (guint c = 0; c < children->len && !found; c++)
@@ -196,7 +170,7 @@ dh_store_list_conflicts (DhStore   *self,
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
 
   g_rec_mutex_lock (&self->lock);
-  ids = select_ids (self,
+  ids = dh_store_select_ids (self,
                     include_settled ? "SELECT id FROM conflict WHERE deleted = 0 ORDER BY lost_clock, id"
                                     : "SELECT id FROM conflict WHERE deleted = 0 AND settled_on IS NULL ORDER BY lost_clock, id",
                     NULL, error);

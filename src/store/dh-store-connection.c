@@ -415,3 +415,30 @@ dh_connection_end_read (DhConnection  *connection,
 {
   return connection->is_writer || dh_connection_exec (connection, "COMMIT", error);
 }
+
+/* The first column of the rows SQL finds, with one text parameter ?1. */
+GPtrArray *
+dh_store_select_ids (DhStore     *self,
+                     const char  *sql,
+                     const char  *bound,
+                     GError     **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  if (bound != NULL)
+    sqlite3_bind_text (stmt, 1, bound, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      dh_store_set_sqlite_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&ids);
+}

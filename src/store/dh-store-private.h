@@ -163,6 +163,12 @@ gboolean      dh_store_insert_row           (DhStore            *self,
                                              json_object        *fields,
                                              GError            **error);
 char         *dh_store_live_condition       (const DhEntity     *entity);
+const DhEntity *dh_store_lookup_entity      (const char         *name,
+                                             GError            **error);
+GPtrArray    *dh_store_select_ids           (DhStore            *self,
+                                             const char         *sql,
+                                             const char         *bound,
+                                             GError            **error);
 json_object  *dh_store_load_state_if_any    (DhStore            *self,
                                              const DhEntity     *entity,
                                              const char         *id,

@@ -333,24 +333,6 @@ collect_rows (DhConnection    *reader,
   return g_steal_pointer (&rows);
 }
 
-static const DhEntity *
-lookup_entity (const char  *name,
-               GError     **error)
-{
-  const DhEntity *entity = dh_entity_lookup (name);
-
-  if (entity == NULL)
-    {
-      g_autofree char *names = dh_entity_list_names ();
-
-      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
-                   _("There is no kind of record called “%s”; use one of: %s"),
-                   name != NULL ? name : "", names);
-    }
-
-  return entity;
-}
-
 json_object *
 dh_store_get (DhStore     *self,
               const char  *entity_name,
@@ -363,7 +345,7 @@ dh_store_get (DhStore     *self,
 
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
 
-  entity = lookup_entity (entity_name, error);
+  entity = dh_store_lookup_entity (entity_name, error);
   if (entity == NULL)
     return NULL;
 

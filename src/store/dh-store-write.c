@@ -16,9 +16,10 @@
 #include "dh-text.h"
 #include "dh-uuid.h"
 
-static const DhEntity *
-lookup_entity (const char  *name,
-               GError     **error)
+/* The entity called NAME, or an error that lists the names there are. */
+const DhEntity *
+dh_store_lookup_entity (const char  *name,
+                        GError     **error)
 {
   const DhEntity *entity = dh_entity_lookup (name);
 
@@ -388,7 +389,7 @@ dh_store_create (DhStore      *self,
 
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
 
-  entity = lookup_entity (entity_name, error);
+  entity = dh_store_lookup_entity (entity_name, error);
   if (entity == NULL)
     return NULL;
 
@@ -651,7 +652,7 @@ dh_store_update (DhStore      *self,
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  entity = lookup_entity (entity_name, error);
+  entity = dh_store_lookup_entity (entity_name, error);
   if (entity == NULL)
     return NULL;
 
@@ -673,23 +674,8 @@ list_children (DhStore     *self,
                GError     **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT id FROM \"%s\" WHERE household = ?1 AND %s", entity, condition);
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
-  int rc;
 
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      dh_store_set_sqlite_error (self, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&ids);
+  return dh_store_select_ids (self, sql, household_id, error);
 }
 
 static const char * const household_children[] = { "member", "visit", "assessment", "exit_plan", "support" };
@@ -834,7 +820,7 @@ dh_store_restore (DhStore     *self,
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  entity = lookup_entity (entity_name, error);
+  entity = dh_store_lookup_entity (entity_name, error);
   if (entity == NULL)
     return FALSE;
 
@@ -857,7 +843,7 @@ dh_store_delete (DhStore     *self,
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  entity = lookup_entity (entity_name, error);
+  entity = dh_store_lookup_entity (entity_name, error);
   if (entity == NULL)
     return FALSE;
 
