@@ -609,7 +609,7 @@ dh_store_list_keys (DhStore        *self,
 
   sql = g_strdup_printf ("SELECT id, updated_at, clocks, sync_state%s FROM \"%s\" WHERE %s ORDER BY %s",
                          g_str_equal (plan.entity->name, "support")
-                         ? ", (SELECT v.id FROM support v WHERE v.voids = support.id AND v.deleted = 0)" : "",
+                         ? ", (SELECT v.id FROM support v WHERE v.voids = support.id AND v.deleted = 0 ORDER BY v.clock, v.id LIMIT 1)" : "",
                          plan.entity->name, plan.where->str, plan.order);
 
   reader = dh_store_acquire_reader (self, cancellable, error);
