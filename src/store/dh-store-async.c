@@ -286,6 +286,16 @@ dh_store_run_write_in_thread (DhStore             *self,
   g_task_run_in_thread (task, write_in_thread);
 }
 
+/* What dh_store_run_write_in_thread() was given to work on, for the
+ * _finish functions that read their results from it. */
+gpointer
+dh_store_run_write_get_data (GAsyncResult *result)
+{
+  WriteJob *job = g_task_get_task_data (G_TASK (result));
+
+  return job->data;
+}
+
 gboolean
 dh_store_run_write_finish (DhStore       *self,
                            GAsyncResult  *result,

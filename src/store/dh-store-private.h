@@ -163,6 +163,7 @@ gboolean      dh_store_insert_row           (DhStore            *self,
                                              json_object        *fields,
                                              GError            **error);
 char         *dh_store_live_condition       (const DhEntity     *entity);
+gpointer      dh_store_run_write_get_data   (GAsyncResult       *result);
 const DhEntity *dh_store_lookup_entity      (const char         *name,
                                              GError            **error);
 GPtrArray    *dh_store_select_ids           (DhStore            *self,

@@ -322,6 +322,56 @@ gboolean     dh_store_apply_bundle           (DhStore          *self,
 void         dh_bundle_report_clear          (DhBundleReport   *report);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DhBundleReport, dh_bundle_report_clear)
+
+/* The long writes, in a worker thread (dh-store-jobs.c): the callback and
+ * any progress run on the caller's main context. */
+void         dh_store_apply_changes_async    (DhStore            *self,
+                                              GPtrArray          *changes,
+                                              const char         *cursor,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+gboolean     dh_store_apply_changes_finish   (DhStore            *self,
+                                              GAsyncResult       *result,
+                                              DhApplyReport      *out_report,
+                                              GError            **error);
+void         dh_store_apply_bundle_async     (DhStore            *self,
+                                              const char         *path,
+                                              DhProgressFunc      progress_func,
+                                              gpointer            progress_data,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+gboolean     dh_store_apply_bundle_finish    (DhStore            *self,
+                                              GAsyncResult       *result,
+                                              DhBundleReport     *out_report,
+                                              GError            **error);
+void         dh_store_import_households_async (DhStore           *self,
+                                              const char         *path,
+                                              gboolean            dry_run,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+gboolean     dh_store_import_households_finish (DhStore          *self,
+                                              GAsyncResult       *result,
+                                              DhImportReport     *out_report,
+                                              GError            **error);
+void         dh_store_export_csv_async       (DhStore            *self,
+                                              const char         *entity,
+                                              const char         *path,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+void         dh_store_export_bundle_async    (DhStore            *self,
+                                              const char         *path,
+                                              gboolean            replace,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+gboolean     dh_store_export_finish          (DhStore            *self,
+                                              GAsyncResult       *result,
+                                              guint              *out_written,
+                                              GError            **error);
 void         dh_store_get_status_async       (DhStore            *self,
                                               GCancellable       *cancellable,
                                               GAsyncReadyCallback callback,

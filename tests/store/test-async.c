@@ -369,6 +369,73 @@ test_write_cancelled_before_it_starts (StoreFixture  *fixture,
   import_clear (&import);
 }
 
+static void
+bundle_progress_cb (guint64  done,
+                    guint64  total,
+                    gpointer user_data)
+{
+  guint64 *last = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  g_assert_cmpuint (done, >=, *last);
+  *last = done;
+}
+
+/* A page from elsewhere, a bundle, an import and an export, each in a
+ * worker thread, each result and report on the main thread. */
+static void
+test_long_writes_in_a_worker_thread (StoreFixture  *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other_path = g_build_filename (fixture->dir, "other.db", NULL);
+  g_autofree char *bundle = g_build_filename (fixture->dir, "lan.bundle", NULL);
+  g_autofree char *csv = g_build_filename (fixture->dir, "ho.csv", NULL);
+  g_autofree char *list = NULL;
+  g_autoptr(DhStore) other = dh_store_open (other_path, &error);
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GAsyncResult) applied = NULL;
+  g_autoptr(GAsyncResult) exported = NULL;
+  g_autoptr(GAsyncResult) carried = NULL;
+  g_autoptr(GAsyncResult) imported = NULL;
+  g_auto(DhBundleReport) bundle_report = { 0 };
+  g_auto(DhImportReport) import_report = { 0 };
+  DhApplyReport report = { 0 };
+  guint written = 0;
+  guint64 last = 0;
+
+  g_assert_no_error (error);
+  page = dh_store_get_pending_changes (fixture->store, 0, &error);
+  g_assert_no_error (error);
+
+  dh_store_apply_changes_async (other, page, "7", NULL, store_result_cb, &applied);
+  g_assert_true (dh_store_apply_changes_finish (other, wait_for (&applied), &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.applied, ==, page->len);
+
+  dh_store_export_bundle_async (fixture->store, bundle, FALSE, NULL, store_result_cb, &exported);
+  g_assert_true (dh_store_export_finish (fixture->store, wait_for (&exported), &written, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (written, ==, page->len);
+
+  dh_store_apply_bundle_async (other, bundle, bundle_progress_cb, &last, NULL, store_result_cb, &carried);
+  g_assert_true (dh_store_apply_bundle_finish (other, wait_for (&carried), &bundle_report, &error));
+  g_assert_no_error (error);
+  g_assert_true (bundle_report.complete);
+  g_assert_true (bundle_report.nothing_new);
+  g_assert_cmpuint (last, ==, page->len);
+
+  list = g_strdup_printf ("Họ và tên chủ hộ,Thôn\nHà Văn Dũng,%s\nLò Văn Sính,Thôn Không Có\n", fixture->village);
+  g_assert_true (g_file_set_contents (csv, list, -1, &error));
+  dh_store_import_households_async (fixture->store, csv, FALSE, NULL, store_result_cb, &imported);
+  g_assert_false (dh_store_import_households_finish (fixture->store, wait_for (&imported), &import_report, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpuint (import_report.good, ==, 1);
+  g_assert_cmpuint (import_report.bad, ==, 1);
+  g_assert_cmpuint (import_report.problems->len, ==, 1);
+  g_assert_cmpuint (((DhImportProblem *) g_ptr_array_index (import_report.problems, 0))->line, ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -381,6 +448,7 @@ main (int   argc,
   STORE_TEST ("/store/async/write-in-thread-reports-progress", test_write_in_thread_reports_progress);
   STORE_TEST ("/store/async/write-cancelled-between-batches", test_write_cancelled_between_batches);
   STORE_TEST ("/store/async/write-cancelled-before-it-starts", test_write_cancelled_before_it_starts);
+  STORE_TEST ("/store/async/long-writes-in-a-worker-thread", test_long_writes_in_a_worker_thread);
 
   return g_test_run ();
 }
