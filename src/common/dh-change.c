@@ -143,6 +143,39 @@ dh_change_get_write (const DhChange *change,
   return dh_write_from_json (json, out_write);
 }
 
+/**
+ * dh_change_set_wire_fields:
+ * @fields: the "f" of a change as it travels, written by dh_change_to_json()
+ *
+ * Takes a change's fields in their short form, each element left out taking
+ * the change's own clock and author. For changes this program wrote itself
+ * (the queue keeps them short): what arrives from elsewhere is read with
+ * dh_change_from_json(), which checks everything.
+ */
+void
+dh_change_set_wire_fields (DhChange    *change,
+                           json_object *fields)
+{
+  g_return_if_fail (change != NULL);
+
+  {
+    json_object_object_foreach (fields, key, entry)
+      {
+        size_t n = json_object_is_type (entry, json_type_array) ? json_object_array_length (entry) : 0;
+        json_object *base = n > 1 ? json_object_array_get_idx (entry, 1) : NULL;
+        json_object *clock = n > 2 ? json_object_array_get_idx (entry, 2) : NULL;
+        json_object *author = n > 3 ? json_object_array_get_idx (entry, 3) : NULL;
+
+        if (n == 0)
+          continue;
+        dh_change_set_write (change, key, json_object_array_get_idx (entry, 0),
+                             base != NULL ? json_object_get_string (base) : NULL,
+                             clock != NULL ? json_object_get_string (clock) : NULL,
+                             n > 3 ? json_object_get_string (author) : change->author);
+      }
+  }
+}
+
 /* A change is named by its record and its clock: a device never stamps two
  * changes with one clock. */
 char *

@@ -59,6 +59,8 @@ void         dh_change_set_write    (DhChange           *change,
                                      const char         *base,
                                      const char         *clock,
                                      const char         *author);
+void         dh_change_set_wire_fields (DhChange        *change,
+                                     json_object        *fields);
 gboolean     dh_change_get_write    (const DhChange     *change,
                                      const char         *field,
                                      DhWrite            *out_write);

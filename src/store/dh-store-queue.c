@@ -29,12 +29,12 @@ change_from_queue_row (sqlite3_stmt *stmt,
                           (const char *) sqlite3_column_text (stmt, first + 3),
                           (const char *) sqlite3_column_text (stmt, first + 4),
                           (const char *) sqlite3_column_text (stmt, first + 2));
+  /* kept as they travel: each field's clock and author only where they
+   * are not the change's */
   fields = json_tokener_parse ((const char *) sqlite3_column_text (stmt, first + 5));
   if (fields != NULL)
-    {
-      json_object_put (change->fields);
-      change->fields = fields;
-    }
+    dh_change_set_wire_fields (change, fields);
+  json_object_put (fields);
 
   return change;
 }
@@ -57,6 +57,7 @@ dh_store_queue_change (DhStore         *self,
                        GError         **error)
 {
   g_autoptr(DhChange) joined = NULL;
+  g_autoptr(json_object) wire = NULL;
   sqlite3_stmt *stmt;
   sqlite3_int64 seq = 0;
   int rc;
@@ -119,7 +120,8 @@ dh_store_queue_change (DhStore         *self,
         return FALSE;
       sqlite3_bind_text (stmt, 1, joined->clock, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 2, joined->commune, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, json_object_to_json_string_ext (joined->fields, JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
+      wire = dh_change_to_json (joined);
+      sqlite3_bind_text (stmt, 3, json_object_to_json_string_ext (json_object_object_get (wire, "f"), JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 4, joined->author, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (stmt, 5, seq);
       return dh_store_step_done (self, stmt, error);
@@ -134,7 +136,8 @@ insert:
   sqlite3_bind_text (stmt, 3, change->clock, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 4, change->commune, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 5, change->author, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 6, json_object_to_json_string_ext (change->fields, JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
+  wire = dh_change_to_json (change);
+  sqlite3_bind_text (stmt, 6, json_object_to_json_string_ext (json_object_object_get (wire, "f"), JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
 
   return dh_store_step_done (self, stmt, error);
 }

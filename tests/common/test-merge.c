@@ -501,6 +501,8 @@ test_random_sets_converge (void)
           const char *device = devices[g_test_rand_int_range (0, G_N_ELEMENTS (devices))];
           guint64 ms = 1000 + (guint64) i * 100 + (guint64) g_test_rand_int_range (0, 50);
           g_autofree char *base = NULL;
+          g_autofree char *value = g_str_equal (field, "deleted") ? g_strdup (g_test_rand_bit () ? "true" : "false") :
+                                   g_strdup_printf ("\"0912%06d\"", g_test_rand_int_range (0, 3));
           DhWrite seen;
           guint from;
 
@@ -510,8 +512,6 @@ test_random_sets_converge (void)
             base = g_strdup (seen.clock);
           else
             base = g_strdup ("");
-          g_autofree char *value = g_str_equal (field, "deleted") ? g_strdup (g_test_rand_bit () ? "true" : "false") :
-                                   g_strdup_printf ("\"0912%06d\"", g_test_rand_int_range (0, 3));
 
           changes[i] = make_change ("household", ms, device, device, field, value, base, NULL);
         }
