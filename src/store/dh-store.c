@@ -792,9 +792,13 @@ dh_store_vacuum (DhStore  *self,
 
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
 
+  /* VACUUM copies the whole store through temporary storage: on disk, not
+   * in memory, where the writes' small savepoint journals live */
   g_rec_mutex_lock (&self->lock);
-  ok = dh_store_exec (self, "VACUUM", error) &&
+  ok = dh_store_exec (self, "PRAGMA temp_store = FILE", error) &&
+       dh_store_exec (self, "VACUUM", error) &&
        dh_store_exec (self, "PRAGMA wal_checkpoint(TRUNCATE)", error);
+  ok = dh_store_exec (self, "PRAGMA temp_store = MEMORY", ok ? error : NULL) && ok;
   g_rec_mutex_unlock (&self->lock);
 
   return ok;
