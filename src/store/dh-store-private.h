@@ -64,6 +64,9 @@ struct _DhStore
   DhHlcWallClock wall_clock;
   gpointer       wall_clock_data;
   GDate          fixed_today;       /* dh_store_set_today(), or invalid: from the wall clock */
+  GDate          cached_today;      /* the local day of the wall clock, */
+  gint64         cached_day_start;  /* valid from this millisecond */
+  gint64         cached_day_end;    /* up to this one */
   const DhMigration *migrations;
   guint          n_migrations;
   gboolean       initialized;

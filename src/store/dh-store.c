@@ -224,6 +224,7 @@ dh_store_init (DhStore *self)
   self->migrations = dh_store_migrations;
   self->n_migrations = dh_store_n_migrations;
   g_date_clear (&self->fixed_today, 1);
+  g_date_clear (&self->cached_today, 1);
   dh_validator_init (&self->validator);
 }
 
@@ -409,13 +410,28 @@ dh_store_get_today (DhStore *self,
     *out_today = self->fixed_today;
   else
     {
-      g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (wall_clock_ms_locked (self) / 1000);
+      gint64 now_ms = wall_clock_ms_locked (self);
 
-      if (now == NULL)
-        now = g_date_time_new_now_local ();
-      g_date_clear (out_today, 1);
-      g_date_set_dmy (out_today, g_date_time_get_day_of_month (now),
-                      g_date_time_get_month (now), g_date_time_get_year (now));
+      /* every change checked asks: the local day is worked out once, and
+       * again when the clock leaves it (midnight, or a clock set anew) */
+      if (!g_date_valid (&self->cached_today) || now_ms < self->cached_day_start || now_ms >= self->cached_day_end)
+        {
+          g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (now_ms / 1000);
+          g_autoptr(GDateTime) start = NULL;
+          g_autoptr(GDateTime) end = NULL;
+
+          if (now == NULL)
+            now = g_date_time_new_now_local ();
+          start = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                         g_date_time_get_day_of_month (now), 0, 0, 0);
+          end = start != NULL ? g_date_time_add_days (start, 1) : NULL;
+          g_date_clear (&self->cached_today, 1);
+          g_date_set_dmy (&self->cached_today, g_date_time_get_day_of_month (now),
+                          g_date_time_get_month (now), g_date_time_get_year (now));
+          self->cached_day_start = start != NULL ? g_date_time_to_unix (start) * 1000 : now_ms;
+          self->cached_day_end = end != NULL ? g_date_time_to_unix (end) * 1000 : now_ms + 1;
+        }
+      *out_today = self->cached_today;
     }
   g_mutex_unlock (&self->clock_lock);
 }
