@@ -1,0 +1,483 @@
+/* dh-field.c – one field's value as people type it and as it is kept: checked, normalised */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-field"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "dh-autocleanups.h"
+#include "dh-citizen-id.h"
+#include "dh-date.h"
+#include "dh-entity.h"
+#include "dh-error.h"
+#include "dh-money.h"
+#include "dh-phone.h"
+#include "dh-text.h"
+
+static const char *
+json_type_words (json_object *value)
+{
+  switch (json_object_get_type (value))
+    {
+    case json_type_null:    return _("nothing (null)");
+    case json_type_boolean: return _("true/false");
+    case json_type_double:  return _("a number with a fraction");
+    case json_type_int:     return _("a number");
+    case json_type_object:  return _("an object");
+    case json_type_array:   return _("a list");
+    case json_type_string:  return _("text");
+    default:                return _("something else");
+    }
+}
+
+static gboolean
+expect_type (json_object  *value,
+             json_type     type,
+             const char   *wanted,
+             GError      **error)
+{
+  if (json_object_is_type (value, type))
+    return TRUE;
+
+  g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+               /* Translators: the first %s says what was given, the second what is wanted */
+               _("got %s; give %s"), json_type_words (value), wanted);
+  return FALSE;
+}
+
+static char *
+join_values (const char * const *values)
+{
+  return g_strjoinv (", ", (char **) values);
+}
+
+static json_object *
+normalize_text (json_object  *value,
+                gboolean      not_empty,
+                GError      **error)
+{
+  g_autofree char *text = NULL;
+
+  if (!expect_type (value, json_type_string, _("text in quotes"), error))
+    return NULL;
+
+  text = dh_text_normalize (json_object_get_string (value));
+  if (text == NULL)
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                   _("the text is not valid UTF-8; save the input as UTF-8"));
+      return NULL;
+    }
+
+  if (not_empty && text[0] == '\0')
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
+                   _("is empty; type the name"));
+      return NULL;
+    }
+
+  return json_object_new_string (text);
+}
+
+static json_object *
+normalize_code (const DhField     *field,
+                json_object       *value,
+                const DhValidator *validator,
+                GError           **error)
+{
+  const char *code;
+
+  if (!expect_type (value, json_type_string, _("a code in quotes"), error))
+    return NULL;
+
+  code = json_object_get_string (value);
+  if (!dh_catalogues_has_code (validator->catalogues, field->target, code))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
+                   _("“%s” is not in the catalogue “%s”; use one of its codes"),
+                   code, field->target);
+      return NULL;
+    }
+
+  return json_object_new_string (code);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static json_object *
+normalize_code_set (const DhField     *field,
+                    json_object       *value,
+                    const DhValidator *validator,
+                    GError           **error)
+{
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+  json_object *result;
+  size_t n;
+
+  if (!expect_type (value, json_type_array, _("a list of codes such as [\"a\", \"b\"]"), error))
+    return NULL;
+
+  n = json_object_array_length (value);
+  for (size_t i = 0; i < n; i++)
+    {
+      json_object *item = json_object_array_get_idx (value, i);
+      const char *code;
+
+      if (!expect_type (item, json_type_string, _("a code in quotes"), error))
+        return NULL;
+
+      code = json_object_get_string (item);
+      if (!dh_catalogues_has_code (validator->catalogues, field->target, code))
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
+                       _("“%s” is not in the catalogue “%s”; use one of its codes"),
+                       code, field->target);
+          return NULL;
+        }
+
+      for (guint j = 0; j < codes->len; j++)
+        {
+          if (g_str_equal (g_ptr_array_index (codes, j), code))
+            {
+              g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                           _("“%s” is listed twice; give each code once"), code);
+              return NULL;
+            }
+        }
+      g_ptr_array_add (codes, (gpointer) code);
+    }
+
+  /* A set has no order: keeping it sorted makes equal sets equal values. */
+  g_ptr_array_sort (codes, compare_strings);
+
+  result = json_object_new_array_ext ((int) codes->len);
+  for (guint i = 0; i < codes->len; i++)
+    json_object_array_add (result, json_object_new_string (g_ptr_array_index (codes, i)));
+
+  return result;
+}
+
+static json_object *
+normalize_int (json_object  *value,
+               gint64        min,
+               gint64        max,
+               GError      **error)
+{
+  gint64 number;
+
+  if (json_object_is_type (value, json_type_string))
+    {
+      const char *text = json_object_get_string (value);
+      char *end = NULL;
+
+      number = g_ascii_strtoll (text, &end, 10);
+      if (end == text || *end != '\0')
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                       _("“%s” is not a whole number; give digits only, such as 12"), text);
+          return NULL;
+        }
+    }
+  else if (!expect_type (value, json_type_int, _("a whole number"), error))
+    return NULL;
+  else
+    number = json_object_get_int64 (value);
+
+  if (number < min || number > max)
+    {
+      /* numbers are written out first: a format macro inside _() cuts the
+       * message short for xgettext */
+      g_autofree char *given = g_strdup_printf ("%" G_GINT64_FORMAT, number);
+      g_autofree char *lowest = g_strdup_printf ("%" G_GINT64_FORMAT, min);
+      g_autofree char *highest = g_strdup_printf ("%" G_GINT64_FORMAT, max);
+
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                   _("%s is out of range; give a number from %s to %s"), given, lowest, highest);
+      return NULL;
+    }
+
+  return json_object_new_int64 (number);
+}
+
+static json_object *
+normalize_money (json_object  *value,
+                 GError      **error)
+{
+  gint64 dong;
+
+  if (json_object_is_type (value, json_type_string))
+    {
+      if (!dh_money_parse (json_object_get_string (value), &dong, error))
+        return NULL;
+      return json_object_new_int64 (dong);
+    }
+
+  if (!expect_type (value, json_type_int, _("whole đồng, such as 1500000"), error))
+    return NULL;
+
+  dong = json_object_get_int64 (value);
+  if (dong < 0)
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                   _("is negative; give an amount of 0 đồng or more"));
+      return NULL;
+    }
+
+  return json_object_new_int64 (dong);
+}
+
+static json_object *
+normalize_date (const DhField     *field,
+                json_object       *value,
+                const DhValidator *validator,
+                GError           **error)
+{
+  g_autofree char *iso = NULL;
+  GDate date;
+
+  if (!expect_type (value, json_type_string, _("a date such as \"2026-11-24\" or \"24/11/2026\""), error))
+    return NULL;
+
+  g_date_clear (&date, 1);
+  if (!dh_date_parse (json_object_get_string (value), &date, error))
+    return NULL;
+
+  if ((field->flags & DH_FIELD_FLAG_NOT_FUTURE) != 0 &&
+      !dh_date_check_not_future (&date, &validator->today, error))
+    return NULL;
+
+  iso = dh_date_to_iso (&date);
+  return json_object_new_string (iso);
+}
+
+static json_object *
+normalize_enum (const DhField  *field,
+                json_object    *value,
+                GError        **error)
+{
+  const char *text;
+
+  if (!expect_type (value, json_type_string, _("one of the listed values in quotes"), error))
+    return NULL;
+
+  text = json_object_get_string (value);
+  if (!g_strv_contains (field->values, text))
+    {
+      g_autofree char *allowed = join_values (field->values);
+
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
+                   _("“%s” is not allowed; use one of: %s"), text, allowed);
+      return NULL;
+    }
+
+  return json_object_new_string (text);
+}
+
+gboolean
+dh_field_normalize_value (const DhField     *field,
+                          json_object       *value,
+                          const DhValidator *validator,
+                          json_object      **out_value,
+                          GError           **error)
+{
+  g_autoptr(json_object) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (field != NULL, FALSE);
+  g_return_val_if_fail (validator != NULL, FALSE);
+  g_return_val_if_fail (out_value != NULL, FALSE);
+
+  /* null clears a field; the record check then says whether it may be clear */
+  if (value == NULL)
+    {
+      *out_value = NULL;
+      return TRUE;
+    }
+
+  switch (field->type)
+    {
+    case DH_FIELD_TEXT:
+      result = normalize_text (value, FALSE, &local_error);
+      break;
+
+    case DH_FIELD_NAME:
+      result = normalize_text (value, TRUE, &local_error);
+      break;
+
+    case DH_FIELD_INT:
+      result = normalize_int (value, 0, G_MAXINT32, &local_error);
+      break;
+
+    case DH_FIELD_YEAR:
+      result = normalize_int (value, 1900, 2100, &local_error);
+      break;
+
+    case DH_FIELD_MONEY:
+      result = normalize_money (value, &local_error);
+      break;
+
+    case DH_FIELD_DATE:
+      result = normalize_date (field, value, validator, &local_error);
+      break;
+
+    case DH_FIELD_BIRTH_DATE:
+      if (expect_type (value, json_type_string, _("a year such as \"1985\" or a date such as \"1985-03-07\""), &local_error))
+        {
+          g_autofree char *iso = NULL;
+          int year;
+
+          if (dh_birth_date_parse (json_object_get_string (value), &validator->today, &iso, &year, &local_error))
+            result = json_object_new_string (iso);
+        }
+      break;
+
+    case DH_FIELD_BOOL:
+      if (expect_type (value, json_type_boolean, _("true or false"), &local_error))
+        result = json_object_new_boolean (json_object_get_boolean (value));
+      break;
+
+    case DH_FIELD_ENUM:
+      result = normalize_enum (field, value, &local_error);
+      break;
+
+    case DH_FIELD_CODE:
+      result = normalize_code (field, value, validator, &local_error);
+      break;
+
+    case DH_FIELD_CODE_SET:
+      result = normalize_code_set (field, value, validator, &local_error);
+      break;
+
+    case DH_FIELD_REF:
+      if (expect_type (value, json_type_string, _("the id of a record in quotes"), &local_error))
+        {
+          const char *id = json_object_get_string (value);
+
+          /* places are named by kind: a village, a commune */
+          const char *listed = g_str_equal (field->target, "admin_unit") &&
+                               (g_str_equal (field->name, "village") || g_str_equal (field->name, "commune"))
+                               ? dh_entity_unit_kind_label (field->name)
+                               : dh_entity_get_label (dh_entity_lookup (field->target));
+
+          if (dh_is_valid_uuid (id))
+            result = json_object_new_string (id);
+          else
+            g_set_error (&local_error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                         /* Translators: "“12” is not a record id; give the id of a village" */
+                         _("“%s” is not a record id; give the id of a %s"),
+                         id, listed);
+        }
+      break;
+
+    case DH_FIELD_PHONE:
+      if (expect_type (value, json_type_string, _("a phone number in quotes, such as \"0912 345 678\""), &local_error))
+        {
+          g_autofree char *phone = dh_phone_normalize (json_object_get_string (value), &local_error);
+
+          if (phone != NULL)
+            result = json_object_new_string (phone);
+        }
+      break;
+
+    case DH_FIELD_CITIZEN_ID:
+      /* the digits are checked against sex and birth year in check_member() */
+      if (expect_type (value, json_type_string, _("12 digits in quotes"), &local_error))
+        {
+          g_autofree char *id = dh_text_normalize (json_object_get_string (value));
+
+          if (id != NULL && dh_citizen_id_check (validator->catalogues, id, DH_SEX_UNKNOWN, 0, &local_error))
+            result = json_object_new_string (id);
+          else if (id == NULL)
+            g_set_error (&local_error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                         _("the text is not valid UTF-8; save the input as UTF-8"));
+        }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (local_error != NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", field->name);
+      return FALSE;
+    }
+
+  /* An empty optional text is the same as no text. */
+  if (result != NULL && json_object_is_type (result, json_type_string) &&
+      json_object_get_string_len (result) == 0)
+    g_clear_pointer (&result, json_object_put);
+
+  *out_value = g_steal_pointer (&result);
+  return TRUE;
+}
+
+gboolean
+dh_entity_normalize_fields (const DhEntity    *entity,
+                            json_object       *input,
+                            gboolean           allow_computed,
+                            const DhValidator *validator,
+                            json_object      **out_fields,
+                            GError           **error)
+{
+  g_autoptr(json_object) fields = NULL;
+
+  g_return_val_if_fail (entity != NULL, FALSE);
+  g_return_val_if_fail (validator != NULL, FALSE);
+  g_return_val_if_fail (out_fields != NULL, FALSE);
+
+  if (input == NULL || !json_object_is_type (input, json_type_object))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                   _("expected one JSON object such as {\"field\": \"value\"}"));
+      return FALSE;
+    }
+
+  fields = json_object_new_object ();
+
+  {
+    json_object_object_foreach (input, key, value)
+      {
+        const DhField *field = dh_entity_get_field (entity, key);
+        json_object *normalized = NULL;
+
+        if (dh_entity_is_meta_key (key))
+          continue;
+
+        if (field == NULL)
+          {
+            g_autofree char *names = dh_entity_list_field_names (entity, FALSE);
+
+            g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD,
+                         /* Translators: "colour: there is no such field in a household; its fields are: ..." */
+                         _("%s: there is no such field in a %s; its fields are: %s"),
+                         key, dh_entity_get_label (entity), names);
+            return FALSE;
+          }
+
+        if (!allow_computed && (field->flags & DH_FIELD_FLAG_COMPUTED) != 0)
+          {
+            g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_READ_ONLY,
+                         _("%s: is worked out by Đồng Hành and cannot be typed; leave it out"),
+                         key);
+            return FALSE;
+          }
+
+        if (!dh_field_normalize_value (field, value, validator, &normalized, error))
+          return FALSE;
+
+        json_object_object_add (fields, key, normalized);
+      }
+  }
+
+  *out_fields = g_steal_pointer (&fields);
+  return TRUE;
+}
