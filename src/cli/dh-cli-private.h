@@ -40,4 +40,17 @@ int      dh_cli_export            (DhCli        *cli,
                                    const char   *entity,
                                    const char   *path);
 
+int      dh_cli_print_record_or_fail (json_object *record,
+                                      GError     **error);
+void     dh_cli_print_usage_error (const char   *message);
+
+/* dh-cli-sync.c */
+int      dh_cli_print_rows_or_fail (GPtrArray    *rows,
+                                    GError      **error);
+int      dh_cli_run_pending (DhCli *cli, char **args, int n_args);
+int      dh_cli_run_set_aside (DhCli *cli, char **args, int n_args);
+int      dh_cli_run_conflicts (DhCli *cli, char **args, int n_args);
+int      dh_cli_run_restore (DhCli *cli, char **args, int n_args);
+int      dh_cli_run_changes (DhCli *cli, char **args, int n_args);
+
 G_END_DECLS

@@ -31,8 +31,8 @@ typedef struct
   DhCliRun    run;
 } DhCliCommand;
 
-static void
-print_usage_error (const char *message)
+void
+dh_cli_print_usage_error (const char *message)
 {
   g_printerr ("donghanh-cli: %s\n", message);
   g_printerr (_("Run “donghanh-cli --help” to see the commands.\n"));
@@ -130,8 +130,8 @@ read_stdin_object (GError **error)
 
 /* Takes the error by address: it is set by the call that makes the record,
  * which C may evaluate after the error argument itself. */
-static int
-print_record_or_fail (json_object  *record,
+int
+dh_cli_print_record_or_fail (json_object  *record,
                       GError      **error)
 {
   if (record == NULL)
@@ -150,8 +150,8 @@ print_rows (GPtrArray *rows)
     dh_cli_print_json (g_ptr_array_index (rows, i));
 }
 
-static int
-print_rows_or_fail (GPtrArray  *rows,
+int
+dh_cli_print_rows_or_fail (GPtrArray  *rows,
                     GError    **error)
 {
   if (rows == NULL)
@@ -271,7 +271,7 @@ run_list (DhCli  *cli,
 
   if (!sort_ok)
     {
-      print_usage_error (_("--sort takes given-name, full-name or newest"));
+      dh_cli_print_usage_error (_("--sort takes given-name, full-name or newest"));
       return DH_CLI_EXIT_USAGE;
     }
 
@@ -309,7 +309,7 @@ run_get (DhCli  *cli,
   if (store == NULL)
     return dh_cli_fail (error);
 
-  return print_record_or_fail (dh_store_get (store, args[0], args[1], &error), &error);
+  return dh_cli_print_record_or_fail (dh_store_get (store, args[0], args[1], &error), &error);
 }
 
 /* add and update: the record on standard input, written to the store;
@@ -332,9 +332,9 @@ write_from_stdin (DhCli       *cli,
     return dh_cli_fail (error);
 
   if (id == NULL)
-    return print_record_or_fail (dh_store_create (store, entity, input, &error), &error);
+    return dh_cli_print_record_or_fail (dh_store_create (store, entity, input, &error), &error);
 
-  return print_record_or_fail (dh_store_update (store, entity, id, input, &error), &error);
+  return dh_cli_print_record_or_fail (dh_store_update (store, entity, id, input, &error), &error);
 }
 
 static int
@@ -377,7 +377,7 @@ run_void_support (DhCli  *cli,
 
   if (cli->reason == NULL)
     {
-      print_usage_error (_("void-support needs --reason TEXT: say why the entry is voided"));
+      dh_cli_print_usage_error (_("void-support needs --reason TEXT: say why the entry is voided"));
       return DH_CLI_EXIT_USAGE;
     }
 
@@ -385,7 +385,7 @@ run_void_support (DhCli  *cli,
   if (store == NULL)
     return dh_cli_fail (error);
 
-  return print_record_or_fail (dh_store_void_support (store, args[0], cli->reason, &error), &error);
+  return dh_cli_print_record_or_fail (dh_store_void_support (store, args[0], cli->reason, &error), &error);
 }
 
 static int
@@ -402,7 +402,7 @@ run_search (DhCli  *cli,
     return dh_cli_fail (error);
 
   rows = dh_store_search_households (store, text, cli->limit > 0 ? (guint) cli->limit : 20, &error);
-  return print_rows_or_fail (rows, &error);
+  return dh_cli_print_rows_or_fail (rows, &error);
 }
 
 static int
@@ -517,273 +517,6 @@ run_status (DhCli  *cli,
   return DH_CLI_EXIT_OK;
 }
 
-/* The changes waiting to leave, as they travel; with --rejected, the ones
- * the server refused, each with its reason. */
-static int
-run_pending (DhCli  *cli,
-             char  **args,
-             int     n_args)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) changes = NULL;
-  guint limit = cli->limit > 0 ? (guint) cli->limit : 0;
-  DhStore *store = dh_cli_open_store (cli, &error);
-
-  if (store == NULL)
-    return dh_cli_fail (error);
-
-  if (cli->rejected)
-    changes = dh_store_list_queue (store, TRUE, limit, &error);
-  else
-    changes = dh_store_get_pending_changes (store, limit, &error);
-  return print_rows_or_fail (changes, &error);
-}
-
-/* The changes from elsewhere that were set aside, each with its reason, newest first. */
-static int
-run_set_aside (DhCli  *cli,
-               char  **args,
-               int     n_args)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  DhStore *store = dh_cli_open_store (cli, &error);
-
-  if (store == NULL)
-    return dh_cli_fail (error);
-
-  entries = dh_store_list_quarantine (store, cli->limit > 0 ? (guint) cli->limit : 0, &error);
-  return print_rows_or_fail (entries, &error);
-}
-
-/* What an official settles: concurrent edits, and records deleted while
- * someone elsewhere still worked on them. */
-static int
-run_conflicts (DhCli  *cli,
-               char  **args,
-               int     n_args)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) conflicts = NULL;
-  DhStore *store = dh_cli_open_store (cli, &error);
-
-  if (store == NULL)
-    return dh_cli_fail (error);
-
-  conflicts = dh_store_list_conflicts (store, cli->all, &error);
-  return print_rows_or_fail (conflicts, &error);
-}
-
-static int
-run_restore (DhCli  *cli,
-             char  **args,
-             int     n_args)
-{
-  g_autoptr(GError) error = NULL;
-  DhStore *store = dh_cli_open_store (cli, &error);
-
-  if (store == NULL || !dh_store_restore (store, args[0], args[1], &error))
-    return dh_cli_fail (error);
-
-  return print_record_or_fail (dh_store_get (store, args[0], args[1], &error), &error);
-}
-
-static int
-export_bundle (DhCli      *cli,
-               const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *display = g_filename_display_name (path);
-  DhStore *store = dh_cli_open_store (cli, &error);
-  guint count;
-
-  if (store == NULL)
-    return dh_cli_fail (error);
-  if (!dh_store_export_bundle (store, path, cli->force, &count, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-        {
-          g_printerr (_("donghanh-cli: %s exists already; choose another name, or give --force to replace it\n"), display);
-          return DH_CLI_EXIT_REJECTED;
-        }
-      return dh_cli_fail (error);
-    }
-
-  if (count == 0)
-    g_print (_("No change is waiting to be sent; the bundle written to %s is empty.\n"), display);
-  else
-    g_print (g_dngettext (GETTEXT_PACKAGE,
-                          "%u change written to %s. Apply it on a device with a connection or at the commune office "
-                          "(donghanh-cli changes apply).\n",
-                          "%u changes written to %s. Apply them on a device with a connection or at the commune office "
-                          "(donghanh-cli changes apply).\n",
-                          count),
-             count, display);
-
-  return DH_CLI_EXIT_OK;
-}
-
-static json_object *
-bundle_report_to_json (const DhBundleReport *report)
-{
-  json_object *object = json_object_new_object ();
-  json_object *reasons = json_object_new_array ();
-
-  if (report->device != NULL)
-    json_object_object_add (object, "device", json_object_new_string (report->device));
-  if (report->made_at != NULL)
-    json_object_object_add (object, "made_at", json_object_new_string (report->made_at));
-  json_object_object_add (object, "count", json_object_new_int64 (report->count));
-  json_object_object_add (object, "received", json_object_new_int64 (report->received));
-  json_object_object_add (object, "complete", json_object_new_boolean (report->complete));
-  json_object_object_add (object, "nothing_new", json_object_new_boolean (report->nothing_new));
-  json_object_object_add (object, "applied", json_object_new_int64 (report->changes.applied));
-  json_object_object_add (object, "already", json_object_new_int64 (report->changes.already));
-  json_object_object_add (object, "held", json_object_new_int64 (report->changes.held));
-  json_object_object_add (object, "conflicts", json_object_new_int64 (report->changes.conflicts));
-  json_object_object_add (object, "set_aside", json_object_new_int64 (report->changes.rejected));
-  for (guint i = 0; report->set_aside != NULL && i < report->set_aside->len; i++)
-    json_object_array_add (reasons, json_object_get (g_ptr_array_index (report->set_aside, i)));
-  json_object_object_add (object, "reasons", reasons);
-
-  return object;
-}
-
-/* 24/11/2026 10:32, in the local time, as people read it */
-static char *
-format_made_at (const char *iso)
-{
-  g_autoptr(GDateTime) time = iso != NULL ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
-  g_autoptr(GDateTime) local = time != NULL ? g_date_time_to_local (time) : NULL;
-
-  if (local == NULL)
-    return g_strdup (iso != NULL ? iso : "?");
-
-  return g_date_time_format (local, "%d/%m/%Y %H:%M");
-}
-
-static void
-print_bundle_report (const DhBundleReport *report)
-{
-  const DhApplyReport *changes = &report->changes;
-  g_autofree char *made_at = format_made_at (report->made_at);
-
-  g_print (g_dngettext (GETTEXT_PACKAGE,
-                        "Bundle of %u change from device %s, made %s.\n",
-                        "Bundle of %u changes from device %s, made %s.\n",
-                        report->count),
-           report->count, report->device != NULL ? report->device : "?", made_at);
-
-  if (report->received == 0)
-    g_print (_("It carries no change.\n"));
-  else if (report->nothing_new)
-    g_print (_("Nothing new: this store had every change in it already.\n"));
-
-  if (changes->applied > 0)
-    g_print (g_dngettext (GETTEXT_PACKAGE, "%u change applied\n", "%u changes applied\n", changes->applied),
-             changes->applied);
-  if (changes->already > 0)
-    g_print (g_dngettext (GETTEXT_PACKAGE, "%u change was here already\n", "%u changes were here already\n", changes->already),
-             changes->already);
-  if (changes->held > 0)
-    g_print (g_dngettext (GETTEXT_PACKAGE,
-                          "%u change waits for the record it belongs to; it applies when that record arrives\n",
-                          "%u changes wait for the record they belong to; they apply when that record arrives\n",
-                          changes->held),
-             changes->held);
-  if (changes->conflicts > 0)
-    g_print (g_dngettext (GETTEXT_PACKAGE,
-                          "%u conflict found: two people changed the same thing; a commune official settles it (list conflict)\n",
-                          "%u conflicts found: two people changed the same thing; a commune official settles them (list conflict)\n",
-                          changes->conflicts),
-             changes->conflicts);
-  if (changes->rejected > 0)
-    {
-      g_print (g_dngettext (GETTEXT_PACKAGE,
-                            "%u change set aside, with its reason (donghanh-cli set-aside lists it again):\n",
-                            "%u changes set aside, with their reasons (donghanh-cli set-aside lists them again):\n",
-                            changes->rejected),
-               changes->rejected);
-      for (guint i = 0; i < report->set_aside->len; i++)
-        {
-          json_object *entry = g_ptr_array_index (report->set_aside, i);
-          const char *entity_name = dh_json_get_string (entry, "entity");
-          const char *record_id = dh_json_get_string (entry, "record_id");
-          const char *reason = dh_json_get_string (entry, "reason");
-          const DhEntity *entity = dh_entity_lookup (entity_name);
-
-          if (record_id != NULL)
-            g_print ("  %s %s: %s\n", entity != NULL ? dh_entity_get_label (entity) : entity_name, record_id, reason);
-          else
-            g_print ("  %s\n", reason);
-        }
-    }
-
-  if (!report->complete)
-    g_print (_("This bundle is not whole: it was cut short or changed after it was made (%u of %u changes read). "
-               "What was whole has been applied; copy the bundle again from the device that made it and apply the copy.\n"),
-             report->received, report->count);
-}
-
-/* A large bundle takes a while on an old laptop: say how far it got, every
- * 5,000 changes, to someone watching. */
-static void
-bundle_progress_cb (guint    done,
-                    guint    total,
-                    gpointer user_data)
-{
-  guint *shown = user_data;
-
-  if (done / 5000 > *shown / 5000 && done < total)
-    {
-      g_printerr (g_dngettext (GETTEXT_PACKAGE, "%u of %u change read\n", "%u of %u changes read\n", total), done, total);
-      *shown = done;
-    }
-}
-
-static int
-apply_bundle (DhCli      *cli,
-              const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_auto(DhBundleReport) report = { 0 };
-  DhStore *store = dh_cli_open_store (cli, &error);
-  guint shown = 0;
-
-  if (store == NULL)
-    return dh_cli_fail (error);
-
-  /* what landed before a failure stays; applying the bundle again is harmless */
-  if (!dh_store_apply_bundle (store, path, isatty (STDERR_FILENO) ? bundle_progress_cb : NULL, &shown, &report, &error))
-    return dh_cli_fail (error);
-
-  if (cli->json)
-    {
-      g_autoptr(json_object) object = bundle_report_to_json (&report);
-
-      dh_cli_print_json (object);
-    }
-  else
-    print_bundle_report (&report);
-
-  return report.complete ? DH_CLI_EXIT_OK : DH_CLI_EXIT_REJECTED;
-}
-
-/* changes export FILE | changes apply FILE: changes carried on a USB stick */
-static int
-run_changes (DhCli  *cli,
-             char  **args,
-             int     n_args)
-{
-  if (g_str_equal (args[0], "export"))
-    return export_bundle (cli, args[1]);
-  if (g_str_equal (args[0], "apply"))
-    return apply_bundle (cli, args[1]);
-
-  print_usage_error (_("changes takes: export FILE [--force], or apply FILE [--json]"));
-  return DH_CLI_EXIT_USAGE;
-}
-
 /* report villages COMMUNE_ID | support COMMUNE_ID YEAR | overdue COMMUNE_ID [DAYS] */
 static int
 run_report (DhCli  *cli,
@@ -801,7 +534,7 @@ run_report (DhCli  *cli,
   if ((!villages && !support && !overdue) || (villages && n_args != 2) || (support && n_args != 3) ||
       (n_args == 3 && !g_ascii_string_to_unsigned (args[2], 10, support ? 1900 : 1, support ? 2100 : 3650, &number, NULL)))
     {
-      print_usage_error (_("report takes: villages COMMUNE_ID, support COMMUNE_ID YEAR (such as 2026), or overdue COMMUNE_ID [DAYS] (90 unless given)"));
+      dh_cli_print_usage_error (_("report takes: villages COMMUNE_ID, support COMMUNE_ID YEAR (such as 2026), or overdue COMMUNE_ID [DAYS] (90 unless given)"));
       return DH_CLI_EXIT_USAGE;
     }
 
@@ -841,7 +574,7 @@ run_catalogue (DhCli  *cli,
       g_autofree char *list = g_strjoinv (", ", (char **) names);
       g_autofree char *message = g_strdup_printf (_("“%s” is not a catalogue; use one of: %s"), args[0], list);
 
-      print_usage_error (message);
+      dh_cli_print_usage_error (message);
       return DH_CLI_EXIT_USAGE;
     }
 
@@ -878,11 +611,11 @@ static const DhCliCommand commands[] = {
   { "import-households", 1, 1, N_("import-households FILE.csv [--dry-run]"), run_import },
   { "export", 2, 2, N_("export ENTITY FILE.csv"), run_export },
   { "status", 0, 0, N_("status"), run_status },
-  { "pending", 0, 0, N_("pending [--rejected] [--limit N]"), run_pending },
-  { "set-aside", 0, 0, N_("set-aside [--limit N]"), run_set_aside },
-  { "changes", 2, 2, N_("changes export FILE [--force] | changes apply FILE [--json]"), run_changes },
-  { "restore", 2, 2, N_("restore ENTITY ID"), run_restore },
-  { "conflicts", 0, 0, N_("conflicts [--all]"), run_conflicts },
+  { "pending", 0, 0, N_("pending [--rejected] [--limit N]"), dh_cli_run_pending },
+  { "set-aside", 0, 0, N_("set-aside [--limit N]"), dh_cli_run_set_aside },
+  { "changes", 2, 2, N_("changes export FILE [--force] | changes apply FILE [--json]"), dh_cli_run_changes },
+  { "restore", 2, 2, N_("restore ENTITY ID"), dh_cli_run_restore },
+  { "conflicts", 0, 0, N_("conflicts [--all]"), dh_cli_run_conflicts },
   { "catalogue", 1, 1, N_("catalogue NAME"), run_catalogue },
   { "report", 2, 3, N_("report villages COMMUNE_ID | report support COMMUNE_ID YEAR | report overdue COMMUNE_ID [DAYS]"), run_report },
 };
@@ -978,7 +711,7 @@ dh_cli_main (int    argc,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      print_usage_error (error->message);
+      dh_cli_print_usage_error (error->message);
       return DH_CLI_EXIT_USAGE;
     }
 
@@ -990,7 +723,7 @@ dh_cli_main (int    argc,
 
   if (args == NULL || args[0] == NULL)
     {
-      print_usage_error (_("no command given"));
+      dh_cli_print_usage_error (_("no command given"));
       return DH_CLI_EXIT_USAGE;
     }
 
@@ -1004,7 +737,7 @@ dh_cli_main (int    argc,
     {
       g_autofree char *message = g_strdup_printf (_("“%s” is not a command"), args[0]);
 
-      print_usage_error (message);
+      dh_cli_print_usage_error (message);
       return DH_CLI_EXIT_USAGE;
     }
 
@@ -1013,7 +746,7 @@ dh_cli_main (int    argc,
     {
       g_autofree char *message = g_strdup_printf (_("usage: donghanh-cli %s"), _(command->usage));
 
-      print_usage_error (message);
+      dh_cli_print_usage_error (message);
       return DH_CLI_EXIT_USAGE;
     }
 
