@@ -102,8 +102,9 @@ dh_write_from_json (json_object *json,
   return TRUE;
 }
 
-/* Sets one field's write; clock and author default to the change's, and
- * the change's clock stays the latest of its writes. */
+/* Sets one field's write; its clock defaults to the change's, and the
+ * change's clock stays the latest of its writes. The author is taken as
+ * given: NULL is a write without one (what the merge writes itself). */
 void
 dh_change_set_write (DhChange    *change,
                      const char  *field,
@@ -116,7 +117,7 @@ dh_change_set_write (DhChange    *change,
     .value = value,
     .base = base != NULL ? base : "",
     .clock = clock != NULL ? clock : change->clock,
-    .author = author != NULL ? author : change->author,
+    .author = author,
   };
 
   g_return_if_fail (change != NULL && field != NULL);
@@ -171,7 +172,7 @@ dh_change_set_wire_fields (DhChange    *change,
         dh_change_set_write (change, key, json_object_array_get_idx (entry, 0),
                              base != NULL ? json_object_get_string (base) : NULL,
                              clock != NULL ? json_object_get_string (clock) : NULL,
-                             n > 3 ? json_object_get_string (author) : change->author);
+                             n > 3 ? (author != NULL ? json_object_get_string (author) : NULL) : change->author);
       }
   }
 }
@@ -394,7 +395,8 @@ dh_change_from_json (json_object        *wire,
             malformed (error, entity_name, record_id, _("a field replaces a value written after it"));
             return NULL;
           }
-        if (author_json != NULL)
+        /* a fourth element names the write's author, null when it has none */
+        if (n > 3)
           {
             field_author = json_object_is_type (author_json, json_type_string) ? json_object_get_string (author_json) : NULL;
             if ((author_json != NULL && field_author == NULL) ||

@@ -59,9 +59,18 @@ dh_merge_write (const DhWrite *stored,
     {
       /* One clock is one write; two values under it can only come from a
        * damaged or forged change. Still decide the same way everywhere. */
-      if (same_value (stored->value, incoming->value))
-        return DH_MERGE_SAME;
-      return strcmp (value_text (incoming->value), value_text (stored->value)) > 0 ? DH_MERGE_TAKE : DH_MERGE_KEEP;
+      int by_base, by_author;
+
+      if (!same_value (stored->value, incoming->value))
+        return strcmp (value_text (incoming->value), value_text (stored->value)) > 0 ? DH_MERGE_TAKE : DH_MERGE_KEEP;
+
+      /* the same write as it should be; told apart all the same, so that
+       * copies that somehow recorded it differently still end alike */
+      by_base = g_strcmp0 (incoming->base != NULL ? incoming->base : "", stored->base != NULL ? stored->base : "");
+      by_author = g_strcmp0 (incoming->author, stored->author);
+      if (by_base > 0 || (by_base == 0 && by_author > 0))
+        return DH_MERGE_TAKE;
+      return DH_MERGE_SAME;
     }
 
   outcome = order > 0 ? DH_MERGE_TAKE : DH_MERGE_KEEP;

@@ -212,6 +212,13 @@ gboolean      dh_store_count_held           (DhStore            *self,
                                              gint64             *out_count,
                                              gint64             *out_last_seq,
                                              GError            **error);
+gboolean      dh_store_base_of              (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             const char         *record_id,
+                                             const char         *field,
+                                             const DhWrite      *stored,
+                                             char              **out_base,
+                                             GError            **error);
 gboolean      dh_store_queue_change         (DhStore            *self,
                                              const DhChange     *change,
                                              gboolean            new_record,

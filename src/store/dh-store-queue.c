@@ -41,14 +41,91 @@ change_from_queue_row (sqlite3_stmt *stmt,
 
 #define QUEUE_COLUMNS "entity, record_id, clock, commune, author, fields"
 
+/* The latest change of a record that has not left the device, or NULL. */
+static gboolean
+find_unsent (DhStore         *self,
+             const DhEntity  *entity,
+             const char      *record_id,
+             sqlite3_int64   *out_seq,
+             DhChange       **out_change,
+             GError         **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *out_change = NULL;
+  stmt = dh_store_prepare (self,
+                           "SELECT seq, " QUEUE_COLUMNS " FROM change_queue WHERE entity = ?1 AND record_id = ?2 "
+                           "AND sent = 0 AND rejected IS NULL ORDER BY seq DESC LIMIT 1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, entity->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, record_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_seq = sqlite3_column_int64 (stmt, 0);
+      *out_change = change_from_queue_row (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      dh_store_set_sqlite_error (self, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * dh_store_base_of:
+ * @stored: (nullable): the write a field holds
+ *
+ * What a new write over @stored replaces, as the others will see it: the
+ * clock of @stored; but when @stored is a write of this device that never
+ * left it, nobody else ever saw it, and the new write replaces what @stored
+ * replaced. The change waiting to leave then carries the new value in its
+ * place, and the record here keeps the same base as everyone's.
+ */
+gboolean
+dh_store_base_of (DhStore         *self,
+                  const DhEntity  *entity,
+                  const char      *record_id,
+                  const char      *field,
+                  const DhWrite   *stored,
+                  char           **out_base,
+                  GError         **error)
+{
+  g_autoptr(DhChange) unsent = NULL;
+  sqlite3_int64 seq = 0;
+  DhWrite queued;
+
+  *out_base = NULL;
+  if (stored == NULL || stored->clock == NULL)
+    {
+      *out_base = g_strdup ("");
+      return TRUE;
+    }
+
+  if (!find_unsent (self, entity, record_id, &seq, &unsent, error))
+    return FALSE;
+  if (unsent != NULL && dh_change_get_write (unsent, field, &queued) && g_strcmp0 (queued.clock, stored->clock) == 0)
+    *out_base = g_strdup (queued.base);
+  else
+    *out_base = g_strdup (stored->clock);
+
+  return TRUE;
+}
+
 /**
  * dh_store_queue_change:
  *
  * Puts a change made here in the queue, in the transaction of its write.
  * Edits of a record whose last change has not left the device yet join
- * that change: each field keeps the latest value with its own clock, and
- * the base its author first replaced, since nobody else ever saw the
- * values in between. A change that has left the device never changes.
+ * that change: each field keeps the latest value with its own clock and
+ * base (dh_store_base_of() gives it the base of what it replaced when that
+ * never left). A change that has left the device never changes.
  */
 gboolean
 dh_store_queue_change (DhStore         *self,
@@ -60,7 +137,6 @@ dh_store_queue_change (DhStore         *self,
   g_autoptr(json_object) wire = NULL;
   sqlite3_stmt *stmt;
   sqlite3_int64 seq = 0;
-  int rc;
 
   dh_store_note_change (self, change->entity);
 
@@ -68,42 +144,18 @@ dh_store_queue_change (DhStore         *self,
   if (new_record)
     goto insert;
 
-  stmt = dh_store_prepare (self,
-                           "SELECT seq, " QUEUE_COLUMNS " FROM change_queue WHERE entity = ?1 AND record_id = ?2 "
-                           "AND sent = 0 AND rejected IS NULL ORDER BY seq DESC LIMIT 1",
-                           error);
-  if (stmt == NULL)
+  if (!find_unsent (self, change->entity, change->record_id, &seq, &joined, error))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, change->entity->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, change->record_id, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      seq = sqlite3_column_int64 (stmt, 0);
-      joined = change_from_queue_row (stmt, 1);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      dh_store_set_sqlite_error (self, error);
-      return FALSE;
-    }
 
   if (joined != NULL)
     {
       json_object_object_foreach (change->fields, key, json)
         {
-          DhWrite write, earlier;
+          DhWrite write;
 
-          if (!dh_write_from_json (json, &write))
-            continue;
-          if (dh_change_get_write (joined, key, &earlier))
-            {
-              g_autofree char *base = g_strdup (earlier.base);
-
-              dh_change_set_write (joined, key, write.value, base, write.clock, write.author);
-            }
-          else
+          /* its base says what its author had seen: the value before an
+           * unsent one, or whatever came from elsewhere since */
+          if (dh_write_from_json (json, &write))
             dh_change_set_write (joined, key, write.value, write.base, write.clock, write.author);
         }
       if (change->commune != NULL)

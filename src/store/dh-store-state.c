@@ -156,7 +156,10 @@ clocks_of_state (json_object *state,
 
       if (!dh_write_from_json (json, &write))
         continue;
-      if (write.base[0] == '\0' && g_strcmp0 (write.clock, made) == 0 && g_strcmp0 (write.author, maker) == 0)
+      /* a null written at the making is kept: unlike a field never
+       * written, it wins over an earlier write that arrives late */
+      if (write.value != NULL && write.base[0] == '\0' && g_strcmp0 (write.clock, made) == 0 &&
+          g_strcmp0 (write.author, maker) == 0)
         continue;
 
       entry = json_object_new_array_ext (3);

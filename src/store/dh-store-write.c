@@ -86,7 +86,7 @@ record_change (DhStore         *self,
   g_autoptr(DhChange) change = dh_change_new (entity, id, commune, self->user, clock);
 
   json_object_object_foreach (fields, key, value)
-    dh_change_set_write (change, key, value, dh_json_get_string (bases, key), NULL, NULL);
+    dh_change_set_write (change, key, value, dh_json_get_string (bases, key), NULL, self->user);
 
   return dh_store_queue_change (self, change, new_record, error);
 }
@@ -515,8 +515,10 @@ write_changed_fields (DhStore         *self,
             if (!latest_seen (self, entity, id, state, &base, error))
               return FALSE;
           }
-        else
-          base = g_strdup (dh_merge_state_get_write (state, key, &stored) ? stored.clock : "");
+        else if (!dh_store_base_of (self, entity, id, key,
+                                    dh_merge_state_get_write (state, key, &stored) ? &stored : NULL,
+                                    &base, error))
+          return FALSE;
 
         write.base = base;
         json_object_object_add (bases, key, json_object_new_string (base));
@@ -771,6 +773,23 @@ restore_unlocked (DhStore         *self,
       return dh_store_write_end (self, FALSE, error);
     }
   dh_merge_state_get_write (state, DH_RECORD_DELETED, &deletion);
+
+  /* a member, a visit, an entry comes back into a live household only; a
+   * household brings back its own */
+  if (with_clock == NULL && dh_entity_get_field (entity, "household") != NULL &&
+      dh_json_get_string (existing, "household") != NULL)
+    {
+      g_autoptr(json_object) household = dh_store_get_row (self, dh_entity_lookup ("household"),
+                                                           dh_json_get_string (existing, "household"), FALSE, NULL);
+
+      if (household == NULL)
+        {
+          g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
+                       _("The household of this %s is deleted; restore the household first"),
+                       dh_entity_get_label (entity));
+          return dh_store_write_end (self, FALSE, error);
+        }
+    }
 
   clock = with_clock != NULL ? g_strdup (with_clock) : dh_hlc_now (self->hlc);
   changed = json_object_new_object ();

@@ -88,7 +88,7 @@ test_every_field_of_every_entity_round_trips (void)
 
       {
         json_object_object_foreach (fields, key, value)
-          dh_change_set_write (change, key, value, NULL, NULL, NULL);
+          dh_change_set_write (change, key, value, NULL, NULL, change->author);
       }
       wire = dh_change_to_json (change);
       received = dh_change_parse (json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN),
@@ -118,7 +118,7 @@ test_envelope_is_compact (void)
   const char *text;
   DhWrite write;
 
-  dh_change_set_write (change, "phone", phone, "019ab697e7000000-fedcba9876543210", NULL, NULL);
+  dh_change_set_write (change, "phone", phone, "019ab697e7000000-fedcba9876543210", NULL, change->author);
   wire = dh_change_to_json (change);
   text = json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN);
   g_test_message ("%s (%zu bytes)", text, strlen (text));

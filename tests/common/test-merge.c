@@ -44,7 +44,7 @@ make_change (const char *entity,
       const char *base = va_arg (args, const char *);
       g_autoptr(json_object) value = json_tokener_parse (json);
 
-      dh_change_set_write (change, name, value, base, NULL, NULL);
+      dh_change_set_write (change, name, value, base, NULL, author);
     }
   va_end (args);
 

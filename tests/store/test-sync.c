@@ -705,6 +705,12 @@ test_restore_brings_back_what_went (StoreFixture  *fixture,
 
   g_assert_false (dh_store_restore (fixture->store, "household", house, &error));
   g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* a member comes back into a live household only */
+  g_assert_true (dh_store_delete (fixture->store, "household", house, &error));
+  g_assert_false (dh_store_restore (fixture->store, "member", member, &error));
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE);
 }
 
 /* Deleted on one device while a member was added on another: the deletion
