@@ -125,6 +125,75 @@ dh_merge_state_latest_clock (json_object *state)
   return latest;
 }
 
+/* The earliest write is the record's making; "clocks" keeps every other. */
+void
+dh_merge_state_describe (json_object  *state,
+                         const char  **out_made,
+                         const char  **out_maker,
+                         const char  **out_latest,
+                         const char  **out_latest_author)
+{
+  const char *made = NULL, *maker = NULL, *latest = "", *latest_author = NULL;
+
+  {
+    json_object_object_foreach (state, key, json)
+      {
+        DhWrite write;
+
+        (void) key;
+        if (!dh_write_from_json (json, &write))
+          continue;
+        if (made == NULL || strcmp (write.clock, made) < 0)
+          {
+            made = write.clock;
+            maker = write.author;
+          }
+        if (strcmp (write.clock, latest) > 0)
+          {
+            latest = write.clock;
+            latest_author = write.author;
+          }
+      }
+  }
+
+  *out_made = made;
+  *out_maker = maker;
+  *out_latest = latest;
+  *out_latest_author = latest_author;
+}
+
+/**
+ * dh_merge_state_to_change:
+ * @commune: (nullable): the commune the record belongs to
+ *
+ * A record's state as one change: what a first download brings and what
+ * copies compare. Its maker signs the envelope, so that the writes of the
+ * making carry neither clock nor author of their own on the wire.
+ */
+DhChange *
+dh_merge_state_to_change (const DhEntity *entity,
+                          const char     *record_id,
+                          const char     *commune,
+                          json_object    *state)
+{
+  const char *made, *maker, *latest, *latest_author;
+  DhChange *change;
+
+  dh_merge_state_describe (state, &made, &maker, &latest, &latest_author);
+  change = dh_change_new (entity, record_id, commune, maker, latest[0] != '\0' ? latest : "0000000000000000-0000000000000000");
+  {
+    json_object_object_foreach (state, key, json)
+      {
+        DhWrite write;
+
+        if (dh_write_from_json (json, &write))
+          dh_change_set_write (change, key, write.value, write.base, write.clock, write.author);
+      }
+  }
+
+  return change;
+}
+
 /* The same conflict found at two merge points must be one record: its id
  * is a name-based UUID (version 8, from SHA-256) of what lost. */
 char *

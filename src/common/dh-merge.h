@@ -54,6 +54,15 @@ gboolean       dh_merge_state_get_write (json_object         *state,
                                          const char          *field,
                                          DhWrite             *out_write);
 const char    *dh_merge_state_latest_clock (json_object      *state);
+void           dh_merge_state_describe  (json_object         *state,
+                                         const char         **out_made,
+                                         const char         **out_maker,
+                                         const char         **out_latest,
+                                         const char         **out_latest_author);
+DhChange      *dh_merge_state_to_change (const DhEntity      *entity,
+                                         const char          *record_id,
+                                         const char          *commune,
+                                         json_object         *state);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DhMergeResult, dh_merge_result_clear)
 

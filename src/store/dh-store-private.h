@@ -182,11 +182,6 @@ json_object  *dh_store_load_state           (DhStore            *self,
                                              const DhEntity     *entity,
                                              const char         *id,
                                              GError            **error);
-void          dh_store_describe_state       (json_object        *state,
-                                             const char        **out_made,
-                                             const char        **out_maker,
-                                             const char        **out_latest,
-                                             const char        **out_latest_author);
 json_object  *dh_store_state_values         (json_object        *state,
                                              GPtrArray          *only);
 char         *dh_store_state_commune        (DhStore            *self,

@@ -107,41 +107,6 @@ dh_store_load_state_if_any (DhStore         *self,
   return g_steal_pointer (&state);
 }
 
-/* The earliest write is the record's making; "clocks" keeps every other. */
-void
-dh_store_describe_state (json_object  *state,
-                const char  **out_made,
-                const char  **out_maker,
-                const char  **out_latest,
-                const char  **out_latest_author)
-{
-  const char *made = NULL, *maker = NULL, *latest = "", *latest_author = NULL;
-
-  json_object_object_foreach (state, key, json)
-    {
-      DhWrite write;
-
-      (void) key;
-      if (!dh_write_from_json (json, &write))
-        continue;
-      if (made == NULL || strcmp (write.clock, made) < 0)
-        {
-          made = write.clock;
-          maker = write.author;
-        }
-      if (strcmp (write.clock, latest) > 0)
-        {
-          latest = write.clock;
-          latest_author = write.author;
-        }
-    }
-
-  *out_made = made;
-  *out_maker = maker;
-  *out_latest = latest;
-  *out_latest_author = latest_author;
-}
-
 static char *
 clocks_of_state (json_object *state,
                  const char  *made,
@@ -283,7 +248,7 @@ dh_store_save_state (DhStore         *self,
   sqlite3_stmt *stmt;
   int index = 5;
 
-  dh_store_describe_state (state, &first, &first_author, &latest, &latest_author);
+  dh_merge_state_describe (state, &first, &first_author, &latest, &latest_author);
   updated_at = iso_of_clock (latest);
 
   if (!exists)
@@ -399,23 +364,9 @@ dh_store_export_state (DhStore     *self,
           return NULL;
         }
       {
-        const char *made, *maker, *latest, *latest_author;
-        g_autofree char *commune = NULL;
+        g_autofree char *commune = dh_store_state_commune (self, entity, state);
 
-        /* the maker signs the envelope, so that the writes of the making
-         * carry neither clock nor author of their own */
-        dh_store_describe_state (state, &made, &maker, &latest, &latest_author);
-        commune = dh_store_state_commune (self, entity, state);
-        change = dh_change_new (entity, g_ptr_array_index (ids, i), commune, maker, latest);
-      }
-      {
-        json_object_object_foreach (state, key, json)
-          {
-            DhWrite write;
-
-            if (dh_write_from_json (json, &write))
-              dh_change_set_write (change, key, write.value, write.base, write.clock, write.author);
-          }
+        change = dh_merge_state_to_change (entity, g_ptr_array_index (ids, i), commune, state);
       }
       g_ptr_array_add (changes, dh_change_to_json (change));
     }
