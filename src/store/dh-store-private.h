@@ -207,6 +207,16 @@ gboolean      dh_store_count_held           (DhStore            *self,
                                              gint64             *out_count,
                                              gint64             *out_last_seq,
                                              GError            **error);
+gboolean      dh_store_refuse_ledger_change (json_object        *existing,
+                                             GError            **error);
+gboolean      dh_store_write_changed_fields (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             const char         *id,
+                                             json_object        *existing,
+                                             json_object        *changed,
+                                             const char         *clock,
+                                             gboolean            deleting,
+                                             GError            **error);
 gboolean      dh_store_base_of              (DhStore            *self,
                                              const DhEntity     *entity,
                                              const char         *record_id,
