@@ -173,11 +173,15 @@ restore_unlocked (DhStore         *self,
   return dh_store_write_end (self, ok, error);
 }
 
-gboolean
-dh_store_restore (DhStore     *self,
-                  const char  *entity_name,
-                  const char  *id,
-                  GError     **error)
+typedef gboolean (*TombstoneFunc) (DhStore *, const DhEntity *, const char *, const char *, GError **);
+
+/* The public side of deleting and restoring: the entity by name, the lock. */
+static gboolean
+run_locked (DhStore        *self,
+            TombstoneFunc   func,
+            const char     *entity_name,
+            const char     *id,
+            GError        **error)
 {
   const DhEntity *entity;
   gboolean ok;
@@ -190,10 +194,19 @@ dh_store_restore (DhStore     *self,
     return FALSE;
 
   g_rec_mutex_lock (&self->lock);
-  ok = restore_unlocked (self, entity, id, NULL, error);
+  ok = func (self, entity, id, NULL, error);
   g_rec_mutex_unlock (&self->lock);
 
   return ok;
+}
+
+gboolean
+dh_store_restore (DhStore     *self,
+                  const char  *entity_name,
+                  const char  *id,
+                  GError     **error)
+{
+  return run_locked (self, restore_unlocked, entity_name, id, error);
 }
 
 gboolean
@@ -202,19 +215,5 @@ dh_store_delete (DhStore     *self,
                  const char  *id,
                  GError     **error)
 {
-  const DhEntity *entity;
-  gboolean ok;
-
-  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
-  g_return_val_if_fail (id != NULL, FALSE);
-
-  entity = dh_store_lookup_entity (entity_name, error);
-  if (entity == NULL)
-    return FALSE;
-
-  g_rec_mutex_lock (&self->lock);
-  ok = delete_unlocked (self, entity, id, NULL, error);
-  g_rec_mutex_unlock (&self->lock);
-
-  return ok;
+  return run_locked (self, delete_unlocked, entity_name, id, error);
 }
