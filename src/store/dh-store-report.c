@@ -86,6 +86,7 @@ read_status (DhStore       *self,
   json_object *classes = json_object_new_object ();
   json_object *places = json_object_new_object ();
   g_autofree char *last_sync = NULL;
+  g_autofree char *demo = NULL;
   gboolean ok = TRUE;
 
   json_object_object_add (status, "store", json_object_new_string (self->path));
@@ -120,12 +121,15 @@ read_status (DhStore       *self,
        count_into (reader, status, "voided_support", "SELECT count(*) FROM support WHERE voids IS NOT NULL AND deleted = 0", error) &&
        count_classes (reader, classes, error) &&
        dh_connection_read_meta (reader, "last_sync", &last_sync, error) &&
+       dh_connection_read_meta (reader, "demo", &demo, error) &&
        dh_connection_end_read (reader, error);
 
   if (!ok)
     return NULL;
 
   json_object_object_add (status, "last_sync", last_sync != NULL ? json_object_new_string (last_sync) : NULL);
+  /* made-up households, never sent anywhere */
+  json_object_object_add (status, "demo", json_object_new_boolean (g_strcmp0 (demo, "1") == 0));
 
   return g_steal_pointer (&status);
 }

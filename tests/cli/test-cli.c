@@ -102,6 +102,7 @@ test_init_and_status (CliFixture    *fixture,
   g_assert_true (json_object_object_get_ex (status, "counts", &counts));
   g_assert_cmpint (json_object_get_int (json_object_object_get (counts, "household")), ==, 0);
   g_assert_cmpint (json_object_get_int (json_object_object_get (status, "pending_changes")), ==, 0);
+  g_assert_false (json_object_get_boolean (json_object_object_get (status, "demo")));
 }
 
 static void
@@ -117,6 +118,9 @@ test_demo_fills_a_store (CliFixture    *fixture,
   json_object_object_get_ex (status, "counts", &counts);
   g_assert_cmpint (json_object_get_int (json_object_object_get (counts, "household")), ==, 30);
   g_assert_cmpint (json_object_get_int (json_object_object_get (counts, "member")), >, 30);
+  /* made-up households say so, and never leave the store */
+  g_assert_true (json_object_get_boolean (json_object_object_get (status, "demo")));
+  g_assert_cmpint (cli_run (fixture, NULL, "changes", "export", "demo.bundle"), ==, 1);
 
   /* a second demo into the same store is refused rather than mixed in */
   g_assert_cmpint (cli_run (fixture, NULL, "demo"), ==, 1);
