@@ -1010,6 +1010,153 @@ test_export_appears_whole_or_not_at_all (StoreFixture  *fixture,
   g_assert_true (folder_holds_only (out, "ho.csv"));
 }
 
+static void
+exec_sql (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static guint
+file_mode (const char *path)
+{
+  struct stat info;
+
+  g_assert_cmpint (g_stat (path, &info), ==, 0);
+  return info.st_mode & 07777;
+}
+
+static void
+test_open_refuses_what_is_not_a_store (StoreFixture  *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_build_filename (fixture->dir, "ghi-chu.txt", NULL);
+  g_autofree char *empty = g_build_filename (fixture->dir, "rong.db", NULL);
+  g_autofree char *foreign = g_build_filename (fixture->dir, "khac.db", NULL);
+  g_autofree char *contents = NULL;
+  DhStore *store;
+  struct stat info;
+
+  g_assert_true (g_file_set_contents (text, "Danh sách hộ nghèo thôn Nà Hẩu\n", -1, NULL));
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  exec_sql (foreign, "CREATE TABLE photos (name TEXT); INSERT INTO photos VALUES ('Tết 2026');");
+  g_assert_cmpint (g_chmod (text, 0644), ==, 0);
+  g_assert_cmpint (g_chmod (empty, 0644), ==, 0);
+  g_assert_cmpint (g_chmod (foreign, 0644), ==, 0);
+
+  /* a text is not a store, and not a damaged one either */
+  store = dh_store_open (text, &error);
+  g_assert_null (store);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "not a Đồng Hành store"));
+  g_assert_null (strstr (error->message, "damaged"));
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (text, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "Danh sách hộ nghèo thôn Nà Hẩu\n");
+  g_assert_cmpuint (file_mode (text), ==, 0644);
+
+  /* only an opening that may create turns an empty file into a store */
+  store = dh_store_open_full (empty, DH_STORE_OPEN_DEFAULT, &error);
+  g_assert_null (store);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  store = dh_store_open_full (empty, DH_STORE_OPEN_READ_ONLY, &error);
+  g_assert_null (store);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  g_assert_cmpint (g_stat (empty, &info), ==, 0);
+  g_assert_cmpint (info.st_size, ==, 0);
+  g_assert_cmpuint (info.st_mode & 07777, ==, 0644);
+
+  /* another program's database is left as it was, whatever the flags */
+  store = dh_store_open_full (foreign, DH_STORE_OPEN_CREATE, &error);
+  g_assert_null (store);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "not a Đồng Hành store"));
+  g_clear_error (&error);
+  g_assert_cmpuint (file_mode (foreign), ==, 0644);
+  {
+    StoreFixture other = { .path = foreign };
+
+    g_assert_cmpint (count_rows (&other, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'"), ==, 0);
+    g_assert_cmpint (count_rows (&other, "PRAGMA user_version"), ==, 0);
+  }
+}
+
+static void
+test_open_marks_new_stores_and_stamps_old_ones (StoreFixture  *fixture,
+                                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) store = NULL;
+
+  /* "DHnh" */
+  g_assert_cmpint (count_rows (fixture, "PRAGMA application_id"), ==, 0x44486E68);
+
+  /* a store made before the application id was set */
+  g_clear_object (&fixture->store);
+  exec_sql (fixture->path, "PRAGMA application_id = 0");
+  g_assert_cmpint (count_rows (fixture, "PRAGMA application_id"), ==, 0);
+
+  store = dh_store_open_full (fixture->path, DH_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  g_assert_true (dh_store_is_read_only (store));
+  g_clear_object (&store);
+  g_assert_cmpint (count_rows (fixture, "PRAGMA application_id"), ==, 0);
+
+  store = dh_store_open_full (fixture->path, DH_STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_false (dh_store_is_read_only (store));
+  g_assert_cmpint (count_rows (fixture, "PRAGMA application_id"), ==, 0x44486E68);
+}
+
+static void
+test_open_read_only_reads_and_changes_nothing (StoreFixture  *fixture,
+                                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) store = NULL;
+  g_autofree char *house = household (fixture, "Hoàng Thị Mai");
+  g_autoptr(json_object) record = NULL;
+  g_autoptr(json_object) fields = fixture_json ("{\"head_name\": \"Vàng A Chứ\"}");
+  g_autofree char *missing = g_build_filename (fixture->dir, "khong-co.db", NULL);
+
+  json_object_object_add (fields, "village", json_object_new_string (fixture->village));
+  g_clear_object (&fixture->store);
+  g_assert_cmpint (g_chmod (fixture->path, 0640), ==, 0);
+
+  store = dh_store_open_full (fixture->path, DH_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  record = dh_store_get (store, "household", house, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dh_json_get_string (record, "head_name"), ==, "Hoàng Thị Mai");
+  g_clear_pointer (&record, json_object_put);
+
+  record = dh_store_create (store, "household", fields, &error);
+  g_assert_null (record);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_OPEN);
+  g_clear_error (&error);
+  g_clear_object (&store);
+  g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM household"), ==, 1);
+
+  /* nor does opening it to write change who may read it */
+  store = dh_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  g_assert_cmpuint (file_mode (fixture->path), ==, 0640);
+
+  /* a read-only opening never creates */
+  store = dh_store_open_full (missing, DH_STORE_OPEN_READ_ONLY, &error);
+  g_assert_null (store);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_OPEN);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1037,6 +1184,9 @@ main (int   argc,
   STORE_TEST ("/store/assessment/class-cannot-be-typed", test_assessment_class_cannot_be_typed);
   STORE_TEST ("/store/support/delivered-entry-cannot-be-edited", test_delivered_support_cannot_be_edited);
   STORE_TEST ("/store/support/void-and-totals", test_void_support_and_totals);
+  STORE_TEST ("/store/open/refuses-what-is-not-a-store", test_open_refuses_what_is_not_a_store);
+  STORE_TEST ("/store/open/marks-new-stores-and-stamps-old-ones", test_open_marks_new_stores_and_stamps_old_ones);
+  STORE_TEST ("/store/open/read-only-reads-and-changes-nothing", test_open_read_only_reads_and_changes_nothing);
   STORE_TEST ("/store/export/support-sums-to-money-delivered", test_export_support_sums_to_money_delivered);
   STORE_TEST ("/store/export/formulas-kept-as-text", test_export_formulas_kept_as_text);
   STORE_TEST ("/store/export/appears-whole-or-not-at-all", test_export_appears_whole_or_not_at_all);
