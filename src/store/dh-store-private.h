@@ -73,6 +73,7 @@ struct _DhStore
   DhStoreOpenFlags open_flags;
   gboolean       created;           /* this opening made the file */
   gboolean       needs_stamp;       /* a store of an earlier version, without its application id */
+  char          *read_uri;          /* how readers open the file: a URI for a folder we cannot write, else NULL */
   DhHlc       *hlc;
   char        *user;          /* interned: a reader on another thread never sees it freed */
   DhValidator  validator;

@@ -73,6 +73,7 @@ dh_store_finalize (GObject *object)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->hlc, dh_hlc_free);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->read_uri, g_free);
   g_clear_pointer (&self->changed_entities, g_hash_table_unref);
   g_clear_pointer (&self->search_pending, g_hash_table_unref);
   g_clear_pointer (&self->changed_pending, g_hash_table_unref);
@@ -699,6 +700,25 @@ check_file (DhStore  *self,
   return TRUE;
 }
 
+/* SQLite reads a store in WAL mode only where it can make the log's index
+ * next to it. In a folder we cannot write, with no log there (nobody is
+ * writing the store), the file is read as it is: immutable. */
+static char *
+read_only_uri (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *absolute = NULL;
+  g_autofree char *escaped = NULL;
+
+  if (g_access (dir, W_OK) == 0 || g_file_test (wal, G_FILE_TEST_EXISTS))
+    return NULL;
+
+  absolute = g_canonicalize_filename (path, NULL);
+  escaped = g_uri_escape_string (absolute, G_URI_RESERVED_CHARS_ALLOWED_IN_PATH, FALSE);
+  return g_strconcat ("file:", escaped, "?immutable=1", NULL);
+}
+
 static gboolean
 query_int (DhStore     *self,
            const char  *sql,
@@ -902,9 +922,12 @@ dh_store_initable_init (GInitable     *initable,
   if (!check_file (self, error))
     return FALSE;
 
-  rc = sqlite3_open_v2 (self->path, &self->db,
+  if (self->open_flags & DH_STORE_OPEN_READ_ONLY)
+    self->read_uri = read_only_uri (self->path);
+
+  rc = sqlite3_open_v2 (self->read_uri != NULL ? self->read_uri : self->path, &self->db,
                         ((self->open_flags & DH_STORE_OPEN_READ_ONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
-                        SQLITE_OPEN_FULLMUTEX,
+                        SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI,
                         NULL);
   self->writer_connection.db = self->db;
   if (rc != SQLITE_OK)
