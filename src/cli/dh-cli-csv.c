@@ -87,7 +87,7 @@ dh_cli_export (DhCli      *cli,
       return DH_CLI_EXIT_USAGE;
     }
 
-  store = dh_cli_open_store (cli, &error);
+  store = dh_cli_open_store_to_read (cli, &error);
   if (store == NULL)
     return dh_cli_fail (error);
 

@@ -30,6 +30,8 @@ typedef struct
 
 DhStore *dh_cli_open_store        (DhCli        *cli,
                                    GError      **error);
+DhStore *dh_cli_open_store_to_read (DhCli        *cli,
+                                    GError      **error);
 DhStore *dh_cli_create_store      (DhCli        *cli,
                                    GError      **error);
 int      dh_cli_fail              (const GError *error);

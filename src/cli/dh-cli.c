@@ -11,6 +11,7 @@
 #include <string.h>
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "dh-autocleanups.h"
 #include "dh-catalogue.h"
@@ -61,12 +62,30 @@ dh_cli_print_json (json_object *object)
   g_print ("%s\n", json_object_to_json_string_ext (object, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
+typedef enum
+{
+  OPEN_TO_WRITE,
+  OPEN_TO_READ,
+  OPEN_OR_CREATE,
+} OpenMode;
+
+/* Whether this process may write the file, and the folder where SQLite
+ * keeps the store's log next to it. */
+static gboolean
+store_is_writable (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  return g_access (path, W_OK) == 0 && g_access (dir, W_OK) == 0;
+}
+
 static DhStore *
 open_store (DhCli     *cli,
-            gboolean   may_create,
+            OpenMode   mode,
             GError   **error)
 {
   g_autofree char *path = NULL;
+  DhStoreOpenFlags flags = DH_STORE_OPEN_DEFAULT;
 
   if (cli->store != NULL)
     return cli->store;
@@ -74,14 +93,20 @@ open_store (DhCli     *cli,
   path = cli->store_path != NULL ? g_strdup (cli->store_path) : dh_store_default_path ();
 
   /* a mistyped --store must not quietly start an empty store */
-  if (!may_create && !g_file_test (path, G_FILE_TEST_EXISTS))
+  if (mode != OPEN_OR_CREATE && !g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_OPEN,
                    _("There is no store at %s; check --store, or create one with donghanh-cli init"), path);
       return NULL;
     }
 
-  cli->store = dh_store_open (path, error);
+  if (mode == OPEN_OR_CREATE)
+    flags = DH_STORE_OPEN_CREATE;
+  /* a store on a read-only stick, or shared read-only, can still be read */
+  else if (mode == OPEN_TO_READ && !store_is_writable (path))
+    flags = DH_STORE_OPEN_READ_ONLY;
+
+  cli->store = dh_store_open_full (path, flags, error);
   if (cli->store != NULL && cli->user != NULL)
     dh_store_set_user (cli->store, cli->user);
 
@@ -92,14 +117,21 @@ DhStore *
 dh_cli_open_store (DhCli   *cli,
                    GError **error)
 {
-  return open_store (cli, FALSE, error);
+  return open_store (cli, OPEN_TO_WRITE, error);
+}
+
+DhStore *
+dh_cli_open_store_to_read (DhCli   *cli,
+                           GError **error)
+{
+  return open_store (cli, OPEN_TO_READ, error);
 }
 
 DhStore *
 dh_cli_create_store (DhCli   *cli,
                      GError **error)
 {
-  return open_store (cli, TRUE, error);
+  return open_store (cli, OPEN_OR_CREATE, error);
 }
 
 static json_object *
@@ -275,7 +307,7 @@ run_list (DhCli  *cli,
       return DH_CLI_EXIT_USAGE;
     }
 
-  store = dh_cli_open_store (cli, &error);
+  store = dh_cli_open_store_to_read (cli, &error);
   if (store == NULL)
     return dh_cli_fail (error);
 
@@ -304,7 +336,7 @@ run_get (DhCli  *cli,
          int     n_args)
 {
   g_autoptr(GError) error = NULL;
-  DhStore *store = dh_cli_open_store (cli, &error);
+  DhStore *store = dh_cli_open_store_to_read (cli, &error);
 
   if (store == NULL)
     return dh_cli_fail (error);
@@ -396,7 +428,7 @@ run_search (DhCli  *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autofree char *text = g_strjoinv (" ", args);
-  DhStore *store = dh_cli_open_store (cli, &error);
+  DhStore *store = dh_cli_open_store_to_read (cli, &error);
 
   if (store == NULL)
     return dh_cli_fail (error);
@@ -504,7 +536,7 @@ run_status (DhCli  *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(json_object) status = NULL;
-  DhStore *store = dh_cli_open_store (cli, &error);
+  DhStore *store = dh_cli_open_store_to_read (cli, &error);
 
   if (store == NULL)
     return dh_cli_fail (error);
@@ -538,7 +570,7 @@ run_report (DhCli  *cli,
       return DH_CLI_EXIT_USAGE;
     }
 
-  store = dh_cli_open_store (cli, &error);
+  store = dh_cli_open_store_to_read (cli, &error);
   if (store == NULL)
     return dh_cli_fail (error);
 

@@ -291,7 +291,8 @@ open_reader (DhStore  *self,
                                               (GDestroyNotify) sqlite3_finalize);
 
   /* one thread at a time uses a reader: SQLite's own mutex is not needed */
-  rc = sqlite3_open_v2 (self->path, &reader->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  rc = sqlite3_open_v2 (self->read_uri != NULL ? self->read_uri : self->path, &reader->db,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_OPEN,

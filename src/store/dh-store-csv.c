@@ -5,8 +5,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
 
 #include "dh-autocleanups.h"
@@ -87,6 +91,27 @@ needs_text_guard (const char *text)
   return text[0] == '0' || length >= 12;
 }
 
+/* A spreadsheet runs a cell that starts with one of these as a formula:
+ * "=HYPERLINK(…)" in a name would be a link a caseworker clicks. Such text
+ * is written after an apostrophe, as OWASP advises, which spreadsheets
+ * show as the text itself; the import takes the apostrophe away again. A
+ * text that starts with an apostrophe before one of them gets a second,
+ * so that what is read back is always what was written. */
+static gboolean
+is_formula_start (char c)
+{
+  return c != '\0' && strchr ("=+-@\t\r'", c) != NULL;
+}
+
+static gboolean
+needs_formula_guard (const char *text)
+{
+  if (text[0] == '\'')
+    return is_formula_start (text[1]);
+
+  return is_formula_start (text[0]);
+}
+
 static char *
 unguard_text (char *text)
 {
@@ -97,6 +122,8 @@ unguard_text (char *text)
       memmove (text, text + 2, length - 3);
       text[length - 3] = '\0';
     }
+  else if (text[0] == '\'' && is_formula_start (text[1]))
+    memmove (text, text + 1, length);
 
   return text;
 }
@@ -470,6 +497,8 @@ cell_text (json_object *value)
     case json_type_string:
       if (needs_text_guard (json_object_get_string (value)))
         return g_strdup_printf ("=\"%s\"", json_object_get_string (value));
+      if (needs_formula_guard (json_object_get_string (value)))
+        return g_strdup_printf ("'%s", json_object_get_string (value));
       return g_strdup (json_object_get_string (value));
 
     case json_type_array:
@@ -495,53 +524,51 @@ cell_text (json_object *value)
     }
 }
 
-/**
- * dh_store_export_csv:
- * @entity_name: what to export: an entity, or a kind of place
- * @path: the file to write
- * @out_written: (out) (optional): how many records were written
- *
- * Writes a list that opens in Excel and LibreOffice: UTF-8 with a byte
- * order mark, with text that a spreadsheet would take for a number kept
- * as text. The file appears whole or not at all.
- */
-gboolean
-dh_store_export_csv (DhStore     *self,
-                     const char  *entity_name,
-                     const char  *path,
-                     guint       *out_written,
-                     GError     **error)
+/* A void cancels the entry it names: its amounts are written as the
+ * negative of what it says, so that the sum of a column in a spreadsheet
+ * is the money really delivered. A second void of an entry already voided
+ * cancels nothing, and counts 0. */
+static void
+sign_support_amounts (json_object *record)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileOutputStream) stream = NULL;
-  g_autoptr(DhCsvWriter) writer = NULL;
+  static const char * const amounts[] = { "amount_vnd", "state_share_vnd", "household_share_vnd" };
+  gboolean superseded = json_object_object_get_ex (record, "superseded_by", NULL);
+
+  if (dh_json_get_string (record, "voids") == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (amounts); i++)
+    {
+      json_object *value = NULL;
+
+      if (!json_object_object_get_ex (record, amounts[i], &value) ||
+          json_object_get_type (value) != json_type_int)
+        continue;
+      json_object_object_add (record, amounts[i],
+                              json_object_new_int64 (superseded ? 0 : -json_object_get_int64 (value)));
+    }
+}
+
+static gboolean
+write_export (DhStore         *self,
+              const DhEntity  *entity,
+              DhCsvWriter     *writer,
+              guint           *out_written,
+              GError         **error)
+{
   g_autoptr(GPtrArray) header = g_ptr_array_new ();
-  DhQuery query = { .entity = entity_name, .limit = 1000 };
-  const DhEntity *entity = dh_entity_lookup_listed (entity_name, NULL);
+  DhQuery query = { .entity = entity->name, .limit = 1000 };
+  gboolean is_support = g_str_equal (entity->name, "support");
   guint written = 0;
 
-  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
-
-  if (entity == NULL)
-    {
-      g_autofree char *names = dh_entity_list_names ();
-
-      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
-                   _("There is no kind of record called “%s”; use one of: %s"), entity_name, names);
-      return FALSE;
-    }
-
-  /* g_file_replace writes a temporary file and renames it over the old one
-   * at close, so an interrupted export never leaves half a file. */
-  file = g_file_new_for_commandline_arg (path);
-  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, error);
-  if (stream == NULL)
-    return FALSE;
-
-  writer = dh_csv_writer_new (G_OUTPUT_STREAM (stream));
   g_ptr_array_add (header, (gpointer) DH_RECORD_ID);
   for (guint i = 0; i < entity->n_fields; i++)
     g_ptr_array_add (header, (gpointer) entity->fields[i].name);
+  if (is_support)
+    {
+      g_ptr_array_add (header, (gpointer) "voided_by");
+      g_ptr_array_add (header, (gpointer) "superseded_by");
+    }
   g_ptr_array_add (header, (gpointer) DH_RECORD_CREATED_AT);
   g_ptr_array_add (header, (gpointer) DH_RECORD_UPDATED_AT);
   if (!dh_csv_writer_write_row (writer, (const char * const *) header->pdata, (gssize) header->len, error))
@@ -558,6 +585,9 @@ dh_store_export_csv (DhStore     *self,
         {
           json_object *record = g_ptr_array_index (rows, r);
           g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+
+          if (is_support)
+            sign_support_amounts (record);
 
           for (guint c = 0; c < header->len; c++)
             {
@@ -578,6 +608,120 @@ dh_store_export_csv (DhStore     *self,
 
   if (!dh_csv_writer_close (writer, error))
     return FALSE;
+
+  *out_written = written;
+  return TRUE;
+}
+
+static void
+set_write_error (GError     **error,
+                 int          saved,
+                 const char  *path)
+{
+  g_autofree char *display = g_filename_display_name (path);
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+               _("Cannot write “%s”: %s; check that the folder exists, has room and is not read-only"),
+               display, g_strerror (saved));
+}
+
+/**
+ * dh_store_export_csv:
+ * @entity_name: what to export: an entity, or a kind of place
+ * @path: the file to write
+ * @out_written: (out) (optional): how many records were written
+ *
+ * Writes a list that opens in Excel and LibreOffice: UTF-8 with a byte
+ * order mark, with text that a spreadsheet would take for a number kept
+ * as text, and text it would take for a formula kept as text. Support
+ * entries say which are void, and a void's amounts are negative.
+ *
+ * The file appears whole or not at all: the list is written to a private
+ * temporary file in the same folder, flushed to the disk, and renamed over
+ * @path at the end; on an error the temporary file goes.
+ */
+gboolean
+dh_store_export_csv (DhStore     *self,
+                     const char  *entity_name,
+                     const char  *path,
+                     guint       *out_written,
+                     GError     **error)
+{
+  g_autoptr(GFile) tmp_file = NULL;
+  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autofree char *tmp_path = NULL;
+  g_autofree char *dir = NULL;
+  const DhEntity *entity = dh_entity_lookup_listed (entity_name, NULL);
+  guint written = 0;
+  gboolean ok;
+  int fd, saved;
+
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (entity == NULL)
+    {
+      g_autofree char *names = dh_entity_list_names ();
+
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
+                   _("There is no kind of record called “%s”; use one of: %s"), entity_name, names);
+      return FALSE;
+    }
+
+  /* in the same folder, so that the rename is atomic; hidden, so that
+   * nobody opens it half-written */
+  {
+    g_autofree char *base = g_path_get_basename (path);
+
+    dir = g_path_get_dirname (path);
+    tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  }
+  fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      set_write_error (error, errno, path);
+      return FALSE;
+    }
+
+  tmp_file = g_file_new_for_path (tmp_path);
+  stream = g_file_append_to (tmp_file, G_FILE_CREATE_PRIVATE, NULL, error);
+  ok = stream != NULL;
+  if (ok)
+    {
+      g_autoptr(DhCsvWriter) writer = dh_csv_writer_new (G_OUTPUT_STREAM (stream));
+
+      ok = write_export (self, entity, writer, &written, error);
+    }
+
+  /* a USB stick may be pulled out as soon as this returns */
+  if (ok && fsync (fd) != 0)
+    {
+      ok = FALSE;
+      set_write_error (error, errno, path);
+    }
+  close (fd);
+
+  if (ok && g_rename (tmp_path, path) != 0)
+    {
+      ok = FALSE;
+      set_write_error (error, errno, path);
+    }
+
+  if (!ok)
+    {
+      saved = errno;
+      g_unlink (tmp_path);
+      errno = saved;
+      return FALSE;
+    }
+
+  /* the rename itself reaches the disk with the folder */
+  fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
 
   if (out_written != NULL)
     *out_written = written;

@@ -70,6 +70,10 @@ struct _DhStore
   const DhMigration *migrations;
   guint          n_migrations;
   gboolean       initialized;
+  DhStoreOpenFlags open_flags;
+  gboolean       created;           /* this opening made the file */
+  gboolean       needs_stamp;       /* a store of an earlier version, without its application id */
+  char          *read_uri;          /* how readers open the file: a URI for a folder we cannot write, else NULL */
   DhHlc       *hlc;
   char        *user;          /* interned: a reader on another thread never sees it freed */
   DhValidator  validator;
@@ -88,6 +92,10 @@ DhStore      *dh_store_open_with_migrations (const char         *path,
                                              const DhMigration  *migrations,
                                              guint               n_migrations,
                                              GError            **error);
+
+/* The store's mark in the SQLite header (PRAGMA application_id): the bytes
+ * "DHnh", set when the store is made, so that no other file is taken for one. */
+#define DH_STORE_APPLICATION_ID 0x44486E68
 sqlite3_stmt *dh_store_prepare              (DhStore            *self,
                                              const char         *sql,
                                              GError            **error);

@@ -73,6 +73,7 @@ dh_store_finalize (GObject *object)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->hlc, dh_hlc_free);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->read_uri, g_free);
   g_clear_pointer (&self->changed_entities, g_hash_table_unref);
   g_clear_pointer (&self->search_pending, g_hash_table_unref);
   g_clear_pointer (&self->changed_pending, g_hash_table_unref);
@@ -223,6 +224,8 @@ dh_store_init (DhStore *self)
   self->main_context = g_main_context_ref_thread_default ();
   self->migrations = dh_store_migrations;
   self->n_migrations = dh_store_n_migrations;
+  /* g_initable_new() with a path makes the store when missing, as ever */
+  self->open_flags = DH_STORE_OPEN_CREATE;
   g_date_clear (&self->fixed_today, 1);
   g_date_clear (&self->cached_today, 1);
   dh_validator_init (&self->validator);
@@ -565,13 +568,37 @@ dh_store_set_meta (DhStore     *self,
 
 /* Opening */
 
-/* Creates the file before SQLite does, so that it is private to the user
- * from its first byte: the store holds sensitive personal data. */
-static gboolean
-create_private_file (const char  *path,
-                     GError     **error)
+static void
+set_not_a_store (DhStore  *self,
+                 GError  **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *display = g_filename_display_name (self->path);
+
+  g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_CORRUPT,
+               _("“%s” is not a Đồng Hành store; check --store, or create a store with donghanh-cli init"),
+               display);
+}
+
+static void
+set_open_error (DhStore     *self,
+                int          saved,
+                GError     **error)
+{
+  g_autofree char *display = g_filename_display_name (self->path);
+
+  g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_OPEN,
+               _("Cannot open the store “%s”: %s; check the path and its permissions"),
+               display, g_strerror (saved));
+}
+
+/* Creates the file before SQLite does, so that it is private to the user
+ * from its first byte: the store holds sensitive personal data. A file
+ * that is there already is never made: it is not ours to change. */
+static gboolean
+create_private_file (DhStore  *self,
+                     GError  **error)
+{
+  g_autofree char *dir = g_path_get_dirname (self->path);
   int fd;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
@@ -584,22 +611,176 @@ create_private_file (const char  *path,
       return FALSE;
     }
 
-  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  fd = g_open (self->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0)
     {
-      int saved = errno;
-
-      g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_OPEN,
-                   _("Cannot open the store “%s”: %s; check the path and its permissions"),
-                   path, g_strerror (saved));
+      set_open_error (self, errno, error);
       return FALSE;
     }
 
+  /* the umask may have taken more than 0600 asks for, never less */
   if (fchmod (fd, 0600) != 0)
     g_debug ("Could not restrict the store's permissions: %s", g_strerror (errno));
   close (fd);
+  self->created = TRUE;
 
   return TRUE;
+}
+
+/* Looks at the file before SQLite does: SQLite would take an empty file
+ * for a new database, and a text file for a damaged one. */
+static gboolean
+check_file (DhStore  *self,
+            GError  **error)
+{
+  static const char magic[16] = "SQLite format 3";
+  char header[sizeof magic];
+  struct stat info;
+  int fd;
+
+  if (g_stat (self->path, &info) != 0)
+    {
+      int saved = errno;
+
+      if (saved == ENOENT && (self->open_flags & DH_STORE_OPEN_CREATE) != 0 &&
+          (self->open_flags & DH_STORE_OPEN_READ_ONLY) == 0)
+        return create_private_file (self, error);
+
+      set_open_error (self, saved, error);
+      return FALSE;
+    }
+
+  if (!S_ISREG (info.st_mode))
+    {
+      set_not_a_store (self, error);
+      return FALSE;
+    }
+
+  if (info.st_size == 0)
+    {
+      g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
+      struct stat wal_info;
+
+      /* a store whose first transaction is still only in its log, or
+       * whose making the power cut short: making it may go on */
+      if ((g_stat (wal, &wal_info) == 0 && wal_info.st_size > 0) ||
+          (self->open_flags & DH_STORE_OPEN_CREATE) != 0)
+        return TRUE;
+
+      set_not_a_store (self, error);
+      return FALSE;
+    }
+
+  /* SQLite would open it read-only without a word, and fail at the first write */
+  if ((self->open_flags & DH_STORE_OPEN_READ_ONLY) == 0 && g_access (self->path, W_OK) != 0)
+    {
+      int saved = errno;
+      g_autofree char *display = g_filename_display_name (self->path);
+
+      g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_OPEN,
+                   _("The store “%s” cannot be written: %s; check the file's permissions, or only read it"),
+                   display, g_strerror (saved));
+      return FALSE;
+    }
+
+  fd = g_open (self->path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      set_open_error (self, errno, error);
+      return FALSE;
+    }
+  if (read (fd, header, sizeof header) != (ssize_t) sizeof header || memcmp (header, magic, sizeof magic) != 0)
+    {
+      close (fd);
+      set_not_a_store (self, error);
+      return FALSE;
+    }
+  close (fd);
+
+  return TRUE;
+}
+
+/* SQLite reads a store in WAL mode only where it can make the log's index
+ * next to it. In a folder we cannot write, with no log there (nobody is
+ * writing the store), the file is read as it is: immutable. */
+static char *
+read_only_uri (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *absolute = NULL;
+  g_autofree char *escaped = NULL;
+
+  if (g_access (dir, W_OK) == 0 || g_file_test (wal, G_FILE_TEST_EXISTS))
+    return NULL;
+
+  absolute = g_canonicalize_filename (path, NULL);
+  escaped = g_uri_escape_string (absolute, G_URI_RESERVED_CHARS_ALLOWED_IN_PATH, FALSE);
+  return g_strconcat ("file:", escaped, "?immutable=1", NULL);
+}
+
+static gboolean
+query_int (DhStore     *self,
+           const char  *sql,
+           int         *out_value,
+           GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_finalize (stmt);
+      dh_store_set_sqlite_error (self, error);
+      return FALSE;
+    }
+  *out_value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return TRUE;
+}
+
+/* A store carries our application id; one made by a version before the id
+ * has user_version 1 or more and our tables, and is stamped when it can be
+ * written; an empty database is made a store only by an opening that may
+ * create one (the power may have cut the making of it short). */
+static gboolean
+check_identity (DhStore  *self,
+                GError  **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  int application_id, version, ours, tables;
+
+  if (!query_int (self, "PRAGMA application_id", &application_id, &local_error) ||
+      !query_int (self, "PRAGMA user_version", &version, &local_error) ||
+      !query_int (self, "SELECT count(*) FROM sqlite_master", &tables, &local_error) ||
+      !query_int (self, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                        "name IN ('meta', 'admin_unit', 'household', 'member', 'support')", &ours, &local_error))
+    {
+      if (g_error_matches (local_error, DH_STORE_ERROR, DH_STORE_ERROR_CORRUPT))
+        g_prefix_error (&local_error, _("“%s” is not a Đồng Hành store or is damaged. "), self->path);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (application_id == DH_STORE_APPLICATION_ID)
+    return TRUE;
+
+  if (application_id == 0 && version == 0 && tables == 0 &&
+      (self->created || (self->open_flags & DH_STORE_OPEN_CREATE) != 0))
+    return TRUE;
+
+  if (application_id == 0 && version >= 1 && ours == 5)
+    {
+      self->needs_stamp = TRUE;
+      return TRUE;
+    }
+
+  set_not_a_store (self, error);
+  return FALSE;
 }
 
 static int
@@ -645,6 +826,23 @@ migrate (DhStore  *self,
       return FALSE;
     }
 
+  if (self->open_flags & DH_STORE_OPEN_READ_ONLY)
+    {
+      if (version < newest)
+        {
+          g_autofree char *display = g_filename_display_name (self->path);
+
+          g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_OPEN,
+                       _("The store “%s” needs an upgrade, and cannot be written; make it writable, then open it once"),
+                       display);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (self->needs_stamp && !dh_store_exec (self, "PRAGMA application_id = " G_STRINGIFY (DH_STORE_APPLICATION_ID), error))
+    return FALSE;
+
   for (guint i = 0; i < self->n_migrations; i++)
     {
       g_autofree char *set_version = NULL;
@@ -655,7 +853,9 @@ migrate (DhStore  *self,
       if (!dh_store_exec (self, "BEGIN IMMEDIATE", error))
         return FALSE;
 
-      set_version = g_strdup_printf ("PRAGMA user_version = %d", self->migrations[i].version);
+      /* the new store is marked as ours in the same transaction that makes it */
+      set_version = g_strdup_printf ("PRAGMA user_version = %d; PRAGMA application_id = %d",
+                                     self->migrations[i].version, DH_STORE_APPLICATION_ID);
       if (!dh_store_exec (self, self->migrations[i].sql, error) ||
           !dh_store_exec (self, set_version, error) ||
           !dh_store_exec (self, "COMMIT", error))
@@ -704,7 +904,8 @@ load_clock (DhStore  *self,
   self->hlc = dh_hlc_new (device_id, last_packed);
   dh_hlc_set_wall_clock (self->hlc, hlc_wall_clock, self);
 
-  return !is_new || dh_store_set_meta (self, "device_id", device_id, error);
+  return !is_new || (self->open_flags & DH_STORE_OPEN_READ_ONLY) != 0 ||
+         dh_store_set_meta (self, "device_id", device_id, error);
 }
 
 static gboolean
@@ -718,10 +919,16 @@ dh_store_initable_init (GInitable     *initable,
   g_return_val_if_fail (self->path != NULL, FALSE);
   g_return_val_if_fail (self->db == NULL, FALSE);
 
-  if (!create_private_file (self->path, error))
+  if (!check_file (self, error))
     return FALSE;
 
-  rc = sqlite3_open_v2 (self->path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL);
+  if (self->open_flags & DH_STORE_OPEN_READ_ONLY)
+    self->read_uri = read_only_uri (self->path);
+
+  rc = sqlite3_open_v2 (self->read_uri != NULL ? self->read_uri : self->path, &self->db,
+                        ((self->open_flags & DH_STORE_OPEN_READ_ONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+                        SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI,
+                        NULL);
   self->writer_connection.db = self->db;
   if (rc != SQLITE_OK)
     {
@@ -734,7 +941,10 @@ dh_store_initable_init (GInitable     *initable,
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, 10000);
 
-  if (!dh_store_exec (self, "PRAGMA journal_mode = WAL", error) ||
+  if (!check_identity (self, error))
+    return FALSE;
+
+  if ((!(self->open_flags & DH_STORE_OPEN_READ_ONLY) && !dh_store_exec (self, "PRAGMA journal_mode = WAL", error)) ||
       !dh_store_exec (self, "PRAGMA synchronous = FULL", error) ||
       !dh_store_exec (self, "PRAGMA foreign_keys = ON", error) ||
       /* a batch of a few hundred households stays in memory until commit */
@@ -772,6 +982,7 @@ dh_store_open_with_migrations (const char         *path,
   g_return_val_if_fail (path != NULL, NULL);
 
   self = g_object_new (DH_TYPE_STORE, "path", path, NULL);
+  self->open_flags = DH_STORE_OPEN_CREATE;
   self->migrations = migrations;
   self->n_migrations = n_migrations;
   if (!g_initable_init (G_INITABLE (self), NULL, error))
@@ -784,8 +995,8 @@ dh_store_open_with_migrations (const char         *path,
  * dh_store_open:
  * @path: the store's file, created when missing
  *
- * Opens the store, creating it or upgrading its schema as needed; the same
- * as g_initable_new() with the property "path".
+ * Opens the store, creating it or upgrading its schema as needed: the same
+ * as dh_store_open_full() with %DH_STORE_OPEN_CREATE.
  *
  * Returns: (transfer full) (nullable): the store, or %NULL with @error set
  */
@@ -795,7 +1006,51 @@ dh_store_open (const char  *path,
 {
   g_return_val_if_fail (path != NULL, NULL);
 
-  return g_initable_new (DH_TYPE_STORE, NULL, error, "path", path, NULL);
+  return dh_store_open_full (path, DH_STORE_OPEN_CREATE, error);
+}
+
+/**
+ * dh_store_open_full:
+ * @path: the store's file
+ * @flags: whether to create a missing store, and whether to only read
+ *
+ * Opens the store. A file that is there but is not a Đồng Hành store (an
+ * empty file, a text, another program's database) is refused with
+ * %DH_STORE_ERROR_CORRUPT and left as it was; only a file this call
+ * creates is made private (0600). A store opened with
+ * %DH_STORE_OPEN_READ_ONLY reads: every write fails with
+ * %DH_STORE_ERROR_OPEN, and a store that needs an upgrade is refused.
+ *
+ * Returns: (transfer full) (nullable): the store, or %NULL with @error set
+ */
+DhStore *
+dh_store_open_full (const char        *path,
+                    DhStoreOpenFlags   flags,
+                    GError           **error)
+{
+  g_autoptr(DhStore) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (DH_TYPE_STORE, "path", path, NULL);
+  self->open_flags = flags;
+  if (!g_initable_init (G_INITABLE (self), NULL, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * dh_store_is_read_only:
+ *
+ * Returns: whether the store was opened only to read
+ */
+gboolean
+dh_store_is_read_only (DhStore *self)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+
+  return (self->open_flags & DH_STORE_OPEN_READ_ONLY) != 0;
 }
 
 /* Gives the space of deleted rows and acknowledged changes back to the

@@ -27,6 +27,22 @@ typedef enum
   DH_STORE_ERROR_DEMO,        /* demo data never leaves the store */
 } DhStoreError;
 
+/**
+ * DhStoreOpenFlags:
+ * @DH_STORE_OPEN_DEFAULT: open an existing store to read and write
+ * @DH_STORE_OPEN_CREATE: make the store when the file is missing
+ * @DH_STORE_OPEN_READ_ONLY: only read it: nothing is written, not even an upgrade
+ *
+ * How dh_store_open_full() opens its file. A file that is there and is not
+ * a Đồng Hành store is refused whatever the flags, and never changed.
+ */
+typedef enum
+{
+  DH_STORE_OPEN_DEFAULT   = 0,
+  DH_STORE_OPEN_CREATE    = 1 << 0,
+  DH_STORE_OPEN_READ_ONLY = 1 << 1,
+} DhStoreOpenFlags;
+
 /* The order of a list: how Vietnamese lists sort people by default
  * (given name first), or by the full name as written. */
 typedef enum
@@ -76,6 +92,10 @@ GQuark       dh_store_error_quark            (void);
 char        *dh_store_default_path           (void);
 DhStore     *dh_store_open                   (const char    *path,
                                               GError       **error);
+DhStore     *dh_store_open_full              (const char       *path,
+                                              DhStoreOpenFlags  flags,
+                                              GError          **error);
+gboolean     dh_store_is_read_only           (DhStore       *self);
 const char  *dh_store_get_path               (DhStore       *self);
 const char  *dh_store_get_device_id          (DhStore       *self);
 int          dh_store_get_schema_version     (DhStore       *self);

@@ -369,6 +369,92 @@ test_messages_in_vietnamese (CliFixture    *fixture,
   g_assert_true (g_utf8_validate (fixture->err, -1, NULL));
 }
 
+static guint
+file_mode (const char *path)
+{
+  GStatBuf info;
+
+  g_assert_cmpint (g_stat (path, &info), ==, 0);
+  return info.st_mode & 07777;
+}
+
+/* Runs the commands that take a store on PATH, which is not one. */
+static void
+assert_not_a_store (CliFixture *fixture,
+                    const char *path)
+{
+  g_free (fixture->store);
+  fixture->store = g_strdup (path);
+
+  g_assert_cmpint (cli_run (fixture, NULL, "status"), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, "not a Đồng Hành store"));
+  g_assert_null (strstr (fixture->err, "damaged"));
+  g_assert_cmpint (cli_run (fixture, NULL, "list", "household"), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, "not a Đồng Hành store"));
+  g_assert_cmpint (cli_run (fixture, NULL, "export", "household", "ho.csv"), ==, 1);
+  g_assert_cmpint (cli_run (fixture, "{\"head_name\": \"Lò Văn Pâng\"}", "add", "household"), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, "not a Đồng Hành store"));
+}
+
+static void
+test_only_a_store_is_opened (CliFixture    *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *text = g_build_filename (fixture->dir, "ghi-chu.txt", NULL);
+  g_autofree char *empty = g_build_filename (fixture->dir, "rong.db", NULL);
+  g_autofree char *contents = NULL;
+  GStatBuf info;
+
+  g_assert_true (g_file_set_contents (text, "Họp thôn thứ Hai\n", -1, NULL));
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  g_assert_cmpint (g_chmod (text, 0644), ==, 0);
+  g_assert_cmpint (g_chmod (empty, 0644), ==, 0);
+
+  assert_not_a_store (fixture, text);
+  g_assert_cmpint (cli_run (fixture, NULL, "init"), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, "not a Đồng Hành store"));
+  g_assert_true (g_file_get_contents (text, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "Họp thôn thứ Hai\n");
+  g_assert_cmpuint (file_mode (text), ==, 0644);
+
+  assert_not_a_store (fixture, empty);
+  g_assert_cmpint (g_stat (empty, &info), ==, 0);
+  g_assert_cmpint (info.st_size, ==, 0);
+  g_assert_cmpuint (info.st_mode & 07777, ==, 0644);
+
+  /* init alone makes an empty file a store: a store whose making the power cut short is one */
+  g_assert_cmpint (cli_run (fixture, NULL, "init"), ==, 0);
+  g_assert_cmpint (cli_run (fixture, NULL, "status"), ==, 0);
+}
+
+static void
+test_store_mode_is_kept (CliFixture    *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *village = NULL;
+
+  /* what init makes is private */
+  g_assert_cmpint (cli_run (fixture, NULL, "init"), ==, 0);
+  g_assert_cmpuint (file_mode (fixture->store), ==, 0600);
+  seed_places (fixture);
+  village = first_village (fixture);
+
+  /* a store its owner shares with the group stays shared */
+  g_assert_cmpint (g_chmod (fixture->store, 0640), ==, 0);
+  g_assert_cmpint (cli_run (fixture, NULL, "status"), ==, 0);
+  g_assert_cmpuint (file_mode (fixture->store), ==, 0640);
+  g_free (add_household (fixture, village, "Giàng A Sử"));
+  g_assert_cmpuint (file_mode (fixture->store), ==, 0640);
+
+  /* and a read-only one is read, and stays read-only */
+  g_assert_cmpint (g_chmod (fixture->store, 0440), ==, 0);
+  g_assert_cmpint (cli_run (fixture, NULL, "search", "giang a su"), ==, 0);
+  g_assert_nonnull (strstr (fixture->out, "Giàng A Sử"));
+  g_assert_cmpint (cli_run (fixture, NULL, "list", "household"), ==, 0);
+  g_assert_cmpuint (cli_output_lines (fixture), ==, 1);
+  g_assert_cmpuint (file_mode (fixture->store), ==, 0440);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -388,6 +474,8 @@ main (int   argc,
   CLI_TEST ("/cli/catalogues", test_catalogues);
   CLI_TEST ("/cli/reports", test_reports);
   CLI_TEST ("/cli/i18n/messages-in-vietnamese", test_messages_in_vietnamese);
+  CLI_TEST ("/cli/store/only-a-store-is-opened", test_only_a_store_is_opened);
+  CLI_TEST ("/cli/store/mode-is-kept", test_store_mode_is_kept);
 
   return g_test_run ();
 }

@@ -228,6 +228,46 @@ test_export_opens_in_spreadsheets (CliFixture    *fixture,
   g_assert_cmpint (cli_run (fixture, NULL, "export", "spaceship", path), ==, 2);
 }
 
+static void
+test_formula_guard_read_back_as_text (CliFixture    *fixture,
+                                      gconstpointer  data)
+{
+  Village first, second;
+  g_autofree char *contents = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *exported = g_build_filename (fixture->dir, "ho.csv", NULL);
+  g_autofree char *written = NULL;
+
+  demo_villages (fixture, &first, &second);
+  /* what an export writes for text a spreadsheet would run */
+  contents = g_strdup_printf ("Họ và tên chủ hộ,Thôn,Địa chỉ,Số điện thoại\n"
+                              "'=1+1,%s,'@xóm Trên,\"=\"\"0912345678\"\"\"\n"
+                              "'-Lò Văn Pâng,%s,'Nhà ông Pâng,\n",
+                              first.code, first.code);
+  path = write_file (fixture, "cong-thuc.csv", contents, -1);
+
+  g_assert_cmpint (cli_run (fixture, NULL, "import-households", path), ==, 0);
+  g_assert_cmpint (cli_run (fixture, NULL, "list", "household"), ==, 0);
+  g_assert_nonnull (strstr (fixture->out, "\"head_name\":\"=1+1\""));
+  g_assert_nonnull (strstr (fixture->out, "\"address\":\"@xóm Trên\""));
+  g_assert_nonnull (strstr (fixture->out, "\"phone\":\"0912345678\""));
+  g_assert_nonnull (strstr (fixture->out, "\"head_name\":\"-Lò Văn Pâng\""));
+  /* an apostrophe before anything else is the text's own */
+  g_assert_nonnull (strstr (fixture->out, "\"address\":\"'Nhà ông Pâng\""));
+
+  /* and an export writes them back guarded, the phone still as text */
+  g_assert_cmpint (cli_run (fixture, NULL, "export", "household", exported), ==, 0);
+  g_assert_true (g_file_get_contents (exported, &written, NULL, NULL));
+  g_assert_nonnull (strstr (written, ",'=1+1,"));
+  g_assert_nonnull (strstr (written, ",'-Lò Văn Pâng,"));
+  g_assert_nonnull (strstr (written, ",'@xóm Trên,"));
+  g_assert_nonnull (strstr (written, ",'Nhà ông Pâng,"));
+  g_assert_nonnull (strstr (written, ",\"=\"\"0912345678\"\"\","));
+
+  village_clear (&first);
+  village_clear (&second);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -239,6 +279,7 @@ main (int   argc,
   CLI_TEST ("/cli/import/bad-rows-reported-by-line-and-nothing-written", test_bad_rows_reported_by_line_and_nothing_written);
   CLI_TEST ("/cli/import/file-problems", test_file_problems);
   CLI_TEST ("/cli/export/opens-in-spreadsheets", test_export_opens_in_spreadsheets);
+  CLI_TEST ("/cli/import/formula-guard-read-back-as-text", test_formula_guard_read_back_as_text);
 
   return g_test_run ();
 }

@@ -3,8 +3,12 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+
+#include "dh-csv.h"
 
 #include "dh-error.h"
 #include "dh-store-private.h"
@@ -825,6 +829,334 @@ test_status_and_village_report (StoreFixture  *fixture,
   g_assert_cmpint (dh_json_get_int (by_class, "poor", -1), ==, 2);
 }
 
+/* Exports ENTITY and reads the file back as rows of cells, header first. */
+static GPtrArray *
+export_rows (StoreFixture *fixture,
+             const char   *entity)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "export.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(DhCsvReader) reader = NULL;
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  GStrv cells = NULL;
+  gsize length;
+
+  g_assert_true (dh_store_export_csv (fixture->store, entity, path, NULL, &error));
+  g_assert_no_error (error);
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  bytes = g_bytes_new (contents, length);
+  reader = dh_csv_reader_new (bytes, &error);
+  g_assert_no_error (error);
+  while (dh_csv_reader_next (reader, &cells, NULL, &error))
+    g_ptr_array_add (rows, g_steal_pointer (&cells));
+  g_assert_no_error (error);
+
+  return rows;
+}
+
+static int
+column_of (GPtrArray  *rows,
+           const char *name)
+{
+  const char * const *header = g_ptr_array_index (rows, 0);
+
+  for (int c = 0; header[c] != NULL; c++)
+    {
+      if (g_str_equal (header[c], name))
+        return c;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_export_support_sums_to_money_delivered (StoreFixture  *fixture,
+                                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *house = household (fixture, "Lường Văn Thắng");
+  g_autoptr(json_object) wrong = fixture_create (fixture, "support",
+                                                 "{\"household\": \"%s\", \"support_type\": \"livestock\", \"delivered_on\": \"2026-05-01\", \"amount_vnd\": 3000000, \"status\": \"delivered\"}",
+                                                 house);
+  g_autoptr(json_object) right = fixture_create (fixture, "support",
+                                                 "{\"household\": \"%s\", \"support_type\": \"livestock\", \"delivered_on\": \"2026-05-01\", \"amount_vnd\": 1200000, \"status\": \"delivered\"}",
+                                                 house);
+  g_autoptr(json_object) voiding = dh_store_void_support (fixture->store, dh_json_get_string (wrong, "id"), "Nhầm hộ", &error);
+  g_autoptr(GPtrArray) rows = NULL;
+  gint64 sum = 0;
+  int amount, voided_by, voids, id;
+
+  g_assert_no_error (error);
+  rows = export_rows (fixture, "support");
+  g_assert_cmpuint (rows->len, ==, 4);
+  amount = column_of (rows, "amount_vnd");
+  voided_by = column_of (rows, "voided_by");
+  voids = column_of (rows, "voids");
+  id = column_of (rows, "id");
+
+  for (guint r = 1; r < rows->len; r++)
+    {
+      const char * const *cells = g_ptr_array_index (rows, r);
+
+      sum += g_ascii_strtoll (cells[amount], NULL, 10);
+      /* the export says which entry is void, and which cancels it */
+      if (g_str_equal (cells[id], dh_json_get_string (wrong, "id")))
+        g_assert_cmpstr (cells[voided_by], ==, dh_json_get_string (voiding, "id"));
+      else if (g_str_equal (cells[id], dh_json_get_string (voiding, "id")))
+        {
+          g_assert_cmpstr (cells[voids], ==, dh_json_get_string (wrong, "id"));
+          g_assert_cmpstr (cells[amount], ==, "-3000000");
+        }
+      else
+        g_assert_cmpstr (cells[voided_by], ==, "");
+    }
+  g_assert_cmpint (sum, ==, 1200000);
+}
+
+static void
+test_export_formulas_kept_as_text (StoreFixture  *fixture,
+                                   gconstpointer  data)
+{
+  g_autofree char *link = household (fixture, "=HYPERLINK(\\\"http://x\\\",\\\"click\\\")");
+  g_autofree char *sum = household (fixture, "=1+1");
+  g_autoptr(json_object) phoned = fixture_create (fixture, "household",
+                                                  "{\"village\": \"%s\", \"head_name\": \"@Lò Văn Pâng\", \"phone\": \"0912345678\"}",
+                                                  fixture->village);
+  g_autoptr(GPtrArray) rows = export_rows (fixture, "household");
+  g_autoptr(GHashTable) heads = g_hash_table_new (g_str_hash, g_str_equal);
+  int head = column_of (rows, "head_name");
+  int phone = column_of (rows, "phone");
+
+  for (guint r = 1; r < rows->len; r++)
+    {
+      const char * const *cells = g_ptr_array_index (rows, r);
+
+      g_hash_table_add (heads, (gpointer) cells[head]);
+      if (g_str_equal (cells[head], "'@Lò Văn Pâng"))
+        g_assert_cmpstr (cells[phone], ==, "=\"0912345678\"");
+    }
+  g_assert_true (g_hash_table_contains (heads, "'=HYPERLINK(\"http://x\",\"click\")"));
+  g_assert_true (g_hash_table_contains (heads, "'=1+1"));
+  g_assert_true (g_hash_table_contains (heads, "'@Lò Văn Pâng"));
+}
+
+static gboolean
+folder_holds_only (const char *dir,
+                   const char *name)
+{
+  g_autoptr(GDir) folder = g_dir_open (dir, 0, NULL);
+  const char *entry;
+
+  while ((entry = g_dir_read_name (folder)) != NULL)
+    {
+      if (g_strcmp0 (entry, name) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+test_export_appears_whole_or_not_at_all (StoreFixture  *fixture,
+                                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = g_build_filename (fixture->dir, "out", NULL);
+  g_autofree char *path = g_build_filename (out, "ho.csv", NULL);
+  g_autofree char *nowhere = g_build_filename (fixture->dir, "khong-co", "ho.csv", NULL);
+  struct rlimit saved, small;
+  struct stat info;
+
+  g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
+  for (guint i = 0; i < 400; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Nguyễn Thị Hoa Số %u", i);
+      g_autofree char *id = household (fixture, name);
+    }
+
+  /* a folder that is not there: a clear error, and no file */
+  g_assert_false (dh_store_export_csv (fixture->store, "household", nowhere, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "khong-co"));
+  g_clear_error (&error);
+  g_assert_false (g_file_test (nowhere, G_FILE_TEST_EXISTS));
+
+  /* a disk that fills up halfway through: no half file, no temporary */
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  small = saved;
+  small.rlim_cur = 16 * 1024;
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &small), ==, 0);
+  g_assert_false (dh_store_export_csv (fixture->store, "household", path, NULL, &error));
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  signal (SIGXFSZ, SIG_DFL);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_true (folder_holds_only (out, NULL));
+
+  /* then whole, private, and alone */
+  g_assert_true (dh_store_export_csv (fixture->store, "household", path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (info.st_size, >, 16 * 1024);
+  g_assert_true (folder_holds_only (out, "ho.csv"));
+
+  /* an unknown list leaves the old file as it was */
+  g_assert_false (dh_store_export_csv (fixture->store, "spaceship", path, NULL, &error));
+  g_clear_error (&error);
+  g_assert_true (folder_holds_only (out, "ho.csv"));
+}
+
+static void
+exec_sql (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static guint
+file_mode (const char *path)
+{
+  struct stat info;
+
+  g_assert_cmpint (g_stat (path, &info), ==, 0);
+  return info.st_mode & 07777;
+}
+
+static void
+test_open_refuses_what_is_not_a_store (StoreFixture  *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_build_filename (fixture->dir, "ghi-chu.txt", NULL);
+  g_autofree char *empty = g_build_filename (fixture->dir, "rong.db", NULL);
+  g_autofree char *foreign = g_build_filename (fixture->dir, "khac.db", NULL);
+  g_autofree char *contents = NULL;
+  DhStore *store;
+  struct stat info;
+
+  g_assert_true (g_file_set_contents (text, "Danh sách hộ nghèo thôn Nà Hẩu\n", -1, NULL));
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  exec_sql (foreign, "CREATE TABLE photos (name TEXT); INSERT INTO photos VALUES ('Tết 2026');");
+  g_assert_cmpint (g_chmod (text, 0644), ==, 0);
+  g_assert_cmpint (g_chmod (empty, 0644), ==, 0);
+  g_assert_cmpint (g_chmod (foreign, 0644), ==, 0);
+
+  /* a text is not a store, and not a damaged one either */
+  store = dh_store_open (text, &error);
+  g_assert_null (store);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "not a Đồng Hành store"));
+  g_assert_null (strstr (error->message, "damaged"));
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (text, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "Danh sách hộ nghèo thôn Nà Hẩu\n");
+  g_assert_cmpuint (file_mode (text), ==, 0644);
+
+  /* only an opening that may create turns an empty file into a store */
+  store = dh_store_open_full (empty, DH_STORE_OPEN_DEFAULT, &error);
+  g_assert_null (store);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  store = dh_store_open_full (empty, DH_STORE_OPEN_READ_ONLY, &error);
+  g_assert_null (store);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  g_assert_cmpint (g_stat (empty, &info), ==, 0);
+  g_assert_cmpint (info.st_size, ==, 0);
+  g_assert_cmpuint (info.st_mode & 07777, ==, 0644);
+
+  /* another program's database is left as it was, whatever the flags */
+  store = dh_store_open_full (foreign, DH_STORE_OPEN_CREATE, &error);
+  g_assert_null (store);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "not a Đồng Hành store"));
+  g_clear_error (&error);
+  g_assert_cmpuint (file_mode (foreign), ==, 0644);
+  {
+    StoreFixture other = { .path = foreign };
+
+    g_assert_cmpint (count_rows (&other, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'"), ==, 0);
+    g_assert_cmpint (count_rows (&other, "PRAGMA user_version"), ==, 0);
+  }
+}
+
+static void
+test_open_marks_new_stores_and_stamps_old_ones (StoreFixture  *fixture,
+                                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) store = NULL;
+
+  /* "DHnh" */
+  g_assert_cmpint (count_rows (fixture, "PRAGMA application_id"), ==, 0x44486E68);
+
+  /* a store made before the application id was set */
+  g_clear_object (&fixture->store);
+  exec_sql (fixture->path, "PRAGMA application_id = 0");
+  g_assert_cmpint (count_rows (fixture, "PRAGMA application_id"), ==, 0);
+
+  store = dh_store_open_full (fixture->path, DH_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  g_assert_true (dh_store_is_read_only (store));
+  g_clear_object (&store);
+  g_assert_cmpint (count_rows (fixture, "PRAGMA application_id"), ==, 0);
+
+  store = dh_store_open_full (fixture->path, DH_STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_false (dh_store_is_read_only (store));
+  g_assert_cmpint (count_rows (fixture, "PRAGMA application_id"), ==, 0x44486E68);
+}
+
+static void
+test_open_read_only_reads_and_changes_nothing (StoreFixture  *fixture,
+                                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) store = NULL;
+  g_autofree char *house = household (fixture, "Hoàng Thị Mai");
+  g_autoptr(json_object) record = NULL;
+  g_autoptr(json_object) fields = fixture_json ("{\"head_name\": \"Vàng A Chứ\"}");
+  g_autofree char *missing = g_build_filename (fixture->dir, "khong-co.db", NULL);
+
+  json_object_object_add (fields, "village", json_object_new_string (fixture->village));
+  g_clear_object (&fixture->store);
+  g_assert_cmpint (g_chmod (fixture->path, 0640), ==, 0);
+
+  store = dh_store_open_full (fixture->path, DH_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  record = dh_store_get (store, "household", house, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dh_json_get_string (record, "head_name"), ==, "Hoàng Thị Mai");
+  g_clear_pointer (&record, json_object_put);
+
+  record = dh_store_create (store, "household", fields, &error);
+  g_assert_null (record);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_OPEN);
+  g_clear_error (&error);
+  g_clear_object (&store);
+  g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM household"), ==, 1);
+
+  /* nor does opening it to write change who may read it */
+  store = dh_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  g_assert_cmpuint (file_mode (fixture->path), ==, 0640);
+
+  /* a read-only opening never creates */
+  store = dh_store_open_full (missing, DH_STORE_OPEN_READ_ONLY, &error);
+  g_assert_null (store);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_OPEN);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -852,6 +1184,12 @@ main (int   argc,
   STORE_TEST ("/store/assessment/class-cannot-be-typed", test_assessment_class_cannot_be_typed);
   STORE_TEST ("/store/support/delivered-entry-cannot-be-edited", test_delivered_support_cannot_be_edited);
   STORE_TEST ("/store/support/void-and-totals", test_void_support_and_totals);
+  STORE_TEST ("/store/open/refuses-what-is-not-a-store", test_open_refuses_what_is_not_a_store);
+  STORE_TEST ("/store/open/marks-new-stores-and-stamps-old-ones", test_open_marks_new_stores_and_stamps_old_ones);
+  STORE_TEST ("/store/open/read-only-reads-and-changes-nothing", test_open_read_only_reads_and_changes_nothing);
+  STORE_TEST ("/store/export/support-sums-to-money-delivered", test_export_support_sums_to_money_delivered);
+  STORE_TEST ("/store/export/formulas-kept-as-text", test_export_formulas_kept_as_text);
+  STORE_TEST ("/store/export/appears-whole-or-not-at-all", test_export_appears_whole_or_not_at_all);
   STORE_TEST ("/store/list/sorted-by-given-name-and-paged", test_list_sorted_by_given_name_and_paged);
   STORE_TEST ("/store/list/filters", test_list_filters);
   STORE_TEST ("/store/list/members-in-register-order", test_members_in_register_order);
