@@ -280,6 +280,10 @@ dh_connection_annotate (DhConnection    *connection,
   if (voided_by != NULL)
     json_object_object_add (record, "voided_by", json_object_new_string (voided_by));
 
+  /* a void records no delivery of its own, whatever its status says */
+  if (voids != NULL)
+    json_object_object_add (record, "is_void", json_object_new_boolean (TRUE));
+
   if (voids != NULL)
     {
       if (!first_void_of (connection, voids, &first, error))

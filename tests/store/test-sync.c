@@ -601,6 +601,10 @@ test_two_voids_both_stay (StoreFixture  *fixture,
 
     g_assert_nonnull (the_void);
     g_assert_cmpstr (dh_json_get_string (entry_b, "voided_by"), ==, the_void);
+    /* neither void looks like a second delivery */
+    g_assert_true (json_object_get_boolean (json_object_object_get (a_on_b, "is_void")));
+    g_assert_true (json_object_get_boolean (json_object_object_get (b_on_b, "is_void")));
+    g_assert_null (json_object_object_get (entry_a, "is_void"));
     g_assert_true ((dh_json_get_string (a_on_b, "superseded_by") == NULL) !=
                    (dh_json_get_string (b_on_b, "superseded_by") == NULL));
     g_assert_cmpstr (dh_json_get_string (g_str_equal (the_void, dh_json_get_string (void_a, "id")) ? b_on_b : a_on_b,
