@@ -365,6 +365,78 @@ test_messages_in_vietnamese (CliFixture    *fixture,
   g_assert_true (g_utf8_validate (fixture->err, -1, NULL));
 }
 
+static void
+test_counts_out_of_range_are_usage_errors (CliFixture    *fixture,
+                                           gconstpointer  data)
+{
+  const char *limits[] = { "-1", "0", "-2147483648", "10001", "ten" };
+
+  seed_places (fixture);
+  for (guint i = 0; i < G_N_ELEMENTS (limits); i++)
+    {
+      g_test_message ("--limit %s", limits[i]);
+      g_assert_cmpint (cli_run (fixture, NULL, "list", "village", "--limit", limits[i]), ==, 2);
+      g_assert_nonnull (strstr (fixture->err, "--limit"));
+      g_assert_nonnull (strstr (fixture->err, "1 to 10000"));
+      g_assert_cmpstr (fixture->out, ==, "");
+    }
+
+  g_assert_cmpint (cli_run (fixture, NULL, "list", "village", "--offset", "-1"), ==, 2);
+  g_assert_nonnull (strstr (fixture->err, "--offset"));
+  g_assert_nonnull (strstr (fixture->err, "from 0"));
+
+  g_assert_cmpint (cli_run (fixture, NULL, "list", "village", "--limit", "1", "--offset", "1"), ==, 0);
+  g_assert_cmpuint (cli_output_lines (fixture), ==, 1);
+}
+
+static void
+test_standard_input_holds_exactly_one_object (CliFixture    *fixture,
+                                              gconstpointer  data)
+{
+  g_autofree char *village = NULL;
+  g_autofree char *two = NULL;
+  g_autofree char *trailing_comma = NULL;
+  g_autofree char *no_colon = NULL;
+  g_autofree char *unclosed = NULL;
+  g_autofree char *before = NULL;
+
+  seed_places (fixture);
+  village = first_village (fixture);
+  g_assert_cmpint (cli_run (fixture, NULL, "list", "household"), ==, 0);
+  before = g_strdup (fixture->out);
+
+  /* the second object is neither stored nor dropped without a word */
+  two = g_strdup_printf ("{\"village\": \"%s\", \"head_name\": \"An\"}\n{\"village\": \"%s\", \"head_name\": \"Bình\"}", village, village);
+  g_assert_cmpint (cli_run (fixture, two, "add", "household"), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, "line 2, column 1"));
+  g_assert_nonnull (strstr (fixture->err, "exactly one object"));
+
+  trailing_comma = g_strdup_printf ("{\"village\": \"%s\",\n \"head_name\": \"An\",\n}", village);
+  g_assert_cmpint (cli_run (fixture, trailing_comma, "add", "household"), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, "line 3, column 1"));
+  g_assert_nonnull (strstr (fixture->err, "comma"));
+
+  no_colon = g_strdup_printf ("{\"village\": \"%s\",\n  \"head_name\" \"Đặng\"}", village);
+  g_assert_cmpint (cli_run (fixture, no_colon, "add", "household"), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, "line 2, column 15"));
+  g_assert_nonnull (strstr (fixture->err, "“:”"));
+
+  unclosed = g_strdup_printf ("{\"village\": \"%s\"", village);
+  g_assert_cmpint (cli_run (fixture, unclosed, "add", "household"), ==, 1);
+  g_assert_null (strstr (fixture->err, "continue"));
+  g_assert_nonnull (strstr (fixture->err, "“}”"));
+
+  g_assert_cmpint (cli_run (fixture, "", "add", "household"), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, "empty"));
+
+  g_assert_cmpint (cli_run_with_env (fixture, (const char * const []) { "LANGUAGE", "vi", "LC_ALL", "C.UTF-8", "DONGHANH_LOCALEDIR", g_getenv ("DONGHANH_TEST_LOCALEDIR"), NULL },
+                                     two, (const char * const []) { "add", "household", NULL }), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, "dòng 2, cột 1"));
+
+  g_assert_cmpint (cli_run (fixture, NULL, "list", "household"), ==, 0);
+  g_assert_cmpstr (fixture->out, ==, before);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -384,6 +456,8 @@ main (int   argc,
   CLI_TEST ("/cli/catalogues", test_catalogues);
   CLI_TEST ("/cli/reports", test_reports);
   CLI_TEST ("/cli/i18n/messages-in-vietnamese", test_messages_in_vietnamese);
+  CLI_TEST ("/cli/usage/counts-out-of-range-are-usage-errors", test_counts_out_of_range_are_usage_errors);
+  CLI_TEST ("/cli/records/standard-input-holds-exactly-one-object", test_standard_input_holds_exactly_one_object);
 
   return g_test_run ();
 }

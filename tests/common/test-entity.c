@@ -39,7 +39,7 @@ assert_rejected (const char        *entity,
   g_autoptr(GError) error = NULL;
   g_autoptr(json_object) fields = normalize (entity, text, &error);
 
-  g_test_message ("%s %s", entity, text);
+  g_test_message ("%s %.200s", entity, text);
   g_assert_null (fields);
   g_assert_error (error, DH_VALIDATION_ERROR, (int) code);
   if (strstr (error->message, words) == NULL)
