@@ -437,6 +437,28 @@ test_standard_input_holds_exactly_one_object (CliFixture    *fixture,
   g_assert_cmpstr (fixture->out, ==, before);
 }
 
+static void
+test_an_id_is_never_shared_by_two_kinds (CliFixture    *fixture,
+                                         gconstpointer  data)
+{
+  g_autofree char *village = NULL;
+  g_autofree char *household = NULL;
+  g_autofree char *visit = NULL;
+
+  seed_places (fixture);
+  village = first_village (fixture);
+  household = add_household (fixture, village, "Hà Văn Sáu");
+
+  /* the village's id, given to a visit */
+  visit = g_strdup_printf ("{\"id\": \"%s\", \"household\": \"%s\", \"visited_on\": \"2026-01-02\"}", village, household);
+  g_assert_cmpint (cli_run (fixture, visit, "add", "visit"), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, village));
+  g_assert_nonnull (strstr (fixture->err, "leave the id out"));
+
+  g_assert_cmpint (cli_run (fixture, NULL, "list", "visit"), ==, 0);
+  g_assert_cmpstr (fixture->out, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -458,6 +480,7 @@ main (int   argc,
   CLI_TEST ("/cli/i18n/messages-in-vietnamese", test_messages_in_vietnamese);
   CLI_TEST ("/cli/usage/counts-out-of-range-are-usage-errors", test_counts_out_of_range_are_usage_errors);
   CLI_TEST ("/cli/records/standard-input-holds-exactly-one-object", test_standard_input_holds_exactly_one_object);
+  CLI_TEST ("/cli/records/an-id-is-never-shared-by-two-kinds", test_an_id_is_never_shared_by_two_kinds);
 
   return g_test_run ();
 }
