@@ -502,6 +502,28 @@ run_delete (DhCli  *cli,
   return DH_CLI_EXIT_OK;
 }
 
+/* Text from the command line is bounded like a field's, before anything
+ * normalises it. */
+static gboolean
+check_argument_length (const char *what,
+                       const char *text,
+                       gsize       most)
+{
+  g_autofree char *given = NULL;
+  g_autofree char *allowed = NULL;
+  g_autofree char *message = NULL;
+
+  if (strlen (text) <= most)
+    return TRUE;
+
+  given = g_strdup_printf ("%" G_GSIZE_FORMAT, strlen (text));
+  allowed = g_strdup_printf ("%" G_GSIZE_FORMAT, most);
+  /* Translators: "--reason is too long: 5000 bytes where at most 4000 fit; shorten it" */
+  message = g_strdup_printf (_("%s is too long: %s bytes where at most %s fit; shorten it"), what, given, allowed);
+  dh_cli_print_usage_error (message);
+  return FALSE;
+}
+
 static int
 run_void_support (DhCli  *cli,
                   char  **args,
@@ -515,6 +537,9 @@ run_void_support (DhCli  *cli,
       dh_cli_print_usage_error (_("void-support needs --reason TEXT: say why the entry is voided"));
       return DH_CLI_EXIT_USAGE;
     }
+
+  if (!check_argument_length ("--reason", cli->reason, DH_FIELD_MAX_TEXT_BYTES))
+    return DH_CLI_EXIT_USAGE;
 
   store = dh_cli_open_store (cli, &error);
   if (store == NULL)
@@ -531,8 +556,12 @@ run_search (DhCli  *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autofree char *text = g_strjoinv (" ", args);
-  DhStore *store = dh_cli_open_store (cli, &error);
+  DhStore *store;
 
+  if (!check_argument_length (_("the text to search for"), text, DH_FIELD_MAX_NAME_BYTES))
+    return DH_CLI_EXIT_USAGE;
+
+  store = dh_cli_open_store (cli, &error);
   if (store == NULL)
     return dh_cli_fail (error);
 

@@ -459,6 +459,23 @@ test_an_id_is_never_shared_by_two_kinds (CliFixture    *fixture,
   g_assert_cmpstr (fixture->out, ==, "");
 }
 
+static void
+test_long_arguments_are_refused_before_use (CliFixture    *fixture,
+                                            gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  seed_places (fixture);
+  while (text->len < 100 * 1024)
+    g_string_append (text, "Nguye\xcc\x82\xcc\x83n ");
+
+  g_assert_cmpint (cli_run (fixture, NULL, "search", text->str), ==, 2);
+  g_assert_nonnull (strstr (fixture->err, "at most 200"));
+  g_assert_cmpint (cli_run (fixture, NULL, "void-support", "4b0e9d1e-59a8-4b3c-9f4e-2f5d3c7a1b20", "--reason", text->str), ==, 2);
+  g_assert_nonnull (strstr (fixture->err, "--reason"));
+  g_assert_nonnull (strstr (fixture->err, "at most 4000"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -481,6 +498,7 @@ main (int   argc,
   CLI_TEST ("/cli/usage/counts-out-of-range-are-usage-errors", test_counts_out_of_range_are_usage_errors);
   CLI_TEST ("/cli/records/standard-input-holds-exactly-one-object", test_standard_input_holds_exactly_one_object);
   CLI_TEST ("/cli/records/an-id-is-never-shared-by-two-kinds", test_an_id_is_never_shared_by_two_kinds);
+  CLI_TEST ("/cli/usage/long-arguments-are-refused-before-use", test_long_arguments_are_refused_before_use);
 
   return g_test_run ();
 }
