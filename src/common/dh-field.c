@@ -651,6 +651,17 @@ dh_entity_normalize_fields (const DhEntity    *entity,
         if (dh_entity_is_meta_key (key))
           continue;
 
+        /* an unknown name is repeated in the message: a long one is not */
+        if (field == NULL && strlen (key) > DH_FIELD_MAX_CODE_BYTES)
+          {
+            g_autofree char *names = dh_entity_list_field_names (entity, FALSE);
+
+            g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD,
+                         _("a field name is far longer than any of a %s; its fields are: %s"),
+                         dh_entity_get_label (entity), names);
+            return FALSE;
+          }
+
         if (field == NULL)
           {
             g_autofree char *names = dh_entity_list_field_names (entity, FALSE);

@@ -180,6 +180,18 @@ test_text_longer_than_its_limit_is_refused (void)
   long_notes = g_strdup_printf ("{\"village\": \"" HOUSE "\", \"head_name\": \"A\", \"notes\": \"%s\"}", notes->str);
   assert_rejected ("household", long_notes, DH_VALIDATION_ERROR_OUT_OF_RANGE, "notes");
 
+  /* an unknown field's name is not repeated when it is long */
+  {
+    g_autofree char *long_key = g_strdup_printf ("{\"%s\": 1}", notes->str);
+    g_autoptr(GError) key_error = NULL;
+    g_autoptr(json_object) none = normalize ("household", long_key, &key_error);
+
+    g_assert_null (none);
+    g_assert_error (key_error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD);
+    g_assert_cmpuint (strlen (key_error->message), <, 1000);
+    g_assert_nonnull (strstr (key_error->message, "head_name"));
+  }
+
   long_code = g_strdup_printf ("{\"village\": \"" HOUSE "\", \"head_name\": \"A\", \"code\": \"%s\"}", notes->str + 4001 - 65);
   assert_rejected ("household", long_code, DH_VALIDATION_ERROR_OUT_OF_RANGE, "at most 64");
 
