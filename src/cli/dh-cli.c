@@ -15,6 +15,7 @@
 
 #include "dh-autocleanups.h"
 #include "dh-catalogue.h"
+#include "dh-change.h"
 #include "dh-classify.h"
 #include "dh-date.h"
 #include "dh-demo.h"
@@ -134,30 +135,164 @@ dh_cli_create_store (DhCli   *cli,
   return open_store (cli, OPEN_OR_CREATE, error);
 }
 
+/* Where OFFSET lies in TEXT, as an editor shows it: lines and columns
+ * counted from 1, columns in characters. */
+static void
+locate_offset (const char *text,
+               gsize       offset,
+               int        *out_line,
+               int        *out_column)
+{
+  const char *line_start = text;
+  const char *end = text + offset;
+
+  *out_line = 1;
+  for (const char *p = text; p < end; p++)
+    {
+      if (*p == '\n')
+        {
+          (*out_line)++;
+          line_start = p + 1;
+        }
+    }
+
+  if (g_utf8_validate (line_start, end - line_start, NULL))
+    *out_column = (int) g_utf8_strlen (line_start, end - line_start) + 1;
+  else
+    *out_column = (int) (end - line_start) + 1;
+}
+
+static gboolean
+only_space_after (const char *text,
+                  gsize       length,
+                  gsize       offset)
+{
+  for (gsize i = offset; i < length; i++)
+    {
+      if (!g_ascii_isspace (text[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* json-c's own descriptions are English and name its states ("continue") */
+static const char *
+describe_json_error (enum json_tokener_error  code,
+                     const char              *text,
+                     gsize                    offset)
+{
+  if (code == json_tokener_continue || code == json_tokener_error_parse_eof)
+    return _("the input ends before the object is closed with “}”");
+  if (code == json_tokener_error_depth)
+    return _("values are nested too deeply");
+  if (code == json_tokener_error_parse_unexpected)
+    {
+      gsize i = offset;
+
+      while (i > 0 && g_ascii_isspace (text[i - 1]))
+        i--;
+      if (i > 0 && text[i - 1] == ',')
+        return _("a comma comes before a closing “}” or “]”; remove it");
+      return _("there is a character that does not belong there");
+    }
+  if (code == json_tokener_error_parse_null || code == json_tokener_error_parse_boolean ||
+      code == json_tokener_error_parse_number)
+    return _("a value is neither text in quotes, a number, true, false nor null");
+  if (code == json_tokener_error_parse_string)
+    return _("a text in quotes is not written correctly");
+  if (code == json_tokener_error_parse_object_key_name)
+    return _("a field name is not in double quotes");
+  if (code == json_tokener_error_parse_object_key_sep)
+    return _("a “:” is missing after a field name");
+  if (code == json_tokener_error_parse_object_value_sep)
+    return _("a “,” is missing between two fields");
+  if (code == json_tokener_error_parse_array)
+    return _("a list in “[ ]” is not written correctly");
+  if (code == json_tokener_error_parse_comment)
+    return _("there is a comment, which JSON does not allow");
+  if (code == json_tokener_error_parse_utf8_string)
+    return _("the text is not valid UTF-8");
+  return _("the JSON is not written correctly");
+}
+
+/* Exactly one object, or an error that says where the input goes wrong:
+ * a second object or a trailing comma is never passed over. */
 static json_object *
 read_stdin_object (GError **error)
 {
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(json_tokener) tokener = json_tokener_new ();
-  json_object *object;
+  g_autoptr(json_object) object = NULL;
+  enum json_tokener_error code;
   char buffer[4096];
   size_t n;
+  gsize end;
+  int line, column;
 
   while ((n = fread (buffer, 1, sizeof buffer, stdin)) > 0)
-    g_string_append_len (text, buffer, (gssize) n);
+    {
+      g_string_append_len (text, buffer, (gssize) n);
+      if (text->len > DH_CHANGE_MAX_BYTES)
+        {
+          g_autofree char *most = g_strdup_printf ("%d", DH_CHANGE_MAX_BYTES / 1024);
 
-  object = json_tokener_parse_ex (tokener, text->str, (int) text->len);
-  if (object == NULL || !json_object_is_type (object, json_type_object) ||
-      json_tokener_get_error (tokener) != json_tokener_success)
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                       _("standard input is larger than %s KB, far more than one record; check that the right file is given"),
+                       most);
+          return NULL;
+        }
+    }
+
+  if (only_space_after (text->str, text->len, 0))
     {
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
-                   _("standard input is not one JSON object (%s); give for example {\"head_name\": \"Nguyễn Văn An\"}"),
-                   object == NULL ? json_tokener_error_desc (json_tokener_get_error (tokener)) : _("not an object"));
-      json_object_put (object);
+                   _("standard input is empty; give one JSON object, for example {\"head_name\": \"Nguyễn Văn An\"}"));
       return NULL;
     }
 
-  return object;
+  json_tokener_set_flags (tokener, JSON_TOKENER_STRICT);
+  object = json_tokener_parse_ex (tokener, text->str, (int) text->len);
+  code = json_tokener_get_error (tokener);
+  end = json_tokener_get_parse_end (tokener);
+
+  if (code == json_tokener_success && only_space_after (text->str, text->len, end))
+    {
+      if (!json_object_is_type (object, json_type_object))
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                       _("standard input is a JSON value but not an object in “{ }”; give one object, for example {\"head_name\": \"Nguyễn Văn An\"}"));
+          return NULL;
+        }
+      return g_steal_pointer (&object);
+    }
+
+  if (code == json_tokener_success || code == json_tokener_error_parse_unexpected)
+    {
+      /* was there a whole value before the place it stopped? then more follows it */
+      g_autoptr(json_tokener) lenient = json_tokener_new ();
+      g_autoptr(json_object) first = json_tokener_parse_ex (lenient, text->str, (int) text->len);
+      gsize first_end = json_tokener_get_parse_end (lenient);
+
+      if (code == json_tokener_success || (first != NULL && first_end <= end))
+        {
+          gsize next = code == json_tokener_success ? end : first_end;
+
+          while (next < text->len && g_ascii_isspace (text->str[next]))
+            next++;
+          locate_offset (text->str, next, &line, &column);
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                       _("standard input goes on after the first object, at line %d, column %d; give exactly one object"),
+                       line, column);
+          return NULL;
+        }
+    }
+
+  locate_offset (text->str, MIN (end, text->len), &line, &column);
+  g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+               /* Translators: the last %s says what is wrong, such as "a “:” is missing after a field name" */
+               _("standard input is not one JSON object: at line %d, column %d, %s"),
+               line, column, describe_json_error (code, text->str, MIN (end, text->len)));
+  return NULL;
 }
 
 /* Takes the error by address: it is set by the call that makes the record,
@@ -399,6 +534,28 @@ run_delete (DhCli  *cli,
   return DH_CLI_EXIT_OK;
 }
 
+/* Text from the command line is bounded like a field's, before anything
+ * normalises it. */
+static gboolean
+check_argument_length (const char *what,
+                       const char *text,
+                       gsize       most)
+{
+  g_autofree char *given = NULL;
+  g_autofree char *allowed = NULL;
+  g_autofree char *message = NULL;
+
+  if (strlen (text) <= most)
+    return TRUE;
+
+  given = g_strdup_printf ("%" G_GSIZE_FORMAT, strlen (text));
+  allowed = g_strdup_printf ("%" G_GSIZE_FORMAT, most);
+  /* Translators: "--reason is too long: 5000 bytes where at most 4000 fit; shorten it" */
+  message = g_strdup_printf (_("%s is too long: %s bytes where at most %s fit; shorten it"), what, given, allowed);
+  dh_cli_print_usage_error (message);
+  return FALSE;
+}
+
 static int
 run_void_support (DhCli  *cli,
                   char  **args,
@@ -412,6 +569,9 @@ run_void_support (DhCli  *cli,
       dh_cli_print_usage_error (_("void-support needs --reason TEXT: say why the entry is voided"));
       return DH_CLI_EXIT_USAGE;
     }
+
+  if (!check_argument_length ("--reason", cli->reason, DH_FIELD_MAX_TEXT_BYTES))
+    return DH_CLI_EXIT_USAGE;
 
   store = dh_cli_open_store (cli, &error);
   if (store == NULL)
@@ -428,8 +588,12 @@ run_search (DhCli  *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autofree char *text = g_strjoinv (" ", args);
-  DhStore *store = dh_cli_open_store_to_read (cli, &error);
+  DhStore *store;
 
+  if (!check_argument_length (_("the text to search for"), text, DH_FIELD_MAX_NAME_BYTES))
+    return DH_CLI_EXIT_USAGE;
+
+  store = dh_cli_open_store_to_read (cli, &error);
   if (store == NULL)
     return dh_cli_fail (error);
 
@@ -700,6 +864,38 @@ setup_i18n (void)
   textdomain (GETTEXT_PACKAGE);
 }
 
+/* A count given on the command line is in its range or an error: never a
+ * quiet fallback to the default. */
+static gboolean
+parse_count_option (const char  *option,
+                    const char  *text,
+                    gint64       lowest,
+                    gint64       highest,
+                    int         *out_count,
+                    GError     **error)
+{
+  gint64 count;
+
+  if (text == NULL)
+    return TRUE;
+
+  if (!g_ascii_isdigit (text[0]) ||
+      !g_ascii_string_to_signed (text, 10, lowest, highest, &count, NULL))
+    {
+      g_autofree char *low = g_strdup_printf ("%" G_GINT64_FORMAT, lowest);
+      g_autofree char *high = g_strdup_printf ("%" G_GINT64_FORMAT, highest);
+
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   /* Translators: "--limit takes a whole number from 1 to 10000; “-1” is not one" */
+                   _("--%s takes a whole number from %s to %s; “%s” is not one"),
+                   option, low, high, text);
+      return FALSE;
+    }
+
+  *out_count = (int) count;
+  return TRUE;
+}
+
 int
 dh_cli_main (int    argc,
              char **argv)
@@ -711,12 +907,14 @@ dh_cli_main (int    argc,
   gboolean show_version = FALSE;
   const DhCliCommand *command = NULL;
   g_auto(DhCli) cli = { .limit = -1, .offset = -1, .households = -1, .seed = -1 };
+  g_autofree char *limit_text = NULL;
+  g_autofree char *offset_text = NULL;
   int n_args;
   GOptionEntry entries[] = {
     { "store", 0, 0, G_OPTION_ARG_FILENAME, &cli.store_path, N_("The store file (default: donghanh.db in your data folder)"), N_("FILE") },
     { "user", 0, 0, G_OPTION_ARG_STRING, &cli.user, N_("The name your changes are recorded under"), N_("NAME") },
-    { "limit", 0, 0, G_OPTION_ARG_INT, &cli.limit, N_("At most N records (list, search, pending, set-aside)"), "N" },
-    { "offset", 0, 0, G_OPTION_ARG_INT, &cli.offset, N_("Skip the first N records (list)"), "N" },
+    { "limit", 0, 0, G_OPTION_ARG_STRING, &limit_text, N_("At most N records (list, search, pending, set-aside)"), "N" },
+    { "offset", 0, 0, G_OPTION_ARG_STRING, &offset_text, N_("Skip the first N records (list)"), "N" },
     { "sort", 0, 0, G_OPTION_ARG_STRING, &cli.sort, N_("Order of a list: given-name, full-name or newest"), N_("ORDER") },
     { "deleted", 0, 0, G_OPTION_ARG_NONE, &cli.deleted, N_("Include deleted records (list)"), NULL },
     { "households", 0, 0, G_OPTION_ARG_INT, &cli.households, N_("How many demo households (demo)"), "N" },
@@ -741,7 +939,9 @@ dh_cli_main (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!g_option_context_parse (context, &argc, &argv, &error) ||
+      !parse_count_option ("limit", limit_text, 1, DH_STORE_MAX_LIMIT, &cli.limit, &error) ||
+      !parse_count_option ("offset", offset_text, 0, G_MAXINT32, &cli.offset, &error))
     {
       dh_cli_print_usage_error (error->message);
       return DH_CLI_EXIT_USAGE;

@@ -48,7 +48,7 @@ static const char * const support_statuses[] = { "planned", "delivered", NULL };
 static const char * const roles[] = { "caseworker", "commune_official", "province_admin", NULL };
 
 static const DhField admin_unit_fields[] = {
-  { "code", DH_FIELD_TEXT, REQ },
+  { "code", DH_FIELD_TEXT, REQ, NULL, NULL, NULL, DH_FIELD_MAX_CODE_BYTES },
   { "kind", DH_FIELD_ENUM, REQ | FIXED, NULL, unit_kinds },
   { "name", DH_FIELD_NAME, REQ },
   { "parent", DH_FIELD_REF, 0, "admin_unit" },
@@ -59,7 +59,7 @@ static const DhField admin_unit_fields[] = {
 };
 
 static const DhField household_fields[] = {
-  { "code", DH_FIELD_TEXT, 0 },
+  { "code", DH_FIELD_TEXT, 0, NULL, NULL, NULL, DH_FIELD_MAX_CODE_BYTES },
   { "village", DH_FIELD_REF, REQ, "admin_unit" },
   { "commune", DH_FIELD_REF, COMPUTED, "admin_unit" },
   { "address", DH_FIELD_TEXT, 0 },
@@ -145,7 +145,7 @@ static const DhField support_fields[] = {
 };
 
 static const DhField user_fields[] = {
-  { "username", DH_FIELD_TEXT, REQ | FIXED },
+  { "username", DH_FIELD_TEXT, REQ | FIXED, NULL, NULL, NULL, DH_FIELD_MAX_CODE_BYTES },
   { "full_name", DH_FIELD_NAME, REQ },
   { "role", DH_FIELD_ENUM, REQ, NULL, roles },
   { "commune", DH_FIELD_REF, 0, "admin_unit" },

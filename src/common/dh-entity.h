@@ -52,7 +52,17 @@ struct _DhField
   const char         *target;     /* REF: entity name; CODE, CODE_SET: catalogue name */
   const char * const *values;     /* ENUM: the allowed values, NULL-terminated */
   const char         *default_value; /* ENUM: used when the field is absent on creation */
+  gsize               max_bytes;  /* the longest value as UTF-8 bytes; 0: the type's default */
 };
+
+/* The longest values, in bytes of UTF-8 as given (a Vietnamese letter with
+ * its marks takes 2 or 3). They are checked before anything else reads the
+ * value: normalising text costs time that grows faster than its length. */
+#define DH_FIELD_MAX_NAME_BYTES   200   /* a person's or place's name */
+#define DH_FIELD_MAX_CODE_BYTES   64    /* codes, ids, dates, numbers written as text */
+#define DH_FIELD_MAX_SHORT_BYTES  32    /* phone numbers, citizen IDs */
+#define DH_FIELD_MAX_TEXT_BYTES   4000  /* notes, descriptions, addresses */
+#define DH_FIELD_MAX_SET_ITEMS    64    /* codes in one set */
 
 /* A value no two live records may share: FIELD, within records that have
  * the same SCOPE when one is given (a household's code in its commune). */

@@ -54,6 +54,166 @@ join_values (const char * const *values)
   return g_strjoinv (", ", (char **) values);
 }
 
+static gsize
+field_max_bytes (const DhField *field)
+{
+  if (field->max_bytes > 0)
+    return field->max_bytes;
+
+  if (field->type == DH_FIELD_NAME)
+    return DH_FIELD_MAX_NAME_BYTES;
+  /* a conflict keeps a field's value written out as JSON, quotes escaped */
+  if (field->type == DH_FIELD_TEXT)
+    return (field->flags & DH_FIELD_FLAG_COMPUTED) != 0 ? 4 * DH_FIELD_MAX_TEXT_BYTES : DH_FIELD_MAX_TEXT_BYTES;
+  if (field->type == DH_FIELD_PHONE || field->type == DH_FIELD_CITIZEN_ID)
+    return DH_FIELD_MAX_SHORT_BYTES;
+  return DH_FIELD_MAX_CODE_BYTES;
+}
+
+static gboolean
+is_bidi_control (gunichar c)
+{
+  return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+static gboolean
+is_zero_width (gunichar c)
+{
+  return (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF;
+}
+
+/* Checks a string as it came, before anything reads it further: its length
+ * first (normalising costs time that grows faster than the text), then
+ * what would change it silently on the way in — a NUL that cuts it short, a
+ * U+FFFD left by a broken escape, characters that hide or reorder it. */
+static gboolean
+check_raw_text (const DhField  *field,
+                json_object    *value,
+                GError        **error)
+{
+  const char *text = json_object_get_string (value);
+  gsize len = (gsize) json_object_get_string_len (value);
+  gsize max = field_max_bytes (field);
+
+  if (len > max)
+    {
+      g_autofree char *given = g_strdup_printf ("%" G_GSIZE_FORMAT, len);
+      g_autofree char *most = g_strdup_printf ("%" G_GSIZE_FORMAT, max);
+
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                   /* Translators: "is too long: 5000 bytes where at most 4000 fit; ..." */
+                   _("is too long: %s bytes where at most %s fit; shorten it (a letter with Vietnamese marks takes 2 or 3 bytes)"),
+                   given, most);
+      return FALSE;
+    }
+
+  if (strlen (text) != len)
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                   _("contains a null character (\\u0000), which would cut the text short; remove it"));
+      return FALSE;
+    }
+
+  if (!g_utf8_validate (text, (gssize) len, NULL))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                   _("the text is not valid UTF-8; save the input as UTF-8"));
+      return FALSE;
+    }
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == 0xFFFD)
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                       _("contains “�”, the mark of a letter that was damaged (by a broken \\u escape or a wrong encoding); type the letter again"));
+          return FALSE;
+        }
+
+      /* tabs and line breaks are white space, made one space when the text is normalised */
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F))
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                       _("contains the invisible control character U+%04X; remove it"), c);
+          return FALSE;
+        }
+
+      if (is_bidi_control (c))
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                       _("contains U+%04X, an invisible character that changes the order the text is shown in; remove it"), c);
+          return FALSE;
+        }
+
+      if (field->type == DH_FIELD_NAME && is_zero_width (c))
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                       _("contains U+%04X, an invisible character; remove it from the name"), c);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+has_letter_or_digit (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (g_unichar_isalnum (g_utf8_get_char (p)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* json-c reads an integer beyond 64 bits as the nearest end of the range */
+static gboolean
+json_int_overflows (json_object *value)
+{
+  gint64 number = json_object_get_int64 (value);
+
+  if (number == G_MAXINT64)
+    return json_object_get_uint64 (value) != (guint64) G_MAXINT64;
+  return number == G_MININT64;
+}
+
+static gboolean
+set_too_large (GError **error)
+{
+  g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+               _("the number is too large; check the number of digits"));
+  return FALSE;
+}
+
+/* Whole numbers as text are written one way only: digits, a minus sign
+ * before them if any, no "+", no spaces, no leading zeros. */
+static gboolean
+parse_canonical_int (const char *text,
+                     gint64     *out_number,
+                     gboolean   *out_too_large)
+{
+  const char *digits = text[0] == '-' ? text + 1 : text;
+
+  *out_too_large = FALSE;
+  if (digits[0] == '\0' || (digits[0] == '0' && digits[1] != '\0'))
+    return FALSE;
+  for (const char *p = digits; *p != '\0'; p++)
+    {
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+    }
+
+  if (!g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, out_number, NULL))
+    {
+      *out_too_large = TRUE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static json_object *
 normalize_text (json_object  *value,
                 gboolean      not_empty,
@@ -76,6 +236,13 @@ normalize_text (json_object  *value,
     {
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
                    _("is empty; type the name"));
+      return NULL;
+    }
+
+  if (not_empty && !has_letter_or_digit (text))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                   _("has no letter; type the name"));
       return NULL;
     }
 
@@ -126,12 +293,23 @@ normalize_code_set (const DhField     *field,
     return NULL;
 
   n = json_object_array_length (value);
+  if (n > DH_FIELD_MAX_SET_ITEMS)
+    {
+      g_autofree char *given = g_strdup_printf ("%" G_GSIZE_FORMAT, n);
+      g_autofree char *most = g_strdup_printf ("%d", DH_FIELD_MAX_SET_ITEMS);
+
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                   _("lists %s codes where at most %s fit; give each code once"), given, most);
+      return NULL;
+    }
+
   for (size_t i = 0; i < n; i++)
     {
       json_object *item = json_object_array_get_idx (value, i);
       const char *code;
 
-      if (!expect_type (item, json_type_string, _("a code in quotes"), error))
+      if (!expect_type (item, json_type_string, _("a code in quotes"), error) ||
+          !check_raw_text (field, item, error))
         return NULL;
 
       code = json_object_get_string (item);
@@ -176,18 +354,25 @@ normalize_int (json_object  *value,
   if (json_object_is_type (value, json_type_string))
     {
       const char *text = json_object_get_string (value);
-      char *end = NULL;
+      gboolean too_large;
 
-      number = g_ascii_strtoll (text, &end, 10);
-      if (end == text || *end != '\0')
+      if (!parse_canonical_int (text, &number, &too_large))
         {
-          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
-                       _("“%s” is not a whole number; give digits only, such as 12"), text);
+          if (too_large)
+            set_too_large (error);
+          else
+            g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                         _("“%s” is not a whole number; give digits only, such as 12"), text);
           return NULL;
         }
     }
   else if (!expect_type (value, json_type_int, _("a whole number"), error))
     return NULL;
+  else if (json_int_overflows (value))
+    {
+      set_too_large (error);
+      return NULL;
+    }
   else
     number = json_object_get_int64 (value);
 
@@ -222,6 +407,13 @@ normalize_money (json_object  *value,
 
   if (!expect_type (value, json_type_int, _("whole đồng, such as 1500000"), error))
     return NULL;
+
+  if (json_int_overflows (value) && json_object_get_int64 (value) > 0)
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                   _("the amount is too large; check the number of digits, such as 1.500.000"));
+      return NULL;
+    }
 
   dong = json_object_get_int64 (value);
   if (dong < 0)
@@ -300,6 +492,13 @@ dh_field_normalize_value (const DhField     *field,
     {
       *out_value = NULL;
       return TRUE;
+    }
+
+  if (json_object_is_type (value, json_type_string) &&
+      !check_raw_text (field, value, &local_error))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", field->name);
+      return FALSE;
     }
 
   switch (field->type)
@@ -451,6 +650,17 @@ dh_entity_normalize_fields (const DhEntity    *entity,
 
         if (dh_entity_is_meta_key (key))
           continue;
+
+        /* an unknown name is repeated in the message: a long one is not */
+        if (field == NULL && strlen (key) > DH_FIELD_MAX_CODE_BYTES)
+          {
+            g_autofree char *names = dh_entity_list_field_names (entity, FALSE);
+
+            g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD,
+                         _("a field name is far longer than any of a %s; its fields are: %s"),
+                         dh_entity_get_label (entity), names);
+            return FALSE;
+          }
 
         if (field == NULL)
           {

@@ -308,6 +308,25 @@ apply_recognition (DhStore      *self,
 
 /* Everything a write does after validation: the row, its search entry and
  * sort keys, and the pending change, inside one transaction. */
+/* Ids are unique across kinds, not only within one: a reference names a
+ * record by its id alone, and a change is replayed by it. */
+static gboolean
+id_is_taken (DhStore    *self,
+             const char *id)
+{
+  guint n_entities;
+  const DhEntity * const *entities = dh_entity_list_all (&n_entities);
+
+  for (guint i = 0; i < n_entities; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE id = ?1", entities[i]->name);
+
+      if (dh_store_exists (self, sql, id, NULL, NULL))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static json_object *
 create_unlocked (DhStore         *self,
                  const DhEntity  *entity,
@@ -320,7 +339,6 @@ create_unlocked (DhStore         *self,
   g_autofree char *id = NULL;
   g_autofree char *clock = NULL;
   g_autofree char *now = NULL;
-  g_autofree char *exists_sql = g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE id = ?1", entity->name);
   const char *given_id = dh_json_get_string (input, DH_RECORD_ID);
   gboolean ok;
 
@@ -340,7 +358,7 @@ create_unlocked (DhStore         *self,
     return NULL;
 
   ok = complete_record (self, entity, id, record, error);
-  if (ok && dh_store_exists (self, exists_sql, id, NULL, NULL))
+  if (ok && id_is_taken (self, id))
     {
       g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DUPLICATE,
                    _("id: a record with id “%s” exists already; leave the id out to add a new one"),

@@ -455,6 +455,117 @@ test_store_mode_is_kept (CliFixture    *fixture,
   g_assert_cmpuint (file_mode (fixture->store), ==, 0440);
 }
 
+static void
+test_counts_out_of_range_are_usage_errors (CliFixture    *fixture,
+                                           gconstpointer  data)
+{
+  const char *limits[] = { "-1", "0", "-2147483648", "10001", "ten" };
+
+  seed_places (fixture);
+  for (guint i = 0; i < G_N_ELEMENTS (limits); i++)
+    {
+      g_test_message ("--limit %s", limits[i]);
+      g_assert_cmpint (cli_run (fixture, NULL, "list", "village", "--limit", limits[i]), ==, 2);
+      g_assert_nonnull (strstr (fixture->err, "--limit"));
+      g_assert_nonnull (strstr (fixture->err, "1 to 10000"));
+      g_assert_cmpstr (fixture->out, ==, "");
+    }
+
+  g_assert_cmpint (cli_run (fixture, NULL, "list", "village", "--offset", "-1"), ==, 2);
+  g_assert_nonnull (strstr (fixture->err, "--offset"));
+  g_assert_nonnull (strstr (fixture->err, "from 0"));
+
+  g_assert_cmpint (cli_run (fixture, NULL, "list", "village", "--limit", "1", "--offset", "1"), ==, 0);
+  g_assert_cmpuint (cli_output_lines (fixture), ==, 1);
+}
+
+static void
+test_standard_input_holds_exactly_one_object (CliFixture    *fixture,
+                                              gconstpointer  data)
+{
+  g_autofree char *village = NULL;
+  g_autofree char *two = NULL;
+  g_autofree char *trailing_comma = NULL;
+  g_autofree char *no_colon = NULL;
+  g_autofree char *unclosed = NULL;
+  g_autofree char *before = NULL;
+
+  seed_places (fixture);
+  village = first_village (fixture);
+  g_assert_cmpint (cli_run (fixture, NULL, "list", "household"), ==, 0);
+  before = g_strdup (fixture->out);
+
+  /* the second object is neither stored nor dropped without a word */
+  two = g_strdup_printf ("{\"village\": \"%s\", \"head_name\": \"An\"}\n{\"village\": \"%s\", \"head_name\": \"Bình\"}", village, village);
+  g_assert_cmpint (cli_run (fixture, two, "add", "household"), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, "line 2, column 1"));
+  g_assert_nonnull (strstr (fixture->err, "exactly one object"));
+
+  trailing_comma = g_strdup_printf ("{\"village\": \"%s\",\n \"head_name\": \"An\",\n}", village);
+  g_assert_cmpint (cli_run (fixture, trailing_comma, "add", "household"), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, "line 3, column 1"));
+  g_assert_nonnull (strstr (fixture->err, "comma"));
+
+  no_colon = g_strdup_printf ("{\"village\": \"%s\",\n  \"head_name\" \"Đặng\"}", village);
+  g_assert_cmpint (cli_run (fixture, no_colon, "add", "household"), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, "line 2, column 15"));
+  g_assert_nonnull (strstr (fixture->err, "“:”"));
+
+  unclosed = g_strdup_printf ("{\"village\": \"%s\"", village);
+  g_assert_cmpint (cli_run (fixture, unclosed, "add", "household"), ==, 1);
+  g_assert_null (strstr (fixture->err, "continue"));
+  g_assert_nonnull (strstr (fixture->err, "“}”"));
+
+  g_assert_cmpint (cli_run (fixture, "", "add", "household"), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, "empty"));
+
+  g_assert_cmpint (cli_run_with_env (fixture, (const char * const []) { "LANGUAGE", "vi", "LC_ALL", "C.UTF-8", "DONGHANH_LOCALEDIR", g_getenv ("DONGHANH_TEST_LOCALEDIR"), NULL },
+                                     two, (const char * const []) { "add", "household", NULL }), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, "dòng 2, cột 1"));
+
+  g_assert_cmpint (cli_run (fixture, NULL, "list", "household"), ==, 0);
+  g_assert_cmpstr (fixture->out, ==, before);
+}
+
+static void
+test_an_id_is_never_shared_by_two_kinds (CliFixture    *fixture,
+                                         gconstpointer  data)
+{
+  g_autofree char *village = NULL;
+  g_autofree char *household = NULL;
+  g_autofree char *visit = NULL;
+
+  seed_places (fixture);
+  village = first_village (fixture);
+  household = add_household (fixture, village, "Hà Văn Sáu");
+
+  /* the village's id, given to a visit */
+  visit = g_strdup_printf ("{\"id\": \"%s\", \"household\": \"%s\", \"visited_on\": \"2026-01-02\"}", village, household);
+  g_assert_cmpint (cli_run (fixture, visit, "add", "visit"), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, village));
+  g_assert_nonnull (strstr (fixture->err, "leave the id out"));
+
+  g_assert_cmpint (cli_run (fixture, NULL, "list", "visit"), ==, 0);
+  g_assert_cmpstr (fixture->out, ==, "");
+}
+
+static void
+test_long_arguments_are_refused_before_use (CliFixture    *fixture,
+                                            gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  seed_places (fixture);
+  while (text->len < 100 * 1024)
+    g_string_append (text, "Nguye\xcc\x82\xcc\x83n ");
+
+  g_assert_cmpint (cli_run (fixture, NULL, "search", text->str), ==, 2);
+  g_assert_nonnull (strstr (fixture->err, "at most 200"));
+  g_assert_cmpint (cli_run (fixture, NULL, "void-support", "4b0e9d1e-59a8-4b3c-9f4e-2f5d3c7a1b20", "--reason", text->str), ==, 2);
+  g_assert_nonnull (strstr (fixture->err, "--reason"));
+  g_assert_nonnull (strstr (fixture->err, "at most 4000"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -476,6 +587,10 @@ main (int   argc,
   CLI_TEST ("/cli/i18n/messages-in-vietnamese", test_messages_in_vietnamese);
   CLI_TEST ("/cli/store/only-a-store-is-opened", test_only_a_store_is_opened);
   CLI_TEST ("/cli/store/mode-is-kept", test_store_mode_is_kept);
+  CLI_TEST ("/cli/usage/counts-out-of-range-are-usage-errors", test_counts_out_of_range_are_usage_errors);
+  CLI_TEST ("/cli/records/standard-input-holds-exactly-one-object", test_standard_input_holds_exactly_one_object);
+  CLI_TEST ("/cli/records/an-id-is-never-shared-by-two-kinds", test_an_id_is_never_shared_by_two_kinds);
+  CLI_TEST ("/cli/usage/long-arguments-are-refused-before-use", test_long_arguments_are_refused_before_use);
 
   return g_test_run ();
 }

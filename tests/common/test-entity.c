@@ -39,7 +39,7 @@ assert_rejected (const char        *entity,
   g_autoptr(GError) error = NULL;
   g_autoptr(json_object) fields = normalize (entity, text, &error);
 
-  g_test_message ("%s %s", entity, text);
+  g_test_message ("%s %.200s", entity, text);
   g_assert_null (fields);
   g_assert_error (error, DH_VALIDATION_ERROR, (int) code);
   if (strstr (error->message, words) == NULL)
@@ -149,6 +149,118 @@ test_future_dates_refused_where_they_cannot_be (void)
   g_assert_cmpstr (dh_json_get_string (planned, "visited_on"), ==, "2026-02-01");
 }
 
+static char *
+household_with_head (const char *head)
+{
+  return g_strdup_printf ("{\"village\": \"" HOUSE "\", \"head_name\": \"%s\"}", head);
+}
+
+static void
+test_text_longer_than_its_limit_is_refused (void)
+{
+  g_autoptr(GString) name = g_string_sized_new (1024 * 1024);
+  g_autoptr(GString) notes = g_string_new (NULL);
+  g_autofree char *input = NULL;
+  g_autofree char *long_notes = NULL;
+  g_autofree char *long_code = NULL;
+  g_autofree char *longest_name = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) fields = NULL;
+
+  /* a megabyte of Vietnamese letters written decomposed: normalising it
+   * would take minutes, refusing it takes nothing */
+  while (name->len < 1024 * 1024)
+    g_string_append (name, "Nguye\\u0302\\u0303n ");
+  input = household_with_head (name->str);
+  assert_rejected ("household", input, DH_VALIDATION_ERROR_OUT_OF_RANGE, "head_name");
+  assert_rejected ("household", input, DH_VALIDATION_ERROR_OUT_OF_RANGE, "at most 200");
+
+  for (guint i = 0; i < 4001; i++)
+    g_string_append_c (notes, 'a');
+  long_notes = g_strdup_printf ("{\"village\": \"" HOUSE "\", \"head_name\": \"A\", \"notes\": \"%s\"}", notes->str);
+  assert_rejected ("household", long_notes, DH_VALIDATION_ERROR_OUT_OF_RANGE, "notes");
+
+  /* an unknown field's name is not repeated when it is long */
+  {
+    g_autofree char *long_key = g_strdup_printf ("{\"%s\": 1}", notes->str);
+    g_autoptr(GError) key_error = NULL;
+    g_autoptr(json_object) none = normalize ("household", long_key, &key_error);
+
+    g_assert_null (none);
+    g_assert_error (key_error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD);
+    g_assert_cmpuint (strlen (key_error->message), <, 1000);
+    g_assert_nonnull (strstr (key_error->message, "head_name"));
+  }
+
+  long_code = g_strdup_printf ("{\"village\": \"" HOUSE "\", \"head_name\": \"A\", \"code\": \"%s\"}", notes->str + 4001 - 65);
+  assert_rejected ("household", long_code, DH_VALIDATION_ERROR_OUT_OF_RANGE, "at most 64");
+
+  /* the limits leave room for real names: 66 letters of three bytes each */
+  g_string_truncate (name, 0);
+  for (guint i = 0; i < 66; i++)
+    g_string_append (name, "Đ");
+  longest_name = household_with_head (name->str);
+  fields = normalize ("household", longest_name, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dh_json_get_string (fields, "head_name"), ==, name->str);
+}
+
+static void
+test_values_are_never_changed_silently (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) fields = NULL;
+
+  /* a NUL would cut the name short */
+  assert_rejected ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"Nguyen\\u0000EVIL\"}",
+                   DH_VALIDATION_ERROR_INVALID, "head_name");
+  assert_rejected ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"Nguyen\\u0000EVIL\"}",
+                   DH_VALIDATION_ERROR_INVALID, "\\u0000");
+  /* a lone surrogate is read as U+FFFD: the letter it stood for is lost */
+  assert_rejected ("member", "{\"household\": \"" HOUSE "\", \"full_name\": \"Tr\\ud800n\"}",
+                   DH_VALIDATION_ERROR_INVALID, "full_name");
+  assert_rejected ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"A\", \"notes\": \"h\\ufffdng\"}",
+                   DH_VALIDATION_ERROR_INVALID, "notes");
+  /* names that show nothing, or show something else than they hold */
+  assert_rejected ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"\\u200b\\u200b\\u2060\"}",
+                   DH_VALIDATION_ERROR_INVALID, "head_name");
+  assert_rejected ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"Nguy\\u200bn\"}",
+                   DH_VALIDATION_ERROR_INVALID, "U+200B");
+  assert_rejected ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"Lan \\u202eoaH\"}",
+                   DH_VALIDATION_ERROR_INVALID, "U+202E");
+  assert_rejected ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"An\\u2066\"}",
+                   DH_VALIDATION_ERROR_INVALID, "U+2066");
+  assert_rejected ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"...\"}",
+                   DH_VALIDATION_ERROR_INVALID, "head_name");
+  assert_rejected ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"A\", \"notes\": \"bell\\u0007\"}",
+                   DH_VALIDATION_ERROR_INVALID, "U+0007");
+  assert_rejected ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"A\", \"notes\": \"c1\\u0085\"}",
+                   DH_VALIDATION_ERROR_INVALID, "U+0085");
+  /* money beyond 64 bits is refused, never stored as the largest amount */
+  assert_rejected ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"amount_vnd\": 99999999999999999999}",
+                   DH_VALIDATION_ERROR_OUT_OF_RANGE, "amount_vnd");
+  assert_rejected ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"amount_vnd\": 9223372036854775808}",
+                   DH_VALIDATION_ERROR_OUT_OF_RANGE, "too large");
+  assert_rejected ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"amount_vnd\": \"99999999999999999999\"}",
+                   DH_VALIDATION_ERROR_OUT_OF_RANGE, "amount_vnd");
+  assert_rejected ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"quantity\": 99999999999999999999}",
+                   DH_VALIDATION_ERROR_OUT_OF_RANGE, "too large");
+  /* whole numbers given as text are written one way */
+  assert_rejected ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"A\", \"classification_year\": \"+2026\"}",
+                   DH_VALIDATION_ERROR_INVALID, "classification_year");
+  assert_rejected ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"A\", \"classification_year\": \" 2026\"}",
+                   DH_VALIDATION_ERROR_INVALID, "classification_year");
+  assert_rejected ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"A\", \"classification_year\": \"02026\"}",
+                   DH_VALIDATION_ERROR_INVALID, "classification_year");
+
+  /* tabs and line breaks in notes are white space, and the largest amount still fits */
+  fields = normalize ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"status\": \"planned\", \"description\": \"hai\\tcon\\nbò\", \"amount_vnd\": 9223372036854775807, \"quantity\": \"2\"}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dh_json_get_string (fields, "description"), ==, "hai con bò");
+  g_assert_cmpint (dh_json_get_int (fields, "amount_vnd", -1), ==, G_MAXINT64);
+  g_assert_cmpint (dh_json_get_int (fields, "quantity", -1), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -164,6 +276,8 @@ main (int   argc,
   g_test_add_func ("/common/entity/computed-fields-cannot-be-typed", test_computed_fields_cannot_be_typed);
   g_test_add_func ("/common/entity/rules-across-fields", test_rules_across_fields);
   g_test_add_func ("/common/entity/future-dates-refused-where-they-cannot-be", test_future_dates_refused_where_they_cannot_be);
+  g_test_add_func ("/common/entity/text-longer-than-its-limit-is-refused", test_text_longer_than_its_limit_is_refused);
+  g_test_add_func ("/common/entity/values-are-never-changed-silently", test_values_are_never_changed_silently);
 
   return g_test_run ();
 }
