@@ -98,8 +98,8 @@ unit_area (const DhLookup  *lookup,
   return NULL;
 }
 
-/* A review's proposed class, computed under the standard of its date and
- * the area of the household's village. */
+/* A review's proposed class, computed under the standard of the list it is
+ * for and the area of the household's village. */
 static gboolean
 classify_assessment (const DhLookup     *lookup,
                      const DhValidator  *validator,
@@ -137,6 +137,11 @@ classify_assessment (const DhLookup     *lookup,
   g_date_clear (&input.reviewed_on, 1);
   dh_date_parse (dh_json_get_string (record, "reviewed_on"), &input.reviewed_on, NULL);
   input.province_code = province_code;
+  /* An assessment is annual unless it says otherwise (the entity's
+   * default); its list year and method follow from its kind, its date and
+   * what it gives: see dh_classify_default_list_year() and dh_classify(). */
+  input.review_kind = DH_REVIEW_KIND_ANNUAL;
+  dh_review_kind_from_string (dh_json_get_string (record, "review_kind"), &input.review_kind);
   dh_area_from_string (area, &input.area);
   input.has_income = dh_json_get_int (record, "income_per_capita", -1) >= 0;
   input.income_per_capita = dh_json_get_int (record, "income_per_capita", 0);
