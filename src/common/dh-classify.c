@@ -10,6 +10,7 @@
 
 #include "dh-classify.h"
 #include "dh-date.h"
+#include "dh-entity.h"
 #include "dh-error.h"
 #include "dh-money.h"
 
@@ -134,6 +135,92 @@ dh_classify_default_list_year (const GDate  *reviewed_on,
     return g_date_get_year (reviewed_on) + 1;
 
   return g_date_get_year (reviewed_on);
+}
+
+/**
+ * dh_classify_input_init_from_json:
+ * @input: (out caller-allocates): the input to fill
+ * @record: an assessment, or the fields given to a classification: its
+ *   `reviewed_on`, `review_kind`, `list_year`, `method`, `area`,
+ *   `income_per_capita`, `score_a` and `deprived`
+ * @deprived: an empty array that receives the deprived codes, borrowed from
+ *   @record; it and @record must outlive @input
+ * @error: a #DH_VALIDATION_ERROR naming a review kind, list year or method
+ *   that is not one
+ *
+ * Reads a review the way the store does, so that a preview proposes what
+ * the store will: a review is annual unless it says "ad_hoc" (an
+ * assessment's default); the list year and the method are taken when given
+ * and otherwise left to dh_classify(). A missing date or area is left for
+ * dh_classify() to report. The province is not read: it comes from the
+ * household's place.
+ *
+ * Returns: %TRUE if @input was filled
+ */
+gboolean
+dh_classify_input_init_from_json (DhClassifyInput  *input,
+                                  json_object      *record,
+                                  GPtrArray        *deprived,
+                                  GError          **error)
+{
+  json_object *value;
+  const char *text;
+
+  g_return_val_if_fail (input != NULL, FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+  g_return_val_if_fail (deprived != NULL && deprived->len == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  memset (input, 0, sizeof *input);
+  g_date_clear (&input->reviewed_on, 1);
+  dh_date_parse (dh_json_get_string (record, "reviewed_on"), &input->reviewed_on, NULL);
+  input->area = (DhArea) -1;
+  dh_area_from_string (dh_json_get_string (record, "area"), &input->area);
+
+  input->review_kind = DH_REVIEW_KIND_ANNUAL;
+  text = dh_json_get_string (record, "review_kind");
+  if (text != NULL && !dh_review_kind_from_string (text, &input->review_kind))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                   _("review_kind: “%s” is not a kind of review; give “annual” or “ad_hoc”"), text);
+      return FALSE;
+    }
+
+  if (json_object_object_get_ex (record, "list_year", &value) && value != NULL)
+    {
+      if (!json_object_is_type (value, json_type_int) ||
+          json_object_get_int64 (value) < 1900 || json_object_get_int64 (value) > 2100)
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                       _("list_year: give the year of the list the review is for, such as 2027"));
+          return FALSE;
+        }
+      input->list_year = (int) json_object_get_int64 (value);
+    }
+
+  text = dh_json_get_string (record, "method");
+  if (text != NULL && !dh_classify_method_from_string (text, &input->method))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                   _("method: “%s” is not a method of review; give “income” or “score”"), text);
+      return FALSE;
+    }
+
+  input->has_income = dh_json_get_int (record, "income_per_capita", -1) >= 0;
+  input->income_per_capita = dh_json_get_int (record, "income_per_capita", 0);
+  input->has_score_a = dh_json_get_int (record, "score_a", -1) >= 0;
+  input->score_a = (int) CLAMP (dh_json_get_int (record, "score_a", 0), G_MININT, G_MAXINT);
+
+  if (json_object_object_get_ex (record, "deprived", &value) && value != NULL &&
+      json_object_is_type (value, json_type_array))
+    {
+      for (size_t i = 0; i < json_object_array_length (value); i++)
+        g_ptr_array_add (deprived, (gpointer) json_object_get_string (json_object_array_get_idx (value, i)));
+    }
+  input->deprived = (const char * const *) deprived->pdata;
+  input->n_deprived = deprived->len;
+
+  return TRUE;
 }
 
 void

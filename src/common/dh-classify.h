@@ -68,6 +68,11 @@ typedef struct
   DhClassifyMethod method; /* the path that decided: income or score */
 } DhClassification;
 
+gboolean          dh_classify_input_init_from_json (DhClassifyInput  *input,
+                                                    json_object      *record,
+                                                    GPtrArray        *deprived,
+                                                    GError          **error);
+
 DhClassification *dh_classify             (DhCatalogues           *catalogues,
                                            const DhClassifyInput  *input,
                                            GError                **error);

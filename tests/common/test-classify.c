@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "dh-autocleanups.h"
 #include "dh-classify.h"
 #include "dh-error.h"
 
@@ -367,6 +368,63 @@ test_classification_follows_the_review_method (void)
   g_assert_cmpstr (dh_classify_method_to_string (DH_CLASSIFY_METHOD_INCOME), ==, "income");
 }
 
+static DhClassification *
+classify_json (const char  *json,
+               GError     **error)
+{
+  g_autoptr(json_object) record = json_tokener_parse (json);
+  g_autoptr(GPtrArray) deprived = g_ptr_array_new ();
+  DhClassifyInput input;
+
+  g_assert_nonnull (record);
+  if (!dh_classify_input_init_from_json (&input, record, deprived, error))
+    return NULL;
+  return dh_classify (NULL, &input, error);
+}
+
+static void
+test_input_read_from_json_as_the_store_reads_an_assessment (void)
+{
+  g_autoptr(GError) error = NULL;
+  /* An assessment is annual unless it says otherwise. */
+  g_autoptr(DhClassification) annual = classify_json ("{\"reviewed_on\": \"2026-10-01\", \"area\": \"rural\", "
+                                                      "\"income_per_capita\": 2000000, \"deprived\": [\"HI\", \"WAT\", \"WST\"]}", &error);
+  g_autoptr(DhClassification) ad_hoc = classify_json ("{\"reviewed_on\": \"2026-10-01\", \"area\": \"rural\", \"review_kind\": \"ad_hoc\", "
+                                                      "\"income_per_capita\": 2000000, \"deprived\": [\"HI\", \"WAT\", \"TOI\"]}", &error);
+  g_autoptr(DhClassification) named = classify_json ("{\"reviewed_on\": \"2026-10-01\", \"area\": \"rural\", \"list_year\": 2026, "
+                                                     "\"method\": \"income\", \"income_per_capita\": 2000000, \"score_a\": 90, "
+                                                     "\"deprived\": [\"HI\", \"WAT\", \"TOI\"]}", &error);
+  g_autoptr(DhClassification) bad_method = NULL;
+  g_autoptr(DhClassification) bad_kind = NULL;
+  g_autoptr(DhClassification) bad_year = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (annual->standard_id, ==, "VN-2027");
+  g_assert_cmpstr (annual->class_code, ==, "poor");
+  g_assert_cmpint (annual->list_year, ==, 2027);
+  g_assert_cmpstr (ad_hoc->standard_id, ==, "VN-2022");
+  g_assert_cmpstr (ad_hoc->class_code, ==, "average");
+  g_assert_cmpstr (named->standard_id, ==, "VN-2022");
+  g_assert_cmpstr (named->class_code, ==, "average");
+  g_assert_cmpint (named->method, ==, DH_CLASSIFY_METHOD_INCOME);
+  g_assert_true (reasons_contain (named, "Score A disagrees"));
+
+  bad_method = classify_json ("{\"reviewed_on\": \"2026-10-01\", \"area\": \"rural\", \"method\": \"guess\", \"score_a\": 90}", &error);
+  g_assert_null (bad_method);
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“guess”"));
+  g_clear_error (&error);
+  bad_kind = classify_json ("{\"reviewed_on\": \"2026-10-01\", \"area\": \"rural\", \"review_kind\": \"yearly\", \"score_a\": 90}", &error);
+  g_assert_null (bad_kind);
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“yearly”"));
+  g_clear_error (&error);
+  bad_year = classify_json ("{\"reviewed_on\": \"2026-10-01\", \"area\": \"rural\", \"list_year\": \"2027\", \"score_a\": 90}", &error);
+  g_assert_null (bad_year);
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "list_year"));
+}
+
 static void
 test_refusals_say_what_is_wrong (void)
 {
@@ -454,6 +512,7 @@ main (int   argc,
   g_test_add_func ("/common/classify/standard/2027-counts-its-provisional-indicators", test_standard_2027_counts_its_provisional_indicators);
   g_test_add_func ("/common/classify/standard/2027-refuses-the-score-path-and-guesses-nothing", test_standard_2027_refuses_the_score_path);
   g_test_add_func ("/common/classify/method/follows-the-review-and-states-a-disagreement", test_classification_follows_the_review_method);
+  g_test_add_func ("/common/classify/input/read-from-json-as-the-store-reads-an-assessment", test_input_read_from_json_as_the_store_reads_an_assessment);
   g_test_add_func ("/common/classify/refusals-say-what-is-wrong", test_refusals_say_what_is_wrong);
   g_test_add_func ("/common/classify/refuses-a-missing-review-date", test_refuses_a_missing_review_date);
   g_test_add_func ("/common/classify/refuses-a-negative-income", test_refuses_a_negative_income);
