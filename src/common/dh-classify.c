@@ -657,9 +657,22 @@ dh_classify (DhCatalogues           *catalogues,
       g_autofree char *date = dh_date_format (&input->reviewed_on);
       g_autofree char *coverage = describe_coverage (catalogues);
 
-      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
-                   _("no poverty standard applies to the list of %d that the review of %s is for; the catalogues cover %s"),
-                   list_year, date, coverage);
+      const DhStandard *next = NULL;
+
+      /* An autumn review marked ad hoc may be the annual one, whose list
+       * has a standard: say how to reach it. */
+      if (input->list_year == 0 && input->review_kind == DH_REVIEW_KIND_AD_HOC &&
+          g_date_get_month (&input->reviewed_on) >= G_DATE_SEPTEMBER)
+        next = find_standard (catalogues, input, list_year + 1);
+
+      if (next != NULL)
+        g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                     _("no poverty standard applies to the list of %d that the ad-hoc review of %s is for; if it was the annual review, it is for the list of %d under %s: give review_kind “annual”"),
+                     list_year, date, list_year + 1, next->id);
+      else
+        g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                     _("no poverty standard applies to the list of %d that the review of %s is for; the catalogues cover %s"),
+                     list_year, date, coverage);
       return NULL;
     }
 

@@ -260,6 +260,7 @@ test_annual_review_uses_the_standard_of_its_list_year (void)
   assert_class (&first_day_of_round, "poor", "VN-2022");
   assert_refused (&summer_2021, DH_VALIDATION_ERROR_OUT_OF_RANGE, "31/08/2021", "list of 2021");
   assert_refused (&ad_hoc_2021, DH_VALIDATION_ERROR_OUT_OF_RANGE, "15/10/2021", "list of 2021");
+  assert_refused (&ad_hoc_2021, DH_VALIDATION_ERROR_OUT_OF_RANGE, "list of 2022 under VN-2022", "review_kind “annual”");
 
   result_2026 = classify_ok (&autumn_2026, "poor", "VN-2027");
   g_assert_cmpint (result_2026->list_year, ==, 2027);
@@ -428,7 +429,7 @@ test_input_read_from_json_as_the_store_reads_an_assessment (void)
 static void
 test_refusals_say_what_is_wrong (void)
 {
-  const Case before = { 31, 12, 2021, DH_AREA_RURAL, 1000000, -1, NONE };
+  const Case before = { 30, 6, 2021, DH_AREA_RURAL, 1000000, -1, NONE };
   const Case after = { 1, 1, 2031, DH_AREA_RURAL, 1000000, -1, NONE };
   const Case unknown_code = { 24, 11, 2026, DH_AREA_RURAL, 1000000, -1, { "HI", "XYZ", NULL } };
   const Case lower_case = { 24, 11, 2026, DH_AREA_RURAL, 1000000, -1, { "hi", NULL } };
@@ -436,7 +437,7 @@ test_refusals_say_what_is_wrong (void)
   const Case nothing = { 24, 11, 2026, DH_AREA_RURAL, -1, -1, THREE };
   const Case score_2027 = { 1, 1, 2027, DH_AREA_RURAL, -1, 100, NONE };
 
-  assert_refused (&before, DH_VALIDATION_ERROR_OUT_OF_RANGE, "31/12/2021", "01/01/2022–31/12/2026 (VN-2022)");
+  assert_refused (&before, DH_VALIDATION_ERROR_OUT_OF_RANGE, "30/06/2021", "01/01/2022–31/12/2026 (VN-2022)");
   assert_refused (&after, DH_VALIDATION_ERROR_OUT_OF_RANGE, "01/01/2031", "01/01/2027–31/12/2030 (VN-2027)");
   assert_refused (&unknown_code, DH_VALIDATION_ERROR_UNKNOWN_CODE, "“XYZ”",
                   "EMP, DEP, NUT, HI, AED, SCH, HQ, HA, WAT, TOI, TEL, INF");
