@@ -440,7 +440,7 @@ load_standard (DhCatalogues  *self,
   g_autoptr(GError) local_error = NULL;
   Standard *standard;
   DhStandard *pub;
-  json_object *band, *scores;
+  json_object *band, *scores, *set_entry, *provisional;
   const char *scope;
   const char *id;
   gint64 value;
@@ -557,6 +557,17 @@ load_standard (DhCatalogues  *self,
         }
       for (guint i = 0; i < codes->len; i++)
         g_ptr_array_add (standard->indicator_codes, g_ptr_array_index (codes, i));
+
+      /* A set the drafts describe ships as known but marked, so that every
+       * proposal under it says so until the province confirms it. */
+      set_entry = dh_catalogues_get_entry (self, "indicator_set", pub->indicator_set);
+      if (set_entry != NULL && json_object_object_get_ex (set_entry, "provisional", &provisional) &&
+          provisional != NULL)
+        {
+          if (!json_object_is_type (provisional, json_type_boolean))
+            return shape_error (error, file_name, pub->indicator_set, _("“provisional” is true or false"));
+          pub->indicators_provisional = json_object_get_boolean (provisional);
+        }
     }
   pub->n_indicators = standard->indicator_codes->len;
   g_ptr_array_add (standard->indicator_codes, NULL);

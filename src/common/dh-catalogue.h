@@ -41,6 +41,7 @@ typedef struct
   const char         *indicator_set;      /* NULL when the set is still to come */
   const char * const *indicators;         /* NULL-terminated, may be empty */
   guint               n_indicators;
+  gboolean            indicators_provisional;  /* the set awaits the province's confirmation */
 } DhStandard;
 
 #define DH_TYPE_CATALOGUES (dh_catalogues_get_type ())

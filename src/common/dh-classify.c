@@ -10,6 +10,7 @@
 
 #include "dh-classify.h"
 #include "dh-date.h"
+#include "dh-entity.h"
 #include "dh-error.h"
 #include "dh-money.h"
 
@@ -47,6 +48,179 @@ dh_area_to_string (DhArea area)
     case DH_AREA_URBAN: return "urban";
     default: g_return_val_if_reached (NULL);
     }
+}
+
+/**
+ * dh_review_kind_from_string:
+ * @text: (nullable): "annual" or "ad_hoc"
+ * @out_kind: (out) (optional): the kind
+ *
+ * Returns: %TRUE if @text names a kind of review
+ */
+gboolean
+dh_review_kind_from_string (const char   *text,
+                            DhReviewKind *out_kind)
+{
+  DhReviewKind kind;
+
+  if (g_strcmp0 (text, "annual") == 0)
+    kind = DH_REVIEW_KIND_ANNUAL;
+  else if (g_strcmp0 (text, "ad_hoc") == 0)
+    kind = DH_REVIEW_KIND_AD_HOC;
+  else
+    return FALSE;
+
+  if (out_kind != NULL)
+    *out_kind = kind;
+  return TRUE;
+}
+
+/**
+ * dh_classify_method_from_string:
+ * @text: (nullable): "income" or "score"
+ * @out_method: (out) (optional): the method
+ *
+ * Returns: %TRUE if @text names a method
+ */
+gboolean
+dh_classify_method_from_string (const char       *text,
+                                DhClassifyMethod *out_method)
+{
+  DhClassifyMethod method;
+
+  if (g_strcmp0 (text, "income") == 0)
+    method = DH_CLASSIFY_METHOD_INCOME;
+  else if (g_strcmp0 (text, "score") == 0)
+    method = DH_CLASSIFY_METHOD_SCORE;
+  else
+    return FALSE;
+
+  if (out_method != NULL)
+    *out_method = method;
+  return TRUE;
+}
+
+const char *
+dh_classify_method_to_string (DhClassifyMethod method)
+{
+  switch (method)
+    {
+    case DH_CLASSIFY_METHOD_INCOME: return "income";
+    case DH_CLASSIFY_METHOD_SCORE: return "score";
+    case DH_CLASSIFY_METHOD_AUTO:
+    default: return NULL;
+    }
+}
+
+/**
+ * dh_classify_default_list_year:
+ * @reviewed_on: the review's date
+ * @review_kind: annual or ad hoc
+ *
+ * The annual review runs from September to December and makes the list
+ * for the next year, so an annual review dated then is for the next year.
+ * An annual review dated January to August is a late or catch-up round of
+ * the current year's list (the list of the next year is not drawn up
+ * before September), and an ad-hoc review is for the list of its own year.
+ *
+ * Returns: the year of the list the review is for
+ */
+int
+dh_classify_default_list_year (const GDate  *reviewed_on,
+                               DhReviewKind  review_kind)
+{
+  g_return_val_if_fail (reviewed_on != NULL && g_date_valid (reviewed_on), 0);
+
+  if (review_kind == DH_REVIEW_KIND_ANNUAL && g_date_get_month (reviewed_on) >= G_DATE_SEPTEMBER)
+    return g_date_get_year (reviewed_on) + 1;
+
+  return g_date_get_year (reviewed_on);
+}
+
+/**
+ * dh_classify_input_init_from_json:
+ * @input: (out caller-allocates): the input to fill
+ * @record: an assessment, or the fields given to a classification: its
+ *   `reviewed_on`, `review_kind`, `list_year`, `method`, `area`,
+ *   `income_per_capita`, `score_a` and `deprived`
+ * @deprived: an empty array that receives the deprived codes, borrowed from
+ *   @record; it and @record must outlive @input
+ * @error: a #DH_VALIDATION_ERROR naming a review kind, list year or method
+ *   that is not one
+ *
+ * Reads a review the way the store does, so that a preview proposes what
+ * the store will: a review is annual unless it says "ad_hoc" (an
+ * assessment's default); the list year and the method are taken when given
+ * and otherwise left to dh_classify(). A missing date or area is left for
+ * dh_classify() to report. The province is not read: it comes from the
+ * household's place.
+ *
+ * Returns: %TRUE if @input was filled
+ */
+gboolean
+dh_classify_input_init_from_json (DhClassifyInput  *input,
+                                  json_object      *record,
+                                  GPtrArray        *deprived,
+                                  GError          **error)
+{
+  json_object *value;
+  const char *text;
+
+  g_return_val_if_fail (input != NULL, FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+  g_return_val_if_fail (deprived != NULL && deprived->len == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  memset (input, 0, sizeof *input);
+  g_date_clear (&input->reviewed_on, 1);
+  dh_date_parse (dh_json_get_string (record, "reviewed_on"), &input->reviewed_on, NULL);
+  input->area = (DhArea) -1;
+  dh_area_from_string (dh_json_get_string (record, "area"), &input->area);
+
+  input->review_kind = DH_REVIEW_KIND_ANNUAL;
+  text = dh_json_get_string (record, "review_kind");
+  if (text != NULL && !dh_review_kind_from_string (text, &input->review_kind))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                   _("review_kind: “%s” is not a kind of review; give “annual” or “ad_hoc”"), text);
+      return FALSE;
+    }
+
+  if (json_object_object_get_ex (record, "list_year", &value) && value != NULL)
+    {
+      if (!json_object_is_type (value, json_type_int) ||
+          json_object_get_int64 (value) < 1900 || json_object_get_int64 (value) > 2100)
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                       _("list_year: give the year of the list the review is for, such as 2027"));
+          return FALSE;
+        }
+      input->list_year = (int) json_object_get_int64 (value);
+    }
+
+  text = dh_json_get_string (record, "method");
+  if (text != NULL && !dh_classify_method_from_string (text, &input->method))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                   _("method: “%s” is not a method of review; give “income” or “score”"), text);
+      return FALSE;
+    }
+
+  input->has_income = dh_json_get_int (record, "income_per_capita", -1) >= 0;
+  input->income_per_capita = dh_json_get_int (record, "income_per_capita", 0);
+  input->has_score_a = dh_json_get_int (record, "score_a", -1) >= 0;
+  input->score_a = (int) CLAMP (dh_json_get_int (record, "score_a", 0), G_MININT, G_MAXINT);
+
+  if (json_object_object_get_ex (record, "deprived", &value) && value != NULL &&
+      json_object_is_type (value, json_type_array))
+    {
+      for (size_t i = 0; i < json_object_array_length (value); i++)
+        g_ptr_array_add (deprived, (gpointer) json_object_get_string (json_object_array_get_idx (value, i)));
+    }
+  input->deprived = (const char * const *) deprived->pdata;
+  input->n_deprived = deprived->len;
+
+  return TRUE;
 }
 
 void
@@ -267,26 +441,180 @@ classify_by_score (const DhStandard       *standard,
     }
 }
 
+static const char *
+class_label (const char *class_code)
+{
+  if (g_strcmp0 (class_code, "poor") == 0)
+    return _("poor");
+  if (g_strcmp0 (class_code, "near_poor") == 0)
+    return _("near-poor");
+  if (g_strcmp0 (class_code, "average") == 0)
+    return _("average living standard");
+  return _("not poor");
+}
+
+/* The list year the review is for: the one it names, which must be its
+ * own year or, from September, the next; else the default of its kind. */
+static gboolean
+resolve_list_year (const DhClassifyInput  *input,
+                   int                    *out_year,
+                   GError                **error)
+{
+  int review_year = g_date_get_year (&input->reviewed_on);
+
+  if (input->list_year == 0)
+    {
+      *out_year = dh_classify_default_list_year (&input->reviewed_on, input->review_kind);
+      return TRUE;
+    }
+
+  if (input->list_year == review_year ||
+      (input->list_year == review_year + 1 && g_date_get_month (&input->reviewed_on) >= G_DATE_SEPTEMBER))
+    {
+      *out_year = input->list_year;
+      return TRUE;
+    }
+
+  if (input->list_year == review_year + 1)
+    g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                 _("the list of %d is drawn up from 1 September %d; a review dated before then is for the list of %d"),
+                 input->list_year, review_year, review_year);
+  else
+    g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                 _("a review of %d is for the list of %d, or from September for the list of %d; %d is neither"),
+                 review_year, review_year, review_year + 1, input->list_year);
+  return FALSE;
+}
+
+/* The standard of the list year: a review for the next year's list uses
+ * the standard in force on its first day. */
+static const DhStandard *
+find_standard (DhCatalogues          *catalogues,
+               const DhClassifyInput *input,
+               int                    list_year)
+{
+  GDate first_day;
+
+  if (list_year == g_date_get_year (&input->reviewed_on))
+    return dh_catalogues_find_standard (catalogues, &input->reviewed_on, input->province_code);
+
+  g_date_clear (&first_day, 1);
+  g_date_set_dmy (&first_day, 1, G_DATE_JANUARY, (GDateYear) list_year);
+  return dh_catalogues_find_standard (catalogues, &first_day, input->province_code);
+}
+
+static gboolean
+resolve_method (const DhStandard       *standard,
+                const DhClassifyInput  *input,
+                DhClassifyMethod       *out_method,
+                GError                **error)
+{
+  DhClassifyMethod method = input->method;
+
+  if (method == DH_CLASSIFY_METHOD_AUTO)
+    method = input->has_score_a && (standard->has_score || !input->has_income)
+             ? DH_CLASSIFY_METHOD_SCORE : DH_CLASSIFY_METHOD_INCOME;
+
+  if (method == DH_CLASSIFY_METHOD_INCOME && !input->has_income)
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
+                   _("the review used the income survey but gives no income per person; give the income per person a month"));
+      return FALSE;
+    }
+
+  if (method == DH_CLASSIFY_METHOD_SCORE && !input->has_score_a)
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
+                   _("the review used the forms' scoring but gives no score A; give the total of form B1"));
+      return FALSE;
+    }
+
+  if (method == DH_CLASSIFY_METHOD_SCORE && !standard->has_score)
+    {
+      if (input->has_income)
+        g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
+                     _("%s sets no score-A limits yet (they come with the province's catalogue update), so the review cannot be placed by its score; load the update, or place it by the income per person"),
+                     standard->id);
+      else
+        g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
+                     _("%s sets no score-A limits yet (they come with the province's catalogue update), so score A cannot place a household; load the update, or give the income per person a month"),
+                     standard->id);
+      return FALSE;
+    }
+
+  *out_method = method;
+  return TRUE;
+}
+
+/* When the review gives both measures, the other one is worked out too and
+ * the reasons say whether it agrees: the caseworker checks a disagreement. */
+static void
+compare_with_other_path (const DhStandard      *standard,
+                         const DhClassifyInput *input,
+                         DhClassification      *result)
+{
+  g_autoptr(DhClassification) other = NULL;
+
+  if (!input->has_income || !input->has_score_a)
+    return;
+
+  if (result->method == DH_CLASSIFY_METHOD_INCOME && !standard->has_score)
+    {
+      add_reason (result, g_strdup_printf (_("Score A %d was also given, but %s sets no score-A limits yet, so it could not be compared"),
+                                           input->score_a, standard->id));
+      return;
+    }
+
+  other = g_new0 (DhClassification, 1);
+  other->reasons = g_ptr_array_new_with_free_func (g_free);
+  if (result->method == DH_CLASSIFY_METHOD_SCORE)
+    classify_by_income (standard, input, other);
+  else
+    classify_by_score (standard, input, other);
+
+  if (g_str_equal (other->class_code, result->class_code))
+    {
+      add_reason (result, g_strdup_printf (result->method == DH_CLASSIFY_METHOD_SCORE
+                                           ? _("The income per person agrees: it too gives %s")
+                                           : _("Score A agrees: it too gives %s"),
+                                           class_label (other->class_code)));
+      return;
+    }
+
+  if (result->method == DH_CLASSIFY_METHOD_SCORE)
+    add_reason (result, g_strdup_printf (_("The income per person disagrees: it would give %s, not %s; the review used the forms' scoring, so the score decides; check the review before the village meeting"),
+                                         class_label (other->class_code), class_label (result->class_code)));
+  else
+    add_reason (result, g_strdup_printf (_("Score A disagrees: it would give %s, not %s; the review used the income survey, so the income decides; check the review before the village meeting"),
+                                         class_label (other->class_code), class_label (result->class_code)));
+}
+
 /**
  * dh_classify:
  * @catalogues: (nullable): where the standards come from; %NULL for the
  *   shipped catalogues
- * @input: the review: its date, province and area, the income per person
- *   and/or score A, and the deprived indicators
+ * @input: the review: its date, kind and list year, province and area, the
+ *   income per person and/or score A, the method, and the deprived
+ *   indicators
  * @error: a #DH_VALIDATION_ERROR saying what is missing or wrong
  *
- * Proposes a class under the standard that applies on the review date (a
- * provincial standard wins over the national one). With an income: at or
- * below the area's threshold, poor when the deprivations reach the
- * standard's minimum and near-poor otherwise; above it, average inside the
- * standard's band (if it has one) and not poor beyond. With score A alone
- * (form B1): at or below the area's limit, poor when score B (10 per
- * deprivation) reaches 30 and near-poor otherwise; above the limit, not
- * poor until an income survey places the household. When both are given
- * the income decides and the reasons say so.
+ * Proposes a class under the standard of the list the review is for (see
+ * dh_classify_default_list_year(); a provincial standard wins over the
+ * national one). By income: at or below the area's threshold, poor when the
+ * deprivations reach the standard's minimum and near-poor otherwise; above
+ * it, average inside the standard's band (if it has one) and not poor
+ * beyond. By score (forms B1 and B2): at or below the area's score-A limit,
+ * poor when score B (10 per deprivation) reaches 30 and near-poor
+ * otherwise; above the limit, not poor until an income survey places the
+ * household. The method is the review's (@input->method); left to
+ * %DH_CLASSIFY_METHOD_AUTO, a review that gives score A was scored with
+ * the forms, the official method, unless its standard has no score-A limits
+ * yet. When both measures are given the reasons say whether they agree.
+ * A standard without score-A limits refuses the score path: no class is
+ * guessed.
  *
- * Returns: (transfer full) (nullable): the proposal, its standard and its
- *   reasons, or %NULL
+ * Returns: (transfer full) (nullable): the proposal, its standard, list
+ *   year, method and reasons, or %NULL
  */
 DhClassification *
 dh_classify (DhCatalogues           *catalogues,
@@ -295,6 +623,8 @@ dh_classify (DhCatalogues           *catalogues,
 {
   g_autoptr(DhClassification) result = NULL;
   const DhStandard *standard;
+  DhClassifyMethod method;
+  int list_year;
 
   g_return_val_if_fail (catalogues == NULL || DH_IS_CATALOGUES (catalogues), NULL);
   g_return_val_if_fail (input != NULL, NULL);
@@ -318,15 +648,31 @@ dh_classify (DhCatalogues           *catalogues,
       return NULL;
     }
 
-  standard = dh_catalogues_find_standard (catalogues, &input->reviewed_on, input->province_code);
+  if (!resolve_list_year (input, &list_year, error))
+    return NULL;
+
+  standard = find_standard (catalogues, input, list_year);
   if (standard == NULL)
     {
       g_autofree char *date = dh_date_format (&input->reviewed_on);
       g_autofree char *coverage = describe_coverage (catalogues);
 
-      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
-                   _("no poverty standard applies on %s; the catalogues cover %s"),
-                   date, coverage);
+      const DhStandard *next = NULL;
+
+      /* An autumn review marked ad hoc may be the annual one, whose list
+       * has a standard: say how to reach it. */
+      if (input->list_year == 0 && input->review_kind == DH_REVIEW_KIND_AD_HOC &&
+          g_date_get_month (&input->reviewed_on) >= G_DATE_SEPTEMBER)
+        next = find_standard (catalogues, input, list_year + 1);
+
+      if (next != NULL)
+        g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                     _("no poverty standard applies to the list of %d that the ad-hoc review of %s is for; if it was the annual review, it is for the list of %d under %s: give review_kind “annual”"),
+                     list_year, date, list_year + 1, next->id);
+      else
+        g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                     _("no poverty standard applies to the list of %d that the review of %s is for; the catalogues cover %s"),
+                     list_year, date, coverage);
       return NULL;
     }
 
@@ -344,20 +690,15 @@ dh_classify (DhCatalogues           *catalogues,
       return NULL;
     }
 
-  if (!input->has_income && input->score_a < 0)
+  if (input->has_score_a && input->score_a < 0)
     {
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
                    _("score A cannot be negative; give the total of form B1, such as 120"));
       return NULL;
     }
 
-  if (!input->has_income && !standard->has_score)
-    {
-      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
-                   _("%s sets no score-A limits in these catalogues, so score A alone cannot place a household; give the income per person a month"),
-                   standard->id);
-      return NULL;
-    }
+  if (!resolve_method (standard, input, &method, error))
+    return NULL;
 
   if (!check_deprivations (standard, input, error))
     return NULL;
@@ -365,18 +706,23 @@ dh_classify (DhCatalogues           *catalogues,
   result = g_new0 (DhClassification, 1);
   result->standard_id = g_strdup (standard->id);
   result->reasons = g_ptr_array_new_with_free_func (g_free);
+  result->list_year = list_year;
+  result->method = method;
 
-  if (input->has_income)
-    {
-      classify_by_income (standard, input, result);
-      /* The income survey is the fuller measure: when both are given it
-       * decides, and the reasons say so. */
-      if (input->has_score_a)
-        add_reason (result, g_strdup_printf (_("Score A %d was also given; the income decides"),
-                                             input->score_a));
-    }
+  if (list_year != g_date_get_year (&input->reviewed_on))
+    add_reason (result, g_strdup_printf (_("The review is for the list of %d, so it uses %s, the standard of that year"),
+                                         list_year, standard->id));
+
+  if (method == DH_CLASSIFY_METHOD_INCOME)
+    classify_by_income (standard, input, result);
   else
     classify_by_score (standard, input, result);
+
+  compare_with_other_path (standard, input, result);
+
+  if (standard->indicators_provisional)
+    add_reason (result, g_strdup_printf (_("The indicator set %s of %s is provisional until the province's catalogue update confirms it; review the class then"),
+                                         standard->indicator_set, standard->id));
 
   return g_steal_pointer (&result);
 }

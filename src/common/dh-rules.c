@@ -98,8 +98,8 @@ unit_area (const DhLookup  *lookup,
   return NULL;
 }
 
-/* A review's proposed class, computed under the standard of its date and
- * the area of the household's village. */
+/* A review's proposed class, computed under the standard of the list it is
+ * for and the area of the household's village. */
 static gboolean
 classify_assessment (const DhLookup     *lookup,
                      const DhValidator  *validator,
@@ -112,8 +112,7 @@ classify_assessment (const DhLookup     *lookup,
   g_autoptr(GPtrArray) deprived = g_ptr_array_new ();
   g_autofree char *province_code = NULL;
   g_autofree char *area = g_strdup (dh_json_get_string (record, "area"));
-  DhClassifyInput input = { 0 };
-  json_object *codes;
+  DhClassifyInput input;
 
   household = get_live (lookup, "household", dh_json_get_string (record, "household"), NULL);
   if (household != NULL)
@@ -134,21 +133,12 @@ classify_assessment (const DhLookup     *lookup,
   /* the record owns its copy from here on: area is ours */
   json_object_object_add (record, "area", json_object_new_string (area));
 
-  g_date_clear (&input.reviewed_on, 1);
-  dh_date_parse (dh_json_get_string (record, "reviewed_on"), &input.reviewed_on, NULL);
+  /* An assessment is annual unless it says otherwise (the entity's
+   * default); its list year and method follow from its kind, its date and
+   * what it gives: see dh_classify_default_list_year() and dh_classify(). */
+  if (!dh_classify_input_init_from_json (&input, record, deprived, error))
+    return FALSE;
   input.province_code = province_code;
-  dh_area_from_string (area, &input.area);
-  input.has_income = dh_json_get_int (record, "income_per_capita", -1) >= 0;
-  input.income_per_capita = dh_json_get_int (record, "income_per_capita", 0);
-  input.has_score_a = dh_json_get_int (record, "score_a", -1) >= 0;
-  input.score_a = (int) dh_json_get_int (record, "score_a", 0);
-  if (json_object_object_get_ex (record, "deprived", &codes) && codes != NULL)
-    {
-      for (size_t i = 0; i < json_object_array_length (codes); i++)
-        g_ptr_array_add (deprived, (gpointer) json_object_get_string (json_object_array_get_idx (codes, i)));
-    }
-  input.deprived = (const char * const *) deprived->pdata;
-  input.n_deprived = deprived->len;
 
   /* its messages name what is wrong: the date, the income or a deprivation */
   result = dh_classify (validator->catalogues, &input, error);

@@ -138,7 +138,8 @@ static void
 test_catalogue_sizes (void)
 {
   static const struct { const char *name; guint size; } sizes[] = {
-    { "standard", 2 }, { "indicator", 12 }, { "programme", 3 }, { "project", 12 },
+    /* indicator: the 12 of 2022 and WST, new in 2027 */
+    { "standard", 2 }, { "indicator", 13 }, { "programme", 3 }, { "project", 16 },
     { "support_type", 17 }, { "poverty_cause", 8 }, { "funding_source", 6 },
     { "ethnicity", 54 }, { "birth_province", 63 },
   };
@@ -290,6 +291,70 @@ test_indicator_set_2022 (void)
 }
 
 static void
+test_indicator_set_2027_is_provisional (void)
+{
+  static const struct { const char *code, *dimension; } expected[] = {
+    { "EMP", "employment" }, { "DEP", "employment" }, { "NUT", "health" }, { "HI", "health" },
+    { "AED", "education" }, { "SCH", "education" }, { "HQ", "housing" }, { "HA", "housing" },
+    { "WAT", "water_sanitation_environment" }, { "TOI", "water_sanitation_environment" },
+    { "WST", "water_sanitation_environment" }, { "TEL", "information" },
+  };
+  DhCatalogues *catalogues = dh_catalogues_get_default ();
+  const DhStandard *vn2027 = dh_catalogues_get_standard (catalogues, "VN-2027");
+  const DhStandard *vn2022 = dh_catalogues_get_standard (catalogues, "VN-2022");
+  json_object *set = dh_catalogues_get_entry (catalogues, "indicator_set", "2027");
+  json_object *indicators = json_object_object_get (set, "indicators");
+  g_autoptr(GHashTable) dimensions = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_assert_nonnull (vn2027);
+  g_assert_true (vn2027->indicators_provisional);
+  g_assert_false (vn2022->indicators_provisional);
+  g_assert_true (json_object_get_boolean (json_object_object_get (set, "provisional")));
+  g_assert_cmpuint (vn2027->n_indicators, ==, 12);
+  g_assert_null (vn2027->indicators[12]);
+  g_assert_cmpuint (json_object_array_length (indicators), ==, 12);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      json_object *entry = json_object_array_get_idx (indicators, i);
+      const char *dimension = json_object_get_string (json_object_object_get (entry, "dimension"));
+
+      g_assert_cmpstr (vn2027->indicators[i], ==, expected[i].code);
+      g_assert_cmpstr (dimension, ==, expected[i].dimension);
+      g_assert_true (dh_catalogues_has_code (catalogues, "dimension", dimension));
+      g_hash_table_add (dimensions, (gpointer) dimension);
+    }
+  g_assert_cmpuint (g_hash_table_size (dimensions), ==, 6);
+  /* The information-device indicator is dropped in 2027. */
+  for (guint i = 0; i < vn2027->n_indicators; i++)
+    g_assert_cmpstr (vn2027->indicators[i], !=, "INF");
+  g_assert_cmpstr (dh_catalogues_get_name_en (catalogues, "indicator", "WST"), ==, "Household waste treatment");
+  /* Nothing the update must supply is guessed. */
+  g_assert_false (vn2027->has_band);
+  g_assert_false (vn2027->has_score);
+}
+
+static void
+test_indicators_carry_the_legal_wording (void)
+{
+  DhCatalogues *catalogues = dh_catalogues_get_default ();
+  json_object *water = dh_catalogues_get_entry (catalogues, "indicator", "WAT");
+  json_object *telecom = dh_catalogues_get_entry (catalogues, "indicator", "TEL");
+  const char *water_wording = json_object_get_string (json_object_object_get (water, "legal_wording"));
+  const char *telecom_wording = json_object_get_string (json_object_object_get (telecom, "legal_wording"));
+
+  /* WAT is water for household use (nước sinh hoạt), not drinking water
+   * alone; TEL is the use of internet services. */
+  g_assert_cmpstr (dh_catalogues_get_name (catalogues, "indicator", "WAT"), ==, "Nguồn nước sinh hoạt");
+  g_assert_nonnull (water_wording);
+  g_assert_nonnull (strstr (water_wording, "nguồn nước sinh hoạt"));
+  g_assert_cmpstr (dh_catalogues_get_name_en (catalogues, "indicator", "WAT"), ==, "Water for household use");
+  g_assert_null (strstr (json_object_get_string (json_object_object_get (water, "meaning_en")), "no clean drinking-water"));
+  g_assert_cmpstr (dh_catalogues_get_name (catalogues, "indicator", "TEL"), ==, "Sử dụng dịch vụ viễn thông");
+  g_assert_nonnull (telecom_wording);
+  g_assert_nonnull (strstr (telecom_wording, "dịch vụ internet"));
+}
+
+static void
 test_standards_carry_the_decrees_figures (void)
 {
   DhCatalogues *catalogues = dh_catalogues_get_default ();
@@ -328,9 +393,7 @@ test_standards_carry_the_decrees_figures (void)
   g_assert_cmpuint (vn2027->min_deprivations, ==, 3);
   g_assert_false (vn2027->has_band);
   g_assert_false (vn2027->has_score);
-  g_assert_null (vn2027->indicator_set);
-  g_assert_cmpuint (vn2027->n_indicators, ==, 0);
-  g_assert_null (vn2027->indicators[0]);
+  g_assert_cmpstr (vn2027->indicator_set, ==, "2027");
   g_assert_cmpint (g_date_get_year (&vn2027->valid_to), ==, 2030);
   g_assert_cmpint (g_date_get_month (&vn2027->valid_to), ==, 12);
   g_assert_cmpint (g_date_get_day (&vn2027->valid_to), ==, 31);
@@ -406,7 +469,8 @@ static void
 test_programmes_and_projects (void)
 {
   static const char * const projects[] = {
-    "DA1", "DA2", "DA3", "3.1", "3.2", "DA4", "4.1", "4.2", "4.3", "DA5", "DA6", "DA7",
+    "DA1", "DA2", "DA3", "3.1", "3.2", "DA4", "4.1", "4.2", "4.3", "DA5", "DA6", "6.1", "6.2",
+    "DA7", "7.1", "7.2",
   };
   DhCatalogues *catalogues = dh_catalogues_get_default ();
   g_autoptr(GPtrArray) codes = dh_catalogues_list_codes (catalogues, "project");
@@ -425,6 +489,30 @@ test_programmes_and_projects (void)
     }
   g_assert_null (dh_catalogues_get_project_programme (catalogues, "DA8"));
   g_assert_nonnull (strstr (dh_catalogues_get_name_en (catalogues, "project", "4.3"), "sustainable jobs"));
+}
+
+static void
+test_programme_2021_2025_has_its_full_names_and_sub_projects (void)
+{
+  static const struct { const char *code, *name; } expected[] = {
+    { "DA1", "Dự án 1: Hỗ trợ đầu tư phát triển hạ tầng kinh tế – xã hội các huyện nghèo, các xã đặc biệt khó khăn vùng bãi ngang, ven biển và hải đảo" },
+    { "DA5", "Dự án 5: Hỗ trợ nhà ở cho hộ nghèo, hộ cận nghèo trên địa bàn các huyện nghèo" },
+    { "6.1", "Tiểu dự án 6.1: Giảm nghèo về thông tin" },
+    { "6.2", "Tiểu dự án 6.2: Truyền thông về giảm nghèo đa chiều" },
+    { "7.1", "Tiểu dự án 7.1: Nâng cao năng lực thực hiện Chương trình" },
+    { "7.2", "Tiểu dự án 7.2: Giám sát, đánh giá Chương trình" },
+  };
+  DhCatalogues *catalogues = dh_catalogues_get_default ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_assert_cmpstr (dh_catalogues_get_name (catalogues, "project", expected[i].code), ==, expected[i].name);
+      g_assert_cmpstr (dh_catalogues_get_project_programme (catalogues, expected[i].code), ==, "NTP-GNBV-2021-2025");
+    }
+  g_assert_nonnull (strstr (dh_catalogues_get_name_en (catalogues, "project", "6.1"), "information poverty"));
+  g_assert_nonnull (strstr (dh_catalogues_get_name_en (catalogues, "project", "6.2"), "multidimensional poverty"));
+  g_assert_nonnull (strstr (dh_catalogues_get_name_en (catalogues, "project", "7.1"), "capacity building"));
+  g_assert_nonnull (strstr (dh_catalogues_get_name_en (catalogues, "project", "7.2"), "monitoring and evaluation"));
 }
 
 static void
@@ -592,7 +680,7 @@ point_to_a_missing_indicator_set (const char  *file_name,
                                   json_object *root)
 {
   if (g_str_equal (file_name, "standards.json"))
-    json_object_object_add (array_item (root, "standards", 1), "indicator_set", json_object_new_string ("2027"));
+    json_object_object_add (array_item (root, "standards", 1), "indicator_set", json_object_new_string ("2035"));
 }
 
 static void
@@ -638,7 +726,7 @@ test_shape_errors_name_the_file_and_the_key (void)
   assert_load_fails (duplicate_a_project_across_programmes, "programmes.json", "appears twice");
   assert_load_fails (decompose_a_name, "birth-provinces.json", "NFC");
   assert_load_fails (make_periods_overlap, "standards.json", "overlap");
-  assert_load_fails (point_to_a_missing_indicator_set, "standards.json", "“2027”");
+  assert_load_fails (point_to_a_missing_indicator_set, "standards.json", "“2035”");
   assert_load_fails (give_an_unknown_dimension, "indicators.json", "wealth");
   assert_load_fails (give_a_bad_area, "demo-province.json", "rural");
   assert_load_fails (bump_the_format, "poverty-causes.json", "format");
@@ -689,10 +777,13 @@ main (int   argc,
   g_test_add_func ("/common/catalogue/ethnicity/the-54-groups-with-ascii-slugs", test_ethnic_groups_are_the_54_with_ascii_slugs);
   g_test_add_func ("/common/catalogue/birth-province/the-63-codes", test_birth_provinces_are_the_63_codes);
   g_test_add_func ("/common/catalogue/indicator/set-2022-has-12-in-6-dimensions", test_indicator_set_2022);
+  g_test_add_func ("/common/catalogue/indicator/set-2027-is-provisional-with-12-in-6-dimensions", test_indicator_set_2027_is_provisional);
+  g_test_add_func ("/common/catalogue/indicator/wat-and-tel-carry-the-legal-wording", test_indicators_carry_the_legal_wording);
   g_test_add_func ("/common/catalogue/standard/carries-the-decrees-figures", test_standards_carry_the_decrees_figures);
   g_test_add_func ("/common/catalogue/standard/found-by-date", test_find_standard_by_date);
   g_test_add_func ("/common/catalogue/standard/provincial-wins-over-national", test_provincial_standard_wins_over_national);
   g_test_add_func ("/common/catalogue/programme/projects-and-sub-projects", test_programmes_and_projects);
+  g_test_add_func ("/common/catalogue/programme/2021-2025-full-names-and-sub-projects-6-and-7", test_programme_2021_2025_has_its_full_names_and_sub_projects);
   g_test_add_func ("/common/catalogue/support-types-causes-and-funding-sources", test_support_types_causes_and_funding_sources);
   g_test_add_func ("/common/catalogue/demo-province/one-rural-one-urban-commune", test_demo_province_has_a_rural_and_an_urban_commune);
   g_test_add_func ("/common/catalogue/directory/unedited-copy-loads", test_unedited_copy_loads_from_a_directory);

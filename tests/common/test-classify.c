@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "dh-autocleanups.h"
 #include "dh-classify.h"
 #include "dh-error.h"
 
@@ -15,6 +16,9 @@ typedef struct
   gint64       income;           /* -1: not given */
   int          score_a;          /* -1: not given */
   const char  *deprived[13];     /* NULL-terminated */
+  DhReviewKind kind;             /* ad hoc unless given */
+  int          list_year;        /* 0: the default of the kind */
+  DhClassifyMethod method;       /* read from what is given unless set */
 } Case;
 
 static DhClassifyInput
@@ -31,6 +35,9 @@ make_input (const Case *c)
   input.score_a = c->score_a >= 0 ? c->score_a : 0;
   input.deprived = c->deprived;
   input.n_deprived = g_strv_length ((char **) c->deprived);
+  input.review_kind = c->kind;
+  input.list_year = c->list_year;
+  input.method = c->method;
   return input;
 }
 
@@ -169,9 +176,8 @@ test_standard_changes_on_new_year_2027 (void)
 
   assert_class (&last_day_2022, "average", "VN-2022");
   result = classify_ok (&first_day_2027, "near_poor", "VN-2027");
-  /* Without its indicator set the standard cannot count deprivations; the
-   * proposal says so. */
-  g_assert_true (reasons_contain (result, "no indicator set"));
+  /* Its indicator set is provisional; the proposal says so. */
+  g_assert_true (reasons_contain (result, "provisional"));
   assert_class (&rural_at, "near_poor", "VN-2027");
   /* VN-2027 has no average band in the shipped catalogues. */
   assert_class (&rural_above, "not_poor", "VN-2027");
@@ -225,29 +231,213 @@ test_score_path (void)
   assert_class (&urban_150, "near_poor", "VN-2022");
 }
 
-static void
-test_income_decides_when_both_are_given (void)
-{
-  /* Score A says poor-range, income says average: income decides. */
-  const Case both = { 24, 11, 2026, DH_AREA_RURAL, 2000000, 100, THREE };
-  g_autoptr(DhClassification) result = classify_ok (&both, "average", "VN-2022");
+#define ANNUAL DH_REVIEW_KIND_ANNUAL
+#define AD_HOC DH_REVIEW_KIND_AD_HOC
+#define BY_INCOME DH_CLASSIFY_METHOD_INCOME
+#define BY_SCORE DH_CLASSIFY_METHOD_SCORE
 
-  g_assert_true (reasons_contain (result, "Score A 100 was also given; the income decides"));
+static void
+test_annual_review_uses_the_standard_of_its_list_year (void)
+{
+  /* The autumn-2021 reviews made the list of 2022 under VN-2022. */
+  const Case autumn_2021 = { 15, 10, 2021, DH_AREA_RURAL, 1400000, -1, THREE, ANNUAL };
+  const Case first_day_of_round = { 1, 9, 2021, DH_AREA_RURAL, 1400000, -1, THREE, ANNUAL };
+  const Case summer_2021 = { 31, 8, 2021, DH_AREA_RURAL, 1400000, -1, THREE, ANNUAL };
+  const Case ad_hoc_2021 = { 15, 10, 2021, DH_AREA_RURAL, 1400000, -1, THREE, AD_HOC };
+  /* 2,000,000 ₫ is average under VN-2022 and below the VN-2027 line. */
+  const Case autumn_2026 = { 24, 11, 2026, DH_AREA_RURAL, 2000000, -1, THREE, ANNUAL };
+  const Case ad_hoc_2026 = { 24, 11, 2026, DH_AREA_RURAL, 2000000, -1, THREE, AD_HOC };
+  /* An annual review dated January to August is a late round of the
+   * current year's list. */
+  const Case late_round_2027 = { 15, 3, 2027, DH_AREA_RURAL, 2000000, -1, THREE, ANNUAL };
+  const Case late_round_2026 = { 15, 3, 2026, DH_AREA_RURAL, 2000000, -1, THREE, ANNUAL };
+  g_autoptr(DhClassification) result = NULL;
+  g_autoptr(DhClassification) result_2026 = NULL;
+
+  result = classify_ok (&autumn_2021, "poor", "VN-2022");
+  g_assert_cmpint (result->list_year, ==, 2022);
+  g_assert_true (reasons_contain (result, "list of 2022"));
+  assert_class (&first_day_of_round, "poor", "VN-2022");
+  assert_refused (&summer_2021, DH_VALIDATION_ERROR_OUT_OF_RANGE, "31/08/2021", "list of 2021");
+  assert_refused (&ad_hoc_2021, DH_VALIDATION_ERROR_OUT_OF_RANGE, "15/10/2021", "list of 2021");
+  assert_refused (&ad_hoc_2021, DH_VALIDATION_ERROR_OUT_OF_RANGE, "list of 2022 under VN-2022", "review_kind “annual”");
+
+  result_2026 = classify_ok (&autumn_2026, "poor", "VN-2027");
+  g_assert_cmpint (result_2026->list_year, ==, 2027);
+  assert_class (&ad_hoc_2026, "average", "VN-2022");
+  assert_class (&late_round_2027, "poor", "VN-2027");
+  assert_class (&late_round_2026, "average", "VN-2022");
+}
+
+static void
+test_assessment_may_name_its_list_year (void)
+{
+  const Case ad_hoc_for_2027 = { 24, 11, 2026, DH_AREA_RURAL, 2000000, -1, THREE, AD_HOC, 2027 };
+  const Case annual_for_2026 = { 24, 11, 2026, DH_AREA_RURAL, 2000000, -1, THREE, ANNUAL, 2026 };
+  const Case too_early = { 31, 8, 2026, DH_AREA_RURAL, 2000000, -1, THREE, ANNUAL, 2027 };
+  const Case past_year = { 24, 11, 2026, DH_AREA_RURAL, 2000000, -1, THREE, ANNUAL, 2025 };
+  const Case two_ahead = { 24, 11, 2026, DH_AREA_RURAL, 2000000, -1, THREE, ANNUAL, 2028 };
+  GDate date;
+
+  assert_class (&ad_hoc_for_2027, "poor", "VN-2027");
+  assert_class (&annual_for_2026, "average", "VN-2022");
+  assert_refused (&too_early, DH_VALIDATION_ERROR_OUT_OF_RANGE, "1 September 2026", "list of 2026");
+  assert_refused (&past_year, DH_VALIDATION_ERROR_OUT_OF_RANGE, "2025", "list of 2026");
+  assert_refused (&two_ahead, DH_VALIDATION_ERROR_OUT_OF_RANGE, "2028", "list of 2027");
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, 31, 12, 2026);
+  g_assert_cmpint (dh_classify_default_list_year (&date, DH_REVIEW_KIND_ANNUAL), ==, 2027);
+  g_assert_cmpint (dh_classify_default_list_year (&date, DH_REVIEW_KIND_AD_HOC), ==, 2026);
+  g_date_set_dmy (&date, 31, 8, 2026);
+  g_assert_cmpint (dh_classify_default_list_year (&date, DH_REVIEW_KIND_ANNUAL), ==, 2026);
+}
+
+static void
+test_standard_2027_counts_its_provisional_indicators (void)
+{
+  /* WST is new in 2027 and counts towards the three. */
+  const Case poor = { 10, 2, 2027, DH_AREA_RURAL, 2200000, -1, { "HI", "TOI", "WST", NULL } };
+  const Case near_poor = { 10, 2, 2027, DH_AREA_URBAN, 2800000, -1, { "TOI", "WST", NULL } };
+  const Case above = { 10, 2, 2027, DH_AREA_URBAN, 2800001, -1, { "HI", "TOI", "WST", NULL } };
+  const Case all_deprived = { 10, 2, 2027, DH_AREA_RURAL, 0, -1,
+                              { "EMP", "DEP", "NUT", "HI", "AED", "SCH", "HQ", "HA", "WAT", "TOI", "WST", "TEL", NULL } };
+  /* INF is dropped in 2027; WST is not an indicator of 2022. */
+  const Case dropped = { 10, 2, 2027, DH_AREA_RURAL, 1000000, -1, { "HI", "INF", NULL } };
+  const Case too_new = { 10, 2, 2026, DH_AREA_RURAL, 1000000, -1, { "WST", NULL } };
+  g_autoptr(DhClassification) result = classify_ok (&poor, "poor", "VN-2027");
+
+  g_assert_true (reasons_contain (result, "3 deprivations (HI, TOI, WST): at least 3 makes a household poor"));
+  g_assert_true (reasons_contain (result, "provisional"));
+  assert_class (&near_poor, "near_poor", "VN-2027");
+  assert_class (&above, "not_poor", "VN-2027");
+  assert_class (&all_deprived, "poor", "VN-2027");
+  assert_refused (&dropped, DH_VALIDATION_ERROR_UNKNOWN_CODE, "“INF”",
+                  "EMP, DEP, NUT, HI, AED, SCH, HQ, HA, WAT, TOI, WST, TEL");
+  assert_refused (&too_new, DH_VALIDATION_ERROR_UNKNOWN_CODE, "“WST”", "VN-2022");
+}
+
+static void
+test_standard_2027_refuses_the_score_path (void)
+{
+  const Case score_only = { 10, 2, 2027, DH_AREA_RURAL, -1, 100, THREE };
+  const Case scored = { 10, 2, 2027, DH_AREA_RURAL, 1000000, 100, THREE, AD_HOC, 0, BY_SCORE };
+  /* Left to infer, a review with both places by its income and says why. */
+  const Case both = { 10, 2, 2027, DH_AREA_RURAL, 1000000, 100, THREE };
+  g_autoptr(DhClassification) result = NULL;
+
+  assert_refused (&score_only, DH_VALIDATION_ERROR_REQUIRED, "VN-2027", "province's catalogue update");
+  assert_refused (&scored, DH_VALIDATION_ERROR_REQUIRED, "VN-2027", "score-A limits");
+  result = classify_ok (&both, "poor", "VN-2027");
+  g_assert_cmpint (result->method, ==, DH_CLASSIFY_METHOD_INCOME);
+  g_assert_true (reasons_contain (result, "could not be compared"));
+}
+
+static void
+test_classification_follows_the_review_method (void)
+{
+  /* Score A says poor, the income says average. */
+  const Case inferred = { 24, 11, 2026, DH_AREA_RURAL, 2000000, 100, THREE };
+  const Case scored = { 24, 11, 2026, DH_AREA_RURAL, 2000000, 100, THREE, AD_HOC, 0, BY_SCORE };
+  const Case surveyed = { 24, 11, 2026, DH_AREA_RURAL, 2000000, 100, THREE, AD_HOC, 0, BY_INCOME };
+  const Case agreeing = { 24, 11, 2026, DH_AREA_RURAL, 1400000, 100, THREE };
+  const Case no_score = { 24, 11, 2026, DH_AREA_RURAL, 1400000, -1, THREE, AD_HOC, 0, BY_SCORE };
+  const Case no_income = { 24, 11, 2026, DH_AREA_RURAL, -1, 100, THREE, AD_HOC, 0, BY_INCOME };
+  g_autoptr(DhClassification) by_inference = classify_ok (&inferred, "poor", "VN-2022");
+  g_autoptr(DhClassification) by_score = classify_ok (&scored, "poor", "VN-2022");
+  g_autoptr(DhClassification) by_income = classify_ok (&surveyed, "average", "VN-2022");
+  g_autoptr(DhClassification) agreed = classify_ok (&agreeing, "poor", "VN-2022");
+  DhClassifyMethod method = DH_CLASSIFY_METHOD_AUTO;
+
+  /* The forms' scoring is the official method: a review that gives score A
+   * was scored, and the disagreement is stated, never silent. */
+  g_assert_cmpint (by_inference->method, ==, DH_CLASSIFY_METHOD_SCORE);
+  g_assert_true (reasons_contain (by_inference, "The income per person disagrees: it would give average living standard, not poor"));
+  g_assert_true (reasons_contain (by_score, "disagrees"));
+  g_assert_cmpint (by_income->method, ==, DH_CLASSIFY_METHOD_INCOME);
+  g_assert_true (reasons_contain (by_income, "Score A disagrees: it would give poor, not average living standard"));
+  g_assert_true (reasons_contain (agreed, "agrees"));
+  assert_refused (&no_score, DH_VALIDATION_ERROR_REQUIRED, "score A", "form B1");
+  assert_refused (&no_income, DH_VALIDATION_ERROR_REQUIRED, "income survey", "income per person");
+
+  g_assert_true (dh_classify_method_from_string ("score", &method));
+  g_assert_cmpint (method, ==, DH_CLASSIFY_METHOD_SCORE);
+  g_assert_true (dh_classify_method_from_string ("income", &method));
+  g_assert_cmpint (method, ==, DH_CLASSIFY_METHOD_INCOME);
+  g_assert_false (dh_classify_method_from_string ("guess", &method));
+  g_assert_cmpstr (dh_classify_method_to_string (DH_CLASSIFY_METHOD_SCORE), ==, "score");
+  g_assert_cmpstr (dh_classify_method_to_string (DH_CLASSIFY_METHOD_INCOME), ==, "income");
+}
+
+static DhClassification *
+classify_json (const char  *json,
+               GError     **error)
+{
+  g_autoptr(json_object) record = json_tokener_parse (json);
+  g_autoptr(GPtrArray) deprived = g_ptr_array_new ();
+  DhClassifyInput input;
+
+  g_assert_nonnull (record);
+  if (!dh_classify_input_init_from_json (&input, record, deprived, error))
+    return NULL;
+  return dh_classify (NULL, &input, error);
+}
+
+static void
+test_input_read_from_json_as_the_store_reads_an_assessment (void)
+{
+  g_autoptr(GError) error = NULL;
+  /* An assessment is annual unless it says otherwise. */
+  g_autoptr(DhClassification) annual = classify_json ("{\"reviewed_on\": \"2026-10-01\", \"area\": \"rural\", "
+                                                      "\"income_per_capita\": 2000000, \"deprived\": [\"HI\", \"WAT\", \"WST\"]}", &error);
+  g_autoptr(DhClassification) ad_hoc = classify_json ("{\"reviewed_on\": \"2026-10-01\", \"area\": \"rural\", \"review_kind\": \"ad_hoc\", "
+                                                      "\"income_per_capita\": 2000000, \"deprived\": [\"HI\", \"WAT\", \"TOI\"]}", &error);
+  g_autoptr(DhClassification) named = classify_json ("{\"reviewed_on\": \"2026-10-01\", \"area\": \"rural\", \"list_year\": 2026, "
+                                                     "\"method\": \"income\", \"income_per_capita\": 2000000, \"score_a\": 90, "
+                                                     "\"deprived\": [\"HI\", \"WAT\", \"TOI\"]}", &error);
+  g_autoptr(DhClassification) bad_method = NULL;
+  g_autoptr(DhClassification) bad_kind = NULL;
+  g_autoptr(DhClassification) bad_year = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (annual->standard_id, ==, "VN-2027");
+  g_assert_cmpstr (annual->class_code, ==, "poor");
+  g_assert_cmpint (annual->list_year, ==, 2027);
+  g_assert_cmpstr (ad_hoc->standard_id, ==, "VN-2022");
+  g_assert_cmpstr (ad_hoc->class_code, ==, "average");
+  g_assert_cmpstr (named->standard_id, ==, "VN-2022");
+  g_assert_cmpstr (named->class_code, ==, "average");
+  g_assert_cmpint (named->method, ==, DH_CLASSIFY_METHOD_INCOME);
+  g_assert_true (reasons_contain (named, "Score A disagrees"));
+
+  bad_method = classify_json ("{\"reviewed_on\": \"2026-10-01\", \"area\": \"rural\", \"method\": \"guess\", \"score_a\": 90}", &error);
+  g_assert_null (bad_method);
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“guess”"));
+  g_clear_error (&error);
+  bad_kind = classify_json ("{\"reviewed_on\": \"2026-10-01\", \"area\": \"rural\", \"review_kind\": \"yearly\", \"score_a\": 90}", &error);
+  g_assert_null (bad_kind);
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“yearly”"));
+  g_clear_error (&error);
+  bad_year = classify_json ("{\"reviewed_on\": \"2026-10-01\", \"area\": \"rural\", \"list_year\": \"2027\", \"score_a\": 90}", &error);
+  g_assert_null (bad_year);
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "list_year"));
 }
 
 static void
 test_refusals_say_what_is_wrong (void)
 {
-  const Case before = { 31, 12, 2021, DH_AREA_RURAL, 1000000, -1, NONE };
+  const Case before = { 30, 6, 2021, DH_AREA_RURAL, 1000000, -1, NONE };
   const Case after = { 1, 1, 2031, DH_AREA_RURAL, 1000000, -1, NONE };
   const Case unknown_code = { 24, 11, 2026, DH_AREA_RURAL, 1000000, -1, { "HI", "XYZ", NULL } };
   const Case lower_case = { 24, 11, 2026, DH_AREA_RURAL, 1000000, -1, { "hi", NULL } };
   const Case duplicate = { 24, 11, 2026, DH_AREA_RURAL, 1000000, -1, { "HI", "WAT", "HI", NULL } };
   const Case nothing = { 24, 11, 2026, DH_AREA_RURAL, -1, -1, THREE };
   const Case score_2027 = { 1, 1, 2027, DH_AREA_RURAL, -1, 100, NONE };
-  const Case deprived_2027 = { 1, 1, 2027, DH_AREA_RURAL, 1000000, -1, { "HI", NULL } };
 
-  assert_refused (&before, DH_VALIDATION_ERROR_OUT_OF_RANGE, "31/12/2021", "01/01/2022–31/12/2026 (VN-2022)");
+  assert_refused (&before, DH_VALIDATION_ERROR_OUT_OF_RANGE, "30/06/2021", "01/01/2022–31/12/2026 (VN-2022)");
   assert_refused (&after, DH_VALIDATION_ERROR_OUT_OF_RANGE, "01/01/2031", "01/01/2027–31/12/2030 (VN-2027)");
   assert_refused (&unknown_code, DH_VALIDATION_ERROR_UNKNOWN_CODE, "“XYZ”",
                   "EMP, DEP, NUT, HI, AED, SCH, HQ, HA, WAT, TOI, TEL, INF");
@@ -255,7 +445,6 @@ test_refusals_say_what_is_wrong (void)
   assert_refused (&duplicate, DH_VALIDATION_ERROR_INVALID, "“HI”", "twice");
   assert_refused (&nothing, DH_VALIDATION_ERROR_REQUIRED, "income", "score A");
   assert_refused (&score_2027, DH_VALIDATION_ERROR_REQUIRED, "VN-2027", "score-A limits");
-  assert_refused (&deprived_2027, DH_VALIDATION_ERROR_UNKNOWN_CODE, "VN-2027", "indicator set");
 }
 
 static void
@@ -319,7 +508,12 @@ main (int   argc,
   g_test_add_func ("/common/classify/standard/changes-on-1-january-2027", test_standard_changes_on_new_year_2027);
   g_test_add_func ("/common/classify/reasons/name-income-threshold-and-deprivations", test_reasons_name_income_threshold_and_deprivations);
   g_test_add_func ("/common/classify/score/limits-and-score-b", test_score_path);
-  g_test_add_func ("/common/classify/score/income-decides-when-both-given", test_income_decides_when_both_are_given);
+  g_test_add_func ("/common/classify/standard/annual-review-uses-the-standard-of-its-list-year", test_annual_review_uses_the_standard_of_its_list_year);
+  g_test_add_func ("/common/classify/standard/assessment-may-name-its-list-year", test_assessment_may_name_its_list_year);
+  g_test_add_func ("/common/classify/standard/2027-counts-its-provisional-indicators", test_standard_2027_counts_its_provisional_indicators);
+  g_test_add_func ("/common/classify/standard/2027-refuses-the-score-path-and-guesses-nothing", test_standard_2027_refuses_the_score_path);
+  g_test_add_func ("/common/classify/method/follows-the-review-and-states-a-disagreement", test_classification_follows_the_review_method);
+  g_test_add_func ("/common/classify/input/read-from-json-as-the-store-reads-an-assessment", test_input_read_from_json_as_the_store_reads_an_assessment);
   g_test_add_func ("/common/classify/refusals-say-what-is-wrong", test_refusals_say_what_is_wrong);
   g_test_add_func ("/common/classify/refuses-a-missing-review-date", test_refuses_a_missing_review_date);
   g_test_add_func ("/common/classify/refuses-a-negative-income", test_refuses_a_negative_income);

@@ -174,6 +174,57 @@ test_review_classified_with_given_or_inherited_area (void)
   g_assert_cmpstr (dh_json_get_string (inherited, "proposed_class"), ==, "average");
 }
 
+/* The annual review is for the next year's list: in autumn 2021 it used
+ * VN-2022, in autumn 2026 VN-2027; an ad-hoc review keeps its own year's. */
+static void
+test_review_uses_the_standard_of_its_list_year (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) autumn_2021 = NULL;
+  g_autoptr(json_object) autumn_2026 = NULL;
+  g_autoptr(json_object) ad_hoc_2026 = NULL;
+
+  g_assert_true (complete ("assessment", NEW,
+                           "{\"household\": \"" HOUSE "\", \"reviewed_on\": \"2021-10-15\", "
+                           "\"income_per_capita\": 1400000, \"deprived\": [\"HI\", \"WAT\", \"TOI\"]}",
+                           &autumn_2021, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (dh_json_get_string (autumn_2021, "standard"), ==, "VN-2022");
+  g_assert_cmpstr (dh_json_get_string (autumn_2021, "proposed_class"), ==, "poor");
+
+  g_assert_true (complete ("assessment", NEW,
+                           "{\"household\": \"" HOUSE "\", \"reviewed_on\": \"2026-10-01\", \"review_kind\": \"annual\", "
+                           "\"income_per_capita\": 2000000, \"deprived\": [\"HI\", \"TOI\", \"WST\"]}",
+                           &autumn_2026, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (dh_json_get_string (autumn_2026, "standard"), ==, "VN-2027");
+  g_assert_cmpstr (dh_json_get_string (autumn_2026, "proposed_class"), ==, "poor");
+
+  g_assert_true (complete ("assessment", NEW,
+                           "{\"household\": \"" HOUSE "\", \"reviewed_on\": \"2026-10-01\", \"review_kind\": \"ad_hoc\", "
+                           "\"income_per_capita\": 2000000, \"deprived\": [\"HI\", \"TOI\", \"WAT\"]}",
+                           &ad_hoc_2026, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (dh_json_get_string (ad_hoc_2026, "standard"), ==, "VN-2022");
+  g_assert_cmpstr (dh_json_get_string (ad_hoc_2026, "proposed_class"), ==, "average");
+}
+
+/* A review that gives score A was scored with the forms: the score places
+ * it, not an income given beside it. */
+static void
+test_review_with_income_and_score_follows_the_score (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) record = NULL;
+
+  g_assert_true (complete ("assessment", NEW,
+                           "{\"household\": \"" HOUSE "\", \"reviewed_on\": \"2026-03-10\", \"review_kind\": \"ad_hoc\", "
+                           "\"income_per_capita\": 2000000, \"score_a\": 100, \"deprived\": [\"HI\", \"WAT\", \"TOI\"]}",
+                           &record, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (dh_json_get_string (record, "proposed_class"), ==, "poor");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -188,6 +239,8 @@ main (int   argc,
   g_test_add_func ("/common/rules/reference-must-exist-and-fit", test_reference_must_exist_and_fit);
   g_test_add_func ("/common/rules/code-unique-in-its-commune", test_code_unique_in_its_commune);
   g_test_add_func ("/common/rules/review-classified-with-given-or-inherited-area", test_review_classified_with_given_or_inherited_area);
+  g_test_add_func ("/common/rules/review-uses-the-standard-of-its-list-year", test_review_uses_the_standard_of_its_list_year);
+  g_test_add_func ("/common/rules/review-with-income-and-score-follows-the-score", test_review_with_income_and_score_follows_the_score);
 
   status = g_test_run ();
   g_hash_table_unref (records);
