@@ -615,7 +615,7 @@ run_classify (DhCli  *cli,
   const DhEntity *assessment = dh_entity_lookup ("assessment");
   DhValidator validator;
   DhClassifyInput classify_input = { 0 };
-  json_object *reasons, *codes;
+  json_object *reasons;
   const char *area;
 
   input = read_stdin_object (&error);
@@ -646,20 +646,9 @@ run_classify (DhCli  *cli,
       return dh_cli_fail (error);
     }
 
-  g_date_clear (&classify_input.reviewed_on, 1);
-  dh_date_parse (dh_json_get_string (fields, "reviewed_on"), &classify_input.reviewed_on, NULL);
-  dh_area_from_string (area, &classify_input.area);
-  classify_input.has_income = dh_json_get_int (fields, "income_per_capita", -1) >= 0;
-  classify_input.income_per_capita = dh_json_get_int (fields, "income_per_capita", 0);
-  classify_input.has_score_a = dh_json_get_int (fields, "score_a", -1) >= 0;
-  classify_input.score_a = (int) dh_json_get_int (fields, "score_a", 0);
-  if (json_object_object_get_ex (fields, "deprived", &codes) && codes != NULL)
-    {
-      for (size_t i = 0; i < json_object_array_length (codes); i++)
-        g_ptr_array_add (deprived, (gpointer) json_object_get_string (json_object_array_get_idx (codes, i)));
-    }
-  classify_input.deprived = (const char * const *) deprived->pdata;
-  classify_input.n_deprived = deprived->len;
+  /* read as the store reads a review: annual unless it says otherwise */
+  if (!dh_classify_input_init_from_json (&classify_input, fields, deprived, &error))
+    return dh_cli_fail (error);
 
   result = dh_classify (validator.catalogues, &classify_input, &error);
   if (result == NULL)

@@ -229,11 +229,20 @@ test_classify (CliFixture    *fixture,
   g_autoptr(json_object) result = NULL;
   json_object *reasons;
 
+  /* an ad-hoc review of October 2026 is under the standard of 2026 */
+  g_assert_cmpint (cli_run (fixture, "{\"reviewed_on\": \"2026-10-01\", \"review_kind\": \"ad_hoc\", \"area\": \"rural\", "
+                                     "\"income_per_capita\": 1500000, \"deprived\": [\"HI\", \"WAT\", \"TOI\"]}", "classify"), ==, 0);
+  result = cli_output_json (fixture);
+  g_assert_cmpstr (get_string (result, "class"), ==, "poor");
+  g_assert_cmpstr (get_string (result, "standard"), ==, "VN-2022");
+  g_clear_pointer (&result, json_object_put);
+
+  /* the annual review of that autumn makes the list for 2027, as the store reads it */
   g_assert_cmpint (cli_run (fixture, "{\"reviewed_on\": \"2026-10-01\", \"area\": \"rural\", \"income_per_capita\": 1500000, "
                                      "\"deprived\": [\"HI\", \"WAT\", \"TOI\"]}", "classify"), ==, 0);
   result = cli_output_json (fixture);
   g_assert_cmpstr (get_string (result, "class"), ==, "poor");
-  g_assert_cmpstr (get_string (result, "standard"), ==, "VN-2022");
+  g_assert_cmpstr (get_string (result, "standard"), ==, "VN-2027");
   g_assert_true (json_object_object_get_ex (result, "reasons", &reasons));
   g_assert_cmpuint (json_object_array_length (reasons), >, 0);
   g_clear_pointer (&result, json_object_put);
