@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "dh-autocleanups.h"
@@ -17,21 +19,58 @@
  * enormous transaction. */
 #define BATCH 500
 
-static const char * const family_names[] = {
-  "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ",
-  "Ngô", "Dương", "Lý", "Lò", "Hà", "Sùng", "Giàng", "Vàng", "Lường", "Triệu", "Ma", "Nông",
+/* Names follow the household's people: each ethnic group has its own
+ * family names, and Mông names carry their own middle names ("A", "Seo",
+ * "Mí") and given names. A Kinh family name appears more than once so
+ * that "Nguyễn" is as common as it is. */
+static const char * const kinh_families[] = {
+  "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ",
+  "Hồ", "Ngô", "Dương", NULL,
 };
-static const char * const middle_male[] = { "Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "A", "Seo" };
-static const char * const middle_female[] = { "Thị", "Thị", "Ngọc", "Thu", "Mai", "Hồng", "Thị" };
+static const char * const tay_families[] = { "Hoàng", "Nông", "Ma", "Hà", "Lương", "Triệu", NULL };
+static const char * const thai_families[] = { "Lò", "Lường", "Cầm", "Quàng", "Hà", NULL };
+static const char * const muong_families[] = { "Bùi", "Đinh", "Quách", "Hà", NULL };
+static const char * const mong_families[] = { "Sùng", "Giàng", "Vàng", "Lý", "Thào", "Hầu", NULL };
+static const char * const dao_families[] = { "Triệu", "Bàn", "Đặng", "Lý", NULL };
+static const char * const nung_families[] = { "Nông", "Hoàng", "Vi", "Lương", NULL };
+
+static const char * const middle_male[] = { "Văn", "Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", NULL };
+static const char * const middle_female[] = { "Thị", "Thị", "Thị", "Ngọc", "Thu", "Hồng", NULL };
 static const char * const given_male[] = {
-  "An", "Bình", "Cường", "Dũng", "Đặng", "Giang", "Hải", "Hùng", "Khánh", "Long", "Mạnh", "Nam",
-  "Phúc", "Quân", "Sơn", "Thắng", "Tuấn", "Việt", "Chứ", "Páo", "Sính", "Tủa",
+  "An", "Bình", "Cường", "Dũng", "Giang", "Hải", "Hùng", "Khánh", "Long", "Mạnh", "Nam", "Phúc",
+  "Quân", "Sơn", "Thắng", "Tuấn", "Việt", "Tú", "Sính", NULL,
 };
 static const char * const given_female[] = {
   "Anh", "Bích", "Chi", "Dung", "Hà", "Hoa", "Hương", "Lan", "Linh", "Mai", "Ngọc", "Nhung",
-  "Oanh", "Phương", "Thảo", "Trang", "Vân", "Xuân", "Dợ", "Mỷ", "Sua",
+  "Oanh", "Phương", "Thảo", "Trang", "Vân", "Xuân", "Mỷ", NULL,
 };
-static const char * const ethnicities[] = { "kinh", "kinh", "tay", "thai", "muong", "mong", "dao", "nung" };
+static const char * const mong_middle_male[] = { "A", "A", "Seo", NULL };
+static const char * const mong_middle_female[] = { "Thị", "Thị", "Mí", NULL };
+static const char * const mong_given_male[] = { "Páo", "Chứ", "Sính", "Tủa", "Dình", "Chư", "Su", NULL };
+static const char * const mong_given_female[] = { "Dợ", "Mỷ", "Sua", "Mai", "Dua", "Pà", NULL };
+
+typedef struct
+{
+  const char         *ethnicity;
+  const char * const *families;
+  const char * const *middle_male;
+  const char * const *middle_female;
+  const char * const *given_male;
+  const char * const *given_female;
+} NamePool;
+
+/* Kinh twice: the majority of a caseload in the demo province */
+static const NamePool name_pools[] = {
+  { "kinh", kinh_families, middle_male, middle_female, given_male, given_female },
+  { "kinh", kinh_families, middle_male, middle_female, given_male, given_female },
+  { "tay", tay_families, middle_male, middle_female, given_male, given_female },
+  { "thai", thai_families, middle_male, middle_female, given_male, given_female },
+  { "muong", muong_families, middle_male, middle_female, given_male, given_female },
+  { "mong", mong_families, mong_middle_male, mong_middle_female, mong_given_male, mong_given_female },
+  { "dao", dao_families, middle_male, middle_female, given_male, given_female },
+  { "nung", nung_families, middle_male, middle_female, given_male, given_female },
+};
+
 static const char * const causes[] = {
   "no_production_land", "no_capital", "no_labour", "no_tools", "no_know_how", "no_skills",
   "illness_or_accident",
@@ -60,13 +99,169 @@ dh_demo_options_init (DhDemoOptions *options)
 
 #define PICK(rand, list) ((list)[g_rand_int_range ((rand), 0, G_N_ELEMENTS (list))])
 
-static char *
-person_name (GRand    *rand,
-             gboolean  female)
+static const char *
+pick_name (GRand              *rand,
+           const char * const *names)
 {
-  return g_strdup_printf ("%s %s %s", PICK (rand, family_names),
-                          female ? PICK (rand, middle_female) : PICK (rand, middle_male),
-                          female ? PICK (rand, given_female) : PICK (rand, given_male));
+  return names[g_rand_int_range (rand, 0, (gint32) g_strv_length ((char **) names))];
+}
+
+/* A Vietnamese name: family name, middle name, given name. The family
+ * name is the father's, so the caller chooses it. */
+static char *
+person_name (GRand          *rand,
+             const NamePool *pool,
+             const char     *family,
+             gboolean        female)
+{
+  const char *middle = pick_name (rand, female ? pool->middle_female : pool->middle_male);
+  const char *given;
+
+  /* "Ngọc Ngọc" is nobody's name */
+  do
+    given = pick_name (rand, female ? pool->given_female : pool->given_male);
+  while (g_str_equal (given, middle));
+
+  return g_strdup_printf ("%s %s %s", family, middle, given);
+}
+
+/* One member of a made-up family, before it is written. */
+typedef struct
+{
+  char       *full_name;
+  const char *relation;
+  gboolean    female;
+  int         born;
+} DemoPerson;
+
+static void
+demo_person_clear (gpointer data)
+{
+  DemoPerson *person = data;
+
+  g_free (person->full_name);
+}
+
+static gboolean
+name_is_taken (GArray     *people,
+               const char *full_name)
+{
+  for (guint i = 0; i < people->len; i++)
+    if (g_str_equal (g_array_index (people, DemoPerson, i).full_name, full_name))
+      return TRUE;
+  return FALSE;
+}
+
+/* Adds one person to PEOPLE, of family name FAMILY and a name nobody else
+ * in the household has: parents do not give two children one name. */
+static void
+add_person (GArray         *people,
+            GRand          *rand,
+            const NamePool *pool,
+            const char     *family,
+            const char     *relation,
+            gboolean        female,
+            int             born)
+{
+  DemoPerson person = { NULL, relation, female, born };
+
+  /* a very large made-up family may run out of names: then it repeats one */
+  for (guint attempt = 0; attempt < 20; attempt++)
+    {
+      g_free (person.full_name);
+      person.full_name = person_name (rand, pool, family, female);
+      if (!name_is_taken (people, person.full_name))
+        break;
+    }
+
+  g_array_append_val (people, person);
+}
+
+/* The people of one household, as a family is: a man who heads it lives
+ * with his wife of about his age, a woman who heads it is widowed; the
+ * children carry their father's family name and were born when both
+ * parents were grown; a young head may keep a parent, an older one a
+ * son's children. N_MEMBERS people in all. */
+static GArray *
+make_family (GRand          *rand,
+             const NamePool *pool,
+             guint           n_members,
+             int             this_year)
+{
+  GArray *people = g_array_sized_new (FALSE, FALSE, sizeof (DemoPerson), n_members);
+  const char *family = pick_name (rand, pool->families);
+  /* a widow's children carry their late father's name */
+  const char *children_family;
+  gboolean head_female = g_rand_int_range (rand, 0, 4) == 0;
+  int head_born = this_year - (head_female ? g_rand_int_range (rand, 30, 76) : g_rand_int_range (rand, 22, 71));
+  int youngest_parent = head_born;
+  int mother_born = head_born;
+  guint left = n_members - 1;
+  guint n_grandchildren = 0;
+  int first_child_born = 0;
+
+  g_array_set_clear_func (people, demo_person_clear);
+
+  add_person (people, rand, pool, family, "head", head_female, head_born);
+  children_family = head_female ? pick_name (rand, pool->families) : family;
+
+  if (!head_female && left > 0 && g_rand_int_range (rand, 0, 8) > 0)
+    {
+      /* a wife keeps her own family name */
+      int born = head_born + g_rand_int_range (rand, -2, 7);
+
+      born = MIN (born, this_year - 18);
+
+      add_person (people, rand, pool, pick_name (rand, pool->families), "spouse", TRUE, born);
+      youngest_parent = MAX (youngest_parent, born);
+      mother_born = born;
+      left--;
+    }
+
+  if (left > 0 && this_year - head_born < 45 && g_rand_int_range (rand, 0, 3) == 0)
+    {
+      /* the head's father shares the head's family name; the mother has her own */
+      gboolean female = g_rand_int_range (rand, 0, 3) > 0;
+      const char *parent_family = female ? pick_name (rand, pool->families)
+                                         : ((const DemoPerson *) people->data)[0].full_name;
+      g_autofree char *parent_surname = g_strndup (parent_family, strcspn (parent_family, " "));
+
+      add_person (people, rand, pool, parent_surname, "parent", female,
+                  head_born - g_rand_int_range (rand, 20, 36));
+      left--;
+    }
+
+  if (left >= 2 && this_year - head_born >= 50 && g_rand_boolean (rand))
+    n_grandchildren = (guint) g_rand_int_range (rand, 1, (gint32) left);
+
+  for (guint i = 0; i < left - n_grandchildren; i++)
+    {
+      int earliest = youngest_parent + 18;
+      int latest = MIN (mother_born + 45, this_year);
+      gboolean female = g_rand_boolean (rand);
+      int born;
+
+      /* the son whose children live here is old enough to have them */
+      if (i == 0 && n_grandchildren > 0)
+        {
+          female = FALSE;
+          latest = MIN (latest, this_year - 20);
+        }
+      born = g_rand_int_range (rand, earliest, MAX (earliest, latest) + 1);
+      if (i == 0)
+        first_child_born = born;
+      add_person (people, rand, pool, children_family, "child", female, born);
+    }
+
+  for (guint i = 0; i < n_grandchildren; i++)
+    {
+      gboolean female = g_rand_boolean (rand);
+      int born = g_rand_int_range (rand, first_child_born + 18, this_year + 1);
+
+      add_person (people, rand, pool, children_family, "grandchild", female, born);
+    }
+
+  return people;
 }
 
 static json_object *
@@ -172,19 +367,22 @@ create_household (DhStore             *store,
   g_autoptr(json_object) household = NULL;
   g_autoptr(json_object) review = NULL;
   g_autoptr(json_object) recognised = NULL;
-  g_autoptr(GPtrArray) member_ids = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *head = NULL;
+  g_autoptr(GArray) people = NULL;
   g_autofree char *code = NULL;
   g_autofree char *phone = NULL;
   const char *household_id;
-  const char *ethnicity = PICK (rand, ethnicities);
-  gboolean head_female = g_rand_int_range (rand, 0, 4) == 0;
+  const NamePool *pool = &name_pools[g_rand_int_range (rand, 0, G_N_ELEMENTS (name_pools))];
+  const char *ethnicity = pool->ethnicity;
+  const char *head;
   guint n_members, n_visits, n_supports;
   json_object *fields, *causes_array;
   gint64 income;
   guint n_deprived;
 
-  head = person_name (rand, head_female);
+  /* averages come from a spread of 1 to 2 × average - 1 */
+  n_members = (guint) g_rand_int_range (rand, 1, (gint32) MAX (2, 2 * options->members_per_household));
+  people = make_family (rand, pool, n_members, g_date_get_year (today));
+  head = g_array_index (people, DemoPerson, 0).full_name;
   code = g_strdup_printf ("%s-%05u", dh_json_get_string (village, "code"), number);
   phone = g_strdup_printf ("09%08u", g_rand_int_range (rand, 0, 100000000));
 
@@ -204,29 +402,26 @@ create_household (DhStore             *store,
     return FALSE;
   household_id = dh_json_get_string (household, "id");
 
-  /* averages come from a spread of 1 to 2 × average - 1 */
-  n_members = (guint) g_rand_int_range (rand, 1, (gint32) (2 * options->members_per_household));
-  for (guint i = 0; i < n_members; i++)
+  for (guint i = 0; i < people->len; i++)
     {
-      gboolean female = i == 0 ? head_female : g_rand_boolean (rand);
-      g_autofree char *name = i == 0 ? g_strdup (head) : person_name (rand, female);
-      g_autofree char *birth = g_strdup_printf ("%d", i < 2 ? g_rand_int_range (rand, 1950, 2000)
-                                                            : g_rand_int_range (rand, 2000, g_date_get_year (today)));
+      const DemoPerson *person = &g_array_index (people, DemoPerson, i);
+      g_autofree char *birth = g_strdup_printf ("%d", person->born);
       json_object *member;
 
       fields = json_object_new_object ();
       json_object_object_add (fields, "household", json_object_new_string (household_id));
-      json_object_object_add (fields, "full_name", json_object_new_string (name));
-      json_object_object_add (fields, "relation", json_object_new_string (i == 0 ? "head" : i == 1 ? "spouse" : "child"));
-      json_object_object_add (fields, "sex", json_object_new_string (female ? "female" : "male"));
+      json_object_object_add (fields, "full_name", json_object_new_string (person->full_name));
+      json_object_object_add (fields, "relation", json_object_new_string (person->relation));
+      json_object_object_add (fields, "sex", json_object_new_string (person->female ? "female" : "male"));
       json_object_object_add (fields, "birth_date", json_object_new_string (birth));
       json_object_object_add (fields, "ethnicity", json_object_new_string (ethnicity));
       json_object_object_add (fields, "health_insurance", json_object_new_boolean (g_rand_int_range (rand, 0, 5) > 0));
-      if (i < 2 && g_rand_boolean (rand))
+      /* a citizen card is issued from the age of 14 */
+      if (i < 2 && person->born <= g_date_get_year (today) - 14 && g_rand_boolean (rand))
         {
-          int year = (int) g_ascii_strtoll (birth, NULL, 10);
+          int year = person->born;
           g_autofree char *citizen_id = g_strdup_printf ("%03d%d%02d%06u", 2 + 2 * (int) (number % 3),
-                                                         (year >= 2000 ? 2 : 0) + (female ? 1 : 0),
+                                                         (year >= 2000 ? 2 : 0) + (person->female ? 1 : 0),
                                                          year % 100, number * 4 + i);
 
           json_object_object_add (fields, "citizen_id", json_object_new_string (citizen_id));
@@ -234,7 +429,6 @@ create_household (DhStore             *store,
       member = create (store, "member", fields, error);
       if (member == NULL)
         return FALSE;
-      g_ptr_array_add (member_ids, g_strdup (dh_json_get_string (member, "id")));
       json_object_put (member);
     }
 

@@ -575,6 +575,33 @@ test_long_arguments_are_refused_before_use (CliFixture    *fixture,
   g_assert_nonnull (strstr (fixture->err, "at most 4000"));
 }
 
+/* Runs the built program as a person would: Vietnamese asked for by
+ * LANGUAGE alone, with no variable saying where the translations are. */
+static void
+test_vietnamese_without_a_catalogue_variable (CliFixture    *fixture,
+                                              gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_subprocess_launcher_unsetenv (launcher, "DONGHANH_LOCALEDIR");
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "vi", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("DONGHANH_CLI"),
+                                         "--store", fixture->store, "frobnicate", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
+  g_assert_nonnull (strstr (err, "“frobnicate” không phải là lệnh"));
+  g_assert_null (strstr (err, "is not a command"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -600,6 +627,7 @@ main (int   argc,
   CLI_TEST ("/cli/records/standard-input-holds-exactly-one-object", test_standard_input_holds_exactly_one_object);
   CLI_TEST ("/cli/records/an-id-is-never-shared-by-two-kinds", test_an_id_is_never_shared_by_two_kinds);
   CLI_TEST ("/cli/usage/long-arguments-are-refused-before-use", test_long_arguments_are_refused_before_use);
+  CLI_TEST ("/cli/i18n/vietnamese-without-a-catalogue-variable", test_vietnamese_without_a_catalogue_variable);
 
   return g_test_run ();
 }

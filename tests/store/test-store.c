@@ -10,6 +10,7 @@
 
 #include "dh-csv.h"
 
+#include "dh-demo.h"
 #include "dh-error.h"
 #include "dh-store-private.h"
 #include "store-fixture.h"
@@ -1158,6 +1159,134 @@ test_open_read_only_reads_and_changes_nothing (StoreFixture  *fixture,
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 }
 
+static char *
+family_name_of (const char *full_name)
+{
+  return g_strndup (full_name, strcspn (full_name, " "));
+}
+
+static int
+birth_year_of (json_object *member)
+{
+  return (int) g_ascii_strtoll (dh_json_get_string (member, "birth_date"), NULL, 10);
+}
+
+/* Every household of a demo is a family one could meet: one head, named
+ * as the household is; a man's wife of about his age; children with their
+ * father's family name, born when their parents were grown; a head's
+ * parent a generation older; grandchildren two generations younger; all of
+ * one ethnic group. */
+static void
+test_demo_households_are_families (StoreFixture  *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) households = NULL;
+  DhDemoOptions options;
+  DhQuery query = { .entity = "household", .limit = 1000 };
+  guint seen_spouses = 0, seen_children = 0, seen_parents = 0, seen_grandchildren = 0, seen_widows = 0;
+
+  dh_demo_options_init (&options);
+  options.households = 400;
+  options.seed = 2026;
+  g_assert_true (dh_demo_populate (fixture->store, &options, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  households = dh_store_list (fixture->store, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (households->len, ==, 400);
+
+  for (guint h = 0; h < households->len; h++)
+    {
+      json_object *household = g_ptr_array_index (households, h);
+      g_autofree char *filter = g_strdup_printf ("household=%s", dh_json_get_string (household, "id"));
+      const char * const filters[] = { filter, NULL };
+      DhQuery member_query = { .entity = "member", .filters = filters, .limit = 1000 };
+      g_autoptr(GPtrArray) members = dh_store_list (fixture->store, &member_query, &error);
+      g_autofree char *children_family = NULL;
+      json_object *head = NULL, *spouse = NULL;
+
+      g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (members->len, >, 0);
+
+      for (guint i = 0; i < members->len; i++)
+        {
+          json_object *member = g_ptr_array_index (members, i);
+
+          g_assert_cmpstr (dh_json_get_string (member, "ethnicity"), ==, dh_json_get_string (household, "ethnicity"));
+          /* no two people of one family share a name */
+          g_assert_true (g_hash_table_add (names, (gpointer) dh_json_get_string (member, "full_name")));
+          if (g_str_equal (dh_json_get_string (member, "relation"), "head"))
+            {
+              g_assert_null (head);
+              head = member;
+            }
+          else if (g_str_equal (dh_json_get_string (member, "relation"), "spouse"))
+            {
+              g_assert_null (spouse);
+              spouse = member;
+            }
+        }
+      g_assert_nonnull (head);
+      g_assert_cmpstr (dh_json_get_string (head, "full_name"), ==, dh_json_get_string (household, "head_name"));
+
+      if (g_str_equal (dh_json_get_string (head, "sex"), "male"))
+        children_family = family_name_of (dh_json_get_string (head, "full_name"));
+      else
+        seen_widows++;
+
+      if (spouse != NULL)
+        {
+          g_assert_cmpstr (dh_json_get_string (spouse, "sex"), !=, dh_json_get_string (head, "sex"));
+          g_assert_cmpint (ABS (birth_year_of (spouse) - birth_year_of (head)), <=, 10);
+          if (g_str_equal (dh_json_get_string (spouse, "sex"), "male"))
+            children_family = family_name_of (dh_json_get_string (spouse, "full_name"));
+          seen_spouses++;
+        }
+
+      for (guint i = 0; i < members->len; i++)
+        {
+          json_object *member = g_ptr_array_index (members, i);
+          const char *relation = dh_json_get_string (member, "relation");
+          g_autofree char *member_family = family_name_of (dh_json_get_string (member, "full_name"));
+          int born = birth_year_of (member);
+
+          if (g_str_equal (relation, "child") || g_str_equal (relation, "grandchild"))
+            {
+              int generations = g_str_equal (relation, "child") ? 1 : 2;
+
+              /* a widow's children all carry their late father's name */
+              if (children_family == NULL)
+                children_family = g_strdup (member_family);
+              g_assert_cmpstr (member_family, ==, children_family);
+              g_assert_cmpint (born, >=, birth_year_of (head) + 16 * generations);
+              if (spouse != NULL)
+                g_assert_cmpint (born, >=, birth_year_of (spouse) + 16 * generations);
+              seen_children += generations == 1;
+              seen_grandchildren += generations == 2;
+            }
+          else if (g_str_equal (relation, "parent"))
+            {
+              g_autofree char *head_family = family_name_of (dh_json_get_string (head, "full_name"));
+
+              g_assert_cmpint (born, <=, birth_year_of (head) - 16);
+              if (g_str_equal (dh_json_get_string (member, "sex"), "male"))
+                g_assert_cmpstr (member_family, ==, head_family);
+              seen_parents++;
+            }
+        }
+    }
+
+  /* the demo shows every kind of family, not only the easy ones */
+  g_assert_cmpuint (seen_spouses, >, 0);
+  g_assert_cmpuint (seen_children, >, 0);
+  g_assert_cmpuint (seen_parents, >, 0);
+  g_assert_cmpuint (seen_grandchildren, >, 0);
+  g_assert_cmpuint (seen_widows, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1197,6 +1326,7 @@ main (int   argc,
   STORE_TEST ("/store/report/status-and-villages", test_status_and_village_report);
   STORE_TEST ("/store/report/overdue-caseload", test_overdue_caseload);
   STORE_TEST ("/store/signals/changed-after-commit-only", test_changed_after_commit_only);
+  STORE_TEST ("/store/demo/households-are-families", test_demo_households_are_families);
 
   return g_test_run ();
 }
