@@ -607,7 +607,7 @@ run_search (DhCli  *cli,
   if (status == DH_CLI_EXIT_OK && more)
     g_printerr (g_dngettext (GETTEXT_PACKAGE,
                              "More households match than the %u shown; type more of the name, or give a larger --limit\n",
-                             "More households match than the %u shown; type more of the names, or give a larger --limit\n",
+                             "More households match than the %u shown; type more of the name, or give a larger --limit\n",
                              limit),
                 limit);
 

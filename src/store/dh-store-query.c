@@ -523,6 +523,7 @@ typedef struct
   GArray       *hits;    /* SearchHit, at most limit + 1 */
   GHashTable   *seen;    /* household rowids already among the hits */
   guint         wanted;  /* limit + 1: one more than shown says the list was cut */
+  char         *household_sql;
 } SearchState;
 
 /* Adds the live household at @household_rowid, unless it is already
@@ -536,7 +537,6 @@ add_search_hit (SearchState    *state,
                 GError        **error)
 {
   const DhEntity *entity = dh_entity_lookup ("household");
-  g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
   SearchHit hit = { 0 };
   int rc;
@@ -544,9 +544,7 @@ add_search_hit (SearchState    *state,
   if (g_hash_table_contains (state->seen, &household_rowid))
     return TRUE;
 
-  sql = g_strdup_printf ("SELECT %s, sort_given FROM household WHERE rowid = ? AND deleted = 0",
-                         dh_store_select_columns (entity));
-  stmt = dh_connection_prepare (state->reader, sql, error);
+  stmt = dh_connection_prepare (state->reader, state->household_sql, error);
   if (stmt == NULL)
     return FALSE;
 
@@ -708,6 +706,7 @@ search_households (DhStore       *self,
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
   g_autoptr(GArray) hits = NULL;
   g_autoptr(GHashTable) seen = NULL;
+  g_autofree char *household_sql = NULL;
   SearchState state = { 0 };
   gboolean ok;
 
@@ -730,6 +729,9 @@ search_households (DhStore       *self,
   state.hits = hits;
   state.seen = seen;
   state.wanted = limit + 1;
+  household_sql = g_strdup_printf ("SELECT %s, sort_given FROM household WHERE rowid = ? AND deleted = 0",
+                                   dh_store_select_columns (entity));
+  state.household_sql = household_sql;
 
   /* A short prefix can match tens of thousands of households, and
    * ranking all of them would cost more than a keystroke may: each pass
