@@ -228,7 +228,9 @@ test_cut_list_says_it_was_cut (StoreFixture  *fixture,
   gboolean more = FALSE;
 
   for (guint i = 0; i < 3; i++)
-    add_household (fixture, "Trần Thị Hoa", "");
+    {
+      g_autofree char *house = add_household (fixture, "Trần Thị Hoa", "");
+    }
 
   cut = search (fixture, "tran hoa", 2, &more);
   g_assert_cmpuint (cut->len, ==, 2);
