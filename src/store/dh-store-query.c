@@ -685,8 +685,9 @@ search_pass (SearchState  *state,
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return FALSE;
 
-  qsort (&g_array_index (state->hits, SearchHit, first), state->hits->len - first,
-         sizeof (SearchHit), search_hit_compare);
+  if (state->hits->len - first > 1)
+    qsort (&g_array_index (state->hits, SearchHit, first), state->hits->len - first,
+           sizeof (SearchHit), search_hit_compare);
 
   return TRUE;
 }
