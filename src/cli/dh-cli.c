@@ -589,6 +589,9 @@ run_search (DhCli  *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autofree char *text = g_strjoinv (" ", args);
+  gboolean more = FALSE;
+  guint limit;
+  int status;
   DhStore *store;
 
   if (!check_argument_length (_("the text to search for"), text, DH_FIELD_MAX_NAME_BYTES))
@@ -598,8 +601,18 @@ run_search (DhCli  *cli,
   if (store == NULL)
     return dh_cli_fail (error);
 
-  rows = dh_store_search_households (store, text, cli->limit > 0 ? (guint) cli->limit : 20, &error);
-  return dh_cli_print_rows_or_fail (rows, &error);
+  limit = cli->limit > 0 ? (guint) cli->limit : 20;
+  rows = dh_store_search_households_full (store, text, limit, &more, &error);
+  status = dh_cli_print_rows_or_fail (rows, &error);
+  /* on stderr, so that the rows stay a list a program can read */
+  if (status == DH_CLI_EXIT_OK && more)
+    g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                             "More households match than the %u shown; type more of the name, or give a larger --limit\n",
+                             "More households match than the %u shown; type more of the name, or give a larger --limit\n",
+                             limit),
+                limit);
+
+  return status;
 }
 
 static int

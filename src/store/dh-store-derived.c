@@ -101,13 +101,47 @@ dh_store_flush_search (DhStore  *self,
   return TRUE;
 }
 
+static gboolean
+write_search_row (DhStore        *self,
+                  sqlite3_int64   rowid,
+                  const char     *text,
+                  GError        **error)
+{
+  g_autofree char *folded = NULL;
+  sqlite3_stmt *stmt;
+
+  stmt = dh_store_prepare (self, "DELETE FROM household_search WHERE rowid = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  if (!dh_store_step_done (self, stmt, error))
+    return FALSE;
+
+  if (text == NULL)
+    return TRUE;
+
+  folded = dh_text_fold (text);
+  stmt = dh_store_prepare (self, "INSERT INTO household_search (rowid, doc) VALUES (?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  sqlite3_bind_text (stmt, 2, folded, -1, SQLITE_TRANSIENT);
+
+  return dh_store_step_done (self, stmt, error);
+}
+
+/* A household has one search entry for all its text, and each of its
+ * people one for their name alone, so that a name typed in full finds the
+ * person who bears it before words spread over a household. */
 gboolean
 dh_store_refresh_search (DhStore     *self,
                          const char  *household_id,
                          GError     **error)
 {
   g_autoptr(GString) doc = g_string_new (NULL);
-  g_autofree char *folded = NULL;
+  g_autoptr(GArray) member_rowids = g_array_new (FALSE, FALSE, sizeof (sqlite3_int64));
+  g_autoptr(GPtrArray) member_names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *head_name = NULL;
   sqlite3_stmt *stmt;
   sqlite3_int64 rowid;
   gboolean live;
@@ -133,6 +167,7 @@ dh_store_refresh_search (DhStore     *self,
 
   rowid = sqlite3_column_int64 (stmt, 0);
   live = sqlite3_column_int (stmt, 1) == 0;
+  head_name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
   for (int column = 2; column <= 5; column++)
     {
       const char *text = (const char *) sqlite3_column_text (stmt, column);
@@ -142,51 +177,53 @@ dh_store_refresh_search (DhStore     *self,
     }
   sqlite3_reset (stmt);
 
-  if (live)
+  /* deleted members too, so that their entries go */
+  stmt = dh_store_prepare (self,
+                           "SELECT rowid, deleted, full_name, citizen_id FROM member WHERE household = ?",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      stmt = dh_store_prepare (self,
-                               "SELECT full_name, citizen_id FROM member WHERE household = ? AND deleted = 0",
-                               error);
-      if (stmt == NULL)
-        return FALSE;
+      sqlite3_int64 member_rowid = sqlite3_column_int64 (stmt, 0);
+      gboolean member_live = live && sqlite3_column_int (stmt, 1) == 0;
+      const char *name = (const char *) sqlite3_column_text (stmt, 2);
 
-      sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          for (int column = 0; column <= 1; column++)
-            {
-              const char *text = (const char *) sqlite3_column_text (stmt, column);
+      g_array_append_val (member_rowids, member_rowid);
+      g_ptr_array_add (member_names, member_live ? g_strdup (name) : NULL);
+      if (!member_live)
+        continue;
 
-              if (text != NULL)
-                g_string_append_printf (doc, "%s ", text);
-            }
-        }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
+      for (int column = 2; column <= 3; column++)
         {
-          dh_store_set_sqlite_error (self, error);
-          return FALSE;
+          const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+          if (text != NULL)
+            g_string_append_printf (doc, "%s ", text);
         }
     }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      dh_store_set_sqlite_error (self, error);
+      return FALSE;
+    }
 
-  stmt = dh_store_prepare (self, "DELETE FROM household_search WHERE rowid = ?", error);
-  if (stmt == NULL)
+  if (!write_search_row (self, rowid, live ? doc->str : NULL, error) ||
+      !write_search_row (self, DH_SEARCH_HEAD_ROWID (rowid), live ? head_name : NULL, error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, rowid);
-  if (!dh_store_step_done (self, stmt, error))
-    return FALSE;
 
-  if (!live)
-    return TRUE;
+  for (guint i = 0; i < member_rowids->len; i++)
+    {
+      sqlite3_int64 member_rowid = g_array_index (member_rowids, sqlite3_int64, i);
 
-  folded = dh_text_fold (doc->str);
-  stmt = dh_store_prepare (self, "INSERT INTO household_search (rowid, doc) VALUES (?, ?)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, rowid);
-  sqlite3_bind_text (stmt, 2, folded, -1, SQLITE_TRANSIENT);
+      if (!write_search_row (self, DH_SEARCH_MEMBER_ROWID (member_rowid), g_ptr_array_index (member_names, i), error))
+        return FALSE;
+    }
 
-  return dh_store_step_done (self, stmt, error);
+  return TRUE;
 }
 
 gboolean

@@ -126,6 +126,13 @@ json_object  *dh_store_get_row              (DhStore            *self,
                                              const char         *id,
                                              gboolean            include_deleted,
                                              GError            **error);
+/* household_search holds, besides each household's entry at its own
+ * rowid, one entry per person at a negative rowid: a member's at minus
+ * the member's rowid, a head's below DH_SEARCH_HEAD_BASE. */
+#define DH_SEARCH_HEAD_BASE            (G_GINT64_CONSTANT (1) << 40)
+#define DH_SEARCH_HEAD_ROWID(household) (-DH_SEARCH_HEAD_BASE - (household))
+#define DH_SEARCH_MEMBER_ROWID(member)  (-(member))
+
 gboolean      dh_store_refresh_search       (DhStore            *self,
                                              const char         *household_id,
                                              GError            **error);

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -464,9 +465,11 @@ dh_store_count (DhStore        *self,
 }
 
 /* "ngu van da" becomes "ngu"* "van"* "da"*: every word must start a word
- * of the household's folded text, so the list narrows while one types. */
+ * of the folded text, so the list narrows while one types; whole, it
+ * becomes "ngu" "van" "da", for names typed in full. */
 static char *
-build_match (const char *text)
+build_match (const char *text,
+             gboolean    prefixes)
 {
   g_autofree char *folded = dh_text_fold (text);
   g_auto(GStrv) words = NULL;
@@ -483,58 +486,298 @@ build_match (const char *text)
         continue;
       if (match->len > 0)
         g_string_append_c (match, ' ');
-      g_string_append_printf (match, "\"%s\"*", words[i]);
+      g_string_append_printf (match, prefixes ? "\"%s\"*" : "\"%s\"", words[i]);
     }
 
   return g_string_free (match, match->len == 0);
+}
+
+typedef struct
+{
+  json_object *row;
+  char        *sort_key;
+} SearchHit;
+
+static void
+search_hit_clear (gpointer data)
+{
+  SearchHit *hit = data;
+
+  g_clear_pointer (&hit->row, json_object_put);
+  g_clear_pointer (&hit->sort_key, g_free);
+}
+
+static int
+search_hit_compare (gconstpointer a,
+                    gconstpointer b)
+{
+  const SearchHit *hit_a = a;
+  const SearchHit *hit_b = b;
+
+  return g_strcmp0 (hit_a->sort_key, hit_b->sort_key);
+}
+
+typedef struct
+{
+  DhConnection *reader;
+  GArray       *hits;    /* SearchHit, at most limit + 1 */
+  GHashTable   *seen;    /* household rowids already among the hits */
+  guint         wanted;  /* limit + 1: one more than shown says the list was cut */
+  char         *household_sql;
+} SearchState;
+
+/* Adds the live household at @household_rowid, unless it is already
+ * there, saying which person's name matched when one did. */
+static gboolean
+add_search_hit (SearchState    *state,
+                sqlite3_int64   household_rowid,
+                const char     *role,
+                const char     *member_id,
+                const char     *name,
+                GError        **error)
+{
+  const DhEntity *entity = dh_entity_lookup ("household");
+  sqlite3_stmt *stmt;
+  SearchHit hit = { 0 };
+  int rc;
+
+  if (g_hash_table_contains (state->seen, &household_rowid))
+    return TRUE;
+
+  stmt = dh_connection_prepare (state->reader, state->household_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, household_rowid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      hit.row = dh_store_row_to_json (entity, stmt);
+      hit.sort_key = g_strdup ((const char *) sqlite3_column_text (stmt, sqlite3_column_count (stmt) - 1));
+    }
+  else if (rc != SQLITE_DONE)
+    dh_connection_set_error (state->reader, error);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW)
+    return rc == SQLITE_DONE;
+
+  if (role != NULL)
+    {
+      json_object *matched = json_object_new_object ();
+
+      json_object_object_add (matched, "role", json_object_new_string (role));
+      if (member_id != NULL)
+        json_object_object_add (matched, "member", json_object_new_string (member_id));
+      if (name != NULL)
+        json_object_object_add (matched, "name", json_object_new_string (name));
+      json_object_object_add (hit.row, "matched", matched);
+    }
+
+  g_hash_table_add (state->seen, g_memdup2 (&household_rowid, sizeof household_rowid));
+  g_array_append_val (state->hits, hit);
+
+  return TRUE;
+}
+
+/* The person whose search entry is at @rowid, as their household, and
+ * the member and name that matched. */
+static gboolean
+add_person_hit (SearchState    *state,
+                sqlite3_int64   rowid,
+                GError        **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (rowid < -DH_SEARCH_HEAD_BASE)
+    {
+      sqlite3_int64 household_rowid = -rowid - DH_SEARCH_HEAD_BASE;
+      g_autofree char *head_name = NULL;
+
+      stmt = dh_connection_prepare (state->reader, "SELECT head_name FROM household WHERE rowid = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, household_rowid);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        head_name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      else if (rc != SQLITE_DONE)
+        dh_connection_set_error (state->reader, error);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE;
+
+      return add_search_hit (state, household_rowid, "head", NULL, head_name, error);
+    }
+  else
+    {
+      g_autofree char *member_id = NULL;
+      g_autofree char *name = NULL;
+      sqlite3_int64 household_rowid = 0;
+
+      /* the member's household now, wherever the member was when indexed */
+      stmt = dh_connection_prepare (state->reader,
+                                    "SELECT m.id, m.full_name, h.rowid FROM member m "
+                                    "JOIN household h ON h.id = m.household "
+                                    "WHERE m.rowid = ? AND m.deleted = 0",
+                                    error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, -rowid);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          member_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          household_rowid = sqlite3_column_int64 (stmt, 2);
+        }
+      else if (rc != SQLITE_DONE)
+        dh_connection_set_error (state->reader, error);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE;
+
+      return add_search_hit (state, household_rowid, "member", member_id, name, error);
+    }
+}
+
+/* One pass: the entries that @match finds among people (rowid < 0) or
+ * households (rowid > 0), read until enough households are found, then
+ * sorted by name among themselves; an earlier pass ranks before a later. */
+static gboolean
+search_pass (SearchState  *state,
+             const char   *match,
+             gboolean      people,
+             GError      **error)
+{
+  sqlite3_stmt *stmt;
+  guint first = state->hits->len;
+  int rc = SQLITE_DONE;
+
+  if (state->hits->len >= state->wanted)
+    return TRUE;
+
+  stmt = dh_connection_prepare (state->reader,
+                                people ? "SELECT rowid FROM household_search WHERE household_search MATCH ? AND rowid < 0"
+                                       : "SELECT rowid FROM household_search WHERE household_search MATCH ? AND rowid > 0",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
+  while (state->hits->len < state->wanted && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      sqlite3_int64 rowid = sqlite3_column_int64 (stmt, 0);
+      gboolean ok = people ? add_person_hit (state, rowid, error)
+                           : add_search_hit (state, rowid, NULL, NULL, NULL, error);
+
+      if (!ok)
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+    }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    dh_connection_set_error (state->reader, error);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return FALSE;
+
+  if (state->hits->len - first > 1)
+    qsort (&g_array_index (state->hits, SearchHit, first), state->hits->len - first,
+           sizeof (SearchHit), search_hit_compare);
+
+  return TRUE;
 }
 
 static GPtrArray *
 search_households (DhStore       *self,
                    const char    *text,
                    guint          limit,
+                   gboolean      *out_more,
                    GCancellable  *cancellable,
                    GError       **error)
 {
   const DhEntity *entity = dh_entity_lookup ("household");
-  g_autofree char *match = build_match (text);
+  g_autofree char *whole = build_match (text, FALSE);
+  g_autofree char *prefixes = build_match (text, TRUE);
   g_autoptr(DhConnection) reader = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  g_autoptr(GArray) hits = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autofree char *household_sql = NULL;
+  SearchState state = { 0 };
+  gboolean ok;
 
-  if (match == NULL)
-    return g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  if (out_more != NULL)
+    *out_more = FALSE;
+
+  if (prefixes == NULL)
+    return g_steal_pointer (&rows);
 
   limit = limit == 0 ? DH_STORE_DEFAULT_LIMIT : MIN (limit, DH_STORE_MAX_LIMIT);
-
-  /* The first matches, then sorted by name: a short prefix can match tens
-   * of thousands of households, and sorting all of them would cost more
-   * than a keystroke may; typing one more letter narrows the list. */
-  /* CROSS JOIN keeps the planner from walking the whole name index
-   * instead of looking up the few households the index found */
-  sql = g_strdup_printf ("SELECT %s FROM "
-                         "(SELECT rowid AS found FROM household_search WHERE household_search MATCH ?1 LIMIT ?2) "
-                         "CROSS JOIN household ON household.rowid = found "
-                         "WHERE deleted = 0 ORDER BY sort_given",
-                         dh_store_select_columns (entity));
 
   reader = dh_store_acquire_reader (self, cancellable, error);
   if (reader == NULL || !dh_connection_begin_read (reader, error))
     return NULL;
 
-  stmt = dh_connection_prepare (reader, sql, error);
-  if (stmt != NULL)
+  hits = g_array_new (FALSE, TRUE, sizeof (SearchHit));
+  g_array_set_clear_func (hits, search_hit_clear);
+  seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  state.reader = reader;
+  state.hits = hits;
+  state.seen = seen;
+  state.wanted = limit + 1;
+  household_sql = g_strdup_printf ("SELECT %s, sort_given FROM household WHERE rowid = ? AND deleted = 0",
+                                   dh_store_select_columns (entity));
+  state.household_sql = household_sql;
+
+  /* A short prefix can match tens of thousands of households, and
+   * ranking all of them would cost more than a keystroke may: each pass
+   * reads only until the list is full, and typing one more letter
+   * narrows it. People whose own name holds every word, whole, then as
+   * prefixes, come before words spread over a household. */
+  ok = search_pass (&state, whole, TRUE, error) &&
+       search_pass (&state, prefixes, TRUE, error) &&
+       search_pass (&state, prefixes, FALSE, error);
+
+  for (guint i = 0; ok && i < hits->len && i < limit; i++)
     {
-      sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int (stmt, 2, (int) limit);
-      rows = collect_rows (reader, entity, stmt, error);
+      SearchHit *hit = &g_array_index (hits, SearchHit, i);
+
+      if (!dh_connection_annotate (reader, entity, hit->row, error))
+        ok = FALSE;
+      else
+        g_ptr_array_add (rows, g_steal_pointer (&hit->row));
     }
 
-  if (!finish_read (reader, rows != NULL, error))
+  if (!finish_read (reader, ok, error))
     return NULL;
 
+  if (out_more != NULL)
+    *out_more = hits->len > limit;
+
   return g_steal_pointer (&rows);
+}
+
+/**
+ * dh_store_search_households_full:
+ * @more: (out) (optional): set to whether more households match than @limit
+ *
+ * Like dh_store_search_households(), and says whether the list was cut.
+ */
+GPtrArray *
+dh_store_search_households_full (DhStore     *self,
+                                 const char  *text,
+                                 guint        limit,
+                                 gboolean    *more,
+                                 GError     **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+
+  return search_households (self, text, limit, more, NULL, error);
 }
 
 GPtrArray *
@@ -545,7 +788,7 @@ dh_store_search_households (DhStore     *self,
 {
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
 
-  return search_households (self, text, limit, NULL, error);
+  return search_households (self, text, limit, NULL, NULL, error);
 }
 
 /* List keys, for list models */
@@ -884,7 +1127,7 @@ search_in_thread (DhStore       *self,
 {
   SearchArgs *args = data;
 
-  return search_households (self, args->text, args->limit, cancellable, error);
+  return search_households (self, args->text, args->limit, NULL, cancellable, error);
 }
 
 /**

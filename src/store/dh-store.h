@@ -150,6 +150,11 @@ GPtrArray   *dh_store_search_households      (DhStore       *self,
                                               const char    *text,
                                               guint          limit,
                                               GError       **error);
+GPtrArray   *dh_store_search_households_full (DhStore      *self,
+                                              const char    *text,
+                                              guint          limit,
+                                              gboolean      *more,
+                                              GError       **error);
 
 /* What became of a batch of changes made elsewhere. */
 typedef struct

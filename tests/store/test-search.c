@@ -125,6 +125,136 @@ test_empty_query_finds_nothing (StoreFixture  *fixture,
   assert_finds (fixture, "\"*", NULL);
 }
 
+static GPtrArray *
+search (StoreFixture *fixture,
+        const char   *text,
+        guint         limit,
+        gboolean     *more)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows = dh_store_search_households_full (fixture->store, text, limit, more, &error);
+
+  g_assert_no_error (error);
+  g_test_message ("searching “%s”, %u at most", text, limit);
+
+  return rows;
+}
+
+static const char *
+matched (json_object *row,
+         const char  *key)
+{
+  json_object *match = NULL;
+
+  if (!json_object_object_get_ex (row, "matched", &match))
+    return NULL;
+
+  return dh_json_get_string (match, key);
+}
+
+static void
+test_full_name_ranks_its_bearer_first (StoreFixture  *fixture,
+                                       gconstpointer  data)
+{
+  g_autofree char *bearer = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  gboolean more = FALSE;
+
+  /* households written first come first in the index: each holds the
+   * three words, spread over its head and a member */
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *house = add_household (fixture, "Nguyễn Thị Lan", "");
+      g_autoptr(json_object) member =
+        fixture_create (fixture, "member", "{\"household\": \"%s\", \"full_name\": \"Lê Văn Đặng\"}", house);
+    }
+  bearer = add_household (fixture, "Nguyễn Văn Đặng", "");
+
+  rows = search (fixture, "nguyen van dang", 5, &more);
+
+  g_assert_cmpuint (rows->len, ==, 5);
+  g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (rows, 0), "id"), ==, bearer);
+  g_assert_cmpstr (matched (g_ptr_array_index (rows, 0), "role"), ==, "head");
+  g_assert_cmpstr (matched (g_ptr_array_index (rows, 0), "name"), ==, "Nguyễn Văn Đặng");
+  g_assert_true (more);
+}
+
+static void
+test_name_ranks_before_other_text (StoreFixture  *fixture,
+                                   gconstpointer  data)
+{
+  g_autofree char *bearer = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  gboolean more = FALSE;
+
+  for (guint i = 0; i < 21; i++)
+    {
+      g_autofree char *code = g_strdup_printf ("\"code\": \"HUONG-%02u\"", i);
+      g_autofree char *house = add_household (fixture, "Lê Văn Nam", code);
+    }
+  bearer = add_household (fixture, "Trần Thị Hường", "");
+
+  rows = search (fixture, "huong", 20, &more);
+
+  g_assert_cmpuint (rows->len, ==, 20);
+  g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (rows, 0), "id"), ==, bearer);
+  g_assert_null (matched (g_ptr_array_index (rows, 1), "role"));
+  g_assert_true (more);
+}
+
+static void
+test_member_name_says_which_member (StoreFixture  *fixture,
+                                    gconstpointer  data)
+{
+  g_autofree char *house = add_household (fixture, "Sùng A Chứ", "");
+  g_autofree char *other = add_household (fixture, "Giàng A Tủa", "");
+  g_autoptr(json_object) member =
+    fixture_create (fixture, "member", "{\"household\": \"%s\", \"full_name\": \"Sùng Thị Mỷ\"}", house);
+  g_autoptr(GPtrArray) rows = search (fixture, "sung thi my", 20, NULL);
+
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (rows, 0), "id"), ==, house);
+  g_assert_cmpstr (matched (g_ptr_array_index (rows, 0), "role"), ==, "member");
+  g_assert_cmpstr (matched (g_ptr_array_index (rows, 0), "member"), ==, dh_json_get_string (member, "id"));
+  g_assert_cmpstr (matched (g_ptr_array_index (rows, 0), "name"), ==, "Sùng Thị Mỷ");
+}
+
+static void
+test_cut_list_says_it_was_cut (StoreFixture  *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) cut = NULL;
+  g_autoptr(GPtrArray) whole = NULL;
+  gboolean more = FALSE;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *house = add_household (fixture, "Trần Thị Hoa", "");
+    }
+
+  cut = search (fixture, "tran hoa", 2, &more);
+  g_assert_cmpuint (cut->len, ==, 2);
+  g_assert_true (more);
+
+  whole = search (fixture, "tran hoa", 3, &more);
+  g_assert_cmpuint (whole->len, ==, 3);
+  g_assert_false (more);
+}
+
+static void
+test_deleted_member_is_no_longer_found (StoreFixture  *fixture,
+                                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *house = add_household (fixture, "Vàng A Páo", "");
+  g_autoptr(json_object) member = fixture_create (fixture, "member", "{\"household\": \"%s\", \"full_name\": \"Vàng Thị Sua\"}", house);
+
+  assert_finds (fixture, "vang thi sua", "Vàng A Páo");
+  g_assert_true (dh_store_delete (fixture->store, "member", dh_json_get_string (member, "id"), &error));
+  g_assert_no_error (error);
+  assert_finds (fixture, "sua", NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -136,6 +266,11 @@ main (int   argc,
   STORE_TEST ("/store/search/code-phone-village-and-members", test_code_phone_village_and_members);
   STORE_TEST ("/store/search/edits-and-deletes-follow", test_edits_and_deletes_follow);
   STORE_TEST ("/store/search/empty-query-finds-nothing", test_empty_query_finds_nothing);
+  STORE_TEST ("/store/search/full-name-ranks-its-bearer-first", test_full_name_ranks_its_bearer_first);
+  STORE_TEST ("/store/search/name-ranks-before-other-text", test_name_ranks_before_other_text);
+  STORE_TEST ("/store/search/member-name-says-which-member", test_member_name_says_which_member);
+  STORE_TEST ("/store/search/cut-list-says-it-was-cut", test_cut_list_says_it_was_cut);
+  STORE_TEST ("/store/search/deleted-member-is-no-longer-found", test_deleted_member_is_no_longer_found);
 
   return g_test_run ();
 }
