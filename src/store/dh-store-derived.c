@@ -254,3 +254,40 @@ dh_store_refresh_derived (DhStore         *self,
   return (entity->name_field == NULL || !name_changed || update_sort_keys (self, entity, id, record, error)) &&
          dh_store_refresh_search_for (self, entity, record, error);
 }
+
+#define SEARCH_VERSION "2"
+
+/* Writes every household's search entries anew: after VACUUM, which may
+ * renumber the rowids the index refers to, and once for a store made
+ * before people had entries of their own. */
+gboolean
+dh_store_rebuild_search (DhStore  *self,
+                         GError  **error)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+  gboolean ok;
+
+  if (!dh_store_write_begin (self, error))
+    return FALSE;
+
+  ids = dh_store_select_ids (self, "SELECT id FROM household", NULL, error);
+  ok = ids != NULL && dh_store_exec (self, "DELETE FROM household_search", error);
+  for (guint i = 0; ok && i < ids->len; i++)
+    dh_store_mark_search (self, g_ptr_array_index (ids, i));
+  ok = ok && dh_store_set_meta (self, "search_version", SEARCH_VERSION, error);
+
+  return dh_store_write_end (self, ok, error);
+}
+
+/* At opening: a store whose search entries are of an older form gets new ones. */
+gboolean
+dh_store_ensure_search (DhStore  *self,
+                        GError  **error)
+{
+  g_autofree char *version = dh_store_get_meta (self, "search_version");
+
+  if (g_strcmp0 (version, SEARCH_VERSION) == 0)
+    return TRUE;
+
+  return dh_store_rebuild_search (self, error);
+}

@@ -245,6 +245,10 @@ gboolean      dh_store_queue_change         (DhStore            *self,
                                              GError            **error);
 gboolean      dh_store_flush_search         (DhStore            *self,
                                              GError            **error);
+gboolean      dh_store_rebuild_search       (DhStore            *self,
+                                             GError            **error);
+gboolean      dh_store_ensure_search        (DhStore            *self,
+                                             GError            **error);
 void          dh_store_mark_search          (DhStore            *self,
                                              const char         *household_id);
 void          dh_store_sort_keys            (const DhEntity     *entity,

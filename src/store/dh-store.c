@@ -962,6 +962,19 @@ dh_store_initable_init (GInitable     *initable,
     }
 
   self->initialized = TRUE;
+
+  /* a store made before people had search entries of their own gets them */
+  if ((self->open_flags & DH_STORE_OPEN_READ_ONLY) == 0)
+    {
+      gboolean ok;
+
+      g_rec_mutex_lock (&self->lock);
+      ok = dh_store_ensure_search (self, error);
+      g_rec_mutex_unlock (&self->lock);
+      if (!ok)
+        return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -1068,6 +1081,8 @@ dh_store_vacuum (DhStore  *self,
   g_rec_mutex_lock (&self->lock);
   ok = dh_store_exec (self, "PRAGMA temp_store = FILE", error) &&
        dh_store_exec (self, "VACUUM", error) &&
+       /* VACUUM may renumber the rowids the search index names */
+       dh_store_rebuild_search (self, error) &&
        dh_store_exec (self, "PRAGMA wal_checkpoint(TRUNCATE)", error);
   ok = dh_store_exec (self, "PRAGMA temp_store = MEMORY", ok ? error : NULL) && ok;
   g_rec_mutex_unlock (&self->lock);
