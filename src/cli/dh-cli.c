@@ -52,6 +52,8 @@ dh_cli_fail (const GError *error)
   else if (g_error_matches (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE) ||
            g_error_matches (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND))
     g_printerr ("%s\n", _("To see the records and their ids: donghanh-cli list ENTITY (village, commune, household, member, ...)"));
+  else if (g_error_matches (error, DH_STORE_ERROR, DH_STORE_ERROR_CORRUPT))
+    g_printerr ("%s\n", _("Give the store with --store FILE, or create one with: donghanh-cli init"));
   else if (g_error_matches (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE))
     g_printerr ("%s\n", _("To see a catalogue's codes: donghanh-cli catalogue NAME"));
 

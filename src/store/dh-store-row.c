@@ -275,9 +275,9 @@ dh_connection_get_row (DhConnection    *connection,
     dh_connection_set_error (connection, error);
   else
     g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND,
-                 /* Translators: "There is no household with id “…”; list them with: donghanh-cli list household" */
-                 _("There is no %s with id “%s”; list them with: donghanh-cli list %s"),
-                 dh_entity_get_label (entity), id, entity->name);
+                 /* Translators: "There is no household with id “…”; check the id" */
+                 _("There is no %s with id “%s”; check the id"),
+                 dh_entity_get_label (entity), id);
   sqlite3_reset (stmt);
 
   return record;

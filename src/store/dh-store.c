@@ -575,7 +575,7 @@ set_not_a_store (DhStore  *self,
   g_autofree char *display = g_filename_display_name (self->path);
 
   g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_CORRUPT,
-               _("“%s” is not a Đồng Hành store; check --store, or create a store with donghanh-cli init"),
+               _("“%s” is not a Đồng Hành store; choose the store's file, or create a new store"),
                display);
 }
 
