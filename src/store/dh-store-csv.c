@@ -266,6 +266,18 @@ row_to_fields (ImportLookups  *lookups,
       if (columns[c] < 0 || (guint) columns[c] >= n_cells)
         continue;
 
+      /* measured before it is normalised, which costs in proportion to
+       * the square of what it composes; the field checks its own limit */
+      if (strlen (cells[columns[c]]) > DH_FIELD_MAX_TEXT_BYTES)
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                       /* Translators: "Họ và tên chủ hộ: the cell holds 90000 bytes, more than the 4000 a cell may hold; shorten it" */
+                       _("%s: the cell holds %u bytes, more than the %d a cell may hold; shorten it"),
+                       import_columns[c].header, (guint) MIN (strlen (cells[columns[c]]), G_MAXUINT),
+                       DH_FIELD_MAX_TEXT_BYTES);
+          return NULL;
+        }
+
       text = dh_text_normalize (cells[columns[c]]);
       if (text != NULL)
         unguard_text (text);

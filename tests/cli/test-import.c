@@ -268,6 +268,32 @@ test_formula_guard_read_back_as_text (CliFixture    *fixture,
   village_clear (&second);
 }
 
+/* A cell is measured before anything reads it closely: a name of a
+ * hundred thousand composed letters is refused at once, with its line. */
+static void
+test_oversized_cell_refused_before_normalising (CliFixture    *fixture,
+                                                gconstpointer  data)
+{
+  Village first, second;
+  g_autoptr(GString) contents = g_string_new ("Họ và tên chủ hộ;Thôn\n");
+  g_autofree char *path = NULL;
+
+  demo_villages (fixture, &first, &second);
+  for (guint i = 0; i < 20000; i++)
+    g_string_append (contents, "Nguye\xcc\x82\xcc\x83n ");
+  g_string_append_printf (contents, ";%s\nLò Văn Sính;%s\n", first.name, first.name);
+  path = write_file (fixture, "dai.csv", contents->str, (gssize) contents->len);
+
+  g_assert_cmpint (cli_run (fixture, NULL, "import-households", path, "--dry-run"), ==, 1);
+  g_assert_nonnull (strstr (fixture->err, "dai.csv:2:"));
+  g_assert_nonnull (strstr (fixture->err, "4000"));
+  g_assert_null (strstr (fixture->err, "dai.csv:3:"));
+  g_assert_cmpint (households (fixture), ==, 0);
+
+  village_clear (&first);
+  village_clear (&second);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -280,6 +306,7 @@ main (int   argc,
   CLI_TEST ("/cli/import/file-problems", test_file_problems);
   CLI_TEST ("/cli/export/opens-in-spreadsheets", test_export_opens_in_spreadsheets);
   CLI_TEST ("/cli/import/formula-guard-read-back-as-text", test_formula_guard_read_back_as_text);
+  CLI_TEST ("/cli/import/oversized-cell-refused-before-normalising", test_oversized_cell_refused_before_normalising);
 
   return g_test_run ();
 }
