@@ -133,11 +133,11 @@ find_missing (DhStore         *self,
 static gboolean apply_change (DhStore *, const DhChange *, gboolean, json_object *, DhApplyReport *, GError **);
 
 /* Whether any record, of any kind, has the id: one statement over them all. */
-static gboolean
-id_taken_by_any (DhStore     *self,
-                 const char  *id,
-                 gboolean    *out_taken,
-                 GError     **error)
+gboolean
+dh_store_id_taken (DhStore     *self,
+                   const char  *id,
+                   gboolean    *out_taken,
+                   GError     **error)
 {
   static char *sql;
   static gsize initialized;
@@ -266,7 +266,7 @@ apply_change (DhStore         *self,
       if (error != NULL && *error != NULL)
         return FALSE;
       /* an id that another kind of record already has is refused */
-      if (!id_taken_by_any (self, change->record_id, &taken_elsewhere, error))
+      if (!dh_store_id_taken (self, change->record_id, &taken_elsewhere, error))
         return FALSE;
       if (taken_elsewhere)
         return quarantine (self, entity->name, change->record_id,

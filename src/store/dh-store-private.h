@@ -232,6 +232,10 @@ gboolean      dh_store_write_changed_fields (DhStore            *self,
                                              const char         *clock,
                                              gboolean            deleting,
                                              GError            **error);
+gboolean      dh_store_id_taken             (DhStore            *self,
+                                             const char         *id,
+                                             gboolean           *out_taken,
+                                             GError            **error);
 gboolean      dh_store_base_of              (DhStore            *self,
                                              const DhEntity     *entity,
                                              const char         *record_id,

@@ -308,25 +308,6 @@ apply_recognition (DhStore      *self,
 
 /* Everything a write does after validation: the row, its search entry and
  * sort keys, and the pending change, inside one transaction. */
-/* Ids are unique across kinds, not only within one: a reference names a
- * record by its id alone, and a change is replayed by it. */
-static gboolean
-id_is_taken (DhStore    *self,
-             const char *id)
-{
-  guint n_entities;
-  const DhEntity * const *entities = dh_entity_list_all (&n_entities);
-
-  for (guint i = 0; i < n_entities; i++)
-    {
-      g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE id = ?1", entities[i]->name);
-
-      if (dh_store_exists (self, sql, id, NULL, NULL))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static json_object *
 create_unlocked (DhStore         *self,
                  const DhEntity  *entity,
@@ -340,6 +321,7 @@ create_unlocked (DhStore         *self,
   g_autofree char *clock = NULL;
   g_autofree char *now = NULL;
   const char *given_id = dh_json_get_string (input, DH_RECORD_ID);
+  gboolean taken = FALSE;
   gboolean ok;
 
   if (given_id != NULL && !dh_is_valid_uuid (given_id))
@@ -358,7 +340,11 @@ create_unlocked (DhStore         *self,
     return NULL;
 
   ok = complete_record (self, entity, id, record, error);
-  if (ok && id_is_taken (self, id))
+  /* ids are unique across kinds, not only within one: a reference names a
+   * record by its id alone; one made here is new, one given may not be */
+  if (ok && given_id != NULL && !dh_store_id_taken (self, id, &taken, error))
+    ok = FALSE;
+  else if (ok && taken)
     {
       g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_DUPLICATE,
                    _("id: a record with id “%s” exists already; leave the id out to add a new one"),
