@@ -140,20 +140,6 @@ char         *dh_store_now_iso              (DhStore            *self);
 const DhValidator *dh_store_get_validator   (DhStore            *self);
 void          dh_store_note_change          (DhStore            *self,
                                              const DhEntity     *entity);
-void          dh_store_annotate             (DhStore            *self,
-                                             const DhEntity     *entity,
-                                             json_object        *record);
-json_object  *dh_store_get_clocks           (DhStore            *self,
-                                             const DhEntity     *entity,
-                                             const char         *id,
-                                             char              **out_created_clock);
-gboolean      dh_store_update_columns       (DhStore            *self,
-                                             const DhEntity     *entity,
-                                             const char         *id,
-                                             const char         *assignments,
-                                             const char * const *values,
-                                             json_object        *fields,
-                                             GError            **error);
 gboolean      dh_store_exists               (DhStore            *self,
                                              const char         *sql,
                                              const char         *a,

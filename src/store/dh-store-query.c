@@ -296,19 +296,6 @@ dh_connection_annotate (DhConnection    *connection,
   return TRUE;
 }
 
-/* Like dh_connection_annotate() on the writer's connection, for callers
- * that cannot report an error: one is logged, and the record goes without. */
-void
-dh_store_annotate (DhStore         *self,
-                   const DhEntity  *entity,
-                   json_object     *record)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!dh_connection_annotate (&self->writer_connection, entity, record, &error))
-    g_warning ("Could not read whether a support entry is voided: %s", error->message);
-}
-
 static GPtrArray *
 collect_rows (DhConnection    *reader,
               const DhEntity  *entity,
