@@ -236,63 +236,42 @@ text_of (json_object *value)
   return json_object_new_string (json_object_to_json_string_ext (value, JSON_C_TO_STRING_PLAIN));
 }
 
-/* A conflict record's fields each carry the clock of what they describe:
- * two merge points that saw the loser beaten by different writes agree,
- * by the same last-writer-wins, on the latest of them. */
-static DhChange *
-conflict_change (const DhEntity *about_entity,
-                 const char     *record_id,
-                 const char     *commune,
-                 const char     *field,
-                 const char     *id_clock,
-                 const DhWrite  *kept,
-                 json_object    *kept_value,
-                 const DhWrite  *lost,
-                 json_object    *lost_value)
-{
-  const DhEntity *conflict = dh_entity_lookup ("conflict");
-  g_autofree char *id = dh_merge_conflict_id (about_entity->name, record_id, field, id_clock);
-  g_autoptr(json_object) entity_name = json_object_new_string (about_entity->name);
-  g_autoptr(json_object) record = json_object_new_string (record_id);
-  g_autoptr(json_object) field_name = json_object_new_string (field);
-  g_autoptr(json_object) kept_clock = kept != NULL ? json_object_new_string (kept->clock) : NULL;
-  g_autoptr(json_object) lost_clock = json_object_new_string (lost->clock);
-  g_autoptr(json_object) kept_by = kept != NULL && kept->author != NULL ? json_object_new_string (kept->author) : NULL;
-  g_autoptr(json_object) lost_by = lost->author != NULL ? json_object_new_string (lost->author) : NULL;
-  g_autoptr(json_object) commune_value = commune != NULL ? json_object_new_string (commune) : NULL;
-  DhChange *change = dh_change_new (conflict, id, commune, NULL, id_clock);
-
-  dh_change_set_write (change, "entity", entity_name, "", id_clock, NULL);
-  dh_change_set_write (change, "record_id", record, "", id_clock, NULL);
-  dh_change_set_write (change, "field", field_name, "", id_clock, NULL);
-  dh_change_set_write (change, "commune", commune_value, "", id_clock, NULL);
-  dh_change_set_write (change, "lost_value", lost_value, "", lost->clock, lost->author);
-  dh_change_set_write (change, "lost_clock", lost_clock, "", lost->clock, lost->author);
-  dh_change_set_write (change, "lost_by", lost_by, "", lost->clock, lost->author);
-  /* Which write beat the loser depends on what a merge point had seen
-   * when it arrived; what the record holds now is read from the record.
-   * A deletion is the one winner every merge point names alike. */
-  if (kept != NULL)
-    {
-      dh_change_set_write (change, "kept_value", kept_value, "", kept->clock, kept->author);
-      dh_change_set_write (change, "kept_clock", kept_clock, "", kept->clock, kept->author);
-      dh_change_set_write (change, "kept_by", kept_by, "", kept->clock, kept->author);
-    }
-
-  return change;
-}
-
+/**
+ * dh_merge_conflict_change:
+ * @about: the change whose merge found the conflict
+ * @lost: the write overwritten by someone who had not seen it
+ *
+ * The conflict record, as a change to merge like any other. It is named by
+ * what lost and says only what lost, each field with the clock of the lost
+ * write: which write beat it depends on what a merge point held when it
+ * arrived, and what the record holds now is read from the record. So the
+ * same conflict found anywhere is the same record, byte for byte.
+ */
 DhChange *
 dh_merge_conflict_change (const DhChange *about,
                           const char     *field,
-                          const DhWrite  *kept,
                           const DhWrite  *lost)
 {
+  const DhEntity *conflict = dh_entity_lookup ("conflict");
+  g_autofree char *id = dh_merge_conflict_id (about->entity->name, about->record_id, field, lost->clock);
+  g_autoptr(json_object) entity_name = json_object_new_string (about->entity->name);
+  g_autoptr(json_object) record = json_object_new_string (about->record_id);
+  g_autoptr(json_object) field_name = json_object_new_string (field);
+  g_autoptr(json_object) commune = about->commune != NULL ? json_object_new_string (about->commune) : NULL;
   g_autoptr(json_object) lost_value = text_of (lost->value);
+  g_autoptr(json_object) lost_clock = json_object_new_string (lost->clock);
+  g_autoptr(json_object) lost_by = lost->author != NULL ? json_object_new_string (lost->author) : NULL;
+  DhChange *change = dh_change_new (conflict, id, about->commune, NULL, lost->clock);
 
-  (void) kept;
-  return conflict_change (about->entity, about->record_id, about->commune, field, lost->clock,
-                          NULL, NULL, lost, lost_value);
+  dh_change_set_write (change, "entity", entity_name, "", lost->clock, NULL);
+  dh_change_set_write (change, "record_id", record, "", lost->clock, NULL);
+  dh_change_set_write (change, "field", field_name, "", lost->clock, NULL);
+  dh_change_set_write (change, "commune", commune, "", lost->clock, NULL);
+  dh_change_set_write (change, "lost_value", lost_value, "", lost->clock, lost->author);
+  dh_change_set_write (change, "lost_clock", lost_clock, "", lost->clock, lost->author);
+  dh_change_set_write (change, "lost_by", lost_by, "", lost->clock, lost->author);
+
+  return change;
 }
 
 void
@@ -499,10 +478,9 @@ dh_merge_record (json_object    *state,
 
         if (concurrent && !entity->derived && !g_str_equal (key, DH_RECORD_DELETED))
           {
-            DhWrite kept = outcome == DH_MERGE_TAKE ? incoming : stored;
             DhWrite lost = outcome == DH_MERGE_TAKE ? stored : incoming;
 
-            g_ptr_array_add (result->conflicts, dh_merge_conflict_change (change, key, &kept, &lost));
+            g_ptr_array_add (result->conflicts, dh_merge_conflict_change (change, key, &lost));
           }
 
         if (outcome == DH_MERGE_TAKE)

@@ -45,7 +45,6 @@ char          *dh_merge_conflict_id     (const char          *entity,
                                          const char          *lost_clock);
 DhChange      *dh_merge_conflict_change (const DhChange      *about,
                                          const char          *field,
-                                         const DhWrite       *kept,
                                          const DhWrite       *lost);
 gboolean       dh_merge_state_unseen_edit (json_object       *state,
                                          DhWrite             *out_edit);
