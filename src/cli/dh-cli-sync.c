@@ -163,11 +163,18 @@ print_bundle_report (const DhBundleReport *report)
   const DhApplyReport *changes = &report->changes;
   g_autofree char *made_at = format_made_at (report->made_at);
 
-  g_print (g_dngettext (GETTEXT_PACKAGE,
-                        "Bundle of %u change from device %s, made %s.\n",
-                        "Bundle of %u changes from device %s, made %s.\n",
-                        report->count),
-           report->count, report->device != NULL ? report->device : "?", made_at);
+  if (report->user != NULL)
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "Bundle of %u change made by %s, %s.\n",
+                          "Bundle of %u changes made by %s, %s.\n",
+                          report->count),
+             report->count, report->user, made_at);
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "Bundle of %u change, made %s.\n",
+                          "Bundle of %u changes, made %s.\n",
+                          report->count),
+             report->count, made_at);
 
   if (report->received == 0)
     g_print (_("It carries no change.\n"));

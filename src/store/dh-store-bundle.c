@@ -33,6 +33,7 @@ void
 dh_bundle_report_clear (DhBundleReport *report)
 {
   g_clear_pointer (&report->device, g_free);
+  g_clear_pointer (&report->user, g_free);
   g_clear_pointer (&report->made_at, g_free);
   g_clear_pointer (&report->set_aside, g_ptr_array_unref);
 }
@@ -76,6 +77,9 @@ new_header (DhStore *self,
   json_object_object_add (header, "donghanh", json_object_new_string ("changes"));
   json_object_object_add (header, "version", json_object_new_int (DH_BUNDLE_VERSION));
   json_object_object_add (header, "device", json_object_new_string (dh_store_get_device_id (self)));
+  /* who made it, as a person reads it; the device id is for programs */
+  if (dh_store_get_user (self) != NULL)
+    json_object_object_add (header, "user", json_object_new_string (dh_store_get_user (self)));
   json_object_object_add (header, "made_at", json_object_new_string (made_at));
   json_object_object_add (header, "count", json_object_new_int64 (count));
 
@@ -461,6 +465,7 @@ read_header (BundleReader    *reader,
     return not_a_bundle (reader->path, error);
 
   report->device = g_strdup (dh_json_get_string (header, "device"));
+  report->user = g_strdup (dh_json_get_string (header, "user"));
   report->made_at = g_strdup (dh_json_get_string (header, "made_at"));
   report->count = (guint) count;
 

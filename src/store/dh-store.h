@@ -319,6 +319,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DhImportReport, dh_import_report_clear)
 typedef struct
 {
   char          *device;      /* the device that made it */
+  char          *user;        /* who was signed in there, or NULL */
   char          *made_at;     /* when, in ISO 8601 (UTC) */
   guint          count;       /* the changes it says it carries */
   guint          received;    /* the changes read whole from it */

@@ -409,11 +409,15 @@ test_concurrent_edit_shows_in_conflicts (CliFixture    *fixture,
   g_assert_cmpint (cli_run (fixture, "{\"phone\": \"0912000111\"}", "--user", "lan", "update", "household", id), ==, 0);
   g_assert_cmpint (cli_run_on (fixture, "office.db", "{\"phone\": \"0987654321\"}", "--user", "hoa", "update", "household", id), ==, 0);
 
-  from_village = export_bundle (fixture, "lan-2.bundle");
+  from_village = in_dir (fixture, "lan-2.bundle");
+  g_assert_cmpint (cli_run (fixture, NULL, "--user", "lan", "changes", "export", from_village), ==, 0);
   from_office = in_dir (fixture, "office.bundle");
   g_assert_cmpint (cli_run_on (fixture, "office.db", NULL, "changes", "export", from_office), ==, 0);
   g_assert_cmpint (cli_run (fixture, NULL, "changes", "apply", from_office), ==, 0);
   g_assert_cmpint (cli_run_on (fixture, "office.db", NULL, "changes", "apply", from_village), ==, 0);
+  /* the report names who made the bundle, never a device's id */
+  g_assert_nonnull (strstr (fixture->out, "made by lan"));
+  g_assert_null (strstr (fixture->out, "device"));
 
   g_assert_cmpint (cli_run (fixture, NULL, "conflicts"), ==, 0);
   g_assert_cmpuint (cli_output_lines (fixture), ==, 1);
