@@ -53,6 +53,8 @@ struct _DhField
   const char * const *values;     /* ENUM: the allowed values, NULL-terminated */
   const char         *default_value; /* ENUM: used when the field is absent on creation */
   gsize               max_bytes;  /* the longest value as UTF-8 bytes; 0: the type's default */
+  const char * const *labels;     /* ENUM: what people call each value, untranslated, in the
+                                   * order of values: use dh_field_get_value_label() */
 };
 
 /* The longest values, in bytes of UTF-8 as given (a Vietnamese letter with
@@ -124,6 +126,12 @@ char            *dh_entity_list_field_names (const DhEntity    *entity,
                                              gboolean           with_computed);
 const char      *dh_entity_get_label        (const DhEntity    *entity);
 const char      *dh_entity_unit_kind_label  (const char        *kind);
+const char      *dh_field_get_value_label   (const DhField     *field,
+                                            const char        *value,
+                                            DhCatalogues      *catalogues);
+char            *dh_field_find_value        (const DhField     *field,
+                                            const char        *text,
+                                            DhCatalogues      *catalogues);
 char            *dh_entity_list_names       (void);
 
 void             dh_validator_init          (DhValidator       *validator);

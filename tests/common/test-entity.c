@@ -261,6 +261,62 @@ test_values_are_never_changed_silently (void)
   g_assert_cmpint (dh_json_get_int (fields, "quantity", -1), ==, 2);
 }
 
+static void
+assert_finds (const DhField *field,
+              const char    *text,
+              const char    *expected)
+{
+  g_autofree char *found = dh_field_find_value (field, text, NULL);
+
+  g_assert_cmpstr (found, ==, expected);
+}
+
+/* Values are shown and found by what people call them, never by their code. */
+static void
+test_values_have_labels_people_use (void)
+{
+  const DhEntity * const *entities;
+  guint n_entities;
+  const DhField *classification = dh_entity_get_field (dh_entity_lookup ("household"), "classification");
+  const DhField *relation = dh_entity_get_field (dh_entity_lookup ("member"), "relation");
+  const DhField *ethnicity = dh_entity_get_field (dh_entity_lookup ("member"), "ethnicity");
+
+  /* every enumerated value of every entity has a label of its own */
+  entities = dh_entity_list_all (&n_entities);
+  for (guint e = 0; e < n_entities; e++)
+    for (guint f = 0; f < entities[e]->n_fields; f++)
+      {
+        const DhField *field = &entities[e]->fields[f];
+
+        if (field->type != DH_FIELD_ENUM)
+          continue;
+        g_assert_nonnull (field->labels);
+        for (guint v = 0; field->values[v] != NULL; v++)
+          {
+            const char *label = dh_field_get_value_label (field, field->values[v], NULL);
+
+            g_assert_nonnull (label);
+            g_assert_cmpstr (label, !=, field->values[v]);
+            assert_finds (field, label, field->values[v]);
+          }
+        g_assert_null (field->labels[g_strv_length ((char **) field->values)]);
+      }
+
+  g_assert_cmpstr (dh_field_get_value_label (classification, "poor", NULL), ==, "Poor household");
+  g_assert_null (dh_field_get_value_label (classification, "rich", NULL));
+  assert_finds (classification, "poor", "poor");
+  assert_finds (classification, "  POOR household ", "poor");
+  assert_finds (relation, "child", "child");
+  assert_finds (relation, "cousin", NULL);
+
+  /* catalogue codes by their Vietnamese name, with or without marks */
+  g_assert_cmpstr (dh_field_get_value_label (ethnicity, "kinh", NULL), ==, "Kinh");
+  assert_finds (ethnicity, "kinh", "kinh");
+  assert_finds (ethnicity, "Tày", "tay");
+  assert_finds (ethnicity, "tay", "tay");
+  assert_finds (ethnicity, "Klingon", NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -278,6 +334,7 @@ main (int   argc,
   g_test_add_func ("/common/entity/future-dates-refused-where-they-cannot-be", test_future_dates_refused_where_they_cannot_be);
   g_test_add_func ("/common/entity/text-longer-than-its-limit-is-refused", test_text_longer_than_its_limit_is_refused);
   g_test_add_func ("/common/entity/values-are-never-changed-silently", test_values_are_never_changed_silently);
+  g_test_add_func ("/common/entity/values-have-labels-people-use", test_values_have_labels_people_use);
 
   return g_test_run ();
 }
