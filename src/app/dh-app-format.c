@@ -1,0 +1,94 @@
+/* dh-app-format.c – records described in the words the application shows */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-app-format"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dh-app-format.h"
+#include "dh-date.h"
+#include "dh-entity.h"
+
+/* "24/11/2026" for "2026-11-24"; what cannot be read is shown as it is */
+char *
+dh_app_describe_date (const char *iso_date)
+{
+  GDate date;
+
+  if (iso_date == NULL)
+    return NULL;
+  if (!dh_date_parse (iso_date, &date, NULL))
+    return g_strdup (iso_date);
+
+  return dh_date_format (&date);
+}
+
+/**
+ * dh_app_describe_last_visit:
+ *
+ * When a caseworker last saw the household, and how long ago that is by
+ * the store's today: “Last visit 24/11/2026, 2 days ago”, or “Never visited”.
+ */
+char *
+dh_app_describe_last_visit (DhContext  *context,
+                            const char *household_id)
+{
+  DhStore *store = dh_context_get_store (context);
+  g_autofree char *filter = g_strdup_printf ("household=%s", household_id);
+  const char *filters[] = { filter, NULL };
+  DhQuery query = {
+    .entity = "visit",
+    .filters = filters,
+    .sort = DH_SORT_NEWEST,
+    .limit = 1,
+  };
+  g_autoptr(GPtrArray) visits = dh_store_list (store, &query, NULL);
+  const char *visited_on;
+  GDate date, today;
+  g_autofree char *shown = NULL;
+  int days;
+
+  if (visits == NULL || visits->len == 0)
+    return g_strdup (_("Never visited"));
+
+  visited_on = dh_json_get_string (g_ptr_array_index (visits, 0), "visited_on");
+  if (!dh_date_parse (visited_on, &date, NULL))
+    return g_strdup (_("Never visited"));
+
+  shown = dh_date_format (&date);
+  dh_store_get_today (store, &today);
+  days = g_date_days_between (&date, &today);
+
+  if (days <= 0)
+    return g_strdup_printf (_("Last visit %s, today"), shown);
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Last visit %s, %d day ago",
+                                       "Last visit %s, %d days ago", days),
+                          shown, days);
+}
+
+/* How far a record has travelled, as an icon and in words. */
+void
+dh_app_sync_state (const char  *state,
+                   const char **out_icon_name,
+                   const char **out_words)
+{
+  if (g_strcmp0 (state, "synced") == 0)
+    {
+      *out_icon_name = "emblem-ok-symbolic";
+      *out_words = _("Sent to the province");
+    }
+  else if (g_strcmp0 (state, "deleted") == 0)
+    {
+      *out_icon_name = "user-trash-symbolic";
+      *out_words = _("Deleted here; waiting to be sent");
+    }
+  else
+    {
+      *out_icon_name = "emblem-synchronizing-symbolic";
+      *out_words = _("Changed here; waiting to be sent");
+    }
+}

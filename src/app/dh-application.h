@@ -1,0 +1,25 @@
+/* dh-application.h – the application: one store, its windows and its actions */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "dh-context.h"
+
+G_BEGIN_DECLS
+
+#define DH_TYPE_APPLICATION (dh_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (DhApplication, dh_application, DH, APPLICATION, AdwApplication)
+
+DhApplication *dh_application_new          (void);
+DhContext     *dh_application_get_context  (DhApplication *self);
+const char    *dh_application_get_store_path (DhApplication *self);
+void           dh_application_set_store_path (DhApplication *self,
+                                              const char    *path);
+DhContext     *dh_application_open_store   (DhApplication    *self,
+                                            DhStoreOpenFlags  flags,
+                                            GError          **error);
+
+G_END_DECLS

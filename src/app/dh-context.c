@@ -1,0 +1,334 @@
+/* dh-context.c – what the windows of the application share: the store, the settings, the catalogues */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-context"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dh-autocleanups.h"
+#include "dh-context.h"
+#include "dh-date.h"
+#include "dh-entity.h"
+#include "dh-money.h"
+
+/* One object handed to every window and page, so that none of them opens
+ * the store, reads the settings or loads the catalogues on its own; the
+ * sync engine joins it when there is one. */
+struct _DhContext
+{
+  GObject       parent_instance;
+
+  DhStore      *store;
+  GSettings    *settings;
+  DhCatalogues *catalogues;
+  GHashTable   *place_names;   /* admin_unit id -> name, filled as they are asked for */
+};
+
+G_DEFINE_FINAL_TYPE (DhContext, dh_context, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* A place can be renamed by a sync: forget what was learnt when the store changes. */
+static void
+on_store_changed (DhContext *self)
+{
+  g_hash_table_remove_all (self->place_names);
+}
+
+static void
+dh_context_constructed (GObject *object)
+{
+  DhContext *self = DH_CONTEXT (object);
+
+  G_OBJECT_CLASS (dh_context_parent_class)->constructed (object);
+
+  g_signal_connect_object (self->store, "changed", G_CALLBACK (on_store_changed),
+                           self, G_CONNECT_SWAPPED);
+}
+
+static void
+dh_context_finalize (GObject *object)
+{
+  DhContext *self = DH_CONTEXT (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->place_names, g_hash_table_unref);
+
+  G_OBJECT_CLASS (dh_context_parent_class)->finalize (object);
+}
+
+static void
+dh_context_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  DhContext *self = DH_CONTEXT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dh_context_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  DhContext *self = DH_CONTEXT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dh_context_class_init (DhContextClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = dh_context_constructed;
+  object_class->finalize = dh_context_finalize;
+  object_class->get_property = dh_context_get_property;
+  object_class->set_property = dh_context_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         DH_TYPE_STORE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL,
+                         G_TYPE_SETTINGS,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+dh_context_init (DhContext *self)
+{
+  self->catalogues = dh_catalogues_get_default ();
+  self->place_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+DhContext *
+dh_context_new (DhStore   *store,
+                GSettings *settings)
+{
+  g_return_val_if_fail (DH_IS_STORE (store), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (DH_TYPE_CONTEXT,
+                       "store", store,
+                       "settings", settings,
+                       NULL);
+}
+
+DhStore *
+dh_context_get_store (DhContext *self)
+{
+  g_return_val_if_fail (DH_IS_CONTEXT (self), NULL);
+
+  return self->store;
+}
+
+GSettings *
+dh_context_get_settings (DhContext *self)
+{
+  g_return_val_if_fail (DH_IS_CONTEXT (self), NULL);
+
+  return self->settings;
+}
+
+DhCatalogues *
+dh_context_get_catalogues (DhContext *self)
+{
+  g_return_val_if_fail (DH_IS_CONTEXT (self), NULL);
+
+  return self->catalogues;
+}
+
+/**
+ * dh_context_get_place_name:
+ *
+ * The name of the village, commune or province @id, as people read it; a
+ * place the store does not have (yet) reads as such, never as its id.
+ */
+const char *
+dh_context_get_place_name (DhContext  *self,
+                           const char *id)
+{
+  const char *name;
+  g_autoptr(json_object) place = NULL;
+
+  g_return_val_if_fail (DH_IS_CONTEXT (self), NULL);
+
+  if (id == NULL)
+    return NULL;
+
+  name = g_hash_table_lookup (self->place_names, id);
+  if (name != NULL)
+    return name;
+
+  place = dh_store_get (self->store, "admin_unit", id, NULL);
+  name = place != NULL ? dh_json_get_string (place, "name") : NULL;
+  if (name == NULL)
+    return _("Unknown place");
+
+  g_hash_table_insert (self->place_names, g_strdup (id), g_strdup (name));
+
+  return g_hash_table_lookup (self->place_names, id);
+}
+
+/**
+ * dh_context_describe_value:
+ *
+ * A field of @record as a person reads it: labels for codes, names for
+ * places, dates as dd/mm/yyyy, money as 1.500.000 ₫, yes or no. Returns
+ * NULL when the field is empty.
+ */
+char *
+dh_context_describe_value (DhContext   *self,
+                           const char  *entity_name,
+                           const char  *field_name,
+                           json_object *record)
+{
+  const DhEntity *entity = dh_entity_lookup (entity_name);
+  const DhField *field = entity != NULL ? dh_entity_get_field (entity, field_name) : NULL;
+  json_object *value = NULL;
+
+  g_return_val_if_fail (DH_IS_CONTEXT (self), NULL);
+
+  if (field == NULL || !json_object_object_get_ex (record, field_name, &value) || value == NULL)
+    return NULL;
+
+  switch (field->type)
+    {
+    case DH_FIELD_ENUM:
+    case DH_FIELD_CODE:
+      {
+        const char *code = json_object_get_string (value);
+        const char *label = dh_field_get_value_label (field, code, self->catalogues);
+
+        return g_strdup (label != NULL ? label : code);
+      }
+
+    case DH_FIELD_CODE_SET:
+      {
+        g_autoptr(GString) text = g_string_new (NULL);
+
+        for (size_t i = 0; i < json_object_array_length (value); i++)
+          {
+            const char *code = json_object_get_string (json_object_array_get_idx (value, i));
+            const char *label = dh_field_get_value_label (field, code, self->catalogues);
+
+            if (text->len > 0)
+              g_string_append (text, ", ");
+            g_string_append (text, label != NULL ? label : code);
+          }
+        return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+      }
+
+    case DH_FIELD_REF:
+      if (g_strcmp0 (field->target, "admin_unit") == 0)
+        return g_strdup (dh_context_get_place_name (self, json_object_get_string (value)));
+      return NULL;
+
+    case DH_FIELD_DATE:
+      {
+        GDate date;
+
+        if (dh_date_parse (json_object_get_string (value), &date, NULL))
+          return dh_date_format (&date);
+        return g_strdup (json_object_get_string (value));
+      }
+
+    case DH_FIELD_MONEY:
+      return dh_money_format (json_object_get_int64 (value));
+
+    case DH_FIELD_BOOL:
+      return g_strdup (json_object_get_boolean (value) ? _("Yes") : _("No"));
+
+    case DH_FIELD_BIRTH_DATE:
+      {
+        const char *text = json_object_get_string (value);
+        GDate date;
+
+        if (strlen (text) > 4 && dh_date_parse (text, &date, NULL))
+          return dh_date_format (&date);
+        return g_strdup (text);
+      }
+
+    case DH_FIELD_TEXT:
+    case DH_FIELD_NAME:
+    case DH_FIELD_INT:
+    case DH_FIELD_YEAR:
+    case DH_FIELD_PHONE:
+    case DH_FIELD_CITIZEN_ID:
+    default:
+      return g_strdup (json_object_get_string (value));
+    }
+}
+
+/**
+ * dh_context_load_settings:
+ *
+ * The application's settings: from the schemas installed with it, or, for a
+ * program run from its build tree, from the schema compiled there.
+ */
+GSettings *
+dh_context_load_settings (void)
+{
+  GSettingsSchemaSource *installed = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autofree char *program = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (program != NULL && g_str_has_prefix (program, DH_BUILD_ROOT "/"))
+    {
+      g_autofree char *directory = g_build_filename (DH_BUILD_ROOT, "data", NULL);
+      g_autoptr(GSettingsSchemaSource) built = NULL;
+
+      built = g_settings_schema_source_new_from_directory (directory, installed, FALSE, NULL);
+      if (built != NULL)
+        schema = g_settings_schema_source_lookup (built, APP_ID, FALSE);
+    }
+
+  if (schema == NULL && installed != NULL)
+    schema = g_settings_schema_source_lookup (installed, APP_ID, TRUE);
+
+  if (schema == NULL)
+    g_error ("The settings schema %s is not installed; install Đồng Hành with meson install", APP_ID);
+
+  return g_settings_new_full (schema, NULL, NULL);
+}

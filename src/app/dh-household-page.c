@@ -1,0 +1,501 @@
+/* dh-household-page.c – the household card: facts, members, review, plan, visits, support */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-household-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dh-app-format.h"
+#include "dh-autocleanups.h"
+#include "dh-catalogue.h"
+#include "dh-entity.h"
+#include "dh-household-page.h"
+#include "dh-money.h"
+
+/* A group of the card and the rows the page put in it, so that showing
+ * another household starts from empty groups. */
+typedef struct
+{
+  AdwPreferencesGroup *group;
+  GPtrArray           *rows;
+} Section;
+
+enum {
+  SECTION_FACTS,
+  SECTION_MEMBERS,
+  SECTION_REVIEW,
+  SECTION_PLAN,
+  SECTION_VISITS,
+  SECTION_SUPPORT,
+  N_SECTIONS
+};
+
+struct _DhHouseholdPage
+{
+  AdwBin               parent_instance;
+
+  AdwPreferencesGroup *facts_group;
+  AdwPreferencesGroup *members_group;
+  AdwPreferencesGroup *review_group;
+  AdwPreferencesGroup *plan_group;
+  AdwPreferencesGroup *visits_group;
+  AdwPreferencesGroup *support_group;
+
+  Section              sections[N_SECTIONS];
+  DhContext           *context;
+  char                *household_id;
+  char                *title;
+};
+
+G_DEFINE_FINAL_TYPE (DhHouseholdPage, dh_household_page, ADW_TYPE_BIN)
+
+#define MAX_LISTED 200   /* visits or support entries shown on the card */
+
+static void
+dh_household_page_dispose (GObject *object)
+{
+  DhHouseholdPage *self = DH_HOUSEHOLD_PAGE (object);
+
+  for (guint i = 0; i < N_SECTIONS; i++)
+    g_clear_pointer (&self->sections[i].rows, g_ptr_array_unref);
+  g_clear_object (&self->context);
+  g_clear_pointer (&self->household_id, g_free);
+  g_clear_pointer (&self->title, g_free);
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), DH_TYPE_HOUSEHOLD_PAGE);
+
+  G_OBJECT_CLASS (dh_household_page_parent_class)->dispose (object);
+}
+
+static void
+dh_household_page_class_init (DhHouseholdPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dh_household_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "dh-household-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, DhHouseholdPage, facts_group);
+  gtk_widget_class_bind_template_child (widget_class, DhHouseholdPage, members_group);
+  gtk_widget_class_bind_template_child (widget_class, DhHouseholdPage, review_group);
+  gtk_widget_class_bind_template_child (widget_class, DhHouseholdPage, plan_group);
+  gtk_widget_class_bind_template_child (widget_class, DhHouseholdPage, visits_group);
+  gtk_widget_class_bind_template_child (widget_class, DhHouseholdPage, support_group);
+}
+
+static void
+dh_household_page_init (DhHouseholdPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->sections[SECTION_FACTS].group = self->facts_group;
+  self->sections[SECTION_MEMBERS].group = self->members_group;
+  self->sections[SECTION_REVIEW].group = self->review_group;
+  self->sections[SECTION_PLAN].group = self->plan_group;
+  self->sections[SECTION_VISITS].group = self->visits_group;
+  self->sections[SECTION_SUPPORT].group = self->support_group;
+  for (guint i = 0; i < N_SECTIONS; i++)
+    self->sections[i].rows = g_ptr_array_new ();
+}
+
+static void
+clear_section (Section *section)
+{
+  for (guint i = 0; i < section->rows->len; i++)
+    adw_preferences_group_remove (section->group, g_ptr_array_index (section->rows, i));
+  g_ptr_array_set_size (section->rows, 0);
+  adw_preferences_group_set_description (section->group, NULL);
+}
+
+static AdwActionRow *
+add_row (Section    *section,
+         const char *title,
+         const char *subtitle)
+{
+  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (row, subtitle);
+  adw_preferences_group_add (section->group, GTK_WIDGET (row));
+  g_ptr_array_add (section->rows, row);
+
+  return row;
+}
+
+/* One fact of a record, labelled, shown only when it has a value. */
+static void
+add_fact (DhHouseholdPage *self,
+          Section         *section,
+          const char      *title,
+          const char      *entity,
+          const char      *field,
+          json_object     *record)
+{
+  g_autofree char *value = dh_context_describe_value (self->context, entity, field, record);
+  AdwActionRow *row;
+
+  if (value == NULL || value[0] == '\0')
+    return;
+
+  row = add_row (section, title, value);
+  gtk_widget_add_css_class (GTK_WIDGET (row), "property");
+}
+
+static GPtrArray *
+list_of_household (DhHouseholdPage  *self,
+                   const char       *entity,
+                   DhSort            sort,
+                   guint             limit,
+                   GError          **error)
+{
+  g_autofree char *filter = g_strdup_printf ("household=%s", self->household_id);
+  const char *filters[] = { filter, NULL };
+  DhQuery query = {
+    .entity = entity,
+    .filters = filters,
+    .sort = sort,
+    .limit = limit,
+  };
+
+  return dh_store_list (dh_context_get_store (self->context), &query, error);
+}
+
+static void
+show_facts (DhHouseholdPage *self,
+            json_object     *household)
+{
+  Section *section = &self->sections[SECTION_FACTS];
+  g_autofree char *klass = dh_context_describe_value (self->context, "household", "classification", household);
+  gint64 year = dh_json_get_int (household, "classification_year", 0);
+
+  clear_section (section);
+  add_fact (self, section, _("Household code"), "household", "code", household);
+  add_fact (self, section, _("Village"), "household", "village", household);
+  add_fact (self, section, _("Commune"), "household", "commune", household);
+  add_fact (self, section, _("Address"), "household", "address", household);
+  if (klass != NULL)
+    {
+      g_autofree char *text = year > 0
+        /* Translators: a household's class and the year of the list it is on */
+        ? g_strdup_printf (_("%s (list of %d)"), klass, (int) year)
+        : g_strdup (klass);
+      AdwActionRow *row = add_row (section, _("Class"), text);
+
+      gtk_widget_add_css_class (GTK_WIDGET (row), "property");
+    }
+  add_fact (self, section, _("Recognised on"), "household", "recognized_on", household);
+  add_fact (self, section, _("Causes of poverty"), "household", "poverty_causes", household);
+  add_fact (self, section, _("Ethnicity"), "household", "ethnicity", household);
+  add_fact (self, section, _("Phone"), "household", "phone", household);
+  add_fact (self, section, _("Caseworker"), "household", "assigned_to", household);
+  add_fact (self, section, _("Notes"), "household", "notes", household);
+}
+
+static void
+show_members (DhHouseholdPage *self,
+              GPtrArray       *members)
+{
+  Section *section = &self->sections[SECTION_MEMBERS];
+
+  clear_section (section);
+  if (members->len == 0)
+    {
+      adw_preferences_group_set_description (section->group, _("No members recorded yet."));
+      return;
+    }
+
+  for (guint i = 0; i < members->len; i++)
+    {
+      json_object *member = g_ptr_array_index (members, i);
+      g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+      const char *birth = dh_json_get_string (member, "birth_date");
+      const char *citizen_id = dh_json_get_string (member, "citizen_id");
+      char *part;
+      g_autofree char *subtitle = NULL;
+
+      if ((part = dh_context_describe_value (self->context, "member", "relation", member)) != NULL)
+        g_ptr_array_add (parts, part);
+      if ((part = dh_context_describe_value (self->context, "member", "sex", member)) != NULL)
+        g_ptr_array_add (parts, part);
+      if (birth != NULL)
+        {
+          g_autofree char *born = dh_context_describe_value (self->context, "member", "birth_date", member);
+          /* Translators: a birth year or date */
+          g_ptr_array_add (parts, g_strdup_printf (_("born %s"), born));
+        }
+      if (citizen_id != NULL)
+        /* Translators: the number of a citizen identity card (căn cước công dân) */
+        g_ptr_array_add (parts, g_strdup_printf (_("Citizen ID %s"), citizen_id));
+      if (json_object_get_boolean (json_object_object_get (member, "health_insurance")))
+        g_ptr_array_add (parts, g_strdup (_("health insurance")));
+      g_ptr_array_add (parts, NULL);
+
+      subtitle = g_strjoinv (" · ", (char **) parts->pdata);
+      add_row (section, dh_json_get_string (member, "full_name"), subtitle);
+    }
+}
+
+static void
+show_review (DhHouseholdPage *self,
+             GPtrArray       *reviews)
+{
+  Section *section = &self->sections[SECTION_REVIEW];
+  json_object *review;
+  const DhStandard *standard;
+
+  clear_section (section);
+  if (reviews->len == 0)
+    {
+      adw_preferences_group_set_description (section->group, _("Not reviewed yet."));
+      return;
+    }
+
+  review = g_ptr_array_index (reviews, 0);
+  standard = dh_catalogues_get_standard (dh_context_get_catalogues (self->context),
+                                         dh_json_get_string (review, "standard"));
+  if (standard != NULL)
+    adw_preferences_group_set_description (section->group, standard->name);
+
+  add_fact (self, section, _("Reviewed on"), "assessment", "reviewed_on", review);
+  add_fact (self, section, _("Kind of review"), "assessment", "review_kind", review);
+  add_fact (self, section, _("Area"), "assessment", "area", review);
+  add_fact (self, section, _("Income per person per month"), "assessment", "income_per_capita", review);
+  add_fact (self, section, _("Score A"), "assessment", "score_a", review);
+  add_fact (self, section, _("Deprivations"), "assessment", "deprived", review);
+  add_fact (self, section, _("Proposed class"), "assessment", "proposed_class", review);
+  add_fact (self, section, _("Class recognised by the commune"), "assessment", "official_class", review);
+  add_fact (self, section, _("Decided on"), "assessment", "decided_on", review);
+}
+
+static void
+show_plan (DhHouseholdPage *self,
+           GPtrArray       *plans)
+{
+  Section *section = &self->sections[SECTION_PLAN];
+  json_object *plan;
+
+  clear_section (section);
+  if (plans->len == 0)
+    {
+      adw_preferences_group_set_description (section->group, _("No plan registered."));
+      return;
+    }
+
+  plan = g_ptr_array_index (plans, 0);
+  add_fact (self, section, _("Registered on"), "exit_plan", "registered_on", plan);
+  add_fact (self, section, _("Target year"), "exit_plan", "target_year", plan);
+  add_fact (self, section, _("Progress"), "exit_plan", "status", plan);
+  add_fact (self, section, _("Commitments"), "exit_plan", "commitments", plan);
+  add_fact (self, section, _("Support needed"), "exit_plan", "support_needed", plan);
+}
+
+static void
+show_visits (DhHouseholdPage *self,
+             GPtrArray       *visits)
+{
+  Section *section = &self->sections[SECTION_VISITS];
+
+  clear_section (section);
+  if (visits->len == 0)
+    {
+      adw_preferences_group_set_description (section->group, _("Never visited."));
+      return;
+    }
+
+  for (guint i = 0; i < visits->len; i++)
+    {
+      json_object *visit = g_ptr_array_index (visits, i);
+      g_autofree char *date = dh_context_describe_value (self->context, "visit", "visited_on", visit);
+      g_autofree char *purpose = dh_context_describe_value (self->context, "visit", "purpose", visit);
+      g_autofree char *next = dh_context_describe_value (self->context, "visit", "next_visit_on", visit);
+      g_autofree char *title = g_strdup_printf ("%s · %s", date, purpose != NULL ? purpose : "");
+      g_autofree char *subtitle = NULL;
+      const char *notes = dh_json_get_string (visit, "notes");
+
+      if (next != NULL)
+        /* Translators: a visit's notes, then the date of the next visit */
+        subtitle = g_strdup_printf (_("%s — next visit %s"), notes != NULL ? notes : "", next);
+      else
+        subtitle = g_strdup (notes);
+      add_row (section, title, subtitle);
+    }
+}
+
+/* What a support entry adds to the household's totals: a delivered entry
+ * that nothing voids; a void adds nothing, whatever its status says. */
+static gboolean
+support_counts (json_object *entry)
+{
+  return g_strcmp0 (dh_json_get_string (entry, "status"), "delivered") == 0
+         && dh_json_get_string (entry, "voided_by") == NULL
+         && dh_json_get_string (entry, "voids") == NULL;
+}
+
+static void
+show_support (DhHouseholdPage *self,
+              GPtrArray       *entries)
+{
+  Section *section = &self->sections[SECTION_SUPPORT];
+  g_autoptr(GHashTable) totals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) description = g_string_new (NULL);
+  gint64 total = 0;
+
+  clear_section (section);
+  if (entries->len == 0)
+    {
+      adw_preferences_group_set_description (section->group, _("No support recorded."));
+      return;
+    }
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      json_object *entry = g_ptr_array_index (entries, i);
+      g_autofree char *type = dh_context_describe_value (self->context, "support", "support_type", entry);
+      g_autofree char *amount = dh_context_describe_value (self->context, "support", "amount_vnd", entry);
+      g_autofree char *date = dh_context_describe_value (self->context, "support", "delivered_on", entry);
+      g_autofree char *status = dh_context_describe_value (self->context, "support", "status", entry);
+      const char *project = dh_json_get_string (entry, "project");
+      const char *programme = dh_json_get_string (entry, "programme");
+      const char *key = project != NULL ? project : programme;
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+      AdwActionRow *row;
+
+      if (dh_json_get_string (entry, "voids") != NULL)
+        {
+          /* Translators: an entry that cancels an earlier one, with the reason given */
+          title = g_strdup_printf (_("Cancellation of %s"), type);
+          subtitle = g_strdup_printf (_("%s · reason: %s"), date != NULL ? date : "",
+                                      dh_json_get_string (entry, "void_reason"));
+        }
+      else
+        {
+          title = amount != NULL ? g_strdup_printf ("%s — %s", type, amount) : g_strdup (type);
+          subtitle = g_strdup_printf ("%s · %s%s%s", date != NULL ? date : "", status,
+                                      key != NULL ? " · " : "", key != NULL ? key : "");
+        }
+
+      row = add_row (section, title, subtitle);
+      if (dh_json_get_string (entry, "voided_by") != NULL)
+        {
+          GtkWidget *badge = gtk_label_new (_("Cancelled"));
+
+          gtk_widget_add_css_class (badge, "class-badge");
+          gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+          adw_action_row_add_suffix (row, badge);
+          gtk_widget_add_css_class (GTK_WIDGET (row), "void-entry");
+        }
+
+      if (support_counts (entry))
+        {
+          gint64 amount_vnd = dh_json_get_int (entry, "amount_vnd", 0);
+          gint64 *sum;
+
+          if (key == NULL)
+            key = "";
+          sum = g_hash_table_lookup (totals, key);
+          if (sum == NULL)
+            {
+              sum = g_new0 (gint64, 1);
+              g_hash_table_insert (totals, g_strdup (key), sum);
+              g_ptr_array_add (order, g_strdup (key));
+            }
+          *sum += amount_vnd;
+          total += amount_vnd;
+        }
+    }
+
+  /* the totals per project (or programme) the entries name, then in all */
+  for (guint i = 0; i < order->len; i++)
+    {
+      const char *key = g_ptr_array_index (order, i);
+      gint64 *sum = g_hash_table_lookup (totals, key);
+      g_autofree char *money = dh_money_format (*sum);
+      const char *name = dh_catalogues_get_name (dh_context_get_catalogues (self->context), "project", key);
+
+      if (name == NULL)
+        name = dh_catalogues_get_name (dh_context_get_catalogues (self->context), "programme", key);
+      if (name == NULL)
+        name = key[0] != '\0' ? key : _("No programme given");
+      g_string_append_printf (description, "%s: %s\n", name, money);
+    }
+  {
+    g_autofree char *money = dh_money_format (total);
+
+    /* Translators: the sum of the support a household received, cancelled entries left out */
+    g_string_append_printf (description, _("In all: %s"), money);
+  }
+  adw_preferences_group_set_description (section->group, description->str);
+}
+
+/**
+ * dh_household_page_show:
+ *
+ * Shows the household @household_id as the store has it now. Returns
+ * FALSE with @error set (in words for the caseworker) when it cannot be
+ * read; the page is then left as it was.
+ */
+gboolean
+dh_household_page_show (DhHouseholdPage  *self,
+                        DhContext        *context,
+                        const char       *household_id,
+                        GError          **error)
+{
+  DhStore *store = dh_context_get_store (context);
+  g_autoptr(json_object) household = NULL;
+  g_autoptr(GPtrArray) members = NULL;
+  g_autoptr(GPtrArray) reviews = NULL;
+  g_autoptr(GPtrArray) plans = NULL;
+  g_autoptr(GPtrArray) visits = NULL;
+  g_autoptr(GPtrArray) support = NULL;
+
+  g_return_val_if_fail (DH_IS_HOUSEHOLD_PAGE (self), FALSE);
+  g_return_val_if_fail (DH_IS_CONTEXT (context), FALSE);
+
+  g_set_object (&self->context, context);
+  g_free (self->household_id);
+  self->household_id = g_strdup (household_id);
+
+  household = dh_store_get (store, "household", household_id, error);
+  if (household == NULL
+      || (members = list_of_household (self, "member", DH_SORT_DEFAULT, MAX_LISTED, error)) == NULL
+      || (reviews = list_of_household (self, "assessment", DH_SORT_NEWEST, 1, error)) == NULL
+      || (plans = list_of_household (self, "exit_plan", DH_SORT_NEWEST, 1, error)) == NULL
+      || (visits = list_of_household (self, "visit", DH_SORT_NEWEST, MAX_LISTED, error)) == NULL
+      || (support = list_of_household (self, "support", DH_SORT_NEWEST, MAX_LISTED, error)) == NULL)
+    return FALSE;
+
+  g_free (self->title);
+  self->title = g_strdup (dh_json_get_string (household, "head_name"));
+
+  show_facts (self, household);
+  show_members (self, members);
+  show_review (self, reviews);
+  show_plan (self, plans);
+  show_visits (self, visits);
+  show_support (self, support);
+
+  return TRUE;
+}
+
+const char *
+dh_household_page_get_household_id (DhHouseholdPage *self)
+{
+  g_return_val_if_fail (DH_IS_HOUSEHOLD_PAGE (self), NULL);
+
+  return self->household_id;
+}
+
+const char *
+dh_household_page_get_title (DhHouseholdPage *self)
+{
+  g_return_val_if_fail (DH_IS_HOUSEHOLD_PAGE (self), NULL);
+
+  return self->title;
+}

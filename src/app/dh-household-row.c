@@ -1,0 +1,136 @@
+/* dh-household-row.c – one household in the list: head, village, class, last visit, sync state */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-household-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dh-app-format.h"
+#include "dh-household-row.h"
+
+struct _DhHouseholdRow
+{
+  GtkBox    parent_instance;
+
+  GtkLabel *name_label;
+  GtkLabel *detail_label;
+  GtkLabel *visit_label;
+  GtkLabel *class_label;
+  GtkImage *sync_image;
+};
+
+G_DEFINE_FINAL_TYPE (DhHouseholdRow, dh_household_row, GTK_TYPE_BOX)
+
+static void
+dh_household_row_class_init (DhHouseholdRowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "dh-household-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, DhHouseholdRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, DhHouseholdRow, detail_label);
+  gtk_widget_class_bind_template_child (widget_class, DhHouseholdRow, visit_label);
+  gtk_widget_class_bind_template_child (widget_class, DhHouseholdRow, class_label);
+  gtk_widget_class_bind_template_child (widget_class, DhHouseholdRow, sync_image);
+}
+
+static void
+dh_household_row_init (DhHouseholdRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+dh_household_row_new (void)
+{
+  return g_object_new (DH_TYPE_HOUSEHOLD_ROW, NULL);
+}
+
+static const char * const badge_classes[] = { "poor", "near-poor", "escaped", NULL };
+
+static void
+set_class_badge (DhHouseholdRow *self,
+                 DhContext      *context,
+                 json_object    *household)
+{
+  const char *code = dh_json_get_string (household, "classification");
+  g_autofree char *label = dh_context_describe_value (context, "household", "classification", household);
+  const char *badge = NULL;
+
+  for (guint i = 0; badge_classes[i] != NULL; i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->class_label), badge_classes[i]);
+
+  if (g_strcmp0 (code, "poor") == 0)
+    badge = "poor";
+  else if (g_strcmp0 (code, "near_poor") == 0)
+    badge = "near-poor";
+  else if (g_strcmp0 (code, "escaped_poor") == 0 || g_strcmp0 (code, "escaped_near_poor") == 0)
+    badge = "escaped";
+
+  if (badge != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->class_label), badge);
+  gtk_label_set_label (self->class_label, label != NULL ? label : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->class_label), label != NULL);
+}
+
+/**
+ * dh_household_row_set_record:
+ * @record: (nullable): the household, or NULL while the row is recycled
+ *
+ * Shows @record; a record still being read shows as such, never as an id.
+ */
+void
+dh_household_row_set_record (DhHouseholdRow *self,
+                             DhContext      *context,
+                             DhRecord       *record)
+{
+  json_object *household;
+  json_object *matched = NULL;
+  g_autofree char *village = NULL;
+  g_autofree char *last_visit = NULL;
+  g_autofree char *detail = NULL;
+  const char *sync_icon;
+  const char *sync_words;
+
+  g_return_if_fail (DH_IS_HOUSEHOLD_ROW (self));
+
+  if (record == NULL || !dh_record_is_loaded (record))
+    {
+      gtk_label_set_label (self->name_label, _("Reading…"));
+      gtk_label_set_label (self->detail_label, "");
+      gtk_label_set_label (self->visit_label, "");
+      gtk_widget_set_visible (GTK_WIDGET (self->class_label), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->sync_image), FALSE);
+      return;
+    }
+
+  household = dh_record_get_json (record);
+  gtk_label_set_label (self->name_label, dh_json_get_string (household, "head_name"));
+
+  village = dh_context_describe_value (context, "household", "village", household);
+  if (json_object_object_get_ex (household, "matched", &matched)
+      && g_strcmp0 (dh_json_get_string (matched, "role"), "head") != 0
+      && dh_json_get_string (matched, "name") != NULL)
+    /* Translators: the village, then the member whose name matched the search */
+    detail = g_strdup_printf (_("%s · found: %s"), village, dh_json_get_string (matched, "name"));
+  else if (dh_json_get_string (household, "code") != NULL)
+    detail = g_strdup_printf ("%s · %s", village, dh_json_get_string (household, "code"));
+  else
+    detail = g_steal_pointer (&village);
+  gtk_label_set_label (self->detail_label, detail);
+
+  last_visit = dh_app_describe_last_visit (context, dh_record_get_id (record));
+  gtk_label_set_label (self->visit_label, last_visit);
+
+  set_class_badge (self, context, household);
+
+  dh_app_sync_state (dh_json_get_string (household, "sync_state"), &sync_icon, &sync_words);
+  gtk_image_set_from_icon_name (self->sync_image, sync_icon);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_image), sync_words);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_image),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, sync_words,
+                                  -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_image), TRUE);
+}

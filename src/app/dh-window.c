@@ -1,0 +1,860 @@
+/* dh-window.c – the main window: the households of the commune beside the one chosen */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dh-demo.h"
+#include "dh-entity.h"
+#include "dh-household-page.h"
+#include "dh-household-row.h"
+#include "dh-record-list.h"
+#include "dh-window.h"
+
+#define SEARCH_LIMIT 200   /* households a search shows at most */
+
+struct _DhWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  AdwStatusPage        *welcome_page;
+  AdwStatusPage        *error_page;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar;
+  GtkWidget            *content;
+  GtkSearchEntry       *search_entry;
+  GtkDropDown          *village_dropdown;
+  GtkDropDown          *class_dropdown;
+  GtkStack             *list_stack;
+  GtkListView          *households_view;
+  AdwStatusPage        *empty_list_page;
+  GtkLabel             *count_label;
+  AdwWindowTitle       *content_title;
+  GtkStack             *content_stack;
+  DhHouseholdPage      *household_page;
+
+  DhApplication        *application;
+  DhContext            *context;
+  GtkSingleSelection   *selection;
+  DhRecordList         *records;        /* the list, filtered, when nothing is searched */
+  GListStore           *results;        /* what a search found */
+  GPtrArray            *village_ids;    /* the village dropdown's positions; [0] is NULL: all */
+  GCancellable         *search_cancellable;
+  GCancellable         *work_cancellable;
+  guint                 pending;        /* reads under way */
+  gboolean              search_more;    /* the search found more than it shows */
+};
+
+G_DEFINE_FINAL_TYPE (DhWindow, dh_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_APPLICATION_OBJECT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void show_list (DhWindow *self);
+
+static void
+toast (DhWindow   *self,
+       const char *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* A store error reaches the caseworker as words, never as a console line. */
+static void
+toast_error (DhWindow     *self,
+             const GError *error)
+{
+  AdwToast *message = adw_toast_new (error->message);
+
+  adw_toast_set_timeout (message, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, message);
+}
+
+/* ---- the list --------------------------------------------------------- */
+
+static const char *
+selected_village (DhWindow *self)
+{
+  guint position = gtk_drop_down_get_selected (self->village_dropdown);
+
+  if (self->village_ids == NULL || position == GTK_INVALID_LIST_POSITION || position >= self->village_ids->len)
+    return NULL;
+
+  return g_ptr_array_index (self->village_ids, position);
+}
+
+static const char *
+selected_class (DhWindow *self)
+{
+  const DhField *field = dh_entity_get_field (dh_entity_lookup ("household"), "classification");
+  guint position = gtk_drop_down_get_selected (self->class_dropdown);
+
+  if (position == 0 || position == GTK_INVALID_LIST_POSITION)
+    return NULL;
+
+  return field->values[position - 1];
+}
+
+static void
+update_count (DhWindow *self)
+{
+  GListModel *model = gtk_single_selection_get_model (self->selection);
+  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
+  g_autofree char *text = NULL;
+  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  if (search[0] != '\0' && self->search_more)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "The first %u household found; type more of the name to find the others",
+                                         "The first %u households found; type more of the name to find the others", n), n);
+  else if (search[0] != '\0')
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u household found", "%u households found", n), n);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u household", "%u households", n), n);
+
+  gtk_label_set_label (self->count_label, text);
+  gtk_stack_set_visible_child_name (self->list_stack, n > 0 ? "list" : "empty");
+  adw_status_page_set_description (self->empty_list_page,
+                                   search[0] != '\0'
+                                   ? _("No household has that name, code, citizen ID or phone. Check the spelling; marks may be left out.")
+                                   : _("No household is in this village and class."));
+}
+
+static void
+set_model (DhWindow   *self,
+           GListModel *model)
+{
+  gtk_single_selection_set_model (self->selection, model);
+  update_count (self);
+}
+
+static void
+on_items_changed (DhWindow *self)
+{
+  update_count (self);
+}
+
+static gboolean
+reload_records (DhWindow  *self,
+                GError   **error)
+{
+  g_autoptr(GPtrArray) filters = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(DhRecordList) records = NULL;
+  const char *village = selected_village (self);
+  const char *klass = selected_class (self);
+
+  if (village != NULL)
+    g_ptr_array_add (filters, g_strdup_printf ("village=%s", village));
+  if (klass != NULL)
+    g_ptr_array_add (filters, g_strdup_printf ("classification=%s", klass));
+  g_ptr_array_add (filters, NULL);
+
+  records = dh_record_list_new (dh_context_get_store (self->context), "household",
+                                (const char * const *) filters->pdata, DH_SORT_GIVEN_NAME, error);
+  if (records == NULL)
+    return FALSE;
+
+  if (self->records != NULL)
+    g_signal_handlers_disconnect_by_func (self->records, on_items_changed, self);
+  g_set_object (&self->records, records);
+  g_signal_connect_object (self->records, "items-changed", G_CALLBACK (on_items_changed),
+                           self, G_CONNECT_SWAPPED);
+
+  return TRUE;
+}
+
+/* A search's results, with the village and class chosen applied to them. */
+static gboolean
+result_passes_filters (DhWindow    *self,
+                       json_object *household)
+{
+  const char *village = selected_village (self);
+  const char *klass = selected_class (self);
+
+  return (village == NULL || g_strcmp0 (dh_json_get_string (household, "village"), village) == 0)
+         && (klass == NULL || g_strcmp0 (dh_json_get_string (household, "classification"), klass) == 0);
+}
+
+static void
+search_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(DhWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = dh_store_search_households_finish (DH_STORE (source), result, &error);
+  g_autoptr(GListStore) results = NULL;
+
+  self->pending--;
+  if (found == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (found == NULL)
+    {
+      toast_error (self, error);
+      return;
+    }
+
+  results = g_list_store_new (DH_TYPE_RECORD);
+  self->search_more = found->len > SEARCH_LIMIT;
+  for (guint i = 0; i < found->len && i < SEARCH_LIMIT; i++)
+    {
+      json_object *household = g_ptr_array_index (found, i);
+
+      if (result_passes_filters (self, household))
+        {
+          g_autoptr(DhRecord) record = dh_record_new ("household", household);
+
+          g_list_store_append (results, record);
+        }
+    }
+
+  g_set_object (&self->results, results);
+  set_model (self, G_LIST_MODEL (self->results));
+}
+
+static void
+start_search (DhWindow   *self,
+              const char *text)
+{
+  g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
+  self->search_cancellable = g_cancellable_new ();
+
+  self->pending++;
+  dh_store_search_households_async (dh_context_get_store (self->context), text, SEARCH_LIMIT + 1,
+                                    self->search_cancellable, search_done, g_object_ref (self));
+}
+
+static void
+show_list (DhWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autoptr(GError) error = NULL;
+
+  if (self->context == NULL)
+    return;
+
+  if (text[0] != '\0')
+    {
+      start_search (self, text);
+      return;
+    }
+
+  g_cancellable_cancel (self->search_cancellable);
+  self->search_more = FALSE;
+  if (!reload_records (self, &error))
+    {
+      toast_error (self, error);
+      return;
+    }
+  set_model (self, G_LIST_MODEL (self->records));
+}
+
+static void
+on_search_changed (DhWindow *self)
+{
+  show_list (self);
+}
+
+static void
+on_filter_changed (DhWindow *self)
+{
+  show_list (self);
+}
+
+static void
+factory_setup (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, dh_household_row_new ());
+}
+
+static void
+factory_bind (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  DhWindow *self = user_data;
+
+  dh_household_row_set_record (DH_HOUSEHOLD_ROW (gtk_list_item_get_child (item)),
+                               self->context, gtk_list_item_get_item (item));
+}
+
+/* ---- the household ----------------------------------------------------- */
+
+/**
+ * dh_window_show_household:
+ *
+ * Shows the household @household_id beside the list (over it in a narrow
+ * window). Returns FALSE, with the reason shown to the caseworker, when the
+ * store cannot give it.
+ */
+gboolean
+dh_window_show_household (DhWindow   *self,
+                          const char *household_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (DH_IS_WINDOW (self), FALSE);
+
+  if (!dh_household_page_show (self->household_page, self->context, household_id, &error))
+    {
+      toast_error (self, error);
+      return FALSE;
+    }
+
+  adw_window_title_set_title (self->content_title, dh_household_page_get_title (self->household_page));
+  gtk_stack_set_visible_child_name (self->content_stack, "household");
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+
+  return TRUE;
+}
+
+static void
+on_household_activated (DhWindow *self,
+                        guint     position)
+{
+  GListModel *model = gtk_single_selection_get_model (self->selection);
+  g_autoptr(DhRecord) record = model != NULL ? g_list_model_get_item (model, position) : NULL;
+
+  if (record == NULL || !dh_record_is_loaded (record))
+    return;
+
+  dh_window_show_household (self, dh_record_get_id (record));
+}
+
+static void
+reload_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(DhWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->pending--;
+  if (!dh_record_list_reload_finish (DH_RECORD_LIST (source), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    toast_error (self, error);
+  update_count (self);
+}
+
+/* Something was written, here or by a sync: the list and the card follow. */
+static void
+on_store_changed (DhWindow *self)
+{
+  const char *shown = dh_household_page_get_household_id (self->household_page);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  if (text[0] != '\0')
+    start_search (self, text);
+  else if (self->records != NULL)
+    {
+      self->pending++;
+      dh_record_list_reload_async (self->records, self->work_cancellable, reload_done, g_object_ref (self));
+    }
+
+  if (shown != NULL && g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "household") == 0)
+    {
+      g_autofree char *id = g_strdup (shown);
+      g_autoptr(GError) error = NULL;
+
+      if (!dh_household_page_show (self->household_page, self->context, id, &error))
+        {
+          /* deleted elsewhere: say so and go back to the list */
+          gtk_stack_set_visible_child_name (self->content_stack, "none");
+          adw_window_title_set_title (self->content_title, NULL);
+          toast (self, _("The household shown was deleted."));
+        }
+    }
+}
+
+/* ---- the filters -------------------------------------------------------- */
+
+static gboolean
+fill_filters (DhWindow  *self,
+              GError   **error)
+{
+  DhStore *store = dh_context_get_store (self->context);
+  const DhField *classification = dh_entity_get_field (dh_entity_lookup ("household"), "classification");
+  DhQuery query = { .entity = "village", .sort = DH_SORT_FULL_NAME, .limit = DH_STORE_MAX_LIMIT };
+  DhQuery communes = { .entity = "commune", .limit = 2 };
+  g_autoptr(GPtrArray) villages = dh_store_list (store, &query, error);
+  g_autoptr(GtkStringList) village_names = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) class_names = gtk_string_list_new (NULL);
+  gint64 n_communes;
+
+  if (villages == NULL)
+    return FALSE;
+  n_communes = dh_store_count (store, &communes, NULL);
+
+  g_clear_pointer (&self->village_ids, g_ptr_array_unref);
+  self->village_ids = g_ptr_array_new_with_free_func (g_free);
+  gtk_string_list_append (village_names, _("All villages"));
+  g_ptr_array_add (self->village_ids, NULL);
+  for (guint i = 0; i < villages->len; i++)
+    {
+      json_object *village = g_ptr_array_index (villages, i);
+      const char *name = dh_json_get_string (village, "name");
+
+      if (n_communes > 1)
+        {
+          /* Translators: a village and the commune it is in */
+          g_autofree char *both = g_strdup_printf (_("%s, %s"), name,
+                                                   dh_context_get_place_name (self->context, dh_json_get_string (village, "parent")));
+          gtk_string_list_append (village_names, both);
+        }
+      else
+        gtk_string_list_append (village_names, name);
+      g_ptr_array_add (self->village_ids, g_strdup (dh_json_get_string (village, DH_RECORD_ID)));
+    }
+
+  gtk_string_list_append (class_names, _("All classes"));
+  for (guint i = 0; classification->values[i] != NULL; i++)
+    gtk_string_list_append (class_names, dh_field_get_value_label (classification, classification->values[i], NULL));
+
+  g_signal_handlers_block_by_func (self->village_dropdown, on_filter_changed, self);
+  g_signal_handlers_block_by_func (self->class_dropdown, on_filter_changed, self);
+  gtk_drop_down_set_model (self->village_dropdown, G_LIST_MODEL (village_names));
+  gtk_drop_down_set_model (self->class_dropdown, G_LIST_MODEL (class_names));
+  g_signal_handlers_unblock_by_func (self->village_dropdown, on_filter_changed, self);
+  g_signal_handlers_unblock_by_func (self->class_dropdown, on_filter_changed, self);
+
+  return TRUE;
+}
+
+/* ---- the store ---------------------------------------------------------- */
+
+static void
+use_context (DhWindow  *self,
+             DhContext *context)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_set_object (&self->context, context);
+  g_signal_connect_object (dh_context_get_store (context), "changed",
+                           G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
+
+  if (!fill_filters (self, &error))
+    {
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->main_stack, "error");
+      return;
+    }
+
+  gtk_stack_set_visible_child_name (self->main_stack, "households");
+  show_list (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* Opens the store the application names: the households when it is there,
+ * a welcome that offers to make one when it is not, and the reason when it
+ * cannot be opened. */
+static void
+open_store (DhWindow *self)
+{
+  const char *path = dh_application_get_store_path (self->application);
+  g_autoptr(GError) error = NULL;
+  DhContext *context = dh_application_get_context (self->application);
+
+  if (context == NULL && !g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *display = g_filename_display_name (path);
+      g_autofree char *description =
+        g_strdup_printf (_("There is no store of households on this computer yet. Try the application "
+                           "with a made-up commune, or start an empty store; it will be kept in %s."),
+                         display);
+
+      adw_status_page_set_description (self->welcome_page, description);
+      gtk_stack_set_visible_child_name (self->main_stack, "welcome");
+      return;
+    }
+
+  if (context == NULL)
+    context = dh_application_open_store (self->application, DH_STORE_OPEN_DEFAULT, &error);
+  if (context == NULL)
+    {
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->main_stack, "error");
+      return;
+    }
+
+  use_context (self, context);
+}
+
+static gboolean
+demo_in_thread (DhStore       *store,
+                gpointer       data,
+                DhProgress    *progress,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  DhDemoOptions options;
+
+  dh_demo_options_init (&options);
+  options.households = 200;
+
+  return dh_demo_populate (store, &options, NULL, NULL, error);
+}
+
+static void
+demo_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(DhWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->welcome_page), TRUE);
+  if (!dh_store_run_write_finish (DH_STORE (source), result, &error))
+    {
+      toast_error (self, error);
+      return;
+    }
+
+  use_context (self, dh_application_get_context (self->application));
+  toast (self, _("A made-up commune was written to the store. Its households can never be sent to a server."));
+}
+
+static void
+create_store_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+  gboolean demo = g_variant_get_boolean (parameter);
+  g_autoptr(GError) error = NULL;
+  DhContext *context;
+
+  context = dh_application_open_store (self->application, DH_STORE_OPEN_CREATE, &error);
+  if (context == NULL)
+    {
+      toast_error (self, error);
+      return;
+    }
+
+  if (!demo)
+    {
+      use_context (self, context);
+      return;
+    }
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->welcome_page), FALSE);
+  dh_store_run_write_in_thread (dh_context_get_store (context), demo_in_thread, NULL, NULL,
+                                NULL, NULL, self->work_cancellable, demo_done, g_object_ref (self));
+}
+
+/* ---- export ------------------------------------------------------------- */
+
+static void
+export_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(DhWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!dh_store_run_write_finish (DH_STORE (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast_error (self, error);
+      return;
+    }
+
+  toast (self, _("The households were exported."));
+}
+
+static void
+export_response (GtkNativeDialog *dialog,
+                 int              response,
+                 gpointer         user_data)
+{
+  g_autoptr(DhWindow) self = user_data;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_object_unref (dialog);
+  if (file == NULL)
+    return;
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      toast (self, _("Choose a folder on this computer or on a USB stick."));
+      return;
+    }
+
+  dh_store_export_csv_async (dh_context_get_store (self->context), "household", path,
+                             self->work_cancellable, export_done, g_object_ref (self));
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+  GtkFileChooserNative *dialog;
+
+  if (self->context == NULL)
+    return;
+
+  dialog = gtk_file_chooser_native_new (_("Export Households"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Export"), _("_Cancel"));
+  /* Translators: the name offered for an exported list; keep the .csv */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("households.csv"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* ---- other actions ------------------------------------------------------ */
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+
+  if (self->context != NULL)
+    on_store_changed (self);
+}
+
+/* ---- the window --------------------------------------------------------- */
+
+static void
+dh_window_constructed (GObject *object)
+{
+  DhWindow *self = DH_WINDOW (object);
+  GSettings *settings;
+
+  G_OBJECT_CLASS (dh_window_parent_class)->constructed (object);
+
+  gtk_window_set_application (GTK_WINDOW (self), GTK_APPLICATION (self->application));
+
+  settings = dh_context_load_settings ();
+  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  g_object_set_data_full (G_OBJECT (self), "dh-settings", settings, g_object_unref);
+
+  open_store (self);
+}
+
+static void
+dh_window_dispose (GObject *object)
+{
+  DhWindow *self = DH_WINDOW (object);
+
+  g_cancellable_cancel (self->search_cancellable);
+  g_cancellable_cancel (self->work_cancellable);
+  g_clear_object (&self->search_cancellable);
+  g_clear_object (&self->work_cancellable);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->records);
+  g_clear_object (&self->results);
+  g_clear_object (&self->context);
+  g_clear_pointer (&self->village_ids, g_ptr_array_unref);
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), DH_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (dh_window_parent_class)->dispose (object);
+}
+
+static void
+dh_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  DhWindow *self = DH_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_APPLICATION_OBJECT:
+      self->application = g_value_get_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dh_window_class_init (DhWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = dh_window_constructed;
+  object_class->dispose = dh_window_dispose;
+  object_class->set_property = dh_window_set_property;
+
+  /* the application the window belongs to, given before it opens the store */
+  properties[PROP_APPLICATION_OBJECT] =
+    g_param_spec_object ("dh-application", NULL, NULL,
+                         DH_TYPE_APPLICATION,
+                         (G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (DH_TYPE_HOUSEHOLD_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "dh-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, village_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, class_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, households_view);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, empty_list_page);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, count_label);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, household_page);
+
+  gtk_widget_class_install_action (widget_class, "win.create-store", "b", create_store_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
+}
+
+static void
+dh_window_init (DhWindow *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->work_cancellable = g_cancellable_new ();
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_list_view_set_model (self->households_view, GTK_SELECTION_MODEL (self->selection));
+
+  g_signal_connect (factory, "setup", G_CALLBACK (factory_setup), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (factory_bind), self);
+  gtk_list_view_set_factory (self->households_view, factory);
+
+  g_signal_connect_swapped (self->households_view, "activate", G_CALLBACK (on_household_activated), self);
+  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
+  g_signal_connect_swapped (self->village_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
+  g_signal_connect_swapped (self->class_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
+}
+
+DhWindow *
+dh_window_new (DhApplication *application)
+{
+  return g_object_new (DH_TYPE_WINDOW,
+                       "dh-application", application,
+                       NULL);
+}
+
+/* What the window shows: "welcome", "error" or "households" (for tests). */
+const char *
+dh_window_get_state (DhWindow *self)
+{
+  g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+GListModel *
+dh_window_get_households (DhWindow *self)
+{
+  g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
+
+  return gtk_single_selection_get_model (self->selection);
+}
+
+void
+dh_window_set_search_text (DhWindow   *self,
+                           const char *text)
+{
+  g_return_if_fail (DH_IS_WINDOW (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+  /* a search entry waits a moment for more typing; a caller wants it now */
+  show_list (self);
+}
+
+/* Chooses a village (NULL: all) and a class (NULL: all) as the dropdowns do. */
+void
+dh_window_set_filters (DhWindow   *self,
+                       const char *village_id,
+                       const char *classification)
+{
+  const DhField *field = dh_entity_get_field (dh_entity_lookup ("household"), "classification");
+  guint village_position = 0, class_position = 0;
+
+  g_return_if_fail (DH_IS_WINDOW (self));
+
+  for (guint i = 1; village_id != NULL && i < self->village_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->village_ids, i), village_id) == 0)
+      village_position = i;
+  for (guint i = 0; classification != NULL && field->values[i] != NULL; i++)
+    if (g_strcmp0 (field->values[i], classification) == 0)
+      class_position = i + 1;
+
+  gtk_drop_down_set_selected (self->village_dropdown, village_position);
+  gtk_drop_down_set_selected (self->class_dropdown, class_position);
+}
+
+const char *
+dh_window_get_count_text (DhWindow *self)
+{
+  g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
+
+  return gtk_label_get_label (self->count_label);
+}
+
+gboolean
+dh_window_is_loading (DhWindow *self)
+{
+  g_return_val_if_fail (DH_IS_WINDOW (self), FALSE);
+
+  return self->pending > 0;
+}
