@@ -67,6 +67,11 @@ json_object       *dh_catalogues_get_entry                (DhCatalogues  *self,
                                                            const char    *code);
 GPtrArray         *dh_catalogues_list_codes               (DhCatalogues  *self,
                                                            const char    *catalogue);
+const char        *dh_catalogues_find_code                (DhCatalogues  *self,
+                                                           const char    *catalogue,
+                                                           const char    *text);
+char              *dh_catalogues_list_names               (DhCatalogues  *self,
+                                                           const char    *catalogue);
 const char        *dh_catalogues_get_project_programme    (DhCatalogues  *self,
                                                            const char    *project_code);
 json_object       *dh_catalogues_get_demo_province        (DhCatalogues  *self);
