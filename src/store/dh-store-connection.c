@@ -93,9 +93,11 @@ set_sqlite_error (sqlite3  *db,
 
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      store_code = DH_STORE_ERROR_BUSY;
-      hint = _("another program is writing to the store; close it and try again");
-      break;
+      /* not the person's fault, nor anything to close: another program's
+       * write took longer than a write waits */
+      g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_BUSY,
+                   _("The store is in use by another program, such as an import or a sync that is still writing; wait until it has finished and try again"));
+      return;
 
     case SQLITE_FULL:
       hint = _("the disk is full; free some space and try again");
