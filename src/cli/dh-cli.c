@@ -840,9 +840,10 @@ describe_commands (void)
     g_string_append_printf (text, "  %s\n", _(commands[i].usage));
 
   g_string_append (text, _("\n"
-                           "ENTITY is household, member, visit, support, assessment, exit_plan, admin_unit,\n"
-                           "commune, village, user or conflict. Records are read and printed as JSON, one per line,\n"
-                           "with the field names of the data dictionary.\n"));
+                           "ENTITY is household, member, visit, support, assessment, exit_plan, admin_unit\n"
+                           "(or province, commune, village), user or conflict. Records are read and printed as JSON,\n"
+                           "one per line, with the field names of the data dictionary. A place is written as its\n"
+                           "name, code or id, a coded value as its name or code (classification=Hộ nghèo).\n"));
   g_string_append (text, _("\n"
                            "pending lists the changes waiting to leave this device (--rejected: the ones the server\n"
                            "refused, with its reasons). set-aside lists the changes from elsewhere that were set aside\n"

@@ -48,6 +48,7 @@ typedef struct
   char *id;
   char *code;
   char *name;
+  char *parent;
   char *parent_name;
 } Place;
 
@@ -57,8 +58,68 @@ place_free (Place *place)
   g_free (place->id);
   g_free (place->code);
   g_free (place->name);
+  g_free (place->parent);
   g_free (place->parent_name);
   g_free (place);
+}
+
+/* The places of one kind, with what people may write for each, folded. */
+struct _DhPlaces
+{
+  char       *kind;
+  GPtrArray  *all;      /* Place, owned, in the order of their names */
+  GHashTable *by_id;    /* id → Place */
+  GHashTable *by_code;  /* folded code → Place: a code is one place's */
+  GHashTable *by_name;  /* folded name → GPtrArray of Place */
+  GHashTable *by_bare;  /* folded name without the word for its kind → GPtrArray of Place */
+};
+
+void
+dh_places_free (DhPlaces *places)
+{
+  if (places == NULL)
+    return;
+
+  g_clear_pointer (&places->by_id, g_hash_table_unref);
+  g_clear_pointer (&places->by_code, g_hash_table_unref);
+  g_clear_pointer (&places->by_name, g_hash_table_unref);
+  g_clear_pointer (&places->by_bare, g_hash_table_unref);
+  g_clear_pointer (&places->all, g_ptr_array_unref);
+  g_free (places->kind);
+  g_free (places);
+}
+
+static void
+add_named (GHashTable *table,
+           const char *key,
+           Place      *place)
+{
+  GPtrArray *named = g_hash_table_lookup (table, key);
+
+  if (named == NULL)
+    {
+      named = g_ptr_array_new ();
+      g_hash_table_insert (table, g_strdup (key), named);
+    }
+  g_ptr_array_add (named, place);
+}
+
+static void
+index_place (DhPlaces *places,
+             Place    *place)
+{
+  g_autofree char *code = dh_text_fold (place->code);
+  g_autofree char *name = dh_text_fold (place->name);
+
+  g_ptr_array_add (places->all, place);
+  g_hash_table_insert (places->by_id, place->id, place);
+  if (code != NULL && code[0] != '\0')
+    g_hash_table_insert (places->by_code, g_steal_pointer (&code), place);
+  if (name != NULL && name[0] != '\0')
+    {
+      add_named (places->by_name, name, place);
+      add_named (places->by_bare, without_kind_word (name), place);
+    }
 }
 
 /* "Thôn Đông in Xã Tân Lập (code TL-01)": enough to tell two of one name apart */
@@ -158,29 +219,35 @@ resolve_id (DhConnection  *connection,
   return g_strdup (id);
 }
 
-/* The live places of KIND, inside WITHIN when it is given, with the name
- * of the place each lies in. */
-static GPtrArray *
-read_places (DhConnection  *connection,
+/* The live places of KIND, with the name of the place each lies in. */
+static DhPlaces *
+load_places (DhConnection  *connection,
              const char    *kind,
-             const char    *within,
              GError       **error)
 {
-  g_autoptr(GPtrArray) places = g_ptr_array_new_with_free_func ((GDestroyNotify) place_free);
+  DhPlaces *places = g_new0 (DhPlaces, 1);
   sqlite3_stmt *stmt;
   int rc;
 
+  places->kind = g_strdup (kind);
+  places->all = g_ptr_array_new_with_free_func ((GDestroyNotify) place_free);
+  places->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  places->by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  places->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  places->by_bare = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+
   stmt = dh_connection_prepare (connection,
-                                "SELECT u.id, u.code, u.name, p.name FROM admin_unit u "
+                                "SELECT u.id, u.code, u.name, u.parent, p.name FROM admin_unit u "
                                 "LEFT JOIN admin_unit p ON p.id = u.parent "
-                                "WHERE u.kind = ?1 AND u.deleted = 0 AND (?2 IS NULL OR u.parent = ?2) "
-                                "ORDER BY u.sort_full",
+                                "WHERE u.kind = ? AND u.deleted = 0 ORDER BY u.sort_full",
                                 error);
   if (stmt == NULL)
-    return NULL;
+    {
+      dh_places_free (places);
+      return NULL;
+    }
 
   sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, within, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       Place *place = g_new0 (Place, 1);
@@ -188,19 +255,73 @@ read_places (DhConnection  *connection,
       place->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       place->code = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       place->name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      place->parent_name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      g_ptr_array_add (places, place);
+      place->parent = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      place->parent_name = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      index_place (places, place);
     }
   if (rc != SQLITE_DONE)
     dh_connection_set_error (connection, error);
   sqlite3_reset (stmt);
 
-  return rc == SQLITE_DONE ? g_steal_pointer (&places) : NULL;
+  if (rc != SQLITE_DONE)
+    {
+      dh_places_free (places);
+      return NULL;
+    }
+
+  return places;
+}
+
+/* The places of @candidates that lie in WITHIN, or all of them. */
+static GPtrArray *
+inside (GPtrArray  *candidates,
+        const char *within)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  for (guint i = 0; candidates != NULL && i < candidates->len; i++)
+    {
+      Place *place = g_ptr_array_index (candidates, i);
+
+      if (within == NULL || g_strcmp0 (place->parent, within) == 0)
+        g_ptr_array_add (found, place);
+    }
+
+  return found;
+}
+
+static void
+set_unknown_error (DhPlaces    *places,
+                   const char  *text,
+                   const char  *within,
+                   GError     **error)
+{
+  const char *kind = dh_entity_unit_kind_label (places->kind);
+  g_autoptr(GPtrArray) there = inside (places->all, within);
+  g_autofree char *listed = NULL;
+
+  if (there->len == 0)
+    g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
+                 /* Translators: "there is no village called “Thôn Đông” or with that code, and none is recorded yet; add the places first" */
+                 _("there is no %s called “%s” or with that code, and none is recorded yet; add the places first"),
+                 kind, text);
+  else if (there->len > MAX_LISTED_PLACES)
+    g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
+                 _("there is no %s called “%s” or with that code; check the spelling, or write the code"),
+                 kind, text);
+  else
+    {
+      listed = describe_places (there);
+      g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
+                   /* Translators: the last %s lists the places there are */
+                   _("there is no %s called “%s” or with that code; write the name or code of one of: %s"),
+                   kind, text, listed);
+    }
 }
 
 /**
- * dh_connection_resolve_place:
- * @kind: "province", "commune" or "village"
+ * dh_places_resolve:
+ * @places: the places of one kind, from dh_store_load_places()
  * @text: what someone typed: the place's id, its code, or its name
  * @within: (nullable): the id of the place it lies in (a village's
  *   commune), to look only there
@@ -216,100 +337,101 @@ read_places (DhConnection  *connection,
  *   %DH_STORE_ERROR_AMBIGUOUS when several are
  */
 char *
-dh_connection_resolve_place (DhConnection  *connection,
-                             const char    *kind,
-                             const char    *text,
-                             const char    *within,
-                             GError       **error)
+dh_places_resolve (DhPlaces     *places,
+                   const char   *text,
+                   const char   *within,
+                   GError      **error)
 {
-  g_autoptr(GPtrArray) places = NULL;
-  g_autoptr(GPtrArray) named = g_ptr_array_new ();
-  g_autoptr(GPtrArray) nearly = g_ptr_array_new ();
+  const char *kind;
+  g_autoptr(GPtrArray) named = NULL;
   g_autofree char *folded = NULL;
-  g_autofree char *listed = NULL;
-  const char *bare;
+  Place *place;
 
-  g_return_val_if_fail (is_place_kind (kind), NULL);
+  g_return_val_if_fail (places != NULL, NULL);
   g_return_val_if_fail (text != NULL, NULL);
+
+  kind = dh_entity_unit_kind_label (places->kind);
 
   /* a long text is no place's name, and is not folded */
   if (strlen (text) > DH_FIELD_MAX_NAME_BYTES)
     {
       g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
                    /* Translators: "no village has a name that long; write the village’s name or code" */
-                   _("no %s has a name that long; write the %s’s name or code"),
-                   dh_entity_unit_kind_label (kind), dh_entity_unit_kind_label (kind));
+                   _("no %s has a name that long; write the %s’s name or code"), kind, kind);
       return NULL;
     }
 
+  place = g_hash_table_lookup (places->by_id, text);
+  if (place != NULL)
+    return g_strdup (place->id);
   if (dh_is_valid_uuid (text))
-    return resolve_id (connection, kind, text, error);
+    {
+      g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
+                   /* Translators: "there is no village with id “…”; check the id, or write the village’s name or code" */
+                   _("there is no %s with id “%s”; check the id, or write the %s’s name or code"),
+                   kind, text, kind);
+      return NULL;
+    }
 
   folded = dh_text_fold (text);
   if (folded == NULL || folded[0] == '\0')
     {
       g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
-                   _("“%s” names no %s; write the %s’s name or code"),
-                   text, dh_entity_unit_kind_label (kind), dh_entity_unit_kind_label (kind));
+                   _("“%s” names no %s; write the %s’s name or code"), text, kind, kind);
       return NULL;
     }
-  bare = without_kind_word (folded);
 
-  places = read_places (connection, kind, within, error);
-  if (places == NULL)
-    return NULL;
+  place = g_hash_table_lookup (places->by_code, folded);
+  if (place != NULL && (within == NULL || g_strcmp0 (place->parent, within) == 0))
+    return g_strdup (place->id);
 
-  for (guint i = 0; i < places->len; i++)
-    {
-      Place *place = g_ptr_array_index (places, i);
-      g_autofree char *code = dh_text_fold (place->code);
-      g_autofree char *name = dh_text_fold (place->name);
-
-      /* codes are unique within a kind: one is the place */
-      if (g_strcmp0 (code, folded) == 0)
-        return g_strdup (place->id);
-
-      if (g_strcmp0 (name, folded) == 0)
-        g_ptr_array_add (named, place);
-      else if (name != NULL && g_str_equal (without_kind_word (name), bare))
-        g_ptr_array_add (nearly, place);
-    }
-
+  named = inside (g_hash_table_lookup (places->by_name, folded), within);
   if (named->len == 0)
-    g_ptr_array_extend_and_steal (named, g_steal_pointer (&nearly));
+    {
+      g_ptr_array_unref (named);
+      named = inside (g_hash_table_lookup (places->by_bare, without_kind_word (folded)), within);
+    }
 
   if (named->len == 1)
     return g_strdup (((Place *) g_ptr_array_index (named, 0))->id);
 
   if (named->len > 1)
     {
-      listed = describe_places (named);
+      g_autofree char *listed = describe_places (named);
+
       g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_AMBIGUOUS,
                    /* Translators: "several villages are called “Thôn Đông”: Thôn Đông in Xã A (code A-1); Thôn Đông in Xã B (code B-1); write the code of the one you mean" */
                    _("more than one %s is called “%s”: %s; write the code of the one you mean"),
-                   dh_entity_unit_kind_label (kind), text, listed);
+                   kind, text, listed);
       return NULL;
     }
 
-  if (places->len == 0)
-    g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
-                 /* Translators: "there is no village called “Thôn Đông” or with that code, and none is recorded yet; add the places first" */
-                 _("there is no %s called “%s” or with that code, and none is recorded yet; add the places first"),
-                 dh_entity_unit_kind_label (kind), text);
-  else if (places->len > MAX_LISTED_PLACES)
-    g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
-                 _("there is no %s called “%s” or with that code; check the spelling, or write the code"),
-                 dh_entity_unit_kind_label (kind), text);
-  else
-    {
-      listed = describe_places (places);
-      g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
-                   /* Translators: the last %s lists the places there are */
-                   _("there is no %s called “%s” or with that code; write the name or code of one of: %s"),
-                   dh_entity_unit_kind_label (kind), text, listed);
-    }
-
+  set_unknown_error (places, text, within, error);
   return NULL;
+}
+
+/* See dh_places_resolve(). An id is looked up alone; a code or a name among
+ * the places of its kind, read for this one look-up. */
+char *
+dh_connection_resolve_place (DhConnection  *connection,
+                             const char    *kind,
+                             const char    *text,
+                             const char    *within,
+                             GError       **error)
+{
+  g_autoptr(DhPlaces) places = NULL;
+
+  g_return_val_if_fail (is_place_kind (kind), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (dh_is_valid_uuid (text))
+    return resolve_id (connection, kind, text, error);
+
+  places = load_places (connection, kind, error);
+  if (places == NULL)
+    return NULL;
+
+  return dh_places_resolve (places, text, within, error);
 }
 
 /**
@@ -318,8 +440,9 @@ dh_connection_resolve_place (DhConnection  *connection,
  * @text: the place's id, code or name, as someone typed it
  * @within: (nullable): the id of the place to look in (a village's commune)
  *
- * See dh_connection_resolve_place(): what a form, an import or a report
- * calls to turn what people write into the place's id.
+ * See dh_places_resolve(): what a form or a report calls to turn what
+ * people write into the place's id. An import that looks up a place per
+ * row reads them once with dh_store_load_places().
  *
  * Returns: (transfer full): the id, or %NULL with @error set
  */
@@ -341,6 +464,34 @@ dh_store_resolve_place (DhStore     *self,
     return NULL;
 
   return dh_connection_resolve_place (reader, kind, text, within, error);
+}
+
+/**
+ * dh_store_load_places:
+ * @kind: "province", "commune" or "village"
+ *
+ * Reads the live places of @kind once, for many look-ups with
+ * dh_places_resolve(): an import of a commune's list, row by row. The
+ * places are those of the moment of reading.
+ *
+ * Returns: (transfer full): the places, free with dh_places_free(), or
+ *   %NULL with @error set
+ */
+DhPlaces *
+dh_store_load_places (DhStore     *self,
+                      const char  *kind,
+                      GError     **error)
+{
+  g_autoptr(DhConnection) reader = NULL;
+
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+  g_return_val_if_fail (is_place_kind (kind), NULL);
+
+  reader = dh_store_acquire_reader (self, NULL, error);
+  if (reader == NULL)
+    return NULL;
+
+  return load_places (reader, kind, error);
 }
 
 /**

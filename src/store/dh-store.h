@@ -154,6 +154,21 @@ char        *dh_store_resolve_place          (DhStore       *self,
                                               const char    *text,
                                               const char    *within,
                                               GError       **error);
+
+/* The places of one kind read once, for many look-ups (an import). */
+typedef struct _DhPlaces DhPlaces;
+
+DhPlaces    *dh_store_load_places            (DhStore       *self,
+                                              const char    *kind,
+                                              GError       **error);
+char        *dh_places_resolve               (DhPlaces      *places,
+                                              const char    *text,
+                                              const char    *within,
+                                              GError       **error);
+void         dh_places_free                  (DhPlaces      *places);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhPlaces, dh_places_free)
+
 GPtrArray   *dh_store_search_households      (DhStore       *self,
                                               const char    *text,
                                               guint          limit,

@@ -145,6 +145,17 @@ test_household_takes_a_village_by_name_or_code (CliFixture    *fixture,
   g_assert_nonnull (strstr (fixture->err, "code"));
   g_assert_cmpstr (fixture->out, ==, "");
 
+  /* ... and in Vietnamese for a Vietnamese reader */
+  {
+    const char * const vi[] = { "LANGUAGE", "vi", "LC_ALL", "C.UTF-8", "DONGHANH_LOCALEDIR", g_getenv ("DONGHANH_TEST_LOCALEDIR"), NULL };
+
+    cli_run_with_env (fixture, vi, "{\"village\": \"Thôn Đông\", \"head_name\": \"Hà Văn Tú\"}",
+                      (const char * const []) { "add", "household", NULL });
+    g_assert_cmpint (fixture->status, ==, 1);
+    g_assert_nonnull (strstr (fixture->err, "Thôn Đông thuộc Xã Tân Lập (mã TL-01)"));
+    g_assert_nonnull (strstr (fixture->err, "hãy viết mã"));
+  }
+
   /* no village of that name: said, with the names there are */
   g_assert_cmpint (cli_run (fixture, "{\"village\": \"Thôn Tây\", \"head_name\": \"Hà Văn Tú\"}", "add", "household"), ==, 1);
   g_assert_nonnull (strstr (fixture->err, "Thôn Tây"));
@@ -337,6 +348,13 @@ test_busy_store_has_its_own_exit_status (CliFixture    *fixture,
   g_assert_nonnull (strstr (fixture->err, "in use by another program"));
   g_assert_nonnull (strstr (fixture->err, "try again"));
   g_assert_null (strstr (fixture->err, "close it"));
+  {
+    const char * const vi[] = { "LANGUAGE", "vi", "LC_ALL", "C.UTF-8", "DONGHANH_LOCALEDIR", g_getenv ("DONGHANH_TEST_LOCALEDIR"), NULL };
+
+    cli_run_with_env (fixture, vi, input, (const char * const []) { "--wait", "0", "add", "household", NULL });
+    g_assert_cmpint (fixture->status, ==, 3);
+    g_assert_nonnull (strstr (fixture->err, "đang được một chương trình khác sử dụng"));
+  }
 
   /* reads never wait for a writer */
   g_assert_cmpint (cli_run (fixture, NULL, "--wait", "0", "list", "village"), ==, 0);

@@ -74,6 +74,50 @@ test_resolve_by_id_code_or_name (StoreFixture  *fixture,
   g_assert_cmpstr (found, ==, commune);
 }
 
+/* An import reads the places once and looks one up per row. */
+static void
+test_places_read_once_for_many_lookups (StoreFixture  *fixture,
+                                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhPlaces) villages = NULL;
+  g_autofree char *commune = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *later = NULL;
+  g_autofree char *found = NULL;
+
+  commune = add_second_commune (fixture, &other);
+  villages = dh_store_load_places (fixture->store, "village", &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *id = dh_places_resolve (villages, "bản phìn hồ", NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (id, ==, fixture->other_village);
+    }
+
+  found = dh_places_resolve (villages, "Nà Hẩu", NULL, &error);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_AMBIGUOUS);
+  g_assert_null (found);
+  g_clear_error (&error);
+  found = dh_places_resolve (villages, "Nà Hẩu", fixture->commune, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, fixture->village);
+  g_clear_pointer (&found, g_free);
+  found = dh_places_resolve (villages, other, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, other);
+  g_clear_pointer (&found, g_free);
+
+  /* the places of the moment they were read */
+  later = fixture_new_id (fixture, "village", "{\"code\": \"M2\", \"name\": \"Bản Mới\", \"parent\": \"99002\"}");
+  found = dh_places_resolve (villages, "M2", NULL, &error);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE);
+  g_assert_nonnull (strstr (error->message, "Bản Phìn Hồ"));
+}
+
 static void
 test_records_name_places_as_people_do (StoreFixture  *fixture,
                                        gconstpointer  data)
@@ -212,6 +256,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   STORE_TEST ("/store/places/resolve-by-id-code-or-name", test_resolve_by_id_code_or_name);
+  STORE_TEST ("/store/places/read-once-for-many-lookups", test_places_read_once_for_many_lookups);
   STORE_TEST ("/store/places/records-name-places-as-people-do", test_records_name_places_as_people_do);
   STORE_TEST ("/store/places/filters-and-reports-take-names", test_filters_and_reports_take_names);
   STORE_TEST ("/store/busy/write-behind-another-is-busy", test_write_behind_another_is_busy);
