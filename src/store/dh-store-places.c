@@ -410,8 +410,43 @@ dh_places_resolve (DhPlaces     *places,
   return NULL;
 }
 
-/* See dh_places_resolve(). An id is looked up alone; a code or a name among
- * the places of its kind, read for this one look-up. */
+/* The live place of KIND whose code is TEXT but for case, inside WITHIN
+ * when given; *out_id is NULL when there is none. */
+static gboolean
+find_by_code (DhConnection  *connection,
+              const char    *kind,
+              const char    *text,
+              const char    *within,
+              char         **out_id,
+              GError       **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *out_id = NULL;
+  stmt = dh_connection_prepare (connection,
+                                "SELECT id FROM admin_unit WHERE kind = ?1 AND code = ?2 COLLATE NOCASE "
+                                "AND deleted = 0 AND (?3 IS NULL OR parent = ?3) LIMIT 1",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, within, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    dh_connection_set_error (connection, error);
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+/* See dh_places_resolve(). An id, or a code as written, is looked up
+ * alone; anything else among the places of its kind, read for this one
+ * look-up. */
 char *
 dh_connection_resolve_place (DhConnection  *connection,
                              const char    *kind,
@@ -420,12 +455,19 @@ dh_connection_resolve_place (DhConnection  *connection,
                              GError       **error)
 {
   g_autoptr(DhPlaces) places = NULL;
+  char *id = NULL;
 
   g_return_val_if_fail (is_place_kind (kind), NULL);
   g_return_val_if_fail (text != NULL, NULL);
 
   if (dh_is_valid_uuid (text))
     return resolve_id (connection, kind, text, error);
+
+  /* a code as it is written needs no place read and folded */
+  if (!find_by_code (connection, kind, text, within, &id, error))
+    return NULL;
+  if (id != NULL)
+    return id;
 
   places = load_places (connection, kind, error);
   if (places == NULL)
