@@ -419,6 +419,26 @@ dh_connection_end_read (DhConnection  *connection,
   return connection->is_writer || dh_connection_exec (connection, "COMMIT", error);
 }
 
+/* Steps STMT, bound already, once: the first column of its row as text in
+ * *out_text, or NULL when it has none. */
+gboolean
+dh_connection_step_text (DhConnection  *connection,
+                         sqlite3_stmt  *stmt,
+                         char         **out_text,
+                         GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  *out_text = NULL;
+  if (rc == SQLITE_ROW)
+    *out_text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    dh_connection_set_error (connection, error);
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
 /* The first column of the rows SQL finds, with one text parameter ?1. */
 GPtrArray *
 dh_store_select_ids (DhStore     *self,

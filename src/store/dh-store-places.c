@@ -421,7 +421,6 @@ find_by_code (DhConnection  *connection,
               GError       **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
 
   *out_id = NULL;
   stmt = dh_connection_prepare (connection,
@@ -434,14 +433,7 @@ find_by_code (DhConnection  *connection,
   sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, text, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, within, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *out_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  else if (rc != SQLITE_DONE)
-    dh_connection_set_error (connection, error);
-  sqlite3_reset (stmt);
-
-  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+  return dh_connection_step_text (connection, stmt, out_id, error);
 }
 
 /* See dh_places_resolve(). An id, or a code as written, is looked up

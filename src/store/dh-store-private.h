@@ -290,6 +290,10 @@ gboolean      dh_connection_begin_read      (DhConnection       *connection,
                                              GError            **error);
 gboolean      dh_connection_end_read        (DhConnection       *connection,
                                              GError            **error);
+gboolean      dh_connection_step_text       (DhConnection       *connection,
+                                             sqlite3_stmt       *stmt,
+                                             char              **out_text,
+                                             GError            **error);
 json_object  *dh_connection_get_row         (DhConnection       *connection,
                                              const DhEntity     *entity,
                                              const char         *id,

@@ -307,7 +307,6 @@ first_void_of (DhConnection  *connection,
                GError       **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
 
   /* two devices may void one entry: the earliest void by clock is the
    * one, everywhere, and the other is superseded by it */
@@ -318,14 +317,7 @@ first_void_of (DhConnection  *connection,
     return FALSE;
 
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *out_void = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  else if (rc != SQLITE_DONE)
-    dh_connection_set_error (connection, error);
-  sqlite3_reset (stmt);
-
-  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+  return dh_connection_step_text (connection, stmt, out_void, error);
 }
 
 /* What a record shows besides its fields: a support entry that a later
