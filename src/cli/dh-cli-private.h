@@ -16,6 +16,7 @@ typedef struct
   /* command options */
   int       limit;
   int       offset;
+  int       wait;      /* seconds a write waits for another program's; -1: the store's default */
   char     *sort;
   int       households;
   int       seed;

@@ -57,6 +57,11 @@ dh_cli_fail (const GError *error)
     g_printerr ("%s\n", _("Give the store with --store FILE, or create one with: donghanh-cli init"));
   else if (g_error_matches (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE))
     g_printerr ("%s\n", _("To see a catalogue's codes: donghanh-cli catalogue NAME"));
+  else if (g_error_matches (error, DH_STORE_ERROR, DH_STORE_ERROR_BUSY))
+    {
+      g_printerr ("%s\n", _("To wait longer for it: --wait SECONDS"));
+      return DH_CLI_EXIT_BUSY;
+    }
 
   return DH_CLI_EXIT_REJECTED;
 }
@@ -114,6 +119,8 @@ open_store (DhCli     *cli,
   cli->store = dh_store_open_full (path, flags, error);
   if (cli->store != NULL && cli->user != NULL)
     dh_store_set_user (cli->store, cli->user);
+  if (cli->store != NULL && cli->wait >= 0)
+    dh_store_set_busy_timeout (cli->store, (guint) cli->wait * 1000);
 
   return cli->store;
 }
@@ -455,14 +462,14 @@ run_list (DhCli  *cli,
     return dh_cli_fail (error);
   print_rows (rows);
 
-  /* someone reading at a terminal learns there is more; a script reading
-   * the lines is not disturbed */
-  if (rows->len == query.limit && isatty (STDERR_FILENO))
+  /* a list cut at its limit says so, on stderr: a script reading the
+   * lines is not disturbed, and nobody takes a page for the whole */
+  if (rows->len == query.limit)
     {
       gint64 total = dh_store_count (store, &query, NULL);
 
       if (total > (gint64) (query.offset + rows->len))
-        g_printerr (_("Records %u to %u of %u shown; --offset %u shows the next ones.\n"),
+        g_printerr (_("Records %u to %u of %u shown; there are more: --offset %u shows the next ones, a larger --limit more at once.\n"),
                     query.offset + 1, query.offset + rows->len, (guint) total, query.offset + rows->len);
     }
 
@@ -719,7 +726,8 @@ run_status (DhCli  *cli,
   return DH_CLI_EXIT_OK;
 }
 
-/* report villages COMMUNE_ID | support COMMUNE_ID YEAR | overdue COMMUNE_ID [DAYS] */
+/* report villages COMMUNE | support COMMUNE YEAR | overdue COMMUNE [DAYS],
+ * the commune by its id, code or name */
 static int
 run_report (DhCli  *cli,
             char  **args,
@@ -736,7 +744,7 @@ run_report (DhCli  *cli,
   if ((!villages && !support && !overdue) || (villages && n_args != 2) || (support && n_args != 3) ||
       (n_args == 3 && !g_ascii_string_to_unsigned (args[2], 10, support ? 1900 : 1, support ? 2100 : 3650, &number, NULL)))
     {
-      dh_cli_print_usage_error (_("report takes: villages COMMUNE_ID, support COMMUNE_ID YEAR (such as 2026), or overdue COMMUNE_ID [DAYS] (90 unless given)"));
+      dh_cli_print_usage_error (_("report takes: villages COMMUNE, support COMMUNE YEAR (such as 2026), or overdue COMMUNE [DAYS] (90 unless given); COMMUNE is its name, code or id"));
       return DH_CLI_EXIT_USAGE;
     }
 
@@ -766,7 +774,9 @@ run_catalogue (DhCli  *cli,
 {
   static const char * const names[] = {
     "standard", "indicator", "programme", "project", "support_type", "poverty_cause",
-    "funding_source", "ethnicity", "birth_province", NULL
+    "funding_source", "ethnicity", "birth_province",
+    "classification", "relation", "sex", "schooling", "employment", "exit_status", "visit_purpose",
+    "review_kind", "support_status", "role", "area", "unit_kind", NULL
   };
   DhCatalogues *catalogues = dh_catalogues_get_default ();
   g_autoptr(GPtrArray) codes = NULL;
@@ -819,7 +829,7 @@ static const DhCliCommand commands[] = {
   { "restore", 2, 2, N_("restore ENTITY ID"), dh_cli_run_restore },
   { "conflicts", 0, 0, N_("conflicts [--all]"), dh_cli_run_conflicts },
   { "catalogue", 1, 1, N_("catalogue NAME"), run_catalogue },
-  { "report", 2, 3, N_("report villages COMMUNE_ID | report support COMMUNE_ID YEAR | report overdue COMMUNE_ID [DAYS]"), run_report },
+  { "report", 2, 3, N_("report villages COMMUNE | report support COMMUNE YEAR | report overdue COMMUNE [DAYS]"), run_report },
 };
 
 static char *
@@ -831,9 +841,10 @@ describe_commands (void)
     g_string_append_printf (text, "  %s\n", _(commands[i].usage));
 
   g_string_append (text, _("\n"
-                           "ENTITY is household, member, visit, support, assessment, exit_plan, admin_unit,\n"
-                           "commune, village, user or conflict. Records are read and printed as JSON, one per line,\n"
-                           "with the field names of the data dictionary.\n"));
+                           "ENTITY is household, member, visit, support, assessment, exit_plan, admin_unit\n"
+                           "(or province, commune, village), user or conflict. Records are read and printed as JSON,\n"
+                           "one per line, with the field names of the data dictionary. A place is written as its\n"
+                           "name, code or id, a coded value as its name or code (classification=Hộ nghèo).\n"));
   g_string_append (text, _("\n"
                            "pending lists the changes waiting to leave this device (--rejected: the ones the server\n"
                            "refused, with its reasons). set-aside lists the changes from elsewhere that were set aside\n"
@@ -842,7 +853,8 @@ describe_commands (void)
                            "USB stick, and changes apply merges such a bundle into this store.\n"));
   g_string_append (text, _("\n"
                            "Exit status: 0 success, 1 input rejected (nothing was written; of a bundle cut short,\n"
-                           "what is whole was applied), 2 usage error.\n"));
+                           "what is whole was applied), 2 usage error, 3 the store is busy with another program's\n"
+                           "write (nothing was written; wait and try again).\n"));
 
   return g_string_free (text, FALSE);
 }
@@ -901,15 +913,17 @@ dh_cli_main (int    argc,
   g_auto(GStrv) args = NULL;
   gboolean show_version = FALSE;
   const DhCliCommand *command = NULL;
-  g_auto(DhCli) cli = { .limit = -1, .offset = -1, .households = -1, .seed = -1 };
+  g_auto(DhCli) cli = { .limit = -1, .offset = -1, .wait = -1, .households = -1, .seed = -1 };
   g_autofree char *limit_text = NULL;
   g_autofree char *offset_text = NULL;
+  g_autofree char *wait_text = NULL;
   int n_args;
   GOptionEntry entries[] = {
     { "store", 0, 0, G_OPTION_ARG_FILENAME, &cli.store_path, N_("The store file (default: donghanh.db in your data folder)"), N_("FILE") },
     { "user", 0, 0, G_OPTION_ARG_STRING, &cli.user, N_("The name your changes are recorded under"), N_("NAME") },
     { "limit", 0, 0, G_OPTION_ARG_STRING, &limit_text, N_("At most N records (list, search, pending, set-aside)"), "N" },
     { "offset", 0, 0, G_OPTION_ARG_STRING, &offset_text, N_("Skip the first N records (list)"), "N" },
+    { "wait", 0, 0, G_OPTION_ARG_STRING, &wait_text, N_("Seconds a change waits for another program writing to the store (10 unless given; 0: not at all)"), N_("SECONDS") },
     { "sort", 0, 0, G_OPTION_ARG_STRING, &cli.sort, N_("Order of a list: given-name, full-name or newest"), N_("ORDER") },
     { "deleted", 0, 0, G_OPTION_ARG_NONE, &cli.deleted, N_("Include deleted records (list)"), NULL },
     { "households", 0, 0, G_OPTION_ARG_INT, &cli.households, N_("How many demo households (demo)"), "N" },
@@ -936,7 +950,8 @@ dh_cli_main (int    argc,
 
   if (!g_option_context_parse (context, &argc, &argv, &error) ||
       !parse_count_option ("limit", limit_text, 1, DH_STORE_MAX_LIMIT, &cli.limit, &error) ||
-      !parse_count_option ("offset", offset_text, 0, G_MAXINT32, &cli.offset, &error))
+      !parse_count_option ("offset", offset_text, 0, G_MAXINT32, &cli.offset, &error) ||
+      !parse_count_option ("wait", wait_text, 0, 3600, &cli.wait, &error))
     {
       dh_cli_print_usage_error (error->message);
       return DH_CLI_EXIT_USAGE;

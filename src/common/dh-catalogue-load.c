@@ -283,6 +283,46 @@ load_simple (DhCatalogues  *self,
   return FALSE;
 }
 
+/* The labels of the fixed lists of values (a household's classification,
+ * a member's relation, ...): each member but "format" is a list named as
+ * the catalogue it makes, whose entries may give other names people use
+ * ("aliases"). */
+static gboolean
+load_value_labels (DhCatalogues  *self,
+                   json_object   *root,
+                   const char    *file_name,
+                   GError       **error)
+{
+  json_object_object_foreach (root, key, value)
+    {
+      if (g_str_equal (key, "format"))
+        continue;
+      if (!add_entries (self, key, root, key, file_name, error))
+        return FALSE;
+
+      for (size_t i = 0; i < json_object_array_length (value); i++)
+        {
+          json_object *entry = json_object_array_get_idx (value, i);
+          json_object *aliases = NULL;
+          gboolean names = TRUE;
+
+          if (!json_object_object_get_ex (entry, "aliases", &aliases))
+            continue;
+          names = json_object_is_type (aliases, json_type_array);
+          for (size_t j = 0; names && j < json_object_array_length (aliases); j++)
+            names = json_object_is_type (json_object_array_get_idx (aliases, j), json_type_string);
+          if (!names)
+            {
+              g_autofree char *where = g_strdup_printf (_("entry %zu of “%s”"), i + 1, key);
+
+              return shape_error (error, file_name, where, _("“aliases” is not a list of names"));
+            }
+        }
+    }
+
+  return TRUE;
+}
+
 static gboolean
 load_indicators (DhCatalogues  *self,
                  json_object   *root,
@@ -689,6 +729,7 @@ static const struct
   { "funding-sources.json", load_simple },
   { "poverty-causes.json", load_simple },
   { "support-types.json", load_simple },
+  { "value-labels.json", load_value_labels },
   { "indicators.json", load_indicators },
   { "programmes.json", load_programmes },
   { "standards.json", load_standards },

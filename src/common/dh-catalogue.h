@@ -62,10 +62,18 @@ const char        *dh_catalogues_get_name                 (DhCatalogues  *self,
 const char        *dh_catalogues_get_name_en              (DhCatalogues  *self,
                                                            const char    *catalogue,
                                                            const char    *code);
+const char        *dh_catalogues_get_label                (DhCatalogues  *self,
+                                                           const char    *catalogue,
+                                                           const char    *code);
 json_object       *dh_catalogues_get_entry                (DhCatalogues  *self,
                                                            const char    *catalogue,
                                                            const char    *code);
 GPtrArray         *dh_catalogues_list_codes               (DhCatalogues  *self,
+                                                           const char    *catalogue);
+const char        *dh_catalogues_find_code                (DhCatalogues  *self,
+                                                           const char    *catalogue,
+                                                           const char    *text);
+char              *dh_catalogues_list_names               (DhCatalogues  *self,
                                                            const char    *catalogue);
 const char        *dh_catalogues_get_project_programme    (DhCatalogues  *self,
                                                            const char    *project_code);

@@ -47,48 +47,12 @@ static const char * const review_kinds[] = { "annual", "ad_hoc", NULL };
 static const char * const support_statuses[] = { "planned", "delivered", NULL };
 static const char * const roles[] = { "caseworker", "commune_official", "province_admin", NULL };
 
-/* What people call the values above, in the order of their values; the
- * English words are the msgids, vi.po gives the Vietnamese ones. */
-static const char * const unit_kind_labels[] = { N_("Province"), N_("Commune"), N_("Village"), NULL };
-static const char * const area_labels[] = { N_("Rural"), N_("Urban"), NULL };
-static const char * const classification_labels[] = {
-  N_("Poor household"), N_("Near-poor household"), N_("Average living standard"),
-  N_("Escaped poverty"), N_("Escaped near-poverty"), N_("Not poor"), N_("Not classified"), NULL
-};
-static const char * const proposed_class_labels[] = {
-  N_("Poor household"), N_("Near-poor household"), N_("Average living standard"), N_("Not poor"), NULL
-};
-static const char * const relation_labels[] = {
-  N_("Head of household"), N_("Spouse"), N_("Child"), N_("Parent"), N_("Grandchild"),
-  N_("Sibling"), N_("Other relative"), NULL
-};
-static const char * const sex_labels[] = { N_("Male"), N_("Female"), NULL };
-static const char * const schooling_labels[] = {
-  N_("No schooling"), N_("Preschool"), N_("Primary school"), N_("Lower secondary school"),
-  N_("Upper secondary school"), N_("Vocational training"), N_("College or university"), NULL
-};
-static const char * const employment_labels[] = {
-  N_("No work"), N_("Farming"), N_("Self-employed"), N_("Wage work with a contract"),
-  N_("Wage work without a contract"), N_("In school"), N_("Retired"), N_("Unable to work"), NULL
-};
-static const char * const exit_status_labels[] = {
-  N_("Registered to escape poverty"), N_("On track"), N_("Escaped poverty"), N_("Not yet escaped"), NULL
-};
-static const char * const visit_purpose_labels[] = {
-  N_("Routine visit"), N_("Review"), N_("Support delivery"), N_("Follow-up"), N_("Other purpose"), NULL
-};
-static const char * const review_kind_labels[] = { N_("Annual review"), N_("Ad-hoc review"), NULL };
-static const char * const support_status_labels[] = { N_("Planned"), N_("Delivered"), NULL };
-static const char * const role_labels[] = {
-  N_("Caseworker"), N_("Commune official"), N_("Province administrator"), NULL
-};
-
 static const DhField admin_unit_fields[] = {
   { "code", DH_FIELD_TEXT, REQ, NULL, NULL, NULL, DH_FIELD_MAX_CODE_BYTES },
-  { "kind", DH_FIELD_ENUM, REQ | FIXED, NULL, unit_kinds, NULL, 0, unit_kind_labels },
+  { "kind", DH_FIELD_ENUM, REQ | FIXED, "unit_kind", unit_kinds },
   { "name", DH_FIELD_NAME, REQ },
   { "parent", DH_FIELD_REF, 0, "admin_unit" },
-  { "area", DH_FIELD_ENUM, 0, NULL, areas, NULL, 0, area_labels },
+  { "area", DH_FIELD_ENUM, 0, "area", areas },
   { "valid_from", DH_FIELD_DATE, 0 },
   { "valid_to", DH_FIELD_DATE, 0 },
   { "successor", DH_FIELD_REF, 0, "admin_unit" },
@@ -102,7 +66,7 @@ static const DhField household_fields[] = {
   { "head_name", DH_FIELD_NAME, REQ },
   { "phone", DH_FIELD_PHONE, 0 },
   { "ethnicity", DH_FIELD_CODE, 0, "ethnicity" },
-  { "classification", DH_FIELD_ENUM, 0, NULL, classifications, "unclassified", 0, classification_labels },
+  { "classification", DH_FIELD_ENUM, 0, "classification", classifications, "unclassified" },
   { "classification_year", DH_FIELD_YEAR, 0 },
   { "recognized_on", DH_FIELD_DATE, PAST },
   { "poverty_causes", DH_FIELD_CODE_SET, 0, "poverty_cause" },
@@ -113,14 +77,14 @@ static const DhField household_fields[] = {
 static const DhField member_fields[] = {
   { "household", DH_FIELD_REF, REQ, "household" },
   { "full_name", DH_FIELD_NAME, REQ },
-  { "relation", DH_FIELD_ENUM, 0, NULL, relations, "other", 0, relation_labels },
-  { "sex", DH_FIELD_ENUM, 0, NULL, sexes, NULL, 0, sex_labels },
+  { "relation", DH_FIELD_ENUM, 0, "relation", relations, "other" },
+  { "sex", DH_FIELD_ENUM, 0, "sex", sexes },
   { "birth_date", DH_FIELD_BIRTH_DATE, 0 },
   { "ethnicity", DH_FIELD_CODE, 0, "ethnicity" },
   { "citizen_id", DH_FIELD_CITIZEN_ID, 0 },
   { "health_insurance", DH_FIELD_BOOL, 0 },
-  { "schooling", DH_FIELD_ENUM, 0, NULL, schooling_levels, NULL, 0, schooling_labels },
-  { "employment", DH_FIELD_ENUM, 0, NULL, employment_kinds, NULL, 0, employment_labels },
+  { "schooling", DH_FIELD_ENUM, 0, "schooling", schooling_levels },
+  { "employment", DH_FIELD_ENUM, 0, "employment", employment_kinds },
   { "disability", DH_FIELD_BOOL, 0 },
   { "social_allowance", DH_FIELD_BOOL, 0 },
   { "notes", DH_FIELD_TEXT, 0 },
@@ -132,14 +96,14 @@ static const DhField exit_plan_fields[] = {
   { "target_year", DH_FIELD_YEAR, REQ },
   { "commitments", DH_FIELD_TEXT, 0 },
   { "support_needed", DH_FIELD_TEXT, 0 },
-  { "status", DH_FIELD_ENUM, 0, NULL, exit_statuses, "registered", 0, exit_status_labels },
+  { "status", DH_FIELD_ENUM, 0, "exit_status", exit_statuses, "registered" },
 };
 
 static const DhField visit_fields[] = {
   { "household", DH_FIELD_REF, REQ, "household" },
   { "visited_on", DH_FIELD_DATE, REQ | PAST },
   { "visitor", DH_FIELD_TEXT, 0 },
-  { "purpose", DH_FIELD_ENUM, 0, NULL, visit_purposes, "routine", 0, visit_purpose_labels },
+  { "purpose", DH_FIELD_ENUM, 0, "visit_purpose", visit_purposes, "routine" },
   { "notes", DH_FIELD_TEXT, 0 },
   { "next_visit_on", DH_FIELD_DATE, 0 },
   { "location", DH_FIELD_TEXT, 0 },
@@ -148,14 +112,14 @@ static const DhField visit_fields[] = {
 static const DhField assessment_fields[] = {
   { "household", DH_FIELD_REF, REQ, "household" },
   { "standard", DH_FIELD_CODE, COMPUTED, "standard" },
-  { "review_kind", DH_FIELD_ENUM, 0, NULL, review_kinds, "annual", 0, review_kind_labels },
+  { "review_kind", DH_FIELD_ENUM, 0, "review_kind", review_kinds, "annual" },
   { "reviewed_on", DH_FIELD_DATE, REQ | PAST },
-  { "area", DH_FIELD_ENUM, 0, NULL, areas, NULL, 0, area_labels },
+  { "area", DH_FIELD_ENUM, 0, "area", areas },
   { "income_per_capita", DH_FIELD_MONEY, 0 },
   { "score_a", DH_FIELD_INT, 0 },
   { "deprived", DH_FIELD_CODE_SET, 0, "indicator" },
-  { "proposed_class", DH_FIELD_ENUM, COMPUTED, NULL, proposed_classes, NULL, 0, proposed_class_labels },
-  { "official_class", DH_FIELD_ENUM, 0, NULL, classifications, NULL, 0, classification_labels },
+  { "proposed_class", DH_FIELD_ENUM, COMPUTED, "classification", proposed_classes },
+  { "official_class", DH_FIELD_ENUM, 0, "classification", classifications },
   { "decided_on", DH_FIELD_DATE, PAST },
   { "reviewer", DH_FIELD_TEXT, 0 },
   { "notes", DH_FIELD_TEXT, 0 },
@@ -175,7 +139,7 @@ static const DhField support_fields[] = {
   { "state_share_vnd", DH_FIELD_MONEY, 0 },
   { "household_share_vnd", DH_FIELD_MONEY, 0 },
   { "funding_source", DH_FIELD_CODE, 0, "funding_source" },
-  { "status", DH_FIELD_ENUM, FIXED, NULL, support_statuses, "delivered", 0, support_status_labels },
+  { "status", DH_FIELD_ENUM, FIXED, "support_status", support_statuses, "delivered" },
   { "voids", DH_FIELD_REF, COMPUTED | FIXED, "support" },
   { "void_reason", DH_FIELD_TEXT, COMPUTED | FIXED },
 };
@@ -183,7 +147,7 @@ static const DhField support_fields[] = {
 static const DhField user_fields[] = {
   { "username", DH_FIELD_TEXT, REQ | FIXED, NULL, NULL, NULL, DH_FIELD_MAX_CODE_BYTES },
   { "full_name", DH_FIELD_NAME, REQ },
-  { "role", DH_FIELD_ENUM, REQ, NULL, roles, NULL, 0, role_labels },
+  { "role", DH_FIELD_ENUM, REQ, "role", roles },
   { "commune", DH_FIELD_REF, 0, "admin_unit" },
   { "active", DH_FIELD_BOOL, 0 },
 };
@@ -348,12 +312,13 @@ dh_entity_get_label (const DhEntity *entity)
 
 /**
  * dh_field_get_value_label:
- * @catalogues: (nullable): where a code's name is found; NULL: the default
+ * @catalogues: (nullable): where the names are found; NULL: the default
  *
- * What people call @value of @field: the translated word of an enumerated
- * value (“Hộ nghèo” for "poor"), the name a catalogue gives a code (“Kinh”
- * for "kinh"). Returns NULL for a value it does not know and for fields
- * whose values are not words (text, dates, references).
+ * What people call @value of @field, in the language of the user
+ * interface: the name its list gives an enumerated value (“Hộ nghèo” for
+ * "poor") or a catalogue code (“Kinh” for "kinh"). Returns NULL for a
+ * value it does not know and for fields whose values are not words (text,
+ * dates, references).
  */
 const char *
 dh_field_get_value_label (const DhField *field,
@@ -362,92 +327,15 @@ dh_field_get_value_label (const DhField *field,
 {
   g_return_val_if_fail (field != NULL, NULL);
 
-  if (value == NULL)
+  if (value == NULL || field->target == NULL)
+    return NULL;
+  if (field->type != DH_FIELD_ENUM && field->type != DH_FIELD_CODE && field->type != DH_FIELD_CODE_SET)
     return NULL;
 
-  if (field->type == DH_FIELD_ENUM && field->labels != NULL)
-    {
-      for (guint i = 0; field->values[i] != NULL; i++)
-        if (strcmp (field->values[i], value) == 0)
-          return _(field->labels[i]);
-      return NULL;
-    }
+  if (catalogues == NULL)
+    catalogues = dh_catalogues_get_default ();
 
-  if (field->type == DH_FIELD_CODE || field->type == DH_FIELD_CODE_SET)
-    {
-      if (catalogues == NULL)
-        catalogues = dh_catalogues_get_default ();
-      return dh_catalogues_get_name (catalogues, field->target, value);
-    }
-
-  return NULL;
-}
-
-static gboolean
-folded_equal (const char *folded,
-              const char *text)
-{
-  g_autofree char *other = NULL;
-
-  if (text == NULL)
-    return FALSE;
-  other = dh_text_fold (text);
-
-  return g_strcmp0 (folded, other) == 0;
-}
-
-/**
- * dh_field_find_value:
- *
- * The value of @field that @text names, the way people write it: the value
- * itself, or its label in Vietnamese or English, without regard to case or
- * marks (“ho ngheo”, “Hộ nghèo”, “Poor household” and “poor” all name
- * "poor"). Returns (transfer full) the value, or NULL when @text names none
- * of them; @text must already be within the field's length limit.
- */
-char *
-dh_field_find_value (const DhField *field,
-                     const char    *text,
-                     DhCatalogues  *catalogues)
-{
-  g_autofree char *folded = NULL;
-
-  g_return_val_if_fail (field != NULL, NULL);
-
-  if (text == NULL)
-    return NULL;
-  folded = dh_text_fold (text);
-
-  if (field->type == DH_FIELD_ENUM)
-    {
-      for (guint i = 0; field->values[i] != NULL; i++)
-        if (folded_equal (folded, field->values[i])
-            || (field->labels != NULL
-                && (folded_equal (folded, field->labels[i]) || folded_equal (folded, _(field->labels[i])))))
-          return g_strdup (field->values[i]);
-      return NULL;
-    }
-
-  if (field->type == DH_FIELD_CODE || field->type == DH_FIELD_CODE_SET)
-    {
-      g_autoptr(GPtrArray) codes = NULL;
-
-      if (catalogues == NULL)
-        catalogues = dh_catalogues_get_default ();
-      codes = dh_catalogues_list_codes (catalogues, field->target);
-      for (guint i = 0; codes != NULL && i < codes->len; i++)
-        {
-          const char *code = g_ptr_array_index (codes, i);
-
-          if (folded_equal (folded, code)
-              || folded_equal (folded, dh_catalogues_get_name (catalogues, field->target, code))
-              || folded_equal (folded, dh_catalogues_get_name_en (catalogues, field->target, code)))
-            return g_strdup (code);
-        }
-      return NULL;
-    }
-
-  return NULL;
+  return dh_catalogues_get_label (catalogues, field->target, value);
 }
 
 /* "province", "commune", "village" as people say them */

@@ -24,7 +24,7 @@ typedef enum
   DH_FIELD_DATE,        /* ISO date; "24/11/2026" is accepted on input */
   DH_FIELD_BIRTH_DATE,  /* "1985" or an ISO date, from 1900, not in the future */
   DH_FIELD_BOOL,
-  DH_FIELD_ENUM,        /* one of field->values */
+  DH_FIELD_ENUM,        /* one of field->values, named in the catalogue field->target */
   DH_FIELD_CODE,        /* a code of the catalogue field->catalogue */
   DH_FIELD_CODE_SET,    /* an array of codes of the catalogue field->catalogue */
   DH_FIELD_REF,         /* the id of a record of the entity field->target */
@@ -49,12 +49,11 @@ struct _DhField
   const char         *name;
   DhFieldType         type;
   DhFieldFlags        flags;
-  const char         *target;     /* REF: entity name; CODE, CODE_SET: catalogue name */
+  const char         *target;     /* REF: entity name; CODE, CODE_SET: catalogue name;
+                                   * ENUM: the catalogue that names its values */
   const char * const *values;     /* ENUM: the allowed values, NULL-terminated */
   const char         *default_value; /* ENUM: used when the field is absent on creation */
   gsize               max_bytes;  /* the longest value as UTF-8 bytes; 0: the type's default */
-  const char * const *labels;     /* ENUM: what people call each value, untranslated, in the
-                                   * order of values: use dh_field_get_value_label() */
 };
 
 /* The longest values, in bytes of UTF-8 as given (a Vietnamese letter with
@@ -128,9 +127,6 @@ const char      *dh_entity_get_label        (const DhEntity    *entity);
 const char      *dh_entity_unit_kind_label  (const char        *kind);
 const char      *dh_field_get_value_label   (const DhField     *field,
                                             const char        *value,
-                                            DhCatalogues      *catalogues);
-char            *dh_field_find_value        (const DhField     *field,
-                                            const char        *text,
                                             DhCatalogues      *catalogues);
 char            *dh_entity_list_names       (void);
 

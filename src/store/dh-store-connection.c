@@ -93,9 +93,11 @@ set_sqlite_error (sqlite3  *db,
 
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      store_code = DH_STORE_ERROR_BUSY;
-      hint = _("another program is writing to the store; close it and try again");
-      break;
+      /* not the person's fault, nor anything to close: another program's
+       * write took longer than a write waits */
+      g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_BUSY,
+                   _("The store is in use by another program, such as an import or a sync that is still writing; wait until it has finished and try again"));
+      return;
 
     case SQLITE_FULL:
       hint = _("the disk is full; free some space and try again");
@@ -415,6 +417,26 @@ dh_connection_end_read (DhConnection  *connection,
                         GError       **error)
 {
   return connection->is_writer || dh_connection_exec (connection, "COMMIT", error);
+}
+
+/* Steps STMT, bound already, once: the first column of its row as text in
+ * *out_text, or NULL when it has none. */
+gboolean
+dh_connection_step_text (DhConnection  *connection,
+                         sqlite3_stmt  *stmt,
+                         char         **out_text,
+                         GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  *out_text = NULL;
+  if (rc == SQLITE_ROW)
+    *out_text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    dh_connection_set_error (connection, error);
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
 
 /* The first column of the rows SQL finds, with one text parameter ?1. */

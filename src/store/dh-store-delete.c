@@ -183,14 +183,15 @@ run_locked (DhStore        *self,
             const char     *id,
             GError        **error)
 {
+  const char *unit_kind = NULL;
   const DhEntity *entity;
   gboolean ok;
 
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  entity = dh_store_lookup_entity (entity_name, error);
-  if (entity == NULL)
+  entity = dh_store_lookup_entity (entity_name, &unit_kind, error);
+  if (entity == NULL || !dh_store_check_place_kind (self, unit_kind, id, error))
     return FALSE;
 
   g_rec_mutex_lock (&self->lock);

@@ -85,6 +85,9 @@ struct _DhStore
   gboolean     held_possible;    /* held_change may have rows: arrivals may release some */
 };
 
+/* How long a write waits for another program's write, unless told. */
+#define DH_STORE_BUSY_TIMEOUT_MS 10000
+
 /* Number of columns before an entity's fields in every SELECT of a record. */
 #define DH_RECORD_N_META 9
 
@@ -169,6 +172,7 @@ gboolean      dh_store_insert_row           (DhStore            *self,
 char         *dh_store_live_condition       (const DhEntity     *entity);
 gpointer      dh_store_run_write_get_data   (GAsyncResult       *result);
 const DhEntity *dh_store_lookup_entity      (const char         *name,
+                                             const char        **out_unit_kind,
                                              GError            **error);
 GPtrArray    *dh_store_select_ids           (DhStore            *self,
                                              const char         *sql,
@@ -286,6 +290,10 @@ gboolean      dh_connection_begin_read      (DhConnection       *connection,
                                              GError            **error);
 gboolean      dh_connection_end_read        (DhConnection       *connection,
                                              GError            **error);
+gboolean      dh_connection_step_text       (DhConnection       *connection,
+                                             sqlite3_stmt       *stmt,
+                                             char              **out_text,
+                                             GError            **error);
 json_object  *dh_connection_get_row         (DhConnection       *connection,
                                              const DhEntity     *entity,
                                              const char         *id,
@@ -300,6 +308,25 @@ gboolean      dh_connection_read_meta       (DhConnection       *connection,
                                              char              **out_value,
                                              GError            **error);
 int           dh_connection_get_schema_version (DhConnection    *connection);
+
+/* Places as people name them (dh-store-places.c) */
+char         *dh_connection_resolve_place   (DhConnection       *connection,
+                                             const char         *kind,
+                                             const char         *text,
+                                             const char         *within,
+                                             GError            **error);
+const char   *dh_place_kind_of_field        (const DhField      *field,
+                                             const char         *record_kind);
+gboolean      dh_store_resolve_place_fields (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             json_object        *input,
+                                             const char         *record_kind,
+                                             json_object       **out_input,
+                                             GError            **error);
+gboolean      dh_store_check_place_kind     (DhStore            *self,
+                                             const char         *unit_kind,
+                                             const char         *id,
+                                             GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhConnection, dh_connection_release)
 

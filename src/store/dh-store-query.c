@@ -69,10 +69,53 @@ order_for (const DhEntity *entity,
   return "created_at DESC, id";
 }
 
+/* The code a filter's value stands for: the code itself, or the label
+ * people know it by ("Hộ nghèo", "ho ngheo"); an unknown value is an
+ * error that lists the labels, never a list that is quietly empty. */
+static const char *
+filter_code (DhConnection   *reader,
+             const DhField  *field,
+             const char     *value,
+             GError        **error)
+{
+  DhCatalogues *catalogues = reader->store->validator.catalogues;
+  const char *code = dh_catalogues_find_code (catalogues, field->target, value);
+
+  if (code == NULL)
+    {
+      g_autofree char *names = dh_catalogues_list_names (catalogues, field->target);
+
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
+                   /* Translators: "classification: “rich” is not one of its values; use one of: Hộ nghèo, Hộ cận nghèo, …, or their codes" */
+                   _("%s: “%s” is not one of its values; use one of: %s, or their codes"),
+                   field->name, value, names);
+    }
+
+  return code;
+}
+
+/* The id of the place a filter's value names, by id, code or name. */
+static char *
+filter_place (DhConnection  *reader,
+              const char    *key,
+              const char    *kind,
+              const char    *value,
+              GError       **error)
+{
+  char *id = dh_connection_resolve_place (reader, kind, value, NULL, error);
+
+  if (id == NULL)
+    g_prefix_error (error, "%s: ", key);
+
+  return id;
+}
+
 static gboolean
-add_filter (QueryPlan   *plan,
-            const char  *filter,
-            GError     **error)
+add_filter (QueryPlan     *plan,
+            DhConnection  *reader,
+            const char    *unit_kind,
+            const char    *filter,
+            GError       **error)
 {
   const char *equals = strchr (filter, '=');
   g_autofree char *key = NULL;
@@ -93,8 +136,12 @@ add_filter (QueryPlan   *plan,
 
   if (field == NULL && g_str_equal (key, "commune") && dh_entity_get_field (plan->entity, "household") != NULL)
     {
+      char *commune = filter_place (reader, key, "commune", value, error);
+
+      if (commune == NULL)
+        return FALSE;
       g_string_append (plan->where, " AND household IN (SELECT id FROM household WHERE commune = ?)");
-      g_ptr_array_add (plan->values, g_strdup (value));
+      g_ptr_array_add (plan->values, commune);
       return TRUE;
     }
 
@@ -120,20 +167,39 @@ add_filter (QueryPlan   *plan,
       return TRUE;
     }
 
-  if (field->type == DH_FIELD_CODE_SET)
+  if (value[0] == '\0')
     {
-      g_string_append_printf (plan->where, " AND EXISTS (SELECT 1 FROM json_each(\"%s\") WHERE value = ?)", key);
-      g_ptr_array_add (plan->values, g_strdup (value));
+      g_string_append_printf (plan->where, " AND \"%s\" IS NULL", key);
       return TRUE;
     }
 
-  if (value[0] == '\0')
-    g_string_append_printf (plan->where, " AND \"%s\" IS NULL", key);
-  else
+  if (dh_place_kind_of_field (field, unit_kind) != NULL)
     {
+      char *id = filter_place (reader, key, dh_place_kind_of_field (field, unit_kind), value, error);
+
+      if (id == NULL)
+        return FALSE;
       g_string_append_printf (plan->where, " AND \"%s\" = ?", key);
-      g_ptr_array_add (plan->values, g_strdup (value));
+      g_ptr_array_add (plan->values, id);
+      return TRUE;
     }
+
+  if (field->type == DH_FIELD_ENUM || field->type == DH_FIELD_CODE || field->type == DH_FIELD_CODE_SET)
+    {
+      const char *code = filter_code (reader, field, value, error);
+
+      if (code == NULL)
+        return FALSE;
+      if (field->type == DH_FIELD_CODE_SET)
+        g_string_append_printf (plan->where, " AND EXISTS (SELECT 1 FROM json_each(\"%s\") WHERE value = ?)", key);
+      else
+        g_string_append_printf (plan->where, " AND \"%s\" = ?", key);
+      g_ptr_array_add (plan->values, g_strdup (code));
+      return TRUE;
+    }
+
+  g_string_append_printf (plan->where, " AND \"%s\" = ?", key);
+  g_ptr_array_add (plan->values, g_strdup (value));
 
   return TRUE;
 }
@@ -167,8 +233,11 @@ dh_store_live_condition (const DhEntity *entity)
                           entity->name);
 }
 
+/* The statement's parts for QUERY; READER looks up the places and codes
+ * its filters name. */
 static gboolean
 plan_query (const DhQuery  *query,
+            DhConnection   *reader,
             QueryPlan      *plan,
             GError        **error)
 {
@@ -204,7 +273,7 @@ plan_query (const DhQuery  *query,
 
   for (guint i = 0; query->filters != NULL && query->filters[i] != NULL; i++)
     {
-      if (!add_filter (plan, query->filters[i], error))
+      if (!add_filter (plan, reader, unit_kind, query->filters[i], error))
         return FALSE;
       if (g_str_has_prefix (query->filters[i], "household="))
         plan->order = order_for (plan->entity, query->sort, TRUE);
@@ -238,7 +307,6 @@ first_void_of (DhConnection  *connection,
                GError       **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
 
   /* two devices may void one entry: the earliest void by clock is the
    * one, everywhere, and the other is superseded by it */
@@ -249,14 +317,7 @@ first_void_of (DhConnection  *connection,
     return FALSE;
 
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *out_void = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  else if (rc != SQLITE_DONE)
-    dh_connection_set_error (connection, error);
-  sqlite3_reset (stmt);
-
-  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+  return dh_connection_step_text (connection, stmt, out_void, error);
 }
 
 /* What a record shows besides its fields: a support entry that a later
@@ -333,12 +394,13 @@ dh_store_get (DhStore     *self,
 {
   g_autoptr(DhConnection) reader = NULL;
   g_autoptr(json_object) record = NULL;
+  const char *unit_kind = NULL;
   const DhEntity *entity;
 
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
 
-  entity = dh_store_lookup_entity (entity_name, error);
-  if (entity == NULL)
+  entity = dh_store_lookup_entity (entity_name, &unit_kind, error);
+  if (entity == NULL || !dh_store_check_place_kind (self, unit_kind, id, error))
     return NULL;
 
   reader = dh_store_acquire_reader (self, NULL, error);
@@ -365,7 +427,9 @@ read_list (DhStore        *self,
   sqlite3_stmt *stmt;
   guint limit;
 
-  if (!plan_query (query, &plan, error))
+  reader = dh_store_acquire_reader (self, cancellable, error);
+  if (reader == NULL || !dh_connection_begin_read (reader, error) ||
+      !plan_query (query, reader, &plan, error))
     return NULL;
 
   limit = query->limit == 0 ? DH_STORE_DEFAULT_LIMIT : MIN (query->limit, DH_STORE_MAX_LIMIT);
@@ -374,10 +438,6 @@ read_list (DhStore        *self,
   sql = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE %s ORDER BY %s LIMIT ?%u OFFSET ?%u",
                          dh_store_select_columns (plan.entity), plan.entity->name,
                          plan.where->str, plan.order, plan.values->len + 1, plan.values->len + 2);
-
-  reader = dh_store_acquire_reader (self, cancellable, error);
-  if (reader == NULL || !dh_connection_begin_read (reader, error))
-    return NULL;
 
   stmt = dh_connection_prepare (reader, sql, error);
   if (stmt != NULL)
@@ -417,14 +477,11 @@ read_count (DhStore        *self,
   sqlite3_stmt *stmt;
   gint64 count = -1;
 
-  if (!plan_query (query, &plan, error))
+  reader = dh_store_acquire_reader (self, cancellable, error);
+  if (reader == NULL || !plan_query (query, reader, &plan, error))
     return -1;
 
   sql = g_strdup_printf ("SELECT count(*) FROM \"%s\" WHERE %s", plan.entity->name, plan.where->str);
-
-  reader = dh_store_acquire_reader (self, cancellable, error);
-  if (reader == NULL)
-    return -1;
 
   stmt = dh_connection_prepare (reader, sql, error);
   if (stmt == NULL)
@@ -838,17 +895,14 @@ dh_store_list_keys (DhStore        *self,
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
-  if (!plan_query (query, &plan, error))
+  reader = dh_store_acquire_reader (self, cancellable, error);
+  if (reader == NULL || !plan_query (query, reader, &plan, error))
     return NULL;
 
   sql = g_strdup_printf ("SELECT id, updated_at, clocks, sync_state%s FROM \"%s\" WHERE %s ORDER BY %s",
                          g_str_equal (plan.entity->name, "support")
                          ? ", (SELECT v.id FROM support v WHERE v.voids = support.id AND v.deleted = 0 ORDER BY v.clock, v.id LIMIT 1)" : "",
                          plan.entity->name, plan.where->str, plan.order);
-
-  reader = dh_store_acquire_reader (self, cancellable, error);
-  if (reader == NULL)
-    return NULL;
 
   stmt = dh_connection_prepare (reader, sql, error);
   if (stmt == NULL)

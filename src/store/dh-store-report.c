@@ -143,6 +143,23 @@ dh_store_get_status (DhStore  *self,
   return read_status (self, NULL, error);
 }
 
+/* The commune a report is about, by id, code or name as someone wrote it:
+ * an unknown one is an error, never an empty report. NULL stays NULL, for
+ * the reports that cover every commune without one. */
+static gboolean
+report_commune (DhConnection  *reader,
+                const char    *commune,
+                char         **out_id,
+                GError       **error)
+{
+  *out_id = NULL;
+  if (commune == NULL)
+    return TRUE;
+
+  *out_id = dh_connection_resolve_place (reader, "commune", commune, NULL, error);
+  return *out_id != NULL;
+}
+
 static json_object *
 read_classes_by_village (DhStore       *self,
                          const char    *commune_id,
@@ -151,13 +168,14 @@ read_classes_by_village (DhStore       *self,
 {
   g_autoptr(json_object) villages = json_object_new_array ();
   g_autoptr(DhConnection) reader = NULL;
+  g_autofree char *commune = NULL;
   json_object *current = NULL;
   const char *current_id = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
   reader = dh_store_acquire_reader (self, cancellable, error);
-  if (reader == NULL)
+  if (reader == NULL || !report_commune (reader, commune_id, &commune, error))
     return NULL;
 
   stmt = dh_connection_prepare (reader,
@@ -169,7 +187,7 @@ read_classes_by_village (DhStore       *self,
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, commune_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, commune, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *id = (const char *) sqlite3_column_text (stmt, 0);
@@ -229,11 +247,12 @@ read_support_totals (DhStore       *self,
   g_autoptr(json_object) totals = json_object_new_array ();
   g_autoptr(DhConnection) reader = NULL;
   g_autofree char *year_text = g_strdup_printf ("%04d", year);
+  g_autofree char *commune = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
   reader = dh_store_acquire_reader (self, cancellable, error);
-  if (reader == NULL)
+  if (reader == NULL || !report_commune (reader, commune_id, &commune, error))
     return NULL;
 
   stmt = dh_connection_prepare (reader,
@@ -247,7 +266,7 @@ read_support_totals (DhStore       *self,
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, commune_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, commune, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, year_text, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -299,6 +318,7 @@ read_overdue (DhStore       *self,
   g_autoptr(DhConnection) reader = NULL;
   g_autofree char *today = NULL;
   g_autofree char *cutoff = NULL;
+  g_autofree char *commune = NULL;
   GDate date;
   sqlite3_stmt *stmt;
   int rc;
@@ -309,7 +329,7 @@ read_overdue (DhStore       *self,
   cutoff = dh_date_to_iso (&date);
 
   reader = dh_store_acquire_reader (self, cancellable, error);
-  if (reader == NULL)
+  if (reader == NULL || !report_commune (reader, commune_id, &commune, error))
     return NULL;
 
   stmt = dh_connection_prepare (reader,
@@ -326,7 +346,7 @@ read_overdue (DhStore       *self,
   if (stmt == NULL)
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, commune_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, commune, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, cutoff, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, today, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

@@ -16,12 +16,14 @@
 #include "dh-text.h"
 #include "dh-uuid.h"
 
-/* The entity called NAME, or an error that lists the names there are. */
+/* The entity called NAME, or an error that lists the names there are. A
+ * kind of place ("commune") stands for the places of that kind. */
 const DhEntity *
-dh_store_lookup_entity (const char  *name,
-                        GError     **error)
+dh_store_lookup_entity (const char   *name,
+                        const char  **out_unit_kind,
+                        GError      **error)
 {
-  const DhEntity *entity = dh_entity_lookup (name);
+  const DhEntity *entity = dh_entity_lookup_listed (name, out_unit_kind);
 
   if (entity == NULL)
     {
@@ -388,12 +390,15 @@ dh_store_create (DhStore      *self,
                  json_object  *fields,
                  GError      **error)
 {
+  g_autoptr(json_object) typed = NULL;
+  g_autoptr(json_object) resolved = NULL;
+  const char *unit_kind = NULL;
   const DhEntity *entity;
-  json_object *record;
+  json_object *record = NULL;
 
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
 
-  entity = dh_store_lookup_entity (entity_name, error);
+  entity = dh_store_lookup_entity (entity_name, &unit_kind, error);
   if (entity == NULL)
     return NULL;
 
@@ -404,8 +409,28 @@ dh_store_create (DhStore      *self,
       return NULL;
     }
 
+  /* a commune added as a commune is one, whatever else the input says */
+  if (unit_kind != NULL && json_object_is_type (fields, json_type_object))
+    {
+      const char *kind = dh_json_get_string (fields, "kind");
+
+      if (json_object_object_get_ex (fields, "kind", NULL) && g_strcmp0 (kind, unit_kind) != 0)
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                       /* Translators: "kind: a commune is being added, not a “village”; leave kind out" */
+                       _("kind: a %s is being added, not a “%s”; leave kind out"),
+                       dh_entity_unit_kind_label (unit_kind), kind != NULL ? kind : "");
+          return NULL;
+        }
+      if (json_object_deep_copy (fields, &typed, NULL) != 0)
+        g_error ("Out of memory copying a record");
+      json_object_object_add (typed, "kind", json_object_new_string (unit_kind));
+      fields = typed;
+    }
+
   g_rec_mutex_lock (&self->lock);
-  record = create_unlocked (self, entity, fields, FALSE, error);
+  if (dh_store_resolve_place_fields (self, entity, fields, dh_json_get_string (fields, "kind"), &resolved, error))
+    record = create_unlocked (self, entity, resolved, FALSE, error);
   g_rec_mutex_unlock (&self->lock);
 
   return record;
@@ -652,18 +677,25 @@ dh_store_update (DhStore      *self,
                  json_object  *changes,
                  GError      **error)
 {
+  g_autoptr(json_object) resolved = NULL;
+  g_autoptr(json_object) existing = NULL;
+  const char *unit_kind = NULL;
   const DhEntity *entity;
-  json_object *record;
+  json_object *record = NULL;
 
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  entity = dh_store_lookup_entity (entity_name, error);
-  if (entity == NULL)
+  entity = dh_store_lookup_entity (entity_name, &unit_kind, error);
+  if (entity == NULL || !dh_store_check_place_kind (self, unit_kind, id, error))
     return NULL;
 
   g_rec_mutex_lock (&self->lock);
-  record = update_unlocked (self, entity, id, changes, error);
+  /* the parent a place's changes name is of the kind above its own */
+  if (g_str_equal (entity->name, "admin_unit"))
+    existing = dh_store_get_row (self, entity, id, FALSE, NULL);
+  if (dh_store_resolve_place_fields (self, entity, changes, dh_json_get_string (existing, "kind"), &resolved, error))
+    record = update_unlocked (self, entity, id, resolved, error);
   g_rec_mutex_unlock (&self->lock);
 
   return record;

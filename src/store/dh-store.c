@@ -459,6 +459,26 @@ dh_store_set_today (DhStore     *self,
   g_mutex_unlock (&self->clock_lock);
 }
 
+/**
+ * dh_store_set_busy_timeout:
+ * @milliseconds: how long a write waits for another program's write to
+ *   end; 0 gives up at once
+ *
+ * A write that finds the store taken by another program (a long import,
+ * a sync) waits this long (10 seconds unless set), then fails with
+ * %DH_STORE_ERROR_BUSY.
+ */
+void
+dh_store_set_busy_timeout (DhStore *self,
+                           guint    milliseconds)
+{
+  g_return_if_fail (DH_IS_STORE (self));
+
+  g_rec_mutex_lock (&self->lock);
+  sqlite3_busy_timeout (self->db, (int) MIN (milliseconds, G_MAXINT));
+  g_rec_mutex_unlock (&self->lock);
+}
+
 /* What a write validates against, with the date of today as it is now.
  * Called with the lock held. */
 const DhValidator *
@@ -939,7 +959,7 @@ dh_store_initable_init (GInitable     *initable,
     }
 
   sqlite3_extended_result_codes (self->db, 1);
-  sqlite3_busy_timeout (self->db, 10000);
+  sqlite3_busy_timeout (self->db, DH_STORE_BUSY_TIMEOUT_MS);
 
   if (!check_identity (self, error))
     return FALSE;

@@ -22,9 +22,10 @@ typedef enum
   DH_STORE_ERROR_LEDGER,      /* a delivered support entry cannot be changed */
   DH_STORE_ERROR_DUPLICATE,   /* a code or citizen ID already in use */
   DH_STORE_ERROR_REFERENCE,   /* refers to a record that does not exist or does not fit */
-  DH_STORE_ERROR_BUSY,        /* another program holds the store */
+  DH_STORE_ERROR_BUSY,        /* another program writes to the store, for longer than the wait */
   DH_STORE_ERROR_FAILED,      /* SQLite failed: disk full, I/O error */
   DH_STORE_ERROR_DEMO,        /* demo data never leaves the store */
+  DH_STORE_ERROR_AMBIGUOUS,   /* a name that more than one record bears: give its code */
 } DhStoreError;
 
 /**
@@ -110,6 +111,8 @@ void         dh_store_get_today              (DhStore       *self,
                                               GDate         *out_today);
 void         dh_store_set_today              (DhStore       *self,
                                               const GDate   *today);
+void         dh_store_set_busy_timeout       (DhStore       *self,
+                                              guint          milliseconds);
 
 /* Writes made between begin and commit share one transaction: all land or none. */
 gboolean     dh_store_begin                  (DhStore       *self,
@@ -146,6 +149,26 @@ GPtrArray   *dh_store_list                   (DhStore       *self,
 gint64       dh_store_count                  (DhStore       *self,
                                               const DhQuery *query,
                                               GError       **error);
+char        *dh_store_resolve_place          (DhStore       *self,
+                                              const char    *kind,
+                                              const char    *text,
+                                              const char    *within,
+                                              GError       **error);
+
+/* The places of one kind read once, for many look-ups (an import). */
+typedef struct _DhPlaces DhPlaces;
+
+DhPlaces    *dh_store_load_places            (DhStore       *self,
+                                              const char    *kind,
+                                              GError       **error);
+char        *dh_places_resolve               (DhPlaces      *places,
+                                              const char    *text,
+                                              const char    *within,
+                                              GError       **error);
+void         dh_places_free                  (DhPlaces      *places);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhPlaces, dh_places_free)
+
 GPtrArray   *dh_store_search_households      (DhStore       *self,
                                               const char    *text,
                                               guint          limit,

@@ -9,13 +9,16 @@
 
 #include "dh-autocleanups.h"
 #include "dh-catalogue.h"
+#include "dh-entity.h"
 #include "dh-error.h"
+#include "dh-text.h"
 
 #define RESOURCE_PATH "/io/github/donghanh/DongHanh/catalogues/"
 
 static const char * const catalogue_files[] = {
   "birth-provinces.json", "demo-province.json", "ethnicities.json", "funding-sources.json",
   "indicators.json", "poverty-causes.json", "programmes.json", "standards.json", "support-types.json",
+  "value-labels.json",
 };
 
 typedef void (*EditFunc) (const char  *file_name,
@@ -183,6 +186,104 @@ test_every_entry_has_code_nfc_name_and_english_name (void)
           g_assert_cmpstr (name, ==, nfc);
         }
     }
+}
+
+/* Every coded field says which catalogue names its values, and every value
+ * of a fixed list has a name there: a filter, a form and an export show
+ * and take the name, never only the code. */
+static void
+test_every_coded_value_has_a_name (void)
+{
+  DhCatalogues *catalogues = dh_catalogues_get_default ();
+  guint n_entities;
+  const DhEntity * const *entities = dh_entity_list_all (&n_entities);
+
+  for (guint i = 0; i < n_entities; i++)
+    {
+      for (guint j = 0; j < entities[i]->n_fields; j++)
+        {
+          const DhField *field = &entities[i]->fields[j];
+          g_autoptr(GPtrArray) codes = NULL;
+
+          if (field->type != DH_FIELD_ENUM && field->type != DH_FIELD_CODE && field->type != DH_FIELD_CODE_SET)
+            continue;
+
+          g_test_message ("%s.%s", entities[i]->name, field->name);
+          g_assert_nonnull (field->target);
+          codes = dh_catalogues_list_codes (catalogues, field->target);
+          g_assert_cmpuint (codes->len, >, 0);
+          for (guint k = 0; field->type == DH_FIELD_ENUM && field->values[k] != NULL; k++)
+            g_assert_nonnull (dh_catalogues_get_name (catalogues, field->target, field->values[k]));
+        }
+    }
+}
+
+static void
+add_folded (GHashTable *owners,
+            const char *text,
+            const char *code)
+{
+  g_autofree char *folded = dh_text_fold (text);
+  const char *owner = g_hash_table_lookup (owners, folded);
+
+  if (owner != NULL && !g_str_equal (owner, code))
+    g_error ("“%s” names both %s and %s", text, owner, code);
+  g_hash_table_insert (owners, g_steal_pointer (&folded), (gpointer) code);
+}
+
+/* What people type finds one value: a label, an English name, an alias or
+ * a code, folded, belongs to one entry of its catalogue only. */
+static void
+test_names_find_their_code (void)
+{
+  static const char * const names[] = {
+    "classification", "relation", "sex", "schooling", "employment", "exit_status", "visit_purpose",
+    "review_kind", "support_status", "role", "area", "unit_kind",
+    "ethnicity", "support_type", "poverty_cause", "funding_source",
+  };
+  DhCatalogues *catalogues = dh_catalogues_get_default ();
+  g_autofree char *listed = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GHashTable) owners = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_autoptr(GPtrArray) codes = dh_catalogues_list_codes (catalogues, names[i]);
+
+      for (guint j = 0; j < codes->len; j++)
+        {
+          const char *code = g_ptr_array_index (codes, j);
+          json_object *entry = dh_catalogues_get_entry (catalogues, names[i], code);
+          json_object *aliases = NULL;
+
+          add_folded (owners, code, code);
+          add_folded (owners, dh_catalogues_get_name (catalogues, names[i], code), code);
+          add_folded (owners, dh_catalogues_get_name_en (catalogues, names[i], code), code);
+          json_object_object_get_ex (entry, "aliases", &aliases);
+          for (size_t k = 0; aliases != NULL && k < json_object_array_length (aliases); k++)
+            add_folded (owners, json_object_get_string (json_object_array_get_idx (aliases, k)), code);
+
+          g_assert_cmpstr (dh_catalogues_find_code (catalogues, names[i], code), ==, code);
+          g_assert_cmpstr (dh_catalogues_find_code (catalogues, names[i],
+                                                    dh_catalogues_get_name (catalogues, names[i], code)), ==, code);
+        }
+    }
+
+  g_assert_cmpstr (dh_catalogues_find_code (catalogues, "classification", "Hộ nghèo"), ==, "poor");
+  g_assert_cmpstr (dh_catalogues_find_code (catalogues, "classification", "ho ngheo"), ==, "poor");
+  g_assert_cmpstr (dh_catalogues_find_code (catalogues, "classification", "HỘ CẬN NGHÈO"), ==, "near_poor");
+  g_assert_cmpstr (dh_catalogues_find_code (catalogues, "classification", "near poor"), ==, "near_poor");
+  g_assert_cmpstr (dh_catalogues_find_code (catalogues, "classification", "nghèo"), ==, "poor");
+  g_assert_cmpstr (dh_catalogues_find_code (catalogues, "relation", "con"), ==, "child");
+  g_assert_cmpstr (dh_catalogues_find_code (catalogues, "relation", "Vợ"), ==, "spouse");
+  g_assert_cmpstr (dh_catalogues_find_code (catalogues, "sex", "nu"), ==, "female");
+  g_assert_cmpstr (dh_catalogues_find_code (catalogues, "ethnicity", "tay"), ==, "tay");
+  g_assert_cmpstr (dh_catalogues_find_code (catalogues, "support_type", "Other"), ==, "other");
+  g_assert_null (dh_catalogues_find_code (catalogues, "classification", "giàu"));
+  g_assert_null (dh_catalogues_find_code (catalogues, "classification", ""));
+  g_assert_null (dh_catalogues_find_code (catalogues, "classification", "   "));
+
+  listed = dh_catalogues_list_names (catalogues, "sex");
+  g_assert_cmpstr (listed, ==, "Nam, Nữ");
 }
 
 static void
@@ -774,6 +875,8 @@ main (int   argc,
   g_test_add_func ("/common/catalogue/sizes-match-the-data-dictionary", test_catalogue_sizes);
   g_test_add_func ("/common/catalogue/every-entry-has-code-nfc-name-and-english-name", test_every_entry_has_code_nfc_name_and_english_name);
   g_test_add_func ("/common/catalogue/unknown-codes-have-no-name", test_unknown_codes_have_no_name);
+  g_test_add_func ("/common/catalogue/every-coded-value-has-a-name", test_every_coded_value_has_a_name);
+  g_test_add_func ("/common/catalogue/names-find-their-code", test_names_find_their_code);
   g_test_add_func ("/common/catalogue/ethnicity/the-54-groups-with-ascii-slugs", test_ethnic_groups_are_the_54_with_ascii_slugs);
   g_test_add_func ("/common/catalogue/birth-province/the-63-codes", test_birth_provinces_are_the_63_codes);
   g_test_add_func ("/common/catalogue/indicator/set-2022-has-12-in-6-dimensions", test_indicator_set_2022);
