@@ -36,6 +36,9 @@ typedef struct _DhCsvReader DhCsvReader;
 
 DhCsvReader *dh_csv_reader_new           (GBytes       *contents,
                                           GError      **error);
+DhCsvReader *dh_csv_reader_new_for_stream (GInputStream *stream,
+                                          gsize         max_record_bytes,
+                                          GError      **error);
 gboolean     dh_csv_reader_next          (DhCsvReader  *self,
                                           GStrv        *out_fields,
                                           guint        *out_line,
