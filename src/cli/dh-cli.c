@@ -792,6 +792,16 @@ run_catalogue (DhCli  *cli,
         json_object_object_add (entry, "name", json_object_new_string (name));
       if (name_en != NULL)
         json_object_object_add (entry, "name_en", json_object_new_string (name_en));
+      /* the statistics office's code and the other names it is known by */
+      {
+        json_object *found = dh_catalogues_get_entry (catalogues, args[0], code);
+        json_object *value = NULL;
+
+        if (json_object_object_get_ex (found, "gso_code", &value))
+          json_object_object_add (entry, "gso_code", json_object_get (value));
+        if (json_object_object_get_ex (found, "aliases", &value))
+          json_object_object_add (entry, "aliases", json_object_get (value));
+      }
       dh_cli_print_json (entry);
     }
 

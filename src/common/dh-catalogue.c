@@ -13,6 +13,7 @@
 #include "dh-catalogue-private.h"
 #include "dh-date.h"
 #include "dh-error.h"
+#include "dh-text.h"
 
 #define DEFAULT_RESOURCE_PATH "/io/github/donghanh/DongHanh/catalogues/"
 
@@ -29,6 +30,7 @@ catalogue_free (gpointer data)
 
   g_hash_table_unref (catalogue->entries);
   g_ptr_array_unref (catalogue->codes);
+  g_hash_table_unref (catalogue->keys);
   g_free (catalogue);
 }
 
@@ -190,6 +192,76 @@ dh_catalogues_has_code (DhCatalogues *self,
   g_return_val_if_fail (DH_IS_CATALOGUES (self), FALSE);
 
   return dh_catalogues_get_entry (self, catalogue, code) != NULL;
+}
+
+/* How people's ways of writing an entry are compared: without case,
+ * marks, spaces, hyphens or apostrophes ("H'Mông", "Hmông" and "hmong" are
+ * one), and a number without its leading zeros, which a spreadsheet drops
+ * ("08" and "8"). */
+char *
+dh_catalogue_key (const char *text)
+{
+  g_autofree char *folded = dh_text_fold (text);
+  GString *key;
+  const char *p;
+
+  if (folded == NULL)
+    return NULL;
+
+  key = g_string_sized_new (strlen (folded));
+  for (p = folded; *p != '\0'; p++)
+    {
+      if (*p != ' ')
+        g_string_append_c (key, *p);
+    }
+
+  for (p = key->str; g_ascii_isdigit (*p); p++)
+    ;
+  if (key->len > 1 && *p == '\0')
+    {
+      gsize zeros = strspn (key->str, "0");
+
+      g_string_erase (key, 0, (gssize) MIN (zeros, key->len - 1));
+    }
+
+  return g_string_free (key, FALSE);
+}
+
+/**
+ * dh_catalogues_find_code:
+ * @self: the catalogues
+ * @catalogue: a catalogue's name, such as "ethnicity"
+ * @text: (nullable): what someone wrote: a code, the name in Vietnamese or
+ *   English, another name the entry is known by, or its statistics code
+ *   (an ethnic group's code of the General Statistics Office, "08")
+ *
+ * Returns: (transfer none) (nullable): the entry's code, or %NULL when no
+ *   entry, or more than one, is written that way
+ */
+const char *
+dh_catalogues_find_code (DhCatalogues *self,
+                         const char   *catalogue,
+                         const char   *text)
+{
+  g_autofree char *key = NULL;
+  Catalogue *found;
+  const char *code;
+
+  g_return_val_if_fail (DH_IS_CATALOGUES (self), NULL);
+  g_return_val_if_fail (catalogue != NULL, NULL);
+
+  if (text == NULL)
+    return NULL;
+  found = lookup_catalogue (self, catalogue);
+  if (found == NULL)
+    return NULL;
+  if (g_hash_table_contains (found->entries, text))
+    return g_hash_table_lookup (found->entries, text) != NULL ? text : NULL;
+
+  key = dh_catalogue_key (text);
+  code = key != NULL ? g_hash_table_lookup (found->keys, key) : NULL;
+
+  return code != NULL && code[0] != '\0' ? code : NULL;
 }
 
 const char *

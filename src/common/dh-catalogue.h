@@ -56,6 +56,9 @@ DhCatalogues      *dh_catalogues_new_from_directory       (const char    *direct
 gboolean           dh_catalogues_has_code                 (DhCatalogues  *self,
                                                            const char    *catalogue,
                                                            const char    *code);
+const char        *dh_catalogues_find_code                (DhCatalogues  *self,
+                                                           const char    *catalogue,
+                                                           const char    *text);
 const char        *dh_catalogues_get_name                 (DhCatalogues  *self,
                                                            const char    *catalogue,
                                                            const char    *code);
