@@ -691,6 +691,14 @@ run_import (DhCli  *cli,
 }
 
 static int
+run_import_members (DhCli  *cli,
+                    char  **args,
+                    int     n_args)
+{
+  return dh_cli_import_members (cli, args[0]);
+}
+
+static int
 run_export (DhCli  *cli,
             char  **args,
             int     n_args)
@@ -820,6 +828,7 @@ static const DhCliCommand commands[] = {
   { "search", 1, -1, N_("search TEXT [--limit N]"), run_search },
   { "classify", 0, 0, N_("classify < assessment.json"), run_classify },
   { "import-households", 1, 1, N_("import-households FILE.csv [--dry-run]"), run_import },
+  { "import-members", 1, 1, N_("import-members FILE.csv [--dry-run]"), run_import_members },
   { "export", 2, 2, N_("export ENTITY FILE.csv"), run_export },
   { "status", 0, 0, N_("status"), run_status },
   { "pending", 0, 0, N_("pending [--rejected] [--limit N]"), dh_cli_run_pending },
@@ -984,7 +993,7 @@ dh_cli_main (int    argc,
     { "households", 0, 0, G_OPTION_ARG_INT, &cli.households, N_("How many demo households (demo)"), "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT, &cli.seed, N_("Seed of the demo data (demo)"), "N" },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &cli.reason, N_("Why a support entry is voided (void-support)"), N_("TEXT") },
-    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &cli.dry_run, N_("Check the file and report every bad row; write nothing (import-households)"), NULL },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &cli.dry_run, N_("Check the file, report every bad row and what would change; write nothing (import-households, import-members)"), NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &cli.force, N_("Replace a file that exists already (changes export)"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli.json, N_("Print the report as JSON, for scripts (changes apply)"), NULL },
     { "rejected", 0, 0, G_OPTION_ARG_NONE, &cli.rejected, N_("Only the changes the server refused, with its reasons (pending)"), NULL },

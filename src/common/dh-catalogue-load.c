@@ -189,7 +189,7 @@ add_key (Catalogue  *catalogue,
          const char *text,
          const char *code)
 {
-  g_autofree char *key = dh_catalogue_key (text);
+  g_autofree char *key = dh_text_match_key (text);
   const char *existing;
 
   if (key == NULL || key[0] == '\0')

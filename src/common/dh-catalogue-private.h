@@ -13,7 +13,7 @@ typedef struct
 {
   GHashTable *entries;  /* code → json_object (borrowed from a document) */
   GPtrArray  *codes;    /* const char *, borrowed, in file order */
-  GHashTable *keys;     /* dh_catalogue_key() of each code, name, alias → code, or "" when two share it */
+  GHashTable *keys;     /* dh_text_match_key() of each code, name, alias → code, or "" when two share it */
 } Catalogue;
 
 typedef struct
@@ -33,8 +33,6 @@ struct _DhCatalogues
   GPtrArray   *standards;          /* Standard */
   json_object *demo_province;      /* borrowed */
 };
-
-char         *dh_catalogue_key            (const char          *text);
 
 typedef GBytes *(*DhCatalogueReadFunc) (const char  *location,
                                         const char  *file_name,

@@ -194,39 +194,6 @@ dh_catalogues_has_code (DhCatalogues *self,
   return dh_catalogues_get_entry (self, catalogue, code) != NULL;
 }
 
-/* How people's ways of writing an entry are compared: without case,
- * marks, spaces, hyphens or apostrophes ("H'Mông", "Hmông" and "hmong" are
- * one), and a number without its leading zeros, which a spreadsheet drops
- * ("08" and "8"). */
-char *
-dh_catalogue_key (const char *text)
-{
-  g_autofree char *folded = dh_text_fold (text);
-  GString *key;
-  const char *p;
-
-  if (folded == NULL)
-    return NULL;
-
-  key = g_string_sized_new (strlen (folded));
-  for (p = folded; *p != '\0'; p++)
-    {
-      if (*p != ' ')
-        g_string_append_c (key, *p);
-    }
-
-  for (p = key->str; g_ascii_isdigit (*p); p++)
-    ;
-  if (key->len > 1 && *p == '\0')
-    {
-      gsize zeros = strspn (key->str, "0");
-
-      g_string_erase (key, 0, (gssize) MIN (zeros, key->len - 1));
-    }
-
-  return g_string_free (key, FALSE);
-}
-
 /**
  * dh_catalogues_find_code:
  * @self: the catalogues
@@ -258,7 +225,7 @@ dh_catalogues_find_code (DhCatalogues *self,
   if (g_hash_table_contains (found->entries, text))
     return g_hash_table_lookup (found->entries, text) != NULL ? text : NULL;
 
-  key = dh_catalogue_key (text);
+  key = dh_text_match_key (text);
   code = key != NULL ? g_hash_table_lookup (found->keys, key) : NULL;
 
   return code != NULL && code[0] != '\0' ? code : NULL;
