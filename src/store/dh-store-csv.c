@@ -259,6 +259,7 @@ each_place (DhStore     *store,
           g_hash_table_insert (places->names, g_strdup (id), g_strdup (dh_json_get_string (unit, "name")));
           add_key (table, NULL, dh_json_get_string (unit, "name"), id);
           add_key (table, NULL, dh_json_get_string (unit, "code"), id);
+          add_key (table, NULL, id, id);
           if (is_village && parent != NULL)
             {
               g_hash_table_insert (places->parents, g_strdup (id), g_strdup (parent));
@@ -783,10 +784,14 @@ find_member_household (Import      *import,
       household = find_one (import->store, "household", filters, &ambiguous);
       if (household == NULL)
         {
-          g_autofree char *message = ambiguous
-            ? g_strdup_printf (_("several households have the code “%s”; add the column “Xã” to say which commune’s"), code)
-            : g_strdup_printf (_("no household has the code “%s”%s; import the households first, or correct the code"),
-                               code, commune != NULL ? _(" in this commune") : "");
+          g_autofree char *message = NULL;
+
+          if (ambiguous)
+            message = g_strdup_printf (_("several households have the code “%s”; add the column “Xã” to say which commune’s"), code);
+          else if (commune != NULL)
+            message = g_strdup_printf (_("no household of this commune has the code “%s”; import the households first, or correct the code"), code);
+          else
+            message = g_strdup_printf (_("no household has the code “%s”; import the households first, or correct the code"), code);
 
           row_problem (import, line, sheet_column (sheet, NULL, COLUMN_HOUSEHOLD_CODE), message);
           return NULL;
