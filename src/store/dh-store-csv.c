@@ -117,11 +117,13 @@ static const Column member_columns[] = {
 static const Sheet household_sheet = { "household", household_columns, G_N_ELEMENTS (household_columns) };
 static const Sheet member_sheet = { "member", member_columns, G_N_ELEMENTS (member_columns) };
 
-/* The longest line of a list, and the most rows an import takes: far more
- * than a commune's list, far less than what would exhaust the memory of
- * an old laptop. */
+/* The longest line of a list, and the most rows an import takes: more
+ * than a commune's list of households or members. The rows are written in
+ * one transaction, about 5,000 a second on the development machine
+ * (tests/bench/bench-import), so that 20,000 keep other writers waiting
+ * about 4 s, within the 10 s they wait before saying the store is busy. */
 #define IMPORT_MAX_LINE_BYTES (64 * 1024)
-#define IMPORT_MAX_ROWS       50000
+#define IMPORT_MAX_ROWS       20000
 
 /* Spreadsheets read "0912345678" as the number 912345678 and a 12-digit
  * citizen ID as 1.23E+11. Such text is written as the formula ="0912345678",
@@ -550,6 +552,10 @@ typedef struct
   char          **header;
   int             columns[32];   /* sheet column -> file column, or -1 */
   DhImportReport *report;
+  /* what the rows are matched against, read once: */
+  GHashTable     *households;    /* commune id -> GHashTable of "code:CODE" and
+                                  * "head:VILLAGE/KEY" -> GPtrArray of households */
+  GHashTable     *lists;         /* a query, "entity?filter" -> GPtrArray of records */
 } Import;
 
 static void
@@ -557,6 +563,8 @@ import_clear (Import *import)
 {
   names_clear (&import->names);
   g_clear_pointer (&import->header, g_strfreev);
+  g_clear_pointer (&import->households, g_hash_table_unref);
+  g_clear_pointer (&import->lists, g_hash_table_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Import, import_clear)
@@ -731,31 +739,119 @@ row_problem (Import     *import,
   add_note (import->report->problems, line, heading, message);
 }
 
+/* The live records one filter finds, read once per import. */
 static GPtrArray *
-list_where (DhStore            *store,
-            const char         *entity,
-            const char * const *filters)
+list_where (Import     *import,
+            const char *entity,
+            const char *filter)
 {
-  DhQuery query = { .entity = entity, .filters = filters, .limit = DH_STORE_MAX_LIMIT };
+  g_autofree char *key = g_strdup_printf ("%s?%s", entity, filter);
+  GPtrArray *found = g_hash_table_lookup (import->lists, key);
 
-  return dh_store_list (store, &query, NULL);
+  if (found == NULL)
+    {
+      const char *filters[] = { filter, NULL };
+      DhQuery query = { .entity = entity, .filters = filters, .limit = DH_STORE_MAX_LIMIT };
+
+      found = dh_store_list (import->store, &query, NULL);
+      if (found == NULL)
+        found = g_ptr_array_new ();
+      g_hash_table_insert (import->lists, g_steal_pointer (&key), found);
+    }
+
+  return found;
 }
 
-/* The one live record the filters find; NULL when there is none. When
- * there are several, sets @ambiguous. */
-static json_object *
-find_one (DhStore            *store,
-          const char         *entity,
-          const char * const *filters,
-          gboolean           *ambiguous)
+static void
+add_household_key (GHashTable  *table,
+                   char        *key,
+                   json_object *household)
 {
-  g_autoptr(GPtrArray) found = list_where (store, entity, filters);
+  GPtrArray *found = g_hash_table_lookup (table, key);
 
-  *ambiguous = found != NULL && found->len > 1;
-  if (found == NULL || found->len != 1)
-    return NULL;
+  if (found == NULL)
+    {
+      found = g_ptr_array_new ();
+      g_hash_table_insert (table, key, found);
+    }
+  else
+    g_free (key);
+  g_ptr_array_add (found, household);
+}
 
-  return json_object_get (g_ptr_array_index (found, 0));
+/* A commune's households by code, and by their head's name in their
+ * village, read once in pages. */
+static GHashTable *
+households_of (Import     *import,
+               const char *commune)
+{
+  GHashTable *table = g_hash_table_lookup (import->households, commune);
+  g_autoptr(GHashTable) seen = NULL;
+  g_autofree char *filter = NULL;
+  DhQuery query = { .entity = "household", .limit = DH_STORE_MAX_LIMIT };
+  const char *filters[] = { NULL, NULL };
+
+  if (table != NULL)
+    return table;
+
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  g_hash_table_insert (import->households, g_strdup (commune), table);
+
+  filter = g_strdup_printf ("commune=%s", commune);
+  filters[0] = filter;
+  query.filters = filters;
+  for (;;)
+    {
+      g_autoptr(GPtrArray) page = dh_store_list (import->store, &query, NULL);
+      g_autofree char *page_key = NULL;
+
+      if (page == NULL)
+        break;
+      for (guint i = 0; i < page->len; i++)
+        {
+          json_object *household = g_ptr_array_index (page, i);
+          g_autofree char *head = dh_text_match_key (dh_json_get_string (household, "head_name"));
+
+          /* pages read while another program writes may overlap */
+          if (!g_hash_table_add (seen, (gpointer) dh_json_get_string (household, "id")))
+            continue;
+          if (dh_json_get_string (household, "code") != NULL)
+            add_household_key (table, g_strdup_printf ("code:%s", dh_json_get_string (household, "code")), household);
+          add_household_key (table, g_strdup_printf ("head:%s/%s", dh_json_get_string (household, "village"), head), household);
+        }
+
+      /* the records live as long as the import */
+      page_key = g_strdup_printf ("household?commune=%s#%u", commune, query.offset);
+      g_hash_table_insert (import->lists, g_steal_pointer (&page_key), g_ptr_array_ref (page));
+      if (page->len < query.limit)
+        break;
+      query.offset += page->len;
+    }
+
+  return table;
+}
+
+/* The households of COMMUNE with CODE, or headed by HEAD in VILLAGE. */
+static GPtrArray *
+find_households (Import     *import,
+                 const char *commune,
+                 const char *village,
+                 const char *code,
+                 const char *head)
+{
+  g_autofree char *key = NULL;
+
+  if (code != NULL)
+    key = g_strdup_printf ("code:%s", code);
+  else
+    {
+      g_autofree char *head_key = dh_text_match_key (head);
+
+      key = g_strdup_printf ("head:%s/%s", village, head_key);
+    }
+
+  return g_hash_table_lookup (households_of (import, commune), key);
 }
 
 /* The household a member's row names: by its code in the commune, else by
@@ -769,24 +865,28 @@ find_member_household (Import      *import,
                        const char  *head,
                        char       **out_id)
 {
-  g_autoptr(json_object) household = NULL;
-  g_autofree char *by_commune = commune != NULL ? g_strdup_printf ("commune=%s", commune) : NULL;
-  g_autofree char *by_village = village != NULL ? g_strdup_printf ("village=%s", village) : NULL;
-  g_autofree char *by_code = code != NULL ? g_strdup_printf ("code=%s", code) : NULL;
-  g_autofree char *by_head = head != NULL ? g_strdup_printf ("head_name=%s", head) : NULL;
   const Sheet *sheet = import->sheet;
-  gboolean ambiguous = FALSE;
+  GPtrArray *found = NULL;
+
+  if (commune == NULL && village != NULL)
+    commune = g_hash_table_lookup (import->names.places.parents, village);
 
   if (code != NULL)
     {
-      const char *filters[] = { by_code, by_commune != NULL ? by_commune : by_village, NULL };
+      if (commune != NULL)
+        found = find_households (import, commune, NULL, code, NULL);
+      else
+        {
+          g_autofree char *filter = g_strdup_printf ("code=%s", code);
 
-      household = find_one (import->store, "household", filters, &ambiguous);
-      if (household == NULL)
+          found = list_where (import, "household", filter);
+        }
+
+      if (found == NULL || found->len != 1)
         {
           g_autofree char *message = NULL;
 
-          if (ambiguous)
+          if (found != NULL && found->len > 1)
             message = g_strdup_printf (_("several households have the code “%s”; add the column “Xã” to say which commune’s"), code);
           else if (commune != NULL)
             message = g_strdup_printf (_("no household of this commune has the code “%s”; import the households first, or correct the code"), code);
@@ -797,14 +897,12 @@ find_member_household (Import      *import,
           return NULL;
         }
     }
-  else if (head != NULL && village != NULL)
+  else if (head != NULL && village != NULL && commune != NULL)
     {
-      const char *filters[] = { by_village, by_head, NULL };
-
-      household = find_one (import->store, "household", filters, &ambiguous);
-      if (household == NULL)
+      found = find_households (import, commune, village, NULL, head);
+      if (found == NULL || found->len != 1)
         {
-          g_autofree char *message = ambiguous
+          g_autofree char *message = found != NULL
             ? g_strdup_printf (_("several households of this village are headed by “%s”; write the household’s code in the column “Mã hộ”"), head)
             : g_strdup_printf (_("no household of this village is headed by “%s”; import the households first, or correct the name"), head);
 
@@ -819,7 +917,7 @@ find_member_household (Import      *import,
       return NULL;
     }
 
-  *out_id = g_strdup (dh_json_get_string (household, "id"));
+  *out_id = g_strdup (dh_json_get_string (g_ptr_array_index (found, 0), "id"));
   return *out_id;
 }
 
@@ -833,6 +931,7 @@ find_existing (Import      *import,
                gboolean    *ambiguous)
 {
   const char *household = dh_json_get_string (record, "household");
+  const char *citizen_id = dh_json_get_string (record, "citizen_id");
 
   *ambiguous = FALSE;
 
@@ -841,51 +940,47 @@ find_existing (Import      *import,
       const char *village = dh_json_get_string (record, "village");
       const char *commune = g_hash_table_lookup (import->names.places.parents, village);
       const char *code = dh_json_get_string (record, "code");
-      g_autofree char *first = NULL;
-      g_autofree char *second = NULL;
+      GPtrArray *found;
+      json_object *match;
 
-      if (code != NULL && commune != NULL)
-        {
-          first = g_strdup_printf ("commune=%s", commune);
-          second = g_strdup_printf ("code=%s", code);
-        }
-      else if (code == NULL)
-        {
-          first = g_strdup_printf ("village=%s", village);
-          second = g_strdup_printf ("head_name=%s", dh_json_get_string (record, "head_name"));
-        }
-      else
+      if (commune == NULL)
         return NULL;
-
-      {
-        const char *filters[] = { first, second, NULL };
-        json_object *found = find_one (import->store, "household", filters, ambiguous);
-
-        /* a household with a code is not the same as one without */
-        if (found != NULL && code == NULL && dh_json_get_string (found, "code") != NULL)
-          g_clear_pointer (&found, json_object_put);
-        return found;
-      }
-    }
-
-  if (dh_json_get_string (record, "citizen_id") != NULL)
-    {
-      g_autofree char *by_id = g_strdup_printf ("citizen_id=%s", dh_json_get_string (record, "citizen_id"));
-      const char *filters[] = { by_id, NULL };
-      json_object *found = find_one (import->store, "member", filters, ambiguous);
-
-      if (found != NULL)
-        return found;
+      found = find_households (import, commune, village, code, dh_json_get_string (record, "head_name"));
+      if (found == NULL)
+        return NULL;
+      *ambiguous = found->len > 1;
+      match = g_ptr_array_index (found, 0);
+      /* a household with a code is not the same as one without */
+      if (*ambiguous || (code == NULL && dh_json_get_string (match, "code") != NULL))
+        return NULL;
+      return json_object_get (match);
     }
 
   {
     g_autofree char *by_household = g_strdup_printf ("household=%s", household);
-    const char *filters[] = { by_household, NULL };
-    g_autoptr(GPtrArray) members = list_where (import->store, "member", filters);
+    GPtrArray *members = list_where (import, "member", by_household);
     g_autofree char *name = dh_text_match_key (dh_json_get_string (record, "full_name"));
     const char *birth = dh_json_get_string (record, "birth_date");
 
-    for (guint i = 0; members != NULL && i < members->len; i++)
+    for (guint i = 0; citizen_id != NULL && i < members->len; i++)
+      {
+        json_object *member = g_ptr_array_index (members, i);
+
+        if (g_strcmp0 (citizen_id, dh_json_get_string (member, "citizen_id")) == 0)
+          return json_object_get (member);
+      }
+
+    /* the person may have moved from another household */
+    if (citizen_id != NULL)
+      {
+        g_autofree char *by_id = g_strdup_printf ("citizen_id=%s", citizen_id);
+        GPtrArray *found = list_where (import, "member", by_id);
+
+        if (found->len == 1)
+          return json_object_get (g_ptr_array_index (found, 0));
+      }
+
+    for (guint i = 0; i < members->len; i++)
       {
         json_object *member = g_ptr_array_index (members, i);
         g_autofree char *other = dh_text_match_key (dh_json_get_string (member, "full_name"));
@@ -1216,6 +1311,8 @@ import_sheet (DhStore         *self,
   import.sheet = sheet;
   import.entity = dh_entity_lookup (sheet->entity);
   import.report = report;
+  import.households = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
+  import.lists = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   dh_validator_init (&import.validator);
   dh_store_get_today (self, &import.validator.today);
 
