@@ -1573,11 +1573,13 @@ sheet_row (Names          *names,
             continue;
           }
         case COLUMN_COMMUNE:
-          text = g_hash_table_lookup (names->places.names, dh_json_get_string (household, "commune") ?: "");
-          break;
         case COLUMN_VILLAGE:
-          text = g_hash_table_lookup (names->places.names, dh_json_get_string (household, "village") ?: "");
-          break;
+          {
+            const char *place = dh_json_get_string (household, column->role == COLUMN_COMMUNE ? "commune" : "village");
+
+            text = place != NULL ? g_hash_table_lookup (names->places.names, place) : NULL;
+            break;
+          }
         case COLUMN_HOUSEHOLD_CODE:
           text = dh_json_get_string (household, "code");
           break;

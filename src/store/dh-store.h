@@ -389,6 +389,12 @@ void         dh_store_import_households_async (DhStore           *self,
                                               GCancellable       *cancellable,
                                               GAsyncReadyCallback callback,
                                               gpointer            user_data);
+void         dh_store_import_members_async   (DhStore            *self,
+                                              const char         *path,
+                                              gboolean            dry_run,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
 gboolean     dh_store_import_households_finish (DhStore          *self,
                                               GAsyncResult       *result,
                                               DhImportReport     *out_report,

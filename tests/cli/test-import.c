@@ -631,6 +631,18 @@ test_endless_file_and_long_line_refused (CliFixture    *fixture,
   g_assert_cmpint (cli_run (fixture, NULL, "import-households", path), ==, 1);
   g_assert_nonnull (strstr (fixture->err, "line 3 is longer than 65536 bytes"));
   g_assert_cmpint (households (fixture), ==, 0);
+
+  /* more rows than an import takes: refused at the first one too many */
+  {
+    g_autoptr(GString) many = g_string_new ("Họ và tên chủ hộ,Thôn\n");
+    g_autofree char *many_path = NULL;
+
+    for (guint i = 0; i < 20001; i++)
+      g_string_append (many, "A,B\n");
+    many_path = write_file (fixture, "nhieu.csv", many->str, (gssize) many->len);
+    g_assert_cmpint (cli_run (fixture, NULL, "import-households", many_path, "--dry-run"), ==, 1);
+    g_assert_nonnull (strstr (fixture->err, "line 20002: the file has more than 20000 rows"));
+  }
 }
 
 int
