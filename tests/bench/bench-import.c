@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <glib/gstdio.h>
 
+#include "bench-stats.h"
 #include "dh-autocleanups.h"
 #include "dh-demo.h"
 #include "dh-store.h"
@@ -28,25 +29,6 @@ typedef struct
   guint       good;
   guint       bad;
 } Import;
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *samples,
-            double  fraction)
-{
-  guint index = (guint) (samples->len * fraction);
-
-  g_array_sort (samples, compare_doubles);
-  return g_array_index (samples, double, MIN (index, samples->len - 1));
-}
 
 static gpointer
 import_in_thread (gpointer data)
@@ -128,10 +110,10 @@ measure (const char *what,
   g_thread_join (g_steal_pointer (&thread));
   g_assert_cmpuint (import.bad, ==, 0);
 
-  longest = percentile (waits, 1.0);
+  longest = bench_percentile (waits, 1.0);
   printf ("%s: %u rows in %.2f s\n", what, import.good, import.seconds);
   printf ("  a one-household write on another connection meanwhile: median %.1f ms, longest %.1f ms (%u writes)\n",
-          percentile (waits, 0.5), longest, waits->len);
+          bench_percentile (waits, 0.5), longest, waits->len);
   printf ("  longest wait / idle write: × %.0f; longest wait / whole import: %.0f %%\n",
           longest / idle_median, 100.0 * longest / 1000.0 / import.seconds);
 }
@@ -187,9 +169,9 @@ main (int   argc,
 
       g_array_append_val (idle, ms);
     }
-  idle_median = percentile (idle, 0.5);
+  idle_median = bench_percentile (idle, 0.5);
   printf ("baseline: the same one-household write on the idle store: median %.1f ms, p99 %.1f ms\n\n",
-          idle_median, percentile (idle, 0.99));
+          idle_median, bench_percentile (idle, 0.99));
 
   measure ("a new list", store, other, first, village_id, idle_median, &n);
   measure ("the same list again, every phone changed", store, other, second, village_id, idle_median, &n);
