@@ -1593,17 +1593,20 @@ sheet_row (Names          *names,
     }
 }
 
-/* The columns of a list that is not a sheet: its id, its fields, what a
- * support entry says of its voids, and when it was made and changed. */
+/* The columns of a list that is not a sheet: its fields, and when each
+ * record was made and changed. Support entries also say what they void
+ * and what voids them, by the id they have in the first column. */
 static GPtrArray *
 plain_columns (const DhEntity *entity)
 {
   GPtrArray *keys = g_ptr_array_new ();
+  gboolean is_support = g_str_equal (entity->name, "support");
 
-  g_ptr_array_add (keys, (gpointer) DH_RECORD_ID);
+  if (is_support)
+    g_ptr_array_add (keys, (gpointer) DH_RECORD_ID);
   for (guint i = 0; i < entity->n_fields; i++)
     g_ptr_array_add (keys, (gpointer) entity->fields[i].name);
-  if (g_str_equal (entity->name, "support"))
+  if (is_support)
     {
       g_ptr_array_add (keys, (gpointer) "voided_by");
       g_ptr_array_add (keys, (gpointer) "superseded_by");

@@ -227,6 +227,21 @@ test_export_opens_in_spreadsheets (CliFixture    *fixture,
   g_assert_null (strstr (contents, ",09"));
 
   g_assert_cmpint (cli_run (fixture, NULL, "export", "spaceship", path), ==, 2);
+
+  /* other lists too name households and places, and give labels: no ids, no codes */
+  {
+    g_autofree char *visits_path = g_build_filename (fixture->dir, "tham.csv", NULL);
+    g_autofree char *visits = NULL;
+    g_autoptr(GRegex) uuid = g_regex_new ("[0-9a-f]{8}-[0-9a-f]{4}-", 0, 0, NULL);
+
+    g_assert_cmpint (cli_run (fixture, NULL, "export", "visit", visits_path), ==, 0);
+    g_assert_true (g_file_get_contents (visits_path, &visits, NULL, NULL));
+    g_assert_true (g_str_has_prefix (visits, "\xEF\xBB\xBF" "Household,Visited on,Visitor,Purpose,"));
+    g_assert_false (g_regex_match (uuid, visits, 0, NULL));
+    g_assert_nonnull (strstr (visits, "\r\nDEMO-"));
+    g_assert_null (strstr (visits, ",review,"));
+    g_assert_null (strstr (visits, ",routine,"));
+  }
 }
 
 static void
