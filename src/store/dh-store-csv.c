@@ -922,9 +922,9 @@ find_member_household (Import      *import,
 }
 
 /* The record the row stands for, if the store has it already: a household
- * by its code in its commune, or by its head's name in its village when it
- * has no code; a member by citizen ID, or by name and date of birth in its
- * household. */
+ * by its code in its commune, or by its head's name in its village when the
+ * row has no code; a member by citizen ID, or by name and date of birth in
+ * its household. */
 static json_object *
 find_existing (Import      *import,
                json_object *record,
@@ -948,11 +948,12 @@ find_existing (Import      *import,
       found = find_households (import, commune, village, code, dh_json_get_string (record, "head_name"));
       if (found == NULL)
         return NULL;
+      /* a row without a code matches the household of its head in its
+       * village, with a code or without: a list often lacks the codes */
       *ambiguous = found->len > 1;
-      match = g_ptr_array_index (found, 0);
-      /* a household with a code is not the same as one without */
-      if (*ambiguous || (code == NULL && dh_json_get_string (match, "code") != NULL))
+      if (*ambiguous)
         return NULL;
+      match = g_ptr_array_index (found, 0);
       return json_object_get (match);
     }
 

@@ -416,7 +416,6 @@ static void
 test_export_imports_into_another_store (CliFixture    *fixture,
                                         gconstpointer  data)
 {
-  g_autofree char *first = g_strdup (fixture->store);
   g_autofree char *second = g_build_filename (fixture->dir, "second.db", NULL);
   g_autofree char *households_csv = g_build_filename (fixture->dir, "ho.csv", NULL);
   g_autofree char *members_csv = g_build_filename (fixture->dir, "nhan-khau.csv", NULL);
@@ -517,6 +516,19 @@ test_list_already_there_updates_by_code (CliFixture    *fixture,
   g_assert_cmpint (cli_run (fixture, NULL, "search", "hoang a pao"), ==, 0);
   g_assert_nonnull (strstr (fixture->out, "\"ethnicity\":\"mong\""));
 
+  /* a list without codes finds each household by its head in its village */
+  {
+    g_autofree char *no_codes = g_strdup_printf ("Họ và tên chủ hộ;Thôn;Số điện thoại\nLò Thị Mỷ;%s;0911 222 333\n", first.name);
+    g_autofree char *path3 = write_file (fixture, "lan-3.csv", no_codes, -1);
+
+    g_assert_cmpint (cli_run (fixture, NULL, "import-households", path3), ==, 0);
+    g_assert_nonnull (strstr (fixture->out, "0 new, 1 updated, 0 unchanged"));
+    g_assert_cmpint (households (fixture), ==, 3);
+    g_assert_cmpint (cli_run (fixture, NULL, "search", "lo thi my"), ==, 0);
+    g_assert_nonnull (strstr (fixture->out, "\"phone\":\"0911222333\""));
+    g_assert_nonnull (strstr (fixture->out, "\"code\":\"H-002\""));
+  }
+
   village_clear (&first);
   village_clear (&second);
 }
@@ -568,6 +580,9 @@ test_members_matched_by_citizen_id_or_name_and_birth (CliFixture    *fixture,
   g_autofree char *list = NULL;
   g_autofree char *members = NULL;
   g_autofree char *again = NULL;
+  g_autofree char *households_path = NULL;
+  g_autofree char *members_path = NULL;
+  g_autofree char *again_path = NULL;
   g_autoptr(GPtrArray) found = NULL;
   guint checked = 0;
 
@@ -582,13 +597,16 @@ test_members_matched_by_citizen_id_or_name_and_birth (CliFixture    *fixture,
                            "K-1,Thạch Thị Mai,Vợ/chồng,Nữ,12/03/1988,05,,Có\n"
                            "K-1,Thạch Văn Tú,Con,Nam,2011,Kinh,,x\n");
 
-  g_assert_cmpint (cli_run (fixture, NULL, "import-households", write_file (fixture, "ho.csv", list, -1)), ==, 0);
-  g_assert_cmpint (cli_run (fixture, NULL, "import-members", write_file (fixture, "nk.csv", members, -1)), ==, 0);
+  households_path = write_file (fixture, "ho.csv", list, -1);
+  members_path = write_file (fixture, "nk.csv", members, -1);
+  again_path = write_file (fixture, "nk2.csv", again, -1);
+  g_assert_cmpint (cli_run (fixture, NULL, "import-households", households_path), ==, 0);
+  g_assert_cmpint (cli_run (fixture, NULL, "import-members", members_path), ==, 0);
   g_assert_nonnull (strstr (fixture->out, "3 new, 0 updated, 0 unchanged"));
 
   /* the head renamed, matched by ID; the wife matched by name and birth;
    * the son with another year of birth is another person */
-  g_assert_cmpint (cli_run (fixture, NULL, "import-members", write_file (fixture, "nk2.csv", again, -1), "--dry-run"), ==, 0);
+  g_assert_cmpint (cli_run (fixture, NULL, "import-members", again_path, "--dry-run"), ==, 0);
   g_assert_nonnull (strstr (fixture->out, "nk2.csv:2: Thạch Văn Sơn: Họ và tên: Thạch Văn Sơn → Thạch Văn Sơn (Sang)"));
   g_assert_nonnull (strstr (fixture->out, "nk2.csv:3: Thạch Thị Mai: Có thẻ BHYT: No → Yes"));
   g_assert_nonnull (strstr (fixture->out, "1 new, 2 updated, 0 unchanged"));
