@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <glib/gstdio.h>
 
-#include "bench-stats.h"
+#include "bench-common.h"
 #include "dh-autocleanups.h"
 #include "dh-demo.h"
 #include "dh-store.h"
@@ -178,18 +178,9 @@ main (int   argc,
 
   g_clear_object (&other);
   g_clear_object (&store);
-  if (g_getenv ("DONGHANH_BENCH_KEEP") == NULL)
-    {
-      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-      g_unlink (path);
-      g_unlink (wal);
-      g_unlink (shm);
-      g_unlink (first);
-      g_unlink (second);
-      g_rmdir (dir);
-    }
+  g_unlink (first);
+  g_unlink (second);
+  bench_remove_store (dir, path);
 
   return 0;
 }
