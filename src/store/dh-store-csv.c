@@ -1227,6 +1227,49 @@ prepare_row (Import  *import,
   return prepared;
 }
 
+/* The place of a problem's column in the file; a problem of the whole row
+ * comes after its columns'. */
+static int
+problem_column (char       **header,
+                const char  *column)
+{
+  for (int h = 0; column != NULL && header[h] != NULL; h++)
+    {
+      if (g_str_equal (header[h], column))
+        return h;
+    }
+
+  return G_MAXINT;
+}
+
+static int
+compare_problems (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  const DhImportProblem *x = *(DhImportProblem * const *) a;
+  const DhImportProblem *y = *(DhImportProblem * const *) b;
+  int cx = problem_column (user_data, x->column);
+  int cy = problem_column (user_data, y->column);
+
+  return cx < cy ? -1 : cx > cy;
+}
+
+/* A row's problems in the order of its columns, as the person reads the row. */
+static void
+sort_row_problems (Import *import,
+                   guint   from)
+{
+  GPtrArray *problems = import->report->problems;
+  g_autoptr(GPtrArray) row = g_ptr_array_new ();
+
+  for (guint i = from; i < problems->len; i++)
+    g_ptr_array_add (row, g_ptr_array_index (problems, i));
+  g_ptr_array_sort_with_data (row, compare_problems, import->header);
+  for (guint i = 0; i < row->len; i++)
+    problems->pdata[from + i] = g_ptr_array_index (row, i);
+}
+
 /* Writes the prepared rows in one transaction: everything was read,
  * checked and matched before, so that the store's lock is held only for
  * the writing. A row the store refuses (a code taken, a rule across
@@ -1348,6 +1391,7 @@ import_sheet (DhStore         *self,
     {
       g_auto(GStrv) cells = NULL;
       Prepared *prepared;
+      guint problems;
 
       if (!dh_csv_reader_next (reader, &cells, &line, &local_error))
         {
@@ -1366,7 +1410,9 @@ import_sheet (DhStore         *self,
           return FALSE;
         }
 
+      problems = report->problems->len;
       prepared = prepare_row (&import, cells, line);
+      sort_row_problems (&import, problems);
       if (prepared == NULL)
         report->bad++;
       else

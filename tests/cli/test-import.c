@@ -560,6 +560,9 @@ test_ignored_columns_and_every_error_of_a_row (CliFixture    *fixture,
   g_assert_nonnull (strstr (fixture->err, "Klingon"));
   g_assert_null (strstr (fixture->err, "ds.csv:2:"));
   g_assert_null (strstr (fixture->err, "is not"));
+  /* in the order of the row's columns */
+  g_assert_true (strstr (fixture->err, "cột “Số điện thoại”") < strstr (fixture->err, "cột “Phân loại”"));
+  g_assert_true (strstr (fixture->err, "cột “Phân loại”") < strstr (fixture->err, "cột “Dân tộc”"));
 
   /* in English too, the warning names the column */
   g_assert_cmpint (cli_run (fixture, NULL, "import-households", path, "--dry-run"), ==, 1);
