@@ -39,6 +39,8 @@ int      dh_cli_fail              (const GError *error);
 void     dh_cli_print_json        (json_object  *object);
 int      dh_cli_import_households (DhCli        *cli,
                                    const char   *path);
+int      dh_cli_import_members    (DhCli        *cli,
+                                   const char   *path);
 int      dh_cli_export            (DhCli        *cli,
                                    const char   *entity,
                                    const char   *path);

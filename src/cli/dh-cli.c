@@ -699,6 +699,14 @@ run_import (DhCli  *cli,
 }
 
 static int
+run_import_members (DhCli  *cli,
+                    char  **args,
+                    int     n_args)
+{
+  return dh_cli_import_members (cli, args[0]);
+}
+
+static int
 run_export (DhCli  *cli,
             char  **args,
             int     n_args)
@@ -803,6 +811,16 @@ run_catalogue (DhCli  *cli,
         json_object_object_add (entry, "name", json_object_new_string (name));
       if (name_en != NULL)
         json_object_object_add (entry, "name_en", json_object_new_string (name_en));
+      /* the statistics office's code and the other names it is known by */
+      {
+        json_object *found = dh_catalogues_get_entry (catalogues, args[0], code);
+        json_object *value = NULL;
+
+        if (json_object_object_get_ex (found, "gso_code", &value))
+          json_object_object_add (entry, "gso_code", json_object_get (value));
+        if (json_object_object_get_ex (found, "aliases", &value))
+          json_object_object_add (entry, "aliases", json_object_get (value));
+      }
       dh_cli_print_json (entry);
     }
 
@@ -821,6 +839,7 @@ static const DhCliCommand commands[] = {
   { "search", 1, -1, N_("search TEXT [--limit N]"), run_search },
   { "classify", 0, 0, N_("classify < assessment.json"), run_classify },
   { "import-households", 1, 1, N_("import-households FILE.csv [--dry-run]"), run_import },
+  { "import-members", 1, 1, N_("import-members FILE.csv [--dry-run]"), run_import_members },
   { "export", 2, 2, N_("export ENTITY FILE.csv"), run_export },
   { "status", 0, 0, N_("status"), run_status },
   { "pending", 0, 0, N_("pending [--rejected] [--limit N]"), dh_cli_run_pending },
@@ -929,7 +948,7 @@ dh_cli_main (int    argc,
     { "households", 0, 0, G_OPTION_ARG_INT, &cli.households, N_("How many demo households (demo)"), "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT, &cli.seed, N_("Seed of the demo data (demo)"), "N" },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &cli.reason, N_("Why a support entry is voided (void-support)"), N_("TEXT") },
-    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &cli.dry_run, N_("Check the file and report every bad row; write nothing (import-households)"), NULL },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &cli.dry_run, N_("Check the file, report every bad row and what would change; write nothing (import-households, import-members)"), NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &cli.force, N_("Replace a file that exists already (changes export)"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli.json, N_("Print the report as JSON, for scripts (changes apply)"), NULL },
     { "rejected", 0, 0, G_OPTION_ARG_NONE, &cli.rejected, N_("Only the changes the server refused, with its reasons (pending)"), NULL },

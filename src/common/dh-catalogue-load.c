@@ -13,6 +13,7 @@
 #include "dh-catalogue-private.h"
 #include "dh-date.h"
 #include "dh-error.h"
+#include "dh-text.h"
 
 #define FORMAT_VERSION 1
 
@@ -176,10 +177,79 @@ ensure_catalogue (DhCatalogues *self,
       catalogue = g_new0 (Catalogue, 1);
       catalogue->entries = g_hash_table_new (g_str_hash, g_str_equal);
       catalogue->codes = g_ptr_array_new ();
+      catalogue->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       g_hash_table_insert (self->catalogues, g_strdup (name), catalogue);
     }
 
   return catalogue;
+}
+
+static void
+add_key (Catalogue  *catalogue,
+         const char *text,
+         const char *code)
+{
+  g_autofree char *key = dh_text_match_key (text);
+  const char *existing;
+
+  if (key == NULL || key[0] == '\0')
+    return;
+
+  existing = g_hash_table_lookup (catalogue->keys, key);
+  if (existing == NULL)
+    g_hash_table_insert (catalogue->keys, g_steal_pointer (&key), (gpointer) code);
+  else if (!g_str_equal (existing, code))
+    g_hash_table_insert (catalogue->keys, g_steal_pointer (&key), (gpointer) "");
+}
+
+/* The other ways an entry is written: "aliases" (other names and common
+ * spellings) and "gso_code" (the statistics office's number), both
+ * optional, both matched by dh_catalogues_find_code(). */
+static gboolean
+add_entry_keys (Catalogue    *catalogue,
+                json_object  *entry,
+                const char   *code,
+                const char   *file_name,
+                const char   *where,
+                GError      **error)
+{
+  g_autofree char *place = g_strdup_printf ("%s, “%s”", where, code);
+  json_object *aliases = NULL;
+  json_object *gso = NULL;
+
+  add_key (catalogue, code, code);
+  add_key (catalogue, json_object_get_string (json_object_object_get (entry, "name")), code);
+  add_key (catalogue, json_object_get_string (json_object_object_get (entry, "name_en")), code);
+
+  if (json_object_object_get_ex (entry, "gso_code", &gso))
+    {
+      const char *text = member_string (entry, "gso_code", FALSE, file_name, place, error);
+
+      if (text == NULL)
+        return FALSE;
+      for (const char *p = text; *p != '\0'; p++)
+        {
+          if (!g_ascii_isdigit (*p))
+            return shape_error (error, file_name, place, _("“gso_code” has other characters than digits"));
+        }
+      add_key (catalogue, text, code);
+    }
+
+  if (json_object_object_get_ex (entry, "aliases", &aliases))
+    {
+      if (member (entry, "aliases", json_type_array, FALSE, file_name, place, error) == NULL)
+        return FALSE;
+      for (size_t i = 0; i < json_object_array_length (aliases); i++)
+        {
+          json_object *alias = json_object_array_get_idx (aliases, i);
+
+          if (!json_object_is_type (alias, json_type_string) || json_object_get_string_len (alias) == 0)
+            return shape_error (error, file_name, place, _("“aliases” holds something other than names"));
+          add_key (catalogue, json_object_get_string (alias), code);
+        }
+    }
+
+  return TRUE;
 }
 
 /* Checks code, name and name_en and, unless the code is already there and
@@ -228,6 +298,8 @@ add_entry (DhCatalogues  *self,
       return NULL;
     }
 
+  if (!add_entry_keys (catalogue, entry, code, file_name, where, error))
+    return NULL;
   g_hash_table_insert (catalogue->entries, (gpointer) code, entry);
   g_ptr_array_add (catalogue->codes, (gpointer) code);
   return code;

@@ -13,6 +13,7 @@ typedef struct
 {
   GHashTable *entries;  /* code → json_object (borrowed from a document) */
   GPtrArray  *codes;    /* const char *, borrowed, in file order */
+  GHashTable *keys;     /* dh_text_match_key() of each code, name, alias → code, or "" when two share it */
 } Catalogue;
 
 typedef struct

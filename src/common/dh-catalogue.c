@@ -13,6 +13,7 @@
 #include "dh-catalogue-private.h"
 #include "dh-date.h"
 #include "dh-error.h"
+#include "dh-label.h"
 #include "dh-text.h"
 
 #define DEFAULT_RESOURCE_PATH "/io/github/donghanh/DongHanh/catalogues/"
@@ -30,6 +31,7 @@ catalogue_free (gpointer data)
 
   g_hash_table_unref (catalogue->entries);
   g_ptr_array_unref (catalogue->codes);
+  g_hash_table_unref (catalogue->keys);
   g_free (catalogue);
 }
 
@@ -193,6 +195,43 @@ dh_catalogues_has_code (DhCatalogues *self,
   return dh_catalogues_get_entry (self, catalogue, code) != NULL;
 }
 
+/**
+ * dh_catalogues_find_code:
+ * @self: the catalogues
+ * @catalogue: a catalogue's name, such as "ethnicity"
+ * @text: (nullable): what someone wrote: a code, the name in Vietnamese or
+ *   English, another name the entry is known by, or its statistics code
+ *   (an ethnic group's code of the General Statistics Office, "08")
+ *
+ * Returns: (transfer none) (nullable): the entry's code, or %NULL when no
+ *   entry, or more than one, is written that way
+ */
+const char *
+dh_catalogues_find_code (DhCatalogues *self,
+                         const char   *catalogue,
+                         const char   *text)
+{
+  g_autofree char *key = NULL;
+  Catalogue *found;
+  const char *code;
+
+  g_return_val_if_fail (DH_IS_CATALOGUES (self), NULL);
+  g_return_val_if_fail (catalogue != NULL, NULL);
+
+  if (text == NULL)
+    return NULL;
+  found = lookup_catalogue (self, catalogue);
+  if (found == NULL)
+    return NULL;
+  if (g_hash_table_contains (found->entries, text))
+    return g_hash_table_lookup (found->entries, text) != NULL ? text : NULL;
+
+  key = dh_text_match_key (text);
+  code = key != NULL ? g_hash_table_lookup (found->keys, key) : NULL;
+
+  return code != NULL && code[0] != '\0' ? code : NULL;
+}
+
 const char *
 dh_catalogues_get_name (DhCatalogues *self,
                         const char   *catalogue,
@@ -219,19 +258,11 @@ dh_catalogues_get_name_en (DhCatalogues *self,
   return entry != NULL ? json_object_get_string (json_object_object_get (entry, "name_en")) : NULL;
 }
 
-/* TRUE when the user interface speaks Vietnamese: the first language that
- * LANGUAGE, LC_ALL, LC_MESSAGES or LANG asks for. */
-static gboolean
-interface_is_vietnamese (void)
-{
-  return g_str_has_prefix (g_get_language_names ()[0], "vi");
-}
-
 /**
  * dh_catalogues_get_label:
  *
- * The name of @code in the language of the user interface: the Vietnamese
- * name when it speaks Vietnamese, the English one otherwise (and the
+ * The name of @code in the language of the messages: the Vietnamese name
+ * when they are in Vietnamese, the English one otherwise (and the
  * Vietnamese one where an entry has no English name).
  */
 const char *
@@ -243,7 +274,7 @@ dh_catalogues_get_label (DhCatalogues *self,
 
   g_return_val_if_fail (DH_IS_CATALOGUES (self), NULL);
 
-  if (!interface_is_vietnamese ()
+  if (!dh_label_names_in_vietnamese ()
       && (name_en = dh_catalogues_get_name_en (self, catalogue, code)) != NULL)
     return name_en;
 
@@ -269,87 +300,6 @@ dh_catalogues_list_codes (DhCatalogues *self,
     g_ptr_array_add (codes, g_strdup (g_ptr_array_index (found->codes, i)));
 
   return codes;
-}
-
-static gboolean
-folds_to (const char *text,
-          const char *folded)
-{
-  g_autofree char *key = dh_text_fold (text);
-
-  return key != NULL && g_str_equal (key, folded);
-}
-
-static gboolean
-entry_is_called (json_object *entry,
-                 const char  *folded)
-{
-  json_object *aliases = NULL;
-
-  if (folds_to (json_object_get_string (json_object_object_get (entry, "name")), folded) ||
-      folds_to (json_object_get_string (json_object_object_get (entry, "name_en")), folded))
-    return TRUE;
-
-  json_object_object_get_ex (entry, "aliases", &aliases);
-  for (size_t i = 0; aliases != NULL && i < json_object_array_length (aliases); i++)
-    {
-      if (folds_to (json_object_get_string (json_object_array_get_idx (aliases, i)), folded))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-/**
- * dh_catalogues_find_code:
- * @catalogue: a catalogue, as for dh_catalogues_get_entry()
- * @text: what someone typed: a code, or a name
- *
- * The code that @text stands for, as people type it: the code itself, its
- * Vietnamese or English name, or another name it goes by (its aliases),
- * without regard to case and diacritics: "ho ngheo" is the code "poor" of
- * the classifications, "tay" the ethnicity "tay".
- *
- * Returns: (transfer none) (nullable): the code, or %NULL when @text names
- *   none of the catalogue's entries
- */
-const char *
-dh_catalogues_find_code (DhCatalogues *self,
-                         const char   *catalogue,
-                         const char   *text)
-{
-  g_autofree char *folded = NULL;
-  gpointer code = NULL;
-  Catalogue *found;
-
-  g_return_val_if_fail (DH_IS_CATALOGUES (self), NULL);
-  g_return_val_if_fail (catalogue != NULL, NULL);
-
-  found = lookup_catalogue (self, catalogue);
-  if (found == NULL || text == NULL)
-    return NULL;
-
-  if (g_hash_table_lookup_extended (found->entries, text, &code, NULL))
-    return code;
-
-  folded = dh_text_fold (text);
-  if (folded == NULL || folded[0] == '\0')
-    return NULL;
-
-  for (guint i = 0; i < found->codes->len; i++)
-    {
-      if (folds_to (g_ptr_array_index (found->codes, i), folded))
-        return g_ptr_array_index (found->codes, i);
-    }
-
-  /* a code before any name: "other" is no one's alias */
-  for (guint i = 0; i < found->codes->len; i++)
-    {
-      if (entry_is_called (g_hash_table_lookup (found->entries, g_ptr_array_index (found->codes, i)), folded))
-        return g_ptr_array_index (found->codes, i);
-    }
-
-  return NULL;
 }
 
 /**

@@ -56,6 +56,9 @@ DhCatalogues      *dh_catalogues_new_from_directory       (const char    *direct
 gboolean           dh_catalogues_has_code                 (DhCatalogues  *self,
                                                            const char    *catalogue,
                                                            const char    *code);
+const char        *dh_catalogues_find_code                (DhCatalogues  *self,
+                                                           const char    *catalogue,
+                                                           const char    *text);
 const char        *dh_catalogues_get_name                 (DhCatalogues  *self,
                                                            const char    *catalogue,
                                                            const char    *code);
@@ -70,9 +73,6 @@ json_object       *dh_catalogues_get_entry                (DhCatalogues  *self,
                                                            const char    *code);
 GPtrArray         *dh_catalogues_list_codes               (DhCatalogues  *self,
                                                            const char    *catalogue);
-const char        *dh_catalogues_find_code                (DhCatalogues  *self,
-                                                           const char    *catalogue,
-                                                           const char    *text);
 char              *dh_catalogues_list_names               (DhCatalogues  *self,
                                                            const char    *catalogue);
 const char        *dh_catalogues_get_project_programme    (DhCatalogues  *self,

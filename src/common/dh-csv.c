@@ -19,15 +19,26 @@
  * that a large export makes few system calls. */
 #define WRITE_BLOCK_SIZE (64 * 1024)
 
+/* How much of a file is read at a time. */
+#define READ_CHUNK_SIZE (64 * 1024)
+
 struct _DhCsvReader
 {
-  GBytes     *contents;
-  const char *data;     /* the contents after the byte-order mark */
-  gsize       length;
-  gsize       position;
-  guint       line;     /* the physical line at position */
-  char        delimiter;
-  GError     *error;    /* once reading failed, every later call fails the same way */
+  GBytes       *contents;
+  const char   *data;     /* the contents after the byte-order mark */
+  gsize         length;   /* what may be parsed: checked UTF-8 */
+  gsize         position;
+  guint         line;     /* the physical line at position */
+  char          delimiter;
+  GError       *error;    /* once reading failed, every later call fails the same way */
+
+  /* read from a stream: the buffer holds what is not parsed yet */
+  GInputStream *stream;
+  GByteArray   *buffer;
+  gsize         max_record_bytes;
+  gboolean      eof;        /* the stream has nothing more */
+  gboolean      bad_text;   /* the text stops being UTF-8 at length */
+  gboolean      started;    /* the byte-order mark was looked for */
 };
 
 struct _DhCsvWriter
@@ -73,6 +84,15 @@ line_of_offset (const char *data,
   return line;
 }
 
+static void
+set_not_utf8_error (GError **error,
+                    guint    line)
+{
+  g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+               _("line %u is not UTF-8 text, probably an older Vietnamese encoding such as Windows-1258, TCVN3 or VNI; save the file as “CSV UTF-8 (Comma delimited)” in Excel, or choose the character set “Unicode (UTF-8)” in LibreOffice, and import it again"),
+               line);
+}
+
 static gboolean
 check_encoding (const char  *data,
                 gsize        length,
@@ -100,13 +120,110 @@ check_encoding (const char  *data,
   /* A NUL byte also fails validation: it is not text either. */
   if (!g_utf8_validate_len (data, length, &end))
     {
-      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
-                   _("line %u is not UTF-8 text, probably an older Vietnamese encoding such as Windows-1258, TCVN3 or VNI; save the file as “CSV UTF-8 (Comma delimited)” in Excel, or choose the character set “Unicode (UTF-8)” in LibreOffice, and import it again"),
-                   line_of_offset (data, (gsize) (end - data)));
+      set_not_utf8_error (error, line_of_offset (data, (gsize) (end - data)));
       return FALSE;
     }
 
   return TRUE;
+}
+
+/* Whether everything there is to parse is in the buffer. */
+static inline gboolean
+at_true_end (DhCsvReader *self)
+{
+  return self->stream == NULL || (self->eof && !self->bad_text);
+}
+
+/* Checks the bytes added to the buffer and moves the parsable length up
+ * to the last whole UTF-8 character: a character cut by the chunk's end
+ * waits for the next chunk. */
+static void
+check_new_text (DhCsvReader *self)
+{
+  const char *data = (const char *) self->buffer->data;
+  gsize available = self->buffer->len;
+  const char *end = NULL;
+
+  if (self->bad_text)
+    return;
+
+  if (g_utf8_validate_len (data + self->length, available - self->length, &end))
+    {
+      self->length = available;
+      return;
+    }
+
+  self->length = (gsize) (end - data);
+  /* a character cut short at the end of what was read so far */
+  if (!self->eof && available - self->length < 4 && (guchar) *end >= 0xC0 &&
+      g_utf8_get_char_validated (end, (gssize) (available - self->length)) == (gunichar) -2)
+    return;
+
+  self->bad_text = TRUE;
+}
+
+/* Reads one more chunk into the buffer, dropping what was parsed. */
+static gboolean
+read_more (DhCsvReader  *self,
+           GError      **error)
+{
+  gsize old_len;
+  gssize n;
+
+  if (self->position > 0)
+    {
+      g_byte_array_remove_range (self->buffer, 0, (guint) self->position);
+      self->length -= self->position;
+      self->position = 0;
+    }
+
+  old_len = self->buffer->len;
+  g_byte_array_set_size (self->buffer, (guint) (old_len + READ_CHUNK_SIZE));
+  n = g_input_stream_read (self->stream, self->buffer->data + old_len, READ_CHUNK_SIZE, NULL, error);
+  g_byte_array_set_size (self->buffer, (guint) (old_len + (n > 0 ? (gsize) n : 0)));
+  self->data = (const char *) self->buffer->data;
+  if (n < 0)
+    return FALSE;
+  if (n == 0)
+    self->eof = TRUE;
+
+  if (!self->started && (self->buffer->len >= 3 || self->eof))
+    {
+      self->started = TRUE;
+      if (self->buffer->len >= 2 &&
+          ((self->buffer->data[0] == 0xFF && self->buffer->data[1] == 0xFE) ||
+           (self->buffer->data[0] == 0xFE && self->buffer->data[1] == 0xFF)))
+        return check_encoding ((const char *) self->buffer->data, 2, error);
+      if (self->buffer->len >= 3 && memcmp (self->buffer->data, UTF8_BOM, 3) == 0)
+        g_byte_array_remove_range (self->buffer, 0, 3);
+      self->data = (const char *) self->buffer->data;
+    }
+
+  if (self->started)
+    check_new_text (self);
+
+  return TRUE;
+}
+
+/* The error to give when the parser ran out of what it may read: the
+ * record is too long, or the text stops being UTF-8. */
+static gboolean
+refuse_record (DhCsvReader  *self,
+               guint         line,
+               GError      **error)
+{
+  if (self->bad_text && self->length - self->position < self->max_record_bytes)
+    {
+      set_not_utf8_error (error, self->line + line_of_offset (self->data + self->position,
+                                                              self->length - self->position) - 1);
+      return FALSE;
+    }
+
+  g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+               /* Translators: "line 2 is longer than 65536 bytes; ..." */
+               _("line %u is longer than %u bytes, far longer than a row of a list; check that the file is the list saved as CSV, or split the row"),
+               line, (guint) self->max_record_bytes);
+  return FALSE;
 }
 
 /* Chooses the delimiter from the header record: Excel writes commas or,
@@ -197,13 +314,68 @@ dh_csv_reader_new (GBytes  *contents,
   return g_steal_pointer (&self);
 }
 
+/**
+ * dh_csv_reader_new_for_stream:
+ * @stream: the file, read a chunk at a time as the records are asked for
+ * @max_record_bytes: the longest record, line breaks inside cells included;
+ *   a longer one is an error that names its line
+ *
+ * Like dh_csv_reader_new(), but never holds more of the file than the
+ * record being read and a chunk: a file of any size, or a device that
+ * never ends, costs little memory. Text that is not UTF-8 is refused when
+ * the reading reaches it, with its line.
+ */
+DhCsvReader *
+dh_csv_reader_new_for_stream (GInputStream  *stream,
+                              gsize          max_record_bytes,
+                              GError       **error)
+{
+  g_autoptr(DhCsvReader) self = NULL;
+
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+  g_return_val_if_fail (max_record_bytes > 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_new0 (DhCsvReader, 1);
+  self->stream = g_object_ref (stream);
+  self->buffer = g_byte_array_sized_new (READ_CHUNK_SIZE);
+  self->max_record_bytes = max_record_bytes;
+  self->data = (const char *) self->buffer->data;
+  self->line = 1;
+
+  /* the header line, for its delimiter */
+  for (;;)
+    {
+      const char *cr;
+
+      if (!read_more (self, error))
+        return NULL;
+      cr = memchr (self->data, '\r', self->length);
+
+      /* a CR at the end may be half of a CRLF */
+      if (self->eof || self->bad_text || self->length >= max_record_bytes ||
+          memchr (self->data, '\n', self->length) != NULL ||
+          (cr != NULL && (gsize) (cr - self->data) + 1 < self->length))
+        break;
+    }
+  if (self->data == NULL)
+    self->data = "";
+
+  self->delimiter = detect_delimiter (self);
+
+  return g_steal_pointer (&self);
+}
+
 void
 dh_csv_reader_free (DhCsvReader *self)
 {
   if (self == NULL)
     return;
 
-  g_bytes_unref (self->contents);
+  g_clear_pointer (&self->contents, g_bytes_unref);
+  g_clear_object (&self->stream);
+  if (self->buffer != NULL)
+    g_byte_array_unref (self->buffer);
   g_clear_error (&self->error);
   g_free (self);
 }
@@ -253,9 +425,12 @@ is_blank_record (GPtrArray *cells)
 }
 
 /* Reads the record at the current position, which is not at a line end, up
- * to and including its line end. */
+ * to and including its line end. When the buffer ends before the record
+ * does and more may come from the stream, sets @incomplete and returns
+ * NULL with the reader as it was. */
 static GPtrArray *
 read_record (DhCsvReader  *self,
+             gboolean     *incomplete,
              GError      **error)
 {
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
@@ -263,6 +438,13 @@ read_record (DhCsvReader  *self,
   const char *data = self->data;
   gsize length = self->length;
   gsize position = self->position;
+  guint start_line = self->line;
+  gboolean whole = at_true_end (self);
+
+  *incomplete = FALSE;
+
+  /* a CR as the last byte read may be the first half of a CRLF */
+#define NEED_MORE(p) (!whole && ((p) >= length || (data[p] == '\r' && (p) + 1 >= length)))
 
   for (;;)
     {
@@ -276,6 +458,9 @@ read_record (DhCsvReader  *self,
           for (;;)
             {
               char c;
+
+              if (NEED_MORE (position) || (!whole && data[position] == '"' && position + 1 >= length))
+                goto more;
 
               if (position >= length)
                 {
@@ -321,6 +506,8 @@ read_record (DhCsvReader  *self,
 
         while (position < length && data[position] != self->delimiter && !is_line_end (data[position]))
           position++;
+        if (NEED_MORE (position))
+          goto more;
         g_string_append_len (cell, data + start, (gssize) (position - start));
       }
 
@@ -334,12 +521,30 @@ read_record (DhCsvReader  *self,
 
       break;
     }
+#undef NEED_MORE
 
   if (position < length)
     position = skip_line_end (self, position);
   self->position = position;
 
   return g_steal_pointer (&cells);
+
+more:
+  self->line = start_line;
+  *incomplete = TRUE;
+  return NULL;
+}
+
+/* Makes the buffer hold more of the record at the current position, or
+ * says why it cannot: the record is too long, or not text. */
+static gboolean
+read_more_of_record (DhCsvReader  *self,
+                     GError      **error)
+{
+  if (self->bad_text || self->length - self->position >= self->max_record_bytes)
+    return refuse_record (self, self->line, error);
+
+  return read_more (self, error);
 }
 
 gboolean
@@ -360,10 +565,24 @@ dh_csv_reader_next (DhCsvReader  *self,
       return FALSE;
     }
 
-  while (self->position < self->length)
+  for (;;)
     {
       g_autoptr(GPtrArray) cells = NULL;
+      gboolean incomplete = FALSE;
       guint line;
+
+      if (self->position >= self->length ||
+          (self->data[self->position] == '\r' && self->position + 1 >= self->length))
+        {
+          if (at_true_end (self) && self->position >= self->length)
+            return FALSE;
+          if (!at_true_end (self))
+            {
+              if (!read_more_of_record (self, &self->error))
+                break;
+              continue;
+            }
+        }
 
       if (is_line_end (self->data[self->position]))
         {
@@ -372,12 +591,15 @@ dh_csv_reader_next (DhCsvReader  *self,
         }
 
       line = self->line;
-      cells = read_record (self, &self->error);
-      if (cells == NULL)
+      cells = read_record (self, &incomplete, &self->error);
+      if (incomplete)
         {
-          g_propagate_error (error, g_error_copy (self->error));
-          return FALSE;
+          if (!read_more_of_record (self, &self->error))
+            break;
+          continue;
         }
+      if (cells == NULL)
+        break;
 
       if (is_blank_record (cells))
         continue;
@@ -389,6 +611,7 @@ dh_csv_reader_next (DhCsvReader  *self,
       return TRUE;
     }
 
+  g_propagate_error (error, g_error_copy (self->error));
   return FALSE;
 }
 

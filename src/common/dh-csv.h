@@ -10,7 +10,9 @@ G_BEGIN_DECLS
 /**
  * DhCsvReader:
  *
- * Reads an RFC 4180 file given whole in memory, one record at a time.
+ * Reads an RFC 4180 file one record at a time: given whole in memory
+ * (dh_csv_reader_new()), or from a stream a chunk at a time, with a cap on
+ * the bytes of a record (dh_csv_reader_new_for_stream()).
  *
  * - The text must be UTF-8, with or without a byte-order mark. Anything else
  *   (a file saved as Windows-1258, TCVN3, UTF-16 "Unicode Text") is refused
@@ -35,6 +37,9 @@ G_BEGIN_DECLS
 typedef struct _DhCsvReader DhCsvReader;
 
 DhCsvReader *dh_csv_reader_new           (GBytes       *contents,
+                                          GError      **error);
+DhCsvReader *dh_csv_reader_new_for_stream (GInputStream *stream,
+                                          gsize         max_record_bytes,
                                           GError      **error);
 gboolean     dh_csv_reader_next          (DhCsvReader  *self,
                                           GStrv        *out_fields,
@@ -62,11 +67,10 @@ int          dh_csv_find_column          (const char * const *header,
  * in one column; Data › From Text/CSV opens it correctly there. A "sep=,"
  * hint line is not written because Excel then ignores the byte-order mark.
  *
- * Cells are written verbatim. In particular a cell starting with '=', '+',
- * '-' or '@' is not escaped against spreadsheet formula injection: a leading
- * apostrophe would corrupt real data such as "+84 912 345 678" phone numbers
- * or "-" placeholders when the file is read back. The data written here is
- * the commune's own records, entered through validated fields.
+ * Cells are written verbatim: the guards a spreadsheet needs against text
+ * it would take for a number or run as a formula are the caller's, which
+ * knows what a cell holds (dh-store-csv.c writes them, and its import
+ * takes them away).
  *
  * The writer takes a reference on the stream and buffers its output:
  * dh_csv_writer_close() flushes and closes the stream. Freeing a writer that

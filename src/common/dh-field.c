@@ -260,12 +260,12 @@ normalize_code (const DhField     *field,
   if (!expect_type (value, json_type_string, _("a code in quotes"), error))
     return NULL;
 
-  code = json_object_get_string (value);
-  if (!dh_catalogues_has_code (validator->catalogues, field->target, code))
+  code = dh_catalogues_find_code (validator->catalogues, field->target, json_object_get_string (value));
+  if (code == NULL)
     {
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
-                   _("“%s” is not in the catalogue “%s”; use one of its codes"),
-                   code, field->target);
+                   _("“%s” is not in the catalogue “%s”; use one of its codes or names"),
+                   json_object_get_string (value), field->target);
       return NULL;
     }
 
@@ -312,12 +312,12 @@ normalize_code_set (const DhField     *field,
           !check_raw_text (field, item, error))
         return NULL;
 
-      code = json_object_get_string (item);
-      if (!dh_catalogues_has_code (validator->catalogues, field->target, code))
+      code = dh_catalogues_find_code (validator->catalogues, field->target, json_object_get_string (item));
+      if (code == NULL)
         {
           g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
-                       _("“%s” is not in the catalogue “%s”; use one of its codes"),
-                       code, field->target);
+                       _("“%s” is not in the catalogue “%s”; use one of its codes or names"),
+                       json_object_get_string (item), field->target);
           return NULL;
         }
 
@@ -591,6 +591,19 @@ dh_field_normalize_value (const DhField     *field,
       if (expect_type (value, json_type_string, _("12 digits in quotes"), &local_error))
         {
           g_autofree char *id = dh_text_normalize (json_object_get_string (value));
+
+          /* written in groups, as on the card: "001 085 012 345" */
+          if (id != NULL && strspn (id, "0123456789 ") == strlen (id))
+            {
+              char *to = id;
+
+              for (const char *from = id; *from != '\0'; from++)
+                {
+                  if (*from != ' ')
+                    *to++ = *from;
+                }
+              *to = '\0';
+            }
 
           if (id != NULL && dh_citizen_id_check (validator->catalogues, id, DH_SEX_UNKNOWN, 0, &local_error))
             result = json_object_new_string (id);

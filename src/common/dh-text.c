@@ -380,3 +380,36 @@ dh_text_name_sort_key (const char *full_name)
    * a key of the whole name would only repeat them. */
   return g_strjoin ((const char[]) { LEVEL_SEPARATOR, '\0' }, given_key, rest_key, NULL);
 }
+
+/* How people's ways of writing a name or a code are compared: without case,
+ * marks, spaces, hyphens or apostrophes ("H'Mông", "Hmông" and "hmong" are
+ * one), and a number without its leading zeros, which a spreadsheet drops
+ * ("08" and "8"). */
+char *
+dh_text_match_key (const char *text)
+{
+  g_autofree char *folded = dh_text_fold (text);
+  GString *key;
+  const char *p;
+
+  if (folded == NULL)
+    return NULL;
+
+  key = g_string_sized_new (strlen (folded));
+  for (p = folded; *p != '\0'; p++)
+    {
+      if (*p != ' ')
+        g_string_append_c (key, *p);
+    }
+
+  for (p = key->str; g_ascii_isdigit (*p); p++)
+    ;
+  if (key->len > 1 && *p == '\0')
+    {
+      gsize zeros = strspn (key->str, "0");
+
+      g_string_erase (key, 0, (gssize) MIN (zeros, key->len - 1));
+    }
+
+  return g_string_free (key, FALSE);
+}

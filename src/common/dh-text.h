@@ -11,5 +11,6 @@ char *dh_text_normalize     (const char *text);
 char *dh_text_fold          (const char *text);
 char *dh_text_sort_key      (const char *text);
 char *dh_text_name_sort_key (const char *full_name);
+char *dh_text_match_key     (const char *text);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* dh-store-jobs.c – the long writes an application runs off its main thread: a page, a bundle, an import, exports */
+/* dh-store-jobs.c – the long writes an application runs off its main thread: a page, a bundle, imports, exports */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "dh-store"
@@ -176,6 +176,7 @@ dh_store_apply_bundle_finish (DhStore         *self,
 typedef struct
 {
   char           *path;
+  gboolean        members;  /* a list of members, else of households */
   gboolean        dry_run;
   DhImportReport  report;
 } ImportJob;
@@ -197,7 +198,31 @@ import_in_thread (DhStore       *store,
 {
   ImportJob *job = data;
 
+  if (job->members)
+    return dh_store_import_members (store, job->path, job->dry_run, &job->report, error);
   return dh_store_import_households (store, job->path, job->dry_run, &job->report, error);
+}
+
+static void
+import_async (DhStore             *self,
+              const char          *path,
+              gboolean             members,
+              gboolean             dry_run,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  ImportJob *job;
+
+  g_return_if_fail (DH_IS_STORE (self));
+  g_return_if_fail (path != NULL);
+
+  job = g_new0 (ImportJob, 1);
+  job->path = g_strdup (path);
+  job->members = members;
+  job->dry_run = dry_run;
+  dh_store_run_write_in_thread (self, import_in_thread, job, (GDestroyNotify) import_job_free,
+                                NULL, NULL, cancellable, callback, user_data);
 }
 
 /* dh_store_import_households() in a worker thread. */
@@ -209,16 +234,20 @@ dh_store_import_households_async (DhStore             *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  ImportJob *job;
+  import_async (self, path, FALSE, dry_run, cancellable, callback, user_data);
+}
 
-  g_return_if_fail (DH_IS_STORE (self));
-  g_return_if_fail (path != NULL);
-
-  job = g_new0 (ImportJob, 1);
-  job->path = g_strdup (path);
-  job->dry_run = dry_run;
-  dh_store_run_write_in_thread (self, import_in_thread, job, (GDestroyNotify) import_job_free,
-                                NULL, NULL, cancellable, callback, user_data);
+/* dh_store_import_members() in a worker thread; its result, as a
+ * household list's, with dh_store_import_households_finish(). */
+void
+dh_store_import_members_async (DhStore             *self,
+                               const char          *path,
+                               gboolean             dry_run,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  import_async (self, path, TRUE, dry_run, cancellable, callback, user_data);
 }
 
 /* out_report: (out caller-allocates) (transfer full): every bad row, also

@@ -303,22 +303,33 @@ json_object *dh_store_report_support_totals  (DhStore       *self,
                                               int            year,
                                               GError       **error);
 
-/* The commune's household list in, and lists out, as CSV (dh-store-csv.c). */
+/* The commune's lists in, and lists out, as CSV (dh-store-csv.c). */
 typedef struct
 {
   guint  line;     /* 0: the file as a whole */
+  char  *column;   /* the column's heading as the file writes it, or NULL: the row as a whole */
   char  *message;
 } DhImportProblem;
 
 typedef struct
 {
-  guint      good;
+  guint      good;       /* rows that are right: created + updated + unchanged */
   guint      bad;
-  GPtrArray *problems;  /* DhImportProblem *, in the order of the file */
+  guint      created;    /* rows that make a new record */
+  guint      updated;    /* rows that change a record the store has */
+  guint      unchanged;  /* rows that match a record the store has, as it is */
+  GPtrArray *problems;   /* DhImportProblem *, in the order of the file: every problem of every bad row */
+  GPtrArray *warnings;   /* DhImportProblem *: the columns the import leaves out */
+  GPtrArray *changes;    /* DhImportProblem *: what each update changes, in words */
 } DhImportReport;
 
 void         dh_import_report_clear          (DhImportReport *report);
 gboolean     dh_store_import_households      (DhStore       *self,
+                                              const char    *path,
+                                              gboolean       dry_run,
+                                              DhImportReport *report,
+                                              GError       **error);
+gboolean     dh_store_import_members         (DhStore       *self,
                                               const char    *path,
                                               gboolean       dry_run,
                                               DhImportReport *report,
@@ -396,6 +407,12 @@ gboolean     dh_store_apply_bundle_finish    (DhStore            *self,
                                               DhBundleReport     *out_report,
                                               GError            **error);
 void         dh_store_import_households_async (DhStore           *self,
+                                              const char         *path,
+                                              gboolean            dry_run,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+void         dh_store_import_members_async   (DhStore            *self,
                                               const char         *path,
                                               gboolean            dry_run,
                                               GCancellable       *cancellable,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <glib/gstdio.h>
 
+#include "bench-common.h"
 #include "dh-autocleanups.h"
 #include "dh-demo.h"
 #include "dh-record-list.h"
@@ -35,41 +36,23 @@ typedef struct
   double      transaction_s;
 } Writer;
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *samples,
-            double  fraction)
-{
-  guint index = (guint) (samples->len * fraction);
-
-  return g_array_index (samples, double, MIN (index, samples->len - 1));
-}
-
 static void
 print_samples (Samples *samples)
 {
   double idle_p99, busy_p99, idle_max, busy_max;
 
-  g_array_sort (samples->idle, compare_doubles);
-  g_array_sort (samples->busy, compare_doubles);
-  idle_p99 = percentile (samples->idle, 0.99);
-  busy_p99 = percentile (samples->busy, 0.99);
+  g_array_sort (samples->idle, bench_compare_doubles);
+  g_array_sort (samples->busy, bench_compare_doubles);
+  idle_p99 = bench_percentile (samples->idle, 0.99);
+  busy_p99 = bench_percentile (samples->busy, 0.99);
   idle_max = g_array_index (samples->idle, double, samples->idle->len - 1);
   busy_max = g_array_index (samples->busy, double, samples->busy->len - 1);
 
   printf ("%s\n", samples->name);
   printf ("  idle store:     median %8.3f ms   p99 %8.3f ms   max %8.3f ms   (%u reads)\n",
-          percentile (samples->idle, 0.5), idle_p99, idle_max, samples->idle->len);
+          bench_percentile (samples->idle, 0.5), idle_p99, idle_max, samples->idle->len);
   printf ("  during a write: median %8.3f ms   p99 %8.3f ms   max %8.3f ms   (%u reads)\n",
-          percentile (samples->busy, 0.5), busy_p99, busy_max, samples->busy->len);
+          bench_percentile (samples->busy, 0.5), busy_p99, busy_max, samples->busy->len);
   printf ("  during / idle:  p99 × %.2f   max × %.2f\n", busy_p99 / idle_p99, busy_max / idle_max);
 }
 
@@ -222,16 +205,7 @@ main (int   argc,
   g_clear_object (&list);
   g_clear_object (&store);
 
-  if (g_getenv ("DONGHANH_BENCH_KEEP") == NULL)
-    {
-      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-      g_unlink (path);
-      g_unlink (wal);
-      g_unlink (shm);
-      g_rmdir (dir);
-    }
+  bench_remove_store (dir, path);
 
   return 0;
 }

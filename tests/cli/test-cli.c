@@ -70,7 +70,7 @@ test_help_lists_every_command (CliFixture    *fixture,
 {
   static const char * const commands[] = {
     "init", "demo", "list", "get", "add", "update", "void-support", "search", "classify",
-    "import-households", "export", "status",
+    "import-households", "import-members", "export", "status",
   };
 
   g_assert_cmpint (cli_run (fixture, NULL, "--help"), ==, 0);

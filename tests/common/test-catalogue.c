@@ -301,6 +301,45 @@ test_unknown_codes_have_no_name (void)
   g_assert_null (dh_catalogues_get_entry (catalogues, "project", "DA8"));
 }
 
+/* The statistics office's codes 01–54 and the names people use. */
+static void
+test_ethnic_groups_carry_gso_codes_and_other_names (void)
+{
+  DhCatalogues *catalogues = dh_catalogues_get_default ();
+  g_autoptr(GPtrArray) codes = dh_catalogues_list_codes (catalogues, "ethnicity");
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  static const struct { const char *gso, *code; } known[] = {
+    { "01", "kinh" }, { "02", "tay" }, { "03", "thai" }, { "04", "hoa" }, { "05", "khmer" },
+    { "06", "muong" }, { "07", "nung" }, { "08", "mong" }, { "09", "dao" }, { "10", "gia_rai" },
+    { "54", "ro_mam" },
+  };
+
+  for (guint i = 0; i < codes->len; i++)
+    {
+      json_object *entry = dh_catalogues_get_entry (catalogues, "ethnicity", g_ptr_array_index (codes, i));
+      const char *gso = json_object_get_string (json_object_object_get (entry, "gso_code"));
+      gint64 number = 0;
+
+      g_assert_nonnull (gso);
+      g_assert_cmpuint (strlen (gso), ==, 2);
+      g_assert_true (g_ascii_string_to_signed (gso, 10, 1, 54, &number, NULL));
+      g_assert_false (g_hash_table_contains (seen, gso));
+      g_hash_table_add (seen, g_strdup (gso));
+      g_assert_cmpstr (dh_catalogues_find_code (catalogues, "ethnicity", gso), ==, g_ptr_array_index (codes, i));
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 54);
+
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    g_assert_cmpstr (dh_catalogues_find_code (catalogues, "ethnicity", known[i].gso), ==, known[i].code);
+
+  g_assert_cmpstr (dh_catalogues_find_code (catalogues, "ethnicity", "Mèo"), ==, "mong");
+  g_assert_cmpstr (dh_catalogues_find_code (catalogues, "ethnicity", "h mong"), ==, "mong");
+  g_assert_cmpstr (dh_catalogues_find_code (catalogues, "ethnicity", "KHO-ME"), ==, "khmer");
+  g_assert_cmpstr (dh_catalogues_find_code (catalogues, "ethnicity", "Vân Kiều"), ==, "bru_van_kieu");
+  g_assert_null (dh_catalogues_find_code (catalogues, "ethnicity", "Klingon"));
+  g_assert_null (dh_catalogues_find_code (catalogues, "ethnicity", "0"));
+}
+
 static void
 test_ethnic_groups_are_the_54_with_ascii_slugs (void)
 {
@@ -878,6 +917,7 @@ main (int   argc,
   g_test_add_func ("/common/catalogue/every-coded-value-has-a-name", test_every_coded_value_has_a_name);
   g_test_add_func ("/common/catalogue/names-find-their-code", test_names_find_their_code);
   g_test_add_func ("/common/catalogue/ethnicity/the-54-groups-with-ascii-slugs", test_ethnic_groups_are_the_54_with_ascii_slugs);
+  g_test_add_func ("/common/catalogue/ethnicity/gso-codes-and-other-names", test_ethnic_groups_carry_gso_codes_and_other_names);
   g_test_add_func ("/common/catalogue/birth-province/the-63-codes", test_birth_provinces_are_the_63_codes);
   g_test_add_func ("/common/catalogue/indicator/set-2022-has-12-in-6-dimensions", test_indicator_set_2022);
   g_test_add_func ("/common/catalogue/indicator/set-2027-is-provisional-with-12-in-6-dimensions", test_indicator_set_2027_is_provisional);

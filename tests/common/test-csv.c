@@ -13,6 +13,67 @@
 
 #define BOM "\xEF\xBB\xBF"
 
+/* A stream that hands out one to three bytes a read, so that every record,
+ * character and line end of a test is cut somewhere between two reads. */
+#define TEST_TYPE_TRICKLE_STREAM (test_trickle_stream_get_type ())
+G_DECLARE_FINAL_TYPE (TestTrickleStream, test_trickle_stream, TEST, TRICKLE_STREAM, GInputStream)
+
+struct _TestTrickleStream
+{
+  GInputStream  parent_instance;
+  GBytes       *bytes;
+  gsize         position;
+  guint         turn;
+};
+
+G_DEFINE_FINAL_TYPE (TestTrickleStream, test_trickle_stream, G_TYPE_INPUT_STREAM)
+
+static gssize
+trickle_read (GInputStream  *stream,
+              void          *buffer,
+              gsize          count,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  TestTrickleStream *self = TEST_TRICKLE_STREAM (stream);
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (self->bytes, &size);
+  gsize step = 1 + self->turn++ % 3;
+  gsize n = MIN (count, MIN (size - self->position, step));
+
+  memcpy (buffer, data + self->position, n);
+  self->position += n;
+  return (gssize) n;
+}
+
+static void
+test_trickle_stream_finalize (GObject *object)
+{
+  g_bytes_unref (TEST_TRICKLE_STREAM (object)->bytes);
+  G_OBJECT_CLASS (test_trickle_stream_parent_class)->finalize (object);
+}
+
+static void
+test_trickle_stream_class_init (TestTrickleStreamClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_trickle_stream_finalize;
+  G_INPUT_STREAM_CLASS (klass)->read_fn = trickle_read;
+}
+
+static void
+test_trickle_stream_init (TestTrickleStream *self)
+{
+}
+
+static GInputStream *
+trickle_stream_new (GBytes *bytes)
+{
+  TestTrickleStream *self = g_object_new (TEST_TYPE_TRICKLE_STREAM, NULL);
+
+  self->bytes = g_bytes_ref (bytes);
+  return G_INPUT_STREAM (self);
+}
+
 typedef struct
 {
   GPtrArray *records; /* each a '|'-joined record, for short comparisons */
@@ -55,6 +116,28 @@ read_bytes (GBytes  *bytes,
 
   g_assert_no_error (error);
   g_assert_null (fields);
+
+  /* read from a stream a few bytes at a time, the same records on the same lines */
+  {
+    g_autoptr(GInputStream) stream = trickle_stream_new (bytes);
+    g_autoptr(DhCsvReader) streamed = dh_csv_reader_new_for_stream (stream, 1024 * 1024, &error);
+    guint n = 0;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (dh_csv_reader_get_delimiter (streamed), ==, records->delimiter);
+    while (dh_csv_reader_next (streamed, &fields, &line, &error))
+      {
+        g_autofree char *joined = g_strjoinv ("|", fields);
+
+        g_assert_cmpuint (n, <, records->records->len);
+        g_assert_cmpstr (joined, ==, g_ptr_array_index (records->records, n));
+        g_assert_cmpuint (line, ==, g_array_index (records->lines, guint, n));
+        g_clear_pointer (&fields, g_strfreev);
+        n++;
+      }
+    g_assert_no_error (error);
+    g_assert_cmpuint (n, ==, records->records->len);
+  }
 }
 
 static void
@@ -317,6 +400,76 @@ test_rejects_unterminated_quote_naming_the_line_it_started (void)
   g_assert_false (dh_csv_reader_next (reader, &fields, &line, &again));
   g_assert_error (again, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID);
   g_assert_cmpstr (again->message, ==, error->message);
+}
+
+/* The next record of a stream reader over TEXT, or its error. */
+static GError *
+stream_error (GBytes *bytes,
+              gsize   max_record_bytes,
+              guint   good_records)
+{
+  g_autoptr(GInputStream) stream = trickle_stream_new (bytes);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhCsvReader) reader = dh_csv_reader_new_for_stream (stream, max_record_bytes, &error);
+  g_auto(GStrv) fields = NULL;
+
+  if (reader == NULL)
+    return g_steal_pointer (&error);
+
+  for (guint i = 0; i < good_records; i++)
+    {
+      g_assert_true (dh_csv_reader_next (reader, &fields, NULL, &error));
+      g_clear_pointer (&fields, g_strfreev);
+    }
+  g_assert_false (dh_csv_reader_next (reader, &fields, NULL, &error));
+  g_assert_null (fields);
+  return g_steal_pointer (&error);
+}
+
+static void
+test_stream_refuses_what_is_not_utf8_when_it_reaches_it (void)
+{
+  g_autoptr(GBytes) bytes = load_sample ("windows-1258.csv");
+  g_autoptr(GBytes) multiline = g_bytes_new_static ("a,b\r\n\"x\r\ny\",z\r\n\r\nbad,\xE0\xE1\r\n", 25);
+  g_autoptr(GBytes) utf16 = g_bytes_new_static ("\xFF\xFE" "a\0,\0b\0\r\0\n\0", 12);
+  g_autoptr(GError) error = stream_error (bytes, 4096, 2);
+  g_autoptr(GError) after_cell = stream_error (multiline, 4096, 2);
+  g_autoptr(GError) wide = stream_error (utf16, 4096, 0);
+
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "line 3 "));
+  g_assert_nonnull (strstr (error->message, "CSV UTF-8"));
+  g_assert_error (after_cell, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID);
+  g_assert_nonnull (strstr (after_cell->message, "line 5 "));
+  g_assert_error (wide, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID);
+  g_assert_nonnull (strstr (wide->message, "UTF-16"));
+}
+
+static void
+test_stream_refuses_a_record_beyond_its_cap_naming_the_line (void)
+{
+  g_autoptr(GString) text = g_string_new ("Mã hộ,Ghi chú\nA-1,ngắn\nA-2,\"");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) unquoted = NULL;
+  g_autoptr(GBytes) endless = NULL;
+
+  /* a quoted cell of many lines that never closes: the cap stops it, not the end of the file */
+  for (guint i = 0; i < 2000; i++)
+    g_string_append (text, "dòng\n");
+  bytes = g_bytes_new (text->str, text->len);
+  error = stream_error (bytes, 1000, 2);
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE);
+  g_assert_nonnull (strstr (error->message, "line 3 "));
+  g_assert_nonnull (strstr (error->message, "1000"));
+
+  g_string_assign (text, "a,b\n");
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_c (text, 'x');
+  endless = g_bytes_new (text->str, text->len);
+  unquoted = stream_error (endless, 1000, 1);
+  g_assert_error (unquoted, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE);
+  g_assert_nonnull (strstr (unquoted->message, "line 2 "));
 }
 
 static void
@@ -586,6 +739,10 @@ main (int   argc,
   g_test_add_func ("/common/csv/rejects-utf16-file", test_rejects_utf16_file);
   g_test_add_func ("/common/csv/rejects-unterminated-quote-naming-the-line-it-started",
                    test_rejects_unterminated_quote_naming_the_line_it_started);
+  g_test_add_func ("/common/csv/stream-refuses-what-is-not-utf8-when-it-reaches-it",
+                   test_stream_refuses_what_is_not_utf8_when_it_reaches_it);
+  g_test_add_func ("/common/csv/stream-refuses-a-record-beyond-its-cap-naming-the-line",
+                   test_stream_refuses_a_record_beyond_its_cap_naming_the_line);
   g_test_add_func ("/common/csv/normalises-decomposed-vietnamese-to-nfc", test_normalises_decomposed_vietnamese_to_nfc);
   g_test_add_func ("/common/csv/finds-column-whatever-the-accents-and-case", test_finds_column_whatever_the_accents_and_case);
   g_test_add_func ("/common/csv/writes-bom-crlf-and-quotes-only-when-needed", test_writes_bom_crlf_and_quotes_only_when_needed);

@@ -104,6 +104,42 @@ test_money_text_and_sets_normalised (void)
   g_assert_cmpstr (json_object_get_string (json_object_array_get_idx (causes, 0)), ==, "no_capital");
 }
 
+/* Ethnic groups as people write them, and a citizen ID in the card's groups. */
+static void
+test_names_aliases_and_spaced_citizen_id_are_accepted (void)
+{
+  static const struct { const char *written, *code; } groups[] = {
+    { "H'Mông", "mong" }, { "Mông", "mong" }, { "Mèo", "mong" }, { "HMONG", "mong" },
+    { "Khơ-me", "khmer" }, { "Khmer", "khmer" }, { "M'Nông", "mnong" }, { "Raglai", "ra_glai" },
+    { "Vân Kiều", "bru_van_kieu" }, { "Bru-Vân Kiều", "bru_van_kieu" }, { "Kinh (Việt)", "kinh" },
+    { "Tày", "tay" }, { "08", "mong" }, { "8", "mong" }, { "01", "kinh" }, { "gia_rai", "gia_rai" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *input = g_strdup_printf ("{\"household\": \"" HOUSE "\", \"full_name\": \"A\", \"ethnicity\": \"%s\"}",
+                                                groups[i].written);
+      g_autoptr(json_object) member = normalize ("member", input, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (dh_json_get_string (member, "ethnicity"), ==, groups[i].code);
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(json_object) member = normalize ("member", "{\"household\": \"" HOUSE "\", \"full_name\": \"A\", \"citizen_id\": \" 001 085 012 345 \"}", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (dh_json_get_string (member, "citizen_id"), ==, "001085012345");
+  }
+
+  assert_rejected ("member", "{\"household\": \"" HOUSE "\", \"full_name\": \"A\", \"citizen_id\": \"001 085 O12 345\"}",
+                   DH_VALIDATION_ERROR_INVALID, "citizen_id");
+  assert_rejected ("member", "{\"household\": \"" HOUSE "\", \"full_name\": \"A\", \"ethnicity\": \"55\"}",
+                   DH_VALIDATION_ERROR_UNKNOWN_CODE, "55");
+}
+
 static void
 test_computed_fields_cannot_be_typed (void)
 {
@@ -329,6 +365,7 @@ main (int   argc,
   g_test_add_func ("/common/entity/required-fields", test_required_fields);
   g_test_add_func ("/common/entity/types-and-values", test_types_and_values);
   g_test_add_func ("/common/entity/money-text-and-sets-normalised", test_money_text_and_sets_normalised);
+  g_test_add_func ("/common/entity/names-aliases-and-spaced-citizen-id-are-accepted", test_names_aliases_and_spaced_citizen_id_are_accepted);
   g_test_add_func ("/common/entity/computed-fields-cannot-be-typed", test_computed_fields_cannot_be_typed);
   g_test_add_func ("/common/entity/rules-across-fields", test_rules_across_fields);
   g_test_add_func ("/common/entity/future-dates-refused-where-they-cannot-be", test_future_dates_refused_where_they_cannot_be);

@@ -434,6 +434,28 @@ test_long_writes_in_a_worker_thread (StoreFixture  *fixture,
   g_assert_cmpuint (import_report.bad, ==, 1);
   g_assert_cmpuint (import_report.problems->len, ==, 1);
   g_assert_cmpuint (((DhImportProblem *) g_ptr_array_index (import_report.problems, 0))->line, ==, 3);
+
+  /* a list of members, once its household is there */
+  {
+    g_auto(DhImportReport) members_report = { 0 };
+    g_autofree char *households_list = g_strdup_printf ("Mã hộ,Họ và tên chủ hộ,Thôn\nA-9,Hà Văn Dũng,%s\n", fixture->village);
+    g_autofree char *members_csv = g_build_filename (fixture->dir, "nhan-khau.csv", NULL);
+
+    g_clear_error (&error);
+    dh_import_report_clear (&import_report);
+    g_assert_true (g_file_set_contents (csv, households_list, -1, &error));
+    g_clear_object (&imported);
+    dh_store_import_households_async (fixture->store, csv, FALSE, NULL, store_result_cb, &imported);
+    g_assert_true (dh_store_import_households_finish (fixture->store, wait_for (&imported), &import_report, &error));
+    g_assert_no_error (error);
+
+    g_assert_true (g_file_set_contents (members_csv, "Mã hộ,Họ và tên,Quan hệ với chủ hộ\nA-9,Hà Thị Lan,Vợ/chồng\n", -1, &error));
+    g_clear_object (&imported);
+    dh_store_import_members_async (fixture->store, members_csv, FALSE, NULL, store_result_cb, &imported);
+    g_assert_true (dh_store_import_households_finish (fixture->store, wait_for (&imported), &members_report, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (members_report.created, ==, 1);
+  }
 }
 
 int

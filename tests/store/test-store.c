@@ -893,10 +893,10 @@ test_export_support_sums_to_money_delivered (StoreFixture  *fixture,
   g_assert_no_error (error);
   rows = export_rows (fixture, "support");
   g_assert_cmpuint (rows->len, ==, 4);
-  amount = column_of (rows, "amount_vnd");
-  voided_by = column_of (rows, "voided_by");
-  voids = column_of (rows, "voids");
-  id = column_of (rows, "id");
+  amount = column_of (rows, "Amount (đồng)");
+  voided_by = column_of (rows, "Voided by entry");
+  voids = column_of (rows, "Voids entry");
+  id = column_of (rows, "ID");
 
   for (guint r = 1; r < rows->len; r++)
     {
@@ -928,8 +928,8 @@ test_export_formulas_kept_as_text (StoreFixture  *fixture,
                                                   fixture->village);
   g_autoptr(GPtrArray) rows = export_rows (fixture, "household");
   g_autoptr(GHashTable) heads = g_hash_table_new (g_str_hash, g_str_equal);
-  int head = column_of (rows, "head_name");
-  int phone = column_of (rows, "phone");
+  int head = column_of (rows, "Head of household");
+  int phone = column_of (rows, "Phone");
 
   for (guint r = 1; r < rows->len; r++)
     {
