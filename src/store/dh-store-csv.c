@@ -195,9 +195,8 @@ guard_text (const char *text)
 /* The places of the store, as a list names them. */
 typedef struct
 {
-  GHashTable *communes_by_key;   /* match key of a commune's name or code -> id, or "" when ambiguous */
-  GHashTable *villages_by_key;   /* match key of a village's name or code -> id, or "" when ambiguous;
-                                  * also "COMMUNE-ID/key", the village of that name in that commune */
+  DhPlaces   *communes;          /* found by name or code, as everywhere (dh-store-places.c) */
+  DhPlaces   *villages;
   GHashTable *names;             /* place id -> name */
   GHashTable *parents;           /* village id -> commune id */
 } Places;
@@ -205,34 +204,13 @@ typedef struct
 static void
 places_clear (Places *places)
 {
-  g_clear_pointer (&places->communes_by_key, g_hash_table_unref);
-  g_clear_pointer (&places->villages_by_key, g_hash_table_unref);
+  g_clear_pointer (&places->communes, dh_places_free);
+  g_clear_pointer (&places->villages, dh_places_free);
   g_clear_pointer (&places->names, g_hash_table_unref);
   g_clear_pointer (&places->parents, g_hash_table_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Places, places_clear)
-
-static void
-add_key (GHashTable *table,
-         const char *prefix,
-         const char *key_text,
-         const char *value)
-{
-  g_autofree char *key = dh_text_match_key (key_text);
-  g_autofree char *full = NULL;
-  const char *existing;
-
-  if (key == NULL || key[0] == '\0')
-    return;
-
-  full = prefix != NULL ? g_strdup_printf ("%s/%s", prefix, key) : g_steal_pointer (&key);
-  existing = g_hash_table_lookup (table, full);
-  if (existing != NULL && !g_str_equal (existing, value))
-    g_hash_table_insert (table, g_steal_pointer (&full), g_strdup (""));
-  else
-    g_hash_table_insert (table, g_steal_pointer (&full), g_strdup (value));
-}
 
 /* Every record of a kind of place, a page at a time. */
 static gboolean
@@ -256,18 +234,9 @@ each_place (DhStore     *store,
           json_object *unit = g_ptr_array_index (units, i);
           const char *id = dh_json_get_string (unit, "id");
           const char *parent = dh_json_get_string (unit, "parent");
-          GHashTable *table = is_village ? places->villages_by_key : places->communes_by_key;
-
           g_hash_table_insert (places->names, g_strdup (id), g_strdup (dh_json_get_string (unit, "name")));
-          add_key (table, NULL, dh_json_get_string (unit, "name"), id);
-          add_key (table, NULL, dh_json_get_string (unit, "code"), id);
-          add_key (table, NULL, id, id);
           if (is_village && parent != NULL)
-            {
-              g_hash_table_insert (places->parents, g_strdup (id), g_strdup (parent));
-              add_key (table, parent, dh_json_get_string (unit, "name"), id);
-              add_key (table, parent, dh_json_get_string (unit, "code"), id);
-            }
+            g_hash_table_insert (places->parents, g_strdup (id), g_strdup (parent));
         }
 
       if (units->len < query.limit)
@@ -281,42 +250,17 @@ load_places (DhStore  *store,
              Places   *places,
              GError  **error)
 {
-  places->communes_by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  places->villages_by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   places->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   places->parents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
+  places->communes = dh_store_load_places (store, "commune", error);
+  if (places->communes == NULL)
+    return FALSE;
+  places->villages = dh_store_load_places (store, "village", error);
+  if (places->villages == NULL)
+    return FALSE;
+
   return each_place (store, "commune", places, error) && each_place (store, "village", places, error);
-}
-
-/* The id of the place written TEXT, in COMMUNE when given. */
-static const char *
-find_place (GHashTable  *table,
-            const char  *commune,
-            const char  *text,
-            const char  *hint,
-            GError     **error)
-{
-  g_autofree char *key = dh_text_match_key (text);
-  g_autofree char *scoped = commune != NULL ? g_strdup_printf ("%s/%s", commune, key) : NULL;
-  const char *id = g_hash_table_lookup (table, scoped != NULL ? scoped : key);
-
-  if (id == NULL)
-    {
-      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
-                   /* Translators: the second %s says what to write instead */
-                   _("“%s” is not known; %s"), text, hint);
-      return NULL;
-    }
-
-  if (id[0] == '\0')
-    {
-      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
-                   _("several places are called “%s”; write its code instead, or the commune in its own column"), text);
-      return NULL;
-    }
-
-  return id;
 }
 
 /* What people read for a stored value: names of places and households
@@ -1088,6 +1032,8 @@ prepare_row (Import  *import,
   g_autofree char *household = NULL;
   const char *commune = NULL;
   const char *village = NULL;
+  g_autofree char *commune_id = NULL;
+  g_autofree char *village_id = NULL;
   gboolean ambiguous = FALSE;
   Prepared *prepared;
 
@@ -1150,8 +1096,8 @@ prepare_row (Import  *import,
     {
       g_autoptr(GError) error = NULL;
 
-      commune = find_place (import->names.places.communes_by_key, NULL, texts[COLUMN_COMMUNE],
-                            _("write the commune’s name or code as the list of communes shows it"), &error);
+      commune_id = dh_places_resolve (import->names.places.communes, texts[COLUMN_COMMUNE], NULL, &error);
+      commune = commune_id;
       if (commune == NULL)
         row_problem (import, line, sheet_column (sheet, NULL, COLUMN_COMMUNE), error->message);
     }
@@ -1161,8 +1107,8 @@ prepare_row (Import  *import,
       g_autoptr(GError) error = NULL;
       int column = sheet_column (sheet, g_str_equal (sheet->entity, "household") ? "village" : NULL, COLUMN_VILLAGE);
 
-      village = find_place (import->names.places.villages_by_key, commune, texts[COLUMN_VILLAGE],
-                            _("write the village’s name or code as the list of villages shows it"), &error);
+      village_id = dh_places_resolve (import->names.places.villages, texts[COLUMN_VILLAGE], commune, &error);
+      village = village_id;
       if (village == NULL)
         {
           g_autofree char *message = g_strdup_printf ("village: %s", error->message);
