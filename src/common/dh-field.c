@@ -12,6 +12,7 @@
 #include "dh-citizen-id.h"
 #include "dh-date.h"
 #include "dh-entity.h"
+#include "dh-label.h"
 #include "dh-error.h"
 #include "dh-money.h"
 #include "dh-phone.h"
@@ -450,27 +451,43 @@ normalize_date (const DhField     *field,
   return json_object_new_string (iso);
 }
 
+/* One of the field's values, given as the value itself or as what people
+ * call it ("Hộ nghèo", "ho ngheo", "Poor household" for "poor"). */
 static json_object *
-normalize_enum (const DhField  *field,
-                json_object    *value,
-                GError        **error)
+normalize_enum (const DhField      *field,
+                json_object        *value,
+                const DhValidator  *validator,
+                GError            **error)
 {
   const char *text;
+  const char *code = NULL;
 
   if (!expect_type (value, json_type_string, _("one of the listed values in quotes"), error))
     return NULL;
 
   text = json_object_get_string (value);
-  if (!g_strv_contains (field->values, text))
-    {
-      g_autofree char *allowed = join_values (field->values);
+  if (g_strv_contains (field->values, text))
+    return json_object_new_string (text);
 
+  if (field->target != NULL)
+    code = dh_catalogues_find_code (validator->catalogues != NULL ? validator->catalogues : dh_catalogues_get_default (),
+                                    field->target, text);
+  if (code != NULL && g_strv_contains (field->values, code))
+    return json_object_new_string (code);
+
+  {
+    g_autofree char *allowed = join_values (field->values);
+    g_autofree char *labels = field->target != NULL ? dh_label_list (field) : NULL;
+
+    if (labels != NULL)
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
+                   /* Translators: the labels, then the same values as codes */
+                   _("“%s” is not allowed; write one of: %s (or their codes: %s)"), text, labels, allowed);
+    else
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_CODE,
                    _("“%s” is not allowed; use one of: %s"), text, allowed);
-      return NULL;
-    }
-
-  return json_object_new_string (text);
+  }
+  return NULL;
 }
 
 gboolean
@@ -544,7 +561,7 @@ dh_field_normalize_value (const DhField     *field,
       break;
 
     case DH_FIELD_ENUM:
-      result = normalize_enum (field, value, &local_error);
+      result = normalize_enum (field, value, validator, &local_error);
       break;
 
     case DH_FIELD_CODE:

@@ -73,7 +73,7 @@ test_required_fields (void)
 static void
 test_types_and_values (void)
 {
-  assert_rejected ("member", "{\"household\": \"" HOUSE "\", \"full_name\": \"A\", \"sex\": \"x\"}", DH_VALIDATION_ERROR_UNKNOWN_CODE, "male, female");
+  assert_rejected ("member", "{\"household\": \"" HOUSE "\", \"full_name\": \"A\", \"sex\": \"x\"}", DH_VALIDATION_ERROR_UNKNOWN_CODE, "Male, Female (or their codes: male, female)");
   assert_rejected ("member", "{\"household\": \"" HOUSE "\", \"full_name\": 42}", DH_VALIDATION_ERROR_INVALID, "full_name");
   assert_rejected ("member", "{\"household\": \"nope\", \"full_name\": \"A\"}", DH_VALIDATION_ERROR_INVALID, "household");
   assert_rejected ("member", "{\"household\": \"" HOUSE "\", \"full_name\": \"A\", \"ethnicity\": \"martian\"}", DH_VALIDATION_ERROR_UNKNOWN_CODE, "martian");
@@ -351,6 +351,16 @@ test_values_have_labels_people_use (void)
   assert_finds (ethnicity, "Tày", "tay");
   assert_finds (ethnicity, "tay", "tay");
   assert_finds (ethnicity, "Klingon", NULL);
+
+  /* and a record may be written with them */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(json_object) fields = normalize ("member", "{\"household\": \"" HOUSE "\", \"full_name\": \"A\", \"sex\": \"Nữ\", \"relation\": \"con\"}", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (dh_json_get_string (fields, "sex"), ==, "female");
+    g_assert_cmpstr (dh_json_get_string (fields, "relation"), ==, "child");
+  }
 }
 
 int
