@@ -125,6 +125,11 @@ static const Sheet member_sheet = { "member", member_columns, G_N_ELEMENTS (memb
 #define IMPORT_MAX_LINE_BYTES (64 * 1024)
 #define IMPORT_MAX_ROWS       20000
 
+/* How far an import has come, in thousandths: reading and checking the
+ * rows is the first half, writing them the second. */
+#define IMPORT_PROGRESS_TOTAL 1000
+#define IMPORT_PROGRESS_EVERY 64     /* rows between reports and checks for cancellation */
+
 /* Spreadsheets read "0912345678" as the number 912345678 and a 12-digit
  * citizen ID as 1.23E+11. Such text is written as the formula ="0912345678",
  * which Excel and LibreOffice show as the text itself, and which the import
@@ -1230,10 +1235,12 @@ sort_row_problems (Import *import,
  * the writing. A row the store refuses (a code taken, a rule across
  * records) is reported with its line, and nothing lands. */
 static gboolean
-write_prepared (Import     *import,
-                GPtrArray  *rows,
-                gboolean    dry_run,
-                GError    **error)
+write_prepared (Import        *import,
+                GPtrArray     *rows,
+                gboolean       dry_run,
+                DhProgress    *progress,
+                GCancellable  *cancellable,
+                GError       **error)
 {
   DhImportReport *report = import->report;
 
@@ -1245,6 +1252,19 @@ write_prepared (Import     *import,
       Prepared *row = g_ptr_array_index (rows, i);
       g_autoptr(GError) row_error = NULL;
       g_autoptr(json_object) written = NULL;
+
+      /* cancelled halfway: nothing of it stays */
+      if (i % IMPORT_PROGRESS_EVERY == 0)
+        {
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            {
+              dh_store_rollback (import->store);
+              return FALSE;
+            }
+          dh_progress_report (progress,
+                              IMPORT_PROGRESS_TOTAL / 2 + (guint64) i * (IMPORT_PROGRESS_TOTAL / 2) / rows->len,
+                              IMPORT_PROGRESS_TOTAL);
+        }
 
       if (row->fields == NULL)
         continue;
@@ -1267,10 +1287,14 @@ write_prepared (Import     *import,
   if (dry_run || report->bad > 0)
     {
       dh_store_rollback (import->store);
+      dh_progress_report (progress, IMPORT_PROGRESS_TOTAL, IMPORT_PROGRESS_TOTAL);
       return TRUE;
     }
 
-  return dh_store_commit (import->store, error);
+  if (!dh_store_commit (import->store, error))
+    return FALSE;
+  dh_progress_report (progress, IMPORT_PROGRESS_TOTAL, IMPORT_PROGRESS_TOTAL);
+  return TRUE;
 }
 
 static void
@@ -1287,6 +1311,8 @@ import_sheet (DhStore         *self,
               const Sheet     *sheet,
               const char      *path,
               gboolean         dry_run,
+              DhProgress      *progress,
+              GCancellable    *cancellable,
               DhImportReport  *report,
               GError         **error)
 {
@@ -1297,6 +1323,7 @@ import_sheet (DhStore         *self,
   g_auto(Import) import = { 0 };
   g_autoptr(GError) local_error = NULL;
   guint line = 0;
+  goffset file_size = 0;
 
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
   g_return_val_if_fail (path != NULL && report != NULL, FALSE);
@@ -1316,9 +1343,14 @@ import_sheet (DhStore         *self,
   dh_store_get_today (self, &import.validator.today);
 
   file = g_file_new_for_commandline_arg (path);
-  stream = g_file_read (file, NULL, error);
+  stream = g_file_read (file, cancellable, error);
   if (stream == NULL)
     return FALSE;
+  {
+    g_autoptr(GFileInfo) info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, NULL);
+
+    file_size = info != NULL ? g_file_info_get_size (info) : 0;
+  }
 
   /* a file of any size, or a device that never ends, is read a chunk at a time */
   reader = dh_csv_reader_new_for_stream (G_INPUT_STREAM (stream), IMPORT_MAX_LINE_BYTES, &local_error);
@@ -1365,6 +1397,17 @@ import_sheet (DhStore         *self,
           return FALSE;
         }
 
+      if ((report->good + report->bad) % IMPORT_PROGRESS_EVERY == 0)
+        {
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return FALSE;
+          /* a device or a pipe has no size: then only the writing is counted */
+          if (file_size > 0)
+            dh_progress_report (progress,
+                                MIN (g_seekable_tell (G_SEEKABLE (stream)), file_size) * (IMPORT_PROGRESS_TOTAL / 2) / file_size,
+                                IMPORT_PROGRESS_TOTAL);
+        }
+
       problems = report->problems->len;
       prepared = prepare_row (&import, cells, line);
       sort_row_problems (&import, problems);
@@ -1377,7 +1420,7 @@ import_sheet (DhStore         *self,
         }
     }
 
-  if (!write_prepared (&import, rows, dry_run, error))
+  if (!write_prepared (&import, rows, dry_run, progress, cancellable, error))
     return FALSE;
 
   if (report->bad > 0)
@@ -1417,7 +1460,7 @@ dh_store_import_households (DhStore         *self,
                             DhImportReport  *report,
                             GError         **error)
 {
-  return import_sheet (self, &household_sheet, path, dry_run, report, error);
+  return import_sheet (self, &household_sheet, path, dry_run, NULL, NULL, report, error);
 }
 
 /**
@@ -1436,7 +1479,23 @@ dh_store_import_members (DhStore         *self,
                          DhImportReport  *report,
                          GError         **error)
 {
-  return import_sheet (self, &member_sheet, path, dry_run, report, error);
+  return import_sheet (self, &member_sheet, path, dry_run, NULL, NULL, report, error);
+}
+
+/* The import of a list in a worker thread, with its progress (in
+ * thousandths) and cancellation; see dh_store_import_households_async(). */
+gboolean
+dh_store_import_in_thread (DhStore         *self,
+                           gboolean         members,
+                           const char      *path,
+                           gboolean         dry_run,
+                           DhProgress      *progress,
+                           GCancellable    *cancellable,
+                           DhImportReport  *report,
+                           GError         **error)
+{
+  return import_sheet (self, members ? &member_sheet : &household_sheet, path, dry_run,
+                       progress, cancellable, report, error);
 }
 
 /* Headings of the lists other than households and members, in English,

@@ -198,9 +198,8 @@ import_in_thread (DhStore       *store,
 {
   ImportJob *job = data;
 
-  if (job->members)
-    return dh_store_import_members (store, job->path, job->dry_run, &job->report, error);
-  return dh_store_import_households (store, job->path, job->dry_run, &job->report, error);
+  return dh_store_import_in_thread (store, job->members, job->path, job->dry_run,
+                                    progress, cancellable, &job->report, error);
 }
 
 static void
@@ -208,6 +207,8 @@ import_async (DhStore             *self,
               const char          *path,
               gboolean             members,
               gboolean             dry_run,
+              DhProgressFunc       progress_func,
+              gpointer             progress_data,
               GCancellable        *cancellable,
               GAsyncReadyCallback  callback,
               gpointer             user_data)
@@ -222,19 +223,28 @@ import_async (DhStore             *self,
   job->members = members;
   job->dry_run = dry_run;
   dh_store_run_write_in_thread (self, import_in_thread, job, (GDestroyNotify) import_job_free,
-                                NULL, NULL, cancellable, callback, user_data);
+                                progress_func, progress_data, cancellable, callback, user_data);
 }
 
-/* dh_store_import_households() in a worker thread. */
+/**
+ * dh_store_import_households_async:
+ * @progress_func: (nullable): told how far the import has come, in
+ *   thousandths (reading and checking the rows, then writing them)
+ *
+ * dh_store_import_households() in a worker thread. Cancelled, it stops
+ * at the next few rows and writes nothing, even halfway through writing.
+ */
 void
 dh_store_import_households_async (DhStore             *self,
                                   const char          *path,
                                   gboolean             dry_run,
+                                  DhProgressFunc       progress_func,
+                                  gpointer             progress_data,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  import_async (self, path, FALSE, dry_run, cancellable, callback, user_data);
+  import_async (self, path, FALSE, dry_run, progress_func, progress_data, cancellable, callback, user_data);
 }
 
 /* dh_store_import_members() in a worker thread; its result, as a
@@ -243,11 +253,13 @@ void
 dh_store_import_members_async (DhStore             *self,
                                const char          *path,
                                gboolean             dry_run,
+                               DhProgressFunc       progress_func,
+                               gpointer             progress_data,
                                GCancellable        *cancellable,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  import_async (self, path, TRUE, dry_run, cancellable, callback, user_data);
+  import_async (self, path, TRUE, dry_run, progress_func, progress_data, cancellable, callback, user_data);
 }
 
 /* out_report: (out caller-allocates) (transfer full): every bad row, also

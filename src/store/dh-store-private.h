@@ -374,4 +374,13 @@ gpointer      dh_store_read_finish          (DhStore            *self,
                                              gpointer            source_tag,
                                              GError            **error);
 
+gboolean      dh_store_import_in_thread     (DhStore         *self,
+                                            gboolean         members,
+                                            const char      *path,
+                                            gboolean         dry_run,
+                                            DhProgress      *progress,
+                                            GCancellable    *cancellable,
+                                            DhImportReport  *report,
+                                            GError         **error);
+
 G_END_DECLS

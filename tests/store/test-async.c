@@ -427,7 +427,7 @@ test_long_writes_in_a_worker_thread (StoreFixture  *fixture,
 
   list = g_strdup_printf ("Họ và tên chủ hộ,Thôn\nHà Văn Dũng,%s\nLò Văn Sính,Thôn Không Có\n", fixture->village);
   g_assert_true (g_file_set_contents (csv, list, -1, &error));
-  dh_store_import_households_async (fixture->store, csv, FALSE, NULL, store_result_cb, &imported);
+  dh_store_import_households_async (fixture->store, csv, FALSE, NULL, NULL, NULL, store_result_cb, &imported);
   g_assert_false (dh_store_import_households_finish (fixture->store, wait_for (&imported), &import_report, &error));
   g_assert_nonnull (error);
   g_assert_cmpuint (import_report.good, ==, 1);
@@ -445,17 +445,89 @@ test_long_writes_in_a_worker_thread (StoreFixture  *fixture,
     dh_import_report_clear (&import_report);
     g_assert_true (g_file_set_contents (csv, households_list, -1, &error));
     g_clear_object (&imported);
-    dh_store_import_households_async (fixture->store, csv, FALSE, NULL, store_result_cb, &imported);
+    dh_store_import_households_async (fixture->store, csv, FALSE, NULL, NULL, NULL, store_result_cb, &imported);
     g_assert_true (dh_store_import_households_finish (fixture->store, wait_for (&imported), &import_report, &error));
     g_assert_no_error (error);
 
     g_assert_true (g_file_set_contents (members_csv, "Mã hộ,Họ và tên,Quan hệ với chủ hộ\nA-9,Hà Thị Lan,Vợ/chồng\n", -1, &error));
     g_clear_object (&imported);
-    dh_store_import_members_async (fixture->store, members_csv, FALSE, NULL, store_result_cb, &imported);
+    dh_store_import_members_async (fixture->store, members_csv, FALSE, NULL, NULL, NULL, store_result_cb, &imported);
     g_assert_true (dh_store_import_households_finish (fixture->store, wait_for (&imported), &members_report, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (members_report.created, ==, 1);
   }
+}
+
+typedef struct
+{
+  guint64       last;
+  guint         reports;
+  gboolean      went_back;
+  GCancellable *cancel_when_writing;  /* cancelled at the first report of the writing half */
+} ImportProgress;
+
+static void
+list_import_progress_cb (guint64  done,
+                    guint64  total,
+                    gpointer user_data)
+{
+  ImportProgress *progress = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  g_assert_cmpuint (total, ==, 1000);
+  g_assert_cmpuint (done, <=, total);
+  if (done < progress->last)
+    progress->went_back = TRUE;
+  progress->last = done;
+  progress->reports++;
+  if (progress->cancel_when_writing != NULL && done >= total / 2 && done < total)
+    g_cancellable_cancel (progress->cancel_when_writing);
+}
+
+/* An import tells how far it has come, and cancelled, even while it
+ * writes, leaves nothing of itself in the store. */
+static void
+test_import_reports_progress_and_cancels (StoreFixture  *fixture,
+                                          gconstpointer  data)
+{
+  g_autofree char *csv = g_build_filename (fixture->dir, "ho-lon.csv", NULL);
+  g_autoptr(GString) list = g_string_new ("Mã hộ,Họ và tên chủ hộ,Thôn\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_auto(DhImportReport) report = { 0 };
+  g_auto(DhImportReport) cancelled_report = { 0 };
+  ImportProgress progress = { 0 };
+  ImportProgress cancelled = { 0 };
+  DhQuery query = { .entity = "household" };
+  gint64 before = dh_store_count (fixture->store, &query, NULL);
+
+  for (guint i = 0; i < 600; i++)
+    g_string_append_printf (list, "P-%04u,Người Thứ %u,%s\n", i, i, fixture->village);
+  g_assert_true (g_file_set_contents (csv, list->str, -1, &error));
+
+  /* cancelled while it writes: the transaction goes, and no household with it */
+  cancelled.cancel_when_writing = cancellable;
+  dh_store_import_households_async (fixture->store, csv, FALSE, list_import_progress_cb, &cancelled,
+                                    cancellable, store_result_cb, &second);
+  g_assert_false (dh_store_import_households_finish (fixture->store, wait_for (&second), &cancelled_report, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpuint (cancelled.last, >=, 500);
+  g_assert_cmpint (dh_store_count (fixture->store, &query, NULL), ==, before);
+  g_assert_cmpint (dh_store_count_pending_changes (fixture->store, NULL), >=, 0);
+
+  /* the whole import: reports that never go back, ending at all of it */
+  dh_store_import_households_async (fixture->store, csv, FALSE, list_import_progress_cb, &progress,
+                                    NULL, store_result_cb, &first);
+  g_assert_true (dh_store_import_households_finish (fixture->store, wait_for (&first), &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.created, ==, 600);
+  g_assert_cmpuint (progress.reports, >, 1);
+  g_assert_false (progress.went_back);
+  g_assert_cmpuint (progress.last, ==, 1000);
+  g_assert_cmpint (dh_store_count (fixture->store, &query, NULL), ==, before + 600);
 }
 
 int
@@ -468,6 +540,7 @@ main (int   argc,
   STORE_TEST ("/store/async/reads-in-a-worker-thread", test_reads_in_a_worker_thread);
   STORE_TEST ("/store/async/cancelled-read-says-so", test_cancelled_read_says_so);
   STORE_TEST ("/store/async/write-in-thread-reports-progress", test_write_in_thread_reports_progress);
+  STORE_TEST ("/store/async/import-reports-progress-and-cancels", test_import_reports_progress_and_cancels);
   STORE_TEST ("/store/async/write-cancelled-between-batches", test_write_cancelled_between_batches);
   STORE_TEST ("/store/async/write-cancelled-before-it-starts", test_write_cancelled_before_it_starts);
   STORE_TEST ("/store/async/long-writes-in-a-worker-thread", test_long_writes_in_a_worker_thread);
