@@ -11,6 +11,7 @@
 #include "dh-entity.h"
 #include "dh-household-page.h"
 #include "dh-household-row.h"
+#include "dh-import-dialog.h"
 #include "dh-record-list.h"
 #include "dh-window.h"
 
@@ -623,6 +624,43 @@ export_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* ---- import ------------------------------------------------------------- */
+
+static void
+on_imported (DhWindow   *self,
+             const char *summary)
+{
+  toast (self, summary);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  DhImportDialog *dialog;
+
+  /* from the welcome: the list goes into a new, empty store */
+  if (self->context == NULL)
+    {
+      DhContext *context = dh_application_open_store (self->application, DH_STORE_OPEN_CREATE, &error);
+
+      if (context == NULL)
+        {
+          toast_error (self, error);
+          return;
+        }
+      use_context (self, context);
+    }
+
+  dialog = dh_import_dialog_new (self->context);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "imported", G_CALLBACK (on_imported), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* ---- other actions ------------------------------------------------------ */
 
 static void
@@ -757,6 +795,7 @@ dh_window_class_init (DhWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.create-store", "b", create_store_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);

@@ -460,10 +460,22 @@ add_note (GPtrArray  *notes,
 {
   DhImportProblem *problem = g_new0 (DhImportProblem, 1);
 
+  problem->kind = DH_IMPORT_ROW_PROBLEM;
   problem->line = line;
   problem->column = g_strdup (column);
   problem->message = g_strdup (message);
   g_ptr_array_add (notes, problem);
+}
+
+/* What becomes of a good row, for the report's rows. */
+static void
+add_row_fate (DhImportReport  *report,
+              guint            line,
+              DhImportRowKind  kind,
+              const char      *message)
+{
+  add_note (report->rows, line, NULL, message);
+  ((DhImportProblem *) g_ptr_array_index (report->rows, report->rows->len - 1))->kind = kind;
 }
 
 void
@@ -472,6 +484,7 @@ dh_import_report_clear (DhImportReport *report)
   g_clear_pointer (&report->problems, g_ptr_array_unref);
   g_clear_pointer (&report->warnings, g_ptr_array_unref);
   g_clear_pointer (&report->changes, g_ptr_array_unref);
+  g_clear_pointer (&report->rows, g_ptr_array_unref);
 }
 
 /* A row ready to be written, or found to change nothing. */
@@ -1159,6 +1172,9 @@ prepare_row (Import  *import,
 
   if (existing == NULL)
     {
+      g_autofree char *message = g_strdup_printf (_("new: %s"), dh_json_get_string (record, import->entity->name_field));
+
+      add_row_fate (import->report, line, DH_IMPORT_ROW_NEW, message);
       prepared->fields = g_steal_pointer (&record);
       import->report->created++;
       return prepared;
@@ -1170,7 +1186,13 @@ prepare_row (Import  *import,
 
     prepared->fields = changed_fields (import, existing, record, words);
     if (prepared->fields == NULL)
-      import->report->unchanged++;
+      {
+        g_autofree char *message = g_strdup_printf (_("unchanged: %s"),
+                                                    dh_json_get_string (existing, import->entity->name_field));
+
+        add_row_fate (import->report, line, DH_IMPORT_ROW_UNCHANGED, message);
+        import->report->unchanged++;
+      }
     else
       {
         const char *who = dh_json_get_string (existing, import->entity->name_field);
@@ -1180,6 +1202,7 @@ prepare_row (Import  *import,
           : g_strdup_printf ("%s: %s", who, words->str);
 
         add_note (import->report->changes, line, NULL, message);
+        add_row_fate (import->report, line, DH_IMPORT_ROW_UPDATE, message);
         import->report->updated++;
       }
   }
@@ -1332,6 +1355,7 @@ import_sheet (DhStore         *self,
   report->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) import_problem_free);
   report->warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) import_problem_free);
   report->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) import_problem_free);
+  report->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) import_problem_free);
 
   import.store = self;
   import.sheet = sheet;

@@ -304,11 +304,20 @@ json_object *dh_store_report_support_totals  (DhStore       *self,
                                               GError       **error);
 
 /* The commune's lists in, and lists out, as CSV (dh-store-csv.c). */
+typedef enum
+{
+  DH_IMPORT_ROW_PROBLEM,    /* the row is bad (or a note on the file) */
+  DH_IMPORT_ROW_NEW,        /* the row makes a new record */
+  DH_IMPORT_ROW_UPDATE,     /* the row changes a record the store has */
+  DH_IMPORT_ROW_UNCHANGED,  /* the row is a record the store has, as it is */
+} DhImportRowKind;
+
 typedef struct
 {
-  guint  line;     /* 0: the file as a whole */
-  char  *column;   /* the column's heading as the file writes it, or NULL: the row as a whole */
-  char  *message;
+  guint            line;     /* 0: the file as a whole */
+  char            *column;   /* the column's heading as the file writes it, or NULL: the row as a whole */
+  char            *message;
+  DhImportRowKind  kind;     /* in DhImportReport.rows: what becomes of the row */
 } DhImportProblem;
 
 typedef struct
@@ -321,6 +330,8 @@ typedef struct
   GPtrArray *problems;   /* DhImportProblem *, in the order of the file: every problem of every bad row */
   GPtrArray *warnings;   /* DhImportProblem *: the columns the import leaves out */
   GPtrArray *changes;    /* DhImportProblem *: what each update changes, in words */
+  GPtrArray *rows;       /* DhImportProblem *: what becomes of each good row, in words
+                          * ("new: …", "unchanged: …", or its changes), in the order of the file */
 } DhImportReport;
 
 void         dh_import_report_clear          (DhImportReport *report);

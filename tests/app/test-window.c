@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "dh-application.h"
@@ -11,6 +12,7 @@
 #include "dh-demo.h"
 #include "dh-entity.h"
 #include "dh-i18n.h"
+#include "dh-import-dialog.h"
 #include "dh-record.h"
 #include "dh-text.h"
 #include "dh-window.h"
@@ -332,6 +334,118 @@ test_speaks_vietnamese (Fixture       *fixture,
   g_assert_cmpstr (dh_window_get_count_text (fixture->window), ==, expected_count);
 }
 
+
+static void
+on_imported (DhImportDialog *dialog,
+             const char     *summary,
+             char          **out_summary)
+{
+  *out_summary = g_strdup (summary);
+}
+
+static void
+wait_for_preview (DhImportDialog *dialog)
+{
+  while (g_strcmp0 (dh_import_dialog_get_state (dialog), "preview") != 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The commune's list: every row shown with its problems before anything is
+ * written; once it is right, one import writes it all. */
+static void
+test_import_previews_every_row (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  DhQuery query = { .entity = "household", .limit = 1 };
+  g_autoptr(GPtrArray) first = NULL;
+  json_object *known;
+  g_autofree char *village = NULL;
+  g_autofree char *csv = g_build_filename (fixture->directory, "danh-sach.csv", NULL);
+  g_autofree char *bad = NULL, *good = NULL, *summary = NULL;
+  DhImportDialog *dialog;
+  g_autoptr(GError) error = NULL;
+  GListModel *rows;
+  guint problems = 0, news = 0, updates = 0;
+  gint64 before = count_households (fixture, NULL);
+  gint64 pending_before;
+
+  wait_for_window (fixture->window);
+  first = dh_store_list (store_of (fixture), &query, &error);
+  g_assert_no_error (error);
+  known = g_ptr_array_index (first, 0);
+  village = g_strdup (dh_context_get_place_name (dh_application_get_context (fixture->app),
+                                                 dh_json_get_string (known, "village")));
+
+  /* a known household with a new phone, a new one, and one with no head */
+  bad = g_strdup_printf ("STT,Village,Household code,Head of household,Phone\n"
+                         "1,%s,%s,%s,0912345678\n"
+                         "2,%s,MOI-01,Lò Văn Pả,\n"
+                         "3,%s,MOI-02,,\n",
+                         village, dh_json_get_string (known, "code"), dh_json_get_string (known, "head_name"),
+                         village, village);
+  g_assert_true (g_file_set_contents (csv, bad, -1, NULL));
+  pending_before = dh_store_count_pending_changes (store_of (fixture), NULL);
+
+  dialog = dh_import_dialog_new (dh_application_get_context (fixture->app));
+  g_signal_connect (dialog, "imported", G_CALLBACK (on_imported), &summary);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (fixture->window));
+  gtk_window_present (GTK_WINDOW (dialog));
+  dh_import_dialog_check_file (dialog, csv, FALSE);
+  wait_for_preview (dialog);
+
+  rows = dh_import_dialog_get_rows (dialog);
+  g_assert_cmpuint (dh_import_dialog_get_report (dialog)->bad, ==, 1);
+  g_assert_cmpuint (dh_import_dialog_get_report (dialog)->created, ==, 1);
+  g_assert_cmpuint (dh_import_dialog_get_report (dialog)->updated, ==, 1);
+  for (guint i = 0; i < dh_import_dialog_get_report (dialog)->rows->len; i++)
+    {
+      DhImportProblem *row = g_ptr_array_index (dh_import_dialog_get_report (dialog)->rows, i);
+
+      news += row->kind == DH_IMPORT_ROW_NEW;
+      updates += row->kind == DH_IMPORT_ROW_UPDATE;
+    }
+  problems = dh_import_dialog_get_report (dialog)->problems->len;
+  g_assert_cmpuint (news, ==, 1);
+  g_assert_cmpuint (updates, ==, 1);
+  g_assert_cmpuint (problems, >=, 1);
+  /* every row is in the preview: two good ones and the bad one's problems */
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 2 + problems);
+  g_assert_nonnull (strstr (dh_import_dialog_get_summary (dialog), "STT"));
+  /* with a bad row, Import is not there to press */
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "import.run", NULL);
+  g_assert_cmpstr (dh_import_dialog_get_state (dialog), ==, "preview");
+  g_assert_cmpint (count_households (fixture, NULL), ==, before);
+  g_assert_cmpint (dh_store_count_pending_changes (store_of (fixture), NULL), ==, pending_before);
+
+  /* corrected and checked again, it imports, all of it */
+  good = g_strdup_printf ("Village,Household code,Head of household,Phone\n"
+                          "%s,%s,%s,0912345678\n"
+                          "%s,MOI-01,Lò Văn Pả,\n",
+                          village, dh_json_get_string (known, "code"), dh_json_get_string (known, "head_name"),
+                          village);
+  g_assert_true (g_file_set_contents (csv, good, -1, NULL));
+  dh_import_dialog_check_file (dialog, csv, FALSE);
+  wait_for_preview (dialog);
+  g_assert_cmpuint (dh_import_dialog_get_report (dialog)->bad, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 2);
+
+  g_object_ref (dialog);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "import.run", NULL));
+  while (summary == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_object_unref (dialog);
+  g_assert_nonnull (strstr (summary, "1 new, 1 updated"));
+  g_assert_cmpint (count_households (fixture, NULL), ==, before + 1);
+  /* the new household's change; the update joins the known one's unsent creation */
+  g_assert_cmpint (dh_store_count_pending_changes (store_of (fixture), NULL), ==, pending_before + 1);
+  {
+    g_autoptr(json_object) updated = dh_store_get (store_of (fixture), "household", dh_json_get_string (known, "id"), &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (dh_json_get_string (updated, "phone"), ==, "0912345678");
+  }
+}
+
 typedef struct
 {
   const char *kind;   /* the store the window opens: "demo", "none" or "text" */
@@ -368,6 +482,7 @@ main (int   argc,
   static const Case household = { "demo", test_shows_a_household_and_follows_changes };
   static const Case welcome = { "none", test_welcome_makes_a_store };
   static const Case other_file = { "text", test_other_file_is_refused_untouched };
+  static const Case import = { "demo", test_import_previews_every_row };
   static const Case vietnamese = { "demo", test_speaks_vietnamese };
 
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
@@ -390,6 +505,7 @@ main (int   argc,
   g_test_add_data_func ("/app/window/shows-a-household-and-follows-changes", &household, run_case);
   g_test_add_data_func ("/app/window/welcome-makes-a-store", &welcome, run_case);
   g_test_add_data_func ("/app/window/other-file-is-refused-untouched", &other_file, run_case);
+  g_test_add_data_func ("/app/window/import-previews-every-row", &import, run_case);
 
   return g_test_run ();
 }
