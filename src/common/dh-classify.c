@@ -486,21 +486,50 @@ resolve_list_year (const DhClassifyInput  *input,
   return FALSE;
 }
 
-/* The standard of the list year: a review for the next year's list uses
- * the standard in force on its first day. */
+/**
+ * dh_classify_find_standard:
+ * @catalogues: (nullable): where the standards come from; %NULL for the
+ *   shipped catalogues
+ * @reviewed_on: the review's date
+ * @list_year: the year of the list the review is for (see
+ *   dh_classify_default_list_year())
+ * @province_code: (nullable): the household's province
+ *
+ * The standard a review falls under, the one dh_classify() uses: a review
+ * for its own year's list uses the standard of its date, one for the next
+ * year's list the standard in force on that year's first day.
+ *
+ * Returns: (transfer none) (nullable): the standard, or %NULL when none
+ *   covers the list
+ */
+const DhStandard *
+dh_classify_find_standard (DhCatalogues *catalogues,
+                           const GDate  *reviewed_on,
+                           int           list_year,
+                           const char   *province_code)
+{
+  GDate first_day;
+
+  g_return_val_if_fail (catalogues == NULL || DH_IS_CATALOGUES (catalogues), NULL);
+  g_return_val_if_fail (reviewed_on != NULL && g_date_valid (reviewed_on), NULL);
+
+  if (catalogues == NULL)
+    catalogues = dh_catalogues_get_default ();
+
+  if (list_year == g_date_get_year (reviewed_on))
+    return dh_catalogues_find_standard (catalogues, reviewed_on, province_code);
+
+  g_date_clear (&first_day, 1);
+  g_date_set_dmy (&first_day, 1, G_DATE_JANUARY, (GDateYear) list_year);
+  return dh_catalogues_find_standard (catalogues, &first_day, province_code);
+}
+
 static const DhStandard *
 find_standard (DhCatalogues          *catalogues,
                const DhClassifyInput *input,
                int                    list_year)
 {
-  GDate first_day;
-
-  if (list_year == g_date_get_year (&input->reviewed_on))
-    return dh_catalogues_find_standard (catalogues, &input->reviewed_on, input->province_code);
-
-  g_date_clear (&first_day, 1);
-  g_date_set_dmy (&first_day, 1, G_DATE_JANUARY, (GDateYear) list_year);
-  return dh_catalogues_find_standard (catalogues, &first_day, input->province_code);
+  return dh_classify_find_standard (catalogues, &input->reviewed_on, list_year, input->province_code);
 }
 
 static gboolean
