@@ -315,16 +315,21 @@ check_deprivations (const DhStandard       *standard,
   return TRUE;
 }
 
+/* "3 deprivations (Health insurance, ...)": the indicators by the names
+ * people know them by, in the language of the interface. */
 static char *
-describe_deprivations (const DhClassifyInput *input)
+describe_deprivations (DhCatalogues          *catalogues,
+                       const DhClassifyInput *input)
 {
   g_autoptr(GString) codes = g_string_new (NULL);
 
   for (guint i = 0; i < input->n_deprived; i++)
     {
+      const char *name = dh_catalogues_get_label (catalogues, "indicator", input->deprived[i]);
+
       if (i > 0)
         g_string_append (codes, ", ");
-      g_string_append (codes, input->deprived[i]);
+      g_string_append (codes, name != NULL ? name : input->deprived[i]);
     }
 
   if (input->n_deprived == 0)
@@ -343,7 +348,8 @@ area_label (DhArea area)
 }
 
 static void
-classify_by_income (const DhStandard       *standard,
+classify_by_income (DhCatalogues           *catalogues,
+                    const DhStandard       *standard,
                     const DhClassifyInput  *input,
                     DhClassification       *result)
 {
@@ -353,7 +359,7 @@ classify_by_income (const DhStandard       *standard,
 
   if (input->income_per_capita <= threshold)
     {
-      g_autofree char *deprivations = describe_deprivations (input);
+      g_autofree char *deprivations = describe_deprivations (catalogues, input);
 
       add_reason (result, g_strdup_printf (_("Income %s per person a month is at or below the %s threshold %s of %s"),
                                            income, area_label (input->area), limit, standard->id));
@@ -578,7 +584,8 @@ resolve_method (const DhStandard       *standard,
 /* When the review gives both measures, the other one is worked out too and
  * the reasons say whether it agrees: the caseworker checks a disagreement. */
 static void
-compare_with_other_path (const DhStandard      *standard,
+compare_with_other_path (DhCatalogues          *catalogues,
+                         const DhStandard      *standard,
                          const DhClassifyInput *input,
                          DhClassification      *result)
 {
@@ -597,7 +604,7 @@ compare_with_other_path (const DhStandard      *standard,
   other = g_new0 (DhClassification, 1);
   other->reasons = g_ptr_array_new_with_free_func (g_free);
   if (result->method == DH_CLASSIFY_METHOD_SCORE)
-    classify_by_income (standard, input, other);
+    classify_by_income (catalogues, standard, input, other);
   else
     classify_by_score (standard, input, other);
 
@@ -743,11 +750,11 @@ dh_classify (DhCatalogues           *catalogues,
                                          list_year, standard->id));
 
   if (method == DH_CLASSIFY_METHOD_INCOME)
-    classify_by_income (standard, input, result);
+    classify_by_income (catalogues, standard, input, result);
   else
     classify_by_score (standard, input, result);
 
-  compare_with_other_path (standard, input, result);
+  compare_with_other_path (catalogues, standard, input, result);
 
   if (standard->indicators_provisional)
     add_reason (result, g_strdup_printf (_("The indicator set %s of %s is provisional until the province's catalogue update confirms it; review the class then"),

@@ -279,6 +279,9 @@ test_proposal_follows_input_and_is_stored (Fixture *fixture)
   set_deprived (dialog, "TOI", TRUE);
   g_assert_cmpstr (dh_review_dialog_get_proposed_class (dialog), ==, "poor");
   g_assert_true (strstr (dh_review_dialog_get_reasons (dialog), "at or below the rural threshold 1.500.000 ₫ of VN-2022") != NULL);
+  /* the indicators by their names, not their codes */
+  g_assert_true (strstr (dh_review_dialog_get_reasons (dialog),
+                         "3 deprivations (Health insurance, Water for household use, Hygienic latrine)") != NULL);
 
   /* above the threshold, in the average band */
   type_into (dialog, "income_per_capita", "1800000");
