@@ -680,6 +680,14 @@ test_speaks_vietnamese (Fixture *fixture)
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (dh_review_dialog_get_indicator_row (dialog, "WST"))),
                    ==, "Xử lý rác thải sinh hoạt");
   save_screenshot (GTK_WIDGET (dialog), "review-dialog-vi-2027.png");
+
+  /* score A alone under a standard without its limits: the classifier's refusal, in Vietnamese */
+  type_into (dialog, "income_per_capita", "");
+  type_into (dialog, "score_a", "120");
+  g_assert_null (dh_review_dialog_get_proposed_class (dialog));
+  g_assert_true (g_str_has_prefix (dh_review_dialog_get_proposal_message (dialog), "VN-2027 chưa quy định ngưỡng điểm A"));
+  scroll_to_end (dialog);
+  save_screenshot (GTK_WIDGET (dialog), "review-dialog-vi-score-refused.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
