@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "dh-autocleanups.h"
+#include "dh-date.h"
 #include "dh-field-input.h"
 #include "dh-rules.h"
 
@@ -296,4 +297,94 @@ dh_field_input_show_problems (DhEditDialog *dialog,
 
   gtk_label_set_label (label, text->str);
   gtk_widget_set_visible (GTK_WIDGET (label), text->len > 0);
+}
+
+/* Shows the date @iso in @editable as people write it (24/11/2026). */
+void
+dh_field_input_set_date (GtkEditable *editable,
+                         const char  *iso)
+{
+  g_autofree char *text = NULL;
+  GDate date;
+
+  g_return_if_fail (GTK_IS_EDITABLE (editable));
+
+  g_date_clear (&date, 1);
+  if (iso != NULL && dh_date_parse (iso, &date, NULL))
+    text = dh_date_format (&date);
+  gtk_editable_set_text (editable, text != NULL ? text : "");
+}
+
+/**
+ * dh_field_input_write:
+ * @id: (nullable): the record to change; %NULL to make a new one
+ * @record: the fields a dialog holds, null where it holds nothing
+ *
+ * Writes what a dialog holds: a new record with the fields that have a
+ * value, or the changes to record @id, where a field emptied is cleared
+ * and the records it belongs to (its references) are left as they are.
+ *
+ * Returns: (transfer full) (nullable): the record as stored, or %NULL with
+ *   @error in the store's words
+ */
+json_object *
+dh_field_input_write (DhContext    *context,
+                      const char   *entity,
+                      const char   *id,
+                      json_object  *record,
+                      GError      **error)
+{
+  const DhEntity *described = dh_entity_lookup (entity);
+  g_autoptr(json_object) fields = json_object_new_object ();
+  DhStore *store;
+
+  g_return_val_if_fail (DH_IS_CONTEXT (context), NULL);
+  g_return_val_if_fail (described != NULL, NULL);
+
+  store = dh_context_get_store (context);
+  {
+    json_object_object_foreach (record, key, value)
+      {
+        const DhField *field = dh_entity_get_field (described, key);
+
+        if (id == NULL && value == NULL)
+          continue;
+        if (id != NULL && field != NULL && field->type == DH_FIELD_REF)
+          continue;
+        json_object_object_add (fields, key, json_object_get (value));
+      }
+  }
+
+  if (id == NULL)
+    return dh_store_create (store, entity, fields, error);
+
+  return dh_store_update (store, entity, id, fields, error);
+}
+
+/**
+ * dh_field_input_find_latest:
+ *
+ * The household's newest record of @entity (its latest review, its plan).
+ *
+ * Returns: (transfer full) (nullable): the record; %NULL without an error
+ *   when the household has none, with one when the store cannot say
+ */
+json_object *
+dh_field_input_find_latest (DhContext   *context,
+                            const char  *entity,
+                            const char  *household_id,
+                            GError     **error)
+{
+  g_autofree char *filter = g_strdup_printf ("household=%s", household_id);
+  const char *filters[] = { filter, NULL };
+  DhQuery query = { .entity = entity, .filters = filters, .sort = DH_SORT_NEWEST, .limit = 1 };
+  g_autoptr(GPtrArray) found = NULL;
+
+  g_return_val_if_fail (DH_IS_CONTEXT (context), NULL);
+
+  found = dh_store_list (dh_context_get_store (context), &query, error);
+  if (found == NULL || found->len == 0)
+    return NULL;
+
+  return json_object_get (g_ptr_array_index (found, 0));
 }

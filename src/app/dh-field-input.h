@@ -43,5 +43,16 @@ void           dh_field_input_show_problems  (DhEditDialog       *dialog,
                                               GtkLabel           *label,
                                               GtkWidget         **widgets,
                                               guint               n_widgets);
+void           dh_field_input_set_date       (GtkEditable        *editable,
+                                              const char         *iso);
+json_object   *dh_field_input_write          (DhContext          *context,
+                                              const char         *entity,
+                                              const char         *id,
+                                              json_object        *record,
+                                              GError            **error);
+json_object   *dh_field_input_find_latest    (DhContext          *context,
+                                              const char         *entity,
+                                              const char         *household_id,
+                                              GError            **error);
 
 G_END_DECLS

@@ -157,32 +157,13 @@ dh_plan_dialog_save (DhEditDialog  *dialog,
                      GError       **error)
 {
   DhPlanDialog *self = DH_PLAN_DIALOG (dialog);
-  DhStore *store = dh_context_get_store (dh_edit_dialog_get_context (dialog));
   g_autoptr(json_object) record = read_record (self);
   g_autoptr(json_object) saved = NULL;
 
   if (record == NULL)
     return FALSE;
 
-  if (self->plan_id == NULL)
-    {
-      g_autoptr(json_object) fields = json_object_new_object ();
-
-      {
-        json_object_object_foreach (record, key, value)
-          {
-            if (value != NULL)
-              json_object_object_add (fields, key, json_object_get (value));
-          }
-      }
-      saved = dh_store_create (store, "exit_plan", fields, error);
-    }
-  else
-    {
-      json_object_object_del (record, "household");
-      saved = dh_store_update (store, "exit_plan", self->plan_id, record, error);
-    }
-
+  saved = dh_field_input_write (dh_edit_dialog_get_context (dialog), "exit_plan", self->plan_id, record, error);
   if (saved == NULL)
     {
       show_error (self, (*error)->message);
@@ -197,19 +178,6 @@ dh_plan_dialog_save (DhEditDialog  *dialog,
 }
 
 static void
-set_date_text (AdwEntryRow *row,
-               const char  *iso)
-{
-  GDate date;
-  g_autofree char *text = NULL;
-
-  g_date_clear (&date, 1);
-  if (iso != NULL && dh_date_parse (iso, &date, NULL))
-    text = dh_date_format (&date);
-  gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
-}
-
-static void
 show_plan (DhPlanDialog *self,
            json_object  *plan)
 {
@@ -217,7 +185,7 @@ show_plan (DhPlanDialog *self,
   const char *commitments = dh_json_get_string (plan, "commitments");
   const char *support = dh_json_get_string (plan, "support_needed");
 
-  set_date_text (self->registered_row, dh_json_get_string (plan, "registered_on"));
+  dh_field_input_set_date (GTK_EDITABLE (self->registered_row), dh_json_get_string (plan, "registered_on"));
   gtk_editable_set_text (GTK_EDITABLE (self->target_row), year);
   adw_combo_row_set_selected (self->status_row,
                               dh_field_input_choice_position (status_values (), FALSE,
@@ -247,24 +215,28 @@ load (DhPlanDialog  *self,
       const char    *household_id,
       GError       **error)
 {
-  DhStore *store = dh_context_get_store (dh_edit_dialog_get_context (DH_EDIT_DIALOG (self)));
-  g_autoptr(json_object) household = dh_store_get (store, "household", household_id, error);
-  g_autofree char *filter = g_strdup_printf ("household=%s", household_id);
-  const char *filters[] = { filter, NULL };
-  DhQuery query = { .entity = "exit_plan", .filters = filters, .sort = DH_SORT_NEWEST, .limit = 1 };
-  g_autoptr(GPtrArray) plans = NULL;
+  DhContext *context = dh_edit_dialog_get_context (DH_EDIT_DIALOG (self));
+  g_autoptr(json_object) household = dh_store_get (dh_context_get_store (context), "household", household_id, error);
+  g_autoptr(json_object) plan = NULL;
+  g_autoptr(GError) local_error = NULL;
 
-  if (household == NULL || (plans = dh_store_list (store, &query, error)) == NULL)
+  if (household == NULL)
     return FALSE;
+  plan = dh_field_input_find_latest (context, "exit_plan", household_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
 
   self->household_id = g_strdup (household_id);
   adw_window_title_set_subtitle (self->window_title, dh_json_get_string (household, "head_name"));
 
   self->loading = TRUE;
-  if (plans->len > 0)
+  if (plan != NULL)
     {
-      self->plan_id = g_strdup (dh_json_get_string (g_ptr_array_index (plans, 0), DH_RECORD_ID));
-      show_plan (self, g_ptr_array_index (plans, 0));
+      self->plan_id = g_strdup (dh_json_get_string (plan, DH_RECORD_ID));
+      show_plan (self, plan);
     }
   else
     {

@@ -491,7 +491,6 @@ dh_review_dialog_save (DhEditDialog  *dialog,
                        GError       **error)
 {
   DhReviewDialog *self = DH_REVIEW_DIALOG (dialog);
-  DhStore *store = dh_context_get_store (dh_edit_dialog_get_context (dialog));
   g_autoptr(json_object) record = NULL;
   g_autoptr(json_object) saved = NULL;
   gboolean complete;
@@ -501,27 +500,7 @@ dh_review_dialog_save (DhEditDialog  *dialog,
     return FALSE;
   json_object_object_add (record, "deprived", read_deprived (self));
 
-  if (self->review_id == NULL)
-    {
-      g_autoptr(json_object) fields = json_object_new_object ();
-
-      /* a new record names only what it has */
-      {
-        json_object_object_foreach (record, key, value)
-          {
-            if (value != NULL)
-              json_object_object_add (fields, key, json_object_get (value));
-          }
-      }
-      saved = dh_store_create (store, "assessment", fields, error);
-    }
-  else
-    {
-      /* an edit clears what was emptied */
-      json_object_object_del (record, "household");
-      saved = dh_store_update (store, "assessment", self->review_id, record, error);
-    }
-
+  saved = dh_field_input_write (dh_edit_dialog_get_context (dialog), "assessment", self->review_id, record, error);
   if (saved == NULL)
     {
       g_autofree char *field = NULL;
@@ -569,19 +548,6 @@ read_place (DhReviewDialog *self,
 }
 
 static void
-set_date_text (AdwEntryRow *row,
-               const char  *iso)
-{
-  GDate date;
-  g_autofree char *text = NULL;
-
-  g_date_clear (&date, 1);
-  if (iso != NULL && dh_date_parse (iso, &date, NULL))
-    text = dh_date_format (&date);
-  gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
-}
-
-static void
 show_review (DhReviewDialog *self,
              json_object    *review)
 {
@@ -593,7 +559,7 @@ show_review (DhReviewDialog *self,
   json_object *deprived = NULL;
   GDate date;
 
-  set_date_text (self->date_row, dh_json_get_string (review, "reviewed_on"));
+  dh_field_input_set_date (GTK_EDITABLE (self->date_row), dh_json_get_string (review, "reviewed_on"));
   adw_combo_row_set_selected (self->kind_row,
                               dh_field_input_choice_position (field_values ("review_kind"), FALSE,
                                                               dh_json_get_string (review, "review_kind")));
@@ -605,7 +571,7 @@ show_review (DhReviewDialog *self,
   adw_combo_row_set_selected (self->official_row,
                               dh_field_input_choice_position (official_classes, TRUE,
                                                               dh_json_get_string (review, "official_class")));
-  set_date_text (self->decided_row, dh_json_get_string (review, "decided_on"));
+  dh_field_input_set_date (GTK_EDITABLE (self->decided_row), dh_json_get_string (review, "decided_on"));
   gtk_editable_set_text (GTK_EDITABLE (self->notes_row),
                          dh_json_get_string (review, "notes") != NULL ? dh_json_get_string (review, "notes") : "");
 
@@ -655,7 +621,6 @@ load (DhReviewDialog  *self,
 {
   DhStore *store = dh_context_get_store (dh_edit_dialog_get_context (DH_EDIT_DIALOG (self)));
   g_autoptr(json_object) household = dh_store_get (store, "household", household_id, error);
-  g_autoptr(GPtrArray) reviews = NULL;
 
   if (household == NULL)
     return FALSE;
@@ -667,21 +632,22 @@ load (DhReviewDialog  *self,
   self->loading = TRUE;
   if (latest)
     {
-      g_autofree char *filter = g_strdup_printf ("household=%s", household_id);
-      const char *filters[] = { filter, NULL };
-      DhQuery query = { .entity = "assessment", .filters = filters, .sort = DH_SORT_NEWEST, .limit = 1 };
+      g_autoptr(json_object) review = NULL;
+      g_autoptr(GError) local_error = NULL;
 
-      reviews = dh_store_list (store, &query, error);
-      if (reviews == NULL)
-        return FALSE;
-      if (reviews->len == 0)
+      review = dh_field_input_find_latest (dh_edit_dialog_get_context (DH_EDIT_DIALOG (self)), "assessment",
+                                           household_id, &local_error);
+      if (review == NULL)
         {
-          g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND,
-                       _("This household has not been reviewed yet; make a new review"));
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            g_set_error (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND,
+                         _("This household has not been reviewed yet; make a new review"));
           return FALSE;
         }
-      self->review_id = g_strdup (dh_json_get_string (g_ptr_array_index (reviews, 0), DH_RECORD_ID));
-      show_review (self, g_ptr_array_index (reviews, 0));
+      self->review_id = g_strdup (dh_json_get_string (review, DH_RECORD_ID));
+      show_review (self, review);
     }
   else
     show_new_review (self);
