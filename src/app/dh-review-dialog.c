@@ -766,8 +766,9 @@ watch_inputs (DhReviewDialog *self)
  * @latest: %TRUE to open its latest review (to enter the commune's
  *   recognition, or correct it), %FALSE for a new one
  *
- * Returns: (transfer floating) (nullable): the dialog, or %NULL with
- *   @error set in words for the caseworker
+ * Returns: (transfer none) (nullable): the dialog, a toplevel window that
+ *   GTK keeps until it is closed, or %NULL with @error set in words for
+ *   the caseworker
  */
 DhReviewDialog *
 dh_review_dialog_new (DhContext   *context,

@@ -546,7 +546,7 @@ test_plan_dialog_saves_one_record (Fixture *fixture)
 static void
 test_card_opens_the_dialogs (Fixture *fixture)
 {
-  const char * const actions[] = { "win.new-review", "win.edit-plan" };
+  const char * const actions[] = { "win.new-review", "win.edit-review", "win.edit-plan" };
 
   g_assert_true (dh_window_show_household (fixture->window, fixture->household_id));
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
@@ -564,7 +564,15 @@ test_card_opens_the_dialogs (Fixture *fixture)
         }
       g_assert_nonnull (opened);
       g_assert_true (gtk_window_get_transient_for (opened) == GTK_WINDOW (fixture->window));
-      g_assert_true (i == 0 ? DH_IS_REVIEW_DIALOG (opened) : DH_IS_PLAN_DIALOG (opened));
+      if (g_str_equal (actions[i], "win.edit-plan"))
+        g_assert_true (DH_IS_PLAN_DIALOG (opened));
+      else
+        g_assert_true (DH_IS_REVIEW_DIALOG (opened));
+      /* the demo household was reviewed last October: its review is opened */
+      if (g_str_equal (actions[i], "win.edit-review"))
+        g_assert_nonnull (dh_review_dialog_get_review_id (DH_REVIEW_DIALOG (opened)));
+      if (g_str_equal (actions[i], "win.new-review"))
+        g_assert_null (dh_review_dialog_get_review_id (DH_REVIEW_DIALOG (opened)));
       gtk_window_destroy (opened);
     }
 }
