@@ -392,7 +392,16 @@ test_bad_input_writes_nothing (Fixture *fixture)
   type_into (dialog, "reviewed_on", "10/06/2025");
   g_assert_false (dh_edit_dialog_has_errors (DH_EDIT_DIALOG (dialog)));
   choose (dh_review_dialog_get_field (dialog, "official_class"), 1);
-  g_assert_nonnull (dh_edit_dialog_get_field_error (DH_EDIT_DIALOG (dialog), dh_review_dialog_get_field (dialog, "decided_on")));
+  message = dh_edit_dialog_get_field_error (DH_EDIT_DIALOG (dialog), dh_review_dialog_get_field (dialog, "decided_on"));
+  g_assert_nonnull (message);
+  g_assert_true (strstr (message, "needs both the class it recognised and the date it decided") != NULL);
+  g_assert_false (save (dialog));
+
+  /* nor one decided before the review */
+  type_into (dialog, "decided_on", "01/06/2025");
+  message = dh_edit_dialog_get_field_error (DH_EDIT_DIALOG (dialog), dh_review_dialog_get_field (dialog, "decided_on"));
+  g_assert_nonnull (message);
+  g_assert_true (g_str_has_prefix (message, "The decision is dated before the review"));
   g_assert_false (save (dialog));
 
   g_assert_cmpint (count (fixture, "assessment"), ==, reviews);
