@@ -42,6 +42,8 @@ struct _DhHouseholdPage
   AdwPreferencesGroup *plan_group;
   AdwPreferencesGroup *visits_group;
   AdwPreferencesGroup *support_group;
+  GtkButton           *edit_review_button;
+  GtkButton           *edit_plan_button;
 
   Section              sections[N_SECTIONS];
   DhContext           *context;
@@ -84,6 +86,8 @@ dh_household_page_class_init (DhHouseholdPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DhHouseholdPage, plan_group);
   gtk_widget_class_bind_template_child (widget_class, DhHouseholdPage, visits_group);
   gtk_widget_class_bind_template_child (widget_class, DhHouseholdPage, support_group);
+  gtk_widget_class_bind_template_child (widget_class, DhHouseholdPage, edit_review_button);
+  gtk_widget_class_bind_template_child (widget_class, DhHouseholdPage, edit_plan_button);
 }
 
 static void
@@ -249,6 +253,8 @@ show_review (DhHouseholdPage *self,
   const DhStandard *standard;
 
   clear_section (section);
+  /* the latest review is opened again for the commune's recognition */
+  gtk_widget_set_visible (GTK_WIDGET (self->edit_review_button), reviews->len > 0);
   if (reviews->len == 0)
     {
       adw_preferences_group_set_description (section->group, _("Not reviewed yet."));
@@ -280,6 +286,7 @@ show_plan (DhHouseholdPage *self,
   json_object *plan;
 
   clear_section (section);
+  gtk_button_set_label (self->edit_plan_button, plans->len > 0 ? _("Edit _Plan") : _("Register a _Plan"));
   if (plans->len == 0)
     {
       adw_preferences_group_set_description (section->group, _("No plan registered."));

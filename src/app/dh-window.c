@@ -12,7 +12,9 @@
 #include "dh-household-page.h"
 #include "dh-household-row.h"
 #include "dh-import-dialog.h"
+#include "dh-plan-dialog.h"
 #include "dh-record-list.h"
+#include "dh-review-dialog.h"
 #include "dh-window.h"
 
 #define SEARCH_LIMIT 200   /* households a search shows at most */
@@ -661,6 +663,36 @@ import_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* ---- the review and the plan of the household shown ---------------------- */
+
+static void
+household_dialog_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+  const char *household_id = dh_household_page_get_household_id (self->household_page);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *dialog;
+
+  if (self->context == NULL || household_id == NULL)
+    return;
+
+  if (g_str_equal (action_name, "win.edit-plan"))
+    dialog = GTK_WINDOW (dh_plan_dialog_new (self->context, household_id, &error));
+  else
+    dialog = GTK_WINDOW (dh_review_dialog_new (self->context, household_id,
+                                               g_str_equal (action_name, "win.edit-review"), &error));
+  if (dialog == NULL)
+    {
+      toast_error (self, error);
+      return;
+    }
+
+  gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
+  gtk_window_present (dialog);
+}
+
 /* ---- other actions ------------------------------------------------------ */
 
 static void
@@ -799,6 +831,9 @@ dh_window_class_init (DhWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "win.new-review", NULL, household_dialog_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-review", NULL, household_dialog_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-plan", NULL, household_dialog_action);
 }
 
 static void

@@ -281,6 +281,42 @@ dh_catalogues_get_label (DhCatalogues *self,
   return dh_catalogues_get_name (self, catalogue, code);
 }
 
+/**
+ * dh_catalogues_get_text:
+ * @key: a text of the entry besides its name, such as "meaning" or
+ *   "provisional_note": the Vietnamese text; "KEY_en" is the English one
+ *
+ * A text of the entry @code in the language of the user interface, as
+ * dh_catalogues_get_label() gives its name; NULL when the entry has none.
+ */
+const char *
+dh_catalogues_get_text (DhCatalogues *self,
+                        const char   *catalogue,
+                        const char   *code,
+                        const char   *key)
+{
+  json_object *entry;
+  const char *text = NULL;
+
+  g_return_val_if_fail (DH_IS_CATALOGUES (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  entry = dh_catalogues_get_entry (self, catalogue, code);
+  if (entry == NULL)
+    return NULL;
+
+  if (!dh_label_names_in_vietnamese ())
+    {
+      g_autofree char *key_en = g_strconcat (key, "_en", NULL);
+
+      text = json_object_get_string (json_object_object_get (entry, key_en));
+    }
+  if (text == NULL)
+    text = json_object_get_string (json_object_object_get (entry, key));
+
+  return text;
+}
+
 /* Returns: (transfer full) (element-type utf8): the codes in file order. */
 GPtrArray *
 dh_catalogues_list_codes (DhCatalogues *self,

@@ -68,6 +68,10 @@ const char        *dh_catalogues_get_name_en              (DhCatalogues  *self,
 const char        *dh_catalogues_get_label                (DhCatalogues  *self,
                                                            const char    *catalogue,
                                                            const char    *code);
+const char        *dh_catalogues_get_text                 (DhCatalogues  *self,
+                                                           const char    *catalogue,
+                                                           const char    *code,
+                                                           const char    *key);
 json_object       *dh_catalogues_get_entry                (DhCatalogues  *self,
                                                            const char    *catalogue,
                                                            const char    *code);

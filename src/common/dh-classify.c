@@ -315,16 +315,21 @@ check_deprivations (const DhStandard       *standard,
   return TRUE;
 }
 
+/* "3 deprivations (Health insurance, ...)": the indicators by the names
+ * people know them by, in the language of the interface. */
 static char *
-describe_deprivations (const DhClassifyInput *input)
+describe_deprivations (DhCatalogues          *catalogues,
+                       const DhClassifyInput *input)
 {
   g_autoptr(GString) codes = g_string_new (NULL);
 
   for (guint i = 0; i < input->n_deprived; i++)
     {
+      const char *name = dh_catalogues_get_label (catalogues, "indicator", input->deprived[i]);
+
       if (i > 0)
         g_string_append (codes, ", ");
-      g_string_append (codes, input->deprived[i]);
+      g_string_append (codes, name != NULL ? name : input->deprived[i]);
     }
 
   if (input->n_deprived == 0)
@@ -343,7 +348,8 @@ area_label (DhArea area)
 }
 
 static void
-classify_by_income (const DhStandard       *standard,
+classify_by_income (DhCatalogues           *catalogues,
+                    const DhStandard       *standard,
                     const DhClassifyInput  *input,
                     DhClassification       *result)
 {
@@ -353,7 +359,7 @@ classify_by_income (const DhStandard       *standard,
 
   if (input->income_per_capita <= threshold)
     {
-      g_autofree char *deprivations = describe_deprivations (input);
+      g_autofree char *deprivations = describe_deprivations (catalogues, input);
 
       add_reason (result, g_strdup_printf (_("Income %s per person a month is at or below the %s threshold %s of %s"),
                                            income, area_label (input->area), limit, standard->id));
@@ -486,21 +492,50 @@ resolve_list_year (const DhClassifyInput  *input,
   return FALSE;
 }
 
-/* The standard of the list year: a review for the next year's list uses
- * the standard in force on its first day. */
+/**
+ * dh_classify_find_standard:
+ * @catalogues: (nullable): where the standards come from; %NULL for the
+ *   shipped catalogues
+ * @reviewed_on: the review's date
+ * @list_year: the year of the list the review is for (see
+ *   dh_classify_default_list_year())
+ * @province_code: (nullable): the household's province
+ *
+ * The standard a review falls under, the one dh_classify() uses: a review
+ * for its own year's list uses the standard of its date, one for the next
+ * year's list the standard in force on that year's first day.
+ *
+ * Returns: (transfer none) (nullable): the standard, or %NULL when none
+ *   covers the list
+ */
+const DhStandard *
+dh_classify_find_standard (DhCatalogues *catalogues,
+                           const GDate  *reviewed_on,
+                           int           list_year,
+                           const char   *province_code)
+{
+  GDate first_day;
+
+  g_return_val_if_fail (catalogues == NULL || DH_IS_CATALOGUES (catalogues), NULL);
+  g_return_val_if_fail (reviewed_on != NULL && g_date_valid (reviewed_on), NULL);
+
+  if (catalogues == NULL)
+    catalogues = dh_catalogues_get_default ();
+
+  if (list_year == g_date_get_year (reviewed_on))
+    return dh_catalogues_find_standard (catalogues, reviewed_on, province_code);
+
+  g_date_clear (&first_day, 1);
+  g_date_set_dmy (&first_day, 1, G_DATE_JANUARY, (GDateYear) list_year);
+  return dh_catalogues_find_standard (catalogues, &first_day, province_code);
+}
+
 static const DhStandard *
 find_standard (DhCatalogues          *catalogues,
                const DhClassifyInput *input,
                int                    list_year)
 {
-  GDate first_day;
-
-  if (list_year == g_date_get_year (&input->reviewed_on))
-    return dh_catalogues_find_standard (catalogues, &input->reviewed_on, input->province_code);
-
-  g_date_clear (&first_day, 1);
-  g_date_set_dmy (&first_day, 1, G_DATE_JANUARY, (GDateYear) list_year);
-  return dh_catalogues_find_standard (catalogues, &first_day, input->province_code);
+  return dh_classify_find_standard (catalogues, &input->reviewed_on, list_year, input->province_code);
 }
 
 static gboolean
@@ -549,7 +584,8 @@ resolve_method (const DhStandard       *standard,
 /* When the review gives both measures, the other one is worked out too and
  * the reasons say whether it agrees: the caseworker checks a disagreement. */
 static void
-compare_with_other_path (const DhStandard      *standard,
+compare_with_other_path (DhCatalogues          *catalogues,
+                         const DhStandard      *standard,
                          const DhClassifyInput *input,
                          DhClassification      *result)
 {
@@ -568,7 +604,7 @@ compare_with_other_path (const DhStandard      *standard,
   other = g_new0 (DhClassification, 1);
   other->reasons = g_ptr_array_new_with_free_func (g_free);
   if (result->method == DH_CLASSIFY_METHOD_SCORE)
-    classify_by_income (standard, input, other);
+    classify_by_income (catalogues, standard, input, other);
   else
     classify_by_score (standard, input, other);
 
@@ -714,11 +750,11 @@ dh_classify (DhCatalogues           *catalogues,
                                          list_year, standard->id));
 
   if (method == DH_CLASSIFY_METHOD_INCOME)
-    classify_by_income (standard, input, result);
+    classify_by_income (catalogues, standard, input, result);
   else
     classify_by_score (standard, input, result);
 
-  compare_with_other_path (standard, input, result);
+  compare_with_other_path (catalogues, standard, input, result);
 
   if (standard->indicators_provisional)
     add_reason (result, g_strdup_printf (_("The indicator set %s of %s is provisional until the province's catalogue update confirms it; review the class then"),

@@ -42,6 +42,10 @@ gboolean    dh_classify_method_from_string (const char       *text,
 const char *dh_classify_method_to_string   (DhClassifyMethod  method);
 int         dh_classify_default_list_year  (const GDate      *reviewed_on,
                                             DhReviewKind      review_kind);
+const DhStandard *dh_classify_find_standard (DhCatalogues *catalogues,
+                                             const GDate  *reviewed_on,
+                                             int           list_year,
+                                             const char   *province_code);
 
 typedef struct
 {

@@ -602,7 +602,7 @@ check_assessment (const DhEntity     *entity,
   if (has_value (record, "official_class") != has_value (record, "decided_on"))
     {
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
-                   _("decided_on: the commune's recognition needs both official_class and the date it was decided"));
+                   _("decided_on: the commune's recognition needs both the class it recognised and the date it decided; give both, or neither until it has decided"));
       return FALSE;
     }
 
@@ -610,7 +610,7 @@ check_assessment (const DhEntity     *entity,
       g_date_compare (&decided, &reviewed) < 0)
     {
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
-                   _("decided_on: is before reviewed_on; the commune decides after the review"));
+                   _("decided_on: the decision is dated before the review; the commune decides after the review, so give a later date"));
       return FALSE;
     }
 

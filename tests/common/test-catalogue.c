@@ -903,6 +903,33 @@ test_broken_and_missing_files_are_load_errors (void)
   g_assert_nonnull (strstr (error->message, "programmes.json"));
 }
 
+/* An indicator's definition in the language of the interface (English
+ * here), and NULL for a text an entry does not have. */
+static void
+test_texts_besides_the_name (void)
+{
+  DhCatalogues *catalogues = dh_catalogues_get_default ();
+
+  g_assert_cmpstr (dh_catalogues_get_text (catalogues, "indicator", "HI", "meaning"), ==,
+                   "a member aged 6 or over has no health insurance");
+  g_assert_true (g_str_has_prefix (dh_catalogues_get_text (catalogues, "indicator_set", "2027", "provisional_note"),
+                                   "Decree 351/2025/NĐ-CP"));
+  g_assert_null (dh_catalogues_get_text (catalogues, "indicator", "HI", "provisional_note"));
+  g_assert_null (dh_catalogues_get_text (catalogues, "indicator", "NO-SUCH-CODE", "meaning"));
+  /* every indicator has a definition in Vietnamese and in English */
+  {
+    g_autoptr(GPtrArray) codes = dh_catalogues_list_codes (catalogues, "indicator");
+
+    for (guint i = 0; i < codes->len; i++)
+      {
+        json_object *entry = dh_catalogues_get_entry (catalogues, "indicator", g_ptr_array_index (codes, i));
+
+        g_assert_nonnull (json_object_get_string (json_object_object_get (entry, "meaning")));
+        g_assert_nonnull (json_object_get_string (json_object_object_get (entry, "meaning_en")));
+      }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -932,6 +959,7 @@ main (int   argc,
   g_test_add_func ("/common/catalogue/directory/unedited-copy-loads", test_unedited_copy_loads_from_a_directory);
   g_test_add_func ("/common/catalogue/load/shape-errors-name-the-file-and-key", test_shape_errors_name_the_file_and_the_key);
   g_test_add_func ("/common/catalogue/load/broken-and-missing-files-are-errors", test_broken_and_missing_files_are_load_errors);
+  g_test_add_func ("/common/catalogue/texts-besides-the-name", test_texts_besides_the_name);
 
   return g_test_run ();
 }

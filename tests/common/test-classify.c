@@ -198,7 +198,7 @@ test_reasons_name_income_threshold_and_deprivations (void)
 
   g_assert_true (reasons_contain (poor_result,
                                   "Income 1.400.000 ₫ per person a month is at or below the rural threshold 1.500.000 ₫ of VN-2022"));
-  g_assert_true (reasons_contain (poor_result, "3 deprivations (HI, WAT, TOI): at least 3 makes a household poor"));
+  g_assert_true (reasons_contain (poor_result, "3 deprivations (Health insurance, Water for household use, Hygienic latrine): at least 3 makes a household poor"));
   g_assert_true (reasons_contain (average_result, "2.500.000 ₫"));
   g_assert_true (reasons_contain (average_result, "3.000.000 ₫"));
   g_assert_true (reasons_contain (average_result, "average"));
@@ -293,6 +293,22 @@ test_assessment_may_name_its_list_year (void)
   g_assert_cmpint (dh_classify_default_list_year (&date, DH_REVIEW_KIND_ANNUAL), ==, 2026);
 }
 
+/* The standard a form shows the indicators of is the one dh_classify() uses. */
+static void
+test_finds_the_standard_of_the_list (void)
+{
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, 15, 10, 2026);
+  g_assert_cmpstr (dh_classify_find_standard (NULL, &date, 2026, NULL)->id, ==, "VN-2022");
+  g_assert_cmpstr (dh_classify_find_standard (NULL, &date, 2027, NULL)->id, ==, "VN-2027");
+  g_date_set_dmy (&date, 10, 6, 2025);
+  g_assert_cmpstr (dh_classify_find_standard (NULL, &date, 2025, NULL)->id, ==, "VN-2022");
+  g_date_set_dmy (&date, 15, 10, 2030);
+  g_assert_null (dh_classify_find_standard (NULL, &date, 2031, NULL));
+}
+
 static void
 test_standard_2027_counts_its_provisional_indicators (void)
 {
@@ -307,7 +323,7 @@ test_standard_2027_counts_its_provisional_indicators (void)
   const Case too_new = { 10, 2, 2026, DH_AREA_RURAL, 1000000, -1, { "WST", NULL } };
   g_autoptr(DhClassification) result = classify_ok (&poor, "poor", "VN-2027");
 
-  g_assert_true (reasons_contain (result, "3 deprivations (HI, TOI, WST): at least 3 makes a household poor"));
+  g_assert_true (reasons_contain (result, "3 deprivations (Health insurance, Hygienic latrine, Household waste treatment): at least 3 makes a household poor"));
   g_assert_true (reasons_contain (result, "provisional"));
   assert_class (&near_poor, "near_poor", "VN-2027");
   assert_class (&above, "not_poor", "VN-2027");
@@ -515,6 +531,7 @@ main (int   argc,
   g_test_add_func ("/common/classify/method/follows-the-review-and-states-a-disagreement", test_classification_follows_the_review_method);
   g_test_add_func ("/common/classify/input/read-from-json-as-the-store-reads-an-assessment", test_input_read_from_json_as_the_store_reads_an_assessment);
   g_test_add_func ("/common/classify/refusals-say-what-is-wrong", test_refusals_say_what_is_wrong);
+  g_test_add_func ("/common/classify/finds-the-standard-of-the-list", test_finds_the_standard_of_the_list);
   g_test_add_func ("/common/classify/refuses-a-missing-review-date", test_refuses_a_missing_review_date);
   g_test_add_func ("/common/classify/refuses-a-negative-income", test_refuses_a_negative_income);
   g_test_add_func ("/common/classify/uses-default-catalogues-when-none-given", test_default_catalogues_when_none_given);
