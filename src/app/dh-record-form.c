@@ -1,0 +1,448 @@
+/* dh-record-form.c – the fields of an editing dialog tied to one record: shown, checked as typed, saved as changes */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-record-form"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "dh-entity.h"
+#include "dh-field-check.h"
+#include "dh-field-choice.h"
+#include "dh-record-form.h"
+
+/* Each widget of a dialog stands for one field of the record it edits;
+ * the form fills them from the record, checks what is typed with the
+ * store's own rule as it is typed, and gives back the fields that differ
+ * from the record, so that an edit writes only what changed. */
+
+typedef enum
+{
+  INPUT_TEXT,
+  INPUT_CHOICE,
+  INPUT_SWITCH,
+  INPUT_CODE_SET,
+} InputKind;
+
+typedef struct
+{
+  DhRecordForm *form;
+  InputKind     kind;
+  const char   *field;
+  GtkWidget    *widget;
+  GPtrArray    *checks;   /* INPUT_CODE_SET: GtkCheckButton, with the code as "dh-code" */
+} Input;
+
+struct _DhRecordForm
+{
+  DhEditDialog        *dialog;
+  const char          *entity;
+  GPtrArray           *inputs;     /* Input * in the order added */
+  gboolean             loading;
+  DhRecordFormChanged  changed;
+  gpointer             changed_data;
+};
+
+static void
+input_free (Input *input)
+{
+  g_clear_pointer (&input->checks, g_ptr_array_unref);
+  g_free (input);
+}
+
+DhRecordForm *
+dh_record_form_new (DhEditDialog *dialog,
+                    const char   *entity)
+{
+  DhRecordForm *self = g_new0 (DhRecordForm, 1);
+
+  g_return_val_if_fail (dh_entity_lookup (entity) != NULL, NULL);
+
+  self->dialog = dialog;
+  self->entity = dh_entity_lookup (entity)->name;
+  self->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) input_free);
+
+  return self;
+}
+
+void
+dh_record_form_free (DhRecordForm *self)
+{
+  if (self == NULL)
+    return;
+
+  g_ptr_array_unref (self->inputs);
+  g_free (self);
+}
+
+static Input *
+find_input (DhRecordForm *self,
+            const char   *field)
+{
+  for (guint i = 0; i < self->inputs->len; i++)
+    {
+      Input *input = g_ptr_array_index (self->inputs, i);
+
+      if (g_strcmp0 (input->field, field) == 0)
+        return input;
+    }
+
+  return NULL;
+}
+
+static Input *
+add_input (DhRecordForm *self,
+           InputKind     kind,
+           GtkWidget    *widget,
+           const char   *field_name)
+{
+  const DhField *field = dh_entity_get_field (dh_entity_lookup (self->entity), field_name);
+  Input *input = g_new0 (Input, 1);
+
+  g_assert (field != NULL);
+
+  input->form = self;
+  input->kind = kind;
+  input->field = field->name;
+  input->widget = widget;
+  g_ptr_array_add (self->inputs, input);
+
+  return input;
+}
+
+/* Checks the text of @input alone; the message goes on its widget. */
+static json_object *
+check_text (Input *input)
+{
+  json_object *value = NULL;
+  g_autofree char *message = dh_field_check_text (input->form->entity, input->field,
+                                                  gtk_editable_get_text (GTK_EDITABLE (input->widget)), &value);
+
+  dh_edit_dialog_set_field_error (input->form->dialog, input->widget, message);
+
+  return value;
+}
+
+static void
+input_changed (Input *input)
+{
+  DhRecordForm *self = input->form;
+
+  if (self->loading)
+    return;
+
+  if (input->kind == INPUT_TEXT)
+    json_object_put (check_text (input));
+  else
+    dh_edit_dialog_set_field_error (self->dialog, input->widget, NULL);
+
+  dh_edit_dialog_set_modified (self->dialog, TRUE);
+  if (self->changed != NULL)
+    self->changed (self->changed_data, input->field);
+}
+
+/* @editable: a GtkEditable, such as an AdwEntryRow */
+void
+dh_record_form_add_text (DhRecordForm *self,
+                         GtkWidget    *editable,
+                         const char   *field)
+{
+  Input *input;
+
+  g_return_if_fail (GTK_IS_EDITABLE (editable));
+
+  input = add_input (self, INPUT_TEXT, editable, field);
+  g_signal_connect_swapped (editable, "changed", G_CALLBACK (input_changed), input);
+  if (ADW_IS_ENTRY_ROW (editable))
+    g_signal_connect_swapped (editable, "entry-activated", G_CALLBACK (dh_edit_dialog_save), self->dialog);
+}
+
+/* @choice: a GtkDropDown or AdwComboRow filled by dh_field_choice_fill() */
+void
+dh_record_form_add_choice (DhRecordForm *self,
+                           GObject      *choice,
+                           const char   *field)
+{
+  Input *input = add_input (self, INPUT_CHOICE, GTK_WIDGET (choice), field);
+
+  g_signal_connect_swapped (choice, "notify::selected", G_CALLBACK (input_changed), input);
+}
+
+void
+dh_record_form_add_switch (DhRecordForm *self,
+                           GtkSwitch    *toggle,
+                           const char   *field)
+{
+  Input *input = add_input (self, INPUT_SWITCH, GTK_WIDGET (toggle), field);
+
+  g_signal_connect_swapped (toggle, "notify::active", G_CALLBACK (input_changed), input);
+}
+
+/* A checklist in @group: one row for each code of the field's catalogue. */
+void
+dh_record_form_add_code_set (DhRecordForm        *self,
+                             AdwPreferencesGroup *group,
+                             const char          *field_name)
+{
+  const DhField *field = dh_entity_get_field (dh_entity_lookup (self->entity), field_name);
+  DhCatalogues *catalogues = dh_catalogues_get_default ();
+  g_autoptr(GPtrArray) codes = dh_catalogues_list_codes (catalogues, field->target);
+  Input *input = add_input (self, INPUT_CODE_SET, GTK_WIDGET (group), field_name);
+
+  input->checks = g_ptr_array_new ();
+  for (guint i = 0; i < codes->len; i++)
+    {
+      const char *code = g_ptr_array_index (codes, i);
+      const char *label = dh_field_get_value_label (field, code, catalogues);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *check = gtk_check_button_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label != NULL ? label : code);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      g_object_set_data_full (G_OBJECT (check), "dh-code", g_strdup (code), g_free);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      adw_preferences_group_add (group, row);
+      g_signal_connect_swapped (check, "toggled", G_CALLBACK (input_changed), input);
+      g_ptr_array_add (input->checks, check);
+    }
+}
+
+void
+dh_record_form_set_changed_func (DhRecordForm        *self,
+                                 DhRecordFormChanged  func,
+                                 gpointer             user_data)
+{
+  self->changed = func;
+  self->changed_data = user_data;
+}
+
+static gboolean
+set_contains (json_object *set,
+              const char  *code)
+{
+  for (size_t i = 0; set != NULL && i < json_object_array_length (set); i++)
+    {
+      if (g_strcmp0 (json_object_get_string (json_object_array_get_idx (set, i)), code) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Shows @record (NULL: a new one, with the widgets as they are); what the
+ * caseworker changes from then on counts as modified. */
+void
+dh_record_form_load (DhRecordForm *self,
+                     json_object  *record)
+{
+  DhContext *context = dh_edit_dialog_get_context (self->dialog);
+
+  self->loading = TRUE;
+  for (guint i = 0; record != NULL && i < self->inputs->len; i++)
+    {
+      Input *input = g_ptr_array_index (self->inputs, i);
+      json_object *value = json_object_object_get (record, input->field);
+
+      switch (input->kind)
+        {
+        case INPUT_TEXT:
+          {
+            g_autofree char *text = dh_context_describe_value (context, self->entity, input->field, record);
+
+            gtk_editable_set_text (GTK_EDITABLE (input->widget), text != NULL ? text : "");
+          }
+          break;
+
+        case INPUT_CHOICE:
+          dh_field_choice_set_code (G_OBJECT (input->widget), json_object_get_string (value));
+          break;
+
+        case INPUT_SWITCH:
+          gtk_switch_set_active (GTK_SWITCH (input->widget), json_object_get_boolean (value));
+          break;
+
+        case INPUT_CODE_SET:
+          for (guint j = 0; j < input->checks->len; j++)
+            {
+              GtkCheckButton *check = g_ptr_array_index (input->checks, j);
+
+              gtk_check_button_set_active (check, set_contains (value, g_object_get_data (G_OBJECT (check), "dh-code")));
+            }
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  self->loading = FALSE;
+
+  dh_edit_dialog_set_modified (self->dialog, FALSE);
+}
+
+GtkWidget *
+dh_record_form_get_widget (DhRecordForm *self,
+                           const char   *field)
+{
+  Input *input = find_input (self, field);
+
+  return input != NULL ? input->widget : NULL;
+}
+
+static json_object *
+input_value (Input *input)
+{
+  switch (input->kind)
+    {
+    case INPUT_TEXT:
+      return check_text (input);
+
+    case INPUT_CHOICE:
+      {
+        const char *code = dh_field_choice_get_code (G_OBJECT (input->widget));
+
+        return code != NULL ? json_object_new_string (code) : NULL;
+      }
+
+    case INPUT_SWITCH:
+      return json_object_new_boolean (gtk_switch_get_active (GTK_SWITCH (input->widget)));
+
+    case INPUT_CODE_SET:
+      {
+        json_object *set = json_object_new_array ();
+
+        for (guint j = 0; j < input->checks->len; j++)
+          {
+            GtkCheckButton *check = g_ptr_array_index (input->checks, j);
+
+            if (gtk_check_button_get_active (check))
+              json_object_array_add (set, json_object_new_string (g_object_get_data (G_OBJECT (check), "dh-code")));
+          }
+        if (json_object_array_length (set) == 0)
+          g_clear_pointer (&set, json_object_put);
+        return set;
+      }
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/**
+ * dh_record_form_get_value:
+ *
+ * Returns: (transfer full) (nullable): @field as the store would keep what
+ *   its widget holds now; NULL when it is empty or wrong (its widget then
+ *   shows why)
+ */
+json_object *
+dh_record_form_get_value (DhRecordForm *self,
+                          const char   *field)
+{
+  Input *input = find_input (self, field);
+
+  g_return_val_if_fail (input != NULL, NULL);
+
+  return input_value (input);
+}
+
+/* Checks every typed field again (one left empty since the dialog opened
+ * among them); TRUE when no field of the dialog has an error. */
+gboolean
+dh_record_form_check_all (DhRecordForm *self)
+{
+  for (guint i = 0; i < self->inputs->len; i++)
+    {
+      Input *input = g_ptr_array_index (self->inputs, i);
+
+      if (input->kind == INPUT_TEXT)
+        json_object_put (check_text (input));
+    }
+
+  return !dh_edit_dialog_has_errors (self->dialog);
+}
+
+static gboolean
+same_value (const Input *input,
+            json_object *before,
+            json_object *now)
+{
+  /* a yes/no never given reads as no */
+  if (input->kind == INPUT_SWITCH)
+    return json_object_get_boolean (before) == json_object_get_boolean (now);
+
+  if (input->kind == INPUT_CODE_SET)
+    {
+      size_t n_before = before != NULL ? json_object_array_length (before) : 0;
+      size_t n_now = now != NULL ? json_object_array_length (now) : 0;
+
+      if (n_before != n_now)
+        return FALSE;
+      for (size_t i = 0; i < n_now; i++)
+        {
+          if (!set_contains (before, json_object_get_string (json_object_array_get_idx (now, i))))
+            return FALSE;
+        }
+      return TRUE;
+    }
+
+  return dh_json_equal (before, now);
+}
+
+/**
+ * dh_record_form_collect:
+ * @original: (nullable): the record as it was shown; NULL for a new one
+ *
+ * Returns: (transfer full): for a new record, every field that has a
+ *   value; for @original, only the fields that differ from it (null for
+ *   one cleared)
+ */
+json_object *
+dh_record_form_collect (DhRecordForm *self,
+                        json_object  *original)
+{
+  json_object *fields = json_object_new_object ();
+
+  for (guint i = 0; i < self->inputs->len; i++)
+    {
+      Input *input = g_ptr_array_index (self->inputs, i);
+      json_object *value = input_value (input);
+
+      if (original == NULL && value == NULL)
+        continue;
+      if (original != NULL && same_value (input, json_object_object_get (original, input->field), value))
+        {
+          json_object_put (value);
+          continue;
+        }
+      json_object_object_add (fields, input->field, value);
+    }
+
+  return fields;
+}
+
+/* Shows a message of the store that names a field of the form on that
+ * field's widget. Returns FALSE when it names none. */
+gboolean
+dh_record_form_show_error (DhRecordForm *self,
+                           const GError *error)
+{
+  for (guint i = 0; i < self->inputs->len; i++)
+    {
+      Input *input = g_ptr_array_index (self->inputs, i);
+      g_autofree char *prefix = g_strconcat (input->field, ": ", NULL);
+
+      if (g_str_has_prefix (error->message, prefix))
+        {
+          g_autofree char *message = dh_field_check_message (input->field, error);
+
+          dh_edit_dialog_set_field_error (self->dialog, input->widget, message);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
