@@ -17,6 +17,8 @@ struct _DhHouseholdDialog
   DhEditDialog         parent_instance;
 
   AdwWindowTitle      *window_title;
+  GtkRevealer         *message_revealer;
+  GtkLabel            *message_label;
   AdwEntryRow         *head_name_row;
   AdwComboRow         *village_row;
   AdwEntryRow         *address_row;
@@ -113,6 +115,8 @@ dh_household_dialog_class_init (DhHouseholdDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "dh-household-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, DhHouseholdDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, DhHouseholdDialog, message_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DhHouseholdDialog, message_label);
   gtk_widget_class_bind_template_child (widget_class, DhHouseholdDialog, head_name_row);
   gtk_widget_class_bind_template_child (widget_class, DhHouseholdDialog, village_row);
   gtk_widget_class_bind_template_child (widget_class, DhHouseholdDialog, address_row);
@@ -159,6 +163,7 @@ build_form (DhHouseholdDialog *self)
   dh_record_form_add_text (form, GTK_WIDGET (self->assigned_row), "assigned_to");
   dh_record_form_add_text (form, GTK_WIDGET (self->notes_row), "notes");
 
+  dh_record_form_set_message (form, self->message_revealer, self->message_label);
   self->form = form;
 }
 

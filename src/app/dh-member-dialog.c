@@ -18,6 +18,8 @@ struct _DhMemberDialog
   DhEditDialog    parent_instance;
 
   AdwWindowTitle *window_title;
+  GtkRevealer         *message_revealer;
+  GtkLabel            *message_label;
   AdwEntryRow    *full_name_row;
   AdwComboRow    *relation_row;
   AdwComboRow    *sex_row;
@@ -68,6 +70,7 @@ check_citizen_id (DhMemberDialog *self)
   if (!dh_citizen_id_check (dh_context_get_catalogues (dh_edit_dialog_get_context (DH_EDIT_DIALOG (self))),
                             json_object_get_string (citizen_id), id_sex, year, &error))
     dh_edit_dialog_set_field_error (DH_EDIT_DIALOG (self), GTK_WIDGET (self->citizen_id_row), error->message);
+  dh_record_form_update_message (self->form);
 }
 
 static void
@@ -150,6 +153,8 @@ dh_member_dialog_class_init (DhMemberDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "dh-member-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, DhMemberDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, DhMemberDialog, message_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DhMemberDialog, message_label);
   gtk_widget_class_bind_template_child (widget_class, DhMemberDialog, full_name_row);
   gtk_widget_class_bind_template_child (widget_class, DhMemberDialog, relation_row);
   gtk_widget_class_bind_template_child (widget_class, DhMemberDialog, sex_row);
@@ -198,6 +203,7 @@ build_form (DhMemberDialog *self)
   dh_record_form_add_text (form, GTK_WIDGET (self->notes_row), "notes");
   dh_record_form_set_changed_func (form, on_field_changed, self);
 
+  dh_record_form_set_message (form, self->message_revealer, self->message_label);
   self->form = form;
 }
 

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n.h>
 
 #include "dh-entity.h"
 #include "dh-field-check.h"
@@ -42,6 +43,8 @@ struct _DhRecordForm
   gboolean             loading;
   DhRecordFormChanged  changed;
   gpointer             changed_data;
+  GtkRevealer         *message_revealer;
+  GtkLabel            *message_label;
 };
 
 static void
@@ -140,6 +143,7 @@ input_changed (Input *input)
   dh_edit_dialog_set_modified (self->dialog, TRUE);
   if (self->changed != NULL)
     self->changed (self->changed_data, input->field);
+  dh_record_form_update_message (self);
 }
 
 /* @editable: a GtkEditable, such as an AdwEntryRow */
@@ -209,6 +213,65 @@ dh_record_form_add_code_set (DhRecordForm        *self,
       g_signal_connect_swapped (check, "toggled", G_CALLBACK (input_changed), input);
       g_ptr_array_add (input->checks, check);
     }
+}
+
+/* Where the dialog spells out the first error of its fields, which the
+ * fields themselves show in red and as their tooltip. */
+void
+dh_record_form_set_message (DhRecordForm *self,
+                            GtkRevealer  *revealer,
+                            GtkLabel     *label)
+{
+  self->message_revealer = revealer;
+  self->message_label = label;
+}
+
+static char *
+title_without_mnemonic (GtkWidget *widget)
+{
+  const char *title;
+  GString *text;
+
+  if (!ADW_IS_PREFERENCES_ROW (widget))
+    return NULL;
+
+  title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  text = g_string_new (NULL);
+  for (const char *p = title; p != NULL && *p != '\0'; p++)
+    if (*p != '_')
+      g_string_append_c (text, *p);
+
+  return g_string_free (text, FALSE);
+}
+
+/* Shows the first field's error in words, under the header bar, so that
+ * what to fix is read without pointing at the field. */
+void
+dh_record_form_update_message (DhRecordForm *self)
+{
+  const char *message = NULL;
+  GtkWidget *field = NULL;
+
+  if (self->message_label == NULL)
+    return;
+
+  for (guint i = 0; i < self->inputs->len && message == NULL; i++)
+    {
+      Input *input = g_ptr_array_index (self->inputs, i);
+
+      message = dh_edit_dialog_get_field_error (self->dialog, input->widget);
+      field = input->widget;
+    }
+
+  if (message != NULL)
+    {
+      g_autofree char *title = title_without_mnemonic (field);
+      /* Translators: a field of a dialog, then what is wrong with what was typed in it */
+      g_autofree char *text = title != NULL ? g_strdup_printf (_("%s: %s"), title, message) : g_strdup (message);
+
+      gtk_label_set_text (self->message_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->message_revealer, message != NULL);
 }
 
 void
@@ -361,6 +424,7 @@ dh_record_form_check_all (DhRecordForm *self)
       if (input->kind == INPUT_TEXT)
         json_object_put (check_text (input));
     }
+  dh_record_form_update_message (self);
 
   return !dh_edit_dialog_has_errors (self->dialog);
 }
@@ -440,6 +504,7 @@ dh_record_form_show_error (DhRecordForm *self,
           g_autofree char *message = dh_field_check_message (input->field, error);
 
           dh_edit_dialog_set_field_error (self->dialog, input->widget, message);
+          dh_record_form_update_message (self);
           return TRUE;
         }
     }

@@ -34,6 +34,10 @@ void          dh_record_form_add_code_set (DhRecordForm        *self,
 void          dh_record_form_set_changed_func (DhRecordForm        *self,
                                            DhRecordFormChanged  func,
                                            gpointer             user_data);
+void          dh_record_form_set_message  (DhRecordForm        *self,
+                                           GtkRevealer         *revealer,
+                                           GtkLabel            *label);
+void          dh_record_form_update_message (DhRecordForm      *self);
 void          dh_record_form_load         (DhRecordForm        *self,
                                            json_object         *record);
 GtkWidget    *dh_record_form_get_widget   (DhRecordForm        *self,

@@ -616,7 +616,6 @@ save_screenshot (GtkWidget  *widget,
 {
   const char *directory = g_getenv ("DH_SCREENSHOT_DIR");
   g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
@@ -633,9 +632,17 @@ save_screenshot (GtkWidget  *widget,
   g_mkdir_with_parents (directory, 0755);
 
   paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* a window just mapped has drawn nothing yet: wait for its first frame */
+  for (guint spins = 0; spins < 1000 && node == NULL; spins++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   path = g_build_filename (directory, name, NULL);
@@ -692,6 +699,8 @@ screenshots (Fixture    *fixture,
 static void
 test_screenshots_light (Fixture *fixture)
 {
+  /* a screenshot shows where a field ends up, not halfway there */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
   screenshots (fixture, "light");
 }
@@ -699,6 +708,7 @@ test_screenshots_light (Fixture *fixture)
 static void
 test_screenshots_dark (Fixture *fixture)
 {
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   screenshots (fixture, "dark");
 }
