@@ -658,6 +658,24 @@ wait_until_drawn (GtkWidget *widget)
     g_main_context_iteration (NULL, FALSE);
 }
 
+/* The window's one menu button with words: "More Filters". */
+static GtkMenuButton *
+find_menu_button (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)) != NULL)
+    return GTK_MENU_BUTTON (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkMenuButton *found = find_menu_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 screenshots (Fixture    *fixture,
              const char *scheme)
@@ -667,6 +685,9 @@ screenshots (Fixture    *fixture,
   g_autofree char *household_name = g_strdup_printf ("household-dialog-vi-%s.png", scheme);
   g_autofree char *member_name = g_strdup_printf ("member-dialog-vi-%s.png", scheme);
   g_autofree char *card_name = g_strdup_printf ("household-card-vi-%s.png", scheme);
+  g_autofree char *filters_name = g_strdup_printf ("filters-vi-%s.png", scheme);
+  g_autofree char *narrow_name = g_strdup_printf ("list-narrow-vi-%s.png", scheme);
+  GtkMenuButton *filters;
 
   wait_for_window (fixture->window);
   show_household_with_members (fixture);
@@ -694,6 +715,23 @@ screenshots (Fixture    *fixture,
   wait_until_drawn (GTK_WIDGET (member_dialog));
   save_screenshot (GTK_WIDGET (member_dialog), member_name);
   dh_edit_dialog_set_modified (DH_EDIT_DIALOG (member_dialog), FALSE);
+  gtk_window_destroy (GTK_WINDOW (member_dialog));
+
+  /* the filters' popover, and the list in a narrow window */
+  filters = find_menu_button (GTK_WIDGET (fixture->window));
+  g_assert_nonnull (filters);
+  dh_window_set_more_filters (fixture->window, NULL, 90);
+  gtk_menu_button_popup (filters);
+  wait_until_drawn (GTK_WIDGET (gtk_menu_button_get_popover (filters)));
+  save_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (filters)), filters_name);
+  gtk_menu_button_popdown (filters);
+
+  gtk_widget_hide (GTK_WIDGET (fixture->window));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 400, 700);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL);
+  wait_until_drawn (GTK_WIDGET (fixture->window));
+  save_screenshot (GTK_WIDGET (fixture->window), narrow_name);
 }
 
 static void
