@@ -33,8 +33,6 @@ struct _DhHouseholdDialog
   AdwEntryRow         *notes_row;
 
   DhRecordForm        *form;
-  json_object         *original;   /* the household as it was shown; NULL for a new one */
-  char                *saved_id;
 };
 
 G_DEFINE_FINAL_TYPE (DhHouseholdDialog, dh_household_dialog, DH_TYPE_EDIT_DIALOG)
@@ -52,35 +50,12 @@ dh_household_dialog_save (DhEditDialog  *dialog,
                           GError       **error)
 {
   DhHouseholdDialog *self = DH_HOUSEHOLD_DIALOG (dialog);
-  DhStore *store = dh_context_get_store (dh_edit_dialog_get_context (dialog));
-  g_autoptr(json_object) fields = NULL;
-  g_autoptr(json_object) written = NULL;
 
-  if (!dh_record_form_check_all (self->form))
-    {
-      g_set_error_literal (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
-                           _("A field is not right yet; each one marked in red says how to correct it."));
-      return FALSE;
-    }
+  dh_record_form_check_all (self->form);
+  if (!dh_record_form_write (self->form, NULL, error))
+    return FALSE;
 
-  fields = dh_record_form_collect (self->form, self->original);
-  if (self->original == NULL)
-    written = dh_store_create (store, "household", fields, error);
-  else if (json_object_object_length (fields) == 0)
-    return TRUE;   /* nothing changed: nothing to write */
-  else
-    written = dh_store_update (store, "household", dh_json_get_string (self->original, DH_RECORD_ID), fields, error);
-
-  if (written == NULL)
-    {
-      if (error != NULL && *error != NULL)
-        dh_record_form_show_error (self->form, *error);
-      return FALSE;
-    }
-
-  g_free (self->saved_id);
-  self->saved_id = g_strdup (dh_json_get_string (written, DH_RECORD_ID));
-  g_signal_emit (self, signals[SAVED], 0, self->saved_id);
+  g_signal_emit (self, signals[SAVED], 0, dh_record_form_get_saved_id (self->form));
 
   return TRUE;
 }
@@ -91,8 +66,6 @@ dh_household_dialog_dispose (GObject *object)
   DhHouseholdDialog *self = DH_HOUSEHOLD_DIALOG (object);
 
   g_clear_pointer (&self->form, dh_record_form_free);
-  g_clear_pointer (&self->original, json_object_put);
-  g_clear_pointer (&self->saved_id, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), DH_TYPE_HOUSEHOLD_DIALOG);
 
@@ -179,6 +152,7 @@ dh_household_dialog_new (DhContext   *context,
                          const char  *household_id,
                          GError     **error)
 {
+  g_autoptr(json_object) household = NULL;
   DhHouseholdDialog *self;
 
   g_return_val_if_fail (DH_IS_CONTEXT (context), NULL);
@@ -194,8 +168,8 @@ dh_household_dialog_new (DhContext   *context,
 
   if (household_id != NULL)
     {
-      self->original = dh_store_get (dh_context_get_store (context), "household", household_id, error);
-      if (self->original == NULL)
+      household = dh_store_get (dh_context_get_store (context), "household", household_id, error);
+      if (household == NULL)
         {
           gtk_window_destroy (GTK_WINDOW (self));
           return NULL;
@@ -203,19 +177,8 @@ dh_household_dialog_new (DhContext   *context,
     }
 
   build_form (self);
-  dh_record_form_load (self->form, self->original);
-
-  if (self->original != NULL)
-    {
-      gtk_window_set_title (GTK_WINDOW (self), _("Edit Household"));
-      adw_window_title_set_title (self->window_title, _("Edit Household"));
-      adw_window_title_set_subtitle (self->window_title, dh_json_get_string (self->original, "head_name"));
-    }
-  else
-    {
-      gtk_window_set_title (GTK_WINDOW (self), _("New Household"));
-      adw_window_title_set_title (self->window_title, _("New Household"));
-    }
+  dh_record_form_load (self->form, household);
+  dh_record_form_show_title (self->form, self->window_title, _("New Household"), _("Edit Household"), "head_name");
 
   gtk_widget_grab_focus (GTK_WIDGET (self->head_name_row));
 
@@ -244,5 +207,5 @@ dh_household_dialog_get_saved_id (DhHouseholdDialog *self)
 {
   g_return_val_if_fail (DH_IS_HOUSEHOLD_DIALOG (self), NULL);
 
-  return self->saved_id;
+  return dh_record_form_get_saved_id (self->form);
 }

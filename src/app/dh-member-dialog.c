@@ -35,8 +35,6 @@ struct _DhMemberDialog
 
   DhRecordForm   *form;
   char           *household_id;
-  json_object    *original;   /* the member as it was shown; NULL for a new one */
-  char           *saved_id;
 };
 
 G_DEFINE_FINAL_TYPE (DhMemberDialog, dh_member_dialog, DH_TYPE_EDIT_DIALOG)
@@ -89,41 +87,13 @@ dh_member_dialog_save (DhEditDialog  *dialog,
                        GError       **error)
 {
   DhMemberDialog *self = DH_MEMBER_DIALOG (dialog);
-  DhStore *store = dh_context_get_store (dh_edit_dialog_get_context (dialog));
-  g_autoptr(json_object) fields = NULL;
-  g_autoptr(json_object) written = NULL;
+  g_autoptr(json_object) belongs = json_object_new_object ();
 
   dh_record_form_check_all (self->form);
   check_citizen_id (self);
-  if (dh_edit_dialog_has_errors (dialog))
-    {
-      g_set_error_literal (error, DH_STORE_ERROR, DH_STORE_ERROR_REFERENCE,
-                           _("A field is not right yet; each one marked in red says how to correct it."));
-      return FALSE;
-    }
+  json_object_object_add (belongs, "household", json_object_new_string (self->household_id));
 
-  fields = dh_record_form_collect (self->form, self->original);
-  if (self->original == NULL)
-    {
-      json_object_object_add (fields, "household", json_object_new_string (self->household_id));
-      written = dh_store_create (store, "member", fields, error);
-    }
-  else if (json_object_object_length (fields) == 0)
-    return TRUE;   /* nothing changed: nothing to write */
-  else
-    written = dh_store_update (store, "member", dh_json_get_string (self->original, DH_RECORD_ID), fields, error);
-
-  if (written == NULL)
-    {
-      if (error != NULL && *error != NULL)
-        dh_record_form_show_error (self->form, *error);
-      return FALSE;
-    }
-
-  g_free (self->saved_id);
-  self->saved_id = g_strdup (dh_json_get_string (written, DH_RECORD_ID));
-
-  return TRUE;
+  return dh_record_form_write (self->form, belongs, error);
 }
 
 static void
@@ -132,9 +102,7 @@ dh_member_dialog_dispose (GObject *object)
   DhMemberDialog *self = DH_MEMBER_DIALOG (object);
 
   g_clear_pointer (&self->form, dh_record_form_free);
-  g_clear_pointer (&self->original, json_object_put);
   g_clear_pointer (&self->household_id, g_free);
-  g_clear_pointer (&self->saved_id, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), DH_TYPE_MEMBER_DIALOG);
 
@@ -235,6 +203,7 @@ dh_member_dialog_new (DhContext   *context,
                       GError     **error)
 {
   DhStore *store = dh_context_get_store (context);
+  g_autoptr(json_object) member = NULL;
   DhMemberDialog *self;
 
   g_return_val_if_fail (DH_IS_CONTEXT (context), NULL);
@@ -244,32 +213,21 @@ dh_member_dialog_new (DhContext   *context,
 
   if (member_id != NULL)
     {
-      self->original = dh_store_get (store, "member", member_id, error);
-      if (self->original == NULL)
+      member = dh_store_get (store, "member", member_id, error);
+      if (member == NULL)
         {
           gtk_window_destroy (GTK_WINDOW (self));
           return NULL;
         }
-      household_id = dh_json_get_string (self->original, "household");
+      household_id = dh_json_get_string (member, "household");
     }
   self->household_id = g_strdup (household_id);
 
   build_form (self);
-  if (self->original == NULL)
+  if (member == NULL)
     choose_relation (self, store);
-  dh_record_form_load (self->form, self->original);
-
-  if (self->original != NULL)
-    {
-      gtk_window_set_title (GTK_WINDOW (self), _("Edit Member"));
-      adw_window_title_set_title (self->window_title, _("Edit Member"));
-      adw_window_title_set_subtitle (self->window_title, dh_json_get_string (self->original, "full_name"));
-    }
-  else
-    {
-      gtk_window_set_title (GTK_WINDOW (self), _("New Member"));
-      adw_window_title_set_title (self->window_title, _("New Member"));
-    }
+  dh_record_form_load (self->form, member);
+  dh_record_form_show_title (self->form, self->window_title, _("New Member"), _("Edit Member"), "full_name");
 
   gtk_widget_grab_focus (GTK_WIDGET (self->full_name_row));
 
@@ -296,5 +254,5 @@ dh_member_dialog_get_saved_id (DhMemberDialog *self)
 {
   g_return_val_if_fail (DH_IS_MEMBER_DIALOG (self), NULL);
 
-  return self->saved_id;
+  return dh_record_form_get_saved_id (self->form);
 }

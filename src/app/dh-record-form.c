@@ -8,7 +8,9 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "dh-autocleanups.h"
 #include "dh-entity.h"
+#include "dh-error.h"
 #include "dh-field-check.h"
 #include "dh-field-choice.h"
 #include "dh-record-form.h"
@@ -45,6 +47,8 @@ struct _DhRecordForm
   gpointer             changed_data;
   GtkRevealer         *message_revealer;
   GtkLabel            *message_label;
+  json_object         *original;   /* the record as it was shown; NULL for a new one */
+  char                *saved_id;
 };
 
 static void
@@ -76,6 +80,8 @@ dh_record_form_free (DhRecordForm *self)
     return;
 
   g_ptr_array_unref (self->inputs);
+  g_clear_pointer (&self->original, json_object_put);
+  g_free (self->saved_id);
   g_free (self);
 }
 
@@ -304,6 +310,9 @@ dh_record_form_load (DhRecordForm *self,
 {
   DhContext *context = dh_edit_dialog_get_context (self->dialog);
 
+  g_clear_pointer (&self->original, json_object_put);
+  self->original = record != NULL ? json_object_get (record) : NULL;
+
   self->loading = TRUE;
   for (guint i = 0; record != NULL && i < self->inputs->len; i++)
     {
@@ -510,4 +519,89 @@ dh_record_form_show_error (DhRecordForm *self,
     }
 
   return FALSE;
+}
+
+/* The record as it was loaded; NULL for a new one. */
+json_object *
+dh_record_form_get_original (DhRecordForm *self)
+{
+  return self->original;
+}
+
+/* The id of the record written, once it is. */
+const char *
+dh_record_form_get_saved_id (DhRecordForm *self)
+{
+  return self->saved_id;
+}
+
+/**
+ * dh_record_form_write:
+ * @with: (nullable): fields a new record gets besides the form's (the
+ *   household a member belongs to)
+ *
+ * Writes a new record with what the form holds, or an update of the
+ * loaded one with only the fields changed (nothing at all when none
+ * did). Refused while a field has an error; a message of the store that
+ * names a field goes on that field.
+ */
+gboolean
+dh_record_form_write (DhRecordForm  *self,
+                      json_object   *with,
+                      GError       **error)
+{
+  DhStore *store = dh_context_get_store (dh_edit_dialog_get_context (self->dialog));
+  g_autoptr(json_object) fields = NULL;
+  g_autoptr(json_object) written = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (dh_edit_dialog_has_errors (self->dialog))
+    {
+      g_set_error_literal (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                           _("A field is not right yet; each one marked in red says how to correct it."));
+      return FALSE;
+    }
+
+  fields = dh_record_form_collect (self, self->original);
+  if (self->original == NULL)
+    {
+      if (with != NULL)
+        {
+          json_object_object_foreach (with, key, value)
+            json_object_object_add (fields, key, json_object_get (value));
+        }
+      written = dh_store_create (store, self->entity, fields, &local_error);
+    }
+  else if (json_object_object_length (fields) > 0)
+    written = dh_store_update (store, self->entity, dh_json_get_string (self->original, DH_RECORD_ID), fields, &local_error);
+  else
+    written = json_object_get (self->original);   /* nothing changed: nothing to write */
+
+  if (written == NULL)
+    {
+      dh_record_form_show_error (self, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  g_free (self->saved_id);
+  self->saved_id = g_strdup (dh_json_get_string (written, DH_RECORD_ID));
+
+  return TRUE;
+}
+
+/* The dialog's title: @new_title for a new record; @edit_title for one
+ * loaded, over the name it has in @name_field. */
+void
+dh_record_form_show_title (DhRecordForm   *self,
+                           AdwWindowTitle *title,
+                           const char     *new_title,
+                           const char     *edit_title,
+                           const char     *name_field)
+{
+  const char *words = self->original != NULL ? edit_title : new_title;
+
+  gtk_window_set_title (GTK_WINDOW (self->dialog), words);
+  adw_window_title_set_title (title, words);
+  adw_window_title_set_subtitle (title, self->original != NULL ? dh_json_get_string (self->original, name_field) : NULL);
 }

@@ -49,6 +49,16 @@ json_object  *dh_record_form_collect      (DhRecordForm        *self,
                                            json_object         *original);
 gboolean      dh_record_form_show_error   (DhRecordForm        *self,
                                            const GError        *error);
+json_object  *dh_record_form_get_original (DhRecordForm        *self);
+const char   *dh_record_form_get_saved_id (DhRecordForm        *self);
+gboolean      dh_record_form_write        (DhRecordForm        *self,
+                                           json_object         *with,
+                                           GError             **error);
+void          dh_record_form_show_title   (DhRecordForm        *self,
+                                           AdwWindowTitle      *title,
+                                           const char          *new_title,
+                                           const char          *edit_title,
+                                           const char          *name_field);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhRecordForm, dh_record_form_free)
 

@@ -10,6 +10,7 @@
 #include "dh-autocleanups.h"
 #include "dh-demo.h"
 #include "dh-entity.h"
+#include "dh-field-choice.h"
 #include "dh-household-dialog.h"
 #include "dh-household-page.h"
 #include "dh-household-row.h"
@@ -51,7 +52,6 @@ struct _DhWindow
   GtkSingleSelection   *selection;
   DhRecordList         *records;        /* the list, filtered, when nothing is searched */
   GListStore           *results;        /* what a search found */
-  GPtrArray            *village_ids;    /* the village dropdown's positions; [0] is NULL: all */
   GPtrArray            *caseworkers;    /* the caseworker dropdown's positions; [0] is NULL: all */
   AdwToast             *undo_toast;     /* the last toast that offers to undo a deletion */
   GCancellable         *search_cancellable;
@@ -97,24 +97,13 @@ toast_error (DhWindow     *self,
 static const char *
 selected_village (DhWindow *self)
 {
-  guint position = gtk_drop_down_get_selected (self->village_dropdown);
-
-  if (self->village_ids == NULL || position == GTK_INVALID_LIST_POSITION || position >= self->village_ids->len)
-    return NULL;
-
-  return g_ptr_array_index (self->village_ids, position);
+  return dh_field_choice_get_code (G_OBJECT (self->village_dropdown));
 }
 
 static const char *
 selected_class (DhWindow *self)
 {
-  const DhField *field = dh_entity_get_field (dh_entity_lookup ("household"), "classification");
-  guint position = gtk_drop_down_get_selected (self->class_dropdown);
-
-  if (position == 0 || position == GTK_INVALID_LIST_POSITION)
-    return NULL;
-
-  return field->values[position - 1];
+  return dh_field_choice_get_code (G_OBJECT (self->class_dropdown));
 }
 
 static void
@@ -518,57 +507,16 @@ static gboolean
 fill_filters (DhWindow  *self,
               GError   **error)
 {
-  DhStore *store = dh_context_get_store (self->context);
-  const DhField *classification = dh_entity_get_field (dh_entity_lookup ("household"), "classification");
-  DhQuery query = { .entity = "village", .sort = DH_SORT_FULL_NAME, .limit = DH_STORE_MAX_LIMIT };
-  DhQuery communes = { .entity = "commune", .limit = 2 };
-  g_autoptr(GPtrArray) villages = dh_store_list (store, &query, error);
-  g_autoptr(GtkStringList) village_names = gtk_string_list_new (NULL);
-  g_autoptr(GtkStringList) class_names = gtk_string_list_new (NULL);
-  gint64 n_communes;
-
-  if (villages == NULL)
-    return FALSE;
-  n_communes = dh_store_count (store, &communes, NULL);
-
-  g_clear_pointer (&self->village_ids, g_ptr_array_unref);
-  g_clear_pointer (&self->caseworkers, g_ptr_array_unref);
-  g_clear_object (&self->undo_toast);
-  self->village_ids = g_ptr_array_new_with_free_func (g_free);
-  gtk_string_list_append (village_names, _("All villages"));
-  g_ptr_array_add (self->village_ids, NULL);
-  for (guint i = 0; i < villages->len; i++)
-    {
-      json_object *village = g_ptr_array_index (villages, i);
-      const char *name = dh_json_get_string (village, "name");
-
-      if (n_communes > 1)
-        {
-          /* Translators: a village and the commune it is in */
-          g_autofree char *both = g_strdup_printf (_("%s, %s"), name,
-                                                   dh_context_get_place_name (self->context, dh_json_get_string (village, "parent")));
-          gtk_string_list_append (village_names, both);
-        }
-      else
-        gtk_string_list_append (village_names, name);
-      g_ptr_array_add (self->village_ids, g_strdup (dh_json_get_string (village, DH_RECORD_ID)));
-    }
-
-  gtk_string_list_append (class_names, _("All classes"));
-  for (guint i = 0; classification->values[i] != NULL; i++)
-    gtk_string_list_append (class_names, dh_field_get_value_label (classification, classification->values[i], NULL));
-
-  if (!fill_caseworkers (self, error))
-    return FALSE;
+  gboolean ok;
 
   g_signal_handlers_block_by_func (self->village_dropdown, on_filter_changed, self);
   g_signal_handlers_block_by_func (self->class_dropdown, on_filter_changed, self);
-  gtk_drop_down_set_model (self->village_dropdown, G_LIST_MODEL (village_names));
-  gtk_drop_down_set_model (self->class_dropdown, G_LIST_MODEL (class_names));
+  ok = dh_field_choice_fill_villages (G_OBJECT (self->village_dropdown), self->context, _("All villages"), error);
+  dh_field_choice_fill (G_OBJECT (self->class_dropdown), "household", "classification", _("All classes"));
   g_signal_handlers_unblock_by_func (self->village_dropdown, on_filter_changed, self);
   g_signal_handlers_unblock_by_func (self->class_dropdown, on_filter_changed, self);
 
-  return TRUE;
+  return ok && fill_caseworkers (self, error);
 }
 
 /* ---- the store ---------------------------------------------------------- */
@@ -1081,7 +1029,8 @@ dh_window_dispose (GObject *object)
   g_clear_object (&self->records);
   g_clear_object (&self->results);
   g_clear_object (&self->context);
-  g_clear_pointer (&self->village_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->caseworkers, g_ptr_array_unref);
+  g_clear_object (&self->undo_toast);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), DH_TYPE_WINDOW);
 
@@ -1231,20 +1180,12 @@ dh_window_set_filters (DhWindow   *self,
                        const char *village_id,
                        const char *classification)
 {
-  const DhField *field = dh_entity_get_field (dh_entity_lookup ("household"), "classification");
-  guint village_position = 0, class_position = 0;
-
   g_return_if_fail (DH_IS_WINDOW (self));
 
-  for (guint i = 1; village_id != NULL && i < self->village_ids->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (self->village_ids, i), village_id) == 0)
-      village_position = i;
-  for (guint i = 0; classification != NULL && field->values[i] != NULL; i++)
-    if (g_strcmp0 (field->values[i], classification) == 0)
-      class_position = i + 1;
-
-  gtk_drop_down_set_selected (self->village_dropdown, village_position);
-  gtk_drop_down_set_selected (self->class_dropdown, class_position);
+  if (!dh_field_choice_set_code (G_OBJECT (self->village_dropdown), village_id))
+    dh_field_choice_set_code (G_OBJECT (self->village_dropdown), NULL);
+  if (!dh_field_choice_set_code (G_OBJECT (self->class_dropdown), classification))
+    dh_field_choice_set_code (G_OBJECT (self->class_dropdown), NULL);
 }
 
 const char *

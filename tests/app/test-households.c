@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "app-fixture.h"
 #include "dh-application.h"
 #include "dh-autocleanups.h"
 #include "dh-citizen-id.h"
@@ -22,84 +23,14 @@
 
 #define N_HOUSEHOLDS 40
 
-typedef struct
-{
-  char          *directory;
-  char          *store_path;
-  DhApplication *app;
-  DhWindow      *window;
-} Fixture;
+typedef AppFixture Fixture;
 
 static void
 fixture_set_up (Fixture *fixture)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DhStore) store = NULL;
-  DhDemoOptions options;
-
-  fixture->directory = g_dir_make_tmp ("donghanh-households-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->store_path = g_build_filename (fixture->directory, "store.db", NULL);
-
-  store = dh_store_open_full (fixture->store_path, DH_STORE_OPEN_CREATE, &error);
-  g_assert_no_error (error);
-  dh_demo_options_init (&options);
-  options.households = N_HOUSEHOLDS;
-  options.seed = 11;
-  g_assert_true (dh_demo_populate (store, &options, NULL, NULL, &error));
-  g_assert_no_error (error);
-  g_clear_object (&store);
-
-  fixture->app = dh_application_new ();
-  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
-  dh_application_set_store_path (fixture->app, fixture->store_path);
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
-
-  fixture->window = g_object_ref_sink (dh_window_new (fixture->app));
-  gtk_window_present (GTK_WINDOW (fixture->window));
-}
-
-static void
-spin (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-fixture_tear_down (Fixture *fixture)
-{
-  GList *windows = gtk_window_list_toplevels ();
-
-  for (GList *l = windows; l != NULL; l = l->next)
-    if (l->data != (gpointer) fixture->window)
-      gtk_window_destroy (l->data);
-  g_list_free (windows);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_clear_object (&fixture->window);
-  g_clear_object (&fixture->app);
-  spin ();
-
-  g_remove (fixture->store_path);
-  g_rmdir (fixture->directory);
-  g_free (fixture->store_path);
-  g_free (fixture->directory);
-}
-
-static void
-wait_for_window (DhWindow *window)
-{
-  do
-    g_main_context_iteration (NULL, TRUE);
-  while (dh_window_is_loading (window));
-  spin ();
-}
-
-static DhStore *
-store_of (Fixture *fixture)
-{
-  return dh_context_get_store (dh_application_get_context (fixture->app));
+  app_fixture_make_directory (fixture);
+  app_fixture_make_demo_store (fixture, N_HOUSEHOLDS, 11);
+  app_fixture_open_window (fixture);
 }
 
 static gint64
@@ -110,7 +41,7 @@ count (Fixture    *fixture,
   const char *filters[] = { filter, NULL };
   DhQuery query = { .entity = entity, .filters = filter != NULL ? filters : NULL };
   g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count (store_of (fixture), &query, &error);
+  gint64 n = dh_store_count (app_fixture_store (fixture), &query, &error);
 
   g_assert_no_error (error);
   return n;
@@ -120,7 +51,7 @@ static gint64
 pending (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count_pending_changes (store_of (fixture), &error);
+  gint64 n = dh_store_count_pending_changes (app_fixture_store (fixture), &error);
 
   g_assert_no_error (error);
   return n;
@@ -131,7 +62,7 @@ static json_object *
 last_change (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) changes = dh_store_get_pending_changes (store_of (fixture), 0, &error);
+  g_autoptr(GPtrArray) changes = dh_store_get_pending_changes (app_fixture_store (fixture), 0, &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (changes->len, >, 0);
@@ -165,7 +96,7 @@ window_is_open (GType type)
   GList *windows;
   gboolean open = FALSE;
 
-  spin ();
+  app_fixture_spin ();
   windows = gtk_window_list_toplevels ();
   for (GList *l = windows; l != NULL; l = l->next)
     open = open || G_TYPE_CHECK_INSTANCE_TYPE (l->data, type);
@@ -179,7 +110,7 @@ type_into (GtkWidget  *field,
            const char *text)
 {
   gtk_editable_set_text (GTK_EDITABLE (field), text);
-  spin ();
+  app_fixture_spin ();
 }
 
 static const char *
@@ -229,7 +160,7 @@ test_create_writes_one_household (Fixture *fixture)
   const char *village;
   const char *id;
 
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   households = count (fixture, "household", NULL);
   changes = pending (fixture);
 
@@ -258,7 +189,7 @@ test_create_writes_one_household (Fixture *fixture)
   /* one household, one change waiting to be sent */
   g_assert_cmpint (count (fixture, "household", NULL), ==, households + 1);
   g_assert_cmpint (pending (fixture), ==, changes + 1);
-  record = dh_store_get (store_of (fixture), "household", id, NULL);
+  record = dh_store_get (app_fixture_store (fixture), "household", id, NULL);
   g_assert_cmpstr (dh_json_get_string (record, "head_name"), ==, "Nguyễn Văn Đặng");
   g_assert_cmpstr (dh_json_get_string (record, "phone"), ==, "0912345678");
   g_assert_cmpstr (dh_json_get_string (record, "village"), ==, village);
@@ -282,7 +213,7 @@ test_bad_input_writes_nothing (Fixture *fixture)
   GtkWidget *head, *phone;
   gint64 households, changes;
 
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   households = count (fixture, "household", NULL);
   changes = pending (fixture);
   g_assert_null (dh_phone_normalize ("0912 345", &phone_error));
@@ -326,7 +257,7 @@ acknowledge_changes_of (Fixture    *fixture,
                         const char *record_id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) changes = dh_store_get_pending_changes (store_of (fixture), 0, &error);
+  g_autoptr(GPtrArray) changes = dh_store_get_pending_changes (app_fixture_store (fixture), 0, &error);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
 
   g_assert_no_error (error);
@@ -339,7 +270,7 @@ acknowledge_changes_of (Fixture    *fixture,
     }
   g_assert_cmpuint (ids->len, >, 0);
   g_ptr_array_add (ids, NULL);
-  g_assert_true (dh_store_acknowledge_changes (store_of (fixture), (const char * const *) ids->pdata, &error));
+  g_assert_true (dh_store_acknowledge_changes (app_fixture_store (fixture), (const char * const *) ids->pdata, &error));
   g_assert_no_error (error);
 }
 
@@ -354,11 +285,11 @@ test_edit_changes_only_what_changed (Fixture *fixture)
   const char *id;
   gint64 changes;
 
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   id = some_household (fixture, 5);
   g_assert_true (dh_window_show_household (fixture->window, id));
   acknowledge_changes_of (fixture, id);
-  before = dh_store_get (store_of (fixture), "household", id, NULL);
+  before = dh_store_get (app_fixture_store (fixture), "household", id, NULL);
   changes = pending (fixture);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-household", NULL));
@@ -384,7 +315,7 @@ test_edit_changes_only_what_changed (Fixture *fixture)
   g_assert_cmpint (json_object_object_length (fields), ==, 1);
   g_assert_true (json_object_object_get_ex (fields, "phone", NULL));
 
-  after = dh_store_get (store_of (fixture), "household", id, NULL);
+  after = dh_store_get (app_fixture_store (fixture), "household", id, NULL);
   g_assert_cmpstr (dh_json_get_string (after, "phone"), ==, "0987654321");
   json_object_object_del (before, "phone");
   json_object_object_del (after, "phone");
@@ -406,14 +337,14 @@ test_delete_then_undo (Fixture *fixture)
   AdwToast *undo;
   GVariant *target;
 
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   id = show_household_with_members (fixture);
   members_filter = g_strdup_printf ("household=%s", id);
   households = count (fixture, "household", NULL);
   members = count (fixture, "member", members_filter);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.delete-household", NULL));
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
 
   /* gone, with its members; the card is empty and the list one shorter */
   g_assert_null (dh_window_get_shown_household (fixture->window));
@@ -428,7 +359,7 @@ test_delete_then_undo (Fixture *fixture)
   g_assert_cmpstr (adw_toast_get_button_label (undo), ==, "_Undo");
   target = adw_toast_get_action_target_value (undo);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window), adw_toast_get_action_name (undo), target));
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
 
   g_assert_cmpint (count (fixture, "household", NULL), ==, households);
   g_assert_cmpint (count (fixture, "member", members_filter), ==, members);
@@ -451,7 +382,7 @@ test_member_citizen_id_checked_against_sex_and_birth (Fixture *fixture)
   const char *household, *id;
   gint64 members, changes;
 
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   household = show_household_with_members (fixture);
   filter = g_strdup_printf ("household=%s", household);
   members = count (fixture, "member", filter);
@@ -476,7 +407,7 @@ test_member_citizen_id_checked_against_sex_and_birth (Fixture *fixture)
 
   /* the sex put right, the year wrong */
   g_assert_true (dh_field_choice_set_code (sex, "male"));
-  spin ();
+  app_fixture_spin ();
   g_assert_null (error_of (dialog, citizen_id));
   type_into (birth, "1990");
   g_assert_cmpstr (error_of (dialog, citizen_id), ==, year_error->message);
@@ -495,7 +426,7 @@ test_member_citizen_id_checked_against_sex_and_birth (Fixture *fixture)
 
   g_assert_cmpint (count (fixture, "member", filter), ==, members + 1);
   g_assert_cmpint (pending (fixture), ==, changes + 1);
-  member = dh_store_get (store_of (fixture), "member", id, NULL);
+  member = dh_store_get (app_fixture_store (fixture), "member", id, NULL);
   g_assert_cmpstr (dh_json_get_string (member, "household"), ==, household);
   g_assert_cmpstr (dh_json_get_string (member, "citizen_id"), ==, "001085012345");
   g_assert_cmpstr (dh_json_get_string (member, "birth_date"), ==, "1985-03-07");
@@ -514,12 +445,12 @@ test_remove_member_asks_then_undo (Fixture *fixture)
   AdwToast *undo;
   gint64 n;
 
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   household = show_household_with_members (fixture);
   filter = g_strdup_printf ("household=%s", household);
   filters[0] = filter;
   query.filters = filters;
-  members = dh_store_list (store_of (fixture), &query, NULL);
+  members = dh_store_list (app_fixture_store (fixture), &query, NULL);
   member_id = dh_json_get_string (g_ptr_array_index (members, 0), DH_RECORD_ID);
   n = count (fixture, "member", filter);
 
@@ -529,16 +460,16 @@ test_remove_member_asks_then_undo (Fixture *fixture)
   g_assert_nonnull (ask);
   adw_message_dialog_response (ask, "cancel");
   gtk_window_destroy (GTK_WINDOW (ask));
-  spin ();
+  app_fixture_spin ();
   g_assert_cmpint (count (fixture, "member", filter), ==, n);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-member", "s", member_id));
   ask = find_window (ADW_TYPE_MESSAGE_DIALOG);
   adw_message_dialog_response (ask, "remove");
   gtk_window_destroy (GTK_WINDOW (ask));
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   g_assert_cmpint (count (fixture, "member", filter), ==, n - 1);
-  g_assert_null (dh_store_get (store_of (fixture), "member", member_id, NULL));
+  g_assert_null (dh_store_get (app_fixture_store (fixture), "member", member_id, NULL));
 
   undo = dh_window_get_undo_toast (fixture->window);
   g_assert_nonnull (undo);
@@ -554,7 +485,7 @@ assert_list_is (Fixture    *fixture,
 {
   const char *filters[] = { filter_a, filter_b, NULL };
   DhQuery query = { .entity = "household", .filters = filters, .limit = DH_STORE_MAX_LIMIT };
-  g_autoptr(GPtrArray) expected = dh_store_list (store_of (fixture), &query, NULL);
+  g_autoptr(GPtrArray) expected = dh_store_list (app_fixture_store (fixture), &query, NULL);
   GListModel *listed = dh_window_get_households (fixture->window);
 
   g_assert_nonnull (expected);
@@ -574,7 +505,7 @@ test_filters_by_caseworker_and_visits (Fixture *fixture)
   g_autofree char *overdue = g_strdup_printf ("%s=%d", DH_FILTER_NOT_VISITED_FOR, 30);
   gint64 waiting;
 
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   /* two caseworkers share out some households */
   for (guint i = 0; i < 12; i++)
     {
@@ -582,29 +513,29 @@ test_filters_by_caseworker_and_visits (Fixture *fixture)
       g_autoptr(json_object) updated = NULL;
 
       json_object_object_add (changes, "assigned_to", json_object_new_string (i % 3 == 0 ? "Đinh Thị Hoa" : "Bùi Văn Dũng"));
-      updated = dh_store_update (store_of (fixture), "household", some_household (fixture, i), changes, &error);
+      updated = dh_store_update (app_fixture_store (fixture), "household", some_household (fixture, i), changes, &error);
       g_assert_no_error (error);
     }
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
 
   dh_window_set_more_filters (fixture->window, "Đinh Thị Hoa", 0);
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   g_assert_cmpint (count (fixture, "household", "assigned_to=Đinh Thị Hoa"), ==, 4);
   assert_list_is (fixture, "assigned_to=Đinh Thị Hoa", NULL);
 
   dh_window_set_more_filters (fixture->window, NULL, 30);
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   waiting = count (fixture, "household", overdue);
   g_assert_cmpint (waiting, >, 0);
   g_assert_cmpint (waiting, <, N_HOUSEHOLDS);
   assert_list_is (fixture, overdue, NULL);
 
   dh_window_set_more_filters (fixture->window, "Bùi Văn Dũng", 30);
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   assert_list_is (fixture, overdue, "assigned_to=Bùi Văn Dũng");
 
   dh_window_set_more_filters (fixture->window, NULL, 0);
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   g_assert_cmpuint (g_list_model_get_n_items (dh_window_get_households (fixture->window)), ==, N_HOUSEHOLDS);
 }
 
@@ -689,7 +620,7 @@ screenshots (Fixture    *fixture,
   g_autofree char *narrow_name = g_strdup_printf ("list-narrow-vi-%s.png", scheme);
   GtkMenuButton *filters;
 
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   show_household_with_members (fixture);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1366, 768);
   wait_until_drawn (GTK_WIDGET (fixture->window));
@@ -767,7 +698,7 @@ run_case (gconstpointer data)
 
   fixture_set_up (&fixture);
   test (&fixture);
-  fixture_tear_down (&fixture);
+  app_fixture_tear_down (&fixture);
 }
 
 int
