@@ -250,6 +250,18 @@ title_without_mnemonic (GtkWidget *widget)
   return g_string_free (text, FALSE);
 }
 
+/* "Phone: a mobile number has 10 digits…": the field as the dialog
+ * names it, not as the store does. */
+static char *
+describe_error (GtkWidget  *field,
+                const char *message)
+{
+  g_autofree char *title = title_without_mnemonic (field);
+
+  /* Translators: a field of a dialog, then what is wrong with what was typed in it */
+  return title != NULL ? g_strdup_printf (_("%s: %s"), title, message) : g_strdup (message);
+}
+
 /* Shows the first field's error in words, under the header bar, so that
  * what to fix is read without pointing at the field. */
 void
@@ -271,9 +283,7 @@ dh_record_form_update_message (DhRecordForm *self)
 
   if (message != NULL)
     {
-      g_autofree char *title = title_without_mnemonic (field);
-      /* Translators: a field of a dialog, then what is wrong with what was typed in it */
-      g_autofree char *text = title != NULL ? g_strdup_printf (_("%s: %s"), title, message) : g_strdup (message);
+      g_autofree char *text = describe_error (field, message);
 
       gtk_label_set_text (self->message_label, text);
     }
@@ -579,7 +589,12 @@ dh_record_form_write (DhRecordForm  *self,
 
   if (written == NULL)
     {
-      dh_record_form_show_error (self, local_error);
+      /* the message names the field as the dialog does */
+      if (dh_record_form_show_error (self, local_error) && self->message_label != NULL)
+        {
+          g_free (local_error->message);
+          local_error->message = g_strdup (gtk_label_get_text (self->message_label));
+        }
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }

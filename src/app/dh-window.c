@@ -128,7 +128,7 @@ update_count (DhWindow *self)
   adw_status_page_set_description (self->empty_list_page,
                                    search[0] != '\0'
                                    ? _("No household has that name, code, citizen ID or phone. Check the spelling; marks may be left out.")
-                                   : _("No household is in this village and class."));
+                                   : _("No household fits the village, class and filters chosen."));
 }
 
 static void

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "app-fixture.h"
@@ -248,6 +249,29 @@ test_bad_input_writes_nothing (Fixture *fixture)
   g_assert_false (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
   g_assert_nonnull (error_of (dialog, head));
   g_assert_cmpint (count (fixture, "household", NULL), ==, households);
+
+  /* a code another household of the commune has: the store refuses it,
+   * and its words go on the code */
+  {
+    g_autoptr(json_object) other = dh_store_get (app_fixture_store (fixture), "household", some_household (fixture, 0), NULL);
+    GtkWidget *code = dh_household_dialog_get_field (dialog, "code");
+    AdwMessageDialog *not_saved;
+
+    type_into (head, "Lò Văn Sính");
+    type_into (code, dh_json_get_string (other, "code"));
+    g_assert_true (dh_field_choice_set_code (G_OBJECT (dh_household_dialog_get_field (dialog, "village")),
+                                             dh_json_get_string (other, "village")));
+    g_assert_null (error_of (dialog, code));
+    g_assert_false (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
+    g_assert_nonnull (strstr (error_of (dialog, code), dh_json_get_string (other, "code")));
+    g_assert_false (g_str_has_prefix (error_of (dialog, code), "code:"));
+    /* the message that says it was not saved names the field as the dialog does */
+    not_saved = find_window (ADW_TYPE_MESSAGE_DIALOG);
+    g_assert_nonnull (not_saved);
+    g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (not_saved), "Household code: "));
+    g_assert_cmpint (count (fixture, "household", NULL), ==, households);
+    g_assert_cmpint (pending (fixture), ==, changes);
+  }
 }
 
 /* The server took the changes of @record_id: a later edit makes a change
