@@ -787,6 +787,13 @@ open_household_dialog (DhWindow   *self,
       return;
     }
 
+  /* a new household is most likely of the village the list shows */
+  if (household_id == NULL && selected_village (self) != NULL)
+    {
+      dh_field_choice_set_code (G_OBJECT (dh_household_dialog_get_field (dialog, "village")), selected_village (self));
+      dh_edit_dialog_set_modified (DH_EDIT_DIALOG (dialog), FALSE);
+    }
+
   g_signal_connect_object (dialog, "saved", G_CALLBACK (on_household_saved), self, G_CONNECT_SWAPPED);
   present_dialog (self, GTK_WINDOW (dialog));
 }

@@ -203,6 +203,14 @@ test_create_writes_one_household (Fixture *fixture)
 
   /* and the card shows it */
   g_assert_cmpstr (dh_window_get_shown_household (fixture->window), ==, id);
+
+  /* with a village chosen in the list, a new household starts in it */
+  dh_window_set_filters (fixture->window, village, NULL);
+  app_fixture_wait (fixture->window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-household", NULL));
+  dialog = find_window (DH_TYPE_HOUSEHOLD_DIALOG);
+  g_assert_cmpstr (dh_field_choice_get_code (G_OBJECT (dh_household_dialog_get_field (dialog, "village"))), ==, village);
+  g_assert_false (dh_edit_dialog_get_modified (DH_EDIT_DIALOG (dialog)));
 }
 
 static void
