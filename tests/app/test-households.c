@@ -510,6 +510,56 @@ test_remove_member_asks_then_undo (Fixture *fixture)
   g_assert_cmpint (count (fixture, "member", filter), ==, n);
 }
 
+/* A member's row opens the member as recorded; saved, only what changed is written. */
+static void
+test_edit_member_from_its_row (Fixture *fixture)
+{
+  g_autofree char *filter = NULL;
+  g_autoptr(GPtrArray) members = NULL;
+  g_autoptr(json_object) after = NULL;
+  g_autoptr(json_object) change = NULL;
+  const char *filters[2] = { NULL, NULL };
+  DhQuery query = { .entity = "member", .limit = 1 };
+  DhMemberDialog *dialog;
+  json_object *member, *fields;
+  const char *member_id;
+  GtkSwitch *disability;
+  gboolean was_disabled;
+
+  app_fixture_wait (fixture->window);
+  filter = g_strdup_printf ("household=%s", show_household_with_members (fixture));
+  filters[0] = filter;
+  query.filters = filters;
+  members = dh_store_list (app_fixture_store (fixture), &query, NULL);
+  member = g_ptr_array_index (members, 0);
+  member_id = dh_json_get_string (member, DH_RECORD_ID);
+  acknowledge_changes_of (fixture, member_id);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-member", "s", member_id));
+  dialog = find_window (DH_TYPE_MEMBER_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dh_member_dialog_get_field (dialog, "full_name"))), ==,
+                   dh_json_get_string (member, "full_name"));
+  g_assert_cmpstr (dh_field_choice_get_code (G_OBJECT (dh_member_dialog_get_field (dialog, "relation"))), ==,
+                   dh_json_get_string (member, "relation"));
+  g_assert_false (dh_edit_dialog_get_modified (DH_EDIT_DIALOG (dialog)));
+
+  disability = GTK_SWITCH (dh_member_dialog_get_field (dialog, "disability"));
+  was_disabled = json_object_get_boolean (json_object_object_get (member, "disability"));
+  g_assert_cmpint (gtk_switch_get_active (disability), ==, was_disabled);
+  gtk_switch_set_active (disability, !was_disabled);
+  g_assert_true (dh_edit_dialog_get_modified (DH_EDIT_DIALOG (dialog)));
+  g_assert_true (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
+
+  after = dh_store_get (app_fixture_store (fixture), "member", member_id, NULL);
+  g_assert_cmpint (json_object_get_boolean (json_object_object_get (after, "disability")), ==, !was_disabled);
+  change = last_change (fixture);
+  g_assert_cmpstr (dh_json_get_string (change, "r"), ==, member_id);
+  g_assert_true (json_object_object_get_ex (change, "f", &fields));
+  g_assert_cmpint (json_object_object_length (fields), ==, 1);
+  g_assert_true (json_object_object_get_ex (fields, "disability", NULL));
+}
+
 static void
 assert_list_is (Fixture    *fixture,
                 const char *filter_a,
@@ -756,6 +806,7 @@ main (int   argc,
   g_test_add_data_func ("/app/households/delete-then-undo", test_delete_then_undo, run_case);
   g_test_add_data_func ("/app/members/citizen-id-checked-against-sex-and-birth",
                         test_member_citizen_id_checked_against_sex_and_birth, run_case);
+  g_test_add_data_func ("/app/members/edit-from-its-row", test_edit_member_from_its_row, run_case);
   g_test_add_data_func ("/app/members/remove-asks-then-undo", test_remove_member_asks_then_undo, run_case);
   g_test_add_data_func ("/app/households/filters-by-caseworker-and-visits", test_filters_by_caseworker_and_visits, run_case);
 
