@@ -200,6 +200,42 @@ show_facts (DhHouseholdPage *self,
   add_fact (self, section, _("Notes"), "household", "notes", household);
 }
 
+static GtkWidget *
+member_button (const char  *icon_name,
+               const char  *action_name,
+               const char  *member_id,
+               const char  *words)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", member_id);
+  gtk_widget_set_tooltip_text (button, words);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, words, -1);
+
+  return button;
+}
+
+/* A member's row edits the member when activated, and offers to remove. */
+static void
+add_member_buttons (AdwActionRow *row,
+                    json_object  *member)
+{
+  const char *id = dh_json_get_string (member, DH_RECORD_ID);
+  const char *name = dh_json_get_string (member, "full_name");
+  /* Translators: a button's words for screen readers; %s is a member's name */
+  g_autofree char *edit_words = g_strdup_printf (_("Edit %s"), name);
+  /* Translators: a button's words for screen readers; %s is a member's name */
+  g_autofree char *remove_words = g_strdup_printf (_("Remove %s From the Household"), name);
+  GtkWidget *edit = member_button ("document-edit-symbolic", "win.edit-member", id, edit_words);
+
+  adw_action_row_add_suffix (row, edit);
+  adw_action_row_add_suffix (row, member_button ("user-trash-symbolic", "win.remove-member", id, remove_words));
+  adw_action_row_set_activatable_widget (row, edit);
+}
+
 static void
 show_members (DhHouseholdPage *self,
               GPtrArray       *members)
@@ -240,7 +276,7 @@ show_members (DhHouseholdPage *self,
       g_ptr_array_add (parts, NULL);
 
       subtitle = g_strjoinv (" · ", (char **) parts->pdata);
-      add_row (section, dh_json_get_string (member, "full_name"), subtitle);
+      add_member_buttons (add_row (section, dh_json_get_string (member, "full_name"), subtitle), member);
     }
 }
 

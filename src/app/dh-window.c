@@ -7,12 +7,16 @@
 
 #include <glib/gi18n.h>
 
+#include "dh-autocleanups.h"
 #include "dh-demo.h"
 #include "dh-entity.h"
+#include "dh-field-choice.h"
+#include "dh-household-dialog.h"
 #include "dh-household-page.h"
 #include "dh-household-row.h"
 #include "dh-import-dialog.h"
 #include "dh-plan-dialog.h"
+#include "dh-member-dialog.h"
 #include "dh-record-list.h"
 #include "dh-review-dialog.h"
 #include "dh-window.h"
@@ -34,6 +38,10 @@ struct _DhWindow
   GtkSearchEntry       *search_entry;
   GtkDropDown          *village_dropdown;
   GtkDropDown          *class_dropdown;
+  GtkMenuButton        *filters_button;
+  GtkDropDown          *caseworker_dropdown;
+  GtkCheckButton       *overdue_check;
+  GtkSpinButton        *overdue_days;
   GtkStack             *list_stack;
   GtkListView          *households_view;
   AdwStatusPage        *empty_list_page;
@@ -47,7 +55,8 @@ struct _DhWindow
   GtkSingleSelection   *selection;
   DhRecordList         *records;        /* the list, filtered, when nothing is searched */
   GListStore           *results;        /* what a search found */
-  GPtrArray            *village_ids;    /* the village dropdown's positions; [0] is NULL: all */
+  GPtrArray            *caseworkers;    /* the caseworker dropdown's positions; [0] is NULL: all */
+  AdwToast             *undo_toast;     /* the last toast that offers to undo a deletion */
   GCancellable         *search_cancellable;
   GCancellable         *work_cancellable;
   guint                 pending;        /* reads under way */
@@ -64,7 +73,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void show_list (DhWindow *self);
+static void     show_list        (DhWindow  *self);
+static gboolean fill_caseworkers (DhWindow  *self,
+                                  GError   **error);
 
 static void
 toast (DhWindow   *self,
@@ -89,24 +100,13 @@ toast_error (DhWindow     *self,
 static const char *
 selected_village (DhWindow *self)
 {
-  guint position = gtk_drop_down_get_selected (self->village_dropdown);
-
-  if (self->village_ids == NULL || position == GTK_INVALID_LIST_POSITION || position >= self->village_ids->len)
-    return NULL;
-
-  return g_ptr_array_index (self->village_ids, position);
+  return dh_field_choice_get_code (G_OBJECT (self->village_dropdown));
 }
 
 static const char *
 selected_class (DhWindow *self)
 {
-  const DhField *field = dh_entity_get_field (dh_entity_lookup ("household"), "classification");
-  guint position = gtk_drop_down_get_selected (self->class_dropdown);
-
-  if (position == 0 || position == GTK_INVALID_LIST_POSITION)
-    return NULL;
-
-  return field->values[position - 1];
+  return dh_field_choice_get_code (G_OBJECT (self->class_dropdown));
 }
 
 static void
@@ -131,7 +131,7 @@ update_count (DhWindow *self)
   adw_status_page_set_description (self->empty_list_page,
                                    search[0] != '\0'
                                    ? _("No household has that name, code, citizen ID or phone. Check the spelling; marks may be left out.")
-                                   : _("No household is in this village and class."));
+                                   : _("No household fits the village, class and filters chosen."));
 }
 
 static void
@@ -148,6 +148,47 @@ on_items_changed (DhWindow *self)
   update_count (self);
 }
 
+static const char *
+selected_caseworker (DhWindow *self)
+{
+  guint position = gtk_drop_down_get_selected (self->caseworker_dropdown);
+
+  if (self->caseworkers == NULL || position == GTK_INVALID_LIST_POSITION || position >= self->caseworkers->len)
+    return NULL;
+
+  return g_ptr_array_index (self->caseworkers, position);
+}
+
+/* 0 when households are listed however long ago they were visited */
+static guint
+selected_overdue_days (DhWindow *self)
+{
+  if (!gtk_check_button_get_active (self->overdue_check))
+    return 0;
+
+  return (guint) gtk_spin_button_get_value_as_int (self->overdue_days);
+}
+
+/* The filters of the "Filters" popover, as the store reads them; the
+ * button shows when one is on, since the popover hides them. */
+static void
+add_more_filters (DhWindow  *self,
+                  GPtrArray *filters)
+{
+  const char *caseworker = selected_caseworker (self);
+  guint days = selected_overdue_days (self);
+
+  if (caseworker != NULL)
+    g_ptr_array_add (filters, g_strdup_printf ("assigned_to=%s", caseworker));
+  if (days > 0)
+    g_ptr_array_add (filters, g_strdup_printf ("%s=%u", DH_FILTER_NOT_VISITED_FOR, days));
+
+  if (caseworker != NULL || days > 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self->filters_button), "accent");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->filters_button), "accent");
+}
+
 static gboolean
 reload_records (DhWindow  *self,
                 GError   **error)
@@ -161,6 +202,7 @@ reload_records (DhWindow  *self,
     g_ptr_array_add (filters, g_strdup_printf ("village=%s", village));
   if (klass != NULL)
     g_ptr_array_add (filters, g_strdup_printf ("classification=%s", klass));
+  add_more_filters (self, filters);
   g_ptr_array_add (filters, NULL);
 
   records = dh_record_list_new (dh_context_get_store (self->context), "household",
@@ -184,9 +226,37 @@ result_passes_filters (DhWindow    *self,
 {
   const char *village = selected_village (self);
   const char *klass = selected_class (self);
+  const char *caseworker = selected_caseworker (self);
 
   return (village == NULL || g_strcmp0 (dh_json_get_string (household, "village"), village) == 0)
-         && (klass == NULL || g_strcmp0 (dh_json_get_string (household, "classification"), klass) == 0);
+         && (klass == NULL || g_strcmp0 (dh_json_get_string (household, "classification"), klass) == 0)
+         && (caseworker == NULL || g_strcmp0 (dh_json_get_string (household, "assigned_to"), caseworker) == 0);
+}
+
+/* The households waiting for a visit, when that filter is on: a search's
+ * results are read from the search index, which knows nothing of visits. */
+static GHashTable *
+overdue_households (DhWindow  *self,
+                    GError   **error)
+{
+  g_autofree char *filter = g_strdup_printf ("%s=%u", DH_FILTER_NOT_VISITED_FOR, selected_overdue_days (self));
+  const char *filters[] = { filter, NULL };
+  DhQuery query = { .entity = "household", .filters = filters, .limit = DH_STORE_MAX_LIMIT };
+  g_autoptr(GPtrArray) households = NULL;
+  GHashTable *ids;
+
+  if (selected_overdue_days (self) == 0)
+    return NULL;
+
+  households = dh_store_list (dh_context_get_store (self->context), &query, error);
+  if (households == NULL)
+    return NULL;
+
+  ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < households->len; i++)
+    g_hash_table_add (ids, g_strdup (dh_json_get_string (g_ptr_array_index (households, i), DH_RECORD_ID)));
+
+  return ids;
 }
 
 static void
@@ -198,6 +268,7 @@ search_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) found = dh_store_search_households_finish (DH_STORE (source), result, &error);
   g_autoptr(GListStore) results = NULL;
+  g_autoptr(GHashTable) overdue = NULL;
 
   self->pending--;
   if (found == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -209,13 +280,21 @@ search_done (GObject      *source,
       return;
     }
 
+  overdue = overdue_households (self, &error);
+  if (overdue == NULL && error != NULL)
+    {
+      toast_error (self, error);
+      return;
+    }
+
   results = g_list_store_new (DH_TYPE_RECORD);
   self->search_more = found->len > SEARCH_LIMIT;
   for (guint i = 0; i < found->len && i < SEARCH_LIMIT; i++)
     {
       json_object *household = g_ptr_array_index (found, i);
 
-      if (result_passes_filters (self, household))
+      if (result_passes_filters (self, household)
+          && (overdue == NULL || g_hash_table_contains (overdue, dh_json_get_string (household, DH_RECORD_ID))))
         {
           g_autoptr(DhRecord) record = dh_record_new ("household", household);
 
@@ -360,6 +439,11 @@ on_store_changed (DhWindow *self)
 {
   const char *shown = dh_household_page_get_household_id (self->household_page);
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autoptr(GError) caseworkers_error = NULL;
+
+  /* a caseworker named for the first time joins the filter */
+  if (!fill_caseworkers (self, &caseworkers_error))
+    toast_error (self, caseworkers_error);
 
   if (text[0] != '\0')
     start_search (self, text);
@@ -386,56 +470,56 @@ on_store_changed (DhWindow *self)
 
 /* ---- the filters -------------------------------------------------------- */
 
+/* The caseworkers the households are assigned to, kept chosen across a
+ * reload when they are still there. */
+static gboolean
+fill_caseworkers (DhWindow  *self,
+                  GError   **error)
+{
+  g_autoptr(GPtrArray) names = dh_store_list_values (dh_context_get_store (self->context), "household", "assigned_to", error);
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  g_autofree char *chosen = g_strdup (selected_caseworker (self));
+  guint position = 0;
+
+  if (names == NULL)
+    return FALSE;
+
+  g_clear_pointer (&self->caseworkers, g_ptr_array_unref);
+  self->caseworkers = g_ptr_array_new_with_free_func (g_free);
+  gtk_string_list_append (labels, _("All caseworkers"));
+  g_ptr_array_add (self->caseworkers, NULL);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+
+      gtk_string_list_append (labels, name);
+      g_ptr_array_add (self->caseworkers, g_strdup (name));
+      if (g_strcmp0 (name, chosen) == 0)
+        position = i + 1;
+    }
+
+  g_signal_handlers_block_by_func (self->caseworker_dropdown, on_filter_changed, self);
+  gtk_drop_down_set_model (self->caseworker_dropdown, G_LIST_MODEL (labels));
+  gtk_drop_down_set_selected (self->caseworker_dropdown, position);
+  g_signal_handlers_unblock_by_func (self->caseworker_dropdown, on_filter_changed, self);
+
+  return TRUE;
+}
+
 static gboolean
 fill_filters (DhWindow  *self,
               GError   **error)
 {
-  DhStore *store = dh_context_get_store (self->context);
-  const DhField *classification = dh_entity_get_field (dh_entity_lookup ("household"), "classification");
-  DhQuery query = { .entity = "village", .sort = DH_SORT_FULL_NAME, .limit = DH_STORE_MAX_LIMIT };
-  DhQuery communes = { .entity = "commune", .limit = 2 };
-  g_autoptr(GPtrArray) villages = dh_store_list (store, &query, error);
-  g_autoptr(GtkStringList) village_names = gtk_string_list_new (NULL);
-  g_autoptr(GtkStringList) class_names = gtk_string_list_new (NULL);
-  gint64 n_communes;
-
-  if (villages == NULL)
-    return FALSE;
-  n_communes = dh_store_count (store, &communes, NULL);
-
-  g_clear_pointer (&self->village_ids, g_ptr_array_unref);
-  self->village_ids = g_ptr_array_new_with_free_func (g_free);
-  gtk_string_list_append (village_names, _("All villages"));
-  g_ptr_array_add (self->village_ids, NULL);
-  for (guint i = 0; i < villages->len; i++)
-    {
-      json_object *village = g_ptr_array_index (villages, i);
-      const char *name = dh_json_get_string (village, "name");
-
-      if (n_communes > 1)
-        {
-          /* Translators: a village and the commune it is in */
-          g_autofree char *both = g_strdup_printf (_("%s, %s"), name,
-                                                   dh_context_get_place_name (self->context, dh_json_get_string (village, "parent")));
-          gtk_string_list_append (village_names, both);
-        }
-      else
-        gtk_string_list_append (village_names, name);
-      g_ptr_array_add (self->village_ids, g_strdup (dh_json_get_string (village, DH_RECORD_ID)));
-    }
-
-  gtk_string_list_append (class_names, _("All classes"));
-  for (guint i = 0; classification->values[i] != NULL; i++)
-    gtk_string_list_append (class_names, dh_field_get_value_label (classification, classification->values[i], NULL));
+  gboolean ok;
 
   g_signal_handlers_block_by_func (self->village_dropdown, on_filter_changed, self);
   g_signal_handlers_block_by_func (self->class_dropdown, on_filter_changed, self);
-  gtk_drop_down_set_model (self->village_dropdown, G_LIST_MODEL (village_names));
-  gtk_drop_down_set_model (self->class_dropdown, G_LIST_MODEL (class_names));
+  ok = dh_field_choice_fill_villages (G_OBJECT (self->village_dropdown), self->context, _("All villages"), error);
+  dh_field_choice_fill (G_OBJECT (self->class_dropdown), "household", "classification", _("All classes"));
   g_signal_handlers_unblock_by_func (self->village_dropdown, on_filter_changed, self);
   g_signal_handlers_unblock_by_func (self->class_dropdown, on_filter_changed, self);
 
-  return TRUE;
+  return ok && fill_caseworkers (self, error);
 }
 
 /* ---- the store ---------------------------------------------------------- */
@@ -456,6 +540,9 @@ use_context (DhWindow  *self,
       gtk_stack_set_visible_child_name (self->main_stack, "error");
       return;
     }
+
+  gtk_spin_button_set_value (self->overdue_days,
+                             g_settings_get_uint (dh_context_get_settings (context), "visit-interval-days"));
 
   gtk_stack_set_visible_child_name (self->main_stack, "households");
   show_list (self);
@@ -727,6 +814,264 @@ reload_action (GtkWidget  *widget,
     on_store_changed (self);
 }
 
+/* ---- households and members ------------------------------------------ */
+
+static const char *
+shown_household (DhWindow *self)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "household") != 0)
+    return NULL;
+
+  return dh_household_page_get_household_id (self->household_page);
+}
+
+static void
+present_dialog (DhWindow  *self,
+                GtkWindow *dialog)
+{
+  gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
+  gtk_window_present (dialog);
+}
+
+static void
+on_household_saved (DhWindow   *self,
+                    const char *household_id)
+{
+  dh_window_show_household (self, household_id);
+}
+
+static void
+open_household_dialog (DhWindow   *self,
+                       const char *household_id)
+{
+  g_autoptr(GError) error = NULL;
+  DhHouseholdDialog *dialog;
+
+  if (self->context == NULL)
+    return;
+
+  dialog = dh_household_dialog_new (self->context, household_id, &error);
+  if (dialog == NULL)
+    {
+      toast_error (self, error);
+      return;
+    }
+
+  /* a new household is most likely of the village the list shows */
+  if (household_id == NULL && selected_village (self) != NULL)
+    {
+      dh_field_choice_set_code (G_OBJECT (dh_household_dialog_get_field (dialog, "village")), selected_village (self));
+      dh_edit_dialog_set_modified (DH_EDIT_DIALOG (dialog), FALSE);
+    }
+
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_household_saved), self, G_CONNECT_SWAPPED);
+  present_dialog (self, GTK_WINDOW (dialog));
+}
+
+static void
+new_household_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  open_household_dialog (DH_WINDOW (widget), NULL);
+}
+
+static void
+edit_household_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+
+  if (shown_household (self) != NULL)
+    open_household_dialog (self, shown_household (self));
+}
+
+/* A toast that says what was deleted, with a button that brings it back. */
+static void
+offer_undo (DhWindow   *self,
+            const char *title,
+            const char *entity,
+            const char *id)
+{
+  AdwToast *undo = adw_toast_new (title);
+
+  adw_toast_set_button_label (undo, _("_Undo"));
+  adw_toast_set_action_name (undo, "win.restore");
+  adw_toast_set_action_target_value (undo, g_variant_new ("(ss)", entity, id));
+  adw_toast_set_priority (undo, ADW_TOAST_PRIORITY_HIGH);
+  g_set_object (&self->undo_toast, undo);
+  adw_toast_overlay_add_toast (self->toast_overlay, undo);
+}
+
+static void
+delete_household_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+  g_autofree char *id = g_strdup (shown_household (self));
+  g_autofree char *title = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (id == NULL)
+    return;
+
+  /* Translators: the toast after a deletion; %s is the head of the household */
+  title = g_strdup_printf (_("Household of %s deleted"), dh_household_page_get_title (self->household_page));
+
+  /* the card goes first, so that the store's news of the deletion is not
+   * taken for a deletion made elsewhere */
+  gtk_stack_set_visible_child_name (self->content_stack, "none");
+  adw_window_title_set_title (self->content_title, NULL);
+  if (!dh_store_delete (dh_context_get_store (self->context), "household", id, &error))
+    {
+      toast_error (self, error);
+      dh_window_show_household (self, id);
+      return;
+    }
+
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  offer_undo (self, title, "household", id);
+}
+
+static void
+restore_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  const char *entity;
+  const char *id;
+
+  g_variant_get (parameter, "(&s&s)", &entity, &id);
+  if (self->context == NULL)
+    return;
+
+  if (!dh_store_restore (dh_context_get_store (self->context), entity, id, &error))
+    {
+      toast_error (self, error);
+      return;
+    }
+
+  if (g_str_equal (entity, "household"))
+    dh_window_show_household (self, id);
+}
+
+static void
+open_member_dialog (DhWindow   *self,
+                    const char *household_id,
+                    const char *member_id)
+{
+  g_autoptr(GError) error = NULL;
+  DhMemberDialog *dialog;
+
+  if (self->context == NULL)
+    return;
+
+  dialog = dh_member_dialog_new (self->context, household_id, member_id, &error);
+  if (dialog == NULL)
+    {
+      toast_error (self, error);
+      return;
+    }
+
+  present_dialog (self, GTK_WINDOW (dialog));
+}
+
+static void
+add_member_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+
+  if (shown_household (self) != NULL)
+    open_member_dialog (self, shown_household (self), NULL);
+}
+
+static void
+edit_member_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  open_member_dialog (DH_WINDOW (widget), NULL, g_variant_get_string (parameter, NULL));
+}
+
+static void
+remove_member_response (AdwMessageDialog *ask,
+                        const char       *response,
+                        DhWindow         *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (ask), "dh-member");
+  const char *name = g_object_get_data (G_OBJECT (ask), "dh-name");
+  g_autofree char *title = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "remove") != 0 || self->context == NULL)
+    return;
+
+  if (!dh_store_delete (dh_context_get_store (self->context), "member", id, &error))
+    {
+      toast_error (self, error);
+      return;
+    }
+
+  /* Translators: the toast after a member was removed; %s is the member's name */
+  title = g_strdup_printf (_("%s removed from the household"), name);
+  offer_undo (self, title, "member", id);
+}
+
+static void
+remove_member_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  g_autoptr(json_object) member = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *ask;
+  const char *name;
+
+  if (self->context == NULL)
+    return;
+
+  member = dh_store_get (dh_context_get_store (self->context), "member", id, &error);
+  if (member == NULL)
+    {
+      toast_error (self, error);
+      return;
+    }
+  name = dh_json_get_string (member, "full_name");
+
+  /* Translators: asked before a member is removed; %s is the member's name */
+  heading = g_strdup_printf (_("Remove %s?"), name);
+  ask = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                                    _("The member leaves the household's list. "
+                                                      "Undo brings them back, for a few seconds after.")));
+  adw_message_dialog_add_responses (ask,
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ask, "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ask, "cancel");
+  adw_message_dialog_set_close_response (ask, "cancel");
+  g_object_set_data_full (G_OBJECT (ask), "dh-member", g_strdup (id), g_free);
+  g_object_set_data_full (G_OBJECT (ask), "dh-name", g_strdup (name), g_free);
+  g_signal_connect_object (ask, "response", G_CALLBACK (remove_member_response), self, 0);
+  gtk_window_present (GTK_WINDOW (ask));
+}
+
+static void
+on_overdue_days_changed (DhWindow *self)
+{
+  if (gtk_check_button_get_active (self->overdue_check))
+    show_list (self);
+}
+
 /* ---- the window --------------------------------------------------------- */
 
 static void
@@ -761,7 +1106,8 @@ dh_window_dispose (GObject *object)
   g_clear_object (&self->records);
   g_clear_object (&self->results);
   g_clear_object (&self->context);
-  g_clear_pointer (&self->village_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->caseworkers, g_ptr_array_unref);
+  g_clear_object (&self->undo_toast);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), DH_TYPE_WINDOW);
 
@@ -817,6 +1163,10 @@ dh_window_class_init (DhWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DhWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, DhWindow, village_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DhWindow, class_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, filters_button);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, caseworker_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, overdue_check);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, overdue_days);
   gtk_widget_class_bind_template_child (widget_class, DhWindow, list_stack);
   gtk_widget_class_bind_template_child (widget_class, DhWindow, households_view);
   gtk_widget_class_bind_template_child (widget_class, DhWindow, empty_list_page);
@@ -834,6 +1184,13 @@ dh_window_class_init (DhWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-review", NULL, household_dialog_action);
   gtk_widget_class_install_action (widget_class, "win.edit-review", NULL, household_dialog_action);
   gtk_widget_class_install_action (widget_class, "win.edit-plan", NULL, household_dialog_action);
+  gtk_widget_class_install_action (widget_class, "win.new-household", NULL, new_household_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-household", NULL, edit_household_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-household", NULL, delete_household_action);
+  gtk_widget_class_install_action (widget_class, "win.add-member", NULL, add_member_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-member", "s", edit_member_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-member", "s", remove_member_action);
+  gtk_widget_class_install_action (widget_class, "win.restore", "(ss)", restore_action);
 }
 
 static void
@@ -857,6 +1214,9 @@ dh_window_init (DhWindow *self)
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
   g_signal_connect_swapped (self->village_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
   g_signal_connect_swapped (self->class_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
+  g_signal_connect_swapped (self->caseworker_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
+  g_signal_connect_swapped (self->overdue_check, "toggled", G_CALLBACK (on_filter_changed), self);
+  g_signal_connect_swapped (self->overdue_days, "value-changed", G_CALLBACK (on_overdue_days_changed), self);
 }
 
 DhWindow *
@@ -901,20 +1261,12 @@ dh_window_set_filters (DhWindow   *self,
                        const char *village_id,
                        const char *classification)
 {
-  const DhField *field = dh_entity_get_field (dh_entity_lookup ("household"), "classification");
-  guint village_position = 0, class_position = 0;
-
   g_return_if_fail (DH_IS_WINDOW (self));
 
-  for (guint i = 1; village_id != NULL && i < self->village_ids->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (self->village_ids, i), village_id) == 0)
-      village_position = i;
-  for (guint i = 0; classification != NULL && field->values[i] != NULL; i++)
-    if (g_strcmp0 (field->values[i], classification) == 0)
-      class_position = i + 1;
-
-  gtk_drop_down_set_selected (self->village_dropdown, village_position);
-  gtk_drop_down_set_selected (self->class_dropdown, class_position);
+  if (!dh_field_choice_set_code (G_OBJECT (self->village_dropdown), village_id))
+    dh_field_choice_set_code (G_OBJECT (self->village_dropdown), NULL);
+  if (!dh_field_choice_set_code (G_OBJECT (self->class_dropdown), classification))
+    dh_field_choice_set_code (G_OBJECT (self->class_dropdown), NULL);
 }
 
 const char *
@@ -931,4 +1283,44 @@ dh_window_is_loading (DhWindow *self)
   g_return_val_if_fail (DH_IS_WINDOW (self), FALSE);
 
   return self->pending > 0;
+}
+
+/* What the window shows beside the list: the id of the household on the
+ * card, or NULL when none is (for tests). */
+const char *
+dh_window_get_shown_household (DhWindow *self)
+{
+  g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
+
+  return shown_household (self);
+}
+
+/* The last toast that offered to undo a deletion (for tests). */
+AdwToast *
+dh_window_get_undo_toast (DhWindow *self)
+{
+  g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
+
+  return self->undo_toast;
+}
+
+/* Chooses the filters of the popover as a caseworker does: @caseworker
+ * (NULL: all), and households waiting @days for a visit (0: all). */
+void
+dh_window_set_more_filters (DhWindow   *self,
+                            const char *caseworker,
+                            guint       days)
+{
+  guint position = 0;
+
+  g_return_if_fail (DH_IS_WINDOW (self));
+
+  for (guint i = 1; caseworker != NULL && i < self->caseworkers->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->caseworkers, i), caseworker) == 0)
+      position = i;
+
+  if (days > 0)
+    gtk_spin_button_set_value (self->overdue_days, days);
+  gtk_check_button_set_active (self->overdue_check, days > 0);
+  gtk_drop_down_set_selected (self->caseworker_dropdown, position);
 }

@@ -25,5 +25,10 @@ void        dh_window_set_filters         (DhWindow      *self,
                                            const char    *classification);
 const char *dh_window_get_count_text      (DhWindow      *self);
 gboolean    dh_window_is_loading          (DhWindow      *self);
+void        dh_window_set_more_filters    (DhWindow      *self,
+                                           const char    *caseworker,
+                                           guint          days);
+const char *dh_window_get_shown_household (DhWindow      *self);
+AdwToast   *dh_window_get_undo_toast      (DhWindow      *self);
 
 G_END_DECLS

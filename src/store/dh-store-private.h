@@ -170,6 +170,9 @@ gboolean      dh_store_insert_row           (DhStore            *self,
                                              json_object        *fields,
                                              GError            **error);
 char         *dh_store_live_condition       (const DhEntity     *entity);
+char         *dh_store_overdue_condition    (const char         *household_id,
+                                             guint               cutoff_parameter,
+                                             guint               today_parameter);
 gpointer      dh_store_run_write_get_data   (GAsyncResult       *result);
 const DhEntity *dh_store_lookup_entity      (const char         *name,
                                              const char        **out_unit_kind,

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "dh-date.h"
 #include "dh-error.h"
 #include "dh-store-private.h"
 #include "dh-text.h"
@@ -110,6 +111,39 @@ filter_place (DhConnection  *reader,
   return id;
 }
 
+/* not_visited_for=DAYS: the households waiting for a visit, by the rule
+ * of the overdue report (dh_store_overdue_condition), as of the store's
+ * today. */
+static gboolean
+add_overdue_filter (QueryPlan     *plan,
+                    DhConnection  *reader,
+                    const char    *value,
+                    GError       **error)
+{
+  g_autofree char *condition = NULL;
+  guint64 days = 0;
+  GDate date;
+
+  if (!g_ascii_string_to_unsigned (value, 10, 0, DH_MAX_VISIT_INTERVAL_DAYS, &days, NULL))
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
+                   _("%s: “%s” is not a number of days; give one from 0 to %u, such as 90"),
+                   DH_FILTER_NOT_VISITED_FOR, value, (guint) DH_MAX_VISIT_INTERVAL_DAYS);
+      return FALSE;
+    }
+
+  dh_store_get_today (reader->store, &date);
+  g_ptr_array_add (plan->values, dh_date_to_iso (&date));
+  g_date_subtract_days (&date, (guint) days);
+  g_ptr_array_add (plan->values, dh_date_to_iso (&date));
+
+  /* the household's id in the statement is its table's: the list reads households */
+  condition = dh_store_overdue_condition ("household.id", plan->values->len, plan->values->len - 1);
+  g_string_append_printf (plan->where, " AND %s", condition);
+
+  return TRUE;
+}
+
 static gboolean
 add_filter (QueryPlan     *plan,
             DhConnection  *reader,
@@ -144,6 +178,9 @@ add_filter (QueryPlan     *plan,
       g_ptr_array_add (plan->values, commune);
       return TRUE;
     }
+
+  if (field == NULL && g_str_equal (key, DH_FILTER_NOT_VISITED_FOR) && g_str_equal (plan->entity->name, "household"))
+    return add_overdue_filter (plan, reader, value, error);
 
   if (field == NULL)
     {
@@ -506,6 +543,77 @@ dh_store_count (DhStore        *self,
   g_return_val_if_fail (query != NULL, -1);
 
   return read_count (self, query, NULL, error);
+}
+
+static int
+compare_values (gconstpointer a,
+                gconstpointer b)
+{
+  g_autofree char *key_a = dh_text_sort_key (*(const char * const *) a);
+  g_autofree char *key_b = dh_text_sort_key (*(const char * const *) b);
+
+  /* in the order of Vietnamese lists: a < ă < â, d < đ */
+  return g_strcmp0 (key_a, key_b);
+}
+
+/**
+ * dh_store_list_values:
+ * @entity: a kind of record, as in #DhQuery
+ * @field: one of its text fields, such as a household's assigned_to
+ *
+ * The values @field has in the live records of @entity, each once,
+ * sorted: what a list can be filtered by (the caseworkers households are
+ * assigned to).
+ *
+ * Returns: (transfer full) (element-type utf8): the values, or %NULL with
+ *   @error set
+ */
+GPtrArray *
+dh_store_list_values (DhStore     *self,
+                      const char  *entity_name,
+                      const char  *field_name,
+                      GError     **error)
+{
+  const DhEntity *entity = dh_entity_lookup_listed (entity_name, NULL);
+  const DhField *field = entity != NULL ? dh_entity_get_field (entity, field_name) : NULL;
+  g_autoptr(DhConnection) reader = NULL;
+  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *live = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+  g_return_val_if_fail (field != NULL && field->type == DH_FIELD_TEXT, NULL);
+
+  live = dh_store_live_condition (entity);
+  sql = g_strdup_printf ("SELECT DISTINCT \"%s\" FROM \"%s\" WHERE %s AND \"%s\" IS NOT NULL",
+                         field->name, entity->name, live, field->name);
+
+  reader = dh_store_acquire_reader (self, NULL, error);
+  if (reader == NULL || !dh_connection_begin_read (reader, error))
+    return NULL;
+
+  stmt = dh_connection_prepare (reader, sql, error);
+  if (stmt == NULL)
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (values, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (rc != SQLITE_DONE)
+    {
+      dh_connection_set_error (reader, error);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+
+  if (!finish_read (reader, TRUE, error))
+    return NULL;
+
+  g_ptr_array_sort (values, compare_values);
+
+  return g_steal_pointer (&values);
 }
 
 /* "ngu van da" becomes "ngu"* "van"* "da"*: every word must start a word

@@ -303,6 +303,30 @@ dh_store_report_support_totals (DhStore     *self,
   return read_support_totals (self, commune_id, year, NULL, error);
 }
 
+/**
+ * dh_store_overdue_condition:
+ * @household_id: the SQL of the household's id in the statement ("h.id")
+ * @cutoff_parameter: the number of the parameter bound to the last day
+ *   that counts as not visited recently (today less the days), ISO
+ * @today_parameter: the number of the parameter bound to today, ISO
+ *
+ * The one rule of a household waiting for a visit, for the overdue report
+ * and the list's filter alike: never visited, last visited before the
+ * cutoff, or the next visit its latest visit planned is past.
+ *
+ * Returns: (transfer full): an SQL condition
+ */
+char *
+dh_store_overdue_condition (const char *household_id,
+                            guint       cutoff_parameter,
+                            guint       today_parameter)
+{
+  return g_strdup_printf ("(NOT EXISTS (SELECT 1 FROM visit WHERE household = %s AND deleted = 0 AND visited_on >= ?%u)"
+                          " OR (SELECT next_visit_on FROM visit WHERE household = %s AND deleted = 0"
+                          "     ORDER BY visited_on DESC LIMIT 1) < ?%u)",
+                          household_id, cutoff_parameter, household_id, today_parameter);
+}
+
 /* The caseload a commune official follows up: poor and near-poor
  * households never visited, not visited for the given number of days, or
  * whose planned next visit has passed; those never visited first, then
@@ -319,6 +343,8 @@ read_overdue (DhStore       *self,
   g_autofree char *today = NULL;
   g_autofree char *cutoff = NULL;
   g_autofree char *commune = NULL;
+  g_autofree char *overdue_condition = NULL;
+  g_autofree char *sql = NULL;
   GDate date;
   sqlite3_stmt *stmt;
   int rc;
@@ -332,17 +358,16 @@ read_overdue (DhStore       *self,
   if (reader == NULL || !report_commune (reader, commune_id, &commune, error))
     return NULL;
 
-  stmt = dh_connection_prepare (reader,
-                                "SELECT id, head_name, village, classification, last, next FROM ("
-                                "  SELECT h.id, h.head_name, h.village, h.classification, h.sort_given,"
-                                "    (SELECT max (visited_on) FROM visit WHERE household = h.id AND deleted = 0) AS last,"
-                                "    (SELECT next_visit_on FROM visit WHERE household = h.id AND deleted = 0"
-                                "     ORDER BY visited_on DESC LIMIT 1) AS next"
-                                "  FROM household h"
-                                "  WHERE h.commune = ?1 AND h.deleted = 0 AND h.classification IN ('poor', 'near_poor'))"
-                                "WHERE last IS NULL OR last < ?2 OR next < ?3 "
-                                "ORDER BY last IS NOT NULL, last, sort_given",
-                                error);
+  overdue_condition = dh_store_overdue_condition ("h.id", 2, 3);
+  sql = g_strdup_printf ("SELECT h.id, h.head_name, h.village, h.classification,"
+                         "  (SELECT max (visited_on) FROM visit WHERE household = h.id AND deleted = 0) AS last,"
+                         "  (SELECT next_visit_on FROM visit WHERE household = h.id AND deleted = 0"
+                         "   ORDER BY visited_on DESC LIMIT 1) AS next "
+                         "FROM household h "
+                         "WHERE h.commune = ?1 AND h.deleted = 0 AND h.classification IN ('poor', 'near_poor') AND %s "
+                         "ORDER BY last IS NOT NULL, last, h.sort_given",
+                         overdue_condition);
+  stmt = dh_connection_prepare (reader, sql, error);
   if (stmt == NULL)
     return NULL;
 

@@ -64,6 +64,12 @@ typedef struct
   gboolean    include_deleted;
 } DhQuery;
 
+/* A household filter that is no field: "not_visited_for=DAYS" lists the
+ * households never visited, not visited for DAYS days, or whose planned
+ * next visit has passed (the rule of dh_store_report_overdue()). */
+#define DH_FILTER_NOT_VISITED_FOR  "not_visited_for"
+#define DH_MAX_VISIT_INTERVAL_DAYS 36500
+
 #define DH_STORE_DEFAULT_LIMIT 100
 #define DH_STORE_MAX_LIMIT     10000
 
@@ -148,6 +154,10 @@ GPtrArray   *dh_store_list                   (DhStore       *self,
                                               GError       **error);
 gint64       dh_store_count                  (DhStore       *self,
                                               const DhQuery *query,
+                                              GError       **error);
+GPtrArray   *dh_store_list_values            (DhStore       *self,
+                                              const char    *entity,
+                                              const char    *field,
                                               GError       **error);
 char        *dh_store_resolve_place          (DhStore       *self,
                                               const char    *kind,

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "app-fixture.h"
 #include "dh-application.h"
 #include "dh-autocleanups.h"
 #include "dh-context.h"
@@ -19,94 +20,28 @@
 
 #define N_HOUSEHOLDS 60
 
-typedef struct
-{
-  char          *directory;
-  char          *store_path;
-  DhApplication *app;
-  DhWindow      *window;
-} Fixture;
-
-static void
-make_demo_store (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DhStore) store = dh_store_open_full (path, DH_STORE_OPEN_CREATE, &error);
-  DhDemoOptions options;
-
-  g_assert_no_error (error);
-  dh_demo_options_init (&options);
-  options.households = N_HOUSEHOLDS;
-  options.seed = 7;
-  g_assert_true (dh_demo_populate (store, &options, NULL, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static void
-open_window (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->app = dh_application_new ();
-  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
-  dh_application_set_store_path (fixture->app, fixture->store_path);
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
-
-  fixture->window = g_object_ref_sink (dh_window_new (fixture->app));
-  gtk_window_present (GTK_WINDOW (fixture->window));
-}
+typedef AppFixture Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   const char *kind = data;
 
-  fixture->directory = g_dir_make_tmp ("donghanh-app-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->store_path = g_build_filename (fixture->directory, "store.db", NULL);
-
+  app_fixture_make_directory (fixture);
   if (g_strcmp0 (kind, "demo") == 0)
-    make_demo_store (fixture->store_path);
+    app_fixture_make_demo_store (fixture, N_HOUSEHOLDS, 7);
   else if (g_strcmp0 (kind, "text") == 0)
     g_assert_true (g_file_set_contents (fixture->store_path, "a shopping list\n", -1, NULL));
 
-  open_window (fixture);
+  app_fixture_open_window (fixture);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_clear_object (&fixture->window);
-  g_clear_object (&fixture->app);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-
-  g_remove (fixture->store_path);
-  g_rmdir (fixture->directory);
-  g_free (fixture->store_path);
-  g_free (fixture->directory);
-}
-
-/* Lets the main loop run until the window's reads are done. */
-static void
-wait_for_window (DhWindow *window)
-{
-  do
-    g_main_context_iteration (NULL, TRUE);
-  while (dh_window_is_loading (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static DhStore *
-store_of (Fixture *fixture)
-{
-  return dh_context_get_store (dh_application_get_context (fixture->app));
+  app_fixture_tear_down (fixture);
 }
 
 static gint64
@@ -116,7 +51,7 @@ count_households (Fixture    *fixture,
   const char *filters[] = { filter, NULL };
   DhQuery query = { .entity = "household", .filters = filter != NULL ? filters : NULL };
   g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count (store_of (fixture), &query, &error);
+  gint64 n = dh_store_count (app_fixture_store (fixture), &query, &error);
 
   g_assert_no_error (error);
   return n;
@@ -129,7 +64,7 @@ test_lists_the_households (Fixture       *fixture,
   GListModel *households;
   g_autofree char *expected = g_strdup_printf ("%d households", N_HOUSEHOLDS);
 
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   g_assert_cmpstr (dh_window_get_state (fixture->window), ==, "households");
 
   households = dh_window_get_households (fixture->window);
@@ -159,12 +94,12 @@ test_filters_by_class_and_village (Fixture       *fixture,
   GListModel *households;
   gint64 poor = count_households (fixture, "classification=poor");
 
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   g_assert_cmpint (poor, >, 0);
   g_assert_cmpint (poor, <, N_HOUSEHOLDS);
 
   dh_window_set_filters (fixture->window, NULL, "poor");
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   households = dh_window_get_households (fixture->window);
   g_assert_cmpuint (g_list_model_get_n_items (households), ==, poor);
   for (guint i = 0; i < g_list_model_get_n_items (households); i++)
@@ -174,19 +109,19 @@ test_filters_by_class_and_village (Fixture       *fixture,
       g_assert_cmpstr (dh_record_get_string (record, "classification"), ==, "poor");
     }
 
-  first_village = dh_store_list (store_of (fixture), &villages, NULL);
+  first_village = dh_store_list (app_fixture_store (fixture), &villages, NULL);
   g_assert_cmpuint (first_village->len, ==, 1);
   village_id = dh_json_get_string (g_ptr_array_index (first_village, 0), "id");
   village_filter = g_strdup_printf ("village=%s", village_id);
 
   dh_window_set_filters (fixture->window, village_id, NULL);
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   g_assert_cmpuint (g_list_model_get_n_items (dh_window_get_households (fixture->window)), ==,
                     count_households (fixture, village_filter));
 
   /* back to all */
   dh_window_set_filters (fixture->window, NULL, NULL);
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   g_assert_cmpuint (g_list_model_get_n_items (dh_window_get_households (fixture->window)), ==, N_HOUSEHOLDS);
 }
 
@@ -201,14 +136,14 @@ test_search_as_you_type (Fixture       *fixture,
   GListModel *found;
   gboolean seen = FALSE;
 
-  wait_for_window (fixture->window);
-  some = dh_store_list (store_of (fixture), &query, NULL);
+  app_fixture_wait (fixture->window);
+  some = dh_store_list (app_fixture_store (fixture), &query, NULL);
   head = dh_json_get_string (g_ptr_array_index (some, 0), "head_name");
   /* typed without its marks, as on a keyboard without a Vietnamese layout */
   folded = dh_text_fold (head);
 
   dh_window_set_search_text (fixture->window, folded);
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   found = dh_window_get_households (fixture->window);
   g_assert_cmpuint (g_list_model_get_n_items (found), >, 0);
   g_assert_cmpuint (g_list_model_get_n_items (found), <, N_HOUSEHOLDS);
@@ -223,11 +158,11 @@ test_search_as_you_type (Fixture       *fixture,
   g_assert_true (g_str_has_suffix (dh_window_get_count_text (fixture->window), "found"));
 
   dh_window_set_search_text (fixture->window, "khong co ai ten nay xyz");
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   g_assert_cmpuint (g_list_model_get_n_items (dh_window_get_households (fixture->window)), ==, 0);
 
   dh_window_set_search_text (fixture->window, "");
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   g_assert_cmpuint (g_list_model_get_n_items (dh_window_get_households (fixture->window)), ==, N_HOUSEHOLDS);
 }
 
@@ -242,7 +177,7 @@ test_shows_a_household_and_follows_changes (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   const char *id;
 
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   households = dh_window_get_households (fixture->window);
   record = g_list_model_get_item (households, 3);
   id = dh_record_get_id (record);
@@ -251,7 +186,7 @@ test_shows_a_household_and_follows_changes (Fixture       *fixture,
 
   /* a write elsewhere in the program shows in the list */
   changes = json_tokener_parse ("{\"head_name\": \"Zơ Râm Thị Ưng\"}");
-  updated = dh_store_update (store_of (fixture), "household", id, changes, &error);
+  updated = dh_store_update (app_fixture_store (fixture), "household", id, changes, &error);
   g_assert_no_error (error);
   for (guint spins = 0; spins < 1000; spins++)
     {
@@ -278,7 +213,7 @@ test_welcome_makes_a_store (Fixture       *fixture,
   g_assert_false (g_file_test (fixture->store_path, G_FILE_TEST_EXISTS));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.create-store", "b", FALSE));
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   g_assert_cmpstr (dh_window_get_state (fixture->window), ==, "households");
   g_assert_true (g_file_test (fixture->store_path, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (g_list_model_get_n_items (dh_window_get_households (fixture->window)), ==, 0);
@@ -307,9 +242,9 @@ test_speaks_vietnamese (Fixture       *fixture,
   g_autofree char *klass = NULL, *relation = NULL, *money = NULL, *date = NULL, *place = NULL, *ethnicity = NULL;
   g_autofree char *expected_count = g_strdup_printf ("%d hộ", N_HOUSEHOLDS);
 
-  wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   context = dh_application_get_context (fixture->app);
-  villages = dh_store_list (store_of (fixture), &query, NULL);
+  villages = dh_store_list (app_fixture_store (fixture), &query, NULL);
   record = json_object_new_object ();
   json_object_object_add (record, "classification", json_object_new_string ("poor"));
   json_object_object_add (record, "relation", json_object_new_string ("child"));
@@ -369,8 +304,8 @@ test_import_previews_every_row (Fixture       *fixture,
   gint64 before = count_households (fixture, NULL);
   gint64 pending_before;
 
-  wait_for_window (fixture->window);
-  first = dh_store_list (store_of (fixture), &query, &error);
+  app_fixture_wait (fixture->window);
+  first = dh_store_list (app_fixture_store (fixture), &query, &error);
   g_assert_no_error (error);
   known = g_ptr_array_index (first, 0);
   village = g_strdup (dh_context_get_place_name (dh_application_get_context (fixture->app),
@@ -384,7 +319,7 @@ test_import_previews_every_row (Fixture       *fixture,
                          village, dh_json_get_string (known, "code"), dh_json_get_string (known, "head_name"),
                          village, village);
   g_assert_true (g_file_set_contents (csv, bad, -1, NULL));
-  pending_before = dh_store_count_pending_changes (store_of (fixture), NULL);
+  pending_before = dh_store_count_pending_changes (app_fixture_store (fixture), NULL);
 
   dialog = dh_import_dialog_new (dh_application_get_context (fixture->app));
   g_signal_connect (dialog, "imported", G_CALLBACK (on_imported), &summary);
@@ -415,7 +350,7 @@ test_import_previews_every_row (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (dialog), "import.run", NULL);
   g_assert_cmpstr (dh_import_dialog_get_state (dialog), ==, "preview");
   g_assert_cmpint (count_households (fixture, NULL), ==, before);
-  g_assert_cmpint (dh_store_count_pending_changes (store_of (fixture), NULL), ==, pending_before);
+  g_assert_cmpint (dh_store_count_pending_changes (app_fixture_store (fixture), NULL), ==, pending_before);
 
   /* corrected and checked again, it imports, all of it */
   good = g_strdup_printf ("Village,Household code,Head of household,Phone\n"
@@ -437,9 +372,9 @@ test_import_previews_every_row (Fixture       *fixture,
   g_assert_nonnull (strstr (summary, "1 new, 1 updated"));
   g_assert_cmpint (count_households (fixture, NULL), ==, before + 1);
   /* the new household's change; the update joins the known one's unsent creation */
-  g_assert_cmpint (dh_store_count_pending_changes (store_of (fixture), NULL), ==, pending_before + 1);
+  g_assert_cmpint (dh_store_count_pending_changes (app_fixture_store (fixture), NULL), ==, pending_before + 1);
   {
-    g_autoptr(json_object) updated = dh_store_get (store_of (fixture), "household", dh_json_get_string (known, "id"), &error);
+    g_autoptr(json_object) updated = dh_store_get (app_fixture_store (fixture), "household", dh_json_get_string (known, "id"), &error);
 
     g_assert_no_error (error);
     g_assert_cmpstr (dh_json_get_string (updated, "phone"), ==, "0912345678");

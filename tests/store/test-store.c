@@ -740,6 +740,123 @@ test_overdue_caseload (StoreFixture  *fixture,
     }
 }
 
+/* The list's filter "not visited for N days" follows the overdue report's
+ * rule, household for household, whatever their class. */
+static void
+test_not_visited_filter_agrees_with_report (StoreFixture  *fixture,
+                                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) report = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GHashTable) reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *gone_visit = NULL;
+  const char *overdue[] = { DH_FILTER_NOT_VISITED_FOR "=90", NULL };
+  const char *bad[] = { DH_FILTER_NOT_VISITED_FOR "=ninety", NULL };
+  DhQuery query = { .entity = "household", .filters = overdue, .limit = 100 };
+  GDate today;
+  struct {
+    const char *head;
+    const char *classification;
+    const char *visited_on;
+    const char *next_visit_on;
+    gboolean    overdue;
+  } cases[] = {
+    { "Lò Văn A", "poor", NULL, NULL, TRUE },
+    { "Lò Văn B", "near_poor", "2025-12-01", NULL, TRUE },
+    { "Lò Văn C", "poor", "2026-06-20", "2026-06-25", TRUE },
+    { "Lò Văn D", "poor", "2026-06-20", "2026-07-20", FALSE },
+    { "Lò Văn E", "near_poor", "2026-04-01", NULL, FALSE },
+    { "Lò Văn G", "not_poor", NULL, NULL, TRUE },
+    { "Lò Văn H", "average", "2026-06-01", NULL, FALSE },
+  };
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 30, G_DATE_JUNE, 2026);
+  dh_store_set_today (fixture->store, &today);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *house = fixture_new_id (fixture, "household",
+                                               "{\"village\": \"%s\", \"head_name\": \"%s\", \"classification\": \"%s\"}",
+                                               fixture->village, cases[i].head, cases[i].classification);
+
+      if (cases[i].visited_on != NULL)
+        {
+          g_autofree char *next = cases[i].next_visit_on != NULL
+                                  ? g_strdup_printf (", \"next_visit_on\": \"%s\"", cases[i].next_visit_on) : g_strdup ("");
+
+          json_object_put (fixture_create (fixture, "visit", "{\"household\": \"%s\", \"visited_on\": \"%s\"%s}",
+                                           house, cases[i].visited_on, next));
+        }
+      /* a visit deleted again is no visit */
+      if (g_str_equal (cases[i].head, "Lò Văn B"))
+        gone_visit = fixture_new_id (fixture, "visit", "{\"household\": \"%s\", \"visited_on\": \"2026-06-28\"}", house);
+    }
+  g_assert_true (dh_store_delete (fixture->store, "visit", gone_visit, &error));
+  g_assert_no_error (error);
+
+  listed = dh_store_list (fixture->store, &query, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < listed->len; j++)
+        found = found || g_strcmp0 (dh_json_get_string (g_ptr_array_index (listed, j), "head_name"), cases[i].head) == 0;
+      g_assert_cmpint (found, ==, cases[i].overdue);
+    }
+  g_assert_cmpint (dh_store_count (fixture->store, &query, &error), ==, listed->len);
+
+  /* with the report's classes, the same households as the report */
+  report = dh_store_report_overdue (fixture->store, fixture->commune, 90, &error);
+  g_assert_no_error (error);
+  for (size_t i = 0; i < json_object_array_length (report); i++)
+    g_hash_table_add (reported, g_strdup (dh_json_get_string (json_object_array_get_idx (report, i), "household")));
+  for (guint j = 0; j < listed->len; j++)
+    {
+      json_object *house = g_ptr_array_index (listed, j);
+      const char *klass = dh_json_get_string (house, "classification");
+      gboolean followed = g_strcmp0 (klass, "poor") == 0 || g_strcmp0 (klass, "near_poor") == 0;
+
+      g_assert_cmpint (g_hash_table_contains (reported, dh_json_get_string (house, "id")), ==, followed);
+    }
+  g_assert_cmpuint (json_object_array_length (report), ==, 3);
+
+  /* a shorter interval catches more: E, last visited 90 days ago, at 30 */
+  overdue[0] = DH_FILTER_NOT_VISITED_FOR "=30";
+  g_assert_cmpint (dh_store_count (fixture->store, &query, &error), ==, listed->len + 1);
+
+  query.filters = bad;
+  g_assert_cmpint (dh_store_count (fixture->store, &query, &error), ==, -1);
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "ninety"));
+}
+
+/* The caseworkers households are assigned to, each once, live ones only. */
+static void
+test_list_values_of_a_field (StoreFixture  *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) values = NULL;
+  g_autofree char *gone = NULL;
+
+  json_object_put (fixture_create (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn A\", \"assigned_to\": \"Đinh Thị Hoa\"}", fixture->village));
+  json_object_put (fixture_create (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn B\", \"assigned_to\": \"Bùi Văn Dũng\"}", fixture->village));
+  json_object_put (fixture_create (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn C\", \"assigned_to\": \"Đinh Thị Hoa\"}", fixture->village));
+  json_object_put (fixture_create (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn D\"}", fixture->village));
+  gone = fixture_new_id (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn E\", \"assigned_to\": \"Ánh\"}", fixture->village);
+  g_assert_true (dh_store_delete (fixture->store, "household", gone, &error));
+
+  values = dh_store_list_values (fixture->store, "household", "assigned_to", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (values->len, ==, 2);
+  /* B before Đ, as Vietnamese lists sort */
+  g_assert_cmpstr (g_ptr_array_index (values, 0), ==, "Bùi Văn Dũng");
+  g_assert_cmpstr (g_ptr_array_index (values, 1), ==, "Đinh Thị Hoa");
+}
+
 static void
 changed_cb (DhStore    *store,
             const char *entity,
@@ -1325,6 +1442,8 @@ main (int   argc,
   STORE_TEST ("/store/list/members-in-register-order", test_members_in_register_order);
   STORE_TEST ("/store/report/status-and-villages", test_status_and_village_report);
   STORE_TEST ("/store/report/overdue-caseload", test_overdue_caseload);
+  STORE_TEST ("/store/query/not-visited-filter-agrees-with-report", test_not_visited_filter_agrees_with_report);
+  STORE_TEST ("/store/query/list-values-of-a-field", test_list_values_of_a_field);
   STORE_TEST ("/store/signals/changed-after-commit-only", test_changed_after_commit_only);
   STORE_TEST ("/store/demo/households-are-families", test_demo_households_are_families);
 

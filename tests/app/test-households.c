@@ -1,0 +1,814 @@
+/* test-households.c – households and members made, changed and deleted through their dialogs, and the list's filters */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "app-fixture.h"
+#include "dh-application.h"
+#include "dh-autocleanups.h"
+#include "dh-citizen-id.h"
+#include "dh-context.h"
+#include "dh-demo.h"
+#include "dh-edit-dialog.h"
+#include "dh-entity.h"
+#include "dh-field-choice.h"
+#include "dh-household-dialog.h"
+#include "dh-i18n.h"
+#include "dh-member-dialog.h"
+#include "dh-phone.h"
+#include "dh-record.h"
+#include "dh-window.h"
+
+#define N_HOUSEHOLDS 40
+
+typedef AppFixture Fixture;
+
+static void
+fixture_set_up (Fixture *fixture)
+{
+  app_fixture_make_directory (fixture);
+  app_fixture_make_demo_store (fixture, N_HOUSEHOLDS, 11);
+  app_fixture_open_window (fixture);
+}
+
+static gint64
+count (Fixture    *fixture,
+       const char *entity,
+       const char *filter)
+{
+  const char *filters[] = { filter, NULL };
+  DhQuery query = { .entity = entity, .filters = filter != NULL ? filters : NULL };
+  g_autoptr(GError) error = NULL;
+  gint64 n = dh_store_count (app_fixture_store (fixture), &query, &error);
+
+  g_assert_no_error (error);
+  return n;
+}
+
+static gint64
+pending (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = dh_store_count_pending_changes (app_fixture_store (fixture), &error);
+
+  g_assert_no_error (error);
+  return n;
+}
+
+/* The newest change waiting to leave the device. */
+static json_object *
+last_change (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changes = dh_store_get_pending_changes (app_fixture_store (fixture), 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes->len, >, 0);
+  return json_object_get (g_ptr_array_index (changes, changes->len - 1));
+}
+
+/* The dialog of @type the window opened, once it is there. */
+static gpointer
+find_window (GType type)
+{
+  for (guint spins = 0; spins < 100; spins++)
+    {
+      GList *windows = gtk_window_list_toplevels ();
+      gpointer found = NULL;
+
+      for (GList *l = windows; l != NULL && found == NULL; l = l->next)
+        if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+          found = l->data;
+      g_list_free (windows);
+      if (found != NULL)
+        return found;
+      g_main_context_iteration (NULL, FALSE);
+    }
+
+  return NULL;
+}
+
+static gboolean
+window_is_open (GType type)
+{
+  GList *windows;
+  gboolean open = FALSE;
+
+  app_fixture_spin ();
+  windows = gtk_window_list_toplevels ();
+  for (GList *l = windows; l != NULL; l = l->next)
+    open = open || G_TYPE_CHECK_INSTANCE_TYPE (l->data, type);
+  g_list_free (windows);
+
+  return open;
+}
+
+static void
+type_into (GtkWidget  *field,
+           const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (field), text);
+  app_fixture_spin ();
+}
+
+static const char *
+some_household (Fixture *fixture,
+                guint    position)
+{
+  GListModel *households = dh_window_get_households (fixture->window);
+  g_autoptr(DhRecord) record = g_list_model_get_item (households, position);
+
+  g_assert_nonnull (record);
+  g_assert_true (dh_record_is_loaded (record));
+  return g_intern_string (dh_record_get_id (record));
+}
+
+/* A household that has members, shown on the card. */
+static const char *
+show_household_with_members (Fixture *fixture)
+{
+  for (guint i = 0; i < N_HOUSEHOLDS; i++)
+    {
+      const char *id = some_household (fixture, i);
+      g_autofree char *filter = g_strdup_printf ("household=%s", id);
+
+      if (count (fixture, "member", filter) >= 2)
+        {
+          g_assert_true (dh_window_show_household (fixture->window, id));
+          return id;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static const char *
+error_of (gpointer    dialog,
+          GtkWidget  *field)
+{
+  return dh_edit_dialog_get_field_error (DH_EDIT_DIALOG (dialog), field);
+}
+
+static void
+test_create_writes_one_household (Fixture *fixture)
+{
+  DhHouseholdDialog *dialog;
+  gint64 households, changes;
+  g_autoptr(json_object) record = NULL;
+  g_autoptr(json_object) change = NULL;
+  const char *village;
+  const char *id;
+
+  app_fixture_wait (fixture->window);
+  households = count (fixture, "household", NULL);
+  changes = pending (fixture);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-household", NULL));
+  dialog = find_window (DH_TYPE_HOUSEHOLD_DIALOG);
+  g_assert_nonnull (dialog);
+
+  type_into (dh_household_dialog_get_field (dialog, "head_name"), "  Nguyễn Văn Đặng ");
+  type_into (dh_household_dialog_get_field (dialog, "phone"), "0912 345 678");
+  type_into (dh_household_dialog_get_field (dialog, "classification_year"), "2026");
+  type_into (dh_household_dialog_get_field (dialog, "recognized_on"), "15/01/2026");
+  g_object_set (dh_household_dialog_get_field (dialog, "village"), "selected", 1, NULL);
+  village = g_intern_string (dh_field_choice_get_code (G_OBJECT (dh_household_dialog_get_field (dialog, "village"))));
+  g_assert_true (dh_field_choice_set_code (G_OBJECT (dh_household_dialog_get_field (dialog, "ethnicity")), "tay"));
+  g_assert_true (dh_field_choice_set_code (G_OBJECT (dh_household_dialog_get_field (dialog, "classification")), "poor"));
+  g_assert_true (dh_edit_dialog_get_modified (DH_EDIT_DIALOG (dialog)));
+  g_assert_false (dh_edit_dialog_has_errors (DH_EDIT_DIALOG (dialog)));
+
+  g_object_ref (dialog);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "edit.save", NULL));
+  id = g_intern_string (dh_household_dialog_get_saved_id (dialog));
+  g_object_unref (dialog);
+  g_assert_nonnull (id);
+  g_assert_false (window_is_open (DH_TYPE_HOUSEHOLD_DIALOG));
+
+  /* one household, one change waiting to be sent */
+  g_assert_cmpint (count (fixture, "household", NULL), ==, households + 1);
+  g_assert_cmpint (pending (fixture), ==, changes + 1);
+  record = dh_store_get (app_fixture_store (fixture), "household", id, NULL);
+  g_assert_cmpstr (dh_json_get_string (record, "head_name"), ==, "Nguyễn Văn Đặng");
+  g_assert_cmpstr (dh_json_get_string (record, "phone"), ==, "0912345678");
+  g_assert_cmpstr (dh_json_get_string (record, "village"), ==, village);
+  g_assert_cmpstr (dh_json_get_string (record, "ethnicity"), ==, "tay");
+  g_assert_cmpstr (dh_json_get_string (record, "classification"), ==, "poor");
+  g_assert_cmpstr (dh_json_get_string (record, "recognized_on"), ==, "2026-01-15");
+  g_assert_cmpint (dh_json_get_int (record, "classification_year", 0), ==, 2026);
+  change = last_change (fixture);
+  g_assert_cmpstr (dh_json_get_string (change, "r"), ==, id);
+
+  /* and the card shows it */
+  g_assert_cmpstr (dh_window_get_shown_household (fixture->window), ==, id);
+
+  /* with a village chosen in the list, a new household starts in it */
+  dh_window_set_filters (fixture->window, village, NULL);
+  app_fixture_wait (fixture->window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-household", NULL));
+  dialog = find_window (DH_TYPE_HOUSEHOLD_DIALOG);
+  g_assert_cmpstr (dh_field_choice_get_code (G_OBJECT (dh_household_dialog_get_field (dialog, "village"))), ==, village);
+  g_assert_false (dh_edit_dialog_get_modified (DH_EDIT_DIALOG (dialog)));
+}
+
+static void
+test_bad_input_writes_nothing (Fixture *fixture)
+{
+  g_autoptr(GError) phone_error = NULL;
+  g_autofree char *phone_message = NULL;
+  DhHouseholdDialog *dialog;
+  GtkWidget *head, *phone;
+  gint64 households, changes;
+
+  app_fixture_wait (fixture->window);
+  households = count (fixture, "household", NULL);
+  changes = pending (fixture);
+  g_assert_null (dh_phone_normalize ("0912 345", &phone_error));
+  phone_message = g_strdup (phone_error->message);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-household", NULL));
+  dialog = find_window (DH_TYPE_HOUSEHOLD_DIALOG);
+  head = dh_household_dialog_get_field (dialog, "head_name");
+  phone = dh_household_dialog_get_field (dialog, "phone");
+
+  /* a phone too short: the rule's own words, as it is typed */
+  type_into (head, "Lò Văn Sính");
+  type_into (phone, "0912 345");
+  g_assert_cmpstr (error_of (dialog, phone), ==, phone_message);
+  g_assert_true (gtk_widget_has_css_class (phone, "error"));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "edit.save", NULL);
+  g_assert_true (window_is_open (DH_TYPE_HOUSEHOLD_DIALOG));
+  g_assert_cmpint (count (fixture, "household", NULL), ==, households);
+  g_assert_cmpint (pending (fixture), ==, changes);
+
+  /* the phone put right, the name taken away */
+  type_into (phone, "0912 345 678");
+  g_assert_null (error_of (dialog, phone));
+  type_into (head, "   ");
+  g_assert_nonnull (error_of (dialog, head));
+  g_assert_false (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
+  g_assert_cmpint (count (fixture, "household", NULL), ==, households);
+  g_assert_cmpint (pending (fixture), ==, changes);
+
+  /* a new dialog left empty is refused at saving, with the name marked */
+  type_into (head, "");
+  g_assert_false (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
+  g_assert_nonnull (error_of (dialog, head));
+  g_assert_cmpint (count (fixture, "household", NULL), ==, households);
+
+  /* a code another household of the commune has: the store refuses it,
+   * and its words go on the code */
+  {
+    g_autoptr(json_object) other = dh_store_get (app_fixture_store (fixture), "household", some_household (fixture, 0), NULL);
+    GtkWidget *code = dh_household_dialog_get_field (dialog, "code");
+    AdwMessageDialog *not_saved;
+
+    type_into (head, "Lò Văn Sính");
+    type_into (code, dh_json_get_string (other, "code"));
+    g_assert_true (dh_field_choice_set_code (G_OBJECT (dh_household_dialog_get_field (dialog, "village")),
+                                             dh_json_get_string (other, "village")));
+    g_assert_null (error_of (dialog, code));
+    g_assert_false (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
+    g_assert_nonnull (strstr (error_of (dialog, code), dh_json_get_string (other, "code")));
+    g_assert_false (g_str_has_prefix (error_of (dialog, code), "code:"));
+    /* the message that says it was not saved names the field as the dialog does */
+    not_saved = find_window (ADW_TYPE_MESSAGE_DIALOG);
+    g_assert_nonnull (not_saved);
+    g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (not_saved), "Household code: "));
+    g_assert_cmpint (count (fixture, "household", NULL), ==, households);
+    g_assert_cmpint (pending (fixture), ==, changes);
+  }
+}
+
+/* The server took the changes of @record_id: a later edit makes a change
+ * of its own instead of joining one still waiting. */
+static void
+acknowledge_changes_of (Fixture    *fixture,
+                        const char *record_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changes = dh_store_get_pending_changes (app_fixture_store (fixture), 0, &error);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      json_object *change = g_ptr_array_index (changes, i);
+
+      if (g_strcmp0 (dh_json_get_string (change, "r"), record_id) == 0)
+        g_ptr_array_add (ids, g_strdup_printf ("%s@%s", record_id, dh_json_get_string (change, "k")));
+    }
+  g_assert_cmpuint (ids->len, >, 0);
+  g_ptr_array_add (ids, NULL);
+  g_assert_true (dh_store_acknowledge_changes (app_fixture_store (fixture), (const char * const *) ids->pdata, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_edit_changes_only_what_changed (Fixture *fixture)
+{
+  DhHouseholdDialog *dialog;
+  g_autoptr(json_object) before = NULL;
+  g_autoptr(json_object) after = NULL;
+  g_autoptr(json_object) change = NULL;
+  json_object *fields;
+  const char *id;
+  gint64 changes;
+
+  app_fixture_wait (fixture->window);
+  id = some_household (fixture, 5);
+  g_assert_true (dh_window_show_household (fixture->window, id));
+  acknowledge_changes_of (fixture, id);
+  before = dh_store_get (app_fixture_store (fixture), "household", id, NULL);
+  changes = pending (fixture);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-household", NULL));
+  dialog = find_window (DH_TYPE_HOUSEHOLD_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_false (dh_edit_dialog_get_modified (DH_EDIT_DIALOG (dialog)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dh_household_dialog_get_field (dialog, "head_name"))), ==,
+                   dh_json_get_string (before, "head_name"));
+
+  /* saved untouched: nothing is written */
+  g_assert_true (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
+  g_assert_cmpint (pending (fixture), ==, changes);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-household", NULL));
+  dialog = find_window (DH_TYPE_HOUSEHOLD_DIALOG);
+  type_into (dh_household_dialog_get_field (dialog, "phone"), "+84 987 654 321");
+  g_assert_true (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
+
+  g_assert_cmpint (pending (fixture), ==, changes + 1);
+  change = last_change (fixture);
+  g_assert_cmpstr (dh_json_get_string (change, "r"), ==, id);
+  g_assert_true (json_object_object_get_ex (change, "f", &fields));
+  g_assert_cmpint (json_object_object_length (fields), ==, 1);
+  g_assert_true (json_object_object_get_ex (fields, "phone", NULL));
+
+  after = dh_store_get (app_fixture_store (fixture), "household", id, NULL);
+  g_assert_cmpstr (dh_json_get_string (after, "phone"), ==, "0987654321");
+  json_object_object_del (before, "phone");
+  json_object_object_del (after, "phone");
+  json_object_object_del (before, DH_RECORD_UPDATED_AT);
+  json_object_object_del (after, DH_RECORD_UPDATED_AT);
+  json_object_object_del (before, DH_RECORD_UPDATED_BY);
+  json_object_object_del (after, DH_RECORD_UPDATED_BY);
+  json_object_object_del (before, DH_RECORD_SYNC_STATE);
+  json_object_object_del (after, DH_RECORD_SYNC_STATE);
+  g_assert_true (dh_json_equal (before, after));
+}
+
+static void
+test_delete_then_undo (Fixture *fixture)
+{
+  const char *id;
+  g_autofree char *members_filter = NULL;
+  gint64 households, members;
+  AdwToast *undo;
+  GVariant *target;
+
+  app_fixture_wait (fixture->window);
+  id = show_household_with_members (fixture);
+  members_filter = g_strdup_printf ("household=%s", id);
+  households = count (fixture, "household", NULL);
+  members = count (fixture, "member", members_filter);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.delete-household", NULL));
+  app_fixture_wait (fixture->window);
+
+  /* gone, with its members; the card is empty and the list one shorter */
+  g_assert_null (dh_window_get_shown_household (fixture->window));
+  g_assert_cmpint (count (fixture, "household", NULL), ==, households - 1);
+  g_assert_cmpint (count (fixture, "member", members_filter), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (dh_window_get_households (fixture->window)), ==, households - 1);
+
+  /* the toast's Undo button */
+  undo = dh_window_get_undo_toast (fixture->window);
+  g_assert_nonnull (undo);
+  g_assert_true (g_str_has_prefix (adw_toast_get_title (undo), "Household of "));
+  g_assert_cmpstr (adw_toast_get_button_label (undo), ==, "_Undo");
+  target = adw_toast_get_action_target_value (undo);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window), adw_toast_get_action_name (undo), target));
+  app_fixture_wait (fixture->window);
+
+  g_assert_cmpint (count (fixture, "household", NULL), ==, households);
+  g_assert_cmpint (count (fixture, "member", members_filter), ==, members);
+  g_assert_cmpstr (dh_window_get_shown_household (fixture->window), ==, id);
+  g_assert_cmpuint (g_list_model_get_n_items (dh_window_get_households (fixture->window)), ==, households);
+}
+
+/* A member's citizen ID is checked as it is typed against the member's
+ * sex and year of birth, with the words of the citizen ID rule. */
+static void
+test_member_citizen_id_checked_against_sex_and_birth (Fixture *fixture)
+{
+  g_autoptr(GError) sex_error = NULL;
+  g_autoptr(GError) year_error = NULL;
+  g_autoptr(json_object) member = NULL;
+  g_autofree char *filter = NULL;
+  DhMemberDialog *dialog;
+  GtkWidget *citizen_id, *birth;
+  GObject *sex;
+  const char *household, *id;
+  gint64 members, changes;
+
+  app_fixture_wait (fixture->window);
+  household = show_household_with_members (fixture);
+  filter = g_strdup_printf ("household=%s", household);
+  members = count (fixture, "member", filter);
+  changes = pending (fixture);
+  /* 4th digit 0: a man born 1900–1999; 5th and 6th: 85 */
+  g_assert_false (dh_citizen_id_check (NULL, "001085012345", DH_SEX_FEMALE, 1985, &sex_error));
+  g_assert_false (dh_citizen_id_check (NULL, "001085012345", DH_SEX_MALE, 1990, &year_error));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-member", NULL));
+  dialog = find_window (DH_TYPE_MEMBER_DIALOG);
+  g_assert_nonnull (dialog);
+  citizen_id = dh_member_dialog_get_field (dialog, "citizen_id");
+  birth = dh_member_dialog_get_field (dialog, "birth_date");
+  sex = G_OBJECT (dh_member_dialog_get_field (dialog, "sex"));
+
+  type_into (dh_member_dialog_get_field (dialog, "full_name"), "Lò Thị Mỷ");
+  g_assert_true (dh_field_choice_set_code (sex, "female"));
+  type_into (birth, "1985");
+  type_into (citizen_id, "001085012345");
+  g_assert_cmpstr (error_of (dialog, citizen_id), ==, sex_error->message);
+  g_assert_false (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
+
+  /* the sex put right, the year wrong */
+  g_assert_true (dh_field_choice_set_code (sex, "male"));
+  app_fixture_spin ();
+  g_assert_null (error_of (dialog, citizen_id));
+  type_into (birth, "1990");
+  g_assert_cmpstr (error_of (dialog, citizen_id), ==, year_error->message);
+  g_assert_false (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
+  g_assert_cmpint (count (fixture, "member", filter), ==, members);
+  g_assert_cmpint (pending (fixture), ==, changes);
+
+  /* a birth date, whole, that agrees */
+  type_into (birth, "07/03/1985");
+  g_assert_null (error_of (dialog, citizen_id));
+  g_assert_null (error_of (dialog, birth));
+  g_object_ref (dialog);
+  g_assert_true (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
+  id = g_intern_string (dh_member_dialog_get_saved_id (dialog));
+  g_object_unref (dialog);
+
+  g_assert_cmpint (count (fixture, "member", filter), ==, members + 1);
+  g_assert_cmpint (pending (fixture), ==, changes + 1);
+  member = dh_store_get (app_fixture_store (fixture), "member", id, NULL);
+  g_assert_cmpstr (dh_json_get_string (member, "household"), ==, household);
+  g_assert_cmpstr (dh_json_get_string (member, "citizen_id"), ==, "001085012345");
+  g_assert_cmpstr (dh_json_get_string (member, "birth_date"), ==, "1985-03-07");
+  g_assert_cmpstr (dh_json_get_string (member, "sex"), ==, "male");
+}
+
+static void
+test_remove_member_asks_then_undo (Fixture *fixture)
+{
+  g_autofree char *filter = NULL;
+  g_autoptr(GPtrArray) members = NULL;
+  const char *household, *member_id;
+  const char *filters[2] = { NULL, NULL };
+  DhQuery query = { .entity = "member", .limit = 1 };
+  AdwMessageDialog *ask;
+  AdwToast *undo;
+  gint64 n;
+
+  app_fixture_wait (fixture->window);
+  household = show_household_with_members (fixture);
+  filter = g_strdup_printf ("household=%s", household);
+  filters[0] = filter;
+  query.filters = filters;
+  members = dh_store_list (app_fixture_store (fixture), &query, NULL);
+  member_id = dh_json_get_string (g_ptr_array_index (members, 0), DH_RECORD_ID);
+  n = count (fixture, "member", filter);
+
+  /* cancelled: nothing goes */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-member", "s", member_id));
+  ask = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (ask);
+  adw_message_dialog_response (ask, "cancel");
+  gtk_window_destroy (GTK_WINDOW (ask));
+  app_fixture_spin ();
+  g_assert_cmpint (count (fixture, "member", filter), ==, n);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-member", "s", member_id));
+  ask = find_window (ADW_TYPE_MESSAGE_DIALOG);
+  adw_message_dialog_response (ask, "remove");
+  gtk_window_destroy (GTK_WINDOW (ask));
+  app_fixture_wait (fixture->window);
+  g_assert_cmpint (count (fixture, "member", filter), ==, n - 1);
+  g_assert_null (dh_store_get (app_fixture_store (fixture), "member", member_id, NULL));
+
+  undo = dh_window_get_undo_toast (fixture->window);
+  g_assert_nonnull (undo);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window), adw_toast_get_action_name (undo),
+                                                     adw_toast_get_action_target_value (undo)));
+  g_assert_cmpint (count (fixture, "member", filter), ==, n);
+}
+
+/* A member's row opens the member as recorded; saved, only what changed is written. */
+static void
+test_edit_member_from_its_row (Fixture *fixture)
+{
+  g_autofree char *filter = NULL;
+  g_autoptr(GPtrArray) members = NULL;
+  g_autoptr(json_object) after = NULL;
+  g_autoptr(json_object) change = NULL;
+  const char *filters[2] = { NULL, NULL };
+  DhQuery query = { .entity = "member", .limit = 1 };
+  DhMemberDialog *dialog;
+  json_object *member, *fields;
+  const char *member_id;
+  GtkSwitch *disability;
+  gboolean was_disabled;
+
+  app_fixture_wait (fixture->window);
+  filter = g_strdup_printf ("household=%s", show_household_with_members (fixture));
+  filters[0] = filter;
+  query.filters = filters;
+  members = dh_store_list (app_fixture_store (fixture), &query, NULL);
+  member = g_ptr_array_index (members, 0);
+  member_id = dh_json_get_string (member, DH_RECORD_ID);
+  acknowledge_changes_of (fixture, member_id);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-member", "s", member_id));
+  dialog = find_window (DH_TYPE_MEMBER_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dh_member_dialog_get_field (dialog, "full_name"))), ==,
+                   dh_json_get_string (member, "full_name"));
+  g_assert_cmpstr (dh_field_choice_get_code (G_OBJECT (dh_member_dialog_get_field (dialog, "relation"))), ==,
+                   dh_json_get_string (member, "relation"));
+  g_assert_false (dh_edit_dialog_get_modified (DH_EDIT_DIALOG (dialog)));
+
+  disability = GTK_SWITCH (dh_member_dialog_get_field (dialog, "disability"));
+  was_disabled = json_object_get_boolean (json_object_object_get (member, "disability"));
+  g_assert_cmpint (gtk_switch_get_active (disability), ==, was_disabled);
+  gtk_switch_set_active (disability, !was_disabled);
+  g_assert_true (dh_edit_dialog_get_modified (DH_EDIT_DIALOG (dialog)));
+  g_assert_true (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
+
+  after = dh_store_get (app_fixture_store (fixture), "member", member_id, NULL);
+  g_assert_cmpint (json_object_get_boolean (json_object_object_get (after, "disability")), ==, !was_disabled);
+  change = last_change (fixture);
+  g_assert_cmpstr (dh_json_get_string (change, "r"), ==, member_id);
+  g_assert_true (json_object_object_get_ex (change, "f", &fields));
+  g_assert_cmpint (json_object_object_length (fields), ==, 1);
+  g_assert_true (json_object_object_get_ex (fields, "disability", NULL));
+}
+
+static void
+assert_list_is (Fixture    *fixture,
+                const char *filter_a,
+                const char *filter_b)
+{
+  const char *filters[] = { filter_a, filter_b, NULL };
+  DhQuery query = { .entity = "household", .filters = filters, .limit = DH_STORE_MAX_LIMIT };
+  g_autoptr(GPtrArray) expected = dh_store_list (app_fixture_store (fixture), &query, NULL);
+  GListModel *listed = dh_window_get_households (fixture->window);
+
+  g_assert_nonnull (expected);
+  g_assert_cmpuint (g_list_model_get_n_items (listed), ==, expected->len);
+  for (guint i = 0; i < expected->len; i++)
+    {
+      g_autoptr(DhRecord) record = g_list_model_get_item (listed, i);
+
+      g_assert_cmpstr (dh_record_get_id (record), ==, dh_json_get_string (g_ptr_array_index (expected, i), DH_RECORD_ID));
+    }
+}
+
+static void
+test_filters_by_caseworker_and_visits (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *overdue = g_strdup_printf ("%s=%d", DH_FILTER_NOT_VISITED_FOR, 30);
+  gint64 waiting;
+
+  app_fixture_wait (fixture->window);
+  /* two caseworkers share out some households */
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autoptr(json_object) changes = json_object_new_object ();
+      g_autoptr(json_object) updated = NULL;
+
+      json_object_object_add (changes, "assigned_to", json_object_new_string (i % 3 == 0 ? "Đinh Thị Hoa" : "Bùi Văn Dũng"));
+      updated = dh_store_update (app_fixture_store (fixture), "household", some_household (fixture, i), changes, &error);
+      g_assert_no_error (error);
+    }
+  app_fixture_wait (fixture->window);
+
+  dh_window_set_more_filters (fixture->window, "Đinh Thị Hoa", 0);
+  app_fixture_wait (fixture->window);
+  g_assert_cmpint (count (fixture, "household", "assigned_to=Đinh Thị Hoa"), ==, 4);
+  assert_list_is (fixture, "assigned_to=Đinh Thị Hoa", NULL);
+
+  dh_window_set_more_filters (fixture->window, NULL, 30);
+  app_fixture_wait (fixture->window);
+  waiting = count (fixture, "household", overdue);
+  g_assert_cmpint (waiting, >, 0);
+  g_assert_cmpint (waiting, <, N_HOUSEHOLDS);
+  assert_list_is (fixture, overdue, NULL);
+
+  dh_window_set_more_filters (fixture->window, "Bùi Văn Dũng", 30);
+  app_fixture_wait (fixture->window);
+  assert_list_is (fixture, overdue, "assigned_to=Bùi Văn Dũng");
+
+  dh_window_set_more_filters (fixture->window, NULL, 0);
+  app_fixture_wait (fixture->window);
+  g_assert_cmpuint (g_list_model_get_n_items (dh_window_get_households (fixture->window)), ==, N_HOUSEHOLDS);
+}
+
+/* ---- screenshots (Vietnamese, light and dark) ---------------------------- */
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  const char *directory = g_getenv ("DH_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+
+  for (guint frames = 0; frames < 50; frames++)
+    g_main_context_iteration (NULL, FALSE);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+
+  if (directory == NULL)
+    return;
+  g_mkdir_with_parents (directory, 0755);
+
+  paintable = gtk_widget_paintable_new (widget);
+  /* a window just mapped has drawn nothing yet: wait for its first frame */
+  for (guint spins = 0; spins < 1000 && node == NULL; spins++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (directory, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+wait_until_drawn (GtkWidget *widget)
+{
+  for (guint spins = 0; spins < 500 && !gtk_widget_get_mapped (widget); spins++)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint spins = 0; spins < 30; spins++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* The window's one menu button with words: "More Filters". */
+static GtkMenuButton *
+find_menu_button (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)) != NULL)
+    return GTK_MENU_BUTTON (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkMenuButton *found = find_menu_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+screenshots (Fixture    *fixture,
+             const char *scheme)
+{
+  DhHouseholdDialog *household_dialog;
+  DhMemberDialog *member_dialog;
+  g_autofree char *household_name = g_strdup_printf ("household-dialog-vi-%s.png", scheme);
+  g_autofree char *member_name = g_strdup_printf ("member-dialog-vi-%s.png", scheme);
+  g_autofree char *card_name = g_strdup_printf ("household-card-vi-%s.png", scheme);
+  g_autofree char *filters_name = g_strdup_printf ("filters-vi-%s.png", scheme);
+  g_autofree char *narrow_name = g_strdup_printf ("list-narrow-vi-%s.png", scheme);
+  GtkMenuButton *filters;
+
+  app_fixture_wait (fixture->window);
+  show_household_with_members (fixture);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1366, 768);
+  wait_until_drawn (GTK_WIDGET (fixture->window));
+  save_screenshot (GTK_WIDGET (fixture->window), card_name);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-household", NULL);
+  household_dialog = find_window (DH_TYPE_HOUSEHOLD_DIALOG);
+  g_assert_nonnull (household_dialog);
+  /* a phone typed wrong shows its message */
+  type_into (dh_household_dialog_get_field (household_dialog, "phone"), "0912 345");
+  wait_until_drawn (GTK_WIDGET (household_dialog));
+  save_screenshot (GTK_WIDGET (household_dialog), household_name);
+  dh_edit_dialog_set_modified (DH_EDIT_DIALOG (household_dialog), FALSE);
+  gtk_window_destroy (GTK_WINDOW (household_dialog));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-member", NULL);
+  member_dialog = find_window (DH_TYPE_MEMBER_DIALOG);
+  type_into (dh_member_dialog_get_field (member_dialog, "full_name"), "Lò Thị Mỷ");
+  dh_field_choice_set_code (G_OBJECT (dh_member_dialog_get_field (member_dialog, "sex")), "female");
+  type_into (dh_member_dialog_get_field (member_dialog, "birth_date"), "1985");
+  type_into (dh_member_dialog_get_field (member_dialog, "citizen_id"), "001085012345");
+  g_assert_nonnull (error_of (member_dialog, dh_member_dialog_get_field (member_dialog, "citizen_id")));
+  wait_until_drawn (GTK_WIDGET (member_dialog));
+  save_screenshot (GTK_WIDGET (member_dialog), member_name);
+  dh_edit_dialog_set_modified (DH_EDIT_DIALOG (member_dialog), FALSE);
+  gtk_window_destroy (GTK_WINDOW (member_dialog));
+
+  /* the filters' popover, and the list in a narrow window */
+  filters = find_menu_button (GTK_WIDGET (fixture->window));
+  g_assert_nonnull (filters);
+  dh_window_set_more_filters (fixture->window, NULL, 90);
+  gtk_menu_button_popup (filters);
+  wait_until_drawn (GTK_WIDGET (gtk_menu_button_get_popover (filters)));
+  save_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (filters)), filters_name);
+  gtk_menu_button_popdown (filters);
+
+  gtk_widget_hide (GTK_WIDGET (fixture->window));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 400, 700);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL);
+  wait_until_drawn (GTK_WIDGET (fixture->window));
+  save_screenshot (GTK_WIDGET (fixture->window), narrow_name);
+}
+
+static void
+test_screenshots_light (Fixture *fixture)
+{
+  /* a screenshot shows where a field ends up, not halfway there */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  screenshots (fixture, "light");
+}
+
+static void
+test_screenshots_dark (Fixture *fixture)
+{
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  screenshots (fixture, "dark");
+}
+
+/* Each case runs in a process of its own, as the application does. */
+static void
+run_case (gconstpointer data)
+{
+  void (*test) (Fixture *fixture) = data;
+  Fixture fixture = { 0 };
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  fixture_set_up (&fixture);
+  test (&fixture);
+  app_fixture_tear_down (&fixture);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  dh_i18n_init ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  /* with LANGUAGE=vi, the dialogs as a Vietnamese caseworker sees them */
+  if (g_str_has_prefix (g_getenv ("LANGUAGE") != NULL ? g_getenv ("LANGUAGE") : "", "vi"))
+    {
+      g_test_add_data_func ("/app/households/screenshots-light", test_screenshots_light, run_case);
+      g_test_add_data_func ("/app/households/screenshots-dark", test_screenshots_dark, run_case);
+      return g_test_run ();
+    }
+
+  g_test_add_data_func ("/app/households/create-writes-one-household", test_create_writes_one_household, run_case);
+  g_test_add_data_func ("/app/households/bad-input-writes-nothing", test_bad_input_writes_nothing, run_case);
+  g_test_add_data_func ("/app/households/edit-changes-only-what-changed", test_edit_changes_only_what_changed, run_case);
+  g_test_add_data_func ("/app/households/delete-then-undo", test_delete_then_undo, run_case);
+  g_test_add_data_func ("/app/members/citizen-id-checked-against-sex-and-birth",
+                        test_member_citizen_id_checked_against_sex_and_birth, run_case);
+  g_test_add_data_func ("/app/members/edit-from-its-row", test_edit_member_from_its_row, run_case);
+  g_test_add_data_func ("/app/members/remove-asks-then-undo", test_remove_member_asks_then_undo, run_case);
+  g_test_add_data_func ("/app/households/filters-by-caseworker-and-visits", test_filters_by_caseworker_and_visits, run_case);
+
+  return g_test_run ();
+}
