@@ -32,6 +32,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  SAVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 update_save_action (DhEditDialog *self)
 {
@@ -182,6 +189,11 @@ dh_edit_dialog_class_init (DhEditDialogClass *klass)
     g_param_spec_boolean ("has-errors", NULL, NULL, FALSE,
                           (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* the record was written: the window can say what was recorded */
+  signals[SAVED] =
+    g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_install_action (widget_class, "edit.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "edit.cancel", NULL, cancel_action);
@@ -342,9 +354,14 @@ dh_edit_dialog_save (DhEditDialog *self)
   if (klass->save (self, &error))
     {
       dh_edit_dialog_set_modified (self, FALSE);
+      g_signal_emit (self, signals[SAVED], 0);
       gtk_window_close (GTK_WINDOW (self));
       return TRUE;
     }
+
+  /* refused for what a field holds: the message is on the field already */
+  if (dh_edit_dialog_has_errors (self))
+    return FALSE;
 
   message = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Not Saved"), error->message));
   adw_message_dialog_add_response (message, "close", _("_Close"));

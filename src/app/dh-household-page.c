@@ -391,6 +391,19 @@ show_support (DhHouseholdPage *self,
           adw_action_row_add_suffix (row, badge);
           gtk_widget_add_css_class (GTK_WIDGET (row), "void-entry");
         }
+      else if (support_counts (entry))
+        {
+          /* a delivered entry is never edited: it is voided, saying why */
+          GtkWidget *button = gtk_button_new_with_label (_("Void…"));
+          g_autofree char *name = g_strdup_printf (_("Void the entry %s"), title);
+
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (button, "flat");
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.void-support");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", dh_json_get_string (entry, DH_RECORD_ID));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+          adw_action_row_add_suffix (row, button);
+        }
 
       if (support_counts (entry))
         {

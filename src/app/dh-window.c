@@ -11,6 +11,7 @@
 #include "dh-entity.h"
 #include "dh-household-page.h"
 #include "dh-household-row.h"
+#include "dh-record-actions.h"
 #include "dh-record-list.h"
 #include "dh-window.h"
 
@@ -760,6 +761,7 @@ dh_window_class_init (DhWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
+  dh_record_actions_install (widget_class);
 }
 
 static void
@@ -857,4 +859,26 @@ dh_window_is_loading (DhWindow *self)
   g_return_val_if_fail (DH_IS_WINDOW (self), FALSE);
 
   return self->pending > 0;
+}
+
+/* The household shown beside the list, or NULL. */
+const char *
+dh_window_get_household_id (DhWindow *self)
+{
+  g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "household") != 0)
+    return NULL;
+
+  return dh_household_page_get_household_id (self->household_page);
+}
+
+/* Says @message for a moment, over the window. */
+void
+dh_window_add_toast (DhWindow   *self,
+                     const char *message)
+{
+  g_return_if_fail (DH_IS_WINDOW (self));
+
+  toast (self, message);
 }

@@ -25,5 +25,8 @@ void        dh_window_set_filters         (DhWindow      *self,
                                            const char    *classification);
 const char *dh_window_get_count_text      (DhWindow      *self);
 gboolean    dh_window_is_loading          (DhWindow      *self);
+const char *dh_window_get_household_id    (DhWindow      *self);
+void        dh_window_add_toast           (DhWindow      *self,
+                                           const char    *message);
 
 G_END_DECLS
