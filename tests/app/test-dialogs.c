@@ -613,6 +613,13 @@ is_void_button_of (GtkWidget     *widget,
 }
 
 static gboolean
+is_text (GtkWidget     *widget,
+         gconstpointer  data)
+{
+  return GTK_IS_TEXT (widget);
+}
+
+static gboolean
 is_support_group (GtkWidget     *widget,
                   gconstpointer  data)
 {
@@ -741,6 +748,14 @@ test_end_to_end (Fixture       *fixture,
   gint64 n_visits, n_entries;
 
   g_assert_cmpstr (folded, !=, head);
+  /* both have a key, shown in the shortcuts window */
+  {
+    g_auto(GStrv) visit_keys = gtk_application_get_accels_for_action (GTK_APPLICATION (fixture->app), "win.record-visit");
+    g_auto(GStrv) support_keys = gtk_application_get_accels_for_action (GTK_APPLICATION (fixture->app), "win.record-support");
+
+    g_assert_cmpuint (g_strv_length (visit_keys), ==, 1);
+    g_assert_cmpuint (g_strv_length (support_keys), ==, 1);
+  }
   dh_window_set_search_text (fixture->window, folded);
   wait_for_window (fixture->window);
   found = dh_window_get_households (fixture->window);
@@ -764,8 +779,11 @@ test_end_to_end (Fixture       *fixture,
   visit = open_dialog (fixture, "win.record-visit", NULL, DH_TYPE_VISIT_DIALOG);
   choose (dh_visit_dialog_get_field (visit, "purpose"), "support_delivery");
   type_text (dh_visit_dialog_get_field (visit, "notes"), "Trao bò giống cho hộ.");
-  save (visit);
-  g_assert_null (find_window (DH_TYPE_VISIT_DIALOG));
+  /* Enter in a field saves, as a practised hand expects */
+  g_signal_emit_by_name (find_widget (dh_visit_dialog_get_field (visit, "notes"), is_text, NULL), "activate");
+  /* the default button is pressed, and clicks a moment later */
+  while (find_window (DH_TYPE_VISIT_DIALOG) != NULL)
+    g_main_context_iteration (NULL, TRUE);
 
   /* support delivered on that visit */
   support = open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG);
@@ -870,6 +888,14 @@ test_speaks_vietnamese_and_pictures (Fixture       *fixture,
   save_picture (GTK_WIDGET (support), "dialog-support-light-vi.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
   save_picture (GTK_WIDGET (support), "dialog-support-dark-vi.png");
+  /* the programme and project by their whole names */
+  gtk_widget_grab_focus (dh_support_dialog_get_field (support, "project"));
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  save_picture (GTK_WIDGET (support), "dialog-support-programme-light-vi.png");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  /* in a narrow window, on a small screen */
+  gtk_window_set_default_size (GTK_WINDOW (support), 360, 600);
+  save_picture (GTK_WIDGET (support), "dialog-support-narrow-dark-vi.png");
   gtk_window_destroy (GTK_WINDOW (support));
   spin ();
 
