@@ -46,76 +46,37 @@ present (DhWindow     *window,
 }
 
 static void
-visit_saved_cb (DhVisitDialog *dialog,
-                DhWindow      *window)
+record_saved_cb (DhRecordDialog *dialog,
+                 DhWindow       *window)
 {
-  g_autofree char *date = dh_context_describe_value (dh_edit_dialog_get_context (DH_EDIT_DIALOG (dialog)), "visit",
-                                                     "visited_on", dh_visit_dialog_get_record (dialog));
-  /* Translators: said once a visit is saved; %s is its date */
-  g_autofree char *message = g_strdup_printf (_("Visit of %s recorded"), date);
+  g_autofree char *message = dh_record_dialog_describe_saved (dialog);
 
   dh_window_add_toast (window, message);
 }
 
+/* win.record-visit, win.record-support: a dialog that adds the record to
+ * the household shown, and says what was recorded once it is saved. */
 static void
-record_visit_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
+record_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
 {
   DhWindow *window = DH_WINDOW (widget);
   const char *id = shown_household (window);
+  GType type = g_str_equal (action_name, "win.record-visit") ? DH_TYPE_VISIT_DIALOG : DH_TYPE_SUPPORT_DIALOG;
 
   if (id != NULL)
-    present (window, DH_EDIT_DIALOG (dh_visit_dialog_new (window_context (window), id)),
-             G_CALLBACK (visit_saved_cb));
-}
-
-/* "Livestock, 1.500.000 ₫": what a support entry was, in a few words. */
-static char *
-describe_entry (DhContext   *context,
-                json_object *entry)
-{
-  g_autofree char *type = dh_context_describe_value (context, "support", "support_type", entry);
-  g_autofree char *amount = dh_context_describe_value (context, "support", "amount_vnd", entry);
-
-  if (amount == NULL)
-    return g_steal_pointer (&type);
-
-  /* Translators: a kind of support and its amount */
-  return g_strdup_printf (_("%s, %s"), type, amount);
-}
-
-static void
-support_saved_cb (DhSupportDialog *dialog,
-                  DhWindow        *window)
-{
-  g_autofree char *what = describe_entry (dh_edit_dialog_get_context (DH_EDIT_DIALOG (dialog)),
-                                          dh_support_dialog_get_record (dialog));
-  /* Translators: said once a support entry is saved; %s is what it was */
-  g_autofree char *message = g_strdup_printf (_("Support recorded: %s"), what);
-
-  dh_window_add_toast (window, message);
-}
-
-static void
-record_support_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  DhWindow *window = DH_WINDOW (widget);
-  const char *id = shown_household (window);
-
-  if (id != NULL)
-    present (window, DH_EDIT_DIALOG (dh_support_dialog_new (window_context (window), id)),
-             G_CALLBACK (support_saved_cb));
+    present (window,
+             g_object_new (type, "context", window_context (window), "household-id", id, NULL),
+             G_CALLBACK (record_saved_cb));
 }
 
 static void
 void_saved_cb (DhVoidDialog *dialog,
                DhWindow     *window)
 {
-  g_autofree char *what = describe_entry (dh_edit_dialog_get_context (DH_EDIT_DIALOG (dialog)),
-                                          dh_void_dialog_get_entry (dialog));
+  g_autofree char *what = dh_support_describe (dh_edit_dialog_get_context (DH_EDIT_DIALOG (dialog)),
+                                               dh_void_dialog_get_entry (dialog));
   /* Translators: said once a support entry is voided; %s is what it was */
   g_autofree char *message = g_strdup_printf (_("Voided: %s; it is left out of the totals"), what);
 
@@ -140,7 +101,7 @@ void_support_action (GtkWidget  *widget,
 void
 dh_record_actions_install (GtkWidgetClass *window_class)
 {
-  gtk_widget_class_install_action (window_class, "win.record-visit", NULL, record_visit_action);
-  gtk_widget_class_install_action (window_class, "win.record-support", NULL, record_support_action);
+  gtk_widget_class_install_action (window_class, "win.record-visit", NULL, record_action);
+  gtk_widget_class_install_action (window_class, "win.record-support", NULL, record_action);
   gtk_widget_class_install_action (window_class, "win.void-support", "s", void_support_action);
 }

@@ -11,12 +11,11 @@
 #include "dh-code-choice.h"
 #include "dh-date.h"
 #include "dh-entity.h"
-#include "dh-record-form.h"
 #include "dh-support-dialog.h"
 
 struct _DhSupportDialog
 {
-  DhEditDialog    parent_instance;
+  DhRecordDialog  parent_instance;
 
   /* template */
   AdwWindowTitle *window_title;
@@ -35,21 +34,9 @@ struct _DhSupportDialog
   AdwComboRow    *status_row;
   AdwEntryRow    *date_row;
   GtkLabel       *errors_label;
-
-  char           *household_id;
-  DhRecordForm   *form;
-  json_object    *record;         /* as stored, once saved */
 };
 
-G_DEFINE_FINAL_TYPE (DhSupportDialog, dh_support_dialog, DH_TYPE_EDIT_DIALOG)
-
-enum {
-  PROP_0,
-  PROP_HOUSEHOLD_ID,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (DhSupportDialog, dh_support_dialog, DH_TYPE_RECORD_DIALOG)
 
 static DhContext *
 context_of (DhSupportDialog *self)
@@ -68,13 +55,13 @@ add_choice (json_object *input,
     json_object_object_add (input, field, json_object_new_string (code));
 }
 
-/* The entry as typed, in the field names of the store. */
 static json_object *
-collect_input (DhSupportDialog *self)
+dh_support_dialog_collect (DhRecordDialog *dialog)
 {
+  DhSupportDialog *self = DH_SUPPORT_DIALOG (dialog);
   json_object *input = json_object_new_object ();
 
-  json_object_object_add (input, "household", json_object_new_string (self->household_id));
+  json_object_object_add (input, "household", json_object_new_string (dh_record_dialog_get_household_id (dialog)));
   add_choice (input, "support_type", self->type_row);
   dh_record_form_set_text (input, "description", GTK_EDITABLE (self->description_row));
   dh_record_form_set_text (input, "quantity", GTK_EDITABLE (self->quantity_row));
@@ -90,19 +77,6 @@ collect_input (DhSupportDialog *self)
   dh_record_form_set_text (input, "delivered_on", GTK_EDITABLE (self->date_row));
 
   return input;
-}
-
-static void
-on_input_changed (DhSupportDialog *self)
-{
-  g_autoptr(json_object) input = NULL;
-  g_autoptr(json_object) record = NULL;
-
-  if (self->form == NULL)
-    return;
-
-  input = collect_input (self);
-  record = dh_record_form_check (self->form, input, FALSE);
 }
 
 /* The projects of the programme chosen, and only those. */
@@ -161,7 +135,8 @@ static void
 fill_members (DhSupportDialog *self)
 {
   DhContext *context = context_of (self);
-  g_autofree char *filter = g_strdup_printf ("household=%s", self->household_id);
+  g_autofree char *filter = g_strdup_printf ("household=%s",
+                                             dh_record_dialog_get_household_id (DH_RECORD_DIALOG (self)));
   const char *filters[] = { filter, NULL };
   DhQuery query = { .entity = "member", .filters = filters, .limit = DH_STORE_MAX_LIMIT };
   g_autoptr(GPtrArray) members = dh_store_list (dh_context_get_store (context), &query, NULL);
@@ -188,47 +163,53 @@ fill_members (DhSupportDialog *self)
                                 _("The whole household"));
 }
 
-static gboolean
-dh_support_dialog_save (DhEditDialog  *dialog,
-                        GError       **error)
+/**
+ * dh_support_describe:
+ *
+ * What a support entry was, in a few words: "Livestock, 1.500.000 ₫".
+ */
+char *
+dh_support_describe (DhContext   *context,
+                     json_object *entry)
 {
-  DhSupportDialog *self = DH_SUPPORT_DIALOG (dialog);
-  g_autoptr(json_object) input = collect_input (self);
-  json_object *record = dh_record_form_save (self->form, input, error);
+  g_autofree char *type = dh_context_describe_value (context, "support", "support_type", entry);
+  g_autofree char *amount = dh_context_describe_value (context, "support", "amount_vnd", entry);
 
-  if (record == NULL)
-    return FALSE;
+  if (amount == NULL)
+    return g_steal_pointer (&type);
 
-  g_clear_pointer (&self->record, json_object_put);
-  self->record = record;
+  /* Translators: a kind of support and its amount */
+  return g_strdup_printf (_("%s, %s"), type, amount);
+}
 
-  return TRUE;
+static char *
+dh_support_dialog_describe_saved (DhRecordDialog *dialog)
+{
+  g_autofree char *what = dh_support_describe (dh_edit_dialog_get_context (DH_EDIT_DIALOG (dialog)),
+                                               dh_record_dialog_get_record (dialog));
+
+  /* Translators: said once a support entry is saved; %s is what it was */
+  return g_strdup_printf (_("Support recorded: %s"), what);
 }
 
 static void
 dh_support_dialog_constructed (GObject *object)
 {
   DhSupportDialog *self = DH_SUPPORT_DIALOG (object);
-  DhEditDialog *dialog = DH_EDIT_DIALOG (object);
-  DhContext *context = dh_edit_dialog_get_context (dialog);
+  DhRecordDialog *dialog = DH_RECORD_DIALOG (object);
+  DhContext *context = dh_edit_dialog_get_context (DH_EDIT_DIALOG (object));
   DhCatalogues *catalogues = dh_context_get_catalogues (context);
   const DhField *status = dh_entity_get_field (dh_entity_lookup ("support"), "status");
-  g_autoptr(json_object) household = NULL;
   g_autoptr(GPtrArray) types = dh_catalogues_list_codes (catalogues, "support_type");
   g_autoptr(GPtrArray) sources = dh_catalogues_list_codes (catalogues, "funding_source");
   g_autoptr(GPtrArray) programmes = dh_catalogues_list_codes (catalogues, "programme");
   g_autofree char *today_text = NULL;
   g_autofree char *today_iso = NULL;
   const char *current;
+  DhRecordForm *form;
   GDate today;
 
   G_OBJECT_CLASS (dh_support_dialog_parent_class)->constructed (object);
-
-  g_assert (context != NULL && self->household_id != NULL);
-
-  household = dh_store_get (dh_context_get_store (context), "household", self->household_id, NULL);
-  if (household != NULL)
-    adw_window_title_set_subtitle (self->window_title, dh_json_get_string (household, "head_name"));
 
   dh_store_get_today (dh_context_get_store (context), &today);
   today_text = dh_date_format (&today);
@@ -253,70 +234,25 @@ dh_support_dialog_constructed (GObject *object)
   dh_code_choice_select (self->status_row, status->default_value);
   gtk_editable_set_text (GTK_EDITABLE (self->date_row), today_text);
 
-  self->form = dh_record_form_new (dialog, "support", self->errors_label);
-  dh_record_form_add (self->form, "support_type", GTK_WIDGET (self->type_row));
-  dh_record_form_add (self->form, "description", GTK_WIDGET (self->description_row));
-  dh_record_form_add (self->form, "quantity", GTK_WIDGET (self->quantity_row));
-  dh_record_form_add (self->form, "unit", GTK_WIDGET (self->unit_row));
-  dh_record_form_add (self->form, "amount_vnd", GTK_WIDGET (self->amount_row));
-  dh_record_form_add (self->form, "state_share_vnd", GTK_WIDGET (self->state_share_row));
-  dh_record_form_add (self->form, "household_share_vnd", GTK_WIDGET (self->household_share_row));
-  dh_record_form_add (self->form, "funding_source", GTK_WIDGET (self->funding_row));
-  dh_record_form_add (self->form, "programme", GTK_WIDGET (self->programme_row));
-  dh_record_form_add (self->form, "project", GTK_WIDGET (self->project_row));
-  dh_record_form_add (self->form, "member", GTK_WIDGET (self->member_row));
-  dh_record_form_add (self->form, "status", GTK_WIDGET (self->status_row));
-  dh_record_form_add (self->form, "delivered_on", GTK_WIDGET (self->date_row));
+  form = dh_record_dialog_start (dialog, "support", self->errors_label);
+  dh_record_form_add (form, "support_type", GTK_WIDGET (self->type_row));
+  dh_record_form_add (form, "description", GTK_WIDGET (self->description_row));
+  dh_record_form_add (form, "quantity", GTK_WIDGET (self->quantity_row));
+  dh_record_form_add (form, "unit", GTK_WIDGET (self->unit_row));
+  dh_record_form_add (form, "amount_vnd", GTK_WIDGET (self->amount_row));
+  dh_record_form_add (form, "state_share_vnd", GTK_WIDGET (self->state_share_row));
+  dh_record_form_add (form, "household_share_vnd", GTK_WIDGET (self->household_share_row));
+  dh_record_form_add (form, "funding_source", GTK_WIDGET (self->funding_row));
+  dh_record_form_add (form, "programme", GTK_WIDGET (self->programme_row));
+  dh_record_form_add (form, "project", GTK_WIDGET (self->project_row));
+  dh_record_form_add (form, "member", GTK_WIDGET (self->member_row));
+  dh_record_form_add (form, "status", GTK_WIDGET (self->status_row));
+  dh_record_form_add (form, "delivered_on", GTK_WIDGET (self->date_row));
 
   /* the projects follow the programme before the record is checked again */
   g_signal_connect_object (self->programme_row, "notify::selected", G_CALLBACK (on_programme_changed),
                            self, G_CONNECT_SWAPPED);
-  dh_record_form_watch (self->form, G_CALLBACK (on_input_changed), self);
-
-  gtk_window_set_default_widget (GTK_WINDOW (self), self->save_button);
-  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->type_row));
-}
-
-static void
-dh_support_dialog_dispose (GObject *object)
-{
-  DhSupportDialog *self = DH_SUPPORT_DIALOG (object);
-
-  g_clear_pointer (&self->form, dh_record_form_free);
-
-  gtk_widget_dispose_template (GTK_WIDGET (object), DH_TYPE_SUPPORT_DIALOG);
-
-  G_OBJECT_CLASS (dh_support_dialog_parent_class)->dispose (object);
-}
-
-static void
-dh_support_dialog_finalize (GObject *object)
-{
-  DhSupportDialog *self = DH_SUPPORT_DIALOG (object);
-
-  g_clear_pointer (&self->household_id, g_free);
-  g_clear_pointer (&self->record, json_object_put);
-
-  G_OBJECT_CLASS (dh_support_dialog_parent_class)->finalize (object);
-}
-
-static void
-dh_support_dialog_set_property (GObject      *object,
-                                guint         prop_id,
-                                const GValue *value,
-                                GParamSpec   *pspec)
-{
-  DhSupportDialog *self = DH_SUPPORT_DIALOG (object);
-
-  switch (prop_id)
-    {
-    case PROP_HOUSEHOLD_ID:
-      self->household_id = g_value_dup_string (value);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  dh_record_dialog_ready (dialog, self->window_title, self->save_button, GTK_WIDGET (self->type_row));
 }
 
 static void
@@ -324,18 +260,11 @@ dh_support_dialog_class_init (DhSupportDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  DhEditDialogClass *dialog_class = DH_EDIT_DIALOG_CLASS (klass);
+  DhRecordDialogClass *dialog_class = DH_RECORD_DIALOG_CLASS (klass);
 
   object_class->constructed = dh_support_dialog_constructed;
-  object_class->dispose = dh_support_dialog_dispose;
-  object_class->finalize = dh_support_dialog_finalize;
-  object_class->set_property = dh_support_dialog_set_property;
-  dialog_class->save = dh_support_dialog_save;
-
-  properties[PROP_HOUSEHOLD_ID] =
-    g_param_spec_string ("household-id", NULL, NULL, NULL,
-                         (G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  dialog_class->collect = dh_support_dialog_collect;
+  dialog_class->describe_saved = dh_support_dialog_describe_saved;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "dh-support-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, DhSupportDialog, window_title);
@@ -380,23 +309,4 @@ dh_support_dialog_new (DhContext  *context,
                        "context", context,
                        "household-id", household_id,
                        NULL);
-}
-
-/* The row that shows @field of the entry ("amount_vnd", "project", ...). */
-GtkWidget *
-dh_support_dialog_get_field (DhSupportDialog *self,
-                             const char      *field)
-{
-  g_return_val_if_fail (DH_IS_SUPPORT_DIALOG (self), NULL);
-
-  return dh_record_form_get_widget (self->form, field);
-}
-
-/* Returns: (transfer none) (nullable): the entry as stored, once saved */
-json_object *
-dh_support_dialog_get_record (DhSupportDialog *self)
-{
-  g_return_val_if_fail (DH_IS_SUPPORT_DIALOG (self), NULL);
-
-  return self->record;
 }

@@ -3,18 +3,17 @@
 
 #pragma once
 
-#include "dh-edit-dialog.h"
+#include "dh-record-dialog.h"
 
 G_BEGIN_DECLS
 
 #define DH_TYPE_SUPPORT_DIALOG (dh_support_dialog_get_type ())
 
-G_DECLARE_FINAL_TYPE (DhSupportDialog, dh_support_dialog, DH, SUPPORT_DIALOG, DhEditDialog)
+G_DECLARE_FINAL_TYPE (DhSupportDialog, dh_support_dialog, DH, SUPPORT_DIALOG, DhRecordDialog)
 
-DhSupportDialog *dh_support_dialog_new        (DhContext       *context,
-                                               const char      *household_id);
-GtkWidget       *dh_support_dialog_get_field  (DhSupportDialog *self,
-                                               const char      *field);
-json_object     *dh_support_dialog_get_record (DhSupportDialog *self);
+DhSupportDialog *dh_support_dialog_new (DhContext   *context,
+                                        const char  *household_id);
+char            *dh_support_describe   (DhContext   *context,
+                                        json_object *entry);
 
 G_END_DECLS

@@ -3,18 +3,15 @@
 
 #pragma once
 
-#include "dh-edit-dialog.h"
+#include "dh-record-dialog.h"
 
 G_BEGIN_DECLS
 
 #define DH_TYPE_VISIT_DIALOG (dh_visit_dialog_get_type ())
 
-G_DECLARE_FINAL_TYPE (DhVisitDialog, dh_visit_dialog, DH, VISIT_DIALOG, DhEditDialog)
+G_DECLARE_FINAL_TYPE (DhVisitDialog, dh_visit_dialog, DH, VISIT_DIALOG, DhRecordDialog)
 
-DhVisitDialog *dh_visit_dialog_new        (DhContext     *context,
-                                           const char    *household_id);
-GtkWidget     *dh_visit_dialog_get_field  (DhVisitDialog *self,
-                                           const char    *field);
-json_object   *dh_visit_dialog_get_record (DhVisitDialog *self);
+DhVisitDialog *dh_visit_dialog_new (DhContext  *context,
+                                    const char *household_id);
 
 G_END_DECLS

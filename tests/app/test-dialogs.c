@@ -16,6 +16,7 @@
 #include "dh-i18n.h"
 #include "dh-money.h"
 #include "dh-record.h"
+#include "dh-record-dialog.h"
 #include "dh-support-dialog.h"
 #include "dh-text.h"
 #include "dh-visit-dialog.h"
@@ -221,6 +222,16 @@ open_dialog (Fixture    *fixture,
   return dialog;
 }
 
+static GtkWidget *
+field_of (gpointer    dialog,
+          const char *field)
+{
+  GtkWidget *widget = dh_record_dialog_get_field (DH_RECORD_DIALOG (dialog), field);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
 static void
 type_text (GtkWidget  *field,
            const char *text)
@@ -300,8 +311,8 @@ test_visit_refuses_bad_dates (Fixture       *fixture,
   yesterday = date_from_today (fixture, -1);
 
   dialog = open_dialog (fixture, "win.record-visit", NULL, DH_TYPE_VISIT_DIALOG);
-  date_field = dh_visit_dialog_get_field (dialog, "visited_on");
-  next_field = dh_visit_dialog_get_field (dialog, "next_visit_on");
+  date_field = field_of (dialog, "visited_on");
+  next_field = field_of (dialog, "next_visit_on");
 
   /* it opens on today, with nothing wrong */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (date_field)), ==, today);
@@ -353,10 +364,10 @@ test_visit_saves_one_record (Fixture       *fixture,
 
   dialog = open_dialog (fixture, "win.record-visit", NULL, DH_TYPE_VISIT_DIALOG);
   g_object_ref (dialog);
-  choose (dh_visit_dialog_get_field (dialog, "purpose"), "follow_up");
-  type_text (dh_visit_dialog_get_field (dialog, "notes"), "Hộ đã nhận giống lúa, cần theo dõi vụ tới.");
-  type_text (dh_visit_dialog_get_field (dialog, "next_visit_on"), next);
-  type_text (dh_visit_dialog_get_field (dialog, "location"), "Nhà văn hóa thôn");
+  choose (field_of (dialog, "purpose"), "follow_up");
+  type_text (field_of (dialog, "notes"), "Hộ đã nhận giống lúa, cần theo dõi vụ tới.");
+  type_text (field_of (dialog, "next_visit_on"), next);
+  type_text (field_of (dialog, "location"), "Nhà văn hóa thôn");
   save (dialog);
 
   /* one record, one change to send, the dialog closed */
@@ -364,7 +375,7 @@ test_visit_saves_one_record (Fixture       *fixture,
   g_assert_cmpint (pending_of (fixture), ==, pending + 1);
   g_assert_null (find_window (DH_TYPE_VISIT_DIALOG));
 
-  visit = dh_visit_dialog_get_record (dialog);
+  visit = dh_record_dialog_get_record (DH_RECORD_DIALOG (dialog));
   g_assert_nonnull (visit);
   dh_store_get_today (store_of (fixture), &today);
   today_iso = dh_date_to_iso (&today);
@@ -399,7 +410,7 @@ test_closing_asks_only_after_typing (Fixture       *fixture,
 
   /* something typed: it asks, and stays */
   dialog = open_dialog (fixture, "win.record-visit", NULL, DH_TYPE_VISIT_DIALOG);
-  type_text (dh_visit_dialog_get_field (dialog, "notes"), "Gặp chủ hộ");
+  type_text (field_of (dialog, "notes"), "Gặp chủ hộ");
   gtk_window_close (GTK_WINDOW (dialog));
   spin ();
   g_assert_true (find_window (DH_TYPE_VISIT_DIALOG) == dialog);
@@ -410,7 +421,7 @@ test_closing_asks_only_after_typing (Fixture       *fixture,
 
   /* a choice made counts as a change too (Escape is edit.cancel) */
   support = open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG);
-  choose (dh_support_dialog_get_field (support, "support_type"), "livestock");
+  choose (field_of (support, "support_type"), "livestock");
   gtk_widget_activate_action (GTK_WIDGET (support), "edit.cancel", NULL);
   spin ();
   g_assert_true (find_window (DH_TYPE_SUPPORT_DIALOG) == support);
@@ -432,10 +443,10 @@ test_support_refuses_bad_amounts (Fixture       *fixture,
   pending = pending_of (fixture);
 
   dialog = open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG);
-  amount = dh_support_dialog_get_field (dialog, "amount_vnd");
-  state = dh_support_dialog_get_field (dialog, "state_share_vnd");
-  own = dh_support_dialog_get_field (dialog, "household_share_vnd");
-  choose (dh_support_dialog_get_field (dialog, "support_type"), "livestock");
+  amount = field_of (dialog, "amount_vnd");
+  state = field_of (dialog, "state_share_vnd");
+  own = field_of (dialog, "household_share_vnd");
+  choose (field_of (dialog, "support_type"), "livestock");
 
   /* "1,5 triệu" is how money is said, not written: the message shows how */
   type_text (amount, "1,5 triệu");
@@ -474,11 +485,11 @@ test_support_needs_a_kind (Fixture       *fixture,
   pending = pending_of (fixture);
 
   dialog = open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG);
-  type_text (dh_support_dialog_get_field (dialog, "amount_vnd"), "500.000");
+  type_text (field_of (dialog, "amount_vnd"), "500.000");
   /* not said before saving: nothing was done wrong yet */
   g_assert_false (dh_edit_dialog_has_errors (DH_EDIT_DIALOG (dialog)));
   save (dialog);
-  g_assert_nonnull (error_on (dialog, dh_support_dialog_get_field (dialog, "support_type")));
+  g_assert_nonnull (error_on (dialog, field_of (dialog, "support_type")));
   assert_nothing_written (fixture, dialog, "support", entries, pending);
   g_assert_null (find_window (ADW_TYPE_MESSAGE_DIALOG));
 }
@@ -495,8 +506,8 @@ test_support_projects_follow_the_programme (Fixture       *fixture,
   show_household (fixture);
   catalogues = dh_context_get_catalogues (context_of (fixture));
   dialog = open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG);
-  programme = dh_support_dialog_get_field (dialog, "programme");
-  project = dh_support_dialog_get_field (dialog, "project");
+  programme = field_of (dialog, "programme");
+  project = field_of (dialog, "project");
 
   choose (programme, "NTP-GNBV-2021-2025");
   offered = adw_combo_row_get_model (ADW_COMBO_ROW (project));
@@ -542,24 +553,24 @@ test_support_saves_one_entry (Fixture       *fixture,
   member_id = dh_json_get_string (g_ptr_array_index (first_member, 0), "id");
 
   dialog = g_object_ref (open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG));
-  choose (dh_support_dialog_get_field (dialog, "support_type"), "livestock");
-  type_text (dh_support_dialog_get_field (dialog, "description"), "Bò cái giống");
-  type_text (dh_support_dialog_get_field (dialog, "quantity"), "1");
-  type_text (dh_support_dialog_get_field (dialog, "unit"), "con");
-  type_text (dh_support_dialog_get_field (dialog, "amount_vnd"), "15.000.000");
-  type_text (dh_support_dialog_get_field (dialog, "state_share_vnd"), "13500000");
-  type_text (dh_support_dialog_get_field (dialog, "household_share_vnd"), "1.500.000 đ");
-  choose (dh_support_dialog_get_field (dialog, "funding_source"), "central_budget");
-  choose (dh_support_dialog_get_field (dialog, "programme"), "NTP-GNBV-2021-2025");
-  choose (dh_support_dialog_get_field (dialog, "project"), "3.1");
-  choose (dh_support_dialog_get_field (dialog, "member"), member_id);
+  choose (field_of (dialog, "support_type"), "livestock");
+  type_text (field_of (dialog, "description"), "Bò cái giống");
+  type_text (field_of (dialog, "quantity"), "1");
+  type_text (field_of (dialog, "unit"), "con");
+  type_text (field_of (dialog, "amount_vnd"), "15.000.000");
+  type_text (field_of (dialog, "state_share_vnd"), "13500000");
+  type_text (field_of (dialog, "household_share_vnd"), "1.500.000 đ");
+  choose (field_of (dialog, "funding_source"), "central_budget");
+  choose (field_of (dialog, "programme"), "NTP-GNBV-2021-2025");
+  choose (field_of (dialog, "project"), "3.1");
+  choose (field_of (dialog, "member"), member_id);
   save (dialog);
 
   g_assert_cmpint (count_of (fixture, "support"), ==, entries + 1);
   g_assert_cmpint (pending_of (fixture), ==, pending + 1);
   g_assert_null (find_window (DH_TYPE_SUPPORT_DIALOG));
 
-  entry = dh_support_dialog_get_record (dialog);
+  entry = dh_record_dialog_get_record (DH_RECORD_DIALOG (dialog));
   g_assert_nonnull (entry);
   g_assert_cmpstr (dh_json_get_string (entry, "household"), ==, fixture->household_id);
   g_assert_cmpstr (dh_json_get_string (entry, "member"), ==, member_id);
@@ -777,19 +788,19 @@ test_end_to_end (Fixture       *fixture,
 
   /* a visit: today is already there; a purpose, a note */
   visit = open_dialog (fixture, "win.record-visit", NULL, DH_TYPE_VISIT_DIALOG);
-  choose (dh_visit_dialog_get_field (visit, "purpose"), "support_delivery");
-  type_text (dh_visit_dialog_get_field (visit, "notes"), "Trao bò giống cho hộ.");
+  choose (field_of (visit, "purpose"), "support_delivery");
+  type_text (field_of (visit, "notes"), "Trao bò giống cho hộ.");
   /* Enter in a field saves, as a practised hand expects */
-  g_signal_emit_by_name (find_widget (dh_visit_dialog_get_field (visit, "notes"), is_text, NULL), "activate");
+  g_signal_emit_by_name (find_widget (field_of (visit, "notes"), is_text, NULL), "activate");
   /* the default button is pressed, and clicks a moment later */
   while (find_window (DH_TYPE_VISIT_DIALOG) != NULL)
     g_main_context_iteration (NULL, TRUE);
 
   /* support delivered on that visit */
   support = open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG);
-  choose (dh_support_dialog_get_field (support, "support_type"), "livestock");
-  type_text (dh_support_dialog_get_field (support, "amount_vnd"), "12.000.000");
-  type_text (dh_support_dialog_get_field (support, "state_share_vnd"), "12.000.000");
+  choose (field_of (support, "support_type"), "livestock");
+  type_text (field_of (support, "amount_vnd"), "12.000.000");
+  type_text (field_of (support, "state_share_vnd"), "12.000.000");
   save (support);
   g_assert_null (find_window (DH_TYPE_SUPPORT_DIALOG));
 
@@ -860,9 +871,9 @@ test_speaks_vietnamese_and_pictures (Fixture       *fixture,
   show_household (fixture);
 
   visit = open_dialog (fixture, "win.record-visit", NULL, DH_TYPE_VISIT_DIALOG);
-  type_text (dh_visit_dialog_get_field (visit, "notes"), "Thăm hộ, trao đổi về sinh kế và nước sạch.");
-  type_text (dh_visit_dialog_get_field (visit, "next_visit_on"), "01/01/2020");
-  message = error_on (visit, dh_visit_dialog_get_field (visit, "next_visit_on"));
+  type_text (field_of (visit, "notes"), "Thăm hộ, trao đổi về sinh kế và nước sạch.");
+  type_text (field_of (visit, "next_visit_on"), "01/01/2020");
+  message = error_on (visit, field_of (visit, "next_visit_on"));
   g_assert_nonnull (message);
   /* in Vietnamese, naming the other field as the dialog does */
   g_assert_nonnull (strstr (message, "Ngày thăm"));
@@ -875,10 +886,10 @@ test_speaks_vietnamese_and_pictures (Fixture       *fixture,
   spin ();
 
   support = open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG);
-  amount = dh_support_dialog_get_field (support, "amount_vnd");
-  choose (dh_support_dialog_get_field (support, "support_type"), "livestock");
-  choose (dh_support_dialog_get_field (support, "programme"), "NTP-GNBV-2021-2025");
-  choose (dh_support_dialog_get_field (support, "project"), "3.1");
+  amount = field_of (support, "amount_vnd");
+  choose (field_of (support, "support_type"), "livestock");
+  choose (field_of (support, "programme"), "NTP-GNBV-2021-2025");
+  choose (field_of (support, "project"), "3.1");
   type_text (amount, "1,5 triệu");
   message = error_on (support, amount);
   g_assert_nonnull (message);
@@ -889,7 +900,7 @@ test_speaks_vietnamese_and_pictures (Fixture       *fixture,
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
   save_picture (GTK_WIDGET (support), "dialog-support-dark-vi.png");
   /* the programme and project by their whole names */
-  gtk_widget_grab_focus (dh_support_dialog_get_field (support, "project"));
+  gtk_widget_grab_focus (field_of (support, "project"));
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
   save_picture (GTK_WIDGET (support), "dialog-support-programme-light-vi.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
