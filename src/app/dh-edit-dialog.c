@@ -334,9 +334,10 @@ dh_edit_dialog_watch_editable (DhEditDialog *self,
 /**
  * dh_edit_dialog_save:
  *
- * Saves through the subclass when no field has an error, and closes the
- * dialog; a store error is shown in a message that keeps the dialog and
- * what was typed. Returns TRUE when the record was saved.
+ * Saves through the subclass when no field has an error, emits "saved"
+ * and closes the dialog; a store error is shown in a message that keeps
+ * the dialog and what was typed, unless the subclass showed it on a field.
+ * Returns TRUE when the record was saved.
  */
 gboolean
 dh_edit_dialog_save (DhEditDialog *self)

@@ -29,10 +29,11 @@ shown_household (DhWindow *window)
 {
   const char *id = dh_window_get_household_id (window);
 
-  if (id == NULL || window_context (window) == NULL)
-    dh_window_add_toast (window, _("Open a household first: choose it in the list."));
+  if (id != NULL && window_context (window) != NULL)
+    return id;
 
-  return id;
+  dh_window_add_toast (window, _("Open a household first: choose it in the list."));
+  return NULL;
 }
 
 static void

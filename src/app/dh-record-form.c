@@ -22,7 +22,9 @@ typedef struct
 {
   const DhField *field;
   GtkWidget     *widget;
-  char          *label;    /* the row's title, without its mnemonic mark */
+  char          *label;    /* the row's title, without its mnemonic mark
+                            * nor a closing "(optional)"; another widget's
+                            * tooltip as it was when it was added */
 } FormField;
 
 struct _DhRecordForm

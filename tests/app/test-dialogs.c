@@ -387,6 +387,13 @@ test_visit_saves_one_record (Fixture       *fixture,
   g_assert_cmpstr (dh_json_get_string (visit, "purpose"), ==, "follow_up");
   g_assert_cmpstr (dh_json_get_string (visit, "notes"), ==, "Hộ đã nhận giống lúa, cần theo dõi vụ tới.");
   g_assert_cmpstr (dh_json_get_string (visit, "location"), ==, "Nhà văn hóa thôn");
+  /* what the toast says */
+  {
+    g_autofree char *today_text = dh_date_format (&today);
+    g_autofree char *said = dh_record_dialog_describe_saved (DH_RECORD_DIALOG (dialog));
+
+    g_assert_nonnull (strstr (said, today_text));
+  }
   g_object_unref (dialog);
 }
 
@@ -585,6 +592,11 @@ test_support_saves_one_entry (Fixture       *fixture,
   g_assert_cmpint (dh_json_get_int (entry, "state_share_vnd", -1), ==, 13500000);
   g_assert_cmpint (dh_json_get_int (entry, "household_share_vnd", -1), ==, 1500000);
   g_assert_nonnull (dh_json_get_string (entry, "delivered_on"));
+  {
+    g_autofree char *said = dh_record_dialog_describe_saved (DH_RECORD_DIALOG (dialog));
+
+    g_assert_cmpstr (said, ==, "Support recorded: Livestock, 15.000.000 ₫");
+  }
   g_object_unref (dialog);
 }
 
