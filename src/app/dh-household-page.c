@@ -336,6 +336,22 @@ support_counts (json_object *entry)
          && dh_json_get_string (entry, "voids") == NULL;
 }
 
+/* A project's or programme's name as the catalogue gives it, never its code. */
+static const char *
+funding_name (DhHouseholdPage *self,
+              const char      *key)
+{
+  DhCatalogues *catalogues = dh_context_get_catalogues (self->context);
+  const char *name = dh_catalogues_get_label (catalogues, "project", key);
+
+  if (name == NULL)
+    name = dh_catalogues_get_label (catalogues, "programme", key);
+  if (name == NULL)
+    name = key[0] != '\0' ? key : _("No programme given");
+
+  return name;
+}
+
 static void
 show_support (DhHouseholdPage *self,
               GPtrArray       *entries)
@@ -378,7 +394,7 @@ show_support (DhHouseholdPage *self,
         {
           title = amount != NULL ? g_strdup_printf ("%s — %s", type, amount) : g_strdup (type);
           subtitle = g_strdup_printf ("%s · %s%s%s", date != NULL ? date : "", status,
-                                      key != NULL ? " · " : "", key != NULL ? key : "");
+                                      key != NULL ? " · " : "", key != NULL ? funding_name (self, key) : "");
         }
 
       row = add_row (section, title, subtitle);
@@ -430,13 +446,8 @@ show_support (DhHouseholdPage *self,
       const char *key = g_ptr_array_index (order, i);
       gint64 *sum = g_hash_table_lookup (totals, key);
       g_autofree char *money = dh_money_format (*sum);
-      const char *name = dh_catalogues_get_name (dh_context_get_catalogues (self->context), "project", key);
 
-      if (name == NULL)
-        name = dh_catalogues_get_name (dh_context_get_catalogues (self->context), "programme", key);
-      if (name == NULL)
-        name = key[0] != '\0' ? key : _("No programme given");
-      g_string_append_printf (description, "%s: %s\n", name, money);
+      g_string_append_printf (description, "%s: %s\n", funding_name (self, key), money);
     }
   {
     g_autofree char *money = dh_money_format (total);

@@ -643,6 +643,13 @@ is_text (GtkWidget     *widget,
 }
 
 static gboolean
+is_action_row (GtkWidget     *widget,
+               gconstpointer  data)
+{
+  return ADW_IS_ACTION_ROW (widget);
+}
+
+static gboolean
 is_support_group (GtkWidget     *widget,
                   gconstpointer  data)
 {
@@ -743,6 +750,25 @@ test_void_needs_a_reason_and_drops_the_total (Fixture       *fixture,
   g_assert_cmpint (card_total (fixture), ==, total - dh_json_get_int (entry, "amount_vnd", 0));
   /* and nothing more to void on it */
   g_assert_null (find_widget (GTK_WIDGET (fixture->window), is_void_button_of, id));
+
+  /* the programme or project of each entry is named, never given as its code */
+  {
+    GtkWidget *group = find_widget (GTK_WIDGET (fixture->window), is_support_group, NULL);
+    const char *code = dh_json_get_string (entry, "project") != NULL ? dh_json_get_string (entry, "project")
+                                                                      : dh_json_get_string (entry, "programme");
+    g_autofree char *as_code = g_strdup_printf (" · %s", code);
+    guint rows = 0;
+
+    g_assert_nonnull (code);
+    for (GtkWidget *row = find_widget (group, is_action_row, NULL); row != NULL; row = gtk_widget_get_next_sibling (row))
+      {
+        if (!ADW_IS_ACTION_ROW (row))
+          continue;
+        g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), as_code));
+        rows++;
+      }
+    g_assert_cmpuint (rows, >, 1);
+  }
 }
 
 /* ---- end to end -------------------------------------------------------------- */
