@@ -397,6 +397,22 @@ test_visit_saves_one_record (Fixture       *fixture,
   g_object_unref (dialog);
 }
 
+static void
+test_needs_a_household (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  /* the keys pressed with no household open: nothing opens, nothing is written */
+  gint64 pending = pending_of (fixture);
+
+  g_assert_null (dh_window_get_household_id (fixture->window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.record-visit", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.record-support", NULL));
+  spin ();
+  g_assert_null (find_window (DH_TYPE_VISIT_DIALOG));
+  g_assert_null (find_window (DH_TYPE_SUPPORT_DIALOG));
+  g_assert_cmpint (pending_of (fixture), ==, pending);
+}
+
 /* ---- closing --------------------------------------------------------------- */
 
 static void
@@ -1072,6 +1088,7 @@ main (int   argc,
 
   add_case ("/app/dialogs/visit/refuses-bad-dates", test_visit_refuses_bad_dates);
   add_case ("/app/dialogs/visit/saves-one-record", test_visit_saves_one_record);
+  add_case ("/app/dialogs/needs-a-household", test_needs_a_household);
   add_case ("/app/dialogs/closing-asks-only-after-typing", test_closing_asks_only_after_typing);
   add_case ("/app/dialogs/support/refuses-bad-amounts", test_support_refuses_bad_amounts);
   add_case ("/app/dialogs/support/needs-a-kind", test_support_needs_a_kind);
