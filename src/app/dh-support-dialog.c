@@ -99,8 +99,7 @@ fill_projects (DhSupportDialog *self)
   g_ptr_array_add (codes, NULL);
 
   dh_code_choice_fill (self->project_row, catalogues, "project", (const char * const *) codes->pdata,
-                       /* Translators: no project of the programme is named */
-                       _("None"));
+                       _("No project"));
   dh_code_choice_select (self->project_row, chosen);
   gtk_widget_set_sensitive (GTK_WIDGET (self->project_row), codes->len > 1);
 }
