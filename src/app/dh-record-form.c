@@ -11,6 +11,7 @@
 
 #include "dh-autocleanups.h"
 #include "dh-entity.h"
+#include "dh-money.h"
 #include "dh-record-form.h"
 
 /* A dialog never repeats a rule of src/common: what is typed is checked by
@@ -108,6 +109,30 @@ on_widget_changed (DhEditDialog *dialog)
   dh_edit_dialog_set_modified (dialog, TRUE);
 }
 
+/* An amount is shown back as people read it once the caseworker moves
+ * on: "1500000" becomes "1.500.000"; what does not read as money is left
+ * as typed, with its error. */
+static void
+on_money_field_left (GtkEventControllerFocus *controller,
+                     gpointer                 user_data)
+{
+  GtkEditable *editable = GTK_EDITABLE (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller)));
+  const char *text = gtk_editable_get_text (editable);
+  g_autofree char *shown = NULL;
+  char *mark;
+  gint64 dong;
+
+  if (text[0] == '\0' || !dh_money_parse (text, &dong, NULL))
+    return;
+
+  shown = dh_money_format (dong);
+  mark = strstr (shown, " \u20AB");
+  if (mark != NULL)
+    *mark = '\0';
+  if (g_strcmp0 (shown, text) != 0)
+    gtk_editable_set_text (editable, shown);
+}
+
 /* @widget shows the value and the errors of @field. */
 void
 dh_record_form_add (DhRecordForm *self,
@@ -124,6 +149,14 @@ dh_record_form_add (DhRecordForm *self,
   form_field.widget = widget;
   form_field.label = widget_label (widget);
   g_array_append_val (self->fields, form_field);
+
+  if (form_field.field->type == DH_FIELD_MONEY && GTK_IS_EDITABLE (widget))
+    {
+      GtkEventController *focus = gtk_event_controller_focus_new ();
+
+      g_signal_connect (focus, "leave", G_CALLBACK (on_money_field_left), NULL);
+      gtk_widget_add_controller (widget, focus);
+    }
 }
 
 /**

@@ -482,6 +482,11 @@ test_support_refuses_bad_amounts (Fixture       *fixture,
   g_assert_null (error_on (dialog, amount));
   type_text (amount, "1500000");
   g_assert_null (error_on (dialog, amount));
+  /* and shown back as people read amounts once the caseworker moves on */
+  gtk_widget_grab_focus (amount);
+  gtk_widget_grab_focus (state);
+  spin ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (amount)), ==, "1.500.000");
 
   /* shares that come to more than the amount: the store's own message */
   type_text (amount, "1.000.000");
