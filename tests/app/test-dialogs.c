@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "app-test.h"
 #include "dh-application.h"
 #include "dh-autocleanups.h"
 #include "dh-code-choice.h"
@@ -37,34 +38,9 @@ typedef struct
 /* ---- the fixture ---------------------------------------------------------- */
 
 static void
-make_demo_store (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DhStore) store = dh_store_open_full (path, DH_STORE_OPEN_CREATE, &error);
-  DhDemoOptions options;
-
-  g_assert_no_error (error);
-  dh_demo_options_init (&options);
-  options.households = N_HOUSEHOLDS;
-  options.seed = 11;
-  g_assert_true (dh_demo_populate (store, &options, NULL, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static void
 spin (void)
 {
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-wait_for_window (DhWindow *window)
-{
-  do
-    g_main_context_iteration (NULL, TRUE);
-  while (dh_window_is_loading (window));
-  spin ();
+  app_test_spin ();
 }
 
 static DhStore *
@@ -137,17 +113,9 @@ fixture_set_up (Fixture       *fixture,
   fixture->directory = g_dir_make_tmp ("donghanh-dialogs-XXXXXX", &error);
   g_assert_no_error (error);
   fixture->store_path = g_build_filename (fixture->directory, "store.db", NULL);
-  make_demo_store (fixture->store_path);
-
-  fixture->app = dh_application_new ();
-  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
-  dh_application_set_store_path (fixture->app, fixture->store_path);
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
-
-  fixture->window = g_object_ref_sink (dh_window_new (fixture->app));
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  wait_for_window (fixture->window);
+  app_test_make_demo_store (fixture->store_path, N_HOUSEHOLDS, 11);
+  fixture->window = app_test_open_window (fixture->store_path, &fixture->app);
+  app_test_wait_for_window (fixture->window);
   g_assert_cmpstr (dh_window_get_state (fixture->window), ==, "households");
 }
 
@@ -871,7 +839,7 @@ test_end_to_end (Fixture       *fixture,
     g_assert_cmpuint (g_strv_length (support_keys), ==, 1);
   }
   dh_window_set_search_text (fixture->window, folded);
-  wait_for_window (fixture->window);
+  app_test_wait_for_window (fixture->window);
   found = dh_window_get_households (fixture->window);
   fixture->household_id = NULL;
   for (guint i = 0; i < g_list_model_get_n_items (found); i++)

@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "app-test.h"
 #include "dh-application.h"
 #include "dh-autocleanups.h"
 #include "dh-context.h"
@@ -26,33 +27,9 @@ typedef struct
 } Fixture;
 
 static void
-make_demo_store (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DhStore) store = dh_store_open_full (path, DH_STORE_OPEN_CREATE, &error);
-  DhDemoOptions options;
-
-  g_assert_no_error (error);
-  dh_demo_options_init (&options);
-  options.households = N_HOUSEHOLDS;
-  options.seed = 7;
-  g_assert_true (dh_demo_populate (store, &options, NULL, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static void
 open_window (Fixture *fixture)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->app = dh_application_new ();
-  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
-  dh_application_set_store_path (fixture->app, fixture->store_path);
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
-
-  fixture->window = g_object_ref_sink (dh_window_new (fixture->app));
-  gtk_window_present (GTK_WINDOW (fixture->window));
+  fixture->window = app_test_open_window (fixture->store_path, &fixture->app);
 }
 
 static void
@@ -67,7 +44,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->store_path = g_build_filename (fixture->directory, "store.db", NULL);
 
   if (g_strcmp0 (kind, "demo") == 0)
-    make_demo_store (fixture->store_path);
+    app_test_make_demo_store (fixture->store_path, N_HOUSEHOLDS, 7);
   else if (g_strcmp0 (kind, "text") == 0)
     g_assert_true (g_file_set_contents (fixture->store_path, "a shopping list\n", -1, NULL));
 
@@ -90,15 +67,10 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->directory);
 }
 
-/* Lets the main loop run until the window's reads are done. */
 static void
 wait_for_window (DhWindow *window)
 {
-  do
-    g_main_context_iteration (NULL, TRUE);
-  while (dh_window_is_loading (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  app_test_wait_for_window (window);
 }
 
 static DhStore *
