@@ -17,7 +17,7 @@
 typedef struct
 {
   char         *household_id;
-  DhRecordForm *form;
+  DhTypedForm *form;
   json_object  *record;     /* as stored, once saved */
 } DhRecordDialogPrivate;
 
@@ -48,7 +48,7 @@ on_input_changed (DhRecordDialog *self)
     return;
 
   input = collect (self);
-  record = dh_record_form_check (priv->form, input, FALSE);
+  record = dh_typed_form_check (priv->form, input, FALSE);
 }
 
 static gboolean
@@ -58,7 +58,7 @@ dh_record_dialog_save (DhEditDialog  *dialog,
   DhRecordDialog *self = DH_RECORD_DIALOG (dialog);
   DhRecordDialogPrivate *priv = dh_record_dialog_get_instance_private (self);
   g_autoptr(json_object) input = collect (self);
-  json_object *record = dh_record_form_save (priv->form, input, error);
+  json_object *record = dh_typed_form_save (priv->form, input, error);
 
   if (record == NULL)
     return FALSE;
@@ -77,7 +77,7 @@ dh_record_dialog_dispose (GObject *object)
 
   /* the form goes before the fields of the subclass's template, which
    * may still signal as they go */
-  g_clear_pointer (&priv->form, dh_record_form_free);
+  g_clear_pointer (&priv->form, dh_typed_form_free);
   gtk_widget_dispose_template (GTK_WIDGET (object), G_OBJECT_TYPE (object));
 
   G_OBJECT_CLASS (dh_record_dialog_parent_class)->dispose (object);
@@ -145,7 +145,7 @@ dh_record_dialog_init (DhRecordDialog *self)
  *
  * Returns: (transfer none): the form, for the subclass to give it its fields
  */
-DhRecordForm *
+DhTypedForm *
 dh_record_dialog_start (DhRecordDialog *self,
                         const char     *entity,
                         GtkLabel       *summary)
@@ -155,7 +155,7 @@ dh_record_dialog_start (DhRecordDialog *self,
   g_return_val_if_fail (DH_IS_RECORD_DIALOG (self), NULL);
   g_return_val_if_fail (priv->form == NULL, NULL);
 
-  priv->form = dh_record_form_new (DH_EDIT_DIALOG (self), entity, summary);
+  priv->form = dh_typed_form_new (DH_EDIT_DIALOG (self), entity, summary);
 
   return priv->form;
 }
@@ -185,7 +185,7 @@ dh_record_dialog_ready (DhRecordDialog *self,
   if (household != NULL)
     adw_window_title_set_subtitle (title, dh_json_get_string (household, "head_name"));
 
-  dh_record_form_watch (priv->form, G_CALLBACK (on_input_changed), self);
+  dh_typed_form_watch (priv->form, G_CALLBACK (on_input_changed), self);
   gtk_window_set_default_widget (GTK_WINDOW (self), save_button);
   gtk_window_set_focus (GTK_WINDOW (self), first_field);
 }
@@ -209,7 +209,7 @@ dh_record_dialog_get_field (DhRecordDialog *self,
 
   g_return_val_if_fail (DH_IS_RECORD_DIALOG (self), NULL);
 
-  return dh_record_form_get_widget (priv->form, field);
+  return dh_typed_form_get_widget (priv->form, field);
 }
 
 /* Returns: (transfer none) (nullable): the record as stored, once saved */

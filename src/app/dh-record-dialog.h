@@ -4,7 +4,7 @@
 #pragma once
 
 #include "dh-edit-dialog.h"
-#include "dh-record-form.h"
+#include "dh-typed-form.h"
 
 G_BEGIN_DECLS
 
@@ -23,7 +23,7 @@ struct _DhRecordDialogClass
   char        *(*describe_saved) (DhRecordDialog *self);
 };
 
-DhRecordForm *dh_record_dialog_start            (DhRecordDialog *self,
+DhTypedForm *dh_record_dialog_start            (DhRecordDialog *self,
                                                  const char     *entity,
                                                  GtkLabel       *summary);
 void          dh_record_dialog_ready            (DhRecordDialog *self,

@@ -63,18 +63,18 @@ dh_support_dialog_collect (DhRecordDialog *dialog)
 
   json_object_object_add (input, "household", json_object_new_string (dh_record_dialog_get_household_id (dialog)));
   add_choice (input, "support_type", self->type_row);
-  dh_record_form_set_text (input, "description", GTK_EDITABLE (self->description_row));
-  dh_record_form_set_text (input, "quantity", GTK_EDITABLE (self->quantity_row));
-  dh_record_form_set_text (input, "unit", GTK_EDITABLE (self->unit_row));
-  dh_record_form_set_text (input, "amount_vnd", GTK_EDITABLE (self->amount_row));
-  dh_record_form_set_text (input, "state_share_vnd", GTK_EDITABLE (self->state_share_row));
-  dh_record_form_set_text (input, "household_share_vnd", GTK_EDITABLE (self->household_share_row));
+  dh_typed_form_set_text (input, "description", GTK_EDITABLE (self->description_row));
+  dh_typed_form_set_text (input, "quantity", GTK_EDITABLE (self->quantity_row));
+  dh_typed_form_set_text (input, "unit", GTK_EDITABLE (self->unit_row));
+  dh_typed_form_set_text (input, "amount_vnd", GTK_EDITABLE (self->amount_row));
+  dh_typed_form_set_text (input, "state_share_vnd", GTK_EDITABLE (self->state_share_row));
+  dh_typed_form_set_text (input, "household_share_vnd", GTK_EDITABLE (self->household_share_row));
   add_choice (input, "funding_source", self->funding_row);
   add_choice (input, "programme", self->programme_row);
   add_choice (input, "project", self->project_row);
   add_choice (input, "member", self->member_row);
   add_choice (input, "status", self->status_row);
-  dh_record_form_set_text (input, "delivered_on", GTK_EDITABLE (self->date_row));
+  dh_typed_form_set_text (input, "delivered_on", GTK_EDITABLE (self->date_row));
 
   return input;
 }
@@ -205,7 +205,7 @@ dh_support_dialog_constructed (GObject *object)
   g_autofree char *today_text = NULL;
   g_autofree char *today_iso = NULL;
   const char *current;
-  DhRecordForm *form;
+  DhTypedForm *form;
   GDate today;
 
   G_OBJECT_CLASS (dh_support_dialog_parent_class)->constructed (object);
@@ -234,19 +234,19 @@ dh_support_dialog_constructed (GObject *object)
   gtk_editable_set_text (GTK_EDITABLE (self->date_row), today_text);
 
   form = dh_record_dialog_start (dialog, "support", self->errors_label);
-  dh_record_form_add (form, "support_type", GTK_WIDGET (self->type_row));
-  dh_record_form_add (form, "description", GTK_WIDGET (self->description_row));
-  dh_record_form_add (form, "quantity", GTK_WIDGET (self->quantity_row));
-  dh_record_form_add (form, "unit", GTK_WIDGET (self->unit_row));
-  dh_record_form_add (form, "amount_vnd", GTK_WIDGET (self->amount_row));
-  dh_record_form_add (form, "state_share_vnd", GTK_WIDGET (self->state_share_row));
-  dh_record_form_add (form, "household_share_vnd", GTK_WIDGET (self->household_share_row));
-  dh_record_form_add (form, "funding_source", GTK_WIDGET (self->funding_row));
-  dh_record_form_add (form, "programme", GTK_WIDGET (self->programme_row));
-  dh_record_form_add (form, "project", GTK_WIDGET (self->project_row));
-  dh_record_form_add (form, "member", GTK_WIDGET (self->member_row));
-  dh_record_form_add (form, "status", GTK_WIDGET (self->status_row));
-  dh_record_form_add (form, "delivered_on", GTK_WIDGET (self->date_row));
+  dh_typed_form_add (form, "support_type", GTK_WIDGET (self->type_row));
+  dh_typed_form_add (form, "description", GTK_WIDGET (self->description_row));
+  dh_typed_form_add (form, "quantity", GTK_WIDGET (self->quantity_row));
+  dh_typed_form_add (form, "unit", GTK_WIDGET (self->unit_row));
+  dh_typed_form_add (form, "amount_vnd", GTK_WIDGET (self->amount_row));
+  dh_typed_form_add (form, "state_share_vnd", GTK_WIDGET (self->state_share_row));
+  dh_typed_form_add (form, "household_share_vnd", GTK_WIDGET (self->household_share_row));
+  dh_typed_form_add (form, "funding_source", GTK_WIDGET (self->funding_row));
+  dh_typed_form_add (form, "programme", GTK_WIDGET (self->programme_row));
+  dh_typed_form_add (form, "project", GTK_WIDGET (self->project_row));
+  dh_typed_form_add (form, "member", GTK_WIDGET (self->member_row));
+  dh_typed_form_add (form, "status", GTK_WIDGET (self->status_row));
+  dh_typed_form_add (form, "delivered_on", GTK_WIDGET (self->date_row));
 
   /* the projects follow the programme before the record is checked again */
   g_signal_connect_object (self->programme_row, "notify::selected", G_CALLBACK (on_programme_changed),

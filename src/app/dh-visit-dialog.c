@@ -39,11 +39,11 @@ dh_visit_dialog_collect (DhRecordDialog *dialog)
   const char *visitor = dh_store_get_user (dh_context_get_store (dh_edit_dialog_get_context (DH_EDIT_DIALOG (self))));
 
   json_object_object_add (input, "household", json_object_new_string (dh_record_dialog_get_household_id (dialog)));
-  dh_record_form_set_text (input, "visited_on", GTK_EDITABLE (self->date_row));
+  dh_typed_form_set_text (input, "visited_on", GTK_EDITABLE (self->date_row));
   json_object_object_add (input, "purpose", json_object_new_string (dh_code_choice_get (self->purpose_row)));
-  dh_record_form_set_text (input, "notes", GTK_EDITABLE (self->notes_row));
-  dh_record_form_set_text (input, "next_visit_on", GTK_EDITABLE (self->next_row));
-  dh_record_form_set_text (input, "location", GTK_EDITABLE (self->location_row));
+  dh_typed_form_set_text (input, "notes", GTK_EDITABLE (self->notes_row));
+  dh_typed_form_set_text (input, "next_visit_on", GTK_EDITABLE (self->next_row));
+  dh_typed_form_set_text (input, "location", GTK_EDITABLE (self->location_row));
   if (visitor != NULL)
     json_object_object_add (input, "visitor", json_object_new_string (visitor));
 
@@ -68,7 +68,7 @@ dh_visit_dialog_constructed (GObject *object)
   DhContext *context = dh_edit_dialog_get_context (DH_EDIT_DIALOG (object));
   const DhField *purpose = dh_entity_get_field (dh_entity_lookup ("visit"), "purpose");
   g_autofree char *today_text = NULL;
-  DhRecordForm *form;
+  DhTypedForm *form;
   GDate today;
 
   G_OBJECT_CLASS (dh_visit_dialog_parent_class)->constructed (object);
@@ -82,11 +82,11 @@ dh_visit_dialog_constructed (GObject *object)
   dh_code_choice_select (self->purpose_row, purpose->default_value);
 
   form = dh_record_dialog_start (dialog, "visit", self->errors_label);
-  dh_record_form_add (form, "visited_on", GTK_WIDGET (self->date_row));
-  dh_record_form_add (form, "purpose", GTK_WIDGET (self->purpose_row));
-  dh_record_form_add (form, "notes", GTK_WIDGET (self->notes_row));
-  dh_record_form_add (form, "next_visit_on", GTK_WIDGET (self->next_row));
-  dh_record_form_add (form, "location", GTK_WIDGET (self->location_row));
+  dh_typed_form_add (form, "visited_on", GTK_WIDGET (self->date_row));
+  dh_typed_form_add (form, "purpose", GTK_WIDGET (self->purpose_row));
+  dh_typed_form_add (form, "notes", GTK_WIDGET (self->notes_row));
+  dh_typed_form_add (form, "next_visit_on", GTK_WIDGET (self->next_row));
+  dh_typed_form_add (form, "location", GTK_WIDGET (self->location_row));
   dh_record_dialog_ready (dialog, self->window_title, self->save_button, GTK_WIDGET (self->date_row));
 }
 

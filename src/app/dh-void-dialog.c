@@ -9,7 +9,7 @@
 
 #include "dh-autocleanups.h"
 #include "dh-entity.h"
-#include "dh-record-form.h"
+#include "dh-typed-form.h"
 #include "dh-void-dialog.h"
 
 /* The ledger keeps a delivered entry as it is: voiding it writes a new
@@ -26,7 +26,7 @@ struct _DhVoidDialog
 
   char                *entry_id;
   json_object         *entry;      /* the entry voided, as the store has it */
-  DhRecordForm        *form;
+  DhTypedForm        *form;
 };
 
 G_DEFINE_FINAL_TYPE (DhVoidDialog, dh_void_dialog, DH_TYPE_EDIT_DIALOG)
@@ -61,7 +61,7 @@ dh_void_dialog_save (DhEditDialog  *dialog,
                                       gtk_editable_get_text (GTK_EDITABLE (self->reason_row)), &local_error);
   if (void_entry == NULL)
     {
-      dh_record_form_show_error (self->form, local_error);
+      dh_typed_form_show_error (self->form, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -93,9 +93,9 @@ dh_void_dialog_constructed (GObject *object)
       adw_preferences_group_set_title (self->entry_group, what->str);
     }
 
-  self->form = dh_record_form_new (dialog, "support", self->errors_label);
-  dh_record_form_add (self->form, "void_reason", GTK_WIDGET (self->reason_row));
-  dh_record_form_watch (self->form, G_CALLBACK (on_reason_changed), self);
+  self->form = dh_typed_form_new (dialog, "support", self->errors_label);
+  dh_typed_form_add (self->form, "void_reason", GTK_WIDGET (self->reason_row));
+  dh_typed_form_watch (self->form, G_CALLBACK (on_reason_changed), self);
 
   gtk_window_set_default_widget (GTK_WINDOW (self), self->save_button);
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->reason_row));
@@ -106,7 +106,7 @@ dh_void_dialog_dispose (GObject *object)
 {
   DhVoidDialog *self = DH_VOID_DIALOG (object);
 
-  g_clear_pointer (&self->form, dh_record_form_free);
+  g_clear_pointer (&self->form, dh_typed_form_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), DH_TYPE_VOID_DIALOG);
 

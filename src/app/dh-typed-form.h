@@ -1,4 +1,4 @@
-/* dh-record-form.h – a dialog's fields checked by the rules the store applies, each error shown on its field */
+/* dh-typed-form.h – a dialog's fields checked by the rules the store applies, each error shown on its field */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #pragma once
@@ -7,32 +7,32 @@
 
 G_BEGIN_DECLS
 
-typedef struct _DhRecordForm DhRecordForm;
+typedef struct _DhTypedForm DhTypedForm;
 
-DhRecordForm *dh_record_form_new        (DhEditDialog  *dialog,
+DhTypedForm *dh_typed_form_new        (DhEditDialog  *dialog,
                                          const char    *entity,
                                          GtkLabel      *summary);
-void          dh_record_form_free       (DhRecordForm  *self);
-void          dh_record_form_add        (DhRecordForm  *self,
+void          dh_typed_form_free       (DhTypedForm  *self);
+void          dh_typed_form_add        (DhTypedForm  *self,
                                          const char    *field,
                                          GtkWidget     *widget);
-void          dh_record_form_watch      (DhRecordForm  *self,
+void          dh_typed_form_watch      (DhTypedForm  *self,
                                          GCallback      changed,
                                          gpointer       instance);
-json_object  *dh_record_form_check      (DhRecordForm  *self,
+json_object  *dh_typed_form_check      (DhTypedForm  *self,
                                          json_object   *input,
                                          gboolean       complete);
-gboolean      dh_record_form_show_error (DhRecordForm  *self,
+gboolean      dh_typed_form_show_error (DhTypedForm  *self,
                                          const GError  *error);
-json_object  *dh_record_form_save       (DhRecordForm  *self,
+json_object  *dh_typed_form_save       (DhTypedForm  *self,
                                          json_object   *input,
                                          GError       **error);
-GtkWidget    *dh_record_form_get_widget (DhRecordForm  *self,
+GtkWidget    *dh_typed_form_get_widget (DhTypedForm  *self,
                                          const char    *field);
-void          dh_record_form_set_text   (json_object   *input,
+void          dh_typed_form_set_text   (json_object   *input,
                                          const char    *field,
                                          GtkEditable   *editable);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhRecordForm, dh_record_form_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhTypedForm, dh_typed_form_free)
 
 G_END_DECLS

@@ -1,7 +1,7 @@
-/* dh-record-form.c – a dialog's fields checked by the rules the store applies, each error shown on its field */
+/* dh-typed-form.c – a dialog's fields checked by the rules the store applies, each error shown on its field */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
-#define G_LOG_DOMAIN "dh-record-form"
+#define G_LOG_DOMAIN "dh-typed-form"
 
 #include "config.h"
 
@@ -12,7 +12,7 @@
 #include "dh-autocleanups.h"
 #include "dh-entity.h"
 #include "dh-money.h"
-#include "dh-record-form.h"
+#include "dh-typed-form.h"
 
 /* A dialog never repeats a rule of src/common: what is typed is checked by
  * the very functions the store calls, field by field and then as a record,
@@ -28,7 +28,7 @@ typedef struct
                             * tooltip as it was when it was added */
 } FormField;
 
-struct _DhRecordForm
+struct _DhTypedForm
 {
   DhEditDialog   *dialog;   /* owns the form */
   const DhEntity *entity;
@@ -45,18 +45,18 @@ form_field_clear (gpointer data)
 }
 
 /**
- * dh_record_form_new:
+ * dh_typed_form_new:
  * @dialog: the dialog that owns the form and shows its errors
  * @entity: the kind of record the dialog makes ("visit", "support")
  * @summary: (nullable): a label that lists every error in words, so that
  *   they are read without hovering over a field
  */
-DhRecordForm *
-dh_record_form_new (DhEditDialog *dialog,
+DhTypedForm *
+dh_typed_form_new (DhEditDialog *dialog,
                     const char   *entity,
                     GtkLabel     *summary)
 {
-  DhRecordForm *self = g_new0 (DhRecordForm, 1);
+  DhTypedForm *self = g_new0 (DhTypedForm, 1);
 
   self->dialog = dialog;
   self->entity = dh_entity_lookup (entity);
@@ -69,7 +69,7 @@ dh_record_form_new (DhEditDialog *dialog,
 }
 
 void
-dh_record_form_free (DhRecordForm *self)
+dh_typed_form_free (DhTypedForm *self)
 {
   if (self == NULL)
     return;
@@ -135,7 +135,7 @@ on_money_field_left (GtkEventControllerFocus *controller,
 
 /* @widget shows the value and the errors of @field. */
 void
-dh_record_form_add (DhRecordForm *self,
+dh_typed_form_add (DhTypedForm *self,
                     const char   *field,
                     GtkWidget    *widget)
 {
@@ -160,7 +160,7 @@ dh_record_form_add (DhRecordForm *self,
 }
 
 /**
- * dh_record_form_watch:
+ * dh_typed_form_watch:
  * @changed: called with @instance when any field of the form changes
  *
  * From now on, anything typed or chosen in the form's fields counts as a
@@ -168,7 +168,7 @@ dh_record_form_add (DhRecordForm *self,
  * the record again). Call it once the fields hold their first values.
  */
 void
-dh_record_form_watch (DhRecordForm *self,
+dh_typed_form_watch (DhTypedForm *self,
                       GCallback     changed,
                       gpointer      instance)
 {
@@ -185,7 +185,7 @@ dh_record_form_watch (DhRecordForm *self,
 }
 
 static FormField *
-find_field (DhRecordForm *self,
+find_field (DhTypedForm *self,
             const char   *name,
             gsize         length)
 {
@@ -209,7 +209,7 @@ is_name_char (char c)
 /* "next_visit_on: is not after visited_on; ..." → on the next visit's
  * field: "is not after Date of visit; ...". */
 static char *
-field_message (DhRecordForm  *self,
+field_message (DhTypedForm  *self,
                const char    *message,
                FormField    **out_field)
 {
@@ -246,7 +246,7 @@ field_message (DhRecordForm  *self,
 }
 
 static void
-update_summary (DhRecordForm *self)
+update_summary (DhTypedForm *self)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
@@ -270,13 +270,13 @@ update_summary (DhRecordForm *self)
 }
 
 /**
- * dh_record_form_show_error:
+ * dh_typed_form_show_error:
  *
  * Shows @error (from src/common or the store) on the field it names.
  * Returns FALSE when it names none of the form's fields.
  */
 gboolean
-dh_record_form_show_error (DhRecordForm *self,
+dh_typed_form_show_error (DhTypedForm *self,
                            const GError *error)
 {
   g_autofree char *message = NULL;
@@ -312,7 +312,7 @@ lacks_required (const DhEntity *entity,
 }
 
 /**
- * dh_record_form_check:
+ * dh_typed_form_check:
  * @input: the fields as typed: text as written ("1.500.000", "24/11/2026"),
  *   codes as chosen; a field left empty is absent
  * @complete: whether a required field left empty is an error yet (at
@@ -323,7 +323,7 @@ lacks_required (const DhEntity *entity,
  * the store would take it, or NULL when it would not.
  */
 json_object *
-dh_record_form_check (DhRecordForm *self,
+dh_typed_form_check (DhTypedForm *self,
                       json_object  *input,
                       gboolean      complete)
 {
@@ -352,7 +352,7 @@ dh_record_form_check (DhRecordForm *self,
         g_assert (field != NULL);
         if (!dh_field_normalize_value (field, value, &validator, &normalized, &field_error))
           {
-            dh_record_form_show_error (self, field_error);
+            dh_typed_form_show_error (self, field_error);
             ok = FALSE;
           }
       }
@@ -364,13 +364,13 @@ dh_record_form_check (DhRecordForm *self,
     {
       /* not ready to save, but what spans fields is said already */
       if (self->entity->check != NULL && !self->entity->check (self->entity, record, &validator, &error))
-        dh_record_form_show_error (self, error);
+        dh_typed_form_show_error (self, error);
       ok = FALSE;
     }
   else if (ok && !dh_entity_check_record (self->entity, record, &validator, &error))
     ok = FALSE;
 
-  if (error != NULL && !dh_record_form_show_error (self, error))
+  if (error != NULL && !dh_typed_form_show_error (self, error))
     {
       /* a rule about no field of the form: said under the fields */
       if (self->summary != NULL)
@@ -388,7 +388,7 @@ dh_record_form_check (DhRecordForm *self,
 
 /* Adds what @editable holds to @input as @field; an empty text is no value. */
 void
-dh_record_form_set_text (json_object *input,
+dh_typed_form_set_text (json_object *input,
                          const char  *field,
                          GtkEditable *editable)
 {
@@ -400,14 +400,14 @@ dh_record_form_set_text (json_object *input,
 }
 
 /**
- * dh_record_form_save:
+ * dh_typed_form_save:
  *
  * Checks @input as a whole and writes it to the store as a new record.
  * What the store refuses about a field is shown on that field. Returns:
  * (transfer full) (nullable): the record as stored, or NULL with @error set.
  */
 json_object *
-dh_record_form_save (DhRecordForm  *self,
+dh_typed_form_save (DhTypedForm  *self,
                      json_object   *input,
                      GError       **error)
 {
@@ -418,7 +418,7 @@ dh_record_form_save (DhRecordForm  *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  record = dh_record_form_check (self, input, TRUE);
+  record = dh_typed_form_check (self, input, TRUE);
   if (record == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -429,7 +429,7 @@ dh_record_form_save (DhRecordForm  *self,
   created = dh_store_create (store, self->entity->name, record, &local_error);
   if (created == NULL)
     {
-      dh_record_form_show_error (self, local_error);
+      dh_typed_form_show_error (self, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
     }
 
@@ -438,7 +438,7 @@ dh_record_form_save (DhRecordForm  *self,
 
 /* The widget that shows @field (for tests, and to put the focus on it). */
 GtkWidget *
-dh_record_form_get_widget (DhRecordForm *self,
+dh_typed_form_get_widget (DhTypedForm *self,
                            const char   *field)
 {
   FormField *form_field;
