@@ -248,6 +248,8 @@ dh_application_init (DhApplication *self)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search", (const char *[]) { "<Control>f", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-household", (const char *[]) { "<Control>n", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.reload", (const char *[]) { "F5", "<Control>r", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.record-visit", (const char *[]) { "<Control><Shift>v", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.record-support", (const char *[]) { "<Control><Shift>s", NULL });
 }
 
 DhApplication *

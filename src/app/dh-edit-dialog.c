@@ -32,6 +32,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  SAVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 update_save_action (DhEditDialog *self)
 {
@@ -183,6 +190,11 @@ dh_edit_dialog_class_init (DhEditDialogClass *klass)
                           (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* the record was written: the window can say what was recorded */
+  signals[SAVED] =
+    g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_install_action (widget_class, "edit.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "edit.cancel", NULL, cancel_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "edit.save", NULL);
@@ -322,9 +334,10 @@ dh_edit_dialog_watch_editable (DhEditDialog *self,
 /**
  * dh_edit_dialog_save:
  *
- * Saves through the subclass when no field has an error, and closes the
- * dialog; a store error is shown in a message that keeps the dialog and
- * what was typed. Returns TRUE when the record was saved.
+ * Saves through the subclass when no field has an error, emits "saved"
+ * and closes the dialog; a store error is shown in a message that keeps
+ * the dialog and what was typed, unless the subclass showed it on a field.
+ * Returns TRUE when the record was saved.
  */
 gboolean
 dh_edit_dialog_save (DhEditDialog *self)
@@ -342,9 +355,14 @@ dh_edit_dialog_save (DhEditDialog *self)
   if (klass->save (self, &error))
     {
       dh_edit_dialog_set_modified (self, FALSE);
+      g_signal_emit (self, signals[SAVED], 0);
       gtk_window_close (GTK_WINDOW (self));
       return TRUE;
     }
+
+  /* refused for what a field holds: the message is on the field already */
+  if (dh_edit_dialog_has_errors (self))
+    return FALSE;
 
   message = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Not Saved"), error->message));
   adw_message_dialog_add_response (message, "close", _("_Close"));

@@ -19,7 +19,8 @@ struct _DhEditDialogClass
 
   /* Writes what the dialog holds to the store; FALSE with @error set (in
    * words for the caseworker) when it cannot. Called only when no field
-   * has an error. */
+   * has an error; what it finds wrong with a field it shows on the field
+   * (dh_edit_dialog_set_field_error), and no other message is shown. */
   gboolean (*save) (DhEditDialog  *self,
                     GError       **error);
 };

@@ -37,13 +37,6 @@ struct _DhHouseholdDialog
 
 G_DEFINE_FINAL_TYPE (DhHouseholdDialog, dh_household_dialog, DH_TYPE_EDIT_DIALOG)
 
-enum {
-  SAVED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 /* Writes one household, or one update with the fields changed alone. */
 static gboolean
 dh_household_dialog_save (DhEditDialog  *dialog,
@@ -54,8 +47,6 @@ dh_household_dialog_save (DhEditDialog  *dialog,
   dh_record_form_check_all (self->form);
   if (!dh_record_form_write (self->form, NULL, error))
     return FALSE;
-
-  g_signal_emit (self, signals[SAVED], 0, dh_record_form_get_saved_id (self->form));
 
   return TRUE;
 }
@@ -81,10 +72,6 @@ dh_household_dialog_class_init (DhHouseholdDialogClass *klass)
 
   object_class->dispose = dh_household_dialog_dispose;
   dialog_class->save = dh_household_dialog_save;
-
-  /* the household written, by its id */
-  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "dh-household-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, DhHouseholdDialog, window_title);

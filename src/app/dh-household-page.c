@@ -379,6 +379,22 @@ support_counts (json_object *entry)
          && dh_json_get_string (entry, "voids") == NULL;
 }
 
+/* A project's or programme's name as the catalogue gives it, never its code. */
+static const char *
+funding_name (DhHouseholdPage *self,
+              const char      *key)
+{
+  DhCatalogues *catalogues = dh_context_get_catalogues (self->context);
+  const char *name = dh_catalogues_get_label (catalogues, "project", key);
+
+  if (name == NULL)
+    name = dh_catalogues_get_label (catalogues, "programme", key);
+  if (name == NULL)
+    name = key[0] != '\0' ? key : _("No programme given");
+
+  return name;
+}
+
 static void
 show_support (DhHouseholdPage *self,
               GPtrArray       *entries)
@@ -421,7 +437,7 @@ show_support (DhHouseholdPage *self,
         {
           title = amount != NULL ? g_strdup_printf ("%s — %s", type, amount) : g_strdup (type);
           subtitle = g_strdup_printf ("%s · %s%s%s", date != NULL ? date : "", status,
-                                      key != NULL ? " · " : "", key != NULL ? key : "");
+                                      key != NULL ? " · " : "", key != NULL ? funding_name (self, key) : "");
         }
 
       row = add_row (section, title, subtitle);
@@ -433,6 +449,19 @@ show_support (DhHouseholdPage *self,
           gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
           adw_action_row_add_suffix (row, badge);
           gtk_widget_add_css_class (GTK_WIDGET (row), "void-entry");
+        }
+      else if (support_counts (entry))
+        {
+          /* a delivered entry is never edited: it is voided, saying why */
+          GtkWidget *button = gtk_button_new_with_label (_("Void…"));
+          g_autofree char *name = g_strdup_printf (_("Void the entry %s"), title);
+
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (button, "flat");
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.void-support");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", dh_json_get_string (entry, DH_RECORD_ID));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+          adw_action_row_add_suffix (row, button);
         }
 
       if (support_counts (entry))
@@ -460,13 +489,8 @@ show_support (DhHouseholdPage *self,
       const char *key = g_ptr_array_index (order, i);
       gint64 *sum = g_hash_table_lookup (totals, key);
       g_autofree char *money = dh_money_format (*sum);
-      const char *name = dh_catalogues_get_name (dh_context_get_catalogues (self->context), "project", key);
 
-      if (name == NULL)
-        name = dh_catalogues_get_name (dh_context_get_catalogues (self->context), "programme", key);
-      if (name == NULL)
-        name = key[0] != '\0' ? key : _("No programme given");
-      g_string_append_printf (description, "%s: %s\n", name, money);
+      g_string_append_printf (description, "%s: %s\n", funding_name (self, key), money);
     }
   {
     g_autofree char *money = dh_money_format (total);

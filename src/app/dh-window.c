@@ -17,6 +17,7 @@
 #include "dh-import-dialog.h"
 #include "dh-plan-dialog.h"
 #include "dh-member-dialog.h"
+#include "dh-record-actions.h"
 #include "dh-record-list.h"
 #include "dh-review-dialog.h"
 #include "dh-window.h"
@@ -834,10 +835,10 @@ present_dialog (DhWindow  *self,
 }
 
 static void
-on_household_saved (DhWindow   *self,
-                    const char *household_id)
+on_household_saved (DhWindow          *self,
+                    DhHouseholdDialog *dialog)
 {
-  dh_window_show_household (self, household_id);
+  dh_window_show_household (self, dh_household_dialog_get_saved_id (dialog));
 }
 
 static void
@@ -1191,6 +1192,7 @@ dh_window_class_init (DhWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.edit-member", "s", edit_member_action);
   gtk_widget_class_install_action (widget_class, "win.remove-member", "s", remove_member_action);
   gtk_widget_class_install_action (widget_class, "win.restore", "(ss)", restore_action);
+  dh_record_actions_install (widget_class);
 }
 
 static void
@@ -1323,4 +1325,26 @@ dh_window_set_more_filters (DhWindow   *self,
     gtk_spin_button_set_value (self->overdue_days, days);
   gtk_check_button_set_active (self->overdue_check, days > 0);
   gtk_drop_down_set_selected (self->caseworker_dropdown, position);
+}
+
+/* The household shown beside the list, or NULL. */
+const char *
+dh_window_get_household_id (DhWindow *self)
+{
+  g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "household") != 0)
+    return NULL;
+
+  return dh_household_page_get_household_id (self->household_page);
+}
+
+/* Says @message for a moment, over the window. */
+void
+dh_window_add_toast (DhWindow   *self,
+                     const char *message)
+{
+  g_return_if_fail (DH_IS_WINDOW (self));
+
+  toast (self, message);
 }

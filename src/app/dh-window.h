@@ -30,5 +30,8 @@ void        dh_window_set_more_filters    (DhWindow      *self,
                                            guint          days);
 const char *dh_window_get_shown_household (DhWindow      *self);
 AdwToast   *dh_window_get_undo_toast      (DhWindow      *self);
+const char *dh_window_get_household_id    (DhWindow      *self);
+void        dh_window_add_toast           (DhWindow      *self,
+                                           const char    *message);
 
 G_END_DECLS

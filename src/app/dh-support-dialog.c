@@ -1,0 +1,311 @@
+/* dh-support-dialog.c – record support a household received: what, how much, from which programme, when */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-support-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dh-autocleanups.h"
+#include "dh-code-choice.h"
+#include "dh-date.h"
+#include "dh-entity.h"
+#include "dh-support-dialog.h"
+
+struct _DhSupportDialog
+{
+  DhRecordDialog  parent_instance;
+
+  /* template */
+  AdwWindowTitle *window_title;
+  GtkWidget      *save_button;
+  AdwComboRow    *type_row;
+  AdwEntryRow    *description_row;
+  AdwEntryRow    *quantity_row;
+  AdwEntryRow    *unit_row;
+  AdwEntryRow    *amount_row;
+  AdwEntryRow    *state_share_row;
+  AdwEntryRow    *household_share_row;
+  AdwComboRow    *funding_row;
+  AdwComboRow    *programme_row;
+  AdwComboRow    *project_row;
+  AdwComboRow    *member_row;
+  AdwComboRow    *status_row;
+  AdwEntryRow    *date_row;
+  GtkLabel       *errors_label;
+};
+
+G_DEFINE_FINAL_TYPE (DhSupportDialog, dh_support_dialog, DH_TYPE_RECORD_DIALOG)
+
+static DhContext *
+context_of (DhSupportDialog *self)
+{
+  return dh_edit_dialog_get_context (DH_EDIT_DIALOG (self));
+}
+
+static void
+add_choice (json_object *input,
+            const char  *field,
+            AdwComboRow *row)
+{
+  const char *code = dh_code_choice_get (row);
+
+  if (code != NULL)
+    json_object_object_add (input, field, json_object_new_string (code));
+}
+
+static json_object *
+dh_support_dialog_collect (DhRecordDialog *dialog)
+{
+  DhSupportDialog *self = DH_SUPPORT_DIALOG (dialog);
+  json_object *input = json_object_new_object ();
+
+  json_object_object_add (input, "household", json_object_new_string (dh_record_dialog_get_household_id (dialog)));
+  add_choice (input, "support_type", self->type_row);
+  dh_typed_form_set_text (input, "description", GTK_EDITABLE (self->description_row));
+  dh_typed_form_set_text (input, "quantity", GTK_EDITABLE (self->quantity_row));
+  dh_typed_form_set_text (input, "unit", GTK_EDITABLE (self->unit_row));
+  dh_typed_form_set_text (input, "amount_vnd", GTK_EDITABLE (self->amount_row));
+  dh_typed_form_set_text (input, "state_share_vnd", GTK_EDITABLE (self->state_share_row));
+  dh_typed_form_set_text (input, "household_share_vnd", GTK_EDITABLE (self->household_share_row));
+  add_choice (input, "funding_source", self->funding_row);
+  add_choice (input, "programme", self->programme_row);
+  add_choice (input, "project", self->project_row);
+  add_choice (input, "member", self->member_row);
+  add_choice (input, "status", self->status_row);
+  dh_typed_form_set_text (input, "delivered_on", GTK_EDITABLE (self->date_row));
+
+  return input;
+}
+
+/* The projects of the programme chosen, and only those. */
+static void
+fill_projects (DhSupportDialog *self)
+{
+  DhCatalogues *catalogues = dh_context_get_catalogues (context_of (self));
+  const char *programme = dh_code_choice_get (self->programme_row);
+  g_autofree char *chosen = g_strdup (dh_code_choice_get (self->project_row));
+  g_autoptr(GPtrArray) all = dh_catalogues_list_codes (catalogues, "project");
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      const char *code = g_ptr_array_index (all, i);
+
+      if (programme != NULL && g_strcmp0 (dh_catalogues_get_project_programme (catalogues, code), programme) == 0)
+        g_ptr_array_add (codes, (gpointer) code);
+    }
+  g_ptr_array_add (codes, NULL);
+
+  dh_code_choice_fill (self->project_row, catalogues, "project", (const char * const *) codes->pdata,
+                       _("No project"));
+  dh_code_choice_select (self->project_row, chosen);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->project_row), codes->len > 1);
+}
+
+static void
+on_programme_changed (DhSupportDialog *self)
+{
+  fill_projects (self);
+}
+
+/* The programme whose period holds @today, as a first choice. */
+static const char *
+current_programme (DhCatalogues *catalogues,
+                   GPtrArray    *programmes,
+                   const char   *today)
+{
+  for (guint i = 0; i < programmes->len; i++)
+    {
+      const char *code = g_ptr_array_index (programmes, i);
+      json_object *entry = dh_catalogues_get_entry (catalogues, "programme", code);
+      const char *from = dh_json_get_string (entry, "valid_from");
+      const char *to = dh_json_get_string (entry, "valid_to");
+
+      if (from != NULL && g_strcmp0 (from, today) <= 0 && (to == NULL || g_strcmp0 (today, to) <= 0))
+        return code;
+    }
+
+  return NULL;
+}
+
+static void
+fill_members (DhSupportDialog *self)
+{
+  DhContext *context = context_of (self);
+  g_autofree char *filter = g_strdup_printf ("household=%s",
+                                             dh_record_dialog_get_household_id (DH_RECORD_DIALOG (self)));
+  const char *filters[] = { filter, NULL };
+  DhQuery query = { .entity = "member", .filters = filters, .limit = DH_STORE_MAX_LIMIT };
+  g_autoptr(GPtrArray) members = dh_store_list (dh_context_get_store (context), &query, NULL);
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; members != NULL && i < members->len; i++)
+    {
+      json_object *member = g_ptr_array_index (members, i);
+      g_autofree char *relation = dh_context_describe_value (context, "member", "relation", member);
+
+      g_ptr_array_add (codes, (gpointer) dh_json_get_string (member, DH_RECORD_ID));
+      g_ptr_array_add (labels, relation != NULL
+                               /* Translators: a member of a household and how they are related to its head */
+                               ? g_strdup_printf (_("%s (%s)"), dh_json_get_string (member, "full_name"), relation)
+                               : g_strdup (dh_json_get_string (member, "full_name")));
+    }
+  g_ptr_array_add (codes, NULL);
+  g_ptr_array_add (labels, NULL);
+
+  dh_code_choice_fill_labelled (self->member_row, (const char * const *) codes->pdata,
+                                (const char * const *) labels->pdata,
+                                /* Translators: support given to the household, not to one of its members */
+                                _("The whole household"));
+}
+
+/**
+ * dh_support_describe:
+ *
+ * What a support entry was, in a few words: "Livestock, 1.500.000 ₫".
+ */
+char *
+dh_support_describe (DhContext   *context,
+                     json_object *entry)
+{
+  g_autofree char *type = dh_context_describe_value (context, "support", "support_type", entry);
+  g_autofree char *amount = dh_context_describe_value (context, "support", "amount_vnd", entry);
+
+  if (amount == NULL)
+    return g_steal_pointer (&type);
+
+  /* Translators: a kind of support and its amount */
+  return g_strdup_printf (_("%s, %s"), type, amount);
+}
+
+static char *
+dh_support_dialog_describe_saved (DhRecordDialog *dialog)
+{
+  g_autofree char *what = dh_support_describe (dh_edit_dialog_get_context (DH_EDIT_DIALOG (dialog)),
+                                               dh_record_dialog_get_record (dialog));
+
+  /* Translators: said once a support entry is saved; %s is what it was */
+  return g_strdup_printf (_("Support recorded: %s"), what);
+}
+
+static void
+dh_support_dialog_constructed (GObject *object)
+{
+  DhSupportDialog *self = DH_SUPPORT_DIALOG (object);
+  DhRecordDialog *dialog = DH_RECORD_DIALOG (object);
+  DhContext *context = dh_edit_dialog_get_context (DH_EDIT_DIALOG (object));
+  DhCatalogues *catalogues = dh_context_get_catalogues (context);
+  const DhField *status = dh_entity_get_field (dh_entity_lookup ("support"), "status");
+  g_autoptr(GPtrArray) types = dh_catalogues_list_codes (catalogues, "support_type");
+  g_autoptr(GPtrArray) sources = dh_catalogues_list_codes (catalogues, "funding_source");
+  g_autoptr(GPtrArray) programmes = dh_catalogues_list_codes (catalogues, "programme");
+  g_autofree char *today_text = NULL;
+  g_autofree char *today_iso = NULL;
+  const char *current;
+  DhTypedForm *form;
+  GDate today;
+
+  G_OBJECT_CLASS (dh_support_dialog_parent_class)->constructed (object);
+
+  dh_store_get_today (dh_context_get_store (context), &today);
+  today_text = dh_date_format (&today);
+  today_iso = dh_date_to_iso (&today);
+
+  g_ptr_array_add (types, NULL);
+  g_ptr_array_add (sources, NULL);
+  dh_code_choice_fill (self->type_row, catalogues, "support_type", (const char * const *) types->pdata,
+                       /* Translators: the first choice of a list where one must be chosen */
+                       _("Choose…"));
+  dh_code_choice_fill (self->funding_row, catalogues, "funding_source", (const char * const *) sources->pdata,
+                       /* Translators: nothing is chosen in a list that may be left empty */
+                       _("Not given"));
+  current = current_programme (catalogues, programmes, today_iso);
+  g_ptr_array_add (programmes, NULL);
+  dh_code_choice_fill (self->programme_row, catalogues, "programme", (const char * const *) programmes->pdata,
+                       _("Not given"));
+  dh_code_choice_select (self->programme_row, current);
+  fill_projects (self);
+  fill_members (self);
+  dh_code_choice_fill (self->status_row, catalogues, status->target, status->values, NULL);
+  dh_code_choice_select (self->status_row, status->default_value);
+  gtk_editable_set_text (GTK_EDITABLE (self->date_row), today_text);
+
+  form = dh_record_dialog_start (dialog, "support", self->errors_label);
+  dh_typed_form_add (form, "support_type", GTK_WIDGET (self->type_row));
+  dh_typed_form_add (form, "description", GTK_WIDGET (self->description_row));
+  dh_typed_form_add (form, "quantity", GTK_WIDGET (self->quantity_row));
+  dh_typed_form_add (form, "unit", GTK_WIDGET (self->unit_row));
+  dh_typed_form_add (form, "amount_vnd", GTK_WIDGET (self->amount_row));
+  dh_typed_form_add (form, "state_share_vnd", GTK_WIDGET (self->state_share_row));
+  dh_typed_form_add (form, "household_share_vnd", GTK_WIDGET (self->household_share_row));
+  dh_typed_form_add (form, "funding_source", GTK_WIDGET (self->funding_row));
+  dh_typed_form_add (form, "programme", GTK_WIDGET (self->programme_row));
+  dh_typed_form_add (form, "project", GTK_WIDGET (self->project_row));
+  dh_typed_form_add (form, "member", GTK_WIDGET (self->member_row));
+  dh_typed_form_add (form, "status", GTK_WIDGET (self->status_row));
+  dh_typed_form_add (form, "delivered_on", GTK_WIDGET (self->date_row));
+
+  /* the projects follow the programme before the record is checked again */
+  g_signal_connect_object (self->programme_row, "notify::selected", G_CALLBACK (on_programme_changed),
+                           self, G_CONNECT_SWAPPED);
+  dh_record_dialog_ready (dialog, self->window_title, self->save_button, GTK_WIDGET (self->type_row));
+}
+
+static void
+dh_support_dialog_class_init (DhSupportDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  DhRecordDialogClass *dialog_class = DH_RECORD_DIALOG_CLASS (klass);
+
+  object_class->constructed = dh_support_dialog_constructed;
+  dialog_class->collect = dh_support_dialog_collect;
+  dialog_class->describe_saved = dh_support_dialog_describe_saved;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "dh-support-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, DhSupportDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, DhSupportDialog, save_button);
+  gtk_widget_class_bind_template_child (widget_class, DhSupportDialog, type_row);
+  gtk_widget_class_bind_template_child (widget_class, DhSupportDialog, description_row);
+  gtk_widget_class_bind_template_child (widget_class, DhSupportDialog, quantity_row);
+  gtk_widget_class_bind_template_child (widget_class, DhSupportDialog, unit_row);
+  gtk_widget_class_bind_template_child (widget_class, DhSupportDialog, amount_row);
+  gtk_widget_class_bind_template_child (widget_class, DhSupportDialog, state_share_row);
+  gtk_widget_class_bind_template_child (widget_class, DhSupportDialog, household_share_row);
+  gtk_widget_class_bind_template_child (widget_class, DhSupportDialog, funding_row);
+  gtk_widget_class_bind_template_child (widget_class, DhSupportDialog, programme_row);
+  gtk_widget_class_bind_template_child (widget_class, DhSupportDialog, project_row);
+  gtk_widget_class_bind_template_child (widget_class, DhSupportDialog, member_row);
+  gtk_widget_class_bind_template_child (widget_class, DhSupportDialog, status_row);
+  gtk_widget_class_bind_template_child (widget_class, DhSupportDialog, date_row);
+  gtk_widget_class_bind_template_child (widget_class, DhSupportDialog, errors_label);
+}
+
+static void
+dh_support_dialog_init (DhSupportDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/**
+ * dh_support_dialog_new:
+ * @household_id: the household that received the support
+ *
+ * A dialog that records one support entry for @household_id: delivered
+ * today unless told otherwise, under the programme of today's period.
+ */
+DhSupportDialog *
+dh_support_dialog_new (DhContext  *context,
+                       const char *household_id)
+{
+  g_return_val_if_fail (DH_IS_CONTEXT (context), NULL);
+  g_return_val_if_fail (household_id != NULL, NULL);
+
+  return g_object_new (DH_TYPE_SUPPORT_DIALOG,
+                       "context", context,
+                       "household-id", household_id,
+                       NULL);
+}
