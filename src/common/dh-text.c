@@ -81,6 +81,45 @@ is_d_stroke (gunichar c)
   return c == 0x0110 || c == 0x0111 || c == 0x00D0 || c == 0x00F0;
 }
 
+/* Whether TEXT is already what dh_text_normalize() makes of it: no white
+ * space but single inner ASCII spaces, and only the letters Vietnamese is
+ * written with (ASCII, Latin-1, Latin Extended-A and -B, Latin Extended
+ * Additional), each NFC on its own and none composing with a neighbour.
+ * Nearly every stored text is, and is then copied, not composed again;
+ * anything else takes the long way. */
+static gboolean
+is_normal_already (const char *text)
+{
+  const guchar *p = (const guchar *) text;
+  gboolean after_space = TRUE;
+
+  while (*p != '\0')
+    {
+      if (*p == ' ')
+        {
+          if (after_space)
+            return FALSE;
+          after_space = TRUE;
+          p++;
+          continue;
+        }
+      after_space = FALSE;
+
+      if (*p > 0x20 && *p < 0x7F)
+        p++;
+      else if (p[0] >= 0xC3 && p[0] <= 0xC8 && (p[1] & 0xC0) == 0x80)
+        p += 2;   /* U+00C0 to U+023F */
+      else if (p[0] == 0xC9 && p[1] >= 0x80 && p[1] <= 0x8F)
+        p += 2;   /* U+0240 to U+024F */
+      else if (p[0] == 0xE1 && p[1] >= 0xB8 && p[1] <= 0xBB && (p[2] & 0xC0) == 0x80)
+        p += 3;   /* U+1E00 to U+1EFF */
+      else
+        return FALSE;
+    }
+
+  return !after_space || p == (const guchar *) text;
+}
+
 /**
  * dh_text_normalize:
  * @text: (nullable): UTF-8 text as typed or imported
@@ -98,7 +137,11 @@ dh_text_normalize (const char *text)
   g_autoptr(GString) collapsed = NULL;
   gboolean pending_space = FALSE;
 
-  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+  if (text == NULL)
+    return NULL;
+  if (is_normal_already (text))
+    return g_strdup (text);
+  if (!g_utf8_validate (text, -1, NULL))
     return NULL;
 
   collapsed = g_string_sized_new (strlen (text));
@@ -328,7 +371,12 @@ dh_text_sort_key (const char *text)
   g_string_append_len (primary, tertiary->str, tertiary->len);
   g_string_append_c (primary, LEVEL_SEPARATOR);
   for (const guchar *byte = (const guchar *) normalized; *byte != '\0'; byte++)
-    g_string_append_printf (primary, "%02X", *byte);
+    {
+      static const char hex[] = "0123456789ABCDEF";
+
+      g_string_append_c (primary, hex[*byte >> 4]);
+      g_string_append_c (primary, hex[*byte & 0xF]);
+    }
 
   return g_string_free (g_steal_pointer (&primary), FALSE);
 }

@@ -45,6 +45,60 @@ test_normalize_empty_null_and_invalid (void)
   g_assert_null (dh_text_normalize ("\xc3"));
 }
 
+/* What normalising means, written the long way: white space collapsed,
+ * then NFC. */
+static char *
+normalize_by_definition (const char *text)
+{
+  g_autoptr(GString) collapsed = g_string_new (NULL);
+  gboolean pending_space = FALSE;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c))
+        {
+          pending_space = collapsed->len > 0;
+          continue;
+        }
+      if (pending_space)
+        g_string_append_c (collapsed, ' ');
+      pending_space = FALSE;
+      g_string_append_unichar (collapsed, c);
+    }
+
+  return g_utf8_normalize (collapsed->str, -1, G_NORMALIZE_NFC);
+}
+
+/* Text already normal is copied as it is: every character up to U+2FFF
+ * and the Vietnamese letters, alone, after a letter, before a combining
+ * mark and between spaces, normalise as the definition says. */
+static void
+test_normalize_agrees_with_its_definition (void)
+{
+  static const char * const frames[][2] = {
+    { "", "" }, { "a", "" }, { "", "\u0301" }, { "e", "\u0302" }, { "A ", " b" }, { " ", "" }, { "", "  " },
+  };
+
+  for (gunichar c = 1; c < 0x3000; c++)
+    {
+      char letter[8] = { 0 };
+
+      if (c >= 0xD800 && c < 0xE000)
+        continue;
+      g_unichar_to_utf8 (c, letter);
+      for (guint i = 0; i < G_N_ELEMENTS (frames); i++)
+        {
+          g_autofree char *text = g_strconcat (frames[i][0], letter, frames[i][1], NULL);
+          g_autofree char *expected = normalize_by_definition (text);
+          g_autofree char *normalized = dh_text_normalize (text);
+
+          g_assert_cmpstr (normalized, ==, expected);
+        }
+    }
+}
+
 static void
 test_fold_three_forms_of_a_name_agree (void)
 {
@@ -276,6 +330,7 @@ main (int   argc,
   g_test_add_func ("/common/text/normalize/trims-and-collapses-white-space", test_normalize_trims_and_collapses_white_space);
   g_test_add_func ("/common/text/normalize/composes-decomposed-input-to-nfc", test_normalize_composes_to_nfc);
   g_test_add_func ("/common/text/normalize/keeps-empty-and-rejects-invalid-utf8", test_normalize_empty_null_and_invalid);
+  g_test_add_func ("/common/text/normalize/agrees-with-its-definition", test_normalize_agrees_with_its_definition);
   g_test_add_func ("/common/text/fold/three-forms-of-a-name-find-the-same-person", test_fold_three_forms_of_a_name_agree);
   g_test_add_func ("/common/text/fold/punctuation-becomes-one-space", test_fold_turns_punctuation_into_single_spaces);
   g_test_add_func ("/common/text/fold/drops-every-tone-and-vowel-mark", test_fold_drops_every_tone_and_vowel_mark);
