@@ -101,27 +101,49 @@ dh_store_flush_search (DhStore  *self,
   return TRUE;
 }
 
+/* An entry is written only when its text changed: FTS5 takes an entry out
+ * by reading and tokenising it again, and most refreshes of a household
+ * change its own entry alone (a member came) or nothing of it. */
 static gboolean
 write_search_row (DhStore        *self,
                   sqlite3_int64   rowid,
                   const char     *text,
                   GError        **error)
 {
-  g_autofree char *folded = NULL;
+  g_autofree char *folded = text != NULL ? dh_text_fold (text) : NULL;
   sqlite3_stmt *stmt;
+  gboolean present, same;
+  int rc;
 
-  stmt = dh_store_prepare (self, "DELETE FROM household_search WHERE rowid = ?", error);
+  stmt = dh_store_prepare_static (self, "SELECT doc FROM household_search WHERE rowid = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, rowid);
-  if (!dh_store_step_done (self, stmt, error))
+  rc = sqlite3_step (stmt);
+  present = rc == SQLITE_ROW;
+  same = present && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), folded) == 0;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    dh_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return FALSE;
-
-  if (text == NULL)
+  if (same || (!present && folded == NULL))
     return TRUE;
 
-  folded = dh_text_fold (text);
-  stmt = dh_store_prepare (self, "INSERT INTO household_search (rowid, doc) VALUES (?, ?)", error);
+  if (present)
+    {
+      stmt = dh_store_prepare_static (self, "DELETE FROM household_search WHERE rowid = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, rowid);
+      if (!dh_store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  if (folded == NULL)
+    return TRUE;
+
+  stmt = dh_store_prepare_static (self, "INSERT INTO household_search (rowid, doc) VALUES (?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, rowid);
@@ -147,7 +169,7 @@ dh_store_refresh_search (DhStore     *self,
   gboolean live;
   int rc;
 
-  stmt = dh_store_prepare (self,
+  stmt = dh_store_prepare_static (self,
                            "SELECT h.rowid, h.deleted, h.head_name, h.code, h.phone, v.name "
                            "FROM household h LEFT JOIN admin_unit v ON v.id = h.village WHERE h.id = ?",
                            error);
@@ -178,7 +200,7 @@ dh_store_refresh_search (DhStore     *self,
   sqlite3_reset (stmt);
 
   /* deleted members too, so that their entries go */
-  stmt = dh_store_prepare (self,
+  stmt = dh_store_prepare_static (self,
                            "SELECT rowid, deleted, full_name, citizen_id FROM member WHERE household = ?",
                            error);
   if (stmt == NULL)

@@ -97,9 +97,23 @@ record_exists (DhStore    *self,
                const char *entity,
                const char *id)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE id = ?1", entity);
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = dh_store_prepare_static (self, dh_store_entity_sql (dh_entity_lookup (entity))->exists, &error);
+  int rc = SQLITE_DONE;
 
-  return dh_store_exists (self, sql, id, NULL, NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        dh_store_set_sqlite_error (self, &error);
+      sqlite3_reset (stmt);
+    }
+  /* as dh_store_exists(): an error is logged, and counts as not found */
+  if (error != NULL)
+    g_warning ("Could not look a record up: %s", error->message);
+
+  return rc == SQLITE_ROW;
 }
 
 /* What a row cannot be written without: its required fields, and every
@@ -157,7 +171,7 @@ dh_store_id_taken (DhStore     *self,
       g_once_init_leave (&initialized, 1);
     }
 
-  stmt = dh_store_prepare (self, sql, error);
+  stmt = dh_store_prepare_static (self, sql, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);

@@ -32,6 +32,7 @@ struct _DhConnection
   DhStore      *store;
   sqlite3      *db;
   GHashTable   *statements;  /* SQL -> sqlite3_stmt, prepared on db */
+  GHashTable   *by_address;  /* SQL text that lives as long as the program, by its address -> the same statements */
   gboolean      is_writer;
   GCancellable *cancellable; /* interrupts the reads while set */
 };
@@ -99,6 +100,9 @@ DhStore      *dh_store_open_with_migrations (const char         *path,
 sqlite3_stmt *dh_store_prepare              (DhStore            *self,
                                              const char         *sql,
                                              GError            **error);
+sqlite3_stmt *dh_store_prepare_static       (DhStore            *self,
+                                             const char         *sql,
+                                             GError            **error);
 gboolean      dh_store_exec                 (DhStore            *self,
                                              const char         *sql,
                                              GError            **error);
@@ -108,6 +112,19 @@ gboolean      dh_store_step_done            (DhStore            *self,
 void          dh_store_set_sqlite_error     (DhStore            *self,
                                              GError            **error);
 const char   *dh_store_select_columns       (const DhEntity     *entity);
+
+/* The statements every write of an entity runs, built once per entity
+ * and kept for the program's life (so that dh_store_prepare_static()
+ * finds them by address). */
+typedef struct
+{
+  const char *select_by_id;  /* the row's columns, ?1 the id */
+  const char *exists;        /* 1 when the id is there */
+  const char *insert;        /* a new row: ?1..?9 bookkeeping, ?10.. the fields, then the sort keys */
+  const char *making;        /* the clock and author of the row's making */
+} DhEntitySql;
+
+const DhEntitySql *dh_store_entity_sql      (const DhEntity     *entity);
 json_object  *dh_store_row_to_json          (const DhEntity     *entity,
                                              sqlite3_stmt       *stmt);
 json_object  *dh_store_column_to_json       (const DhField      *field,
@@ -120,6 +137,9 @@ gboolean      dh_store_write_begin          (DhStore            *self,
                                              GError            **error);
 gboolean      dh_store_write_end            (DhStore            *self,
                                              gboolean            success,
+                                             GError            **error);
+sqlite3_stmt *dh_connection_prepare_static  (DhConnection       *connection,
+                                             const char         *sql,
                                              GError            **error);
 json_object  *dh_store_get_row              (DhStore            *self,
                                              const DhEntity     *entity,

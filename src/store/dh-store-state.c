@@ -38,9 +38,7 @@ dh_store_load_state_if_any (DhStore         *self,
                             gboolean        *out_found,
                             GError         **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ?",
-                                          dh_store_select_columns (entity), entity->name);
-  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
+  sqlite3_stmt *stmt = dh_store_prepare_static (self, dh_store_entity_sql (entity)->select_by_id, error);
   g_autoptr(json_object) state = NULL;
   g_autoptr(json_object) clocks = NULL;
   const char *made, *maker;
@@ -199,8 +197,7 @@ read_making (DhStore         *self,
              char           **out_maker,
              GError         **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT clock, created_by FROM \"%s\" WHERE id = ?", entity->name);
-  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
+  sqlite3_stmt *stmt = dh_store_prepare_static (self, dh_store_entity_sql (entity)->making, error);
   int rc;
 
   if (stmt == NULL)

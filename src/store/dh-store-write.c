@@ -205,27 +205,14 @@ dh_store_insert_row_full (DhStore         *self,
                           json_object     *fields,
                           GError         **error)
 {
-  g_autoptr(GString) sql = g_string_new (NULL);
   g_autofree char *full = NULL;
   g_autofree char *given = NULL;
   sqlite3_stmt *stmt;
-  int next;
+  int next = 10 + (int) entity->n_fields;
 
   dh_store_sort_keys (entity, id, fields, &full, &given);
 
-  g_string_printf (sql, "INSERT INTO \"%s\" (%s%s%s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9",
-                   entity->name, dh_store_select_columns (entity),
-                   full != NULL ? ", sort_full" : "", given != NULL ? ", sort_given" : "");
-  for (guint i = 0; i < entity->n_fields; i++)
-    g_string_append_printf (sql, ", ?%u", 10 + i);
-  next = 10 + (int) entity->n_fields;
-  if (full != NULL)
-    g_string_append_printf (sql, ", ?%d", next);
-  if (given != NULL)
-    g_string_append_printf (sql, ", ?%d", next + 1);
-  g_string_append (sql, ")");
-
-  stmt = dh_store_prepare (self, sql->str, error);
+  stmt = dh_store_prepare_static (self, dh_store_entity_sql (entity)->insert, error);
   if (stmt == NULL)
     return FALSE;
 

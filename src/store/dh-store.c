@@ -68,6 +68,7 @@ dh_store_finalize (GObject *object)
   DhStore *self = (DhStore *) object;
 
   g_clear_pointer (&self->idle_readers, g_ptr_array_unref);
+  g_clear_pointer (&self->writer_connection.by_address, g_hash_table_unref);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
@@ -214,6 +215,7 @@ dh_store_init (DhStore *self)
   self->idle_readers = g_ptr_array_new_with_free_func ((GDestroyNotify) dh_connection_close);
   self->writer_connection.store = self;
   self->writer_connection.statements = self->statements;
+  self->writer_connection.by_address = g_hash_table_new (NULL, NULL);
   self->writer_connection.is_writer = TRUE;
   /* changes are signed by who signed in, never by the login of the machine */
   self->user = NULL;
