@@ -153,9 +153,6 @@ json_object  *dh_store_get_row              (DhStore            *self,
 #define DH_SEARCH_HEAD_ROWID(household) (-DH_SEARCH_HEAD_BASE - (household))
 #define DH_SEARCH_MEMBER_ROWID(member)  (-(member))
 
-gboolean      dh_store_refresh_search       (DhStore            *self,
-                                             const char         *household_id,
-                                             GError            **error);
 char         *dh_store_now_iso              (DhStore            *self);
 const DhValidator *dh_store_get_validator   (DhStore            *self);
 void          dh_store_note_change          (DhStore            *self,
