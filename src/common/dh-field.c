@@ -44,7 +44,7 @@ expect_type (json_object  *value,
 
   g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
                /* Translators: the first %s says what was given, the second what is wanted */
-               _("got %s; give %s"), json_type_words (value), wanted);
+               _("got %s; give %s"), json_type_words (value), _(wanted));
   return FALSE;
 }
 
@@ -221,7 +221,7 @@ normalize_text (json_object  *value,
 {
   g_autofree char *text = NULL;
 
-  if (!expect_type (value, json_type_string, _("text in quotes"), error))
+  if (!expect_type (value, json_type_string, N_("text in quotes"), error))
     return NULL;
 
   text = dh_text_normalize (json_object_get_string (value));
@@ -257,7 +257,7 @@ normalize_code (const DhField     *field,
 {
   const char *code;
 
-  if (!expect_type (value, json_type_string, _("a code in quotes"), error))
+  if (!expect_type (value, json_type_string, N_("a code in quotes"), error))
     return NULL;
 
   code = json_object_get_string (value);
@@ -289,7 +289,7 @@ normalize_code_set (const DhField     *field,
   json_object *result;
   size_t n;
 
-  if (!expect_type (value, json_type_array, _("a list of codes such as [\"a\", \"b\"]"), error))
+  if (!expect_type (value, json_type_array, N_("a list of codes such as [\"a\", \"b\"]"), error))
     return NULL;
 
   n = json_object_array_length (value);
@@ -308,7 +308,7 @@ normalize_code_set (const DhField     *field,
       json_object *item = json_object_array_get_idx (value, i);
       const char *code;
 
-      if (!expect_type (item, json_type_string, _("a code in quotes"), error) ||
+      if (!expect_type (item, json_type_string, N_("a code in quotes"), error) ||
           !check_raw_text (field, item, error))
         return NULL;
 
@@ -366,7 +366,7 @@ normalize_int (json_object  *value,
           return NULL;
         }
     }
-  else if (!expect_type (value, json_type_int, _("a whole number"), error))
+  else if (!expect_type (value, json_type_int, N_("a whole number"), error))
     return NULL;
   else if (json_int_overflows (value))
     {
@@ -405,7 +405,7 @@ normalize_money (json_object  *value,
       return json_object_new_int64 (dong);
     }
 
-  if (!expect_type (value, json_type_int, _("whole đồng, such as 1500000"), error))
+  if (!expect_type (value, json_type_int, N_("whole đồng, such as 1500000"), error))
     return NULL;
 
   if (json_int_overflows (value) && json_object_get_int64 (value) > 0)
@@ -435,7 +435,7 @@ normalize_date (const DhField     *field,
   g_autofree char *iso = NULL;
   GDate date;
 
-  if (!expect_type (value, json_type_string, _("a date such as \"2026-11-24\" or \"24/11/2026\""), error))
+  if (!expect_type (value, json_type_string, N_("a date such as \"2026-11-24\" or \"24/11/2026\""), error))
     return NULL;
 
   g_date_clear (&date, 1);
@@ -457,7 +457,7 @@ normalize_enum (const DhField  *field,
 {
   const char *text;
 
-  if (!expect_type (value, json_type_string, _("one of the listed values in quotes"), error))
+  if (!expect_type (value, json_type_string, N_("one of the listed values in quotes"), error))
     return NULL;
 
   text = json_object_get_string (value);
@@ -528,7 +528,7 @@ dh_field_normalize_value (const DhField     *field,
       break;
 
     case DH_FIELD_BIRTH_DATE:
-      if (expect_type (value, json_type_string, _("a year such as \"1985\" or a date such as \"1985-03-07\""), &local_error))
+      if (expect_type (value, json_type_string, N_("a year such as \"1985\" or a date such as \"1985-03-07\""), &local_error))
         {
           g_autofree char *iso = NULL;
           int year;
@@ -539,7 +539,7 @@ dh_field_normalize_value (const DhField     *field,
       break;
 
     case DH_FIELD_BOOL:
-      if (expect_type (value, json_type_boolean, _("true or false"), &local_error))
+      if (expect_type (value, json_type_boolean, N_("true or false"), &local_error))
         result = json_object_new_boolean (json_object_get_boolean (value));
       break;
 
@@ -556,7 +556,7 @@ dh_field_normalize_value (const DhField     *field,
       break;
 
     case DH_FIELD_REF:
-      if (expect_type (value, json_type_string, _("the id of a record in quotes"), &local_error))
+      if (expect_type (value, json_type_string, N_("the id of a record in quotes"), &local_error))
         {
           const char *id = json_object_get_string (value);
 
@@ -577,7 +577,7 @@ dh_field_normalize_value (const DhField     *field,
       break;
 
     case DH_FIELD_PHONE:
-      if (expect_type (value, json_type_string, _("a phone number in quotes, such as \"0912 345 678\""), &local_error))
+      if (expect_type (value, json_type_string, N_("a phone number in quotes, such as \"0912 345 678\""), &local_error))
         {
           g_autofree char *phone = dh_phone_normalize (json_object_get_string (value), &local_error);
 
@@ -588,7 +588,7 @@ dh_field_normalize_value (const DhField     *field,
 
     case DH_FIELD_CITIZEN_ID:
       /* the digits are checked against sex and birth year in check_member() */
-      if (expect_type (value, json_type_string, _("12 digits in quotes"), &local_error))
+      if (expect_type (value, json_type_string, N_("12 digits in quotes"), &local_error))
         {
           g_autofree char *id = dh_text_normalize (json_object_get_string (value));
 
