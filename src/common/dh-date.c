@@ -156,6 +156,46 @@ dh_date_to_iso (const GDate *date)
  *
  * Returns: (transfer full): the date as people read it, "24/11/2026"
  */
+/**
+ * dh_date_time_iso_utc:
+ * @unix_seconds: seconds since 1970-01-01 00:00 UTC
+ *
+ * What g_date_time_format_iso8601() writes of that instant in UTC,
+ * "2026-11-24T07:05:00Z", without a GDateTime: a store writes two of these
+ * for every record a sync brings. An instant before 1970 is written as
+ * 1970 began, one after 9999 as 9999 ends.
+ *
+ * Returns: (transfer full): the instant
+ */
+char *
+dh_date_time_iso_utc (gint64 unix_seconds)
+{
+  gint64 days, seconds, era, day_of_era, year_of_era, day_of_year, mp, year;
+  guint month, day;
+
+  if (unix_seconds < 0)
+    unix_seconds = 0;
+  days = unix_seconds / 86400;
+  seconds = unix_seconds % 86400;
+
+  /* days to a civil date, after Howard Hinnant's days_from_civil inverse */
+  days += 719468;
+  era = days / 146097;
+  day_of_era = days - era * 146097;
+  year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  mp = (5 * day_of_year + 2) / 153;
+  day = (guint) (day_of_year - (153 * mp + 2) / 5 + 1);
+  month = (guint) (mp < 10 ? mp + 3 : mp - 9);
+  year = year_of_era + era * 400 + (month <= 2);
+
+  if (year > 9999)
+    return g_strdup ("9999-12-31T23:59:59Z");
+
+  return g_strdup_printf ("%04d-%02u-%02uT%02d:%02d:%02dZ", (int) year, month, day,
+                          (int) (seconds / 3600), (int) (seconds / 60 % 60), (int) (seconds % 60));
+}
+
 char *
 dh_date_format (const GDate *date)
 {

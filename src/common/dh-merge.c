@@ -446,6 +446,23 @@ dh_merge_record (json_object    *state,
   result->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) dh_change_free);
   result->rejected = NULL;
 
+  /* A record not seen before (a first download brings nothing else) is
+   * the change's writes as they are: nothing is stored to win over, to
+   * conflict with or to seal, so each write is taken. */
+  if (json_object_object_length (state) == 0)
+    {
+      json_object_object_foreach (change->fields, key, json)
+        {
+          DhWrite incoming;
+
+          if (!dh_write_from_json (json, &incoming))
+            continue;
+          json_object_object_add (state, key, json_object_get (json));
+          g_ptr_array_add (result->taken, g_strdup (key));
+        }
+      return TRUE;
+    }
+
   if (!apply_seal (state, change, result))
     return FALSE;
 

@@ -323,7 +323,7 @@ apply_change (DhStore         *self,
       gboolean name_changed = exists && entity->name_field != NULL &&
                               g_ptr_array_find_with_equal_func (result.taken, entity->name_field, g_str_equal, NULL);
 
-      if (!dh_store_save_state (self, entity, change->record_id, state, result.taken, exists, -1, error))
+      if (!dh_store_save_state (self, entity, change->record_id, state, result.taken, exists, -1, row, error))
         return FALSE;
       json_object_object_add (row, DH_RECORD_ID, json_object_new_string (change->record_id));
       if (!dh_store_refresh_derived (self, entity, row, name_changed, error))

@@ -212,6 +212,7 @@ gboolean      dh_store_save_state           (DhStore            *self,
                                              GPtrArray          *taken,
                                              gboolean            exists,
                                              int                 sync_state,
+                                             json_object        *values_of_all,
                                              GError            **error);
 gboolean      dh_store_set_aside            (DhStore            *self,
                                              const char         *entity,

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dh-change.h"
+#include "dh-date.h"
 #include "dh-error.h"
 #include "dh-merge.h"
 #include "dh-store-private.h"
@@ -141,14 +142,8 @@ clocks_of_state (json_object *state,
 static char *
 iso_of_clock (const char *clock)
 {
-  gint64 ms = MAX (dh_hlc_get_wall_ms (clock), 0);
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (ms / 1000);
-
-  /* a clock beyond what GDateTime holds was refused on arrival */
-  if (time == NULL)
-    return g_strdup ("9999-12-31T23:59:59Z");
-
-  return g_date_time_format_iso8601 (time);
+  /* a clock beyond the year 9999 was refused on arrival */
+  return dh_date_time_iso_utc (MAX (dh_hlc_get_wall_ms (clock), 0) / 1000);
 }
 
 json_object *
@@ -222,6 +217,8 @@ read_making (DhStore         *self,
  * @exists: whether the row is there; a record not seen before is inserted whole
  * @sync_state: the row's sync state, or -1 for synced unless a change of
  *   it waits in the queue
+ * @values_of_all: (nullable): dh_store_state_values() of the whole state, when
+ *   the caller has it already
  *
  * Writes the fields of a record's state with the clocks of their writes.
  */
@@ -233,6 +230,7 @@ dh_store_save_state (DhStore         *self,
                      GPtrArray       *taken,
                      gboolean         exists,
                      int              sync_state,
+                     json_object     *values_of_all,
                      GError         **error)
 {
   const char *first, *first_author, *latest, *latest_author;
@@ -251,7 +249,7 @@ dh_store_save_state (DhStore         *self,
   if (!exists)
     {
       g_autofree char *created_at = iso_of_clock (first);
-      g_autoptr(json_object) all = dh_store_state_values (state, NULL);
+      g_autoptr(json_object) all = values_of_all != NULL ? json_object_get (values_of_all) : dh_store_state_values (state, NULL);
 
       clocks = clocks_of_state (state, first, first_author);
       return dh_store_insert_row_full (self, entity, id, created_at, first_author, updated_at, latest_author,

@@ -518,7 +518,7 @@ dh_store_write_changed_fields (DhStore         *self,
       }
   }
 
-  return dh_store_save_state (self, entity, id, state, taken, TRUE, sync_state, error) &&
+  return dh_store_save_state (self, entity, id, state, taken, TRUE, sync_state, NULL, error) &&
          record_change (self, entity, id, existing, clock, changed, bases, FALSE, error);
 }
 
