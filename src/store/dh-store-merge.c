@@ -146,30 +146,18 @@ find_missing (DhStore         *self,
 
 static gboolean apply_change (DhStore *, const DhChange *, gboolean, json_object *, DhApplyReport *, GError **);
 
-/* Whether any record, of any kind, has the id: one statement over them all. */
+/* Whether any record, of any kind but OTHER_THAN (when given: the caller
+ * looked there already), has the id: one statement over them all. */
 gboolean
-dh_store_id_taken (DhStore     *self,
-                   const char  *id,
-                   gboolean    *out_taken,
-                   GError     **error)
+dh_store_id_taken (DhStore         *self,
+                   const char      *id,
+                   const DhEntity  *other_than,
+                   gboolean        *out_taken,
+                   GError         **error)
 {
-  static char *sql;
-  static gsize initialized;
+  const char *sql = dh_store_entity_sql (other_than)->taken;
   sqlite3_stmt *stmt;
   int rc;
-
-  if (g_once_init_enter (&initialized))
-    {
-      guint n_entities;
-      const DhEntity * const *entities = dh_entity_list_all (&n_entities);
-      GString *text = g_string_new ("SELECT EXISTS (");
-
-      for (guint i = 0; i < n_entities; i++)
-        g_string_append_printf (text, "%sSELECT 1 FROM \"%s\" WHERE id = ?1", i > 0 ? " UNION ALL " : "", entities[i]->name);
-      g_string_append (text, ")");
-      sql = g_string_free (text, FALSE);
-      g_once_init_leave (&initialized, 1);
-    }
 
   stmt = dh_store_prepare_static (self, sql, error);
   if (stmt == NULL)
@@ -280,7 +268,7 @@ apply_change (DhStore         *self,
       if (error != NULL && *error != NULL)
         return FALSE;
       /* an id that another kind of record already has is refused */
-      if (!dh_store_id_taken (self, change->record_id, &taken_elsewhere, error))
+      if (!dh_store_id_taken (self, change->record_id, entity, &taken_elsewhere, error))
         return FALSE;
       if (taken_elsewhere)
         return quarantine (self, entity->name, change->record_id,

@@ -122,8 +122,10 @@ typedef struct
   const char *exists;        /* 1 when the id is there */
   const char *insert;        /* a new row: ?1..?9 bookkeeping, ?10.. the fields, then the sort keys */
   const char *making;        /* the clock and author of the row's making */
+  const char *taken;         /* 1 when a record of another kind has the id ?1 */
 } DhEntitySql;
 
+/* @entity: (nullable): with NULL, "taken" looks at every kind */
 const DhEntitySql *dh_store_entity_sql      (const DhEntity     *entity);
 json_object  *dh_store_row_to_json          (const DhEntity     *entity,
                                              sqlite3_stmt       *stmt);
@@ -238,6 +240,7 @@ gboolean      dh_store_write_changed_fields (DhStore            *self,
                                              GError            **error);
 gboolean      dh_store_id_taken             (DhStore            *self,
                                              const char         *id,
+                                             const DhEntity     *other_than,
                                              gboolean           *out_taken,
                                              GError            **error);
 gboolean      dh_store_base_of              (DhStore            *self,

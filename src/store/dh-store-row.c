@@ -58,6 +58,27 @@ insert_sql (const DhEntity *entity)
   return g_string_free (sql, FALSE);
 }
 
+/* Ids are unique across kinds: a reference names a record by its id alone. */
+static char *
+taken_sql (const DhEntity *other_than)
+{
+  guint n_entities;
+  const DhEntity * const *entities = dh_entity_list_all (&n_entities);
+  GString *sql = g_string_new ("SELECT EXISTS (");
+  gboolean first = TRUE;
+
+  for (guint i = 0; i < n_entities; i++)
+    {
+      if (entities[i] == other_than)
+        continue;
+      g_string_append_printf (sql, "%sSELECT 1 FROM \"%s\" WHERE id = ?1", first ? "" : " UNION ALL ", entities[i]->name);
+      first = FALSE;
+    }
+  g_string_append (sql, ")");
+
+  return g_string_free (sql, FALSE);
+}
+
 const DhEntitySql *
 dh_store_entity_sql (const DhEntity *entity)
 {
@@ -73,10 +94,14 @@ dh_store_entity_sql (const DhEntity *entity)
   if (sql == NULL)
     {
       sql = g_new0 (DhEntitySql, 1);
-      sql->select_by_id = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ?", dh_store_select_columns (entity), entity->name);
-      sql->exists = g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE id = ?1", entity->name);
-      sql->insert = insert_sql (entity);
-      sql->making = g_strdup_printf ("SELECT clock, created_by FROM \"%s\" WHERE id = ?", entity->name);
+      sql->taken = taken_sql (entity);
+      if (entity != NULL)
+        {
+          sql->select_by_id = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ?", dh_store_select_columns (entity), entity->name);
+          sql->exists = g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE id = ?1", entity->name);
+          sql->insert = insert_sql (entity);
+          sql->making = g_strdup_printf ("SELECT clock, created_by FROM \"%s\" WHERE id = ?", entity->name);
+        }
       g_hash_table_insert (cache, (gpointer) entity, sql);
     }
   g_mutex_unlock (&mutex);

@@ -329,7 +329,7 @@ create_unlocked (DhStore         *self,
   ok = complete_record (self, entity, id, record, error);
   /* ids are unique across kinds, not only within one: a reference names a
    * record by its id alone; one made here is new, one given may not be */
-  if (ok && given_id != NULL && !dh_store_id_taken (self, id, &taken, error))
+  if (ok && given_id != NULL && !dh_store_id_taken (self, id, NULL, &taken, error))
     ok = FALSE;
   else if (ok && taken)
     {
