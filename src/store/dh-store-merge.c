@@ -92,15 +92,146 @@ hold (DhStore         *self,
   return dh_store_step_done (self, stmt, error);
 }
 
+/* The ids of a page (its records' and those they refer to) are looked up
+ * in every kind's table at once when the page begins, and the records it
+ * adds are noted as they are written: whether a record is there, or its id
+ * taken by another kind, is then answered from memory, not by a statement
+ * per record and per reference. An id found in two tables (which the store
+ * never writes) is left to the statements. */
+static const DhEntity several_kinds;
+
+static const char *
+page_ids_sql (void)
+{
+  static char *sql;
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      guint n_entities;
+      const DhEntity * const *entities = dh_entity_list_all (&n_entities);
+      GString *text = g_string_new (NULL);
+
+      for (guint i = 0; i < n_entities; i++)
+        g_string_append_printf (text, "%sSELECT j.value, %u FROM json_each (?1) AS j JOIN \"%s\" AS t ON t.id = j.value",
+                                i > 0 ? " UNION ALL " : "", i, entities[i]->name);
+      sql = g_string_free (text, FALSE);
+      g_once_init_leave (&initialized, 1);
+    }
+
+  return sql;
+}
+
+static void
+add_page_id (json_object *ids,
+             GHashTable  *known,
+             json_object *id)
+{
+  if (id == NULL || !json_object_is_type (id, json_type_string) ||
+      g_hash_table_contains (known, json_object_get_string (id)))
+    return;
+
+  g_hash_table_insert (known, g_strdup (json_object_get_string (id)), NULL);
+  json_object_array_add (ids, json_object_get (id));
+}
+
+static gboolean
+look_up_page_ids (DhStore    *self,
+                  GPtrArray  *changes,
+                  GError    **error)
+{
+  g_autoptr(json_object) ids = json_object_new_array ();
+  g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n_entities;
+  const DhEntity * const *entities = dh_entity_list_all (&n_entities);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      json_object *wire = g_ptr_array_index (changes, i);
+      const DhEntity *entity = dh_entity_lookup (dh_json_get_string (wire, "e"));
+      json_object *fields;
+
+      add_page_id (ids, known, json_object_object_get (wire, "r"));
+      if (entity == NULL || !json_object_object_get_ex (wire, "f", &fields) || !json_object_is_type (fields, json_type_object))
+        continue;
+      for (guint j = 0; j < entity->n_fields; j++)
+        {
+          json_object *write;
+
+          if (entity->fields[j].type == DH_FIELD_REF &&
+              json_object_object_get_ex (fields, entity->fields[j].name, &write) &&
+              json_object_is_type (write, json_type_array))
+            add_page_id (ids, known, json_object_array_get_idx (write, 0));
+        }
+    }
+
+  stmt = dh_store_prepare_static (self, page_ids_sql (), error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, json_object_to_json_string_ext (ids, JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+      guint kind = (guint) sqlite3_column_int (stmt, 1);
+
+      if (id != NULL && kind < n_entities)
+        g_hash_table_insert (known, g_strdup (id),
+                             g_hash_table_lookup (known, id) == NULL ? (gpointer) entities[kind] : (gpointer) &several_kinds);
+    }
+  if (rc != SQLITE_DONE)
+    dh_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+
+  g_clear_pointer (&self->known_ids, g_hash_table_unref);
+  self->known_ids = g_steal_pointer (&known);
+
+  return TRUE;
+}
+
+/* Whether the page knows ID; *out_kind is then the kind that has it, or
+ * NULL when none does. */
+static gboolean
+page_knows_id (DhStore          *self,
+               const char       *id,
+               const DhEntity  **out_kind)
+{
+  gpointer kind;
+
+  if (self->known_ids == NULL || !g_hash_table_lookup_extended (self->known_ids, id, NULL, &kind) ||
+      kind == &several_kinds)
+    return FALSE;
+
+  *out_kind = kind;
+  return TRUE;
+}
+
+static void
+page_adds_id (DhStore         *self,
+              const DhEntity  *entity,
+              const char      *id)
+{
+  if (self->known_ids != NULL)
+    g_hash_table_insert (self->known_ids, g_strdup (id), (gpointer) entity);
+}
+
 static gboolean
 record_exists (DhStore    *self,
                const char *entity,
                const char *id)
 {
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt = dh_store_prepare_static (self, dh_store_entity_sql (dh_entity_lookup (entity))->exists, &error);
+  const DhEntity *kind;
+  sqlite3_stmt *stmt;
   int rc = SQLITE_DONE;
 
+  if (page_knows_id (self, id, &kind))
+    return kind != NULL && g_str_equal (kind->name, entity);
+
+  stmt = dh_store_prepare_static (self, dh_store_entity_sql (dh_entity_lookup (entity))->exists, &error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
@@ -254,13 +385,17 @@ apply_change (DhStore         *self,
   g_autoptr(json_object) state = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(json_object) own_wire = NULL;
+  const DhEntity *kind;
   const char *missing;
   gboolean exists;
 
   if (wire == NULL)
     wire = own_wire = dh_change_to_json (change);
 
-  state = dh_store_load_state_if_any (self, entity, change->record_id, &exists, error);
+  if (page_knows_id (self, change->record_id, &kind) && kind != entity)
+    exists = FALSE;
+  else
+    state = dh_store_load_state_if_any (self, entity, change->record_id, &exists, error);
   if (state == NULL && !exists)
     {
       gboolean taken_elsewhere = FALSE;
@@ -268,7 +403,9 @@ apply_change (DhStore         *self,
       if (error != NULL && *error != NULL)
         return FALSE;
       /* an id that another kind of record already has is refused */
-      if (!dh_store_id_taken (self, change->record_id, entity, &taken_elsewhere, error))
+      if (page_knows_id (self, change->record_id, &kind))
+        taken_elsewhere = kind != NULL;
+      else if (!dh_store_id_taken (self, change->record_id, entity, &taken_elsewhere, error))
         return FALSE;
       if (taken_elsewhere)
         return quarantine (self, entity->name, change->record_id,
@@ -313,6 +450,8 @@ apply_change (DhStore         *self,
 
       if (!dh_store_save_state (self, entity, change->record_id, state, result.taken, exists, -1, row, error))
         return FALSE;
+      if (!exists)
+        page_adds_id (self, entity, change->record_id);
       json_object_object_add (row, DH_RECORD_ID, json_object_new_string (change->record_id));
       if (!dh_store_refresh_derived (self, entity, row, name_changed, error))
         return FALSE;
@@ -424,7 +563,8 @@ dh_store_apply_changes (DhStore        *self,
 
   g_rec_mutex_lock (&self->lock);
   ok = dh_store_write_begin (self, error) &&
-       dh_store_count_held (self, 0, NULL, &held_from, error);
+       dh_store_count_held (self, 0, NULL, &held_from, error) &&
+       look_up_page_ids (self, changes, error);
   /* nothing waits: no arrival can release anything, and none is looked for */
   self->held_possible = held_from > 0;
   for (guint i = 0; ok && i < changes->len; i++)
@@ -439,6 +579,8 @@ dh_store_apply_changes (DhStore        *self,
     }
   if (ok && cursor != NULL)
     ok = dh_store_set_meta (self, "pull_cursor", cursor, error);
+  /* what the page knew holds inside its transaction alone */
+  g_clear_pointer (&self->known_ids, g_hash_table_unref);
   ok = dh_store_write_end (self, ok, error);
   g_rec_mutex_unlock (&self->lock);
 

@@ -84,6 +84,7 @@ struct _DhStore
   GHashTable  *changed_entities; /* names of the entities the transaction changes */
   GHashTable  *search_pending;   /* ids of the households whose search entry the transaction changes */
   gboolean     held_possible;    /* held_change may have rows: arrivals may release some */
+  GHashTable  *known_ids;        /* while a page is applied: id -> the DhEntity whose table has it, or NULL when none does */
 };
 
 /* Number of columns before an entity's fields in every SELECT of a record. */
