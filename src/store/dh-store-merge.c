@@ -110,10 +110,11 @@ page_ids_sql (void)
     {
       guint n_entities;
       const DhEntity * const *entities = dh_entity_list_all (&n_entities);
-      GString *text = g_string_new (NULL);
+      GString *text = g_string_new ("WITH page (id) AS MATERIALIZED (SELECT value FROM json_each (?1)) ");
 
+      /* the list is parsed once, then each table is searched for its ids */
       for (guint i = 0; i < n_entities; i++)
-        g_string_append_printf (text, "%sSELECT j.value, %u FROM json_each (?1) AS j JOIN \"%s\" AS t ON t.id = j.value",
+        g_string_append_printf (text, "%sSELECT page.id, %u FROM page JOIN \"%s\" AS t ON t.id = page.id",
                                 i > 0 ? " UNION ALL " : "", i, entities[i]->name);
       sql = g_string_free (text, FALSE);
       g_once_init_leave (&initialized, 1);
