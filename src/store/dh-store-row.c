@@ -195,6 +195,8 @@ dh_store_row_to_json (const DhEntity *entity,
   return record;
 }
 
+/* The value is bound where it is, not copied: it must live until the
+ * statement has run. */
 void
 dh_store_bind_json (sqlite3_stmt *stmt,
                     int           index,
@@ -220,7 +222,7 @@ dh_store_bind_json (sqlite3_stmt *stmt,
 
     case json_type_string:
       sqlite3_bind_text (stmt, index, json_object_get_string (value),
-                         json_object_get_string_len (value), SQLITE_TRANSIENT);
+                         json_object_get_string_len (value), SQLITE_STATIC);
       break;
 
     case json_type_array:
@@ -228,7 +230,7 @@ dh_store_bind_json (sqlite3_stmt *stmt,
     default:
       sqlite3_bind_text (stmt, index,
                          json_object_to_json_string_ext (value, JSON_C_TO_STRING_PLAIN),
-                         -1, SQLITE_TRANSIENT);
+                         -1, SQLITE_STATIC);
       break;
     }
 }

@@ -216,15 +216,15 @@ dh_store_insert_row_full (DhStore         *self,
   if (stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, made_at, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, author, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, updated_at, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 5, updated_by, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, made_at, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, author, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, updated_at, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, updated_by, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 6, json_object_get_boolean (json_object_object_get (fields, DH_RECORD_DELETED)) ? 1 : 0);
   sqlite3_bind_int (stmt, 7, sync_state);
-  sqlite3_bind_text (stmt, 8, clock, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 9, clocks, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 8, clock, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, clocks, -1, SQLITE_STATIC);
   for (guint i = 0; i < entity->n_fields; i++)
     {
       json_object *value = NULL;
@@ -233,9 +233,9 @@ dh_store_insert_row_full (DhStore         *self,
       dh_store_bind_json (stmt, 10 + (int) i, value);
     }
   if (full != NULL)
-    sqlite3_bind_text (stmt, next, full, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, next, full, -1, SQLITE_STATIC);
   if (given != NULL)
-    sqlite3_bind_text (stmt, next + 1, given, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, next + 1, given, -1, SQLITE_STATIC);
 
   return dh_store_step_done (self, stmt, error);
 }
