@@ -86,6 +86,18 @@ is_zero_width (gunichar c)
  * first (normalising costs time that grows faster than the text), then
  * what would change it silently on the way in — a NUL that cuts it short, a
  * U+FFFD left by a broken escape, characters that hide or reorder it. */
+/* The value checked, as the record keeps it: VALUE itself when its text
+ * is that already (most are), else a new string. */
+static json_object *
+string_as (json_object *value,
+           const char  *text)
+{
+  if (strcmp (json_object_get_string (value), text) == 0)
+    return json_object_get (value);
+
+  return json_object_new_string (text);
+}
+
 static gboolean
 check_raw_text (const DhField  *field,
                 json_object    *value,
@@ -246,7 +258,7 @@ normalize_text (json_object  *value,
       return NULL;
     }
 
-  return json_object_new_string (text);
+  return string_as (value, text);
 }
 
 static json_object *
@@ -269,7 +281,7 @@ normalize_code (const DhField     *field,
       return NULL;
     }
 
-  return json_object_new_string (code);
+  return json_object_get (value);
 }
 
 static int
@@ -447,7 +459,7 @@ normalize_date (const DhField     *field,
     return NULL;
 
   iso = dh_date_to_iso (&date);
-  return json_object_new_string (iso);
+  return string_as (value, iso);
 }
 
 static json_object *
@@ -470,7 +482,7 @@ normalize_enum (const DhField  *field,
       return NULL;
     }
 
-  return json_object_new_string (text);
+  return json_object_get (value);
 }
 
 gboolean
@@ -534,7 +546,7 @@ dh_field_normalize_value (const DhField     *field,
           int year;
 
           if (dh_birth_date_parse (json_object_get_string (value), &validator->today, &iso, &year, &local_error))
-            result = json_object_new_string (iso);
+            result = string_as (value, iso);
         }
       break;
 
@@ -560,19 +572,18 @@ dh_field_normalize_value (const DhField     *field,
         {
           const char *id = json_object_get_string (value);
 
-          /* places are named by kind: a village, a commune */
-          const char *listed = g_str_equal (field->target, "admin_unit") &&
-                               (g_str_equal (field->name, "village") || g_str_equal (field->name, "commune"))
-                               ? dh_entity_unit_kind_label (field->name)
-                               : dh_entity_get_label (dh_entity_lookup (field->target));
-
           if (dh_is_valid_uuid (id))
-            result = json_object_new_string (id);
+            result = json_object_get (value);
           else
             g_set_error (&local_error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
                          /* Translators: "“12” is not a record id; give the id of a village" */
                          _("“%s” is not a record id; give the id of a %s"),
-                         id, listed);
+                         id,
+                         /* places are named by kind: a village, a commune */
+                         g_str_equal (field->target, "admin_unit") &&
+                         (g_str_equal (field->name, "village") || g_str_equal (field->name, "commune"))
+                         ? dh_entity_unit_kind_label (field->name)
+                         : dh_entity_get_label (dh_entity_lookup (field->target)));
         }
       break;
 
@@ -582,7 +593,7 @@ dh_field_normalize_value (const DhField     *field,
           g_autofree char *phone = dh_phone_normalize (json_object_get_string (value), &local_error);
 
           if (phone != NULL)
-            result = json_object_new_string (phone);
+            result = string_as (value, phone);
         }
       break;
 
@@ -593,7 +604,7 @@ dh_field_normalize_value (const DhField     *field,
           g_autofree char *id = dh_text_normalize (json_object_get_string (value));
 
           if (id != NULL && dh_citizen_id_check (validator->catalogues, id, DH_SEX_UNKNOWN, 0, &local_error))
-            result = json_object_new_string (id);
+            result = string_as (value, id);
           else if (id == NULL)
             g_set_error (&local_error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
                          _("the text is not valid UTF-8; save the input as UTF-8"));
