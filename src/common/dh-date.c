@@ -192,8 +192,23 @@ dh_date_time_iso_utc (gint64 unix_seconds)
   if (year > 9999)
     return g_strdup ("9999-12-31T23:59:59Z");
 
-  return g_strdup_printf ("%04d-%02u-%02uT%02d:%02d:%02dZ", (int) year, month, day,
-                          (int) (seconds / 3600), (int) (seconds / 60 % 60), (int) (seconds % 60));
+  {
+    char text[] = "YYYY-MM-DDTHH:MM:SSZ";
+    const int parts[][3] = {
+      { 0, 4, (int) year }, { 5, 2, (int) month }, { 8, 2, (int) day },
+      { 11, 2, (int) (seconds / 3600) }, { 14, 2, (int) (seconds / 60 % 60) }, { 17, 2, (int) (seconds % 60) },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+      {
+        int value = parts[i][2];
+
+        for (int digit = parts[i][1] - 1; digit >= 0; digit--, value /= 10)
+          text[parts[i][0] + digit] = (char) ('0' + value % 10);
+      }
+
+    return g_strdup (text);
+  }
 }
 
 char *

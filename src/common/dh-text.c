@@ -120,6 +120,36 @@ is_normal_already (const char *text)
   return !after_space || p == (const guchar *) text;
 }
 
+/* NFD of TEXT. Text of starters alone (what is_normal_already() lets
+ * through) needs no reordering of marks: each character decomposed in
+ * place is its NFD, without the buffers of g_utf8_normalize(). */
+static char *
+decompose (const char *text)
+{
+  GString *decomposed;
+
+  if (!is_normal_already (text))
+    return g_utf8_normalize (text, -1, G_NORMALIZE_NFD);
+
+  decomposed = g_string_sized_new (strlen (text) + 8);
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar parts[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
+      gsize n;
+
+      if ((guchar) *p < 0x80)
+        {
+          g_string_append_c (decomposed, *p);
+          continue;
+        }
+      n = g_unichar_fully_decompose (g_utf8_get_char (p), FALSE, parts, G_N_ELEMENTS (parts));
+      for (gsize i = 0; i < n; i++)
+        g_string_append_unichar (decomposed, parts[i]);
+    }
+
+  return g_string_free (decomposed, FALSE);
+}
+
 /**
  * dh_text_normalize:
  * @text: (nullable): UTF-8 text as typed or imported
@@ -187,7 +217,7 @@ dh_text_fold (const char *text)
     return NULL;
 
   folded = g_utf8_casefold (text, -1);
-  decomposed = g_utf8_normalize (folded, -1, G_NORMALIZE_NFD);
+  decomposed = decompose (folded);
   key = g_string_sized_new (strlen (decomposed));
 
   for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
@@ -294,7 +324,7 @@ dh_text_sort_key (const char *text)
   if (normalized == NULL)
     return NULL;
 
-  decomposed = g_utf8_normalize (normalized, -1, G_NORMALIZE_NFD);
+  decomposed = decompose (normalized);
   primary = g_string_new (NULL);
   secondary = g_string_new (NULL);
   tertiary = g_string_new (NULL);

@@ -99,6 +99,42 @@ test_normalize_agrees_with_its_definition (void)
     }
 }
 
+/* Text already composed is decomposed a letter at a time; the same text
+ * typed decomposed goes the long way: both fold and sort alike, for every
+ * letter Vietnamese is written with, alone and beside another. */
+static void
+test_composed_and_decomposed_letters_agree (void)
+{
+  static const gunichar ranges[][2] = { { 0x41, 0x7A }, { 0xC0, 0x24F }, { 0x1E00, 0x1EFF } };
+
+  for (guint r = 0; r < G_N_ELEMENTS (ranges); r++)
+    for (gunichar c = ranges[r][0]; c <= ranges[r][1]; c++)
+      {
+        char letter[8] = { 0 };
+        g_autofree char *composed = NULL;
+        g_autofree char *decomposed = NULL;
+        g_autofree char *folded = NULL;
+        g_autofree char *folded_long_way = NULL;
+        g_autofree char *key = NULL;
+
+        g_unichar_to_utf8 (c, letter);
+        composed = g_strconcat ("Nguy", letter, "n ", letter, "\u1EB7", NULL);
+        decomposed = g_utf8_normalize (composed, -1, G_NORMALIZE_NFD);
+        folded = dh_text_fold (composed);
+        folded_long_way = dh_text_fold (decomposed);
+        g_assert_cmpstr (folded, ==, folded_long_way);
+
+        /* a sort key is made of the composed text: the key of the
+         * decomposed one must come out the same */
+        key = dh_text_sort_key (composed);
+        {
+          g_autofree char *key_long_way = dh_text_sort_key (decomposed);
+
+          g_assert_cmpstr (key, ==, key_long_way);
+        }
+      }
+}
+
 static void
 test_fold_three_forms_of_a_name_agree (void)
 {
@@ -331,6 +367,7 @@ main (int   argc,
   g_test_add_func ("/common/text/normalize/composes-decomposed-input-to-nfc", test_normalize_composes_to_nfc);
   g_test_add_func ("/common/text/normalize/keeps-empty-and-rejects-invalid-utf8", test_normalize_empty_null_and_invalid);
   g_test_add_func ("/common/text/normalize/agrees-with-its-definition", test_normalize_agrees_with_its_definition);
+  g_test_add_func ("/common/text/fold/composed-and-decomposed-letters-agree", test_composed_and_decomposed_letters_agree);
   g_test_add_func ("/common/text/fold/three-forms-of-a-name-find-the-same-person", test_fold_three_forms_of_a_name_agree);
   g_test_add_func ("/common/text/fold/punctuation-becomes-one-space", test_fold_turns_punctuation_into_single_spaces);
   g_test_add_func ("/common/text/fold/drops-every-tone-and-vowel-mark", test_fold_drops_every_tone_and_vowel_mark);
