@@ -194,6 +194,126 @@ dh_text_normalize (const char *text)
   return g_utf8_normalize (collapsed->str, collapsed->len, G_NORMALIZE_NFC);
 }
 
+/* Whether every character of TEXT is ASCII or one of the letters
+ * is_normal_already() knows: starters whose case folding and
+ * decomposition are each the character's alone. */
+static gboolean
+is_latin_text (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0';)
+    {
+      if (*p < 0x80)
+        p++;
+      else if (p[0] >= 0xC3 && p[0] <= 0xC8 && (p[1] & 0xC0) == 0x80)
+        p += 2;
+      else if (p[0] == 0xC9 && p[1] >= 0x80 && p[1] <= 0x8F)
+        p += 2;
+      else if (p[0] == 0xE1 && p[1] >= 0xB8 && p[1] <= 0xBB && (p[2] & 0xC0) == 0x80)
+        p += 3;
+      else
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* What folding makes of one such character: the letters it leaves, a
+ * 0 for each separator, nothing for a mark. */
+#define FOLD_MAX_OUT 4
+#define FOLD_TABLE_SIZE (0x250 + 0x100)
+
+typedef struct
+{
+  guint8   n;
+  gunichar out[FOLD_MAX_OUT];
+} FoldEntry;
+
+static guint
+fold_index (gunichar c)
+{
+  return c < 0x250 ? c : 0x250 + (c - 0x1E00);
+}
+
+/* What one code point of decomposed, case-folded text leaves in a search
+ * key: FALSE for a mark, which leaves nothing; else the letter or digit
+ * (đ as d), or 0 for a separator. */
+static gboolean
+fold_code_point (gunichar  c,
+                 gunichar *out)
+{
+  if (g_unichar_ismark (c))
+    return FALSE;
+  if (is_d_stroke (c))
+    c = 'd';
+  *out = g_unichar_isalnum (c) ? c : 0;
+  return TRUE;
+}
+
+static void
+fold_events (const char *decomposed,
+             FoldEntry  *entry)
+{
+  entry->n = 0;
+  for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar out;
+
+      if (!fold_code_point (g_utf8_get_char (p), &out))
+        continue;
+      g_assert (entry->n < FOLD_MAX_OUT);
+      entry->out[entry->n++] = out;
+    }
+}
+
+/* Made once, the long way, for every character is_latin_text() lets through. */
+static const FoldEntry *
+fold_table (void)
+{
+  static FoldEntry *table;
+
+  if (g_once_init_enter (&table))
+    {
+      FoldEntry *made = g_new0 (FoldEntry, FOLD_TABLE_SIZE);
+
+      for (gunichar c = 1; c < 0x1F00; c = c == 0x24F ? 0x1E00 : c + 1)
+        {
+          char letter[8] = { 0 };
+          g_autofree char *folded = NULL;
+          g_autofree char *decomposed = NULL;
+
+          g_unichar_to_utf8 (c, letter);
+          folded = g_utf8_casefold (letter, -1);
+          decomposed = g_utf8_normalize (folded, -1, G_NORMALIZE_NFD);
+          fold_events (decomposed, &made[fold_index (c)]);
+        }
+      g_once_init_leave (&table, made);
+    }
+
+  return table;
+}
+
+/* One letter of a search key, or a separator (0): words are parted by
+ * one space, never at either end. */
+static void
+append_folded (GString  *key,
+               gunichar  c,
+               gboolean *pending_separator)
+{
+  if (c == 0)
+    {
+      *pending_separator = key->len > 0;
+      return;
+    }
+
+  if (*pending_separator)
+    g_string_append_c (key, ' ');
+  *pending_separator = FALSE;
+  if (c < 0x80)
+    g_string_append_c (key, (char) c);
+  else
+    g_string_append_unichar (key, c);
+}
+
 /**
  * dh_text_fold:
  * @text: (nullable): UTF-8 text
@@ -213,33 +333,39 @@ dh_text_fold (const char *text)
   g_autoptr(GString) key = NULL;
   gboolean pending_separator = FALSE;
 
-  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+  if (text == NULL)
+    return NULL;
+
+  /* text of such characters is folded a character at a time from the
+   * table; any other goes the long way */
+  if (is_latin_text (text))
+    {
+      const FoldEntry *table = fold_table ();
+
+      key = g_string_sized_new (strlen (text));
+      for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          const FoldEntry *entry = &table[fold_index (g_utf8_get_char (p))];
+
+          for (guint i = 0; i < entry->n; i++)
+            append_folded (key, entry->out[i], &pending_separator);
+        }
+
+      return g_string_free (g_steal_pointer (&key), FALSE);
+    }
+
+  if (!g_utf8_validate (text, -1, NULL))
     return NULL;
 
   folded = g_utf8_casefold (text, -1);
-  decomposed = decompose (folded);
+  decomposed = g_utf8_normalize (folded, -1, G_NORMALIZE_NFD);
   key = g_string_sized_new (strlen (decomposed));
-
   for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
     {
-      gunichar c = g_utf8_get_char (p);
+      gunichar out;
 
-      if (g_unichar_ismark (c))
-        continue;
-
-      if (is_d_stroke (c))
-        c = 'd';
-
-      if (!g_unichar_isalnum (c))
-        {
-          pending_separator = key->len > 0;
-          continue;
-        }
-
-      if (pending_separator)
-        g_string_append_c (key, ' ');
-      pending_separator = FALSE;
-      g_string_append_unichar (key, c);
+      if (fold_code_point (g_utf8_get_char (p), &out))
+        append_folded (key, out, &pending_separator);
     }
 
   return g_string_free (g_steal_pointer (&key), FALSE);
