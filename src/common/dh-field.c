@@ -82,10 +82,6 @@ is_zero_width (gunichar c)
   return (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF;
 }
 
-/* Checks a string as it came, before anything reads it further: its length
- * first (normalising costs time that grows faster than the text), then
- * what would change it silently on the way in — a NUL that cuts it short, a
- * U+FFFD left by a broken escape, characters that hide or reorder it. */
 /* The value checked, as the record keeps it: VALUE itself when its text
  * is that already (most are), else a new string. */
 static json_object *
@@ -98,6 +94,10 @@ string_as (json_object *value,
   return json_object_new_string (text);
 }
 
+/* Checks a string as it came, before anything reads it further: its length
+ * first (normalising costs time that grows faster than the text), then
+ * what would change it silently on the way in — a NUL that cuts it short, a
+ * U+FFFD left by a broken escape, characters that hide or reorder it. */
 static gboolean
 check_raw_text (const DhField  *field,
                 json_object    *value,
@@ -135,8 +135,13 @@ check_raw_text (const DhField  *field,
 
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
-      gunichar c = g_utf8_get_char (p);
+      gunichar c;
 
+      /* printable ASCII, most of any text, is none of what is looked for */
+      if ((guchar) *p >= 0x20 && (guchar) *p < 0x7F)
+        continue;
+
+      c = g_utf8_get_char (p);
       if (c == 0xFFFD)
         {
           g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
