@@ -111,7 +111,7 @@ clocks_of_state (json_object *state,
                  const char  *made,
                  const char  *maker)
 {
-  g_autoptr(json_object) clocks = json_object_new_object ();
+  g_autoptr(json_object) clocks = NULL;
 
   json_object_object_foreach (state, key, json)
     {
@@ -126,6 +126,8 @@ clocks_of_state (json_object *state,
           g_strcmp0 (write.author, maker) == 0)
         continue;
 
+      if (clocks == NULL)
+        clocks = json_object_new_object ();
       entry = json_object_new_array_ext (3);
       json_object_array_add (entry, json_object_new_string (write.base));
       json_object_array_add (entry, json_object_new_string (write.clock));
@@ -133,7 +135,7 @@ clocks_of_state (json_object *state,
       json_object_object_add (clocks, key, entry);
     }
 
-  if (json_object_object_length (clocks) == 0)
+  if (clocks == NULL)
     return NULL;
 
   return g_strdup (json_object_to_json_string_ext (clocks, JSON_C_TO_STRING_PLAIN));
