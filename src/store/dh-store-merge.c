@@ -261,12 +261,16 @@ find_missing (DhStore         *self,
   for (guint i = 0; i < entity->n_fields; i++)
     {
       const DhField *field = &entity->fields[i];
+      gboolean needed = !exists && (field->flags & DH_FIELD_FLAG_REQUIRED) != 0;
       DhWrite write;
-      gboolean has = dh_merge_state_get_write (state, field->name, &write) && write.value != NULL;
+      gboolean has;
 
-      if (only != NULL && !g_ptr_array_find_with_equal_func (only, field->name, g_str_equal, NULL))
+      /* only what is required of a new row, and what refers to a record */
+      if ((!needed && field->type != DH_FIELD_REF) ||
+          (only != NULL && !g_ptr_array_find_with_equal_func (only, field->name, g_str_equal, NULL)))
         continue;
-      if (!exists && (field->flags & DH_FIELD_FLAG_REQUIRED) != 0 && !has)
+      has = dh_merge_state_get_write (state, field->name, &write) && write.value != NULL;
+      if (needed && !has)
         return "";
       if (has && field->type == DH_FIELD_REF &&
           !record_exists (self, field->target, json_object_get_string (write.value)))

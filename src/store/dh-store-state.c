@@ -106,33 +106,87 @@ dh_store_load_state_if_any (DhStore         *self,
   return g_steal_pointer (&state);
 }
 
-static char *
-clocks_of_state (json_object *state,
-                 const char  *made,
-                 const char  *maker)
+/* A state's writes, each read once from its JSON for all that is made of them. */
+typedef struct
 {
-  g_autoptr(json_object) clocks = NULL;
+  const char *key;
+  DhWrite     write;
+} StateWrite;
+
+static GArray *
+decode_state (json_object *state)
+{
+  GArray *writes = g_array_sized_new (FALSE, FALSE, sizeof (StateWrite), json_object_object_length (state));
 
   json_object_object_foreach (state, key, json)
     {
-      DhWrite write;
-      json_object *entry;
+      StateWrite entry = { key, { 0 } };
 
-      if (!dh_write_from_json (json, &write))
-        continue;
+      if (dh_write_from_json (json, &entry.write))
+        g_array_append_val (writes, entry);
+    }
+
+  return writes;
+}
+
+/* As dh_merge_state_describe(): the earliest write is the record's making. */
+static void
+describe_writes (GArray      *writes,
+                 const char **out_made,
+                 const char **out_maker,
+                 const char **out_latest,
+                 const char **out_latest_author)
+{
+  const char *made = NULL, *maker = NULL, *latest = "", *latest_author = NULL;
+
+  for (guint i = 0; i < writes->len; i++)
+    {
+      const DhWrite *write = &g_array_index (writes, StateWrite, i).write;
+
+      if (made == NULL || strcmp (write->clock, made) < 0)
+        {
+          made = write->clock;
+          maker = write->author;
+        }
+      if (strcmp (write->clock, latest) > 0)
+        {
+          latest = write->clock;
+          latest_author = write->author;
+        }
+    }
+
+  *out_made = made;
+  *out_maker = maker;
+  *out_latest = latest;
+  *out_latest_author = latest_author;
+}
+
+static char *
+clocks_of_writes (GArray     *writes,
+                  const char *made,
+                  const char *maker)
+{
+  g_autoptr(json_object) clocks = NULL;
+
+  for (guint i = 0; i < writes->len; i++)
+    {
+      const StateWrite *entry = &g_array_index (writes, StateWrite, i);
+      const DhWrite *write = &entry->write;
+      json_object *clock;
+
       /* a null written at the making is kept: unlike a field never
        * written, it wins over an earlier write that arrives late */
-      if (write.value != NULL && write.base[0] == '\0' && g_strcmp0 (write.clock, made) == 0 &&
-          g_strcmp0 (write.author, maker) == 0)
+      if (write->value != NULL && write->base[0] == '\0' && g_strcmp0 (write->clock, made) == 0 &&
+          g_strcmp0 (write->author, maker) == 0)
         continue;
 
       if (clocks == NULL)
         clocks = json_object_new_object ();
-      entry = json_object_new_array_ext (3);
-      json_object_array_add (entry, json_object_new_string (write.base));
-      json_object_array_add (entry, json_object_new_string (write.clock));
-      json_object_array_add (entry, write.author != NULL ? json_object_new_string (write.author) : NULL);
-      json_object_object_add (clocks, key, entry);
+      clock = json_object_new_array_ext (3);
+      json_object_array_add (clock, json_object_new_string (write->base));
+      json_object_array_add (clock, json_object_new_string (write->clock));
+      json_object_array_add (clock, write->author != NULL ? json_object_new_string (write->author) : NULL);
+      json_object_object_add (clocks, entry->key, clock);
     }
 
   if (clocks == NULL)
@@ -242,10 +296,11 @@ dh_store_save_state (DhStore         *self,
   g_autofree char *updated_at = NULL;
   g_autoptr(json_object) values = NULL;
   g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GArray) writes = decode_state (state);
   sqlite3_stmt *stmt;
   int index = 5;
 
-  dh_merge_state_describe (state, &first, &first_author, &latest, &latest_author);
+  describe_writes (writes, &first, &first_author, &latest, &latest_author);
   updated_at = iso_of_clock (latest);
 
   if (!exists)
@@ -253,7 +308,7 @@ dh_store_save_state (DhStore         *self,
       g_autofree char *created_at = iso_of_clock (first);
       g_autoptr(json_object) all = values_of_all != NULL ? json_object_get (values_of_all) : dh_store_state_values (state, NULL);
 
-      clocks = clocks_of_state (state, first, first_author);
+      clocks = clocks_of_writes (writes, first, first_author);
       return dh_store_insert_row_full (self, entity, id, created_at, first_author, updated_at, latest_author,
                                        first, clocks, sync_state < 0 ? DH_SYNC_SYNCED : (DhSyncState) sync_state,
                                        all, error);
@@ -262,7 +317,7 @@ dh_store_save_state (DhStore         *self,
   if (!read_making (self, entity, id, &made, &maker, error))
     return FALSE;
   values = dh_store_state_values (state, taken);
-  clocks = clocks_of_state (state, made, maker);
+  clocks = clocks_of_writes (writes, made, maker);
 
   g_string_printf (sql, "UPDATE \"%s\" SET clocks = ?1, updated_at = ?2, updated_by = ?3, sync_state = ?4", entity->name);
   {
