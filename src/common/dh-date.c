@@ -133,6 +133,17 @@ dh_date_parse (const char  *text,
   return TRUE;
 }
 
+/* VALUE in WIDTH decimal digits, zeros first: what "%0*u" writes, without
+ * printf, for the dates of every record a sync brings. */
+static void
+put_digits (char  *at,
+            int    width,
+            guint  value)
+{
+  for (int i = width - 1; i >= 0; i--, value /= 10)
+    at[i] = (char) ('0' + value % 10);
+}
+
 /**
  * dh_date_to_iso:
  * @date: a valid date
@@ -144,10 +155,20 @@ dh_date_to_iso (const GDate *date)
 {
   g_return_val_if_fail (date != NULL && g_date_valid (date), NULL);
 
-  return g_strdup_printf ("%04u-%02u-%02u",
-                          (guint) g_date_get_year (date),
-                          (guint) g_date_get_month (date),
-                          (guint) g_date_get_day (date));
+  if (g_date_get_year (date) > 9999)
+    return g_strdup_printf ("%u-%02u-%02u",
+                            (guint) g_date_get_year (date),
+                            (guint) g_date_get_month (date),
+                            (guint) g_date_get_day (date));
+
+  {
+    char text[] = "YYYY-MM-DD";
+
+    put_digits (text, 4, g_date_get_year (date));
+    put_digits (text + 5, 2, g_date_get_month (date));
+    put_digits (text + 8, 2, g_date_get_day (date));
+    return g_strdup (text);
+  }
 }
 
 /**
@@ -194,19 +215,13 @@ dh_date_time_iso_utc (gint64 unix_seconds)
 
   {
     char text[] = "YYYY-MM-DDTHH:MM:SSZ";
-    const int parts[][3] = {
-      { 0, 4, (int) year }, { 5, 2, (int) month }, { 8, 2, (int) day },
-      { 11, 2, (int) (seconds / 3600) }, { 14, 2, (int) (seconds / 60 % 60) }, { 17, 2, (int) (seconds % 60) },
-    };
 
-    for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
-      {
-        int value = parts[i][2];
-
-        for (int digit = parts[i][1] - 1; digit >= 0; digit--, value /= 10)
-          text[parts[i][0] + digit] = (char) ('0' + value % 10);
-      }
-
+    put_digits (text, 4, (guint) year);
+    put_digits (text + 5, 2, month);
+    put_digits (text + 8, 2, day);
+    put_digits (text + 11, 2, (guint) (seconds / 3600));
+    put_digits (text + 14, 2, (guint) (seconds / 60 % 60));
+    put_digits (text + 17, 2, (guint) (seconds % 60));
     return g_strdup (text);
   }
 }
