@@ -407,12 +407,27 @@ read_records (sqlite3   *db,
     }
 }
 
-/* The search entries of the households, found again by their household's
- * id: the rowids of a table loaded afresh are its own. */
+/* Every search entry the store keeps: each household's, and each head's
+ * and member's of their own name, found again by the id of the record
+ * whose rowid names the entry (the rowids of a table loaded afresh are its
+ * own). They are loaded in the order of their rowids, heads (below
+ * -DH_SEARCH_HEAD_BASE), members (negative), households, as FTS5 takes them best: a write
+ * with a rowid below the one before makes it flush what it holds. */
 static void
 read_search (sqlite3   *db,
              GPtrArray *tables)
 {
+  g_autofree char *heads = g_strdup_printf ("SELECT h.id, s.doc FROM household_search s JOIN household h "
+                                            "ON s.rowid = -%" G_GINT64_FORMAT " - h.rowid ORDER BY h.id DESC",
+                                            DH_SEARCH_HEAD_BASE);
+  g_autofree char *insert_heads = g_strdup_printf ("INSERT INTO household_search (rowid, doc) "
+                                                   "VALUES (-%" G_GINT64_FORMAT " - (SELECT rowid FROM household WHERE id = ?1), ?2)",
+                                                   DH_SEARCH_HEAD_BASE);
+
+  g_ptr_array_add (tables, bare_table_read (db, heads, insert_heads));
+  g_ptr_array_add (tables, bare_table_read (db,
+                                            "SELECT m.id, s.doc FROM household_search s JOIN member m ON s.rowid = -m.rowid ORDER BY m.id DESC",
+                                            "INSERT INTO household_search (rowid, doc) VALUES (-(SELECT rowid FROM member WHERE id = ?1), ?2)"));
   g_ptr_array_add (tables, bare_table_read (db,
                                             "SELECT h.id, s.doc FROM household_search s JOIN household h ON h.rowid = s.rowid ORDER BY h.id",
                                             "INSERT INTO household_search (rowid, doc) VALUES ((SELECT rowid FROM household WHERE id = ?1), ?2)"));
