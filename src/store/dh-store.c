@@ -148,6 +148,11 @@ dh_store_class_init (DhStoreClass *klass)
   object_class->get_property = dh_store_get_property;
   object_class->set_property = dh_store_set_property;
 
+  /* Nothing reads SQLite's count of the memory it uses; without it, its
+   * allocations take no process-wide lock. It can be set only before
+   * SQLite starts: later, SQLite refuses it and keeps counting. */
+  sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+
   /**
    * DhStore:path:
    *
