@@ -202,7 +202,9 @@ write_search_row (DhStore        *self,
   gboolean present, same;
   int rc;
 
-  stmt = dh_store_prepare_static (self, "SELECT doc FROM household_search WHERE rowid = ?", error);
+  /* read from the table FTS5 keeps the entries' text in (its "content"
+   * shadow table): a lookup by rowid there is a plain one */
+  stmt = dh_store_prepare_static (self, "SELECT c0 FROM household_search_content WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, rowid);
