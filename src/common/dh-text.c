@@ -398,7 +398,8 @@ append_primary (GString  *primary,
     {
       guint plain = G_N_ELEMENTS (alphabet);
 
-      for (guint i = 0; i < G_N_ELEMENTS (alphabet); i++)
+      /* the alphabet lists each base's letters together, in order */
+      for (guint i = 0; i < G_N_ELEMENTS (alphabet) && alphabet[i].base <= (char) lower; i++)
         {
           if (alphabet[i].base != (char) lower)
             continue;
@@ -516,7 +517,8 @@ dh_text_sort_key (const char *text)
 
       append_primary (primary, g_unichar_tolower (c), modifier);
       g_string_append_c (secondary, (char) ('0' + tone));
-      g_string_append_c (tertiary, g_unichar_isupper (c) || g_unichar_istitle (c) ? '1' : '0');
+      /* no ASCII letter is titlecase: the search of its table is spared */
+      g_string_append_c (tertiary, g_unichar_isupper (c) || (c >= 0x80 && g_unichar_istitle (c)) ? '1' : '0');
     }
 
   /* The last level is the text itself, so that different texts never
