@@ -144,6 +144,16 @@ dh_store_set_sqlite_error (DhStore  *self,
 
 /* Statements */
 
+/* A statement prepared before, ready to be bound and run again. */
+static sqlite3_stmt *
+reuse_statement (sqlite3_stmt *stmt)
+{
+  /* the code an earlier step failed with was reported then */
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return stmt;
+}
+
 sqlite3_stmt *
 dh_connection_prepare (DhConnection  *connection,
                        const char    *sql,
@@ -152,12 +162,7 @@ dh_connection_prepare (DhConnection  *connection,
   sqlite3_stmt *stmt = g_hash_table_lookup (connection->statements, sql);
 
   if (stmt != NULL)
-    {
-      /* the code an earlier step failed with was reported then */
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
-    }
+    return reuse_statement (stmt);
 
   if (sqlite3_prepare_v3 (connection->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
     {
@@ -180,11 +185,7 @@ dh_connection_prepare_static (DhConnection  *connection,
   sqlite3_stmt *stmt = g_hash_table_lookup (connection->by_address, sql);
 
   if (stmt != NULL)
-    {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
-    }
+    return reuse_statement (stmt);
 
   stmt = dh_connection_prepare (connection, sql, error);
   if (stmt != NULL)

@@ -129,38 +129,6 @@ decode_state (json_object *state)
   return writes;
 }
 
-/* As dh_merge_state_describe(): the earliest write is the record's making. */
-static void
-describe_writes (GArray      *writes,
-                 const char **out_made,
-                 const char **out_maker,
-                 const char **out_latest,
-                 const char **out_latest_author)
-{
-  const char *made = NULL, *maker = NULL, *latest = "", *latest_author = NULL;
-
-  for (guint i = 0; i < writes->len; i++)
-    {
-      const DhWrite *write = &g_array_index (writes, StateWrite, i).write;
-
-      if (made == NULL || strcmp (write->clock, made) < 0)
-        {
-          made = write->clock;
-          maker = write->author;
-        }
-      if (strcmp (write->clock, latest) > 0)
-        {
-          latest = write->clock;
-          latest_author = write->author;
-        }
-    }
-
-  *out_made = made;
-  *out_maker = maker;
-  *out_latest = latest;
-  *out_latest_author = latest_author;
-}
-
 static char *
 clocks_of_writes (GArray     *writes,
                   const char *made,
@@ -297,10 +265,16 @@ dh_store_save_state (DhStore         *self,
   g_autoptr(json_object) values = NULL;
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(GArray) writes = decode_state (state);
+  DhMergeDescription description = DH_MERGE_DESCRIPTION_INIT;
   sqlite3_stmt *stmt;
   int index = 5;
 
-  describe_writes (writes, &first, &first_author, &latest, &latest_author);
+  for (guint i = 0; i < writes->len; i++)
+    dh_merge_describe_add (&description, &g_array_index (writes, StateWrite, i).write);
+  first = description.made;
+  first_author = description.maker;
+  latest = description.latest;
+  latest_author = description.latest_author;
   updated_at = iso_of_clock (latest);
 
   if (!exists)
