@@ -463,7 +463,7 @@ dh_merge_record (json_object    *state,
 
           if (!dh_write_from_json (json, &incoming))
             continue;
-          json_object_object_add (state, key, json_object_get (json));
+          json_object_object_add_ex (state, key, json_object_get (json), JSON_C_OBJECT_ADD_KEY_IS_NEW);
           g_ptr_array_add (result->taken, g_strdup (key));
         }
       return TRUE;

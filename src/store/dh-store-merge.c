@@ -100,8 +100,10 @@ hold (DhStore         *self,
  * never writes) is left to the statements. */
 static const DhEntity several_kinds;
 
+/* Which kinds have any record: a table empty when a page begins holds
+ * only what the page adds, which it notes itself. */
 static const char *
-page_ids_sql (void)
+kinds_with_records_sql (void)
 {
   static char *sql;
   static gsize initialized;
@@ -110,17 +112,48 @@ page_ids_sql (void)
     {
       guint n_entities;
       const DhEntity * const *entities = dh_entity_list_all (&n_entities);
-      GString *text = g_string_new ("WITH page (id) AS MATERIALIZED (SELECT value FROM json_each (?1)) ");
+      GString *text = g_string_new ("SELECT ");
 
-      /* the list is parsed once, then each table is searched for its ids */
       for (guint i = 0; i < n_entities; i++)
-        g_string_append_printf (text, "%sSELECT page.id, %u FROM page JOIN \"%s\" AS t ON t.id = page.id",
-                                i > 0 ? " UNION ALL " : "", i, entities[i]->name);
+        g_string_append_printf (text, "%sEXISTS (SELECT 1 FROM \"%s\")", i > 0 ? ", " : "", entities[i]->name);
       sql = g_string_free (text, FALSE);
       g_once_init_leave (&initialized, 1);
     }
 
   return sql;
+}
+
+/* The list is parsed once, then each table that has records is searched
+ * for its ids; NULL when none has any. */
+static char *
+page_ids_sql (DhStore  *self,
+              GError  **error)
+{
+  guint n_entities;
+  const DhEntity * const *entities = dh_entity_list_all (&n_entities);
+  g_autoptr(GString) text = g_string_new ("WITH page (id) AS MATERIALIZED (SELECT value FROM json_each (?1)) ");
+  sqlite3_stmt *stmt = dh_store_prepare_static (self, kinds_with_records_sql (), error);
+  gboolean any = FALSE;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rc = sqlite3_step (stmt);
+  for (guint i = 0; rc == SQLITE_ROW && i < n_entities; i++)
+    {
+      if (sqlite3_column_int (stmt, (int) i) == 0)
+        continue;
+      g_string_append_printf (text, "%sSELECT page.id, %u FROM page JOIN \"%s\" AS t ON t.id = page.id",
+                              any ? " UNION ALL " : "", i, entities[i]->name);
+      any = TRUE;
+    }
+  if (rc != SQLITE_ROW)
+    dh_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return NULL;
+
+  return any ? g_string_free (g_steal_pointer (&text), FALSE) : g_strdup ("");
 }
 
 static void
@@ -145,6 +178,7 @@ look_up_page_ids (DhStore    *self,
   g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint n_entities;
   const DhEntity * const *entities = dh_entity_list_all (&n_entities);
+  g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -168,7 +202,20 @@ look_up_page_ids (DhStore    *self,
         }
     }
 
-  stmt = dh_store_prepare_static (self, page_ids_sql (), error);
+  sql = page_ids_sql (self, error);
+  if (sql == NULL)
+    return FALSE;
+  /* the store has no record at all: the page knows every id is free */
+  if (sql[0] == '\0')
+    {
+      g_clear_pointer (&self->known_ids, g_hash_table_unref);
+      self->known_ids = g_steal_pointer (&known);
+      return TRUE;
+    }
+
+  /* as few texts as sets of kinds that have records: the prepared
+   * statements stay few */
+  stmt = dh_store_prepare (self, sql, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, json_object_to_json_string_ext (ids, JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);

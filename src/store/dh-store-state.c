@@ -172,7 +172,7 @@ iso_of_clock (const char *clock)
 
 json_object *
 dh_store_state_values (json_object *state,
-                 GPtrArray   *only)
+                       GPtrArray   *only)
 {
   json_object *values = json_object_new_object ();
 
@@ -182,8 +182,10 @@ dh_store_state_values (json_object *state,
 
       if (only != NULL && !g_ptr_array_find_with_equal_func (only, key, g_str_equal, NULL))
         continue;
+      /* a state's keys are unique: none is looked for before it is added */
       if (dh_write_from_json (json, &write))
-        json_object_object_add (values, key, write.value != NULL ? json_object_get (write.value) : NULL);
+        json_object_object_add_ex (values, key, write.value != NULL ? json_object_get (write.value) : NULL,
+                                   JSON_C_OBJECT_ADD_KEY_IS_NEW);
     }
 
   /* a field the merge took back to never-written is cleared */
