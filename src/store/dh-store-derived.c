@@ -106,6 +106,14 @@ add_search_entry (GArray        *entries,
   g_array_append_val (entries, entry);
 }
 
+static void
+append_word (GString    *doc,
+             const char *text)
+{
+  g_string_append (doc, text);
+  g_string_append_c (doc, ' ');
+}
+
 /* A household has one search entry for all its text, and each of its
  * people one for their name alone, so that a name typed in full finds the
  * person who bears it before words spread over a household. */
@@ -147,7 +155,7 @@ collect_search_entries (DhStore     *self,
       const char *text = (const char *) sqlite3_column_text (stmt, column);
 
       if (text != NULL)
-        g_string_append_printf (doc, "%s ", text);
+        append_word (doc, text);
     }
   sqlite3_reset (stmt);
 
@@ -173,7 +181,7 @@ collect_search_entries (DhStore     *self,
           const char *text = (const char *) sqlite3_column_text (stmt, column);
 
           if (text != NULL)
-            g_string_append_printf (doc, "%s ", text);
+            append_word (doc, text);
         }
     }
   sqlite3_reset (stmt);
