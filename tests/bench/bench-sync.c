@@ -1098,7 +1098,7 @@ run_first_sync (const Options *options,
   print_run ("bare: prepared INSERTs, one transaction", bare_rows, "rows", &bare, ", median of 3");
   print_run ("bare + sort keys + search entries", derived_rows, "rows", &bare_derived, ", median of 3");
   print_ratio ("RATIO first sync: store / bare", &apply, &bare);
-  printf ("  %-56s (aim ≤ 1.5×; the code before measured 7.0×: 9.4 s vs 1.33 s)\n", "");
+  printf ("  %-56s (aim ≤ 1.5×; the code of the round before measured 7.3× on a quiet machine)\n", "");
   print_ratio ("ratio store / bare with sort keys and search entries", &apply, &bare_derived);
   print_ratio ("ratio store with parsing / bare", &apply_parse, &bare);
 
@@ -1192,7 +1192,7 @@ run_write_path (const Options *options,
   print_run ("bare: prepared INSERTs, one transaction", bare_rows, "rows", &bare, ", median of 3");
   print_run ("bare + sort keys + search entries + queued changes", everything_rows, "rows", &bare_everything, ", median of 3");
   print_ratio ("RATIO ordinary writes: store / bare", &write, &bare);
-  printf ("  %-56s (the code before measured 8.3× at 10,000 households)\n", "");
+  printf ("  %-56s (the code of the round before measured 14.9× on a quiet machine)\n", "");
   print_ratio ("ratio store / bare with everything the store keeps", &write, &bare_everything);
 
   g_string_append_printf (report->bytes, "  ordinary writes: %s households, %s records\n", grouped (options->households), grouped (records));
