@@ -73,6 +73,32 @@ modifier_of_mark (gunichar mark)
     }
 }
 
+/* The character classes a sort key asks of every letter, answered for
+ * ASCII (most base letters, once decomposed) without GLib's tables. */
+static gboolean
+is_mark (gunichar c)
+{
+  return c >= 0x80 && g_unichar_ismark (c);
+}
+
+static gboolean
+is_alnum (gunichar c)
+{
+  return c < 0x80 ? g_ascii_isalnum ((char) c) : g_unichar_isalnum (c);
+}
+
+static gunichar
+to_lower (gunichar c)
+{
+  return c < 0x80 ? (gunichar) g_ascii_tolower ((char) c) : g_unichar_tolower (c);
+}
+
+static gboolean
+is_upper_or_title (gunichar c)
+{
+  return c < 0x80 ? g_ascii_isupper ((char) c) : g_unichar_isupper (c) || g_unichar_istitle (c);
+}
+
 /* Đ is often typed as the look-alike Icelandic Ð (U+00D0) by old
  * converters; both mean đ. */
 static gboolean
@@ -467,14 +493,14 @@ dh_text_sort_key (const char *text)
       p = g_utf8_next_char (p);
 
       /* A mark with nothing to sit on carries no weight. */
-      if (g_unichar_ismark (c))
+      if (is_mark (c))
         continue;
 
       for (; *p != '\0'; p = g_utf8_next_char (p))
         {
           gunichar mark = g_utf8_get_char (p);
 
-          if (!g_unichar_ismark (mark))
+          if (!is_mark (mark))
             break;
           if (modifier_of_mark (mark) != MOD_NONE)
             modifier = modifier_of_mark (mark);
@@ -482,7 +508,7 @@ dh_text_sort_key (const char *text)
             tone = tone_of_mark (mark);
         }
 
-      if (!g_unichar_isalnum (c))
+      if (!is_alnum (c))
         {
           pending_separator = primary->len > 0;
           continue;
@@ -515,10 +541,10 @@ dh_text_sort_key (const char *text)
           continue;
         }
 
-      append_primary (primary, g_unichar_tolower (c), modifier);
+      append_primary (primary, to_lower (c), modifier);
       g_string_append_c (secondary, (char) ('0' + tone));
       /* no ASCII letter is titlecase: the search of its table is spared */
-      g_string_append_c (tertiary, g_unichar_isupper (c) || (c >= 0x80 && g_unichar_istitle (c)) ? '1' : '0');
+      g_string_append_c (tertiary, is_upper_or_title (c) ? '1' : '0');
     }
 
   /* The last level is the text itself, so that different texts never
