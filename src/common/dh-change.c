@@ -290,6 +290,9 @@ dh_change_from_json (json_object        *wire,
   const DhEntity *entity;
   gboolean wrong_type = FALSE;
   json_object *fields;
+  g_autoptr(json_object) no_base = NULL;
+  g_autoptr(json_object) change_clock = NULL;
+  g_autoptr(json_object) change_author = NULL;
 
   g_return_val_if_fail (validator != NULL, NULL);
 
@@ -339,6 +342,10 @@ dh_change_from_json (json_object        *wire,
     }
 
   change = dh_change_new (entity, record_id, commune, author, clock);
+  /* what most writes share with their change: one object each, not one a field */
+  no_base = json_object_new_string ("");
+  change_clock = json_object_new_string (clock);
+  change_author = author != NULL ? json_object_new_string (author) : NULL;
 
   any_day = *validator;
   g_date_set_dmy (&any_day.today, 31, G_DATE_DECEMBER, 9999);
@@ -350,6 +357,7 @@ dh_change_from_json (json_object        *wire,
         g_autoptr(json_object) clean = NULL;
         json_object *value, *base_json = NULL, *clock_json = NULL, *author_json = NULL;
         const char *field_base = "", *field_clock = clock, *field_author = author;
+        json_object *write;
         size_t n;
 
         if (!json_object_is_type (entry, json_type_array) ||
@@ -426,7 +434,17 @@ dh_change_from_json (json_object        *wire,
         else if (!dh_field_normalize_value (field, value, &any_day, &clean, error))
           return NULL;
 
-        dh_change_set_write (change, key, clean, field_base, field_clock, field_author);
+        /* as dh_change_set_write() makes it; the field clocks are at or
+         * before the change's, which stays its clock */
+        write = json_object_new_array_ext (4);
+        json_object_array_add (write, g_steal_pointer (&clean));
+        json_object_array_add (write, field_base[0] == '\0' ? json_object_get (no_base) : json_object_new_string (field_base));
+        json_object_array_add (write, field_clock == clock ? json_object_get (change_clock) : json_object_new_string (field_clock));
+        json_object_array_add (write, field_author == NULL ? NULL :
+                                      field_author == author ? json_object_get (change_author) : json_object_new_string (field_author));
+        /* the wire's keys are unique, and the entity's names live as long as the program */
+        json_object_object_add_ex (change->fields, field != NULL ? field->name : DH_RECORD_DELETED, write,
+                                   JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_ADD_CONSTANT_KEY);
       }
   }
 

@@ -133,6 +133,17 @@ dh_date_parse (const char  *text,
   return TRUE;
 }
 
+/* VALUE in WIDTH decimal digits, zeros first: what "%0*u" writes, without
+ * printf, for the dates of every record a sync brings. */
+static void
+put_digits (char  *at,
+            int    width,
+            guint  value)
+{
+  for (int i = width - 1; i >= 0; i--, value /= 10)
+    at[i] = (char) ('0' + value % 10);
+}
+
 /**
  * dh_date_to_iso:
  * @date: a valid date
@@ -144,10 +155,20 @@ dh_date_to_iso (const GDate *date)
 {
   g_return_val_if_fail (date != NULL && g_date_valid (date), NULL);
 
-  return g_strdup_printf ("%04u-%02u-%02u",
-                          (guint) g_date_get_year (date),
-                          (guint) g_date_get_month (date),
-                          (guint) g_date_get_day (date));
+  if (g_date_get_year (date) > 9999)
+    return g_strdup_printf ("%u-%02u-%02u",
+                            (guint) g_date_get_year (date),
+                            (guint) g_date_get_month (date),
+                            (guint) g_date_get_day (date));
+
+  {
+    char text[] = "YYYY-MM-DD";
+
+    put_digits (text, 4, g_date_get_year (date));
+    put_digits (text + 5, 2, g_date_get_month (date));
+    put_digits (text + 8, 2, g_date_get_day (date));
+    return g_strdup (text);
+  }
 }
 
 /**
@@ -156,6 +177,55 @@ dh_date_to_iso (const GDate *date)
  *
  * Returns: (transfer full): the date as people read it, "24/11/2026"
  */
+/**
+ * dh_date_time_iso_utc:
+ * @unix_seconds: seconds since 1970-01-01 00:00 UTC
+ *
+ * What g_date_time_format_iso8601() writes of that instant in UTC,
+ * "2026-11-24T07:05:00Z", without a GDateTime: a store writes two of these
+ * for every record a sync brings. An instant before 1970 is written as
+ * 1970 began, one after 9999 as 9999 ends.
+ *
+ * Returns: (transfer full): the instant
+ */
+char *
+dh_date_time_iso_utc (gint64 unix_seconds)
+{
+  gint64 days, seconds, era, day_of_era, year_of_era, day_of_year, mp, year;
+  guint month, day;
+
+  if (unix_seconds < 0)
+    unix_seconds = 0;
+  days = unix_seconds / 86400;
+  seconds = unix_seconds % 86400;
+
+  /* days to a civil date, after Howard Hinnant's days_from_civil inverse */
+  days += 719468;
+  era = days / 146097;
+  day_of_era = days - era * 146097;
+  year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  mp = (5 * day_of_year + 2) / 153;
+  day = (guint) (day_of_year - (153 * mp + 2) / 5 + 1);
+  month = (guint) (mp < 10 ? mp + 3 : mp - 9);
+  year = year_of_era + era * 400 + (month <= 2);
+
+  if (year > 9999)
+    return g_strdup ("9999-12-31T23:59:59Z");
+
+  {
+    char text[] = "YYYY-MM-DDTHH:MM:SSZ";
+
+    put_digits (text, 4, (guint) year);
+    put_digits (text + 5, 2, month);
+    put_digits (text + 8, 2, day);
+    put_digits (text + 11, 2, (guint) (seconds / 3600));
+    put_digits (text + 14, 2, (guint) (seconds / 60 % 60));
+    put_digits (text + 17, 2, (guint) (seconds % 60));
+    return g_strdup (text);
+  }
+}
+
 char *
 dh_date_format (const GDate *date)
 {

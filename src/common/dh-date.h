@@ -13,6 +13,7 @@ gboolean  dh_date_parse            (const char   *text,
 char     *dh_date_to_iso           (const GDate  *date);
 char     *dh_date_format           (const GDate  *date);
 void      dh_date_today            (GDate        *out_date);
+char     *dh_date_time_iso_utc     (gint64        unix_seconds);
 gboolean  dh_date_check_not_future (const GDate  *date,
                                     const GDate  *today,
                                     GError      **error);

@@ -45,7 +45,7 @@ expect_type (json_object  *value,
 
   g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
                /* Translators: the first %s says what was given, the second what is wanted */
-               _("got %s; give %s"), json_type_words (value), wanted);
+               _("got %s; give %s"), json_type_words (value), _(wanted));
   return FALSE;
 }
 
@@ -81,6 +81,18 @@ static gboolean
 is_zero_width (gunichar c)
 {
   return (c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF;
+}
+
+/* The value checked, as the record keeps it: VALUE itself when its text
+ * is that already (most are), else a new string. */
+static json_object *
+string_as (json_object *value,
+           const char  *text)
+{
+  if (strcmp (json_object_get_string (value), text) == 0)
+    return json_object_get (value);
+
+  return json_object_new_string (text);
 }
 
 /* Checks a string as it came, before anything reads it further: its length
@@ -124,8 +136,13 @@ check_raw_text (const DhField  *field,
 
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
-      gunichar c = g_utf8_get_char (p);
+      gunichar c;
 
+      /* printable ASCII, most of any text, is none of what is looked for */
+      if ((guchar) *p >= 0x20 && (guchar) *p < 0x7F)
+        continue;
+
+      c = g_utf8_get_char (p);
       if (c == 0xFFFD)
         {
           g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
@@ -222,7 +239,7 @@ normalize_text (json_object  *value,
 {
   g_autofree char *text = NULL;
 
-  if (!expect_type (value, json_type_string, _("text in quotes"), error))
+  if (!expect_type (value, json_type_string, N_("text in quotes"), error))
     return NULL;
 
   text = dh_text_normalize (json_object_get_string (value));
@@ -247,7 +264,7 @@ normalize_text (json_object  *value,
       return NULL;
     }
 
-  return json_object_new_string (text);
+  return string_as (value, text);
 }
 
 static json_object *
@@ -258,7 +275,7 @@ normalize_code (const DhField     *field,
 {
   const char *code;
 
-  if (!expect_type (value, json_type_string, _("a code in quotes"), error))
+  if (!expect_type (value, json_type_string, N_("a code in quotes"), error))
     return NULL;
 
   code = dh_catalogues_find_code (validator->catalogues, field->target, json_object_get_string (value));
@@ -270,7 +287,7 @@ normalize_code (const DhField     *field,
       return NULL;
     }
 
-  return json_object_new_string (code);
+  return string_as (value, code);
 }
 
 static int
@@ -290,7 +307,7 @@ normalize_code_set (const DhField     *field,
   json_object *result;
   size_t n;
 
-  if (!expect_type (value, json_type_array, _("a list of codes such as [\"a\", \"b\"]"), error))
+  if (!expect_type (value, json_type_array, N_("a list of codes such as [\"a\", \"b\"]"), error))
     return NULL;
 
   n = json_object_array_length (value);
@@ -309,7 +326,7 @@ normalize_code_set (const DhField     *field,
       json_object *item = json_object_array_get_idx (value, i);
       const char *code;
 
-      if (!expect_type (item, json_type_string, _("a code in quotes"), error) ||
+      if (!expect_type (item, json_type_string, N_("a code in quotes"), error) ||
           !check_raw_text (field, item, error))
         return NULL;
 
@@ -367,7 +384,7 @@ normalize_int (json_object  *value,
           return NULL;
         }
     }
-  else if (!expect_type (value, json_type_int, _("a whole number"), error))
+  else if (!expect_type (value, json_type_int, N_("a whole number"), error))
     return NULL;
   else if (json_int_overflows (value))
     {
@@ -406,7 +423,7 @@ normalize_money (json_object  *value,
       return json_object_new_int64 (dong);
     }
 
-  if (!expect_type (value, json_type_int, _("whole đồng, such as 1500000"), error))
+  if (!expect_type (value, json_type_int, N_("whole đồng, such as 1500000"), error))
     return NULL;
 
   if (json_int_overflows (value) && json_object_get_int64 (value) > 0)
@@ -436,7 +453,7 @@ normalize_date (const DhField     *field,
   g_autofree char *iso = NULL;
   GDate date;
 
-  if (!expect_type (value, json_type_string, _("a date such as \"2026-11-24\" or \"24/11/2026\""), error))
+  if (!expect_type (value, json_type_string, N_("a date such as \"2026-11-24\" or \"24/11/2026\""), error))
     return NULL;
 
   g_date_clear (&date, 1);
@@ -448,9 +465,11 @@ normalize_date (const DhField     *field,
     return NULL;
 
   iso = dh_date_to_iso (&date);
-  return json_object_new_string (iso);
+  return string_as (value, iso);
 }
 
+/* One of the field's values, given as the value itself or as what people
+ * call it ("Hộ nghèo", "ho ngheo", "Poor household" for "poor"). */
 /* One of the field's values, given as the value itself or as what people
  * call it ("Hộ nghèo", "ho ngheo", "Poor household" for "poor"). */
 static json_object *
@@ -462,12 +481,12 @@ normalize_enum (const DhField      *field,
   const char *text;
   const char *code = NULL;
 
-  if (!expect_type (value, json_type_string, _("one of the listed values in quotes"), error))
+  if (!expect_type (value, json_type_string, N_("one of the listed values in quotes"), error))
     return NULL;
 
   text = json_object_get_string (value);
   if (g_strv_contains (field->values, text))
-    return json_object_new_string (text);
+    return json_object_get (value);
 
   if (field->target != NULL)
     code = dh_catalogues_find_code (validator->catalogues != NULL ? validator->catalogues : dh_catalogues_get_default (),
@@ -545,18 +564,18 @@ dh_field_normalize_value (const DhField     *field,
       break;
 
     case DH_FIELD_BIRTH_DATE:
-      if (expect_type (value, json_type_string, _("a year such as \"1985\" or a date such as \"1985-03-07\""), &local_error))
+      if (expect_type (value, json_type_string, N_("a year such as \"1985\" or a date such as \"1985-03-07\""), &local_error))
         {
           g_autofree char *iso = NULL;
           int year;
 
           if (dh_birth_date_parse (json_object_get_string (value), &validator->today, &iso, &year, &local_error))
-            result = json_object_new_string (iso);
+            result = string_as (value, iso);
         }
       break;
 
     case DH_FIELD_BOOL:
-      if (expect_type (value, json_type_boolean, _("true or false"), &local_error))
+      if (expect_type (value, json_type_boolean, N_("true or false"), &local_error))
         result = json_object_new_boolean (json_object_get_boolean (value));
       break;
 
@@ -573,39 +592,38 @@ dh_field_normalize_value (const DhField     *field,
       break;
 
     case DH_FIELD_REF:
-      if (expect_type (value, json_type_string, _("the id of a record in quotes"), &local_error))
+      if (expect_type (value, json_type_string, N_("the id of a record in quotes"), &local_error))
         {
           const char *id = json_object_get_string (value);
 
-          /* places are named by kind: a village, a commune */
-          const char *listed = g_str_equal (field->target, "admin_unit") &&
-                               (g_str_equal (field->name, "village") || g_str_equal (field->name, "commune"))
-                               ? dh_entity_unit_kind_label (field->name)
-                               : dh_entity_get_label (dh_entity_lookup (field->target));
-
           if (dh_is_valid_uuid (id))
-            result = json_object_new_string (id);
+            result = json_object_get (value);
           else
             g_set_error (&local_error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
                          /* Translators: "“12” is not a record id; give the id of a village" */
                          _("“%s” is not a record id; give the id of a %s"),
-                         id, listed);
+                         id,
+                         /* places are named by kind: a village, a commune */
+                         g_str_equal (field->target, "admin_unit") &&
+                         (g_str_equal (field->name, "village") || g_str_equal (field->name, "commune"))
+                         ? dh_entity_unit_kind_label (field->name)
+                         : dh_entity_get_label (dh_entity_lookup (field->target)));
         }
       break;
 
     case DH_FIELD_PHONE:
-      if (expect_type (value, json_type_string, _("a phone number in quotes, such as \"0912 345 678\""), &local_error))
+      if (expect_type (value, json_type_string, N_("a phone number in quotes, such as \"0912 345 678\""), &local_error))
         {
           g_autofree char *phone = dh_phone_normalize (json_object_get_string (value), &local_error);
 
           if (phone != NULL)
-            result = json_object_new_string (phone);
+            result = string_as (value, phone);
         }
       break;
 
     case DH_FIELD_CITIZEN_ID:
       /* the digits are checked against sex and birth year in check_member() */
-      if (expect_type (value, json_type_string, _("12 digits in quotes"), &local_error))
+      if (expect_type (value, json_type_string, N_("12 digits in quotes"), &local_error))
         {
           g_autofree char *id = dh_text_normalize (json_object_get_string (value));
 
@@ -623,7 +641,7 @@ dh_field_normalize_value (const DhField     *field,
             }
 
           if (id != NULL && dh_citizen_id_check (validator->catalogues, id, DH_SEX_UNKNOWN, 0, &local_error))
-            result = json_object_new_string (id);
+            result = string_as (value, id);
           else if (id == NULL)
             g_set_error (&local_error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
                          _("the text is not valid UTF-8; save the input as UTF-8"));

@@ -125,6 +125,22 @@ dh_merge_state_latest_clock (json_object *state)
   return latest;
 }
 
+void
+dh_merge_describe_add (DhMergeDescription *description,
+                       const DhWrite      *write)
+{
+  if (description->made == NULL || strcmp (write->clock, description->made) < 0)
+    {
+      description->made = write->clock;
+      description->maker = write->author;
+    }
+  if (strcmp (write->clock, description->latest) > 0)
+    {
+      description->latest = write->clock;
+      description->latest_author = write->author;
+    }
+}
+
 /* The earliest write is the record's making; "clocks" keeps every other. */
 void
 dh_merge_state_describe (json_object  *state,
@@ -133,7 +149,7 @@ dh_merge_state_describe (json_object  *state,
                          const char  **out_latest,
                          const char  **out_latest_author)
 {
-  const char *made = NULL, *maker = NULL, *latest = "", *latest_author = NULL;
+  DhMergeDescription description = DH_MERGE_DESCRIPTION_INIT;
 
   {
     json_object_object_foreach (state, key, json)
@@ -141,25 +157,15 @@ dh_merge_state_describe (json_object  *state,
         DhWrite write;
 
         (void) key;
-        if (!dh_write_from_json (json, &write))
-          continue;
-        if (made == NULL || strcmp (write.clock, made) < 0)
-          {
-            made = write.clock;
-            maker = write.author;
-          }
-        if (strcmp (write.clock, latest) > 0)
-          {
-            latest = write.clock;
-            latest_author = write.author;
-          }
+        if (dh_write_from_json (json, &write))
+          dh_merge_describe_add (&description, &write);
       }
   }
 
-  *out_made = made;
-  *out_maker = maker;
-  *out_latest = latest;
-  *out_latest_author = latest_author;
+  *out_made = description.made;
+  *out_maker = description.maker;
+  *out_latest = description.latest;
+  *out_latest_author = description.latest_author;
 }
 
 /**
@@ -445,6 +451,23 @@ dh_merge_record (json_object    *state,
   result->taken = g_ptr_array_new_with_free_func (g_free);
   result->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) dh_change_free);
   result->rejected = NULL;
+
+  /* A record not seen before (a first download brings nothing else) is
+   * the change's writes as they are: nothing is stored to win over, to
+   * conflict with or to seal, so each write is taken. */
+  if (json_object_object_length (state) == 0)
+    {
+      json_object_object_foreach (change->fields, key, json)
+        {
+          DhWrite incoming;
+
+          if (!dh_write_from_json (json, &incoming))
+            continue;
+          json_object_object_add_ex (state, key, json_object_get (json), JSON_C_OBJECT_ADD_KEY_IS_NEW);
+          g_ptr_array_add (result->taken, g_strdup (key));
+        }
+      return TRUE;
+    }
 
   if (!apply_seal (state, change, result))
     return FALSE;

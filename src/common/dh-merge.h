@@ -53,6 +53,21 @@ gboolean       dh_merge_state_get_write (json_object         *state,
                                          const char          *field,
                                          DhWrite             *out_write);
 const char    *dh_merge_state_latest_clock (json_object      *state);
+/* What a record's writes say of it: the earliest is its making, the
+ * latest its last change (ties go to the first met). Start with
+ * DH_MERGE_DESCRIPTION_INIT and add each write. */
+typedef struct
+{
+  const char *made;
+  const char *maker;
+  const char *latest;
+  const char *latest_author;
+} DhMergeDescription;
+
+#define DH_MERGE_DESCRIPTION_INIT { NULL, NULL, "", NULL }
+
+void           dh_merge_describe_add    (DhMergeDescription  *description,
+                                         const DhWrite       *write);
 void           dh_merge_state_describe  (json_object         *state,
                                          const char         **out_made,
                                          const char         **out_maker,

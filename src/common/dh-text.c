@@ -73,12 +73,107 @@ modifier_of_mark (gunichar mark)
     }
 }
 
+/* The character classes a sort key asks of every letter, answered for
+ * ASCII (most base letters, once decomposed) without GLib's tables. */
+static gboolean
+is_mark (gunichar c)
+{
+  return c >= 0x80 && g_unichar_ismark (c);
+}
+
+static gboolean
+is_alnum (gunichar c)
+{
+  return c < 0x80 ? g_ascii_isalnum ((char) c) : g_unichar_isalnum (c);
+}
+
+static gunichar
+to_lower (gunichar c)
+{
+  return c < 0x80 ? (gunichar) g_ascii_tolower ((char) c) : g_unichar_tolower (c);
+}
+
+static gboolean
+is_upper_or_title (gunichar c)
+{
+  return c < 0x80 ? g_ascii_isupper ((char) c) : g_unichar_isupper (c) || g_unichar_istitle (c);
+}
+
 /* Đ is often typed as the look-alike Icelandic Ð (U+00D0) by old
  * converters; both mean đ. */
 static gboolean
 is_d_stroke (gunichar c)
 {
   return c == 0x0110 || c == 0x0111 || c == 0x00D0 || c == 0x00F0;
+}
+
+/* Whether TEXT is already what dh_text_normalize() makes of it: no white
+ * space but single inner ASCII spaces, and only the letters Vietnamese is
+ * written with (ASCII, Latin-1, Latin Extended-A and -B, Latin Extended
+ * Additional), each NFC on its own and none composing with a neighbour.
+ * Nearly every stored text is, and is then copied, not composed again;
+ * anything else takes the long way. */
+static gboolean
+is_normal_already (const char *text)
+{
+  const guchar *p = (const guchar *) text;
+  gboolean after_space = TRUE;
+
+  while (*p != '\0')
+    {
+      if (*p == ' ')
+        {
+          if (after_space)
+            return FALSE;
+          after_space = TRUE;
+          p++;
+          continue;
+        }
+      after_space = FALSE;
+
+      if (*p > 0x20 && *p < 0x7F)
+        p++;
+      else if (p[0] >= 0xC3 && p[0] <= 0xC8 && (p[1] & 0xC0) == 0x80)
+        p += 2;   /* U+00C0 to U+023F */
+      else if (p[0] == 0xC9 && p[1] >= 0x80 && p[1] <= 0x8F)
+        p += 2;   /* U+0240 to U+024F */
+      else if (p[0] == 0xE1 && p[1] >= 0xB8 && p[1] <= 0xBB && (p[2] & 0xC0) == 0x80)
+        p += 3;   /* U+1E00 to U+1EFF */
+      else
+        return FALSE;
+    }
+
+  return !after_space || p == (const guchar *) text;
+}
+
+/* NFD of TEXT. Text of starters alone (what is_normal_already() lets
+ * through) needs no reordering of marks: each character decomposed in
+ * place is its NFD, without the buffers of g_utf8_normalize(). */
+static char *
+decompose (const char *text)
+{
+  GString *decomposed;
+
+  if (!is_normal_already (text))
+    return g_utf8_normalize (text, -1, G_NORMALIZE_NFD);
+
+  decomposed = g_string_sized_new (strlen (text) + 8);
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar parts[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
+      gsize n;
+
+      if ((guchar) *p < 0x80)
+        {
+          g_string_append_c (decomposed, *p);
+          continue;
+        }
+      n = g_unichar_fully_decompose (g_utf8_get_char (p), FALSE, parts, G_N_ELEMENTS (parts));
+      for (gsize i = 0; i < n; i++)
+        g_string_append_unichar (decomposed, parts[i]);
+    }
+
+  return g_string_free (decomposed, FALSE);
 }
 
 /**
@@ -98,7 +193,11 @@ dh_text_normalize (const char *text)
   g_autoptr(GString) collapsed = NULL;
   gboolean pending_space = FALSE;
 
-  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+  if (text == NULL)
+    return NULL;
+  if (is_normal_already (text))
+    return g_strdup (text);
+  if (!g_utf8_validate (text, -1, NULL))
     return NULL;
 
   collapsed = g_string_sized_new (strlen (text));
@@ -121,6 +220,126 @@ dh_text_normalize (const char *text)
   return g_utf8_normalize (collapsed->str, collapsed->len, G_NORMALIZE_NFC);
 }
 
+/* Whether every character of TEXT is ASCII or one of the letters
+ * is_normal_already() knows: starters whose case folding and
+ * decomposition are each the character's alone. */
+static gboolean
+is_latin_text (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0';)
+    {
+      if (*p < 0x80)
+        p++;
+      else if (p[0] >= 0xC3 && p[0] <= 0xC8 && (p[1] & 0xC0) == 0x80)
+        p += 2;
+      else if (p[0] == 0xC9 && p[1] >= 0x80 && p[1] <= 0x8F)
+        p += 2;
+      else if (p[0] == 0xE1 && p[1] >= 0xB8 && p[1] <= 0xBB && (p[2] & 0xC0) == 0x80)
+        p += 3;
+      else
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* What folding makes of one such character: the letters it leaves, a
+ * 0 for each separator, nothing for a mark. */
+#define FOLD_MAX_OUT 4
+#define FOLD_TABLE_SIZE (0x250 + 0x100)
+
+typedef struct
+{
+  guint8   n;
+  gunichar out[FOLD_MAX_OUT];
+} FoldEntry;
+
+static guint
+fold_index (gunichar c)
+{
+  return c < 0x250 ? c : 0x250 + (c - 0x1E00);
+}
+
+/* What one code point of decomposed, case-folded text leaves in a search
+ * key: FALSE for a mark, which leaves nothing; else the letter or digit
+ * (đ as d), or 0 for a separator. */
+static gboolean
+fold_code_point (gunichar  c,
+                 gunichar *out)
+{
+  if (g_unichar_ismark (c))
+    return FALSE;
+  if (is_d_stroke (c))
+    c = 'd';
+  *out = g_unichar_isalnum (c) ? c : 0;
+  return TRUE;
+}
+
+static void
+fold_events (const char *decomposed,
+             FoldEntry  *entry)
+{
+  entry->n = 0;
+  for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar out;
+
+      if (!fold_code_point (g_utf8_get_char (p), &out))
+        continue;
+      g_assert (entry->n < FOLD_MAX_OUT);
+      entry->out[entry->n++] = out;
+    }
+}
+
+/* Made once, the long way, for every character is_latin_text() lets through. */
+static const FoldEntry *
+fold_table (void)
+{
+  static FoldEntry *table;
+
+  if (g_once_init_enter (&table))
+    {
+      FoldEntry *made = g_new0 (FoldEntry, FOLD_TABLE_SIZE);
+
+      for (gunichar c = 1; c < 0x1F00; c = c == 0x24F ? 0x1E00 : c + 1)
+        {
+          char letter[8] = { 0 };
+          g_autofree char *folded = NULL;
+          g_autofree char *decomposed = NULL;
+
+          g_unichar_to_utf8 (c, letter);
+          folded = g_utf8_casefold (letter, -1);
+          decomposed = g_utf8_normalize (folded, -1, G_NORMALIZE_NFD);
+          fold_events (decomposed, &made[fold_index (c)]);
+        }
+      g_once_init_leave (&table, made);
+    }
+
+  return table;
+}
+
+/* One letter of a search key, or a separator (0): words are parted by
+ * one space, never at either end. */
+static void
+append_folded (GString  *key,
+               gunichar  c,
+               gboolean *pending_separator)
+{
+  if (c == 0)
+    {
+      *pending_separator = key->len > 0;
+      return;
+    }
+
+  if (*pending_separator)
+    g_string_append_c (key, ' ');
+  *pending_separator = FALSE;
+  if (c < 0x80)
+    g_string_append_c (key, (char) c);
+  else
+    g_string_append_unichar (key, c);
+}
+
 /**
  * dh_text_fold:
  * @text: (nullable): UTF-8 text
@@ -140,33 +359,39 @@ dh_text_fold (const char *text)
   g_autoptr(GString) key = NULL;
   gboolean pending_separator = FALSE;
 
-  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+  if (text == NULL)
+    return NULL;
+
+  /* text of such characters is folded a character at a time from the
+   * table; any other goes the long way */
+  if (is_latin_text (text))
+    {
+      const FoldEntry *table = fold_table ();
+
+      key = g_string_sized_new (strlen (text));
+      for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          const FoldEntry *entry = &table[fold_index (g_utf8_get_char (p))];
+
+          for (guint i = 0; i < entry->n; i++)
+            append_folded (key, entry->out[i], &pending_separator);
+        }
+
+      return g_string_free (g_steal_pointer (&key), FALSE);
+    }
+
+  if (!g_utf8_validate (text, -1, NULL))
     return NULL;
 
   folded = g_utf8_casefold (text, -1);
   decomposed = g_utf8_normalize (folded, -1, G_NORMALIZE_NFD);
   key = g_string_sized_new (strlen (decomposed));
-
   for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
     {
-      gunichar c = g_utf8_get_char (p);
+      gunichar out;
 
-      if (g_unichar_ismark (c))
-        continue;
-
-      if (is_d_stroke (c))
-        c = 'd';
-
-      if (!g_unichar_isalnum (c))
-        {
-          pending_separator = key->len > 0;
-          continue;
-        }
-
-      if (pending_separator)
-        g_string_append_c (key, ' ');
-      pending_separator = FALSE;
-      g_string_append_unichar (key, c);
+      if (fold_code_point (g_utf8_get_char (p), &out))
+        append_folded (key, out, &pending_separator);
     }
 
   return g_string_free (g_steal_pointer (&key), FALSE);
@@ -199,7 +424,8 @@ append_primary (GString  *primary,
     {
       guint plain = G_N_ELEMENTS (alphabet);
 
-      for (guint i = 0; i < G_N_ELEMENTS (alphabet); i++)
+      /* the alphabet lists each base's letters together, in order */
+      for (guint i = 0; i < G_N_ELEMENTS (alphabet) && alphabet[i].base <= (char) lower; i++)
         {
           if (alphabet[i].base != (char) lower)
             continue;
@@ -251,7 +477,7 @@ dh_text_sort_key (const char *text)
   if (normalized == NULL)
     return NULL;
 
-  decomposed = g_utf8_normalize (normalized, -1, G_NORMALIZE_NFD);
+  decomposed = decompose (normalized);
   primary = g_string_new (NULL);
   secondary = g_string_new (NULL);
   tertiary = g_string_new (NULL);
@@ -267,14 +493,14 @@ dh_text_sort_key (const char *text)
       p = g_utf8_next_char (p);
 
       /* A mark with nothing to sit on carries no weight. */
-      if (g_unichar_ismark (c))
+      if (is_mark (c))
         continue;
 
       for (; *p != '\0'; p = g_utf8_next_char (p))
         {
           gunichar mark = g_utf8_get_char (p);
 
-          if (!g_unichar_ismark (mark))
+          if (!is_mark (mark))
             break;
           if (modifier_of_mark (mark) != MOD_NONE)
             modifier = modifier_of_mark (mark);
@@ -282,7 +508,7 @@ dh_text_sort_key (const char *text)
             tone = tone_of_mark (mark);
         }
 
-      if (!g_unichar_isalnum (c))
+      if (!is_alnum (c))
         {
           pending_separator = primary->len > 0;
           continue;
@@ -315,9 +541,10 @@ dh_text_sort_key (const char *text)
           continue;
         }
 
-      append_primary (primary, g_unichar_tolower (c), modifier);
+      append_primary (primary, to_lower (c), modifier);
       g_string_append_c (secondary, (char) ('0' + tone));
-      g_string_append_c (tertiary, g_unichar_isupper (c) || g_unichar_istitle (c) ? '1' : '0');
+      /* no ASCII letter is titlecase: the search of its table is spared */
+      g_string_append_c (tertiary, is_upper_or_title (c) ? '1' : '0');
     }
 
   /* The last level is the text itself, so that different texts never
@@ -328,7 +555,12 @@ dh_text_sort_key (const char *text)
   g_string_append_len (primary, tertiary->str, tertiary->len);
   g_string_append_c (primary, LEVEL_SEPARATOR);
   for (const guchar *byte = (const guchar *) normalized; *byte != '\0'; byte++)
-    g_string_append_printf (primary, "%02X", *byte);
+    {
+      static const char hex[] = "0123456789ABCDEF";
+
+      g_string_append_c (primary, hex[*byte >> 4]);
+      g_string_append_c (primary, hex[*byte & 0xF]);
+    }
 
   return g_string_free (g_steal_pointer (&primary), FALSE);
 }

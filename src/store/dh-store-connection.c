@@ -23,6 +23,7 @@
 void
 dh_connection_close (DhConnection *connection)
 {
+  g_clear_pointer (&connection->by_address, g_hash_table_unref);
   g_clear_pointer (&connection->statements, g_hash_table_unref);
   /* v2 waits for nothing: the statements are gone with their table */
   sqlite3_close_v2 (connection->db);
@@ -145,6 +146,16 @@ dh_store_set_sqlite_error (DhStore  *self,
 
 /* Statements */
 
+/* A statement prepared before, ready to be bound and run again. */
+static sqlite3_stmt *
+reuse_statement (sqlite3_stmt *stmt)
+{
+  /* the code an earlier step failed with was reported then */
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return stmt;
+}
+
 sqlite3_stmt *
 dh_connection_prepare (DhConnection  *connection,
                        const char    *sql,
@@ -153,12 +164,7 @@ dh_connection_prepare (DhConnection  *connection,
   sqlite3_stmt *stmt = g_hash_table_lookup (connection->statements, sql);
 
   if (stmt != NULL)
-    {
-      /* the code an earlier step failed with was reported then */
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
-    }
+    return reuse_statement (stmt);
 
   if (sqlite3_prepare_v3 (connection->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
     {
@@ -168,6 +174,34 @@ dh_connection_prepare (DhConnection  *connection,
 
   g_hash_table_insert (connection->statements, g_strdup (sql), stmt);
   return stmt;
+}
+
+/* SQL text that lives as long as the program (a literal, or text built
+ * once and kept) is found again by its address: a statement run for every
+ * record is not hashed and compared as text each time. */
+sqlite3_stmt *
+dh_connection_prepare_static (DhConnection  *connection,
+                              const char    *sql,
+                              GError       **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (connection->by_address, sql);
+
+  if (stmt != NULL)
+    return reuse_statement (stmt);
+
+  stmt = dh_connection_prepare (connection, sql, error);
+  if (stmt != NULL)
+    g_hash_table_insert (connection->by_address, (gpointer) sql, stmt);
+
+  return stmt;
+}
+
+sqlite3_stmt *
+dh_store_prepare_static (DhStore     *self,
+                         const char  *sql,
+                         GError     **error)
+{
+  return dh_connection_prepare_static (&self->writer_connection, sql, error);
 }
 
 sqlite3_stmt *
@@ -291,6 +325,7 @@ open_reader (DhStore  *self,
   reader->store = self;
   reader->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) sqlite3_finalize);
+  reader->by_address = g_hash_table_new (NULL, NULL);
 
   /* one thread at a time uses a reader: SQLite's own mutex is not needed */
   rc = sqlite3_open_v2 (self->read_uri != NULL ? self->read_uri : self->path, &reader->db,

@@ -74,83 +74,65 @@ dh_store_mark_search (DhStore    *self,
     g_hash_table_add (self->search_pending, g_strdup (household_id));
 }
 
-/* Writes the search entries of the households the transaction touched,
- * just before it commits: FTS5 then writes one segment, not one per
- * record, and nothing of it is pending at the savepoints in between. */
-gboolean
-dh_store_flush_search (DhStore  *self,
-                       GError  **error)
+/* One search entry to write: its rowid and its text, NULL to take it out. */
+typedef struct
 {
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  GHashTableIter iter;
-  gpointer id;
+  sqlite3_int64  rowid;
+  char          *text;
+} SearchEntry;
 
-  g_hash_table_iter_init (&iter, self->search_pending);
-  while (g_hash_table_iter_next (&iter, &id, NULL))
-    {
-      g_ptr_array_add (ids, id);
-      g_hash_table_iter_steal (&iter);
-    }
-
-  for (guint i = 0; i < ids->len; i++)
-    {
-      if (!dh_store_refresh_search (self, g_ptr_array_index (ids, i), error))
-        return FALSE;
-    }
-
-  return TRUE;
+static void
+search_entry_clear (SearchEntry *entry)
+{
+  g_clear_pointer (&entry->text, g_free);
 }
 
-static gboolean
-write_search_row (DhStore        *self,
-                  sqlite3_int64   rowid,
-                  const char     *text,
-                  GError        **error)
+static int
+compare_search_entries (gconstpointer a,
+                        gconstpointer b)
 {
-  g_autofree char *folded = NULL;
-  sqlite3_stmt *stmt;
+  const SearchEntry *x = a, *y = b;
 
-  stmt = dh_store_prepare (self, "DELETE FROM household_search WHERE rowid = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, rowid);
-  if (!dh_store_step_done (self, stmt, error))
-    return FALSE;
+  return x->rowid < y->rowid ? -1 : x->rowid > y->rowid;
+}
 
-  if (text == NULL)
-    return TRUE;
+static void
+add_search_entry (GArray        *entries,
+                  sqlite3_int64  rowid,
+                  const char    *text)
+{
+  SearchEntry entry = { rowid, g_strdup (text) };
 
-  folded = dh_text_fold (text);
-  stmt = dh_store_prepare (self, "INSERT INTO household_search (rowid, doc) VALUES (?, ?)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, rowid);
-  sqlite3_bind_text (stmt, 2, folded, -1, SQLITE_TRANSIENT);
+  g_array_append_val (entries, entry);
+}
 
-  return dh_store_step_done (self, stmt, error);
+static void
+append_word (GString    *doc,
+             const char *text)
+{
+  g_string_append (doc, text);
+  g_string_append_c (doc, ' ');
 }
 
 /* A household has one search entry for all its text, and each of its
  * people one for their name alone, so that a name typed in full finds the
  * person who bears it before words spread over a household. */
-gboolean
-dh_store_refresh_search (DhStore     *self,
-                         const char  *household_id,
-                         GError     **error)
+static gboolean
+collect_search_entries (DhStore     *self,
+                        const char  *household_id,
+                        GArray      *entries,
+                        GError     **error)
 {
   g_autoptr(GString) doc = g_string_new (NULL);
-  g_autoptr(GArray) member_rowids = g_array_new (FALSE, FALSE, sizeof (sqlite3_int64));
-  g_autoptr(GPtrArray) member_names = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *head_name = NULL;
   sqlite3_stmt *stmt;
   sqlite3_int64 rowid;
   gboolean live;
   int rc;
 
-  stmt = dh_store_prepare (self,
-                           "SELECT h.rowid, h.deleted, h.head_name, h.code, h.phone, v.name "
-                           "FROM household h LEFT JOIN admin_unit v ON v.id = h.village WHERE h.id = ?",
-                           error);
+  stmt = dh_store_prepare_static (self,
+                                  "SELECT h.rowid, h.deleted, h.head_name, h.code, h.phone, v.name "
+                                  "FROM household h LEFT JOIN admin_unit v ON v.id = h.village WHERE h.id = ?",
+                                  error);
   if (stmt == NULL)
     return FALSE;
 
@@ -167,32 +149,30 @@ dh_store_refresh_search (DhStore     *self,
 
   rowid = sqlite3_column_int64 (stmt, 0);
   live = sqlite3_column_int (stmt, 1) == 0;
-  head_name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  add_search_entry (entries, DH_SEARCH_HEAD_ROWID (rowid), live ? (const char *) sqlite3_column_text (stmt, 2) : NULL);
   for (int column = 2; column <= 5; column++)
     {
       const char *text = (const char *) sqlite3_column_text (stmt, column);
 
       if (text != NULL)
-        g_string_append_printf (doc, "%s ", text);
+        append_word (doc, text);
     }
   sqlite3_reset (stmt);
 
   /* deleted members too, so that their entries go */
-  stmt = dh_store_prepare (self,
-                           "SELECT rowid, deleted, full_name, citizen_id FROM member WHERE household = ?",
-                           error);
+  stmt = dh_store_prepare_static (self,
+                                  "SELECT rowid, deleted, full_name, citizen_id FROM member WHERE household = ?",
+                                  error);
   if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      sqlite3_int64 member_rowid = sqlite3_column_int64 (stmt, 0);
       gboolean member_live = live && sqlite3_column_int (stmt, 1) == 0;
-      const char *name = (const char *) sqlite3_column_text (stmt, 2);
 
-      g_array_append_val (member_rowids, member_rowid);
-      g_ptr_array_add (member_names, member_live ? g_strdup (name) : NULL);
+      add_search_entry (entries, DH_SEARCH_MEMBER_ROWID (sqlite3_column_int64 (stmt, 0)),
+                        member_live ? (const char *) sqlite3_column_text (stmt, 2) : NULL);
       if (!member_live)
         continue;
 
@@ -201,7 +181,7 @@ dh_store_refresh_search (DhStore     *self,
           const char *text = (const char *) sqlite3_column_text (stmt, column);
 
           if (text != NULL)
-            g_string_append_printf (doc, "%s ", text);
+            append_word (doc, text);
         }
     }
   sqlite3_reset (stmt);
@@ -211,19 +191,120 @@ dh_store_refresh_search (DhStore     *self,
       return FALSE;
     }
 
-  if (!write_search_row (self, rowid, live ? doc->str : NULL, error) ||
-      !write_search_row (self, DH_SEARCH_HEAD_ROWID (rowid), live ? head_name : NULL, error))
+  add_search_entry (entries, rowid, live ? doc->str : NULL);
+
+  return TRUE;
+}
+
+/* An entry is written only when its text changed: FTS5 takes an entry out
+ * by reading and tokenising it again, and most refreshes of a household
+ * change its own entry alone (a member came) or nothing of it. */
+static gboolean
+write_search_row (DhStore        *self,
+                  sqlite3_int64   rowid,
+                  const char     *text,
+                  GError        **error)
+{
+  g_autofree char *folded = text != NULL ? dh_text_fold (text) : NULL;
+  sqlite3_stmt *stmt;
+  gboolean present, same;
+  int rc;
+
+  /* read from the table FTS5 keeps the entries' text in (its "content"
+   * shadow table): a lookup by rowid there is a plain one */
+  stmt = dh_store_prepare_static (self, "SELECT c0 FROM household_search_content WHERE id = ?", error);
+  if (stmt == NULL)
     return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  rc = sqlite3_step (stmt);
+  present = rc == SQLITE_ROW;
+  same = present && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), folded) == 0;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    dh_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return FALSE;
+  if (same || (!present && folded == NULL))
+    return TRUE;
 
-  for (guint i = 0; i < member_rowids->len; i++)
+  if (present)
     {
-      sqlite3_int64 member_rowid = g_array_index (member_rowids, sqlite3_int64, i);
+      stmt = dh_store_prepare_static (self, "DELETE FROM household_search WHERE rowid = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, rowid);
+      if (!dh_store_step_done (self, stmt, error))
+        return FALSE;
+    }
 
-      if (!write_search_row (self, DH_SEARCH_MEMBER_ROWID (member_rowid), g_ptr_array_index (member_names, i), error))
+  if (folded == NULL)
+    return TRUE;
+
+  stmt = dh_store_prepare_static (self, "INSERT INTO household_search (rowid, doc) VALUES (?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  sqlite3_bind_text (stmt, 2, folded, -1, SQLITE_TRANSIENT);
+
+  return dh_store_step_done (self, stmt, error);
+}
+
+/* FTS5 writes what it holds in memory to a new segment of the index each
+ * time a write comes with a rowid below the one before: written in rowid
+ * order, the entries of a whole transaction make one segment, not one or
+ * more per household. */
+static gboolean
+write_search_entries (DhStore  *self,
+                      GArray   *entries,
+                      GError  **error)
+{
+  g_array_sort (entries, compare_search_entries);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      SearchEntry *entry = &g_array_index (entries, SearchEntry, i);
+
+      if (!write_search_row (self, entry->rowid, entry->text, error))
         return FALSE;
     }
 
   return TRUE;
+}
+
+static GArray *
+search_entries_new (void)
+{
+  GArray *entries = g_array_new (FALSE, FALSE, sizeof (SearchEntry));
+
+  g_array_set_clear_func (entries, (GDestroyNotify) search_entry_clear);
+  return entries;
+}
+
+/* Writes the search entries of the households the transaction touched,
+ * just before it commits: FTS5 then writes one segment, not one per
+ * record, and nothing of it is pending at the savepoints in between. */
+gboolean
+dh_store_flush_search (DhStore  *self,
+                       GError  **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) entries = search_entries_new ();
+  GHashTableIter iter;
+  gpointer id;
+
+  g_hash_table_iter_init (&iter, self->search_pending);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    {
+      g_ptr_array_add (ids, id);
+      g_hash_table_iter_steal (&iter);
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      if (!collect_search_entries (self, g_ptr_array_index (ids, i), entries, error))
+        return FALSE;
+    }
+
+  return write_search_entries (self, entries, error);
 }
 
 gboolean

@@ -92,14 +92,207 @@ hold (DhStore         *self,
   return dh_store_step_done (self, stmt, error);
 }
 
+/* The ids of a page (its records' and those they refer to) are looked up
+ * in every kind's table at once when the page begins, and the records it
+ * adds are noted as they are written: whether a record is there, or its id
+ * taken by another kind, is then answered from memory, not by a statement
+ * per record and per reference. An id found in two tables (which the store
+ * never writes) is left to the statements. */
+static const DhEntity several_kinds;
+
+/* Which kinds have any record: a table empty when a page begins holds
+ * only what the page adds, which it notes itself. */
+static const char *
+kinds_with_records_sql (void)
+{
+  static char *sql;
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      guint n_entities;
+      const DhEntity * const *entities = dh_entity_list_all (&n_entities);
+      GString *text = g_string_new ("SELECT ");
+
+      for (guint i = 0; i < n_entities; i++)
+        g_string_append_printf (text, "%sEXISTS (SELECT 1 FROM \"%s\")", i > 0 ? ", " : "", entities[i]->name);
+      sql = g_string_free (text, FALSE);
+      g_once_init_leave (&initialized, 1);
+    }
+
+  return sql;
+}
+
+/* The list is parsed once, then each table that has records is searched
+ * for its ids; NULL when none has any. */
+static char *
+page_ids_sql (DhStore  *self,
+              GError  **error)
+{
+  guint n_entities;
+  const DhEntity * const *entities = dh_entity_list_all (&n_entities);
+  g_autoptr(GString) text = g_string_new ("WITH page (id) AS MATERIALIZED (SELECT value FROM json_each (?1)) ");
+  sqlite3_stmt *stmt = dh_store_prepare_static (self, kinds_with_records_sql (), error);
+  gboolean any = FALSE;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rc = sqlite3_step (stmt);
+  for (guint i = 0; rc == SQLITE_ROW && i < n_entities; i++)
+    {
+      if (sqlite3_column_int (stmt, (int) i) == 0)
+        continue;
+      g_string_append_printf (text, "%sSELECT page.id, %u FROM page JOIN \"%s\" AS t ON t.id = page.id",
+                              any ? " UNION ALL " : "", i, entities[i]->name);
+      any = TRUE;
+    }
+  if (rc != SQLITE_ROW)
+    dh_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return NULL;
+
+  return any ? g_string_free (g_steal_pointer (&text), FALSE) : g_strdup ("");
+}
+
+static void
+add_page_id (json_object *ids,
+             GHashTable  *known,
+             json_object *id)
+{
+  if (id == NULL || !json_object_is_type (id, json_type_string) ||
+      g_hash_table_contains (known, json_object_get_string (id)))
+    return;
+
+  g_hash_table_insert (known, g_strdup (json_object_get_string (id)), NULL);
+  json_object_array_add (ids, json_object_get (id));
+}
+
+static gboolean
+look_up_page_ids (DhStore    *self,
+                  GPtrArray  *changes,
+                  GError    **error)
+{
+  g_autoptr(json_object) ids = json_object_new_array ();
+  g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n_entities;
+  const DhEntity * const *entities = dh_entity_list_all (&n_entities);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      json_object *wire = g_ptr_array_index (changes, i);
+      const DhEntity *entity = dh_entity_lookup (dh_json_get_string (wire, "e"));
+      json_object *fields;
+
+      add_page_id (ids, known, json_object_object_get (wire, "r"));
+      if (entity == NULL || !json_object_object_get_ex (wire, "f", &fields) || !json_object_is_type (fields, json_type_object))
+        continue;
+      for (guint j = 0; j < entity->n_fields; j++)
+        {
+          json_object *write;
+
+          if (entity->fields[j].type == DH_FIELD_REF &&
+              json_object_object_get_ex (fields, entity->fields[j].name, &write) &&
+              json_object_is_type (write, json_type_array))
+            add_page_id (ids, known, json_object_array_get_idx (write, 0));
+        }
+    }
+
+  sql = page_ids_sql (self, error);
+  if (sql == NULL)
+    return FALSE;
+  /* the store has no record at all: the page knows every id is free */
+  if (sql[0] == '\0')
+    {
+      g_clear_pointer (&self->known_ids, g_hash_table_unref);
+      self->known_ids = g_steal_pointer (&known);
+      return TRUE;
+    }
+
+  /* as few texts as sets of kinds that have records: the prepared
+   * statements stay few */
+  stmt = dh_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, json_object_to_json_string_ext (ids, JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+      guint kind = (guint) sqlite3_column_int (stmt, 1);
+
+      if (id != NULL && kind < n_entities)
+        g_hash_table_insert (known, g_strdup (id),
+                             g_hash_table_lookup (known, id) == NULL ? (gpointer) entities[kind] : (gpointer) &several_kinds);
+    }
+  if (rc != SQLITE_DONE)
+    dh_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+
+  g_clear_pointer (&self->known_ids, g_hash_table_unref);
+  self->known_ids = g_steal_pointer (&known);
+
+  return TRUE;
+}
+
+/* Whether the page knows ID; *out_kind is then the kind that has it, or
+ * NULL when none does. */
+static gboolean
+page_knows_id (DhStore          *self,
+               const char       *id,
+               const DhEntity  **out_kind)
+{
+  gpointer kind;
+
+  if (self->known_ids == NULL || !g_hash_table_lookup_extended (self->known_ids, id, NULL, &kind) ||
+      kind == &several_kinds)
+    return FALSE;
+
+  *out_kind = kind;
+  return TRUE;
+}
+
+static void
+page_adds_id (DhStore         *self,
+              const DhEntity  *entity,
+              const char      *id)
+{
+  if (self->known_ids != NULL)
+    g_hash_table_insert (self->known_ids, g_strdup (id), (gpointer) entity);
+}
+
 static gboolean
 record_exists (DhStore    *self,
                const char *entity,
                const char *id)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE id = ?1", entity);
+  g_autoptr(GError) error = NULL;
+  const DhEntity *kind;
+  sqlite3_stmt *stmt;
+  int rc = SQLITE_DONE;
 
-  return dh_store_exists (self, sql, id, NULL, NULL);
+  if (page_knows_id (self, id, &kind))
+    return kind != NULL && g_str_equal (kind->name, entity);
+
+  stmt = dh_store_prepare_static (self, dh_store_entity_sql (dh_entity_lookup (entity))->exists, &error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        dh_store_set_sqlite_error (self, &error);
+      sqlite3_reset (stmt);
+    }
+  /* as dh_store_exists(): an error is logged, and counts as not found */
+  if (error != NULL)
+    g_warning ("Could not look a record up: %s", error->message);
+
+  return rc == SQLITE_ROW;
 }
 
 /* What a row cannot be written without: its required fields, and every
@@ -115,12 +308,16 @@ find_missing (DhStore         *self,
   for (guint i = 0; i < entity->n_fields; i++)
     {
       const DhField *field = &entity->fields[i];
+      gboolean needed = !exists && (field->flags & DH_FIELD_FLAG_REQUIRED) != 0;
       DhWrite write;
-      gboolean has = dh_merge_state_get_write (state, field->name, &write) && write.value != NULL;
+      gboolean has;
 
-      if (only != NULL && !g_ptr_array_find_with_equal_func (only, field->name, g_str_equal, NULL))
+      /* only what is required of a new row, and what refers to a record */
+      if ((!needed && field->type != DH_FIELD_REF) ||
+          (only != NULL && !g_ptr_array_find_with_equal_func (only, field->name, g_str_equal, NULL)))
         continue;
-      if (!exists && (field->flags & DH_FIELD_FLAG_REQUIRED) != 0 && !has)
+      has = dh_merge_state_get_write (state, field->name, &write) && write.value != NULL;
+      if (needed && !has)
         return "";
       if (has && field->type == DH_FIELD_REF &&
           !record_exists (self, field->target, json_object_get_string (write.value)))
@@ -132,32 +329,20 @@ find_missing (DhStore         *self,
 
 static gboolean apply_change (DhStore *, const DhChange *, gboolean, json_object *, DhApplyReport *, GError **);
 
-/* Whether any record, of any kind, has the id: one statement over them all. */
+/* Whether any record, of any kind but OTHER_THAN (when given: the caller
+ * looked there already), has the id: one statement over them all. */
 gboolean
-dh_store_id_taken (DhStore     *self,
-                   const char  *id,
-                   gboolean    *out_taken,
-                   GError     **error)
+dh_store_id_taken (DhStore         *self,
+                   const char      *id,
+                   const DhEntity  *other_than,
+                   gboolean        *out_taken,
+                   GError         **error)
 {
-  static char *sql;
-  static gsize initialized;
+  const char *sql = dh_store_entity_sql (other_than)->taken;
   sqlite3_stmt *stmt;
   int rc;
 
-  if (g_once_init_enter (&initialized))
-    {
-      guint n_entities;
-      const DhEntity * const *entities = dh_entity_list_all (&n_entities);
-      GString *text = g_string_new ("SELECT EXISTS (");
-
-      for (guint i = 0; i < n_entities; i++)
-        g_string_append_printf (text, "%sSELECT 1 FROM \"%s\" WHERE id = ?1", i > 0 ? " UNION ALL " : "", entities[i]->name);
-      g_string_append (text, ")");
-      sql = g_string_free (text, FALSE);
-      g_once_init_leave (&initialized, 1);
-    }
-
-  stmt = dh_store_prepare (self, sql, error);
+  stmt = dh_store_prepare_static (self, sql, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
@@ -252,13 +437,17 @@ apply_change (DhStore         *self,
   g_autoptr(json_object) state = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(json_object) own_wire = NULL;
+  const DhEntity *kind;
   const char *missing;
   gboolean exists;
 
   if (wire == NULL)
     wire = own_wire = dh_change_to_json (change);
 
-  state = dh_store_load_state_if_any (self, entity, change->record_id, &exists, error);
+  if (page_knows_id (self, change->record_id, &kind) && kind != entity)
+    exists = FALSE;
+  else
+    state = dh_store_load_state_if_any (self, entity, change->record_id, &exists, error);
   if (state == NULL && !exists)
     {
       gboolean taken_elsewhere = FALSE;
@@ -266,7 +455,9 @@ apply_change (DhStore         *self,
       if (error != NULL && *error != NULL)
         return FALSE;
       /* an id that another kind of record already has is refused */
-      if (!dh_store_id_taken (self, change->record_id, &taken_elsewhere, error))
+      if (page_knows_id (self, change->record_id, &kind))
+        taken_elsewhere = kind != NULL;
+      else if (!dh_store_id_taken (self, change->record_id, entity, &taken_elsewhere, error))
         return FALSE;
       if (taken_elsewhere)
         return quarantine (self, entity->name, change->record_id,
@@ -309,8 +500,10 @@ apply_change (DhStore         *self,
       gboolean name_changed = exists && entity->name_field != NULL &&
                               g_ptr_array_find_with_equal_func (result.taken, entity->name_field, g_str_equal, NULL);
 
-      if (!dh_store_save_state (self, entity, change->record_id, state, result.taken, exists, -1, error))
+      if (!dh_store_save_state (self, entity, change->record_id, state, result.taken, exists, -1, row, error))
         return FALSE;
+      if (!exists)
+        page_adds_id (self, entity, change->record_id);
       json_object_object_add (row, DH_RECORD_ID, json_object_new_string (change->record_id));
       if (!dh_store_refresh_derived (self, entity, row, name_changed, error))
         return FALSE;
@@ -422,7 +615,8 @@ dh_store_apply_changes (DhStore        *self,
 
   g_rec_mutex_lock (&self->lock);
   ok = dh_store_write_begin (self, error) &&
-       dh_store_count_held (self, 0, NULL, &held_from, error);
+       dh_store_count_held (self, 0, NULL, &held_from, error) &&
+       look_up_page_ids (self, changes, error);
   /* nothing waits: no arrival can release anything, and none is looked for */
   self->held_possible = held_from > 0;
   for (guint i = 0; ok && i < changes->len; i++)
@@ -437,6 +631,8 @@ dh_store_apply_changes (DhStore        *self,
     }
   if (ok && cursor != NULL)
     ok = dh_store_set_meta (self, "pull_cursor", cursor, error);
+  /* what the page knew holds inside its transaction alone */
+  g_clear_pointer (&self->known_ids, g_hash_table_unref);
   ok = dh_store_write_end (self, ok, error);
   g_rec_mutex_unlock (&self->lock);
 

@@ -32,6 +32,7 @@ struct _DhConnection
   DhStore      *store;
   sqlite3      *db;
   GHashTable   *statements;  /* SQL -> sqlite3_stmt, prepared on db */
+  GHashTable   *by_address;  /* SQL text that lives as long as the program, by its address -> the same statements */
   gboolean      is_writer;
   GCancellable *cancellable; /* interrupts the reads while set */
 };
@@ -83,6 +84,7 @@ struct _DhStore
   GHashTable  *changed_entities; /* names of the entities the transaction changes */
   GHashTable  *search_pending;   /* ids of the households whose search entry the transaction changes */
   gboolean     held_possible;    /* held_change may have rows: arrivals may release some */
+  GHashTable  *known_ids;        /* while a page is applied: id -> the DhEntity whose table has it, or NULL when none does */
 };
 
 /* How long a write waits for another program's write, unless told. */
@@ -102,6 +104,9 @@ DhStore      *dh_store_open_with_migrations (const char         *path,
 sqlite3_stmt *dh_store_prepare              (DhStore            *self,
                                              const char         *sql,
                                              GError            **error);
+sqlite3_stmt *dh_store_prepare_static       (DhStore            *self,
+                                             const char         *sql,
+                                             GError            **error);
 gboolean      dh_store_exec                 (DhStore            *self,
                                              const char         *sql,
                                              GError            **error);
@@ -111,6 +116,21 @@ gboolean      dh_store_step_done            (DhStore            *self,
 void          dh_store_set_sqlite_error     (DhStore            *self,
                                              GError            **error);
 const char   *dh_store_select_columns       (const DhEntity     *entity);
+
+/* The statements every write of an entity runs, built once per entity
+ * and kept for the program's life (so that dh_store_prepare_static()
+ * finds them by address). */
+typedef struct
+{
+  const char *select_by_id;  /* the row's columns, ?1 the id */
+  const char *exists;        /* 1 when the id is there */
+  const char *insert;        /* a new row: ?1..?9 bookkeeping, ?10.. the fields, then the sort keys */
+  const char *making;        /* the clock and author of the row's making */
+  const char *taken;         /* 1 when a record of another kind has the id ?1 */
+} DhEntitySql;
+
+/* @entity: (nullable): with NULL, "taken" looks at every kind */
+const DhEntitySql *dh_store_entity_sql      (const DhEntity     *entity);
 json_object  *dh_store_row_to_json          (const DhEntity     *entity,
                                              sqlite3_stmt       *stmt);
 json_object  *dh_store_column_to_json       (const DhField      *field,
@@ -124,6 +144,9 @@ gboolean      dh_store_write_begin          (DhStore            *self,
 gboolean      dh_store_write_end            (DhStore            *self,
                                              gboolean            success,
                                              GError            **error);
+sqlite3_stmt *dh_connection_prepare_static  (DhConnection       *connection,
+                                             const char         *sql,
+                                             GError            **error);
 json_object  *dh_store_get_row              (DhStore            *self,
                                              const DhEntity     *entity,
                                              const char         *id,
@@ -136,9 +159,6 @@ json_object  *dh_store_get_row              (DhStore            *self,
 #define DH_SEARCH_HEAD_ROWID(household) (-DH_SEARCH_HEAD_BASE - (household))
 #define DH_SEARCH_MEMBER_ROWID(member)  (-(member))
 
-gboolean      dh_store_refresh_search       (DhStore            *self,
-                                             const char         *household_id,
-                                             GError            **error);
 char         *dh_store_now_iso              (DhStore            *self);
 const DhValidator *dh_store_get_validator   (DhStore            *self);
 void          dh_store_note_change          (DhStore            *self,
@@ -202,6 +222,7 @@ gboolean      dh_store_save_state           (DhStore            *self,
                                              GPtrArray          *taken,
                                              gboolean            exists,
                                              int                 sync_state,
+                                             json_object        *values_of_all,
                                              GError            **error);
 gboolean      dh_store_set_aside            (DhStore            *self,
                                              const char         *entity,
@@ -227,6 +248,7 @@ gboolean      dh_store_write_changed_fields (DhStore            *self,
                                              GError            **error);
 gboolean      dh_store_id_taken             (DhStore            *self,
                                              const char         *id,
+                                             const DhEntity     *other_than,
                                              gboolean           *out_taken,
                                              GError            **error);
 gboolean      dh_store_base_of              (DhStore            *self,

@@ -37,6 +37,78 @@ dh_store_select_columns (const DhEntity *entity)
   return columns;
 }
 
+static char *
+insert_sql (const DhEntity *entity)
+{
+  GString *sql = g_string_new (NULL);
+  guint next = 10 + entity->n_fields;
+
+  g_string_printf (sql, "INSERT INTO \"%s\" (%s%s%s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9",
+                   entity->name, dh_store_select_columns (entity),
+                   entity->name_field != NULL ? ", sort_full" : "",
+                   entity->name_field != NULL && entity->person_name ? ", sort_given" : "");
+  for (guint i = 0; i < entity->n_fields; i++)
+    g_string_append_printf (sql, ", ?%u", 10 + i);
+  if (entity->name_field != NULL)
+    g_string_append_printf (sql, ", ?%u", next);
+  if (entity->name_field != NULL && entity->person_name)
+    g_string_append_printf (sql, ", ?%u", next + 1);
+  g_string_append (sql, ")");
+
+  return g_string_free (sql, FALSE);
+}
+
+/* Ids are unique across kinds: a reference names a record by its id alone. */
+static char *
+taken_sql (const DhEntity *other_than)
+{
+  guint n_entities;
+  const DhEntity * const *entities = dh_entity_list_all (&n_entities);
+  GString *sql = g_string_new ("SELECT EXISTS (");
+  gboolean first = TRUE;
+
+  for (guint i = 0; i < n_entities; i++)
+    {
+      if (entities[i] == other_than)
+        continue;
+      g_string_append_printf (sql, "%sSELECT 1 FROM \"%s\" WHERE id = ?1", first ? "" : " UNION ALL ", entities[i]->name);
+      first = FALSE;
+    }
+  g_string_append (sql, ")");
+
+  return g_string_free (sql, FALSE);
+}
+
+const DhEntitySql *
+dh_store_entity_sql (const DhEntity *entity)
+{
+  static GHashTable *cache;
+  static GMutex mutex;
+  DhEntitySql *sql;
+
+  g_mutex_lock (&mutex);
+  if (cache == NULL)
+    cache = g_hash_table_new (NULL, NULL);
+
+  sql = g_hash_table_lookup (cache, entity);
+  if (sql == NULL)
+    {
+      sql = g_new0 (DhEntitySql, 1);
+      sql->taken = taken_sql (entity);
+      if (entity != NULL)
+        {
+          sql->select_by_id = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ?", dh_store_select_columns (entity), entity->name);
+          sql->exists = g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE id = ?1", entity->name);
+          sql->insert = insert_sql (entity);
+          sql->making = g_strdup_printf ("SELECT clock, created_by FROM \"%s\" WHERE id = ?", entity->name);
+        }
+      g_hash_table_insert (cache, (gpointer) entity, sql);
+    }
+  g_mutex_unlock (&mutex);
+
+  return sql;
+}
+
 json_object *
 dh_store_column_to_json (const DhField *field,
                          sqlite3_stmt  *stmt,
@@ -123,6 +195,8 @@ dh_store_row_to_json (const DhEntity *entity,
   return record;
 }
 
+/* The value is bound where it is, not copied: it must live until the
+ * statement has run. */
 void
 dh_store_bind_json (sqlite3_stmt *stmt,
                     int           index,
@@ -148,7 +222,7 @@ dh_store_bind_json (sqlite3_stmt *stmt,
 
     case json_type_string:
       sqlite3_bind_text (stmt, index, json_object_get_string (value),
-                         json_object_get_string_len (value), SQLITE_TRANSIENT);
+                         json_object_get_string_len (value), SQLITE_STATIC);
       break;
 
     case json_type_array:
@@ -156,7 +230,7 @@ dh_store_bind_json (sqlite3_stmt *stmt,
     default:
       sqlite3_bind_text (stmt, index,
                          json_object_to_json_string_ext (value, JSON_C_TO_STRING_PLAIN),
-                         -1, SQLITE_TRANSIENT);
+                         -1, SQLITE_STATIC);
       break;
     }
 }
@@ -168,9 +242,7 @@ dh_connection_get_row (DhConnection    *connection,
                        gboolean         include_deleted,
                        GError         **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ?",
-                                          dh_store_select_columns (entity), entity->name);
-  sqlite3_stmt *stmt = dh_connection_prepare (connection, sql, error);
+  sqlite3_stmt *stmt = dh_connection_prepare_static (connection, dh_store_entity_sql (entity)->select_by_id, error);
   json_object *record = NULL;
   int rc;
 

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dh-change.h"
+#include "dh-date.h"
 #include "dh-error.h"
 #include "dh-merge.h"
 #include "dh-store-private.h"
@@ -38,9 +39,7 @@ dh_store_load_state_if_any (DhStore         *self,
                             gboolean        *out_found,
                             GError         **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM \"%s\" WHERE id = ?",
-                                          dh_store_select_columns (entity), entity->name);
-  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
+  sqlite3_stmt *stmt = dh_store_prepare_static (self, dh_store_entity_sql (entity)->select_by_id, error);
   g_autoptr(json_object) state = NULL;
   g_autoptr(json_object) clocks = NULL;
   const char *made, *maker;
@@ -107,34 +106,58 @@ dh_store_load_state_if_any (DhStore         *self,
   return g_steal_pointer (&state);
 }
 
-static char *
-clocks_of_state (json_object *state,
-                 const char  *made,
-                 const char  *maker)
+/* A state's writes, each read once from its JSON for all that is made of them. */
+typedef struct
 {
-  g_autoptr(json_object) clocks = json_object_new_object ();
+  const char *key;
+  DhWrite     write;
+} StateWrite;
+
+static GArray *
+decode_state (json_object *state)
+{
+  GArray *writes = g_array_sized_new (FALSE, FALSE, sizeof (StateWrite), json_object_object_length (state));
 
   json_object_object_foreach (state, key, json)
     {
-      DhWrite write;
-      json_object *entry;
+      StateWrite entry = { key, { 0 } };
 
-      if (!dh_write_from_json (json, &write))
-        continue;
-      /* a null written at the making is kept: unlike a field never
-       * written, it wins over an earlier write that arrives late */
-      if (write.value != NULL && write.base[0] == '\0' && g_strcmp0 (write.clock, made) == 0 &&
-          g_strcmp0 (write.author, maker) == 0)
-        continue;
-
-      entry = json_object_new_array_ext (3);
-      json_object_array_add (entry, json_object_new_string (write.base));
-      json_object_array_add (entry, json_object_new_string (write.clock));
-      json_object_array_add (entry, write.author != NULL ? json_object_new_string (write.author) : NULL);
-      json_object_object_add (clocks, key, entry);
+      if (dh_write_from_json (json, &entry.write))
+        g_array_append_val (writes, entry);
     }
 
-  if (json_object_object_length (clocks) == 0)
+  return writes;
+}
+
+static char *
+clocks_of_writes (GArray     *writes,
+                  const char *made,
+                  const char *maker)
+{
+  g_autoptr(json_object) clocks = NULL;
+
+  for (guint i = 0; i < writes->len; i++)
+    {
+      const StateWrite *entry = &g_array_index (writes, StateWrite, i);
+      const DhWrite *write = &entry->write;
+      json_object *clock;
+
+      /* a null written at the making is kept: unlike a field never
+       * written, it wins over an earlier write that arrives late */
+      if (write->value != NULL && write->base[0] == '\0' && g_strcmp0 (write->clock, made) == 0 &&
+          g_strcmp0 (write->author, maker) == 0)
+        continue;
+
+      if (clocks == NULL)
+        clocks = json_object_new_object ();
+      clock = json_object_new_array_ext (3);
+      json_object_array_add (clock, json_object_new_string (write->base));
+      json_object_array_add (clock, json_object_new_string (write->clock));
+      json_object_array_add (clock, write->author != NULL ? json_object_new_string (write->author) : NULL);
+      json_object_object_add (clocks, entry->key, clock);
+    }
+
+  if (clocks == NULL)
     return NULL;
 
   return g_strdup (json_object_to_json_string_ext (clocks, JSON_C_TO_STRING_PLAIN));
@@ -143,19 +166,13 @@ clocks_of_state (json_object *state,
 static char *
 iso_of_clock (const char *clock)
 {
-  gint64 ms = MAX (dh_hlc_get_wall_ms (clock), 0);
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (ms / 1000);
-
-  /* a clock beyond what GDateTime holds was refused on arrival */
-  if (time == NULL)
-    return g_strdup ("9999-12-31T23:59:59Z");
-
-  return g_date_time_format_iso8601 (time);
+  /* a clock beyond the year 9999 was refused on arrival */
+  return dh_date_time_iso_utc (MAX (dh_hlc_get_wall_ms (clock), 0) / 1000);
 }
 
 json_object *
 dh_store_state_values (json_object *state,
-                 GPtrArray   *only)
+                       GPtrArray   *only)
 {
   json_object *values = json_object_new_object ();
 
@@ -165,8 +182,10 @@ dh_store_state_values (json_object *state,
 
       if (only != NULL && !g_ptr_array_find_with_equal_func (only, key, g_str_equal, NULL))
         continue;
+      /* a state's keys are unique: none is looked for before it is added */
       if (dh_write_from_json (json, &write))
-        json_object_object_add (values, key, write.value != NULL ? json_object_get (write.value) : NULL);
+        json_object_object_add_ex (values, key, write.value != NULL ? json_object_get (write.value) : NULL,
+                                   JSON_C_OBJECT_ADD_KEY_IS_NEW);
     }
 
   /* a field the merge took back to never-written is cleared */
@@ -199,8 +218,7 @@ read_making (DhStore         *self,
              char           **out_maker,
              GError         **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT clock, created_by FROM \"%s\" WHERE id = ?", entity->name);
-  sqlite3_stmt *stmt = dh_store_prepare (self, sql, error);
+  sqlite3_stmt *stmt = dh_store_prepare_static (self, dh_store_entity_sql (entity)->making, error);
   int rc;
 
   if (stmt == NULL)
@@ -225,6 +243,8 @@ read_making (DhStore         *self,
  * @exists: whether the row is there; a record not seen before is inserted whole
  * @sync_state: the row's sync state, or -1 for synced unless a change of
  *   it waits in the queue
+ * @values_of_all: (nullable): dh_store_state_values() of the whole state, when
+ *   the caller has it already
  *
  * Writes the fields of a record's state with the clocks of their writes.
  */
@@ -236,6 +256,7 @@ dh_store_save_state (DhStore         *self,
                      GPtrArray       *taken,
                      gboolean         exists,
                      int              sync_state,
+                     json_object     *values_of_all,
                      GError         **error)
 {
   const char *first, *first_author, *latest, *latest_author;
@@ -245,18 +266,25 @@ dh_store_save_state (DhStore         *self,
   g_autofree char *updated_at = NULL;
   g_autoptr(json_object) values = NULL;
   g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GArray) writes = decode_state (state);
+  DhMergeDescription description = DH_MERGE_DESCRIPTION_INIT;
   sqlite3_stmt *stmt;
   int index = 5;
 
-  dh_merge_state_describe (state, &first, &first_author, &latest, &latest_author);
+  for (guint i = 0; i < writes->len; i++)
+    dh_merge_describe_add (&description, &g_array_index (writes, StateWrite, i).write);
+  first = description.made;
+  first_author = description.maker;
+  latest = description.latest;
+  latest_author = description.latest_author;
   updated_at = iso_of_clock (latest);
 
   if (!exists)
     {
       g_autofree char *created_at = iso_of_clock (first);
-      g_autoptr(json_object) all = dh_store_state_values (state, NULL);
+      g_autoptr(json_object) all = values_of_all != NULL ? json_object_get (values_of_all) : dh_store_state_values (state, NULL);
 
-      clocks = clocks_of_state (state, first, first_author);
+      clocks = clocks_of_writes (writes, first, first_author);
       return dh_store_insert_row_full (self, entity, id, created_at, first_author, updated_at, latest_author,
                                        first, clocks, sync_state < 0 ? DH_SYNC_SYNCED : (DhSyncState) sync_state,
                                        all, error);
@@ -265,7 +293,7 @@ dh_store_save_state (DhStore         *self,
   if (!read_making (self, entity, id, &made, &maker, error))
     return FALSE;
   values = dh_store_state_values (state, taken);
-  clocks = clocks_of_state (state, made, maker);
+  clocks = clocks_of_writes (writes, made, maker);
 
   g_string_printf (sql, "UPDATE \"%s\" SET clocks = ?1, updated_at = ?2, updated_by = ?3, sync_state = ?4", entity->name);
   {

@@ -207,39 +207,26 @@ dh_store_insert_row_full (DhStore         *self,
                           json_object     *fields,
                           GError         **error)
 {
-  g_autoptr(GString) sql = g_string_new (NULL);
   g_autofree char *full = NULL;
   g_autofree char *given = NULL;
   sqlite3_stmt *stmt;
-  int next;
+  int next = 10 + (int) entity->n_fields;
 
   dh_store_sort_keys (entity, id, fields, &full, &given);
 
-  g_string_printf (sql, "INSERT INTO \"%s\" (%s%s%s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9",
-                   entity->name, dh_store_select_columns (entity),
-                   full != NULL ? ", sort_full" : "", given != NULL ? ", sort_given" : "");
-  for (guint i = 0; i < entity->n_fields; i++)
-    g_string_append_printf (sql, ", ?%u", 10 + i);
-  next = 10 + (int) entity->n_fields;
-  if (full != NULL)
-    g_string_append_printf (sql, ", ?%d", next);
-  if (given != NULL)
-    g_string_append_printf (sql, ", ?%d", next + 1);
-  g_string_append (sql, ")");
-
-  stmt = dh_store_prepare (self, sql->str, error);
+  stmt = dh_store_prepare_static (self, dh_store_entity_sql (entity)->insert, error);
   if (stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, made_at, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, author, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, updated_at, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 5, updated_by, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, made_at, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, author, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, updated_at, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, updated_by, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 6, json_object_get_boolean (json_object_object_get (fields, DH_RECORD_DELETED)) ? 1 : 0);
   sqlite3_bind_int (stmt, 7, sync_state);
-  sqlite3_bind_text (stmt, 8, clock, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 9, clocks, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 8, clock, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, clocks, -1, SQLITE_STATIC);
   for (guint i = 0; i < entity->n_fields; i++)
     {
       json_object *value = NULL;
@@ -248,9 +235,9 @@ dh_store_insert_row_full (DhStore         *self,
       dh_store_bind_json (stmt, 10 + (int) i, value);
     }
   if (full != NULL)
-    sqlite3_bind_text (stmt, next, full, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, next, full, -1, SQLITE_STATIC);
   if (given != NULL)
-    sqlite3_bind_text (stmt, next + 1, given, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, next + 1, given, -1, SQLITE_STATIC);
 
   return dh_store_step_done (self, stmt, error);
 }
@@ -344,7 +331,7 @@ create_unlocked (DhStore         *self,
   ok = complete_record (self, entity, id, record, error);
   /* ids are unique across kinds, not only within one: a reference names a
    * record by its id alone; one made here is new, one given may not be */
-  if (ok && given_id != NULL && !dh_store_id_taken (self, id, &taken, error))
+  if (ok && given_id != NULL && !dh_store_id_taken (self, id, NULL, &taken, error))
     ok = FALSE;
   else if (ok && taken)
     {
@@ -556,7 +543,7 @@ dh_store_write_changed_fields (DhStore         *self,
       }
   }
 
-  return dh_store_save_state (self, entity, id, state, taken, TRUE, sync_state, error) &&
+  return dh_store_save_state (self, entity, id, state, taken, TRUE, sync_state, NULL, error) &&
          record_change (self, entity, id, existing, clock, changed, bases, FALSE, error);
 }
 

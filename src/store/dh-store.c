@@ -68,6 +68,7 @@ dh_store_finalize (GObject *object)
   DhStore *self = (DhStore *) object;
 
   g_clear_pointer (&self->idle_readers, g_ptr_array_unref);
+  g_clear_pointer (&self->writer_connection.by_address, g_hash_table_unref);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
@@ -76,6 +77,7 @@ dh_store_finalize (GObject *object)
   g_clear_pointer (&self->read_uri, g_free);
   g_clear_pointer (&self->changed_entities, g_hash_table_unref);
   g_clear_pointer (&self->search_pending, g_hash_table_unref);
+  g_clear_pointer (&self->known_ids, g_hash_table_unref);
   g_clear_pointer (&self->changed_pending, g_hash_table_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_rec_mutex_clear (&self->lock);
@@ -146,6 +148,11 @@ dh_store_class_init (DhStoreClass *klass)
   object_class->get_property = dh_store_get_property;
   object_class->set_property = dh_store_set_property;
 
+  /* Nothing reads SQLite's count of the memory it uses; without it, its
+   * allocations take no process-wide lock. It can be set only before
+   * SQLite starts: later, SQLite refuses it and keeps counting. */
+  sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+
   /**
    * DhStore:path:
    *
@@ -214,6 +221,7 @@ dh_store_init (DhStore *self)
   self->idle_readers = g_ptr_array_new_with_free_func ((GDestroyNotify) dh_connection_close);
   self->writer_connection.store = self;
   self->writer_connection.statements = self->statements;
+  self->writer_connection.by_address = g_hash_table_new (NULL, NULL);
   self->writer_connection.is_writer = TRUE;
   /* changes are signed by who signed in, never by the login of the machine */
   self->user = NULL;

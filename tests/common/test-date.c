@@ -226,6 +226,31 @@ test_birth_date_not_before_1900_nor_in_the_future (void)
   assert_birth_rejected ("", DH_VALIDATION_ERROR_REQUIRED, "1985");
 }
 
+/* The same text as GDateTime's, from 1970 to the end of 9999 and past it. */
+static void
+test_date_time_iso_utc_agrees_with_gdatetime (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (2026);
+  const gint64 last = G_GINT64_CONSTANT (253402300799);  /* 9999-12-31T23:59:59Z */
+  g_autofree char *before = dh_date_time_iso_utc (-5);
+  g_autofree char *after = dh_date_time_iso_utc (last + 86400 * 400);
+
+  for (guint i = 0; i < 200000; i++)
+    {
+      gint64 seconds = i < 1000 ? (gint64) i * 86399 * 37 :
+                       i < 2000 ? last - (gint64) (i - 1000) :
+                       (gint64) (g_rand_double (rand) * (double) last);
+      g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (seconds);
+      g_autofree char *expected = g_date_time_format_iso8601 (time);
+      g_autofree char *text = dh_date_time_iso_utc (seconds);
+
+      g_assert_cmpstr (text, ==, expected);
+    }
+
+  g_assert_cmpstr (before, ==, "1970-01-01T00:00:00Z");
+  g_assert_cmpstr (after, ==, "9999-12-31T23:59:59Z");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -239,6 +264,7 @@ main (int   argc,
   g_test_add_func ("/common/date/today/is-the-local-calendar-day", test_today_is_the_local_calendar_day);
   g_test_add_func ("/common/date/not-future/accepts-today-rejects-tomorrow", test_not_future_accepts_today_and_rejects_tomorrow);
   g_test_add_func ("/common/date/not-future/defaults-to-the-real-today", test_not_future_uses_the_real_today_when_none_given);
+  g_test_add_func ("/common/date/time/iso-utc-as-gdatetime-writes-it", test_date_time_iso_utc_agrees_with_gdatetime);
   g_test_add_func ("/common/date/birth/year-alone-or-whole-date", test_birth_date_year_alone_or_whole_date);
   g_test_add_func ("/common/date/birth/not-before-1900-nor-in-the-future", test_birth_date_not_before_1900_nor_in_the_future);
 

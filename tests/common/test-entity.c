@@ -361,6 +361,13 @@ test_values_have_labels_people_use (void)
     g_assert_cmpstr (dh_json_get_string (fields, "sex"), ==, "female");
     g_assert_cmpstr (dh_json_get_string (fields, "relation"), ==, "child");
   }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(json_object) fields = normalize ("member", "{\"household\": \"" HOUSE "\", \"full_name\": \"A\", \"ethnicity\": \"Tày\"}", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (dh_json_get_string (fields, "ethnicity"), ==, "tay");
+  }
 }
 
 int

@@ -45,6 +45,72 @@ test_normalize_empty_null_and_invalid (void)
   g_assert_null (dh_text_normalize ("\xc3"));
 }
 
+/* Text already normal is copied as it is: every character up to U+2FFF
+ * and the Vietnamese letters, alone, after a letter, before a combining
+ * mark and between spaces, normalise as they do the long way (which a
+ * trailing ideographic space, trimmed away, makes them take). */
+static void
+test_normalize_agrees_with_its_definition (void)
+{
+  static const char * const frames[][2] = {
+    { "", "" }, { "a", "" }, { "", "\u0301" }, { "e", "\u0302" }, { "A ", " b" }, { " ", "" }, { "", "  " },
+  };
+
+  for (gunichar c = 1; c < 0x3000; c++)
+    {
+      char letter[8] = { 0 };
+
+      if (c >= 0xD800 && c < 0xE000)
+        continue;
+      g_unichar_to_utf8 (c, letter);
+      for (guint i = 0; i < G_N_ELEMENTS (frames); i++)
+        {
+          g_autofree char *text = g_strconcat (frames[i][0], letter, frames[i][1], NULL);
+          g_autofree char *long_way = g_strconcat (text, "\u3000", NULL);
+          g_autofree char *expected = dh_text_normalize (long_way);
+          g_autofree char *normalized = dh_text_normalize (text);
+
+          g_assert_cmpstr (normalized, ==, expected);
+        }
+    }
+}
+
+/* Text already composed is decomposed a letter at a time; the same text
+ * typed decomposed goes the long way: both fold and sort alike, for every
+ * letter Vietnamese is written with, alone and beside another. */
+static void
+test_composed_and_decomposed_letters_agree (void)
+{
+  static const gunichar ranges[][2] = { { 0x41, 0x7A }, { 0xC0, 0x24F }, { 0x1E00, 0x1EFF } };
+
+  for (guint r = 0; r < G_N_ELEMENTS (ranges); r++)
+    for (gunichar c = ranges[r][0]; c <= ranges[r][1]; c++)
+      {
+        char letter[8] = { 0 };
+        g_autofree char *composed = NULL;
+        g_autofree char *decomposed = NULL;
+        g_autofree char *folded = NULL;
+        g_autofree char *folded_long_way = NULL;
+        g_autofree char *key = NULL;
+
+        g_unichar_to_utf8 (c, letter);
+        composed = g_strconcat ("Nguy", letter, "n ", letter, "\u1EB7", NULL);
+        decomposed = g_utf8_normalize (composed, -1, G_NORMALIZE_NFD);
+        folded = dh_text_fold (composed);
+        folded_long_way = dh_text_fold (decomposed);
+        g_assert_cmpstr (folded, ==, folded_long_way);
+
+        /* a sort key is made of the composed text: the key of the
+         * decomposed one must come out the same */
+        key = dh_text_sort_key (composed);
+        {
+          g_autofree char *key_long_way = dh_text_sort_key (decomposed);
+
+          g_assert_cmpstr (key, ==, key_long_way);
+        }
+      }
+}
+
 static void
 test_fold_three_forms_of_a_name_agree (void)
 {
@@ -276,6 +342,8 @@ main (int   argc,
   g_test_add_func ("/common/text/normalize/trims-and-collapses-white-space", test_normalize_trims_and_collapses_white_space);
   g_test_add_func ("/common/text/normalize/composes-decomposed-input-to-nfc", test_normalize_composes_to_nfc);
   g_test_add_func ("/common/text/normalize/keeps-empty-and-rejects-invalid-utf8", test_normalize_empty_null_and_invalid);
+  g_test_add_func ("/common/text/normalize/agrees-with-its-definition", test_normalize_agrees_with_its_definition);
+  g_test_add_func ("/common/text/fold/composed-and-decomposed-letters-agree", test_composed_and_decomposed_letters_agree);
   g_test_add_func ("/common/text/fold/three-forms-of-a-name-find-the-same-person", test_fold_three_forms_of_a_name_agree);
   g_test_add_func ("/common/text/fold/punctuation-becomes-one-space", test_fold_turns_punctuation_into_single_spaces);
   g_test_add_func ("/common/text/fold/drops-every-tone-and-vowel-mark", test_fold_drops_every_tone_and_vowel_mark);

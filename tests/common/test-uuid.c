@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "dh-entity.h"
 #include "dh-uuid.h"
 
 static void
@@ -42,6 +43,31 @@ test_ids_differ (void)
     g_assert_true (g_hash_table_add (seen, dh_uuid_new_at (1764000000000)));
 }
 
+/* An id from elsewhere is checked as GLib checks one. */
+static void
+test_id_check_agrees_with_glib (void)
+{
+  static const char * const texts[] = {
+    "019ab697-e800-7000-8000-0123456789ab", "019AB697-E800-7000-8000-0123456789AB",
+    "019ab697e800-7000-8000-0123456789ab-", "019ab697-e800-7000-8000-0123456789a",
+    "019ab697-e800-7000-8000-0123456789abc", "019ab697-e800-7000-8000-0123456789ag",
+    "019ab697-e800-7000-8000_0123456789ab", "{019ab697-e800-7000-8000-0123456789a}",
+    "", "019ab697", "019ab697-e800-7000-8000-0123456789a\xc3\xa9",
+  };
+
+  g_assert_false (dh_is_valid_uuid (NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    g_assert_cmpint (dh_is_valid_uuid (texts[i]), ==, g_uuid_string_is_valid (texts[i]));
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+
+      g_assert_true (dh_is_valid_uuid (id));
+      id[i % 36] = 'x';
+      g_assert_false (dh_is_valid_uuid (id));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -51,6 +77,7 @@ main (int   argc,
   g_test_add_func ("/common/uuid/ids-are-valid-version-7", test_ids_are_valid_version_7);
   g_test_add_func ("/common/uuid/later-ids-sort-later", test_later_ids_sort_later);
   g_test_add_func ("/common/uuid/ids-differ", test_ids_differ);
+  g_test_add_func ("/common/uuid/check-agrees-with-glib", test_id_check_agrees_with_glib);
 
   return g_test_run ();
 }

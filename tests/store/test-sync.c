@@ -470,6 +470,60 @@ test_bad_change_set_aside_alone (StoreFixture  *fixture,
     g_assert_nonnull (dh_json_get_string (g_ptr_array_index (set_aside, i), "reason"));
 }
 
+/* Ids are unique across kinds, within a page as against the store: a
+ * record whose id another kind has, here or earlier in its own page, is
+ * set aside; a member finds the household made earlier in its page. */
+static void
+test_id_of_another_kind_set_aside (StoreFixture  *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  g_autoptr(GPtrArray) second = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  g_autoptr(GPtrArray) set_aside = NULL;
+  g_autofree char *place = g_uuid_string_random ();
+  g_autofree char *house = g_uuid_string_random ();
+  g_autofree char *person = g_uuid_string_random ();
+  g_autofree char *stranger = g_uuid_string_random ();
+  g_autofree char *orphan = g_uuid_string_random ();
+  g_autofree char *household_fields = g_strdup_printf ("{\"village\": [\"%s\"], \"head_name\": [\"Lò Văn Sính\"]}", fixture->village);
+  g_autofree char *member_fields = g_strdup_printf ("{\"household\": [\"%s\"], \"full_name\": [\"Lò Thị Mỷ\"]}", house);
+  g_autofree char *orphan_fields = g_strdup_printf ("{\"household\": [\"%s\"], \"full_name\": [\"Lò Văn Páo\"]}", stranger);
+  DhQuery households = { .entity = "household" };
+  DhQuery members = { .entity = "member" };
+  DhApplyReport report;
+
+  /* a place, then a household under the place's id: one page */
+  g_ptr_array_add (first, change_for (place, "admin_unit", "0000000000010000-aaaaaaaaaaaaaaaa",
+                                      "{\"code\": [\"X\"], \"kind\": [\"province\"], \"name\": [\"Tỉnh X\"]}"));
+  g_ptr_array_add (first, change_for (place, "household", "0000000000020000-aaaaaaaaaaaaaaaa", household_fields));
+  g_ptr_array_add (first, change_for (house, "household", "0000000000030000-aaaaaaaaaaaaaaaa", household_fields));
+  g_ptr_array_add (first, change_for (person, "member", "0000000000040000-aaaaaaaaaaaaaaaa", member_fields));
+  report = apply (fixture->store, first);
+  g_assert_cmpuint (report.applied, ==, 3);
+  g_assert_cmpuint (report.rejected, ==, 1);
+  g_assert_cmpuint (report.held, ==, 0);
+
+  /* against the store: a member under the household's id, and one whose
+   * household is not there yet */
+  g_ptr_array_add (second, change_for (house, "member", "0000000000050000-aaaaaaaaaaaaaaaa", member_fields));
+  g_ptr_array_add (second, change_for (orphan, "member", "0000000000060000-aaaaaaaaaaaaaaaa", orphan_fields));
+  report = apply (fixture->store, second);
+  g_assert_cmpuint (report.applied, ==, 0);
+  g_assert_cmpuint (report.rejected, ==, 1);
+  g_assert_cmpuint (report.held, ==, 1);
+
+  g_assert_cmpint (dh_store_count (fixture->store, &households, &error), ==, 1);
+  g_assert_cmpint (dh_store_count (fixture->store, &members, &error), ==, 1);
+  g_assert_no_error (error);
+  set_aside = dh_store_list_quarantine (fixture->store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (set_aside->len, ==, 2);
+  for (guint i = 0; i < set_aside->len; i++)
+    g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (set_aside, i), "reason"), ==,
+                     "Its record id belongs to a record of another kind");
+}
+
 /* An edit that arrives before the record it edits waits for it; so does a
  * tombstone of a record never seen, and a member before its household. */
 static void
@@ -831,6 +885,7 @@ main (int   argc,
   STORE_TEST ("/store/sync/own-echo-is-no-conflict", test_own_echo_is_no_conflict);
   STORE_TEST ("/store/sync/two-devices-converge", test_two_devices_converge);
   STORE_TEST ("/store/sync/bad-change-set-aside-alone", test_bad_change_set_aside_alone);
+  STORE_TEST ("/store/sync/id-of-another-kind-set-aside", test_id_of_another_kind_set_aside);
   STORE_TEST ("/store/sync/out-of-order-changes-wait-for-their-record", test_out_of_order_changes_wait_for_their_record);
   STORE_TEST ("/store/sync/ledger/delivered-support-refuses-remote-change", test_delivered_support_refuses_remote_change);
   STORE_TEST ("/store/sync/ledger/two-voids-both-stay", test_two_voids_both_stay);
