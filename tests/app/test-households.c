@@ -202,7 +202,7 @@ test_create_writes_one_household (Fixture *fixture)
   g_assert_cmpstr (dh_json_get_string (change, "r"), ==, id);
 
   /* and the card shows it */
-  g_assert_cmpstr (dh_window_get_shown_household (fixture->window), ==, id);
+  g_assert_cmpstr (dh_window_get_household_id (fixture->window), ==, id);
 
   /* with a village chosen in the list, a new household starts in it */
   dh_window_set_filters (fixture->window, village, NULL);
@@ -376,7 +376,7 @@ test_delete_then_undo (Fixture *fixture)
   app_fixture_wait (fixture->window);
 
   /* gone, with its members; the card is empty and the list one shorter */
-  g_assert_null (dh_window_get_shown_household (fixture->window));
+  g_assert_null (dh_window_get_household_id (fixture->window));
   g_assert_cmpint (count (fixture, "household", NULL), ==, households - 1);
   g_assert_cmpint (count (fixture, "member", members_filter), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (dh_window_get_households (fixture->window)), ==, households - 1);
@@ -392,7 +392,7 @@ test_delete_then_undo (Fixture *fixture)
 
   g_assert_cmpint (count (fixture, "household", NULL), ==, households);
   g_assert_cmpint (count (fixture, "member", members_filter), ==, members);
-  g_assert_cmpstr (dh_window_get_shown_household (fixture->window), ==, id);
+  g_assert_cmpstr (dh_window_get_household_id (fixture->window), ==, id);
   g_assert_cmpuint (g_list_model_get_n_items (dh_window_get_households (fixture->window)), ==, households);
 }
 
