@@ -11,14 +11,6 @@
 
 G_BEGIN_DECLS
 
-void           dh_field_input_init_validator (DhContext          *context,
-                                              DhValidator        *out_validator);
-gboolean       dh_field_input_read           (DhContext          *context,
-                                              const char         *entity,
-                                              const char         *field,
-                                              const char         *text,
-                                              json_object       **out_value,
-                                              char              **out_message);
 gboolean       dh_field_input_check_record   (DhContext          *context,
                                               const char         *entity,
                                               const char         *id,

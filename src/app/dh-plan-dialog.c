@@ -9,6 +9,7 @@
 
 #include "dh-autocleanups.h"
 #include "dh-date.h"
+#include "dh-field-check.h"
 #include "dh-field-input.h"
 #include "dh-plan-dialog.h"
 
@@ -91,14 +92,16 @@ read_record (DhPlanDialog *self)
     {
       GtkWidget *widget = widget_of_field (self, typed_fields[i]);
       g_autoptr(json_object) value = NULL;
-      g_autofree char *message = NULL;
+      g_autofree char *message = dh_field_check_text (context, "exit_plan", typed_fields[i],
+                                                      gtk_editable_get_text (GTK_EDITABLE (widget)), &value);
 
-      if (dh_field_input_read (context, "exit_plan", typed_fields[i],
-                               gtk_editable_get_text (GTK_EDITABLE (widget)), &value, &message))
+      if (message == NULL)
         json_object_object_add (record, typed_fields[i], g_steal_pointer (&value));
       else
         {
-          dh_edit_dialog_set_field_error (DH_EDIT_DIALOG (self), widget, message);
+          g_autofree char *sentence = dh_field_input_capitalise (message);
+
+          dh_edit_dialog_set_field_error (DH_EDIT_DIALOG (self), widget, sentence);
           complete = FALSE;
         }
     }

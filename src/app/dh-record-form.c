@@ -125,7 +125,8 @@ static json_object *
 check_text (Input *input)
 {
   json_object *value = NULL;
-  g_autofree char *message = dh_field_check_text (input->form->entity, input->field,
+  g_autofree char *message = dh_field_check_text (dh_edit_dialog_get_context (input->form->dialog),
+                                                  input->form->entity, input->field,
                                                   gtk_editable_get_text (GTK_EDITABLE (input->widget)), &value);
 
   dh_edit_dialog_set_field_error (input->form->dialog, input->widget, message);
@@ -513,22 +514,16 @@ gboolean
 dh_record_form_show_error (DhRecordForm *self,
                            const GError *error)
 {
-  for (guint i = 0; i < self->inputs->len; i++)
-    {
-      Input *input = g_ptr_array_index (self->inputs, i);
-      g_autofree char *prefix = g_strconcat (input->field, ": ", NULL);
+  g_autofree char *field = NULL;
+  g_autofree char *message = dh_field_check_message (self->entity, error->message, &field);
+  Input *input = field != NULL ? find_input (self, field) : NULL;
 
-      if (g_str_has_prefix (error->message, prefix))
-        {
-          g_autofree char *message = dh_field_check_message (input->field, error);
+  if (input == NULL)
+    return FALSE;
 
-          dh_edit_dialog_set_field_error (self->dialog, input->widget, message);
-          dh_record_form_update_message (self);
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  dh_edit_dialog_set_field_error (self->dialog, input->widget, message);
+  dh_record_form_update_message (self);
+  return TRUE;
 }
 
 /* The record as it was loaded; NULL for a new one. */

@@ -10,6 +10,7 @@
 #include "dh-autocleanups.h"
 #include "dh-classify.h"
 #include "dh-date.h"
+#include "dh-field-check.h"
 #include "dh-field-input.h"
 #include "dh-money.h"
 #include "dh-review-dialog.h"
@@ -141,12 +142,14 @@ read_typed (DhReviewDialog *self,
 {
   GtkWidget *widget = widget_of_field (self, field);
   g_autoptr(json_object) value = NULL;
-  g_autofree char *message = NULL;
+  g_autofree char *message = dh_field_check_text (dh_edit_dialog_get_context (DH_EDIT_DIALOG (self)), "assessment",
+                                                  field, gtk_editable_get_text (GTK_EDITABLE (widget)), &value);
 
-  if (!dh_field_input_read (dh_edit_dialog_get_context (DH_EDIT_DIALOG (self)), "assessment", field,
-                            gtk_editable_get_text (GTK_EDITABLE (widget)), &value, &message))
+  if (message != NULL)
     {
-      dh_edit_dialog_set_field_error (DH_EDIT_DIALOG (self), widget, message);
+      g_autofree char *sentence = dh_field_input_capitalise (message);
+
+      dh_edit_dialog_set_field_error (DH_EDIT_DIALOG (self), widget, sentence);
       return FALSE;
     }
 
