@@ -118,67 +118,6 @@ dh_field_input_check_record (DhContext    *context,
                                    id != NULL ? id : "", record, error);
 }
 
-/**
- * dh_field_input_choices:
- * @codes: the values offered, in order
- * @none_label: (nullable): a first choice for no value
- *
- * The words for the values of a coded field, as a dropdown shows them.
- */
-GtkStringList *
-dh_field_input_choices (const char         *entity,
-                        const char         *field,
-                        const char * const *codes,
-                        const char         *none_label)
-{
-  const DhField *described = dh_entity_get_field (dh_entity_lookup (entity), field);
-  GtkStringList *choices = gtk_string_list_new (NULL);
-
-  g_return_val_if_fail (described != NULL, choices);
-
-  if (none_label != NULL)
-    gtk_string_list_append (choices, none_label);
-  for (guint i = 0; codes[i] != NULL; i++)
-    {
-      const char *label = dh_field_get_value_label (described, codes[i], NULL);
-
-      gtk_string_list_append (choices, label != NULL ? label : codes[i]);
-    }
-
-  return choices;
-}
-
-/* The code at @position of a dropdown made by dh_field_input_choices();
- * NULL for the choice of no value or no choice. */
-const char *
-dh_field_input_choice_code (const char * const *codes,
-                            gboolean            with_none,
-                            guint               position)
-{
-  guint first = with_none ? 1 : 0;
-
-  if (position == GTK_INVALID_LIST_POSITION || position < first)
-    return NULL;
-  if (position - first >= g_strv_length ((char **) codes))
-    return NULL;
-
-  return codes[position - first];
-}
-
-guint
-dh_field_input_choice_position (const char * const *codes,
-                                gboolean            with_none,
-                                const char         *code)
-{
-  for (guint i = 0; code != NULL && codes[i] != NULL; i++)
-    {
-      if (g_str_equal (codes[i], code))
-        return i + (with_none ? 1 : 0);
-    }
-
-  return with_none ? 0 : GTK_INVALID_LIST_POSITION;
-}
-
 /* A label under the rows of @group that says what is wrong with them, in
  * words: a red field alone is not read by everyone. */
 GtkLabel *

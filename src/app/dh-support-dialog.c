@@ -8,9 +8,9 @@
 #include <glib/gi18n.h>
 
 #include "dh-autocleanups.h"
-#include "dh-code-choice.h"
 #include "dh-date.h"
 #include "dh-entity.h"
+#include "dh-field-choice.h"
 #include "dh-support-dialog.h"
 
 struct _DhSupportDialog
@@ -49,7 +49,7 @@ add_choice (json_object *input,
             const char  *field,
             AdwComboRow *row)
 {
-  const char *code = dh_code_choice_get (row);
+  const char *code = dh_field_choice_get_code (G_OBJECT (row));
 
   if (code != NULL)
     json_object_object_add (input, field, json_object_new_string (code));
@@ -84,8 +84,8 @@ static void
 fill_projects (DhSupportDialog *self)
 {
   DhCatalogues *catalogues = dh_context_get_catalogues (context_of (self));
-  const char *programme = dh_code_choice_get (self->programme_row);
-  g_autofree char *chosen = g_strdup (dh_code_choice_get (self->project_row));
+  const char *programme = dh_field_choice_get_code (G_OBJECT (self->programme_row));
+  g_autofree char *chosen = g_strdup (dh_field_choice_get_code (G_OBJECT (self->project_row)));
   g_autoptr(GPtrArray) all = dh_catalogues_list_codes (catalogues, "project");
   g_autoptr(GPtrArray) codes = g_ptr_array_new ();
 
@@ -98,9 +98,9 @@ fill_projects (DhSupportDialog *self)
     }
   g_ptr_array_add (codes, NULL);
 
-  dh_code_choice_fill (self->project_row, catalogues, "project", (const char * const *) codes->pdata,
-                       _("No project"));
-  dh_code_choice_select (self->project_row, chosen);
+  dh_field_choice_fill_codes (G_OBJECT (self->project_row), "support", "project",
+                              (const char * const *) codes->pdata, _("No project"));
+  dh_field_choice_set_code (G_OBJECT (self->project_row), chosen);
   gtk_widget_set_sensitive (GTK_WIDGET (self->project_row), codes->len > 1);
 }
 
@@ -156,10 +156,10 @@ fill_members (DhSupportDialog *self)
   g_ptr_array_add (codes, NULL);
   g_ptr_array_add (labels, NULL);
 
-  dh_code_choice_fill_labelled (self->member_row, (const char * const *) codes->pdata,
-                                (const char * const *) labels->pdata,
-                                /* Translators: support given to the household, not to one of its members */
-                                _("The whole household"));
+  dh_field_choice_fill_labelled (G_OBJECT (self->member_row), (const char * const *) codes->pdata,
+                                 (const char * const *) labels->pdata,
+                                 /* Translators: support given to the household, not to one of its members */
+                                 _("The whole household"));
 }
 
 /**
@@ -199,8 +199,9 @@ dh_support_dialog_constructed (GObject *object)
   DhContext *context = dh_edit_dialog_get_context (DH_EDIT_DIALOG (object));
   DhCatalogues *catalogues = dh_context_get_catalogues (context);
   const DhField *status = dh_entity_get_field (dh_entity_lookup ("support"), "status");
-  g_autoptr(GPtrArray) types = dh_catalogues_list_codes (catalogues, "support_type");
-  g_autoptr(GPtrArray) sources = dh_catalogues_list_codes (catalogues, "funding_source");
+  AdwComboRow *rows[] = {
+    self->type_row, self->funding_row, self->programme_row, self->project_row, self->member_row, self->status_row,
+  };
   g_autoptr(GPtrArray) programmes = dh_catalogues_list_codes (catalogues, "programme");
   g_autofree char *today_text = NULL;
   g_autofree char *today_iso = NULL;
@@ -214,23 +215,21 @@ dh_support_dialog_constructed (GObject *object)
   today_text = dh_date_format (&today);
   today_iso = dh_date_to_iso (&today);
 
-  g_ptr_array_add (types, NULL);
-  g_ptr_array_add (sources, NULL);
-  dh_code_choice_fill (self->type_row, catalogues, "support_type", (const char * const *) types->pdata,
-                       /* Translators: the first choice of a list where one must be chosen */
-                       _("Choose…"));
-  dh_code_choice_fill (self->funding_row, catalogues, "funding_source", (const char * const *) sources->pdata,
-                       /* Translators: nothing is chosen in a list that may be left empty */
-                       _("Not given"));
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    dh_field_choice_wrap_names (rows[i]);
+  dh_field_choice_fill (G_OBJECT (self->type_row), "support", "support_type",
+                        /* Translators: the first choice of a list where one must be chosen */
+                        _("Choose…"));
+  dh_field_choice_fill (G_OBJECT (self->funding_row), "support", "funding_source",
+                        /* Translators: nothing is chosen in a list that may be left empty */
+                        _("Not given"));
   current = current_programme (catalogues, programmes, today_iso);
-  g_ptr_array_add (programmes, NULL);
-  dh_code_choice_fill (self->programme_row, catalogues, "programme", (const char * const *) programmes->pdata,
-                       _("Not given"));
-  dh_code_choice_select (self->programme_row, current);
+  dh_field_choice_fill (G_OBJECT (self->programme_row), "support", "programme", _("Not given"));
+  dh_field_choice_set_code (G_OBJECT (self->programme_row), current);
   fill_projects (self);
   fill_members (self);
-  dh_code_choice_fill (self->status_row, catalogues, status->target, status->values, NULL);
-  dh_code_choice_select (self->status_row, status->default_value);
+  dh_field_choice_fill (G_OBJECT (self->status_row), "support", "status", NULL);
+  dh_field_choice_set_code (G_OBJECT (self->status_row), status->default_value);
   gtk_editable_set_text (GTK_EDITABLE (self->date_row), today_text);
 
   form = dh_record_dialog_start (dialog, "support", self->errors_label);

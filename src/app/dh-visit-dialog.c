@@ -8,9 +8,9 @@
 #include <glib/gi18n.h>
 
 #include "dh-autocleanups.h"
-#include "dh-code-choice.h"
 #include "dh-date.h"
 #include "dh-entity.h"
+#include "dh-field-choice.h"
 #include "dh-record-dialog.h"
 #include "dh-visit-dialog.h"
 
@@ -40,7 +40,7 @@ dh_visit_dialog_collect (DhRecordDialog *dialog)
 
   json_object_object_add (input, "household", json_object_new_string (dh_record_dialog_get_household_id (dialog)));
   dh_typed_form_set_text (input, "visited_on", GTK_EDITABLE (self->date_row));
-  json_object_object_add (input, "purpose", json_object_new_string (dh_code_choice_get (self->purpose_row)));
+  json_object_object_add (input, "purpose", json_object_new_string (dh_field_choice_get_code (G_OBJECT (self->purpose_row))));
   dh_typed_form_set_text (input, "notes", GTK_EDITABLE (self->notes_row));
   dh_typed_form_set_text (input, "next_visit_on", GTK_EDITABLE (self->next_row));
   dh_typed_form_set_text (input, "location", GTK_EDITABLE (self->location_row));
@@ -66,7 +66,6 @@ dh_visit_dialog_constructed (GObject *object)
   DhVisitDialog *self = DH_VISIT_DIALOG (object);
   DhRecordDialog *dialog = DH_RECORD_DIALOG (object);
   DhContext *context = dh_edit_dialog_get_context (DH_EDIT_DIALOG (object));
-  const DhField *purpose = dh_entity_get_field (dh_entity_lookup ("visit"), "purpose");
   g_autofree char *today_text = NULL;
   DhTypedForm *form;
   GDate today;
@@ -77,9 +76,10 @@ dh_visit_dialog_constructed (GObject *object)
   dh_store_get_today (dh_context_get_store (context), &today);
   today_text = dh_date_format (&today);
   gtk_editable_set_text (GTK_EDITABLE (self->date_row), today_text);
-  dh_code_choice_fill (self->purpose_row, dh_context_get_catalogues (context), purpose->target,
-                       purpose->values, NULL);
-  dh_code_choice_select (self->purpose_row, purpose->default_value);
+  dh_field_choice_wrap_names (self->purpose_row);
+  dh_field_choice_fill (G_OBJECT (self->purpose_row), "visit", "purpose", NULL);
+  dh_field_choice_set_code (G_OBJECT (self->purpose_row),
+                            dh_entity_get_field (dh_entity_lookup ("visit"), "purpose")->default_value);
 
   form = dh_record_dialog_start (dialog, "visit", self->errors_label);
   dh_typed_form_add (form, "visited_on", GTK_WIDGET (self->date_row));

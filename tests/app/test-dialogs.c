@@ -9,7 +9,7 @@
 #include "app-test.h"
 #include "dh-application.h"
 #include "dh-autocleanups.h"
-#include "dh-code-choice.h"
+#include "dh-field-choice.h"
 #include "dh-context.h"
 #include "dh-date.h"
 #include "dh-demo.h"
@@ -213,7 +213,7 @@ static void
 choose (GtkWidget  *field,
         const char *code)
 {
-  g_assert_true (dh_code_choice_select (ADW_COMBO_ROW (field), code));
+  g_assert_true (dh_field_choice_set_code (G_OBJECT (field), code));
   spin ();
 }
 
@@ -521,8 +521,8 @@ test_support_projects_follow_the_programme (Fixture       *fixture,
 
   /* another programme: none of the first one's projects */
   choose (programme, "OTHER");
-  g_assert_null (dh_code_choice_get (ADW_COMBO_ROW (project)));
-  g_assert_false (dh_code_choice_select (ADW_COMBO_ROW (project), "3.1"));
+  g_assert_null (dh_field_choice_get_code (G_OBJECT (project)));
+  g_assert_false (dh_field_choice_set_code (G_OBJECT (project), "3.1"));
   g_assert_false (gtk_widget_get_sensitive (project));
 }
 
