@@ -26,34 +26,10 @@
 
 #define N_HOUSEHOLDS 40
 
-typedef struct
-{
-  char          *directory;
-  char          *store_path;
-  DhApplication *app;
-  DhWindow      *window;
-  char          *household_id;   /* shown on the card */
-} Fixture;
+/* household_id: the household shown on the card */
+typedef AppFixture Fixture;
 
 /* ---- the fixture ---------------------------------------------------------- */
-
-static void
-spin (void)
-{
-  app_test_spin ();
-}
-
-static DhStore *
-store_of (Fixture *fixture)
-{
-  return dh_context_get_store (dh_application_get_context (fixture->app));
-}
-
-static DhContext *
-context_of (Fixture *fixture)
-{
-  return dh_application_get_context (fixture->app);
-}
 
 static gint64
 count_of (Fixture    *fixture,
@@ -63,7 +39,7 @@ count_of (Fixture    *fixture,
   const char *filters[] = { filter, NULL };
   DhQuery query = { .entity = entity, .filters = filters };
   g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count (store_of (fixture), &query, &error);
+  gint64 n = dh_store_count (app_fixture_store (fixture), &query, &error);
 
   g_assert_no_error (error);
   return n;
@@ -73,7 +49,7 @@ static gint64
 pending_of (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count_pending_changes (store_of (fixture), &error);
+  gint64 n = dh_store_count_pending_changes (app_fixture_store (fixture), &error);
 
   g_assert_no_error (error);
   return n;
@@ -86,7 +62,7 @@ household_with_support (Fixture *fixture)
   const char *filters[] = { "status=delivered", NULL };
   DhQuery query = { .entity = "support", .filters = filters, .limit = 200 };
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = dh_store_list (store_of (fixture), &query, &error);
+  g_autoptr(GPtrArray) entries = dh_store_list (app_fixture_store (fixture), &query, &error);
 
   g_assert_no_error (error);
   for (guint i = 0; i < entries->len; i++)
@@ -97,7 +73,7 @@ household_with_support (Fixture *fixture)
       DhQuery members = { .entity = "member", .filters = member_filters };
 
       if (dh_json_get_string (entry, "voids") == NULL && dh_json_get_string (entry, "voided_by") == NULL &&
-          dh_store_count (store_of (fixture), &members, NULL) > 0)
+          dh_store_count (app_fixture_store (fixture), &members, NULL) > 0)
         return g_strdup (dh_json_get_string (entry, "household"));
     }
 
@@ -108,14 +84,10 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->directory = g_dir_make_tmp ("donghanh-dialogs-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->store_path = g_build_filename (fixture->directory, "store.db", NULL);
-  app_test_make_demo_store (fixture->store_path, N_HOUSEHOLDS, 11);
-  fixture->window = app_test_open_window (fixture->store_path, &fixture->app);
-  app_test_wait_for_window (fixture->window);
+  app_fixture_make_directory (fixture);
+  app_fixture_make_demo_store (fixture, N_HOUSEHOLDS, 11);
+  app_fixture_open_window (fixture);
+  app_fixture_wait (fixture->window);
   g_assert_cmpstr (dh_window_get_state (fixture->window), ==, "households");
 }
 
@@ -125,33 +97,7 @@ show_household (Fixture *fixture)
   fixture->household_id = household_with_support (fixture);
   g_assert_true (dh_window_show_household (fixture->window, fixture->household_id));
   g_assert_cmpstr (dh_window_get_household_id (fixture->window), ==, fixture->household_id);
-  spin ();
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_autoptr(GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
-
-  /* dialogs left open close without asking */
-  for (guint i = g_list_model_get_n_items (toplevels); i > 0; i--)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i - 1);
-
-      if (window != GTK_WINDOW (fixture->window))
-        gtk_window_destroy (window);
-    }
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_clear_object (&fixture->window);
-  g_clear_object (&fixture->app);
-  spin ();
-
-  g_remove (fixture->store_path);
-  g_rmdir (fixture->directory);
-  g_free (fixture->store_path);
-  g_free (fixture->directory);
-  g_free (fixture->household_id);
+  app_fixture_spin ();
 }
 
 /* ---- driving the dialogs ---------------------------------------------------- */
@@ -183,7 +129,7 @@ open_dialog (Fixture    *fixture,
 
   g_assert_null (find_window (type));
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window), action, parameter));
-  spin ();
+  app_fixture_spin ();
   dialog = find_window (type);
   g_assert_nonnull (dialog);
 
@@ -206,7 +152,7 @@ type_text (GtkWidget  *field,
 {
   g_assert_true (GTK_IS_EDITABLE (field));
   gtk_editable_set_text (GTK_EDITABLE (field), text);
-  spin ();
+  app_fixture_spin ();
 }
 
 static void
@@ -214,14 +160,14 @@ choose (GtkWidget  *field,
         const char *code)
 {
   g_assert_true (dh_field_choice_set_code (G_OBJECT (field), code));
-  spin ();
+  app_fixture_spin ();
 }
 
 static void
 save (gpointer dialog)
 {
   gtk_widget_activate_action (GTK_WIDGET (dialog), "edit.save", NULL);
-  spin ();
+  app_fixture_spin ();
 }
 
 static const char *
@@ -237,7 +183,7 @@ date_from_today (Fixture *fixture,
 {
   GDate date;
 
-  dh_store_get_today (store_of (fixture), &date);
+  dh_store_get_today (app_fixture_store (fixture), &date);
   if (days > 0)
     g_date_add_days (&date, (guint) days);
   else
@@ -345,7 +291,7 @@ test_visit_saves_one_record (Fixture       *fixture,
 
   visit = dh_record_dialog_get_record (DH_RECORD_DIALOG (dialog));
   g_assert_nonnull (visit);
-  dh_store_get_today (store_of (fixture), &today);
+  dh_store_get_today (app_fixture_store (fixture), &today);
   today_iso = dh_date_to_iso (&today);
   g_assert_true (dh_date_parse (next, &next_date, NULL));
   next_iso = dh_date_to_iso (&next_date);
@@ -375,7 +321,7 @@ test_needs_a_household (Fixture       *fixture,
   g_assert_null (dh_window_get_household_id (fixture->window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.record-visit", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.record-support", NULL));
-  spin ();
+  app_fixture_spin ();
   g_assert_null (find_window (DH_TYPE_VISIT_DIALOG));
   g_assert_null (find_window (DH_TYPE_SUPPORT_DIALOG));
   g_assert_cmpint (pending_of (fixture), ==, pending);
@@ -395,7 +341,7 @@ test_closing_asks_only_after_typing (Fixture       *fixture,
   /* nothing typed: it closes at once */
   dialog = open_dialog (fixture, "win.record-visit", NULL, DH_TYPE_VISIT_DIALOG);
   gtk_window_close (GTK_WINDOW (dialog));
-  spin ();
+  app_fixture_spin ();
   g_assert_null (find_window (DH_TYPE_VISIT_DIALOG));
   g_assert_null (find_window (ADW_TYPE_MESSAGE_DIALOG));
 
@@ -403,18 +349,18 @@ test_closing_asks_only_after_typing (Fixture       *fixture,
   dialog = open_dialog (fixture, "win.record-visit", NULL, DH_TYPE_VISIT_DIALOG);
   type_text (field_of (dialog, "notes"), "Gặp chủ hộ");
   gtk_window_close (GTK_WINDOW (dialog));
-  spin ();
+  app_fixture_spin ();
   g_assert_true (find_window (DH_TYPE_VISIT_DIALOG) == dialog);
   g_assert_nonnull (find_window (ADW_TYPE_MESSAGE_DIALOG));
   gtk_window_destroy (GTK_WINDOW (find_window (ADW_TYPE_MESSAGE_DIALOG)));
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin ();
+  app_fixture_spin ();
 
   /* a choice made counts as a change too (Escape is edit.cancel) */
   support = open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG);
   choose (field_of (support, "support_type"), "livestock");
   gtk_widget_activate_action (GTK_WIDGET (support), "edit.cancel", NULL);
-  spin ();
+  app_fixture_spin ();
   g_assert_true (find_window (DH_TYPE_SUPPORT_DIALOG) == support);
   g_assert_nonnull (find_window (ADW_TYPE_MESSAGE_DIALOG));
 }
@@ -453,7 +399,7 @@ test_support_refuses_bad_amounts (Fixture       *fixture,
   /* and shown back as people read amounts once the caseworker moves on */
   gtk_widget_grab_focus (amount);
   gtk_widget_grab_focus (state);
-  spin ();
+  app_fixture_spin ();
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (amount)), ==, "1.500.000");
 
   /* shares that come to more than the amount: the store's own message */
@@ -500,7 +446,7 @@ test_support_projects_follow_the_programme (Fixture       *fixture,
   GListModel *offered;
 
   show_household (fixture);
-  catalogues = dh_context_get_catalogues (context_of (fixture));
+  catalogues = dh_context_get_catalogues (app_fixture_context (fixture));
   dialog = open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG);
   programme = field_of (dialog, "programme");
   project = field_of (dialog, "project");
@@ -545,7 +491,7 @@ test_support_saves_one_entry (Fixture       *fixture,
   filter = g_strdup_printf ("household=%s", fixture->household_id);
   filters[0] = filter;
   members.filters = filters;
-  first_member = dh_store_list (store_of (fixture), &members, NULL);
+  first_member = dh_store_list (app_fixture_store (fixture), &members, NULL);
   member_id = dh_json_get_string (g_ptr_array_index (first_member, 0), "id");
 
   dialog = g_object_ref (open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG));
@@ -674,7 +620,7 @@ delivered_entry_of (Fixture *fixture)
   g_autofree char *filter = g_strdup_printf ("household=%s", fixture->household_id);
   const char *filters[] = { filter, "status=delivered", NULL };
   DhQuery query = { .entity = "support", .filters = filters, .limit = 100 };
-  g_autoptr(GPtrArray) entries = dh_store_list (store_of (fixture), &query, NULL);
+  g_autoptr(GPtrArray) entries = dh_store_list (app_fixture_store (fixture), &query, NULL);
 
   for (guint i = 0; i < entries->len; i++)
     {
@@ -711,7 +657,7 @@ test_void_needs_a_reason_and_drops_the_total (Fixture       *fixture,
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
-  spin ();
+  app_fixture_spin ();
   dialog = find_window (DH_TYPE_VOID_DIALOG);
   g_assert_nonnull (dialog);
   reason = dh_void_dialog_get_reason_row (dialog);
@@ -733,9 +679,9 @@ test_void_needs_a_reason_and_drops_the_total (Fixture       *fixture,
   /* a voiding entry, the original kept and marked, the total lower */
   g_assert_cmpint (count_of (fixture, "support"), ==, entries + 1);
   g_assert_cmpint (pending_of (fixture), ==, pending + 1);
-  after = dh_store_get (store_of (fixture), "support", id, NULL);
+  after = dh_store_get (app_fixture_store (fixture), "support", id, NULL);
   g_assert_nonnull (dh_json_get_string (after, "voided_by"));
-  spin ();
+  app_fixture_spin ();
   g_assert_cmpint (card_total (fixture), ==, total - dh_json_get_int (entry, "amount_vnd", 0));
   /* and nothing more to void on it */
   g_assert_null (find_widget (GTK_WIDGET (fixture->window), is_void_button_of, id));
@@ -772,7 +718,7 @@ ids_of_household (Fixture            *fixture,
   for (guint e = 0; e < G_N_ELEMENTS (entities); e++)
     {
       DhQuery query = { .entity = entities[e], .filters = filters, .limit = DH_STORE_MAX_LIMIT };
-      g_autoptr(GPtrArray) records = dh_store_list (store_of (fixture), &query, NULL);
+      g_autoptr(GPtrArray) records = dh_store_list (app_fixture_store (fixture), &query, NULL);
 
       for (guint i = 0; i < records->len; i++)
         g_hash_table_add (ids, g_strdup (dh_json_get_string (g_ptr_array_index (records, i), "id")));
@@ -789,7 +735,7 @@ new_record (Fixture            *fixture,
             GHashTable         *before)
 {
   DhQuery query = { .entity = entity, .filters = filters, .limit = DH_STORE_MAX_LIMIT };
-  g_autoptr(GPtrArray) records = dh_store_list (store_of (fixture), &query, NULL);
+  g_autoptr(GPtrArray) records = dh_store_list (app_fixture_store (fixture), &query, NULL);
   json_object *found = NULL;
 
   for (guint i = 0; i < records->len; i++)
@@ -814,7 +760,7 @@ test_end_to_end (Fixture       *fixture,
                  gconstpointer  data)
 {
   DhQuery query = { .entity = "household", .offset = 7, .limit = 1 };
-  g_autoptr(GPtrArray) some = dh_store_list (store_of (fixture), &query, NULL);
+  g_autoptr(GPtrArray) some = dh_store_list (app_fixture_store (fixture), &query, NULL);
   const char *head = dh_json_get_string (g_ptr_array_index (some, 0), "head_name");
   const char *wanted = dh_json_get_string (g_ptr_array_index (some, 0), "id");
   g_autofree char *folded = dh_text_fold (head);
@@ -839,7 +785,7 @@ test_end_to_end (Fixture       *fixture,
     g_assert_cmpuint (g_strv_length (support_keys), ==, 1);
   }
   dh_window_set_search_text (fixture->window, folded);
-  app_test_wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   found = dh_window_get_households (fixture->window);
   fixture->household_id = NULL;
   for (guint i = 0; i < g_list_model_get_n_items (found); i++)
@@ -851,7 +797,7 @@ test_end_to_end (Fixture       *fixture,
     }
   g_assert_nonnull (fixture->household_id);
   g_assert_true (dh_window_show_household (fixture->window, fixture->household_id));
-  spin ();
+  app_fixture_spin ();
 
   n_visits = count_of (fixture, "visit");
   n_entries = count_of (fixture, "support");
@@ -912,7 +858,7 @@ save_picture (GtkWidget  *window,
       g_main_context_iteration (NULL, FALSE);
       g_usleep (10000);
     }
-  spin ();
+  app_fixture_spin ();
 
   width = gtk_widget_get_width (window);
   height = gtk_widget_get_height (window);
@@ -956,7 +902,7 @@ test_speaks_vietnamese_and_pictures (Fixture       *fixture,
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
   save_picture (GTK_WIDGET (visit), "dialog-visit-dark-vi.png");
   gtk_window_destroy (GTK_WINDOW (visit));
-  spin ();
+  app_fixture_spin ();
 
   support = open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG);
   amount = field_of (support, "amount_vnd");
@@ -981,7 +927,7 @@ test_speaks_vietnamese_and_pictures (Fixture       *fixture,
   gtk_window_set_default_size (GTK_WINDOW (support), 360, 600);
   save_picture (GTK_WIDGET (support), "dialog-support-narrow-dark-vi.png");
   gtk_window_destroy (GTK_WINDOW (support));
-  spin ();
+  app_fixture_spin ();
 
   {
     g_autoptr(json_object) entry = delivered_entry_of (fixture);
@@ -996,7 +942,7 @@ test_speaks_vietnamese_and_pictures (Fixture       *fixture,
     adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
     save_picture (GTK_WIDGET (dialog), "dialog-void-dark-vi.png");
     gtk_window_destroy (GTK_WINDOW (dialog));
-    spin ();
+    app_fixture_spin ();
   }
 
   /* the card's support, with the button that voids an entry */
@@ -1014,61 +960,23 @@ test_speaks_vietnamese_and_pictures (Fixture       *fixture,
   }
 }
 
-/* ---- the cases ----------------------------------------------------------------- */
-
-typedef void (*CaseFunc) (Fixture *fixture, gconstpointer data);
-
-/* Each case runs in a process of its own, as the application does. */
-static void
-run_case (gconstpointer data)
-{
-  CaseFunc test = (CaseFunc) data;
-  Fixture fixture = { 0 };
-
-  if (!g_test_subprocess ())
-    {
-      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
-      g_test_trap_assert_passed ();
-      return;
-    }
-
-  fixture_set_up (&fixture, NULL);
-  test (&fixture, NULL);
-  fixture_tear_down (&fixture, NULL);
-}
-
-static void
-add_case (const char *path,
-          CaseFunc    test)
-{
-  g_test_add_data_func (path, (gconstpointer) test, run_case);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  dh_i18n_init ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  static const AppTestCase cases[] = {
+    { "/app/dialogs/visit/refuses-bad-dates", test_visit_refuses_bad_dates, NULL, FALSE },
+    { "/app/dialogs/visit/saves-one-record", test_visit_saves_one_record, NULL, FALSE },
+    { "/app/dialogs/needs-a-household", test_needs_a_household, NULL, FALSE },
+    { "/app/dialogs/closing-asks-only-after-typing", test_closing_asks_only_after_typing, NULL, FALSE },
+    { "/app/dialogs/support/refuses-bad-amounts", test_support_refuses_bad_amounts, NULL, FALSE },
+    { "/app/dialogs/support/needs-a-kind", test_support_needs_a_kind, NULL, FALSE },
+    { "/app/dialogs/support/projects-follow-the-programme", test_support_projects_follow_the_programme, NULL, FALSE },
+    { "/app/dialogs/support/saves-one-entry", test_support_saves_one_entry, NULL, FALSE },
+    { "/app/dialogs/void/needs-a-reason-and-drops-the-total", test_void_needs_a_reason_and_drops_the_total, NULL, FALSE },
+    { "/app/dialogs/end-to-end", test_end_to_end, NULL, FALSE },
+    { "/app/dialogs/speaks-vietnamese-and-pictures", test_speaks_vietnamese_and_pictures, NULL, TRUE },
+  };
 
-  if (g_str_has_prefix (g_getenv ("LANGUAGE") != NULL ? g_getenv ("LANGUAGE") : "", "vi"))
-    {
-      add_case ("/app/dialogs/speaks-vietnamese-and-pictures", test_speaks_vietnamese_and_pictures);
-      return g_test_run ();
-    }
-
-  add_case ("/app/dialogs/visit/refuses-bad-dates", test_visit_refuses_bad_dates);
-  add_case ("/app/dialogs/visit/saves-one-record", test_visit_saves_one_record);
-  add_case ("/app/dialogs/needs-a-household", test_needs_a_household);
-  add_case ("/app/dialogs/closing-asks-only-after-typing", test_closing_asks_only_after_typing);
-  add_case ("/app/dialogs/support/refuses-bad-amounts", test_support_refuses_bad_amounts);
-  add_case ("/app/dialogs/support/needs-a-kind", test_support_needs_a_kind);
-  add_case ("/app/dialogs/support/projects-follow-the-programme", test_support_projects_follow_the_programme);
-  add_case ("/app/dialogs/support/saves-one-entry", test_support_saves_one_entry);
-  add_case ("/app/dialogs/void/needs-a-reason-and-drops-the-total", test_void_needs_a_reason_and_drops_the_total);
-  add_case ("/app/dialogs/end-to-end", test_end_to_end);
-
-  return g_test_run ();
+  return app_test_run (argc, argv, fixture_set_up, cases, G_N_ELEMENTS (cases));
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "app-fixture.h"
+#include "app-test.h"
 #include "dh-application.h"
 #include "dh-autocleanups.h"
 #include "dh-citizen-id.h"
@@ -27,7 +27,8 @@
 typedef AppFixture Fixture;
 
 static void
-fixture_set_up (Fixture *fixture)
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
 {
   app_fixture_make_directory (fixture);
   app_fixture_make_demo_store (fixture, N_HOUSEHOLDS, 11);
@@ -152,7 +153,8 @@ error_of (gpointer    dialog,
 }
 
 static void
-test_create_writes_one_household (Fixture *fixture)
+test_create_writes_one_household (Fixture       *fixture,
+                                  gconstpointer  data)
 {
   DhHouseholdDialog *dialog;
   gint64 households, changes;
@@ -214,7 +216,8 @@ test_create_writes_one_household (Fixture *fixture)
 }
 
 static void
-test_bad_input_writes_nothing (Fixture *fixture)
+test_bad_input_writes_nothing (Fixture       *fixture,
+                               gconstpointer  data)
 {
   g_autoptr(GError) phone_error = NULL;
   g_autofree char *phone_message = NULL;
@@ -304,7 +307,8 @@ acknowledge_changes_of (Fixture    *fixture,
 }
 
 static void
-test_edit_changes_only_what_changed (Fixture *fixture)
+test_edit_changes_only_what_changed (Fixture       *fixture,
+                                     gconstpointer  data)
 {
   DhHouseholdDialog *dialog;
   g_autoptr(json_object) before = NULL;
@@ -358,7 +362,8 @@ test_edit_changes_only_what_changed (Fixture *fixture)
 }
 
 static void
-test_delete_then_undo (Fixture *fixture)
+test_delete_then_undo (Fixture       *fixture,
+                       gconstpointer  data)
 {
   const char *id;
   g_autofree char *members_filter = NULL;
@@ -399,7 +404,8 @@ test_delete_then_undo (Fixture *fixture)
 /* A member's citizen ID is checked as it is typed against the member's
  * sex and year of birth, with the words of the citizen ID rule. */
 static void
-test_member_citizen_id_checked_against_sex_and_birth (Fixture *fixture)
+test_member_citizen_id_checked_against_sex_and_birth (Fixture       *fixture,
+                                                      gconstpointer  data)
 {
   g_autoptr(GError) sex_error = NULL;
   g_autoptr(GError) year_error = NULL;
@@ -463,7 +469,8 @@ test_member_citizen_id_checked_against_sex_and_birth (Fixture *fixture)
 }
 
 static void
-test_remove_member_asks_then_undo (Fixture *fixture)
+test_remove_member_asks_then_undo (Fixture       *fixture,
+                                   gconstpointer  data)
 {
   g_autofree char *filter = NULL;
   g_autoptr(GPtrArray) members = NULL;
@@ -509,7 +516,8 @@ test_remove_member_asks_then_undo (Fixture *fixture)
 
 /* A member's row opens the member as recorded; saved, only what changed is written. */
 static void
-test_edit_member_from_its_row (Fixture *fixture)
+test_edit_member_from_its_row (Fixture       *fixture,
+                               gconstpointer  data)
 {
   g_autofree char *filter = NULL;
   g_autoptr(GPtrArray) members = NULL;
@@ -578,7 +586,8 @@ assert_list_is (Fixture    *fixture,
 }
 
 static void
-test_filters_by_caseworker_and_visits (Fixture *fixture)
+test_filters_by_caseworker_and_visits (Fixture       *fixture,
+                                       gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *overdue = g_strdup_printf ("%s=%d", DH_FILTER_NOT_VISITED_FOR, 30);
@@ -745,7 +754,8 @@ screenshots (Fixture    *fixture,
 }
 
 static void
-test_screenshots_light (Fixture *fixture)
+test_screenshots_light (Fixture       *fixture,
+                        gconstpointer  data)
 {
   /* a screenshot shows where a field ends up, not halfway there */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
@@ -754,58 +764,32 @@ test_screenshots_light (Fixture *fixture)
 }
 
 static void
-test_screenshots_dark (Fixture *fixture)
+test_screenshots_dark (Fixture       *fixture,
+                       gconstpointer  data)
 {
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   screenshots (fixture, "dark");
 }
 
-/* Each case runs in a process of its own, as the application does. */
-static void
-run_case (gconstpointer data)
-{
-  void (*test) (Fixture *fixture) = data;
-  Fixture fixture = { 0 };
-
-  if (!g_test_subprocess ())
-    {
-      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
-      g_test_trap_assert_passed ();
-      return;
-    }
-
-  fixture_set_up (&fixture);
-  test (&fixture);
-  app_fixture_tear_down (&fixture);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  dh_i18n_init ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  static const AppTestCase cases[] = {
+    { "/app/households/create-writes-one-household", test_create_writes_one_household, NULL, FALSE },
+    { "/app/households/bad-input-writes-nothing", test_bad_input_writes_nothing, NULL, FALSE },
+    { "/app/households/edit-changes-only-what-changed", test_edit_changes_only_what_changed, NULL, FALSE },
+    { "/app/households/delete-then-undo", test_delete_then_undo, NULL, FALSE },
+    { "/app/members/citizen-id-checked-against-sex-and-birth",
+      test_member_citizen_id_checked_against_sex_and_birth, NULL, FALSE },
+    { "/app/members/edit-from-its-row", test_edit_member_from_its_row, NULL, FALSE },
+    { "/app/members/remove-asks-then-undo", test_remove_member_asks_then_undo, NULL, FALSE },
+    { "/app/households/filters-by-caseworker-and-visits", test_filters_by_caseworker_and_visits, NULL, FALSE },
+    /* the dialogs as a Vietnamese caseworker sees them */
+    { "/app/households/screenshots-light", test_screenshots_light, NULL, TRUE },
+    { "/app/households/screenshots-dark", test_screenshots_dark, NULL, TRUE },
+  };
 
-  /* with LANGUAGE=vi, the dialogs as a Vietnamese caseworker sees them */
-  if (g_str_has_prefix (g_getenv ("LANGUAGE") != NULL ? g_getenv ("LANGUAGE") : "", "vi"))
-    {
-      g_test_add_data_func ("/app/households/screenshots-light", test_screenshots_light, run_case);
-      g_test_add_data_func ("/app/households/screenshots-dark", test_screenshots_dark, run_case);
-      return g_test_run ();
-    }
-
-  g_test_add_data_func ("/app/households/create-writes-one-household", test_create_writes_one_household, run_case);
-  g_test_add_data_func ("/app/households/bad-input-writes-nothing", test_bad_input_writes_nothing, run_case);
-  g_test_add_data_func ("/app/households/edit-changes-only-what-changed", test_edit_changes_only_what_changed, run_case);
-  g_test_add_data_func ("/app/households/delete-then-undo", test_delete_then_undo, run_case);
-  g_test_add_data_func ("/app/members/citizen-id-checked-against-sex-and-birth",
-                        test_member_citizen_id_checked_against_sex_and_birth, run_case);
-  g_test_add_data_func ("/app/members/edit-from-its-row", test_edit_member_from_its_row, run_case);
-  g_test_add_data_func ("/app/members/remove-asks-then-undo", test_remove_member_asks_then_undo, run_case);
-  g_test_add_data_func ("/app/households/filters-by-caseworker-and-visits", test_filters_by_caseworker_and_visits, run_case);
-
-  return g_test_run ();
+  return app_test_run (argc, argv, fixture_set_up, cases, G_N_ELEMENTS (cases));
 }
