@@ -67,6 +67,43 @@ app_fixture_store (AppFixture *fixture)
   return dh_context_get_store (app_fixture_context (fixture));
 }
 
+/* How many records of @entity the store has, of those that pass @filter
+ * ("village=…"; NULL: all). */
+gint64
+app_fixture_count (AppFixture *fixture,
+                   const char *entity,
+                   const char *filter)
+{
+  const char *filters[] = { filter, NULL };
+  DhQuery query = { .entity = entity, .filters = filter != NULL ? filters : NULL };
+  g_autoptr(GError) error = NULL;
+  gint64 n = dh_store_count (app_fixture_store (fixture), &query, &error);
+
+  g_assert_no_error (error);
+  return n;
+}
+
+/* How many records of @entity the case's household has. */
+gint64
+app_fixture_count_household (AppFixture *fixture,
+                             const char *entity)
+{
+  g_autofree char *filter = g_strdup_printf ("household=%s", fixture->household_id);
+
+  return app_fixture_count (fixture, entity, filter);
+}
+
+/* How many changes wait to leave the device. */
+gint64
+app_fixture_count_pending (AppFixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = dh_store_count_pending_changes (app_fixture_store (fixture), &error);
+
+  g_assert_no_error (error);
+  return n;
+}
+
 /* Runs what is ready to run, without waiting. */
 void
 app_fixture_spin (void)
@@ -110,6 +147,74 @@ app_fixture_tear_down (AppFixture *fixture)
   g_clear_pointer (&fixture->store_path, g_free);
   g_clear_pointer (&fixture->directory, g_free);
   g_clear_pointer (&fixture->household_id, g_free);
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+/* Lets @widget be mapped, laid out and painted once more. */
+void
+app_fixture_wait_until_drawn (GtkWidget *widget)
+{
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong handler;
+
+  while (!gtk_widget_get_mapped (widget))
+    g_main_context_iteration (NULL, TRUE);
+
+  clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  gtk_widget_queue_draw (widget);
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+  app_fixture_spin ();
+}
+
+/* Draws what @widget shows, once it is drawn, into NAME (a PNG file) in
+ * $DH_SCREENSHOT_DIR, for people to look at. */
+void
+app_fixture_save_picture (GtkWidget  *widget,
+                          const char *name)
+{
+  const char *directory = g_getenv ("DH_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+
+  app_fixture_wait_until_drawn (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  if (directory == NULL)
+    return;
+
+  paintable = gtk_widget_paintable_new (widget);
+  /* a widget just mapped may have drawn nothing yet: wait for its first frame */
+  for (guint spins = 0; spins < 1000 && node == NULL; spins++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_mkdir_with_parents (directory, 0755);
+  path = g_build_filename (directory, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("picture: %s", path);
 }
 
 static AppTestFunc fixture_set_up;

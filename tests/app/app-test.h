@@ -35,8 +35,17 @@ void       app_fixture_make_demo_store (AppFixture        *fixture,
 void       app_fixture_open_window     (AppFixture        *fixture);
 DhContext *app_fixture_context         (AppFixture        *fixture);
 DhStore   *app_fixture_store           (AppFixture        *fixture);
+gint64     app_fixture_count           (AppFixture        *fixture,
+                                        const char        *entity,
+                                        const char        *filter);
+gint64     app_fixture_count_household (AppFixture        *fixture,
+                                        const char        *entity);
+gint64     app_fixture_count_pending   (AppFixture        *fixture);
 void       app_fixture_spin            (void);
 void       app_fixture_wait            (DhWindow          *window);
+void       app_fixture_wait_until_drawn (GtkWidget       *widget);
+void       app_fixture_save_picture    (GtkWidget         *widget,
+                                        const char        *name);
 void       app_fixture_tear_down       (AppFixture        *fixture);
 
 int        app_test_run                (int                argc,

@@ -31,30 +31,6 @@ typedef AppFixture Fixture;
 
 /* ---- the fixture ---------------------------------------------------------- */
 
-static gint64
-count_of (Fixture    *fixture,
-          const char *entity)
-{
-  g_autofree char *filter = g_strdup_printf ("household=%s", fixture->household_id);
-  const char *filters[] = { filter, NULL };
-  DhQuery query = { .entity = entity, .filters = filters };
-  g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count (app_fixture_store (fixture), &query, &error);
-
-  g_assert_no_error (error);
-  return n;
-}
-
-static gint64
-pending_of (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count_pending_changes (app_fixture_store (fixture), &error);
-
-  g_assert_no_error (error);
-  return n;
-}
-
 /* A household that has members and a delivered support entry not voided. */
 static char *
 household_with_support (Fixture *fixture)
@@ -200,8 +176,8 @@ assert_nothing_written (Fixture    *fixture,
                         gint64      records_before,
                         gint64      pending_before)
 {
-  g_assert_cmpint (count_of (fixture, entity), ==, records_before);
-  g_assert_cmpint (pending_of (fixture), ==, pending_before);
+  g_assert_cmpint (app_fixture_count_household (fixture, entity), ==, records_before);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, pending_before);
   g_assert_true (find_window (G_OBJECT_TYPE (dialog)) == dialog);
   g_assert_true (dh_edit_dialog_has_errors (DH_EDIT_DIALOG (dialog)));
 }
@@ -218,8 +194,8 @@ test_visit_refuses_bad_dates (Fixture       *fixture,
   g_autofree char *today = NULL, *tomorrow = NULL, *yesterday = NULL;
 
   show_household (fixture);
-  visits = count_of (fixture, "visit");
-  pending = pending_of (fixture);
+  visits = app_fixture_count_household (fixture, "visit");
+  pending = app_fixture_count_pending (fixture);
   today = date_from_today (fixture, 0);
   tomorrow = date_from_today (fixture, 1);
   yesterday = date_from_today (fixture, -1);
@@ -272,8 +248,8 @@ test_visit_saves_one_record (Fixture       *fixture,
   g_autofree char *today_iso = NULL, *next_iso = NULL;
 
   show_household (fixture);
-  visits = count_of (fixture, "visit");
-  pending = pending_of (fixture);
+  visits = app_fixture_count_household (fixture, "visit");
+  pending = app_fixture_count_pending (fixture);
   next = date_from_today (fixture, 30);
 
   dialog = open_dialog (fixture, "win.record-visit", NULL, DH_TYPE_VISIT_DIALOG);
@@ -285,8 +261,8 @@ test_visit_saves_one_record (Fixture       *fixture,
   save (dialog);
 
   /* one record, one change to send, the dialog closed */
-  g_assert_cmpint (count_of (fixture, "visit"), ==, visits + 1);
-  g_assert_cmpint (pending_of (fixture), ==, pending + 1);
+  g_assert_cmpint (app_fixture_count_household (fixture, "visit"), ==, visits + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, pending + 1);
   g_assert_null (find_window (DH_TYPE_VISIT_DIALOG));
 
   visit = dh_record_dialog_get_record (DH_RECORD_DIALOG (dialog));
@@ -316,7 +292,7 @@ test_needs_a_household (Fixture       *fixture,
                         gconstpointer  data)
 {
   /* the keys pressed with no household open: nothing opens, nothing is written */
-  gint64 pending = pending_of (fixture);
+  gint64 pending = app_fixture_count_pending (fixture);
 
   g_assert_null (dh_window_get_household_id (fixture->window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.record-visit", NULL));
@@ -324,7 +300,7 @@ test_needs_a_household (Fixture       *fixture,
   app_fixture_spin ();
   g_assert_null (find_window (DH_TYPE_VISIT_DIALOG));
   g_assert_null (find_window (DH_TYPE_SUPPORT_DIALOG));
-  g_assert_cmpint (pending_of (fixture), ==, pending);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, pending);
 }
 
 /* ---- closing --------------------------------------------------------------- */
@@ -376,8 +352,8 @@ test_support_refuses_bad_amounts (Fixture       *fixture,
   gint64 entries, pending;
 
   show_household (fixture);
-  entries = count_of (fixture, "support");
-  pending = pending_of (fixture);
+  entries = app_fixture_count_household (fixture, "support");
+  pending = app_fixture_count_pending (fixture);
 
   dialog = open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG);
   amount = field_of (dialog, "amount_vnd");
@@ -423,8 +399,8 @@ test_support_needs_a_kind (Fixture       *fixture,
   gint64 entries, pending;
 
   show_household (fixture);
-  entries = count_of (fixture, "support");
-  pending = pending_of (fixture);
+  entries = app_fixture_count_household (fixture, "support");
+  pending = app_fixture_count_pending (fixture);
 
   dialog = open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG);
   type_text (field_of (dialog, "amount_vnd"), "500.000");
@@ -486,8 +462,8 @@ test_support_saves_one_entry (Fixture       *fixture,
   const char *member_id;
 
   show_household (fixture);
-  entries = count_of (fixture, "support");
-  pending = pending_of (fixture);
+  entries = app_fixture_count_household (fixture, "support");
+  pending = app_fixture_count_pending (fixture);
   filter = g_strdup_printf ("household=%s", fixture->household_id);
   filters[0] = filter;
   members.filters = filters;
@@ -508,8 +484,8 @@ test_support_saves_one_entry (Fixture       *fixture,
   choose (field_of (dialog, "member"), member_id);
   save (dialog);
 
-  g_assert_cmpint (count_of (fixture, "support"), ==, entries + 1);
-  g_assert_cmpint (pending_of (fixture), ==, pending + 1);
+  g_assert_cmpint (app_fixture_count_household (fixture, "support"), ==, entries + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, pending + 1);
   g_assert_null (find_window (DH_TYPE_SUPPORT_DIALOG));
 
   entry = dh_record_dialog_get_record (DH_RECORD_DIALOG (dialog));
@@ -648,8 +624,8 @@ test_void_needs_a_reason_and_drops_the_total (Fixture       *fixture,
   show_household (fixture);
   entry = delivered_entry_of (fixture);
   id = dh_json_get_string (entry, "id");
-  entries = count_of (fixture, "support");
-  pending = pending_of (fixture);
+  entries = app_fixture_count_household (fixture, "support");
+  pending = app_fixture_count_pending (fixture);
   total = card_total (fixture);
 
   /* the card offers to void the entry */
@@ -677,8 +653,8 @@ test_void_needs_a_reason_and_drops_the_total (Fixture       *fixture,
   g_assert_null (find_window (DH_TYPE_VOID_DIALOG));
 
   /* a voiding entry, the original kept and marked, the total lower */
-  g_assert_cmpint (count_of (fixture, "support"), ==, entries + 1);
-  g_assert_cmpint (pending_of (fixture), ==, pending + 1);
+  g_assert_cmpint (app_fixture_count_household (fixture, "support"), ==, entries + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, pending + 1);
   after = dh_store_get (app_fixture_store (fixture), "support", id, NULL);
   g_assert_nonnull (dh_json_get_string (after, "voided_by"));
   app_fixture_spin ();
@@ -799,9 +775,9 @@ test_end_to_end (Fixture       *fixture,
   g_assert_true (dh_window_show_household (fixture->window, fixture->household_id));
   app_fixture_spin ();
 
-  n_visits = count_of (fixture, "visit");
-  n_entries = count_of (fixture, "support");
-  pending = pending_of (fixture);
+  n_visits = app_fixture_count_household (fixture, "visit");
+  n_entries = app_fixture_count_household (fixture, "support");
+  pending = app_fixture_count_pending (fixture);
   before = ids_of_household (fixture, filters);
 
   /* a visit: today is already there; a purpose, a note */
@@ -822,9 +798,9 @@ test_end_to_end (Fixture       *fixture,
   save (support);
   g_assert_null (find_window (DH_TYPE_SUPPORT_DIALOG));
 
-  g_assert_cmpint (count_of (fixture, "visit"), ==, n_visits + 1);
-  g_assert_cmpint (count_of (fixture, "support"), ==, n_entries + 1);
-  g_assert_cmpint (pending_of (fixture), ==, pending + 2);
+  g_assert_cmpint (app_fixture_count_household (fixture, "visit"), ==, n_visits + 1);
+  g_assert_cmpint (app_fixture_count_household (fixture, "support"), ==, n_entries + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, pending + 2);
   new_visit = new_record (fixture, "visit", filters, before);
   new_entry = new_record (fixture, "support", filters, before);
   g_assert_cmpstr (dh_json_get_string (new_visit, "notes"), ==, "Trao bò giống cho hộ.");
@@ -838,44 +814,6 @@ test_end_to_end (Fixture       *fixture,
 }
 
 /* ---- Vietnamese, and pictures to look at ------------------------------------- */
-
-/* Draws @window as it is on screen into FILE.png beside the test. */
-static void
-save_picture (GtkWidget  *window,
-              const char *name)
-{
-  const char *directory = g_getenv ("DH_ARTEFACT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  /* let it lay out and draw a few frames */
-  for (guint i = 0; i < 20; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (10000);
-    }
-  app_fixture_spin ();
-
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (directory != NULL ? directory : ".", name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("picture: %s", path);
-}
 
 static void
 test_speaks_vietnamese_and_pictures (Fixture       *fixture,
@@ -898,9 +836,9 @@ test_speaks_vietnamese_and_pictures (Fixture       *fixture,
   g_assert_nonnull (strstr (message, "Ngày thăm"));
   g_assert_null (strstr (message, "visited_on"));
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  save_picture (GTK_WIDGET (visit), "dialog-visit-light-vi.png");
+  app_fixture_save_picture (GTK_WIDGET (visit), "dialog-visit-light-vi.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  save_picture (GTK_WIDGET (visit), "dialog-visit-dark-vi.png");
+  app_fixture_save_picture (GTK_WIDGET (visit), "dialog-visit-dark-vi.png");
   gtk_window_destroy (GTK_WINDOW (visit));
   app_fixture_spin ();
 
@@ -915,17 +853,17 @@ test_speaks_vietnamese_and_pictures (Fixture       *fixture,
   g_assert_nonnull (strstr (message, "1.500.000"));
   g_assert_nonnull (strstr (message, "dấu phẩy"));
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  save_picture (GTK_WIDGET (support), "dialog-support-light-vi.png");
+  app_fixture_save_picture (GTK_WIDGET (support), "dialog-support-light-vi.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  save_picture (GTK_WIDGET (support), "dialog-support-dark-vi.png");
+  app_fixture_save_picture (GTK_WIDGET (support), "dialog-support-dark-vi.png");
   /* the programme and project by their whole names */
   gtk_widget_grab_focus (field_of (support, "project"));
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  save_picture (GTK_WIDGET (support), "dialog-support-programme-light-vi.png");
+  app_fixture_save_picture (GTK_WIDGET (support), "dialog-support-programme-light-vi.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
   /* in a narrow window, on a small screen */
   gtk_window_set_default_size (GTK_WINDOW (support), 360, 600);
-  save_picture (GTK_WIDGET (support), "dialog-support-narrow-dark-vi.png");
+  app_fixture_save_picture (GTK_WIDGET (support), "dialog-support-narrow-dark-vi.png");
   gtk_window_destroy (GTK_WINDOW (support));
   app_fixture_spin ();
 
@@ -938,9 +876,9 @@ test_speaks_vietnamese_and_pictures (Fixture       *fixture,
     save (dialog);
     g_assert_nonnull (strstr (error_on (dialog, dh_void_dialog_get_reason_row (dialog)), "nhập trùng"));
     adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-    save_picture (GTK_WIDGET (dialog), "dialog-void-light-vi.png");
+    app_fixture_save_picture (GTK_WIDGET (dialog), "dialog-void-light-vi.png");
     adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-    save_picture (GTK_WIDGET (dialog), "dialog-void-dark-vi.png");
+    app_fixture_save_picture (GTK_WIDGET (dialog), "dialog-void-dark-vi.png");
     gtk_window_destroy (GTK_WINDOW (dialog));
     app_fixture_spin ();
   }
@@ -954,9 +892,9 @@ test_speaks_vietnamese_and_pictures (Fixture       *fixture,
     g_assert_nonnull (button);
     gtk_widget_grab_focus (button);
     adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-    save_picture (GTK_WIDGET (fixture->window), "window-support-light-vi.png");
+    app_fixture_save_picture (GTK_WIDGET (fixture->window), "window-support-light-vi.png");
     adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-    save_picture (GTK_WIDGET (fixture->window), "window-support-dark-vi.png");
+    app_fixture_save_picture (GTK_WIDGET (fixture->window), "window-support-dark-vi.png");
   }
 }
 

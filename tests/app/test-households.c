@@ -35,30 +35,6 @@ fixture_set_up (Fixture       *fixture,
   app_fixture_open_window (fixture);
 }
 
-static gint64
-count (Fixture    *fixture,
-       const char *entity,
-       const char *filter)
-{
-  const char *filters[] = { filter, NULL };
-  DhQuery query = { .entity = entity, .filters = filter != NULL ? filters : NULL };
-  g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count (app_fixture_store (fixture), &query, &error);
-
-  g_assert_no_error (error);
-  return n;
-}
-
-static gint64
-pending (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count_pending_changes (app_fixture_store (fixture), &error);
-
-  g_assert_no_error (error);
-  return n;
-}
-
 /* The newest change waiting to leave the device. */
 static json_object *
 last_change (Fixture *fixture)
@@ -136,7 +112,7 @@ show_household_with_members (Fixture *fixture)
       const char *id = some_household (fixture, i);
       g_autofree char *filter = g_strdup_printf ("household=%s", id);
 
-      if (count (fixture, "member", filter) >= 2)
+      if (app_fixture_count (fixture, "member", filter) >= 2)
         {
           g_assert_true (dh_window_show_household (fixture->window, id));
           return id;
@@ -164,8 +140,8 @@ test_create_writes_one_household (Fixture       *fixture,
   const char *id;
 
   app_fixture_wait (fixture->window);
-  households = count (fixture, "household", NULL);
-  changes = pending (fixture);
+  households = app_fixture_count (fixture, "household", NULL);
+  changes = app_fixture_count_pending (fixture);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-household", NULL));
   dialog = find_window (DH_TYPE_HOUSEHOLD_DIALOG);
@@ -190,8 +166,8 @@ test_create_writes_one_household (Fixture       *fixture,
   g_assert_false (window_is_open (DH_TYPE_HOUSEHOLD_DIALOG));
 
   /* one household, one change waiting to be sent */
-  g_assert_cmpint (count (fixture, "household", NULL), ==, households + 1);
-  g_assert_cmpint (pending (fixture), ==, changes + 1);
+  g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, households + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes + 1);
   record = dh_store_get (app_fixture_store (fixture), "household", id, NULL);
   g_assert_cmpstr (dh_json_get_string (record, "head_name"), ==, "Nguyễn Văn Đặng");
   g_assert_cmpstr (dh_json_get_string (record, "phone"), ==, "0912345678");
@@ -226,8 +202,8 @@ test_bad_input_writes_nothing (Fixture       *fixture,
   gint64 households, changes;
 
   app_fixture_wait (fixture->window);
-  households = count (fixture, "household", NULL);
-  changes = pending (fixture);
+  households = app_fixture_count (fixture, "household", NULL);
+  changes = app_fixture_count_pending (fixture);
   g_assert_null (dh_phone_normalize ("0912 345", &phone_error));
   phone_message = g_strdup (phone_error->message);
 
@@ -243,8 +219,8 @@ test_bad_input_writes_nothing (Fixture       *fixture,
   g_assert_true (gtk_widget_has_css_class (phone, "error"));
   gtk_widget_activate_action (GTK_WIDGET (dialog), "edit.save", NULL);
   g_assert_true (window_is_open (DH_TYPE_HOUSEHOLD_DIALOG));
-  g_assert_cmpint (count (fixture, "household", NULL), ==, households);
-  g_assert_cmpint (pending (fixture), ==, changes);
+  g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, households);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes);
 
   /* the phone put right, the name taken away */
   type_into (phone, "0912 345 678");
@@ -252,14 +228,14 @@ test_bad_input_writes_nothing (Fixture       *fixture,
   type_into (head, "   ");
   g_assert_nonnull (error_of (dialog, head));
   g_assert_false (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
-  g_assert_cmpint (count (fixture, "household", NULL), ==, households);
-  g_assert_cmpint (pending (fixture), ==, changes);
+  g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, households);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes);
 
   /* a new dialog left empty is refused at saving, with the name marked */
   type_into (head, "");
   g_assert_false (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
   g_assert_nonnull (error_of (dialog, head));
-  g_assert_cmpint (count (fixture, "household", NULL), ==, households);
+  g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, households);
 
   /* a code another household of the commune has: the store refuses it,
    * and its words go on the code */
@@ -277,8 +253,8 @@ test_bad_input_writes_nothing (Fixture       *fixture,
     g_assert_false (g_str_has_prefix (error_of (dialog, code), "code:"));
     /* shown on the field, the refusal needs no message of its own on top */
     g_assert_null (find_window (ADW_TYPE_MESSAGE_DIALOG));
-    g_assert_cmpint (count (fixture, "household", NULL), ==, households);
-    g_assert_cmpint (pending (fixture), ==, changes);
+    g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, households);
+    g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes);
   }
 }
 
@@ -323,7 +299,7 @@ test_edit_changes_only_what_changed (Fixture       *fixture,
   g_assert_true (dh_window_show_household (fixture->window, id));
   acknowledge_changes_of (fixture, id);
   before = dh_store_get (app_fixture_store (fixture), "household", id, NULL);
-  changes = pending (fixture);
+  changes = app_fixture_count_pending (fixture);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-household", NULL));
   dialog = find_window (DH_TYPE_HOUSEHOLD_DIALOG);
@@ -334,14 +310,14 @@ test_edit_changes_only_what_changed (Fixture       *fixture,
 
   /* saved untouched: nothing is written */
   g_assert_true (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
-  g_assert_cmpint (pending (fixture), ==, changes);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-household", NULL));
   dialog = find_window (DH_TYPE_HOUSEHOLD_DIALOG);
   type_into (dh_household_dialog_get_field (dialog, "phone"), "+84 987 654 321");
   g_assert_true (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
 
-  g_assert_cmpint (pending (fixture), ==, changes + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes + 1);
   change = last_change (fixture);
   g_assert_cmpstr (dh_json_get_string (change, "r"), ==, id);
   g_assert_true (json_object_object_get_ex (change, "f", &fields));
@@ -374,16 +350,16 @@ test_delete_then_undo (Fixture       *fixture,
   app_fixture_wait (fixture->window);
   id = show_household_with_members (fixture);
   members_filter = g_strdup_printf ("household=%s", id);
-  households = count (fixture, "household", NULL);
-  members = count (fixture, "member", members_filter);
+  households = app_fixture_count (fixture, "household", NULL);
+  members = app_fixture_count (fixture, "member", members_filter);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.delete-household", NULL));
   app_fixture_wait (fixture->window);
 
   /* gone, with its members; the card is empty and the list one shorter */
   g_assert_null (dh_window_get_household_id (fixture->window));
-  g_assert_cmpint (count (fixture, "household", NULL), ==, households - 1);
-  g_assert_cmpint (count (fixture, "member", members_filter), ==, 0);
+  g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, households - 1);
+  g_assert_cmpint (app_fixture_count (fixture, "member", members_filter), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (dh_window_get_households (fixture->window)), ==, households - 1);
 
   /* the toast's Undo button */
@@ -395,8 +371,8 @@ test_delete_then_undo (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window), adw_toast_get_action_name (undo), target));
   app_fixture_wait (fixture->window);
 
-  g_assert_cmpint (count (fixture, "household", NULL), ==, households);
-  g_assert_cmpint (count (fixture, "member", members_filter), ==, members);
+  g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, households);
+  g_assert_cmpint (app_fixture_count (fixture, "member", members_filter), ==, members);
   g_assert_cmpstr (dh_window_get_household_id (fixture->window), ==, id);
   g_assert_cmpuint (g_list_model_get_n_items (dh_window_get_households (fixture->window)), ==, households);
 }
@@ -420,8 +396,8 @@ test_member_citizen_id_checked_against_sex_and_birth (Fixture       *fixture,
   app_fixture_wait (fixture->window);
   household = show_household_with_members (fixture);
   filter = g_strdup_printf ("household=%s", household);
-  members = count (fixture, "member", filter);
-  changes = pending (fixture);
+  members = app_fixture_count (fixture, "member", filter);
+  changes = app_fixture_count_pending (fixture);
   /* 4th digit 0: a man born 1900–1999; 5th and 6th: 85 */
   g_assert_false (dh_citizen_id_check (NULL, "001085012345", DH_SEX_FEMALE, 1985, &sex_error));
   g_assert_false (dh_citizen_id_check (NULL, "001085012345", DH_SEX_MALE, 1990, &year_error));
@@ -447,8 +423,8 @@ test_member_citizen_id_checked_against_sex_and_birth (Fixture       *fixture,
   type_into (birth, "1990");
   g_assert_cmpstr (error_of (dialog, citizen_id), ==, year_error->message);
   g_assert_false (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
-  g_assert_cmpint (count (fixture, "member", filter), ==, members);
-  g_assert_cmpint (pending (fixture), ==, changes);
+  g_assert_cmpint (app_fixture_count (fixture, "member", filter), ==, members);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes);
 
   /* a birth date, whole, that agrees */
   type_into (birth, "07/03/1985");
@@ -459,8 +435,8 @@ test_member_citizen_id_checked_against_sex_and_birth (Fixture       *fixture,
   id = g_intern_string (dh_member_dialog_get_saved_id (dialog));
   g_object_unref (dialog);
 
-  g_assert_cmpint (count (fixture, "member", filter), ==, members + 1);
-  g_assert_cmpint (pending (fixture), ==, changes + 1);
+  g_assert_cmpint (app_fixture_count (fixture, "member", filter), ==, members + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes + 1);
   member = dh_store_get (app_fixture_store (fixture), "member", id, NULL);
   g_assert_cmpstr (dh_json_get_string (member, "household"), ==, household);
   g_assert_cmpstr (dh_json_get_string (member, "citizen_id"), ==, "001085012345");
@@ -488,7 +464,7 @@ test_remove_member_asks_then_undo (Fixture       *fixture,
   query.filters = filters;
   members = dh_store_list (app_fixture_store (fixture), &query, NULL);
   member_id = dh_json_get_string (g_ptr_array_index (members, 0), DH_RECORD_ID);
-  n = count (fixture, "member", filter);
+  n = app_fixture_count (fixture, "member", filter);
 
   /* cancelled: nothing goes */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-member", "s", member_id));
@@ -497,21 +473,21 @@ test_remove_member_asks_then_undo (Fixture       *fixture,
   adw_message_dialog_response (ask, "cancel");
   gtk_window_destroy (GTK_WINDOW (ask));
   app_fixture_spin ();
-  g_assert_cmpint (count (fixture, "member", filter), ==, n);
+  g_assert_cmpint (app_fixture_count (fixture, "member", filter), ==, n);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-member", "s", member_id));
   ask = find_window (ADW_TYPE_MESSAGE_DIALOG);
   adw_message_dialog_response (ask, "remove");
   gtk_window_destroy (GTK_WINDOW (ask));
   app_fixture_wait (fixture->window);
-  g_assert_cmpint (count (fixture, "member", filter), ==, n - 1);
+  g_assert_cmpint (app_fixture_count (fixture, "member", filter), ==, n - 1);
   g_assert_null (dh_store_get (app_fixture_store (fixture), "member", member_id, NULL));
 
   undo = dh_window_get_undo_toast (fixture->window);
   g_assert_nonnull (undo);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window), adw_toast_get_action_name (undo),
                                                      adw_toast_get_action_target_value (undo)));
-  g_assert_cmpint (count (fixture, "member", filter), ==, n);
+  g_assert_cmpint (app_fixture_count (fixture, "member", filter), ==, n);
 }
 
 /* A member's row opens the member as recorded; saved, only what changed is written. */
@@ -608,12 +584,12 @@ test_filters_by_caseworker_and_visits (Fixture       *fixture,
 
   dh_window_set_more_filters (fixture->window, "Đinh Thị Hoa", 0);
   app_fixture_wait (fixture->window);
-  g_assert_cmpint (count (fixture, "household", "assigned_to=Đinh Thị Hoa"), ==, 4);
+  g_assert_cmpint (app_fixture_count (fixture, "household", "assigned_to=Đinh Thị Hoa"), ==, 4);
   assert_list_is (fixture, "assigned_to=Đinh Thị Hoa", NULL);
 
   dh_window_set_more_filters (fixture->window, NULL, 30);
   app_fixture_wait (fixture->window);
-  waiting = count (fixture, "household", overdue);
+  waiting = app_fixture_count (fixture, "household", overdue);
   g_assert_cmpint (waiting, >, 0);
   g_assert_cmpint (waiting, <, N_HOUSEHOLDS);
   assert_list_is (fixture, overdue, NULL);
@@ -628,54 +604,6 @@ test_filters_by_caseworker_and_visits (Fixture       *fixture,
 }
 
 /* ---- screenshots (Vietnamese, light and dark) ---------------------------- */
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *directory = g_getenv ("DH_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  for (guint frames = 0; frames < 50; frames++)
-    g_main_context_iteration (NULL, FALSE);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-
-  if (directory == NULL)
-    return;
-  g_mkdir_with_parents (directory, 0755);
-
-  paintable = gtk_widget_paintable_new (widget);
-  /* a window just mapped has drawn nothing yet: wait for its first frame */
-  for (guint spins = 0; spins < 1000 && node == NULL; spins++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-      if (node == NULL)
-        g_main_context_iteration (NULL, TRUE);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (directory, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
-static void
-wait_until_drawn (GtkWidget *widget)
-{
-  for (guint spins = 0; spins < 500 && !gtk_widget_get_mapped (widget); spins++)
-    g_main_context_iteration (NULL, TRUE);
-  for (guint spins = 0; spins < 30; spins++)
-    g_main_context_iteration (NULL, FALSE);
-}
 
 /* The window's one menu button with words: "More Filters". */
 static GtkMenuButton *
@@ -711,16 +639,14 @@ screenshots (Fixture    *fixture,
   app_fixture_wait (fixture->window);
   show_household_with_members (fixture);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1366, 768);
-  wait_until_drawn (GTK_WIDGET (fixture->window));
-  save_screenshot (GTK_WIDGET (fixture->window), card_name);
+  app_fixture_save_picture (GTK_WIDGET (fixture->window), card_name);
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-household", NULL);
   household_dialog = find_window (DH_TYPE_HOUSEHOLD_DIALOG);
   g_assert_nonnull (household_dialog);
   /* a phone typed wrong shows its message */
   type_into (dh_household_dialog_get_field (household_dialog, "phone"), "0912 345");
-  wait_until_drawn (GTK_WIDGET (household_dialog));
-  save_screenshot (GTK_WIDGET (household_dialog), household_name);
+  app_fixture_save_picture (GTK_WIDGET (household_dialog), household_name);
   dh_edit_dialog_set_modified (DH_EDIT_DIALOG (household_dialog), FALSE);
   gtk_window_destroy (GTK_WINDOW (household_dialog));
 
@@ -731,8 +657,7 @@ screenshots (Fixture    *fixture,
   type_into (dh_member_dialog_get_field (member_dialog, "birth_date"), "1985");
   type_into (dh_member_dialog_get_field (member_dialog, "citizen_id"), "001085012345");
   g_assert_nonnull (error_of (member_dialog, dh_member_dialog_get_field (member_dialog, "citizen_id")));
-  wait_until_drawn (GTK_WIDGET (member_dialog));
-  save_screenshot (GTK_WIDGET (member_dialog), member_name);
+  app_fixture_save_picture (GTK_WIDGET (member_dialog), member_name);
   dh_edit_dialog_set_modified (DH_EDIT_DIALOG (member_dialog), FALSE);
   gtk_window_destroy (GTK_WINDOW (member_dialog));
 
@@ -741,16 +666,14 @@ screenshots (Fixture    *fixture,
   g_assert_nonnull (filters);
   dh_window_set_more_filters (fixture->window, NULL, 90);
   gtk_menu_button_popup (filters);
-  wait_until_drawn (GTK_WIDGET (gtk_menu_button_get_popover (filters)));
-  save_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (filters)), filters_name);
+  app_fixture_save_picture (GTK_WIDGET (gtk_menu_button_get_popover (filters)), filters_name);
   gtk_menu_button_popdown (filters);
 
   gtk_widget_hide (GTK_WIDGET (fixture->window));
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 400, 700);
   gtk_window_present (GTK_WINDOW (fixture->window));
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL);
-  wait_until_drawn (GTK_WIDGET (fixture->window));
-  save_screenshot (GTK_WIDGET (fixture->window), narrow_name);
+  app_fixture_save_picture (GTK_WIDGET (fixture->window), narrow_name);
 }
 
 static void

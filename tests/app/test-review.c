@@ -45,30 +45,6 @@ fixture_set_up (Fixture       *fixture,
   fixture->household_id = g_strdup (dh_json_get_string (g_ptr_array_index (households, 0), DH_RECORD_ID));
 }
 
-static gint64
-count (Fixture    *fixture,
-       const char *entity)
-{
-  g_autofree char *filter = g_strdup_printf ("household=%s", fixture->household_id);
-  const char *filters[] = { filter, NULL };
-  DhQuery query = { .entity = entity, .filters = filters };
-  g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count (app_fixture_store (fixture), &query, &error);
-
-  g_assert_no_error (error);
-  return n;
-}
-
-static gint64
-pending (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count_pending_changes (app_fixture_store (fixture), &error);
-
-  g_assert_no_error (error);
-  return n;
-}
-
 /* As after a sync: nothing waits to leave the device. */
 static void
 acknowledge_all (Fixture *fixture)
@@ -87,7 +63,7 @@ acknowledge_all (Fixture *fixture)
   g_ptr_array_add (ids, NULL);
   g_assert_true (dh_store_acknowledge_changes (app_fixture_store (fixture), (const char * const *) ids->pdata, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (pending (fixture), ==, 0);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, 0);
 }
 
 static DhReviewDialog *
@@ -223,8 +199,8 @@ test_proposal_follows_input_and_is_stored (Fixture       *fixture,
   g_autoptr(json_object) stored = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *shown = NULL;
-  gint64 reviews = count (fixture, "assessment");
-  gint64 changes = pending (fixture);
+  gint64 reviews = app_fixture_count_household (fixture, "assessment");
+  gint64 changes = app_fixture_count_pending (fixture);
   json_object *deprived;
 
   type_into (dialog, "income_per_capita", "1.200.000");
@@ -251,8 +227,8 @@ test_proposal_follows_input_and_is_stored (Fixture       *fixture,
 
   g_assert_true (save (dialog));
   g_assert_nonnull (dh_review_dialog_get_review_id (dialog));
-  g_assert_cmpint (count (fixture, "assessment"), ==, reviews + 1);
-  g_assert_cmpint (pending (fixture), ==, changes + 1);
+  g_assert_cmpint (app_fixture_count_household (fixture, "assessment"), ==, reviews + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes + 1);
 
   stored = dh_store_get (app_fixture_store (fixture), "assessment", dh_review_dialog_get_review_id (dialog), &error);
   g_assert_no_error (error);
@@ -274,8 +250,8 @@ test_score_without_limits_is_refused (Fixture       *fixture,
   g_autoptr(json_object) fields = NULL;
   g_autoptr(json_object) created = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 reviews = count (fixture, "assessment");
-  gint64 changes = pending (fixture);
+  gint64 reviews = app_fixture_count_household (fixture, "assessment");
+  gint64 changes = app_fixture_count_pending (fixture);
 
   /* the annual review of autumn 2026 is under VN-2027, which has no score-A limits yet */
   type_into (dialog, "reviewed_on", "15/10/2026");
@@ -299,8 +275,8 @@ test_score_without_limits_is_refused (Fixture       *fixture,
   g_assert_cmpstr (error->message, ==, dh_review_dialog_get_proposal_message (dialog));
 
   g_assert_false (save (dialog));
-  g_assert_cmpint (count (fixture, "assessment"), ==, reviews);
-  g_assert_cmpint (pending (fixture), ==, changes);
+  g_assert_cmpint (app_fixture_count_household (fixture, "assessment"), ==, reviews);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes);
 
   /* with the income per person, the income decides */
   type_into (dialog, "income_per_capita", "2.000.000");
@@ -319,8 +295,8 @@ test_bad_input_writes_nothing (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   GtkWidget *income = dh_review_dialog_get_field (dialog, "income_per_capita");
   GtkWidget *date = dh_review_dialog_get_field (dialog, "reviewed_on");
-  gint64 reviews = count (fixture, "assessment");
-  gint64 changes = pending (fixture);
+  gint64 reviews = app_fixture_count_household (fixture, "assessment");
+  gint64 changes = app_fixture_count_pending (fixture);
   const char *message;
 
   type_into (dialog, "income_per_capita", "1,5 triệu");
@@ -337,8 +313,8 @@ test_bad_input_writes_nothing (Fixture       *fixture,
   g_assert_cmpstr (message + 1, ==, error->message + strlen ("income_per_capita: ") + 1);
   g_assert_true (dh_edit_dialog_has_errors (DH_EDIT_DIALOG (dialog)));
   g_assert_false (save (dialog));
-  g_assert_cmpint (count (fixture, "assessment"), ==, reviews);
-  g_assert_cmpint (pending (fixture), ==, changes);
+  g_assert_cmpint (app_fixture_count_household (fixture, "assessment"), ==, reviews);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes);
 
   /* a review cannot be dated after today */
   type_into (dialog, "income_per_capita", "1.200.000");
@@ -364,8 +340,8 @@ test_bad_input_writes_nothing (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (message, "The decision is dated before the review"));
   g_assert_false (save (dialog));
 
-  g_assert_cmpint (count (fixture, "assessment"), ==, reviews);
-  g_assert_cmpint (pending (fixture), ==, changes);
+  g_assert_cmpint (app_fixture_count_household (fixture, "assessment"), ==, reviews);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes);
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
@@ -391,7 +367,7 @@ test_recognition_added_later (Fixture       *fixture,
   set_deprived (dialog, "TEL", TRUE);
   g_assert_true (save (dialog));
   review_id = g_strdup (dh_review_dialog_get_review_id (dialog));
-  reviews = count (fixture, "assessment");
+  reviews = app_fixture_count_household (fixture, "assessment");
   acknowledge_all (fixture);
 
   /* weeks later, the commune decides: the latest review is opened again */
@@ -407,7 +383,7 @@ test_recognition_added_later (Fixture       *fixture,
   g_assert_false (dh_edit_dialog_has_errors (DH_EDIT_DIALOG (again)));
   g_assert_true (save (again));
 
-  g_assert_cmpint (count (fixture, "assessment"), ==, reviews);
+  g_assert_cmpint (app_fixture_count_household (fixture, "assessment"), ==, reviews);
   stored = dh_store_get (app_fixture_store (fixture), "assessment", review_id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (dh_json_get_string (stored, "official_class"), ==, "poor");
@@ -456,7 +432,7 @@ test_plan_dialog_saves_one_record (Fixture       *fixture,
   gint64 changes;
 
   /* the household's plans are removed first: a new one is registered */
-  while (count (fixture, "exit_plan") > 0)
+  while (app_fixture_count_household (fixture, "exit_plan") > 0)
     {
       g_autofree char *filter = g_strdup_printf ("household=%s", fixture->household_id);
       const char *filters[] = { filter, NULL };
@@ -468,7 +444,7 @@ test_plan_dialog_saves_one_record (Fixture       *fixture,
       g_assert_no_error (error);
     }
   plans = 0;
-  changes = pending (fixture);
+  changes = app_fixture_count_pending (fixture);
 
   dialog = g_object_ref (dh_plan_dialog_new (app_fixture_context (fixture), fixture->household_id, &error));
   g_assert_no_error (error);
@@ -482,15 +458,15 @@ test_plan_dialog_saves_one_record (Fixture       *fixture,
   g_assert_true (strstr (dh_edit_dialog_get_field_error (DH_EDIT_DIALOG (dialog), dh_plan_dialog_get_field (dialog, "target_year")),
                          "before the year of registration 2026") != NULL);
   g_assert_false (save (dialog));
-  g_assert_cmpint (count (fixture, "exit_plan"), ==, plans);
+  g_assert_cmpint (app_fixture_count_household (fixture, "exit_plan"), ==, plans);
 
   type_plan (dialog, "target_year", "2027");
   type_plan (dialog, "commitments", "Nuôi 2 con bò, trồng 1 ha keo");
   type_plan (dialog, "support_needed", "Vay vốn ngân hàng chính sách");
   g_assert_false (dh_edit_dialog_has_errors (DH_EDIT_DIALOG (dialog)));
   g_assert_true (save (dialog));
-  g_assert_cmpint (count (fixture, "exit_plan"), ==, plans + 1);
-  g_assert_cmpint (pending (fixture), ==, changes + 1);
+  g_assert_cmpint (app_fixture_count_household (fixture, "exit_plan"), ==, plans + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes + 1);
   plan_id = g_strdup (dh_plan_dialog_get_plan_id (dialog));
   stored = dh_store_get (app_fixture_store (fixture), "exit_plan", plan_id, &error);
   g_assert_no_error (error);
@@ -507,7 +483,7 @@ test_plan_dialog_saves_one_record (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dh_plan_dialog_get_field (again, "target_year"))), ==, "2027");
   adw_combo_row_set_selected (ADW_COMBO_ROW (dh_plan_dialog_get_field (again, "status")), 1);   /* on track */
   g_assert_true (save (again));
-  g_assert_cmpint (count (fixture, "exit_plan"), ==, plans + 1);
+  g_assert_cmpint (app_fixture_count_household (fixture, "exit_plan"), ==, plans + 1);
   g_clear_pointer (&stored, json_object_put);
   stored = dh_store_get (app_fixture_store (fixture), "exit_plan", plan_id, &error);
   g_assert_cmpstr (dh_json_get_string (stored, "status"), ==, "on_track");
@@ -552,70 +528,12 @@ test_card_opens_the_dialogs (Fixture       *fixture,
 /* ---- screenshots ----------------------------------------------------------- */
 
 static void
-on_after_paint (GdkFrameClock *clock,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-/* Lets the window be mapped, laid out and painted once more. */
-static void
-wait_until_drawn (GtkWidget *widget)
-{
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gulong handler;
-
-  while (!gtk_widget_get_mapped (widget))
-    g_main_context_iteration (NULL, TRUE);
-
-  clock = gtk_widget_get_frame_clock (widget);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
-}
-
-/* Saves what @window shows as PNG in $DH_TEST_SCREENSHOTS, for people to look at. */
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  const char *directory = g_getenv ("DH_TEST_SCREENSHOTS");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  wait_until_drawn (window);
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  g_assert_cmpint (width, >, 0);
-  if (directory == NULL)
-    return;
-
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_mkdir_with_parents (directory, 0755);
-  path = g_build_filename (directory, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
-static void
 scroll_to_end (DhReviewDialog *dialog)
 {
   GtkWidget *scroller = gtk_widget_get_ancestor (dh_review_dialog_get_field (dialog, "notes"), GTK_TYPE_SCROLLED_WINDOW);
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
 
-  wait_until_drawn (GTK_WIDGET (dialog));
+  app_fixture_wait_until_drawn (GTK_WIDGET (dialog));
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
 }
 
@@ -646,21 +564,21 @@ test_speaks_vietnamese (Fixture       *fixture,
   g_assert_cmpstr (dh_review_dialog_get_proposal_title (dialog), ==, "Hộ nghèo");
   g_assert_true (strstr (dh_review_dialog_get_reasons (dialog), "1.200.000 ₫") != NULL);
   gtk_window_set_default_size (GTK_WINDOW (dialog), 640, 740);
-  save_screenshot (GTK_WIDGET (dialog), "review-dialog-vi-light.png");
+  app_fixture_save_picture (GTK_WIDGET (dialog), "review-dialog-vi-light.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  save_screenshot (GTK_WIDGET (dialog), "review-dialog-vi-dark.png");
+  app_fixture_save_picture (GTK_WIDGET (dialog), "review-dialog-vi-dark.png");
   /* further down: the proposed class, its reasons and the recognition */
   scroll_to_end (dialog);
-  save_screenshot (GTK_WIDGET (dialog), "review-dialog-vi-dark-proposal.png");
+  app_fixture_save_picture (GTK_WIDGET (dialog), "review-dialog-vi-dark-proposal.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
-  save_screenshot (GTK_WIDGET (dialog), "review-dialog-vi-light-proposal.png");
+  app_fixture_save_picture (GTK_WIDGET (dialog), "review-dialog-vi-light-proposal.png");
 
   /* the 2027 set says in Vietnamese that it is provisional */
   type_into (dialog, "reviewed_on", "15/10/2026");
   g_assert_true (g_str_has_prefix (dh_review_dialog_get_provisional_note (dialog), "Theo Nghị định 351/2025/NĐ-CP"));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (dh_review_dialog_get_indicator_row (dialog, "WST"))),
                    ==, "Xử lý rác thải sinh hoạt");
-  save_screenshot (GTK_WIDGET (dialog), "review-dialog-vi-2027.png");
+  app_fixture_save_picture (GTK_WIDGET (dialog), "review-dialog-vi-2027.png");
 
   /* score A alone under a standard without its limits: the classifier's refusal, in Vietnamese */
   type_into (dialog, "income_per_capita", "");
@@ -668,7 +586,7 @@ test_speaks_vietnamese (Fixture       *fixture,
   g_assert_null (dh_review_dialog_get_proposed_class (dialog));
   g_assert_true (g_str_has_prefix (dh_review_dialog_get_proposal_message (dialog), "VN-2027 chưa quy định ngưỡng điểm A"));
   scroll_to_end (dialog);
-  save_screenshot (GTK_WIDGET (dialog), "review-dialog-vi-score-refused.png");
+  app_fixture_save_picture (GTK_WIDGET (dialog), "review-dialog-vi-score-refused.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 

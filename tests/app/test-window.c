@@ -37,19 +37,6 @@ fixture_set_up (Fixture       *fixture,
   app_fixture_open_window (fixture);
 }
 
-static gint64
-count_households (Fixture    *fixture,
-                  const char *filter)
-{
-  const char *filters[] = { filter, NULL };
-  DhQuery query = { .entity = "household", .filters = filter != NULL ? filters : NULL };
-  g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count (app_fixture_store (fixture), &query, &error);
-
-  g_assert_no_error (error);
-  return n;
-}
-
 static void
 test_lists_the_households (Fixture       *fixture,
                            gconstpointer  data)
@@ -85,7 +72,7 @@ test_filters_by_class_and_village (Fixture       *fixture,
   const char *village_id;
   g_autofree char *village_filter = NULL;
   GListModel *households;
-  gint64 poor = count_households (fixture, "classification=poor");
+  gint64 poor = app_fixture_count (fixture, "household", "classification=poor");
 
   app_fixture_wait (fixture->window);
   g_assert_cmpint (poor, >, 0);
@@ -110,7 +97,7 @@ test_filters_by_class_and_village (Fixture       *fixture,
   dh_window_set_filters (fixture->window, village_id, NULL);
   app_fixture_wait (fixture->window);
   g_assert_cmpuint (g_list_model_get_n_items (dh_window_get_households (fixture->window)), ==,
-                    count_households (fixture, village_filter));
+                    app_fixture_count (fixture, "household", village_filter));
 
   /* back to all */
   dh_window_set_filters (fixture->window, NULL, NULL);
@@ -294,7 +281,7 @@ test_import_previews_every_row (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   GListModel *rows;
   guint problems = 0, news = 0, updates = 0;
-  gint64 before = count_households (fixture, NULL);
+  gint64 before = app_fixture_count (fixture, "household", NULL);
   gint64 pending_before;
 
   app_fixture_wait (fixture->window);
@@ -342,7 +329,7 @@ test_import_previews_every_row (Fixture       *fixture,
   /* with a bad row, Import is not there to press */
   gtk_widget_activate_action (GTK_WIDGET (dialog), "import.run", NULL);
   g_assert_cmpstr (dh_import_dialog_get_state (dialog), ==, "preview");
-  g_assert_cmpint (count_households (fixture, NULL), ==, before);
+  g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, before);
   g_assert_cmpint (dh_store_count_pending_changes (app_fixture_store (fixture), NULL), ==, pending_before);
 
   /* corrected and checked again, it imports, all of it */
@@ -363,7 +350,7 @@ test_import_previews_every_row (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
   g_object_unref (dialog);
   g_assert_nonnull (strstr (summary, "1 new, 1 updated"));
-  g_assert_cmpint (count_households (fixture, NULL), ==, before + 1);
+  g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, before + 1);
   /* the new household's change; the update joins the known one's unsent creation */
   g_assert_cmpint (dh_store_count_pending_changes (app_fixture_store (fixture), NULL), ==, pending_before + 1);
   {
