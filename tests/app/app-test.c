@@ -104,6 +104,33 @@ app_fixture_count_pending (AppFixture *fixture)
   return n;
 }
 
+/* As after a sync: the server took the changes of @record_id (NULL: of
+ * every record); a later edit makes a change of its own instead of
+ * joining one still waiting. */
+void
+app_fixture_acknowledge (AppFixture *fixture,
+                         const char *record_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changes = dh_store_get_pending_changes (app_fixture_store (fixture), DH_STORE_MAX_LIMIT, &error);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      json_object *change = g_ptr_array_index (changes, i);
+      const char *changed = dh_json_get_string (change, "r");
+
+      if (record_id == NULL || g_strcmp0 (changed, record_id) == 0)
+        g_ptr_array_add (ids, g_strdup_printf ("%s@%s", changed, dh_json_get_string (change, "k")));
+    }
+  if (record_id != NULL)
+    g_assert_cmpuint (ids->len, >, 0);
+  g_ptr_array_add (ids, NULL);
+  g_assert_true (dh_store_acknowledge_changes (app_fixture_store (fixture), (const char * const *) ids->pdata, &error));
+  g_assert_no_error (error);
+}
+
 /* Runs what is ready to run, without waiting. */
 void
 app_fixture_spin (void)

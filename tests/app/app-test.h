@@ -41,6 +41,8 @@ gint64     app_fixture_count           (AppFixture        *fixture,
 gint64     app_fixture_count_household (AppFixture        *fixture,
                                         const char        *entity);
 gint64     app_fixture_count_pending   (AppFixture        *fixture);
+void       app_fixture_acknowledge     (AppFixture        *fixture,
+                                        const char        *record_id);
 void       app_fixture_spin            (void);
 void       app_fixture_wait            (DhWindow          *window);
 void       app_fixture_wait_until_drawn (GtkWidget       *widget);

@@ -258,30 +258,6 @@ test_bad_input_writes_nothing (Fixture       *fixture,
   }
 }
 
-/* The server took the changes of @record_id: a later edit makes a change
- * of its own instead of joining one still waiting. */
-static void
-acknowledge_changes_of (Fixture    *fixture,
-                        const char *record_id)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) changes = dh_store_get_pending_changes (app_fixture_store (fixture), 0, &error);
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < changes->len; i++)
-    {
-      json_object *change = g_ptr_array_index (changes, i);
-
-      if (g_strcmp0 (dh_json_get_string (change, "r"), record_id) == 0)
-        g_ptr_array_add (ids, g_strdup_printf ("%s@%s", record_id, dh_json_get_string (change, "k")));
-    }
-  g_assert_cmpuint (ids->len, >, 0);
-  g_ptr_array_add (ids, NULL);
-  g_assert_true (dh_store_acknowledge_changes (app_fixture_store (fixture), (const char * const *) ids->pdata, &error));
-  g_assert_no_error (error);
-}
-
 static void
 test_edit_changes_only_what_changed (Fixture       *fixture,
                                      gconstpointer  data)
@@ -297,7 +273,7 @@ test_edit_changes_only_what_changed (Fixture       *fixture,
   app_fixture_wait (fixture->window);
   id = some_household (fixture, 5);
   g_assert_true (dh_window_show_household (fixture->window, id));
-  acknowledge_changes_of (fixture, id);
+  app_fixture_acknowledge (fixture, id);
   before = dh_store_get (app_fixture_store (fixture), "household", id, NULL);
   changes = app_fixture_count_pending (fixture);
 
@@ -514,7 +490,7 @@ test_edit_member_from_its_row (Fixture       *fixture,
   members = dh_store_list (app_fixture_store (fixture), &query, NULL);
   member = g_ptr_array_index (members, 0);
   member_id = dh_json_get_string (member, DH_RECORD_ID);
-  acknowledge_changes_of (fixture, member_id);
+  app_fixture_acknowledge (fixture, member_id);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-member", "s", member_id));
   dialog = find_window (DH_TYPE_MEMBER_DIALOG);

@@ -45,27 +45,6 @@ fixture_set_up (Fixture       *fixture,
   fixture->household_id = g_strdup (dh_json_get_string (g_ptr_array_index (households, 0), DH_RECORD_ID));
 }
 
-/* As after a sync: nothing waits to leave the device. */
-static void
-acknowledge_all (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) changes = dh_store_get_pending_changes (app_fixture_store (fixture), DH_STORE_MAX_LIMIT, &error);
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < changes->len; i++)
-    {
-      json_object *wire = g_ptr_array_index (changes, i);
-
-      g_ptr_array_add (ids, g_strconcat (dh_json_get_string (wire, "r"), "@", dh_json_get_string (wire, "k"), NULL));
-    }
-  g_ptr_array_add (ids, NULL);
-  g_assert_true (dh_store_acknowledge_changes (app_fixture_store (fixture), (const char * const *) ids->pdata, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (app_fixture_count_pending (fixture), ==, 0);
-}
-
 static DhReviewDialog *
 open_review (Fixture  *fixture,
              gboolean  latest)
@@ -368,7 +347,9 @@ test_recognition_added_later (Fixture       *fixture,
   g_assert_true (save (dialog));
   review_id = g_strdup (dh_review_dialog_get_review_id (dialog));
   reviews = app_fixture_count_household (fixture, "assessment");
-  acknowledge_all (fixture);
+  /* as after a sync: nothing waits to leave the device */
+  app_fixture_acknowledge (fixture, NULL);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, 0);
 
   /* weeks later, the commune decides: the latest review is opened again */
   again = open_review (fixture, TRUE);
