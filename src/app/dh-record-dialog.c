@@ -157,7 +157,8 @@ dh_record_dialog_start (DhRecordDialog *self,
   return priv->form;
 }
 
-/* The record gets @field with @value (a string) besides what is typed. */
+/* The record gets @field with @value (a string; NULL: none) besides what
+ * is typed. */
 void
 dh_record_dialog_set_fixed (DhRecordDialog *self,
                             const char     *field,
@@ -167,7 +168,10 @@ dh_record_dialog_set_fixed (DhRecordDialog *self,
 
   g_return_if_fail (DH_IS_RECORD_DIALOG (self));
 
-  json_object_object_add (priv->fixed, field, value != NULL ? json_object_new_string (value) : NULL);
+  if (value != NULL)
+    json_object_object_add (priv->fixed, field, json_object_new_string (value));
+  else
+    json_object_object_del (priv->fixed, field);
 }
 
 /**
