@@ -10,26 +10,13 @@
 
 #include "dh-autocleanups.h"
 #include "dh-date.h"
+#include "dh-field-check.h"
 #include "dh-field-input.h"
 #include "dh-rules.h"
 
 /* A dialog never has a rule of its own: what it accepts and refuses, and
  * the words it refuses in, are the store's, read through the functions
  * the store reads a record with. */
-
-/* The validator the store would use now: its idea of today, the
- * application's catalogues. */
-void
-dh_field_input_init_validator (DhContext   *context,
-                               DhValidator *out_validator)
-{
-  g_return_if_fail (DH_IS_CONTEXT (context));
-  g_return_if_fail (out_validator != NULL);
-
-  dh_validator_init (out_validator);
-  dh_store_get_today (dh_context_get_store (context), &out_validator->today);
-  out_validator->catalogues = dh_context_get_catalogues (context);
-}
 
 /* "the list" -> "The list": a message of the rules, shown as a sentence. */
 char *
@@ -44,87 +31,27 @@ dh_field_input_capitalise (const char *text)
   return g_strconcat (first, g_utf8_next_char (text), NULL);
 }
 
-/* "reviewed_on: 30/12/2026 is in the future" -> "30/12/2026 is in the
- * future" and "reviewed_on": the field is the one the message is shown on,
- * so its name (a code) is not repeated to the caseworker. */
+/* The store's message, without the name of the field it names (returned
+ * in @out_field), as a sentence: "reviewed_on: 30/12/2026 is in the
+ * future" -> "30/12/2026 is in the future". */
 char *
 dh_field_input_split_message (const char  *message,
                               const char  *entity,
                               char       **out_field)
 {
-  const DhEntity *described = dh_entity_lookup (entity);
-  const char *colon;
-  g_autofree char *name = NULL;
-  g_autofree char *rest = NULL;
-
-  g_return_val_if_fail (message != NULL, NULL);
+  g_autofree char *field = NULL;
+  g_autofree char *rest = dh_field_check_message (entity, message, &field);
 
   if (out_field != NULL)
     *out_field = NULL;
-
-  colon = strstr (message, ": ");
-  if (colon == NULL || described == NULL)
-    return g_strdup (message);
-
-  name = g_strndup (message, colon - message);
-  if (dh_entity_get_field (described, name) == NULL)
-    return g_strdup (message);
-
-  /* a sentence the field started */
-  rest = dh_field_input_capitalise (colon + 2);
+  if (field == NULL)
+    return g_steal_pointer (&rest);
 
   if (out_field != NULL)
-    *out_field = g_steal_pointer (&name);
+    *out_field = g_steal_pointer (&field);
 
-  return g_steal_pointer (&rest);
-}
-
-/**
- * dh_field_input_read:
- * @text: what was typed; empty or blank is no value
- * @out_value: (out) (transfer full) (nullable): the value as the store
- *   keeps it, or %NULL for no value
- * @out_message: (out) (transfer full) (optional): when the text cannot be
- *   read, what is wrong and how to write it, in the store's words
- *
- * Reads @text as the store reads field @field of @entity: money as people
- * write it (1.500.000), dates as 24/11/2026 and never in the future where
- * the field says so, whole numbers.
- *
- * Returns: %FALSE when the store would refuse @text
- */
-gboolean
-dh_field_input_read (DhContext    *context,
-                     const char   *entity,
-                     const char   *field,
-                     const char   *text,
-                     json_object **out_value,
-                     char        **out_message)
-{
-  const DhField *described = dh_entity_get_field (dh_entity_lookup (entity), field);
-  g_autoptr(json_object) typed = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *trimmed = g_strstrip (g_strdup (text != NULL ? text : ""));
-  DhValidator validator;
-
-  g_return_val_if_fail (DH_IS_CONTEXT (context), FALSE);
-  g_return_val_if_fail (described != NULL, FALSE);
-  g_return_val_if_fail (out_value != NULL, FALSE);
-
-  *out_value = NULL;
-  if (out_message != NULL)
-    *out_message = NULL;
-  if (trimmed[0] == '\0')
-    return TRUE;
-
-  dh_field_input_init_validator (context, &validator);
-  typed = json_object_new_string (trimmed);
-  if (dh_field_normalize_value (described, typed, &validator, out_value, &error))
-    return TRUE;
-
-  if (out_message != NULL)
-    *out_message = dh_field_input_split_message (error->message, entity, NULL);
-  return FALSE;
+  /* a sentence the field started */
+  return dh_field_input_capitalise (rest);
 }
 
 static json_object *
@@ -185,71 +112,10 @@ dh_field_input_check_record (DhContext    *context,
   g_return_val_if_fail (dh_entity_lookup (entity) != NULL, FALSE);
 
   lookup.data = dh_context_get_store (context);
-  dh_field_input_init_validator (context, &validator);
+  dh_field_check_init_validator (context, &validator);
 
   return dh_rules_complete_record (&lookup, &validator, dh_entity_lookup (entity),
                                    id != NULL ? id : "", record, error);
-}
-
-/**
- * dh_field_input_choices:
- * @codes: the values offered, in order
- * @none_label: (nullable): a first choice for no value
- *
- * The words for the values of a coded field, as a dropdown shows them.
- */
-GtkStringList *
-dh_field_input_choices (const char         *entity,
-                        const char         *field,
-                        const char * const *codes,
-                        const char         *none_label)
-{
-  const DhField *described = dh_entity_get_field (dh_entity_lookup (entity), field);
-  GtkStringList *choices = gtk_string_list_new (NULL);
-
-  g_return_val_if_fail (described != NULL, choices);
-
-  if (none_label != NULL)
-    gtk_string_list_append (choices, none_label);
-  for (guint i = 0; codes[i] != NULL; i++)
-    {
-      const char *label = dh_field_get_value_label (described, codes[i], NULL);
-
-      gtk_string_list_append (choices, label != NULL ? label : codes[i]);
-    }
-
-  return choices;
-}
-
-/* The code at @position of a dropdown made by dh_field_input_choices();
- * NULL for the choice of no value or no choice. */
-const char *
-dh_field_input_choice_code (const char * const *codes,
-                            gboolean            with_none,
-                            guint               position)
-{
-  guint first = with_none ? 1 : 0;
-
-  if (position == GTK_INVALID_LIST_POSITION || position < first)
-    return NULL;
-  if (position - first >= g_strv_length ((char **) codes))
-    return NULL;
-
-  return codes[position - first];
-}
-
-guint
-dh_field_input_choice_position (const char * const *codes,
-                                gboolean            with_none,
-                                const char         *code)
-{
-  for (guint i = 0; code != NULL && codes[i] != NULL; i++)
-    {
-      if (g_str_equal (codes[i], code))
-        return i + (with_none ? 1 : 0);
-    }
-
-  return with_none ? 0 : GTK_INVALID_LIST_POSITION;
 }
 
 /* A label under the rows of @group that says what is wrong with them, in

@@ -11,14 +11,6 @@
 
 G_BEGIN_DECLS
 
-void           dh_field_input_init_validator (DhContext          *context,
-                                              DhValidator        *out_validator);
-gboolean       dh_field_input_read           (DhContext          *context,
-                                              const char         *entity,
-                                              const char         *field,
-                                              const char         *text,
-                                              json_object       **out_value,
-                                              char              **out_message);
 gboolean       dh_field_input_check_record   (DhContext          *context,
                                               const char         *entity,
                                               const char         *id,
@@ -27,16 +19,6 @@ gboolean       dh_field_input_check_record   (DhContext          *context,
 char          *dh_field_input_split_message  (const char         *message,
                                               const char         *entity,
                                               char              **out_field);
-GtkStringList *dh_field_input_choices        (const char         *entity,
-                                              const char         *field,
-                                              const char * const *codes,
-                                              const char         *none_label);
-const char    *dh_field_input_choice_code    (const char * const *codes,
-                                              gboolean            with_none,
-                                              guint               position);
-guint          dh_field_input_choice_position (const char * const *codes,
-                                              gboolean            with_none,
-                                              const char         *code);
 char          *dh_field_input_capitalise     (const char         *text);
 GtkLabel      *dh_field_input_add_problems   (AdwPreferencesGroup *group);
 void           dh_field_input_show_problems  (DhEditDialog       *dialog,

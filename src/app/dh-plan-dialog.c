@@ -9,6 +9,8 @@
 
 #include "dh-autocleanups.h"
 #include "dh-date.h"
+#include "dh-field-check.h"
+#include "dh-field-choice.h"
 #include "dh-field-input.h"
 #include "dh-plan-dialog.h"
 
@@ -34,12 +36,6 @@ struct _DhPlanDialog
 };
 
 G_DEFINE_FINAL_TYPE (DhPlanDialog, dh_plan_dialog, DH_TYPE_EDIT_DIALOG)
-
-static const char * const *
-status_values (void)
-{
-  return dh_entity_get_field (dh_entity_lookup ("exit_plan"), "status")->values;
-}
 
 static GtkWidget *
 widget_of_field (DhPlanDialog *self,
@@ -82,8 +78,7 @@ read_record (DhPlanDialog *self)
 {
   DhContext *context = dh_edit_dialog_get_context (DH_EDIT_DIALOG (self));
   g_autoptr(json_object) record = json_object_new_object ();
-  const char *status = dh_field_input_choice_code (status_values (), FALSE,
-                                                   adw_combo_row_get_selected (self->status_row));
+  const char *status = dh_field_choice_get_code (G_OBJECT (self->status_row));
   gboolean complete = TRUE;
 
   json_object_object_add (record, "household", json_object_new_string (self->household_id));
@@ -91,14 +86,16 @@ read_record (DhPlanDialog *self)
     {
       GtkWidget *widget = widget_of_field (self, typed_fields[i]);
       g_autoptr(json_object) value = NULL;
-      g_autofree char *message = NULL;
+      g_autofree char *message = dh_field_check_text (context, "exit_plan", typed_fields[i],
+                                                      gtk_editable_get_text (GTK_EDITABLE (widget)), &value);
 
-      if (dh_field_input_read (context, "exit_plan", typed_fields[i],
-                               gtk_editable_get_text (GTK_EDITABLE (widget)), &value, &message))
+      if (message == NULL)
         json_object_object_add (record, typed_fields[i], g_steal_pointer (&value));
       else
         {
-          dh_edit_dialog_set_field_error (DH_EDIT_DIALOG (self), widget, message);
+          g_autofree char *sentence = dh_field_input_capitalise (message);
+
+          dh_edit_dialog_set_field_error (DH_EDIT_DIALOG (self), widget, sentence);
           complete = FALSE;
         }
     }
@@ -187,9 +184,8 @@ show_plan (DhPlanDialog *self,
 
   dh_field_input_set_date (GTK_EDITABLE (self->registered_row), dh_json_get_string (plan, "registered_on"));
   gtk_editable_set_text (GTK_EDITABLE (self->target_row), year);
-  adw_combo_row_set_selected (self->status_row,
-                              dh_field_input_choice_position (status_values (), FALSE,
-                                                              dh_json_get_string (plan, "status")));
+  if (!dh_field_choice_set_code (G_OBJECT (self->status_row), dh_json_get_string (plan, "status")))
+    adw_combo_row_set_selected (self->status_row, GTK_INVALID_LIST_POSITION);
   gtk_editable_set_text (GTK_EDITABLE (self->commitments_row), commitments != NULL ? commitments : "");
   gtk_editable_set_text (GTK_EDITABLE (self->support_row), support != NULL ? support : "");
 }
@@ -207,7 +203,7 @@ show_new_plan (DhPlanDialog *self)
   year = g_strdup_printf ("%d", (int) g_date_get_year (&today) + 1);
   gtk_editable_set_text (GTK_EDITABLE (self->registered_row), text);
   gtk_editable_set_text (GTK_EDITABLE (self->target_row), year);
-  adw_combo_row_set_selected (self->status_row, dh_field_input_choice_position (status_values (), FALSE, "registered"));
+  dh_field_choice_set_code (G_OBJECT (self->status_row), "registered");
 }
 
 static gboolean
@@ -291,13 +287,10 @@ dh_plan_dialog_class_init (DhPlanDialogClass *klass)
 static void
 dh_plan_dialog_init (DhPlanDialog *self)
 {
-  g_autoptr(GtkStringList) statuses = NULL;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->problems = dh_field_input_add_problems (self->plan_group);
-  statuses = dh_field_input_choices ("exit_plan", "status", status_values (), NULL);
-  adw_combo_row_set_model (self->status_row, G_LIST_MODEL (statuses));
+  dh_field_choice_fill (G_OBJECT (self->status_row), "exit_plan", "status", NULL);
 }
 
 /**

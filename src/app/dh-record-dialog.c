@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "dh-autocleanups.h"
 #include "dh-entity.h"
 #include "dh-record-dialog.h"
@@ -12,13 +14,13 @@
 /* What the dialogs that add one record to a household share: the
  * household, the form whose fields are checked as they are typed, the
  * save through the store, and the record once it is stored. A subclass
- * builds its fields from its template (which this class disposes), gives
- * them to the form, and says how to read them. */
+ * builds its fields from its template (which this class disposes) and
+ * gives them to the form. */
 typedef struct
 {
   char         *household_id;
-  DhTypedForm *form;
-  json_object  *record;     /* as stored, once saved */
+  DhRecordForm *form;
+  json_object  *fixed;      /* what the record gets besides what is typed */
 } DhRecordDialogPrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (DhRecordDialog, dh_record_dialog, DH_TYPE_EDIT_DIALOG)
@@ -31,24 +33,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static json_object *
-collect (DhRecordDialog *self)
-{
-  return DH_RECORD_DIALOG_GET_CLASS (self)->collect (self);
-}
-
 static void
-on_input_changed (DhRecordDialog *self)
+on_field_changed (gpointer    user_data,
+                  const char *field)
 {
+  DhRecordDialog *self = user_data;
   DhRecordDialogPrivate *priv = dh_record_dialog_get_instance_private (self);
-  g_autoptr(json_object) input = NULL;
-  g_autoptr(json_object) record = NULL;
-
-  if (priv->form == NULL)
-    return;
-
-  input = collect (self);
-  record = dh_typed_form_check (priv->form, input, FALSE);
+  g_autoptr(json_object) record = dh_record_form_check_record (priv->form, priv->fixed, FALSE);
 }
 
 static gboolean
@@ -57,16 +48,16 @@ dh_record_dialog_save (DhEditDialog  *dialog,
 {
   DhRecordDialog *self = DH_RECORD_DIALOG (dialog);
   DhRecordDialogPrivate *priv = dh_record_dialog_get_instance_private (self);
-  g_autoptr(json_object) input = collect (self);
-  json_object *record = dh_typed_form_save (priv->form, input, error);
+  g_autoptr(json_object) record = dh_record_form_check_record (priv->form, priv->fixed, TRUE);
 
   if (record == NULL)
-    return FALSE;
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("Some of what was typed cannot be saved yet; the message under the fields says what to change."));
+      return FALSE;
+    }
 
-  g_clear_pointer (&priv->record, json_object_put);
-  priv->record = record;
-
-  return TRUE;
+  return dh_record_form_write (priv->form, priv->fixed, error);
 }
 
 static void
@@ -77,7 +68,7 @@ dh_record_dialog_dispose (GObject *object)
 
   /* the form goes before the fields of the subclass's template, which
    * may still signal as they go */
-  g_clear_pointer (&priv->form, dh_typed_form_free);
+  g_clear_pointer (&priv->form, dh_record_form_free);
   gtk_widget_dispose_template (GTK_WIDGET (object), G_OBJECT_TYPE (object));
 
   G_OBJECT_CLASS (dh_record_dialog_parent_class)->dispose (object);
@@ -90,7 +81,7 @@ dh_record_dialog_finalize (GObject *object)
   DhRecordDialogPrivate *priv = dh_record_dialog_get_instance_private (self);
 
   g_clear_pointer (&priv->household_id, g_free);
-  g_clear_pointer (&priv->record, json_object_put);
+  g_clear_pointer (&priv->fixed, json_object_put);
 
   G_OBJECT_CLASS (dh_record_dialog_parent_class)->finalize (object);
 }
@@ -136,6 +127,9 @@ dh_record_dialog_class_init (DhRecordDialogClass *klass)
 static void
 dh_record_dialog_init (DhRecordDialog *self)
 {
+  DhRecordDialogPrivate *priv = dh_record_dialog_get_instance_private (self);
+
+  priv->fixed = json_object_new_object ();
 }
 
 /**
@@ -143,9 +137,10 @@ dh_record_dialog_init (DhRecordDialog *self)
  * @entity: the kind of record the dialog adds
  * @summary: where every error is said in words, under the fields
  *
- * Returns: (transfer none): the form, for the subclass to give it its fields
+ * Returns: (transfer none): the form, for the subclass to give it its
+ *   fields once they hold their first values
  */
-DhTypedForm *
+DhRecordForm *
 dh_record_dialog_start (DhRecordDialog *self,
                         const char     *entity,
                         GtkLabel       *summary)
@@ -155,9 +150,28 @@ dh_record_dialog_start (DhRecordDialog *self,
   g_return_val_if_fail (DH_IS_RECORD_DIALOG (self), NULL);
   g_return_val_if_fail (priv->form == NULL, NULL);
 
-  priv->form = dh_typed_form_new (DH_EDIT_DIALOG (self), entity, summary);
+  priv->form = dh_record_form_new (DH_EDIT_DIALOG (self), entity);
+  dh_record_form_set_summary (priv->form, summary);
+  json_object_object_add (priv->fixed, "household", json_object_new_string (priv->household_id));
 
   return priv->form;
+}
+
+/* The record gets @field with @value (a string; NULL: none) besides what
+ * is typed. */
+void
+dh_record_dialog_set_fixed (DhRecordDialog *self,
+                            const char     *field,
+                            const char     *value)
+{
+  DhRecordDialogPrivate *priv = dh_record_dialog_get_instance_private (self);
+
+  g_return_if_fail (DH_IS_RECORD_DIALOG (self));
+
+  if (value != NULL)
+    json_object_object_add (priv->fixed, field, json_object_new_string (value));
+  else
+    json_object_object_del (priv->fixed, field);
 }
 
 /**
@@ -185,7 +199,7 @@ dh_record_dialog_ready (DhRecordDialog *self,
   if (household != NULL)
     adw_window_title_set_subtitle (title, dh_json_get_string (household, "head_name"));
 
-  dh_typed_form_watch (priv->form, G_CALLBACK (on_input_changed), self);
+  dh_record_form_set_changed_func (priv->form, on_field_changed, self);
   gtk_window_set_default_widget (GTK_WINDOW (self), save_button);
   gtk_window_set_focus (GTK_WINDOW (self), first_field);
 }
@@ -209,7 +223,7 @@ dh_record_dialog_get_field (DhRecordDialog *self,
 
   g_return_val_if_fail (DH_IS_RECORD_DIALOG (self), NULL);
 
-  return dh_typed_form_get_widget (priv->form, field);
+  return dh_record_form_get_widget (priv->form, field);
 }
 
 /* Returns: (transfer none) (nullable): the record as stored, once saved */
@@ -220,7 +234,7 @@ dh_record_dialog_get_record (DhRecordDialog *self)
 
   g_return_val_if_fail (DH_IS_RECORD_DIALOG (self), NULL);
 
-  return priv->record;
+  return priv->form != NULL ? dh_record_form_get_saved (priv->form) : NULL;
 }
 
 /* Returns: (transfer full): what was saved, in a few words for a toast */

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "dh-edit-dialog.h"
-#include "dh-typed-form.h"
+#include "dh-record-form.h"
 
 G_BEGIN_DECLS
 
@@ -16,16 +16,16 @@ struct _DhRecordDialogClass
 {
   DhEditDialogClass parent_class;
 
-  /* The record as typed, in the field names of the store: text as
-   * written, codes as chosen, a field left empty absent. */
-  json_object *(*collect)        (DhRecordDialog *self);
   /* What was recorded, in a few words for a toast. */
   char        *(*describe_saved) (DhRecordDialog *self);
 };
 
-DhTypedForm *dh_record_dialog_start            (DhRecordDialog *self,
+DhRecordForm *dh_record_dialog_start            (DhRecordDialog *self,
                                                  const char     *entity,
                                                  GtkLabel       *summary);
+void          dh_record_dialog_set_fixed        (DhRecordDialog *self,
+                                                 const char     *field,
+                                                 const char     *value);
 void          dh_record_dialog_ready            (DhRecordDialog *self,
                                                  AdwWindowTitle *title,
                                                  GtkWidget      *save_button,

@@ -13,12 +13,17 @@
 #include "dh-error.h"
 #include "dh-field-check.h"
 #include "dh-field-choice.h"
+#include "dh-money.h"
 #include "dh-record-form.h"
 
 /* Each widget of a dialog stands for one field of the record it edits;
  * the form fills them from the record, checks what is typed with the
- * store's own rule as it is typed, and gives back the fields that differ
- * from the record, so that an edit writes only what changed. */
+ * store's own rule as it is typed (and, when asked, the whole record with
+ * the rules across its fields), and gives back the fields that differ
+ * from the record, so that an edit writes only what changed. A dialog
+ * never repeats a rule of src/common: each message is the store's own,
+ * shown on the field it names, with the field names of the data
+ * dictionary in it replaced by the labels the dialog shows. */
 
 typedef enum
 {
@@ -34,6 +39,9 @@ typedef struct
   InputKind     kind;
   const char   *field;
   GtkWidget    *widget;
+  char         *label;    /* the row's title, without its mnemonic mark
+                           * nor a closing "(optional)"; another widget's
+                           * tooltip */
   GPtrArray    *checks;   /* INPUT_CODE_SET: GtkCheckButton, with the code as "dh-code" */
 } Input;
 
@@ -47,14 +55,21 @@ struct _DhRecordForm
   gpointer             changed_data;
   GtkRevealer         *message_revealer;
   GtkLabel            *message_label;
+  GtkLabel            *summary;    /* every error in words, under the fields */
+  char                *form_error; /* a rule about no field of the form, for the summary */
   json_object         *original;   /* the record as it was shown; NULL for a new one */
-  char                *saved_id;
+  json_object         *saved;      /* the record as written, once it is */
 };
 
 static void
 input_free (Input *input)
 {
+  /* the form may go before its widgets, which may still signal as they go */
+  g_signal_handlers_disconnect_by_data (input->widget, input);
+  for (guint i = 0; input->checks != NULL && i < input->checks->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (input->checks, i), input);
   g_clear_pointer (&input->checks, g_ptr_array_unref);
+  g_free (input->label);
   g_free (input);
 }
 
@@ -81,23 +96,63 @@ dh_record_form_free (DhRecordForm *self)
 
   g_ptr_array_unref (self->inputs);
   g_clear_pointer (&self->original, json_object_put);
-  g_free (self->saved_id);
+  g_clear_pointer (&self->saved, json_object_put);
+  g_free (self->form_error);
   g_free (self);
+}
+
+static Input *
+find_input_len (DhRecordForm *self,
+                const char   *field,
+                gsize         length)
+{
+  for (guint i = 0; i < self->inputs->len; i++)
+    {
+      Input *input = g_ptr_array_index (self->inputs, i);
+
+      if (strlen (input->field) == length && strncmp (input->field, field, length) == 0)
+        return input;
+    }
+
+  return NULL;
 }
 
 static Input *
 find_input (DhRecordForm *self,
             const char   *field)
 {
-  for (guint i = 0; i < self->inputs->len; i++)
-    {
-      Input *input = g_ptr_array_index (self->inputs, i);
+  return field != NULL ? find_input_len (self, field, strlen (field)) : NULL;
+}
 
-      if (g_strcmp0 (input->field, field) == 0)
-        return input;
+/* "_Date" reads "Date" ("__" is a written underscore); with @short_form,
+ * "Next visit (optional)" is the next visit in a message about it. NULL
+ * for a widget that has neither title nor tooltip. */
+static char *
+widget_title (GtkWidget *widget,
+              gboolean   short_form)
+{
+  const char *title = ADW_IS_PREFERENCES_ROW (widget)
+                      ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget))
+                      : gtk_widget_get_tooltip_text (widget);
+  GString *label;
+
+  if (title == NULL)
+    return NULL;
+
+  label = g_string_new (NULL);
+  for (const char *p = title; *p != '\0'; p++)
+    {
+      if (*p == '_' && p[1] == '_')
+        p++;
+      else if (*p == '_')
+        continue;
+      g_string_append_c (label, *p);
     }
 
-  return NULL;
+  if (short_form && label->len > 0 && label->str[label->len - 1] == ')' && strstr (label->str, " (") != NULL)
+    g_string_truncate (label, (gsize) (strstr (label->str, " (") - label->str));
+
+  return g_string_free (label, FALSE);
 }
 
 static Input *
@@ -115,6 +170,7 @@ add_input (DhRecordForm *self,
   input->kind = kind;
   input->field = field->name;
   input->widget = widget;
+  input->label = widget_title (widget, TRUE);
   g_ptr_array_add (self->inputs, input);
 
   return input;
@@ -125,7 +181,8 @@ static json_object *
 check_text (Input *input)
 {
   json_object *value = NULL;
-  g_autofree char *message = dh_field_check_text (input->form->entity, input->field,
+  g_autofree char *message = dh_field_check_text (dh_edit_dialog_get_context (input->form->dialog),
+                                                  input->form->entity, input->field,
                                                   gtk_editable_get_text (GTK_EDITABLE (input->widget)), &value);
 
   dh_edit_dialog_set_field_error (input->form->dialog, input->widget, message);
@@ -152,7 +209,32 @@ input_changed (Input *input)
   dh_record_form_update_message (self);
 }
 
-/* @editable: a GtkEditable, such as an AdwEntryRow */
+/* An amount is shown back as people read it once the caseworker moves
+ * on: "1500000" becomes "1.500.000"; what does not read as money is left
+ * as typed, with its error. */
+static void
+on_money_field_left (GtkEventControllerFocus *controller,
+                     gpointer                 user_data)
+{
+  GtkEditable *editable = GTK_EDITABLE (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller)));
+  const char *text = gtk_editable_get_text (editable);
+  g_autofree char *shown = NULL;
+  char *mark;
+  gint64 dong;
+
+  if (text[0] == '\0' || !dh_money_parse (text, &dong, NULL))
+    return;
+
+  shown = dh_money_format (dong);
+  mark = strstr (shown, " \u20AB");
+  if (mark != NULL)
+    *mark = '\0';
+  if (g_strcmp0 (shown, text) != 0)
+    gtk_editable_set_text (editable, shown);
+}
+
+/* @editable: a GtkEditable, such as an AdwEntryRow; Enter in a row that
+ * does not activate the dialog's default button saves */
 void
 dh_record_form_add_text (DhRecordForm *self,
                          GtkWidget    *editable,
@@ -164,8 +246,16 @@ dh_record_form_add_text (DhRecordForm *self,
 
   input = add_input (self, INPUT_TEXT, editable, field);
   g_signal_connect_swapped (editable, "changed", G_CALLBACK (input_changed), input);
-  if (ADW_IS_ENTRY_ROW (editable))
+  if (ADW_IS_ENTRY_ROW (editable) && !adw_entry_row_get_activates_default (ADW_ENTRY_ROW (editable)))
     g_signal_connect_swapped (editable, "entry-activated", G_CALLBACK (dh_edit_dialog_save), self->dialog);
+
+  if (dh_entity_get_field (dh_entity_lookup (self->entity), field)->type == DH_FIELD_MONEY)
+    {
+      GtkEventController *focus = gtk_event_controller_focus_new ();
+
+      g_signal_connect (focus, "leave", G_CALLBACK (on_money_field_left), NULL);
+      gtk_widget_add_controller (editable, focus);
+    }
 }
 
 /* @choice: a GtkDropDown or AdwComboRow filled by dh_field_choice_fill() */
@@ -232,43 +322,65 @@ dh_record_form_set_message (DhRecordForm *self,
   self->message_label = label;
 }
 
-static char *
-title_without_mnemonic (GtkWidget *widget)
+/* Where the dialog lists every error of its fields in words, under the
+ * fields, so that they are read without hovering over a field. */
+void
+dh_record_form_set_summary (DhRecordForm *self,
+                            GtkLabel     *summary)
 {
-  const char *title;
-  GString *text;
-
-  if (!ADW_IS_PREFERENCES_ROW (widget))
-    return NULL;
-
-  title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
-  text = g_string_new (NULL);
-  for (const char *p = title; p != NULL && *p != '\0'; p++)
-    if (*p != '_')
-      g_string_append_c (text, *p);
-
-  return g_string_free (text, FALSE);
+  self->summary = summary;
 }
 
 /* "Phone: a mobile number has 10 digits…": the field as the dialog
  * names it, not as the store does. */
 static char *
-describe_error (GtkWidget  *field,
+describe_error (const char *title,
                 const char *message)
 {
-  g_autofree char *title = title_without_mnemonic (field);
-
   /* Translators: a field of a dialog, then what is wrong with what was typed in it */
   return title != NULL ? g_strdup_printf (_("%s: %s"), title, message) : g_strdup (message);
 }
 
-/* Shows the first field's error in words, under the header bar, so that
- * what to fix is read without pointing at the field. */
+static void
+update_summary (DhRecordForm *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < self->inputs->len; i++)
+    {
+      Input *input = g_ptr_array_index (self->inputs, i);
+      const char *message = dh_edit_dialog_get_field_error (self->dialog, input->widget);
+      g_autofree char *line = NULL;
+
+      if (message == NULL)
+        continue;
+      line = describe_error (input->label, message);
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, line);
+    }
+  if (self->form_error != NULL)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, self->form_error);
+    }
+
+  gtk_label_set_text (self->summary, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->summary), text->len > 0);
+}
+
+/* Shows the first field's error in words under the header bar, or every
+ * error under the fields, so that what to fix is read without pointing at
+ * the field. */
 void
 dh_record_form_update_message (DhRecordForm *self)
 {
   const char *message = NULL;
   GtkWidget *field = NULL;
+
+  if (self->summary != NULL)
+    update_summary (self);
 
   if (self->message_label == NULL)
     return;
@@ -283,7 +395,8 @@ dh_record_form_update_message (DhRecordForm *self)
 
   if (message != NULL)
     {
-      g_autofree char *text = describe_error (field, message);
+      g_autofree char *title = widget_title (field, FALSE);
+      g_autofree char *text = describe_error (title, message);
 
       gtk_label_set_text (self->message_label, text);
     }
@@ -507,28 +620,147 @@ dh_record_form_collect (DhRecordForm *self,
   return fields;
 }
 
+static gboolean
+is_name_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '_';
+}
+
+/* "is not after visited_on; ..." -> "is not after Date of the visit; ...":
+ * the other fields a message names, as the dialog names them. */
+static char *
+name_fields (DhRecordForm *self,
+             const char   *message)
+{
+  GString *words = g_string_new (NULL);
+  const char *p = message;
+
+  while (*p != '\0')
+    {
+      if (is_name_char (*p) && (p == message || !is_name_char (p[-1])))
+        {
+          const char *end = p;
+          Input *named;
+
+          while (is_name_char (*end))
+            end++;
+          named = memchr (p, '_', (gsize) (end - p)) != NULL ? find_input_len (self, p, (gsize) (end - p)) : NULL;
+          if (named != NULL && named->label != NULL)
+            g_string_append (words, named->label);
+          else
+            g_string_append_len (words, p, end - p);
+          p = end;
+          continue;
+        }
+      g_string_append_c (words, *p++);
+    }
+
+  return g_string_free (words, FALSE);
+}
+
 /* Shows a message of the store that names a field of the form on that
  * field's widget. Returns FALSE when it names none. */
 gboolean
 dh_record_form_show_error (DhRecordForm *self,
                            const GError *error)
 {
-  for (guint i = 0; i < self->inputs->len; i++)
+  g_autofree char *field = NULL;
+  g_autofree char *rest = NULL;
+  g_autofree char *message = NULL;
+  Input *input;
+
+  g_return_val_if_fail (error != NULL, FALSE);
+
+  rest = dh_field_check_message (self->entity, error->message, &field);
+  input = find_input (self, field);
+  if (input == NULL)
+    return FALSE;
+
+  message = name_fields (self, rest);
+  dh_edit_dialog_set_field_error (self->dialog, input->widget, message);
+  dh_record_form_update_message (self);
+  return TRUE;
+}
+
+static gboolean
+lacks_required (const DhEntity *entity,
+                json_object    *record)
+{
+  for (guint i = 0; i < entity->n_fields; i++)
     {
-      Input *input = g_ptr_array_index (self->inputs, i);
-      g_autofree char *prefix = g_strconcat (input->field, ": ", NULL);
+      const DhField *field = &entity->fields[i];
 
-      if (g_str_has_prefix (error->message, prefix))
-        {
-          g_autofree char *message = dh_field_check_message (input->field, error);
-
-          dh_edit_dialog_set_field_error (self->dialog, input->widget, message);
-          dh_record_form_update_message (self);
-          return TRUE;
-        }
+      if ((field->flags & DH_FIELD_FLAG_REQUIRED) != 0 && (field->flags & DH_FIELD_FLAG_COMPUTED) == 0 &&
+          json_object_object_get (record, field->name) == NULL)
+        return TRUE;
     }
 
   return FALSE;
+}
+
+/**
+ * dh_record_form_check_record:
+ * @with: (nullable): fields a new record gets besides the form's
+ * @complete: whether a required field left empty is an error yet (at
+ *   saving), or is only not ready (while typing)
+ *
+ * Checks a new record of what the form holds as the store will: each
+ * field alone, then the rules across fields, each error on the field it
+ * names and every other field cleared; an error about no field of the
+ * form goes to the summary.
+ *
+ * Returns: (transfer full) (nullable): the record as the store would take
+ *   it, or NULL when it would not
+ */
+json_object *
+dh_record_form_check_record (DhRecordForm *self,
+                             json_object  *with,
+                             gboolean      complete)
+{
+  const DhEntity *entity = dh_entity_lookup (self->entity);
+  g_autoptr(json_object) fields = NULL;
+  g_autoptr(json_object) record = NULL;
+  g_autoptr(GError) error = NULL;
+  DhValidator validator;
+  gboolean ok;
+
+  g_clear_pointer (&self->form_error, g_free);
+  for (guint i = 0; i < self->inputs->len; i++)
+    {
+      Input *input = g_ptr_array_index (self->inputs, i);
+
+      if (input->kind != INPUT_TEXT)
+        dh_edit_dialog_set_field_error (self->dialog, input->widget, NULL);
+    }
+
+  /* each typed field alone, its error on it */
+  fields = dh_record_form_collect (self, NULL);
+  ok = !dh_edit_dialog_has_errors (self->dialog);
+  if (with != NULL)
+    {
+      json_object_object_foreach (with, key, value)
+        json_object_object_add (fields, key, json_object_get (value));
+    }
+
+  dh_field_check_init_validator (dh_edit_dialog_get_context (self->dialog), &validator);
+  if (ok && !dh_entity_normalize_fields (entity, fields, FALSE, &validator, &record, &error))
+    ok = FALSE;
+  else if (ok && !complete && lacks_required (entity, record))
+    {
+      /* not ready to save, but what spans fields is said already */
+      if (entity->check != NULL && !entity->check (entity, record, &validator, &error))
+        dh_record_form_show_error (self, error);
+      ok = FALSE;
+    }
+  else if (ok && !dh_entity_check_record (entity, record, &validator, &error))
+    ok = FALSE;
+
+  if (error != NULL && !dh_record_form_show_error (self, error))
+    self->form_error = g_strdup (error->message);
+
+  dh_record_form_update_message (self);
+
+  return ok ? g_steal_pointer (&record) : NULL;
 }
 
 /* The record as it was loaded; NULL for a new one. */
@@ -542,7 +774,14 @@ dh_record_form_get_original (DhRecordForm *self)
 const char *
 dh_record_form_get_saved_id (DhRecordForm *self)
 {
-  return self->saved_id;
+  return self->saved != NULL ? dh_json_get_string (self->saved, DH_RECORD_ID) : NULL;
+}
+
+/* Returns: (transfer none) (nullable): the record as written, once it is */
+json_object *
+dh_record_form_get_saved (DhRecordForm *self)
+{
+  return self->saved;
 }
 
 /**
@@ -599,8 +838,8 @@ dh_record_form_write (DhRecordForm  *self,
       return FALSE;
     }
 
-  g_free (self->saved_id);
-  self->saved_id = g_strdup (dh_json_get_string (written, DH_RECORD_ID));
+  g_clear_pointer (&self->saved, json_object_put);
+  self->saved = g_steal_pointer (&written);
 
   return TRUE;
 }

@@ -37,6 +37,8 @@ void          dh_record_form_set_changed_func (DhRecordForm        *self,
 void          dh_record_form_set_message  (DhRecordForm        *self,
                                            GtkRevealer         *revealer,
                                            GtkLabel            *label);
+void          dh_record_form_set_summary  (DhRecordForm        *self,
+                                           GtkLabel            *summary);
 void          dh_record_form_update_message (DhRecordForm      *self);
 void          dh_record_form_load         (DhRecordForm        *self,
                                            json_object         *record);
@@ -50,7 +52,11 @@ json_object  *dh_record_form_collect      (DhRecordForm        *self,
 gboolean      dh_record_form_show_error   (DhRecordForm        *self,
                                            const GError        *error);
 json_object  *dh_record_form_get_original (DhRecordForm        *self);
+json_object  *dh_record_form_check_record (DhRecordForm        *self,
+                                           json_object         *with,
+                                           gboolean             complete);
 const char   *dh_record_form_get_saved_id (DhRecordForm        *self);
+json_object  *dh_record_form_get_saved    (DhRecordForm        *self);
 gboolean      dh_record_form_write        (DhRecordForm        *self,
                                            json_object         *with,
                                            GError             **error);

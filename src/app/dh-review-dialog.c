@@ -10,6 +10,8 @@
 #include "dh-autocleanups.h"
 #include "dh-classify.h"
 #include "dh-date.h"
+#include "dh-field-check.h"
+#include "dh-field-choice.h"
 #include "dh-field-input.h"
 #include "dh-money.h"
 #include "dh-review-dialog.h"
@@ -71,16 +73,19 @@ static const char * const official_classes[] = {
   "poor", "near_poor", "average", "escaped_poor", "escaped_near_poor", "not_poor", NULL
 };
 
-static const char * const *
-field_values (const char *field)
-{
-  return dh_entity_get_field (dh_entity_lookup ("assessment"), field)->values;
-}
-
 static DhCatalogues *
 catalogues_of (DhReviewDialog *self)
 {
   return dh_context_get_catalogues (dh_edit_dialog_get_context (DH_EDIT_DIALOG (self)));
+}
+
+/* Chooses @code in @row; nothing when it does not offer it. */
+static void
+select_code (AdwComboRow *row,
+             const char  *code)
+{
+  if (!dh_field_choice_set_code (G_OBJECT (row), code))
+    adw_combo_row_set_selected (row, GTK_INVALID_LIST_POSITION);
 }
 
 /* The input widget of each field the dialog shows. */
@@ -141,12 +146,14 @@ read_typed (DhReviewDialog *self,
 {
   GtkWidget *widget = widget_of_field (self, field);
   g_autoptr(json_object) value = NULL;
-  g_autofree char *message = NULL;
+  g_autofree char *message = dh_field_check_text (dh_edit_dialog_get_context (DH_EDIT_DIALOG (self)), "assessment",
+                                                  field, gtk_editable_get_text (GTK_EDITABLE (widget)), &value);
 
-  if (!dh_field_input_read (dh_edit_dialog_get_context (DH_EDIT_DIALOG (self)), "assessment", field,
-                            gtk_editable_get_text (GTK_EDITABLE (widget)), &value, &message))
+  if (message != NULL)
     {
-      dh_edit_dialog_set_field_error (DH_EDIT_DIALOG (self), widget, message);
+      g_autofree char *sentence = dh_field_input_capitalise (message);
+
+      dh_edit_dialog_set_field_error (DH_EDIT_DIALOG (self), widget, sentence);
       return FALSE;
     }
 
@@ -155,14 +162,11 @@ read_typed (DhReviewDialog *self,
 }
 
 static void
-read_choice (DhReviewDialog     *self,
-             json_object        *record,
-             const char         *field,
-             const char * const *codes,
-             gboolean            with_none)
+read_choice (DhReviewDialog *self,
+             json_object    *record,
+             const char     *field)
 {
-  AdwComboRow *row = ADW_COMBO_ROW (widget_of_field (self, field));
-  const char *code = dh_field_input_choice_code (codes, with_none, adw_combo_row_get_selected (row));
+  const char *code = dh_field_choice_get_code (G_OBJECT (widget_of_field (self, field)));
 
   json_object_object_add (record, field, code != NULL ? json_object_new_string (code) : NULL);
 }
@@ -196,11 +200,11 @@ read_record (DhReviewDialog *self,
 
   json_object_object_add (record, "household", json_object_new_string (self->household_id));
   complete &= read_typed (self, record, "reviewed_on");
-  read_choice (self, record, "review_kind", field_values ("review_kind"), FALSE);
-  read_choice (self, record, "area", field_values ("area"), FALSE);
+  read_choice (self, record, "review_kind");
+  read_choice (self, record, "area");
   complete &= read_typed (self, record, "income_per_capita");
   complete &= read_typed (self, record, "score_a");
-  read_choice (self, record, "official_class", official_classes, TRUE);
+  read_choice (self, record, "official_class");
   complete &= read_typed (self, record, "decided_on");
   complete &= read_typed (self, record, "notes");
 
@@ -560,17 +564,11 @@ show_review (DhReviewDialog *self,
   GDate date;
 
   dh_field_input_set_date (GTK_EDITABLE (self->date_row), dh_json_get_string (review, "reviewed_on"));
-  adw_combo_row_set_selected (self->kind_row,
-                              dh_field_input_choice_position (field_values ("review_kind"), FALSE,
-                                                              dh_json_get_string (review, "review_kind")));
-  adw_combo_row_set_selected (self->area_row,
-                              dh_field_input_choice_position (field_values ("area"), FALSE,
-                                                              dh_json_get_string (review, "area")));
+  select_code (self->kind_row, dh_json_get_string (review, "review_kind"));
+  select_code (self->area_row, dh_json_get_string (review, "area"));
   gtk_editable_set_text (GTK_EDITABLE (self->income_row), income != NULL ? income : "");
   gtk_editable_set_text (GTK_EDITABLE (self->score_row), score != NULL ? score : "");
-  adw_combo_row_set_selected (self->official_row,
-                              dh_field_input_choice_position (official_classes, TRUE,
-                                                              dh_json_get_string (review, "official_class")));
+  select_code (self->official_row, dh_json_get_string (review, "official_class"));
   dh_field_input_set_date (GTK_EDITABLE (self->decided_row), dh_json_get_string (review, "decided_on"));
   gtk_editable_set_text (GTK_EDITABLE (self->notes_row),
                          dh_json_get_string (review, "notes") != NULL ? dh_json_get_string (review, "notes") : "");
@@ -599,17 +597,14 @@ show_new_review (DhReviewDialog *self)
 {
   GDate today;
   g_autofree char *text = NULL;
-  guint area;
 
   dh_store_get_today (dh_context_get_store (dh_edit_dialog_get_context (DH_EDIT_DIALOG (self))), &today);
   text = dh_date_format (&today);
   gtk_editable_set_text (GTK_EDITABLE (self->date_row), text);
-  adw_combo_row_set_selected (self->kind_row,
-                              dh_field_input_choice_position (field_values ("review_kind"), FALSE, "annual"));
+  select_code (self->kind_row, "annual");
   /* no area is guessed: without one the store says where to set it */
-  area = dh_field_input_choice_position (field_values ("area"), FALSE, self->place_area);
-  adw_combo_row_set_selected (self->area_row, area);
-  adw_combo_row_set_selected (self->official_row, 0);
+  select_code (self->area_row, self->place_area);
+  select_code (self->official_row, NULL);
   adw_window_title_set_title (self->window_title, _("New Review"));
 }
 
@@ -723,10 +718,6 @@ dh_review_dialog_class_init (DhReviewDialogClass *klass)
 static void
 dh_review_dialog_init (DhReviewDialog *self)
 {
-  g_autoptr(GtkStringList) kinds = NULL;
-  g_autoptr(GtkStringList) areas = NULL;
-  g_autoptr(GtkStringList) classes = NULL;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->indicator_rows = g_ptr_array_new ();
@@ -734,12 +725,10 @@ dh_review_dialog_init (DhReviewDialog *self)
   self->measure_problems = dh_field_input_add_problems (self->measure_group);
   self->recognition_problems = dh_field_input_add_problems (self->recognition_group);
 
-  kinds = dh_field_input_choices ("assessment", "review_kind", field_values ("review_kind"), NULL);
-  areas = dh_field_input_choices ("assessment", "area", field_values ("area"), NULL);
-  classes = dh_field_input_choices ("assessment", "official_class", official_classes, _("Not decided yet"));
-  adw_combo_row_set_model (self->kind_row, G_LIST_MODEL (kinds));
-  adw_combo_row_set_model (self->area_row, G_LIST_MODEL (areas));
-  adw_combo_row_set_model (self->official_row, G_LIST_MODEL (classes));
+  dh_field_choice_fill (G_OBJECT (self->kind_row), "assessment", "review_kind", NULL);
+  dh_field_choice_fill (G_OBJECT (self->area_row), "assessment", "area", NULL);
+  dh_field_choice_fill_codes (G_OBJECT (self->official_row), "assessment", "official_class", official_classes,
+                              _("Not decided yet"));
 }
 
 static void

@@ -8,9 +8,9 @@
 #include <glib/gi18n.h>
 
 #include "dh-autocleanups.h"
-#include "dh-code-choice.h"
 #include "dh-date.h"
 #include "dh-entity.h"
+#include "dh-field-choice.h"
 #include "dh-support-dialog.h"
 
 struct _DhSupportDialog
@@ -44,48 +44,13 @@ context_of (DhSupportDialog *self)
   return dh_edit_dialog_get_context (DH_EDIT_DIALOG (self));
 }
 
-static void
-add_choice (json_object *input,
-            const char  *field,
-            AdwComboRow *row)
-{
-  const char *code = dh_code_choice_get (row);
-
-  if (code != NULL)
-    json_object_object_add (input, field, json_object_new_string (code));
-}
-
-static json_object *
-dh_support_dialog_collect (DhRecordDialog *dialog)
-{
-  DhSupportDialog *self = DH_SUPPORT_DIALOG (dialog);
-  json_object *input = json_object_new_object ();
-
-  json_object_object_add (input, "household", json_object_new_string (dh_record_dialog_get_household_id (dialog)));
-  add_choice (input, "support_type", self->type_row);
-  dh_typed_form_set_text (input, "description", GTK_EDITABLE (self->description_row));
-  dh_typed_form_set_text (input, "quantity", GTK_EDITABLE (self->quantity_row));
-  dh_typed_form_set_text (input, "unit", GTK_EDITABLE (self->unit_row));
-  dh_typed_form_set_text (input, "amount_vnd", GTK_EDITABLE (self->amount_row));
-  dh_typed_form_set_text (input, "state_share_vnd", GTK_EDITABLE (self->state_share_row));
-  dh_typed_form_set_text (input, "household_share_vnd", GTK_EDITABLE (self->household_share_row));
-  add_choice (input, "funding_source", self->funding_row);
-  add_choice (input, "programme", self->programme_row);
-  add_choice (input, "project", self->project_row);
-  add_choice (input, "member", self->member_row);
-  add_choice (input, "status", self->status_row);
-  dh_typed_form_set_text (input, "delivered_on", GTK_EDITABLE (self->date_row));
-
-  return input;
-}
-
 /* The projects of the programme chosen, and only those. */
 static void
 fill_projects (DhSupportDialog *self)
 {
   DhCatalogues *catalogues = dh_context_get_catalogues (context_of (self));
-  const char *programme = dh_code_choice_get (self->programme_row);
-  g_autofree char *chosen = g_strdup (dh_code_choice_get (self->project_row));
+  const char *programme = dh_field_choice_get_code (G_OBJECT (self->programme_row));
+  g_autofree char *chosen = g_strdup (dh_field_choice_get_code (G_OBJECT (self->project_row)));
   g_autoptr(GPtrArray) all = dh_catalogues_list_codes (catalogues, "project");
   g_autoptr(GPtrArray) codes = g_ptr_array_new ();
 
@@ -98,9 +63,9 @@ fill_projects (DhSupportDialog *self)
     }
   g_ptr_array_add (codes, NULL);
 
-  dh_code_choice_fill (self->project_row, catalogues, "project", (const char * const *) codes->pdata,
-                       _("No project"));
-  dh_code_choice_select (self->project_row, chosen);
+  dh_field_choice_fill_codes (G_OBJECT (self->project_row), "support", "project",
+                              (const char * const *) codes->pdata, _("No project"));
+  dh_field_choice_set_code (G_OBJECT (self->project_row), chosen);
   gtk_widget_set_sensitive (GTK_WIDGET (self->project_row), codes->len > 1);
 }
 
@@ -156,10 +121,10 @@ fill_members (DhSupportDialog *self)
   g_ptr_array_add (codes, NULL);
   g_ptr_array_add (labels, NULL);
 
-  dh_code_choice_fill_labelled (self->member_row, (const char * const *) codes->pdata,
-                                (const char * const *) labels->pdata,
-                                /* Translators: support given to the household, not to one of its members */
-                                _("The whole household"));
+  dh_field_choice_fill_labelled (G_OBJECT (self->member_row), (const char * const *) codes->pdata,
+                                 (const char * const *) labels->pdata,
+                                 /* Translators: support given to the household, not to one of its members */
+                                 _("The whole household"));
 }
 
 /**
@@ -199,13 +164,14 @@ dh_support_dialog_constructed (GObject *object)
   DhContext *context = dh_edit_dialog_get_context (DH_EDIT_DIALOG (object));
   DhCatalogues *catalogues = dh_context_get_catalogues (context);
   const DhField *status = dh_entity_get_field (dh_entity_lookup ("support"), "status");
-  g_autoptr(GPtrArray) types = dh_catalogues_list_codes (catalogues, "support_type");
-  g_autoptr(GPtrArray) sources = dh_catalogues_list_codes (catalogues, "funding_source");
+  AdwComboRow *rows[] = {
+    self->type_row, self->funding_row, self->programme_row, self->project_row, self->member_row, self->status_row,
+  };
   g_autoptr(GPtrArray) programmes = dh_catalogues_list_codes (catalogues, "programme");
   g_autofree char *today_text = NULL;
   g_autofree char *today_iso = NULL;
   const char *current;
-  DhTypedForm *form;
+  DhRecordForm *form;
   GDate today;
 
   G_OBJECT_CLASS (dh_support_dialog_parent_class)->constructed (object);
@@ -214,43 +180,41 @@ dh_support_dialog_constructed (GObject *object)
   today_text = dh_date_format (&today);
   today_iso = dh_date_to_iso (&today);
 
-  g_ptr_array_add (types, NULL);
-  g_ptr_array_add (sources, NULL);
-  dh_code_choice_fill (self->type_row, catalogues, "support_type", (const char * const *) types->pdata,
-                       /* Translators: the first choice of a list where one must be chosen */
-                       _("Choose…"));
-  dh_code_choice_fill (self->funding_row, catalogues, "funding_source", (const char * const *) sources->pdata,
-                       /* Translators: nothing is chosen in a list that may be left empty */
-                       _("Not given"));
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    dh_field_choice_wrap_names (rows[i]);
+  dh_field_choice_fill (G_OBJECT (self->type_row), "support", "support_type",
+                        /* Translators: the first choice of a list where one must be chosen */
+                        _("Choose…"));
+  dh_field_choice_fill (G_OBJECT (self->funding_row), "support", "funding_source",
+                        /* Translators: nothing is chosen in a list that may be left empty */
+                        _("Not given"));
   current = current_programme (catalogues, programmes, today_iso);
-  g_ptr_array_add (programmes, NULL);
-  dh_code_choice_fill (self->programme_row, catalogues, "programme", (const char * const *) programmes->pdata,
-                       _("Not given"));
-  dh_code_choice_select (self->programme_row, current);
+  dh_field_choice_fill (G_OBJECT (self->programme_row), "support", "programme", _("Not given"));
+  dh_field_choice_set_code (G_OBJECT (self->programme_row), current);
   fill_projects (self);
   fill_members (self);
-  dh_code_choice_fill (self->status_row, catalogues, status->target, status->values, NULL);
-  dh_code_choice_select (self->status_row, status->default_value);
+  dh_field_choice_fill (G_OBJECT (self->status_row), "support", "status", NULL);
+  dh_field_choice_set_code (G_OBJECT (self->status_row), status->default_value);
   gtk_editable_set_text (GTK_EDITABLE (self->date_row), today_text);
-
-  form = dh_record_dialog_start (dialog, "support", self->errors_label);
-  dh_typed_form_add (form, "support_type", GTK_WIDGET (self->type_row));
-  dh_typed_form_add (form, "description", GTK_WIDGET (self->description_row));
-  dh_typed_form_add (form, "quantity", GTK_WIDGET (self->quantity_row));
-  dh_typed_form_add (form, "unit", GTK_WIDGET (self->unit_row));
-  dh_typed_form_add (form, "amount_vnd", GTK_WIDGET (self->amount_row));
-  dh_typed_form_add (form, "state_share_vnd", GTK_WIDGET (self->state_share_row));
-  dh_typed_form_add (form, "household_share_vnd", GTK_WIDGET (self->household_share_row));
-  dh_typed_form_add (form, "funding_source", GTK_WIDGET (self->funding_row));
-  dh_typed_form_add (form, "programme", GTK_WIDGET (self->programme_row));
-  dh_typed_form_add (form, "project", GTK_WIDGET (self->project_row));
-  dh_typed_form_add (form, "member", GTK_WIDGET (self->member_row));
-  dh_typed_form_add (form, "status", GTK_WIDGET (self->status_row));
-  dh_typed_form_add (form, "delivered_on", GTK_WIDGET (self->date_row));
 
   /* the projects follow the programme before the record is checked again */
   g_signal_connect_object (self->programme_row, "notify::selected", G_CALLBACK (on_programme_changed),
                            self, G_CONNECT_SWAPPED);
+
+  form = dh_record_dialog_start (dialog, "support", self->errors_label);
+  dh_record_form_add_choice (form, G_OBJECT (self->type_row), "support_type");
+  dh_record_form_add_text (form, GTK_WIDGET (self->description_row), "description");
+  dh_record_form_add_text (form, GTK_WIDGET (self->quantity_row), "quantity");
+  dh_record_form_add_text (form, GTK_WIDGET (self->unit_row), "unit");
+  dh_record_form_add_text (form, GTK_WIDGET (self->amount_row), "amount_vnd");
+  dh_record_form_add_text (form, GTK_WIDGET (self->state_share_row), "state_share_vnd");
+  dh_record_form_add_text (form, GTK_WIDGET (self->household_share_row), "household_share_vnd");
+  dh_record_form_add_choice (form, G_OBJECT (self->funding_row), "funding_source");
+  dh_record_form_add_choice (form, G_OBJECT (self->programme_row), "programme");
+  dh_record_form_add_choice (form, G_OBJECT (self->project_row), "project");
+  dh_record_form_add_choice (form, G_OBJECT (self->member_row), "member");
+  dh_record_form_add_choice (form, G_OBJECT (self->status_row), "status");
+  dh_record_form_add_text (form, GTK_WIDGET (self->date_row), "delivered_on");
   dh_record_dialog_ready (dialog, self->window_title, self->save_button, GTK_WIDGET (self->type_row));
 }
 
@@ -262,7 +226,6 @@ dh_support_dialog_class_init (DhSupportDialogClass *klass)
   DhRecordDialogClass *dialog_class = DH_RECORD_DIALOG_CLASS (klass);
 
   object_class->constructed = dh_support_dialog_constructed;
-  dialog_class->collect = dh_support_dialog_collect;
   dialog_class->describe_saved = dh_support_dialog_describe_saved;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "dh-support-dialog.ui");

@@ -8,9 +8,9 @@
 #include <glib/gi18n.h>
 
 #include "dh-autocleanups.h"
-#include "dh-code-choice.h"
 #include "dh-date.h"
 #include "dh-entity.h"
+#include "dh-field-choice.h"
 #include "dh-record-dialog.h"
 #include "dh-visit-dialog.h"
 
@@ -31,25 +31,6 @@ struct _DhVisitDialog
 
 G_DEFINE_FINAL_TYPE (DhVisitDialog, dh_visit_dialog, DH_TYPE_RECORD_DIALOG)
 
-static json_object *
-dh_visit_dialog_collect (DhRecordDialog *dialog)
-{
-  DhVisitDialog *self = DH_VISIT_DIALOG (dialog);
-  json_object *input = json_object_new_object ();
-  const char *visitor = dh_store_get_user (dh_context_get_store (dh_edit_dialog_get_context (DH_EDIT_DIALOG (self))));
-
-  json_object_object_add (input, "household", json_object_new_string (dh_record_dialog_get_household_id (dialog)));
-  dh_typed_form_set_text (input, "visited_on", GTK_EDITABLE (self->date_row));
-  json_object_object_add (input, "purpose", json_object_new_string (dh_code_choice_get (self->purpose_row)));
-  dh_typed_form_set_text (input, "notes", GTK_EDITABLE (self->notes_row));
-  dh_typed_form_set_text (input, "next_visit_on", GTK_EDITABLE (self->next_row));
-  dh_typed_form_set_text (input, "location", GTK_EDITABLE (self->location_row));
-  if (visitor != NULL)
-    json_object_object_add (input, "visitor", json_object_new_string (visitor));
-
-  return input;
-}
-
 static char *
 dh_visit_dialog_describe_saved (DhRecordDialog *dialog)
 {
@@ -66,9 +47,8 @@ dh_visit_dialog_constructed (GObject *object)
   DhVisitDialog *self = DH_VISIT_DIALOG (object);
   DhRecordDialog *dialog = DH_RECORD_DIALOG (object);
   DhContext *context = dh_edit_dialog_get_context (DH_EDIT_DIALOG (object));
-  const DhField *purpose = dh_entity_get_field (dh_entity_lookup ("visit"), "purpose");
   g_autofree char *today_text = NULL;
-  DhTypedForm *form;
+  DhRecordForm *form;
   GDate today;
 
   G_OBJECT_CLASS (dh_visit_dialog_parent_class)->constructed (object);
@@ -77,16 +57,18 @@ dh_visit_dialog_constructed (GObject *object)
   dh_store_get_today (dh_context_get_store (context), &today);
   today_text = dh_date_format (&today);
   gtk_editable_set_text (GTK_EDITABLE (self->date_row), today_text);
-  dh_code_choice_fill (self->purpose_row, dh_context_get_catalogues (context), purpose->target,
-                       purpose->values, NULL);
-  dh_code_choice_select (self->purpose_row, purpose->default_value);
+  dh_field_choice_wrap_names (self->purpose_row);
+  dh_field_choice_fill (G_OBJECT (self->purpose_row), "visit", "purpose", NULL);
+  dh_field_choice_set_code (G_OBJECT (self->purpose_row),
+                            dh_entity_get_field (dh_entity_lookup ("visit"), "purpose")->default_value);
 
   form = dh_record_dialog_start (dialog, "visit", self->errors_label);
-  dh_typed_form_add (form, "visited_on", GTK_WIDGET (self->date_row));
-  dh_typed_form_add (form, "purpose", GTK_WIDGET (self->purpose_row));
-  dh_typed_form_add (form, "notes", GTK_WIDGET (self->notes_row));
-  dh_typed_form_add (form, "next_visit_on", GTK_WIDGET (self->next_row));
-  dh_typed_form_add (form, "location", GTK_WIDGET (self->location_row));
+  dh_record_dialog_set_fixed (dialog, "visitor", dh_store_get_user (dh_context_get_store (context)));
+  dh_record_form_add_text (form, GTK_WIDGET (self->date_row), "visited_on");
+  dh_record_form_add_choice (form, G_OBJECT (self->purpose_row), "purpose");
+  dh_record_form_add_text (form, GTK_WIDGET (self->notes_row), "notes");
+  dh_record_form_add_text (form, GTK_WIDGET (self->next_row), "next_visit_on");
+  dh_record_form_add_text (form, GTK_WIDGET (self->location_row), "location");
   dh_record_dialog_ready (dialog, self->window_title, self->save_button, GTK_WIDGET (self->date_row));
 }
 
@@ -98,7 +80,6 @@ dh_visit_dialog_class_init (DhVisitDialogClass *klass)
   DhRecordDialogClass *dialog_class = DH_RECORD_DIALOG_CLASS (klass);
 
   object_class->constructed = dh_visit_dialog_constructed;
-  dialog_class->collect = dh_visit_dialog_collect;
   dialog_class->describe_saved = dh_visit_dialog_describe_saved;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "dh-visit-dialog.ui");

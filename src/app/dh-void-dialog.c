@@ -9,7 +9,7 @@
 
 #include "dh-autocleanups.h"
 #include "dh-entity.h"
-#include "dh-typed-form.h"
+#include "dh-record-form.h"
 #include "dh-void-dialog.h"
 
 /* The ledger keeps a delivered entry as it is: voiding it writes a new
@@ -26,7 +26,7 @@ struct _DhVoidDialog
 
   char                *entry_id;
   json_object         *entry;      /* the entry voided, as the store has it */
-  DhTypedForm        *form;
+  DhRecordForm        *form;
 };
 
 G_DEFINE_FINAL_TYPE (DhVoidDialog, dh_void_dialog, DH_TYPE_EDIT_DIALOG)
@@ -38,15 +38,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void
-on_reason_changed (DhVoidDialog *self)
-{
-  /* the store says what a reason lacks when it is asked to void; a reason
-   * being typed has nothing wrong with it yet */
-  dh_edit_dialog_set_field_error (DH_EDIT_DIALOG (self), GTK_WIDGET (self->reason_row), NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->errors_label), FALSE);
-}
 
 static gboolean
 dh_void_dialog_save (DhEditDialog  *dialog,
@@ -61,7 +52,7 @@ dh_void_dialog_save (DhEditDialog  *dialog,
                                       gtk_editable_get_text (GTK_EDITABLE (self->reason_row)), &local_error);
   if (void_entry == NULL)
     {
-      dh_typed_form_show_error (self->form, local_error);
+      dh_record_form_show_error (self->form, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -93,9 +84,11 @@ dh_void_dialog_constructed (GObject *object)
       adw_preferences_group_set_title (self->entry_group, what->str);
     }
 
-  self->form = dh_typed_form_new (dialog, "support", self->errors_label);
-  dh_typed_form_add (self->form, "void_reason", GTK_WIDGET (self->reason_row));
-  dh_typed_form_watch (self->form, G_CALLBACK (on_reason_changed), self);
+  /* the store says what a reason lacks when it is asked to void; a reason
+   * being typed has nothing wrong with it yet */
+  self->form = dh_record_form_new (dialog, "support");
+  dh_record_form_set_summary (self->form, self->errors_label);
+  dh_record_form_add_text (self->form, GTK_WIDGET (self->reason_row), "void_reason");
 
   gtk_window_set_default_widget (GTK_WINDOW (self), self->save_button);
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->reason_row));
@@ -106,7 +99,7 @@ dh_void_dialog_dispose (GObject *object)
 {
   DhVoidDialog *self = DH_VOID_DIALOG (object);
 
-  g_clear_pointer (&self->form, dh_typed_form_free);
+  g_clear_pointer (&self->form, dh_record_form_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), DH_TYPE_VOID_DIALOG);
 

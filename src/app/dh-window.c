@@ -1287,16 +1287,6 @@ dh_window_is_loading (DhWindow *self)
   return self->pending > 0;
 }
 
-/* What the window shows beside the list: the id of the household on the
- * card, or NULL when none is (for tests). */
-const char *
-dh_window_get_shown_household (DhWindow *self)
-{
-  g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
-
-  return shown_household (self);
-}
-
 /* The last toast that offered to undo a deletion (for tests). */
 AdwToast *
 dh_window_get_undo_toast (DhWindow *self)
@@ -1327,16 +1317,13 @@ dh_window_set_more_filters (DhWindow   *self,
   gtk_drop_down_set_selected (self->caseworker_dropdown, position);
 }
 
-/* The household shown beside the list, or NULL. */
+/* The id of the household on the card beside the list, or NULL when none is. */
 const char *
 dh_window_get_household_id (DhWindow *self)
 {
   g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
 
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "household") != 0)
-    return NULL;
-
-  return dh_household_page_get_household_id (self->household_page);
+  return shown_household (self);
 }
 
 /* Says @message for a moment, over the window. */

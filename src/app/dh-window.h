@@ -28,7 +28,6 @@ gboolean    dh_window_is_loading          (DhWindow      *self);
 void        dh_window_set_more_filters    (DhWindow      *self,
                                            const char    *caseworker,
                                            guint          days);
-const char *dh_window_get_shown_household (DhWindow      *self);
 AdwToast   *dh_window_get_undo_toast      (DhWindow      *self);
 const char *dh_window_get_household_id    (DhWindow      *self);
 void        dh_window_add_toast           (DhWindow      *self,

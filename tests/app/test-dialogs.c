@@ -9,7 +9,7 @@
 #include "app-test.h"
 #include "dh-application.h"
 #include "dh-autocleanups.h"
-#include "dh-code-choice.h"
+#include "dh-field-choice.h"
 #include "dh-context.h"
 #include "dh-date.h"
 #include "dh-demo.h"
@@ -26,58 +26,10 @@
 
 #define N_HOUSEHOLDS 40
 
-typedef struct
-{
-  char          *directory;
-  char          *store_path;
-  DhApplication *app;
-  DhWindow      *window;
-  char          *household_id;   /* shown on the card */
-} Fixture;
+/* household_id: the household shown on the card */
+typedef AppFixture Fixture;
 
 /* ---- the fixture ---------------------------------------------------------- */
-
-static void
-spin (void)
-{
-  app_test_spin ();
-}
-
-static DhStore *
-store_of (Fixture *fixture)
-{
-  return dh_context_get_store (dh_application_get_context (fixture->app));
-}
-
-static DhContext *
-context_of (Fixture *fixture)
-{
-  return dh_application_get_context (fixture->app);
-}
-
-static gint64
-count_of (Fixture    *fixture,
-          const char *entity)
-{
-  g_autofree char *filter = g_strdup_printf ("household=%s", fixture->household_id);
-  const char *filters[] = { filter, NULL };
-  DhQuery query = { .entity = entity, .filters = filters };
-  g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count (store_of (fixture), &query, &error);
-
-  g_assert_no_error (error);
-  return n;
-}
-
-static gint64
-pending_of (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count_pending_changes (store_of (fixture), &error);
-
-  g_assert_no_error (error);
-  return n;
-}
 
 /* A household that has members and a delivered support entry not voided. */
 static char *
@@ -86,7 +38,7 @@ household_with_support (Fixture *fixture)
   const char *filters[] = { "status=delivered", NULL };
   DhQuery query = { .entity = "support", .filters = filters, .limit = 200 };
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = dh_store_list (store_of (fixture), &query, &error);
+  g_autoptr(GPtrArray) entries = dh_store_list (app_fixture_store (fixture), &query, &error);
 
   g_assert_no_error (error);
   for (guint i = 0; i < entries->len; i++)
@@ -97,7 +49,7 @@ household_with_support (Fixture *fixture)
       DhQuery members = { .entity = "member", .filters = member_filters };
 
       if (dh_json_get_string (entry, "voids") == NULL && dh_json_get_string (entry, "voided_by") == NULL &&
-          dh_store_count (store_of (fixture), &members, NULL) > 0)
+          dh_store_count (app_fixture_store (fixture), &members, NULL) > 0)
         return g_strdup (dh_json_get_string (entry, "household"));
     }
 
@@ -108,14 +60,10 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->directory = g_dir_make_tmp ("donghanh-dialogs-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->store_path = g_build_filename (fixture->directory, "store.db", NULL);
-  app_test_make_demo_store (fixture->store_path, N_HOUSEHOLDS, 11);
-  fixture->window = app_test_open_window (fixture->store_path, &fixture->app);
-  app_test_wait_for_window (fixture->window);
+  app_fixture_make_directory (fixture);
+  app_fixture_make_demo_store (fixture, N_HOUSEHOLDS, 11);
+  app_fixture_open_window (fixture);
+  app_fixture_wait (fixture->window);
   g_assert_cmpstr (dh_window_get_state (fixture->window), ==, "households");
 }
 
@@ -125,33 +73,7 @@ show_household (Fixture *fixture)
   fixture->household_id = household_with_support (fixture);
   g_assert_true (dh_window_show_household (fixture->window, fixture->household_id));
   g_assert_cmpstr (dh_window_get_household_id (fixture->window), ==, fixture->household_id);
-  spin ();
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_autoptr(GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
-
-  /* dialogs left open close without asking */
-  for (guint i = g_list_model_get_n_items (toplevels); i > 0; i--)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i - 1);
-
-      if (window != GTK_WINDOW (fixture->window))
-        gtk_window_destroy (window);
-    }
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_clear_object (&fixture->window);
-  g_clear_object (&fixture->app);
-  spin ();
-
-  g_remove (fixture->store_path);
-  g_rmdir (fixture->directory);
-  g_free (fixture->store_path);
-  g_free (fixture->directory);
-  g_free (fixture->household_id);
+  app_fixture_spin ();
 }
 
 /* ---- driving the dialogs ---------------------------------------------------- */
@@ -183,7 +105,7 @@ open_dialog (Fixture    *fixture,
 
   g_assert_null (find_window (type));
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window), action, parameter));
-  spin ();
+  app_fixture_spin ();
   dialog = find_window (type);
   g_assert_nonnull (dialog);
 
@@ -206,22 +128,22 @@ type_text (GtkWidget  *field,
 {
   g_assert_true (GTK_IS_EDITABLE (field));
   gtk_editable_set_text (GTK_EDITABLE (field), text);
-  spin ();
+  app_fixture_spin ();
 }
 
 static void
 choose (GtkWidget  *field,
         const char *code)
 {
-  g_assert_true (dh_code_choice_select (ADW_COMBO_ROW (field), code));
-  spin ();
+  g_assert_true (dh_field_choice_set_code (G_OBJECT (field), code));
+  app_fixture_spin ();
 }
 
 static void
 save (gpointer dialog)
 {
   gtk_widget_activate_action (GTK_WIDGET (dialog), "edit.save", NULL);
-  spin ();
+  app_fixture_spin ();
 }
 
 static const char *
@@ -237,7 +159,7 @@ date_from_today (Fixture *fixture,
 {
   GDate date;
 
-  dh_store_get_today (store_of (fixture), &date);
+  dh_store_get_today (app_fixture_store (fixture), &date);
   if (days > 0)
     g_date_add_days (&date, (guint) days);
   else
@@ -254,8 +176,8 @@ assert_nothing_written (Fixture    *fixture,
                         gint64      records_before,
                         gint64      pending_before)
 {
-  g_assert_cmpint (count_of (fixture, entity), ==, records_before);
-  g_assert_cmpint (pending_of (fixture), ==, pending_before);
+  g_assert_cmpint (app_fixture_count_household (fixture, entity), ==, records_before);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, pending_before);
   g_assert_true (find_window (G_OBJECT_TYPE (dialog)) == dialog);
   g_assert_true (dh_edit_dialog_has_errors (DH_EDIT_DIALOG (dialog)));
 }
@@ -272,8 +194,8 @@ test_visit_refuses_bad_dates (Fixture       *fixture,
   g_autofree char *today = NULL, *tomorrow = NULL, *yesterday = NULL;
 
   show_household (fixture);
-  visits = count_of (fixture, "visit");
-  pending = pending_of (fixture);
+  visits = app_fixture_count_household (fixture, "visit");
+  pending = app_fixture_count_pending (fixture);
   today = date_from_today (fixture, 0);
   tomorrow = date_from_today (fixture, 1);
   yesterday = date_from_today (fixture, -1);
@@ -326,8 +248,8 @@ test_visit_saves_one_record (Fixture       *fixture,
   g_autofree char *today_iso = NULL, *next_iso = NULL;
 
   show_household (fixture);
-  visits = count_of (fixture, "visit");
-  pending = pending_of (fixture);
+  visits = app_fixture_count_household (fixture, "visit");
+  pending = app_fixture_count_pending (fixture);
   next = date_from_today (fixture, 30);
 
   dialog = open_dialog (fixture, "win.record-visit", NULL, DH_TYPE_VISIT_DIALOG);
@@ -339,13 +261,13 @@ test_visit_saves_one_record (Fixture       *fixture,
   save (dialog);
 
   /* one record, one change to send, the dialog closed */
-  g_assert_cmpint (count_of (fixture, "visit"), ==, visits + 1);
-  g_assert_cmpint (pending_of (fixture), ==, pending + 1);
+  g_assert_cmpint (app_fixture_count_household (fixture, "visit"), ==, visits + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, pending + 1);
   g_assert_null (find_window (DH_TYPE_VISIT_DIALOG));
 
   visit = dh_record_dialog_get_record (DH_RECORD_DIALOG (dialog));
   g_assert_nonnull (visit);
-  dh_store_get_today (store_of (fixture), &today);
+  dh_store_get_today (app_fixture_store (fixture), &today);
   today_iso = dh_date_to_iso (&today);
   g_assert_true (dh_date_parse (next, &next_date, NULL));
   next_iso = dh_date_to_iso (&next_date);
@@ -370,15 +292,15 @@ test_needs_a_household (Fixture       *fixture,
                         gconstpointer  data)
 {
   /* the keys pressed with no household open: nothing opens, nothing is written */
-  gint64 pending = pending_of (fixture);
+  gint64 pending = app_fixture_count_pending (fixture);
 
   g_assert_null (dh_window_get_household_id (fixture->window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.record-visit", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.record-support", NULL));
-  spin ();
+  app_fixture_spin ();
   g_assert_null (find_window (DH_TYPE_VISIT_DIALOG));
   g_assert_null (find_window (DH_TYPE_SUPPORT_DIALOG));
-  g_assert_cmpint (pending_of (fixture), ==, pending);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, pending);
 }
 
 /* ---- closing --------------------------------------------------------------- */
@@ -395,7 +317,7 @@ test_closing_asks_only_after_typing (Fixture       *fixture,
   /* nothing typed: it closes at once */
   dialog = open_dialog (fixture, "win.record-visit", NULL, DH_TYPE_VISIT_DIALOG);
   gtk_window_close (GTK_WINDOW (dialog));
-  spin ();
+  app_fixture_spin ();
   g_assert_null (find_window (DH_TYPE_VISIT_DIALOG));
   g_assert_null (find_window (ADW_TYPE_MESSAGE_DIALOG));
 
@@ -403,18 +325,18 @@ test_closing_asks_only_after_typing (Fixture       *fixture,
   dialog = open_dialog (fixture, "win.record-visit", NULL, DH_TYPE_VISIT_DIALOG);
   type_text (field_of (dialog, "notes"), "Gặp chủ hộ");
   gtk_window_close (GTK_WINDOW (dialog));
-  spin ();
+  app_fixture_spin ();
   g_assert_true (find_window (DH_TYPE_VISIT_DIALOG) == dialog);
   g_assert_nonnull (find_window (ADW_TYPE_MESSAGE_DIALOG));
   gtk_window_destroy (GTK_WINDOW (find_window (ADW_TYPE_MESSAGE_DIALOG)));
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin ();
+  app_fixture_spin ();
 
   /* a choice made counts as a change too (Escape is edit.cancel) */
   support = open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG);
   choose (field_of (support, "support_type"), "livestock");
   gtk_widget_activate_action (GTK_WIDGET (support), "edit.cancel", NULL);
-  spin ();
+  app_fixture_spin ();
   g_assert_true (find_window (DH_TYPE_SUPPORT_DIALOG) == support);
   g_assert_nonnull (find_window (ADW_TYPE_MESSAGE_DIALOG));
 }
@@ -430,8 +352,8 @@ test_support_refuses_bad_amounts (Fixture       *fixture,
   gint64 entries, pending;
 
   show_household (fixture);
-  entries = count_of (fixture, "support");
-  pending = pending_of (fixture);
+  entries = app_fixture_count_household (fixture, "support");
+  pending = app_fixture_count_pending (fixture);
 
   dialog = open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG);
   amount = field_of (dialog, "amount_vnd");
@@ -453,7 +375,7 @@ test_support_refuses_bad_amounts (Fixture       *fixture,
   /* and shown back as people read amounts once the caseworker moves on */
   gtk_widget_grab_focus (amount);
   gtk_widget_grab_focus (state);
-  spin ();
+  app_fixture_spin ();
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (amount)), ==, "1.500.000");
 
   /* shares that come to more than the amount: the store's own message */
@@ -477,8 +399,8 @@ test_support_needs_a_kind (Fixture       *fixture,
   gint64 entries, pending;
 
   show_household (fixture);
-  entries = count_of (fixture, "support");
-  pending = pending_of (fixture);
+  entries = app_fixture_count_household (fixture, "support");
+  pending = app_fixture_count_pending (fixture);
 
   dialog = open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG);
   type_text (field_of (dialog, "amount_vnd"), "500.000");
@@ -500,7 +422,7 @@ test_support_projects_follow_the_programme (Fixture       *fixture,
   GListModel *offered;
 
   show_household (fixture);
-  catalogues = dh_context_get_catalogues (context_of (fixture));
+  catalogues = dh_context_get_catalogues (app_fixture_context (fixture));
   dialog = open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG);
   programme = field_of (dialog, "programme");
   project = field_of (dialog, "project");
@@ -521,8 +443,8 @@ test_support_projects_follow_the_programme (Fixture       *fixture,
 
   /* another programme: none of the first one's projects */
   choose (programme, "OTHER");
-  g_assert_null (dh_code_choice_get (ADW_COMBO_ROW (project)));
-  g_assert_false (dh_code_choice_select (ADW_COMBO_ROW (project), "3.1"));
+  g_assert_null (dh_field_choice_get_code (G_OBJECT (project)));
+  g_assert_false (dh_field_choice_set_code (G_OBJECT (project), "3.1"));
   g_assert_false (gtk_widget_get_sensitive (project));
 }
 
@@ -540,12 +462,12 @@ test_support_saves_one_entry (Fixture       *fixture,
   const char *member_id;
 
   show_household (fixture);
-  entries = count_of (fixture, "support");
-  pending = pending_of (fixture);
+  entries = app_fixture_count_household (fixture, "support");
+  pending = app_fixture_count_pending (fixture);
   filter = g_strdup_printf ("household=%s", fixture->household_id);
   filters[0] = filter;
   members.filters = filters;
-  first_member = dh_store_list (store_of (fixture), &members, NULL);
+  first_member = dh_store_list (app_fixture_store (fixture), &members, NULL);
   member_id = dh_json_get_string (g_ptr_array_index (first_member, 0), "id");
 
   dialog = g_object_ref (open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG));
@@ -562,8 +484,8 @@ test_support_saves_one_entry (Fixture       *fixture,
   choose (field_of (dialog, "member"), member_id);
   save (dialog);
 
-  g_assert_cmpint (count_of (fixture, "support"), ==, entries + 1);
-  g_assert_cmpint (pending_of (fixture), ==, pending + 1);
+  g_assert_cmpint (app_fixture_count_household (fixture, "support"), ==, entries + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, pending + 1);
   g_assert_null (find_window (DH_TYPE_SUPPORT_DIALOG));
 
   entry = dh_record_dialog_get_record (DH_RECORD_DIALOG (dialog));
@@ -674,7 +596,7 @@ delivered_entry_of (Fixture *fixture)
   g_autofree char *filter = g_strdup_printf ("household=%s", fixture->household_id);
   const char *filters[] = { filter, "status=delivered", NULL };
   DhQuery query = { .entity = "support", .filters = filters, .limit = 100 };
-  g_autoptr(GPtrArray) entries = dh_store_list (store_of (fixture), &query, NULL);
+  g_autoptr(GPtrArray) entries = dh_store_list (app_fixture_store (fixture), &query, NULL);
 
   for (guint i = 0; i < entries->len; i++)
     {
@@ -702,8 +624,8 @@ test_void_needs_a_reason_and_drops_the_total (Fixture       *fixture,
   show_household (fixture);
   entry = delivered_entry_of (fixture);
   id = dh_json_get_string (entry, "id");
-  entries = count_of (fixture, "support");
-  pending = pending_of (fixture);
+  entries = app_fixture_count_household (fixture, "support");
+  pending = app_fixture_count_pending (fixture);
   total = card_total (fixture);
 
   /* the card offers to void the entry */
@@ -711,7 +633,7 @@ test_void_needs_a_reason_and_drops_the_total (Fixture       *fixture,
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
-  spin ();
+  app_fixture_spin ();
   dialog = find_window (DH_TYPE_VOID_DIALOG);
   g_assert_nonnull (dialog);
   reason = dh_void_dialog_get_reason_row (dialog);
@@ -731,11 +653,11 @@ test_void_needs_a_reason_and_drops_the_total (Fixture       *fixture,
   g_assert_null (find_window (DH_TYPE_VOID_DIALOG));
 
   /* a voiding entry, the original kept and marked, the total lower */
-  g_assert_cmpint (count_of (fixture, "support"), ==, entries + 1);
-  g_assert_cmpint (pending_of (fixture), ==, pending + 1);
-  after = dh_store_get (store_of (fixture), "support", id, NULL);
+  g_assert_cmpint (app_fixture_count_household (fixture, "support"), ==, entries + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, pending + 1);
+  after = dh_store_get (app_fixture_store (fixture), "support", id, NULL);
   g_assert_nonnull (dh_json_get_string (after, "voided_by"));
-  spin ();
+  app_fixture_spin ();
   g_assert_cmpint (card_total (fixture), ==, total - dh_json_get_int (entry, "amount_vnd", 0));
   /* and nothing more to void on it */
   g_assert_null (find_widget (GTK_WIDGET (fixture->window), is_void_button_of, id));
@@ -772,7 +694,7 @@ ids_of_household (Fixture            *fixture,
   for (guint e = 0; e < G_N_ELEMENTS (entities); e++)
     {
       DhQuery query = { .entity = entities[e], .filters = filters, .limit = DH_STORE_MAX_LIMIT };
-      g_autoptr(GPtrArray) records = dh_store_list (store_of (fixture), &query, NULL);
+      g_autoptr(GPtrArray) records = dh_store_list (app_fixture_store (fixture), &query, NULL);
 
       for (guint i = 0; i < records->len; i++)
         g_hash_table_add (ids, g_strdup (dh_json_get_string (g_ptr_array_index (records, i), "id")));
@@ -789,7 +711,7 @@ new_record (Fixture            *fixture,
             GHashTable         *before)
 {
   DhQuery query = { .entity = entity, .filters = filters, .limit = DH_STORE_MAX_LIMIT };
-  g_autoptr(GPtrArray) records = dh_store_list (store_of (fixture), &query, NULL);
+  g_autoptr(GPtrArray) records = dh_store_list (app_fixture_store (fixture), &query, NULL);
   json_object *found = NULL;
 
   for (guint i = 0; i < records->len; i++)
@@ -814,7 +736,7 @@ test_end_to_end (Fixture       *fixture,
                  gconstpointer  data)
 {
   DhQuery query = { .entity = "household", .offset = 7, .limit = 1 };
-  g_autoptr(GPtrArray) some = dh_store_list (store_of (fixture), &query, NULL);
+  g_autoptr(GPtrArray) some = dh_store_list (app_fixture_store (fixture), &query, NULL);
   const char *head = dh_json_get_string (g_ptr_array_index (some, 0), "head_name");
   const char *wanted = dh_json_get_string (g_ptr_array_index (some, 0), "id");
   g_autofree char *folded = dh_text_fold (head);
@@ -839,7 +761,7 @@ test_end_to_end (Fixture       *fixture,
     g_assert_cmpuint (g_strv_length (support_keys), ==, 1);
   }
   dh_window_set_search_text (fixture->window, folded);
-  app_test_wait_for_window (fixture->window);
+  app_fixture_wait (fixture->window);
   found = dh_window_get_households (fixture->window);
   fixture->household_id = NULL;
   for (guint i = 0; i < g_list_model_get_n_items (found); i++)
@@ -851,11 +773,11 @@ test_end_to_end (Fixture       *fixture,
     }
   g_assert_nonnull (fixture->household_id);
   g_assert_true (dh_window_show_household (fixture->window, fixture->household_id));
-  spin ();
+  app_fixture_spin ();
 
-  n_visits = count_of (fixture, "visit");
-  n_entries = count_of (fixture, "support");
-  pending = pending_of (fixture);
+  n_visits = app_fixture_count_household (fixture, "visit");
+  n_entries = app_fixture_count_household (fixture, "support");
+  pending = app_fixture_count_pending (fixture);
   before = ids_of_household (fixture, filters);
 
   /* a visit: today is already there; a purpose, a note */
@@ -876,9 +798,9 @@ test_end_to_end (Fixture       *fixture,
   save (support);
   g_assert_null (find_window (DH_TYPE_SUPPORT_DIALOG));
 
-  g_assert_cmpint (count_of (fixture, "visit"), ==, n_visits + 1);
-  g_assert_cmpint (count_of (fixture, "support"), ==, n_entries + 1);
-  g_assert_cmpint (pending_of (fixture), ==, pending + 2);
+  g_assert_cmpint (app_fixture_count_household (fixture, "visit"), ==, n_visits + 1);
+  g_assert_cmpint (app_fixture_count_household (fixture, "support"), ==, n_entries + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, pending + 2);
   new_visit = new_record (fixture, "visit", filters, before);
   new_entry = new_record (fixture, "support", filters, before);
   g_assert_cmpstr (dh_json_get_string (new_visit, "notes"), ==, "Trao bò giống cho hộ.");
@@ -892,44 +814,6 @@ test_end_to_end (Fixture       *fixture,
 }
 
 /* ---- Vietnamese, and pictures to look at ------------------------------------- */
-
-/* Draws @window as it is on screen into FILE.png beside the test. */
-static void
-save_picture (GtkWidget  *window,
-              const char *name)
-{
-  const char *directory = g_getenv ("DH_ARTEFACT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  /* let it lay out and draw a few frames */
-  for (guint i = 0; i < 20; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (10000);
-    }
-  spin ();
-
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (directory != NULL ? directory : ".", name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("picture: %s", path);
-}
 
 static void
 test_speaks_vietnamese_and_pictures (Fixture       *fixture,
@@ -952,11 +836,11 @@ test_speaks_vietnamese_and_pictures (Fixture       *fixture,
   g_assert_nonnull (strstr (message, "Ngày thăm"));
   g_assert_null (strstr (message, "visited_on"));
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  save_picture (GTK_WIDGET (visit), "dialog-visit-light-vi.png");
+  app_fixture_save_picture (GTK_WIDGET (visit), "dialog-visit-light-vi.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  save_picture (GTK_WIDGET (visit), "dialog-visit-dark-vi.png");
+  app_fixture_save_picture (GTK_WIDGET (visit), "dialog-visit-dark-vi.png");
   gtk_window_destroy (GTK_WINDOW (visit));
-  spin ();
+  app_fixture_spin ();
 
   support = open_dialog (fixture, "win.record-support", NULL, DH_TYPE_SUPPORT_DIALOG);
   amount = field_of (support, "amount_vnd");
@@ -969,19 +853,19 @@ test_speaks_vietnamese_and_pictures (Fixture       *fixture,
   g_assert_nonnull (strstr (message, "1.500.000"));
   g_assert_nonnull (strstr (message, "dấu phẩy"));
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  save_picture (GTK_WIDGET (support), "dialog-support-light-vi.png");
+  app_fixture_save_picture (GTK_WIDGET (support), "dialog-support-light-vi.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  save_picture (GTK_WIDGET (support), "dialog-support-dark-vi.png");
+  app_fixture_save_picture (GTK_WIDGET (support), "dialog-support-dark-vi.png");
   /* the programme and project by their whole names */
   gtk_widget_grab_focus (field_of (support, "project"));
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  save_picture (GTK_WIDGET (support), "dialog-support-programme-light-vi.png");
+  app_fixture_save_picture (GTK_WIDGET (support), "dialog-support-programme-light-vi.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
   /* in a narrow window, on a small screen */
   gtk_window_set_default_size (GTK_WINDOW (support), 360, 600);
-  save_picture (GTK_WIDGET (support), "dialog-support-narrow-dark-vi.png");
+  app_fixture_save_picture (GTK_WIDGET (support), "dialog-support-narrow-dark-vi.png");
   gtk_window_destroy (GTK_WINDOW (support));
-  spin ();
+  app_fixture_spin ();
 
   {
     g_autoptr(json_object) entry = delivered_entry_of (fixture);
@@ -992,11 +876,11 @@ test_speaks_vietnamese_and_pictures (Fixture       *fixture,
     save (dialog);
     g_assert_nonnull (strstr (error_on (dialog, dh_void_dialog_get_reason_row (dialog)), "nhập trùng"));
     adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-    save_picture (GTK_WIDGET (dialog), "dialog-void-light-vi.png");
+    app_fixture_save_picture (GTK_WIDGET (dialog), "dialog-void-light-vi.png");
     adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-    save_picture (GTK_WIDGET (dialog), "dialog-void-dark-vi.png");
+    app_fixture_save_picture (GTK_WIDGET (dialog), "dialog-void-dark-vi.png");
     gtk_window_destroy (GTK_WINDOW (dialog));
-    spin ();
+    app_fixture_spin ();
   }
 
   /* the card's support, with the button that voids an entry */
@@ -1008,67 +892,29 @@ test_speaks_vietnamese_and_pictures (Fixture       *fixture,
     g_assert_nonnull (button);
     gtk_widget_grab_focus (button);
     adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-    save_picture (GTK_WIDGET (fixture->window), "window-support-light-vi.png");
+    app_fixture_save_picture (GTK_WIDGET (fixture->window), "window-support-light-vi.png");
     adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-    save_picture (GTK_WIDGET (fixture->window), "window-support-dark-vi.png");
+    app_fixture_save_picture (GTK_WIDGET (fixture->window), "window-support-dark-vi.png");
   }
-}
-
-/* ---- the cases ----------------------------------------------------------------- */
-
-typedef void (*CaseFunc) (Fixture *fixture, gconstpointer data);
-
-/* Each case runs in a process of its own, as the application does. */
-static void
-run_case (gconstpointer data)
-{
-  CaseFunc test = (CaseFunc) data;
-  Fixture fixture = { 0 };
-
-  if (!g_test_subprocess ())
-    {
-      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
-      g_test_trap_assert_passed ();
-      return;
-    }
-
-  fixture_set_up (&fixture, NULL);
-  test (&fixture, NULL);
-  fixture_tear_down (&fixture, NULL);
-}
-
-static void
-add_case (const char *path,
-          CaseFunc    test)
-{
-  g_test_add_data_func (path, (gconstpointer) test, run_case);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  dh_i18n_init ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  static const AppTestCase cases[] = {
+    { "/app/dialogs/visit/refuses-bad-dates", test_visit_refuses_bad_dates, NULL, FALSE },
+    { "/app/dialogs/visit/saves-one-record", test_visit_saves_one_record, NULL, FALSE },
+    { "/app/dialogs/needs-a-household", test_needs_a_household, NULL, FALSE },
+    { "/app/dialogs/closing-asks-only-after-typing", test_closing_asks_only_after_typing, NULL, FALSE },
+    { "/app/dialogs/support/refuses-bad-amounts", test_support_refuses_bad_amounts, NULL, FALSE },
+    { "/app/dialogs/support/needs-a-kind", test_support_needs_a_kind, NULL, FALSE },
+    { "/app/dialogs/support/projects-follow-the-programme", test_support_projects_follow_the_programme, NULL, FALSE },
+    { "/app/dialogs/support/saves-one-entry", test_support_saves_one_entry, NULL, FALSE },
+    { "/app/dialogs/void/needs-a-reason-and-drops-the-total", test_void_needs_a_reason_and_drops_the_total, NULL, FALSE },
+    { "/app/dialogs/end-to-end", test_end_to_end, NULL, FALSE },
+    { "/app/dialogs/speaks-vietnamese-and-pictures", test_speaks_vietnamese_and_pictures, NULL, TRUE },
+  };
 
-  if (g_str_has_prefix (g_getenv ("LANGUAGE") != NULL ? g_getenv ("LANGUAGE") : "", "vi"))
-    {
-      add_case ("/app/dialogs/speaks-vietnamese-and-pictures", test_speaks_vietnamese_and_pictures);
-      return g_test_run ();
-    }
-
-  add_case ("/app/dialogs/visit/refuses-bad-dates", test_visit_refuses_bad_dates);
-  add_case ("/app/dialogs/visit/saves-one-record", test_visit_saves_one_record);
-  add_case ("/app/dialogs/needs-a-household", test_needs_a_household);
-  add_case ("/app/dialogs/closing-asks-only-after-typing", test_closing_asks_only_after_typing);
-  add_case ("/app/dialogs/support/refuses-bad-amounts", test_support_refuses_bad_amounts);
-  add_case ("/app/dialogs/support/needs-a-kind", test_support_needs_a_kind);
-  add_case ("/app/dialogs/support/projects-follow-the-programme", test_support_projects_follow_the_programme);
-  add_case ("/app/dialogs/support/saves-one-entry", test_support_saves_one_entry);
-  add_case ("/app/dialogs/void/needs-a-reason-and-drops-the-total", test_void_needs_a_reason_and_drops_the_total);
-  add_case ("/app/dialogs/end-to-end", test_end_to_end);
-
-  return g_test_run ();
+  return app_test_run (argc, argv, fixture_set_up, cases, G_N_ELEMENTS (cases));
 }

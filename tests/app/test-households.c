@@ -6,7 +6,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "app-fixture.h"
+#include "app-test.h"
 #include "dh-application.h"
 #include "dh-autocleanups.h"
 #include "dh-citizen-id.h"
@@ -27,35 +27,12 @@
 typedef AppFixture Fixture;
 
 static void
-fixture_set_up (Fixture *fixture)
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
 {
   app_fixture_make_directory (fixture);
   app_fixture_make_demo_store (fixture, N_HOUSEHOLDS, 11);
   app_fixture_open_window (fixture);
-}
-
-static gint64
-count (Fixture    *fixture,
-       const char *entity,
-       const char *filter)
-{
-  const char *filters[] = { filter, NULL };
-  DhQuery query = { .entity = entity, .filters = filter != NULL ? filters : NULL };
-  g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count (app_fixture_store (fixture), &query, &error);
-
-  g_assert_no_error (error);
-  return n;
-}
-
-static gint64
-pending (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count_pending_changes (app_fixture_store (fixture), &error);
-
-  g_assert_no_error (error);
-  return n;
 }
 
 /* The newest change waiting to leave the device. */
@@ -135,7 +112,7 @@ show_household_with_members (Fixture *fixture)
       const char *id = some_household (fixture, i);
       g_autofree char *filter = g_strdup_printf ("household=%s", id);
 
-      if (count (fixture, "member", filter) >= 2)
+      if (app_fixture_count (fixture, "member", filter) >= 2)
         {
           g_assert_true (dh_window_show_household (fixture->window, id));
           return id;
@@ -152,7 +129,8 @@ error_of (gpointer    dialog,
 }
 
 static void
-test_create_writes_one_household (Fixture *fixture)
+test_create_writes_one_household (Fixture       *fixture,
+                                  gconstpointer  data)
 {
   DhHouseholdDialog *dialog;
   gint64 households, changes;
@@ -162,8 +140,8 @@ test_create_writes_one_household (Fixture *fixture)
   const char *id;
 
   app_fixture_wait (fixture->window);
-  households = count (fixture, "household", NULL);
-  changes = pending (fixture);
+  households = app_fixture_count (fixture, "household", NULL);
+  changes = app_fixture_count_pending (fixture);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-household", NULL));
   dialog = find_window (DH_TYPE_HOUSEHOLD_DIALOG);
@@ -188,8 +166,8 @@ test_create_writes_one_household (Fixture *fixture)
   g_assert_false (window_is_open (DH_TYPE_HOUSEHOLD_DIALOG));
 
   /* one household, one change waiting to be sent */
-  g_assert_cmpint (count (fixture, "household", NULL), ==, households + 1);
-  g_assert_cmpint (pending (fixture), ==, changes + 1);
+  g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, households + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes + 1);
   record = dh_store_get (app_fixture_store (fixture), "household", id, NULL);
   g_assert_cmpstr (dh_json_get_string (record, "head_name"), ==, "Nguyễn Văn Đặng");
   g_assert_cmpstr (dh_json_get_string (record, "phone"), ==, "0912345678");
@@ -202,7 +180,7 @@ test_create_writes_one_household (Fixture *fixture)
   g_assert_cmpstr (dh_json_get_string (change, "r"), ==, id);
 
   /* and the card shows it */
-  g_assert_cmpstr (dh_window_get_shown_household (fixture->window), ==, id);
+  g_assert_cmpstr (dh_window_get_household_id (fixture->window), ==, id);
 
   /* with a village chosen in the list, a new household starts in it */
   dh_window_set_filters (fixture->window, village, NULL);
@@ -214,7 +192,8 @@ test_create_writes_one_household (Fixture *fixture)
 }
 
 static void
-test_bad_input_writes_nothing (Fixture *fixture)
+test_bad_input_writes_nothing (Fixture       *fixture,
+                               gconstpointer  data)
 {
   g_autoptr(GError) phone_error = NULL;
   g_autofree char *phone_message = NULL;
@@ -223,8 +202,8 @@ test_bad_input_writes_nothing (Fixture *fixture)
   gint64 households, changes;
 
   app_fixture_wait (fixture->window);
-  households = count (fixture, "household", NULL);
-  changes = pending (fixture);
+  households = app_fixture_count (fixture, "household", NULL);
+  changes = app_fixture_count_pending (fixture);
   g_assert_null (dh_phone_normalize ("0912 345", &phone_error));
   phone_message = g_strdup (phone_error->message);
 
@@ -240,8 +219,8 @@ test_bad_input_writes_nothing (Fixture *fixture)
   g_assert_true (gtk_widget_has_css_class (phone, "error"));
   gtk_widget_activate_action (GTK_WIDGET (dialog), "edit.save", NULL);
   g_assert_true (window_is_open (DH_TYPE_HOUSEHOLD_DIALOG));
-  g_assert_cmpint (count (fixture, "household", NULL), ==, households);
-  g_assert_cmpint (pending (fixture), ==, changes);
+  g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, households);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes);
 
   /* the phone put right, the name taken away */
   type_into (phone, "0912 345 678");
@@ -249,14 +228,14 @@ test_bad_input_writes_nothing (Fixture *fixture)
   type_into (head, "   ");
   g_assert_nonnull (error_of (dialog, head));
   g_assert_false (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
-  g_assert_cmpint (count (fixture, "household", NULL), ==, households);
-  g_assert_cmpint (pending (fixture), ==, changes);
+  g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, households);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes);
 
   /* a new dialog left empty is refused at saving, with the name marked */
   type_into (head, "");
   g_assert_false (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
   g_assert_nonnull (error_of (dialog, head));
-  g_assert_cmpint (count (fixture, "household", NULL), ==, households);
+  g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, households);
 
   /* a code another household of the commune has: the store refuses it,
    * and its words go on the code */
@@ -274,37 +253,14 @@ test_bad_input_writes_nothing (Fixture *fixture)
     g_assert_false (g_str_has_prefix (error_of (dialog, code), "code:"));
     /* shown on the field, the refusal needs no message of its own on top */
     g_assert_null (find_window (ADW_TYPE_MESSAGE_DIALOG));
-    g_assert_cmpint (count (fixture, "household", NULL), ==, households);
-    g_assert_cmpint (pending (fixture), ==, changes);
+    g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, households);
+    g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes);
   }
 }
 
-/* The server took the changes of @record_id: a later edit makes a change
- * of its own instead of joining one still waiting. */
 static void
-acknowledge_changes_of (Fixture    *fixture,
-                        const char *record_id)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) changes = dh_store_get_pending_changes (app_fixture_store (fixture), 0, &error);
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < changes->len; i++)
-    {
-      json_object *change = g_ptr_array_index (changes, i);
-
-      if (g_strcmp0 (dh_json_get_string (change, "r"), record_id) == 0)
-        g_ptr_array_add (ids, g_strdup_printf ("%s@%s", record_id, dh_json_get_string (change, "k")));
-    }
-  g_assert_cmpuint (ids->len, >, 0);
-  g_ptr_array_add (ids, NULL);
-  g_assert_true (dh_store_acknowledge_changes (app_fixture_store (fixture), (const char * const *) ids->pdata, &error));
-  g_assert_no_error (error);
-}
-
-static void
-test_edit_changes_only_what_changed (Fixture *fixture)
+test_edit_changes_only_what_changed (Fixture       *fixture,
+                                     gconstpointer  data)
 {
   DhHouseholdDialog *dialog;
   g_autoptr(json_object) before = NULL;
@@ -317,9 +273,9 @@ test_edit_changes_only_what_changed (Fixture *fixture)
   app_fixture_wait (fixture->window);
   id = some_household (fixture, 5);
   g_assert_true (dh_window_show_household (fixture->window, id));
-  acknowledge_changes_of (fixture, id);
+  app_fixture_acknowledge (fixture, id);
   before = dh_store_get (app_fixture_store (fixture), "household", id, NULL);
-  changes = pending (fixture);
+  changes = app_fixture_count_pending (fixture);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-household", NULL));
   dialog = find_window (DH_TYPE_HOUSEHOLD_DIALOG);
@@ -330,14 +286,14 @@ test_edit_changes_only_what_changed (Fixture *fixture)
 
   /* saved untouched: nothing is written */
   g_assert_true (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
-  g_assert_cmpint (pending (fixture), ==, changes);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-household", NULL));
   dialog = find_window (DH_TYPE_HOUSEHOLD_DIALOG);
   type_into (dh_household_dialog_get_field (dialog, "phone"), "+84 987 654 321");
   g_assert_true (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
 
-  g_assert_cmpint (pending (fixture), ==, changes + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes + 1);
   change = last_change (fixture);
   g_assert_cmpstr (dh_json_get_string (change, "r"), ==, id);
   g_assert_true (json_object_object_get_ex (change, "f", &fields));
@@ -358,7 +314,8 @@ test_edit_changes_only_what_changed (Fixture *fixture)
 }
 
 static void
-test_delete_then_undo (Fixture *fixture)
+test_delete_then_undo (Fixture       *fixture,
+                       gconstpointer  data)
 {
   const char *id;
   g_autofree char *members_filter = NULL;
@@ -369,16 +326,16 @@ test_delete_then_undo (Fixture *fixture)
   app_fixture_wait (fixture->window);
   id = show_household_with_members (fixture);
   members_filter = g_strdup_printf ("household=%s", id);
-  households = count (fixture, "household", NULL);
-  members = count (fixture, "member", members_filter);
+  households = app_fixture_count (fixture, "household", NULL);
+  members = app_fixture_count (fixture, "member", members_filter);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.delete-household", NULL));
   app_fixture_wait (fixture->window);
 
   /* gone, with its members; the card is empty and the list one shorter */
-  g_assert_null (dh_window_get_shown_household (fixture->window));
-  g_assert_cmpint (count (fixture, "household", NULL), ==, households - 1);
-  g_assert_cmpint (count (fixture, "member", members_filter), ==, 0);
+  g_assert_null (dh_window_get_household_id (fixture->window));
+  g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, households - 1);
+  g_assert_cmpint (app_fixture_count (fixture, "member", members_filter), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (dh_window_get_households (fixture->window)), ==, households - 1);
 
   /* the toast's Undo button */
@@ -390,16 +347,17 @@ test_delete_then_undo (Fixture *fixture)
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window), adw_toast_get_action_name (undo), target));
   app_fixture_wait (fixture->window);
 
-  g_assert_cmpint (count (fixture, "household", NULL), ==, households);
-  g_assert_cmpint (count (fixture, "member", members_filter), ==, members);
-  g_assert_cmpstr (dh_window_get_shown_household (fixture->window), ==, id);
+  g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, households);
+  g_assert_cmpint (app_fixture_count (fixture, "member", members_filter), ==, members);
+  g_assert_cmpstr (dh_window_get_household_id (fixture->window), ==, id);
   g_assert_cmpuint (g_list_model_get_n_items (dh_window_get_households (fixture->window)), ==, households);
 }
 
 /* A member's citizen ID is checked as it is typed against the member's
  * sex and year of birth, with the words of the citizen ID rule. */
 static void
-test_member_citizen_id_checked_against_sex_and_birth (Fixture *fixture)
+test_member_citizen_id_checked_against_sex_and_birth (Fixture       *fixture,
+                                                      gconstpointer  data)
 {
   g_autoptr(GError) sex_error = NULL;
   g_autoptr(GError) year_error = NULL;
@@ -414,8 +372,8 @@ test_member_citizen_id_checked_against_sex_and_birth (Fixture *fixture)
   app_fixture_wait (fixture->window);
   household = show_household_with_members (fixture);
   filter = g_strdup_printf ("household=%s", household);
-  members = count (fixture, "member", filter);
-  changes = pending (fixture);
+  members = app_fixture_count (fixture, "member", filter);
+  changes = app_fixture_count_pending (fixture);
   /* 4th digit 0: a man born 1900–1999; 5th and 6th: 85 */
   g_assert_false (dh_citizen_id_check (NULL, "001085012345", DH_SEX_FEMALE, 1985, &sex_error));
   g_assert_false (dh_citizen_id_check (NULL, "001085012345", DH_SEX_MALE, 1990, &year_error));
@@ -441,8 +399,8 @@ test_member_citizen_id_checked_against_sex_and_birth (Fixture *fixture)
   type_into (birth, "1990");
   g_assert_cmpstr (error_of (dialog, citizen_id), ==, year_error->message);
   g_assert_false (dh_edit_dialog_save (DH_EDIT_DIALOG (dialog)));
-  g_assert_cmpint (count (fixture, "member", filter), ==, members);
-  g_assert_cmpint (pending (fixture), ==, changes);
+  g_assert_cmpint (app_fixture_count (fixture, "member", filter), ==, members);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes);
 
   /* a birth date, whole, that agrees */
   type_into (birth, "07/03/1985");
@@ -453,8 +411,8 @@ test_member_citizen_id_checked_against_sex_and_birth (Fixture *fixture)
   id = g_intern_string (dh_member_dialog_get_saved_id (dialog));
   g_object_unref (dialog);
 
-  g_assert_cmpint (count (fixture, "member", filter), ==, members + 1);
-  g_assert_cmpint (pending (fixture), ==, changes + 1);
+  g_assert_cmpint (app_fixture_count (fixture, "member", filter), ==, members + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes + 1);
   member = dh_store_get (app_fixture_store (fixture), "member", id, NULL);
   g_assert_cmpstr (dh_json_get_string (member, "household"), ==, household);
   g_assert_cmpstr (dh_json_get_string (member, "citizen_id"), ==, "001085012345");
@@ -463,7 +421,8 @@ test_member_citizen_id_checked_against_sex_and_birth (Fixture *fixture)
 }
 
 static void
-test_remove_member_asks_then_undo (Fixture *fixture)
+test_remove_member_asks_then_undo (Fixture       *fixture,
+                                   gconstpointer  data)
 {
   g_autofree char *filter = NULL;
   g_autoptr(GPtrArray) members = NULL;
@@ -481,7 +440,7 @@ test_remove_member_asks_then_undo (Fixture *fixture)
   query.filters = filters;
   members = dh_store_list (app_fixture_store (fixture), &query, NULL);
   member_id = dh_json_get_string (g_ptr_array_index (members, 0), DH_RECORD_ID);
-  n = count (fixture, "member", filter);
+  n = app_fixture_count (fixture, "member", filter);
 
   /* cancelled: nothing goes */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-member", "s", member_id));
@@ -490,26 +449,27 @@ test_remove_member_asks_then_undo (Fixture *fixture)
   adw_message_dialog_response (ask, "cancel");
   gtk_window_destroy (GTK_WINDOW (ask));
   app_fixture_spin ();
-  g_assert_cmpint (count (fixture, "member", filter), ==, n);
+  g_assert_cmpint (app_fixture_count (fixture, "member", filter), ==, n);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-member", "s", member_id));
   ask = find_window (ADW_TYPE_MESSAGE_DIALOG);
   adw_message_dialog_response (ask, "remove");
   gtk_window_destroy (GTK_WINDOW (ask));
   app_fixture_wait (fixture->window);
-  g_assert_cmpint (count (fixture, "member", filter), ==, n - 1);
+  g_assert_cmpint (app_fixture_count (fixture, "member", filter), ==, n - 1);
   g_assert_null (dh_store_get (app_fixture_store (fixture), "member", member_id, NULL));
 
   undo = dh_window_get_undo_toast (fixture->window);
   g_assert_nonnull (undo);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window), adw_toast_get_action_name (undo),
                                                      adw_toast_get_action_target_value (undo)));
-  g_assert_cmpint (count (fixture, "member", filter), ==, n);
+  g_assert_cmpint (app_fixture_count (fixture, "member", filter), ==, n);
 }
 
 /* A member's row opens the member as recorded; saved, only what changed is written. */
 static void
-test_edit_member_from_its_row (Fixture *fixture)
+test_edit_member_from_its_row (Fixture       *fixture,
+                               gconstpointer  data)
 {
   g_autofree char *filter = NULL;
   g_autoptr(GPtrArray) members = NULL;
@@ -530,7 +490,7 @@ test_edit_member_from_its_row (Fixture *fixture)
   members = dh_store_list (app_fixture_store (fixture), &query, NULL);
   member = g_ptr_array_index (members, 0);
   member_id = dh_json_get_string (member, DH_RECORD_ID);
-  acknowledge_changes_of (fixture, member_id);
+  app_fixture_acknowledge (fixture, member_id);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-member", "s", member_id));
   dialog = find_window (DH_TYPE_MEMBER_DIALOG);
@@ -578,7 +538,8 @@ assert_list_is (Fixture    *fixture,
 }
 
 static void
-test_filters_by_caseworker_and_visits (Fixture *fixture)
+test_filters_by_caseworker_and_visits (Fixture       *fixture,
+                                       gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *overdue = g_strdup_printf ("%s=%d", DH_FILTER_NOT_VISITED_FOR, 30);
@@ -599,12 +560,12 @@ test_filters_by_caseworker_and_visits (Fixture *fixture)
 
   dh_window_set_more_filters (fixture->window, "Đinh Thị Hoa", 0);
   app_fixture_wait (fixture->window);
-  g_assert_cmpint (count (fixture, "household", "assigned_to=Đinh Thị Hoa"), ==, 4);
+  g_assert_cmpint (app_fixture_count (fixture, "household", "assigned_to=Đinh Thị Hoa"), ==, 4);
   assert_list_is (fixture, "assigned_to=Đinh Thị Hoa", NULL);
 
   dh_window_set_more_filters (fixture->window, NULL, 30);
   app_fixture_wait (fixture->window);
-  waiting = count (fixture, "household", overdue);
+  waiting = app_fixture_count (fixture, "household", overdue);
   g_assert_cmpint (waiting, >, 0);
   g_assert_cmpint (waiting, <, N_HOUSEHOLDS);
   assert_list_is (fixture, overdue, NULL);
@@ -619,54 +580,6 @@ test_filters_by_caseworker_and_visits (Fixture *fixture)
 }
 
 /* ---- screenshots (Vietnamese, light and dark) ---------------------------- */
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *directory = g_getenv ("DH_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  for (guint frames = 0; frames < 50; frames++)
-    g_main_context_iteration (NULL, FALSE);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-
-  if (directory == NULL)
-    return;
-  g_mkdir_with_parents (directory, 0755);
-
-  paintable = gtk_widget_paintable_new (widget);
-  /* a window just mapped has drawn nothing yet: wait for its first frame */
-  for (guint spins = 0; spins < 1000 && node == NULL; spins++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-      if (node == NULL)
-        g_main_context_iteration (NULL, TRUE);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (directory, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
-static void
-wait_until_drawn (GtkWidget *widget)
-{
-  for (guint spins = 0; spins < 500 && !gtk_widget_get_mapped (widget); spins++)
-    g_main_context_iteration (NULL, TRUE);
-  for (guint spins = 0; spins < 30; spins++)
-    g_main_context_iteration (NULL, FALSE);
-}
 
 /* The window's one menu button with words: "More Filters". */
 static GtkMenuButton *
@@ -702,16 +615,14 @@ screenshots (Fixture    *fixture,
   app_fixture_wait (fixture->window);
   show_household_with_members (fixture);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1366, 768);
-  wait_until_drawn (GTK_WIDGET (fixture->window));
-  save_screenshot (GTK_WIDGET (fixture->window), card_name);
+  app_fixture_save_picture (GTK_WIDGET (fixture->window), card_name);
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-household", NULL);
   household_dialog = find_window (DH_TYPE_HOUSEHOLD_DIALOG);
   g_assert_nonnull (household_dialog);
   /* a phone typed wrong shows its message */
   type_into (dh_household_dialog_get_field (household_dialog, "phone"), "0912 345");
-  wait_until_drawn (GTK_WIDGET (household_dialog));
-  save_screenshot (GTK_WIDGET (household_dialog), household_name);
+  app_fixture_save_picture (GTK_WIDGET (household_dialog), household_name);
   dh_edit_dialog_set_modified (DH_EDIT_DIALOG (household_dialog), FALSE);
   gtk_window_destroy (GTK_WINDOW (household_dialog));
 
@@ -722,8 +633,7 @@ screenshots (Fixture    *fixture,
   type_into (dh_member_dialog_get_field (member_dialog, "birth_date"), "1985");
   type_into (dh_member_dialog_get_field (member_dialog, "citizen_id"), "001085012345");
   g_assert_nonnull (error_of (member_dialog, dh_member_dialog_get_field (member_dialog, "citizen_id")));
-  wait_until_drawn (GTK_WIDGET (member_dialog));
-  save_screenshot (GTK_WIDGET (member_dialog), member_name);
+  app_fixture_save_picture (GTK_WIDGET (member_dialog), member_name);
   dh_edit_dialog_set_modified (DH_EDIT_DIALOG (member_dialog), FALSE);
   gtk_window_destroy (GTK_WINDOW (member_dialog));
 
@@ -732,20 +642,19 @@ screenshots (Fixture    *fixture,
   g_assert_nonnull (filters);
   dh_window_set_more_filters (fixture->window, NULL, 90);
   gtk_menu_button_popup (filters);
-  wait_until_drawn (GTK_WIDGET (gtk_menu_button_get_popover (filters)));
-  save_screenshot (GTK_WIDGET (gtk_menu_button_get_popover (filters)), filters_name);
+  app_fixture_save_picture (GTK_WIDGET (gtk_menu_button_get_popover (filters)), filters_name);
   gtk_menu_button_popdown (filters);
 
   gtk_widget_hide (GTK_WIDGET (fixture->window));
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 400, 700);
   gtk_window_present (GTK_WINDOW (fixture->window));
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL);
-  wait_until_drawn (GTK_WIDGET (fixture->window));
-  save_screenshot (GTK_WIDGET (fixture->window), narrow_name);
+  app_fixture_save_picture (GTK_WIDGET (fixture->window), narrow_name);
 }
 
 static void
-test_screenshots_light (Fixture *fixture)
+test_screenshots_light (Fixture       *fixture,
+                        gconstpointer  data)
 {
   /* a screenshot shows where a field ends up, not halfway there */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
@@ -754,58 +663,32 @@ test_screenshots_light (Fixture *fixture)
 }
 
 static void
-test_screenshots_dark (Fixture *fixture)
+test_screenshots_dark (Fixture       *fixture,
+                       gconstpointer  data)
 {
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   screenshots (fixture, "dark");
 }
 
-/* Each case runs in a process of its own, as the application does. */
-static void
-run_case (gconstpointer data)
-{
-  void (*test) (Fixture *fixture) = data;
-  Fixture fixture = { 0 };
-
-  if (!g_test_subprocess ())
-    {
-      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
-      g_test_trap_assert_passed ();
-      return;
-    }
-
-  fixture_set_up (&fixture);
-  test (&fixture);
-  app_fixture_tear_down (&fixture);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  dh_i18n_init ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  static const AppTestCase cases[] = {
+    { "/app/households/create-writes-one-household", test_create_writes_one_household, NULL, FALSE },
+    { "/app/households/bad-input-writes-nothing", test_bad_input_writes_nothing, NULL, FALSE },
+    { "/app/households/edit-changes-only-what-changed", test_edit_changes_only_what_changed, NULL, FALSE },
+    { "/app/households/delete-then-undo", test_delete_then_undo, NULL, FALSE },
+    { "/app/members/citizen-id-checked-against-sex-and-birth",
+      test_member_citizen_id_checked_against_sex_and_birth, NULL, FALSE },
+    { "/app/members/edit-from-its-row", test_edit_member_from_its_row, NULL, FALSE },
+    { "/app/members/remove-asks-then-undo", test_remove_member_asks_then_undo, NULL, FALSE },
+    { "/app/households/filters-by-caseworker-and-visits", test_filters_by_caseworker_and_visits, NULL, FALSE },
+    /* the dialogs as a Vietnamese caseworker sees them */
+    { "/app/households/screenshots-light", test_screenshots_light, NULL, TRUE },
+    { "/app/households/screenshots-dark", test_screenshots_dark, NULL, TRUE },
+  };
 
-  /* with LANGUAGE=vi, the dialogs as a Vietnamese caseworker sees them */
-  if (g_str_has_prefix (g_getenv ("LANGUAGE") != NULL ? g_getenv ("LANGUAGE") : "", "vi"))
-    {
-      g_test_add_data_func ("/app/households/screenshots-light", test_screenshots_light, run_case);
-      g_test_add_data_func ("/app/households/screenshots-dark", test_screenshots_dark, run_case);
-      return g_test_run ();
-    }
-
-  g_test_add_data_func ("/app/households/create-writes-one-household", test_create_writes_one_household, run_case);
-  g_test_add_data_func ("/app/households/bad-input-writes-nothing", test_bad_input_writes_nothing, run_case);
-  g_test_add_data_func ("/app/households/edit-changes-only-what-changed", test_edit_changes_only_what_changed, run_case);
-  g_test_add_data_func ("/app/households/delete-then-undo", test_delete_then_undo, run_case);
-  g_test_add_data_func ("/app/members/citizen-id-checked-against-sex-and-birth",
-                        test_member_citizen_id_checked_against_sex_and_birth, run_case);
-  g_test_add_data_func ("/app/members/edit-from-its-row", test_edit_member_from_its_row, run_case);
-  g_test_add_data_func ("/app/members/remove-asks-then-undo", test_remove_member_asks_then_undo, run_case);
-  g_test_add_data_func ("/app/households/filters-by-caseworker-and-visits", test_filters_by_caseworker_and_visits, run_case);
-
-  return g_test_run ();
+  return app_test_run (argc, argv, fixture_set_up, cases, G_N_ELEMENTS (cases));
 }

@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "app-test.h"
 #include "dh-application.h"
 #include "dh-autocleanups.h"
 #include "dh-context.h"
@@ -17,121 +18,31 @@
 
 #define N_HOUSEHOLDS 30
 
-typedef struct
-{
-  char          *directory;
-  char          *store_path;
-  DhApplication *app;
-  DhWindow      *window;
-  DhContext     *context;
-  DhStore       *store;
-  char          *household_id;
-} Fixture;
+/* household_id: the household reviewed */
+typedef AppFixture Fixture;
 
 static void
-fixture_set_up (Fixture *fixture)
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(DhStore) store = NULL;
   g_autoptr(GPtrArray) households = NULL;
   DhQuery query = { .entity = "household", .limit = 1 };
-  DhDemoOptions options;
   GDate today;
 
-  fixture->directory = g_dir_make_tmp ("donghanh-review-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->store_path = g_build_filename (fixture->directory, "store.db", NULL);
-
-  store = dh_store_open_full (fixture->store_path, DH_STORE_OPEN_CREATE, &error);
-  g_assert_no_error (error);
-  dh_demo_options_init (&options);
-  options.households = N_HOUSEHOLDS;
-  options.seed = 11;
-  g_assert_true (dh_demo_populate (store, &options, NULL, NULL, &error));
-  g_assert_no_error (error);
-  g_clear_object (&store);
-
-  fixture->app = dh_application_new ();
-  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
-  dh_application_set_store_path (fixture->app, fixture->store_path);
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
-  fixture->window = g_object_ref_sink (dh_window_new (fixture->app));
-  gtk_window_present (GTK_WINDOW (fixture->window));
-
-  fixture->context = dh_application_get_context (fixture->app);
-  g_assert_nonnull (fixture->context);
-  fixture->store = dh_context_get_store (fixture->context);
+  app_fixture_make_directory (fixture);
+  app_fixture_make_demo_store (fixture, N_HOUSEHOLDS, 11);
+  app_fixture_open_window (fixture);
+  g_assert_nonnull (app_fixture_context (fixture));
 
   /* the autumn of 2026: the annual review makes the list of 2027 */
   g_date_clear (&today, 1);
   g_date_set_dmy (&today, 20, G_DATE_NOVEMBER, 2026);
-  dh_store_set_today (fixture->store, &today);
+  dh_store_set_today (app_fixture_store (fixture), &today);
 
-  households = dh_store_list (fixture->store, &query, &error);
+  households = dh_store_list (app_fixture_store (fixture), &query, &error);
   g_assert_no_error (error);
   fixture->household_id = g_strdup (dh_json_get_string (g_ptr_array_index (households, 0), DH_RECORD_ID));
-}
-
-static void
-fixture_tear_down (Fixture *fixture)
-{
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_clear_object (&fixture->window);
-  g_clear_object (&fixture->app);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-
-  g_remove (fixture->store_path);
-  g_rmdir (fixture->directory);
-  g_free (fixture->store_path);
-  g_free (fixture->directory);
-  g_free (fixture->household_id);
-}
-
-static gint64
-count (Fixture    *fixture,
-       const char *entity)
-{
-  g_autofree char *filter = g_strdup_printf ("household=%s", fixture->household_id);
-  const char *filters[] = { filter, NULL };
-  DhQuery query = { .entity = entity, .filters = filters };
-  g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count (fixture->store, &query, &error);
-
-  g_assert_no_error (error);
-  return n;
-}
-
-static gint64
-pending (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count_pending_changes (fixture->store, &error);
-
-  g_assert_no_error (error);
-  return n;
-}
-
-/* As after a sync: nothing waits to leave the device. */
-static void
-acknowledge_all (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) changes = dh_store_get_pending_changes (fixture->store, DH_STORE_MAX_LIMIT, &error);
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < changes->len; i++)
-    {
-      json_object *wire = g_ptr_array_index (changes, i);
-
-      g_ptr_array_add (ids, g_strconcat (dh_json_get_string (wire, "r"), "@", dh_json_get_string (wire, "k"), NULL));
-    }
-  g_ptr_array_add (ids, NULL);
-  g_assert_true (dh_store_acknowledge_changes (fixture->store, (const char * const *) ids->pdata, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (pending (fixture), ==, 0);
 }
 
 static DhReviewDialog *
@@ -139,7 +50,7 @@ open_review (Fixture  *fixture,
              gboolean  latest)
 {
   g_autoptr(GError) error = NULL;
-  DhReviewDialog *dialog = dh_review_dialog_new (fixture->context, fixture->household_id, latest, &error);
+  DhReviewDialog *dialog = dh_review_dialog_new (app_fixture_context (fixture), fixture->household_id, latest, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (dialog);
@@ -212,7 +123,8 @@ start_2025_review (Fixture *fixture)
 }
 
 static void
-test_indicators_follow_the_list_year (Fixture *fixture)
+test_indicators_follow_the_list_year (Fixture       *fixture,
+                                      gconstpointer  data)
 {
   g_autoptr(DhReviewDialog) dialog = open_review (fixture, FALSE);
   g_autoptr(GPtrArray) codes = NULL;
@@ -259,14 +171,15 @@ test_indicators_follow_the_list_year (Fixture *fixture)
 }
 
 static void
-test_proposal_follows_input_and_is_stored (Fixture *fixture)
+test_proposal_follows_input_and_is_stored (Fixture       *fixture,
+                                           gconstpointer  data)
 {
   g_autoptr(DhReviewDialog) dialog = start_2025_review (fixture);
   g_autoptr(json_object) stored = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *shown = NULL;
-  gint64 reviews = count (fixture, "assessment");
-  gint64 changes = pending (fixture);
+  gint64 reviews = app_fixture_count_household (fixture, "assessment");
+  gint64 changes = app_fixture_count_pending (fixture);
   json_object *deprived;
 
   type_into (dialog, "income_per_capita", "1.200.000");
@@ -293,10 +206,10 @@ test_proposal_follows_input_and_is_stored (Fixture *fixture)
 
   g_assert_true (save (dialog));
   g_assert_nonnull (dh_review_dialog_get_review_id (dialog));
-  g_assert_cmpint (count (fixture, "assessment"), ==, reviews + 1);
-  g_assert_cmpint (pending (fixture), ==, changes + 1);
+  g_assert_cmpint (app_fixture_count_household (fixture, "assessment"), ==, reviews + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes + 1);
 
-  stored = dh_store_get (fixture->store, "assessment", dh_review_dialog_get_review_id (dialog), &error);
+  stored = dh_store_get (app_fixture_store (fixture), "assessment", dh_review_dialog_get_review_id (dialog), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (dh_json_get_string (stored, "proposed_class"), ==, shown);
   g_assert_cmpstr (dh_json_get_string (stored, "standard"), ==, "VN-2022");
@@ -309,14 +222,15 @@ test_proposal_follows_input_and_is_stored (Fixture *fixture)
 }
 
 static void
-test_score_without_limits_is_refused (Fixture *fixture)
+test_score_without_limits_is_refused (Fixture       *fixture,
+                                      gconstpointer  data)
 {
   g_autoptr(DhReviewDialog) dialog = open_review (fixture, FALSE);
   g_autoptr(json_object) fields = NULL;
   g_autoptr(json_object) created = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 reviews = count (fixture, "assessment");
-  gint64 changes = pending (fixture);
+  gint64 reviews = app_fixture_count_household (fixture, "assessment");
+  gint64 changes = app_fixture_count_pending (fixture);
 
   /* the annual review of autumn 2026 is under VN-2027, which has no score-A limits yet */
   type_into (dialog, "reviewed_on", "15/10/2026");
@@ -334,14 +248,14 @@ test_score_without_limits_is_refused (Fixture *fixture)
   json_object_object_add (fields, "reviewed_on", json_object_new_string ("2026-10-15"));
   json_object_object_add (fields, "area", json_object_new_string ("rural"));
   json_object_object_add (fields, "score_a", json_object_new_int (120));
-  created = dh_store_create (fixture->store, "assessment", fields, &error);
+  created = dh_store_create (app_fixture_store (fixture), "assessment", fields, &error);
   g_assert_null (created);
   g_assert_nonnull (error);
   g_assert_cmpstr (error->message, ==, dh_review_dialog_get_proposal_message (dialog));
 
   g_assert_false (save (dialog));
-  g_assert_cmpint (count (fixture, "assessment"), ==, reviews);
-  g_assert_cmpint (pending (fixture), ==, changes);
+  g_assert_cmpint (app_fixture_count_household (fixture, "assessment"), ==, reviews);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes);
 
   /* with the income per person, the income decides */
   type_into (dialog, "income_per_capita", "2.000.000");
@@ -351,7 +265,8 @@ test_score_without_limits_is_refused (Fixture *fixture)
 }
 
 static void
-test_bad_input_writes_nothing (Fixture *fixture)
+test_bad_input_writes_nothing (Fixture       *fixture,
+                               gconstpointer  data)
 {
   g_autoptr(DhReviewDialog) dialog = start_2025_review (fixture);
   g_autoptr(json_object) fields = NULL;
@@ -359,8 +274,8 @@ test_bad_input_writes_nothing (Fixture *fixture)
   g_autoptr(GError) error = NULL;
   GtkWidget *income = dh_review_dialog_get_field (dialog, "income_per_capita");
   GtkWidget *date = dh_review_dialog_get_field (dialog, "reviewed_on");
-  gint64 reviews = count (fixture, "assessment");
-  gint64 changes = pending (fixture);
+  gint64 reviews = app_fixture_count_household (fixture, "assessment");
+  gint64 changes = app_fixture_count_pending (fixture);
   const char *message;
 
   type_into (dialog, "income_per_capita", "1,5 triệu");
@@ -371,14 +286,14 @@ test_bad_input_writes_nothing (Fixture *fixture)
   json_object_object_add (fields, "household", json_object_new_string (fixture->household_id));
   json_object_object_add (fields, "reviewed_on", json_object_new_string ("2025-06-10"));
   json_object_object_add (fields, "income_per_capita", json_object_new_string ("1,5 triệu"));
-  created = dh_store_create (fixture->store, "assessment", fields, &error);
+  created = dh_store_create (app_fixture_store (fixture), "assessment", fields, &error);
   g_assert_null (created);
   g_assert_true (g_str_has_prefix (error->message, "income_per_capita: "));
   g_assert_cmpstr (message + 1, ==, error->message + strlen ("income_per_capita: ") + 1);
   g_assert_true (dh_edit_dialog_has_errors (DH_EDIT_DIALOG (dialog)));
   g_assert_false (save (dialog));
-  g_assert_cmpint (count (fixture, "assessment"), ==, reviews);
-  g_assert_cmpint (pending (fixture), ==, changes);
+  g_assert_cmpint (app_fixture_count_household (fixture, "assessment"), ==, reviews);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes);
 
   /* a review cannot be dated after today */
   type_into (dialog, "income_per_capita", "1.200.000");
@@ -404,13 +319,14 @@ test_bad_input_writes_nothing (Fixture *fixture)
   g_assert_true (g_str_has_prefix (message, "The decision is dated before the review"));
   g_assert_false (save (dialog));
 
-  g_assert_cmpint (count (fixture, "assessment"), ==, reviews);
-  g_assert_cmpint (pending (fixture), ==, changes);
+  g_assert_cmpint (app_fixture_count_household (fixture, "assessment"), ==, reviews);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes);
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 static void
-test_recognition_added_later (Fixture *fixture)
+test_recognition_added_later (Fixture       *fixture,
+                              gconstpointer  data)
 {
   g_autoptr(DhReviewDialog) dialog = open_review (fixture, FALSE);
   g_autoptr(DhReviewDialog) again = NULL;
@@ -430,8 +346,10 @@ test_recognition_added_later (Fixture *fixture)
   set_deprived (dialog, "TEL", TRUE);
   g_assert_true (save (dialog));
   review_id = g_strdup (dh_review_dialog_get_review_id (dialog));
-  reviews = count (fixture, "assessment");
-  acknowledge_all (fixture);
+  reviews = app_fixture_count_household (fixture, "assessment");
+  /* as after a sync: nothing waits to leave the device */
+  app_fixture_acknowledge (fixture, NULL);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, 0);
 
   /* weeks later, the commune decides: the latest review is opened again */
   again = open_review (fixture, TRUE);
@@ -446,8 +364,8 @@ test_recognition_added_later (Fixture *fixture)
   g_assert_false (dh_edit_dialog_has_errors (DH_EDIT_DIALOG (again)));
   g_assert_true (save (again));
 
-  g_assert_cmpint (count (fixture, "assessment"), ==, reviews);
-  stored = dh_store_get (fixture->store, "assessment", review_id, &error);
+  g_assert_cmpint (app_fixture_count_household (fixture, "assessment"), ==, reviews);
+  stored = dh_store_get (app_fixture_store (fixture), "assessment", review_id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (dh_json_get_string (stored, "official_class"), ==, "poor");
   g_assert_cmpstr (dh_json_get_string (stored, "decided_on"), ==, "2026-11-20");
@@ -455,7 +373,7 @@ test_recognition_added_later (Fixture *fixture)
 
   /* one change of the review waits to leave, and one of the household,
    * whose class follows the recognition */
-  changes = dh_store_get_pending_changes (fixture->store, DH_STORE_MAX_LIMIT, &error);
+  changes = dh_store_get_pending_changes (app_fixture_store (fixture), DH_STORE_MAX_LIMIT, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < changes->len; i++)
     {
@@ -468,7 +386,7 @@ test_recognition_added_later (Fixture *fixture)
     }
   g_assert_cmpuint (of_review, ==, 1);
   g_assert_cmpuint (changes->len, ==, 2);
-  household = dh_store_get (fixture->store, "household", fixture->household_id, &error);
+  household = dh_store_get (app_fixture_store (fixture), "household", fixture->household_id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (dh_json_get_string (household, "classification"), ==, "poor");
   g_assert_cmpstr (dh_json_get_string (household, "recognized_on"), ==, "2026-11-20");
@@ -483,7 +401,8 @@ type_plan (DhPlanDialog *dialog,
 }
 
 static void
-test_plan_dialog_saves_one_record (Fixture *fixture)
+test_plan_dialog_saves_one_record (Fixture       *fixture,
+                                   gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(DhPlanDialog) dialog = NULL;
@@ -494,21 +413,21 @@ test_plan_dialog_saves_one_record (Fixture *fixture)
   gint64 changes;
 
   /* the household's plans are removed first: a new one is registered */
-  while (count (fixture, "exit_plan") > 0)
+  while (app_fixture_count_household (fixture, "exit_plan") > 0)
     {
       g_autofree char *filter = g_strdup_printf ("household=%s", fixture->household_id);
       const char *filters[] = { filter, NULL };
       DhQuery query = { .entity = "exit_plan", .filters = filters, .limit = 1 };
-      g_autoptr(GPtrArray) found = dh_store_list (fixture->store, &query, &error);
+      g_autoptr(GPtrArray) found = dh_store_list (app_fixture_store (fixture), &query, &error);
 
-      g_assert_true (dh_store_delete (fixture->store, "exit_plan",
+      g_assert_true (dh_store_delete (app_fixture_store (fixture), "exit_plan",
                                       dh_json_get_string (g_ptr_array_index (found, 0), DH_RECORD_ID), &error));
       g_assert_no_error (error);
     }
   plans = 0;
-  changes = pending (fixture);
+  changes = app_fixture_count_pending (fixture);
 
-  dialog = g_object_ref (dh_plan_dialog_new (fixture->context, fixture->household_id, &error));
+  dialog = g_object_ref (dh_plan_dialog_new (app_fixture_context (fixture), fixture->household_id, &error));
   g_assert_no_error (error);
   gtk_window_present (GTK_WINDOW (dialog));
   g_assert_null (dh_plan_dialog_get_plan_id (dialog));
@@ -520,17 +439,17 @@ test_plan_dialog_saves_one_record (Fixture *fixture)
   g_assert_true (strstr (dh_edit_dialog_get_field_error (DH_EDIT_DIALOG (dialog), dh_plan_dialog_get_field (dialog, "target_year")),
                          "before the year of registration 2026") != NULL);
   g_assert_false (save (dialog));
-  g_assert_cmpint (count (fixture, "exit_plan"), ==, plans);
+  g_assert_cmpint (app_fixture_count_household (fixture, "exit_plan"), ==, plans);
 
   type_plan (dialog, "target_year", "2027");
   type_plan (dialog, "commitments", "Nuôi 2 con bò, trồng 1 ha keo");
   type_plan (dialog, "support_needed", "Vay vốn ngân hàng chính sách");
   g_assert_false (dh_edit_dialog_has_errors (DH_EDIT_DIALOG (dialog)));
   g_assert_true (save (dialog));
-  g_assert_cmpint (count (fixture, "exit_plan"), ==, plans + 1);
-  g_assert_cmpint (pending (fixture), ==, changes + 1);
+  g_assert_cmpint (app_fixture_count_household (fixture, "exit_plan"), ==, plans + 1);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, changes + 1);
   plan_id = g_strdup (dh_plan_dialog_get_plan_id (dialog));
-  stored = dh_store_get (fixture->store, "exit_plan", plan_id, &error);
+  stored = dh_store_get (app_fixture_store (fixture), "exit_plan", plan_id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (dh_json_get_int (stored, "target_year", 0), ==, 2027);
   g_assert_cmpstr (dh_json_get_string (stored, "status"), ==, "registered");
@@ -538,22 +457,23 @@ test_plan_dialog_saves_one_record (Fixture *fixture)
   g_assert_cmpstr (dh_json_get_string (stored, "commitments"), ==, "Nuôi 2 con bò, trồng 1 ha keo");
 
   /* opened again, the same plan is brought up to date */
-  again = g_object_ref (dh_plan_dialog_new (fixture->context, fixture->household_id, &error));
+  again = g_object_ref (dh_plan_dialog_new (app_fixture_context (fixture), fixture->household_id, &error));
   g_assert_no_error (error);
   gtk_window_present (GTK_WINDOW (again));
   g_assert_cmpstr (dh_plan_dialog_get_plan_id (again), ==, plan_id);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dh_plan_dialog_get_field (again, "target_year"))), ==, "2027");
   adw_combo_row_set_selected (ADW_COMBO_ROW (dh_plan_dialog_get_field (again, "status")), 1);   /* on track */
   g_assert_true (save (again));
-  g_assert_cmpint (count (fixture, "exit_plan"), ==, plans + 1);
+  g_assert_cmpint (app_fixture_count_household (fixture, "exit_plan"), ==, plans + 1);
   g_clear_pointer (&stored, json_object_put);
-  stored = dh_store_get (fixture->store, "exit_plan", plan_id, &error);
+  stored = dh_store_get (app_fixture_store (fixture), "exit_plan", plan_id, &error);
   g_assert_cmpstr (dh_json_get_string (stored, "status"), ==, "on_track");
 }
 
 /* The card's buttons open the dialogs on the household shown. */
 static void
-test_card_opens_the_dialogs (Fixture *fixture)
+test_card_opens_the_dialogs (Fixture       *fixture,
+                             gconstpointer  data)
 {
   const char * const actions[] = { "win.new-review", "win.edit-review", "win.edit-plan" };
 
@@ -589,76 +509,19 @@ test_card_opens_the_dialogs (Fixture *fixture)
 /* ---- screenshots ----------------------------------------------------------- */
 
 static void
-on_after_paint (GdkFrameClock *clock,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-/* Lets the window be mapped, laid out and painted once more. */
-static void
-wait_until_drawn (GtkWidget *widget)
-{
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gulong handler;
-
-  while (!gtk_widget_get_mapped (widget))
-    g_main_context_iteration (NULL, TRUE);
-
-  clock = gtk_widget_get_frame_clock (widget);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
-}
-
-/* Saves what @window shows as PNG in $DH_TEST_SCREENSHOTS, for people to look at. */
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  const char *directory = g_getenv ("DH_TEST_SCREENSHOTS");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  wait_until_drawn (window);
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  g_assert_cmpint (width, >, 0);
-  if (directory == NULL)
-    return;
-
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_mkdir_with_parents (directory, 0755);
-  path = g_build_filename (directory, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
-static void
 scroll_to_end (DhReviewDialog *dialog)
 {
   GtkWidget *scroller = gtk_widget_get_ancestor (dh_review_dialog_get_field (dialog, "notes"), GTK_TYPE_SCROLLED_WINDOW);
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
 
-  wait_until_drawn (GTK_WIDGET (dialog));
+  app_fixture_wait_until_drawn (GTK_WIDGET (dialog));
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
 }
 
 /* In Vietnamese: the indicators, their definitions, the kinds and the class as a caseworker reads them. */
 static void
-test_speaks_vietnamese (Fixture *fixture)
+test_speaks_vietnamese (Fixture       *fixture,
+                        gconstpointer  data)
 {
   g_autoptr(DhReviewDialog) dialog = start_2025_review (fixture);
   AdwActionRow *insurance;
@@ -682,21 +545,21 @@ test_speaks_vietnamese (Fixture *fixture)
   g_assert_cmpstr (dh_review_dialog_get_proposal_title (dialog), ==, "Hộ nghèo");
   g_assert_true (strstr (dh_review_dialog_get_reasons (dialog), "1.200.000 ₫") != NULL);
   gtk_window_set_default_size (GTK_WINDOW (dialog), 640, 740);
-  save_screenshot (GTK_WIDGET (dialog), "review-dialog-vi-light.png");
+  app_fixture_save_picture (GTK_WIDGET (dialog), "review-dialog-vi-light.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  save_screenshot (GTK_WIDGET (dialog), "review-dialog-vi-dark.png");
+  app_fixture_save_picture (GTK_WIDGET (dialog), "review-dialog-vi-dark.png");
   /* further down: the proposed class, its reasons and the recognition */
   scroll_to_end (dialog);
-  save_screenshot (GTK_WIDGET (dialog), "review-dialog-vi-dark-proposal.png");
+  app_fixture_save_picture (GTK_WIDGET (dialog), "review-dialog-vi-dark-proposal.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
-  save_screenshot (GTK_WIDGET (dialog), "review-dialog-vi-light-proposal.png");
+  app_fixture_save_picture (GTK_WIDGET (dialog), "review-dialog-vi-light-proposal.png");
 
   /* the 2027 set says in Vietnamese that it is provisional */
   type_into (dialog, "reviewed_on", "15/10/2026");
   g_assert_true (g_str_has_prefix (dh_review_dialog_get_provisional_note (dialog), "Theo Nghị định 351/2025/NĐ-CP"));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (dh_review_dialog_get_indicator_row (dialog, "WST"))),
                    ==, "Xử lý rác thải sinh hoạt");
-  save_screenshot (GTK_WIDGET (dialog), "review-dialog-vi-2027.png");
+  app_fixture_save_picture (GTK_WIDGET (dialog), "review-dialog-vi-2027.png");
 
   /* score A alone under a standard without its limits: the classifier's refusal, in Vietnamese */
   type_into (dialog, "income_per_capita", "");
@@ -704,67 +567,25 @@ test_speaks_vietnamese (Fixture *fixture)
   g_assert_null (dh_review_dialog_get_proposed_class (dialog));
   g_assert_true (g_str_has_prefix (dh_review_dialog_get_proposal_message (dialog), "VN-2027 chưa quy định ngưỡng điểm A"));
   scroll_to_end (dialog);
-  save_screenshot (GTK_WIDGET (dialog), "review-dialog-vi-score-refused.png");
+  app_fixture_save_picture (GTK_WIDGET (dialog), "review-dialog-vi-score-refused.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
-}
-
-typedef struct
-{
-  void (*test) (Fixture *fixture);
-} Case;
-
-/* Each case runs in a process of its own, as the application does. */
-static void
-run_case (gconstpointer data)
-{
-  const Case *test_case = data;
-  Fixture fixture = { 0 };
-
-  if (!g_test_subprocess ())
-    {
-      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
-      g_test_trap_assert_passed ();
-      return;
-    }
-
-  fixture_set_up (&fixture);
-  test_case->test (&fixture);
-  fixture_tear_down (&fixture);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  static const Case case_speaks_vietnamese = { test_speaks_vietnamese };
-  static const Case case_indicators_follow_the_list_year = { test_indicators_follow_the_list_year };
-  static const Case case_proposal_follows_input_and_is_stored = { test_proposal_follows_input_and_is_stored };
-  static const Case case_score_without_limits_is_refused = { test_score_without_limits_is_refused };
-  static const Case case_bad_input_writes_nothing = { test_bad_input_writes_nothing };
-  static const Case case_recognition_added_later = { test_recognition_added_later };
-  static const Case case_plan_dialog_saves_one_record = { test_plan_dialog_saves_one_record };
-  static const Case case_card_opens_the_dialogs = { test_card_opens_the_dialogs };
+  static const AppTestCase cases[] = {
+    { "/app/review/indicators-follow-the-list-year", test_indicators_follow_the_list_year, NULL, FALSE },
+    { "/app/review/proposal-follows-input-and-is-stored", test_proposal_follows_input_and_is_stored, NULL, FALSE },
+    { "/app/review/score-without-limits-is-refused", test_score_without_limits_is_refused, NULL, FALSE },
+    { "/app/review/bad-input-writes-nothing", test_bad_input_writes_nothing, NULL, FALSE },
+    { "/app/review/recognition-added-later", test_recognition_added_later, NULL, FALSE },
+    { "/app/review/plan-dialog-saves-one-record", test_plan_dialog_saves_one_record, NULL, FALSE },
+    { "/app/review/card-opens-the-dialogs", test_card_opens_the_dialogs, NULL, FALSE },
+    /* the dialog as a Vietnamese caseworker reads it */
+    { "/app/review/speaks-vietnamese", test_speaks_vietnamese, NULL, TRUE },
+  };
 
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  dh_i18n_init ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
-  /* run twice by Meson: in English, and with LANGUAGE=vi for the case that
-   * reads the dialog as a Vietnamese caseworker does */
-  if (g_str_has_prefix (g_getenv ("LANGUAGE") != NULL ? g_getenv ("LANGUAGE") : "", "vi"))
-    {
-      g_test_add_data_func ("/app/review/speaks-vietnamese", &case_speaks_vietnamese, run_case);
-      return g_test_run ();
-    }
-
-  g_test_add_data_func ("/app/review/indicators-follow-the-list-year", &case_indicators_follow_the_list_year, run_case);
-  g_test_add_data_func ("/app/review/proposal-follows-input-and-is-stored", &case_proposal_follows_input_and_is_stored, run_case);
-  g_test_add_data_func ("/app/review/score-without-limits-is-refused", &case_score_without_limits_is_refused, run_case);
-  g_test_add_data_func ("/app/review/bad-input-writes-nothing", &case_bad_input_writes_nothing, run_case);
-  g_test_add_data_func ("/app/review/recognition-added-later", &case_recognition_added_later, run_case);
-  g_test_add_data_func ("/app/review/plan-dialog-saves-one-record", &case_plan_dialog_saves_one_record, run_case);
-  g_test_add_data_func ("/app/review/card-opens-the-dialogs", &case_card_opens_the_dialogs, run_case);
-
-  return g_test_run ();
+  return app_test_run (argc, argv, fixture_set_up, cases, G_N_ELEMENTS (cases));
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "app-fixture.h"
+#include "app-test.h"
 #include "dh-application.h"
 #include "dh-autocleanups.h"
 #include "dh-context.h"
@@ -35,26 +35,6 @@ fixture_set_up (Fixture       *fixture,
     g_assert_true (g_file_set_contents (fixture->store_path, "a shopping list\n", -1, NULL));
 
   app_fixture_open_window (fixture);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  app_fixture_tear_down (fixture);
-}
-
-static gint64
-count_households (Fixture    *fixture,
-                  const char *filter)
-{
-  const char *filters[] = { filter, NULL };
-  DhQuery query = { .entity = "household", .filters = filter != NULL ? filters : NULL };
-  g_autoptr(GError) error = NULL;
-  gint64 n = dh_store_count (app_fixture_store (fixture), &query, &error);
-
-  g_assert_no_error (error);
-  return n;
 }
 
 static void
@@ -92,7 +72,7 @@ test_filters_by_class_and_village (Fixture       *fixture,
   const char *village_id;
   g_autofree char *village_filter = NULL;
   GListModel *households;
-  gint64 poor = count_households (fixture, "classification=poor");
+  gint64 poor = app_fixture_count (fixture, "household", "classification=poor");
 
   app_fixture_wait (fixture->window);
   g_assert_cmpint (poor, >, 0);
@@ -117,7 +97,7 @@ test_filters_by_class_and_village (Fixture       *fixture,
   dh_window_set_filters (fixture->window, village_id, NULL);
   app_fixture_wait (fixture->window);
   g_assert_cmpuint (g_list_model_get_n_items (dh_window_get_households (fixture->window)), ==,
-                    count_households (fixture, village_filter));
+                    app_fixture_count (fixture, "household", village_filter));
 
   /* back to all */
   dh_window_set_filters (fixture->window, NULL, NULL);
@@ -301,7 +281,7 @@ test_import_previews_every_row (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   GListModel *rows;
   guint problems = 0, news = 0, updates = 0;
-  gint64 before = count_households (fixture, NULL);
+  gint64 before = app_fixture_count (fixture, "household", NULL);
   gint64 pending_before;
 
   app_fixture_wait (fixture->window);
@@ -349,7 +329,7 @@ test_import_previews_every_row (Fixture       *fixture,
   /* with a bad row, Import is not there to press */
   gtk_widget_activate_action (GTK_WIDGET (dialog), "import.run", NULL);
   g_assert_cmpstr (dh_import_dialog_get_state (dialog), ==, "preview");
-  g_assert_cmpint (count_households (fixture, NULL), ==, before);
+  g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, before);
   g_assert_cmpint (dh_store_count_pending_changes (app_fixture_store (fixture), NULL), ==, pending_before);
 
   /* corrected and checked again, it imports, all of it */
@@ -370,7 +350,7 @@ test_import_previews_every_row (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
   g_object_unref (dialog);
   g_assert_nonnull (strstr (summary, "1 new, 1 updated"));
-  g_assert_cmpint (count_households (fixture, NULL), ==, before + 1);
+  g_assert_cmpint (app_fixture_count (fixture, "household", NULL), ==, before + 1);
   /* the new household's change; the update joins the known one's unsent creation */
   g_assert_cmpint (dh_store_count_pending_changes (app_fixture_store (fixture), NULL), ==, pending_before + 1);
   {
@@ -381,66 +361,22 @@ test_import_previews_every_row (Fixture       *fixture,
   }
 }
 
-typedef struct
-{
-  const char *kind;   /* the store the window opens: "demo", "none" or "text" */
-  void      (*test) (Fixture *fixture, gconstpointer data);
-} Case;
-
-/* Each case runs in a process of its own, as the application does: one
- * application, one display connection, nothing left over from another. */
-static void
-run_case (gconstpointer data)
-{
-  const Case *test_case = data;
-  Fixture fixture = { 0 };
-
-  if (!g_test_subprocess ())
-    {
-      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
-      g_test_trap_assert_passed ();
-      return;
-    }
-
-  fixture_set_up (&fixture, test_case->kind);
-  test_case->test (&fixture, test_case->kind);
-  fixture_tear_down (&fixture, test_case->kind);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  static const Case lists = { "demo", test_lists_the_households };
-  static const Case filters = { "demo", test_filters_by_class_and_village };
-  static const Case search = { "demo", test_search_as_you_type };
-  static const Case household = { "demo", test_shows_a_household_and_follows_changes };
-  static const Case welcome = { "none", test_welcome_makes_a_store };
-  static const Case other_file = { "text", test_other_file_is_refused_untouched };
-  static const Case import = { "demo", test_import_previews_every_row };
-  static const Case vietnamese = { "demo", test_speaks_vietnamese };
+  /* the data of each case: the store the window opens, "demo", "none" or "text" */
+  static const AppTestCase cases[] = {
+    { "/app/window/lists-the-households", test_lists_the_households, "demo", FALSE },
+    { "/app/window/filters-by-class-and-village", test_filters_by_class_and_village, "demo", FALSE },
+    { "/app/window/search-as-you-type", test_search_as_you_type, "demo", FALSE },
+    { "/app/window/shows-a-household-and-follows-changes", test_shows_a_household_and_follows_changes, "demo", FALSE },
+    { "/app/window/welcome-makes-a-store", test_welcome_makes_a_store, "none", FALSE },
+    { "/app/window/other-file-is-refused-untouched", test_other_file_is_refused_untouched, "text", FALSE },
+    { "/app/window/import-previews-every-row", test_import_previews_every_row, "demo", FALSE },
+    /* every label, place, sum and date as a Vietnamese caseworker reads it */
+    { "/app/window/speaks-vietnamese", test_speaks_vietnamese, "demo", TRUE },
+  };
 
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  dh_i18n_init ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
-  /* Meson runs this program twice: in English, where the cases check the
-   * words of the window, and with LANGUAGE=vi, where one checks that every
-   * label, place, sum and date reads as a Vietnamese caseworker reads it */
-  if (g_str_has_prefix (g_getenv ("LANGUAGE") != NULL ? g_getenv ("LANGUAGE") : "", "vi"))
-    {
-      g_test_add_data_func ("/app/window/speaks-vietnamese", &vietnamese, run_case);
-      return g_test_run ();
-    }
-
-  g_test_add_data_func ("/app/window/lists-the-households", &lists, run_case);
-  g_test_add_data_func ("/app/window/filters-by-class-and-village", &filters, run_case);
-  g_test_add_data_func ("/app/window/search-as-you-type", &search, run_case);
-  g_test_add_data_func ("/app/window/shows-a-household-and-follows-changes", &household, run_case);
-  g_test_add_data_func ("/app/window/welcome-makes-a-store", &welcome, run_case);
-  g_test_add_data_func ("/app/window/other-file-is-refused-untouched", &other_file, run_case);
-  g_test_add_data_func ("/app/window/import-previews-every-row", &import, run_case);
-
-  return g_test_run ();
+  return app_test_run (argc, argv, fixture_set_up, cases, G_N_ELEMENTS (cases));
 }
