@@ -106,22 +106,6 @@ frames_free (Frames *frames)
   g_free (frames);
 }
 
-static const char *
-grouped (guint n)
-{
-  static char buffers[4][32];
-  static guint next;
-  char *buffer = buffers[next++ % G_N_ELEMENTS (buffers)];
-
-  if (n >= 1000000)
-    g_snprintf (buffer, sizeof buffers[0], "%u,%03u,%03u", n / 1000000, n / 1000 % 1000, n % 1000);
-  else if (n >= 1000)
-    g_snprintf (buffer, sizeof buffers[0], "%u,%03u", n / 1000, n % 1000);
-  else
-    g_snprintf (buffer, sizeof buffers[0], "%u", n);
-  return buffer;
-}
-
 /* ---- the frame clock ---------------------------------------------------- */
 
 /* A frame shows the list when it has items and its first row is on screen. */
@@ -661,7 +645,7 @@ main (int   argc,
   path = copy_store (cached, dir);
 
   printf ("Đồng Hành application benchmark: a store of %s households (demo, seed %u), on %s\n",
-          grouped (households), STORE_SEED, g_getenv ("DISPLAY") != NULL ? g_getenv ("DISPLAY") : "no display");
+          bench_grouped (households), STORE_SEED, g_getenv ("DISPLAY") != NULL ? g_getenv ("DISPLAY") : "no display");
   print_load ("at the start");
 
   /* 1. from nothing to a list on the screen */
@@ -697,7 +681,7 @@ main (int   argc,
           G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (bench.window))),
           gtk_widget_get_width (GTK_WIDGET (bench.window)), gtk_widget_get_height (GTK_WIDGET (bench.window)));
   printf ("1. Start to the first painted list of %s households (aim: under %.0f ms)\n",
-          grouped (g_list_model_get_n_items (dh_window_get_households (bench.window))), START_AIM_MS);
+          bench_grouped (g_list_model_get_n_items (dh_window_get_households (bench.window))), START_AIM_MS);
   printf ("  %-52s %8.1f ms\n", "dh_application_new to the first frame with rows:", (bench.first_list_paint - start_app) / 1000.0);
   printf ("    %-50s %8.1f ms\n", "the application made and registered", (registered - start_app) / 1000.0);
   printf ("    %-50s %8.1f ms\n", "the window made (the store opened, its list read)", (window_made - registered) / 1000.0);
@@ -719,14 +703,14 @@ main (int   argc,
       bench.pages = make_sync_pages (bench.store, &sync_changes);
       print_load ("before the sync");
       printf ("\n3. The same while a sync writes %s records in pages of %u (a commune's first download)\n",
-              grouped (sync_changes), SYNC_PAGE);
+              bench_grouped (sync_changes), SYNC_PAGE);
       start_sync (&bench);
       measure_round (&bench, idle_median);
       printf ("  the sync took %.1f s: %s applied, %s already there, %s held, %s set aside;\n"
               "  max/idle: against the idle window's median before the sync\n",
-              (bench.sync_end - bench.sync_start) / 1e6, grouped (bench.sync_report.applied),
-              grouped (bench.sync_report.already), grouped (bench.sync_report.held),
-              grouped (bench.sync_report.rejected));
+              (bench.sync_end - bench.sync_start) / 1e6, bench_grouped (bench.sync_report.applied),
+              bench_grouped (bench.sync_report.already), bench_grouped (bench.sync_report.held),
+              bench_grouped (bench.sync_report.rejected));
     }
 
   print_load ("at the end");

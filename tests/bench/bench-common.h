@@ -4,6 +4,7 @@
 #pragma once
 
 #include <errno.h>
+#include <string.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 
@@ -28,6 +29,31 @@ bench_percentile (GArray *samples,
 
   g_array_sort (samples, bench_compare_doubles);
   return g_array_index (samples, double, MIN (index, samples->len - 1));
+}
+
+/* Thousands grouped the way the README prints them. */
+static inline const char *
+bench_grouped (gint64 n)
+{
+  static char buffers[8][32];
+  static guint next;
+  char *out = buffers[next++ % G_N_ELEMENTS (buffers)];
+  char digits[32];
+  int len, o = 0;
+
+  g_snprintf (digits, sizeof digits, "%" G_GINT64_FORMAT, n < 0 ? -n : n);
+  len = (int) strlen (digits);
+  if (n < 0)
+    out[o++] = '-';
+  for (int i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        out[o++] = ',';
+      out[o++] = digits[i];
+    }
+  out[o] = '\0';
+
+  return out;
 }
 
 /* Removes a store file with its WAL. */
