@@ -128,7 +128,10 @@ dh_household_row_set_record (DhHouseholdRow *self,
 
   dh_app_sync_state (dh_json_get_string (household, "sync_state"), &sync_icon, &sync_words);
   gtk_image_set_from_icon_name (self->sync_image, sync_icon);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_image), sync_words);
+  /* on X11, setting a tooltip asks the server where the pointer is and
+   * waits for the answer: a row rebound while scrolling keeps its own */
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->sync_image)), sync_words) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_image), sync_words);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_image),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, sync_words,
                                   -1);

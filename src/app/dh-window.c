@@ -1246,6 +1246,15 @@ dh_window_get_households (DhWindow *self)
   return gtk_single_selection_get_model (self->selection);
 }
 
+/* The list of households, for what measures its frames (tests/bench). */
+GtkListView *
+dh_window_get_list_view (DhWindow *self)
+{
+  g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
+
+  return self->households_view;
+}
+
 void
 dh_window_set_search_text (DhWindow   *self,
                            const char *text)

@@ -16,6 +16,7 @@ G_DECLARE_FINAL_TYPE (DhWindow, dh_window, DH, WINDOW, AdwApplicationWindow)
 DhWindow   *dh_window_new                 (DhApplication *application);
 const char *dh_window_get_state           (DhWindow      *self);
 GListModel *dh_window_get_households      (DhWindow      *self);
+GtkListView *dh_window_get_list_view      (DhWindow      *self);
 void        dh_window_set_search_text     (DhWindow      *self,
                                            const char    *text);
 gboolean    dh_window_show_household      (DhWindow      *self,

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "bench-common.h"
 #include "dh-autocleanups.h"
 #include "dh-demo.h"
 #include "dh-entity.h"
@@ -139,31 +140,6 @@ demo_options (const Options *options,
   demo->seed = options->seed;
 }
 
-/* Thousands grouped the way the README prints them. */
-static const char *
-grouped (gint64 n)
-{
-  static char buffers[8][32];
-  static guint next;
-  char *out = buffers[next++ % G_N_ELEMENTS (buffers)];
-  char digits[32];
-  int len, o = 0;
-
-  g_snprintf (digits, sizeof digits, "%" G_GINT64_FORMAT, n < 0 ? -n : n);
-  len = (int) strlen (digits);
-  if (n < 0)
-    out[o++] = '-';
-  for (int i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        out[o++] = ',';
-      out[o++] = digits[i];
-    }
-  out[o] = '\0';
-
-  return out;
-}
-
 /* gzip -9, as the sync sends pages: a stream whose size is read at its end */
 static GOutputStream *
 gzip_stream_new (void)
@@ -265,7 +241,7 @@ count_records (const char *path,
 
       total += n;
       if (detail != NULL && n > 0)
-        g_string_append_printf (detail, "%s%s %s", detail->len > 0 ? ", " : "", grouped (n), entity_order[i]);
+        g_string_append_printf (detail, "%s%s %s", detail->len > 0 ? ", " : "", bench_grouped (n), entity_order[i]);
     }
   sqlite3_close (db);
 
@@ -886,8 +862,8 @@ print_run (const char   *what,
            const Timing *took,
            const char   *note)
 {
-  printf ("  %-56s %s %s in %.2f s = %s %s/s (processor %.2f s)%s\n", what, grouped (rows), unit, took->wall,
-          grouped ((gint64) (rows / took->wall)), unit, took->cpu, note);
+  printf ("  %-56s %s %s in %.2f s = %s %s/s (processor %.2f s)%s\n", what, bench_grouped (rows), unit, took->wall,
+          bench_grouped ((gint64) (rows / took->wall)), unit, took->cpu, note);
 }
 
 /* Sections 3 and 4 gather figures from both runs and print at the end. */
@@ -998,7 +974,7 @@ run_first_sync (const Options *options,
   Timing start, populate = { 0 }, export = { 0 }, apply, parse, apply_parse, bare, bare_derived;
   sqlite3 *db;
 
-  printf ("\n1. First sync of a commune of %s households (pages of %u changes)\n", grouped (households), options->page_size);
+  printf ("\n1. First sync of a commune of %s households (pages of %u changes)\n", bench_grouped (households), options->page_size);
 
   source = dh_store_open (source_path, &error);
   if (source == NULL)
@@ -1059,7 +1035,7 @@ run_first_sync (const Options *options,
   source_bytes = checkpointed_size (source_path);
   records = count_records (source_path, detail);
 
-  printf ("  %-56s %s records (%s)\n", "the commune:", grouped (records), detail->str);
+  printf ("  %-56s %s records (%s)\n", "the commune:", bench_grouped (records), detail->str);
   print_run ("source store written by the demo generator:", records, "records", &populate, "");
   print_run ("its state exported (dh_store_export_state):", n_changes, "changes", &export, "");
 
@@ -1091,9 +1067,9 @@ run_first_sync (const Options *options,
 
   print_run ("store: dh_store_apply_changes into an empty store", records, "records", &apply, "");
   printf ("  %-56s %s pages; applied %s, already %s, held %s, conflicts %s, set aside %s\n", "",
-          grouped ((gint64) value_of (device, "pages")), grouped ((gint64) value_of (device, "applied")),
-          grouped ((gint64) value_of (device, "already")), grouped ((gint64) value_of (device, "held")),
-          grouped ((gint64) value_of (device, "conflicts")), grouped ((gint64) value_of (device, "rejected")));
+          bench_grouped ((gint64) value_of (device, "pages")), bench_grouped ((gint64) value_of (device, "applied")),
+          bench_grouped ((gint64) value_of (device, "already")), bench_grouped ((gint64) value_of (device, "held")),
+          bench_grouped ((gint64) value_of (device, "conflicts")), bench_grouped ((gint64) value_of (device, "rejected")));
   printf ("  %-56s %.2f s more (processor %.2f s), not in the ratio\n", "  parsing the pages' JSON text:", parse.wall, parse.cpu);
   print_run ("bare: prepared INSERTs, one transaction", bare_rows, "rows", &bare, ", median of 3");
   print_run ("bare + sort keys + search entries", derived_rows, "rows", &bare_derived, ", median of 3");
@@ -1112,7 +1088,7 @@ run_first_sync (const Options *options,
   }
   vacuumed_bytes = checkpointed_size (target_path);
 
-  g_string_append_printf (report->bytes, "  the commune of the first sync: %s households, %s records\n", grouped (households), grouped (records));
+  g_string_append_printf (report->bytes, "  the commune of the first sync: %s households, %s records\n", bench_grouped (households), bench_grouped (records));
   add_bytes (report, "store after the first sync + checkpoint (synced):", synced_bytes, households);
   add_bytes (report, "  the same, after VACUUM:", vacuumed_bytes, households);
   add_bytes (report, "source store, every change still pending:", source_bytes, households);
@@ -1167,7 +1143,7 @@ run_write_path (const Options *options,
   sqlite3 *db;
 
   printf ("\n2. Ordinary writes: %s households through dh_store_create, 500 households a transaction\n",
-          grouped (options->households));
+          bench_grouped (options->households));
 
   writer = run_role (argv);
   write = timing_of (writer, "write");
@@ -1186,16 +1162,16 @@ run_write_path (const Options *options,
   g_ptr_array_set_size (everything, 0);
   sqlite3_close (db);
 
-  printf ("  %-56s %s records (%s)\n", "written:", grouped (records), detail->str);
+  printf ("  %-56s %s records (%s)\n", "written:", bench_grouped (records), detail->str);
   print_run ("store: dh_store_create (+ each review's recognition)", records, "records", &write, "");
-  printf ("  %-56s %s changes waiting to sync\n", "", grouped (queued));
+  printf ("  %-56s %s changes waiting to sync\n", "", bench_grouped (queued));
   print_run ("bare: prepared INSERTs, one transaction", bare_rows, "rows", &bare, ", median of 3");
   print_run ("bare + sort keys + search entries + queued changes", everything_rows, "rows", &bare_everything, ", median of 3");
   print_ratio ("RATIO ordinary writes: store / bare", &write, &bare);
   printf ("  %-56s (the code of the round before measured 14.9× on a quiet machine)\n", "");
   print_ratio ("ratio store / bare with everything the store keeps", &write, &bare_everything);
 
-  g_string_append_printf (report->bytes, "  ordinary writes: %s households, %s records\n", grouped (options->households), grouped (records));
+  g_string_append_printf (report->bytes, "  ordinary writes: %s households, %s records\n", bench_grouped (options->households), bench_grouped (records));
   add_bytes (report, "store, every change pending:", store_bytes, options->households);
   g_string_append_printf (report->memory, "  %-56s %.1f MiB\n", "the ordinary writes' process:",
                           value_of (writer, "peak_rss_mib"));
