@@ -35,30 +35,16 @@ char *
 dh_app_describe_last_visit (DhContext  *context,
                             const char *household_id)
 {
-  DhStore *store = dh_context_get_store (context);
-  g_autofree char *filter = g_strdup_printf ("household=%s", household_id);
-  const char *filters[] = { filter, NULL };
-  DhQuery query = {
-    .entity = "visit",
-    .filters = filters,
-    .sort = DH_SORT_NEWEST,
-    .limit = 1,
-  };
-  g_autoptr(GPtrArray) visits = dh_store_list (store, &query, NULL);
-  const char *visited_on;
   GDate date, today;
   g_autofree char *shown = NULL;
   int days;
 
-  if (visits == NULL || visits->len == 0)
-    return g_strdup (_("Never visited"));
-
-  visited_on = dh_json_get_string (g_ptr_array_index (visits, 0), "visited_on");
-  if (!dh_date_parse (visited_on, &date, NULL))
+  dh_context_get_last_visit (context, household_id, &date);
+  if (!g_date_valid (&date))
     return g_strdup (_("Never visited"));
 
   shown = dh_date_format (&date);
-  dh_store_get_today (store, &today);
+  dh_store_get_today (dh_context_get_store (context), &today);
   days = g_date_days_between (&date, &today);
 
   if (days <= 0)

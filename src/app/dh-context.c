@@ -24,6 +24,7 @@ struct _DhContext
   GSettings    *settings;
   DhCatalogues *catalogues;
   GHashTable   *place_names;   /* admin_unit id -> name, filled as they are asked for */
+  GHashTable   *last_visits;   /* household id -> GDate of its last visit (invalid: never) */
 };
 
 G_DEFINE_FINAL_TYPE (DhContext, dh_context, G_TYPE_OBJECT)
@@ -37,11 +38,16 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* A place can be renamed by a sync: forget what was learnt when the store changes. */
+/* A place can be renamed by a sync, a visit recorded: forget what was
+ * learnt of what changed. */
 static void
-on_store_changed (DhContext *self)
+on_store_changed (DhContext  *self,
+                  const char *entity)
 {
-  g_hash_table_remove_all (self->place_names);
+  if (g_strcmp0 (entity, "admin_unit") == 0)
+    g_hash_table_remove_all (self->place_names);
+  if (g_strcmp0 (entity, "visit") == 0 || g_strcmp0 (entity, "household") == 0)
+    g_hash_table_remove_all (self->last_visits);
 }
 
 static void
@@ -63,6 +69,7 @@ dh_context_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->place_names, g_hash_table_unref);
+  g_clear_pointer (&self->last_visits, g_hash_table_unref);
 
   G_OBJECT_CLASS (dh_context_parent_class)->finalize (object);
 }
@@ -140,6 +147,43 @@ dh_context_init (DhContext *self)
 {
   self->catalogues = dh_catalogues_get_default ();
   self->place_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->last_visits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+/**
+ * dh_context_get_last_visit:
+ * @out_date: (out): the date of the household's latest visit, or an
+ *   invalid date when it was never visited
+ *
+ * Read once per household and kept until a visit is written: a list binds
+ * its rows many times a second while it scrolls.
+ */
+void
+dh_context_get_last_visit (DhContext  *self,
+                           const char *household_id,
+                           GDate      *out_date)
+{
+  GDate *known;
+
+  g_return_if_fail (DH_IS_CONTEXT (self));
+  g_return_if_fail (household_id != NULL);
+
+  known = g_hash_table_lookup (self->last_visits, household_id);
+  if (known == NULL)
+    {
+      g_autofree char *filter = g_strdup_printf ("household=%s", household_id);
+      const char *filters[] = { filter, NULL };
+      DhQuery query = { .entity = "visit", .filters = filters, .sort = DH_SORT_NEWEST, .limit = 1 };
+      g_autoptr(GPtrArray) visits = dh_store_list (self->store, &query, NULL);
+
+      known = g_new0 (GDate, 1);
+      g_date_clear (known, 1);
+      if (visits != NULL && visits->len > 0)
+        dh_date_parse (dh_json_get_string (g_ptr_array_index (visits, 0), "visited_on"), known, NULL);
+      g_hash_table_insert (self->last_visits, g_strdup (household_id), known);
+    }
+
+  *out_date = *known;
 }
 
 DhContext *

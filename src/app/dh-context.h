@@ -21,6 +21,9 @@ GSettings    *dh_context_get_settings     (DhContext    *self);
 DhCatalogues *dh_context_get_catalogues   (DhContext    *self);
 const char   *dh_context_get_place_name   (DhContext    *self,
                                            const char   *id);
+void          dh_context_get_last_visit   (DhContext    *self,
+                                           const char   *household_id,
+                                           GDate        *out_date);
 char         *dh_context_describe_value   (DhContext    *self,
                                            const char   *entity,
                                            const char   *field,

@@ -55,6 +55,10 @@ struct _DhWindow
   DhContext            *context;
   GtkSingleSelection   *selection;
   DhRecordList         *records;        /* the list, filtered, when nothing is searched */
+  gboolean              records_filtered_again; /* the filters changed since it was made */
+  gboolean              records_stale;  /* the store changed while a search showed */
+  gboolean              reloading;      /* a reload of the list is under way */
+  gboolean              reload_again;   /* and the store changed since it began */
   GListStore           *results;        /* what a search found */
   GPtrArray            *caseworkers;    /* the caseworker dropdown's positions; [0] is NULL: all */
   AdwToast             *undo_toast;     /* the last toast that offers to undo a deletion */
@@ -75,6 +79,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void     show_list        (DhWindow  *self);
+static void     reload_list      (DhWindow  *self);
 static gboolean fill_caseworkers (DhWindow  *self,
                                   GError   **error);
 
@@ -268,7 +273,7 @@ search_done (GObject      *source,
   g_autoptr(DhWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) found = dh_store_search_households_finish (DH_STORE (source), result, &error);
-  g_autoptr(GListStore) results = NULL;
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) overdue = NULL;
 
   self->pending--;
@@ -288,7 +293,6 @@ search_done (GObject      *source,
       return;
     }
 
-  results = g_list_store_new (DH_TYPE_RECORD);
   self->search_more = found->len > SEARCH_LIMIT;
   for (guint i = 0; i < found->len && i < SEARCH_LIMIT; i++)
     {
@@ -296,15 +300,17 @@ search_done (GObject      *source,
 
       if (result_passes_filters (self, household)
           && (overdue == NULL || g_hash_table_contains (overdue, dh_json_get_string (household, DH_RECORD_ID))))
-        {
-          g_autoptr(DhRecord) record = dh_record_new ("household", household);
-
-          g_list_store_append (results, record);
-        }
+        g_ptr_array_add (records, dh_record_new ("household", household));
     }
 
-  g_set_object (&self->results, results);
-  set_model (self, G_LIST_MODEL (self->results));
+  /* one store for every search, its items replaced at once: the view
+   * keeps its rows and rebinds them, rather than making new ones */
+  g_list_store_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)),
+                       records->pdata, records->len);
+  if (gtk_single_selection_get_model (self->selection) != G_LIST_MODEL (self->results))
+    set_model (self, G_LIST_MODEL (self->results));
+  else
+    update_count (self);
 }
 
 static void
@@ -337,10 +343,23 @@ show_list (DhWindow *self)
 
   g_cancellable_cancel (self->search_cancellable);
   self->search_more = FALSE;
-  if (!reload_records (self, &error))
+
+  /* back from a search, the list is the one it was: made again only when
+   * the filters changed, read again (off the main thread) when the store did */
+  if (self->records == NULL || self->records_filtered_again)
     {
-      toast_error (self, error);
-      return;
+      if (!reload_records (self, &error))
+        {
+          toast_error (self, error);
+          return;
+        }
+      self->records_filtered_again = FALSE;
+      self->records_stale = FALSE;
+    }
+  else if (self->records_stale)
+    {
+      self->records_stale = FALSE;
+      reload_list (self);
     }
   set_model (self, G_LIST_MODEL (self->records));
 }
@@ -354,6 +373,7 @@ on_search_changed (DhWindow *self)
 static void
 on_filter_changed (DhWindow *self)
 {
+  self->records_filtered_again = TRUE;
   show_list (self);
 }
 
@@ -428,31 +448,68 @@ reload_done (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   self->pending--;
+  self->reloading = FALSE;
   if (!dh_record_list_reload_finish (DH_RECORD_LIST (source), result, &error)
       && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     toast_error (self, error);
   update_count (self);
+
+  /* pages a sync committed meanwhile: one more reload for all of them */
+  if (self->reload_again && DH_RECORD_LIST (source) == self->records)
+    {
+      self->reload_again = FALSE;
+      reload_list (self);
+    }
+}
+
+/* Reads the list's ids again in a worker thread, one reload at a time. */
+static void
+reload_list (DhWindow *self)
+{
+  if (self->reloading)
+    {
+      self->reload_again = TRUE;
+      return;
+    }
+
+  self->reloading = TRUE;
+  self->pending++;
+  dh_record_list_reload_async (self->records, self->work_cancellable, reload_done, g_object_ref (self));
+}
+
+/* What a change of @entity changes in the list: its households, their
+ * names (members are searched), their places. */
+static gboolean
+changes_the_list (const char *entity)
+{
+  return entity == NULL
+         || g_str_equal (entity, "household")
+         || g_str_equal (entity, "member")
+         || g_str_equal (entity, "admin_unit");
 }
 
 /* Something was written, here or by a sync: the list and the card follow. */
 static void
-on_store_changed (DhWindow *self)
+on_store_changed (DhWindow   *self,
+                  const char *entity)
 {
   const char *shown = dh_household_page_get_household_id (self->household_page);
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   g_autoptr(GError) caseworkers_error = NULL;
 
   /* a caseworker named for the first time joins the filter */
-  if (!fill_caseworkers (self, &caseworkers_error))
+  if ((entity == NULL || g_str_equal (entity, "household")) && !fill_caseworkers (self, &caseworkers_error))
     toast_error (self, caseworkers_error);
 
-  if (text[0] != '\0')
-    start_search (self, text);
-  else if (self->records != NULL)
+  if (!changes_the_list (entity))
+    ;
+  else if (text[0] != '\0')
     {
-      self->pending++;
-      dh_record_list_reload_async (self->records, self->work_cancellable, reload_done, g_object_ref (self));
+      start_search (self, text);
+      self->records_stale = TRUE;
     }
+  else if (self->records != NULL)
+    reload_list (self);
 
   if (shown != NULL && g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "household") == 0)
     {
@@ -812,7 +869,7 @@ reload_action (GtkWidget  *widget,
   DhWindow *self = DH_WINDOW (widget);
 
   if (self->context != NULL)
-    on_store_changed (self);
+    on_store_changed (self, NULL);
 }
 
 /* ---- households and members ------------------------------------------ */
@@ -1203,6 +1260,7 @@ dh_window_init (DhWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->work_cancellable = g_cancellable_new ();
+  self->results = g_list_store_new (DH_TYPE_RECORD);
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
