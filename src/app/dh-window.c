@@ -45,6 +45,7 @@ struct _DhWindow
   GtkSpinButton        *overdue_days;
   GtkStack             *list_stack;
   GtkListView          *households_view;
+  GtkListView          *results_view;
   AdwStatusPage        *empty_list_page;
   GtkLabel             *count_label;
   AdwWindowTitle       *content_title;
@@ -53,7 +54,9 @@ struct _DhWindow
 
   DhApplication        *application;
   DhContext            *context;
-  GtkSingleSelection   *selection;
+  GtkSingleSelection   *selection;      /* over the list of households */
+  GtkSingleSelection   *results_selection; /* over what a search found, in a view of its own */
+  gboolean              showing_results;
   DhRecordList         *records;        /* the list, filtered, when nothing is searched */
   gboolean              records_filtered_again; /* the filters changed since it was made */
   gboolean              records_stale;  /* the store changed while a search showed */
@@ -115,10 +118,18 @@ selected_class (DhWindow *self)
   return dh_field_choice_get_code (G_OBJECT (self->class_dropdown));
 }
 
+/* What the sidebar shows: what a search found, or the list of households. */
+static GListModel *
+shown_model (DhWindow *self)
+{
+  return self->showing_results ? G_LIST_MODEL (self->results)
+                               : gtk_single_selection_get_model (self->selection);
+}
+
 static void
 update_count (DhWindow *self)
 {
-  GListModel *model = gtk_single_selection_get_model (self->selection);
+  GListModel *model = shown_model (self);
   guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
   g_autofree char *text = NULL;
   const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
@@ -133,18 +144,23 @@ update_count (DhWindow *self)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u household", "%u households", n), n);
 
   gtk_label_set_label (self->count_label, text);
-  gtk_stack_set_visible_child_name (self->list_stack, n > 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->list_stack, n == 0 ? "empty" : self->showing_results ? "results" : "list");
   adw_status_page_set_description (self->empty_list_page,
                                    search[0] != '\0'
                                    ? _("No household has that name, code, citizen ID or phone. Check the spelling; marks may be left out.")
                                    : _("No household fits the village, class and filters chosen."));
 }
 
+/* Shows @model: the search's results in their own view, so that the list
+ * of 100,000 households keeps its view, its rows and its place while a
+ * search shows, and comes back at once when the search is emptied. */
 static void
 set_model (DhWindow   *self,
            GListModel *model)
 {
-  gtk_single_selection_set_model (self->selection, model);
+  self->showing_results = model == G_LIST_MODEL (self->results);
+  if (!self->showing_results && gtk_single_selection_get_model (self->selection) != model)
+    gtk_single_selection_set_model (self->selection, model);
   update_count (self);
 }
 
@@ -307,10 +323,7 @@ search_done (GObject      *source,
    * keeps its rows and rebinds them, rather than making new ones */
   g_list_store_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)),
                        records->pdata, records->len);
-  if (gtk_single_selection_get_model (self->selection) != G_LIST_MODEL (self->results))
-    set_model (self, G_LIST_MODEL (self->results));
-  else
-    update_count (self);
+  set_model (self, G_LIST_MODEL (self->results));
 }
 
 static void
@@ -427,10 +440,11 @@ dh_window_show_household (DhWindow   *self,
 }
 
 static void
-on_household_activated (DhWindow *self,
-                        guint     position)
+on_household_activated (GtkListView *view,
+                        guint        position,
+                        DhWindow    *self)
 {
-  GListModel *model = gtk_single_selection_get_model (self->selection);
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (view));
   g_autoptr(DhRecord) record = model != NULL ? g_list_model_get_item (model, position) : NULL;
 
   if (record == NULL || !dh_record_is_loaded (record))
@@ -1161,6 +1175,7 @@ dh_window_dispose (GObject *object)
   g_clear_object (&self->search_cancellable);
   g_clear_object (&self->work_cancellable);
   g_clear_object (&self->selection);
+  g_clear_object (&self->results_selection);
   g_clear_object (&self->records);
   g_clear_object (&self->results);
   g_clear_object (&self->context);
@@ -1227,6 +1242,7 @@ dh_window_class_init (DhWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DhWindow, overdue_days);
   gtk_widget_class_bind_template_child (widget_class, DhWindow, list_stack);
   gtk_widget_class_bind_template_child (widget_class, DhWindow, households_view);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, results_view);
   gtk_widget_class_bind_template_child (widget_class, DhWindow, empty_list_page);
   gtk_widget_class_bind_template_child (widget_class, DhWindow, count_label);
   gtk_widget_class_bind_template_child (widget_class, DhWindow, content_title);
@@ -1256,6 +1272,7 @@ static void
 dh_window_init (DhWindow *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) results_factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1266,11 +1283,20 @@ dh_window_init (DhWindow *self)
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_list_view_set_model (self->households_view, GTK_SELECTION_MODEL (self->selection));
 
+  self->results_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->results)));
+  gtk_single_selection_set_autoselect (self->results_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->results_selection, TRUE);
+  gtk_list_view_set_model (self->results_view, GTK_SELECTION_MODEL (self->results_selection));
+
   g_signal_connect (factory, "setup", G_CALLBACK (factory_setup), self);
   g_signal_connect (factory, "bind", G_CALLBACK (factory_bind), self);
   gtk_list_view_set_factory (self->households_view, factory);
+  g_signal_connect (results_factory, "setup", G_CALLBACK (factory_setup), self);
+  g_signal_connect (results_factory, "bind", G_CALLBACK (factory_bind), self);
+  gtk_list_view_set_factory (self->results_view, results_factory);
 
-  g_signal_connect_swapped (self->households_view, "activate", G_CALLBACK (on_household_activated), self);
+  g_signal_connect (self->households_view, "activate", G_CALLBACK (on_household_activated), self);
+  g_signal_connect (self->results_view, "activate", G_CALLBACK (on_household_activated), self);
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
   g_signal_connect_swapped (self->village_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
   g_signal_connect_swapped (self->class_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
@@ -1301,7 +1327,7 @@ dh_window_get_households (DhWindow *self)
 {
   g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
 
-  return gtk_single_selection_get_model (self->selection);
+  return shown_model (self);
 }
 
 /* The list of households, for what measures its frames (tests/bench). */
