@@ -113,8 +113,30 @@ dh_db_connect (const char  *conninfo,
   return g_steal_pointer (&conn);
 }
 
-/* Runs one statement with text parameters; a result that is not a success
- * becomes a DH_SERVER_ERROR_DATABASE naming the SQLSTATE and the reason. */
+/* A result that is not a success becomes a DH_SERVER_ERROR_DATABASE naming
+ * the SQLSTATE and the first line of the reason (never its DETAIL, which
+ * may quote a row's values). */
+static PGresult *
+db_check (PGresult  *result,
+          GError   **error)
+{
+  ExecStatusType status = PQresultStatus (result);
+
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    {
+      const char *state = PQresultErrorField (result, PG_DIAG_SQLSTATE);
+      g_autofree char *reason = pq_message (PQresultErrorMessage (result));
+
+      g_set_error (error, DH_SERVER_ERROR, DH_SERVER_ERROR_DATABASE,
+                   _("The database refused a statement (%s: %s)"),
+                   state != NULL ? state : "?", reason);
+      PQclear (result);
+      return NULL;
+    }
+  return result;
+}
+
+/* One statement with text parameters. */
 static PGresult *
 db_exec (PGconn             *conn,
          const char         *sql,
@@ -122,58 +144,39 @@ db_exec (PGconn             *conn,
          const char * const *params,
          GError            **error)
 {
-  g_autoptr(PGresult) result = PQexecParams (conn, sql, n_params, NULL, params, NULL, NULL, 0);
-  ExecStatusType status = PQresultStatus (result);
-
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-    {
-      const char *state = PQresultErrorField (result, PG_DIAG_SQLSTATE);
-      g_autofree char *reason = pq_message (PQresultErrorMessage (result));
-
-      g_set_error (error, DH_SERVER_ERROR, DH_SERVER_ERROR_DATABASE,
-                   _("The database refused a statement (%s: %s)"),
-                   state != NULL ? state : "?", reason);
-      return NULL;
-    }
-  return g_steal_pointer (&result);
+  return db_check (PQexecParams (conn, sql, n_params, NULL, params, NULL, NULL, 0), error);
 }
 
-/* Runs SQL without parameters, several statements at once if need be. */
+/* SQL without parameters, several statements at once if need be. */
 static gboolean
 db_run (PGconn      *conn,
         const char  *sql,
         GError     **error)
 {
-  g_autoptr(PGresult) result = PQexec (conn, sql);
-  ExecStatusType status = PQresultStatus (result);
+  g_autoptr(PGresult) result = db_check (PQexec (conn, sql), error);
 
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-    {
-      const char *state = PQresultErrorField (result, PG_DIAG_SQLSTATE);
-      g_autofree char *reason = pq_message (PQresultErrorMessage (result));
-
-      g_set_error (error, DH_SERVER_ERROR, DH_SERVER_ERROR_DATABASE,
-                   _("The database refused a statement (%s: %s)"),
-                   state != NULL ? state : "?", reason);
-      return FALSE;
-    }
-  return TRUE;
+  return result != NULL;
 }
 
-static void
-db_rollback (PGconn *conn)
+/* Abandons the transaction under way; returns FALSE for the caller to return. */
+static gboolean
+db_abandon (PGconn *conn)
 {
   if (PQtransactionStatus (conn) != PQTRANS_IDLE)
     PQclear (PQexec (conn, "ROLLBACK"));
+  return FALSE;
 }
 
+/* Every change to the database is audited in its own transaction: who did
+ * it (a username, or "console" for this program's commands), from which
+ * device, and what. Commits, or abandons it all. */
 static gboolean
-db_audit (PGconn      *conn,
-          const char  *actor,
-          const char  *device,
-          const char  *action,
-          const char  *subject,
-          GError     **error)
+db_commit_audited (PGconn      *conn,
+                   const char  *actor,
+                   const char  *device,
+                   const char  *action,
+                   const char  *subject,
+                   GError     **error)
 {
   const char *params[] = { actor, device, action, subject };
   g_autoptr(PGresult) result = db_exec (conn,
@@ -181,7 +184,9 @@ db_audit (PGconn      *conn,
                                         "VALUES ($1, $2, $3, $4)",
                                         4, params, error);
 
-  return result != NULL;
+  if (result == NULL || !db_run (conn, "COMMIT", error))
+    return db_abandon (conn);
+  return TRUE;
 }
 
 int
@@ -253,16 +258,16 @@ dh_db_migrate (PGconn       *conn,
                    "  version integer PRIMARY KEY,"
                    "  applied_at timestamptz NOT NULL DEFAULT now())",
                    error))
-        goto failed;
+        return db_abandon (conn);
 
       version = dh_db_schema_version (conn, error);
       if (version < 0)
-        goto failed;
+        return db_abandon (conn);
       migration->version = version;
 
       if (version > dh_db_latest_version ())
         {
-          db_rollback (conn);
+          db_abandon (conn);
           return dh_db_check_schema (conn, error);
         }
       if (version == dh_db_latest_version ())
@@ -274,20 +279,15 @@ dh_db_migrate (PGconn       *conn,
         g_autoptr(PGresult) recorded = NULL;
 
         if (!db_run (conn, migrations[version], error))
-          goto failed;
+          return db_abandon (conn);
         recorded = db_exec (conn, "INSERT INTO schema_version (version) VALUES ($1)", 1, params, error);
         if (recorded == NULL ||
-            !db_audit (conn, "console", NULL, "migrate", next, error) ||
-            !db_run (conn, "COMMIT", error))
-          goto failed;
+            !db_commit_audited (conn, "console", NULL, "migrate", next, error))
+          return db_abandon (conn);
       }
       migration->applied++;
       migration->version = version + 1;
     }
-
-failed:
-  db_rollback (conn);
-  return FALSE;
 }
 
 static const char *
@@ -416,18 +416,11 @@ dh_db_import_units (PGconn        *conn,
   if (!db_run (conn, "BEGIN", error) ||
       !upsert_unit (conn, province, "province", NULL, import, error) ||
       !import_children (conn, province, "communes", "commune", import, error))
-    goto failed;
+    return db_abandon (conn);
 
   subject = g_strdup_printf ("%s: %d new, %d updated", json_string_member (province, "code"),
                              import->added, import->updated);
-  if (!db_audit (conn, "console", NULL, "import-units", subject, error) ||
-      !db_run (conn, "COMMIT", error))
-    goto failed;
-  return TRUE;
-
-failed:
-  db_rollback (conn);
-  return FALSE;
+  return db_commit_audited (conn, "console", NULL, "import-units", subject, error);
 }
 
 gboolean
@@ -488,21 +481,14 @@ dh_db_add_user (PGconn      *conn,
                     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING RETURNING id",
                     5, params, error);
   if (result == NULL)
-    goto failed;
+    return db_abandon (conn);
   if (PQntuples (result) == 0)
     {
       g_set_error (error, DH_SERVER_ERROR, DH_SERVER_ERROR_EXISTS,
                    _("A user named “%s” exists already: choose another name"), username);
-      goto failed;
+      return db_abandon (conn);
     }
-  if (!db_audit (conn, "console", NULL, "add-user", username, error) ||
-      !db_run (conn, "COMMIT", error))
-    goto failed;
-  return TRUE;
-
-failed:
-  db_rollback (conn);
-  return FALSE;
+  return db_commit_audited (conn, "console", NULL, "add-user", username, error);
 }
 
 json_object *
@@ -553,21 +539,23 @@ dh_db_revoke_device (PGconn      *conn,
                      GError     **error)
 {
   const char *params[] = { device, username };
-  g_autoptr(PGresult) devices = NULL;
-  g_autoptr(PGresult) tokens = NULL;
+  g_autoptr(PGresult) result = NULL;
   int n_devices;
 
   *n_tokens = 0;
   if (!db_run (conn, "BEGIN", error))
     return -1;
-  devices = db_exec (conn,
-                     "UPDATE device d SET revoked_at = now () FROM app_user u "
-                     "WHERE u.id = d.user_id AND d.device = $1 AND ($2::text IS NULL OR u.username = $2) "
-                     "RETURNING d.id",
-                     2, params, error);
-  if (devices == NULL)
-    goto failed;
-  n_devices = PQntuples (devices);
+  result = db_exec (conn,
+                    "WITH revoked AS ("
+                    "  UPDATE device d SET revoked_at = now () FROM app_user u "
+                    "  WHERE u.id = d.user_id AND d.device = $1 AND ($2::text IS NULL OR u.username = $2) "
+                    "  RETURNING d.id), "
+                    "ended AS ("
+                    "  UPDATE token t SET revoked_at = now () FROM revoked "
+                    "  WHERE t.device_id = revoked.id AND t.revoked_at IS NULL RETURNING 1) "
+                    "SELECT (SELECT count (*) FROM revoked), (SELECT count (*) FROM ended)",
+                    2, params, error);
+  n_devices = result != NULL ? atoi (PQgetvalue (result, 0, 0)) : -1;
   if (n_devices == 0)
     {
       if (username != NULL)
@@ -578,23 +566,15 @@ dh_db_revoke_device (PGconn      *conn,
         g_set_error (error, DH_SERVER_ERROR, DH_SERVER_ERROR_NOT_FOUND,
                      _("No one has signed in on a device “%s”: see the devices with “donghanh-server list-devices”"),
                      device);
-      goto failed;
     }
-  tokens = db_exec (conn,
-                    "UPDATE token t SET revoked_at = now () FROM device d, app_user u "
-                    "WHERE d.id = t.device_id AND u.id = d.user_id AND t.revoked_at IS NULL "
-                    "  AND d.device = $1 AND ($2::text IS NULL OR u.username = $2)",
-                    2, params, error);
-  if (tokens == NULL ||
-      !db_audit (conn, "console", device, "revoke-device", username, error) ||
-      !db_run (conn, "COMMIT", error))
-    goto failed;
-  *n_tokens = atoi (PQcmdTuples (tokens));
+  if (n_devices <= 0 ||
+      !db_commit_audited (conn, "console", device, "revoke-device", username, error))
+    {
+      db_abandon (conn);
+      return -1;
+    }
+  *n_tokens = atoi (PQgetvalue (result, 0, 1));
   return n_devices;
-
-failed:
-  db_rollback (conn);
-  return -1;
 }
 
 /* FALSE with no error: there is no such user. */
@@ -638,12 +618,12 @@ dh_db_open_session (PGconn      *conn,
                         "RETURNING id",
                         2, device_params, error);
   if (device_row == NULL)
-    goto failed;
+    return db_abandon (conn);
   if (PQntuples (device_row) == 0)
     {
       g_set_error_literal (error, DH_SERVER_ERROR, DH_SERVER_ERROR_NOT_FOUND,
                            _("The account was removed while signing in: sign in again"));
-      goto failed;
+      return db_abandon (conn);
     }
 
   {
@@ -656,15 +636,10 @@ dh_db_open_session (PGconn      *conn,
                      2, token_params, error);
   }
   if (token == NULL ||
-      !db_audit (conn, username, device, "sign-in", NULL, error) ||
-      !db_run (conn, "COMMIT", error))
-    goto failed;
+      !db_commit_audited (conn, username, device, "sign-in", NULL, error))
+    return db_abandon (conn);
   *expires_at = g_strdup (PQgetvalue (token, 0, 0));
   return TRUE;
-
-failed:
-  db_rollback (conn);
-  return FALSE;
 }
 
 /* NULL with no error: the token is unknown, expired or revoked, or its

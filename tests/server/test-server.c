@@ -277,14 +277,18 @@ test_sign_in_gives_token (void)
   g_autofree char *stored = NULL;
   g_autofree char *sql = NULL;
   g_autoptr(GDateTime) expires = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) before = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) after = NULL;
 
   request (&reply, "POST", "/v1/sign-in", NULL, body, -1);
+  after = g_date_time_new_now_utc ();
   g_assert_cmpint (reply.status, ==, 200);
   g_assert_cmpuint (strlen (member (&reply, "token")), ==, 43);
   expires = g_date_time_new_from_iso8601 (member (&reply, "expires_at"), NULL);
   g_assert_nonnull (expires);
-  g_assert_cmpint (g_date_time_difference (expires, now) / G_TIME_SPAN_DAY, ==, 29);
+  /* thirty days from the sign-in, to the second the server writes */
+  g_assert_cmpint (g_date_time_difference (expires, before), >=, 30 * G_TIME_SPAN_DAY - G_TIME_SPAN_SECOND);
+  g_assert_cmpint (g_date_time_difference (expires, after), <=, 30 * G_TIME_SPAN_DAY);
 
   /* the database keeps its hash, never the token */
   sql = g_strdup_printf ("SELECT count (*) FROM token WHERE hash = '%s'", member (&reply, "token"));
