@@ -120,14 +120,12 @@ run_import_units (DhServerCall *call)
   return DH_SERVER_EXIT_OK;
 }
 
-/* The password is never an argument (others could read it in the process
- * list): at a terminal it is typed twice without echo, otherwise it is the
- * first line of standard input. */
-static char *
-read_password (const char  *username,
-               GError     **error)
+/* One line of standard input, without its line end; at a terminal, after
+ * PROMPT and without echo. */
+static GString *
+read_line (const char *prompt)
 {
-  g_autoptr(GString) password = g_string_new (NULL);
+  GString *line = g_string_new (NULL);
   gboolean terminal = isatty (STDIN_FILENO);
   struct termios saved;
   int c;
@@ -136,21 +134,33 @@ read_password (const char  *username,
     {
       struct termios quiet;
 
-      g_printerr (_("Password for %s: "), username);
+      g_printerr ("%s", prompt);
       tcgetattr (STDIN_FILENO, &saved);
       quiet = saved;
       quiet.c_lflag &= ~ECHO;
       tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
     }
-  while ((c = getchar ()) != EOF && c != '\n' && password->len <= MAX_PASSWORD_BYTES)
-    g_string_append_c (password, (char) c);
+  while ((c = getchar ()) != EOF && c != '\n' && line->len <= MAX_PASSWORD_BYTES)
+    g_string_append_c (line, (char) c);
   if (terminal)
     {
       tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
       g_printerr ("\n");
     }
-  if (password->len > 0 && password->str[password->len - 1] == '\r')
-    g_string_truncate (password, password->len - 1);
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+  return line;
+}
+
+/* The password is never an argument (others could read it in the process
+ * list): at a terminal it is typed twice without echo, otherwise it is the
+ * first line of standard input. */
+static char *
+read_password (const char  *username,
+               GError     **error)
+{
+  g_autofree char *prompt = g_strdup_printf (_("Password for %s: "), username);
+  g_autoptr(GString) password = read_line (prompt);
 
   if (password->len > MAX_PASSWORD_BYTES || !g_utf8_validate (password->str, password->len, NULL) ||
       g_utf8_strlen (password->str, password->len) < MIN_PASSWORD_CHARS)
@@ -159,6 +169,17 @@ read_password (const char  *username,
                    _("The password must be %d to %d characters of UTF-8 text on standard input, one line"),
                    MIN_PASSWORD_CHARS, MAX_PASSWORD_BYTES);
       return NULL;
+    }
+  if (isatty (STDIN_FILENO))
+    {
+      g_autoptr(GString) again = read_line (_("The same password again: "));
+
+      if (!g_string_equal (password, again))
+        {
+          g_set_error_literal (error, DH_SERVER_ERROR, DH_SERVER_ERROR_INVALID,
+                               _("The two passwords differ: run the command again and type the same one twice"));
+          return NULL;
+        }
     }
   return g_string_free (g_steal_pointer (&password), FALSE);
 }

@@ -92,6 +92,32 @@ request (Reply      *reply,
   curl_easy_cleanup (curl);
 }
 
+/* The status of a GET with one more header, whatever the body says. */
+static long
+status_with_header (const char *path,
+                    const char *header)
+{
+  CURL *curl = curl_easy_init ();
+  g_autofree char *url = g_strconcat (base_url, path + 1, NULL);
+  struct curl_slist *headers = curl_slist_append (NULL, header);
+  g_autoptr(GString) received = g_string_new (NULL);
+  long status = 0;
+  CURLcode code;
+
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_CAINFO, cert_file);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, received_cb);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, received);
+  code = curl_easy_perform (curl);
+  if (code != CURLE_OK)
+    g_error ("GET %s: %s", path, curl_easy_strerror (code));
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all (headers);
+  curl_easy_cleanup (curl);
+  return status;
+}
+
 static const char *
 member (Reply      *reply,
         const char *name)
@@ -374,6 +400,15 @@ test_sign_in_bad_requests (void)
   g_assert_cmpint (reply.status, ==, 405);
   request (&reply, "GET", "/v2/anything", NULL, NULL, 0);
   g_assert_cmpint (reply.status, ==, 404);
+
+  /* headers beyond the 32 KiB a request may take */
+  {
+    g_autoptr(GString) header = g_string_new ("X-Filler: ");
+
+    for (int i = 0; i < 40 * 1024; i++)
+      g_string_append_c (header, 'a');
+    g_assert_cmpint (status_with_header ("/v1/me", header->str), ==, 431);
+  }
 
   /* and the server still serves */
   {
