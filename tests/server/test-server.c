@@ -569,8 +569,14 @@ main (int   argc,
 
   status = g_test_run ();
 
-  g_subprocess_send_signal (serving, SIGTERM);
-  g_subprocess_wait_check (serving, NULL, NULL);
+  /* it stops cleanly when told to: exit status 0, nothing leaked under ASan */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_subprocess_send_signal (serving, SIGTERM);
+    g_subprocess_wait_check (serving, NULL, &error);
+    g_assert_no_error (error);
+  }
   g_clear_object (&serving);
   pg_cluster_stop (&cluster);
   curl_global_cleanup ();
