@@ -17,6 +17,7 @@
 static PgCluster cluster;
 static GSubprocess *serving;
 static char *base_url;
+static char *other_url;  /* a second process serving the same database */
 static char *cert_file;
 static char *key_file;
 
@@ -527,6 +528,46 @@ test_expired_token_refused (void)
   reply_clear (&reply);
 }
 
+/* Nothing a request needs is kept in one process's memory: a token made by
+ * one process opens the session on another, and a revocation holds on both. */
+static void
+test_two_processes_one_database (void)
+{
+  g_autofree char *token = sign_in ("lan.hoang", PASSWORD, "shared-laptop");
+  g_autofree char *first_url = g_strdup (base_url);
+  g_autoptr(GSubprocess) other = NULL;
+  ServerRun run = { 0 };
+  Reply reply = { 0 };
+
+  other = server_serve (&cluster, cert_file, key_file, &other_url);
+  g_assert_cmpstr (other_url, !=, first_url);
+
+  g_free (base_url);
+  base_url = g_strdup (other_url);
+  request (&reply, "GET", "/v1/me", token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 200);
+  g_assert_cmpstr (member (&reply, "device"), ==, "shared-laptop");
+
+  g_assert_cmpint (server_run (&run, &cluster, NULL, "revoke-device", "shared-laptop"), ==, 0);
+  request (&reply, "GET", "/v1/me", token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 401);
+  g_free (base_url);
+  base_url = g_strdup (first_url);
+  request (&reply, "GET", "/v1/me", token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 401);
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_subprocess_send_signal (other, SIGTERM);
+    g_subprocess_wait_check (other, NULL, &error);
+    g_assert_no_error (error);
+  }
+  g_clear_pointer (&other_url, g_free);
+  reply_clear (&reply);
+  server_run_clear (&run);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -566,6 +607,7 @@ main (int   argc,
   g_test_add_func ("/server/me/token-works", test_me_with_token);
   g_test_add_func ("/server/me/revoked-device-refused", test_revoked_device_refused);
   g_test_add_func ("/server/me/expired-token-refused", test_expired_token_refused);
+  g_test_add_func ("/server/serve/two-processes-one-database", test_two_processes_one_database);
 
   status = g_test_run ();
 
