@@ -441,8 +441,20 @@ request_completed_cb (void                             *data,
   *request_data = NULL;
 }
 
+static gboolean
+is_loopback (const struct sockaddr *address)
+{
+  if (address->sa_family == AF_INET6)
+    return IN6_IS_ADDR_LOOPBACK (&((const struct sockaddr_in6 *) address)->sin6_addr);
+  return (ntohl (((const struct sockaddr_in *) address)->sin_addr.s_addr) >> 24) == 127;
+}
+
+/* A listening socket on ADDRESS; with loopback_only, only on this machine's
+ * own loopback. URL says where it listens, the port it was given included. */
 static int
 listen_on (const char  *address,
+           const char  *scheme,
+           gboolean     loopback_only,
            char       **url,
            GError     **error)
 {
@@ -484,6 +496,13 @@ listen_on (const char  *address,
   status = getaddrinfo (host, port, &hints, &found);
   if (status != 0)
     goto malformed;
+  if (loopback_only && !is_loopback (found->ai_addr))
+    {
+      freeaddrinfo (found);
+      g_set_error (error, DH_SERVER_ERROR, DH_SERVER_ERROR_INVALID,
+                   _("Plain HTTP listens only on this machine (127.0.0.1 or [::1]), behind a proxy that speaks HTTPS: give such an address, or --cert and --key instead of --plain"));
+      return -1;
+    }
 
   fd = socket (found->ai_family, found->ai_socktype | SOCK_CLOEXEC, found->ai_protocol);
   if (fd >= 0)
@@ -515,14 +534,14 @@ listen_on (const char  *address,
       const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *) &bound;
 
       inet_ntop (AF_INET6, &v6->sin6_addr, bound_host, sizeof bound_host);
-      *url = g_strdup_printf ("https://[%s]:%u/", bound_host, ntohs (v6->sin6_port));
+      *url = g_strdup_printf ("%s://[%s]:%u/", scheme, bound_host, ntohs (v6->sin6_port));
     }
   else
     {
       const struct sockaddr_in *v4 = (const struct sockaddr_in *) &bound;
 
       inet_ntop (AF_INET, &v4->sin_addr, bound_host, sizeof bound_host);
-      *url = g_strdup_printf ("https://%s:%u/", bound_host, ntohs (v4->sin_port));
+      *url = g_strdup_printf ("%s://%s:%u/", scheme, bound_host, ntohs (v4->sin_port));
     }
   return fd;
 
@@ -579,9 +598,13 @@ dh_server_serve (const DhServeOptions  *options,
   int fd;
   int signal_number = 0;
 
-  if (!check_certificate (options->cert_file, options->key_file, error) ||
-      !g_file_get_contents (options->cert_file, &cert, NULL, error) ||
-      !g_file_get_contents (options->key_file, &key, NULL, error))
+  struct MHD_OptionItem items[16];
+  guint n_items = 0;
+
+  if (!options->plain &&
+      (!check_certificate (options->cert_file, options->key_file, error) ||
+       !g_file_get_contents (options->cert_file, &cert, NULL, error) ||
+       !g_file_get_contents (options->key_file, &key, NULL, error)))
     return FALSE;
 
   /* refuse to start on a database that is not ready, rather than fail each request */
@@ -604,7 +627,7 @@ dh_server_serve (const DhServeOptions  *options,
       }
   }
 
-  fd = listen_on (options->listen, &url, error);
+  fd = listen_on (options->listen, options->plain ? "http" : "https", options->plain, &url, error);
   if (fd < 0)
     {
       g_async_queue_unref (server.connections);
@@ -619,19 +642,30 @@ dh_server_serve (const DhServeOptions  *options,
   pthread_sigmask (SIG_BLOCK, &signals, NULL);
   signal (SIGPIPE, SIG_IGN);
 
-  daemon = MHD_start_daemon (MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS | MHD_USE_AUTO,
+#define ADD_OPTION(name, number, pointer) \
+  items[n_items++] = (struct MHD_OptionItem) { (name), (intptr_t) (number), (pointer) }
+  ADD_OPTION (MHD_OPTION_LISTEN_SOCKET, fd, NULL);
+  ADD_OPTION (MHD_OPTION_THREAD_POOL_SIZE, MAX (options->threads, 1), NULL);
+  ADD_OPTION (MHD_OPTION_CONNECTION_LIMIT, 1000, NULL);
+  /* behind a proxy every device comes from the proxy's address */
+  ADD_OPTION (MHD_OPTION_PER_IP_CONNECTION_LIMIT, options->plain ? 0 : 64, NULL);
+  ADD_OPTION (MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 * 1024, NULL);
+  ADD_OPTION (MHD_OPTION_CONNECTION_TIMEOUT, 120, NULL);
+  ADD_OPTION (MHD_OPTION_NOTIFY_COMPLETED, request_completed_cb, &server);
+  if (!options->plain)
+    {
+      ADD_OPTION (MHD_OPTION_HTTPS_MEM_CERT, 0, cert);
+      ADD_OPTION (MHD_OPTION_HTTPS_MEM_KEY, 0, key);
+      ADD_OPTION (MHD_OPTION_HTTPS_PRIORITIES, 0, (void *) "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2");
+    }
+  ADD_OPTION (MHD_OPTION_END, 0, NULL);
+#undef ADD_OPTION
+  g_assert (n_items <= G_N_ELEMENTS (items));
+
+  daemon = MHD_start_daemon (MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | (options->plain ? 0 : MHD_USE_TLS),
                              0, NULL, NULL,
                              request_arrived_cb, &server,
-                             MHD_OPTION_LISTEN_SOCKET, fd,
-                             MHD_OPTION_HTTPS_MEM_CERT, cert,
-                             MHD_OPTION_HTTPS_MEM_KEY, key,
-                             MHD_OPTION_HTTPS_PRIORITIES, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
-                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned int) MAX (options->threads, 1),
-                             MHD_OPTION_CONNECTION_LIMIT, (unsigned int) 1000,
-                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int) 64,
-                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) (32 * 1024),
-                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) 120,
-                             MHD_OPTION_NOTIFY_COMPLETED, request_completed_cb, &server,
+                             MHD_OPTION_ARRAY, items,
                              MHD_OPTION_END);
   if (daemon == NULL)
     {
@@ -639,7 +673,7 @@ dh_server_serve (const DhServeOptions  *options,
       g_async_queue_unref (server.connections);
       g_free (server.dummy_hash);
       g_set_error_literal (error, DH_SERVER_ERROR, DH_SERVER_ERROR_FAILED,
-                           _("The HTTPS server could not start: check that libmicrohttpd was built with TLS"));
+                           _("The server could not start (libmicrohttpd refused): check that libmicrohttpd was built with TLS"));
       return FALSE;
     }
 

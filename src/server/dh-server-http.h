@@ -16,14 +16,15 @@ G_BEGIN_DECLS
 typedef struct
 {
   const char *listen;     /* HOST:PORT, [V6]:PORT; port 0 picks a free one */
-  const char *cert_file;
+  const char *cert_file;  /* both NULL with plain */
   const char *key_file;
+  gboolean    plain;      /* HTTP on a loopback address, behind a proxy that speaks HTTPS */
   const char *conninfo;
   guint       threads;
 } DhServeOptions;
 
 /* Serves until SIGINT or SIGTERM; prints "Serving on https://HOST:PORT/"
- * on stdout once it accepts connections. */
+ * (http:// with plain) on stdout once it accepts connections. */
 gboolean dh_server_serve (const DhServeOptions  *options,
                           GError               **error);
 

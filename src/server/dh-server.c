@@ -40,6 +40,7 @@ typedef struct
   int                 n_args;
   const char * const *options;  /* the options it takes, each with a value */
   DhServerRun         run;
+  const char         *flag;     /* an option without a value, or NULL */
 } DhServerCommand;
 
 static int
@@ -281,11 +282,14 @@ run_serve (DhServerCall *call)
     .cert_file = g_hash_table_lookup (call->options, "--cert"),
     .key_file = g_hash_table_lookup (call->options, "--key"),
     .conninfo = call->database,
+    .plain = g_hash_table_contains (call->options, "--plain"),
     .threads = 4,
   };
 
-  if (options.listen == NULL || options.cert_file == NULL || options.key_file == NULL)
-    return usage_error (_("serve needs --listen HOST:PORT, --cert FILE and --key FILE"));
+  if (options.listen == NULL ||
+      (options.plain ? options.cert_file != NULL || options.key_file != NULL
+                     : options.cert_file == NULL || options.key_file == NULL))
+    return usage_error (_("serve needs --listen HOST:PORT, and --cert FILE and --key FILE or else --plain"));
   if (threads != NULL)
     {
       guint64 n;
@@ -305,7 +309,7 @@ static const DhServerCommand commands[] = {
   { "add-user", 1, (const char * const []) { "--role", "--commune", "--full-name", NULL }, run_add_user },
   { "list-devices", 0, (const char * const []) { "--user", NULL }, run_list_devices },
   { "revoke-device", 1, (const char * const []) { "--user", NULL }, run_revoke_device },
-  { "serve", 0, (const char * const []) { "--listen", "--cert", "--key", "--threads", NULL }, run_serve },
+  { "serve", 0, (const char * const []) { "--listen", "--cert", "--key", "--threads", NULL }, run_serve, "--plain" },
 };
 
 static void
@@ -325,6 +329,8 @@ print_help (void)
                    "                                   end every session of a device (a lost laptop)\n"
                    "  serve --listen HOST:PORT --cert FILE --key FILE [--threads N]\n"
                    "                                   answer devices over HTTPS until stopped\n"
+                   "  serve --listen 127.0.0.1:PORT --plain [--threads N]\n"
+                   "                                   the same in plain HTTP, behind a proxy that speaks HTTPS\n"
                    "\n"
                    "ROLE is caseworker, commune_official or province_admin. CONNINFO is a PostgreSQL\n"
                    "connection string (“host=/run/postgresql dbname=donghanh”); without --database,\n"
@@ -406,6 +412,11 @@ dh_server_main (int   argc,
         {
           const char *taken = NULL;
 
+          if (g_strcmp0 (argv[i], command->flag) == 0)
+            {
+              g_hash_table_insert (options, (gpointer) command->flag, (gpointer) "");
+              continue;
+            }
           for (guint o = 0; command->options[o] != NULL && taken == NULL; o++)
             {
               value = take_value (argv, argc, &i, command->options[o]);

@@ -273,7 +273,9 @@ die_with_parent_cb (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
-/* Starts `donghanh-server serve` on a free loopback port; returns its base URL. */
+/* Starts `donghanh-server serve` on a free loopback port, over TLS with
+ * CERT_FILE and KEY_FILE, or in plain HTTP when they are NULL; returns its
+ * base URL. */
 static inline GSubprocess *
 server_serve (PgCluster   *cluster,
               const char  *cert_file,
@@ -284,18 +286,28 @@ server_serve (PgCluster   *cluster,
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *line = NULL;
   const char *prefix = "Serving on ";
+  const char *common[] = { g_getenv ("DONGHANH_SERVER"), "serve", "--database", cluster->conninfo,
+                           "--listen", "127.0.0.1:0", "--threads", "2" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (common); i++)
+    g_ptr_array_add (argv, (gpointer) common[i]);
+  if (cert_file != NULL)
+    {
+      const char *tls[] = { "--cert", cert_file, "--key", key_file };
+
+      for (guint i = 0; i < G_N_ELEMENTS (tls); i++)
+        g_ptr_array_add (argv, (gpointer) tls[i]);
+    }
+  else
+    g_ptr_array_add (argv, (gpointer) "--plain");
+  g_ptr_array_add (argv, NULL);
 
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent_cb, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
-  process = g_subprocess_launcher_spawn (launcher, &error,
-                                         g_getenv ("DONGHANH_SERVER"), "serve",
-                                         "--database", cluster->conninfo,
-                                         "--listen", "127.0.0.1:0",
-                                         "--cert", cert_file, "--key", key_file,
-                                         "--threads", "2",
-                                         NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
@@ -303,6 +315,6 @@ server_serve (PgCluster   *cluster,
   g_assert_nonnull (line);
   g_assert_true (g_str_has_prefix (line, prefix));
   *base_url = g_strdup (line + strlen (prefix));
-  g_assert_true (g_str_has_prefix (*base_url, "https://127.0.0.1:"));
+  g_assert_true (g_str_has_prefix (*base_url, cert_file != NULL ? "https://127.0.0.1:" : "http://127.0.0.1:"));
   return g_steal_pointer (&process);
 }

@@ -568,6 +568,43 @@ test_two_processes_one_database (void)
   server_run_clear (&run);
 }
 
+/* Behind a reverse proxy that speaks HTTPS, the server speaks plain HTTP,
+ * and only on this machine's loopback. */
+static void
+test_plain_behind_proxy (void)
+{
+  g_autofree char *tls_url = g_strdup (base_url);
+  g_autofree char *plain_url = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(GSubprocess) plain = server_serve (&cluster, NULL, NULL, &plain_url);
+  ServerRun run = { 0 };
+  Reply reply = { 0 };
+
+  g_free (base_url);
+  base_url = g_strdup (plain_url);
+  token = sign_in ("lan.hoang", PASSWORD, "behind-proxy");
+  request (&reply, "GET", "/v1/me", token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 200);
+  g_free (base_url);
+  base_url = g_strdup (tls_url);
+
+  g_assert_cmpint (server_run (&run, &cluster, NULL, "serve", "--listen", "0.0.0.0:0", "--plain"), ==, 1);
+  g_assert_nonnull (strstr (run.err, "--cert"));
+  g_assert_cmpint (server_run (&run, &cluster, NULL, "serve", "--listen", "127.0.0.1:0", "--plain",
+                               "--cert", cert_file, "--key", key_file), ==, 2);
+  g_assert_cmpint (server_run (&run, &cluster, NULL, "serve", "--listen", "127.0.0.1:0"), ==, 2);
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_subprocess_send_signal (plain, SIGTERM);
+    g_subprocess_wait_check (plain, NULL, &error);
+    g_assert_no_error (error);
+  }
+  reply_clear (&reply);
+  server_run_clear (&run);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -608,6 +645,7 @@ main (int   argc,
   g_test_add_func ("/server/me/revoked-device-refused", test_revoked_device_refused);
   g_test_add_func ("/server/me/expired-token-refused", test_expired_token_refused);
   g_test_add_func ("/server/serve/two-processes-one-database", test_two_processes_one_database);
+  g_test_add_func ("/server/serve/plain-http-only-on-loopback", test_plain_behind_proxy);
 
   status = g_test_run ();
 
