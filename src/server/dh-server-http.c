@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -102,13 +103,34 @@ respond_unavailable (struct MHD_Connection *connection,
                         _("The server cannot reach its database: try again in a few minutes"));
 }
 
+/* A connection that the database closed while it waited in the pool (a
+ * restart, an administrator ending it) has something to read: the reason,
+ * then the end of the stream. Reading what is there finds it, without a
+ * round trip. */
+static gboolean
+connection_is_alive (PGconn *conn)
+{
+  struct pollfd readable = { .fd = PQsocket (conn), .events = POLLIN };
+
+  while (PQstatus (conn) == CONNECTION_OK && poll (&readable, 1, 0) > 0)
+    if (!PQconsumeInput (conn))
+      return FALSE;
+  return PQstatus (conn) == CONNECTION_OK;
+}
+
 static PGconn *
 take_connection (DhServer  *server,
                  GError   **error)
 {
-  PGconn *conn = g_async_queue_try_pop (server->connections);
+  PGconn *conn;
 
-  return conn != NULL ? conn : dh_db_connect (server->conninfo, error);
+  while ((conn = g_async_queue_try_pop (server->connections)) != NULL)
+    {
+      if (connection_is_alive (conn))
+        return conn;
+      PQfinish (conn);
+    }
+  return dh_db_connect (server->conninfo, error);
 }
 
 static void

@@ -146,6 +146,19 @@ pg_cluster_start (PgCluster *cluster)
   cluster->conninfo = g_strdup_printf ("host=%s dbname=postgres user=postgres", cluster->dir);
 }
 
+/* Restarts PostgreSQL: every connection open on it is ended. */
+static inline void
+pg_cluster_restart (PgCluster *cluster)
+{
+  g_autofree char *pg_ctl = g_build_filename (g_getenv ("DONGHANH_PG_BINDIR"), "pg_ctl", NULL);
+  g_autofree char *log = g_build_filename (cluster->dir, "postgres.log", NULL);
+  g_autofree char *server_options = g_strdup_printf ("-k %s -c listen_addresses='' -F", cluster->dir);
+
+  pg_run (cluster, (const char * const []) {
+    pg_ctl, "--pgdata", cluster->data, "--log", log, "--options", server_options,
+    "--mode", "fast", "--wait", "--silent", "restart", NULL });
+}
+
 static inline void
 pg_cluster_stop (PgCluster *cluster)
 {

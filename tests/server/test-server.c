@@ -605,6 +605,31 @@ test_plain_behind_proxy (void)
   server_run_clear (&run);
 }
 
+/* The database restarts under a running server: the connections it kept
+ * are gone, and the next requests are answered on new ones. */
+static void
+test_database_restart (void)
+{
+  g_autofree char *token = sign_in ("lan.hoang", PASSWORD, "0123456789abcdef");
+  g_autofree char *again = NULL;
+  Reply reply = { 0 };
+
+  /* several requests at once leave several connections in the server's pool */
+  request (&reply, "GET", "/v1/me", token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 200);
+
+  pg_cluster_restart (&cluster);
+
+  for (int i = 0; i < 4; i++)
+    {
+      request (&reply, "GET", "/v1/me", token, NULL, 0);
+      g_assert_cmpint (reply.status, ==, 200);
+    }
+  again = sign_in ("lan.hoang", PASSWORD, "0123456789abcdef");
+  g_assert_nonnull (again);
+  reply_clear (&reply);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -646,6 +671,7 @@ main (int   argc,
   g_test_add_func ("/server/me/expired-token-refused", test_expired_token_refused);
   g_test_add_func ("/server/serve/two-processes-one-database", test_two_processes_one_database);
   g_test_add_func ("/server/serve/plain-http-only-on-loopback", test_plain_behind_proxy);
+  g_test_add_func ("/server/serve/database-restart-answered-on-new-connections", test_database_restart);
 
   status = g_test_run ();
 
