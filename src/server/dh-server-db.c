@@ -75,6 +75,14 @@ static const char * const migrations[] = {
   "  subject text"
   ");"
   "CREATE INDEX audit_at ON audit (at);",
+
+  /* 2: wrong passwords, counted per username to slow down guessing */
+  "CREATE TABLE sign_in_failure ("
+  "  username text NOT NULL,"
+  "  at timestamptz NOT NULL DEFAULT now()"
+  ");"
+  "CREATE INDEX sign_in_failure_username ON sign_in_failure (username, at);"
+  "CREATE INDEX sign_in_failure_at ON sign_in_failure (at);",
 };
 
 static void
@@ -596,7 +604,44 @@ dh_db_find_password (PGconn      *conn,
   return TRUE;
 }
 
-/* Records the device and a token for it, by its hash, in one transaction. */
+#define FAILURE_WINDOW "interval '" G_STRINGIFY (DH_SIGN_IN_FAILURE_MINUTES) " minutes'"
+
+/* How many wrong passwords USERNAME was given within the window, -1 on error. */
+int
+dh_db_count_failures (PGconn      *conn,
+                      const char  *username,
+                      GError     **error)
+{
+  const char *params[] = { username };
+  g_autoptr(PGresult) result = db_exec (conn,
+                                        "SELECT count (*) FROM sign_in_failure "
+                                        "WHERE username = $1 AND at > now () - " FAILURE_WINDOW,
+                                        1, params, error);
+
+  return result != NULL ? atoi (PQgetvalue (result, 0, 0)) : -1;
+}
+
+/* Counts a wrong password for USERNAME, whether or not such a user exists,
+ * so that a name nobody has is slowed down the same as one somebody has;
+ * what has left the window is forgotten at the same time. */
+gboolean
+dh_db_record_failure (PGconn      *conn,
+                      const char  *username,
+                      GError     **error)
+{
+  const char *params[] = { username };
+  g_autoptr(PGresult) forgotten = db_exec (conn, "DELETE FROM sign_in_failure WHERE at <= now () - " FAILURE_WINDOW,
+                                           0, NULL, error);
+  g_autoptr(PGresult) recorded = NULL;
+
+  if (forgotten == NULL)
+    return FALSE;
+  recorded = db_exec (conn, "INSERT INTO sign_in_failure (username) VALUES ($1)", 1, params, error);
+  return recorded != NULL;
+}
+
+/* Records the device and a token for it, by its hash, in one transaction;
+ * the wrong passwords counted before are forgotten. */
 gboolean
 dh_db_open_session (PGconn      *conn,
                     const char  *username,
@@ -635,9 +680,16 @@ dh_db_open_session (PGconn      *conn,
                      "RETURNING " ISO_UTC ("expires_at"),
                      2, token_params, error);
   }
-  if (token == NULL ||
-      !db_commit_audited (conn, username, device, "sign-in", NULL, error))
-    return db_abandon (conn);
+  {
+    const char *params[] = { username };
+    g_autoptr(PGresult) forgotten = NULL;
+
+    if (token != NULL)
+      forgotten = db_exec (conn, "DELETE FROM sign_in_failure WHERE username = $1", 1, params, error);
+    if (forgotten == NULL ||
+        !db_commit_audited (conn, username, device, "sign-in", NULL, error))
+      return db_abandon (conn);
+  }
   *expires_at = g_strdup (PQgetvalue (token, 0, 0));
   return TRUE;
 }

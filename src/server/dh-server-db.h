@@ -14,6 +14,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 
 /* How long a token made by a sign-in is good for. */
 #define DH_TOKEN_LIFETIME_DAYS 30
+/* How many wrong passwords an account is given within how long before its
+ * sign-ins are refused until the oldest of them is that old. */
+#define DH_SIGN_IN_MAX_FAILURES    10
+#define DH_SIGN_IN_FAILURE_MINUTES 15
 
 typedef struct
 {
@@ -70,6 +74,12 @@ gboolean  dh_db_find_password     (PGconn        *conn,
                                     const char    *username,
                                     char         **password_hash,
                                     gboolean      *active,
+                                    GError       **error);
+int       dh_db_count_failures     (PGconn        *conn,
+                                    const char    *username,
+                                    GError       **error);
+gboolean  dh_db_record_failure     (PGconn        *conn,
+                                    const char    *username,
                                     GError       **error);
 gboolean  dh_db_open_session       (PGconn        *conn,
                                     const char    *username,

@@ -70,6 +70,12 @@ respond_json (struct MHD_Connection *connection,
   MHD_add_response_header (response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
   if (status == MHD_HTTP_UNAUTHORIZED)
     MHD_add_response_header (response, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"donghanh\"");
+  if (status == MHD_HTTP_TOO_MANY_REQUESTS)
+    {
+      g_autofree char *seconds = g_strdup_printf ("%d", DH_SIGN_IN_FAILURE_MINUTES * 60);
+
+      MHD_add_response_header (response, MHD_HTTP_HEADER_RETRY_AFTER, seconds);
+    }
   queued = MHD_queue_response (connection, status, response);
   MHD_destroy_response (response);
   g_message ("%s %s %u", method, route_name (url), status);
@@ -216,9 +222,12 @@ sign_in (DhServer              *server,
   json_object *username;
   json_object *password;
   json_object *device;
+  const char *name;
+  gboolean well_formed;
   gboolean found = FALSE;
   gboolean active = FALSE;
   gboolean verified;
+  int failures = 0;
   PGconn *conn;
 
   if (body == NULL)
@@ -238,12 +247,27 @@ sign_in (DhServer              *server,
   if (conn == NULL)
     return respond_unavailable (connection, method, url, error);
 
-  if (dh_username_is_valid (json_object_get_string (username)))
-    found = dh_db_find_password (conn, json_object_get_string (username), &password_hash, &active, &error);
+  /* a name that cannot be a username is never found, nor counted */
+  name = json_object_get_string (username);
+  well_formed = dh_username_is_valid (name);
+  if (well_formed)
+    {
+      failures = dh_db_count_failures (conn, name, &error);
+      if (failures >= 0 && failures < DH_SIGN_IN_MAX_FAILURES)
+        found = dh_db_find_password (conn, name, &password_hash, &active, &error);
+    }
   if (error != NULL)
     {
       give_back_connection (server, conn);
       return respond_unavailable (connection, method, url, error);
+    }
+  if (failures >= DH_SIGN_IN_MAX_FAILURES)
+    {
+      g_autofree char *message = g_strdup_printf (_("Too many wrong passwords for this account: wait %d minutes and try again, or ask the province's administrator"),
+                                                  DH_SIGN_IN_FAILURE_MINUTES);
+
+      give_back_connection (server, conn);
+      return respond_error (connection, method, url, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_attempts", message);
     }
 
   verified = dh_password_verify (found ? password_hash : server->dummy_hash,
@@ -251,6 +275,11 @@ sign_in (DhServer              *server,
                                  json_object_get_string_len (password));
   if (!found || !verified)
     {
+      if (well_formed && !dh_db_record_failure (conn, name, &error))
+        {
+          give_back_connection (server, conn);
+          return respond_unavailable (connection, method, url, error);
+        }
       give_back_connection (server, conn);
       return respond_error (connection, method, url, MHD_HTTP_UNAUTHORIZED, "wrong_credentials",
                             _("The username or the password is wrong: check both and try again"));

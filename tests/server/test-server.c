@@ -630,6 +630,48 @@ test_database_restart (void)
   reply_clear (&reply);
 }
 
+/* Guessing is slowed down per account: after ten wrong passwords within
+ * fifteen minutes even the right one is refused, for a name nobody has as
+ * for one somebody has, until the wrong ones are that old. */
+static void
+test_guessing_slowed_down (void)
+{
+  g_autofree char *wrong = sign_in_body ("khoa.le", "not his password", "guesser");
+  g_autofree char *right = sign_in_body ("khoa.le", PASSWORD, "guesser");
+  g_autofree char *ghost = sign_in_body ("ghost.user", "anything at all", "guesser");
+  Reply reply = { 0 };
+
+  for (int i = 0; i < 10; i++)
+    {
+      request (&reply, "POST", "/v1/sign-in", NULL, wrong, -1);
+      g_assert_cmpint (reply.status, ==, 401);
+      request (&reply, "POST", "/v1/sign-in", NULL, ghost, -1);
+      g_assert_cmpint (reply.status, ==, 401);
+    }
+  request (&reply, "POST", "/v1/sign-in", NULL, right, -1);
+  g_assert_cmpint (reply.status, ==, 429);
+  g_assert_cmpstr (member (&reply, "error"), ==, "too_many_attempts");
+  request (&reply, "POST", "/v1/sign-in", NULL, ghost, -1);
+  g_assert_cmpint (reply.status, ==, 429);
+  /* another account is not touched */
+  {
+    g_autofree char *token = sign_in ("lan.hoang", PASSWORD, "0123456789abcdef");
+
+    g_assert_nonnull (token);
+  }
+
+  /* fifteen minutes pass (the server's clock is the database's) */
+  execute ("UPDATE sign_in_failure SET at = at - interval '15 minutes'");
+  request (&reply, "POST", "/v1/sign-in", NULL, right, -1);
+  g_assert_cmpint (reply.status, ==, 200);
+  {
+    g_autofree char *left = query_one ("SELECT count (*) FROM sign_in_failure WHERE username = 'khoa.le'");
+
+    g_assert_cmpstr (left, ==, "0");
+  }
+  reply_clear (&reply);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -647,13 +689,16 @@ main (int   argc,
   /* what an administrator does first: the schema, the province's places, a user */
   if (server_run (&run, &cluster, NULL, "migrate") != 0)
     g_error ("migrate: %s", run.err);
-  g_assert_nonnull (strstr (run.out, "now at version"));
+  g_assert_nonnull (strstr (run.out, "now at version 2 (2 migrations applied)"));
   units = g_test_build_filename (G_TEST_DIST, "..", "data", "catalogues", "demo-province.json", NULL);
   if (server_run (&run, &cluster, NULL, "import-units", units) != 0)
     g_error ("import-units: %s", run.err);
   g_assert_nonnull (strstr (run.out, "12 new, 0 updated"));
   if (server_run (&run, &cluster, PASSWORD "\n", "add-user", "lan.hoang",
                   "--role", "caseworker", "--commune", "DEMO-01", "--full-name", "Hoàng Thị Lan") != 0)
+    g_error ("add-user: %s", run.err);
+  if (server_run (&run, &cluster, PASSWORD "\n", "add-user", "khoa.le",
+                  "--role", "commune_official", "--commune", "DEMO-02") != 0)
     g_error ("add-user: %s", run.err);
   server_run_clear (&run);
 
@@ -666,6 +711,7 @@ main (int   argc,
   g_test_add_func ("/server/sign-in/right-password-gives-token", test_sign_in_gives_token);
   g_test_add_func ("/server/sign-in/wrong-password-and-unknown-user-same-answer", test_sign_in_refusals_say_the_same);
   g_test_add_func ("/server/sign-in/bad-requests-get-4xx-and-server-keeps-serving", test_sign_in_bad_requests);
+  g_test_add_func ("/server/sign-in/guessing-slowed-down-per-account", test_guessing_slowed_down);
   g_test_add_func ("/server/me/token-works", test_me_with_token);
   g_test_add_func ("/server/me/revoked-device-refused", test_revoked_device_refused);
   g_test_add_func ("/server/me/expired-token-refused", test_expired_token_refused);
