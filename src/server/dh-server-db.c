@@ -7,6 +7,7 @@
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
+#include <libpq-fe.h>
 
 #include "dh-autocleanups.h"
 #include "dh-server-db.h"

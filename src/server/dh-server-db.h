@@ -7,10 +7,9 @@
 #include <json-c/json.h>
 #include <libpq-fe.h>
 
-G_BEGIN_DECLS
+#include "dh-autocleanups.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+G_BEGIN_DECLS
 
 /* How long a token made by a sign-in is good for. */
 #define DH_TOKEN_LIFETIME_DAYS 30

@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <glib/gi18n-lib.h>
+#include <libpq-fe.h>
 #include <gnutls/gnutls.h>
 #include <microhttpd.h>
 

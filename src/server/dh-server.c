@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
+#include <libpq-fe.h>
 
 #include "dh-autocleanups.h"
 #include "dh-i18n.h"
