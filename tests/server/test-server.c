@@ -240,6 +240,23 @@ test_import_units_again_updates (void)
 
   g_assert_cmpint (server_run (&run, &cluster, NULL, "import-units", cert_file), ==, 1);
   g_assert_nonnull (strstr (run.err, "not JSON"));
+
+  /* all or nothing: a place without a name stops the whole list */
+  {
+    g_autofree char *bad = g_build_filename (cluster.dir, "bad-units.json", NULL);
+    g_autofree char *count = query_one ("SELECT count (*) FROM unit");
+    g_autofree char *count_after = NULL;
+
+    g_file_set_contents (bad,
+                         "{\"format\": 1, \"province\": {\"code\": \"NEW\", \"name\": \"Tỉnh Mới\", \"communes\": ["
+                         "{\"code\": \"NEW-01\", \"name\": \"Xã Một\", \"area\": \"rural\"},"
+                         "{\"code\": \"NEW-02\", \"area\": \"rural\"}]}}",
+                         -1, NULL);
+    g_assert_cmpint (server_run (&run, &cluster, NULL, "import-units", bad), ==, 1);
+    g_assert_nonnull (strstr (run.err, "NEW"));
+    count_after = query_one ("SELECT count (*) FROM unit");
+    g_assert_cmpstr (count, ==, count_after);
+  }
   server_run_clear (&run);
 }
 
