@@ -23,5 +23,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (json_tokener, json_tokener_free)
 #ifdef SQLITE3_H
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 #endif
+#ifdef LIBPQ_FE_H
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+#endif
 
 G_END_DECLS
