@@ -67,6 +67,8 @@ struct _DhWindow
   AdwToast             *undo_toast;     /* the last toast that offers to undo a deletion */
   GCancellable         *search_cancellable;
   GCancellable         *work_cancellable;
+  GCancellable         *export_cancellable; /* the export under way, or NULL */
+  AdwToast             *export_toast;       /* and the toast that says how far it is */
   guint                 pending;        /* reads under way */
   gboolean              search_more;    /* the search found more than it shows */
 };
@@ -727,15 +729,75 @@ export_done (GObject      *source,
 {
   g_autoptr(DhWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean ok = dh_store_run_write_finish (DH_STORE (source), result, &error);
 
-  if (!dh_store_run_write_finish (DH_STORE (source), result, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        toast_error (self, error);
-      return;
-    }
+  self->pending--;
+  if (self->export_toast != NULL)
+    adw_toast_dismiss (self->export_toast);
+  g_clear_object (&self->export_toast);
+  g_clear_object (&self->export_cancellable);
 
-  toast (self, _("The households were exported."));
+  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    toast (self, _("The export was cancelled; no file was written."));
+  else if (!ok)
+    toast_error (self, error);
+  else
+    toast (self, _("The households were exported."));
+}
+
+static void
+export_progress (guint64  done,
+                 guint64  total,
+                 gpointer user_data)
+{
+  DhWindow *self = user_data;
+  g_autofree char *title = NULL;
+
+  if (self->export_toast == NULL || total == 0)
+    return;
+
+  /* Translators: how many households of how many an export has written */
+  title = g_strdup_printf (_("Exporting the households… %u of %u"), (guint) done, (guint) total);
+  adw_toast_set_title (self->export_toast, title);
+}
+
+/**
+ * dh_window_export_households:
+ *
+ * Writes the list of households to @path in a worker thread, with a toast
+ * that says how far it is and offers to cancel it.
+ */
+void
+dh_window_export_households (DhWindow   *self,
+                             const char *path)
+{
+  g_return_if_fail (DH_IS_WINDOW (self));
+  g_return_if_fail (path != NULL);
+
+  if (self->context == NULL || self->export_cancellable != NULL)
+    return;
+
+  self->export_cancellable = g_cancellable_new ();
+  self->export_toast = adw_toast_new (_("Exporting the households…"));
+  adw_toast_set_timeout (self->export_toast, 0);
+  adw_toast_set_button_label (self->export_toast, _("_Cancel"));
+  adw_toast_set_action_name (self->export_toast, "win.cancel-export");
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->export_toast));
+
+  self->pending++;
+  dh_store_export_csv_async (dh_context_get_store (self->context), "household", path,
+                             export_progress, self, self->export_cancellable,
+                             export_done, g_object_ref (self));
+}
+
+static void
+cancel_export_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+
+  g_cancellable_cancel (self->export_cancellable);
 }
 
 static void
@@ -760,8 +822,7 @@ export_response (GtkNativeDialog *dialog,
       return;
     }
 
-  dh_store_export_csv_async (dh_context_get_store (self->context), "household", path,
-                             self->work_cancellable, export_done, g_object_ref (self));
+  dh_window_export_households (self, path);
 }
 
 static void
@@ -1172,6 +1233,9 @@ dh_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->search_cancellable);
   g_cancellable_cancel (self->work_cancellable);
+  g_cancellable_cancel (self->export_cancellable);
+  g_clear_object (&self->export_cancellable);
+  g_clear_object (&self->export_toast);
   g_clear_object (&self->search_cancellable);
   g_clear_object (&self->work_cancellable);
   g_clear_object (&self->selection);
@@ -1251,6 +1315,7 @@ dh_window_class_init (DhWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.create-store", "b", create_store_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-export", NULL, cancel_export_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);

@@ -26,6 +26,8 @@ void        dh_window_set_filters         (DhWindow      *self,
                                            const char    *classification);
 const char *dh_window_get_count_text      (DhWindow      *self);
 gboolean    dh_window_is_loading          (DhWindow      *self);
+void        dh_window_export_households   (DhWindow      *self,
+                                           const char    *path);
 void        dh_window_set_more_filters    (DhWindow      *self,
                                            const char    *caseworker,
                                            guint          days);

@@ -1707,6 +1707,8 @@ write_export (DhStore         *self,
               const DhEntity  *entity,
               const char      *listed,
               DhCsvWriter     *writer,
+              DhProgress      *progress,
+              GCancellable    *cancellable,
               guint           *out_written,
               GError         **error)
 {
@@ -1716,6 +1718,7 @@ write_export (DhStore         *self,
   DhQuery query = { .entity = listed, .limit = 1000 };
   const Sheet *sheet = NULL;
   guint written = 0;
+  guint64 total = 0;
 
   if (g_str_equal (entity->name, "household"))
     sheet = &household_sheet;
@@ -1739,10 +1742,26 @@ write_export (DhStore         *self,
   if (!dh_csv_writer_write_row (writer, (const char * const *) header->pdata, (gssize) header->len, error))
     return FALSE;
 
+  /* how many rows there are, for the progress; only when someone listens */
+  if (progress != NULL)
+    {
+      gint64 count = dh_store_count (self, &query, error);
+
+      if (count < 0)
+        return FALSE;
+      total = (guint64) count;
+    }
+
   for (;;)
     {
-      g_autoptr(GPtrArray) rows = dh_store_list (self, &query, error);
+      g_autoptr(GPtrArray) rows = NULL;
 
+      /* a page at a time: cancelled, the file half-written is removed */
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      dh_progress_report (progress, written, MAX (total, written));
+
+      rows = dh_store_list (self, &query, error);
       if (rows == NULL)
         return FALSE;
 
@@ -1782,9 +1801,10 @@ write_export (DhStore         *self,
       query.offset += rows->len;
     }
 
-  if (!dh_csv_writer_close (writer, error))
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) || !dh_csv_writer_close (writer, error))
     return FALSE;
 
+  dh_progress_report (progress, written, written);
   *out_written = written;
   return TRUE;
 }
@@ -1822,6 +1842,20 @@ dh_store_export_csv (DhStore     *self,
                      const char  *path,
                      guint       *out_written,
                      GError     **error)
+{
+  return dh_store_export_csv_in_thread (self, entity_name, path, NULL, NULL, out_written, error);
+}
+
+/* The export of a list in a worker thread: its progress in rows, and
+ * cancellation, which leaves no file; see dh_store_export_csv_async(). */
+gboolean
+dh_store_export_csv_in_thread (DhStore       *self,
+                               const char    *entity_name,
+                               const char    *path,
+                               DhProgress    *progress,
+                               GCancellable  *cancellable,
+                               guint         *out_written,
+                               GError       **error)
 {
   g_autoptr(GFile) tmp_file = NULL;
   g_autoptr(GFileOutputStream) stream = NULL;
@@ -1866,7 +1900,7 @@ dh_store_export_csv (DhStore     *self,
     {
       g_autoptr(DhCsvWriter) writer = dh_csv_writer_new (G_OUTPUT_STREAM (stream));
 
-      ok = write_export (self, entity, entity_name, writer, &written, error);
+      ok = write_export (self, entity, entity_name, writer, progress, cancellable, &written, error);
     }
 
   /* a USB stick may be pulled out as soon as this returns */

@@ -307,7 +307,8 @@ export_in_thread (DhStore       *store,
   ExportJob *job = data;
 
   if (job->entity != NULL)
-    return dh_store_export_csv (store, job->entity, job->path, &job->written, error);
+    return dh_store_export_csv_in_thread (store, job->entity, job->path, progress, cancellable,
+                                          &job->written, error);
 
   return dh_store_export_bundle (store, job->path, job->replace, &job->written, error);
 }
@@ -317,6 +318,8 @@ export_async (DhStore             *self,
               const char          *entity,
               const char          *path,
               gboolean             replace,
+              DhProgressFunc       progress_func,
+              gpointer             progress_data,
               GCancellable        *cancellable,
               GAsyncReadyCallback  callback,
               gpointer             user_data)
@@ -331,21 +334,29 @@ export_async (DhStore             *self,
   job->path = g_strdup (path);
   job->replace = replace;
   dh_store_run_write_in_thread (self, export_in_thread, job, (GDestroyNotify) export_job_free,
-                                NULL, NULL, cancellable, callback, user_data);
+                                progress_func, progress_data, cancellable, callback, user_data);
 }
 
-/* dh_store_export_csv() in a worker thread. */
+/**
+ * dh_store_export_csv_async:
+ * @progress_func: (nullable): told how many rows of how many are written
+ *
+ * dh_store_export_csv() in a worker thread. Cancelled, it stops at the
+ * next page of rows and leaves no file behind (an existing one as it was).
+ */
 void
 dh_store_export_csv_async (DhStore             *self,
                            const char          *entity,
                            const char          *path,
+                           DhProgressFunc       progress_func,
+                           gpointer             progress_data,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
   g_return_if_fail (entity != NULL);
 
-  export_async (self, entity, path, TRUE, cancellable, callback, user_data);
+  export_async (self, entity, path, TRUE, progress_func, progress_data, cancellable, callback, user_data);
 }
 
 /* dh_store_export_bundle() in a worker thread. */
@@ -357,7 +368,7 @@ dh_store_export_bundle_async (DhStore             *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  export_async (self, NULL, path, replace, cancellable, callback, user_data);
+  export_async (self, NULL, path, replace, NULL, NULL, cancellable, callback, user_data);
 }
 
 /* Either export's result: how many records or changes were written. */

@@ -408,4 +408,12 @@ gboolean      dh_store_import_in_thread     (DhStore         *self,
                                             DhImportReport  *report,
                                             GError         **error);
 
+gboolean      dh_store_export_csv_in_thread (DhStore         *self,
+                                            const char      *entity_name,
+                                            const char      *path,
+                                            DhProgress      *progress,
+                                            GCancellable    *cancellable,
+                                            guint           *out_written,
+                                            GError         **error);
+
 G_END_DECLS

@@ -450,6 +450,8 @@ gboolean     dh_store_import_households_finish (DhStore          *self,
 void         dh_store_export_csv_async       (DhStore            *self,
                                               const char         *entity,
                                               const char         *path,
+                                              DhProgressFunc      progress_func,
+                                              gpointer            progress_data,
                                               GCancellable       *cancellable,
                                               GAsyncReadyCallback callback,
                                               gpointer            user_data);

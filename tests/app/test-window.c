@@ -380,6 +380,29 @@ test_import_previews_every_row (Fixture       *fixture,
   }
 }
 
+/* The list exported in a worker thread, with a toast that says how far it
+ * is and a Cancel button (the cancellation itself: test-async). */
+static void
+test_export_runs_aside (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->directory, "ho.csv", NULL);
+  g_autofree char *contents = NULL;
+  guint lines = 0;
+
+  app_fixture_wait (fixture->window);
+
+  dh_window_export_households (fixture->window, path);
+  g_assert_true (dh_window_is_loading (fixture->window));
+  app_fixture_wait (fixture->window);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  for (const char *p = contents; *p != '\0'; p++)
+    lines += *p == '\n';
+  /* the headings and one line a household */
+  g_assert_cmpuint (lines, ==, N_HOUSEHOLDS + 1);
+  g_remove (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -393,6 +416,7 @@ main (int   argc,
     { "/app/window/welcome-makes-a-store", test_welcome_makes_a_store, "none", FALSE },
     { "/app/window/other-file-is-refused-untouched", test_other_file_is_refused_untouched, "text", FALSE },
     { "/app/window/import-previews-every-row", test_import_previews_every_row, "demo", FALSE },
+    { "/app/window/export-runs-aside", test_export_runs_aside, "demo", FALSE },
     /* every label, place, sum and date as a Vietnamese caseworker reads it */
     { "/app/window/speaks-vietnamese", test_speaks_vietnamese, "demo", TRUE },
   };

@@ -530,6 +530,66 @@ test_import_reports_progress_and_cancels (StoreFixture  *fixture,
   g_assert_cmpint (dh_store_count (fixture->store, &query, NULL), ==, before + 600);
 }
 
+static void
+export_progress_cb (guint64  done,
+                    guint64  total,
+                    gpointer user_data)
+{
+  guint64 *last = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  g_assert_cmpuint (done, <=, total);
+  g_assert_cmpuint (done, >=, *last);
+  *last = done;
+}
+
+/* An export tells how many rows it has written; cancelled, it leaves the
+ * file that was there as it was, and no half-written one beside it. */
+static void
+test_export_reports_progress_and_cancels (StoreFixture  *fixture,
+                                          gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "ho.csv", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GDir) dir = NULL;
+  DhQuery query = { .entity = "household" };
+  gint64 households;
+  guint64 last = 0;
+  guint written = 0;
+  const char *name;
+  guint files = 0;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(json_object) household = fixture_create (fixture, "household",
+                                                         "{\"village\": \"%s\", \"head_name\": \"Người Thứ %u\"}",
+                                                         fixture->village, i);
+    }
+  households = dh_store_count (fixture->store, &query, NULL);
+  g_assert_cmpint (households, ==, 5);
+  dh_store_export_csv_async (fixture->store, "household", path, export_progress_cb, &last,
+                             NULL, store_result_cb, &result);
+  g_assert_true (dh_store_export_finish (fixture->store, wait_for (&result), &written, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (written, ==, households);
+  g_assert_cmpuint (last, ==, households);
+
+  /* cancelled: the list exported before stays as it was */
+  g_assert_true (g_file_set_contents (path, "the list of last year\n", -1, NULL));
+  g_cancellable_cancel (cancellable);
+  g_assert_false (dh_store_export_csv_in_thread (fixture->store, "household", path, NULL, cancellable, &written, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "the list of last year\n");
+  dir = g_dir_open (fixture->dir, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    files += g_str_has_prefix (name, ".ho.csv");
+  g_assert_cmpuint (files, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -541,6 +601,7 @@ main (int   argc,
   STORE_TEST ("/store/async/cancelled-read-says-so", test_cancelled_read_says_so);
   STORE_TEST ("/store/async/write-in-thread-reports-progress", test_write_in_thread_reports_progress);
   STORE_TEST ("/store/async/import-reports-progress-and-cancels", test_import_reports_progress_and_cancels);
+  STORE_TEST ("/store/async/export-reports-progress-and-cancels", test_export_reports_progress_and_cancels);
   STORE_TEST ("/store/async/write-cancelled-between-batches", test_write_cancelled_between_batches);
   STORE_TEST ("/store/async/write-cancelled-before-it-starts", test_write_cancelled_before_it_starts);
   STORE_TEST ("/store/async/long-writes-in-a-worker-thread", test_long_writes_in_a_worker_thread);
