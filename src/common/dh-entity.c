@@ -128,7 +128,7 @@ static const DhField assessment_fields[] = {
 static const DhField support_fields[] = {
   { "household", DH_FIELD_REF, REQ, "household" },
   { "member", DH_FIELD_REF, 0, "member" },
-  { "delivered_on", DH_FIELD_DATE, PAST },
+  { "delivered_on", DH_FIELD_DATE, 0 },   /* a planned delivery's date may lie ahead: check_support */
   { "programme", DH_FIELD_CODE, 0, "programme" },
   { "project", DH_FIELD_CODE, 0, "project" },
   { "support_type", DH_FIELD_CODE, REQ, "support_type" },
@@ -638,12 +638,23 @@ check_support (const DhEntity     *entity,
   gint64 state = dh_json_get_int (record, "state_share_vnd", 0);
   gint64 own = dh_json_get_int (record, "household_share_vnd", 0);
 
-  if (g_strcmp0 (dh_json_get_string (record, "status"), "delivered") == 0 &&
-      !has_value (record, "delivered_on"))
+  if (g_strcmp0 (dh_json_get_string (record, "status"), "delivered") == 0)
     {
-      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
-                   _("delivered_on: a delivered support needs the date it was handed over"));
-      return FALSE;
+      GDate delivered;
+
+      if (!has_value (record, "delivered_on"))
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,
+                       _("delivered_on: a delivered support needs the date it was handed over"));
+          return FALSE;
+        }
+      /* what was handed over was handed over by today; a plan may lie ahead */
+      if (dh_date_parse (dh_json_get_string (record, "delivered_on"), &delivered, NULL) &&
+          !dh_date_check_not_future (&delivered, &validator->today, error))
+        {
+          g_prefix_error (error, "delivered_on: ");
+          return FALSE;
+        }
     }
 
   if (amount >= 0 && state + own > amount)

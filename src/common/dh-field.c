@@ -470,8 +470,6 @@ normalize_date (const DhField     *field,
 
 /* One of the field's values, given as the value itself or as what people
  * call it ("Hộ nghèo", "ho ngheo", "Poor household" for "poor"). */
-/* One of the field's values, given as the value itself or as what people
- * call it ("Hộ nghèo", "ho ngheo", "Poor household" for "poor"). */
 static json_object *
 normalize_enum (const DhField      *field,
                 json_object        *value,

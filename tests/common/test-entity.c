@@ -183,6 +183,16 @@ test_future_dates_refused_where_they_cannot_be (void)
   planned = normalize ("visit", "{\"household\": \"" HOUSE "\", \"visited_on\": \"01/02/2026\", \"next_visit_on\": \"2999-01-01\"}", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (dh_json_get_string (planned, "visited_on"), ==, "2026-02-01");
+
+  /* support handed over is handed over by today; support planned may lie ahead */
+  assert_rejected ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"status\": \"delivered\", \"delivered_on\": \"2999-01-01\"}",
+                   DH_VALIDATION_ERROR_OUT_OF_RANGE, "delivered_on");
+  {
+    g_autoptr(json_object) ahead = normalize ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"status\": \"planned\", \"delivered_on\": \"2999-01-01\"}", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (dh_json_get_string (ahead, "delivered_on"), ==, "2999-01-01");
+  }
 }
 
 static char *
