@@ -853,8 +853,8 @@ search_households (DhStore       *self,
                    GError       **error)
 {
   const DhEntity *entity = dh_entity_lookup ("household");
-  g_autofree char *whole = build_match (text, FALSE);
-  g_autofree char *prefixes = build_match (text, TRUE);
+  g_autofree char *whole = NULL;
+  g_autofree char *prefixes = NULL;
   g_autoptr(DhConnection) reader = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
   g_autoptr(GArray) hits = NULL;
@@ -865,6 +865,18 @@ search_households (DhStore       *self,
 
   if (out_more != NULL)
     *out_more = FALSE;
+
+  /* measured before it is folded: folding costs time that grows faster
+   * than the text */
+  if (text != NULL && strlen (text) > DH_FIELD_MAX_NAME_BYTES)
+    {
+      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                   _("A search can be at most %d bytes long; type a name, a code or a number, not more"),
+                   DH_FIELD_MAX_NAME_BYTES);
+      return NULL;
+    }
+  whole = build_match (text, FALSE);
+  prefixes = build_match (text, TRUE);
 
   if (prefixes == NULL)
     return g_steal_pointer (&rows);

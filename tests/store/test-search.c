@@ -3,7 +3,10 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "dh-store-private.h"
+#include "dh-error.h"
 #include "store-fixture.h"
 
 static char *
@@ -286,6 +289,25 @@ test_index_rebuilt_after_vacuum_and_for_old_stores (StoreFixture  *fixture,
   assert_finds (fixture, "dang", "Nguyễn Văn Đặng");
 }
 
+/* A search is measured before it is folded: a long text is refused at
+ * once, in words, whoever asks (the CLI or the application). */
+static void
+test_long_search_is_refused_before_folding (StoreFixture  *fixture,
+                                            gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+
+  while (text->len <= 200)
+    g_string_append (text, "Nguye\xcc\x82\xcc\x83n ");
+
+  found = dh_store_search_households (fixture->store, text->str, 10, &error);
+  g_assert_null (found);
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE);
+  g_assert_nonnull (strstr (error->message, "200"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -303,6 +325,7 @@ main (int   argc,
   STORE_TEST ("/store/search/cut-list-says-it-was-cut", test_cut_list_says_it_was_cut);
   STORE_TEST ("/store/search/index-rebuilt-after-vacuum-and-for-old-stores", test_index_rebuilt_after_vacuum_and_for_old_stores);
   STORE_TEST ("/store/search/deleted-member-is-no-longer-found", test_deleted_member_is_no_longer_found);
+  STORE_TEST ("/store/search/long-search-is-refused-before-folding", test_long_search_is_refused_before_folding);
 
   return g_test_run ();
 }
