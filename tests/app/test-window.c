@@ -56,10 +56,15 @@ test_lists_the_households (Fixture       *fixture,
     {
       g_autoptr(DhRecord) before = g_list_model_get_item (households, i - 1);
       g_autoptr(DhRecord) after = g_list_model_get_item (households, i);
+      g_autofree char *before_key = NULL;
+      g_autofree char *after_key = NULL;
 
       g_assert_true (dh_record_is_loaded (before));
       g_assert_true (dh_record_is_loaded (after));
       g_assert_cmpstr (dh_record_get_entity (after), ==, "household");
+      before_key = dh_text_name_sort_key (dh_record_get_string (before, "head_name"));
+      after_key = dh_text_name_sort_key (dh_record_get_string (after, "head_name"));
+      g_assert_cmpint (strcmp (before_key, after_key), <=, 0);
     }
 }
 
