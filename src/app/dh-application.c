@@ -85,6 +85,15 @@ dh_application_get_context (DhApplication *self)
   return self->context;
 }
 
+/* Returns: (transfer none): the settings, loaded at startup */
+GSettings *
+dh_application_get_settings (DhApplication *self)
+{
+  g_return_val_if_fail (DH_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
 /* The store to open, instead of the one the settings name (what --store does). */
 void
 dh_application_set_store_path (DhApplication *self,

@@ -15,6 +15,7 @@ G_DECLARE_FINAL_TYPE (DhApplication, dh_application, DH, APPLICATION, AdwApplica
 
 DhApplication *dh_application_new          (void);
 DhContext     *dh_application_get_context  (DhApplication *self);
+GSettings     *dh_application_get_settings (DhApplication *self);
 const char    *dh_application_get_store_path (DhApplication *self);
 void           dh_application_set_store_path (DhApplication *self,
                                               const char    *path);

@@ -1217,11 +1217,11 @@ dh_window_constructed (GObject *object)
 
   gtk_window_set_application (GTK_WINDOW (self), GTK_APPLICATION (self->application));
 
-  settings = dh_context_load_settings ();
+  /* the application's settings, read once for all its windows */
+  settings = dh_application_get_settings (self->application);
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
-  g_object_set_data_full (G_OBJECT (self), "dh-settings", settings, g_object_unref);
 
   open_store (self);
 }
