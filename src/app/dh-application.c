@@ -203,7 +203,7 @@ about_action (GSimpleAction *action,
               gpointer       user_data)
 {
   DhApplication *self = user_data;
-  static const char *developers[] = { "The Đồng Hành developers", NULL };
+  const char *developers[] = { _("The Đồng Hành developers"), NULL };
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   adw_show_about_window (window,
