@@ -27,6 +27,10 @@ typedef struct
   gboolean  json;
   gboolean  rejected;
   gboolean  all;
+  char     *server;    /* login */
+  char     *ca_file;
+  char     *pin;
+  char     *username;
 } DhCli;
 
 DhStore *dh_cli_open_store        (DhCli        *cli,
@@ -57,5 +61,12 @@ int      dh_cli_run_set_aside (DhCli *cli, char **args, int n_args);
 int      dh_cli_run_conflicts (DhCli *cli, char **args, int n_args);
 int      dh_cli_run_restore (DhCli *cli, char **args, int n_args);
 int      dh_cli_run_changes (DhCli *cli, char **args, int n_args);
+
+/* dh-cli-server.c */
+int          dh_cli_run_login  (DhCli *cli, char **args, int n_args);
+int          dh_cli_run_logout (DhCli *cli, char **args, int n_args);
+int          dh_cli_run_sync   (DhCli *cli, char **args, int n_args);
+json_object *dh_cli_sync_status (DhStore *store);
+void         dh_cli_print_sync_status (json_object *status);
 
 G_END_DECLS

@@ -721,6 +721,7 @@ run_status (DhCli  *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(json_object) status = NULL;
+  json_object *sync;
   DhStore *store = dh_cli_open_store_to_read (cli, &error);
 
   if (store == NULL)
@@ -730,7 +731,10 @@ run_status (DhCli  *cli,
   if (status == NULL)
     return dh_cli_fail (error);
 
+  sync = dh_cli_sync_status (store);
+  json_object_object_add (status, "sync", sync);
   dh_cli_print_json (status);
+  dh_cli_print_sync_status (sync);
   return DH_CLI_EXIT_OK;
 }
 
@@ -847,6 +851,9 @@ static const DhCliCommand commands[] = {
   { "changes", 2, 2, N_("changes export FILE [--force] | changes apply FILE [--json]"), dh_cli_run_changes },
   { "restore", 2, 2, N_("restore ENTITY ID"), dh_cli_run_restore },
   { "conflicts", 0, 0, N_("conflicts [--all]"), dh_cli_run_conflicts },
+  { "login", 0, 0, N_("login --server URL --username NAME [--ca FILE] [--pin sha256//BASE64] < password"), dh_cli_run_login },
+  { "logout", 0, 0, N_("logout"), dh_cli_run_logout },
+  { "sync", 0, 0, N_("sync [--json]"), dh_cli_run_sync },
   { "catalogue", 1, 1, N_("catalogue NAME"), run_catalogue },
   { "report", 2, 3, N_("report villages COMMUNE | report support COMMUNE YEAR | report overdue COMMUNE [DAYS]"), run_report },
 };
@@ -871,9 +878,17 @@ describe_commands (void)
                            "connection, changes export writes the waiting changes to a file (a bundle) to carry on a\n"
                            "USB stick, and changes apply merges such a bundle into this store.\n"));
   g_string_append (text, _("\n"
+                           "login signs this device in to the province's server (the password is read from standard\n"
+                           "input, without echo at a terminal); sync sends the waiting changes and receives the\n"
+                           "commune's; logout forgets the session and keeps the waiting changes. status also says\n"
+                           "which server, who is signed in and how the last sync went.\n"));
+  g_string_append (text, _("\n"
                            "Exit status: 0 success, 1 input rejected (nothing was written; of a bundle cut short,\n"
                            "what is whole was applied), 2 usage error, 3 the store is busy with another program's\n"
                            "write (nothing was written; wait and try again).\n"));
+  g_string_append (text, _("login and sync: 4 sign in (again) — the waiting changes are kept, 5 the server cannot be\n"
+                           "reached or cannot answer now (try later), 6 the server refused, or its certificate cannot\n"
+                           "be trusted (read the message).\n"));
 
   return g_string_free (text, FALSE);
 }
@@ -886,6 +901,10 @@ dh_cli_clear (DhCli *cli)
   g_clear_pointer (&cli->user, g_free);
   g_clear_pointer (&cli->sort, g_free);
   g_clear_pointer (&cli->reason, g_free);
+  g_clear_pointer (&cli->server, g_free);
+  g_clear_pointer (&cli->ca_file, g_free);
+  g_clear_pointer (&cli->pin, g_free);
+  g_clear_pointer (&cli->username, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DhCli, dh_cli_clear)
@@ -950,7 +969,11 @@ dh_cli_main (int    argc,
     { "reason", 0, 0, G_OPTION_ARG_STRING, &cli.reason, N_("Why a support entry is voided (void-support)"), N_("TEXT") },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &cli.dry_run, N_("Check the file, report every bad row and what would change; write nothing (import-households, import-members)"), NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &cli.force, N_("Replace a file that exists already (changes export)"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli.json, N_("Print the report as JSON, for scripts (changes apply)"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli.json, N_("Print the report as JSON, for scripts (changes apply, sync)"), NULL },
+    { "server", 0, 0, G_OPTION_ARG_STRING, &cli.server, N_("The province's server, https://NAME/ (login)"), N_("URL") },
+    { "ca", 0, 0, G_OPTION_ARG_FILENAME, &cli.ca_file, N_("The certificate of the province's own authority, when it gave one (login)"), N_("FILE") },
+    { "pin", 0, 0, G_OPTION_ARG_STRING, &cli.pin, N_("The server's public key, sha256//BASE64, when the province gave it (login)"), N_("PIN") },
+    { "username", 0, 0, G_OPTION_ARG_STRING, &cli.username, N_("Your account on the province's server (login)"), N_("NAME") },
     { "rejected", 0, 0, G_OPTION_ARG_NONE, &cli.rejected, N_("Only the changes the server refused, with its reasons (pending)"), NULL },
     { "all", 0, 0, G_OPTION_ARG_NONE, &cli.all, N_("Also the conflicts already settled (conflicts)"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &show_version, N_("Print the version"), NULL },

@@ -13,6 +13,12 @@ G_BEGIN_DECLS
 #define DH_CLI_EXIT_REJECTED 1
 #define DH_CLI_EXIT_USAGE    2
 #define DH_CLI_EXIT_BUSY     3
+/* sync and login: sign in (again); the server cannot be reached or
+ * cannot answer now (try later); the server refused, or its certificate
+ * cannot be trusted (nothing is retried: read the message). */
+#define DH_CLI_EXIT_SIGN_IN     4
+#define DH_CLI_EXIT_UNREACHABLE 5
+#define DH_CLI_EXIT_REFUSED     6
 
 int dh_cli_main (int argc, char **argv);
 

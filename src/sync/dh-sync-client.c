@@ -1,0 +1,549 @@
+/* dh-sync-client.c – requests to donghanh-server over HTTPS, one connection reused for a sync */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-sync"
+
+#include "config.h"
+
+#include <string.h>
+#include <curl/curl.h>
+#include <glib/gi18n-lib.h>
+
+#include "dh-autocleanups.h"
+#include "dh-sync-client.h"
+
+/* Made for 2G: a connection may take long to open, and a transfer may
+ * crawl; only one that stalls below 64 bytes a second for a minute is
+ * given up, never one that is merely slow. */
+#define CONNECT_TIMEOUT_S 30L
+#define LOW_SPEED_BYTES   64L
+#define LOW_SPEED_TIME_S  60L
+
+G_DEFINE_QUARK (dh-sync-error-quark, dh_sync_error)
+
+struct _DhSyncClient
+{
+  CURL         *curl;
+  char         *base_url;     /* without its trailing "/" */
+  char         *ca_file;
+  char         *pin;
+  char         *token;
+  gboolean      plain;        /* http:// on the loopback, for a test of `serve --plain` */
+  GCancellable *cancellable;
+  char          curl_error[CURL_ERROR_SIZE];
+  guint         requests;
+  guint64       bytes_sent;
+  guint64       bytes_received;
+};
+
+typedef struct
+{
+  GString  *body;
+  gboolean  too_large;
+} Answer;
+
+static gboolean
+is_loopback_host (const char *host)
+{
+  return g_strcmp0 (host, "127.0.0.1") == 0 || g_strcmp0 (host, "::1") == 0 ||
+         g_strcmp0 (host, "[::1]") == 0;
+}
+
+/**
+ * dh_sync_check_server_url:
+ *
+ * A server's address is https://; plain http:// is taken only for the
+ * loopback (a test of `donghanh-server serve --plain`), never across a
+ * network.
+ */
+gboolean
+dh_sync_check_server_url (const char  *url,
+                          GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+
+  if (url != NULL)
+    uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  if (uri == NULL || host == NULL || *host == '\0' ||
+      g_uri_get_userinfo (uri) != NULL || g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
+    {
+      g_set_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_REFUSED,
+                   _("“%s” is not a server address; write it as https://NAME/ (for example https://donghanh.example.gov.vn/), as the province gave it"),
+                   url != NULL ? url : "");
+      return FALSE;
+    }
+
+  if (g_ascii_strcasecmp (scheme, "https") == 0)
+    return TRUE;
+  if (g_ascii_strcasecmp (scheme, "http") == 0 && is_loopback_host (host))
+    return TRUE;
+
+  g_set_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_REFUSED,
+               _("“%s” does not start with https://; the server is reached over HTTPS only: write https://NAME/, as the province gave it"),
+               url);
+  return FALSE;
+}
+
+/* Whether the engine tries again later, with backoff. */
+gboolean
+dh_sync_error_is_retryable (const GError *error)
+{
+  return g_error_matches (error, DH_SYNC_ERROR, DH_SYNC_ERROR_NETWORK) ||
+         g_error_matches (error, DH_SYNC_ERROR, DH_SYNC_ERROR_SERVER);
+}
+
+static void
+global_init (void)
+{
+  static gsize initialised = 0;
+
+  if (g_once_init_enter (&initialised))
+    {
+      curl_global_init (CURL_GLOBAL_DEFAULT);
+      g_once_init_leave (&initialised, 1);
+    }
+}
+
+DhSyncClient *
+dh_sync_client_new (const char  *server_url,
+                    const char  *ca_file,
+                    const char  *pin,
+                    GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  DhSyncClient *self;
+
+  if (!dh_sync_check_server_url (server_url, error))
+    return NULL;
+
+  if (pin != NULL && *pin != '\0' && !g_str_has_prefix (pin, "sha256//"))
+    {
+      g_set_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_REFUSED,
+                   _("The pin “%s” is not one: write it as sha256//BASE64, as the province gave it"), pin);
+      return NULL;
+    }
+
+  global_init ();
+  uri = g_uri_parse (server_url, G_URI_FLAGS_NONE, NULL);
+
+  self = g_new0 (DhSyncClient, 1);
+  self->base_url = g_strdup (server_url);
+  while (g_str_has_suffix (self->base_url, "/"))
+    self->base_url[strlen (self->base_url) - 1] = '\0';
+  self->ca_file = ca_file != NULL && *ca_file != '\0' ? g_strdup (ca_file) : NULL;
+  self->pin = pin != NULL && *pin != '\0' ? g_strdup (pin) : NULL;
+  self->plain = g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0;
+  self->curl = curl_easy_init ();
+  if (self->curl == NULL)
+    g_error ("libcurl could not make a handle: out of memory");
+
+  return self;
+}
+
+void
+dh_sync_client_free (DhSyncClient *self)
+{
+  if (self == NULL)
+    return;
+
+  curl_easy_cleanup (self->curl);
+  g_free (self->base_url);
+  g_free (self->ca_file);
+  g_free (self->pin);
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  g_clear_object (&self->cancellable);
+  g_free (self);
+}
+
+void
+dh_sync_client_set_token (DhSyncClient *self,
+                          const char   *token)
+{
+  g_return_if_fail (self != NULL);
+
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  self->token = g_strdup (token);
+}
+
+void
+dh_sync_client_set_cancellable (DhSyncClient *self,
+                                GCancellable *cancellable)
+{
+  g_return_if_fail (self != NULL);
+
+  g_set_object (&self->cancellable, cancellable);
+}
+
+guint
+dh_sync_client_get_requests (DhSyncClient *self)
+{
+  return self->requests;
+}
+
+guint64
+dh_sync_client_get_bytes_sent (DhSyncClient *self)
+{
+  return self->bytes_sent;
+}
+
+guint64
+dh_sync_client_get_bytes_received (DhSyncClient *self)
+{
+  return self->bytes_received;
+}
+
+/* The answer is read up to a bound: a server, or whatever poses as one,
+ * cannot make the device hold more than that. */
+static size_t
+received_cb (char   *data,
+             size_t  size,
+             size_t  count,
+             void   *user_data)
+{
+  Answer *answer = user_data;
+  size_t length = size * count;
+
+  if (answer->body->len + length > DH_SYNC_MAX_ANSWER_BYTES)
+    {
+      answer->too_large = TRUE;
+      return 0;
+    }
+  g_string_append_len (answer->body, data, length);
+  return length;
+}
+
+static int
+transfer_cb (void       *user_data,
+             curl_off_t  download_total,
+             curl_off_t  downloaded,
+             curl_off_t  upload_total,
+             curl_off_t  uploaded)
+{
+  DhSyncClient *self = user_data;
+
+  return g_cancellable_is_cancelled (self->cancellable) ? 1 : 0;
+}
+
+static GBytes *
+gzip_text (const char  *text,
+           gsize        length,
+           GError     **error)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1);
+  g_autoptr(GByteArray) out = g_byte_array_sized_new (length / 4 + 64);
+  GConverterResult result;
+
+  do
+    {
+      guint8 buffer[16384];
+      gsize bytes_read = 0;
+      gsize bytes_written = 0;
+
+      result = g_converter_convert (G_CONVERTER (compressor), text, length, buffer, sizeof buffer,
+                                    G_CONVERTER_INPUT_AT_END, &bytes_read, &bytes_written, error);
+      if (result == G_CONVERTER_ERROR)
+        return NULL;
+      g_byte_array_append (out, buffer, (guint) bytes_written);
+      text += bytes_read;
+      length -= bytes_read;
+    }
+  while (result != G_CONVERTER_FINISHED);
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+static json_object *
+parse_object (const GString *text)
+{
+  g_autoptr(json_tokener) tokener = json_tokener_new_ex (DH_SYNC_MAX_JSON_DEPTH);
+  g_autoptr(json_object) object = NULL;
+
+  if (text->len == 0 || text->len > G_MAXINT)
+    return NULL;
+
+  json_tokener_set_flags (tokener, JSON_TOKENER_STRICT);
+  object = json_tokener_parse_ex (tokener, text->str, (int) text->len);
+  if (json_tokener_get_error (tokener) != json_tokener_success ||
+      json_tokener_get_parse_end (tokener) != text->len ||
+      !json_object_is_type (object, json_type_object))
+    return NULL;
+
+  return g_steal_pointer (&object);
+}
+
+static const char *
+get_string (json_object *object,
+            const char  *key)
+{
+  json_object *value = NULL;
+
+  if (object == NULL || !json_object_object_get_ex (object, key, &value) ||
+      !json_object_is_type (value, json_type_string))
+    return NULL;
+  return json_object_get_string (value);
+}
+
+static void
+set_transfer_error (DhSyncClient  *self,
+                    CURLcode       code,
+                    gboolean       too_large,
+                    GError       **error)
+{
+  const char *detail = self->curl_error[0] != '\0' ? self->curl_error : curl_easy_strerror (code);
+
+  if (code == CURLE_ABORTED_BY_CALLBACK)
+    g_set_error_literal (error, DH_SYNC_ERROR, DH_SYNC_ERROR_CANCELLED, _("The sync was cancelled; nothing is lost, and the next sync goes on from here"));
+  else if (too_large)
+    g_set_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_REFUSED,
+                 _("The server's answer is larger than %u MB, far more than any page; check the server address with the province"),
+                 (guint) (DH_SYNC_MAX_ANSWER_BYTES / (1024 * 1024)));
+  else if (code == CURLE_SSL_PINNEDPUBKEYNOTMATCH)
+    g_set_error_literal (error, DH_SYNC_ERROR, DH_SYNC_ERROR_TLS,
+                         _("The server's key does not match the pin given at sign-in, so nothing was sent: check the address and the pin (--pin) with the province"));
+  else if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE ||
+           code == CURLE_SSL_CERTPROBLEM || code == CURLE_SSL_ISSUER_ERROR ||
+           code == CURLE_SSL_CRL_BADFILE || code == CURLE_SSL_CIPHER ||
+           code == CURLE_SSL_INVALIDCERTSTATUS || code == CURLE_SSL_SHUTDOWN_FAILED)
+    g_set_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_TLS,
+                 _("The server's certificate cannot be trusted (%s), so nothing was sent: check the server address and, if the province gave one, its certificate file (--ca)"),
+                 detail);
+  else if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_TOO_MANY_REDIRECTS ||
+           code == CURLE_URL_MALFORMAT)
+    g_set_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_REFUSED,
+                 _("The server sent the request to an address that is not HTTPS, and it was not followed (%s): check the server address with the province"),
+                 detail);
+  else
+    g_set_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_NETWORK,
+                 _("The server cannot be reached (%s); the changes wait on this device and are sent when the connection returns"),
+                 detail);
+}
+
+static void
+set_status_error (DhSyncClient   *self,
+                  long            status,
+                  json_object    *answer,
+                  GError        **error)
+{
+  const char *message = get_string (answer, "message");
+  const char *code = get_string (answer, "error");
+  g_autofree char *said = NULL;
+
+  /* the server's words, in its language, are what a person reads */
+  said = message != NULL ? g_strdup (message) : g_strdup_printf ("HTTP %ld", status);
+
+  if (status == 401 && g_strcmp0 (code, "wrong_credentials") == 0)
+    g_set_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_SIGN_IN,
+                 _("The username or the password is wrong (%s): check both and try again"), said);
+  else if (status == 401)
+    g_set_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_SIGN_IN,
+                 _("Sign in again: the server did not accept this device’s session (%s). Every pending change stays on this device."),
+                 said);
+  else if (status >= 300 && status < 400)
+    {
+      char *location = NULL;
+
+      curl_easy_getinfo (self->curl, CURLINFO_REDIRECT_URL, &location);
+      g_set_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_REFUSED,
+                   _("The server sends its devices elsewhere (%s), which is not followed: check the server address with the province"),
+                   location != NULL ? location : said);
+    }
+  else if (status == 403)
+    g_set_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_REFUSED,
+                 _("The server refused: %s. Ask the province."), said);
+  else if (status == 429)
+    g_set_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_REFUSED,
+                 _("Too many tries: %s. Wait a quarter of an hour, or ask the province."), said);
+  else if (status == 413)
+    g_set_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_REFUSED,
+                 _("The server found the request too large: %s. Report it: this version sends too much at a time."), said);
+  else if (status >= 500)
+    g_set_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_SERVER,
+                 _("The server cannot answer now (%s); the changes wait on this device and it is tried again later"),
+                 said);
+  else
+    g_set_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_REFUSED,
+                 _("The server refused the request (%s%s%s): report it, with this message"),
+                 said, code != NULL ? ", " : "", code != NULL ? code : "");
+}
+
+static void
+set_options (DhSyncClient *self)
+{
+  CURL *curl = self->curl;
+
+  curl_easy_reset (curl);
+  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, self->curl_error);
+  curl_easy_setopt (curl, CURLOPT_USERAGENT, "donghanh/" PACKAGE_VERSION);
+  curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, self->plain ? "http" : "https");
+  /* a redirect is never followed: a device speaks to the server it was given */
+  curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt (curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+  /* verification is always on: there is no option to turn it off */
+  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt (curl, CURLOPT_SSLVERSION, (long) CURL_SSLVERSION_TLSv1_2);
+  if (self->ca_file != NULL)
+    curl_easy_setopt (curl, CURLOPT_CAINFO, self->ca_file);
+  if (self->pin != NULL)
+    curl_easy_setopt (curl, CURLOPT_PINNEDPUBLICKEY, self->pin);
+  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
+  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, LOW_SPEED_BYTES);
+  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, LOW_SPEED_TIME_S);
+  curl_easy_setopt (curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt (curl, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, transfer_cb);
+  curl_easy_setopt (curl, CURLOPT_XFERINFODATA, self);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, received_cb);
+}
+
+/**
+ * dh_sync_client_request:
+ * @path: the address after the server's, such as "/v1/pull?after=12"
+ * @body: (nullable): the JSON object sent; gzipped when larger than 1 KiB
+ *
+ * Returns: (transfer full): the answer of a 200, a JSON object; or NULL
+ *   with an error whose code says what to do.
+ */
+json_object *
+dh_sync_client_request (DhSyncClient  *self,
+                        const char    *method,
+                        const char    *path,
+                        json_object   *body,
+                        GError       **error)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *authorization = NULL;
+  g_autoptr(GBytes) gzipped = NULL;
+  g_autoptr(GString) received = g_string_new (NULL);
+  g_autoptr(json_object) answer = NULL;
+  struct curl_slist *headers = NULL;
+  Answer state = { received, FALSE };
+  const char *text = NULL;
+  gsize length = 0;
+  CURLcode code;
+  long status = 0;
+  long header_bytes = 0;
+  long request_bytes = 0;
+  curl_off_t downloaded = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (path != NULL && path[0] == '/', NULL);
+
+  if (g_cancellable_set_error_if_cancelled (self->cancellable, NULL))
+    {
+      set_transfer_error (self, CURLE_ABORTED_BY_CALLBACK, FALSE, error);
+      return NULL;
+    }
+
+  set_options (self);
+  self->curl_error[0] = '\0';
+  url = g_strconcat (self->base_url, path, NULL);
+  curl_easy_setopt (self->curl, CURLOPT_URL, url);
+  curl_easy_setopt (self->curl, CURLOPT_WRITEDATA, &state);
+  curl_easy_setopt (self->curl, CURLOPT_CUSTOMREQUEST, method);
+
+  headers = curl_slist_append (headers, "Accept: application/json");
+  /* no "Expect: 100-continue": a round trip lost on a slow link */
+  headers = curl_slist_append (headers, "Expect:");
+  if (self->token != NULL)
+    {
+      authorization = g_strdup_printf ("Authorization: Bearer %s", self->token);
+      headers = curl_slist_append (headers, authorization);
+    }
+
+  if (body != NULL)
+    {
+      text = json_object_to_json_string_ext (body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+      length = strlen (text);
+      headers = curl_slist_append (headers, "Content-Type: application/json");
+      if (length > DH_SYNC_GZIP_THRESHOLD)
+        {
+          gzipped = gzip_text (text, length, error);
+          if (gzipped == NULL)
+            {
+              curl_slist_free_all (headers);
+              return NULL;
+            }
+          text = g_bytes_get_data (gzipped, &length);
+          headers = curl_slist_append (headers, "Content-Encoding: gzip");
+        }
+      curl_easy_setopt (self->curl, CURLOPT_POSTFIELDS, text);
+      curl_easy_setopt (self->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) length);
+    }
+  curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, headers);
+
+  code = curl_easy_perform (self->curl);
+  curl_slist_free_all (headers);
+  if (authorization != NULL)
+    memset (authorization, 0, strlen (authorization));
+
+  self->requests++;
+  curl_easy_getinfo (self->curl, CURLINFO_REQUEST_SIZE, &request_bytes);
+  curl_easy_getinfo (self->curl, CURLINFO_HEADER_SIZE, &header_bytes);
+  curl_easy_getinfo (self->curl, CURLINFO_SIZE_DOWNLOAD_T, &downloaded);
+  self->bytes_sent += (guint64) MAX (request_bytes, 0);
+  self->bytes_received += (guint64) MAX (header_bytes, 0) + (guint64) MAX (downloaded, 0);
+
+  if (code != CURLE_OK)
+    {
+      set_transfer_error (self, code, state.too_large, error);
+      return NULL;
+    }
+
+  curl_easy_getinfo (self->curl, CURLINFO_RESPONSE_CODE, &status);
+  answer = parse_object (received);
+  if (status != 200)
+    {
+      set_status_error (self, status, answer, error);
+      return NULL;
+    }
+  if (answer == NULL)
+    {
+      g_set_error_literal (error, DH_SYNC_ERROR, DH_SYNC_ERROR_SERVER,
+                           _("The server's answer is not one JSON object; it is tried again later (if it lasts, check the server address)"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&answer);
+}
+
+/* POST /v1/sign-in: the answer holds the token and when it expires. */
+json_object *
+dh_sync_client_sign_in (DhSyncClient  *self,
+                        const char    *username,
+                        const char    *password,
+                        const char    *device,
+                        GError       **error)
+{
+  g_autoptr(json_object) body = json_object_new_object ();
+  g_autoptr(json_object) answer = NULL;
+  const char *token;
+
+  json_object_object_add (body, "username", json_object_new_string (username));
+  json_object_object_add (body, "password", json_object_new_string (password));
+  json_object_object_add (body, "device", json_object_new_string (device));
+  answer = dh_sync_client_request (self, "POST", "/v1/sign-in", body, error);
+  if (answer == NULL)
+    return NULL;
+
+  token = get_string (answer, "token");
+  if (token == NULL || *token == '\0')
+    {
+      g_set_error_literal (error, DH_SYNC_ERROR, DH_SYNC_ERROR_SERVER,
+                           _("The server's answer to the sign-in has no token; check the server address with the province"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&answer);
+}

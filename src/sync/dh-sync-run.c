@@ -1,0 +1,408 @@
+/* dh-sync-run.c – one sync of a store with its server: push, then pull */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-sync"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "dh-autocleanups.h"
+#include "dh-sync-run.h"
+
+typedef struct
+{
+  DhStore            *store;
+  DhSyncClient       *client;
+  DhSyncReport       *report;
+  DhSyncProgressFunc  progress;
+  gpointer            progress_data;
+  GCancellable       *cancellable;
+} Sync;
+
+void
+dh_sync_report_clear (DhSyncReport *report)
+{
+  g_clear_pointer (&report->rejections, g_ptr_array_unref);
+  memset (report, 0, sizeof *report);
+}
+
+/* Conflicts the server found in what was pushed, and conflicts found here
+ * in what was pulled. */
+guint
+dh_sync_report_conflicts (const DhSyncReport *report)
+{
+  return report->push_conflicts + report->applied.conflicts;
+}
+
+static const char *
+get_string (json_object *object,
+            const char  *key)
+{
+  json_object *value = NULL;
+
+  if (object == NULL || !json_object_object_get_ex (object, key, &value) ||
+      !json_object_is_type (value, json_type_string))
+    return NULL;
+  return json_object_get_string (value);
+}
+
+static void
+set_bad_answer (GError     **error,
+                const char  *what)
+{
+  g_set_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_SERVER,
+               /* Translators: %s says what is wrong with the answer, in English, for a report */
+               _("The server's answer makes no sense (%s); nothing was lost, and it is tried again later"),
+               what);
+}
+
+/* The server's clock, from the "now" of each answer. */
+static void
+note_clock (Sync        *sync,
+            json_object *answer)
+{
+  json_object *now = NULL;
+
+  if (!json_object_object_get_ex (answer, "now", &now) || !json_object_is_type (now, json_type_int))
+    return;
+
+  sync->report->clock_known = TRUE;
+  sync->report->clock_offset_ms = json_object_get_int64 (now) - dh_store_get_wall_clock_ms (sync->store);
+}
+
+static void
+count_traffic (Sync *sync)
+{
+  sync->report->requests = dh_sync_client_get_requests (sync->client);
+  sync->report->bytes_sent = dh_sync_client_get_bytes_sent (sync->client);
+  sync->report->bytes_received = dh_sync_client_get_bytes_received (sync->client);
+}
+
+static void
+report_progress (Sync        *sync,
+                 DhSyncPhase  phase,
+                 guint64      done,
+                 guint64      total)
+{
+  if (sync->progress != NULL)
+    sync->progress (phase, done, total, sync->progress_data);
+}
+
+static char *
+change_id (json_object *wire)
+{
+  const char *record = get_string (wire, "r");
+  const char *clock = get_string (wire, "k");
+
+  if (record == NULL || clock == NULL)
+    return NULL;
+  return g_strconcat (record, "@", clock, NULL);
+}
+
+/* The oldest pending changes that fit in one request. */
+static json_object *
+make_batch (GPtrArray  *pending,
+            GPtrArray  *ids)
+{
+  json_object *changes = json_object_new_array ();
+  gsize bytes = 0;
+
+  for (guint i = 0; i < pending->len; i++)
+    {
+      json_object *wire = g_ptr_array_index (pending, i);
+      gsize size = strlen (json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN)) + 1;
+      char *id;
+
+      if (ids->len > 0 && bytes + size > DH_SYNC_BATCH_MAX_BYTES)
+        break;
+      id = change_id (wire);
+      if (id == NULL)
+        continue;
+      json_object_array_add (changes, json_object_get (wire));
+      g_ptr_array_add (ids, id);
+      bytes += size;
+    }
+
+  return changes;
+}
+
+static gboolean
+push_batch (Sync       *sync,
+            GPtrArray  *pending,
+            guint      *out_resolved,
+            GError    **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) acknowledged = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rejected = g_ptr_array_new ();
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(json_object) body = json_object_new_object ();
+  g_autoptr(json_object) answer = NULL;
+  json_object *changes = make_batch (pending, ids);
+  json_object *results = NULL;
+  gboolean ok;
+
+  json_object_object_add (body, "changes", changes);
+  *out_resolved = 0;
+  if (ids->len == 0)
+    return TRUE;
+
+  /* once sent they never change: an edit made meanwhile is a change of
+   * its own, and a replay of this batch is the same writes again */
+  g_ptr_array_add (ids, NULL);
+  if (!dh_store_mark_changes_sent (sync->store, (const char * const *) ids->pdata, error))
+    return FALSE;
+  g_ptr_array_set_size (ids, ids->len - 1);
+
+  answer = dh_sync_client_request (sync->client, "POST", "/v1/push", body, error);
+  count_traffic (sync);
+  if (answer == NULL)
+    return FALSE;
+  note_clock (sync, answer);
+
+  if (!json_object_object_get_ex (answer, "results", &results) ||
+      !json_object_is_type (results, json_type_array) ||
+      json_object_array_length (results) != ids->len)
+    {
+      set_bad_answer (error, "push: not one result per change");
+      return FALSE;
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      json_object *result = json_object_array_get_idx (results, i);
+      json_object *wire = json_object_array_get_idx (changes, i);
+      const char *id = g_ptr_array_index (ids, i);
+      const char *status = get_string (result, "status");
+      const char *answered_id = get_string (result, "id");
+
+      /* results come in the order sent; one that names another change is
+       * not taken for this one */
+      if (status == NULL || (answered_id != NULL && !g_str_equal (answered_id, id)))
+        continue;
+
+      if (g_str_equal (status, "applied") || g_str_equal (status, "already") || g_str_equal (status, "conflict"))
+        {
+          g_ptr_array_add (acknowledged, (gpointer) id);
+          sync->report->pushed++;
+          if (g_str_equal (status, "conflict"))
+            sync->report->push_conflicts++;
+        }
+      else if (g_str_equal (status, "rejected"))
+        {
+          const char *code = get_string (result, "code");
+          const char *message = get_string (result, "message");
+          json_object *entry = json_object_new_object ();
+
+          g_ptr_array_add (rejected, (gpointer) id);
+          g_ptr_array_add (reasons, g_strdup (message != NULL ? message : code != NULL ? code : _("refused by the server")));
+          json_object_object_add (entry, "id", json_object_new_string (id));
+          json_object_object_add (entry, "entity", json_object_get (json_object_object_get (wire, "e")));
+          json_object_object_add (entry, "record_id", json_object_get (json_object_object_get (wire, "r")));
+          json_object_object_add (entry, "code", code != NULL ? json_object_new_string (code) : NULL);
+          json_object_object_add (entry, "message", message != NULL ? json_object_new_string (message) : NULL);
+          g_ptr_array_add (sync->report->rejections, entry);
+          sync->report->rejected++;
+        }
+    }
+
+  ok = TRUE;
+  if (acknowledged->len > 0)
+    {
+      g_ptr_array_add (acknowledged, NULL);
+      ok = dh_store_acknowledge_changes (sync->store, (const char * const *) acknowledged->pdata, error);
+      g_ptr_array_set_size (acknowledged, acknowledged->len - 1);
+    }
+  if (ok && rejected->len > 0)
+    {
+      g_ptr_array_add (rejected, NULL);
+      g_ptr_array_add (reasons, NULL);
+      ok = dh_store_reject_changes (sync->store, (const char * const *) rejected->pdata,
+                                    (const char * const *) reasons->pdata, error);
+    }
+
+  *out_resolved = acknowledged->len + (rejected->len > 0 ? rejected->len - 1 : 0);
+  return ok;
+}
+
+static gboolean
+push (Sync    *sync,
+      GError **error)
+{
+  gint64 total = dh_store_count_pending_changes (sync->store, error);
+  guint64 done = 0;
+
+  if (total < 0)
+    return FALSE;
+
+  report_progress (sync, DH_SYNC_PHASE_PUSH, 0, (guint64) total);
+  while (TRUE)
+    {
+      g_autoptr(GPtrArray) pending = NULL;
+      guint resolved = 0;
+
+      if (g_cancellable_is_cancelled (sync->cancellable))
+        {
+          g_set_error_literal (error, DH_SYNC_ERROR, DH_SYNC_ERROR_CANCELLED,
+                               _("The sync was cancelled; nothing is lost, and the next sync goes on from here"));
+          return FALSE;
+        }
+
+      pending = dh_store_get_pending_changes (sync->store, DH_SYNC_BATCH_MAX_CHANGES, error);
+      if (pending == NULL)
+        return FALSE;
+      if (pending->len == 0)
+        return TRUE;
+
+      if (!push_batch (sync, pending, &resolved, error))
+        return FALSE;
+      /* the same batch would come back again: never loop on it */
+      if (resolved == 0)
+        {
+          set_bad_answer (error, "push: no change was acknowledged or refused");
+          return FALSE;
+        }
+      done += resolved;
+      report_progress (sync, DH_SYNC_PHASE_PUSH, done, MAX ((guint64) total, done));
+    }
+}
+
+static gboolean
+pull (Sync    *sync,
+      GError **error)
+{
+  g_autofree char *cursor = dh_store_get_meta (sync->store, "pull_cursor");
+
+  while (TRUE)
+    {
+      g_autofree char *path = NULL;
+      g_autoptr(json_object) answer = NULL;
+      g_autoptr(GPtrArray) page = NULL;
+      DhApplyReport applied = { 0 };
+      json_object *changes = NULL;
+      json_object *more = NULL;
+      const char *next;
+
+      if (g_cancellable_is_cancelled (sync->cancellable))
+        {
+          g_set_error_literal (error, DH_SYNC_ERROR, DH_SYNC_ERROR_CANCELLED,
+                               _("The sync was cancelled; nothing is lost, and the next sync goes on from here"));
+          return FALSE;
+        }
+
+      if (cursor != NULL && *cursor != '\0')
+        {
+          g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
+
+          path = g_strdup_printf ("/v1/pull?after=%s&limit=%d", escaped, DH_SYNC_PULL_LIMIT);
+        }
+      else
+        path = g_strdup_printf ("/v1/pull?limit=%d", DH_SYNC_PULL_LIMIT);
+
+      answer = dh_sync_client_request (sync->client, "GET", path, NULL, error);
+      count_traffic (sync);
+      if (answer == NULL)
+        return FALSE;
+      note_clock (sync, answer);
+
+      if (!json_object_object_get_ex (answer, "changes", &changes) ||
+          !json_object_is_type (changes, json_type_array))
+        {
+          set_bad_answer (error, "pull: no list of changes");
+          return FALSE;
+        }
+      next = get_string (answer, "cursor");
+      json_object_object_get_ex (answer, "more", &more);
+
+      page = g_ptr_array_new_full ((guint) json_object_array_length (changes), (GDestroyNotify) json_object_put);
+      for (size_t i = 0; i < json_object_array_length (changes); i++)
+        g_ptr_array_add (page, json_object_get (json_object_array_get_idx (changes, i)));
+
+      /* the page and its cursor land together, or neither does */
+      if (!dh_store_apply_changes (sync->store, page, next, &applied, error))
+        return FALSE;
+
+      sync->report->pages++;
+      sync->report->received += page->len;
+      sync->report->applied.applied += applied.applied;
+      sync->report->applied.already += applied.already;
+      sync->report->applied.held += applied.held;
+      sync->report->applied.conflicts += applied.conflicts;
+      sync->report->applied.rejected += applied.rejected;
+      report_progress (sync, DH_SYNC_PHASE_PULL, sync->report->received, 0);
+
+      if (more == NULL || !json_object_get_boolean (more))
+        return TRUE;
+      if (next == NULL || g_strcmp0 (next, cursor) == 0)
+        {
+          set_bad_answer (error, "pull: more pages, but the same cursor");
+          return FALSE;
+        }
+      g_free (cursor);
+      cursor = g_strdup (next);
+    }
+}
+
+/**
+ * dh_sync_run:
+ * @client: speaks to the server, with the token set
+ * @report: (out caller-allocates): what was done, also when it fails
+ *   midway: what landed before the failure stays landed
+ *
+ * One sync: the pending changes pushed, oldest first, then the commune's
+ * changes pulled after the store's cursor until the server has no more.
+ * Runs in the calling thread, which it blocks: the engine calls it in a
+ * worker.
+ */
+gboolean
+dh_sync_run (DhStore             *store,
+             DhSyncClient        *client,
+             DhSyncReport        *report,
+             DhSyncProgressFunc   progress,
+             gpointer             progress_data,
+             GCancellable        *cancellable,
+             GError             **error)
+{
+  Sync sync = { store, client, report, progress, progress_data, cancellable };
+  GError *store_error = NULL;
+
+  g_return_val_if_fail (DH_IS_STORE (store), FALSE);
+  g_return_val_if_fail (client != NULL && report != NULL, FALSE);
+
+  memset (report, 0, sizeof *report);
+  report->rejections = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+
+  if (!dh_store_check_can_send (store, &store_error))
+    {
+      g_set_error_literal (error, DH_SYNC_ERROR, DH_SYNC_ERROR_REFUSED, store_error->message);
+      g_error_free (store_error);
+      return FALSE;
+    }
+
+  dh_sync_client_set_cancellable (client, cancellable);
+  return push (&sync, error) && pull (&sync, error);
+}
+
+/* The difference of the clocks in words: "3 minutes behind the server". */
+char *
+dh_sync_describe_offset (gint64 offset_ms)
+{
+  gint64 minutes = ABS (offset_ms) / 60000;
+  gint64 hours = minutes / 60;
+  gint64 days = hours / 24;
+  g_autofree char *amount = NULL;
+
+  if (days >= 2)
+    amount = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u day", "%u days", (gulong) days), (guint) days);
+  else if (hours >= 2)
+    amount = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hour", "%u hours", (gulong) hours), (guint) hours);
+  else
+    amount = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u minute", "%u minutes", (gulong) minutes), (guint) minutes);
+
+  /* the server's clock is ahead: this device's is behind */
+  if (offset_ms > 0)
+    return g_strdup_printf (_("This computer’s clock is %s behind the server’s: set its date and time"), amount);
+  return g_strdup_printf (_("This computer’s clock is %s ahead of the server’s: set its date and time"), amount);
+}

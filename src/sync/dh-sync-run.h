@@ -1,0 +1,61 @@
+/* dh-sync-run.h – one sync of a store with its server: push, then pull */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include "dh-store.h"
+#include "dh-sync-client.h"
+
+G_BEGIN_DECLS
+
+/* docs/sync.md, "Push": the queue leaves oldest first, in batches of at
+ * most 500 changes or 512 KiB, whichever comes first. */
+#define DH_SYNC_BATCH_MAX_CHANGES 500
+#define DH_SYNC_BATCH_MAX_BYTES   (512 * 1024)
+#define DH_SYNC_PULL_LIMIT        500
+/* A clock further from the server's than this is worth a warning. */
+#define DH_SYNC_CLOCK_WARNING_MS  ((gint64) 5 * 60 * 1000)
+
+typedef enum
+{
+  DH_SYNC_PHASE_PUSH,
+  DH_SYNC_PHASE_PULL,
+} DhSyncPhase;
+
+/* What one sync did. */
+typedef struct
+{
+  guint      pushed;          /* changes the server took: applied, already had, or in conflict */
+  guint      rejected;        /* changes the server refused, each in rejections */
+  guint      push_conflicts;  /* changes the server took that met a concurrent edit */
+  guint      received;        /* changes pulled */
+  guint      pages;           /* pages pulled */
+  DhApplyReport applied;      /* what became of the changes pulled */
+  guint      requests;        /* HTTP requests made */
+  guint64    bytes_sent;      /* HTTP headers and bodies, as they travelled (gzipped) */
+  guint64    bytes_received;
+  gboolean   clock_known;     /* an answer said the server's time */
+  gint64     clock_offset_ms; /* the server's clock minus this device's */
+  GPtrArray *rejections;      /* (element-type json_object): {"id", "entity", "record_id", "code", "message"} */
+} DhSyncReport;
+
+/* Called in the thread that syncs. */
+typedef void (*DhSyncProgressFunc) (DhSyncPhase phase,
+                                    guint64     done,
+                                    guint64     total,
+                                    gpointer    user_data);
+
+void      dh_sync_report_clear    (DhSyncReport        *report);
+guint     dh_sync_report_conflicts (const DhSyncReport *report);
+gboolean  dh_sync_run             (DhStore             *store,
+                                   DhSyncClient        *client,
+                                   DhSyncReport        *report,
+                                   DhSyncProgressFunc   progress,
+                                   gpointer             progress_data,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
+char     *dh_sync_describe_offset (gint64               offset_ms);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DhSyncReport, dh_sync_report_clear)
+
+G_END_DECLS
