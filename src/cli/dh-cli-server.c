@@ -156,13 +156,11 @@ dh_cli_run_login (DhCli  *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(DhSyncClient) client = NULL;
-  g_autoptr(json_object) signed_in = NULL;
   g_autoptr(json_object) me = NULL;
   g_autofree char *password = NULL;
   g_autofree char *ca_file = NULL;
   g_autofree char *commune = NULL;
-  DhSyncSettings settings = { 0 };
-  const char *token;
+  const char *username;
   const char *role;
   DhStore *store;
 
@@ -192,6 +190,7 @@ dh_cli_run_login (DhCli  *cli,
   if (store == NULL || !dh_store_check_can_send (store, &error))
     return dh_cli_fail (error);
 
+  /* a pin that is not one is a usage error, before any password is asked */
   client = dh_sync_client_new (cli->server, ca_file, cli->pin, &error);
   if (client == NULL)
     {
@@ -206,31 +205,13 @@ dh_cli_run_login (DhCli  *cli,
       return DH_CLI_EXIT_USAGE;
     }
 
-  signed_in = dh_sync_client_sign_in (client, cli->username, password, dh_store_get_device_id (store), &error);
+  me = dh_sync_sign_in (store, cli->server, ca_file, cli->pin, cli->username, password, NULL, &error);
   memset (password, 0, strlen (password));
-  if (signed_in == NULL)
-    return fail_sync (error);
-  token = get_string (signed_in, "token");
-
-  dh_sync_client_set_token (client, token);
-  me = dh_sync_client_request (client, "GET", "/v1/me", NULL, &error);
   if (me == NULL)
     return fail_sync (error);
-
-  settings.server = cli->server;
-  settings.ca_file = ca_file;
-  settings.pin = cli->pin;
-  settings.username = (char *) get_string (me, "username");
-  settings.commune_id = (char *) get_string (me, "commune_id");
-  settings.commune_code = (char *) get_string (me, "commune");
-  if (settings.username == NULL)
-    settings.username = cli->username;
-
-  if (!dh_sync_token_save (dh_store_get_device_id (store), token, &error) ||
-      !dh_sync_settings_save (store, &settings, &error) ||
-      !dh_store_set_meta (store, "signed_in_user", settings.username, &error))
-    return dh_cli_fail (error);
-  dh_store_set_user (store, settings.username);
+  username = get_string (me, "username");
+  if (username == NULL)
+    username = cli->username;
 
   role = get_string (me, "role");
   if (role != NULL)
@@ -240,17 +221,17 @@ dh_cli_run_login (DhCli  *cli,
       if (role_name != NULL)
         role = role_name;
     }
-  commune = describe_commune (store, settings.commune_id, settings.commune_code);
+  commune = describe_commune (store, get_string (me, "commune_id"), get_string (me, "commune"));
 
   if (commune != NULL)
     /* Translators: "Signed in to https://… as lan.hoang (Cán bộ giảm nghèo), commune Xã Tân Lập." */
-    g_print (_("Signed in to %s as %s (%s), commune %s.\n"), cli->server, settings.username,
+    g_print (_("Signed in to %s as %s (%s), commune %s.\n"), cli->server, username,
              role != NULL ? role : "?", commune);
   else
-    g_print (_("Signed in to %s as %s (%s), for the whole province.\n"), cli->server, settings.username,
+    g_print (_("Signed in to %s as %s (%s), for the whole province.\n"), cli->server, username,
              role != NULL ? role : "?");
-  if (get_string (signed_in, "expires_at") != NULL)
-    g_print (_("The session lasts until %s; then sign in again.\n"), get_string (signed_in, "expires_at"));
+  if (get_string (me, "expires_at") != NULL)
+    g_print (_("The session lasts until %s; then sign in again.\n"), get_string (me, "expires_at"));
 
   return DH_CLI_EXIT_OK;
 }

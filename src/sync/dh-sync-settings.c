@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "dh-autocleanups.h"
 #include "dh-sync-client.h"
 #include "dh-sync-settings.h"
 
@@ -317,4 +318,78 @@ dh_sync_token_forget (const char  *device_id,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * dh_sync_sign_in:
+ * @ca_file: (nullable): an absolute path
+ * @pin: (nullable): sha256//BASE64
+ *
+ * Signs @username in to @server as the store's device, and keeps the
+ * settings in the store and the token in its file.
+ *
+ * Returns: (transfer full): the server's /v1/me, with "expires_at" of the
+ *   new token; NULL with an error of %DH_SYNC_ERROR, or of the store.
+ */
+json_object *
+dh_sync_sign_in (DhStore       *store,
+                 const char    *server,
+                 const char    *ca_file,
+                 const char    *pin,
+                 const char    *username,
+                 const char    *password,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(DhSyncClient) client = NULL;
+  g_autoptr(json_object) signed_in = NULL;
+  g_autoptr(json_object) me = NULL;
+  DhSyncSettings settings = { 0 };
+  json_object *value = NULL;
+  const char *token;
+
+  g_return_val_if_fail (DH_IS_STORE (store), NULL);
+  g_return_val_if_fail (username != NULL && password != NULL, NULL);
+
+  if (!dh_store_check_can_send (store, error))
+    return NULL;
+
+  client = dh_sync_client_new (server, ca_file, pin, error);
+  if (client == NULL)
+    return NULL;
+  dh_sync_client_set_cancellable (client, cancellable);
+
+  signed_in = dh_sync_client_sign_in (client, username, password, dh_store_get_device_id (store), error);
+  if (signed_in == NULL)
+    return NULL;
+  token = json_object_get_string (json_object_object_get (signed_in, "token"));
+
+  dh_sync_client_set_token (client, token);
+  me = dh_sync_client_request (client, "GET", "/v1/me", NULL, error);
+  if (me == NULL)
+    return NULL;
+
+  settings.server = (char *) server;
+  settings.ca_file = (char *) ca_file;
+  settings.pin = (char *) pin;
+  if (json_object_object_get_ex (me, "username", &value) && json_object_is_type (value, json_type_string))
+    settings.username = (char *) json_object_get_string (value);
+  else
+    settings.username = (char *) username;
+  if (json_object_object_get_ex (me, "commune_id", &value) && json_object_is_type (value, json_type_string))
+    settings.commune_id = (char *) json_object_get_string (value);
+  if (json_object_object_get_ex (me, "commune", &value) && json_object_is_type (value, json_type_string))
+    settings.commune_code = (char *) json_object_get_string (value);
+
+  if (!dh_sync_token_save (dh_store_get_device_id (store), token, error) ||
+      !dh_sync_settings_save (store, &settings, error) ||
+      !dh_store_set_meta (store, "signed_in_user", settings.username, error))
+    return NULL;
+  /* the changes made from now on are recorded under this name */
+  dh_store_set_user (store, settings.username);
+
+  if (json_object_object_get_ex (signed_in, "expires_at", &value))
+    json_object_object_add (me, "expires_at", json_object_get (value));
+
+  return g_steal_pointer (&me);
 }

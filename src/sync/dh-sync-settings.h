@@ -35,6 +35,15 @@ char           *dh_sync_token_load      (const char            *device_id,
 gboolean        dh_sync_token_forget    (const char            *device_id,
                                          GError               **error);
 
+json_object    *dh_sync_sign_in         (DhStore               *store,
+                                         const char            *server,
+                                         const char            *ca_file,
+                                         const char            *pin,
+                                         const char            *username,
+                                         const char            *password,
+                                         GCancellable          *cancellable,
+                                         GError               **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhSyncSettings, dh_sync_settings_free)
 
 G_END_DECLS

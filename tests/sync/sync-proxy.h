@@ -1,0 +1,252 @@
+/* sync-proxy.h – a TCP forwarder that cuts a transfer after N bytes, and listeners that answer a redirect or count connections */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <glib.h>
+
+typedef enum
+{
+  PROXY_FORWARD,   /* to upstream, cut after cut_after bytes of a connection (both ways) */
+  PROXY_REDIRECT,  /* answers every request with 302 to redirect_to */
+  PROXY_COUNT,     /* accepts, counts, reads what comes, closes */
+} ProxyMode;
+
+typedef struct
+{
+  ProxyMode  mode;
+  int        listen_fd;
+  guint16    port;
+  guint16    upstream_port;      /* on 127.0.0.1 */
+  char      *redirect_to;
+  gint       cut_after;          /* atomic; < 0: never */
+  gint       connections;        /* atomic */
+  gint       bytes_in;           /* atomic: bytes read from clients */
+  gint       stop;               /* atomic */
+  GThread   *thread;
+  GMutex     lock;
+  GPtrArray *workers;            /* GThread *, joined at the end */
+} Proxy;
+
+typedef struct
+{
+  Proxy *proxy;
+  int    client;
+} ProxyConnection;
+
+static inline gboolean
+proxy_write_all (int          fd,
+                 const char  *data,
+                 gsize        length)
+{
+  while (length > 0)
+    {
+      ssize_t n = send (fd, data, length, MSG_NOSIGNAL);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      data += n;
+      length -= (gsize) n;
+    }
+  return TRUE;
+}
+
+static inline int
+proxy_connect_upstream (guint16 port)
+{
+  struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons (port) };
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  inet_pton (AF_INET, "127.0.0.1", &address.sin_addr);
+  if (fd >= 0 && connect (fd, (struct sockaddr *) &address, sizeof address) != 0)
+    {
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+static inline gpointer
+proxy_connection_thread (gpointer data)
+{
+  ProxyConnection *connection = data;
+  Proxy *proxy = connection->proxy;
+  int client = connection->client;
+  int upstream = -1;
+  gint64 forwarded = 0;
+  gint cut_after = g_atomic_int_get (&proxy->cut_after);
+  char buffer[16384];
+
+  g_free (connection);
+
+  if (proxy->mode == PROXY_REDIRECT)
+    {
+      /* the request's head, then the answer: the body is never read */
+      g_autoptr(GString) head = g_string_new (NULL);
+      g_autofree char *answer = g_strdup_printf ("HTTP/1.1 302 Found\r\nLocation: %s\r\nContent-Length: 0\r\n"
+                                                 "Connection: close\r\n\r\n", proxy->redirect_to);
+
+      while (strstr (head->str, "\r\n\r\n") == NULL && head->len < 65536)
+        {
+          ssize_t n = recv (client, buffer, sizeof buffer, 0);
+
+          if (n <= 0)
+            break;
+          g_atomic_int_add (&proxy->bytes_in, (gint) n);
+          g_string_append_len (head, buffer, n);
+        }
+      proxy_write_all (client, answer, strlen (answer));
+      close (client);
+      return NULL;
+    }
+
+  if (proxy->mode == PROXY_COUNT)
+    {
+      struct pollfd one = { client, POLLIN, 0 };
+
+      while (!g_atomic_int_get (&proxy->stop) && poll (&one, 1, 100) >= 0)
+        {
+          ssize_t n;
+
+          if (one.revents == 0)
+            continue;
+          n = recv (client, buffer, sizeof buffer, 0);
+          if (n <= 0)
+            break;
+          g_atomic_int_add (&proxy->bytes_in, (gint) n);
+        }
+      close (client);
+      return NULL;
+    }
+
+  upstream = proxy_connect_upstream (proxy->upstream_port);
+  if (upstream < 0)
+    {
+      close (client);
+      return NULL;
+    }
+
+  while (!g_atomic_int_get (&proxy->stop))
+    {
+      struct pollfd fds[2] = { { client, POLLIN, 0 }, { upstream, POLLIN, 0 } };
+      gboolean closed = FALSE;
+
+      if (poll (fds, 2, 100) < 0 && errno != EINTR)
+        break;
+      for (guint i = 0; i < 2 && !closed; i++)
+        {
+          int from = i == 0 ? client : upstream;
+          int to = i == 0 ? upstream : client;
+          ssize_t n;
+
+          if (fds[i].revents == 0)
+            continue;
+          n = recv (from, buffer, sizeof buffer, 0);
+          if (n <= 0)
+            {
+              closed = TRUE;
+              break;
+            }
+          if (i == 0)
+            g_atomic_int_add (&proxy->bytes_in, (gint) n);
+          /* the cut: the bytes up to it pass, then both ends are closed */
+          if (cut_after >= 0 && forwarded + n >= cut_after)
+            {
+              proxy_write_all (to, buffer, (gsize) (cut_after - forwarded));
+              closed = TRUE;
+              break;
+            }
+          forwarded += n;
+          if (!proxy_write_all (to, buffer, (gsize) n))
+            closed = TRUE;
+        }
+      if (closed)
+        break;
+    }
+
+  close (client);
+  close (upstream);
+  return NULL;
+}
+
+static inline gpointer
+proxy_accept_thread (gpointer data)
+{
+  Proxy *proxy = data;
+
+  while (!g_atomic_int_get (&proxy->stop))
+    {
+      struct pollfd one = { proxy->listen_fd, POLLIN, 0 };
+      ProxyConnection *connection;
+      int client;
+
+      if (poll (&one, 1, 100) <= 0)
+        continue;
+      client = accept4 (proxy->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+      if (client < 0)
+        continue;
+      g_atomic_int_inc (&proxy->connections);
+      connection = g_new0 (ProxyConnection, 1);
+      connection->proxy = proxy;
+      connection->client = client;
+      g_mutex_lock (&proxy->lock);
+      g_ptr_array_add (proxy->workers, g_thread_new ("proxy-connection", proxy_connection_thread, connection));
+      g_mutex_unlock (&proxy->lock);
+    }
+  return NULL;
+}
+
+/* Listens on HOST (a loopback address) on a free port. */
+static inline Proxy *
+proxy_start (ProxyMode   mode,
+             const char *host,
+             guint16     upstream_port,
+             const char *redirect_to)
+{
+  Proxy *proxy = g_new0 (Proxy, 1);
+  struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = 0 };
+  socklen_t length = sizeof address;
+  int one = 1;
+
+  proxy->mode = mode;
+  proxy->upstream_port = upstream_port;
+  proxy->redirect_to = g_strdup (redirect_to);
+  proxy->cut_after = -1;
+  proxy->workers = g_ptr_array_new ();
+  g_mutex_init (&proxy->lock);
+
+  proxy->listen_fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (proxy->listen_fd, >=, 0);
+  setsockopt (proxy->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  g_assert_cmpint (inet_pton (AF_INET, host, &address.sin_addr), ==, 1);
+  g_assert_cmpint (bind (proxy->listen_fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+  g_assert_cmpint (listen (proxy->listen_fd, 16), ==, 0);
+  g_assert_cmpint (getsockname (proxy->listen_fd, (struct sockaddr *) &address, &length), ==, 0);
+  proxy->port = ntohs (address.sin_port);
+
+  proxy->thread = g_thread_new ("proxy", proxy_accept_thread, proxy);
+  return proxy;
+}
+
+static inline void
+proxy_stop (Proxy *proxy)
+{
+  g_atomic_int_set (&proxy->stop, 1);
+  g_thread_join (proxy->thread);
+  for (guint i = 0; i < proxy->workers->len; i++)
+    g_thread_join (g_ptr_array_index (proxy->workers, i));
+  g_ptr_array_unref (proxy->workers);
+  close (proxy->listen_fd);
+  g_mutex_clear (&proxy->lock);
+  g_free (proxy->redirect_to);
+  g_free (proxy);
+}
