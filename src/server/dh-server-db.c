@@ -12,6 +12,7 @@
 #include "dh-autocleanups.h"
 #include "dh-server-db.h"
 #include "dh-server-error.h"
+#include "dh-server-sync.h"
 #include "dh-uuid.h"
 
 /* Two `migrate` runs at once take turns on this lock (any 64-bit number
@@ -84,6 +85,26 @@ static const char * const migrations[] = {
   ");"
   "CREATE INDEX sign_in_failure_username ON sign_in_failure (username, at);"
   "CREATE INDEX sign_in_failure_at ON sign_in_failure (at);",
+
+  /* 3: the records devices push and pull (docs/sync.md, "Push", "Pull"):
+   * each record's state for the merge and as the change a pull sends, the
+   * number of its latest write, and the lock each commune's writers take
+   * turns on */
+  "CREATE SEQUENCE record_seq;"
+  "CREATE TABLE sync_lock ("
+  "  commune uuid PRIMARY KEY"
+  ");"
+  "CREATE TABLE record ("
+  "  id uuid PRIMARY KEY,"
+  "  entity text NOT NULL,"
+  "  commune uuid,"
+  "  seq bigint NOT NULL,"
+  "  state text NOT NULL,"
+  "  wire text NOT NULL"
+  ");"
+  "CREATE INDEX record_commune_seq ON record (commune, seq);"
+  "CREATE INDEX record_province_seq ON record (seq) WHERE commune IS NULL;"
+  "INSERT INTO sync_lock (commune) SELECT id FROM unit WHERE kind = 'commune';",
 };
 
 static void
@@ -146,8 +167,8 @@ db_check (PGresult  *result,
 }
 
 /* One statement with text parameters. */
-static PGresult *
-db_exec (PGconn             *conn,
+PGresult *
+dh_db_exec (PGconn             *conn,
          const char         *sql,
          int                 n_params,
          const char * const *params,
@@ -157,8 +178,8 @@ db_exec (PGconn             *conn,
 }
 
 /* SQL without parameters, several statements at once if need be. */
-static gboolean
-db_run (PGconn      *conn,
+gboolean
+dh_db_run (PGconn      *conn,
         const char  *sql,
         GError     **error)
 {
@@ -168,8 +189,8 @@ db_run (PGconn      *conn,
 }
 
 /* Abandons the transaction under way; returns FALSE for the caller to return. */
-static gboolean
-db_abandon (PGconn *conn)
+gboolean
+dh_db_abandon (PGconn *conn)
 {
   if (PQtransactionStatus (conn) != PQTRANS_IDLE)
     PQclear (PQexec (conn, "ROLLBACK"));
@@ -179,8 +200,8 @@ db_abandon (PGconn *conn)
 /* Every change to the database is audited in its own transaction: who did
  * it (a username, or "console" for this program's commands), from which
  * device, and what. Commits, or abandons it all. */
-static gboolean
-db_commit_audited (PGconn      *conn,
+gboolean
+dh_db_commit_audited (PGconn      *conn,
                    const char  *actor,
                    const char  *device,
                    const char  *action,
@@ -188,13 +209,13 @@ db_commit_audited (PGconn      *conn,
                    GError     **error)
 {
   const char *params[] = { actor, device, action, subject };
-  g_autoptr(PGresult) result = db_exec (conn,
+  g_autoptr(PGresult) result = dh_db_exec (conn,
                                         "INSERT INTO audit (actor, device, action, subject) "
                                         "VALUES ($1, $2, $3, $4)",
                                         4, params, error);
 
-  if (result == NULL || !db_run (conn, "COMMIT", error))
-    return db_abandon (conn);
+  if (result == NULL || !dh_db_run (conn, "COMMIT", error))
+    return dh_db_abandon (conn);
   return TRUE;
 }
 
@@ -208,14 +229,14 @@ int
 dh_db_schema_version (PGconn  *conn,
                       GError **error)
 {
-  g_autoptr(PGresult) exists = db_exec (conn, "SELECT to_regclass ('schema_version') IS NOT NULL", 0, NULL, error);
+  g_autoptr(PGresult) exists = dh_db_exec (conn, "SELECT to_regclass ('schema_version') IS NOT NULL", 0, NULL, error);
   g_autoptr(PGresult) result = NULL;
 
   if (exists == NULL)
     return -1;
   if (strcmp (PQgetvalue (exists, 0, 0), "t") != 0)
     return 0;
-  result = db_exec (conn, "SELECT coalesce (max (version), 0) FROM schema_version", 0, NULL, error);
+  result = dh_db_exec (conn, "SELECT coalesce (max (version), 0) FROM schema_version", 0, NULL, error);
   if (result == NULL)
     return -1;
   return atoi (PQgetvalue (result, 0, 0));
@@ -260,39 +281,39 @@ dh_db_migrate (PGconn       *conn,
     {
       int version;
 
-      if (!db_run (conn, "BEGIN", error) ||
-          !db_run (conn, "SELECT pg_advisory_xact_lock (" MIGRATION_LOCK ")", error) ||
-          !db_run (conn,
+      if (!dh_db_run (conn, "BEGIN", error) ||
+          !dh_db_run (conn, "SELECT pg_advisory_xact_lock (" MIGRATION_LOCK ")", error) ||
+          !dh_db_run (conn,
                    "CREATE TABLE IF NOT EXISTS schema_version ("
                    "  version integer PRIMARY KEY,"
                    "  applied_at timestamptz NOT NULL DEFAULT now())",
                    error))
-        return db_abandon (conn);
+        return dh_db_abandon (conn);
 
       version = dh_db_schema_version (conn, error);
       if (version < 0)
-        return db_abandon (conn);
+        return dh_db_abandon (conn);
       migration->version = version;
 
       if (version > dh_db_latest_version ())
         {
-          db_abandon (conn);
+          dh_db_abandon (conn);
           return dh_db_check_schema (conn, error);
         }
       if (version == dh_db_latest_version ())
-        return db_run (conn, "COMMIT", error);
+        return dh_db_run (conn, "COMMIT", error);
 
       {
         g_autofree char *next = g_strdup_printf ("%d", version + 1);
         const char *params[] = { next };
         g_autoptr(PGresult) recorded = NULL;
 
-        if (!db_run (conn, migrations[version], error))
-          return db_abandon (conn);
-        recorded = db_exec (conn, "INSERT INTO schema_version (version) VALUES ($1)", 1, params, error);
+        if (!dh_db_run (conn, migrations[version], error))
+          return dh_db_abandon (conn);
+        recorded = dh_db_exec (conn, "INSERT INTO schema_version (version) VALUES ($1)", 1, params, error);
         if (recorded == NULL ||
-            !db_commit_audited (conn, "console", NULL, "migrate", next, error))
-          return db_abandon (conn);
+            !dh_db_commit_audited (conn, "console", NULL, "migrate", next, error))
+          return dh_db_abandon (conn);
       }
       migration->applied++;
       migration->version = version + 1;
@@ -340,7 +361,7 @@ upsert_unit (PGconn        *conn,
     }
 
   /* a place already there keeps its id: devices know it by that */
-  result = db_exec (conn,
+  result = dh_db_exec (conn,
                     "INSERT INTO unit (code, id, kind, name, name_en, parent, area) "
                     "VALUES ($1, $2, $3, $4, $5, $6, $7) "
                     "ON CONFLICT (code) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, "
@@ -422,14 +443,15 @@ dh_db_import_units (PGconn        *conn,
       return FALSE;
     }
 
-  if (!db_run (conn, "BEGIN", error) ||
+  if (!dh_db_run (conn, "BEGIN", error) ||
       !upsert_unit (conn, province, "province", NULL, import, error) ||
-      !import_children (conn, province, "communes", "commune", import, error))
-    return db_abandon (conn);
+      !import_children (conn, province, "communes", "commune", import, error) ||
+      !dh_sync_write_units (conn, json_string_member (province, "code"), error))
+    return dh_db_abandon (conn);
 
   subject = g_strdup_printf ("%s: %d new, %d updated", json_string_member (province, "code"),
                              import->added, import->updated);
-  return db_commit_audited (conn, "console", NULL, "import-units", subject, error);
+  return dh_db_commit_audited (conn, "console", NULL, "import-units", subject, error);
 }
 
 gboolean
@@ -470,7 +492,7 @@ dh_db_add_user (PGconn      *conn,
   if (commune != NULL)
     {
       const char *unit_params[] = { commune };
-      g_autoptr(PGresult) unit = db_exec (conn, "SELECT kind FROM unit WHERE code = $1", 1, unit_params, error);
+      g_autoptr(PGresult) unit = dh_db_exec (conn, "SELECT kind FROM unit WHERE code = $1", 1, unit_params, error);
 
       if (unit == NULL)
         return FALSE;
@@ -483,21 +505,21 @@ dh_db_add_user (PGconn      *conn,
         }
     }
 
-  if (!db_run (conn, "BEGIN", error))
+  if (!dh_db_run (conn, "BEGIN", error))
     return FALSE;
-  result = db_exec (conn,
+  result = dh_db_exec (conn,
                     "INSERT INTO app_user (username, full_name, role, commune, password_hash) "
                     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING RETURNING id",
                     5, params, error);
   if (result == NULL)
-    return db_abandon (conn);
+    return dh_db_abandon (conn);
   if (PQntuples (result) == 0)
     {
       g_set_error (error, DH_SERVER_ERROR, DH_SERVER_ERROR_EXISTS,
                    _("A user named “%s” exists already: choose another name"), username);
-      return db_abandon (conn);
+      return dh_db_abandon (conn);
     }
-  return db_commit_audited (conn, "console", NULL, "add-user", username, error);
+  return dh_db_commit_audited (conn, "console", NULL, "add-user", username, error);
 }
 
 json_object *
@@ -509,7 +531,7 @@ dh_db_list_devices (PGconn      *conn,
   g_autoptr(PGresult) result = NULL;
   g_autoptr(json_object) list = json_object_new_array ();
 
-  result = db_exec (conn,
+  result = dh_db_exec (conn,
                     "SELECT d.device, u.username, " ISO_UTC ("d.first_seen") ", " ISO_UTC ("d.last_seen") ", "
                     "  " ISO_UTC ("d.revoked_at") ", "
                     "  (SELECT count (*) FROM token t "
@@ -552,9 +574,9 @@ dh_db_revoke_device (PGconn      *conn,
   int n_devices;
 
   *n_tokens = 0;
-  if (!db_run (conn, "BEGIN", error))
+  if (!dh_db_run (conn, "BEGIN", error))
     return -1;
-  result = db_exec (conn,
+  result = dh_db_exec (conn,
                     "WITH revoked AS ("
                     "  UPDATE device d SET revoked_at = now () FROM app_user u "
                     "  WHERE u.id = d.user_id AND d.device = $1 AND ($2::text IS NULL OR u.username = $2) "
@@ -577,9 +599,9 @@ dh_db_revoke_device (PGconn      *conn,
                      device);
     }
   if (n_devices <= 0 ||
-      !db_commit_audited (conn, "console", device, "revoke-device", username, error))
+      !dh_db_commit_audited (conn, "console", device, "revoke-device", username, error))
     {
-      db_abandon (conn);
+      dh_db_abandon (conn);
       return -1;
     }
   *n_tokens = atoi (PQgetvalue (result, 0, 1));
@@ -595,7 +617,7 @@ dh_db_find_password (PGconn      *conn,
                      GError     **error)
 {
   const char *params[] = { username };
-  g_autoptr(PGresult) result = db_exec (conn, "SELECT password_hash, active FROM app_user WHERE username = $1",
+  g_autoptr(PGresult) result = dh_db_exec (conn, "SELECT password_hash, active FROM app_user WHERE username = $1",
                                         1, params, error);
 
   if (result == NULL || PQntuples (result) == 0)
@@ -614,7 +636,7 @@ dh_db_count_failures (PGconn      *conn,
                       GError     **error)
 {
   const char *params[] = { username };
-  g_autoptr(PGresult) result = db_exec (conn,
+  g_autoptr(PGresult) result = dh_db_exec (conn,
                                         "SELECT count (*) FROM sign_in_failure "
                                         "WHERE username = $1 AND at > now () - " FAILURE_WINDOW,
                                         1, params, error);
@@ -631,13 +653,13 @@ dh_db_record_failure (PGconn      *conn,
                       GError     **error)
 {
   const char *params[] = { username };
-  g_autoptr(PGresult) forgotten = db_exec (conn, "DELETE FROM sign_in_failure WHERE at <= now () - " FAILURE_WINDOW,
+  g_autoptr(PGresult) forgotten = dh_db_exec (conn, "DELETE FROM sign_in_failure WHERE at <= now () - " FAILURE_WINDOW,
                                            0, NULL, error);
   g_autoptr(PGresult) recorded = NULL;
 
   if (forgotten == NULL)
     return FALSE;
-  recorded = db_exec (conn, "INSERT INTO sign_in_failure (username) VALUES ($1)", 1, params, error);
+  recorded = dh_db_exec (conn, "INSERT INTO sign_in_failure (username) VALUES ($1)", 1, params, error);
   return recorded != NULL;
 }
 
@@ -655,27 +677,27 @@ dh_db_open_session (PGconn      *conn,
   g_autoptr(PGresult) device_row = NULL;
   g_autoptr(PGresult) token = NULL;
 
-  if (!db_run (conn, "BEGIN", error))
+  if (!dh_db_run (conn, "BEGIN", error))
     return FALSE;
-  device_row = db_exec (conn,
+  device_row = dh_db_exec (conn,
                         "INSERT INTO device (user_id, device) "
                         "SELECT id, $2 FROM app_user WHERE username = $1 "
                         "ON CONFLICT (user_id, device) DO UPDATE SET last_seen = now () "
                         "RETURNING id",
                         2, device_params, error);
   if (device_row == NULL)
-    return db_abandon (conn);
+    return dh_db_abandon (conn);
   if (PQntuples (device_row) == 0)
     {
       g_set_error_literal (error, DH_SERVER_ERROR, DH_SERVER_ERROR_NOT_FOUND,
                            _("The account was removed while signing in: sign in again"));
-      return db_abandon (conn);
+      return dh_db_abandon (conn);
     }
 
   {
     const char *token_params[] = { token_hash, PQgetvalue (device_row, 0, 0) };
 
-    token = db_exec (conn,
+    token = dh_db_exec (conn,
                      "INSERT INTO token (hash, device_id, expires_at) "
                      "VALUES ($1, $2, now () + interval '" G_STRINGIFY (DH_TOKEN_LIFETIME_DAYS) " days') "
                      "RETURNING " ISO_UTC ("expires_at"),
@@ -686,10 +708,10 @@ dh_db_open_session (PGconn      *conn,
     g_autoptr(PGresult) forgotten = NULL;
 
     if (token != NULL)
-      forgotten = db_exec (conn, "DELETE FROM sign_in_failure WHERE username = $1", 1, params, error);
+      forgotten = dh_db_exec (conn, "DELETE FROM sign_in_failure WHERE username = $1", 1, params, error);
     if (forgotten == NULL ||
-        !db_commit_audited (conn, username, device, "sign-in", NULL, error))
-      return db_abandon (conn);
+        !dh_db_commit_audited (conn, username, device, "sign-in", NULL, error))
+      return dh_db_abandon (conn);
   }
   *expires_at = g_strdup (PQgetvalue (token, 0, 0));
   return TRUE;
@@ -703,10 +725,11 @@ dh_db_find_session (PGconn      *conn,
                     GError     **error)
 {
   const char *params[] = { token_hash };
-  g_autoptr(PGresult) result = db_exec (conn,
-                                        "SELECT u.username, u.role, u.commune, d.device, " ISO_UTC ("t.expires_at") " "
+  g_autoptr(PGresult) result = dh_db_exec (conn,
+                                        "SELECT u.username, u.role, u.commune, d.device, " ISO_UTC ("t.expires_at") ", c.id "
                                         "FROM token t JOIN device d ON d.id = t.device_id "
                                         "  JOIN app_user u ON u.id = d.user_id "
+                                        "  LEFT JOIN unit c ON c.code = u.commune "
                                         "WHERE t.hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now () "
                                         "  AND u.active",
                                         1, params, error);
@@ -720,6 +743,7 @@ dh_db_find_session (PGconn      *conn,
   session->commune = PQgetisnull (result, 0, 2) ? NULL : g_strdup (PQgetvalue (result, 0, 2));
   session->device = g_strdup (PQgetvalue (result, 0, 3));
   session->expires_at = g_strdup (PQgetvalue (result, 0, 4));
+  session->commune_id = PQgetisnull (result, 0, 5) ? NULL : g_strdup (PQgetvalue (result, 0, 5));
   return session;
 }
 
@@ -733,5 +757,6 @@ dh_session_free (DhSession *session)
   g_free (session->commune);
   g_free (session->device);
   g_free (session->expires_at);
+  g_free (session->commune_id);
   g_free (session);
 }

@@ -38,6 +38,7 @@ typedef struct
   char *commune;     /* NULL for a province administrator */
   char *device;
   char *expires_at;  /* ISO 8601, UTC */
+  char *commune_id;  /* the commune's UUID, as changes name it; NULL with commune */
 } DhSession;
 
 PGconn   *dh_db_connect            (const char    *conninfo,
@@ -90,6 +91,23 @@ DhSession *dh_db_find_session      (PGconn        *conn,
                                     const char    *token_hash,
                                     GError       **error);
 void      dh_session_free          (DhSession     *session);
+
+/* The statements every part of the server runs its SQL with. */
+PGresult *dh_db_exec               (PGconn             *conn,
+                                    const char         *sql,
+                                    int                 n_params,
+                                    const char * const *params,
+                                    GError            **error);
+gboolean  dh_db_run                (PGconn        *conn,
+                                    const char    *sql,
+                                    GError       **error);
+gboolean  dh_db_abandon            (PGconn        *conn);
+gboolean  dh_db_commit_audited     (PGconn        *conn,
+                                    const char    *actor,
+                                    const char    *device,
+                                    const char    *action,
+                                    const char    *subject,
+                                    GError       **error);
 
 gboolean  dh_username_is_valid     (const char    *username);
 gboolean  dh_device_is_valid       (const char    *device);

@@ -26,6 +26,9 @@
 #include "dh-server-db.h"
 #include "dh-server-error.h"
 #include "dh-server-http.h"
+#include "dh-server-sync.h"
+#include "dh-entity.h"
+#include "dh-gzip.h"
 
 /* Nothing here is kept between requests but open database connections, so
  * any number of processes can serve one database. */
@@ -47,7 +50,7 @@ typedef struct
 static const char *
 route_name (const char *url)
 {
-  static const char * const routes[] = { "/v1/sign-in", "/v1/me" };
+  static const char * const routes[] = { "/v1/sign-in", "/v1/me", "/v1/push", "/v1/pull" };
 
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     if (strcmp (url, routes[i]) == 0)
@@ -55,20 +58,65 @@ route_name (const char *url)
   return "(unknown path)";
 }
 
-/* A log line says what was asked and answered, never by whom. */
+static gboolean
+accepts_gzip (struct MHD_Connection *connection)
+{
+  const char *accepted = MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
+                                                      MHD_HTTP_HEADER_ACCEPT_ENCODING);
+  g_auto(GStrv) codings = NULL;
+
+  if (accepted == NULL)
+    return FALSE;
+  codings = g_strsplit (accepted, ",", -1);
+  for (guint i = 0; codings[i] != NULL; i++)
+    {
+      g_autofree char *coding = g_strstrip (g_strdup (codings[i]));
+      char *parameters = strchr (coding, ';');
+
+      if (parameters != NULL)
+        {
+          /* "gzip;q=0" refuses it */
+          if (strstr (parameters, "q=0") != NULL && strstr (parameters, "q=0.") == NULL)
+            continue;
+          *parameters = '\0';
+          g_strstrip (coding);
+        }
+      if (g_ascii_strcasecmp (coding, "gzip") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A log line says what was asked and answered, never by whom. Answers
+ * larger than 1 KiB go gzipped to a client that takes gzip. */
 static enum MHD_Result
-respond_json (struct MHD_Connection *connection,
+respond_text (struct MHD_Connection *connection,
               const char            *method,
               const char            *url,
               unsigned int           status,
-              json_object           *reply)
+              const char            *text,
+              gsize                  length)
 {
-  const char *text = json_object_to_json_string_ext (reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-  struct MHD_Response *response = MHD_create_response_from_buffer (strlen (text), (void *) text, MHD_RESPMEM_MUST_COPY);
+  g_autoptr(GBytes) compressed = NULL;
+  struct MHD_Response *response;
   enum MHD_Result queued;
+
+  if (length > 1024 && accepts_gzip (connection))
+    {
+      gsize compressed_length;
+      const void *data;
+
+      compressed = dh_gzip_compress (text, length);
+      data = g_bytes_get_data (compressed, &compressed_length);
+      response = MHD_create_response_from_buffer (compressed_length, (void *) data, MHD_RESPMEM_MUST_COPY);
+      MHD_add_response_header (response, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    }
+  else
+    response = MHD_create_response_from_buffer (length, (void *) text, MHD_RESPMEM_MUST_COPY);
 
   MHD_add_response_header (response, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
   MHD_add_response_header (response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header (response, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
   if (status == MHD_HTTP_UNAUTHORIZED)
     MHD_add_response_header (response, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"donghanh\"");
   if (status == MHD_HTTP_TOO_MANY_REQUESTS)
@@ -81,6 +129,20 @@ respond_json (struct MHD_Connection *connection,
   MHD_destroy_response (response);
   g_message ("%s %s %u", method, route_name (url), status);
   return queued;
+}
+
+static enum MHD_Result
+respond_json (struct MHD_Connection *connection,
+              const char            *method,
+              const char            *url,
+              unsigned int           status,
+              json_object           *reply)
+{
+  size_t length;
+  const char *text = json_object_to_json_string_length (reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+                                                        &length);
+
+  return respond_text (connection, method, url, status, text, length);
 }
 
 static enum MHD_Result
@@ -152,6 +214,19 @@ give_back_connection (DhServer *server,
     PQfinish (conn);
 }
 
+static enum MHD_Result
+respond_too_large (struct MHD_Connection *connection,
+                   const char            *method,
+                   const char            *url,
+                   DhRequest             *request)
+{
+  g_autofree char *message = g_strdup_printf (_("The request is larger than this address takes (%zu bytes): send less at a time"),
+                                              request->limit);
+
+  request->answered = TRUE;
+  return respond_error (connection, method, url, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", message);
+}
+
 /* The body as one JSON object, or NULL after answering 400. */
 static json_object *
 parse_body (struct MHD_Connection *connection,
@@ -161,13 +236,43 @@ parse_body (struct MHD_Connection *connection,
 {
   g_autoptr(json_tokener) tokener = json_tokener_new_ex (DH_SERVER_MAX_JSON_DEPTH);
   g_autoptr(json_object) object = NULL;
+  g_autoptr(GBytes) inflated = NULL;
+  const char *encoding = MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
+                                                      MHD_HTTP_HEADER_CONTENT_ENCODING);
   enum json_tokener_error parse_error;
+  const guint8 *body = request->body->data;
+  gsize length = request->body->len;
   gsize end;
 
-  object = json_tokener_parse_ex (tokener, (const char *) request->body->data, request->body->len);
+  if (encoding != NULL && g_ascii_strcasecmp (encoding, "gzip") == 0)
+    {
+      gboolean too_large = FALSE;
+
+      inflated = dh_gzip_inflate (body, length, request->limit, &too_large);
+      if (too_large)
+        {
+          respond_too_large (connection, method, url, request);
+          return NULL;
+        }
+      if (inflated == NULL)
+        {
+          respond_error (connection, method, url, MHD_HTTP_BAD_REQUEST, "bad_request",
+                         _("The request says it is gzipped but is not, or is cut short: send it again"));
+          return NULL;
+        }
+      body = g_bytes_get_data (inflated, &length);
+    }
+  else if (encoding != NULL && g_ascii_strcasecmp (encoding, "identity") != 0)
+    {
+      respond_error (connection, method, url, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_encoding",
+                     _("The request's body is encoded in a way this server does not read: send it plain or gzipped"));
+      return NULL;
+    }
+
+  object = json_tokener_parse_ex (tokener, (const char *) body, length);
   parse_error = json_tokener_get_error (tokener);
   end = json_tokener_get_parse_end (tokener);
-  while (end < request->body->len && g_ascii_isspace (request->body->data[end]))
+  while (end < length && g_ascii_isspace (body[end]))
     end++;
 
   if (parse_error == json_tokener_error_depth)
@@ -177,7 +282,7 @@ parse_body (struct MHD_Connection *connection,
       respond_error (connection, method, url, MHD_HTTP_BAD_REQUEST, "too_deep", message);
       return NULL;
     }
-  if (object == NULL || parse_error != json_tokener_success || end != request->body->len)
+  if (object == NULL || parse_error != json_tokener_success || end != length)
     {
       respond_error (connection, method, url, MHD_HTTP_BAD_REQUEST, "bad_json",
                      _("The request's body is not one JSON object: send it as JSON, UTF-8"));
@@ -373,9 +478,147 @@ me (DhServer              *server,
   json_object_object_add (reply, "username", json_object_new_string (session->username));
   json_object_object_add (reply, "role", json_object_new_string (session->role));
   json_object_object_add (reply, "commune", session->commune != NULL ? json_object_new_string (session->commune) : NULL);
+  json_object_object_add (reply, "commune_id", session->commune_id != NULL ? json_object_new_string (session->commune_id) : NULL);
   json_object_object_add (reply, "device", json_object_new_string (session->device));
   json_object_object_add (reply, "expires_at", json_object_new_string (session->expires_at));
   return respond_json (connection, method, url, MHD_HTTP_OK, reply);
+}
+
+/* The server's clock in every answer of the sync: the device compares. */
+static gint64
+now_ms (void)
+{
+  return g_get_real_time () / 1000;
+}
+
+/* POST /v1/push {"changes": [...]} → {"results": [...], "now"}. */
+static enum MHD_Result
+push (DhServer              *server,
+      struct MHD_Connection *connection,
+      const char            *method,
+      const char            *url,
+      DhRequest             *request)
+{
+  g_autoptr(DhSession) session = authenticate (server, connection, method, url);
+  g_autoptr(json_object) body = NULL;
+  g_autoptr(json_object) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  json_object *changes = NULL;
+  json_object *results;
+  DhPushCounts counts;
+  gint64 now;
+  PGconn *conn;
+
+  if (session == NULL)
+    return MHD_YES;
+  body = parse_body (connection, method, url, request);
+  if (body == NULL)
+    return MHD_YES;
+  if (!json_object_object_get_ex (body, "changes", &changes) || !json_object_is_type (changes, json_type_array))
+    return respond_error (connection, method, url, MHD_HTTP_BAD_REQUEST, "bad_request",
+                          _("A push needs “changes”, a list of changes"));
+  if (json_object_array_length (changes) > DH_PUSH_MAX_CHANGES)
+    {
+      g_autofree char *message = g_strdup_printf (_("A push takes at most %d changes: send them in smaller batches"),
+                                                  DH_PUSH_MAX_CHANGES);
+
+      return respond_error (connection, method, url, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", message);
+    }
+
+  conn = take_connection (server, &error);
+  if (conn == NULL)
+    return respond_unavailable (connection, method, url, error);
+  now = now_ms ();
+  results = dh_sync_push (conn, session, changes, now, &counts, &error);
+  give_back_connection (server, conn);
+  if (results == NULL)
+    return respond_unavailable (connection, method, url, error);
+
+  g_message ("push: %u applied, %u already, %u conflict, %u rejected",
+             counts.applied, counts.already, counts.conflicts, counts.rejected);
+  reply = json_object_new_object ();
+  json_object_object_add (reply, "results", results);
+  json_object_object_add (reply, "now", json_object_new_int64 (now));
+  return respond_json (connection, method, url, MHD_HTTP_OK, reply);
+}
+
+/* A whole number from 0 to MAXIMUM written in decimal, nothing else. */
+static gboolean
+parse_count (const char *text,
+             gint64      maximum,
+             gint64     *out_value)
+{
+  guint64 value;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, (guint64) maximum, &value, NULL))
+    return FALSE;
+  *out_value = (gint64) value;
+  return TRUE;
+}
+
+/* GET /v1/pull?after=CURSOR&limit=N[&commune=UUID] → {"changes", "cursor", "more", "now"}. */
+static enum MHD_Result
+pull (DhServer              *server,
+      struct MHD_Connection *connection,
+      const char            *method,
+      const char            *url)
+{
+  g_autoptr(DhSession) session = authenticate (server, connection, method, url);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) reply = NULL;
+  const char *after_text = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "after");
+  const char *limit_text = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "limit");
+  const char *commune = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "commune");
+  gint64 after = 0;
+  gint64 limit = DH_PULL_LIMIT;
+  gint64 cursor;
+  gboolean more;
+  gboolean known = TRUE;
+  PGconn *conn;
+
+  if (session == NULL)
+    return MHD_YES;
+  if (after_text != NULL && *after_text != '\0' && !parse_count (after_text, G_MAXINT64, &after))
+    return respond_error (connection, method, url, MHD_HTTP_BAD_REQUEST, "bad_request",
+                          _("“after” is not a cursor this server gave: start again without it"));
+  if (limit_text != NULL && (!parse_count (limit_text, DH_PULL_MAX_LIMIT, &limit) || limit < 1))
+    {
+      g_autofree char *message = g_strdup_printf (_("“limit” is a number from 1 to %d"), DH_PULL_MAX_LIMIT);
+
+      return respond_error (connection, method, url, MHD_HTTP_BAD_REQUEST, "bad_request", message);
+    }
+  if (commune != NULL && !dh_is_valid_uuid (commune))
+    return respond_error (connection, method, url, MHD_HTTP_BAD_REQUEST, "bad_request",
+                          _("“commune” is the id of a commune, as /v1/me gives it"));
+  if (session->commune_id != NULL)
+    {
+      if (commune != NULL && g_ascii_strcasecmp (commune, session->commune_id) != 0)
+        return respond_error (connection, method, url, MHD_HTTP_FORBIDDEN, "out_of_scope",
+                              _("This account sees only its own commune's records"));
+      commune = session->commune_id;
+    }
+  else if (commune == NULL)
+    return respond_error (connection, method, url, MHD_HTTP_BAD_REQUEST, "bad_request",
+                          _("A province administrator names the commune to pull: add “commune=ID”"));
+
+  conn = take_connection (server, &error);
+  if (conn == NULL)
+    return respond_unavailable (connection, method, url, error);
+  reply = g_string_new ("{\"changes\":[");
+  if (!dh_sync_commune_exists (conn, commune, &known, &error) ||
+      (known && !dh_sync_pull (conn, commune, after, (guint) limit, reply, &cursor, &more, &error)))
+    {
+      give_back_connection (server, conn);
+      return respond_unavailable (connection, method, url, error);
+    }
+  give_back_connection (server, conn);
+  if (!known)
+    return respond_error (connection, method, url, MHD_HTTP_NOT_FOUND, "not_found",
+                          _("The server knows no commune with this id"));
+
+  g_string_append_printf (reply, "],\"cursor\":\"%" G_GINT64_FORMAT "\",\"more\":%s,\"now\":%" G_GINT64_FORMAT "}",
+                          cursor, more ? "true" : "false", now_ms ());
+  return respond_text (connection, method, url, MHD_HTTP_OK, reply->str, reply->len);
 }
 
 static enum MHD_Result
@@ -408,21 +651,20 @@ dispatch (DhServer              *server,
         return respond_wrong_method (connection, method, url, "GET");
       return me (server, connection, method, url);
     }
+  if (strcmp (url, "/v1/push") == 0)
+    {
+      if (strcmp (method, MHD_HTTP_METHOD_POST) != 0)
+        return respond_wrong_method (connection, method, url, "POST");
+      return push (server, connection, method, url, request);
+    }
+  if (strcmp (url, "/v1/pull") == 0)
+    {
+      if (strcmp (method, MHD_HTTP_METHOD_GET) != 0)
+        return respond_wrong_method (connection, method, url, "GET");
+      return pull (server, connection, method, url);
+    }
   return respond_error (connection, method, url, MHD_HTTP_NOT_FOUND, "not_found",
                         _("There is no such address: the protocol's addresses start with /v1/"));
-}
-
-static enum MHD_Result
-respond_too_large (struct MHD_Connection *connection,
-                   const char            *method,
-                   const char            *url,
-                   DhRequest             *request)
-{
-  g_autofree char *message = g_strdup_printf (_("The request is larger than this address takes (%zu bytes): send less at a time"),
-                                              request->limit);
-
-  request->answered = TRUE;
-  return respond_error (connection, method, url, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", message);
 }
 
 static enum MHD_Result

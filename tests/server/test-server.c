@@ -10,6 +10,7 @@
 
 #include "dh-autocleanups.h"
 #include "dh-server-auth.h"
+#include "server-client.h"
 #include "server-fixture.h"
 
 #define PASSWORD "mật khẩu của Lan 2026"
@@ -21,30 +22,7 @@ static char *other_url;  /* a second process serving the same database */
 static char *cert_file;
 static char *key_file;
 
-typedef struct
-{
-  long         status;
-  json_object *reply;
-} Reply;
-
-static void
-reply_clear (Reply *reply)
-{
-  g_clear_pointer (&reply->reply, json_object_put);
-}
-
-static size_t
-received_cb (char   *data,
-             size_t  size,
-             size_t  count,
-             void   *user_data)
-{
-  g_string_append_len (user_data, data, size * count);
-  return size * count;
-}
-
-/* One request over TLS, the server's certificate checked against the test's
- * CA and its address: what the device's sync will do. */
+/* One request to the server under test, over TLS. */
 static void
 request (Reply      *reply,
          const char *method,
@@ -53,44 +31,9 @@ request (Reply      *reply,
          const char *body,
          gssize      length)
 {
-  CURL *curl = curl_easy_init ();
-  g_autoptr(GString) received = g_string_new (NULL);
-  g_autofree char *url = g_strconcat (base_url, path + 1, NULL);
-  g_autofree char *authorization = NULL;
-  struct curl_slist *headers = NULL;
-  CURLcode code;
+  ServerClient client = { base_url, cert_file };
 
-  reply_clear (reply);
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  curl_easy_setopt (curl, CURLOPT_CAINFO, cert_file);
-  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, received_cb);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, received);
-  if (body != NULL)
-    {
-      curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
-      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) (length < 0 ? (gssize) strlen (body) : length));
-      headers = curl_slist_append (headers, "Content-Type: application/json");
-    }
-  if (token != NULL)
-    {
-      authorization = g_strdup_printf ("Authorization: Bearer %s", token);
-      headers = curl_slist_append (headers, authorization);
-    }
-  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-
-  code = curl_easy_perform (curl);
-  if (code != CURLE_OK)
-    g_error ("%s %s: %s", method, path, curl_easy_strerror (code));
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &reply->status);
-  reply->reply = json_tokener_parse (received->str);
-  g_assert_nonnull (reply->reply);
-  g_assert_true (json_object_is_type (reply->reply, json_type_object));
-
-  curl_slist_free_all (headers);
-  curl_easy_cleanup (curl);
+  server_request (&client, reply, method, path, token, body, length);
 }
 
 /* The status of a GET with one more header, whatever the body says. */
@@ -108,7 +51,7 @@ status_with_header (const char *path,
   curl_easy_setopt (curl, CURLOPT_URL, url);
   curl_easy_setopt (curl, CURLOPT_CAINFO, cert_file);
   curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, received_cb);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, server_client_received_cb);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, received);
   code = curl_easy_perform (curl);
   if (code != CURLE_OK)
@@ -117,17 +60,6 @@ status_with_header (const char *path,
   curl_slist_free_all (headers);
   curl_easy_cleanup (curl);
   return status;
-}
-
-static const char *
-member (Reply      *reply,
-        const char *name)
-{
-  json_object *value = NULL;
-
-  if (!json_object_object_get_ex (reply->reply, name, &value) || value == NULL)
-    return NULL;
-  return json_object_get_string (value);
 }
 
 static char *
@@ -155,7 +87,7 @@ sign_in (const char *username,
 
   request (&reply, "POST", "/v1/sign-in", NULL, body, -1);
   g_assert_cmpint (reply.status, ==, 200);
-  token = g_strdup (member (&reply, "token"));
+  token = g_strdup (reply_member (&reply, "token"));
   reply_clear (&reply);
   return token;
 }
@@ -327,15 +259,15 @@ test_sign_in_gives_token (void)
   request (&reply, "POST", "/v1/sign-in", NULL, body, -1);
   after = g_date_time_new_now_utc ();
   g_assert_cmpint (reply.status, ==, 200);
-  g_assert_cmpuint (strlen (member (&reply, "token")), ==, 43);
-  expires = g_date_time_new_from_iso8601 (member (&reply, "expires_at"), NULL);
+  g_assert_cmpuint (strlen (reply_member (&reply, "token")), ==, 43);
+  expires = g_date_time_new_from_iso8601 (reply_member (&reply, "expires_at"), NULL);
   g_assert_nonnull (expires);
   /* thirty days from the sign-in, to the second the server writes */
   g_assert_cmpint (g_date_time_difference (expires, before), >=, 30 * G_TIME_SPAN_DAY - G_TIME_SPAN_SECOND);
   g_assert_cmpint (g_date_time_difference (expires, after), <=, 30 * G_TIME_SPAN_DAY);
 
   /* the database keeps its hash, never the token */
-  sql = g_strdup_printf ("SELECT count (*) FROM token WHERE hash = '%s'", member (&reply, "token"));
+  sql = g_strdup_printf ("SELECT count (*) FROM token WHERE hash = '%s'", reply_member (&reply, "token"));
   stored = query_one (sql);
   g_assert_cmpstr (stored, ==, "0");
   {
@@ -362,8 +294,8 @@ test_sign_in_refusals_say_the_same (void)
   g_assert_cmpint (first.status, ==, 401);
   g_assert_cmpint (second.status, ==, 401);
   g_assert_cmpstr (json_object_to_json_string (first.reply), ==, json_object_to_json_string (second.reply));
-  g_assert_cmpstr (member (&first, "error"), ==, "wrong_credentials");
-  g_assert_nonnull (member (&first, "message"));
+  g_assert_cmpstr (reply_member (&first, "error"), ==, "wrong_credentials");
+  g_assert_nonnull (reply_member (&first, "message"));
   tokens_after = query_one ("SELECT count (*) FROM token");
   g_assert_cmpstr (tokens, ==, tokens_after);
   reply_clear (&first);
@@ -383,12 +315,12 @@ test_sign_in_bad_requests (void)
   g_string_append (big, "\", \"device\": \"0123456789abcdef\"}");
   request (&reply, "POST", "/v1/sign-in", NULL, big->str, big->len);
   g_assert_cmpint (reply.status, ==, 413);
-  g_assert_cmpstr (member (&reply, "error"), ==, "too_large");
+  g_assert_cmpstr (reply_member (&reply, "error"), ==, "too_large");
 
   /* not JSON, JSON that is not an object, trailing bytes: 400 */
   request (&reply, "POST", "/v1/sign-in", NULL, "{\"username\": ", -1);
   g_assert_cmpint (reply.status, ==, 400);
-  g_assert_cmpstr (member (&reply, "error"), ==, "bad_json");
+  g_assert_cmpstr (reply_member (&reply, "error"), ==, "bad_json");
   request (&reply, "POST", "/v1/sign-in", NULL, "[1, 2]", -1);
   g_assert_cmpint (reply.status, ==, 400);
   request (&reply, "POST", "/v1/sign-in", NULL, "{} {}", -1);
@@ -400,12 +332,12 @@ test_sign_in_bad_requests (void)
     g_string_append_c (deep, '[');
   request (&reply, "POST", "/v1/sign-in", NULL, deep->str, deep->len);
   g_assert_cmpint (reply.status, ==, 400);
-  g_assert_cmpstr (member (&reply, "error"), ==, "too_deep");
+  g_assert_cmpstr (reply_member (&reply, "error"), ==, "too_deep");
 
   /* a field missing or of the wrong type, a device id that is not one */
   request (&reply, "POST", "/v1/sign-in", NULL, "{\"username\": \"lan.hoang\", \"password\": \"x\"}", -1);
   g_assert_cmpint (reply.status, ==, 400);
-  g_assert_cmpstr (member (&reply, "error"), ==, "bad_request");
+  g_assert_cmpstr (reply_member (&reply, "error"), ==, "bad_request");
   request (&reply, "POST", "/v1/sign-in", NULL,
            "{\"username\": \"lan.hoang\", \"password\": 12345678, \"device\": \"d1\"}", -1);
   g_assert_cmpint (reply.status, ==, 400);
@@ -445,17 +377,17 @@ test_me_with_token (void)
 
   request (&reply, "GET", "/v1/me", token, NULL, 0);
   g_assert_cmpint (reply.status, ==, 200);
-  g_assert_cmpstr (member (&reply, "username"), ==, "lan.hoang");
-  g_assert_cmpstr (member (&reply, "role"), ==, "caseworker");
-  g_assert_cmpstr (member (&reply, "commune"), ==, "DEMO-01");
-  g_assert_cmpstr (member (&reply, "device"), ==, "0123456789abcdef");
+  g_assert_cmpstr (reply_member (&reply, "username"), ==, "lan.hoang");
+  g_assert_cmpstr (reply_member (&reply, "role"), ==, "caseworker");
+  g_assert_cmpstr (reply_member (&reply, "commune"), ==, "DEMO-01");
+  g_assert_cmpstr (reply_member (&reply, "device"), ==, "0123456789abcdef");
 
   request (&reply, "GET", "/v1/me", NULL, NULL, 0);
   g_assert_cmpint (reply.status, ==, 401);
-  g_assert_cmpstr (member (&reply, "error"), ==, "sign_in_required");
+  g_assert_cmpstr (reply_member (&reply, "error"), ==, "sign_in_required");
   request (&reply, "GET", "/v1/me", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL, 0);
   g_assert_cmpint (reply.status, ==, 401);
-  g_assert_cmpstr (member (&reply, "error"), ==, "token_invalid");
+  g_assert_cmpstr (reply_member (&reply, "error"), ==, "token_invalid");
   request (&reply, "GET", "/v1/me", "not-a-token", NULL, 0);
   g_assert_cmpint (reply.status, ==, 401);
   reply_clear (&reply);
@@ -478,7 +410,7 @@ test_revoked_device_refused (void)
   g_assert_cmpint (server_run (&run, &cluster, NULL, "revoke-device", "lost-laptop"), ==, 0);
   request (&reply, "GET", "/v1/me", lost, NULL, 0);
   g_assert_cmpint (reply.status, ==, 401);
-  g_assert_cmpstr (member (&reply, "error"), ==, "token_invalid");
+  g_assert_cmpstr (reply_member (&reply, "error"), ==, "token_invalid");
   /* the user's other device is not touched */
   request (&reply, "GET", "/v1/me", kept, NULL, 0);
   g_assert_cmpint (reply.status, ==, 200);
@@ -539,7 +471,7 @@ test_expired_token_refused (void)
 
   request (&reply, "GET", "/v1/me", expiring, NULL, 0);
   g_assert_cmpint (reply.status, ==, 401);
-  g_assert_cmpstr (member (&reply, "error"), ==, "token_invalid");
+  g_assert_cmpstr (reply_member (&reply, "error"), ==, "token_invalid");
   request (&reply, "GET", "/v1/me", other, NULL, 0);
   g_assert_cmpint (reply.status, ==, 200);
   reply_clear (&reply);
@@ -563,7 +495,7 @@ test_two_processes_one_database (void)
   base_url = g_strdup (other_url);
   request (&reply, "GET", "/v1/me", token, NULL, 0);
   g_assert_cmpint (reply.status, ==, 200);
-  g_assert_cmpstr (member (&reply, "device"), ==, "shared-laptop");
+  g_assert_cmpstr (reply_member (&reply, "device"), ==, "shared-laptop");
 
   g_assert_cmpint (server_run (&run, &cluster, NULL, "revoke-device", "shared-laptop"), ==, 0);
   request (&reply, "GET", "/v1/me", token, NULL, 0);
@@ -667,7 +599,7 @@ test_guessing_slowed_down (void)
     }
   request (&reply, "POST", "/v1/sign-in", NULL, right, -1);
   g_assert_cmpint (reply.status, ==, 429);
-  g_assert_cmpstr (member (&reply, "error"), ==, "too_many_attempts");
+  g_assert_cmpstr (reply_member (&reply, "error"), ==, "too_many_attempts");
   request (&reply, "POST", "/v1/sign-in", NULL, ghost, -1);
   g_assert_cmpint (reply.status, ==, 429);
   /* another account is not touched */
@@ -706,7 +638,7 @@ main (int   argc,
   /* what an administrator does first: the schema, the province's places, a user */
   if (server_run (&run, &cluster, NULL, "migrate") != 0)
     g_error ("migrate: %s", run.err);
-  g_assert_nonnull (strstr (run.out, "now at version 2 (2 migrations applied)"));
+  g_assert_nonnull (strstr (run.out, "now at version 3 (3 migrations applied)"));
   units = g_test_build_filename (G_TEST_DIST, "..", "data", "catalogues", "demo-province.json", NULL);
   if (server_run (&run, &cluster, NULL, "import-units", units) != 0)
     g_error ("import-units: %s", run.err);

@@ -1,0 +1,888 @@
+/* test-server-sync.c – push and pull through donghanh-server, between real device stores */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+#include <curl/curl.h>
+#include <json-c/json.h>
+#include <libpq-fe.h>
+
+#include "dh-autocleanups.h"
+#include "dh-gzip.h"
+#include "dh-store.h"
+#include "server-client.h"
+#include "server-fixture.h"
+
+#define PASSWORD "mật khẩu 2026"
+
+static PgCluster cluster;
+static GSubprocess *serving;
+static char *base_url;
+static char *cert_file;
+static char *key_file;
+static ServerClient client;
+static guint n_devices;
+
+/* A device: its store, and the token of the user signed in on it. */
+typedef struct
+{
+  DhStore *store;
+  char    *token;
+  char    *commune_id;
+} Device;
+
+static void
+device_clear (Device *device)
+{
+  g_clear_object (&device->store);
+  g_clear_pointer (&device->token, g_free);
+  g_clear_pointer (&device->commune_id, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Device, device_clear)
+
+static char *
+query_one (const char *sql)
+{
+  g_autoptr(PGconn) conn = PQconnectdb (cluster.conninfo);
+  g_autoptr(PGresult) result = NULL;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  result = PQexec (conn, sql);
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  g_assert_cmpint (PQntuples (result), ==, 1);
+  return g_strdup (PQgetvalue (result, 0, 0));
+}
+
+static gint64
+count_rows (const char *sql)
+{
+  g_autofree char *value = query_one (sql);
+
+  return g_ascii_strtoll (value, NULL, 10);
+}
+
+/* A new, empty store on a device where USERNAME signed in. */
+static void
+device_init (Device     *device,
+             const char *username)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("device-%u.db", n_devices++);
+  g_autofree char *path = g_build_filename (cluster.dir, name, NULL);
+  g_autofree char *body = NULL;
+  g_autoptr(json_object) sign_in = json_object_new_object ();
+  Reply reply = { 0 };
+
+  device->store = dh_store_open (path, &error);
+  g_assert_no_error (error);
+  dh_store_set_user (device->store, username);
+
+  json_object_object_add (sign_in, "username", json_object_new_string (username));
+  json_object_object_add (sign_in, "password", json_object_new_string (PASSWORD));
+  json_object_object_add (sign_in, "device", json_object_new_string (dh_store_get_device_id (device->store)));
+  server_request (&client, &reply, "POST", "/v1/sign-in", NULL, json_object_to_json_string (sign_in), -1);
+  g_assert_cmpint (reply.status, ==, 200);
+  device->token = g_strdup (reply_member (&reply, "token"));
+
+  server_request (&client, &reply, "GET", "/v1/me", device->token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 200);
+  device->commune_id = g_strdup (reply_member (&reply, "commune_id"));
+  reply_clear (&reply);
+}
+
+static char *
+changes_body (GPtrArray *wires)
+{
+  g_autoptr(json_object) body = json_object_new_object ();
+  json_object *list = json_object_new_array ();
+
+  for (guint i = 0; i < wires->len; i++)
+    json_object_array_add (list, json_object_get (g_ptr_array_index (wires, i)));
+  json_object_object_add (body, "changes", list);
+  return g_strdup (json_object_to_json_string_ext (body, JSON_C_TO_STRING_PLAIN));
+}
+
+/* POSTs the changes and returns the results, checked to be one a change. */
+static json_object *
+push_wires (const char *token,
+            GPtrArray  *wires)
+{
+  g_autofree char *body = changes_body (wires);
+  Reply reply = { 0 };
+  json_object *results = NULL;
+
+  server_request (&client, &reply, "POST", "/v1/push", token, body, -1);
+  g_assert_cmpint (reply.status, ==, 200);
+  g_assert_true (json_object_object_get_ex (reply.reply, "results", &results));
+  g_assert_cmpuint (json_object_array_length (results), ==, wires->len);
+  g_assert_nonnull (reply_member (&reply, "now"));
+  json_object_get (results);
+  reply_clear (&reply);
+  return results;
+}
+
+static const char *
+result_status (json_object *results,
+               guint        index)
+{
+  json_object *result = json_object_array_get_idx (results, index);
+
+  return dh_json_get_string (result, "status");
+}
+
+static const char *
+result_code (json_object *results,
+             guint        index)
+{
+  return dh_json_get_string (json_object_array_get_idx (results, index), "code");
+}
+
+/* What a device's sync does (src/sync does it for the application): its
+ * pending changes pushed and settled, then every page since its cursor
+ * applied with the cursor. */
+static void
+device_sync (Device *device)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pending = dh_store_get_pending_changes (device->store, 0, &error);
+  g_autoptr(GPtrArray) acknowledged = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) rejected = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func (g_free);
+  gboolean more = TRUE;
+
+  g_assert_no_error (error);
+  if (pending->len > 0)
+    {
+      g_autoptr(json_object) results = NULL;
+      g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+      for (guint i = 0; i < pending->len; i++)
+        {
+          json_object *wire = g_ptr_array_index (pending, i);
+
+          g_ptr_array_add (ids, g_strconcat (dh_json_get_string (wire, "r"), "@", dh_json_get_string (wire, "k"), NULL));
+        }
+      g_ptr_array_add (ids, NULL);
+      g_assert_true (dh_store_mark_changes_sent (device->store, (const char * const *) ids->pdata, &error));
+      g_assert_no_error (error);
+
+      results = push_wires (device->token, pending);
+      for (guint i = 0; i < pending->len; i++)
+        {
+          const char *status = result_status (results, i);
+
+          if (g_str_equal (status, "rejected"))
+            {
+              g_ptr_array_add (rejected, g_strdup (g_ptr_array_index (ids, i)));
+              g_ptr_array_add (reasons, g_strdup (dh_json_get_string (json_object_array_get_idx (results, i), "message")));
+            }
+          else
+            g_ptr_array_add (acknowledged, g_strdup (g_ptr_array_index (ids, i)));
+        }
+      g_ptr_array_add (acknowledged, NULL);
+      g_ptr_array_add (rejected, NULL);
+      g_ptr_array_add (reasons, NULL);
+      g_assert_true (dh_store_acknowledge_changes (device->store, (const char * const *) acknowledged->pdata, &error));
+      g_assert_no_error (error);
+      if (rejected->len > 1)
+        {
+          g_assert_true (dh_store_reject_changes (device->store, (const char * const *) rejected->pdata,
+                                                  (const char * const *) reasons->pdata, &error));
+          g_assert_no_error (error);
+        }
+    }
+
+  while (more)
+    {
+      g_autofree char *cursor = dh_store_get_meta (device->store, "pull_cursor");
+      g_autofree char *path = g_strdup_printf ("/v1/pull?limit=7%s%s", cursor != NULL ? "&after=" : "",
+                                               cursor != NULL ? cursor : "");
+      g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+      json_object *changes = NULL;
+      Reply reply = { 0 };
+
+      server_request (&client, &reply, "GET", path, device->token, NULL, 0);
+      g_assert_cmpint (reply.status, ==, 200);
+      g_assert_true (json_object_object_get_ex (reply.reply, "changes", &changes));
+      for (size_t i = 0; i < json_object_array_length (changes); i++)
+        g_ptr_array_add (page, json_object_get (json_object_array_get_idx (changes, i)));
+      g_assert_true (dh_store_apply_changes (device->store, page, reply_member (&reply, "cursor"), NULL, &error));
+      g_assert_no_error (error);
+      more = g_str_equal (reply_member (&reply, "more"), "true");
+      reply_clear (&reply);
+    }
+}
+
+/* Everything a store holds of every kind of record, with every clock: two
+ * copies that agree give the same text. */
+static char *
+store_state (DhStore *store)
+{
+  static const char * const entities[] = { "admin_unit", "household", "member", "visit", "support", "conflict" };
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) changes = dh_store_export_state (store, entities[i], &error);
+
+      g_assert_no_error (error);
+      for (guint j = 0; j < changes->len; j++)
+        g_string_append_printf (text, "%s\n", json_object_to_json_string_ext (g_ptr_array_index (changes, j),
+                                                                            JSON_C_TO_STRING_PLAIN));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static json_object *
+create (DhStore    *store,
+        const char *entity,
+        const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) fields = json_tokener_parse (json);
+  json_object *record = dh_store_create (store, entity, fields, &error);
+
+  g_assert_no_error (error);
+  return record;
+}
+
+static void
+update (DhStore    *store,
+        const char *entity,
+        const char *id,
+        const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) fields = json_tokener_parse (json);
+  g_autoptr(json_object) record = dh_store_update (store, entity, id, fields, &error);
+
+  g_assert_no_error (error);
+}
+
+static char *
+village (DhStore    *store,
+         const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  char *id = dh_store_resolve_place (store, "village", name, NULL, &error);
+
+  g_assert_no_error (error);
+  return id;
+}
+
+/* A household of Minh Tiến with a member, a visit and a delivered support
+ * entry, made on DEVICE; its id. */
+static char *
+make_household (Device     *device,
+                const char *head_name)
+{
+  g_autofree char *village_id = village (device->store, "Thôn Đồng Tâm");
+  g_autofree char *fields = g_strdup_printf ("{\"village\": \"%s\", \"head_name\": \"%s\", \"classification\": \"poor\"}",
+                                             village_id, head_name);
+  g_autoptr(json_object) household = create (device->store, "household", fields);
+  const char *id = dh_json_get_string (household, "id");
+  g_autofree char *member = g_strdup_printf ("{\"household\": \"%s\", \"full_name\": \"%s\", \"relation\": \"head\"}",
+                                             id, head_name);
+  g_autofree char *visit = g_strdup_printf ("{\"household\": \"%s\", \"visited_on\": \"2026-11-02\"}", id);
+  g_autofree char *support = g_strdup_printf ("{\"household\": \"%s\", \"support_type\": \"livestock\", "
+                                              "\"delivered_on\": \"2026-11-03\", \"amount_vnd\": 5000000}", id);
+  g_autoptr(json_object) m = create (device->store, "member", member);
+  g_autoptr(json_object) v = create (device->store, "visit", visit);
+  g_autoptr(json_object) s = create (device->store, "support", support);
+
+  return g_strdup (id);
+}
+
+static gint64
+count (DhStore    *store,
+       const char *entity)
+{
+  g_autoptr(GError) error = NULL;
+  DhQuery query = { .entity = entity };
+  gint64 n = dh_store_count (store, &query, &error);
+
+  g_assert_no_error (error);
+  return n;
+}
+
+static void
+test_first_pull_brings_own_places (void)
+{
+  g_auto(Device) lan = { 0 };
+  g_auto(Device) khoa = { 0 };
+  g_autofree char *minh_tien = NULL;
+
+  device_init (&lan, "lan.hoang");
+  device_init (&khoa, "khoa.le");
+  g_assert_nonnull (lan.commune_id);
+  device_sync (&lan);
+  device_sync (&khoa);
+
+  /* the province, the commune and its five villages; nothing of Thịnh An */
+  g_assert_cmpint (count (lan.store, "village"), ==, 5);
+  g_assert_cmpint (count (lan.store, "commune"), ==, 1);
+  g_assert_cmpint (count (lan.store, "province"), ==, 1);
+  g_assert_cmpint (count (khoa.store, "village"), ==, 4);
+  minh_tien = village (lan.store, "Bản Phiêng Lá");
+  g_assert_nonnull (minh_tien);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *none = dh_store_resolve_place (khoa.store, "village", "Bản Phiêng Lá", NULL, &error);
+
+    g_assert_null (none);
+    g_assert_nonnull (error);
+  }
+  /* a place is the server's own record: it keeps its unit's id */
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT code FROM unit WHERE id = '%s'", minh_tien);
+    g_autofree char *code = query_one (sql);
+
+    g_assert_true (g_str_has_prefix (code, "DEMO-01-"));
+  }
+}
+
+static void
+test_push_then_pull_converges (void)
+{
+  g_auto(Device) lan = { 0 };
+  g_auto(Device) tuan = { 0 };
+  g_autofree char *household = NULL;
+  g_autofree char *state_lan = NULL;
+  g_autofree char *state_tuan = NULL;
+  g_autoptr(GError) error = NULL;
+
+  device_init (&lan, "lan.hoang");
+  device_init (&tuan, "tuan.pham");
+  device_sync (&lan);
+  household = make_household (&lan, "Lò Văn Pản");
+  device_sync (&lan);
+  g_assert_cmpint (dh_store_count_pending_changes (lan.store, &error), ==, 0);
+
+  device_sync (&tuan);
+  g_assert_cmpint (count (tuan.store, "household"), >=, 1);
+  {
+    g_autoptr(json_object) copy = dh_store_get (tuan.store, "household", household, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (dh_json_get_string (copy, "head_name"), ==, "Lò Văn Pản");
+  }
+
+  /* an edit on the second device comes back to the first */
+  update (tuan.store, "household", household, "{\"phone\": \"0912345678\"}");
+  device_sync (&tuan);
+  device_sync (&lan);
+  state_lan = store_state (lan.store);
+  state_tuan = store_state (tuan.store);
+  g_assert_cmpstr (state_lan, ==, state_tuan);
+}
+
+static void
+test_concurrent_edit_is_one_conflict (void)
+{
+  g_auto(Device) lan = { 0 };
+  g_auto(Device) tuan = { 0 };
+  g_autofree char *household = NULL;
+  g_autofree char *state_lan = NULL;
+  g_autofree char *state_tuan = NULL;
+  g_autoptr(GPtrArray) conflicts_lan = NULL;
+  g_autoptr(GPtrArray) conflicts_tuan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  device_init (&lan, "lan.hoang");
+  device_init (&tuan, "tuan.pham");
+  device_sync (&lan);
+  household = make_household (&lan, "Hà Thị Mai");
+  device_sync (&lan);
+  device_sync (&tuan);
+
+  /* both edit the phone offline, neither having seen the other */
+  update (lan.store, "household", household, "{\"phone\": \"0911111111\"}");
+  update (tuan.store, "household", household, "{\"phone\": \"0922222222\"}");
+  device_sync (&lan);
+  {
+    g_autoptr(GPtrArray) pending = dh_store_get_pending_changes (tuan.store, 0, &error);
+    g_autoptr(json_object) results = push_wires (tuan.token, pending);
+
+    /* the server finds it when the second edit meets the first */
+    g_assert_cmpstr (result_status (results, 0), ==, "conflict");
+  }
+  device_sync (&tuan);
+  device_sync (&lan);
+
+  state_lan = store_state (lan.store);
+  state_tuan = store_state (tuan.store);
+  g_assert_cmpstr (state_lan, ==, state_tuan);
+  conflicts_lan = dh_store_list_conflicts (lan.store, FALSE, &error);
+  g_assert_no_error (error);
+  conflicts_tuan = dh_store_list_conflicts (tuan.store, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts_lan->len, ==, 1);
+  g_assert_cmpuint (conflicts_tuan->len, ==, 1);
+  sql = g_strdup_printf ("SELECT count (*) FROM record WHERE entity = 'conflict' AND state LIKE '%%%s%%'", household);
+  g_assert_cmpint (count_rows (sql), ==, 1);
+}
+
+typedef struct
+{
+  const char *token;
+  GPtrArray  *wires;
+  guint       applied;
+} ReplayThread;
+
+static gpointer
+replay_thread (gpointer data)
+{
+  ReplayThread *replay = data;
+  g_autoptr(json_object) results = push_wires (replay->token, replay->wires);
+
+  for (guint i = 0; i < replay->wires->len; i++)
+    if (!g_str_equal (result_status (results, i), "already"))
+      replay->applied++;
+  return NULL;
+}
+
+static void
+test_replays_create_nothing_twice (void)
+{
+  g_auto(Device) lan = { 0 };
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) first = NULL;
+  g_autofree char *household = NULL;
+  gint64 records, audited;
+  ReplayThread replays[4];
+  GThread *threads[4];
+
+  device_init (&lan, "lan.hoang");
+  device_sync (&lan);
+  household = make_household (&lan, "Vàng A Sử");
+  pending = dh_store_get_pending_changes (lan.store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pending->len, ==, 4);
+
+  first = push_wires (lan.token, pending);
+  for (guint i = 0; i < pending->len; i++)
+    g_assert_cmpstr (result_status (first, i), ==, "applied");
+  records = count_rows ("SELECT count (*) FROM record");
+  audited = count_rows ("SELECT count (*) FROM audit WHERE action = 'push'");
+
+  /* the same batch three times over, as after lost acknowledgements */
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr(json_object) again = push_wires (lan.token, pending);
+
+      for (guint i = 0; i < pending->len; i++)
+        g_assert_cmpstr (result_status (again, i), ==, "already");
+    }
+  /* and four times at once */
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      replays[i] = (ReplayThread) { lan.token, pending, 0 };
+      threads[i] = g_thread_new ("replay", replay_thread, &replays[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_cmpuint (replays[i].applied, ==, 0);
+    }
+  g_assert_cmpint (count_rows ("SELECT count (*) FROM record"), ==, records);
+  /* what the server had already is not audited again */
+  g_assert_cmpint (count_rows ("SELECT count (*) FROM audit WHERE action = 'push'"), ==, audited);
+}
+
+/* A copy of WIRE with one member of its envelope set to VALUE. */
+static json_object *
+with_envelope (json_object *wire,
+               const char  *key,
+               const char  *value)
+{
+  json_object *copy = NULL;
+
+  g_assert_cmpint (json_object_deep_copy (wire, &copy, NULL), ==, 0);
+  json_object_object_add (copy, key, json_object_new_string (value));
+  return copy;
+}
+
+static void
+test_scope_of_communes (void)
+{
+  g_auto(Device) lan = { 0 };
+  g_auto(Device) khoa = { 0 };
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GPtrArray) crafted = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  g_autoptr(json_object) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *household = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *admin = NULL;
+  Reply reply = { 0 };
+
+  device_init (&lan, "lan.hoang");
+  device_init (&khoa, "khoa.le");
+  device_sync (&lan);
+  household = make_household (&lan, "Lường Văn Thành");
+  pending = dh_store_get_pending_changes (lan.store, 0, &error);
+  g_assert_no_error (error);
+  device_sync (&lan);
+
+  /* the official of Thịnh An pulls none of Minh Tiến's households */
+  device_sync (&khoa);
+  g_assert_cmpint (count (khoa.store, "household"), ==, 0);
+  path = g_strdup_printf ("/v1/pull?commune=%s", lan.commune_id);
+  server_request (&client, &reply, "GET", path, khoa.token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 403);
+  g_assert_cmpstr (reply_member (&reply, "error"), ==, "out_of_scope");
+
+  /* nor pushes to them: as they are, claiming his commune, or a member of
+   * his commune in a household of hers */
+  g_ptr_array_add (crafted, json_object_get (g_ptr_array_index (pending, 0)));
+  g_ptr_array_add (crafted, with_envelope (g_ptr_array_index (pending, 0), "c", khoa.commune_id));
+  g_ptr_array_add (crafted, with_envelope (g_ptr_array_index (pending, 1), "c", khoa.commune_id));
+  results = push_wires (khoa.token, crafted);
+  for (guint i = 0; i < crafted->len; i++)
+    {
+      g_assert_cmpstr (result_status (results, i), ==, "rejected");
+      g_assert_cmpstr (result_code (results, i), ==, "out_of_scope");
+    }
+
+  /* a new household in his commune placed in one of her villages */
+  {
+    g_autoptr(json_object) moved = with_envelope (g_ptr_array_index (pending, 0), "c", khoa.commune_id);
+    g_autoptr(GPtrArray) one = g_ptr_array_new ();
+    g_autoptr(json_object) answer = NULL;
+    g_autofree char *new_id = g_uuid_string_random ();
+
+    json_object_object_add (moved, "r", json_object_new_string (new_id));
+    g_ptr_array_add (one, moved);
+    answer = push_wires (khoa.token, one);
+    g_assert_cmpstr (result_code (answer, 0), ==, "out_of_scope");
+  }
+
+  /* a province administrator names the commune */
+  admin = g_strdup ("province.admin");
+  {
+    g_auto(Device) ha = { 0 };
+
+    device_init (&ha, admin);
+    server_request (&client, &reply, "GET", "/v1/pull", ha.token, NULL, 0);
+    g_assert_cmpint (reply.status, ==, 400);
+    g_clear_pointer (&path, g_free);
+    path = g_strdup_printf ("/v1/pull?commune=%s", lan.commune_id);
+    server_request (&client, &reply, "GET", path, ha.token, NULL, 0);
+    g_assert_cmpint (reply.status, ==, 200);
+    g_assert_nonnull (strstr (json_object_to_json_string (reply.reply), household));
+  }
+  reply_clear (&reply);
+  g_assert_cmpint (count_rows ("SELECT count (*) FROM record WHERE entity = 'household' AND commune <> "
+                               "(SELECT id FROM unit WHERE code = 'DEMO-01')"), ==, 0);
+}
+
+static gint64 future_ms;
+
+static gint64
+future_clock (gpointer data)
+{
+  return future_ms;
+}
+
+static void
+test_bad_changes_refused_alone (void)
+{
+  g_auto(Device) lan = { 0 };
+  g_auto(Device) tuan = { 0 };
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  g_autoptr(json_object) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *household = NULL;
+  g_autofree char *support_id = NULL;
+  json_object *fields = NULL;
+
+  device_init (&lan, "lan.hoang");
+  device_sync (&lan);
+  household = make_household (&lan, "Đinh Thị Hoa");
+  pending = dh_store_get_pending_changes (lan.store, 0, &error);
+  g_assert_no_error (error);
+  support_id = g_strdup (dh_json_get_string (g_ptr_array_index (pending, 3), "r"));
+  g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (pending, 3), "e"), ==, "support");
+  device_sync (&lan);
+
+  /* 0: an edit stamped 40 days ahead, by a device whose clock is wrong */
+  future_ms = g_get_real_time () / 1000 + (gint64) 40 * 24 * 3600 * 1000;
+  dh_store_set_wall_clock (lan.store, future_clock, NULL);
+  update (lan.store, "household", household, "{\"notes\": \"đồng hồ sai\"}");
+  dh_store_set_wall_clock (lan.store, NULL, NULL);
+  {
+    g_autoptr(GPtrArray) later = dh_store_get_pending_changes (lan.store, 0, &error);
+
+    g_assert_no_error (error);
+    g_ptr_array_add (batch, json_object_get (g_ptr_array_index (later, 0)));
+  }
+  /* 1: a value no device would write */
+  {
+    json_object *bad = with_envelope (g_ptr_array_index (pending, 0), "k", dh_json_get_string (g_ptr_array_index (pending, 0), "k"));
+    json_object *rich = json_object_new_array ();
+
+    json_object_array_add (rich, json_object_new_string ("rich"));
+    g_assert_true (json_object_object_get_ex (bad, "f", &fields));
+    json_object_object_add (fields, "classification", rich);
+    g_ptr_array_add (batch, bad);
+  }
+  /* 2: an account */
+  g_ptr_array_add (batch, with_envelope (g_ptr_array_index (pending, 0), "e", "user"));
+  /* 3: the delivered entry changed: a later write of its amount */
+  {
+    json_object *wire;
+    char clock[64];
+
+    wire = with_envelope (g_ptr_array_index (pending, 3), "k", dh_json_get_string (g_ptr_array_index (pending, 3), "k"));
+    g_assert_true (json_object_object_get_ex (wire, "f", &fields));
+    /* a second later than the entry's making */
+    {
+      const char *made = dh_json_get_string (wire, "k");
+      guint64 packed = g_ascii_strtoull (made, NULL, 16) + ((guint64) 1000 << 16);
+
+      g_snprintf (clock, sizeof clock, "%016" G_GINT64_MODIFIER "x%s", packed, made + 16);
+    }
+    json_object_object_add (wire, "k", json_object_new_string (clock));
+    json_object_object_add (fields, "amount_vnd", json_object_new_array ());
+    json_object_array_add (json_object_object_get (fields, "amount_vnd"), json_object_new_int64 (9));
+    json_object_array_add (json_object_object_get (fields, "amount_vnd"),
+                           json_object_new_string (dh_json_get_string (g_ptr_array_index (pending, 3), "k")));
+    {
+      json_object *only = json_object_new_object ();
+
+      json_object_object_add (only, "amount_vnd", json_object_get (json_object_object_get (fields, "amount_vnd")));
+      json_object_object_add (wire, "f", only);
+    }
+    g_ptr_array_add (batch, wire);
+  }
+  /* 4: an ordinary edit from a device whose clock is right (hers now
+   * stamps after the wrong time it saw: that is what keeps her edits in
+   * order, and why the receivers refuse it) */
+  device_init (&tuan, "tuan.pham");
+  device_sync (&tuan);
+  update (tuan.store, "household", household, "{\"phone\": \"0933333333\"}");
+  {
+    g_autoptr(GPtrArray) later = dh_store_get_pending_changes (tuan.store, 0, &error);
+
+    g_assert_no_error (error);
+    g_ptr_array_add (batch, json_object_get (g_ptr_array_index (later, later->len - 1)));
+  }
+
+  results = push_wires (lan.token, batch);
+  g_test_message ("%s", json_object_to_json_string (results));
+  g_assert_cmpstr (result_status (results, 0), ==, "rejected");
+  g_assert_cmpstr (result_code (results, 0), ==, "clock_ahead");
+  g_assert_cmpstr (result_code (results, 1), ==, "invalid");
+  g_assert_nonnull (strstr (dh_json_get_string (json_object_array_get_idx (results, 1), "message"), "classification"));
+  g_assert_cmpstr (result_code (results, 2), ==, "not_synced");
+  g_assert_cmpstr (result_code (results, 3), ==, "refused");
+  g_assert_cmpstr (result_status (results, 4), ==, "applied");
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT state LIKE '%%5000000%%' FROM record WHERE id = '%s'", support_id);
+    g_autofree char *kept = query_one (sql);
+
+    g_assert_cmpstr (kept, ==, "t");
+  }
+}
+
+static void
+test_gzip_both_ways (void)
+{
+  g_auto(Device) lan = { 0 };
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *household = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GBytes) gzipped = NULL;
+  const char * const gzip_headers[] = { "Content-Encoding: gzip", NULL };
+  const char * const brotli_headers[] = { "Content-Encoding: br", NULL };
+  RequestOptions gzip_options = { gzip_headers, TRUE };
+  RequestOptions brotli_options = { brotli_headers, FALSE };
+  RequestOptions accept = { NULL, TRUE };
+  Reply reply = { 0 };
+  gsize plain_bytes;
+
+  device_init (&lan, "lan.hoang");
+  device_sync (&lan);
+  household = make_household (&lan, "Sầm Văn Khánh");
+  pending = dh_store_get_pending_changes (lan.store, 0, &error);
+  g_assert_no_error (error);
+
+  body = changes_body (pending);
+  gzipped = dh_gzip_compress (body, strlen (body));
+  server_request_full (&client, &reply, "POST", "/v1/push", lan.token,
+                       g_bytes_get_data (gzipped, NULL), g_bytes_get_size (gzipped), &gzip_options);
+  g_assert_cmpint (reply.status, ==, 200);
+  g_assert_nonnull (strstr (json_object_to_json_string (reply.reply), "\"applied\""));
+
+  /* the answer to a pull comes gzipped to whoever takes it */
+  server_request_full (&client, &reply, "GET", "/v1/pull", lan.token, NULL, 0, NULL);
+  g_assert_cmpint (reply.status, ==, 200);
+  g_assert_null (reply.content_encoding);
+  plain_bytes = reply.bytes;
+  server_request_full (&client, &reply, "GET", "/v1/pull", lan.token, NULL, 0, &accept);
+  g_assert_cmpint (reply.status, ==, 200);
+  g_assert_cmpstr (reply.content_encoding, ==, "gzip");
+  g_assert_cmpuint (reply.bytes * 3, <, plain_bytes);
+
+  /* not gzip though it says so; an encoding it does not read; a bomb */
+  server_request_full (&client, &reply, "POST", "/v1/push", lan.token, body, -1, &gzip_options);
+  g_assert_cmpint (reply.status, ==, 400);
+  server_request_full (&client, &reply, "POST", "/v1/push", lan.token, body, -1, &brotli_options);
+  g_assert_cmpint (reply.status, ==, 415);
+  g_assert_cmpstr (reply_member (&reply, "error"), ==, "unsupported_encoding");
+  {
+    gsize size = 64 * 1024 * 1024;
+    g_autofree char *zeros = g_malloc0 (size);
+    g_autoptr(GBytes) bomb = dh_gzip_compress (zeros, size);
+
+    g_assert_cmpuint (g_bytes_get_size (bomb), <, 256 * 1024);
+    server_request_full (&client, &reply, "POST", "/v1/push", lan.token,
+                         g_bytes_get_data (bomb, NULL), g_bytes_get_size (bomb), &gzip_options);
+    g_assert_cmpint (reply.status, ==, 413);
+  }
+  /* and it keeps serving */
+  server_request (&client, &reply, "GET", "/v1/me", lan.token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 200);
+  reply_clear (&reply);
+}
+
+static void
+test_pull_pages_resume (void)
+{
+  g_auto(Device) lan = { 0 };
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *cursor = g_strdup ("");
+  g_autofree char *everything = NULL;
+  Reply reply = { 0 };
+  gint64 last = -1;
+  gboolean more = TRUE;
+  guint pages = 0;
+  json_object *changes = NULL;
+
+  device_init (&lan, "lan.hoang");
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/v1/pull?limit=3&after=%s", cursor);
+
+      server_request (&client, &reply, "GET", path, lan.token, NULL, 0);
+      g_assert_cmpint (reply.status, ==, 200);
+      g_assert_true (json_object_object_get_ex (reply.reply, "changes", &changes));
+      g_assert_cmpuint (json_object_array_length (changes), <=, 3);
+      for (size_t i = 0; i < json_object_array_length (changes); i++)
+        {
+          const char *id = dh_json_get_string (json_object_array_get_idx (changes, i), "r");
+
+          /* no record twice, where nothing was written meanwhile */
+          g_assert_false (g_hash_table_contains (seen, id));
+          g_hash_table_add (seen, g_strdup (id));
+        }
+      g_assert_cmpint (g_ascii_strtoll (reply_member (&reply, "cursor"), NULL, 10), >, last);
+      last = g_ascii_strtoll (reply_member (&reply, "cursor"), NULL, 10);
+      g_free (cursor);
+      cursor = g_strdup (reply_member (&reply, "cursor"));
+      more = g_str_equal (reply_member (&reply, "more"), "true");
+      pages++;
+    }
+  g_assert_cmpuint (pages, >, 2);
+
+  /* one page of everything holds the same records */
+  server_request (&client, &reply, "GET", "/v1/pull?limit=2000", lan.token, NULL, 0);
+  g_assert_true (json_object_object_get_ex (reply.reply, "changes", &changes));
+  g_assert_cmpuint (json_object_array_length (changes), ==, g_hash_table_size (seen));
+  g_assert_cmpstr (reply_member (&reply, "more"), ==, "false");
+
+  /* nothing after the last cursor */
+  {
+    g_autofree char *path = g_strdup_printf ("/v1/pull?after=%s", cursor);
+
+    server_request (&client, &reply, "GET", path, lan.token, NULL, 0);
+    g_assert_true (json_object_object_get_ex (reply.reply, "changes", &changes));
+    g_assert_cmpuint (json_object_array_length (changes), ==, 0);
+    g_assert_cmpstr (reply_member (&reply, "cursor"), ==, cursor);
+  }
+
+  server_request (&client, &reply, "GET", "/v1/pull?after=abc", lan.token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 400);
+  server_request (&client, &reply, "GET", "/v1/pull?limit=0", lan.token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 400);
+  server_request (&client, &reply, "GET", "/v1/pull?limit=2001", lan.token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 400);
+  server_request (&client, &reply, "GET", "/v1/pull", NULL, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 401);
+  server_request (&client, &reply, "POST", "/v1/push", lan.token, "{\"changes\": 3}", -1);
+  g_assert_cmpint (reply.status, ==, 400);
+  reply_clear (&reply);
+}
+
+static void
+add_user (const char *username,
+          const char *role,
+          const char *commune)
+{
+  ServerRun run = { 0 };
+  int status = commune != NULL
+             ? server_run (&run, &cluster, PASSWORD "\n", "add-user", username, "--role", role, "--commune", commune)
+             : server_run (&run, &cluster, PASSWORD "\n", "add-user", username, "--role", role);
+
+  if (status != 0)
+    g_error ("add-user %s: %s", username, run.err);
+  server_run_clear (&run);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  ServerRun run = { 0 };
+  g_autofree char *units = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  curl_global_init (CURL_GLOBAL_DEFAULT);
+
+  pg_cluster_start (&cluster);
+  make_test_certificate (cluster.dir, &cert_file, &key_file);
+  if (server_run (&run, &cluster, NULL, "migrate") != 0)
+    g_error ("migrate: %s", run.err);
+  units = g_test_build_filename (G_TEST_DIST, "..", "data", "catalogues", "demo-province.json", NULL);
+  if (server_run (&run, &cluster, NULL, "import-units", units) != 0)
+    g_error ("import-units: %s", run.err);
+  server_run_clear (&run);
+  add_user ("lan.hoang", "caseworker", "DEMO-01");
+  add_user ("tuan.pham", "caseworker", "DEMO-01");
+  add_user ("khoa.le", "commune_official", "DEMO-02");
+  add_user ("province.admin", "province_admin", NULL);
+
+  serving = server_serve (&cluster, cert_file, key_file, &base_url);
+  client = (ServerClient) { base_url, cert_file };
+
+  g_test_add_func ("/server-sync/first-pull-brings-the-commune's-places", test_first_pull_brings_own_places);
+  g_test_add_func ("/server-sync/push-then-pull-converges", test_push_then_pull_converges);
+  g_test_add_func ("/server-sync/concurrent-edit-is-one-conflict", test_concurrent_edit_is_one_conflict);
+  g_test_add_func ("/server-sync/replays-create-nothing-twice", test_replays_create_nothing_twice);
+  g_test_add_func ("/server-sync/scope-of-communes", test_scope_of_communes);
+  g_test_add_func ("/server-sync/bad-changes-refused-alone", test_bad_changes_refused_alone);
+  g_test_add_func ("/server-sync/gzip-both-ways", test_gzip_both_ways);
+  g_test_add_func ("/server-sync/pull-pages-resume", test_pull_pages_resume);
+
+  status = g_test_run ();
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_subprocess_send_signal (serving, SIGTERM);
+    g_subprocess_wait_check (serving, NULL, &error);
+    g_assert_no_error (error);
+  }
+  g_clear_object (&serving);
+  pg_cluster_stop (&cluster);
+  curl_global_cleanup ();
+  return status;
+}
