@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dh-autocleanups.h"
+#include "dh-gzip.h"
 #include "dh-sync-client.h"
 
 /* Made for 2G: a connection may take long to open, and a transfer may
@@ -233,34 +234,6 @@ transfer_cb (void       *user_data,
   return g_cancellable_is_cancelled (self->cancellable) ? 1 : 0;
 }
 
-static GBytes *
-gzip_text (const char  *text,
-           gsize        length,
-           GError     **error)
-{
-  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1);
-  g_autoptr(GByteArray) out = g_byte_array_sized_new (length / 4 + 64);
-  GConverterResult result;
-
-  do
-    {
-      guint8 buffer[16384];
-      gsize bytes_read = 0;
-      gsize bytes_written = 0;
-
-      result = g_converter_convert (G_CONVERTER (compressor), text, length, buffer, sizeof buffer,
-                                    G_CONVERTER_INPUT_AT_END, &bytes_read, &bytes_written, error);
-      if (result == G_CONVERTER_ERROR)
-        return NULL;
-      g_byte_array_append (out, buffer, (guint) bytes_written);
-      text += bytes_read;
-      length -= bytes_read;
-    }
-  while (result != G_CONVERTER_FINISHED);
-
-  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
-}
-
 static json_object *
 parse_object (const GString *text)
 {
@@ -469,12 +442,7 @@ dh_sync_client_request (DhSyncClient  *self,
       headers = curl_slist_append (headers, "Content-Type: application/json");
       if (length > DH_SYNC_GZIP_THRESHOLD)
         {
-          gzipped = gzip_text (text, length, error);
-          if (gzipped == NULL)
-            {
-              curl_slist_free_all (headers);
-              return NULL;
-            }
+          gzipped = dh_gzip_compress (text, length);
           text = g_bytes_get_data (gzipped, &length);
           headers = curl_slist_append (headers, "Content-Encoding: gzip");
         }

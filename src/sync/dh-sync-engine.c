@@ -422,6 +422,8 @@ dh_sync_engine_sync_async (DhSyncEngine        *self,
 
   outer = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (outer, dh_sync_engine_sync_async);
+  /* a cancelled sync ends with DH_SYNC_ERROR_CANCELLED and its report */
+  g_task_set_check_cancellable (outer, FALSE);
 
   if (self->running)
     {
@@ -441,7 +443,7 @@ dh_sync_engine_sync_async (DhSyncEngine        *self,
   inner = g_task_new (self, cancellable, sync_done_cb, g_steal_pointer (&outer));
   g_task_set_source_tag (inner, dh_sync_engine_sync_async);
   g_task_set_task_data (inner, job, (GDestroyNotify) sync_job_free);
-  g_task_set_return_on_cancel (inner, FALSE);
+  g_task_set_check_cancellable (inner, FALSE);
   g_task_run_in_thread (inner, sync_thread);
 }
 

@@ -191,7 +191,7 @@ proxy_accept_thread (gpointer data)
 
       if (poll (&one, 1, 100) <= 0)
         continue;
-      client = accept4 (proxy->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+      client = accept (proxy->listen_fd, NULL, NULL);
       if (client < 0)
         continue;
       g_atomic_int_inc (&proxy->connections);
