@@ -225,7 +225,7 @@ dh_cli_run_login (DhCli  *cli,
 
   if (commune != NULL)
     /* Translators: "Signed in to https://… as lan.hoang (Cán bộ giảm nghèo), commune Xã Tân Lập." */
-    g_print (_("Signed in to %s as %s (%s), commune %s.\n"), cli->server, username,
+    g_print (_("Signed in to %s as %s (%s), for %s.\n"), cli->server, username,
              role != NULL ? role : "?", commune);
   else
     g_print (_("Signed in to %s as %s (%s), for the whole province.\n"), cli->server, username,
@@ -283,7 +283,10 @@ progress_changed_cb (DhSyncEngine *engine,
   run->shown = percent;
   /* a terminal sees one line change; a log gets a line now and then */
   if (run->terminal)
-    g_printerr (_("\rSyncing… %d%%"), percent);
+    {
+      g_printerr ("\r");
+      g_printerr (_("Syncing… %d%%"), percent);
+    }
   else if (percent % 25 == 0)
     g_printerr (_("Syncing… %d%%\n"), percent);
 }
@@ -485,9 +488,10 @@ dh_cli_print_sync_status (json_object *status)
 
   if (server == NULL)
     g_printerr ("%s\n", _("Server: none; sign in with donghanh-cli login --server URL --username NAME"));
+  else if (json_object_get_boolean (json_object_object_get (status, "signed_in")) && commune != NULL)
+    g_printerr (_("Server: %s, signed in as %s, for %s.\n"), server, username != NULL ? username : "?", commune);
   else if (json_object_get_boolean (json_object_object_get (status, "signed_in")))
-    g_printerr (_("Server: %s, signed in as %s%s%s.\n"), server, username != NULL ? username : "?",
-                commune != NULL ? _(", commune ") : "", commune != NULL ? commune : "");
+    g_printerr (_("Server: %s, signed in as %s.\n"), server, username != NULL ? username : "?");
   else
     g_printerr (_("Server: %s; nobody is signed in: donghanh-cli login --server %s --username NAME\n"), server, server);
 

@@ -177,6 +177,16 @@ add_household (DhStore    *store,
   return g_strdup (get_string (record, "id"));
 }
 
+/* A household in the commune's first village. */
+static char *
+add_household_here (DhStore    *store,
+                    const char *head_name)
+{
+  g_autofree char *village = first_village (store);
+
+  return add_household (store, village, head_name);
+}
+
 static void
 set_field (DhStore    *store,
            const char *entity,
@@ -475,7 +485,7 @@ test_cli_login_sync_status_logout (void)
   g_clear_pointer (&err, g_free);
 
   /* signed out: the token is gone, the work stays, and a sync asks for a sign-in */
-  add_household (store, first_village (store), "Vàng Thị Mỷ");
+  g_free (add_household_here (store, "Vàng Thị Mỷ"));
   g_assert_cmpint (cli (path, NULL, &out, &err, "logout"), ==, 0);
   g_assert_false (g_file_test (token_path, G_FILE_TEST_EXISTS));
   g_clear_pointer (&out, g_free);
@@ -616,7 +626,7 @@ test_concurrent_edit_is_one_conflict (void)
   guint before_a;
 
   store_sync_ok (a);
-  household = add_household (a, first_village (a), "Sùng A Lử");
+  household = add_household_here (a, "Sùng A Lử");
   store_sync_ok (a);
   store_sync_ok (b);
   before_a = count_records (a, "conflict", NULL);
@@ -655,7 +665,7 @@ test_replayed_batch_creates_nothing_twice (void)
   g_autofree char *token = NULL;
 
   store_sync_ok (a);
-  add_household (a, first_village (a), "Hộ gửi lại ba lần");
+  g_free (add_household_here (a, "Hộ gửi lại ba lần"));
   batch = dh_store_get_pending_changes (a, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (batch->len, ==, 1);
@@ -710,9 +720,9 @@ test_rejected_change_kept_with_reason (void)
   json_object *entry;
 
   store_sync_ok (a);
-  household = add_household (a, first_village (a), "Hộ đồng hồ sai");
+  household = add_household_here (a, "Hộ đồng hồ sai");
   store_sync_ok (a);
-  good = add_household (a, first_village (a), "Hộ gửi được");
+  good = add_household_here (a, "Hộ gửi được");
   /* an edit stamped 40 days ahead, by a device whose clock was wrong */
   future_ms = g_get_real_time () / 1000 + (gint64) 40 * 24 * 3600 * 1000;
   dh_store_set_wall_clock (a, future_clock, NULL);
@@ -767,7 +777,7 @@ test_revoked_device_keeps_pending_work (void)
   ServerRun run = { 0 };
 
   store_sync_ok (a);
-  add_household (a, first_village (a), "Hộ của máy bị mất");
+  g_free (add_household_here (a, "Hộ của máy bị mất"));
   queue_before = dh_store_list_queue (a, FALSE, 0, &error);
   g_assert_no_error (error);
 
@@ -814,7 +824,7 @@ test_cancelled_sync_keeps_everything (void)
   g_auto(DhSyncReport) report = { 0 };
 
   store_sync_ok (a);
-  add_household (a, first_village (a), "Hộ chờ gửi");
+  g_free (add_household_here (a, "Hộ chờ gửi"));
   g_cancellable_cancel (cancellable);
   g_assert_false (engine_sync (engine, cancellable, &report, &error));
   g_assert_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_CANCELLED);
