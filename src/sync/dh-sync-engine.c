@@ -53,6 +53,7 @@ enum {
   PROP_CLOCK_OFFSET,
   PROP_CLOCK_IS_WRONG,
   PROP_AUTOMATIC,
+  PROP_NETWORK_MONITOR,
   N_PROPS
 };
 
@@ -544,15 +545,17 @@ dh_sync_engine_set_automatic (DhSyncEngine *self,
 
   if (automatic)
     {
-      self->monitor = g_object_ref (g_network_monitor_get_default ());
+      if (self->monitor == NULL)
+        self->monitor = g_object_ref (g_network_monitor_get_default ());
       self->network_changed_id = g_signal_connect (self->monitor, "network-changed",
                                                    G_CALLBACK (network_changed_cb), self);
+      if (!self->running)
+        set_state (self, resting_state (self));
     }
   else
     {
       cancel_retry (self);
       g_clear_signal_handler (&self->network_changed_id, self->monitor);
-      g_clear_object (&self->monitor);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTOMATIC]);
 }
@@ -710,6 +713,9 @@ dh_sync_engine_get_property (GObject    *object,
     case PROP_AUTOMATIC:
       g_value_set_boolean (value, self->automatic);
       break;
+    case PROP_NETWORK_MONITOR:
+      g_value_set_object (value, self->monitor);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -730,6 +736,9 @@ dh_sync_engine_set_property (GObject      *object,
       break;
     case PROP_AUTOMATIC:
       dh_sync_engine_set_automatic (self, g_value_get_boolean (value));
+      break;
+    case PROP_NETWORK_MONITOR:
+      g_set_object (&self->monitor, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -774,6 +783,11 @@ dh_sync_engine_class_init (DhSyncEngineClass *klass)
   properties[PROP_AUTOMATIC] =
     g_param_spec_boolean ("automatic", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* which monitor says whether there is a network: GLib's default unless given */
+  properties[PROP_NETWORK_MONITOR] =
+    g_param_spec_object ("network-monitor", NULL, NULL, G_TYPE_NETWORK_MONITOR,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -157,6 +157,7 @@ push_batch (Sync       *sync,
   g_ptr_array_set_size (ids, ids->len - 1);
 
   answer = dh_sync_client_request (sync->client, "POST", "/v1/push", body, error);
+  sync->report->batches++;
   count_traffic (sync);
   if (answer == NULL)
     return FALSE;

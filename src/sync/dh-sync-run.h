@@ -28,6 +28,7 @@ typedef struct
   guint      pushed;          /* changes the server took: applied, already had, or in conflict */
   guint      rejected;        /* changes the server refused, each in rejections */
   guint      push_conflicts;  /* changes the server took that met a concurrent edit */
+  guint      batches;         /* push requests */
   guint      received;        /* changes pulled */
   guint      pages;           /* pages pulled */
   DhApplyReport applied;      /* what became of the changes pulled */

@@ -296,6 +296,108 @@ cli_run (const char          *store_path,
 #define cli(store, input, out, err, ...) \
   cli_run ((store), (input), (out), (err), (const char * const []) { __VA_ARGS__, NULL })
 
+/* A network monitor the test switches on and off. */
+#define FAKE_TYPE_MONITOR (fake_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (FakeMonitor, fake_monitor, FAKE, MONITOR, GObject)
+
+struct _FakeMonitor
+{
+  GObject  parent_instance;
+  gboolean available;
+};
+
+enum { FAKE_PROP_0, FAKE_PROP_AVAILABLE, FAKE_PROP_METERED, FAKE_PROP_CONNECTIVITY };
+
+static gboolean
+fake_monitor_can_reach (GNetworkMonitor     *monitor,
+                        GSocketConnectable  *connectable,
+                        GCancellable        *cancellable,
+                        GError             **error)
+{
+  return FAKE_MONITOR (monitor)->available;
+}
+
+static gboolean
+fake_monitor_initable_init (GInitable     *initable,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  return TRUE;
+}
+
+static void
+fake_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = fake_monitor_initable_init;
+}
+
+static void
+fake_monitor_iface_init (GNetworkMonitorInterface *iface)
+{
+  iface->can_reach = fake_monitor_can_reach;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FakeMonitor, fake_monitor, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, fake_initable_iface_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, fake_monitor_iface_init))
+
+static void
+fake_monitor_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  FakeMonitor *self = FAKE_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case FAKE_PROP_AVAILABLE:
+      g_value_set_boolean (value, self->available);
+      break;
+    case FAKE_PROP_METERED:
+      g_value_set_boolean (value, FALSE);
+      break;
+    case FAKE_PROP_CONNECTIVITY:
+      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL : G_NETWORK_CONNECTIVITY_LOCAL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fake_monitor_class_init (FakeMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = fake_monitor_get_property;
+  g_object_class_override_property (object_class, FAKE_PROP_AVAILABLE, "network-available");
+  g_object_class_override_property (object_class, FAKE_PROP_METERED, "network-metered");
+  g_object_class_override_property (object_class, FAKE_PROP_CONNECTIVITY, "connectivity");
+}
+
+static void
+fake_monitor_init (FakeMonitor *self)
+{
+}
+
+static void
+fake_monitor_set_available (FakeMonitor *self,
+                            gboolean     available)
+{
+  self->available = available;
+  g_object_notify (G_OBJECT (self), "network-available");
+  g_signal_emit_by_name (self, "network-changed", available);
+}
+
+static void
+wait_for_state (DhSyncEngine *engine,
+                DhSyncState   state)
+{
+  while (dh_sync_engine_get_state (engine) != state)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 /* Tests */
 
 typedef struct
@@ -698,6 +800,54 @@ test_replayed_batch_creates_nothing_twice (void)
   g_assert_cmpuint (count_records (fresh, "household", "head_name=Hộ gửi lại ba lần"), ==, 1);
 }
 
+/* A long queue leaves in batches of at most 500, gzipped; a first sync
+ * receives it in pages of at most 500. */
+static void
+test_batches_gzipped_and_paged (void)
+{
+  g_autoptr(DhStore) a = device_new ("lan.hoang");
+  g_autoptr(DhStore) fresh = NULL;
+  g_autoptr(GPtrArray) queue = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(DhSyncReport) report = { 0 };
+  g_auto(DhSyncReport) first = { 0 };
+  g_autofree char *village = NULL;
+  gsize raw = 0;
+
+  store_sync_ok (a);
+  village = first_village (a);
+  g_assert_true (dh_store_begin (a, &error));
+  for (guint i = 0; i < 600; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Hộ trong lô số %u", i);
+
+      g_free (add_household (a, village, name));
+    }
+  g_assert_true (dh_store_commit (a, &error));
+  queue = dh_store_get_pending_changes (a, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (queue->len, ==, 600);
+  for (guint i = 0; i < queue->len; i++)
+    raw += strlen (json_object_to_json_string_ext (g_ptr_array_index (queue, i), JSON_C_TO_STRING_PLAIN));
+
+  g_assert_true (store_sync (a, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pushed, ==, 600);
+  g_assert_cmpuint (report.batches, ==, 2);
+  /* what went out is the changes gzipped, far smaller than their JSON */
+  g_test_message ("600 changes: %" G_GSIZE_FORMAT " bytes of JSON, %" G_GUINT64_FORMAT " bytes sent in %u requests",
+                  raw, report.bytes_sent, report.requests);
+  g_assert_cmpuint (report.bytes_sent, <, raw / 2);
+
+  fresh = device_new ("tuan.pham");
+  g_assert_true (store_sync (fresh, &first, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (first.pages, >=, 2);
+  g_assert_cmpuint (count_records (fresh, "household", "head_name=Hộ trong lô số 599"), ==, 1);
+  g_test_message ("a first sync of %u changes: %u pages, %" G_GUINT64_FORMAT " bytes received",
+                  first.received, first.pages, first.bytes_received);
+}
+
 static gint64 future_ms;
 
 static gint64
@@ -832,6 +982,53 @@ test_cancelled_sync_keeps_everything (void)
   g_assert_cmpint (pending (a), ==, 1);
   g_assert_cmpint (dh_sync_engine_get_state (engine), ==, DH_SYNC_STATE_IDLE);
   assert_engine_finalized (g_steal_pointer (&engine));
+}
+
+/* A connection that appears starts a sync; a failure of the network is
+ * tried again by itself, after a backoff, until it succeeds. */
+static void
+test_engine_syncs_by_itself_and_retries (void)
+{
+  Proxy *proxy = proxy_start (PROXY_FORWARD, "127.0.0.1", server_port, NULL);
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/", proxy->port);
+  g_autoptr(DhStore) a = device_new_at ("lan.hoang", url);
+  g_autoptr(FakeMonitor) monitor = g_object_new (FAKE_TYPE_MONITOR, NULL);
+  g_autoptr(DhSyncEngine) engine = NULL;
+  gint connections;
+
+  store_sync_ok (a);
+  g_free (add_household_here (a, "Hộ chờ mạng"));
+
+  engine = g_object_new (DH_TYPE_SYNC_ENGINE, "store", a, "network-monitor", monitor, NULL);
+  g_assert_cmpint (dh_sync_engine_get_state (engine), ==, DH_SYNC_STATE_OFFLINE);
+  g_assert_cmpint (dh_sync_engine_get_pending (engine), ==, 1);
+  dh_sync_engine_set_automatic (engine, TRUE);
+  g_assert_cmpint (dh_sync_engine_get_state (engine), ==, DH_SYNC_STATE_OFFLINE);
+
+  /* the network comes, but the server cannot be reached: an error, and a retry waits */
+  g_atomic_int_set (&proxy->cut_after, 0);
+  connections = g_atomic_int_get (&proxy->connections);
+  fake_monitor_set_available (monitor, TRUE);
+  g_assert_cmpint (dh_sync_engine_get_state (engine), ==, DH_SYNC_STATE_SYNCING);
+  wait_for_state (engine, DH_SYNC_STATE_ERROR);
+  g_assert_nonnull (dh_sync_engine_get_last_error (engine));
+  g_assert_cmpint (dh_sync_engine_get_pending (engine), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&proxy->connections), >, connections);
+
+  /* the server is back: the retry sends the household without being asked */
+  g_atomic_int_set (&proxy->cut_after, -1);
+  wait_for_state (engine, DH_SYNC_STATE_UP_TO_DATE);
+  g_assert_cmpint (dh_sync_engine_get_pending (engine), ==, 0);
+  g_assert_cmpint (pending (a), ==, 0);
+  g_assert_null (dh_sync_engine_get_last_error (engine));
+
+  /* and the network goes */
+  fake_monitor_set_available (monitor, FALSE);
+  g_assert_cmpint (dh_sync_engine_get_state (engine), ==, DH_SYNC_STATE_OFFLINE);
+
+  dh_sync_engine_set_automatic (engine, FALSE);
+  assert_engine_finalized (g_steal_pointer (&engine));
+  proxy_stop (proxy);
 }
 
 /* TLS: every refusal happens before the password or any change leaves */
@@ -1039,9 +1236,11 @@ main (int   argc,
   g_test_add_func ("/sync/two-devices-converge", test_two_devices_converge);
   g_test_add_func ("/sync/concurrent-edit-is-one-conflict", test_concurrent_edit_is_one_conflict);
   g_test_add_func ("/sync/push/replay-creates-no-duplicate", test_replayed_batch_creates_nothing_twice);
+  g_test_add_func ("/sync/push/batches-gzipped-and-paged", test_batches_gzipped_and_paged);
   g_test_add_func ("/sync/push/rejected-change-kept-with-reason", test_rejected_change_kept_with_reason);
   g_test_add_func ("/sync/revoked-device-keeps-pending-work", test_revoked_device_keeps_pending_work);
   g_test_add_func ("/sync/cancelled-sync-keeps-everything", test_cancelled_sync_keeps_everything);
+  g_test_add_func ("/sync/engine/syncs-by-itself-and-retries", test_engine_syncs_by_itself_and_retries);
   g_test_add_func ("/sync/tls/wrong-host-refused", test_tls_wrong_host_refused);
   g_test_add_func ("/sync/tls/unknown-ca-refused", test_tls_unknown_ca_refused);
   g_test_add_func ("/sync/tls/pin-checked", test_tls_pin_checked);
