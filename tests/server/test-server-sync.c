@@ -1012,6 +1012,92 @@ test_five_devices_converge (void)
     converge_seed (seed);
 }
 
+typedef struct
+{
+  const ServerClient *via;
+  const char         *token;
+  const char         *body;
+  CURLcode            code;
+  long                status;
+} PushThread;
+
+static gpointer
+push_thread (gpointer data)
+{
+  PushThread *push = data;
+  RequestOptions options = { .may_fail = TRUE };
+  Reply reply = { 0 };
+
+  push->code = server_request_full (push->via, &reply, "POST", "/v1/push", push->token,
+                                    push->body, -1, &options);
+  push->status = reply.status;
+  reply_clear (&reply);
+  return NULL;
+}
+
+/* A server process killed while it merges a batch: the batch holds whole
+ * or not at all, and the device sending it again to another process ends
+ * with every change there once. */
+static void
+test_server_killed_mid_batch (void)
+{
+  g_auto(Device) lan = { 0 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autofree char *village_id = NULL;
+
+  device_init (&lan, "lan.hoang");
+  device_sync (&lan);
+  village_id = village (lan.store, "Thôn Tân Lập");
+
+  for (guint attempt = 0; attempt < 4; attempt++)
+    {
+      g_autoptr(GPtrArray) pending = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GString) ids = g_string_new (NULL);
+      g_autoptr(GSubprocess) doomed = NULL;
+      g_autofree char *doomed_url = NULL;
+      g_autofree char *body = NULL;
+      g_autofree char *sql = NULL;
+      ServerClient doomed_client;
+      PushThread push;
+      GThread *thread;
+      gint64 held;
+
+      for (guint i = 0; i < 300; i++)
+        {
+          g_autofree char *json = g_strdup_printf ("{\"village\": \"%s\", \"head_name\": \"Hộ %u-%u\"}",
+                                                   village_id, attempt, i);
+          g_autoptr(json_object) household = create (lan.store, "household", json);
+
+          g_string_append_printf (ids, "%s'%s'", ids->len > 0 ? "," : "", dh_json_get_string (household, "id"));
+        }
+      pending = dh_store_get_pending_changes (lan.store, 0, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (pending->len, ==, 300);
+      body = changes_body (pending);
+
+      doomed = server_serve (&cluster, cert_file, key_file, &doomed_url);
+      doomed_client = (ServerClient) { doomed_url, cert_file };
+      push = (PushThread) { &doomed_client, lan.token, body, CURLE_OK, 0 };
+      thread = g_thread_new ("push", push_thread, &push);
+      g_usleep (g_rand_int_range (rand, 0, 400) * 1000);
+      g_subprocess_force_exit (doomed);
+      g_thread_join (thread);
+      g_subprocess_wait (doomed, NULL, NULL);
+      g_test_message ("attempt %u: curl %d, status %ld", attempt, push.code, push.status);
+
+      /* all or nothing of the batch */
+      sql = g_strdup_printf ("SELECT count (*) FROM record WHERE id IN (%s)", ids->str);
+      held = count_rows (sql);
+      g_assert_true (held == 0 || held == 300);
+
+      /* the device never had an answer: it sends the batch again elsewhere */
+      device_sync (&lan);
+      g_assert_cmpint (dh_store_count_pending_changes (lan.store, &error), ==, 0);
+      g_assert_cmpint (count_rows (sql), ==, 300);
+    }
+}
+
 static void
 add_user (const char *username,
           const char *role,
@@ -1065,6 +1151,7 @@ main (int   argc,
   g_test_add_func ("/server-sync/gzip-both-ways", test_gzip_both_ways);
   g_test_add_func ("/server-sync/pull-pages-resume", test_pull_pages_resume);
   g_test_add_func ("/server-sync/five-devices-two-processes-converge", test_five_devices_converge);
+  g_test_add_func ("/server-sync/server-killed-mid-batch", test_server_killed_mid_batch);
 
   status = g_test_run ();
 
