@@ -22,14 +22,20 @@ static char *base_url;
 static char *cert_file;
 static char *key_file;
 static ServerClient client;
+static GSubprocess *other_serving;  /* a second process on the same database */
+static char *other_url;
+static ServerClient other_client;
 static guint n_devices;
 
 /* A device: its store, and the token of the user signed in on it. */
 typedef struct
 {
-  DhStore *store;
-  char    *token;
-  char    *commune_id;
+  DhStore            *store;
+  char               *token;
+  char               *commune_id;
+  const ServerClient *via;         /* the server process it speaks to */
+  gboolean            lose_ack;    /* its next push's answer never arrives */
+  guint               page_limit;  /* 0: the server's */
 } Device;
 
 static void
@@ -78,15 +84,17 @@ device_init (Device     *device,
   device->store = dh_store_open (path, &error);
   g_assert_no_error (error);
   dh_store_set_user (device->store, username);
+  if (device->via == NULL)
+    device->via = &client;
 
   json_object_object_add (sign_in, "username", json_object_new_string (username));
   json_object_object_add (sign_in, "password", json_object_new_string (PASSWORD));
   json_object_object_add (sign_in, "device", json_object_new_string (dh_store_get_device_id (device->store)));
-  server_request (&client, &reply, "POST", "/v1/sign-in", NULL, json_object_to_json_string (sign_in), -1);
+  server_request (device->via, &reply, "POST", "/v1/sign-in", NULL, json_object_to_json_string (sign_in), -1);
   g_assert_cmpint (reply.status, ==, 200);
   device->token = g_strdup (reply_member (&reply, "token"));
 
-  server_request (&client, &reply, "GET", "/v1/me", device->token, NULL, 0);
+  server_request (device->via, &reply, "GET", "/v1/me", device->token, NULL, 0);
   g_assert_cmpint (reply.status, ==, 200);
   device->commune_id = g_strdup (reply_member (&reply, "commune_id"));
   reply_clear (&reply);
@@ -106,14 +114,15 @@ changes_body (GPtrArray *wires)
 
 /* POSTs the changes and returns the results, checked to be one a change. */
 static json_object *
-push_wires (const char *token,
-            GPtrArray  *wires)
+push_wires_via (const ServerClient *via,
+                const char         *token,
+                GPtrArray          *wires)
 {
   g_autofree char *body = changes_body (wires);
   Reply reply = { 0 };
   json_object *results = NULL;
 
-  server_request (&client, &reply, "POST", "/v1/push", token, body, -1);
+  server_request (via, &reply, "POST", "/v1/push", token, body, -1);
   g_assert_cmpint (reply.status, ==, 200);
   g_assert_true (json_object_object_get_ex (reply.reply, "results", &results));
   g_assert_cmpuint (json_object_array_length (results), ==, wires->len);
@@ -121,6 +130,13 @@ push_wires (const char *token,
   json_object_get (results);
   reply_clear (&reply);
   return results;
+}
+
+static json_object *
+push_wires (const char *token,
+            GPtrArray  *wires)
+{
+  return push_wires_via (&client, token, wires);
 }
 
 static const char *
@@ -168,7 +184,13 @@ device_sync (Device *device)
       g_assert_true (dh_store_mark_changes_sent (device->store, (const char * const *) ids->pdata, &error));
       g_assert_no_error (error);
 
-      results = push_wires (device->token, pending);
+      results = push_wires_via (device->via, device->token, pending);
+      if (device->lose_ack)
+        {
+          /* the server committed; the answer was lost on the way */
+          device->lose_ack = FALSE;
+          return;
+        }
       for (guint i = 0; i < pending->len; i++)
         {
           const char *status = result_status (results, i);
@@ -197,13 +219,13 @@ device_sync (Device *device)
   while (more)
     {
       g_autofree char *cursor = dh_store_get_meta (device->store, "pull_cursor");
-      g_autofree char *path = g_strdup_printf ("/v1/pull?limit=7%s%s", cursor != NULL ? "&after=" : "",
-                                               cursor != NULL ? cursor : "");
+      g_autofree char *path = g_strdup_printf ("/v1/pull?limit=%u%s%s", device->page_limit > 0 ? device->page_limit : 7,
+                                               cursor != NULL ? "&after=" : "", cursor != NULL ? cursor : "");
       g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
       json_object *changes = NULL;
       Reply reply = { 0 };
 
-      server_request (&client, &reply, "GET", path, device->token, NULL, 0);
+      server_request (device->via, &reply, "GET", path, device->token, NULL, 0);
       g_assert_cmpint (reply.status, ==, 200);
       g_assert_true (json_object_object_get_ex (reply.reply, "changes", &changes));
       for (size_t i = 0; i < json_object_array_length (changes); i++)
@@ -821,6 +843,261 @@ test_pull_pages_resume (void)
   reply_clear (&reply);
 }
 
+/* Five devices of one commune, through two server processes over one
+ * database, clocks skewed by up to two days, answers lost, pages of random
+ * sizes: after each round of offline edits every device holds the same
+ * records, and each of the K concurrent edits of one field that lost is
+ * exactly one conflict. */
+#define N_DEVICES 5
+#define N_ROUNDS  5
+#define DAY_MS    ((gint64) 24 * 3600 * 1000)
+
+static gint64
+skewed_clock (gpointer data)
+{
+  return g_get_real_time () / 1000 + *(gint64 *) data;
+}
+
+static void
+sync_all_in_turn (Device *devices)
+{
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < N_DEVICES; i++)
+      device_sync (&devices[i]);
+}
+
+static void
+assert_all_agree (Device *devices)
+{
+  g_autofree char *first = store_state (devices[0].store);
+
+  for (guint i = 1; i < N_DEVICES; i++)
+    {
+      g_autofree char *other = store_state (devices[i].store);
+
+      g_assert_cmpstr (first, ==, other);
+    }
+}
+
+static guint
+count_conflicts (DhStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) conflicts = dh_store_list_conflicts (store, TRUE, &error);
+
+  g_assert_no_error (error);
+  return conflicts->len;
+}
+
+static void
+converge_seed (guint32 seed)
+{
+  static const char * const users[] = { "lan.hoang", "tuan.pham" };
+  static const char * const fields[] = { "notes", "address" };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(GError) error = NULL;
+  Device devices[N_DEVICES] = { { 0 } };
+  gint64 skews[N_DEVICES];
+  char *households[3];
+  g_autofree char *village_id = NULL;
+  guint baseline;
+  guint expected = 0;
+
+  g_test_message ("seed %u (DONGHANH_SIMULATION_SEED=%u replays it)", seed, seed);
+  for (guint i = 0; i < N_DEVICES; i++)
+    {
+      devices[i].via = g_rand_boolean (rand) ? &client : &other_client;
+      devices[i].page_limit = g_rand_int_range (rand, 3, 60);
+      device_init (&devices[i], users[i % G_N_ELEMENTS (users)]);
+      skews[i] = g_rand_int_range (rand, -2 * 24 * 3600, 2 * 24 * 3600) * (gint64) 1000;
+      dh_store_set_wall_clock (devices[i].store, skewed_clock, &skews[i]);
+    }
+  sync_all_in_turn (devices);
+  baseline = count_conflicts (devices[0].store);
+
+  village_id = village (devices[0].store, "Bản Nà Khoang");
+  for (guint h = 0; h < G_N_ELEMENTS (households); h++)
+    {
+      g_autofree char *name = g_strdup_printf ("Hộ thử %u-%u", seed, h);
+      g_autofree char *json = g_strdup_printf ("{\"village\": \"%s\", \"head_name\": \"%s\"}", village_id, name);
+      g_autoptr(json_object) household = create (devices[g_rand_int_range (rand, 0, N_DEVICES)].store, "household", json);
+
+      households[h] = g_strdup (dh_json_get_string (household, "id"));
+    }
+  sync_all_in_turn (devices);
+
+  for (guint round = 0; round < N_ROUNDS; round++)
+    {
+      const char *household = households[g_rand_int_range (rand, 0, G_N_ELEMENTS (households))];
+      const char *field = fields[g_rand_int_range (rand, 0, G_N_ELEMENTS (fields))];
+      guint k = g_rand_int_range (rand, 2, N_DEVICES + 1);
+      guint order[N_DEVICES];
+
+      for (guint i = 0; i < N_DEVICES; i++)
+        order[i] = i;
+      /* the first K of a shuffle edit the field, each to a value of its own */
+      for (guint i = N_DEVICES - 1; i > 0; i--)
+        {
+          guint j = g_rand_int_range (rand, 0, i + 1);
+          guint t = order[i];
+
+          order[i] = order[j];
+          order[j] = t;
+        }
+      for (guint i = 0; i < k; i++)
+        {
+          g_autofree char *json = g_strdup_printf ("{\"%s\": \"vòng %u, máy %u\"}", field, round, order[i]);
+
+          update (devices[order[i]].store, "household", household, json);
+        }
+      /* and others write elsewhere meanwhile */
+      for (guint i = k; i < N_DEVICES; i++)
+        if (g_rand_boolean (rand))
+          {
+            g_autofree char *json = g_strdup_printf ("{\"household\": \"%s\", \"visited_on\": \"2026-11-0%u\"}",
+                                                     households[g_rand_int_range (rand, 0, G_N_ELEMENTS (households))],
+                                                     g_rand_int_range (rand, 1, 10));
+            g_autoptr(json_object) visit = create (devices[order[i]].store, "visit", json);
+          }
+      expected += k - 1;
+
+      /* each syncs in a shuffled order, some losing the answer to their push */
+      for (guint i = N_DEVICES - 1; i > 0; i--)
+        {
+          guint j = g_rand_int_range (rand, 0, i + 1);
+          guint t = order[i];
+
+          order[i] = order[j];
+          order[j] = t;
+        }
+      for (guint i = 0; i < N_DEVICES; i++)
+        {
+          devices[order[i]].lose_ack = g_rand_int_range (rand, 0, 5) == 0;
+          device_sync (&devices[order[i]]);
+          devices[order[i]].lose_ack = FALSE;
+        }
+      sync_all_in_turn (devices);
+      assert_all_agree (devices);
+      for (guint i = 0; i < N_DEVICES; i++)
+        {
+          if (dh_store_count_pending_changes (devices[i].store, NULL) != 0)
+            {
+              g_autoptr(GPtrArray) left = dh_store_list_queue (devices[i].store, FALSE, 0, NULL);
+
+              for (guint j = 0; j < left->len; j++)
+                g_test_message ("device %u still has %s", i, json_object_to_json_string (g_ptr_array_index (left, j)));
+            }
+          g_assert_cmpint (dh_store_count_pending_changes (devices[i].store, &error), ==, 0);
+          g_assert_cmpuint (count_conflicts (devices[i].store), ==, baseline + expected);
+        }
+    }
+
+  for (guint h = 0; h < G_N_ELEMENTS (households); h++)
+    g_free (households[h]);
+  for (guint i = 0; i < N_DEVICES; i++)
+    device_clear (&devices[i]);
+}
+
+static void
+test_five_devices_converge (void)
+{
+  const char *replay = g_getenv ("DONGHANH_SIMULATION_SEED");
+
+  if (replay != NULL)
+    {
+      converge_seed ((guint32) g_ascii_strtoull (replay, NULL, 10));
+      return;
+    }
+  for (guint32 seed = 1; seed <= 3; seed++)
+    converge_seed (seed);
+}
+
+typedef struct
+{
+  const ServerClient *via;
+  const char         *token;
+  const char         *body;
+  CURLcode            code;
+  long                status;
+} PushThread;
+
+static gpointer
+push_thread (gpointer data)
+{
+  PushThread *push = data;
+  RequestOptions options = { .may_fail = TRUE };
+  Reply reply = { 0 };
+
+  push->code = server_request_full (push->via, &reply, "POST", "/v1/push", push->token,
+                                    push->body, -1, &options);
+  push->status = reply.status;
+  reply_clear (&reply);
+  return NULL;
+}
+
+/* A server process killed while it merges a batch: the batch holds whole
+ * or not at all, and the device sending it again to another process ends
+ * with every change there once. */
+static void
+test_server_killed_mid_batch (void)
+{
+  g_auto(Device) lan = { 0 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autofree char *village_id = NULL;
+
+  device_init (&lan, "lan.hoang");
+  device_sync (&lan);
+  village_id = village (lan.store, "Thôn Tân Lập");
+
+  for (guint attempt = 0; attempt < 4; attempt++)
+    {
+      g_autoptr(GPtrArray) pending = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GString) ids = g_string_new (NULL);
+      g_autoptr(GSubprocess) doomed = NULL;
+      g_autofree char *doomed_url = NULL;
+      g_autofree char *body = NULL;
+      g_autofree char *sql = NULL;
+      ServerClient doomed_client;
+      PushThread push;
+      GThread *thread;
+      gint64 held;
+
+      for (guint i = 0; i < 300; i++)
+        {
+          g_autofree char *json = g_strdup_printf ("{\"village\": \"%s\", \"head_name\": \"Hộ %u-%u\"}",
+                                                   village_id, attempt, i);
+          g_autoptr(json_object) household = create (lan.store, "household", json);
+
+          g_string_append_printf (ids, "%s'%s'", ids->len > 0 ? "," : "", dh_json_get_string (household, "id"));
+        }
+      pending = dh_store_get_pending_changes (lan.store, 0, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (pending->len, ==, 300);
+      body = changes_body (pending);
+
+      doomed = server_serve (&cluster, cert_file, key_file, &doomed_url);
+      doomed_client = (ServerClient) { doomed_url, cert_file };
+      push = (PushThread) { &doomed_client, lan.token, body, CURLE_OK, 0 };
+      thread = g_thread_new ("push", push_thread, &push);
+      g_usleep (g_rand_int_range (rand, 0, 400) * 1000);
+      g_subprocess_force_exit (doomed);
+      g_thread_join (thread);
+      g_subprocess_wait (doomed, NULL, NULL);
+      g_test_message ("attempt %u: curl %d, status %ld", attempt, push.code, push.status);
+
+      /* all or nothing of the batch */
+      sql = g_strdup_printf ("SELECT count (*) FROM record WHERE id IN (%s)", ids->str);
+      held = count_rows (sql);
+      g_assert_true (held == 0 || held == 300);
+
+      /* the device never had an answer: it sends the batch again elsewhere */
+      device_sync (&lan);
+      g_assert_cmpint (dh_store_count_pending_changes (lan.store, &error), ==, 0);
+      g_assert_cmpint (count_rows (sql), ==, 300);
+    }
+}
+
 static void
 add_user (const char *username,
           const char *role,
@@ -862,6 +1139,8 @@ main (int   argc,
 
   serving = server_serve (&cluster, cert_file, key_file, &base_url);
   client = (ServerClient) { base_url, cert_file };
+  other_serving = server_serve (&cluster, cert_file, key_file, &other_url);
+  other_client = (ServerClient) { other_url, cert_file };
 
   g_test_add_func ("/server-sync/first-pull-brings-the-commune's-places", test_first_pull_brings_own_places);
   g_test_add_func ("/server-sync/push-then-pull-converges", test_push_then_pull_converges);
@@ -871,6 +1150,8 @@ main (int   argc,
   g_test_add_func ("/server-sync/bad-changes-refused-alone", test_bad_changes_refused_alone);
   g_test_add_func ("/server-sync/gzip-both-ways", test_gzip_both_ways);
   g_test_add_func ("/server-sync/pull-pages-resume", test_pull_pages_resume);
+  g_test_add_func ("/server-sync/five-devices-two-processes-converge", test_five_devices_converge);
+  g_test_add_func ("/server-sync/server-killed-mid-batch", test_server_killed_mid_batch);
 
   status = g_test_run ();
 
@@ -880,8 +1161,12 @@ main (int   argc,
     g_subprocess_send_signal (serving, SIGTERM);
     g_subprocess_wait_check (serving, NULL, &error);
     g_assert_no_error (error);
+    g_subprocess_send_signal (other_serving, SIGTERM);
+    g_subprocess_wait_check (other_serving, NULL, &error);
+    g_assert_no_error (error);
   }
   g_clear_object (&serving);
+  g_clear_object (&other_serving);
   pg_cluster_stop (&cluster);
   curl_global_cleanup ();
   return status;
