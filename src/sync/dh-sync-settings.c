@@ -13,6 +13,10 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#if DH_HAVE_LIBSECRET
+#include <libsecret/secret.h>
+#endif
+
 #include "dh-autocleanups.h"
 #include "dh-sync-client.h"
 #include "dh-sync-settings.h"
@@ -171,10 +175,10 @@ make_private_dir (const char  *dir,
   return TRUE;
 }
 
-gboolean
-dh_sync_token_save (const char  *device_id,
-                    const char  *token,
-                    GError     **error)
+static gboolean
+token_file_save (const char  *device_id,
+                 const char  *token,
+                 GError     **error)
 {
   g_autofree char *dir = tokens_dir ();
   g_autofree char *path = dh_sync_token_path (device_id);
@@ -243,16 +247,9 @@ dh_sync_token_save (const char  *device_id,
   return TRUE;
 }
 
-/**
- * dh_sync_token_load:
- *
- * Returns: (transfer full) (nullable): the token, or NULL without an error
- *   when nobody is signed in on the device; NULL with an error when the
- *   file is there but cannot be trusted.
- */
-char *
-dh_sync_token_load (const char  *device_id,
-                    GError     **error)
+static char *
+token_file_load (const char  *device_id,
+                 GError     **error)
 {
   g_autofree char *path = dh_sync_token_path (device_id);
   g_autofree char *token = NULL;
@@ -303,9 +300,9 @@ dh_sync_token_load (const char  *device_id,
   return g_steal_pointer (&token);
 }
 
-gboolean
-dh_sync_token_forget (const char  *device_id,
-                      GError     **error)
+static gboolean
+token_file_forget (const char  *device_id,
+                   GError     **error)
 {
   g_autofree char *path = dh_sync_token_path (device_id);
 
@@ -392,4 +389,108 @@ dh_sync_sign_in (DhStore       *store,
     json_object_object_add (me, "expires_at", json_object_get (value));
 
   return g_steal_pointer (&me);
+}
+
+/* The desktop keyring */
+
+#if DH_HAVE_LIBSECRET
+static const SecretSchema *
+token_schema (void)
+{
+  static const SecretSchema schema = {
+    "io.github.donghanh.DongHanh.Session", SECRET_SCHEMA_NONE,
+    {
+      { "device", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+  };
+
+  return &schema;
+}
+#endif
+
+/* DONGHANH_TOKEN_STORE=file keeps the token in its file even where a
+ * keyring runs (a shared account, a script). */
+static gboolean
+keyring_wanted (void)
+{
+#if DH_HAVE_LIBSECRET
+  return g_strcmp0 (g_getenv ("DONGHANH_TOKEN_STORE"), "file") != 0;
+#else
+  return FALSE;
+#endif
+}
+
+/**
+ * dh_sync_token_save:
+ *
+ * Keeps the token in the desktop keyring when the build has libsecret and
+ * a Secret Service answers; else in $XDG_CONFIG_HOME/donghanh/tokens/DEVICE_ID,
+ * mode 0600.
+ */
+gboolean
+dh_sync_token_save (const char  *device_id,
+                    const char  *token,
+                    GError     **error)
+{
+  g_return_val_if_fail (token != NULL, FALSE);
+
+#if DH_HAVE_LIBSECRET
+  if (keyring_wanted () && device_id_is_safe (device_id))
+    {
+      g_autoptr(GError) keyring_error = NULL;
+      g_autofree char *label = g_strdup_printf (_("Đồng Hành session of device %s"), device_id);
+
+      if (secret_password_store_sync (token_schema (), SECRET_COLLECTION_DEFAULT, label, token, NULL,
+                                      &keyring_error, "device", device_id, NULL))
+        /* one place only: an older session in a file is not left behind */
+        return token_file_forget (device_id, error);
+      g_debug ("No keyring for the session, a file instead: %s", keyring_error->message);
+    }
+#endif
+
+  return token_file_save (device_id, token, error);
+}
+
+/**
+ * dh_sync_token_load:
+ *
+ * Returns: (transfer full) (nullable): the token, or NULL without an error
+ *   when nobody is signed in on the device; NULL with an error when the
+ *   file is there but cannot be trusted.
+ */
+char *
+dh_sync_token_load (const char  *device_id,
+                    GError     **error)
+{
+#if DH_HAVE_LIBSECRET
+  if (keyring_wanted () && device_id_is_safe (device_id))
+    {
+      g_autoptr(GError) keyring_error = NULL;
+      char *secret = secret_password_lookup_sync (token_schema (), NULL, &keyring_error,
+                                                  "device", device_id, NULL);
+
+      if (secret != NULL)
+        {
+          char *token = g_strdup (secret);
+
+          secret_password_free (secret);
+          return token;
+        }
+    }
+#endif
+
+  return token_file_load (device_id, error);
+}
+
+gboolean
+dh_sync_token_forget (const char  *device_id,
+                      GError     **error)
+{
+#if DH_HAVE_LIBSECRET
+  if (keyring_wanted () && device_id_is_safe (device_id))
+    secret_password_clear_sync (token_schema (), NULL, NULL, "device", device_id, NULL);
+#endif
+
+  return token_file_forget (device_id, error);
 }
