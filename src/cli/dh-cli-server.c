@@ -222,6 +222,20 @@ dh_cli_run_login (DhCli  *cli,
         role = role_name;
     }
   commune = describe_commune (store, get_string (me, "commune_id"), get_string (me, "commune"));
+  /* a new store learns its commune's name from the first page of its
+   * data, where the places come; the rest waits for `sync` */
+  if (get_string (me, "commune_id") != NULL && g_strcmp0 (commune, get_string (me, "commune")) == 0)
+    {
+      g_autofree char *token = dh_sync_token_load (dh_store_get_device_id (store), NULL);
+      g_auto(DhSyncReport) first = { 0 };
+
+      dh_sync_client_set_token (client, token);
+      if (token != NULL && dh_sync_pull_pages (store, client, 1, &first, NULL, NULL))
+        {
+          g_free (commune);
+          commune = describe_commune (store, get_string (me, "commune_id"), get_string (me, "commune"));
+        }
+    }
 
   if (commune != NULL)
     /* Translators: "Signed in to https://… as lan.hoang (Cán bộ giảm nghèo), commune Xã Tân Lập." */

@@ -272,11 +272,12 @@ push (Sync    *sync,
 
 static gboolean
 pull (Sync    *sync,
+      guint    max_pages,
       GError **error)
 {
   g_autofree char *cursor = dh_store_get_meta (sync->store, "pull_cursor");
 
-  while (TRUE)
+  while (max_pages == 0 || sync->report->pages < max_pages)
     {
       g_autofree char *path = NULL;
       g_autoptr(json_object) answer = NULL;
@@ -344,6 +345,8 @@ pull (Sync    *sync,
       g_free (cursor);
       cursor = g_strdup (next);
     }
+
+  return TRUE;
 }
 
 /**
@@ -383,7 +386,34 @@ dh_sync_run (DhStore             *store,
     }
 
   dh_sync_client_set_cancellable (client, cancellable);
-  return push (&sync, error) && pull (&sync, error);
+  return push (&sync, error) && pull (&sync, 0, error);
+}
+
+/**
+ * dh_sync_pull_pages:
+ * @max_pages: at most this many pages, 0 for all
+ *
+ * Only pulls: what a sign-in does on an empty store, so that it can name
+ * the commune (its places come first). The rest comes with the next sync,
+ * after the cursor this leaves.
+ */
+gboolean
+dh_sync_pull_pages (DhStore       *store,
+                    DhSyncClient  *client,
+                    guint          max_pages,
+                    DhSyncReport  *report,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  Sync sync = { store, client, report, NULL, NULL, cancellable };
+
+  g_return_val_if_fail (DH_IS_STORE (store), FALSE);
+  g_return_val_if_fail (client != NULL && report != NULL, FALSE);
+
+  memset (report, 0, sizeof *report);
+  report->rejections = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  dh_sync_client_set_cancellable (client, cancellable);
+  return pull (&sync, max_pages, error);
 }
 
 /* The difference of the clocks in words: "3 minutes behind the server". */

@@ -55,6 +55,12 @@ gboolean  dh_sync_run             (DhStore             *store,
                                    gpointer             progress_data,
                                    GCancellable        *cancellable,
                                    GError             **error);
+gboolean  dh_sync_pull_pages      (DhStore             *store,
+                                   DhSyncClient        *client,
+                                   guint                max_pages,
+                                   DhSyncReport        *report,
+                                   GCancellable        *cancellable,
+                                   GError             **error);
 char     *dh_sync_describe_offset (gint64               offset_ms);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DhSyncReport, dh_sync_report_clear)
