@@ -246,9 +246,14 @@ parse_object (const GString *text)
   json_tokener_set_flags (tokener, JSON_TOKENER_STRICT);
   object = json_tokener_parse_ex (tokener, text->str, (int) text->len);
   if (json_tokener_get_error (tokener) != json_tokener_success ||
-      json_tokener_get_parse_end (tokener) != text->len ||
       !json_object_is_type (object, json_type_object))
     return NULL;
+  /* one object, and nothing after it but white space */
+  for (gsize i = json_tokener_get_parse_end (tokener); i < text->len; i++)
+    {
+      if (!g_ascii_isspace (text->str[i]))
+        return NULL;
+    }
 
   return g_steal_pointer (&object);
 }

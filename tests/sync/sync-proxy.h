@@ -17,6 +17,8 @@ typedef enum
   PROXY_FORWARD,   /* to upstream, cut after cut_after bytes of a connection (both ways) */
   PROXY_REDIRECT,  /* answers every request with 302 to redirect_to */
   PROXY_COUNT,     /* accepts, counts, reads what comes, closes */
+  PROXY_CANNED,    /* reads a request whole, keeps it, answers with answer */
+  PROXY_FLOOD,     /* reads a request's head, then answers 200 with a body that never ends */
 } ProxyMode;
 
 typedef struct
@@ -26,6 +28,8 @@ typedef struct
   guint16    port;
   guint16    upstream_port;      /* on 127.0.0.1 */
   char      *redirect_to;
+  char      *answer;             /* PROXY_CANNED */
+  GString   *request;            /* the last request read whole, under lock */
   gint       cut_after;          /* atomic; < 0: never */
   gint       connections;        /* atomic */
   gint       bytes_in;           /* atomic: bytes read from clients */
@@ -105,6 +109,51 @@ proxy_connection_thread (gpointer data)
           g_string_append_len (head, buffer, n);
         }
       proxy_write_all (client, answer, strlen (answer));
+      close (client);
+      return NULL;
+    }
+
+  if (proxy->mode == PROXY_CANNED || proxy->mode == PROXY_FLOOD)
+    {
+      g_autoptr(GString) request = g_string_new (NULL);
+      const char *end = NULL;
+      gsize wanted = G_MAXSIZE;
+
+      /* the head, then as many bytes of body as it announces */
+      while (request->len < wanted)
+        {
+          ssize_t n = recv (client, buffer, sizeof buffer, 0);
+
+          if (n <= 0)
+            break;
+          g_string_append_len (request, buffer, n);
+          end = strstr (request->str, "\r\n\r\n");
+          if (end != NULL && wanted == G_MAXSIZE)
+            {
+              g_autofree char *head = g_ascii_strdown (request->str, end - request->str);
+              const char *length = strstr (head, "\r\ncontent-length:");
+
+              wanted = (gsize) (end + 4 - request->str);
+              if (length != NULL)
+                wanted += (gsize) g_ascii_strtoull (length + 17, NULL, 10);
+            }
+        }
+      g_mutex_lock (&proxy->lock);
+      g_string_assign (proxy->request, "");
+      g_string_append_len (proxy->request, request->str, request->len);
+      g_mutex_unlock (&proxy->lock);
+
+      if (proxy->mode == PROXY_CANNED)
+        proxy_write_all (client, proxy->answer, strlen (proxy->answer));
+      else
+        {
+          const char *head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n";
+
+          memset (buffer, '[', sizeof buffer);
+          if (proxy_write_all (client, head, strlen (head)))
+            while (!g_atomic_int_get (&proxy->stop) && proxy_write_all (client, buffer, sizeof buffer))
+              ;
+        }
       close (client);
       return NULL;
     }
@@ -205,7 +254,8 @@ proxy_accept_thread (gpointer data)
   return NULL;
 }
 
-/* Listens on HOST (a loopback address) on a free port. */
+/* Listens on HOST (a loopback address) on a free port; REDIRECT_TO is
+ * where PROXY_REDIRECT points, or the whole answer of PROXY_CANNED. */
 static inline Proxy *
 proxy_start (ProxyMode   mode,
              const char *host,
@@ -220,6 +270,8 @@ proxy_start (ProxyMode   mode,
   proxy->mode = mode;
   proxy->upstream_port = upstream_port;
   proxy->redirect_to = g_strdup (redirect_to);
+  proxy->answer = g_strdup (redirect_to);
+  proxy->request = g_string_new (NULL);
   proxy->cut_after = -1;
   proxy->workers = g_ptr_array_new ();
   g_mutex_init (&proxy->lock);
@@ -248,5 +300,7 @@ proxy_stop (Proxy *proxy)
   close (proxy->listen_fd);
   g_mutex_clear (&proxy->lock);
   g_free (proxy->redirect_to);
+  g_free (proxy->answer);
+  g_string_free (proxy->request, TRUE);
   g_free (proxy);
 }
