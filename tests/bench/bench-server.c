@@ -154,6 +154,25 @@ device_thread (gpointer data)
   return NULL;
 }
 
+/* The processor time a process has used, in seconds (user and system). */
+static double
+process_cpu_seconds (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_name;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (after_name = strrchr (text, ')')) == NULL)
+    return 0;
+  fields = g_strsplit (after_name + 2, " ", -1);
+  if (g_strv_length (fields) < 13)
+    return 0;
+  /* utime and stime are the 14th and 15th fields of the line, the 12th and
+   * 13th after the name */
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+}
+
 static int
 compare_doubles (gconstpointer a,
                  gconstpointer b)
@@ -327,6 +346,7 @@ main (int   argc,
   guint errors = 0, requests = 0;
   gsize bytes_up = 0, bytes_down = 0;
   gint64 storm_start, storm_us, bare_start, bare_us;
+  double server_cpu;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -460,6 +480,7 @@ main (int   argc,
     threads[i] = g_thread_new ("device", device_thread, &runs[i]);
   g_usleep (200 * 1000);
   storm_start = g_get_monotonic_time ();
+  server_cpu = process_cpu_seconds (g_subprocess_get_identifier (serving));
   g_mutex_lock (&start_lock);
   started = TRUE;
   g_cond_broadcast (&start);
@@ -467,6 +488,7 @@ main (int   argc,
   for (int i = 0; i < n_devices; i++)
     g_thread_join (threads[i]);
   storm_us = g_get_monotonic_time () - storm_start;
+  server_cpu = process_cpu_seconds (g_subprocess_get_identifier (serving)) - server_cpu;
 
   for (int i = 0; i < n_devices; i++)
     {
@@ -515,6 +537,8 @@ main (int   argc,
            n_devices, n_changes, storm_us / 1e6, requests, errors);
   g_print ("| throughput | %.0f changes/s merged, %.0f requests/s |\n",
            n_devices * n_changes / (storm_us / 1e6), requests / (storm_us / 1e6));
+  g_print ("| processor time of donghanh-server during the storm | %.2f s, %.0f µs a change |\n",
+           server_cpu, server_cpu * 1e6 / (n_devices * n_changes));
   g_print ("| push latency (%d changes) | median %.0f ms, p99 %.0f ms, longest %.0f ms |\n",
            n_changes, percentile (push_latency, 0.5), percentile (push_latency, 0.99), percentile (push_latency, 1.0));
   g_print ("| pull latency (a page of up to 500 records) | median %.0f ms, p99 %.0f ms, longest %.0f ms |\n",
