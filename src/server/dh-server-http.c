@@ -942,7 +942,7 @@ dh_server_serve (const DhServeOptions  *options,
   ADD_OPTION (MHD_OPTION_THREAD_POOL_SIZE, MAX (options->threads, 1), NULL);
   ADD_OPTION (MHD_OPTION_CONNECTION_LIMIT, 1000, NULL);
   /* behind a proxy every device comes from the proxy's address */
-  ADD_OPTION (MHD_OPTION_PER_IP_CONNECTION_LIMIT, options->plain ? 0 : 64, NULL);
+  ADD_OPTION (MHD_OPTION_PER_IP_CONNECTION_LIMIT, options->plain ? 0 : options->per_address, NULL);
   ADD_OPTION (MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 * 1024, NULL);
   ADD_OPTION (MHD_OPTION_CONNECTION_TIMEOUT, 120, NULL);
   ADD_OPTION (MHD_OPTION_NOTIFY_COMPLETED, request_completed_cb, &server);

@@ -21,6 +21,7 @@ typedef struct
   gboolean    plain;      /* HTTP on a loopback address, behind a proxy that speaks HTTPS */
   const char *conninfo;
   guint       threads;
+  guint       per_address;  /* connections from one address at once; not with plain */
 } DhServeOptions;
 
 /* Serves until SIGINT or SIGTERM; prints "Serving on https://HOST:PORT/"

@@ -26,22 +26,23 @@
  * and that state as one change, ready for pulls. */
 typedef struct
 {
-  gboolean     exists;
+  char        *id;
+  gboolean     exists;   /* in the database before this batch */
+  gboolean     dirty;    /* to be written when the batch ends */
   char        *entity;
   char        *commune;
   json_object *state;
 } StoredRecord;
 
 static void
-stored_record_clear (StoredRecord *record)
+stored_record_free (StoredRecord *record)
 {
-  g_clear_pointer (&record->entity, g_free);
-  g_clear_pointer (&record->commune, g_free);
-  g_clear_pointer (&record->state, json_object_put);
-  record->exists = FALSE;
+  g_free (record->id);
+  g_free (record->entity);
+  g_free (record->commune);
+  json_object_put (record->state);
+  g_free (record);
 }
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StoredRecord, stored_record_clear)
 
 static json_object *
 parse_state (const char *text)
@@ -58,33 +59,215 @@ parse_state (const char *text)
   return state;
 }
 
-static gboolean
-load_record (PGconn        *conn,
-             const char    *id,
-             StoredRecord  *out,
-             GError       **error)
+/* What a push reads and writes, so that a batch costs a few statements
+ * rather than a few a change: its records, read at once and locked; the
+ * communes of the records its changes refer to; what it wrote. */
+typedef struct
 {
-  const char *params[] = { id };
-  g_autoptr(PGresult) result = dh_db_exec (conn,
-                                           "SELECT entity, commune, state FROM record WHERE id = $1 FOR UPDATE",
-                                           1, params, error);
+  PGconn     *conn;
+  GHashTable *records;        /* id → StoredRecord * */
+  GHashTable *ref_communes;   /* id → commune, "" for a record above communes */
+  GPtrArray  *dirty;          /* StoredRecord *, borrowed, in the order first written */
+} PushBatch;
 
+static void
+push_batch_init (PushBatch *batch,
+                 PGconn    *conn)
+{
+  batch->conn = conn;
+  batch->records = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) stored_record_free);
+  batch->ref_communes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  batch->dirty = g_ptr_array_new ();
+}
+
+static void
+push_batch_clear (PushBatch *batch)
+{
+  g_clear_pointer (&batch->records, g_hash_table_unref);
+  g_clear_pointer (&batch->ref_communes, g_hash_table_unref);
+  g_clear_pointer (&batch->dirty, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PushBatch, push_batch_clear)
+
+/* "{id,id,…}": ids checked to be UUIDs need no quoting */
+static char *
+uuid_array (GHashTable *ids)
+{
+  GString *list = g_string_new ("{");
+  GHashTableIter iter;
+  gpointer id;
+
+  g_hash_table_iter_init (&iter, ids);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    g_string_append_printf (list, "%s%s", list->len > 1 ? "," : "", (const char *) id);
+  g_string_append_c (list, '}');
+  return g_string_free (list, FALSE);
+}
+
+/* Reads and locks the records of IDS that the batch has not read yet; an
+ * id with no record gets an empty one. */
+static gboolean
+batch_load (PushBatch   *batch,
+            GHashTable  *ids,
+            GError     **error)
+{
+  g_autofree char *list = uuid_array (ids);
+  const char *params[] = { list };
+  g_autoptr(PGresult) result = NULL;
+  GHashTableIter iter;
+  gpointer id;
+
+  result = dh_db_exec (batch->conn,
+                       "SELECT id, entity, commune, state FROM record WHERE id = ANY ($1::uuid[]) "
+                       "ORDER BY id FOR UPDATE",
+                       1, params, error);
   if (result == NULL)
     return FALSE;
-  out->exists = PQntuples (result) > 0;
-  if (!out->exists)
+  for (int row = 0; row < PQntuples (result); row++)
     {
-      out->state = json_object_new_object ();
-      return TRUE;
+      StoredRecord *record = g_new0 (StoredRecord, 1);
+
+      record->id = g_strdup (PQgetvalue (result, row, 0));
+      record->exists = TRUE;
+      record->entity = g_strdup (PQgetvalue (result, row, 1));
+      record->commune = PQgetisnull (result, row, 2) ? NULL : g_strdup (PQgetvalue (result, row, 2));
+      record->state = parse_state (PQgetvalue (result, row, 3));
+      g_hash_table_replace (batch->records, record->id, record);
     }
-  out->entity = g_strdup (PQgetvalue (result, 0, 0));
-  out->commune = PQgetisnull (result, 0, 1) ? NULL : g_strdup (PQgetvalue (result, 0, 1));
-  out->state = parse_state (PQgetvalue (result, 0, 2));
+  g_hash_table_iter_init (&iter, ids);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    if (!g_hash_table_contains (batch->records, id))
+      {
+        StoredRecord *record = g_new0 (StoredRecord, 1);
+
+        record->id = g_strdup (id);
+        record->state = json_object_new_object ();
+        g_hash_table_replace (batch->records, record->id, record);
+      }
   return TRUE;
 }
 
-/* Every write takes the next number of one sequence, under the lock of
- * the record's commune: the cursor of pulls. */
+static StoredRecord *
+batch_get (PushBatch   *batch,
+           const char  *id,
+           GError     **error)
+{
+  StoredRecord *record = g_hash_table_lookup (batch->records, id);
+  g_autoptr(GHashTable) one = NULL;
+
+  if (record != NULL)
+    return record;
+  one = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_add (one, (gpointer) id);
+  if (!batch_load (batch, one, error))
+    return NULL;
+  return g_hash_table_lookup (batch->records, id);
+}
+
+static void
+batch_mark_written (PushBatch      *batch,
+                    StoredRecord   *record,
+                    const DhEntity *entity,
+                    const char     *commune)
+{
+  if (record->entity == NULL)
+    {
+      record->entity = g_strdup (entity->name);
+      record->commune = g_strdup (commune);
+    }
+  if (!record->dirty)
+    g_ptr_array_add (batch->dirty, record);
+  record->dirty = TRUE;
+}
+
+/* The commune of each record the batch's changes refer to, as the
+ * database holds it. */
+static gboolean
+batch_load_references (PushBatch   *batch,
+                       GPtrArray   *changes,
+                       GError     **error)
+{
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *list = NULL;
+  g_autoptr(PGresult) result = NULL;
+  const char *params[1];
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      DhChange *change = g_ptr_array_index (changes, i);
+
+      if (change == NULL)
+        continue;
+      {
+        json_object_object_foreach (change->fields, key, json)
+          {
+            const DhField *field = dh_entity_get_field (change->entity, key);
+            DhWrite write;
+
+            if (field != NULL && field->type == DH_FIELD_REF && dh_write_from_json (json, &write) &&
+                write.value != NULL && json_object_is_type (write.value, json_type_string) &&
+                dh_is_valid_uuid (json_object_get_string (write.value)))
+              g_hash_table_add (ids, (gpointer) json_object_get_string (write.value));
+          }
+      }
+    }
+  if (g_hash_table_size (ids) == 0)
+    return TRUE;
+
+  list = uuid_array (ids);
+  params[0] = list;
+  result = dh_db_exec (batch->conn, "SELECT id, commune FROM record WHERE id = ANY ($1::uuid[])", 1, params, error);
+  if (result == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (result); row++)
+    g_hash_table_replace (batch->ref_communes, g_strdup (PQgetvalue (result, row, 0)),
+                          g_strdup (PQgetisnull (result, row, 1) ? "" : PQgetvalue (result, row, 1)));
+  return TRUE;
+}
+
+/* Every record the batch wrote, in one statement: each takes the next
+ * number of one sequence, under the lock of its commune — the cursor of
+ * pulls. */
+static gboolean
+batch_save (PushBatch  *batch,
+            GError    **error)
+{
+  g_autoptr(json_object) rows = json_object_new_array ();
+  g_autoptr(PGresult) result = NULL;
+  const char *params[1];
+
+  if (batch->dirty->len == 0)
+    return TRUE;
+  for (guint i = 0; i < batch->dirty->len; i++)
+    {
+      StoredRecord *record = g_ptr_array_index (batch->dirty, i);
+      const DhEntity *entity = dh_entity_lookup (record->entity);
+      g_autoptr(DhChange) change = dh_merge_state_to_change (entity, record->id, record->commune, record->state);
+      g_autoptr(json_object) wire = dh_change_to_json (change);
+      json_object *row = json_object_new_array ();
+
+      json_object_array_add (row, json_object_new_string (record->id));
+      json_object_array_add (row, json_object_new_string (record->entity));
+      json_object_array_add (row, record->commune != NULL ? json_object_new_string (record->commune) : NULL);
+      json_object_array_add (row, json_object_new_string (json_object_to_json_string_ext (record->state,
+                                                            JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)));
+      json_object_array_add (row, json_object_new_string (json_object_to_json_string_ext (wire,
+                                                            JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)));
+      json_object_array_add (rows, row);
+    }
+  params[0] = json_object_to_json_string_ext (rows, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+  result = dh_db_exec (batch->conn,
+                       "INSERT INTO record (id, entity, commune, seq, state, wire) "
+                       "SELECT (r->>0)::uuid, r->>1, (r->>2)::uuid, nextval ('record_seq'), r->>3, r->>4 "
+                       "FROM json_array_elements ($1::json) WITH ORDINALITY AS t (r, n) ORDER BY n "
+                       "ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, state = EXCLUDED.state, "
+                       "  wire = EXCLUDED.wire",
+                       1, params, error);
+  return result != NULL;
+}
+
+/* One place of the province written by import-units. */
 static gboolean
 save_record (PGconn          *conn,
              const DhEntity  *entity,
@@ -102,8 +285,6 @@ save_record (PGconn          *conn,
   };
   g_autoptr(PGresult) result = NULL;
 
-  /* the state's text lives in the json_object until the statement is done:
-   * the two strings above are kept by their objects */
   result = dh_db_exec (conn,
                        "INSERT INTO record (id, entity, commune, seq, state, wire) "
                        "VALUES ($1, $2, $3, nextval ('record_seq'), $4, $5) "
@@ -172,62 +353,56 @@ check_commune (const DhChange  *change,
  * data out of its scope (a member of someone else's household, a
  * household in another commune's village). */
 static gboolean
-check_references (PGconn          *conn,
-                  const DhChange  *change,
-                  gboolean        *out_in_scope,
-                  GError         **error)
+refers_in_scope (PushBatch      *batch,
+                 const DhChange *change)
 {
-  *out_in_scope = TRUE;
-  {
-    json_object_object_foreach (change->fields, key, json)
-      {
-        const DhField *field = dh_entity_get_field (change->entity, key);
-        g_autoptr(PGresult) result = NULL;
-        const char *params[1];
-        DhWrite write;
+  json_object_object_foreach (change->fields, key, json)
+    {
+      const DhField *field = dh_entity_get_field (change->entity, key);
+      StoredRecord *target;
+      const char *commune;
+      DhWrite write;
 
-        if (field == NULL || field->type != DH_FIELD_REF || !dh_write_from_json (json, &write) ||
-            write.value == NULL || !json_object_is_type (write.value, json_type_string))
-          continue;
-        params[0] = json_object_get_string (write.value);
-        result = dh_db_exec (conn, "SELECT commune FROM record WHERE id = $1", 1, params, error);
-        if (result == NULL)
-          return FALSE;
-        if (PQntuples (result) > 0 && !PQgetisnull (result, 0, 0) &&
-            strcmp (PQgetvalue (result, 0, 0), change->commune) != 0)
-          {
-            *out_in_scope = FALSE;
-            return TRUE;
-          }
-      }
-  }
+      if (field == NULL || field->type != DH_FIELD_REF || !dh_write_from_json (json, &write) ||
+          write.value == NULL || !json_object_is_type (write.value, json_type_string))
+        continue;
+      /* what this batch made or holds first, then what the database held */
+      target = g_hash_table_lookup (batch->records, json_object_get_string (write.value));
+      if (target != NULL && target->entity != NULL)
+        commune = target->commune != NULL ? target->commune : "";
+      else
+        commune = g_hash_table_lookup (batch->ref_communes, json_object_get_string (write.value));
+      if (commune != NULL && *commune != '\0' && strcmp (commune, change->commune) != 0)
+        return FALSE;
+    }
   return TRUE;
 }
 
 /* A conflict record found by the merge: merged into its own record like
  * any change (the same one found on a device is the same record). */
 static gboolean
-merge_conflict (PGconn          *conn,
+merge_conflict (PushBatch       *batch,
                 const DhChange  *conflict,
                 GError         **error)
 {
-  g_auto(StoredRecord) stored = { 0 };
+  StoredRecord *stored = batch_get (batch, conflict->record_id, error);
   g_auto(DhMergeResult) result = { 0 };
 
-  if (!load_record (conn, conflict->record_id, &stored, error))
+  if (stored == NULL)
     return FALSE;
-  if (stored.exists && g_strcmp0 (stored.entity, conflict->entity->name) != 0)
+  if (stored->entity != NULL && g_strcmp0 (stored->entity, conflict->entity->name) != 0)
     return TRUE;
-  if (!dh_merge_record (stored.state, conflict, &result) ||
-      (stored.exists && result.taken->len == 0))
+  if (!dh_merge_record (stored->state, conflict, &result) ||
+      (stored->entity != NULL && result.taken->len == 0))
     return TRUE;
-  return save_record (conn, conflict->entity, conflict->record_id, conflict->commune, stored.state, error);
+  batch_mark_written (batch, stored, conflict->entity, conflict->commune);
+  return TRUE;
 }
 
 /* One checked change in the transaction of its push. Returns FALSE only
  * when the database fails; a refusal is a result. */
 static gboolean
-push_one (PGconn          *conn,
+push_one (PushBatch       *batch,
           const DhChange  *change,
           const char      *id,
           json_object     *results,
@@ -236,35 +411,34 @@ push_one (PGconn          *conn,
           GString         *audit,
           GError         **error)
 {
-  g_auto(StoredRecord) stored = { 0 };
+  StoredRecord *stored = batch_get (batch, change->record_id, error);
   g_auto(DhMergeResult) result = { 0 };
-  gboolean in_scope;
+  gboolean known;
   const char *status;
   guint fields = 0;
 
-  if (!load_record (conn, change->record_id, &stored, error))
+  if (stored == NULL)
     return FALSE;
-  if (stored.exists && g_strcmp0 (stored.entity, change->entity->name) != 0)
+  known = stored->entity != NULL;
+  if (known && g_strcmp0 (stored->entity, change->entity->name) != 0)
     {
       reject (results, index, id, "refused", _("Its record id belongs to a record of another kind"), counts);
       return TRUE;
     }
-  if (stored.exists && g_strcmp0 (stored.commune, change->commune) != 0)
+  if (known && g_strcmp0 (stored->commune, change->commune) != 0)
     {
       reject (results, index, id, "out_of_scope",
               _("The record belongs to another commune: a record stays in the commune it was made in"), counts);
       return TRUE;
     }
-  if (stored.exists && g_str_equal (change->entity->name, "admin_unit") && !unit_kind_is (stored.state, "village"))
+  if (known && g_str_equal (change->entity->name, "admin_unit") && !unit_kind_is (stored->state, "village"))
     {
       reject (results, index, id, "not_synced",
               _("Provinces and communes come from the province's list of places: ask the province's administrator to change it"),
               counts);
       return TRUE;
     }
-  if (!check_references (conn, change, &in_scope, error))
-    return FALSE;
-  if (!in_scope)
+  if (!refers_in_scope (batch, change))
     {
       reject (results, index, id, "out_of_scope",
               _("The record refers to a record of another commune: a record refers only to records of its own commune"),
@@ -272,16 +446,15 @@ push_one (PGconn          *conn,
       return TRUE;
     }
 
-  if (!dh_merge_record (stored.state, change, &result))
+  if (!dh_merge_record (stored->state, change, &result))
     {
       reject (results, index, id, "refused", result.rejected, counts);
       return TRUE;
     }
-  if ((!stored.exists || result.taken->len > 0) &&
-      !save_record (conn, change->entity, change->record_id, change->commune, stored.state, error))
-    return FALSE;
+  if (!known || result.taken->len > 0)
+    batch_mark_written (batch, stored, change->entity, change->commune);
   for (guint i = 0; i < result.conflicts->len; i++)
-    if (!merge_conflict (conn, g_ptr_array_index (result.conflicts, i), error))
+    if (!merge_conflict (batch, g_ptr_array_index (result.conflicts, i), error))
       return FALSE;
 
   /* what every copy keeps of a change refused in part is kept here too,
@@ -297,7 +470,7 @@ push_one (PGconn          *conn,
       status = "conflict";
       counts->conflicts++;
     }
-  else if (!stored.exists || result.taken->len > 0)
+  else if (!known || result.taken->len > 0)
     {
       status = "applied";
       counts->applied++;
@@ -397,6 +570,8 @@ dh_sync_push (PGconn           *conn,
   g_autoptr(GHashTable) locked = NULL;
   g_autoptr(GString) audit = g_string_new ("[");
   g_autoptr(PGresult) audited = NULL;
+  g_autoptr(GHashTable) record_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(PushBatch) batch = { 0 };
   DhValidator validator;
   size_t n = json_object_array_length (changes);
 
@@ -449,6 +624,20 @@ dh_sync_push (PGconn           *conn,
       dh_db_abandon (conn);
       return NULL;
     }
+  for (guint i = 0; i < parsed->len; i++)
+    {
+      DhChange *change = g_ptr_array_index (parsed, i);
+
+      if (change != NULL && g_hash_table_contains (locked, change->commune))
+        g_hash_table_add (record_ids, change->record_id);
+    }
+  push_batch_init (&batch, conn);
+  if ((g_hash_table_size (record_ids) > 0 && !batch_load (&batch, record_ids, error)) ||
+      !batch_load_references (&batch, parsed, error))
+    {
+      dh_db_abandon (conn);
+      return NULL;
+    }
 
   for (guint i = 0; i < parsed->len; i++)
     {
@@ -464,11 +653,17 @@ dh_sync_push (PGconn           *conn,
                   counts);
           continue;
         }
-      if (!push_one (conn, change, id, results, i, counts, audit, error))
+      if (!push_one (&batch, change, id, results, i, counts, audit, error))
         {
           dh_db_abandon (conn);
           return NULL;
         }
+    }
+
+  if (!batch_save (&batch, error))
+    {
+      dh_db_abandon (conn);
+      return NULL;
     }
 
   g_string_append_c (audit, ']');

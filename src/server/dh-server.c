@@ -278,6 +278,7 @@ run_serve (DhServerCall *call)
 {
   g_autoptr(GError) error = NULL;
   const char *threads = g_hash_table_lookup (call->options, "--threads");
+  const char *per_address = g_hash_table_lookup (call->options, "--per-address");
   DhServeOptions options = {
     .listen = g_hash_table_lookup (call->options, "--listen"),
     .cert_file = g_hash_table_lookup (call->options, "--cert"),
@@ -285,6 +286,7 @@ run_serve (DhServerCall *call)
     .conninfo = call->database,
     .plain = g_hash_table_contains (call->options, "--plain"),
     .threads = 4,
+    .per_address = 64,
   };
 
   if (options.listen == NULL ||
@@ -299,6 +301,14 @@ run_serve (DhServerCall *call)
         return usage_error (_("--threads takes a number from 1 to 256"));
       options.threads = (guint) n;
     }
+  if (per_address != NULL)
+    {
+      guint64 n;
+
+      if (!g_ascii_string_to_unsigned (per_address, 10, 1, 1000, &n, NULL))
+        return usage_error (_("--per-address takes a number from 1 to 1000"));
+      options.per_address = (guint) n;
+    }
   if (!dh_server_serve (&options, &error))
     return fail (error);
   return DH_SERVER_EXIT_OK;
@@ -310,7 +320,7 @@ static const DhServerCommand commands[] = {
   { "add-user", 1, (const char * const []) { "--role", "--commune", "--full-name", NULL }, run_add_user },
   { "list-devices", 0, (const char * const []) { "--user", NULL }, run_list_devices },
   { "revoke-device", 1, (const char * const []) { "--user", NULL }, run_revoke_device },
-  { "serve", 0, (const char * const []) { "--listen", "--cert", "--key", "--threads", NULL }, run_serve, "--plain" },
+  { "serve", 0, (const char * const []) { "--listen", "--cert", "--key", "--threads", "--per-address", NULL }, run_serve, "--plain" },
 };
 
 static void
@@ -328,8 +338,9 @@ print_help (void)
                    "  list-devices [--user USERNAME]   the devices signed in on, as JSON lines\n"
                    "  revoke-device DEVICE [--user USERNAME]\n"
                    "                                   end every session of a device (a lost laptop)\n"
-                   "  serve --listen HOST:PORT --cert FILE --key FILE [--threads N]\n"
-                   "                                   answer devices over HTTPS until stopped\n"
+                   "  serve --listen HOST:PORT --cert FILE --key FILE [--threads N] [--per-address N]\n"
+                   "                                   answer devices over HTTPS until stopped (at most\n"
+                   "                                   N connections from one address, 64 by default)\n"
                    "  serve --listen 127.0.0.1:PORT --plain [--threads N]\n"
                    "                                   the same in plain HTTP, behind a proxy that speaks HTTPS\n"
                    "\n"

@@ -289,11 +289,14 @@ die_with_parent_cb (gpointer data)
 /* Starts `donghanh-server serve` on a free loopback port, over TLS with
  * CERT_FILE and KEY_FILE, or in plain HTTP when they are NULL; returns its
  * base URL. */
+/* donghanh-server serving on a free loopback port, with EXTRA arguments
+ * after the usual ones (they win); NULL for none. */
 static inline GSubprocess *
-server_serve (PgCluster   *cluster,
-              const char  *cert_file,
-              const char  *key_file,
-              char       **base_url)
+server_serve_full (PgCluster           *cluster,
+                   const char          *cert_file,
+                   const char          *key_file,
+                   const char * const  *extra,
+                   char               **base_url)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
@@ -316,6 +319,8 @@ server_serve (PgCluster   *cluster,
     }
   else
     g_ptr_array_add (argv, (gpointer) "--plain");
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra[i]);
   g_ptr_array_add (argv, NULL);
 
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent_cb, NULL, NULL);
@@ -330,4 +335,13 @@ server_serve (PgCluster   *cluster,
   *base_url = g_strdup (line + strlen (prefix));
   g_assert_true (g_str_has_prefix (*base_url, cert_file != NULL ? "https://127.0.0.1:" : "http://127.0.0.1:"));
   return g_steal_pointer (&process);
+}
+
+static inline GSubprocess *
+server_serve (PgCluster   *cluster,
+              const char  *cert_file,
+              const char  *key_file,
+              char       **base_url)
+{
+  return server_serve_full (cluster, cert_file, key_file, NULL, base_url);
 }
