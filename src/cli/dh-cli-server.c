@@ -40,6 +40,14 @@ fail_sync (const GError *error)
     return dh_cli_fail (error);
 
   g_printerr ("donghanh-cli: %s\n", error->message);
+
+  /* the library says what to do; here is how to do it at a terminal */
+  if (g_error_matches (error, DH_SYNC_ERROR, DH_SYNC_ERROR_SIGN_IN) ||
+      g_error_matches (error, DH_SYNC_ERROR, DH_SYNC_ERROR_NOT_SET_UP))
+    g_printerr ("%s\n", _("To sign in: donghanh-cli login --server URL --username NAME (the password on standard input)"));
+  else if (g_error_matches (error, DH_SYNC_ERROR, DH_SYNC_ERROR_TLS))
+    g_printerr ("%s\n", _("The certificate file and the pin are given when signing in: donghanh-cli login --server URL --username NAME --ca FILE --pin sha256//BASE64"));
+
   return exit_status_for (error);
 }
 

@@ -286,13 +286,13 @@ set_transfer_error (DhSyncClient  *self,
                  (guint) (DH_SYNC_MAX_ANSWER_BYTES / (1024 * 1024)));
   else if (code == CURLE_SSL_PINNEDPUBKEYNOTMATCH)
     g_set_error_literal (error, DH_SYNC_ERROR, DH_SYNC_ERROR_TLS,
-                         _("The server's key does not match the pin given at sign-in, so nothing was sent: check the address and the pin (--pin) with the province"));
+                         _("The server's key does not match the pin given at sign-in, so nothing was sent: check the address and the pin with the province"));
   else if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE ||
            code == CURLE_SSL_CERTPROBLEM || code == CURLE_SSL_ISSUER_ERROR ||
            code == CURLE_SSL_CRL_BADFILE || code == CURLE_SSL_CIPHER ||
            code == CURLE_SSL_INVALIDCERTSTATUS || code == CURLE_SSL_SHUTDOWN_FAILED)
     g_set_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_TLS,
-                 _("The server's certificate cannot be trusted (%s), so nothing was sent: check the server address and, if the province gave one, its certificate file (--ca)"),
+                 _("The server's certificate cannot be trusted (%s), so nothing was sent: check the server address and, if the province gave one, its certificate file"),
                  detail);
   else if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_TOO_MANY_REDIRECTS ||
            code == CURLE_URL_MALFORMAT)

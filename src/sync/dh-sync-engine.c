@@ -277,7 +277,7 @@ sync_thread (GTask        *task,
     }
   else if (settings->server == NULL || token == NULL)
     g_set_error_literal (&error, DH_SYNC_ERROR, DH_SYNC_ERROR_NOT_SET_UP,
-                         _("Nobody is signed in on this device: sign in to the province’s server first (donghanh-cli login --server URL --username NAME)"));
+                         _("Nobody is signed in on this device: sign in to the province’s server first"));
   else
     client = dh_sync_client_new (settings->server, settings->ca_file, settings->pin, &error);
 
