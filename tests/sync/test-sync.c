@@ -458,6 +458,12 @@ test_first_sync_brings_the_places (void)
   g_assert_false (dh_sync_engine_get_clock_is_wrong (engine));
 
   g_signal_handlers_disconnect_by_data (engine, &watch);
+
+  /* an edit made since: the engine is told, and waits with one change */
+  g_free (add_household_here (store, "Hộ mới sau đồng bộ"));
+  dh_sync_engine_refresh (engine);
+  g_assert_cmpint (dh_sync_engine_get_pending (engine), ==, 1);
+  g_assert_cmpint (dh_sync_engine_get_state (engine), ==, DH_SYNC_STATE_IDLE);
   assert_engine_finalized (g_steal_pointer (&engine));
 }
 
