@@ -528,6 +528,14 @@ test_no_op_sync_is_small (void)
   g_assert_cmpuint (again.pushed, ==, 0);
 }
 
+static gint64 future_ms;
+
+static gint64
+future_clock (gpointer user_data)
+{
+  return future_ms;
+}
+
 static void
 test_cli_login_sync_status_logout (void)
 {
@@ -590,6 +598,47 @@ test_cli_login_sync_status_logout (void)
   g_assert_cmpstr (get_string (sync, "username"), ==, "lan.hoang");
   g_assert_nonnull (get_string (sync, "last_sync"));
   g_assert_nonnull (strstr (err, "Xã Minh Tiến (demo)"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* a household, then an edit of it from a clock 40 days ahead: the sync
+   * sends one and lists the other as refused, by name, with the reason */
+  {
+    g_autofree char *household = add_household_here (store, "Thào Thị Dợ");
+
+    g_assert_cmpint (cli (path, NULL, &out, &err, "sync"), ==, 0);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    future_ms = g_get_real_time () / 1000 + (gint64) 40 * 24 * 3600 * 1000;
+    dh_store_set_wall_clock (store, future_clock, NULL);
+    set_field (store, "household", household, "notes", "ghi từ đồng hồ sai");
+    dh_store_set_wall_clock (store, NULL, NULL);
+  }
+  g_assert_cmpint (cli (path, NULL, &out, &err, "sync"), ==, 0);
+  g_assert_nonnull (strstr (out, "Refused by the server: 1 change"));
+  g_assert_nonnull (strstr (out, "“Thào Thị Dợ”: "));
+  g_assert_nonnull (strstr (out, "30 days"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* for scripts: the same as JSON; nothing is left to send */
+  g_assert_cmpint (cli (path, NULL, &out, &err, "sync", "--json"), ==, 0);
+  {
+    g_autoptr(json_object) report = json_tokener_parse (out);
+
+    g_assert_nonnull (report);
+    g_assert_true (json_object_get_boolean (json_object_object_get (report, "ok")));
+    g_assert_cmpint (json_object_get_int (json_object_object_get (report, "pushed")), ==, 0);
+    g_assert_cmpint (json_object_get_int (json_object_object_get (report, "requests")), ==, 1);
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&status, json_object_put);
+  g_assert_cmpint (cli (path, NULL, &out, &err, "status"), ==, 0);
+  status = json_tokener_parse (out);
+  g_assert_true (json_object_object_get_ex (status, "sync", &sync));
+  g_assert_cmpint (json_object_get_int (json_object_object_get (sync, "rejected")), ==, 1);
+  g_assert_nonnull (strstr (err, "refused by the server: 1"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
@@ -855,13 +904,6 @@ test_batches_gzipped_and_paged (void)
                   first.received, first.pages, first.bytes_received);
 }
 
-static gint64 future_ms;
-
-static gint64
-future_clock (gpointer user_data)
-{
-  return future_ms;
-}
 
 static void
 test_rejected_change_kept_with_reason (void)
