@@ -553,6 +553,20 @@ test_cli_login_sync_status_logout (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
+  /* a store of made-up households never signs in */
+  {
+    g_autofree char *demo = g_build_filename (work_dir, "demo.db", NULL);
+
+    g_assert_cmpint (cli (demo, NULL, &out, &err, "demo", "--households", "3"), ==, 0);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (cli (demo, PASSWORD "\n", &out, &err, "login", "--server", base_url, "--ca", cert_file,
+                          "--username", "lan.hoang"), ==, 1);
+    g_assert_nonnull (strstr (err, "demo"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
   /* an address that is not HTTPS is refused, saying what to write */
   g_assert_cmpint (cli (path, PASSWORD "\n", &out, &err, "login", "--server", "http://donghanh.example.gov.vn/",
                         "--username", "lan.hoang"), ==, 2);
@@ -1074,6 +1088,17 @@ test_engine_syncs_by_itself_and_retries (void)
   /* and the network goes */
   fake_monitor_set_available (monitor, FALSE);
   g_assert_cmpint (dh_sync_engine_get_state (engine), ==, DH_SYNC_STATE_OFFLINE);
+
+  /* made automatic where the network is there already, it syncs at once */
+  dh_sync_engine_set_automatic (engine, FALSE);
+  fake_monitor_set_available (monitor, TRUE);
+  g_free (add_household_here (a, "Hộ thứ hai chờ mạng"));
+  dh_sync_engine_refresh (engine);
+  g_assert_cmpint (dh_sync_engine_get_state (engine), ==, DH_SYNC_STATE_IDLE);
+  dh_sync_engine_set_automatic (engine, TRUE);
+  g_assert_cmpint (dh_sync_engine_get_state (engine), ==, DH_SYNC_STATE_SYNCING);
+  wait_for_state (engine, DH_SYNC_STATE_UP_TO_DATE);
+  g_assert_cmpint (pending (a), ==, 0);
 
   dh_sync_engine_set_automatic (engine, FALSE);
   assert_engine_finalized (g_steal_pointer (&engine));
