@@ -574,6 +574,13 @@ test_cli_login_sync_status_logout (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
+  /* a certificate of no authority this device knows: refused before the password goes */
+  g_assert_cmpint (cli (path, PASSWORD "\n", &out, &err, "login", "--server", base_url, "--username", "lan.hoang"), ==, 6);
+  g_assert_nonnull (strstr (err, "certificate"));
+  g_assert_nonnull (strstr (err, "--ca FILE"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
   /* a wrong password says so, and keeps nothing */
   g_assert_cmpint (cli (path, "wrong password\n", &out, &err, "login", "--server", base_url, "--ca", cert_file,
                         "--username", "lan.hoang"), ==, 4);
