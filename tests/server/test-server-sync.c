@@ -697,8 +697,26 @@ test_bad_changes_refused_alone (void)
     g_ptr_array_add (batch, json_object_get (g_ptr_array_index (later, later->len - 1)));
   }
 
+  /* 5: the household's id in capitals, which PostgreSQL would take for
+   * the same record and devices for another */
+  {
+    g_autofree char *capitals = g_ascii_strup (household, -1);
+    json_object *wire = with_envelope (g_ptr_array_index (pending, 0), "r", capitals);
+
+    g_assert_true (json_object_object_get_ex (wire, "f", &fields));
+    json_object_object_del (fields, "head_name");
+    g_ptr_array_add (batch, wire);
+  }
+
   results = push_wires (lan.token, batch);
   g_test_message ("%s", json_object_to_json_string (results));
+  g_assert_cmpstr (result_code (results, 5), ==, "invalid");
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT state LIKE '%%Đinh Thị Hoa%%' FROM record WHERE id = '%s'", household);
+    g_autofree char *kept = query_one (sql);
+
+    g_assert_cmpstr (kept, ==, "t");
+  }
   g_assert_cmpstr (result_status (results, 0), ==, "rejected");
   g_assert_cmpstr (result_code (results, 0), ==, "clock_ahead");
   g_assert_cmpstr (result_code (results, 1), ==, "invalid");
