@@ -48,14 +48,38 @@ typedef struct
   gboolean    answered;
 } DhRequest;
 
+typedef enum MHD_Result (*DhRouteHandler) (DhServer              *server,
+                                          struct MHD_Connection *connection,
+                                          const char            *method,
+                                          const char            *url,
+                                          DhRequest             *request);
+
+static enum MHD_Result sign_in    (DhServer *, struct MHD_Connection *, const char *, const char *, DhRequest *);
+static enum MHD_Result me         (DhServer *, struct MHD_Connection *, const char *, const char *, DhRequest *);
+static enum MHD_Result push       (DhServer *, struct MHD_Connection *, const char *, const char *, DhRequest *);
+static enum MHD_Result pull       (DhServer *, struct MHD_Connection *, const char *, const char *, DhRequest *);
+static enum MHD_Result catalogues (DhServer *, struct MHD_Connection *, const char *, const char *, DhRequest *);
+
+/* The protocol's addresses (docs/sync.md), each with the one method it takes. */
+static const struct
+{
+  const char     *path;
+  const char     *method;
+  DhRouteHandler  handler;
+} routes[] = {
+  { "/v1/sign-in", MHD_HTTP_METHOD_POST, sign_in },
+  { "/v1/me", MHD_HTTP_METHOD_GET, me },
+  { "/v1/push", MHD_HTTP_METHOD_POST, push },
+  { "/v1/pull", MHD_HTTP_METHOD_GET, pull },
+  { "/v1/catalogues", MHD_HTTP_METHOD_GET, catalogues },
+};
+
 static const char *
 route_name (const char *url)
 {
-  static const char * const routes[] = { "/v1/sign-in", "/v1/me", "/v1/push", "/v1/pull", "/v1/catalogues" };
-
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
-    if (strcmp (url, routes[i]) == 0)
-      return routes[i];
+    if (strcmp (url, routes[i].path) == 0)
+      return routes[i].path;
   return "(unknown path)";
 }
 
@@ -468,7 +492,8 @@ static enum MHD_Result
 me (DhServer              *server,
     struct MHD_Connection *connection,
     const char            *method,
-    const char            *url)
+    const char            *url,
+    DhRequest             *request)
 {
   g_autoptr(DhSession) session = authenticate (server, connection, method, url);
   g_autoptr(json_object) reply = NULL;
@@ -564,7 +589,8 @@ static enum MHD_Result
 pull (DhServer              *server,
       struct MHD_Connection *connection,
       const char            *method,
-      const char            *url)
+      const char            *url,
+      DhRequest             *request)
 {
   g_autoptr(DhSession) session = authenticate (server, connection, method, url);
   g_autoptr(GError) error = NULL;
@@ -633,7 +659,8 @@ static enum MHD_Result
 catalogues (DhServer              *server,
             struct MHD_Connection *connection,
             const char            *method,
-            const char            *url)
+            const char            *url,
+            DhRequest             *request)
 {
   g_autoptr(DhSession) session = authenticate (server, connection, method, url);
   DhCatalogues *shipped = dh_catalogues_get_default ();
@@ -677,35 +704,13 @@ dispatch (DhServer              *server,
           const char            *method,
           DhRequest             *request)
 {
-  if (strcmp (url, "/v1/sign-in") == 0)
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
-      if (strcmp (method, MHD_HTTP_METHOD_POST) != 0)
-        return respond_wrong_method (connection, method, url, "POST");
-      return sign_in (server, connection, method, url, request);
-    }
-  if (strcmp (url, "/v1/me") == 0)
-    {
-      if (strcmp (method, MHD_HTTP_METHOD_GET) != 0)
-        return respond_wrong_method (connection, method, url, "GET");
-      return me (server, connection, method, url);
-    }
-  if (strcmp (url, "/v1/push") == 0)
-    {
-      if (strcmp (method, MHD_HTTP_METHOD_POST) != 0)
-        return respond_wrong_method (connection, method, url, "POST");
-      return push (server, connection, method, url, request);
-    }
-  if (strcmp (url, "/v1/catalogues") == 0)
-    {
-      if (strcmp (method, MHD_HTTP_METHOD_GET) != 0)
-        return respond_wrong_method (connection, method, url, "GET");
-      return catalogues (server, connection, method, url);
-    }
-  if (strcmp (url, "/v1/pull") == 0)
-    {
-      if (strcmp (method, MHD_HTTP_METHOD_GET) != 0)
-        return respond_wrong_method (connection, method, url, "GET");
-      return pull (server, connection, method, url);
+      if (strcmp (url, routes[i].path) != 0)
+        continue;
+      if (strcmp (method, routes[i].method) != 0)
+        return respond_wrong_method (connection, method, url, routes[i].method);
+      return routes[i].handler (server, connection, method, url, request);
     }
   return respond_error (connection, method, url, MHD_HTTP_NOT_FOUND, "not_found",
                         _("There is no such address: the protocol's addresses start with /v1/"));

@@ -1313,21 +1313,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  ServerRun run = { 0 };
-  g_autofree char *units = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
   curl_global_init (CURL_GLOBAL_DEFAULT);
 
-  pg_cluster_start (&cluster);
-  make_test_certificate (cluster.dir, &cert_file, &key_file);
-  if (server_run (&run, &cluster, NULL, "migrate") != 0)
-    g_error ("migrate: %s", run.err);
-  units = g_test_build_filename (G_TEST_DIST, "..", "data", "catalogues", "demo-province.json", NULL);
-  if (server_run (&run, &cluster, NULL, "import-units", units) != 0)
-    g_error ("import-units: %s", run.err);
-  server_run_clear (&run);
+  server_setup_demo (&cluster, &cert_file, &key_file);
   add_user ("lan.hoang", "caseworker", "DEMO-01");
   add_user ("tuan.pham", "caseworker", "DEMO-01");
   add_user ("khoa.le", "commune_official", "DEMO-02");
