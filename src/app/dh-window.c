@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "dh-autocleanups.h"
+#include "dh-conflicts-window.h"
 #include "dh-demo.h"
 #include "dh-entity.h"
 #include "dh-field-choice.h"
@@ -856,6 +857,21 @@ on_imported (DhWindow   *self,
 }
 
 static void
+show_conflicts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+  DhConflictsWindow *conflicts;
+
+  if (self->context == NULL)
+    return;
+  conflicts = dh_conflicts_window_new (self->context);
+  gtk_window_set_transient_for (GTK_WINDOW (conflicts), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (conflicts));
+}
+
+static void
 import_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -1317,6 +1333,7 @@ dh_window_class_init (DhWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-export", NULL, cancel_export_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL, show_conflicts_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
