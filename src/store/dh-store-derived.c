@@ -19,6 +19,18 @@ dh_store_sort_keys (const DhEntity  *entity,
                     char           **out_given)
 {
   const char *name = entity->name_field != NULL ? dh_json_get_string (fields, entity->name_field) : NULL;
+
+  dh_store_sort_keys_of_name (entity, id, name, out_full, out_given);
+}
+
+/* @name: (nullable): the value of the entity's name field */
+void
+dh_store_sort_keys_of_name (const DhEntity  *entity,
+                            const char      *id,
+                            const char      *name,
+                            char           **out_full,
+                            char           **out_given)
+{
   g_autofree char *full_key = NULL;
   g_autofree char *given_key = NULL;
 

@@ -420,6 +420,46 @@ release_held (DhStore        *self,
   return TRUE;
 }
 
+/* A record not seen before: the merge of its change into an empty state
+ * takes each of the change's writes as it is (dh_merge_record()), with
+ * nothing to win over, to conflict with or to seal, so the change's writes
+ * are the state, and the row is written from them directly. */
+static gboolean
+apply_new_record (DhStore         *self,
+                  const DhChange  *change,
+                  DhApplyReport   *report,
+                  GError         **error)
+{
+  const DhEntity *entity = change->entity;
+  const char *missing;
+
+  missing = find_missing (self, entity, change->fields, NULL, FALSE);
+  if (missing != NULL)
+    return hold (self, change, missing[0] != '\0' ? missing : NULL, report, error);
+
+  if (!dh_store_insert_state (self, entity, change->record_id, change->fields, error))
+    return FALSE;
+  page_adds_id (self, entity, change->record_id);
+
+  /* the search entry its household will have; a new row got its sort keys with its insert */
+  if (g_str_equal (entity->name, "household"))
+    dh_store_mark_search (self, change->record_id);
+  else if (g_str_equal (entity->name, "member"))
+    {
+      DhWrite household;
+
+      if (dh_change_get_write (change, "household", &household) && json_object_is_type (household.value, json_type_string))
+        dh_store_mark_search (self, json_object_get_string (household.value));
+    }
+  dh_store_note_change (self, entity);
+  report->applied++;
+
+  if (self->held_possible && !release_held (self, change->record_id, report, error))
+    return FALSE;
+
+  return TRUE;
+}
+
 /* Merges one checked change into its record; what cannot apply yet waits,
  * what the rules refuse is set aside with its reason. A conflict found on
  * the way is a record made here: it goes to the queue, so that every
@@ -462,6 +502,8 @@ apply_change (DhStore         *self,
       if (taken_elsewhere)
         return quarantine (self, entity->name, change->record_id,
                            _("Its record id belongs to a record of another kind"), wire, report, error);
+      if (!found_here)
+        return apply_new_record (self, change, report, error);
       state = json_object_new_object ();
     }
   else if (state == NULL)

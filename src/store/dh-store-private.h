@@ -275,6 +275,16 @@ void          dh_store_sort_keys            (const DhEntity     *entity,
                                              json_object        *fields,
                                              char              **out_full,
                                              char              **out_given);
+void          dh_store_sort_keys_of_name    (const DhEntity     *entity,
+                                             const char         *id,
+                                             const char         *name,
+                                             char              **out_full,
+                                             char              **out_given);
+gboolean      dh_store_insert_state         (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             const char         *id,
+                                             json_object        *state,
+                                             GError            **error);
 gboolean      dh_store_refresh_search_for   (DhStore            *self,
                                              const DhEntity     *entity,
                                              json_object        *record,
