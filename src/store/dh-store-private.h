@@ -285,6 +285,18 @@ gboolean      dh_store_insert_state         (DhStore            *self,
                                              const char         *id,
                                              json_object        *state,
                                              GError            **error);
+/* One field's write of a record's state, read from it */
+typedef struct
+{
+  const char *key;
+  DhWrite     write;
+} DhStateWrite;
+
+gboolean      dh_store_insert_writes        (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             const char         *id,
+                                             GArray             *writes,
+                                             GError            **error);
 gboolean      dh_store_refresh_search_for   (DhStore            *self,
                                              const DhEntity     *entity,
                                              json_object        *record,

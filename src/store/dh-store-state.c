@@ -107,11 +107,7 @@ dh_store_load_state_if_any (DhStore         *self,
 }
 
 /* A state's writes, each read once from its JSON for all that is made of them. */
-typedef struct
-{
-  const char *key;
-  DhWrite     write;
-} StateWrite;
+typedef DhStateWrite StateWrite;
 
 static GArray *
 decode_state (json_object *state)
@@ -378,6 +374,24 @@ dh_store_insert_state (DhStore         *self,
                        GError         **error)
 {
   g_autoptr(GArray) writes = decode_state (state);
+
+  return dh_store_insert_writes (self, entity, id, writes, error);
+}
+
+/**
+ * dh_store_insert_writes:
+ * @writes: (element-type DhStateWrite): the whole state of a record not
+ *   seen before, each field's write, in the order of the state's keys
+ *
+ * dh_store_insert_state() of a state read already.
+ */
+gboolean
+dh_store_insert_writes (DhStore         *self,
+                        const DhEntity  *entity,
+                        const char      *id,
+                        GArray          *writes,
+                        GError         **error)
+{
   DhMergeDescription description = DH_MERGE_DESCRIPTION_INIT;
   g_autofree char *created_at = NULL;
   g_autofree char *updated_at = NULL;
