@@ -406,7 +406,8 @@ dh_store_insert_writes (DhStore         *self,
   for (guint i = 0; i < writes->len; i++)
     dh_merge_describe_add (&description, &g_array_index (writes, StateWrite, i).write);
   created_at = iso_of_clock (description.made);
-  updated_at = iso_of_clock (description.latest);
+  /* most records arrive as they were made, all their writes of one clock */
+  updated_at = g_strcmp0 (description.latest, description.made) == 0 ? g_strdup (created_at) : iso_of_clock (description.latest);
   clocks = clocks_of_writes (writes, description.made, description.maker);
   slot_writes (entity, writes, slots);
 
