@@ -39,13 +39,15 @@ dh_store_sort_keys_of_name (const DhEntity  *entity,
   if (entity->name_field == NULL)
     return;
 
-  full_key = dh_text_sort_key (name != NULL ? name : "");
-  *out_full = g_strconcat (full_key, " ", id, NULL);
   if (entity->person_name)
     {
-      given_key = dh_text_name_sort_key (name != NULL ? name : "");
+      /* both keys of a person's name, its words weighed once */
+      dh_text_sort_keys_of_name (name != NULL ? name : "", &full_key, &given_key);
       *out_given = g_strconcat (given_key, " ", id, NULL);
     }
+  else
+    full_key = dh_text_sort_key (name != NULL ? name : "");
+  *out_full = g_strconcat (full_key, " ", id, NULL);
 }
 
 static gboolean
