@@ -88,6 +88,34 @@ dh_store_mark_search (DhStore    *self,
     g_hash_table_add (self->search_pending, g_strdup (household_id));
 }
 
+static void
+note_absent (DhStore       *self,
+             sqlite3_int64  entry_rowid)
+{
+  gint64 *key = g_new (gint64, 1);
+
+  *key = entry_rowid;
+  g_hash_table_add (self->search_absent, key);
+}
+
+/* A row the transaction has just inserted: the search entries that will
+ * be its own have no text yet, and are not looked for when they are
+ * written (rows are never taken out of their table, so a new row's rowid
+ * names no entry before the transaction's own). */
+void
+dh_store_note_new_search_row (DhStore         *self,
+                              const DhEntity  *entity,
+                              sqlite3_int64    rowid)
+{
+  if (g_str_equal (entity->name, "household"))
+    {
+      note_absent (self, rowid);
+      note_absent (self, DH_SEARCH_HEAD_ROWID (rowid));
+    }
+  else if (g_str_equal (entity->name, "member"))
+    note_absent (self, DH_SEARCH_MEMBER_ROWID (rowid));
+}
+
 /* One search entry to write: its rowid and its text, NULL to take it out. */
 typedef struct
 {
@@ -210,6 +238,22 @@ collect_search_entries (DhStore     *self,
   return TRUE;
 }
 
+static gboolean
+insert_search_row (DhStore        *self,
+                   sqlite3_int64   rowid,
+                   const char     *folded,
+                   GError        **error)
+{
+  sqlite3_stmt *stmt = dh_store_prepare_static (self, "INSERT INTO household_search (rowid, doc) VALUES (?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  sqlite3_bind_text (stmt, 2, folded, -1, SQLITE_STATIC);
+
+  return dh_store_step_done (self, stmt, error);
+}
+
 /* An entry is written only when its text changed: FTS5 takes an entry out
  * by reading and tokenising it again, and most refreshes of a household
  * change its own entry alone (a member came) or nothing of it. */
@@ -223,6 +267,9 @@ write_search_row (DhStore        *self,
   sqlite3_stmt *stmt;
   gboolean present, same;
   int rc;
+
+  if (g_hash_table_contains (self->search_absent, &rowid))
+    return folded == NULL || insert_search_row (self, rowid, folded, error);
 
   /* read from the table FTS5 keeps the entries' text in (its "content"
    * shadow table): a lookup by rowid there is a plain one */
@@ -254,13 +301,7 @@ write_search_row (DhStore        *self,
   if (folded == NULL)
     return TRUE;
 
-  stmt = dh_store_prepare_static (self, "INSERT INTO household_search (rowid, doc) VALUES (?, ?)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, rowid);
-  sqlite3_bind_text (stmt, 2, folded, -1, SQLITE_TRANSIENT);
-
-  return dh_store_step_done (self, stmt, error);
+  return insert_search_row (self, rowid, folded, error);
 }
 
 /* FTS5 writes what it holds in memory to a new segment of the index each

@@ -83,6 +83,7 @@ struct _DhStore
   guint        write_depth;   /* dh_store_write_begin() levels */
   GHashTable  *changed_entities; /* names of the entities the transaction changes */
   GHashTable  *search_pending;   /* ids of the households whose search entry the transaction changes */
+  GHashTable  *search_absent;    /* gint64 rowids of search entries that cannot be there: of rows the transaction made */
   gboolean     held_possible;    /* held_change may have rows: arrivals may release some */
   GHashTable  *known_ids;        /* while a page is applied: id -> the DhEntity whose table has it, or NULL when none does */
 };
@@ -270,6 +271,9 @@ gboolean      dh_store_ensure_search        (DhStore            *self,
                                              GError            **error);
 void          dh_store_mark_search          (DhStore            *self,
                                              const char         *household_id);
+void          dh_store_note_new_search_row  (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             sqlite3_int64       rowid);
 void          dh_store_sort_keys            (const DhEntity     *entity,
                                              const char         *id,
                                              json_object        *fields,
