@@ -274,9 +274,11 @@ dh_entity_get_field (const DhEntity *entity,
   if (field_name == NULL)
     return NULL;
 
+  /* the first letter tells most names apart without a call: every field
+   * of every change a sync reads is looked up here */
   for (guint i = 0; i < entity->n_fields; i++)
     {
-      if (g_str_equal (entity->fields[i].name, field_name))
+      if (entity->fields[i].name[0] == field_name[0] && strcmp (entity->fields[i].name, field_name) == 0)
         return &entity->fields[i];
     }
 
