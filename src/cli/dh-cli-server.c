@@ -522,7 +522,14 @@ dh_cli_print_sync_status (json_object *status)
               json_object_get_int (json_object_object_get (status, "rejected")),
               json_object_get_int (json_object_object_get (status, "conflicts")));
   if (last_sync != NULL)
-    g_printerr (_("Last sync: %s.\n"), last_sync);
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_iso8601 (last_sync, NULL);
+      g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
+      /* as people write a day and a time: 26/11/2026 17:42 */
+      g_autofree char *when = local != NULL ? g_date_time_format (local, "%d/%m/%Y %H:%M") : g_strdup (last_sync);
+
+      g_printerr (_("Last sync: %s.\n"), when);
+    }
   else if (server != NULL)
     g_printerr ("%s\n", _("Last sync: never."));
   if (last_error != NULL)
