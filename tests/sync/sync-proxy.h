@@ -34,6 +34,11 @@ typedef struct
   gint       connections;        /* atomic */
   gint       bytes_in;           /* atomic: bytes read from clients */
   gint       stop;               /* atomic */
+  /* PROXY_FORWARD as a slow link: each way at most this many bytes a
+   * second (0: as fast as the loopback), and a message that starts after a
+   * pause waits this long first, its share of a round trip */
+  guint      bytes_per_second;
+  guint      one_way_delay_ms;
   GThread   *thread;
   GMutex     lock;
   GPtrArray *workers;            /* GThread *, joined at the end */
@@ -88,6 +93,7 @@ proxy_connection_thread (gpointer data)
   int upstream = -1;
   gint64 forwarded = 0;
   gint cut_after = g_atomic_int_get (&proxy->cut_after);
+  gint64 last_sent[2] = { 0, 0 };
   char buffer[16384];
 
   g_free (connection);
@@ -215,6 +221,15 @@ proxy_connection_thread (gpointer data)
               break;
             }
           forwarded += n;
+          if (proxy->bytes_per_second > 0)
+            {
+              gint64 now = g_get_monotonic_time ();
+
+              if (now - last_sent[i] > (gint64) proxy->one_way_delay_ms * 1000)
+                g_usleep ((gulong) proxy->one_way_delay_ms * 1000);
+              g_usleep ((gulong) (n * G_USEC_PER_SEC / proxy->bytes_per_second));
+              last_sent[i] = g_get_monotonic_time ();
+            }
           if (!proxy_write_all (to, buffer, (gsize) n))
             closed = TRUE;
         }
@@ -303,4 +318,21 @@ proxy_stop (Proxy *proxy)
   g_free (proxy->answer);
   g_string_free (proxy->request, TRUE);
   g_free (proxy);
+}
+
+/* A forwarder to UPSTREAM_PORT on 127.0.0.1 that behaves as a slow link
+ * (a 2G connection): BYTES_PER_SECOND each way, and ONE_WAY_DELAY_MS
+ * before each message that follows a pause. One thread a connection
+ * carries both ways, so a transfer one way holds the other back: a
+ * half-duplex approximation, slower than a real link, not faster. */
+static inline Proxy *
+proxy_start_throttled (guint16 upstream_port,
+                       guint   bytes_per_second,
+                       guint   one_way_delay_ms)
+{
+  Proxy *proxy = proxy_start (PROXY_FORWARD, "127.0.0.1", upstream_port, NULL);
+
+  proxy->bytes_per_second = bytes_per_second;
+  proxy->one_way_delay_ms = one_way_delay_ms;
+  return proxy;
 }

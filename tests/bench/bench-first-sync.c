@@ -1,0 +1,379 @@
+/* bench-first-sync.c – a commune's first sync through donghanh-server over TLS, against bare SQLite and gzip */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* A commune of HOUSEHOLDS demo households (about 20 records each) is put
+ * on a throwaway provincial server; a new device signs in and syncs it
+ * all, with the sync engine's own code (dh_sync_run) over TLS on the
+ * loopback, optionally through a link throttled to 2G speeds. Printed, each
+ * against its limit measured in the same run:
+ *   - the first sync's time against a bare SQLite load of the rows it
+ *     wrote, into the same schema (the store's own bench-sync measures the
+ *     store alone);
+ *   - the bytes it received against gzip of the raw records (the current
+ *     state of each, as JSON lines);
+ *   - a no-op sync: requests and bytes.
+ * build-aux/bench-first-sync [--households N] [--throttle] */
+
+#include "config.h"
+
+#include <sys/resource.h>
+#include <json-c/json.h>
+#include <libpq-fe.h>
+
+#include "bench-bare.h"
+#include "dh-demo.h"
+#include "dh-gzip.h"
+#include "dh-sync-client.h"
+#include "dh-sync-run.h"
+#include "../server/server-fixture.h"
+#include "../sync/sync-proxy.h"
+
+#define PASSWORD "benchmark password 2026"
+
+static PgCluster cluster;
+
+static void
+pg_execute (PGconn             *conn,
+            const char         *sql,
+            int                 n_params,
+            const char * const *params)
+{
+  g_autoptr(PGresult) result = PQexecParams (conn, sql, n_params, NULL, params, NULL, NULL, 0);
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("%s: %s", sql, PQresultErrorMessage (result));
+}
+
+/* Puts the source store's current state on the server as its own
+ * records, as pushes would have left them (the server's write path is
+ * bench-server's): the places in the unit table too, so that an account
+ * can belong to the commune. Returns the commune's code. */
+static char *
+seed_server (GPtrArray *wires,
+             GString   *raw,
+             guint     *out_records,
+             guint     *out_households)
+{
+  g_autoptr(PGconn) conn = PQconnectdb (cluster.conninfo);
+  g_autoptr(json_object) rows = json_object_new_array ();
+  g_autoptr(GHashTable) codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *commune_id = NULL;
+  guint most = 0;
+  DhValidator validator;
+
+  dh_validator_init (&validator);
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  pg_execute (conn, "BEGIN", 0, NULL);
+
+  /* places: the province before its commune before its villages */
+  for (guint pass = 0; pass < 3; pass++)
+    {
+      static const char * const kinds[] = { "province", "commune", "village" };
+
+      for (guint i = 0; i < wires->len; i++)
+        {
+          json_object *wire = g_ptr_array_index (wires, i);
+          json_object *fields = NULL;
+          g_autoptr(DhChange) change = NULL;
+          g_autoptr(GError) error = NULL;
+          DhWrite kind, code, name, parent;
+
+          if (g_strcmp0 (dh_json_get_string (wire, "e"), "admin_unit") != 0)
+            continue;
+          change = dh_change_from_json (wire, &validator, &error);
+          g_assert_no_error (error);
+          if (!dh_change_get_write (change, "kind", &kind) || g_strcmp0 (json_object_get_string (kind.value), kinds[pass]) != 0)
+            continue;
+          dh_change_get_write (change, "code", &code);
+          dh_change_get_write (change, "name", &name);
+          {
+            const char *parent_code = dh_change_get_write (change, "parent", &parent) && parent.value != NULL
+                                    ? g_hash_table_lookup (codes, json_object_get_string (parent.value)) : NULL;
+            const char *params[] = { json_object_get_string (code.value), change->record_id, kinds[pass],
+                                     json_object_get_string (name.value), parent_code };
+
+            pg_execute (conn, "INSERT INTO unit (code, id, kind, name, parent) VALUES ($1, $2, $3, $4, $5)", 5, params);
+          }
+          g_hash_table_replace (codes, g_strdup (change->record_id), g_strdup (json_object_get_string (code.value)));
+          if (pass == 1)
+            {
+              const char *params[] = { change->record_id };
+
+              pg_execute (conn, "INSERT INTO sync_lock (commune) VALUES ($1)", 1, params);
+            }
+          (void) fields;
+        }
+    }
+
+  /* every record, its state and its wire form, a thousand a statement */
+  for (guint i = 0; i < wires->len; i++)
+    {
+      json_object *wire = g_ptr_array_index (wires, i);
+      g_autoptr(DhChange) change = NULL;
+      g_autoptr(GError) error = NULL;
+      const char *text = json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+      json_object *row = json_object_new_array ();
+
+      change = dh_change_from_json (wire, &validator, &error);
+      g_assert_no_error (error);
+      if (change->commune != NULL)
+        {
+          guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, change->commune)) + 1;
+
+          g_hash_table_replace (counts, g_strdup (change->commune), GUINT_TO_POINTER (n));
+        }
+      json_object_array_add (row, json_object_new_string (change->record_id));
+      json_object_array_add (row, json_object_new_string (change->entity->name));
+      json_object_array_add (row, change->commune != NULL ? json_object_new_string (change->commune) : NULL);
+      json_object_array_add (row, json_object_new_string (json_object_to_json_string_ext (change->fields,
+                                                            JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)));
+      json_object_array_add (row, json_object_new_string (text));
+      json_object_array_add (rows, row);
+      if (json_object_array_length (rows) == 1000 || i + 1 == wires->len)
+        {
+          const char *params[] = { json_object_to_json_string_ext (rows, JSON_C_TO_STRING_PLAIN) };
+
+          pg_execute (conn,
+                      "INSERT INTO record (id, entity, commune, seq, state, wire) "
+                      "SELECT (r->>0)::uuid, r->>1, (r->>2)::uuid, nextval ('record_seq'), r->>3, r->>4 "
+                      "FROM json_array_elements ($1::json) WITH ORDINALITY AS t (r, n) ORDER BY n",
+                      1, params);
+          g_clear_pointer (&rows, json_object_put);
+          rows = json_object_new_array ();
+        }
+    }
+  pg_execute (conn, "COMMIT", 0, NULL);
+
+  /* the device belongs to the commune with the most records; what it
+   * should receive is that commune's records and the province's */
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init (&iter, counts);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      if (GPOINTER_TO_UINT (value) > most)
+        {
+          most = GPOINTER_TO_UINT (value);
+          commune_id = key;
+        }
+  }
+  g_assert_nonnull (commune_id);
+  *out_records = 0;
+  *out_households = 0;
+  for (guint i = 0; i < wires->len; i++)
+    {
+      json_object *wire = g_ptr_array_index (wires, i);
+      const char *commune = dh_json_get_string (wire, "c");
+
+      if (commune == NULL || g_str_equal (commune, commune_id))
+        {
+          g_string_append_printf (raw, "%s\n",
+                                  json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+          (*out_records)++;
+          if (g_strcmp0 (dh_json_get_string (wire, "e"), "household") == 0)
+            (*out_households)++;
+        }
+    }
+  return g_strdup (g_hash_table_lookup (codes, commune_id));
+}
+
+static double
+process_cpu (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int households = 3000;
+  gboolean throttle = FALSE;
+  int kbits = 128, latency_ms = 300;
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  GOptionEntry entries[] = {
+    { "households", 0, 0, G_OPTION_ARG_INT, &households, "households of the commune (3000)", "N" },
+    { "throttle", 0, 0, G_OPTION_ARG_NONE, &throttle, "also sync through a link throttled to 2G speeds", NULL },
+    { "kbits", 0, 0, G_OPTION_ARG_INT, &kbits, "the throttled link's speed each way, kbit/s (128)", "N" },
+    { "latency", 0, 0, G_OPTION_ARG_INT, &latency_ms, "the throttled link's round trip added, ms (300)", "MS" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) serving = NULL;
+  g_autoptr(DhStore) source = NULL;
+  g_autoptr(DhStore) device = NULL;
+  g_autoptr(GPtrArray) wires = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  g_autoptr(GString) raw = g_string_new (NULL);
+  g_autoptr(GBytes) raw_gzip = NULL;
+  g_autoptr(DhSyncClient) client = NULL;
+  g_autoptr(json_object) signed_in = NULL;
+  g_autoptr(GPtrArray) tables = NULL;
+  g_autofree char *base_url = NULL;
+  g_autofree char *cert_file = NULL;
+  g_autofree char *key_file = NULL;
+  g_autofree char *source_path = NULL;
+  g_autofree char *device_path = NULL;
+  g_autofree char *bare_path = NULL;
+  g_autofree char *commune_code = NULL;
+  g_auto(DhSyncReport) first = { 0 };
+  g_auto(DhSyncReport) again = { 0 };
+  ServerRun run = { 0 };
+  DhDemoOptions demo;
+  gint64 start, bare_rows = 0;
+  guint expected = 0, commune_households = 0;
+  double first_s, first_cpu, cpu;
+  Timing bare;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("bench-first-sync: %s\n", error->message);
+      return 2;
+    }
+  if (households < 1 || households > 100000 || kbits < 8 || kbits > 100000 || latency_ms < 0 || latency_ms > 10000)
+    {
+      g_printerr ("bench-first-sync: --households 1–100000, --kbits 8–100000, --latency 0–10000\n");
+      return 2;
+    }
+
+  pg_cluster_start (&cluster);
+  make_test_certificate (cluster.dir, &cert_file, &key_file);
+  if (server_run (&run, &cluster, NULL, "migrate") != 0)
+    g_error ("migrate: %s", run.err);
+
+  /* the commune, made by the demo on a source store, as its current state */
+  g_print ("making a commune of about %d households…\n", households);
+  source_path = g_build_filename (cluster.dir, "source.db", NULL);
+  source = dh_store_open_full (source_path, DH_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  /* the demo spreads households over the villages of both its communes,
+   * five of whose nine villages are Minh Tiến's: nine fifths of the
+   * commune's households in all. Records a household as bench-sync makes
+   * them: about twenty. */
+  dh_demo_options_init (&demo);
+  demo.households = (guint) households * 9 / 5;
+  demo.members_per_household = 5;
+  demo.visits_per_household = 10;
+  demo.supports_per_household = 3;
+  if (!dh_demo_populate (source, &demo, NULL, NULL, &error))
+    g_error ("%s", error->message);
+  for (guint i = 0; i < G_N_ELEMENTS (entity_order); i++)
+    {
+      g_autoptr(GPtrArray) state = dh_store_export_state (source, entity_order[i], &error);
+
+      g_assert_no_error (error);
+      for (guint j = 0; j < state->len; j++)
+        g_ptr_array_add (wires, json_object_get (g_ptr_array_index (state, j)));
+    }
+  commune_code = seed_server (wires, raw, &expected, &commune_households);
+  raw_gzip = dh_gzip_compress (raw->str, raw->len);
+  if (server_run (&run, &cluster, PASSWORD "\n", "add-user", "lan.hoang", "--role", "caseworker",
+                  "--commune", commune_code) != 0)
+    g_error ("add-user: %s", run.err);
+  server_run_clear (&run);
+  serving = server_serve_full (&cluster, cert_file, key_file, (const char * const []) { "--threads", "2", NULL }, &base_url);
+
+  /* a new device signs in and syncs the commune */
+  device_path = g_build_filename (cluster.dir, "device.db", NULL);
+  device = dh_store_open_full (device_path, DH_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  dh_store_set_user (device, "lan.hoang");
+  client = dh_sync_client_new (base_url, cert_file, NULL, &error);
+  g_assert_no_error (error);
+  signed_in = dh_sync_client_sign_in (client, "lan.hoang", PASSWORD, dh_store_get_device_id (device), &error);
+  g_assert_no_error (error);
+  dh_sync_client_set_token (client, dh_json_get_string (signed_in, "token"));
+
+  g_print ("the first sync of %u records over TLS on the loopback…\n", expected);
+  start = g_get_monotonic_time ();
+  cpu = process_cpu ();
+  if (!dh_sync_run (device, client, &first, NULL, NULL, NULL, &error))
+    g_error ("the first sync: %s", error->message);
+  first_s = (g_get_monotonic_time () - start) / 1e6;
+  first_cpu = process_cpu () - cpu;
+  g_assert_cmpuint (first.received, ==, expected);
+
+  /* the engine makes a client a sync; its counters are the sync's */
+  {
+    g_autoptr(DhSyncClient) next = dh_sync_client_new (base_url, cert_file, NULL, &error);
+
+    g_assert_no_error (error);
+    dh_sync_client_set_token (next, dh_json_get_string (signed_in, "token"));
+    if (!dh_sync_run (device, next, &again, NULL, NULL, NULL, &error))
+      g_error ("the no-op sync: %s", error->message);
+  }
+
+  /* the limit: the rows the first sync wrote, bare into the same schema */
+  {
+    sqlite3 *db = open_raw (device_path);
+
+    exec_raw (db, "PRAGMA wal_checkpoint(TRUNCATE)");
+    tables = new_tables ();
+    read_records (db, TRUE, TRUE, tables);
+    read_search (db, tables);
+    sqlite3_close (db);
+  }
+  bare_path = g_build_filename (cluster.dir, "bare.db", NULL);
+  bare = bare_load_median (bare_path, tables, &bare_rows);
+
+  g_print ("\n| what | figure |\n| --- | --- |\n");
+  g_print ("| the first sync of a commune of %u households: %u records, %u pages, %u requests | %.2f s (processor of this process, TLS and store: %.2f s), %.0f records/s |\n",
+           commune_households, first.received, first.pages, first.requests, first_s, first_cpu, first.received / first_s);
+  g_print ("| a bare SQLite load of the %" G_GINT64_FORMAT " rows it wrote (records, sort keys, search entries) into the same schema, median of 3 | %.2f s (processor %.2f s) |\n",
+           bare_rows, bare.wall, bare.cpu);
+  g_print ("| **ratio** first sync / bare load | **%.1f×** (processor %.1f×) |\n", first_s / bare.wall, first_cpu / bare.cpu);
+  g_print ("| bytes received / sent | %s / %s |\n", bench_grouped ((gint64) first.bytes_received),
+           bench_grouped ((gint64) first.bytes_sent));
+  g_print ("| the raw records (JSON lines) / gzipped | %s / %s bytes |\n", bench_grouped ((gint64) raw->len),
+           bench_grouped ((gint64) g_bytes_get_size (raw_gzip)));
+  g_print ("| **ratio** bytes received / gzip of the raw records | **%.2f×** |\n",
+           (double) first.bytes_received / g_bytes_get_size (raw_gzip));
+  g_print ("| a no-op sync (aim: at most 2 requests and 2 KB) | requests: %u; %s bytes (sent %s, received %s) |\n", again.requests,
+           bench_grouped ((gint64) (again.bytes_sent + again.bytes_received)),
+           bench_grouped ((gint64) again.bytes_sent), bench_grouped ((gint64) again.bytes_received));
+
+  if (throttle)
+    {
+      g_autoptr(DhStore) slow = NULL;
+      g_autoptr(DhSyncClient) slow_client = NULL;
+      g_autoptr(json_object) slow_in = NULL;
+      g_autofree char *slow_path = g_build_filename (cluster.dir, "slow.db", NULL);
+      g_autofree char *slow_url = NULL;
+      g_auto(DhSyncReport) slow_report = { 0 };
+      guint16 port = (guint16) g_ascii_strtoull (strrchr (base_url, ':') + 1, NULL, 10);
+      Proxy *proxy = proxy_start_throttled (port, kbits * 1000 / 8, latency_ms / 2);
+      double slow_s;
+
+      slow_url = g_strdup_printf ("https://127.0.0.1:%u/", proxy->port);
+      slow = dh_store_open_full (slow_path, DH_STORE_OPEN_CREATE, &error);
+      g_assert_no_error (error);
+      dh_store_set_user (slow, "lan.hoang");
+      slow_client = dh_sync_client_new (slow_url, cert_file, NULL, &error);
+      g_assert_no_error (error);
+      slow_in = dh_sync_client_sign_in (slow_client, "lan.hoang", PASSWORD, dh_store_get_device_id (slow), &error);
+      g_assert_no_error (error);
+      dh_sync_client_set_token (slow_client, dh_json_get_string (slow_in, "token"));
+      g_print ("the same first sync through a link of %d kbit/s each way with %d ms more round trip…\n",
+               kbits, latency_ms);
+      start = g_get_monotonic_time ();
+      if (!dh_sync_run (slow, slow_client, &slow_report, NULL, NULL, NULL, &error))
+        g_error ("the throttled sync: %s", error->message);
+      slow_s = (g_get_monotonic_time () - start) / 1e6;
+      g_print ("| the first sync through a 2G link (%d kbit/s, +%d ms a round trip) | %.0f s, %u requests; the bytes alone take %.0f s at that speed |\n",
+               kbits, latency_ms, slow_s, slow_report.requests,
+               (slow_report.bytes_received + slow_report.bytes_sent) * 8.0 / (kbits * 1000));
+      proxy_stop (proxy);
+    }
+
+  g_subprocess_send_signal (serving, SIGTERM);
+  g_subprocess_wait (serving, NULL, NULL);
+  g_clear_object (&device);
+  g_clear_object (&source);
+  pg_cluster_stop (&cluster);
+  return 0;
+}
