@@ -16,6 +16,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <sys/resource.h>
 #include <json-c/json.h>
 #include <libpq-fe.h>
@@ -229,6 +230,7 @@ main (int   argc,
   double first_s, first_cpu, cpu;
   Timing bare;
 
+  setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <string.h>
@@ -412,6 +413,7 @@ main (int   argc,
   double server_cpu, cluster_cpu, client_cpu, bare_cpu;
   struct rusage usage;
 
+  setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
