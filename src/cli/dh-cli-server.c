@@ -343,6 +343,7 @@ report_to_json (const DhSyncReport *report)
   json_object_object_add (object, "bytes_received", json_object_new_int64 ((gint64) report->bytes_received));
   if (report->clock_known)
     json_object_object_add (object, "clock_offset_ms", json_object_new_int64 (report->clock_offset_ms));
+  json_object_object_add (object, "catalogues_differ", json_object_new_boolean (report->catalogues_differ));
   if (report->rejections != NULL)
     {
       json_object *rejections = json_object_new_array ();
@@ -401,6 +402,13 @@ print_report (DhStore            *store,
 }
 
 static void
+print_catalogues_warning (gboolean differ)
+{
+  if (differ)
+    g_printerr ("%s\n", _("Warning: the province checks records against other lists of codes (programmes, projects, kinds of support…) than this copy of Đồng Hành; update Đồng Hành, or some changes may be refused or set aside."));
+}
+
+static void
 print_clock_warning (gboolean known,
                      gint64   offset_ms)
 {
@@ -452,6 +460,7 @@ dh_cli_run_sync (DhCli  *cli,
   else if (run.error == NULL || report.requests > 0)
     print_report (store, &report);
   print_clock_warning (report.clock_known, report.clock_offset_ms);
+  print_catalogues_warning (report.catalogues_differ);
 
   if (run.error == NULL)
     return DH_CLI_EXIT_OK;
@@ -474,6 +483,7 @@ dh_cli_sync_status (DhStore *store)
   g_autofree char *last_attempt = dh_store_get_meta (store, "sync_last_attempt_at");
   g_autofree char *last_error = dh_store_get_meta (store, "sync_last_error");
   g_autofree char *offset = dh_store_get_meta (store, "sync_clock_offset");
+  g_autofree char *differ = dh_store_get_meta (store, "sync_catalogues_differ");
   json_object *status = json_object_new_object ();
 
   json_object_object_add (status, "server", settings->server != NULL ? json_object_new_string (settings->server) : NULL);
@@ -493,6 +503,7 @@ dh_cli_sync_status (DhStore *store)
       json_object_object_add (status, "clock_offset_ms", json_object_new_int64 (offset_ms));
       json_object_object_add (status, "clock_wrong", json_object_new_boolean (ABS (offset_ms) > DH_SYNC_CLOCK_WARNING_MS));
     }
+  json_object_object_add (status, "catalogues_differ", json_object_new_boolean (g_strcmp0 (differ, "1") == 0));
   return status;
 }
 
@@ -536,4 +547,6 @@ dh_cli_print_sync_status (json_object *status)
     g_printerr (_("The last try failed: %s\n"), last_error);
   if (json_object_object_get_ex (status, "clock_offset_ms", &value))
     print_clock_warning (TRUE, json_object_get_int64 (value));
+  if (json_object_object_get_ex (status, "catalogues_differ", &value))
+    print_catalogues_warning (json_object_get_boolean (value));
 }

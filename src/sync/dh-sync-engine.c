@@ -250,6 +250,7 @@ record_outcome (DhStore            *store,
       g_autofree char *offset = g_strdup_printf ("%" G_GINT64_FORMAT, report->clock_offset_ms);
 
       dh_store_set_meta (store, "sync_clock_offset", offset, NULL);
+      dh_store_set_meta (store, "sync_catalogues_differ", report->catalogues_differ ? "1" : "0", NULL);
     }
 }
 

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dh-autocleanups.h"
+#include "dh-catalogue.h"
 #include "dh-sync-run.h"
 
 typedef struct
@@ -64,7 +65,12 @@ note_clock (Sync        *sync,
             json_object *answer)
 {
   json_object *now = NULL;
+  json_object *catalogues = NULL;
 
+  /* docs/sync.md, "Catalogues": every answer names the server's */
+  if (json_object_object_get_ex (answer, "catalogues", &catalogues) && json_object_is_type (catalogues, json_type_string))
+    sync->report->catalogues_differ = g_strcmp0 (json_object_get_string (catalogues),
+                                                 dh_catalogues_get_version (dh_catalogues_get_default ())) != 0;
   if (!json_object_object_get_ex (answer, "now", &now) || !json_object_is_type (now, json_type_int))
     return;
 

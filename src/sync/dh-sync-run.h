@@ -37,6 +37,7 @@ typedef struct
   guint64    bytes_received;
   gboolean   clock_known;     /* an answer said the server's time */
   gint64     clock_offset_ms; /* the server's clock minus this device's */
+  gboolean   catalogues_differ; /* the server checks with other catalogues than this build's */
   GPtrArray *rejections;      /* (element-type json_object): {"id", "entity", "record_id", "code", "message"} */
 } DhSyncReport;
 

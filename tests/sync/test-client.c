@@ -4,7 +4,11 @@
 #include "config.h"
 
 #include "dh-autocleanups.h"
+#include <glib/gstdio.h>
+
+#include "dh-catalogue.h"
 #include "dh-sync-client.h"
+#include "dh-sync-run.h"
 #include "sync-proxy.h"
 
 #define OK_ANSWER "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
@@ -255,6 +259,48 @@ test_cancelled_during_a_request (void)
   proxy_stop (proxy);
 }
 
+/* Every answer names the catalogues the server checks with; a sync that
+ * meets other ones than this build's says so. */
+static void
+test_catalogues_compared (void)
+{
+  const char *versions[] = { "0000000000000000000000000000000000000000000000000000000000000000",
+                             dh_catalogues_get_version (dh_catalogues_get_default ()) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"changes\": [], \"cursor\": \"0\", \"more\": false, "
+                                               "\"now\": %" G_GINT64_FORMAT ", \"catalogues\": \"%s\"}",
+                                               g_get_real_time () / 1000, versions[i]);
+      g_autofree char *answer = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                                 "Content-Length: %" G_GSIZE_FORMAT "\r\n\r\n%s", strlen (body), body);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *dir = g_dir_make_tmp ("dh-sync-catalogues-XXXXXX", &error);
+      g_autofree char *path = g_build_filename (dir, "device.db", NULL);
+      g_autoptr(DhStore) store = dh_store_open_full (path, DH_STORE_OPEN_CREATE, &error);
+      Proxy *proxy = proxy_start (PROXY_CANNED, "127.0.0.1", 0, answer);
+      g_autoptr(DhSyncClient) client = client_for (proxy);
+      g_auto(DhSyncReport) report = { 0 };
+
+      g_assert_no_error (error);
+      dh_sync_client_set_token (client, "pQ3-token");
+      g_assert_true (dh_sync_run (store, client, &report, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (report.catalogues_differ, ==, i == 0);
+      g_clear_pointer (&client, dh_sync_client_free);
+      g_clear_object (&store);
+      proxy_stop (proxy);
+      for (guint j = 0; j < 3; j++)
+        {
+          static const char * const suffixes[] = { "", "-wal", "-shm" };
+          g_autofree char *file = g_strconcat (path, suffixes[j], NULL);
+
+          g_unlink (file);
+        }
+      g_rmdir (dir);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -267,6 +313,7 @@ main (int   argc,
   g_test_add_func ("/sync/client/json-too-deep-or-not-one-object", test_json_too_deep_or_not_one_object);
   g_test_add_func ("/sync/client/cancelled-before-a-request", test_cancelled_before_a_request);
   g_test_add_func ("/sync/client/cancelled-during-a-request", test_cancelled_during_a_request);
+  g_test_add_func ("/sync/client/catalogues-compared", test_catalogues_compared);
 
   return g_test_run ();
 }
