@@ -866,7 +866,7 @@ test_pull_pages_resume (void)
  * database, clocks skewed by up to two days, answers lost, pages of random
  * sizes: after each round of offline edits every device holds the same
  * records, and each of the K concurrent edits of one field that lost is
- * exactly one conflict. */
+ * exactly one conflict — on every device, the commune official's too. */
 #define N_DEVICES 5
 #define N_ROUNDS  5
 #define DAY_MS    ((gint64) 24 * 3600 * 1000)
@@ -911,7 +911,8 @@ count_conflicts (DhStore *store)
 static void
 converge_seed (guint32 seed)
 {
-  static const char * const users[] = { "lan.hoang", "tuan.pham" };
+  /* two caseworkers on four laptops, and the commune's official on the fifth */
+  static const char * const users[] = { "lan.hoang", "tuan.pham", "lan.hoang", "tuan.pham", "hoa.tran" };
   static const char * const fields[] = { "notes", "address" };
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   g_autoptr(GError) error = NULL;
@@ -927,7 +928,7 @@ converge_seed (guint32 seed)
     {
       devices[i].via = g_rand_boolean (rand) ? &client : &other_client;
       devices[i].page_limit = g_rand_int_range (rand, 3, 60);
-      device_init (&devices[i], users[i % G_N_ELEMENTS (users)]);
+      device_init (&devices[i], users[i]);
       skews[i] = g_rand_int_range (rand, -2 * 24 * 3600, 2 * 24 * 3600) * (gint64) 1000;
       dh_store_set_wall_clock (devices[i].store, skewed_clock, &skews[i]);
     }
@@ -1322,6 +1323,7 @@ main (int   argc,
   add_user ("lan.hoang", "caseworker", "DEMO-01");
   add_user ("tuan.pham", "caseworker", "DEMO-01");
   add_user ("khoa.le", "commune_official", "DEMO-02");
+  add_user ("hoa.tran", "commune_official", "DEMO-01");
   add_user ("province.admin", "province_admin", NULL);
 
   serving = server_serve (&cluster, cert_file, key_file, &base_url);
