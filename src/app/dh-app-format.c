@@ -31,21 +31,20 @@ dh_app_describe_date (const char *iso_date)
  * When a caseworker last saw the household, and how long ago that is by
  * the store's today: “Last visit 24/11/2026, 2 days ago”, or “Never visited”.
  */
-char *
-dh_app_describe_last_visit (DhContext  *context,
-                            const char *household_id)
+static char *
+describe_visit_date (DhContext   *context,
+                     const GDate *date)
 {
-  GDate date, today;
+  GDate today;
   g_autofree char *shown = NULL;
   int days;
 
-  dh_context_get_last_visit (context, household_id, &date);
-  if (!g_date_valid (&date))
+  if (!g_date_valid (date))
     return g_strdup (_("Never visited"));
 
-  shown = dh_date_format (&date);
+  shown = dh_date_format (date);
   dh_store_get_today (dh_context_get_store (context), &today);
-  days = g_date_days_between (&date, &today);
+  days = g_date_days_between (date, &today);
 
   if (days <= 0)
     return g_strdup_printf (_("Last visit %s, today"), shown);
@@ -54,6 +53,28 @@ dh_app_describe_last_visit (DhContext  *context,
                                        "Last visit %s, %d day ago",
                                        "Last visit %s, %d days ago", days),
                           shown, days);
+}
+
+char *
+dh_app_describe_last_visit (DhContext  *context,
+                            const char *household_id)
+{
+  GDate date;
+
+  dh_context_get_last_visit (context, household_id, &date);
+  return describe_visit_date (context, &date);
+}
+
+/* The same, or NULL while it is read off the main thread (a list row). */
+char *
+dh_app_describe_last_visit_if_known (DhContext  *context,
+                                     const char *household_id)
+{
+  GDate date;
+
+  if (!dh_context_peek_last_visit (context, household_id, &date))
+    return NULL;
+  return describe_visit_date (context, &date);
 }
 
 /* How far a record has travelled, as an icon and in words. */

@@ -9,6 +9,8 @@ G_BEGIN_DECLS
 
 char *dh_app_describe_last_visit (DhContext   *context,
                                   const char  *household_id);
+char *dh_app_describe_last_visit_if_known (DhContext  *context,
+                                           const char *household_id);
 void  dh_app_sync_state          (const char  *state,
                                   const char **out_icon_name,
                                   const char **out_words);

@@ -25,6 +25,10 @@ struct _DhContext
   DhCatalogues *catalogues;
   GHashTable   *place_names;   /* admin_unit id -> name, filled as they are asked for */
   GHashTable   *last_visits;   /* household id -> GDate of its last visit (invalid: never) */
+  GHashTable   *visits_wanted; /* household ids whose last visit a list row waits for */
+  guint         visits_idle;   /* the read of them, to start when the rows are bound */
+  gboolean      visits_reading;
+  guint         visits_generation; /* what the store was when the read began: a change forgets */
 };
 
 G_DEFINE_FINAL_TYPE (DhContext, dh_context, G_TYPE_OBJECT)
@@ -38,6 +42,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  LAST_VISITS_READ,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* A place can be renamed by a sync, a visit recorded: forget what was
  * learnt of what changed. */
 static void
@@ -47,7 +58,10 @@ on_store_changed (DhContext  *self,
   if (g_strcmp0 (entity, "admin_unit") == 0)
     g_hash_table_remove_all (self->place_names);
   if (g_strcmp0 (entity, "visit") == 0 || g_strcmp0 (entity, "household") == 0)
-    g_hash_table_remove_all (self->last_visits);
+    {
+      g_hash_table_remove_all (self->last_visits);
+      self->visits_generation++;
+    }
 }
 
 static void
@@ -70,6 +84,8 @@ dh_context_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->place_names, g_hash_table_unref);
   g_clear_pointer (&self->last_visits, g_hash_table_unref);
+  g_clear_pointer (&self->visits_wanted, g_hash_table_unref);
+  g_clear_handle_id (&self->visits_idle, g_source_remove);
 
   G_OBJECT_CLASS (dh_context_parent_class)->finalize (object);
 }
@@ -140,6 +156,10 @@ dh_context_class_init (DhContextClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* the last visits that dh_context_peek_last_visit() did not know are known */
+  signals[LAST_VISITS_READ] = g_signal_new ("last-visits-read", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -148,6 +168,7 @@ dh_context_init (DhContext *self)
   self->catalogues = dh_catalogues_get_default ();
   self->place_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->last_visits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->visits_wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /**
@@ -158,6 +179,23 @@ dh_context_init (DhContext *self)
  * Read once per household and kept until a visit is written: a list binds
  * its rows many times a second while it scrolls.
  */
+/* Any thread: the date of the household's latest visit, or an invalid one. */
+static GDate *
+read_last_visit (DhStore    *store,
+                 const char *household_id)
+{
+  g_autofree char *filter = g_strdup_printf ("household=%s", household_id);
+  const char *filters[] = { filter, NULL };
+  DhQuery query = { .entity = "visit", .filters = filters, .sort = DH_SORT_NEWEST, .limit = 1 };
+  g_autoptr(GPtrArray) visits = dh_store_list (store, &query, NULL);
+  GDate *date = g_new0 (GDate, 1);
+
+  g_date_clear (date, 1);
+  if (visits != NULL && visits->len > 0)
+    dh_date_parse (dh_json_get_string (g_ptr_array_index (visits, 0), "visited_on"), date, NULL);
+  return date;
+}
+
 void
 dh_context_get_last_visit (DhContext  *self,
                            const char *household_id,
@@ -171,19 +209,141 @@ dh_context_get_last_visit (DhContext  *self,
   known = g_hash_table_lookup (self->last_visits, household_id);
   if (known == NULL)
     {
-      g_autofree char *filter = g_strdup_printf ("household=%s", household_id);
-      const char *filters[] = { filter, NULL };
-      DhQuery query = { .entity = "visit", .filters = filters, .sort = DH_SORT_NEWEST, .limit = 1 };
-      g_autoptr(GPtrArray) visits = dh_store_list (self->store, &query, NULL);
-
-      known = g_new0 (GDate, 1);
-      g_date_clear (known, 1);
-      if (visits != NULL && visits->len > 0)
-        dh_date_parse (dh_json_get_string (g_ptr_array_index (visits, 0), "visited_on"), known, NULL);
+      known = read_last_visit (self->store, household_id);
       g_hash_table_insert (self->last_visits, g_strdup (household_id), known);
     }
 
   *out_date = *known;
+}
+
+typedef struct
+{
+  DhStore   *store;
+  GPtrArray *ids;
+  guint      generation;
+} VisitsRead;
+
+static void
+visits_read_free (VisitsRead *read)
+{
+  g_object_unref (read->store);
+  g_ptr_array_unref (read->ids);
+  g_free (read);
+}
+
+static void
+read_visits_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      data,
+                    GCancellable *cancellable)
+{
+  VisitsRead *read = data;
+  GHashTable *dates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < read->ids->len; i++)
+    g_hash_table_insert (dates, g_strdup (g_ptr_array_index (read->ids, i)),
+                         read_last_visit (read->store, g_ptr_array_index (read->ids, i)));
+  g_task_return_pointer (task, dates, (GDestroyNotify) g_hash_table_unref);
+}
+
+static gboolean start_reading_visits (gpointer data);
+
+static void
+visits_read (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  DhContext *self = DH_CONTEXT (source);
+  VisitsRead *read = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GHashTable) dates = g_task_propagate_pointer (G_TASK (result), NULL);
+  GHashTableIter iter;
+  gpointer id, date;
+
+  self->visits_reading = FALSE;
+  /* a visit written meanwhile may have made a date read before it stale */
+  if (dates != NULL && read->generation == self->visits_generation)
+    {
+      g_hash_table_iter_init (&iter, dates);
+      while (g_hash_table_iter_next (&iter, &id, &date))
+        {
+          g_hash_table_iter_steal (&iter);
+          g_hash_table_replace (self->last_visits, id, date);
+        }
+    }
+  else if (dates != NULL)
+    for (guint i = 0; i < read->ids->len; i++)
+      g_hash_table_add (self->visits_wanted, g_strdup (g_ptr_array_index (read->ids, i)));
+
+  if (g_hash_table_size (self->visits_wanted) > 0 && self->visits_idle == 0)
+    self->visits_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, start_reading_visits, self, NULL);
+  g_signal_emit (self, signals[LAST_VISITS_READ], 0);
+}
+
+/* The rows bound in one go are read in one go, off the main thread. */
+static gboolean
+start_reading_visits (gpointer data)
+{
+  DhContext *self = data;
+  g_autoptr(GTask) task = NULL;
+  VisitsRead *read;
+  GHashTableIter iter;
+  gpointer id;
+
+  self->visits_idle = 0;
+  if (self->visits_reading || g_hash_table_size (self->visits_wanted) == 0)
+    return G_SOURCE_REMOVE;
+
+  read = g_new0 (VisitsRead, 1);
+  read->store = g_object_ref (self->store);
+  read->ids = g_ptr_array_new_with_free_func (g_free);
+  read->generation = self->visits_generation;
+  g_hash_table_iter_init (&iter, self->visits_wanted);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    {
+      g_hash_table_iter_steal (&iter);
+      g_ptr_array_add (read->ids, id);
+    }
+
+  self->visits_reading = TRUE;
+  task = g_task_new (self, NULL, visits_read, NULL);
+  g_task_set_source_tag (task, start_reading_visits);
+  g_task_set_task_data (task, read, (GDestroyNotify) visits_read_free);
+  g_task_run_in_thread (task, read_visits_thread);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * dh_context_peek_last_visit:
+ * @out_date: (out): the date of the household's latest visit, or an
+ *   invalid date when it was never visited
+ *
+ * What a list row shows: the last visit when it is known, without reading
+ * the store on this thread. When it is not, it is read with the others the
+ * rows bound meanwhile ask for, off this thread, and "last-visits-read" is
+ * emitted once they are known.
+ *
+ * Returns: whether @out_date is known
+ */
+gboolean
+dh_context_peek_last_visit (DhContext  *self,
+                            const char *household_id,
+                            GDate      *out_date)
+{
+  GDate *known;
+
+  g_return_val_if_fail (DH_IS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (household_id != NULL, FALSE);
+
+  known = g_hash_table_lookup (self->last_visits, household_id);
+  if (known != NULL)
+    {
+      *out_date = *known;
+      return TRUE;
+    }
+  g_hash_table_add (self->visits_wanted, g_strdup (household_id));
+  if (!self->visits_reading && self->visits_idle == 0)
+    self->visits_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, start_reading_visits, self, NULL);
+  return FALSE;
 }
 
 DhContext *

@@ -24,6 +24,9 @@ const char   *dh_context_get_place_name   (DhContext    *self,
 void          dh_context_get_last_visit   (DhContext    *self,
                                            const char   *household_id,
                                            GDate        *out_date);
+gboolean      dh_context_peek_last_visit  (DhContext    *self,
+                                           const char   *household_id,
+                                           GDate        *out_date);
 char         *dh_context_describe_value   (DhContext    *self,
                                            const char   *entity,
                                            const char   *field,

@@ -19,15 +19,42 @@ struct _DhHouseholdRow
   GtkLabel *visit_label;
   GtkLabel *class_label;
   GtkImage *sync_image;
+
+  DhContext *context;          /* borrowed: the window's, which outlives its rows */
+  char      *waiting_visit;    /* the household whose last visit is being read */
 };
 
 G_DEFINE_FINAL_TYPE (DhHouseholdRow, dh_household_row, GTK_TYPE_BOX)
+
+static void
+on_last_visits_read (DhHouseholdRow *self)
+{
+  g_autofree char *last_visit = NULL;
+
+  if (self->waiting_visit == NULL)
+    return;
+  last_visit = dh_app_describe_last_visit_if_known (self->context, self->waiting_visit);
+  if (last_visit == NULL)
+    return;
+  gtk_label_set_label (self->visit_label, last_visit);
+  g_clear_pointer (&self->waiting_visit, g_free);
+}
+
+static void
+dh_household_row_finalize (GObject *object)
+{
+  DhHouseholdRow *self = DH_HOUSEHOLD_ROW (object);
+
+  g_free (self->waiting_visit);
+  G_OBJECT_CLASS (dh_household_row_parent_class)->finalize (object);
+}
 
 static void
 dh_household_row_class_init (DhHouseholdRowClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->finalize = dh_household_row_finalize;
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "dh-household-row.ui");
   gtk_widget_class_bind_template_child (widget_class, DhHouseholdRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, DhHouseholdRow, detail_label);
@@ -98,6 +125,7 @@ dh_household_row_set_record (DhHouseholdRow *self,
 
   if (record == NULL || !dh_record_is_loaded (record))
     {
+      g_clear_pointer (&self->waiting_visit, g_free);
       gtk_label_set_label (self->name_label, _("Reading…"));
       gtk_label_set_label (self->detail_label, "");
       gtk_label_set_label (self->visit_label, "");
@@ -121,8 +149,20 @@ dh_household_row_set_record (DhHouseholdRow *self,
     detail = g_steal_pointer (&village);
   gtk_label_set_label (self->detail_label, detail);
 
-  last_visit = dh_app_describe_last_visit (context, dh_record_get_id (record));
-  gtk_label_set_label (self->visit_label, last_visit);
+  /* never a read of the store while rows are bound: shown when it is known */
+  last_visit = dh_app_describe_last_visit_if_known (context, dh_record_get_id (record));
+  gtk_label_set_label (self->visit_label, last_visit != NULL ? last_visit : "");
+  g_clear_pointer (&self->waiting_visit, g_free);
+  if (last_visit == NULL)
+    {
+      self->waiting_visit = g_strdup (dh_record_get_id (record));
+      if (self->context != context)
+        {
+          self->context = context;
+          g_signal_connect_object (context, "last-visits-read", G_CALLBACK (on_last_visits_read),
+                                   self, G_CONNECT_SWAPPED);
+        }
+    }
 
   set_class_badge (self, context, household);
 

@@ -408,6 +408,82 @@ test_export_runs_aside (Fixture       *fixture,
   g_remove (path);
 }
 
+static void
+count_reads (gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static gboolean
+label_says_last_visit (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child))
+        {
+          const char *text = gtk_label_get_label (GTK_LABEL (child));
+
+          if (g_str_has_prefix (text, "Last visit ") || g_str_equal (text, "Never visited"))
+            return TRUE;
+        }
+      if (label_says_last_visit (child))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A row shows a household's last visit without reading the store while
+ * it is bound: the visits the rows ask for are read together off the main
+ * thread, then shown, and the same as read directly. */
+static void
+test_rows_read_last_visits_aside (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  DhContext *context;
+  GListModel *households;
+  g_autoptr(DhRecord) first = NULL;
+  guint reads = 0;
+  GDate peeked, direct;
+
+  app_fixture_wait (fixture->window);
+  context = app_fixture_context (fixture);
+  households = dh_window_get_households (fixture->window);
+  first = g_list_model_get_item (households, 0);
+  g_signal_connect_swapped (context, "last-visits-read", G_CALLBACK (count_reads), &reads);
+
+  /* the rows shown got theirs, and say it in words */
+  for (guint i = 0; i < 2000 && !label_says_last_visit (GTK_WIDGET (fixture->window)); i++)
+    app_fixture_spin ();
+  g_assert_true (label_says_last_visit (GTK_WIDGET (fixture->window)));
+
+  /* a household no row asked for is not known until it has been read */
+  {
+    g_autoptr(DhRecord) last = g_list_model_get_item (households, g_list_model_get_n_items (households) - 1);
+    GDate unknown;
+
+    if (!dh_context_peek_last_visit (context, dh_record_get_id (last), &unknown))
+      {
+        for (guint i = 0; i < 2000 && reads == 0; i++)
+          app_fixture_spin ();
+        g_assert_cmpuint (reads, >, 0);
+        g_assert_true (dh_context_peek_last_visit (context, dh_record_get_id (last), &unknown));
+      }
+  }
+
+  /* what was read aside is what a direct read gives */
+  for (guint i = 0; i < 2000 && !dh_context_peek_last_visit (context, dh_record_get_id (first), &peeked); i++)
+    app_fixture_spin ();
+  g_assert_true (dh_context_peek_last_visit (context, dh_record_get_id (first), &peeked));
+  {
+    g_autoptr(DhContext) fresh = dh_context_new (app_fixture_store (fixture), dh_context_get_settings (context));
+
+    dh_context_get_last_visit (fresh, dh_record_get_id (first), &direct);
+  }
+  g_assert_cmpint (g_date_valid (&peeked), ==, g_date_valid (&direct));
+  if (g_date_valid (&direct))
+    g_assert_cmpint (g_date_compare (&peeked, &direct), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -415,6 +491,7 @@ main (int   argc,
   /* the data of each case: the store the window opens, "demo", "none" or "text" */
   static const AppTestCase cases[] = {
     { "/app/window/lists-the-households", test_lists_the_households, "demo", FALSE },
+    { "/app/window/rows-read-last-visits-aside", test_rows_read_last_visits_aside, "demo", FALSE },
     { "/app/window/filters-by-class-and-village", test_filters_by_class_and_village, "demo", FALSE },
     { "/app/window/search-as-you-type", test_search_as_you_type, "demo", FALSE },
     { "/app/window/shows-a-household-and-follows-changes", test_shows_a_household_and_follows_changes, "demo", FALSE },
