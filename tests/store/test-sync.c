@@ -1153,6 +1153,7 @@ test_first_sync_local_write_keeps_ids_apart (StoreFixture  *fixture,
   g_autofree char *local_fields = NULL;
   g_autofree char *member_fields = NULL;
   g_autofree char *person = g_uuid_string_random ();
+  g_autofree char *stranger = g_uuid_string_random ();
   const char *local_id;
   DhQuery members = { .entity = "member" };
   DhApplyReport report;
@@ -1171,16 +1172,36 @@ test_first_sync_local_write_keeps_ids_apart (StoreFixture  *fixture,
 
   /* the caseworker adds a household meanwhile, here or in another program */
   local_fields = g_strdup_printf ("{\"village\": \"%s\", \"head_name\": \"Lò Văn Páo\"}", village);
-  if (data != NULL)
+  if (g_strcmp0 (data, "other") == 0)
     {
       other = dh_store_open (dh_store_get_path (store), &error);
       g_assert_no_error (error);
       dh_store_set_user (other, "other");
     }
   local_values = fixture_json (local_fields);
-  local = dh_store_create (other != NULL ? other : store, "household", local_values, &error);
-  g_assert_no_error (error);
-  local_id = dh_json_get_string (local, DH_RECORD_ID);
+  if (g_strcmp0 (data, "sqlite") != 0)
+    {
+      local = dh_store_create (other != NULL ? other : store, "household", local_values, &error);
+      g_assert_no_error (error);
+      local_id = dh_json_get_string (local, DH_RECORD_ID);
+    }
+  else
+    {
+      /* a program that writes the file with SQLite alone, and so never
+       * completes the search as a store that opens does: a copy of the
+       * household under a new id */
+      sqlite3 *db = NULL;
+      g_autofree char *sql = NULL;
+
+      local_id = stranger;
+      sql = g_strdup_printf ("CREATE TEMP TABLE copy AS SELECT * FROM household WHERE id = '%s';"
+                             "UPDATE copy SET id = '%s', code = NULL;"
+                             "INSERT INTO household SELECT * FROM copy;",
+                             (const char *) g_ptr_array_index (ids, 1), stranger);
+      g_assert_cmpint (sqlite3_open (dh_store_get_path (store), &db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_close (db);
+    }
 
   /* the next page: a member under the local household's id, and one
    * under an id of its own */
@@ -1231,6 +1252,8 @@ main (int   argc,
   g_test_add ("/store/sync/first-sync/local-write-between-pages-keeps-ids-apart", StoreFixture, NULL,
               store_fixture_set_up, test_first_sync_local_write_keeps_ids_apart, store_fixture_tear_down);
   g_test_add ("/store/sync/first-sync/other-program-write-between-pages-keeps-ids-apart", StoreFixture, "other",
+              store_fixture_set_up, test_first_sync_local_write_keeps_ids_apart, store_fixture_tear_down);
+  g_test_add ("/store/sync/first-sync/sqlite-write-between-pages-keeps-ids-apart", StoreFixture, "sqlite",
               store_fixture_set_up, test_first_sync_local_write_keeps_ids_apart, store_fixture_tear_down);
   STORE_TEST ("/store/sync/restore-brings-back-what-went", test_restore_brings_back_what_went);
   STORE_TEST ("/store/sync/demo-store-never-sends", test_demo_store_never_sends);
