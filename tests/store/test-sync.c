@@ -1096,7 +1096,8 @@ count_found (DhStore    *store,
 
 /* While a first sync goes on, its records have no search entries yet:
  * a search then writes them first, and finds every household that
- * landed, typed without its marks. */
+ * landed, typed without its marks; a store opened only to read says
+ * that the search is not ready. */
 static void
 test_first_sync_search_finds_what_landed (StoreFixture  *fixture,
                                           gconstpointer  data)
@@ -1109,6 +1110,8 @@ test_first_sync_search_finds_what_landed (StoreFixture  *fixture,
   g_autoptr(GPtrArray) first = first_sync_page (village, first_names, NULL);
   g_autoptr(GPtrArray) second = NULL;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(DhStore) reader = NULL;
+  GPtrArray *found;
   DhApplyReport report;
 
   g_ptr_array_add (ids, g_strdup (village));
@@ -1116,6 +1119,15 @@ test_first_sync_search_finds_what_landed (StoreFixture  *fixture,
   g_assert_true (dh_store_apply_changes (store, first, "page-1", &report, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report.applied, ==, 4);
+
+  /* a store that cannot be written cannot complete them: it says so */
+  reader = dh_store_open_full (dh_store_get_path (store), DH_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  found = dh_store_search_households (reader, "hoang van thu", 0, &error);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_FAILED);
+  g_assert_null (found);
+  g_clear_error (&error);
+  g_clear_object (&reader);
 
   g_assert_cmpuint (count_found (store, "hoang van thu"), ==, 1);
   g_assert_cmpuint (count_found (store, "hoang"), ==, 1);
