@@ -84,7 +84,8 @@ void
 dh_store_mark_search (DhStore    *self,
                       const char *household_id)
 {
-  if (household_id != NULL)
+  /* a first sync's entries are written all at once when it ends */
+  if (household_id != NULL && !self->search_deferred)
     g_hash_table_add (self->search_pending, g_strdup (household_id));
 }
 
@@ -268,7 +269,7 @@ write_search_row (DhStore        *self,
   gboolean present, same;
   int rc;
 
-  if (g_hash_table_contains (self->search_absent, &rowid))
+  if (self->search_emptied || g_hash_table_contains (self->search_absent, &rowid))
     return folded == NULL || insert_search_row (self, rowid, folded, error);
 
   /* read from the table FTS5 keeps the entries' text in (its "content"
@@ -394,8 +395,8 @@ dh_store_refresh_derived (DhStore         *self,
 #define SEARCH_VERSION "2"
 
 /* Writes every household's search entries anew: after VACUUM, which may
- * renumber the rowids the index refers to, and once for a store made
- * before people had entries of their own. */
+ * renumber the rowids the index refers to, once for a store made before
+ * people had entries of their own, and after a first sync. */
 gboolean
 dh_store_rebuild_search (DhStore  *self,
                          GError  **error)
@@ -408,22 +409,58 @@ dh_store_rebuild_search (DhStore  *self,
 
   ids = dh_store_select_ids (self, "SELECT id FROM household", NULL, error);
   ok = ids != NULL && dh_store_exec (self, "DELETE FROM household_search", error);
+  /* the entries written now are looked for nowhere first */
+  self->search_emptied = ok;
   for (guint i = 0; ok && i < ids->len; i++)
     dh_store_mark_search (self, g_ptr_array_index (ids, i));
-  ok = ok && dh_store_set_meta (self, "search_version", SEARCH_VERSION, error);
+  ok = ok && dh_store_set_meta (self, "search_version", SEARCH_VERSION, error) &&
+       dh_store_exec (self, "DELETE FROM meta WHERE key = '" DH_STORE_SEARCH_INCOMPLETE "'", error);
+  if (!ok)
+    self->search_emptied = FALSE;
 
   return dh_store_write_end (self, ok, error);
 }
 
-/* At opening: a store whose search entries are of an older form gets new ones. */
+/* Whether every record has its search entries (see DH_STORE_SEARCH_INCOMPLETE). */
+gboolean
+dh_store_search_is_complete (DhStore   *self,
+                             gboolean  *out_complete,
+                             GError   **error)
+{
+  g_autofree char *incomplete = NULL;
+
+  if (!dh_store_read_meta (self, DH_STORE_SEARCH_INCOMPLETE, &incomplete, error))
+    return FALSE;
+  *out_complete = incomplete == NULL;
+
+  return TRUE;
+}
+
+/* Writes the search entries a first sync left out, in one transaction;
+ * nothing when none is missing. */
+gboolean
+dh_store_complete_search (DhStore  *self,
+                          GError  **error)
+{
+  gboolean incomplete;
+
+  if (!dh_store_check_exists (self, "SELECT 1 FROM meta WHERE key = '" DH_STORE_SEARCH_INCOMPLETE "'", NULL, NULL, NULL,
+                              &incomplete, error))
+    return FALSE;
+
+  return !incomplete || dh_store_rebuild_search (self, error);
+}
+
+/* At opening: a store whose search entries are of an older form gets new
+ * ones, and one whose first sync was cut gets those it lacks. */
 gboolean
 dh_store_ensure_search (DhStore  *self,
                         GError  **error)
 {
   g_autofree char *version = dh_store_get_meta (self, "search_version");
 
-  if (g_strcmp0 (version, SEARCH_VERSION) == 0)
-    return TRUE;
+  if (g_strcmp0 (version, SEARCH_VERSION) != 0)
+    return dh_store_rebuild_search (self, error);
 
-  return dh_store_rebuild_search (self, error);
+  return dh_store_complete_search (self, error);
 }

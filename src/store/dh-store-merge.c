@@ -169,9 +169,14 @@ add_page_id (json_object *ids,
   json_object_array_add (ids, json_object_get (id));
 }
 
+/* FIRST_SYNC: the page is one of a first sync, in a transaction of its
+ * own, and nothing waits: when the store has no record at all, the ids it
+ * will have are those the first sync writes, and are kept from page to
+ * page (dh_store_apply_changes() says when they still hold). */
 static gboolean
 look_up_page_ids (DhStore    *self,
                   GPtrArray  *changes,
+                  gboolean    first_sync,
                   GError    **error)
 {
   g_autoptr(json_object) ids = json_object_new_array ();
@@ -181,6 +186,15 @@ look_up_page_ids (DhStore    *self,
   g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
   int rc;
+
+  g_clear_pointer (&self->known_ids, g_hash_table_unref);
+  self->known_ids_complete = FALSE;
+  if (self->first_sync_ids != NULL)
+    {
+      self->known_ids = g_hash_table_ref (self->first_sync_ids);
+      self->known_ids_complete = TRUE;
+      return TRUE;
+    }
 
   for (guint i = 0; i < changes->len; i++)
     {
@@ -206,9 +220,15 @@ look_up_page_ids (DhStore    *self,
   if (sql == NULL)
     return FALSE;
   /* the store has no record at all: the page knows every id is free */
+  if (sql[0] == '\0' && first_sync)
+    {
+      self->first_sync_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      self->known_ids = g_hash_table_ref (self->first_sync_ids);
+      self->known_ids_complete = TRUE;
+      return TRUE;
+    }
   if (sql[0] == '\0')
     {
-      g_clear_pointer (&self->known_ids, g_hash_table_unref);
       self->known_ids = g_steal_pointer (&known);
       return TRUE;
     }
@@ -234,7 +254,6 @@ look_up_page_ids (DhStore    *self,
   if (rc != SQLITE_DONE)
     return FALSE;
 
-  g_clear_pointer (&self->known_ids, g_hash_table_unref);
   self->known_ids = g_steal_pointer (&known);
 
   return TRUE;
@@ -249,8 +268,15 @@ page_knows_id (DhStore          *self,
 {
   gpointer kind;
 
-  if (self->known_ids == NULL || !g_hash_table_lookup_extended (self->known_ids, id, NULL, &kind) ||
-      kind == &several_kinds)
+  if (self->known_ids == NULL)
+    return FALSE;
+  if (!g_hash_table_lookup_extended (self->known_ids, id, NULL, &kind))
+    {
+      if (!self->known_ids_complete)
+        return FALSE;
+      kind = NULL;
+    }
+  if (kind == &several_kinds)
     return FALSE;
 
   *out_kind = kind;
@@ -714,6 +740,93 @@ dh_store_count_held (DhStore  *self,
   return rc == SQLITE_ROW;
 }
 
+/* A page is one of a first sync when it comes with a cursor and the store
+ * had none (no page of a pull ever landed), or an earlier page of that
+ * first sync left search entries out that are still missing. */
+static gboolean
+is_first_sync (DhStore      *self,
+               const char   *cursor,
+               gboolean     *out_first_sync,
+               GError      **error)
+{
+  *out_first_sync = FALSE;
+  if (cursor == NULL)
+    return TRUE;
+
+  return dh_store_check_exists (self,
+                                "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'pull_cursor' AND value <> '') "
+                                "OR EXISTS (SELECT 1 FROM meta WHERE key = '" DH_STORE_SEARCH_INCOMPLETE "')",
+                                NULL, NULL, NULL, out_first_sync, error);
+}
+
+/* How many times another connection committed to the store. */
+static gboolean
+read_data_version (DhStore        *self,
+                   sqlite3_int64  *out_version,
+                   GError        **error)
+{
+  sqlite3_stmt *stmt = dh_store_prepare_static (self, "PRAGMA data_version", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_version = sqlite3_column_int64 (stmt, 0);
+  else
+    dh_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW;
+}
+
+/* Whether the ids the first sync's pages wrote are still every id the
+ * store has: nothing else was written since its last page committed, on
+ * this connection (a local write while the sync goes on, a bundle) or on
+ * another (a second program), and the page begins a transaction of its
+ * own. Any doubt, and the ids are looked up in the tables again. */
+static gboolean
+first_sync_ids_hold (DhStore *self)
+{
+  sqlite3_int64 version;
+  g_autoptr(GError) error = NULL;
+
+  if (self->first_sync_ids == NULL ||
+      sqlite3_total_changes64 (self->db) != self->first_sync_changes)
+    return FALSE;
+  if (!read_data_version (self, &version, &error))
+    {
+      g_debug ("Could not read the store's data version: %s", error->message);
+      return FALSE;
+    }
+
+  return version == self->first_sync_data_version;
+}
+
+/**
+ * dh_store_finish_first_sync:
+ *
+ * Says that the first sync's last page landed: the search entries its
+ * pages left out are written, all in one transaction, and what it kept
+ * in memory of its ids is let go. Harmless when no first sync left
+ * anything out; a store opened with entries missing writes them then.
+ */
+gboolean
+dh_store_finish_first_sync (DhStore  *self,
+                            GError  **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  g_clear_pointer (&self->first_sync_ids, g_hash_table_unref);
+  ok = dh_store_complete_search (self, error);
+  g_rec_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
 /**
  * dh_store_apply_changes:
  * @changes: (element-type json_object): changes as they travel, in any
@@ -735,6 +848,7 @@ dh_store_apply_changes (DhStore        *self,
 {
   DhApplyReport local_report = { 0 };
   gint64 held_from = 0;
+  gboolean own_transaction, first_sync = FALSE;
   gboolean ok;
 
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
@@ -745,11 +859,19 @@ dh_store_apply_changes (DhStore        *self,
   memset (report, 0, sizeof *report);
 
   g_rec_mutex_lock (&self->lock);
+  own_transaction = self->write_depth == 0 && self->batch_depth == 0;
   ok = dh_store_write_begin (self, error) &&
        dh_store_count_held (self, 0, NULL, &held_from, error) &&
-       look_up_page_ids (self, changes, error);
+       is_first_sync (self, cursor, &first_sync, error);
+  /* what an earlier page of the first sync knew of the ids holds if
+   * nothing but its pages wrote since */
+  if (ok && !(first_sync && own_transaction && first_sync_ids_hold (self)))
+    g_clear_pointer (&self->first_sync_ids, g_hash_table_unref);
+  ok = ok && (!first_sync || dh_store_set_meta (self, DH_STORE_SEARCH_INCOMPLETE, "1", error)) &&
+       look_up_page_ids (self, changes, first_sync && own_transaction && held_from == 0, error);
   /* nothing waits: no arrival can release anything, and none is looked for */
   self->held_possible = held_from > 0;
+  self->search_deferred = first_sync;
   for (guint i = 0; ok && i < changes->len; i++)
     ok = apply_wire (self, g_ptr_array_index (changes, i), report, error);
   /* what still waits of what came now; what it released counts as applied */
@@ -762,9 +884,17 @@ dh_store_apply_changes (DhStore        *self,
     }
   if (ok && cursor != NULL)
     ok = dh_store_set_meta (self, "pull_cursor", cursor, error);
+  if (ok && self->first_sync_ids != NULL)
+    ok = read_data_version (self, &self->first_sync_data_version, error);
   /* what the page knew holds inside its transaction alone */
   g_clear_pointer (&self->known_ids, g_hash_table_unref);
+  self->known_ids_complete = FALSE;
+  self->search_deferred = FALSE;
   ok = dh_store_write_end (self, ok, error);
+  if (!ok)
+    g_clear_pointer (&self->first_sync_ids, g_hash_table_unref);
+  else if (self->first_sync_ids != NULL)
+    self->first_sync_changes = sqlite3_total_changes64 (self->db);
   g_rec_mutex_unlock (&self->lock);
 
   if (!ok)

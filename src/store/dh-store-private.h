@@ -86,6 +86,12 @@ struct _DhStore
   GHashTable  *search_absent;    /* gint64 rowids of search entries that cannot be there: of rows the transaction made */
   gboolean     held_possible;    /* held_change may have rows: arrivals may release some */
   GHashTable  *known_ids;        /* while a page is applied: id -> the DhEntity whose table has it, or NULL when none does */
+  gboolean     known_ids_complete; /* known_ids holds every id the store has: an id it lacks is no record's */
+  gboolean     search_deferred;  /* a first sync's page: the search entries wait for dh_store_complete_search() */
+  gboolean     search_emptied;   /* the transaction emptied the search index: no entry is looked for before it is written */
+  GHashTable  *first_sync_ids;   /* between the pages of a first sync into a store that had no record: id -> the DhEntity of every record */
+  sqlite3_int64 first_sync_changes;      /* sqlite3_total_changes64() when its last page committed */
+  sqlite3_int64 first_sync_data_version; /* PRAGMA data_version just before that commit */
 };
 
 /* How long a write waits for another program's write, unless told. */
@@ -266,6 +272,16 @@ gboolean      dh_store_queue_change         (DhStore            *self,
 gboolean      dh_store_flush_search         (DhStore            *self,
                                              GError            **error);
 gboolean      dh_store_rebuild_search       (DhStore            *self,
+                                             GError            **error);
+/* The meta key set while some records may have no search entry: a first
+ * sync's pages leave them out (dh_store_apply_changes()), and the entries
+ * are written all at once by dh_store_complete_search(). */
+#define DH_STORE_SEARCH_INCOMPLETE "search_incomplete"
+
+gboolean      dh_store_complete_search      (DhStore            *self,
+                                             GError            **error);
+gboolean      dh_store_search_is_complete   (DhStore            *self,
+                                             gboolean           *out_complete,
                                              GError            **error);
 gboolean      dh_store_ensure_search        (DhStore            *self,
                                              GError            **error);

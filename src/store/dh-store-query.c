@@ -844,6 +844,37 @@ search_pass (SearchState  *state,
   return TRUE;
 }
 
+/* A first sync leaves the search entries out until its last page lands
+ * (dh_store_apply_changes()): a search meanwhile writes them first, so
+ * that it finds every household the store has. A store that cannot be
+ * written says so instead. */
+static gboolean
+complete_search_first (DhStore  *self,
+                       GError  **error)
+{
+  gboolean complete = TRUE;
+  gboolean ok;
+
+  if (!dh_store_search_is_complete (self, &complete, error))
+    return FALSE;
+  if (complete)
+    return TRUE;
+
+  if ((self->open_flags & DH_STORE_OPEN_READ_ONLY) != 0)
+    {
+      g_set_error_literal (error, DH_STORE_ERROR, DH_STORE_ERROR_FAILED,
+                           _("The search is not ready: the first sync has not finished. "
+                             "Open the store where it can be written, or sync again"));
+      return FALSE;
+    }
+
+  g_rec_mutex_lock (&self->lock);
+  ok = dh_store_complete_search (self, error);
+  g_rec_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
 static GPtrArray *
 search_households (DhStore       *self,
                    const char    *text,
@@ -882,6 +913,9 @@ search_households (DhStore       *self,
     return g_steal_pointer (&rows);
 
   limit = limit == 0 ? DH_STORE_DEFAULT_LIMIT : MIN (limit, DH_STORE_MAX_LIMIT);
+
+  if (!complete_search_first (self, error))
+    return NULL;
 
   reader = dh_store_acquire_reader (self, cancellable, error);
   if (reader == NULL || !dh_connection_begin_read (reader, error))

@@ -79,6 +79,7 @@ dh_store_finalize (GObject *object)
   g_clear_pointer (&self->search_pending, g_hash_table_unref);
   g_clear_pointer (&self->search_absent, g_hash_table_unref);
   g_clear_pointer (&self->known_ids, g_hash_table_unref);
+  g_clear_pointer (&self->first_sync_ids, g_hash_table_unref);
   g_clear_pointer (&self->changed_pending, g_hash_table_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_rec_mutex_clear (&self->lock);
@@ -1224,6 +1225,7 @@ finish_transaction (DhStore   *self,
 
   /* what the transaction made is no longer new to the next one */
   g_hash_table_remove_all (self->search_absent);
+  self->search_emptied = FALSE;
   if (!ok)
     {
       rollback (self, "ROLLBACK");

@@ -217,6 +217,14 @@ gboolean     dh_store_apply_changes          (DhStore       *self,
                                               const char    *cursor,
                                               DhApplyReport *report,
                                               GError       **error);
+/* A first sync is the pages of a pull into a store that had no pull
+ * cursor: they leave their records' search entries out (a search meanwhile
+ * writes them first), and when the store had no record at all, they know
+ * its ids from memory. The engine calls dh_store_finish_first_sync() once
+ * the last page landed: the entries are then written in one transaction.
+ * A store opened with entries missing writes them at opening. */
+gboolean     dh_store_finish_first_sync      (DhStore       *self,
+                                              GError       **error);
 GPtrArray   *dh_store_list_queue             (DhStore       *self,
                                               gboolean       rejected_only,
                                               guint          limit,

@@ -355,6 +355,13 @@ run_apply (const Options *options)
   free (line);
   fclose (pages);
 
+  /* what the engine does once the last page landed: the search entries
+   * the pages left out are written now, and count in the first sync */
+  start_page = timing_start ();
+  if (!dh_store_finish_first_sync (store, &error))
+    g_error ("finishing the first sync: %s", error->message);
+  timing_add_since (&apply, &start_page);
+
   if (costs != NULL)
     print_statements (costs, n_changes, "change");
   start = g_get_monotonic_time ();

@@ -921,12 +921,15 @@ household_id (GPtrArray *state,
   return dh_json_get_string (g_ptr_array_index (state, index), "r");
 }
 
-/* Applies CHANGES in pages of PAGE_SIZE, from the last when BACKWARDS. */
+/* Applies CHANGES in pages of PAGE_SIZE, from the last when BACKWARDS;
+ * each page with a cursor of its own, as a pull brings them, when
+ * WITH_CURSORS. */
 static void
 apply_in_pages (DhStore   *store,
                 GPtrArray *changes,
                 guint      page_size,
-                gboolean   backwards)
+                gboolean   backwards,
+                gboolean   with_cursors)
 {
   g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
 
@@ -937,8 +940,12 @@ apply_in_pages (DhStore   *store,
       g_ptr_array_add (page, json_object_get (wire));
       if (page->len == page_size || i + 1 == changes->len)
         {
-          DhApplyReport report = apply (store, page);
+          g_autoptr(GError) error = NULL;
+          g_autofree char *cursor = with_cursors ? g_strdup_printf ("page-%u", i) : NULL;
+          DhApplyReport report;
 
+          g_assert_true (dh_store_apply_changes (store, page, cursor, &report, &error));
+          g_assert_no_error (error);
           g_assert_cmpuint (report.rejected, ==, 0);
           g_ptr_array_set_size (page, 0);
         }
@@ -949,11 +956,16 @@ apply_in_pages (DhStore   *store,
  * change: the rows, their bookkeeping, sort keys and search entries must
  * be those the record has where it was written, whatever the order and
  * grouping of the pages (members before their households wait, and are
- * written when their household comes). */
+ * written when their household comes). With DATA, the pages come with
+ * cursors, as a pull brings them into an empty store: their search
+ * entries wait, and are all written when the engine says the first sync
+ * ended (forwards) or when the store opens again after a first sync cut
+ * short (backwards). */
 static void
 test_first_sync_rows_are_the_source_rows (StoreFixture  *fixture,
                                           gconstpointer  data)
 {
+  gboolean with_cursors = data != NULL;
   static const char * const entities[] = {
     "admin_unit", "user", "household", "member", "exit_plan", "visit", "assessment", "support", "conflict",
   };
@@ -1004,8 +1016,23 @@ test_first_sync_rows_are_the_source_rows (StoreFixture  *fixture,
         g_ptr_array_add (state, json_object_get (g_ptr_array_index (changes, j)));
     }
 
-  apply_in_pages (forwards, state, 7, FALSE);
-  apply_in_pages (backwards, state, 5, TRUE);
+  apply_in_pages (forwards, state, 7, FALSE, with_cursors);
+  apply_in_pages (backwards, state, 5, TRUE, with_cursors);
+  if (with_cursors)
+    {
+      g_autofree char *path = g_strdup (dh_store_get_path (backwards));
+      g_autofree char *forwards_incomplete = dh_store_get_meta (forwards, "search_incomplete");
+      g_autofree char *backwards_incomplete = dh_store_get_meta (backwards, "search_incomplete");
+
+      /* the pages of a first sync left their search entries out */
+      g_assert_nonnull (forwards_incomplete);
+      g_assert_nonnull (backwards_incomplete);
+      g_assert_true (dh_store_finish_first_sync (forwards, &error));
+      g_assert_no_error (error);
+      g_clear_object (&backwards);
+      backwards = dh_store_open (path, &error);
+      g_assert_no_error (error);
+    }
 
   source_rows = dump_rows (fixture->store, local_only);
   forwards_rows = dump_rows (forwards, local_only);
@@ -1019,6 +1046,192 @@ test_first_sync_rows_are_the_source_rows (StoreFixture  *fixture,
   g_assert_nonnull (strstr (forwards_rows, "Đinh Thị Ánh"));
   g_assert_nonnull (strstr (forwards_rows, "minh.tran"));
   g_assert_nonnull (strstr (forwards_rows, "ha van tu"));
+}
+
+/* A page of a first sync into an empty store: the village its households
+ * need, when VILLAGE is given, then a household of each name. */
+static GPtrArray *
+first_sync_page (const char         *village,
+                 const char * const *names,
+                 GPtrArray          *ids)
+{
+  GPtrArray *page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  static guint tick = 0x100;
+
+  if (village != NULL)
+    {
+      g_autofree char *commune = g_uuid_string_random ();
+      g_autofree char *village_fields = g_strdup_printf ("{\"code\": [\"T1\"], \"kind\": [\"village\"], "
+                                                         "\"name\": [\"Thôn Nà Hẩu\"], \"parent\": [\"%s\"]}", commune);
+
+      g_ptr_array_add (page, change_for (commune, "admin_unit", "0000000000010000-aaaaaaaaaaaaaaaa",
+                                         "{\"code\": [\"X1\"], \"kind\": [\"commune\"], \"name\": [\"Xã Sín Chải\"]}"));
+      g_ptr_array_add (page, change_for (village, "admin_unit", "0000000000010001-aaaaaaaaaaaaaaaa", village_fields));
+    }
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+      g_autofree char *clock = g_strdup_printf ("%016x-aaaaaaaaaaaaaaaa", (tick++) << 16);
+      g_autofree char *fields = g_strdup_printf ("{\"village\": [\"%s\"], \"head_name\": [\"%s\"]}",
+                                                 village != NULL ? village : (const char *) g_ptr_array_index (ids, 0), names[i]);
+
+      g_ptr_array_add (page, change_for (id, "household", clock, fields));
+      if (ids != NULL)
+        g_ptr_array_add (ids, g_steal_pointer (&id));
+    }
+
+  return page;
+}
+
+static guint
+count_found (DhStore    *store,
+             const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = dh_store_search_households (store, text, 0, &error);
+
+  g_assert_no_error (error);
+  return found->len;
+}
+
+/* While a first sync goes on, its records have no search entries yet:
+ * a search then writes them first, and finds every household that
+ * landed, typed without its marks; a store opened only to read says
+ * that the search is not ready. */
+static void
+test_first_sync_search_finds_what_landed (StoreFixture  *fixture,
+                                          gconstpointer  data)
+{
+  static const char * const first_names[] = { "Hoàng Văn Thụ", "Lò Thị Mỷ", NULL };
+  static const char * const second_names[] = { "Hoàng Thị Đào", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) store = open_second_store (fixture, "device.db");
+  g_autofree char *village = g_uuid_string_random ();
+  g_autoptr(GPtrArray) first = first_sync_page (village, first_names, NULL);
+  g_autoptr(GPtrArray) second = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(DhStore) reader = NULL;
+  GPtrArray *found;
+  DhApplyReport report;
+
+  g_ptr_array_add (ids, g_strdup (village));
+  second = first_sync_page (NULL, second_names, ids);
+  g_assert_true (dh_store_apply_changes (store, first, "page-1", &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.applied, ==, 4);
+
+  /* a store that cannot be written cannot complete them: it says so */
+  reader = dh_store_open_full (dh_store_get_path (store), DH_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  found = dh_store_search_households (reader, "hoang van thu", 0, &error);
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_FAILED);
+  g_assert_null (found);
+  g_clear_error (&error);
+  g_clear_object (&reader);
+
+  g_assert_cmpuint (count_found (store, "hoang van thu"), ==, 1);
+  g_assert_cmpuint (count_found (store, "hoang"), ==, 1);
+
+  g_assert_true (dh_store_apply_changes (store, second, "page-2", &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.applied, ==, 1);
+  g_assert_cmpuint (count_found (store, "hoang"), ==, 2);
+  g_assert_cmpuint (count_found (store, "dao"), ==, 1);
+
+  g_assert_true (dh_store_finish_first_sync (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_found (store, "hoang"), ==, 2);
+  g_assert_cmpuint (count_found (store, "lo thi my"), ==, 1);
+}
+
+/* A first sync into a store with no record knows the store's ids from
+ * its own pages; a record written between two pages, here or by another
+ * program, must still keep its id from another kind of record. */
+static void
+test_first_sync_local_write_keeps_ids_apart (StoreFixture  *fixture,
+                                             gconstpointer  data)
+{
+  static const char * const names[] = { "Hà Văn Tú", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) store = open_second_store (fixture, "device.db");
+  g_autoptr(DhStore) other = NULL;
+  g_autofree char *village = g_uuid_string_random ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) second = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  g_autoptr(GPtrArray) set_aside = NULL;
+  g_autoptr(json_object) local = NULL;
+  g_autoptr(json_object) local_values = NULL;
+  g_autofree char *local_fields = NULL;
+  g_autofree char *member_fields = NULL;
+  g_autofree char *person = g_uuid_string_random ();
+  g_autofree char *stranger = g_uuid_string_random ();
+  const char *local_id;
+  DhQuery members = { .entity = "member" };
+  DhApplyReport report;
+
+  g_ptr_array_add (ids, g_strdup (village));
+  first = first_sync_page (village, names, ids);
+  g_assert_true (dh_store_apply_changes (store, first, "page-1", &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.applied, ==, 3);
+
+  /* the same page again, as after a pull cut before its answer came */
+  g_assert_true (dh_store_apply_changes (store, first, "page-1", &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.applied, ==, 0);
+  g_assert_cmpuint (report.already, ==, 3);
+
+  /* the caseworker adds a household meanwhile, here or in another program */
+  local_fields = g_strdup_printf ("{\"village\": \"%s\", \"head_name\": \"Lò Văn Páo\"}", village);
+  if (g_strcmp0 (data, "other") == 0)
+    {
+      other = dh_store_open (dh_store_get_path (store), &error);
+      g_assert_no_error (error);
+      dh_store_set_user (other, "other");
+    }
+  local_values = fixture_json (local_fields);
+  if (g_strcmp0 (data, "sqlite") != 0)
+    {
+      local = dh_store_create (other != NULL ? other : store, "household", local_values, &error);
+      g_assert_no_error (error);
+      local_id = dh_json_get_string (local, DH_RECORD_ID);
+    }
+  else
+    {
+      /* a program that writes the file with SQLite alone, and so never
+       * completes the search as a store that opens does: a copy of the
+       * household under a new id */
+      sqlite3 *db = NULL;
+      g_autofree char *sql = NULL;
+
+      local_id = stranger;
+      sql = g_strdup_printf ("CREATE TEMP TABLE copy AS SELECT * FROM household WHERE id = '%s';"
+                             "UPDATE copy SET id = '%s', code = NULL;"
+                             "INSERT INTO household SELECT * FROM copy;",
+                             (const char *) g_ptr_array_index (ids, 1), stranger);
+      g_assert_cmpint (sqlite3_open (dh_store_get_path (store), &db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_close (db);
+    }
+
+  /* the next page: a member under the local household's id, and one
+   * under an id of its own */
+  member_fields = g_strdup_printf ("{\"household\": [\"%s\"], \"full_name\": [\"Hà Thị Hoa\"]}",
+                                   (const char *) g_ptr_array_index (ids, 1));
+  g_ptr_array_add (second, change_for (local_id, "member", "0000000000050000-aaaaaaaaaaaaaaaa", member_fields));
+  g_ptr_array_add (second, change_for (person, "member", "0000000000060000-aaaaaaaaaaaaaaaa", member_fields));
+  g_assert_true (dh_store_apply_changes (store, second, "page-2", &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.applied, ==, 1);
+  g_assert_cmpuint (report.rejected, ==, 1);
+
+  g_assert_cmpint (dh_store_count (store, &members, &error), ==, 1);
+  g_assert_no_error (error);
+  set_aside = dh_store_list_quarantine (store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (set_aside->len, ==, 1);
+  g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (set_aside, 0), "record_id"), ==, local_id);
 }
 
 int
@@ -1045,6 +1258,15 @@ main (int   argc,
   STORE_TEST ("/store/sync/queue/unsent-edits-coalesce-sent-never-change", test_unsent_edits_coalesce_sent_never_change);
   STORE_TEST ("/store/sync/cursor-moves-with-its-page", test_cursor_moves_with_its_page);
   STORE_TEST ("/store/sync/first-sync-rows-are-the-source-rows", test_first_sync_rows_are_the_source_rows);
+  g_test_add ("/store/sync/first-sync/pages-with-cursors-rows-are-the-source-rows", StoreFixture, "cursors",
+              store_fixture_set_up, test_first_sync_rows_are_the_source_rows, store_fixture_tear_down);
+  STORE_TEST ("/store/sync/first-sync/search-finds-what-landed-before-the-end", test_first_sync_search_finds_what_landed);
+  g_test_add ("/store/sync/first-sync/local-write-between-pages-keeps-ids-apart", StoreFixture, NULL,
+              store_fixture_set_up, test_first_sync_local_write_keeps_ids_apart, store_fixture_tear_down);
+  g_test_add ("/store/sync/first-sync/other-program-write-between-pages-keeps-ids-apart", StoreFixture, "other",
+              store_fixture_set_up, test_first_sync_local_write_keeps_ids_apart, store_fixture_tear_down);
+  g_test_add ("/store/sync/first-sync/sqlite-write-between-pages-keeps-ids-apart", StoreFixture, "sqlite",
+              store_fixture_set_up, test_first_sync_local_write_keeps_ids_apart, store_fixture_tear_down);
   STORE_TEST ("/store/sync/restore-brings-back-what-went", test_restore_brings_back_what_went);
   STORE_TEST ("/store/sync/demo-store-never-sends", test_demo_store_never_sends);
   STORE_TEST ("/store/sync/deletion-with-unseen-member-is-a-conflict", test_deletion_with_unseen_member_is_a_conflict);
