@@ -341,8 +341,10 @@ pull (Sync    *sync,
       sync->report->applied.rejected += applied.rejected;
       report_progress (sync, DH_SYNC_PHASE_PULL, sync->report->received, 0);
 
+      /* the last page: what a first sync left for the end (its search
+       * entries, written once) is written now */
       if (more == NULL || !json_object_get_boolean (more))
-        return TRUE;
+        return dh_store_finish_first_sync (sync->store, error);
       if (next == NULL || g_strcmp0 (next, cursor) == 0)
         {
           set_bad_answer (error, "pull: more pages, but the same cursor");

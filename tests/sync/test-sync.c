@@ -444,6 +444,12 @@ test_first_sync_brings_the_places (void)
   g_assert_cmpstr (get_string (g_ptr_array_index (commune, 0), "name"), ==, "Xã Minh Tiến (demo)");
   g_assert_cmpuint (report.received, ==, 7);
   g_assert_cmpuint (report.pushed, ==, 0);
+  /* the first sync ended: what it left for its end is written */
+  {
+    g_autofree char *incomplete = dh_store_get_meta (store, "search_incomplete");
+
+    g_assert_true (incomplete == NULL || *incomplete == '\0');
+  }
 
   /* syncing, then up to date, told on this thread */
   g_assert_false (watch.off_thread);
