@@ -32,6 +32,38 @@ pending_change (DhStore    *store,
   g_assert_not_reached ();
 }
 
+/* A change of the household made on another device (tuan.pham's)
+ * SECONDS after the change LOCAL of this one: FIELD set to VALUE over
+ * BASE, the value it had seen ("" for none). */
+static json_object *
+remote_change (Fixture     *fixture,
+               json_object *local,
+               guint        seconds,
+               const char  *field,
+               const char  *value,
+               const char  *base)
+{
+  json_object *remote = json_object_new_object ();
+  json_object *fields = json_object_new_object ();
+  json_object *write = json_object_new_array ();
+  const char *made = dh_json_get_string (local, "k");
+  guint64 packed = g_ascii_strtoull (made, NULL, 16) + ((guint64) seconds * 1000 << 16);
+  char clock[64];
+
+  g_snprintf (clock, sizeof clock, "%016" G_GINT64_MODIFIER "x-00000000000000aa", packed);
+  json_object_object_add (remote, "e", json_object_new_string ("household"));
+  json_object_object_add (remote, "r", json_object_new_string (fixture->household_id));
+  json_object_object_add (remote, "c", json_object_get (json_object_object_get (local, "c")));
+  json_object_object_add (remote, "u", json_object_new_string ("tuan.pham"));
+  json_object_object_add (remote, "k", json_object_new_string (clock));
+  json_object_array_add (write, json_object_new_string (value));
+  if (base != NULL)
+    json_object_array_add (write, json_object_new_string (base));
+  json_object_object_add (fields, field, write);
+  json_object_object_add (remote, "f", fields);
+  return remote;
+}
+
 /* The phone changed here, and on another device which had not seen that
  * change: the other device's write is a second later, so it holds the
  * field and this device's value is the one a conflict keeps. */
@@ -49,10 +81,7 @@ fixture_set_up (Fixture       *fixture,
   DhQuery query = { .entity = "household", .limit = 1 };
   DhApplyReport report;
   json_object *local_phone = NULL;
-  json_object *remote_fields;
-  json_object *write;
   const char *base = "";
-  char clock[64];
 
   app_fixture_make_directory (fixture);
   app_fixture_make_demo_store (fixture, 20, 5);
@@ -68,24 +97,7 @@ fixture_set_up (Fixture       *fixture,
   g_assert_true (json_object_object_get_ex (json_object_object_get (local, "f"), "phone", &local_phone));
   if (json_object_array_length (local_phone) > 1)
     base = json_object_get_string (json_object_array_get_idx (local_phone, 1));
-  {
-    const char *made = dh_json_get_string (local, "k");
-    guint64 packed = g_ascii_strtoull (made, NULL, 16) + ((guint64) 1000 << 16);
-
-    g_snprintf (clock, sizeof clock, "%016" G_GINT64_MODIFIER "x-00000000000000aa", packed);
-  }
-  remote = json_object_new_object ();
-  json_object_object_add (remote, "e", json_object_new_string ("household"));
-  json_object_object_add (remote, "r", json_object_new_string (fixture->household_id));
-  json_object_object_add (remote, "c", json_object_get (json_object_object_get (local, "c")));
-  json_object_object_add (remote, "u", json_object_new_string ("tuan.pham"));
-  json_object_object_add (remote, "k", json_object_new_string (clock));
-  remote_fields = json_object_new_object ();
-  write = json_object_new_array ();
-  json_object_array_add (write, json_object_new_string (REMOTE_PHONE));
-  json_object_array_add (write, json_object_new_string (base));
-  json_object_object_add (remote_fields, "phone", write);
-  json_object_object_add (remote, "f", remote_fields);
+  remote = remote_change (fixture, local, 1, "phone", REMOTE_PHONE, base);
   g_ptr_array_add (page, g_steal_pointer (&remote));
 
   g_assert_true (dh_store_apply_changes (app_fixture_store (fixture), page, NULL, &report, &error));
@@ -270,34 +282,15 @@ test_restore_a_deleted_household (Fixture       *fixture,
   g_autoptr(json_object) deletion = NULL;
   g_autoptr(json_object) household = NULL;
   json_object *remote;
-  json_object *fields;
-  json_object *write;
   DhConflictsWindow *window;
   GtkWidget *row;
   GtkWidget *button;
-  char clock[64];
 
   g_assert_true (dh_store_delete (app_fixture_store (fixture), "household", fixture->household_id, &error));
   g_assert_no_error (error);
   deletion = pending_change (app_fixture_store (fixture), fixture->household_id);
-  {
-    const char *made = dh_json_get_string (deletion, "k");
-    guint64 packed = g_ascii_strtoull (made, NULL, 16) + ((guint64) 2000 << 16);
-
-    g_snprintf (clock, sizeof clock, "%016" G_GINT64_MODIFIER "x-00000000000000aa", packed);
-  }
   /* notes written elsewhere, by someone who had not seen the deletion */
-  remote = json_object_new_object ();
-  json_object_object_add (remote, "e", json_object_new_string ("household"));
-  json_object_object_add (remote, "r", json_object_new_string (fixture->household_id));
-  json_object_object_add (remote, "c", json_object_get (json_object_object_get (deletion, "c")));
-  json_object_object_add (remote, "u", json_object_new_string ("tuan.pham"));
-  json_object_object_add (remote, "k", json_object_new_string (clock));
-  fields = json_object_new_object ();
-  write = json_object_new_array ();
-  json_object_array_add (write, json_object_new_string ("Đã thăm lại, hộ vẫn ở đây"));
-  json_object_object_add (fields, "notes", write);
-  json_object_object_add (remote, "f", fields);
+  remote = remote_change (fixture, deletion, 2, "notes", "Đã thăm lại, hộ vẫn ở đây", NULL);
   g_ptr_array_add (page, remote);
   g_assert_true (dh_store_apply_changes (app_fixture_store (fixture), page, NULL, NULL, &error));
   g_assert_no_error (error);

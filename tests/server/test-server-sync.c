@@ -14,6 +14,7 @@
 #include "dh-store.h"
 #include "server-client.h"
 #include "server-fixture.h"
+#include "../sync/store-state.h"
 
 #define PASSWORD "mật khẩu 2026"
 
@@ -236,27 +237,6 @@ device_sync (Device *device)
       more = g_str_equal (reply_member (&reply, "more"), "true");
       reply_clear (&reply);
     }
-}
-
-/* Everything a store holds of every kind of record, with every clock: two
- * copies that agree give the same text. */
-static char *
-store_state (DhStore *store)
-{
-  static const char * const entities[] = { "admin_unit", "household", "member", "visit", "support", "conflict" };
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) changes = dh_store_export_state (store, entities[i], &error);
-
-      g_assert_no_error (error);
-      for (guint j = 0; j < changes->len; j++)
-        g_string_append_printf (text, "%s\n", json_object_to_json_string_ext (g_ptr_array_index (changes, j),
-                                                                            JSON_C_TO_STRING_PLAIN));
-    }
-  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static json_object *

@@ -9,6 +9,7 @@
 #include "dh-autocleanups.h"
 #include "dh-sync-engine.h"
 #include "../server/server-fixture.h"
+#include "store-state.h"
 #include "sync-proxy.h"
 
 #define PASSWORD "mật khẩu của Lan 2026"
@@ -201,29 +202,6 @@ set_field (DhStore    *store,
   json_object_object_add (changes, field, json_object_new_string (value));
   record = dh_store_update (store, entity, id, changes, &error);
   g_assert_no_error (error);
-}
-
-/* Everything a store holds of every kind of record, with every clock: two
- * copies that agree give the same text. */
-static char *
-store_state (DhStore *store)
-{
-  static const char * const entities[] = { "admin_unit", "household", "member", "visit", "support", "conflict" };
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) changes = dh_store_export_state (store, entities[i], &error);
-
-      g_assert_no_error (error);
-      for (guint j = 0; j < changes->len; j++)
-        {
-          g_string_append (text, json_object_to_json_string_ext (g_ptr_array_index (changes, j), JSON_C_TO_STRING_PLAIN));
-          g_string_append_c (text, '\n');
-        }
-    }
-  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static guint
