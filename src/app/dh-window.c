@@ -149,10 +149,12 @@ update_count (DhWindow *self)
 
   gtk_label_set_label (self->count_label, text);
   gtk_stack_set_visible_child_name (self->list_stack, n == 0 ? "empty" : self->showing_results ? "results" : "list");
-  adw_status_page_set_description (self->empty_list_page,
-                                   search[0] != '\0'
-                                   ? _("No household has that name, code, citizen ID or phone. Check the spelling; marks may be left out.")
-                                   : _("No household fits the village, class and filters chosen."));
+  /* set only when shown: a new description is laid out again, wrapped */
+  if (n == 0)
+    adw_status_page_set_description (self->empty_list_page,
+                                     search[0] != '\0'
+                                     ? _("No household has that name, code, citizen ID or phone. Check the spelling; marks may be left out.")
+                                     : _("No household fits the village, class and filters chosen."));
 }
 
 /* Shows @model: the search's results in their own view, so that the list
