@@ -287,6 +287,20 @@ overdue_households (DhWindow  *self,
   return ids;
 }
 
+/* Whether the item at POSITION shows the same household, as the same
+ * words: its record, and what matched the search in it. */
+static gboolean
+same_household (GListModel *model,
+                guint       position,
+                DhRecord   *record)
+{
+  g_autoptr(DhRecord) shown = g_list_model_get_item (model, position);
+
+  return shown != NULL &&
+         g_strcmp0 (json_object_to_json_string (dh_record_get_json (shown)),
+                    json_object_to_json_string (dh_record_get_json (record))) == 0;
+}
+
 static void
 search_done (GObject      *source,
              GAsyncResult *result,
@@ -325,10 +339,23 @@ search_done (GObject      *source,
         g_ptr_array_add (records, dh_record_new ("household", household));
     }
 
-  /* one store for every search, its items replaced at once: the view
-   * keeps its rows and rebinds them, rather than making new ones */
-  g_list_store_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)),
-                       records->pdata, records->len);
+  /* one store for every search, and of it only what changed replaced: a
+   * letter more mostly keeps the first households found and the last, and
+   * the rows that show them are neither released nor bound again */
+  {
+    GListModel *shown = G_LIST_MODEL (self->results);
+    guint old_n = g_list_model_get_n_items (shown);
+    guint prefix = 0, suffix = 0;
+
+    while (prefix < old_n && prefix < records->len && same_household (shown, prefix, g_ptr_array_index (records, prefix)))
+      prefix++;
+    while (suffix < old_n - prefix && suffix < records->len - prefix &&
+           same_household (shown, old_n - 1 - suffix, g_ptr_array_index (records, records->len - 1 - suffix)))
+      suffix++;
+    if (prefix < old_n || prefix < records->len)
+      g_list_store_splice (self->results, prefix, old_n - prefix - suffix,
+                           records->pdata + prefix, records->len - prefix - suffix);
+  }
   set_model (self, G_LIST_MODEL (self->results));
 }
 

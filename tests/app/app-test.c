@@ -143,10 +143,16 @@ app_fixture_spin (void)
 void
 app_fixture_wait (DhWindow *window)
 {
+  /* what the spin dispatches (the store's "changed", told on this thread
+   * a moment after its commit) may start more reads: wait for those too */
   do
-    g_main_context_iteration (NULL, TRUE);
+    {
+      do
+        g_main_context_iteration (NULL, TRUE);
+      while (dh_window_is_loading (window));
+      app_fixture_spin ();
+    }
   while (dh_window_is_loading (window));
-  app_fixture_spin ();
 }
 
 /* Closes the window and any dialog left open (without asking), and
