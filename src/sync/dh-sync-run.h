@@ -12,7 +12,7 @@ G_BEGIN_DECLS
  * most 500 changes or 512 KiB, whichever comes first. */
 #define DH_SYNC_BATCH_MAX_CHANGES 500
 #define DH_SYNC_BATCH_MAX_BYTES   (512 * 1024)
-#define DH_SYNC_PULL_LIMIT        500
+#define DH_SYNC_PULL_LIMIT        2000
 /* A clock further from the server's than this is worth a warning. */
 #define DH_SYNC_CLOCK_WARNING_MS  ((gint64) 5 * 60 * 1000)
 

@@ -900,11 +900,23 @@ test_batches_gzipped_and_paged (void)
                   raw, report.bytes_sent, report.requests);
   g_assert_cmpuint (report.bytes_sent, <, raw / 2);
 
+  /* more than a page of the pull (DH_SYNC_PULL_LIMIT) in all */
+  g_assert_true (dh_store_begin (a, &error));
+  for (guint i = 600; i < DH_SYNC_PULL_LIMIT + 100; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Hộ trong lô số %u", i);
+
+      g_free (add_household (a, village, name));
+    }
+  g_assert_true (dh_store_commit (a, &error));
+  store_sync_ok (a);
+
   fresh = device_new ("tuan.pham");
   g_assert_true (store_sync (fresh, &first, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (first.pages, >=, 2);
   g_assert_cmpuint (count_records (fresh, "household", "head_name=Hộ trong lô số 599"), ==, 1);
+  g_assert_cmpuint (count_records (fresh, "household", NULL), >=, DH_SYNC_PULL_LIMIT + 100);
   g_test_message ("a first sync of %u changes: %u pages, %" G_GUINT64_FORMAT " bytes received",
                   first.received, first.pages, first.bytes_received);
 }
