@@ -198,6 +198,17 @@ show_facts (DhHouseholdPage *self,
   add_fact (self, section, _("Phone"), "household", "phone", household);
   add_fact (self, section, _("Caseworker"), "household", "assigned_to", household);
   add_fact (self, section, _("Notes"), "household", "notes", household);
+
+  /* where the household's changes are: here only, with the province, or refused by it */
+  {
+    const char *icon_name;
+    const char *words;
+    AdwActionRow *row;
+
+    dh_app_sync_state (dh_context_get_record_sync (self->context, household), &icon_name, &words);
+    row = add_row (section, _("Sync"), words);
+    adw_action_row_set_icon_name (row, icon_name);
+  }
 }
 
 static GtkWidget *

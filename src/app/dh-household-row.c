@@ -19,14 +19,31 @@ struct _DhHouseholdRow
   GtkLabel *visit_label;
   GtkLabel *class_label;
   GtkImage *sync_image;
+
+  DhContext *context;   /* whose badges the row follows */
+  DhRecord  *record;
 };
 
 G_DEFINE_FINAL_TYPE (DhHouseholdRow, dh_household_row, GTK_TYPE_BOX)
 
 static void
+dh_household_row_dispose (GObject *object)
+{
+  DhHouseholdRow *self = DH_HOUSEHOLD_ROW (object);
+
+  g_clear_object (&self->context);
+  g_clear_object (&self->record);
+
+  G_OBJECT_CLASS (dh_household_row_parent_class)->dispose (object);
+}
+
+static void
 dh_household_row_class_init (DhHouseholdRowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dh_household_row_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "dh-household-row.ui");
   gtk_widget_class_bind_template_child (widget_class, DhHouseholdRow, name_label);
@@ -75,6 +92,34 @@ set_class_badge (DhHouseholdRow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->class_label), label != NULL);
 }
 
+static void
+show_sync_badge (DhHouseholdRow *self)
+{
+  DhRecordSync sync;
+  const char *sync_icon;
+  const char *sync_words;
+
+  if (self->record == NULL || !dh_record_is_loaded (self->record))
+    return;
+
+  /* the refused changes are read once for every row, not once per row */
+  sync = dh_context_get_record_sync (self->context, dh_record_get_json (self->record));
+  dh_app_sync_state (sync, &sync_icon, &sync_words);
+  gtk_image_set_from_icon_name (self->sync_image, sync_icon);
+  if (sync == DH_RECORD_SYNC_REJECTED)
+    gtk_widget_add_css_class (GTK_WIDGET (self->sync_image), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->sync_image), "error");
+  /* on X11, setting a tooltip asks the server where the pointer is and
+   * waits for the answer: a row rebound while scrolling keeps its own */
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->sync_image)), sync_words) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_image), sync_words);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_image),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, sync_words,
+                                  -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_image), TRUE);
+}
+
 /**
  * dh_household_row_set_record:
  * @record: (nullable): the household, or NULL while the row is recycled
@@ -91,10 +136,19 @@ dh_household_row_set_record (DhHouseholdRow *self,
   g_autofree char *village = NULL;
   g_autofree char *last_visit = NULL;
   g_autofree char *detail = NULL;
-  const char *sync_icon;
-  const char *sync_words;
 
   g_return_if_fail (DH_IS_HOUSEHOLD_ROW (self));
+
+  g_set_object (&self->record, record);
+  if (self->context != context)
+    {
+      if (self->context != NULL)
+        g_signal_handlers_disconnect_by_data (self->context, self);
+      g_set_object (&self->context, context);
+      if (context != NULL)
+        g_signal_connect_object (context, "badges-changed", G_CALLBACK (show_sync_badge),
+                                 self, G_CONNECT_SWAPPED);
+    }
 
   if (record == NULL || !dh_record_is_loaded (record))
     {
@@ -126,14 +180,5 @@ dh_household_row_set_record (DhHouseholdRow *self,
 
   set_class_badge (self, context, household);
 
-  dh_app_sync_state (dh_json_get_string (household, "sync_state"), &sync_icon, &sync_words);
-  gtk_image_set_from_icon_name (self->sync_image, sync_icon);
-  /* on X11, setting a tooltip asks the server where the pointer is and
-   * waits for the answer: a row rebound while scrolling keeps its own */
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->sync_image)), sync_words) != 0)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_image), sync_words);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_image),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, sync_words,
-                                  -1);
-  gtk_widget_set_visible (GTK_WIDGET (self->sync_image), TRUE);
+  show_sync_badge (self);
 }
