@@ -182,3 +182,23 @@ dh_household_row_set_record (DhHouseholdRow *self,
 
   show_sync_badge (self);
 }
+
+/* The household the row shows, or NULL while it is being read (for tests). */
+const char *
+dh_household_row_get_household_id (DhHouseholdRow *self)
+{
+  g_return_val_if_fail (DH_IS_HOUSEHOLD_ROW (self), NULL);
+
+  if (self->record == NULL || !dh_record_is_loaded (self->record))
+    return NULL;
+  return dh_record_get_id (self->record);
+}
+
+/* What the sync badge says, as its tooltip and to a screen reader. */
+const char *
+dh_household_row_get_sync_words (DhHouseholdRow *self)
+{
+  g_return_val_if_fail (DH_IS_HOUSEHOLD_ROW (self), NULL);
+
+  return gtk_widget_get_tooltip_text (GTK_WIDGET (self->sync_image));
+}

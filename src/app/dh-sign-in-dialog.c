@@ -49,7 +49,6 @@ set_busy (DhSignInDialog *self,
 {
   self->busy = busy;
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), !busy);
-  gtk_widget_set_sensitive (gtk_stack_get_child_by_name (self->stack, "form"), !busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
 }

@@ -662,10 +662,11 @@ describe_report (const DhSyncReport *report)
                               report->pushed);
       append_part (parts, sent);
     }
-  if (report->received > 0)
+  /* what came back of this device's own changes is no news to anyone */
+  if (report->applied.applied > 0)
     {
-      received = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u received", "%u received", report->received),
-                                  report->received);
+      received = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u received", "%u received", report->applied.applied),
+                                  report->applied.applied);
       append_part (parts, received);
     }
   if (conflicts > 0)
