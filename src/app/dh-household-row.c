@@ -20,11 +20,18 @@ struct _DhHouseholdRow
   GtkLabel *class_label;
   GtkImage *sync_image;
 
+  const char *sync_words; /* what the badge says (a translated string) */
   DhContext *context;   /* whose badges the row follows */
   DhRecord  *record;
 };
 
 G_DEFINE_FINAL_TYPE (DhHouseholdRow, dh_household_row, GTK_TYPE_BOX)
+
+static gboolean on_badge_query_tooltip (DhHouseholdRow *self,
+                                        int             x,
+                                        int             y,
+                                        gboolean        keyboard,
+                                        GtkTooltip     *tooltip);
 
 static void
 dh_household_row_dispose (GObject *object)
@@ -57,6 +64,8 @@ static void
 dh_household_row_init (DhHouseholdRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->sync_image), TRUE);
+  g_signal_connect_swapped (self->sync_image, "query-tooltip", G_CALLBACK (on_badge_query_tooltip), self);
 }
 
 GtkWidget *
@@ -92,6 +101,19 @@ set_class_badge (DhHouseholdRow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->class_label), label != NULL);
 }
 
+static gboolean
+on_badge_query_tooltip (DhHouseholdRow *self,
+                        int             x,
+                        int             y,
+                        gboolean        keyboard,
+                        GtkTooltip     *tooltip)
+{
+  if (self->sync_words == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, self->sync_words);
+  return TRUE;
+}
+
 static void
 show_sync_badge (DhHouseholdRow *self)
 {
@@ -111,9 +133,8 @@ show_sync_badge (DhHouseholdRow *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->sync_image), "error");
   /* on X11, setting a tooltip asks the server where the pointer is and
-   * waits for the answer: a row rebound while scrolling keeps its own */
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->sync_image)), sync_words) != 0)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_image), sync_words);
+   * waits for the answer: the badge's is asked for when it shows */
+  self->sync_words = sync_words;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_image),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, sync_words,
                                   -1);
@@ -200,5 +221,5 @@ dh_household_row_get_sync_words (DhHouseholdRow *self)
 {
   g_return_val_if_fail (DH_IS_HOUSEHOLD_ROW (self), NULL);
 
-  return gtk_widget_get_tooltip_text (GTK_WIDGET (self->sync_image));
+  return self->sync_words;
 }

@@ -168,8 +168,6 @@ update (DhSyncButton *self)
   set_icon (self, icon_name);
   gtk_label_set_label (self->label, label);
   gtk_label_set_label (self->status_label, status);
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->button)), status) != 0)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), status);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, status,
@@ -239,6 +237,19 @@ dh_sync_button_activate (DhSyncButton *self)
     gtk_widget_activate_action (GTK_WIDGET (self), "app.sign-in", NULL);
   else
     dh_context_sync (self->context);
+}
+
+/* The tooltip is asked for when it shows: setting one at each change of
+ * state would ask the display where the pointer is, each time. */
+static gboolean
+on_query_tooltip (DhSyncButton *self,
+                  int           x,
+                  int           y,
+                  gboolean      keyboard,
+                  GtkTooltip   *tooltip)
+{
+  gtk_tooltip_set_text (tooltip, gtk_label_get_label (self->status_label));
+  return TRUE;
 }
 
 static void
@@ -316,6 +327,7 @@ dh_sync_button_class_init (DhSyncButtonClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DhSyncButton, rejected_button);
   gtk_widget_class_bind_template_child (widget_class, DhSyncButton, sign_in_button);
   gtk_widget_class_bind_template_callback (widget_class, on_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_query_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, on_sync_now_clicked);
 }
 
