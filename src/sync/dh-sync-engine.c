@@ -530,8 +530,9 @@ dh_sync_engine_get_automatic (DhSyncEngine *self)
   return self->automatic;
 }
 
-/* Whether the engine syncs by itself: when a connection appears, and again
- * after a failure of the network or the server, with backoff. */
+/* Whether the engine syncs by itself: at once when a connection is there,
+ * whenever one appears, and again after a failure of the network or the
+ * server, with backoff. */
 void
 dh_sync_engine_set_automatic (DhSyncEngine *self,
                               gboolean      automatic)
@@ -551,6 +552,8 @@ dh_sync_engine_set_automatic (DhSyncEngine *self,
                                                    G_CALLBACK (network_changed_cb), self);
       if (!self->running)
         set_state (self, resting_state (self));
+      /* a connection that is there already counts as one that appears */
+      start_automatic_sync (self);
     }
   else
     {

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <curl/curl.h>
 #include <json-c/json.h>
@@ -173,6 +174,47 @@ process_cpu_seconds (const char *pid)
   return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
 }
 
+/* The processor time of PostgreSQL: its postmaster's children, the
+ * backends that served the storm among them. */
+static double
+cluster_cpu_seconds (void)
+{
+  g_autofree char *pid_file = g_build_filename (cluster.data, "postmaster.pid", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GDir) proc = NULL;
+  const char *name;
+  gint64 postmaster;
+  double total = 0;
+
+  if (!g_file_get_contents (pid_file, &text, NULL, NULL))
+    return 0;
+  postmaster = g_ascii_strtoll (text, NULL, 10);
+  proc = g_dir_open ("/proc", 0, NULL);
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *stat_path = NULL;
+      g_autofree char *stat = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *after_name;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+      stat_path = g_strdup_printf ("/proc/%s/stat", name);
+      if (!g_file_get_contents (stat_path, &stat, NULL, NULL) || (after_name = strrchr (stat, ')')) == NULL)
+        continue;
+      fields = g_strsplit (after_name + 2, " ", -1);
+      /* the parent is the 4th field of the line, the 2nd after the name;
+       * a child's own time, and the time of children it waited for */
+      if (g_strv_length (fields) > 14 && g_ascii_strtoll (fields[1], NULL, 10) == postmaster)
+        total += process_cpu_seconds (name);
+    }
+  {
+    g_autofree char *own = g_strdup_printf ("%" G_GINT64_FORMAT, postmaster);
+
+    return total + process_cpu_seconds (own);
+  }
+}
+
 static int
 compare_doubles (gconstpointer a,
                  gconstpointer b)
@@ -198,6 +240,8 @@ percentile (GArray *values,
 typedef struct
 {
   GAsyncQueue *batches;   /* of GPtrArray * of json_object * */
+  GMutex       lock;
+  double       cpu;       /* of the backends that loaded them */
 } BareRun;
 
 /* The bare limit: the same rows into a table of the record table's shape,
@@ -230,7 +274,26 @@ bare_thread (gpointer data)
       PQclear (PQexec (conn, "COMMIT"));
       g_ptr_array_unref (batch);
     }
+  {
+    g_autofree char *backend = g_strdup_printf ("%d", PQbackendPID (conn));
+    double cpu = process_cpu_seconds (backend);
+
+    g_mutex_lock (&run->lock);
+    run->cpu += cpu;
+    g_mutex_unlock (&run->lock);
+  }
   return NULL;
+}
+
+static char *
+query_one (const char *sql)
+{
+  g_autoptr(PGconn) conn = PQconnectdb (cluster.conninfo);
+  g_autoptr(PGresult) result = PQexec (conn, sql);
+
+  if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) != 1)
+    g_error ("%s: %s", sql, PQresultErrorMessage (result));
+  return g_strdup (PQgetvalue (result, 0, 0));
 }
 
 static void
@@ -346,7 +409,8 @@ main (int   argc,
   guint errors = 0, requests = 0;
   gsize bytes_up = 0, bytes_down = 0;
   gint64 storm_start, storm_us, bare_start, bare_us;
-  double server_cpu;
+  double server_cpu, cluster_cpu, client_cpu, bare_cpu;
+  struct rusage usage;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -481,6 +545,9 @@ main (int   argc,
   g_usleep (200 * 1000);
   storm_start = g_get_monotonic_time ();
   server_cpu = process_cpu_seconds (g_subprocess_get_identifier (serving));
+  cluster_cpu = cluster_cpu_seconds ();
+  getrusage (RUSAGE_SELF, &usage);
+  client_cpu = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
   g_mutex_lock (&start_lock);
   started = TRUE;
   g_cond_broadcast (&start);
@@ -489,6 +556,10 @@ main (int   argc,
     g_thread_join (threads[i]);
   storm_us = g_get_monotonic_time () - storm_start;
   server_cpu = process_cpu_seconds (g_subprocess_get_identifier (serving)) - server_cpu;
+  cluster_cpu = cluster_cpu_seconds () - cluster_cpu;
+  getrusage (RUSAGE_SELF, &usage);
+  client_cpu = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6
+               - client_cpu;
 
   for (int i = 0; i < n_devices; i++)
     {
@@ -514,6 +585,7 @@ main (int   argc,
     BareRun bare = { g_async_queue_new () };
     GThread **loaders = g_new0 (GThread *, n_threads);
 
+    g_mutex_init (&bare.lock);
     for (int i = 0; i < n_devices; i++)
       {
         GPtrArray *batch = g_ptr_array_new ();
@@ -528,6 +600,8 @@ main (int   argc,
     for (int i = 0; i < n_threads; i++)
       g_thread_join (loaders[i]);
     bare_us = g_get_monotonic_time () - bare_start;
+    bare_cpu = bare.cpu;
+    g_mutex_clear (&bare.lock);
     g_async_queue_unref (bare.batches);
     g_free (loaders);
   }
@@ -539,14 +613,27 @@ main (int   argc,
            n_devices * n_changes / (storm_us / 1e6), requests / (storm_us / 1e6));
   g_print ("| processor time of donghanh-server during the storm | %.2f s, %.0f µs a change |\n",
            server_cpu, server_cpu * 1e6 / (n_devices * n_changes));
+  g_print ("| processor time of PostgreSQL during the storm (backends that lived through it) | %.2f s |\n", cluster_cpu);
+  g_print ("| processor time of the 200 clients (this program: TLS, JSON) | %.2f s |\n", client_cpu);
   g_print ("| push latency (%d changes) | median %.0f ms, p99 %.0f ms, longest %.0f ms |\n",
            n_changes, percentile (push_latency, 0.5), percentile (push_latency, 0.99), percentile (push_latency, 1.0));
   g_print ("| pull latency (a page of up to 500 records) | median %.0f ms, p99 %.0f ms, longest %.0f ms |\n",
            percentile (pull_latency, 0.5), percentile (pull_latency, 0.99), percentile (pull_latency, 1.0));
   g_print ("| bytes | %.1f MiB sent, %.1f MiB received (gzip) |\n", bytes_up / 1048576.0, bytes_down / 1048576.0);
+  {
+    g_autofree char *records = query_one ("SELECT count (*) FROM record");
+    g_autofree char *bytes = query_one ("SELECT pg_total_relation_size ('record')");
+    g_autofree char *bare_bytes = query_one ("SELECT pg_total_relation_size ('bare')");
+
+    g_print ("| the server's records on disk (table, indexes, TOAST) | %.0f bytes a record (%s records); bare: %.0f |\n",
+             g_ascii_strtod (bytes, NULL) / g_ascii_strtod (records, NULL), records,
+             g_ascii_strtod (bare_bytes, NULL) / (n_devices * n_changes));
+  }
   g_print ("| bare PostgreSQL inserts of the same %d rows, %d connections, a transaction per batch | %.2f s |\n",
            n_devices * n_changes, n_threads, bare_us / 1e6);
-  g_print ("| **ratio** (the storm against the bare inserts) | **%.1f×** |\n", (double) storm_us / bare_us);
+  g_print ("| **ratio** (the storm against the bare inserts) | **%.1f×** wall; processor time of server and PostgreSQL "
+           "%.2f s against the bare backends' %.2f s: **%.1f×** |\n",
+           (double) storm_us / bare_us, server_cpu + cluster_cpu, bare_cpu, (server_cpu + cluster_cpu) / bare_cpu);
 
   for (int i = 0; i < n_devices; i++)
     {

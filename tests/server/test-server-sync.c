@@ -1098,6 +1098,135 @@ test_server_killed_mid_batch (void)
     }
 }
 
+/* Every role on both endpoints: a caseworker and an official push and
+ * pull their own commune alone; a province administrator names any
+ * commune of the province, and pushes to it. */
+static void
+test_roles_on_every_endpoint (void)
+{
+  g_auto(Device) khoa = { 0 };
+  g_auto(Device) admin = { 0 };
+  g_auto(Device) lan = { 0 };
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(json_object) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *household = NULL;
+  g_autofree char *path = NULL;
+  Reply reply = { 0 };
+
+  device_init (&khoa, "khoa.le");
+  device_init (&lan, "lan.hoang");
+  device_init (&admin, "province.admin");
+  g_assert_null (admin.commune_id);
+
+  /* the official of Thịnh An writes in his commune */
+  device_sync (&khoa);
+  {
+    g_autofree char *village_id = village (khoa.store, "Tổ dân phố 2");
+    g_autofree char *json = g_strdup_printf ("{\"village\": \"%s\", \"head_name\": \"Phạm Thị Thu\"}", village_id);
+    g_autoptr(json_object) made = create (khoa.store, "household", json);
+
+    household = g_strdup (dh_json_get_string (made, "id"));
+  }
+  pending = dh_store_get_pending_changes (khoa.store, 0, &error);
+  g_assert_no_error (error);
+  results = push_wires (khoa.token, pending);
+  g_assert_cmpstr (result_status (results, 0), ==, "applied");
+
+  /* the caseworker of Minh Tiến neither pulls it nor pushes to it */
+  path = g_strdup_printf ("/v1/pull?commune=%s", khoa.commune_id);
+  server_request (&client, &reply, "GET", path, lan.token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 403);
+  g_clear_pointer (&results, json_object_put);
+  results = push_wires (lan.token, pending);
+  g_assert_cmpstr (result_code (results, 0), ==, "out_of_scope");
+
+  /* the province's administrator pulls it by its commune, and edits it */
+  server_request (&client, &reply, "GET", path, admin.token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 200);
+  g_assert_nonnull (strstr (json_object_to_json_string (reply.reply), household));
+  {
+    g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+    g_autoptr(GPtrArray) edit = NULL;
+    json_object *changes = NULL;
+
+    g_assert_true (json_object_object_get_ex (reply.reply, "changes", &changes));
+    for (size_t i = 0; i < json_object_array_length (changes); i++)
+      g_ptr_array_add (page, json_object_get (json_object_array_get_idx (changes, i)));
+    g_assert_true (dh_store_apply_changes (admin.store, page, NULL, NULL, &error));
+    g_assert_no_error (error);
+    update (admin.store, "household", household, "{\"notes\": \"đã kiểm tra\"}");
+    edit = dh_store_get_pending_changes (admin.store, 0, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&results, json_object_put);
+    results = push_wires (admin.token, edit);
+    g_assert_cmpstr (result_status (results, 0), ==, "applied");
+  }
+  /* a commune the server does not know */
+  {
+    g_autofree char *unknown = g_uuid_string_random ();
+    g_autofree char *unknown_path = g_strdup_printf ("/v1/pull?commune=%s", unknown);
+
+    server_request (&client, &reply, "GET", unknown_path, admin.token, NULL, 0);
+    g_assert_cmpint (reply.status, ==, 404);
+    server_request (&client, &reply, "GET", "/v1/pull?commune=not-an-id", admin.token, NULL, 0);
+    g_assert_cmpint (reply.status, ==, 400);
+  }
+  /* without a token, with a wrong one, with the wrong method */
+  server_request (&client, &reply, "POST", "/v1/push", NULL, "{\"changes\": []}", -1);
+  g_assert_cmpint (reply.status, ==, 401);
+  server_request (&client, &reply, "POST", "/v1/push", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "{\"changes\": []}", -1);
+  g_assert_cmpint (reply.status, ==, 401);
+  g_assert_cmpstr (reply_member (&reply, "error"), ==, "token_invalid");
+  server_request (&client, &reply, "GET", "/v1/push", khoa.token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 405);
+  server_request (&client, &reply, "POST", "/v1/pull", khoa.token, "{}", -1);
+  g_assert_cmpint (reply.status, ==, 405);
+  reply_clear (&reply);
+}
+
+/* Pushes that are not what the protocol says get a 4xx with a message,
+ * and the server keeps serving. */
+static void
+test_malformed_pushes (void)
+{
+  g_auto(Device) lan = { 0 };
+  g_autoptr(GString) deep = g_string_new ("{\"changes\": [");
+  g_autoptr(GString) many = g_string_new ("{\"changes\": [");
+  Reply reply = { 0 };
+
+  device_init (&lan, "lan.hoang");
+  for (guint i = 0; i < 40; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 40; i++)
+    g_string_append_c (deep, ']');
+  g_string_append (deep, "]}");
+  server_request (&client, &reply, "POST", "/v1/push", lan.token, deep->str, -1);
+  g_assert_cmpint (reply.status, ==, 400);
+  g_assert_cmpstr (reply_member (&reply, "error"), ==, "too_deep");
+
+  for (guint i = 0; i <= 1000; i++)
+    g_string_append_printf (many, "%s{}", i > 0 ? "," : "");
+  g_string_append (many, "]}");
+  server_request (&client, &reply, "POST", "/v1/push", lan.token, many->str, -1);
+  g_assert_cmpint (reply.status, ==, 413);
+  g_assert_nonnull (strstr (reply_member (&reply, "message"), "1000"));
+
+  server_request (&client, &reply, "POST", "/v1/push", lan.token, "{\"changes\": [", -1);
+  g_assert_cmpint (reply.status, ==, 400);
+  server_request (&client, &reply, "POST", "/v1/push", lan.token, "[]", -1);
+  g_assert_cmpint (reply.status, ==, 400);
+  /* an empty batch, and changes that are not changes, each answered */
+  server_request (&client, &reply, "POST", "/v1/push", lan.token, "{\"changes\": []}", -1);
+  g_assert_cmpint (reply.status, ==, 200);
+  server_request (&client, &reply, "POST", "/v1/push", lan.token, "{\"changes\": [3, \"x\", {}]}", -1);
+  g_assert_cmpint (reply.status, ==, 200);
+  g_assert_nonnull (strstr (json_object_to_json_string (reply.reply), "\"invalid\""));
+  server_request (&client, &reply, "GET", "/v1/me", lan.token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 200);
+  reply_clear (&reply);
+}
+
 static void
 add_user (const char *username,
           const char *role,
@@ -1150,6 +1279,8 @@ main (int   argc,
   g_test_add_func ("/server-sync/bad-changes-refused-alone", test_bad_changes_refused_alone);
   g_test_add_func ("/server-sync/gzip-both-ways", test_gzip_both_ways);
   g_test_add_func ("/server-sync/pull-pages-resume", test_pull_pages_resume);
+  g_test_add_func ("/server-sync/roles-on-every-endpoint", test_roles_on_every_endpoint);
+  g_test_add_func ("/server-sync/malformed-pushes-get-4xx", test_malformed_pushes);
   g_test_add_func ("/server-sync/five-devices-two-processes-converge", test_five_devices_converge);
   g_test_add_func ("/server-sync/server-killed-mid-batch", test_server_killed_mid_batch);
 

@@ -458,6 +458,12 @@ test_first_sync_brings_the_places (void)
   g_assert_false (dh_sync_engine_get_clock_is_wrong (engine));
 
   g_signal_handlers_disconnect_by_data (engine, &watch);
+
+  /* an edit made since: the engine is told, and waits with one change */
+  g_free (add_household_here (store, "Hộ mới sau đồng bộ"));
+  dh_sync_engine_refresh (engine);
+  g_assert_cmpint (dh_sync_engine_get_pending (engine), ==, 1);
+  g_assert_cmpint (dh_sync_engine_get_state (engine), ==, DH_SYNC_STATE_IDLE);
   assert_engine_finalized (g_steal_pointer (&engine));
 }
 
@@ -522,6 +528,14 @@ test_no_op_sync_is_small (void)
   g_assert_cmpuint (again.pushed, ==, 0);
 }
 
+static gint64 future_ms;
+
+static gint64
+future_clock (gpointer user_data)
+{
+  return future_ms;
+}
+
 static void
 test_cli_login_sync_status_logout (void)
 {
@@ -539,10 +553,31 @@ test_cli_login_sync_status_logout (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
+  /* a store of made-up households never signs in */
+  {
+    g_autofree char *demo = g_build_filename (work_dir, "demo.db", NULL);
+
+    g_assert_cmpint (cli (demo, NULL, &out, &err, "demo", "--households", "3"), ==, 0);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (cli (demo, PASSWORD "\n", &out, &err, "login", "--server", base_url, "--ca", cert_file,
+                          "--username", "lan.hoang"), ==, 1);
+    g_assert_nonnull (strstr (err, "demo"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
   /* an address that is not HTTPS is refused, saying what to write */
   g_assert_cmpint (cli (path, PASSWORD "\n", &out, &err, "login", "--server", "http://donghanh.example.gov.vn/",
                         "--username", "lan.hoang"), ==, 2);
   g_assert_nonnull (strstr (err, "https://"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* a certificate of no authority this device knows: refused before the password goes */
+  g_assert_cmpint (cli (path, PASSWORD "\n", &out, &err, "login", "--server", base_url, "--username", "lan.hoang"), ==, 6);
+  g_assert_nonnull (strstr (err, "certificate"));
+  g_assert_nonnull (strstr (err, "--ca FILE"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
@@ -584,6 +619,47 @@ test_cli_login_sync_status_logout (void)
   g_assert_cmpstr (get_string (sync, "username"), ==, "lan.hoang");
   g_assert_nonnull (get_string (sync, "last_sync"));
   g_assert_nonnull (strstr (err, "Xã Minh Tiến (demo)"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* a household, then an edit of it from a clock 40 days ahead: the sync
+   * sends one and lists the other as refused, by name, with the reason */
+  {
+    g_autofree char *household = add_household_here (store, "Thào Thị Dợ");
+
+    g_assert_cmpint (cli (path, NULL, &out, &err, "sync"), ==, 0);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    future_ms = g_get_real_time () / 1000 + (gint64) 40 * 24 * 3600 * 1000;
+    dh_store_set_wall_clock (store, future_clock, NULL);
+    set_field (store, "household", household, "notes", "ghi từ đồng hồ sai");
+    dh_store_set_wall_clock (store, NULL, NULL);
+  }
+  g_assert_cmpint (cli (path, NULL, &out, &err, "sync"), ==, 0);
+  g_assert_nonnull (strstr (out, "Refused by the server: 1 change"));
+  g_assert_nonnull (strstr (out, "“Thào Thị Dợ”: "));
+  g_assert_nonnull (strstr (out, "30 days"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* for scripts: the same as JSON; nothing is left to send */
+  g_assert_cmpint (cli (path, NULL, &out, &err, "sync", "--json"), ==, 0);
+  {
+    g_autoptr(json_object) report = json_tokener_parse (out);
+
+    g_assert_nonnull (report);
+    g_assert_true (json_object_get_boolean (json_object_object_get (report, "ok")));
+    g_assert_cmpint (json_object_get_int (json_object_object_get (report, "pushed")), ==, 0);
+    g_assert_cmpint (json_object_get_int (json_object_object_get (report, "requests")), ==, 1);
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&status, json_object_put);
+  g_assert_cmpint (cli (path, NULL, &out, &err, "status"), ==, 0);
+  status = json_tokener_parse (out);
+  g_assert_true (json_object_object_get_ex (status, "sync", &sync));
+  g_assert_cmpint (json_object_get_int (json_object_object_get (sync, "rejected")), ==, 1);
+  g_assert_nonnull (strstr (err, "refused by the server: 1"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
@@ -849,13 +925,6 @@ test_batches_gzipped_and_paged (void)
                   first.received, first.pages, first.bytes_received);
 }
 
-static gint64 future_ms;
-
-static gint64
-future_clock (gpointer user_data)
-{
-  return future_ms;
-}
 
 static void
 test_rejected_change_kept_with_reason (void)
@@ -1026,6 +1095,17 @@ test_engine_syncs_by_itself_and_retries (void)
   /* and the network goes */
   fake_monitor_set_available (monitor, FALSE);
   g_assert_cmpint (dh_sync_engine_get_state (engine), ==, DH_SYNC_STATE_OFFLINE);
+
+  /* made automatic where the network is there already, it syncs at once */
+  dh_sync_engine_set_automatic (engine, FALSE);
+  fake_monitor_set_available (monitor, TRUE);
+  g_free (add_household_here (a, "Hộ thứ hai chờ mạng"));
+  dh_sync_engine_refresh (engine);
+  g_assert_cmpint (dh_sync_engine_get_state (engine), ==, DH_SYNC_STATE_IDLE);
+  dh_sync_engine_set_automatic (engine, TRUE);
+  g_assert_cmpint (dh_sync_engine_get_state (engine), ==, DH_SYNC_STATE_SYNCING);
+  wait_for_state (engine, DH_SYNC_STATE_UP_TO_DATE);
+  g_assert_cmpint (pending (a), ==, 0);
 
   dh_sync_engine_set_automatic (engine, FALSE);
   assert_engine_finalized (g_steal_pointer (&engine));
