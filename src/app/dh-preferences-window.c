@@ -104,8 +104,11 @@ show_server (DhPreferencesWindow *self)
 }
 
 static void
-on_sign_out (DhPreferencesWindow *self)
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
 {
+  DhPreferencesWindow *self = DH_PREFERENCES_WINDOW (widget);
   g_autoptr(GError) error = NULL;
   gint64 pending;
   g_autofree char *said = NULL;
@@ -176,7 +179,7 @@ dh_preferences_window_class_init (DhPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DhPreferencesWindow, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, DhPreferencesWindow, sign_out_button);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_store);
-  gtk_widget_class_bind_template_callback (widget_class, on_sign_out);
+  gtk_widget_class_install_action (widget_class, "preferences.sign-out", NULL, sign_out_action);
 }
 
 static void
@@ -197,4 +200,13 @@ dh_preferences_window_new (GSettings  *settings,
   show_server (self);
 
   return self;
+}
+
+/* Who is signed in, as the Server group says it (for tests). */
+const char *
+dh_preferences_window_get_account (DhPreferencesWindow *self)
+{
+  g_return_val_if_fail (DH_IS_PREFERENCES_WINDOW (self), NULL);
+
+  return adw_action_row_get_subtitle (self->account_row);
 }

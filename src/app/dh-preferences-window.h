@@ -17,5 +17,6 @@ DhPreferencesWindow *dh_preferences_window_new         (GSettings           *set
                                                         const char          *store_path);
 void                 dh_preferences_window_set_context (DhPreferencesWindow *self,
                                                         DhContext           *context);
+const char          *dh_preferences_window_get_account (DhPreferencesWindow *self);
 
 G_END_DECLS

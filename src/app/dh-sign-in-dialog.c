@@ -371,3 +371,20 @@ dh_sign_in_dialog_get_page (DhSignInDialog *self)
 
   return gtk_stack_get_visible_child_name (self->stack);
 }
+
+/* What the server and username fields hold (for tests). */
+const char *
+dh_sign_in_dialog_get_server (DhSignInDialog *self)
+{
+  g_return_val_if_fail (DH_IS_SIGN_IN_DIALOG (self), NULL);
+
+  return gtk_editable_get_text (GTK_EDITABLE (self->server_row));
+}
+
+const char *
+dh_sign_in_dialog_get_username (DhSignInDialog *self)
+{
+  g_return_val_if_fail (DH_IS_SIGN_IN_DIALOG (self), NULL);
+
+  return gtk_editable_get_text (GTK_EDITABLE (self->username_row));
+}

@@ -24,5 +24,7 @@ gboolean        dh_sign_in_dialog_is_busy        (DhSignInDialog *self);
 const char     *dh_sign_in_dialog_get_error_text (DhSignInDialog *self);
 const char     *dh_sign_in_dialog_get_done_text  (DhSignInDialog *self);
 const char     *dh_sign_in_dialog_get_page       (DhSignInDialog *self);
+const char     *dh_sign_in_dialog_get_server     (DhSignInDialog *self);
+const char     *dh_sign_in_dialog_get_username   (DhSignInDialog *self);
 
 G_END_DECLS

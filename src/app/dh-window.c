@@ -704,6 +704,13 @@ on_sync_finished (DhWindow           *self,
 
   if (error != NULL && g_error_matches (error, DH_SYNC_ERROR, DH_SYNC_ERROR_CANCELLED))
     return;
+  /* the engine tries again by itself after a network or server failure,
+   * and the button says so: one toast for each try would pile up */
+  if (report == NULL && error != NULL && dh_sync_error_is_retryable (error))
+    {
+      on_store_changed (self, NULL);
+      return;
+    }
 
   if (error != NULL && (g_error_matches (error, DH_SYNC_ERROR, DH_SYNC_ERROR_SIGN_IN) ||
                         g_error_matches (error, DH_SYNC_ERROR, DH_SYNC_ERROR_NOT_SET_UP)))
@@ -733,6 +740,9 @@ on_sync_finished (DhWindow           *self,
     }
 
   adw_toast_set_priority (message, ADW_TOAST_PRIORITY_HIGH);
+  /* the last sync's news replaces the one before */
+  if (self->sync_toast != NULL)
+    adw_toast_dismiss (self->sync_toast);
   g_set_object (&self->sync_toast, message);
   adw_toast_overlay_add_toast (self->toast_overlay, message);
 

@@ -8,6 +8,7 @@
 #include "app-test.h"
 #include "dh-autocleanups.h"
 #include "dh-household-row.h"
+#include "dh-preferences-window.h"
 #include "dh-rejected-dialog.h"
 #include "dh-sign-in-dialog.h"
 #include "dh-sync-button.h"
@@ -571,6 +572,55 @@ test_demo_store_never_syncs (Fixture       *fixture,
   g_assert_null (dh_window_get_sync_toast (fixture->window));
 }
 
+/* Preferences name who is signed in and for which commune; signing out
+ * keeps the work waiting, and signing in again from the button sends it. */
+static void
+test_preferences_sign_out_keeps_the_work (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  DhSyncButton *button = dh_window_get_sync_button (fixture->window);
+  DhPreferencesWindow *preferences;
+  DhSignInDialog *dialog;
+  ToastWait wait = { fixture, NULL };
+  g_autofree char *household = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
+  app_fixture_spin ();
+  preferences = find_window (DH_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (preferences);
+  assert_contains (dh_preferences_window_get_account (preferences), USERNAME);
+  assert_contains (dh_preferences_window_get_account (preferences), COMMUNE);
+
+  household = add_household (fixture, "Thào A Chứ");
+  app_fixture_wait (fixture->window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (preferences), "preferences.sign-out", NULL));
+  app_fixture_spin ();
+  g_assert_cmpstr (dh_preferences_window_get_account (preferences), ==, "Nobody is signed in on this computer.");
+  g_assert_false (dh_context_is_signed_in (app_fixture_context (fixture)));
+  g_assert_cmpstr (dh_sync_button_get_label (button), ==, "Sign In");
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  app_fixture_spin ();
+
+  /* the dialog remembers the server, its certificate and the username */
+  wait.before = dh_window_get_sync_toast (fixture->window);
+  dh_sync_button_activate (button);
+  app_fixture_spin ();
+  dialog = find_window (DH_TYPE_SIGN_IN_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (dh_sign_in_dialog_get_username (dialog), ==, USERNAME);
+  g_assert_cmpstr (dh_sign_in_dialog_get_server (dialog), ==, g_getenv (SERVER_URL_VAR));
+  dh_sign_in_dialog_fill (dialog, g_getenv (SERVER_URL_VAR), g_getenv (CA_FILE_VAR), USERNAME, PASSWORD);
+  dh_sign_in_dialog_sign_in (dialog);
+  wait_until (dialog_is_idle, dialog);
+  g_assert_cmpstr (dh_sign_in_dialog_get_page (dialog), ==, "done");
+  wait_until (new_toast_is_shown, &wait);
+  app_fixture_wait (fixture->window);
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, 0);
+  g_assert_cmpint (record_sync (fixture, household), ==, DH_RECORD_SYNC_SENT);
+  g_assert_cmpstr (adw_toast_get_title (dh_window_get_sync_toast (fixture->window)), ==, "Synced: 1 change sent.");
+}
+
 /* In Vietnamese: the dialog's message, the button and the popover, drawn. */
 static void
 test_speaks_vietnamese (Fixture       *fixture,
@@ -617,6 +667,7 @@ main (int   argc,
     { "/app/sync/button-follows-the-sync", test_button_follows_the_sync, "signed-in", FALSE },
     { "/app/sync/refused-change-listed-with-reason", test_refused_change_listed_with_reason, "signed-in", FALSE },
     { "/app/sync/clock-warning", test_clock_warning, "signed-in", FALSE },
+    { "/app/sync/preferences-sign-out-keeps-the-work", test_preferences_sign_out_keeps_the_work, "signed-in", FALSE },
     { "/app/sync/demo-store-never-syncs", test_demo_store_never_syncs, "demo", FALSE },
     { "/app/sync/speaks-vietnamese", test_speaks_vietnamese, "empty", TRUE },
   };
