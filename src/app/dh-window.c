@@ -1677,6 +1677,15 @@ dh_window_get_household_id (DhWindow *self)
   return shown_household (self);
 }
 
+/* The card of the household shown (for tests). */
+DhHouseholdPage *
+dh_window_get_household_page (DhWindow *self)
+{
+  g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
+
+  return self->household_page;
+}
+
 /* The button that shows the sync's state (for tests). */
 DhSyncButton *
 dh_window_get_sync_button (DhWindow *self)

@@ -273,6 +273,12 @@ record_sync (Fixture    *fixture,
   return dh_context_get_record_sync (app_fixture_context (fixture), household);
 }
 
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
 /* The badge of @household_id's row in the list, as drawn. */
 static const char *
 row_badge (Fixture    *fixture,
@@ -280,6 +286,8 @@ row_badge (Fixture    *fixture,
 {
   GtkWidget *view = GTK_WIDGET (dh_window_get_list_view (fixture->window));
 
+  /* a list hidden behind the card fails here rather than waiting forever */
+  wait_until (is_mapped, view);
   app_fixture_wait_until_drawn (view);
   for (GtkWidget *child = gtk_widget_get_first_child (view); child != NULL; child = gtk_widget_get_next_sibling (child))
     {
@@ -381,6 +389,13 @@ test_sign_in_through_the_dialog (Fixture       *fixture,
   assert_contains (dh_sign_in_dialog_get_error_text (dialog), "the password is wrong");
   g_assert_false (dh_context_is_signed_in (app_fixture_context (fixture)));
   g_assert_cmpstr (dh_sync_button_get_label (button), ==, "Sign In");
+
+  /* nothing listens there: say so, and what to check */
+  dh_sign_in_dialog_fill (dialog, "https://127.0.0.1:9/", g_getenv (CA_FILE_VAR), USERNAME, PASSWORD);
+  dh_sign_in_dialog_sign_in (dialog);
+  wait_until (dialog_is_idle, dialog);
+  assert_contains (dh_sign_in_dialog_get_error_text (dialog), "The server cannot be reached");
+  g_assert_false (dh_context_is_signed_in (app_fixture_context (fixture)));
 
   /* the certificate left out: not trusted, and what to do about it */
   dh_sign_in_dialog_fill (dialog, g_getenv (SERVER_URL_VAR), NULL, USERNAME, PASSWORD);
@@ -488,6 +503,11 @@ test_refused_change_listed_with_reason (Fixture       *fixture,
 
   sync_now (fixture);
   g_assert_cmpint (record_sync (fixture, household), ==, DH_RECORD_SYNC_SENT);
+  g_assert_true (dh_window_show_household (fixture->window, household));
+  g_assert_cmpstr (dh_household_page_get_sync_text (dh_window_get_household_page (fixture->window)), ==,
+                   "Sent to the province");
+  /* back to the list, where a narrow window hides it behind the card */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL);
 
   future_ms = g_get_real_time () / 1000 + (gint64) 40 * 24 * 3600 * 1000;
   dh_store_set_wall_clock (store, future_clock, NULL);
@@ -501,6 +521,9 @@ test_refused_change_listed_with_reason (Fixture       *fixture,
   assert_contains (toast, "1 refused by the province");
   g_assert_cmpint (record_sync (fixture, household), ==, DH_RECORD_SYNC_REJECTED);
   g_assert_cmpstr (row_badge (fixture, household), ==, "Refused by the province; see the refused changes");
+  g_assert_true (dh_window_show_household (fixture->window, household));
+  g_assert_cmpstr (dh_household_page_get_sync_text (dh_window_get_household_page (fixture->window)), ==,
+                   "Refused by the province; see the refused changes");
   assert_contains (dh_sync_button_get_counts_text (button), "Refused by the province: 1 change.");
 
   refused = dh_store_list_queue (store, TRUE, 0, &error);
