@@ -544,13 +544,14 @@ test_refused_change_listed_with_reason (Fixture       *fixture,
   g_assert_cmpuint (strlen (dh_rejected_dialog_get_reason (dialog, 0)), >, 10);
 }
 
+/* three hours and ten minutes: a slow answer still leaves three whole hours */
 static gint64
-two_hours_behind (gpointer user_data)
+three_hours_behind (gpointer user_data)
 {
-  return g_get_real_time () / 1000 - (gint64) 2 * 3600 * 1000;
+  return g_get_real_time () / 1000 - (gint64) (3 * 60 + 10) * 60 * 1000;
 }
 
-/* A computer whose clock is two hours behind the server's is told so,
+/* A computer whose clock is three hours behind the server's is told so,
  * over the window and in the sync's details, with what to do. */
 static void
 test_clock_warning (Fixture       *fixture,
@@ -561,12 +562,12 @@ test_clock_warning (Fixture       *fixture,
   g_assert_null (dh_window_get_clock_warning (fixture->window));
   g_assert_null (dh_sync_button_get_clock_text (button));
 
-  dh_store_set_wall_clock (app_fixture_store (fixture), two_hours_behind, NULL);
+  dh_store_set_wall_clock (app_fixture_store (fixture), three_hours_behind, NULL);
   sync_now (fixture);
   g_assert_true (dh_sync_engine_get_clock_is_wrong (engine_of (fixture)));
-  assert_contains (dh_window_get_clock_warning (fixture->window), "2 hours behind");
+  assert_contains (dh_window_get_clock_warning (fixture->window), "3 hours behind");
   assert_contains (dh_window_get_clock_warning (fixture->window), "set its date and time");
-  assert_contains (dh_sync_button_get_clock_text (button), "2 hours behind");
+  assert_contains (dh_sync_button_get_clock_text (button), "3 hours behind");
 
   /* set right, the warning goes at the next sync */
   dh_store_set_wall_clock (app_fixture_store (fixture), NULL, NULL);
