@@ -107,7 +107,8 @@ update (DhSyncButton *self)
     {
       icon_name = "avatar-default-symbolic";
       label = g_strdup (_("Sign In"));
-      if (error != NULL && signed_in)
+      /* a session the server ended says why */
+      if (error != NULL && state == DH_SYNC_STATE_SIGN_IN_NEEDED)
         status = g_strdup_printf (_("Sign in again to sync: %s"), error);
       else
         status = g_strdup (_("Sign in to the province’s server to send your work and receive the commune’s."));

@@ -25,6 +25,7 @@ typedef AppFixture Fixture;
  * finds it through these. */
 #define SERVER_URL_VAR "DH_TEST_SERVER_URL"
 #define CA_FILE_VAR    "DH_TEST_CA_FILE"
+#define CONNINFO_VAR   "DH_TEST_CONNINFO"
 
 /* ---- a network monitor the test switches on and off --------------------- */
 
@@ -645,6 +646,32 @@ test_preferences_sign_out_keeps_the_work (Fixture       *fixture,
   g_assert_cmpstr (adw_toast_get_title (dh_window_get_sync_toast (fixture->window)), ==, "Synced: 1 change sent.");
 }
 
+/* The province revoked this laptop's session: the next sync asks to sign
+ * in again, in a toast that offers it, and keeps the work waiting. */
+static void
+test_ended_session_asks_to_sign_in_again (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  DhSyncButton *button = dh_window_get_sync_button (fixture->window);
+  PgCluster cluster = { .conninfo = (char *) g_getenv (CONNINFO_VAR) };
+  ServerRun run = { 0 };
+  const char *toast;
+
+  g_free (add_household (fixture, "Mùa A Sình"));
+  app_fixture_wait (fixture->window);
+  g_assert_cmpint (server_run (&run, &cluster, NULL, "revoke-device",
+                               dh_store_get_device_id (app_fixture_store (fixture))), ==, 0);
+  server_run_clear (&run);
+
+  toast = sync_now (fixture);
+  g_assert_true (g_str_has_prefix (toast, "Sign in again to sync: "));
+  g_assert_cmpstr (adw_toast_get_action_name (dh_window_get_sync_toast (fixture->window)), ==, "app.sign-in");
+  g_assert_cmpint (dh_sync_engine_get_state (engine_of (fixture)), ==, DH_SYNC_STATE_SIGN_IN_NEEDED);
+  g_assert_cmpstr (dh_sync_button_get_label (button), ==, "Sign In");
+  assert_contains (dh_sync_button_get_status (button), "Sign in again to sync: ");
+  g_assert_cmpint (app_fixture_count_pending (fixture), ==, 1);
+}
+
 /* In Vietnamese: the dialog's message, the button and the popover, drawn. */
 static void
 test_speaks_vietnamese (Fixture       *fixture,
@@ -692,6 +719,7 @@ main (int   argc,
     { "/app/sync/refused-change-listed-with-reason", test_refused_change_listed_with_reason, "signed-in", FALSE },
     { "/app/sync/clock-warning", test_clock_warning, "signed-in", FALSE },
     { "/app/sync/preferences-sign-out-keeps-the-work", test_preferences_sign_out_keeps_the_work, "signed-in", FALSE },
+    { "/app/sync/ended-session-asks-to-sign-in-again", test_ended_session_asks_to_sign_in_again, "signed-in", FALSE },
     { "/app/sync/demo-store-never-syncs", test_demo_store_never_syncs, "demo", FALSE },
     { "/app/sync/speaks-vietnamese", test_speaks_vietnamese, "empty", TRUE },
   };
@@ -731,6 +759,7 @@ main (int   argc,
       serving = server_serve (&cluster, cert_file, key_file, &base_url);
       g_setenv (SERVER_URL_VAR, base_url, TRUE);
       g_setenv (CA_FILE_VAR, cert_file, TRUE);
+      g_setenv (CONNINFO_VAR, cluster.conninfo, TRUE);
     }
 
   status = app_test_run (argc, argv, fixture_set_up, cases, G_N_ELEMENTS (cases));
