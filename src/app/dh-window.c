@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "dh-autocleanups.h"
+#include "dh-conflicts-window.h"
 #include "dh-demo.h"
 #include "dh-entity.h"
 #include "dh-field-choice.h"
@@ -69,6 +70,8 @@ struct _DhWindow
   gboolean              reload_again;   /* and the store changed since it began */
   GListStore           *results;        /* what a search found */
   GPtrArray            *caseworkers;    /* the caseworker dropdown's positions; [0] is NULL: all */
+  gboolean              caseworkers_reading; /* they are read again off this thread */
+  gboolean              caseworkers_again;   /* and households changed since that began */
   AdwToast             *undo_toast;     /* the last toast that offers to undo a deletion */
   GCancellable         *search_cancellable;
   GCancellable         *work_cancellable;
@@ -92,8 +95,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void     show_list        (DhWindow  *self);
 static void     reload_list      (DhWindow  *self);
-static gboolean fill_caseworkers (DhWindow  *self,
-                                  GError   **error);
+static void     refresh_caseworkers (DhWindow *self);
 
 static void
 toast (DhWindow   *self,
@@ -518,11 +520,8 @@ on_store_changed (DhWindow   *self,
 {
   const char *shown = dh_household_page_get_household_id (self->household_page);
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  g_autoptr(GError) caseworkers_error = NULL;
-
-  /* a caseworker named for the first time joins the filter */
-  if ((entity == NULL || g_str_equal (entity, "household")) && !fill_caseworkers (self, &caseworkers_error))
-    toast_error (self, caseworkers_error);
+  if (entity == NULL || g_str_equal (entity, "household"))
+    refresh_caseworkers (self);
 
   if (!changes_the_list (entity))
     ;
@@ -553,17 +552,13 @@ on_store_changed (DhWindow   *self,
 
 /* The caseworkers the households are assigned to, kept chosen across a
  * reload when they are still there. */
-static gboolean
-fill_caseworkers (DhWindow  *self,
-                  GError   **error)
+static void
+show_caseworkers (DhWindow  *self,
+                  GPtrArray *names)
 {
-  g_autoptr(GPtrArray) names = dh_store_list_values (dh_context_get_store (self->context), "household", "assigned_to", error);
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
   g_autofree char *chosen = g_strdup (selected_caseworker (self));
   guint position = 0;
-
-  if (names == NULL)
-    return FALSE;
 
   g_clear_pointer (&self->caseworkers, g_ptr_array_unref);
   self->caseworkers = g_ptr_array_new_with_free_func (g_free);
@@ -583,8 +578,78 @@ fill_caseworkers (DhWindow  *self,
   gtk_drop_down_set_model (self->caseworker_dropdown, G_LIST_MODEL (labels));
   gtk_drop_down_set_selected (self->caseworker_dropdown, position);
   g_signal_handlers_unblock_by_func (self->caseworker_dropdown, on_filter_changed, self);
+}
 
+static gboolean
+fill_caseworkers (DhWindow  *self,
+                  GError   **error)
+{
+  g_autoptr(GPtrArray) names = dh_store_list_values (dh_context_get_store (self->context), "household", "assigned_to", error);
+
+  if (names == NULL)
+    return FALSE;
+  show_caseworkers (self, names);
   return TRUE;
+}
+
+static void
+read_caseworkers_thread (GTask        *task,
+                         gpointer      source,
+                         gpointer      data,
+                         GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *names = dh_store_list_values (data, "household", "assigned_to", &error);
+
+  if (names == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, names, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+caseworkers_read (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  DhWindow *self = DH_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) names = g_task_propagate_pointer (G_TASK (result), &error);
+
+  self->pending--;
+  self->caseworkers_reading = FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || g_cancellable_is_cancelled (self->work_cancellable))
+    return;
+  if (names == NULL)
+    toast_error (self, error);
+  else
+    show_caseworkers (self, names);
+  if (self->caseworkers_again)
+    {
+      self->caseworkers_again = FALSE;
+      refresh_caseworkers (self);
+    }
+}
+
+/* A caseworker named for the first time joins the filter: read off this
+ * thread, since households change by the hundred while a sync applies its
+ * pages, and at most one read at a time. */
+static void
+refresh_caseworkers (DhWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->caseworkers_reading)
+    {
+      self->caseworkers_again = TRUE;
+      return;
+    }
+  self->caseworkers_reading = TRUE;
+  self->pending++;
+  task = g_task_new (self, self->work_cancellable, caseworkers_read, NULL);
+  g_task_set_source_tag (task, refresh_caseworkers);
+  g_task_set_task_data (task, g_object_ref (dh_context_get_store (self->context)), g_object_unref);
+  g_task_run_in_thread (task, read_caseworkers_thread);
 }
 
 static gboolean
@@ -1038,6 +1103,21 @@ on_imported (DhWindow   *self,
              const char *summary)
 {
   toast (self, summary);
+}
+
+static void
+show_conflicts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+  DhConflictsWindow *conflicts;
+
+  if (self->context == NULL)
+    return;
+  conflicts = dh_conflicts_window_new (self->context);
+  gtk_window_set_transient_for (GTK_WINDOW (conflicts), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (conflicts));
 }
 
 static void
@@ -1508,6 +1588,7 @@ dh_window_class_init (DhWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-export", NULL, cancel_export_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL, show_conflicts_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);

@@ -865,15 +865,22 @@ dh_catalogues_load_all (DhCatalogueReadFunc  read,
                         GError             **error)
 {
   g_autoptr(DhCatalogues) self = g_object_new (DH_TYPE_CATALOGUES, NULL);
+  g_autoptr(GChecksum) version = g_checksum_new (G_CHECKSUM_SHA256);
 
   for (guint i = 0; i < G_N_ELEMENTS (catalogue_files); i++)
     {
       g_autoptr(GBytes) bytes = NULL;
       json_object *root;
+      gsize length;
+      const guchar *data;
 
       bytes = read (location, catalogue_files[i].file_name, error);
       if (bytes == NULL)
         return NULL;
+      data = g_bytes_get_data (bytes, &length);
+      g_checksum_update (version, (const guchar *) catalogue_files[i].file_name, -1);
+      g_checksum_update (version, (const guchar *) "\n", 1);
+      g_checksum_update (version, data, (gssize) length);
 
       root = parse_document (bytes, catalogue_files[i].file_name, error);
       if (root == NULL)
@@ -883,8 +890,18 @@ dh_catalogues_load_all (DhCatalogueReadFunc  read,
       if (!catalogue_files[i].load (self, root, catalogue_files[i].file_name, error))
         return NULL;
     }
+  self->version = g_strdup (g_checksum_get_string (version));
 
   return g_steal_pointer (&self);
+}
+
+/* The name of the file whose document is the INDEX-th read. */
+const char *
+dh_catalogues_get_file_name (guint index)
+{
+  g_return_val_if_fail (index < G_N_ELEMENTS (catalogue_files), NULL);
+
+  return catalogue_files[index].file_name;
 }
 
 GBytes *

@@ -32,6 +32,7 @@ struct _DhCatalogues
   GHashTable  *project_programme;  /* project code → programme code */
   GPtrArray   *standards;          /* Standard */
   json_object *demo_province;      /* borrowed */
+  char        *version;            /* SHA-256 of every file's name and bytes, in hex */
 };
 
 typedef GBytes *(*DhCatalogueReadFunc) (const char  *location,
@@ -41,6 +42,7 @@ typedef GBytes *(*DhCatalogueReadFunc) (const char  *location,
 DhCatalogues *dh_catalogues_load_all      (DhCatalogueReadFunc  read,
                                            const char          *location,
                                            GError             **error);
+const char   *dh_catalogues_get_file_name (guint                index);
 GBytes       *dh_catalogues_read_resource (const char          *location,
                                            const char          *file_name,
                                            GError             **error);

@@ -54,6 +54,7 @@ dh_catalogues_finalize (GObject *object)
   g_clear_pointer (&self->indicator_sets, g_hash_table_unref);
   g_clear_pointer (&self->catalogues, g_hash_table_unref);
   g_clear_pointer (&self->documents, g_ptr_array_unref);
+  g_clear_pointer (&self->version, g_free);
 
   G_OBJECT_CLASS (dh_catalogues_parent_class)->finalize (object);
 }
@@ -457,4 +458,47 @@ dh_catalogues_list_standards (DhCatalogues *self)
     g_ptr_array_add (standards, g_ptr_array_index (self->standards, i));
 
   return standards;
+}
+
+/**
+ * dh_catalogues_get_version:
+ *
+ * What tells two sets of catalogues apart: the SHA-256 of every file's
+ * name and bytes, in hex. A device and its server that hold different
+ * ones may read a code differently.
+ *
+ * Returns: (transfer none): the version
+ */
+const char *
+dh_catalogues_get_version (DhCatalogues *self)
+{
+  g_return_val_if_fail (DH_IS_CATALOGUES (self), NULL);
+
+  return self->version;
+}
+
+/**
+ * dh_catalogues_to_json:
+ *
+ * Every catalogue file as it was read, and the version of them all:
+ * {"version": …, "files": {"programmes.json": {…}, …}}.
+ *
+ * Returns: (transfer full): a new object
+ */
+json_object *
+dh_catalogues_to_json (DhCatalogues *self)
+{
+  json_object *root;
+  json_object *files;
+
+  g_return_val_if_fail (DH_IS_CATALOGUES (self), NULL);
+
+  root = json_object_new_object ();
+  files = json_object_new_object ();
+  for (guint i = 0; i < self->documents->len; i++)
+    json_object_object_add (files, dh_catalogues_get_file_name (i),
+                            json_object_get (g_ptr_array_index (self->documents, i)));
+  json_object_object_add (root, "version", json_object_new_string (self->version));
+  json_object_object_add (root, "files", files);
+  return root;
 }

@@ -82,6 +82,8 @@ char              *dh_catalogues_list_names               (DhCatalogues  *self,
 const char        *dh_catalogues_get_project_programme    (DhCatalogues  *self,
                                                            const char    *project_code);
 json_object       *dh_catalogues_get_demo_province        (DhCatalogues  *self);
+const char        *dh_catalogues_get_version              (DhCatalogues  *self);
+json_object       *dh_catalogues_to_json                  (DhCatalogues  *self);
 const DhStandard  *dh_catalogues_find_standard            (DhCatalogues  *self,
                                                            const GDate   *date,
                                                            const char    *province_code);

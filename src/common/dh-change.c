@@ -269,38 +269,48 @@ get_member_string (json_object *object,
   return json_object_get_string (value);
 }
 
+static void
+checked_write_clear (DhCheckedWrite *checked)
+{
+  g_clear_pointer (&checked->write.value, json_object_put);
+}
+
+void
+dh_checked_change_clear (DhCheckedChange *checked)
+{
+  g_clear_pointer (&checked->writes, g_array_unref);
+}
+
 /**
- * dh_change_from_json:
+ * dh_change_check_json:
  * @wire: a change as received
  * @validator: the catalogues the values are checked against
+ * @out_checked: (out caller-allocates): the change's envelope and its
+ *   writes, each value normalised; clear it with dh_checked_change_clear()
  *
  * Checks the envelope and every value with the same rules as a record typed
- * on the device, and returns the change with its fields normalised. Dates
- * are checked for their form only: whether a visit lies in the future was
- * decided by the clock of the device that recorded it.
+ * on the device. Dates are checked for their form only: whether a visit
+ * lies in the future was decided by the clock of the device that recorded
+ * it. What it reads refers to @wire, which must outlive it.
  */
-DhChange *
-dh_change_from_json (json_object        *wire,
-                     const DhValidator  *validator,
-                     GError            **error)
+gboolean
+dh_change_check_json (json_object        *wire,
+                      const DhValidator  *validator,
+                      DhCheckedChange    *out_checked,
+                      GError            **error)
 {
-  g_autoptr(DhChange) change = NULL;
+  g_autoptr(GArray) writes = NULL;
   DhValidator any_day;
   const char *entity_name, *record_id, *commune, *author, *clock;
   const DhEntity *entity;
   gboolean wrong_type = FALSE;
   json_object *fields;
-  g_autoptr(json_object) no_base = NULL;
-  g_autoptr(json_object) change_clock = NULL;
-  g_autoptr(json_object) change_author = NULL;
 
-  g_return_val_if_fail (validator != NULL, NULL);
+  g_return_val_if_fail (validator != NULL, FALSE);
+  g_return_val_if_fail (out_checked != NULL, FALSE);
 
   if (wire == NULL || !json_object_is_type (wire, json_type_object))
-    {
-      malformed (error, NULL, NULL, _("it is not a JSON object"));
-      return NULL;
-    }
+    return malformed (error, NULL, NULL, _("it is not a JSON object"));
 
   entity_name = get_member_string (wire, "e", &wrong_type);
   record_id = get_member_string (wire, "r", &wrong_type);
@@ -310,42 +320,21 @@ dh_change_from_json (json_object        *wire,
   entity = dh_entity_lookup (entity_name);
 
   if (wrong_type)
-    {
-      malformed (error, entity_name, record_id, _("“e”, “r”, “c”, “u” and “k” must be text"));
-      return NULL;
-    }
+    return malformed (error, entity_name, record_id, _("“e”, “r”, “c”, “u” and “k” must be text"));
   if (entity == NULL)
-    {
-      malformed (error, entity_name, record_id, _("its entity is unknown; update Đồng Hành"));
-      return NULL;
-    }
+    return malformed (error, entity_name, record_id, _("its entity is unknown; update Đồng Hành"));
   if (!dh_is_valid_uuid (record_id) || (commune != NULL && !dh_is_valid_uuid (commune)))
-    {
-      malformed (error, entity_name, record_id, _("its record and commune must be UUIDs"));
-      return NULL;
-    }
+    return malformed (error, entity_name, record_id, _("its record and commune must be UUIDs"));
   if (author != NULL && (strlen (author) > MAX_AUTHOR_BYTES || !g_utf8_validate (author, -1, NULL)))
-    {
-      malformed (error, entity_name, record_id, _("its author is not a user name"));
-      return NULL;
-    }
+    return malformed (error, entity_name, record_id, _("its author is not a user name"));
   if (!dh_hlc_parse (clock, NULL, NULL))
-    {
-      malformed (error, entity_name, record_id, _("its clock is not a change timestamp"));
-      return NULL;
-    }
+    return malformed (error, entity_name, record_id, _("its clock is not a change timestamp"));
   if (!json_object_object_get_ex (wire, "f", &fields) || !json_object_is_type (fields, json_type_object) ||
       json_object_object_length (fields) == 0)
-    {
-      malformed (error, entity_name, record_id, _("it sets no field"));
-      return NULL;
-    }
+    return malformed (error, entity_name, record_id, _("it sets no field"));
 
-  change = dh_change_new (entity, record_id, commune, author, clock);
-  /* what most writes share with their change: one object each, not one a field */
-  no_base = json_object_new_string ("");
-  change_clock = json_object_new_string (clock);
-  change_author = author != NULL ? json_object_new_string (author) : NULL;
+  writes = g_array_sized_new (FALSE, FALSE, sizeof (DhCheckedWrite), (guint) json_object_object_length (fields));
+  g_array_set_clear_func (writes, (GDestroyNotify) checked_write_clear);
 
   any_day = *validator;
   g_date_set_dmy (&any_day.today, 31, G_DATE_DECEMBER, 9999);
@@ -353,19 +342,17 @@ dh_change_from_json (json_object        *wire,
   {
     json_object_object_foreach (fields, key, entry)
       {
-        const DhField *field = dh_entity_get_field (entity, key);
+        const DhField *field = NULL;
         g_autoptr(json_object) clean = NULL;
         json_object *value, *base_json = NULL, *clock_json = NULL, *author_json = NULL;
         const char *field_base = "", *field_clock = clock, *field_author = author;
-        json_object *write;
+        gboolean deleted = g_str_equal (key, DH_RECORD_DELETED);
+        DhCheckedWrite checked;
         size_t n;
 
         if (!json_object_is_type (entry, json_type_array) ||
             (n = json_object_array_length (entry)) < 1 || n > 4)
-          {
-            malformed (error, entity_name, record_id, _("each field must be [value, base, clock, author]"));
-            return NULL;
-          }
+          return malformed (error, entity_name, record_id, _("each field must be [value, base, clock, author]"));
         value = json_object_array_get_idx (entry, 0);
         if (n > 1)
           base_json = json_object_array_get_idx (entry, 1);
@@ -377,51 +364,35 @@ dh_change_from_json (json_object        *wire,
         if (base_json != NULL)
           {
             if (!json_object_is_type (base_json, json_type_string))
-              {
-                malformed (error, entity_name, record_id, _("a field's base must be text"));
-                return NULL;
-              }
+              return malformed (error, entity_name, record_id, _("a field's base must be text"));
             field_base = json_object_get_string (base_json);
             if (field_base[0] != '\0' && !dh_hlc_parse (field_base, NULL, NULL))
-              {
-                malformed (error, entity_name, record_id, _("a field's base is not a change timestamp"));
-                return NULL;
-              }
+              return malformed (error, entity_name, record_id, _("a field's base is not a change timestamp"));
           }
         if (clock_json != NULL)
           {
             field_clock = json_object_get_string (clock_json);
             if (!json_object_is_type (clock_json, json_type_string) || !dh_hlc_parse (field_clock, NULL, NULL) ||
                 strcmp (field_clock, clock) > 0)
-              {
-                malformed (error, entity_name, record_id, _("a field's clock is not a change timestamp at or before the change's"));
-                return NULL;
-              }
+              return malformed (error, entity_name, record_id, _("a field's clock is not a change timestamp at or before the change's"));
           }
         if (strcmp (field_base, field_clock) >= 0)
-          {
-            malformed (error, entity_name, record_id, _("a field replaces a value written after it"));
-            return NULL;
-          }
+          return malformed (error, entity_name, record_id, _("a field replaces a value written after it"));
         /* a fourth element names the write's author, null when it has none */
         if (n > 3)
           {
             field_author = json_object_is_type (author_json, json_type_string) ? json_object_get_string (author_json) : NULL;
             if ((author_json != NULL && field_author == NULL) ||
                 (field_author != NULL && (strlen (field_author) > MAX_AUTHOR_BYTES || !g_utf8_validate (field_author, -1, NULL))))
-              {
-                malformed (error, entity_name, record_id, _("its author is not a user name"));
-                return NULL;
-              }
+              return malformed (error, entity_name, record_id, _("its author is not a user name"));
           }
 
-        if (g_str_equal (key, DH_RECORD_DELETED))
+        if (!deleted)
+          field = dh_entity_get_field (entity, key);
+        if (deleted)
           {
             if (!json_object_is_type (value, json_type_boolean))
-              {
-                malformed (error, entity_name, record_id, _("“deleted” must be true or false"));
-                return NULL;
-              }
+              return malformed (error, entity_name, record_id, _("“deleted” must be true or false"));
             clean = json_object_new_boolean (json_object_get_boolean (value));
           }
         else if (field == NULL)
@@ -429,26 +400,91 @@ dh_change_from_json (json_object        *wire,
             g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD,
                          _("A change has the unknown field “%s” (%s); update Đồng Hành"),
                          key, entity->name);
-            return NULL;
+            return FALSE;
           }
         else if (!dh_field_normalize_value (field, value, &any_day, &clean, error))
-          return NULL;
+          return FALSE;
 
-        /* as dh_change_set_write() makes it; the field clocks are at or
-         * before the change's, which stays its clock */
-        write = json_object_new_array_ext (4);
-        json_object_array_add (write, g_steal_pointer (&clean));
-        json_object_array_add (write, field_base[0] == '\0' ? json_object_get (no_base) : json_object_new_string (field_base));
-        json_object_array_add (write, field_clock == clock ? json_object_get (change_clock) : json_object_new_string (field_clock));
-        json_object_array_add (write, field_author == NULL ? NULL :
-                                      field_author == author ? json_object_get (change_author) : json_object_new_string (field_author));
-        /* the wire's keys are unique, and the entity's names live as long as the program */
-        json_object_object_add_ex (change->fields, field != NULL ? field->name : DH_RECORD_DELETED, write,
-                                   JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_ADD_CONSTANT_KEY);
+        checked = (DhCheckedWrite) {
+          .field = field,
+          .write = { .value = g_steal_pointer (&clean), .clock = field_clock, .base = field_base, .author = field_author },
+        };
+        g_array_append_val (writes, checked);
       }
   }
 
-  return g_steal_pointer (&change);
+  *out_checked = (DhCheckedChange) {
+    .entity = entity,
+    .record_id = record_id,
+    .commune = commune,
+    .author = author,
+    .clock = clock,
+    .writes = g_steal_pointer (&writes),
+  };
+
+  return TRUE;
+}
+
+/* The change a checked one is, its fields complete as dh_change_set_write()
+ * makes them; the field clocks are at or before the change's, which stays
+ * its clock. */
+DhChange *
+dh_change_new_from_checked (const DhCheckedChange *checked)
+{
+  DhChange *change;
+  /* what most writes share with their change: one object each, not one a field */
+  g_autoptr(json_object) no_base = NULL;
+  g_autoptr(json_object) change_clock = NULL;
+  g_autoptr(json_object) change_author = NULL;
+
+  g_return_val_if_fail (checked != NULL && checked->writes != NULL, NULL);
+
+  change = dh_change_new (checked->entity, checked->record_id, checked->commune, checked->author, checked->clock);
+  no_base = json_object_new_string ("");
+  change_clock = json_object_new_string (checked->clock);
+  change_author = checked->author != NULL ? json_object_new_string (checked->author) : NULL;
+
+  for (guint i = 0; i < checked->writes->len; i++)
+    {
+      const DhCheckedWrite *entry = &g_array_index (checked->writes, DhCheckedWrite, i);
+      const DhWrite *write = &entry->write;
+      json_object *array = json_object_new_array_ext (4);
+
+      json_object_array_add (array, write->value != NULL ? json_object_get (write->value) : NULL);
+      json_object_array_add (array, write->base[0] == '\0' ? json_object_get (no_base) : json_object_new_string (write->base));
+      json_object_array_add (array, write->clock == checked->clock ? json_object_get (change_clock) : json_object_new_string (write->clock));
+      json_object_array_add (array, write->author == NULL ? NULL :
+                                    write->author == checked->author ? json_object_get (change_author) : json_object_new_string (write->author));
+      /* the wire's keys are unique, and the entity's names live as long as the program */
+      json_object_object_add_ex (change->fields, entry->field != NULL ? entry->field->name : DH_RECORD_DELETED, array,
+                                 JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_ADD_CONSTANT_KEY);
+    }
+
+  return change;
+}
+
+/**
+ * dh_change_from_json:
+ * @wire: a change as received
+ * @validator: the catalogues the values are checked against
+ *
+ * Checks the envelope and every value with the same rules as a record typed
+ * on the device (dh_change_check_json()), and returns the change with its
+ * fields normalised.
+ */
+DhChange *
+dh_change_from_json (json_object        *wire,
+                     const DhValidator  *validator,
+                     GError            **error)
+{
+  g_auto(DhCheckedChange) checked = { 0 };
+
+  g_return_val_if_fail (validator != NULL, NULL);
+
+  if (!dh_change_check_json (wire, validator, &checked, error))
+    return NULL;
+
+  return dh_change_new_from_checked (&checked);
 }
 
 DhChange *
@@ -489,7 +525,16 @@ dh_change_check_clocks (const DhChange  *change,
                         gint64           now_ms,
                         GError         **error)
 {
-  gint64 wall_ms = dh_hlc_get_wall_ms (change->clock);
+  return dh_change_check_clock (change->clock, now_ms, error);
+}
+
+/* The same, for the clock of a change checked, not made. */
+gboolean
+dh_change_check_clock (const char  *clock,
+                       gint64       now_ms,
+                       GError     **error)
+{
+  gint64 wall_ms = dh_hlc_get_wall_ms (clock);
 
   if (wall_ms > now_ms + DH_CHANGE_MAX_AHEAD_MS)
     {

@@ -77,11 +77,42 @@ gboolean     dh_change_check_clocks (const DhChange     *change,
                                      gint64              now_ms,
                                      GError            **error);
 
+/* A change checked as dh_change_from_json() checks it, its writes read
+ * where the change as received holds them, without the change being made:
+ * for a receiver that writes a record at once. It refers to the JSON it
+ * was read from, and lives no longer than it. */
+typedef struct
+{
+  const DhField *field;  /* NULL for "deleted" */
+  DhWrite        write;  /* its value normalised, a reference held */
+} DhCheckedWrite;
+
+typedef struct
+{
+  const DhEntity *entity;
+  const char     *record_id;
+  const char     *commune;
+  const char     *author;
+  const char     *clock;
+  GArray         *writes;  /* DhCheckedWrite, in the order received */
+} DhCheckedChange;
+
+gboolean     dh_change_check_json   (json_object        *wire,
+                                     const DhValidator  *validator,
+                                     DhCheckedChange    *out_checked,
+                                     GError            **error);
+void         dh_checked_change_clear (DhCheckedChange   *checked);
+DhChange    *dh_change_new_from_checked (const DhCheckedChange *checked);
+gboolean     dh_change_check_clock  (const char         *clock,
+                                     gint64              now_ms,
+                                     GError            **error);
+
 /* [value, base, clock, author] as kept in a record's state */
 json_object *dh_write_to_json       (const DhWrite      *write);
 gboolean     dh_write_from_json     (json_object        *json,
                                      DhWrite            *out_write);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhChange, dh_change_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DhCheckedChange, dh_checked_change_clear)
 
 G_END_DECLS

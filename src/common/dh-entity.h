@@ -71,7 +71,8 @@ typedef struct
 {
   const char *field;
   const char *scope;
-  const char *message;  /* untranslated, with one %s for the value */
+  const char *message;  /* untranslated, with one %s for the value, or none */
+  const char *only;     /* unique only when it holds this value (a household's one head); NULL: any */
 } DhUnique;
 
 typedef struct

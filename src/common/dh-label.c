@@ -198,3 +198,106 @@ dh_label_catalogue_name (DhCatalogues *catalogues,
 
   return name != NULL ? name : code;
 }
+
+/* What people call each field a person writes, by entity; a field named
+ * alike in several entities (notes, household) has one label. */
+static const struct
+{
+  const char *entity;   /* NULL: any */
+  const char *field;
+  const char *label;
+} field_labels[] = {
+  { "admin_unit", "code", N_("Code") },
+  { "admin_unit", "kind", N_("Kind of place") },
+  { "admin_unit", "name", N_("Name") },
+  { "admin_unit", "parent", N_("Belongs to") },
+  { "admin_unit", "successor", N_("Merged into") },
+  { "household", "code", N_("Household code") },
+  { "member", "full_name", N_("Full name") },
+  { "user", "full_name", N_("Full name") },
+  { NULL, "area", N_("Area") },
+  { NULL, "valid_from", N_("Valid from") },
+  { NULL, "valid_to", N_("Valid until") },
+  { NULL, "village", N_("Village") },
+  { NULL, "commune", N_("Commune") },
+  { NULL, "address", N_("Address") },
+  { NULL, "head_name", N_("Head of household") },
+  { NULL, "phone", N_("Phone") },
+  { NULL, "ethnicity", N_("Ethnic group") },
+  { NULL, "classification", N_("Classification") },
+  { NULL, "classification_year", N_("Year of classification") },
+  { NULL, "recognized_on", N_("Recognised on") },
+  { NULL, "poverty_causes", N_("Causes of poverty") },
+  { NULL, "assigned_to", N_("Caseworker") },
+  { NULL, "notes", N_("Notes") },
+  { NULL, "household", N_("Household") },
+  { NULL, "relation", N_("Relation to the head") },
+  { NULL, "sex", N_("Sex") },
+  { NULL, "birth_date", N_("Date of birth") },
+  { NULL, "citizen_id", N_("Citizen ID") },
+  { NULL, "health_insurance", N_("Health insurance card") },
+  { NULL, "schooling", N_("Schooling") },
+  { NULL, "employment", N_("Work") },
+  { NULL, "disability", N_("Disability") },
+  { NULL, "social_allowance", N_("Social allowance") },
+  { NULL, "registered_on", N_("Registered on") },
+  { NULL, "target_year", N_("Year to escape poverty") },
+  { NULL, "commitments", N_("Commitments") },
+  { NULL, "support_needed", N_("Support needed") },
+  { "exit_plan", "status", N_("Progress") },
+  { NULL, "visited_on", N_("Date of the visit") },
+  { NULL, "visitor", N_("Visited by") },
+  { NULL, "purpose", N_("Purpose") },
+  { NULL, "next_visit_on", N_("Next visit") },
+  { NULL, "location", N_("Place") },
+  { NULL, "standard", N_("Poverty standard") },
+  { NULL, "review_kind", N_("Kind of review") },
+  { NULL, "reviewed_on", N_("Date of the review") },
+  { NULL, "income_per_capita", N_("Income per person") },
+  { NULL, "score_a", N_("Score A") },
+  { NULL, "deprived", N_("Deprivations") },
+  { NULL, "proposed_class", N_("Proposed classification") },
+  { NULL, "official_class", N_("Recognised classification") },
+  { NULL, "decided_on", N_("Decided on") },
+  { NULL, "reviewer", N_("Reviewed by") },
+  { NULL, "member", N_("Member") },
+  { NULL, "delivered_on", N_("Date of delivery") },
+  { NULL, "programme", N_("Programme") },
+  { NULL, "project", N_("Project") },
+  { NULL, "support_type", N_("Kind of support") },
+  { NULL, "description", N_("Description") },
+  { NULL, "quantity", N_("Quantity") },
+  { NULL, "unit", N_("Unit") },
+  { NULL, "amount_vnd", N_("Amount") },
+  { NULL, "state_share_vnd", N_("State's share") },
+  { NULL, "household_share_vnd", N_("Household's share") },
+  { NULL, "funding_source", N_("Funding source") },
+  { "support", "status", N_("Delivered or planned") },
+  { NULL, "voids", N_("Voids") },
+  { NULL, "void_reason", N_("Reason for voiding") },
+  { NULL, "username", N_("User name") },
+  { NULL, "role", N_("Role") },
+  { NULL, "active", N_("Active") },
+  { NULL, "deleted", N_("Deleted") },
+};
+
+/**
+ * dh_label_field:
+ * @entity: the record's entity
+ * @field: one of its fields
+ *
+ * Returns: what people call the field, translated; the field's own name
+ *   for one no person writes
+ */
+const char *
+dh_label_field (const char *entity,
+                const char *field)
+{
+  g_return_val_if_fail (field != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (field_labels); i++)
+    if ((field_labels[i].entity == NULL || g_strcmp0 (field_labels[i].entity, entity) == 0) &&
+        g_str_equal (field_labels[i].field, field))
+      return _(field_labels[i].label);
+  return field;
+}

@@ -18,6 +18,8 @@ const char *dh_label_for_bool   (gboolean       value);
 gboolean    dh_label_to_bool    (const char    *text,
                                  gboolean      *out_value);
 gboolean    dh_label_names_in_vietnamese (void);
+const char *dh_label_field      (const char    *entity,
+                                 const char    *field);
 const char *dh_label_catalogue_name (DhCatalogues *catalogues,
                                      const char   *catalogue,
                                      const char   *code);

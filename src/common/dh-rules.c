@@ -231,7 +231,7 @@ check_unique (const DhLookup  *lookup,
       const char *value = dh_json_get_string (record, unique->field);
       gboolean taken = FALSE;
 
-      if (value == NULL)
+      if (value == NULL || (unique->only != NULL && !g_str_equal (value, unique->only)))
         continue;
       if (!lookup->taken (lookup->data, entity, id, unique->field, value, unique->scope,
                           unique->scope != NULL ? dh_json_get_string (record, unique->scope) : NULL,
@@ -239,7 +239,7 @@ check_unique (const DhLookup  *lookup,
         return FALSE;
       if (taken)
         {
-          /* the messages are the entities' data, each with one %s */
+          /* the messages are the entities' data, each with one %s or none */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
           g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_DUPLICATE,

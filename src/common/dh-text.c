@@ -462,25 +462,17 @@ append_primary (GString  *primary,
  * Returns: (transfer full) (nullable): the key, or %NULL for %NULL or
  *   invalid UTF-8
  */
-char *
-dh_text_sort_key (const char *text)
+/* The weights of a normalised TEXT at each level, appended: its letters,
+ * its tones, its case. */
+static void
+add_sort_weights (const char *normalized,
+                  GString    *primary,
+                  GString    *secondary,
+                  GString    *tertiary)
 {
-  g_autofree char *normalized = NULL;
-  g_autofree char *decomposed = NULL;
-  g_autoptr(GString) primary = NULL;
-  g_autoptr(GString) secondary = NULL;
-  g_autoptr(GString) tertiary = NULL;
+  g_autofree char *decomposed = decompose (normalized);
   gboolean pending_separator = FALSE;
   const char *p;
-
-  normalized = dh_text_normalize (text);
-  if (normalized == NULL)
-    return NULL;
-
-  decomposed = decompose (normalized);
-  primary = g_string_new (NULL);
-  secondary = g_string_new (NULL);
-  tertiary = g_string_new (NULL);
 
   p = decomposed;
   while (*p != '\0')
@@ -547,8 +539,17 @@ dh_text_sort_key (const char *text)
       g_string_append_c (tertiary, is_upper_or_title (c) ? '1' : '0');
     }
 
-  /* The last level is the text itself, so that different texts never
-   * share a key and the order is total. */
+}
+
+/* A key of the three levels of weights, then the text itself (in hex, so
+ * that the key stays printable), so that different texts never share a key
+ * and the order is total. PRIMARY becomes the key. */
+static char *
+finish_sort_key (GString    *primary,
+                 GString    *secondary,
+                 GString    *tertiary,
+                 const char *normalized)
+{
   g_string_append_c (primary, LEVEL_SEPARATOR);
   g_string_append_len (primary, secondary->str, secondary->len);
   g_string_append_c (primary, LEVEL_SEPARATOR);
@@ -562,7 +563,60 @@ dh_text_sort_key (const char *text)
       g_string_append_c (primary, hex[*byte & 0xF]);
     }
 
-  return g_string_free (g_steal_pointer (&primary), FALSE);
+  return g_string_free (primary, FALSE);
+}
+
+static char *
+sort_key_of_normalized (const char *normalized)
+{
+  GString *primary = g_string_new (NULL);
+  g_autoptr(GString) secondary = g_string_new (NULL);
+  g_autoptr(GString) tertiary = g_string_new (NULL);
+
+  add_sort_weights (normalized, primary, secondary, tertiary);
+  return finish_sort_key (primary, secondary, tertiary, normalized);
+}
+
+/**
+ * dh_text_sort_key:
+ * @text: (nullable): UTF-8 text
+ *
+ * Makes a printable ASCII key whose strcmp() order is Vietnamese
+ * collation: letters in the order a ă â b c d đ e ê … ư v x y (digits
+ * first, other Latin letters in their place, other scripts after), then
+ * tones (none, huyền, hỏi, ngã, sắc, nặng), then case (lower first), and
+ * last the text itself so that different texts never tie.
+ *
+ * Returns: (transfer full) (nullable): the key, or %NULL for %NULL or
+ *   invalid UTF-8
+ */
+char *
+dh_text_sort_key (const char *text)
+{
+  g_autofree char *normalized = dh_text_normalize (text);
+
+  if (normalized == NULL)
+    return NULL;
+
+  return sort_key_of_normalized (normalized);
+}
+
+/* Normalising leaves single ASCII spaces between the words: the given
+ * name is the last word, the rest the words before it ("" for one word). */
+static char *
+split_name (const char  *normalized,
+            const char **out_given)
+{
+  const char *last_space = strrchr (normalized, ' ');
+
+  if (last_space == NULL)
+    {
+      *out_given = normalized;
+      return g_strdup ("");
+    }
+
+  *out_given = last_space + 1;
+  return g_strndup (normalized, (gsize) (last_space - normalized));
 }
 
 /**
@@ -584,25 +638,12 @@ dh_text_name_sort_key (const char *full_name)
   g_autofree char *rest_key = NULL;
   g_autofree char *rest = NULL;
   const char *given;
-  const char *last_space;
 
   normalized = dh_text_normalize (full_name);
   if (normalized == NULL)
     return NULL;
 
-  /* Normalising leaves single ASCII spaces between the words. */
-  last_space = strrchr (normalized, ' ');
-  if (last_space != NULL)
-    {
-      given = last_space + 1;
-      rest = g_strndup (normalized, (gsize) (last_space - normalized));
-    }
-  else
-    {
-      given = normalized;
-      rest = g_strdup ("");
-    }
-
+  rest = split_name (normalized, &given);
   given_key = dh_text_sort_key (given);
   rest_key = dh_text_sort_key (rest);
 
@@ -611,6 +652,63 @@ dh_text_name_sort_key (const char *full_name)
    * end with the text itself, so together they tell any two names apart:
    * a key of the whole name would only repeat them. */
   return g_strjoin ((const char[]) { LEVEL_SEPARATOR, '\0' }, given_key, rest_key, NULL);
+}
+
+/**
+ * dh_text_sort_keys_of_name:
+ * @full_name: (nullable): a person's full name, family name first
+ * @out_full: (out) (transfer full) (nullable): dh_text_sort_key() of it
+ * @out_given: (out) (transfer full) (nullable): dh_text_name_sort_key() of it
+ *
+ * Both keys of a name, its words weighed once: the weights of the whole
+ * name are those of the words before the given name, a word separator,
+ * and those of the given name, since no weight reaches across a space.
+ */
+void
+dh_text_sort_keys_of_name (const char  *full_name,
+                           char       **out_full,
+                           char       **out_given)
+{
+  g_autofree char *normalized = dh_text_normalize (full_name);
+  g_autofree char *rest = NULL;
+  g_autofree char *given_key = NULL;
+  g_autofree char *rest_key = NULL;
+  g_autoptr(GString) rest_secondary = g_string_new (NULL);
+  g_autoptr(GString) rest_tertiary = g_string_new (NULL);
+  g_autoptr(GString) given_secondary = g_string_new (NULL);
+  g_autoptr(GString) given_tertiary = g_string_new (NULL);
+  GString *rest_primary, *given_primary, *full_primary, *full_secondary, *full_tertiary;
+  const char *given;
+
+  g_return_if_fail (out_full != NULL && out_given != NULL);
+
+  *out_full = NULL;
+  *out_given = NULL;
+  if (normalized == NULL)
+    return;
+
+  rest = split_name (normalized, &given);
+  rest_primary = g_string_new (NULL);
+  given_primary = g_string_new (NULL);
+  add_sort_weights (rest, rest_primary, rest_secondary, rest_tertiary);
+  add_sort_weights (given, given_primary, given_secondary, given_tertiary);
+
+  /* the whole name's levels, before its parts' become keys of their own */
+  full_primary = g_string_new_len (rest_primary->str, (gssize) rest_primary->len);
+  if (rest_primary->len > 0 && given_primary->len > 0)
+    g_string_append_c (full_primary, WORD_SEPARATOR);
+  g_string_append_len (full_primary, given_primary->str, (gssize) given_primary->len);
+  full_secondary = g_string_new_len (rest_secondary->str, (gssize) rest_secondary->len);
+  g_string_append_len (full_secondary, given_secondary->str, (gssize) given_secondary->len);
+  full_tertiary = g_string_new_len (rest_tertiary->str, (gssize) rest_tertiary->len);
+  g_string_append_len (full_tertiary, given_tertiary->str, (gssize) given_tertiary->len);
+  *out_full = finish_sort_key (full_primary, full_secondary, full_tertiary, normalized);
+  g_string_free (full_secondary, TRUE);
+  g_string_free (full_tertiary, TRUE);
+
+  given_key = finish_sort_key (given_primary, given_secondary, given_tertiary, given);
+  rest_key = finish_sort_key (rest_primary, rest_secondary, rest_tertiary, rest);
+  *out_given = g_strjoin ((const char[]) { LEVEL_SEPARATOR, '\0' }, given_key, rest_key, NULL);
 }
 
 /* How people's ways of writing a name or a code are compared: without case,

@@ -27,6 +27,7 @@
 #include "dh-server-error.h"
 #include "dh-server-http.h"
 #include "dh-server-sync.h"
+#include "dh-catalogue.h"
 #include "dh-entity.h"
 #include "dh-gzip.h"
 
@@ -47,14 +48,38 @@ typedef struct
   gboolean    answered;
 } DhRequest;
 
+typedef enum MHD_Result (*DhRouteHandler) (DhServer              *server,
+                                          struct MHD_Connection *connection,
+                                          const char            *method,
+                                          const char            *url,
+                                          DhRequest             *request);
+
+static enum MHD_Result sign_in    (DhServer *, struct MHD_Connection *, const char *, const char *, DhRequest *);
+static enum MHD_Result me         (DhServer *, struct MHD_Connection *, const char *, const char *, DhRequest *);
+static enum MHD_Result push       (DhServer *, struct MHD_Connection *, const char *, const char *, DhRequest *);
+static enum MHD_Result pull       (DhServer *, struct MHD_Connection *, const char *, const char *, DhRequest *);
+static enum MHD_Result catalogues (DhServer *, struct MHD_Connection *, const char *, const char *, DhRequest *);
+
+/* The protocol's addresses (docs/sync.md), each with the one method it takes. */
+static const struct
+{
+  const char     *path;
+  const char     *method;
+  DhRouteHandler  handler;
+} routes[] = {
+  { "/v1/sign-in", MHD_HTTP_METHOD_POST, sign_in },
+  { "/v1/me", MHD_HTTP_METHOD_GET, me },
+  { "/v1/push", MHD_HTTP_METHOD_POST, push },
+  { "/v1/pull", MHD_HTTP_METHOD_GET, pull },
+  { "/v1/catalogues", MHD_HTTP_METHOD_GET, catalogues },
+};
+
 static const char *
 route_name (const char *url)
 {
-  static const char * const routes[] = { "/v1/sign-in", "/v1/me", "/v1/push", "/v1/pull" };
-
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
-    if (strcmp (url, routes[i]) == 0)
-      return routes[i];
+    if (strcmp (url, routes[i].path) == 0)
+      return routes[i].path;
   return "(unknown path)";
 }
 
@@ -467,7 +492,8 @@ static enum MHD_Result
 me (DhServer              *server,
     struct MHD_Connection *connection,
     const char            *method,
-    const char            *url)
+    const char            *url,
+    DhRequest             *request)
 {
   g_autoptr(DhSession) session = authenticate (server, connection, method, url);
   g_autoptr(json_object) reply = NULL;
@@ -539,6 +565,8 @@ push (DhServer              *server,
   reply = json_object_new_object ();
   json_object_object_add (reply, "results", results);
   json_object_object_add (reply, "now", json_object_new_int64 (now));
+  json_object_object_add (reply, "catalogues",
+                          json_object_new_string (dh_catalogues_get_version (dh_catalogues_get_default ())));
   return respond_json (connection, method, url, MHD_HTTP_OK, reply);
 }
 
@@ -561,7 +589,8 @@ static enum MHD_Result
 pull (DhServer              *server,
       struct MHD_Connection *connection,
       const char            *method,
-      const char            *url)
+      const char            *url,
+      DhRequest             *request)
 {
   g_autoptr(DhSession) session = authenticate (server, connection, method, url);
   g_autoptr(GError) error = NULL;
@@ -616,9 +645,45 @@ pull (DhServer              *server,
     return respond_error (connection, method, url, MHD_HTTP_NOT_FOUND, "not_found",
                           _("The server knows no commune with this id"));
 
-  g_string_append_printf (reply, "],\"cursor\":\"%" G_GINT64_FORMAT "\",\"more\":%s,\"now\":%" G_GINT64_FORMAT "}",
-                          cursor, more ? "true" : "false", now_ms ());
+  g_string_append_printf (reply, "],\"cursor\":\"%" G_GINT64_FORMAT "\",\"more\":%s,\"now\":%" G_GINT64_FORMAT
+                          ",\"catalogues\":\"%s\"}",
+                          cursor, more ? "true" : "false", now_ms (),
+                          dh_catalogues_get_version (dh_catalogues_get_default ()));
   return respond_text (connection, method, url, MHD_HTTP_OK, reply->str, reply->len);
+}
+
+/* GET /v1/catalogues → {"version", "files": {name: document}}: the codes
+ * and their names this server checks changes with. With
+ * "If-None-Match: VERSION" of the same version, 304 and nothing else. */
+static enum MHD_Result
+catalogues (DhServer              *server,
+            struct MHD_Connection *connection,
+            const char            *method,
+            const char            *url,
+            DhRequest             *request)
+{
+  g_autoptr(DhSession) session = authenticate (server, connection, method, url);
+  DhCatalogues *shipped = dh_catalogues_get_default ();
+  g_autofree char *etag = g_strdup_printf ("\"%s\"", dh_catalogues_get_version (shipped));
+  const char *wanted = MHD_lookup_connection_value (connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+  g_autoptr(json_object) reply = NULL;
+
+  if (session == NULL)
+    return MHD_YES;
+  if (wanted != NULL && strcmp (wanted, etag) == 0)
+    {
+      struct MHD_Response *response = MHD_create_response_from_buffer (0, (void *) "", MHD_RESPMEM_PERSISTENT);
+      enum MHD_Result queued;
+
+      MHD_add_response_header (response, MHD_HTTP_HEADER_ETAG, etag);
+      MHD_add_response_header (response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+      queued = MHD_queue_response (connection, MHD_HTTP_NOT_MODIFIED, response);
+      MHD_destroy_response (response);
+      g_message ("%s %s %u", method, route_name (url), MHD_HTTP_NOT_MODIFIED);
+      return queued;
+    }
+  reply = dh_catalogues_to_json (shipped);
+  return respond_json (connection, method, url, MHD_HTTP_OK, reply);
 }
 
 static enum MHD_Result
@@ -639,29 +704,13 @@ dispatch (DhServer              *server,
           const char            *method,
           DhRequest             *request)
 {
-  if (strcmp (url, "/v1/sign-in") == 0)
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
-      if (strcmp (method, MHD_HTTP_METHOD_POST) != 0)
-        return respond_wrong_method (connection, method, url, "POST");
-      return sign_in (server, connection, method, url, request);
-    }
-  if (strcmp (url, "/v1/me") == 0)
-    {
-      if (strcmp (method, MHD_HTTP_METHOD_GET) != 0)
-        return respond_wrong_method (connection, method, url, "GET");
-      return me (server, connection, method, url);
-    }
-  if (strcmp (url, "/v1/push") == 0)
-    {
-      if (strcmp (method, MHD_HTTP_METHOD_POST) != 0)
-        return respond_wrong_method (connection, method, url, "POST");
-      return push (server, connection, method, url, request);
-    }
-  if (strcmp (url, "/v1/pull") == 0)
-    {
-      if (strcmp (method, MHD_HTTP_METHOD_GET) != 0)
-        return respond_wrong_method (connection, method, url, "GET");
-      return pull (server, connection, method, url);
+      if (strcmp (url, routes[i].path) != 0)
+        continue;
+      if (strcmp (method, routes[i].method) != 0)
+        return respond_wrong_method (connection, method, url, routes[i].method);
+      return routes[i].handler (server, connection, method, url, request);
     }
   return respond_error (connection, method, url, MHD_HTTP_NOT_FOUND, "not_found",
                         _("There is no such address: the protocol's addresses start with /v1/"));

@@ -188,7 +188,7 @@ batch_load_references (PushBatch   *batch,
                        GPtrArray   *changes,
                        GError     **error)
 {
-  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *list = NULL;
   g_autoptr(PGresult) result = NULL;
   const char *params[1];
@@ -208,7 +208,7 @@ batch_load_references (PushBatch   *batch,
             if (field != NULL && field->type == DH_FIELD_REF && dh_write_from_json (json, &write) &&
                 write.value != NULL && json_object_is_type (write.value, json_type_string) &&
                 dh_is_valid_uuid (json_object_get_string (write.value)))
-              g_hash_table_add (ids, (gpointer) json_object_get_string (write.value));
+              g_hash_table_add (ids, g_ascii_strdown (json_object_get_string (write.value), -1));
           }
       }
     }
@@ -323,6 +323,18 @@ unit_kind_is (json_object *state,
          g_strcmp0 (json_object_get_string (write.value), kind) == 0;
 }
 
+/* PostgreSQL reads a UUID in either case and writes it in small letters,
+ * the way devices make them: one written in capitals would name, for the
+ * database, a record the devices hold under another id. */
+static gboolean
+is_lower_case (const char *id)
+{
+  for (const char *c = id; *c != '\0'; c++)
+    if (g_ascii_isupper (*c))
+      return FALSE;
+  return TRUE;
+}
+
 /* What a change may not do whatever the records hold: accounts and the
  * places above villages are the province's. */
 static const char *
@@ -359,6 +371,7 @@ refers_in_scope (PushBatch      *batch,
   json_object_object_foreach (change->fields, key, json)
     {
       const DhField *field = dh_entity_get_field (change->entity, key);
+      g_autofree char *target_id = NULL;
       StoredRecord *target;
       const char *commune;
       DhWrite write;
@@ -367,11 +380,12 @@ refers_in_scope (PushBatch      *batch,
           write.value == NULL || !json_object_is_type (write.value, json_type_string))
         continue;
       /* what this batch made or holds first, then what the database held */
-      target = g_hash_table_lookup (batch->records, json_object_get_string (write.value));
+      target_id = g_ascii_strdown (json_object_get_string (write.value), -1);
+      target = g_hash_table_lookup (batch->records, target_id);
       if (target != NULL && target->entity != NULL)
         commune = target->commune != NULL ? target->commune : "";
       else
-        commune = g_hash_table_lookup (batch->ref_communes, json_object_get_string (write.value));
+        commune = g_hash_table_lookup (batch->ref_communes, target_id);
       if (commune != NULL && *commune != '\0' && strcmp (commune, change->commune) != 0)
         return FALSE;
     }
@@ -602,6 +616,9 @@ dh_sync_push (PGconn           *conn,
 
       if (change == NULL)
         reject (results, i, NULL, "invalid", local_error->message, counts);
+      else if (!is_lower_case (change->record_id) || (change->commune != NULL && !is_lower_case (change->commune)))
+        reject (results, i, id, "invalid",
+                _("Its record or commune id is written in capitals: devices write ids in small letters"), counts);
       else if (!dh_change_check_clocks (change, now_ms, &local_error))
         reject (results, i, id, "clock_ahead", local_error->message, counts);
       else if ((refusal = check_travels (change, session)) != NULL)

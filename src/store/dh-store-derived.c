@@ -19,6 +19,18 @@ dh_store_sort_keys (const DhEntity  *entity,
                     char           **out_given)
 {
   const char *name = entity->name_field != NULL ? dh_json_get_string (fields, entity->name_field) : NULL;
+
+  dh_store_sort_keys_of_name (entity, id, name, out_full, out_given);
+}
+
+/* @name: (nullable): the value of the entity's name field */
+void
+dh_store_sort_keys_of_name (const DhEntity  *entity,
+                            const char      *id,
+                            const char      *name,
+                            char           **out_full,
+                            char           **out_given)
+{
   g_autofree char *full_key = NULL;
   g_autofree char *given_key = NULL;
 
@@ -27,13 +39,15 @@ dh_store_sort_keys (const DhEntity  *entity,
   if (entity->name_field == NULL)
     return;
 
-  full_key = dh_text_sort_key (name != NULL ? name : "");
-  *out_full = g_strconcat (full_key, " ", id, NULL);
   if (entity->person_name)
     {
-      given_key = dh_text_name_sort_key (name != NULL ? name : "");
+      /* both keys of a person's name, its words weighed once */
+      dh_text_sort_keys_of_name (name != NULL ? name : "", &full_key, &given_key);
       *out_given = g_strconcat (given_key, " ", id, NULL);
     }
+  else
+    full_key = dh_text_sort_key (name != NULL ? name : "");
+  *out_full = g_strconcat (full_key, " ", id, NULL);
 }
 
 static gboolean
@@ -72,6 +86,34 @@ dh_store_mark_search (DhStore    *self,
 {
   if (household_id != NULL)
     g_hash_table_add (self->search_pending, g_strdup (household_id));
+}
+
+static void
+note_absent (DhStore       *self,
+             sqlite3_int64  entry_rowid)
+{
+  gint64 *key = g_new (gint64, 1);
+
+  *key = entry_rowid;
+  g_hash_table_add (self->search_absent, key);
+}
+
+/* A row the transaction has just inserted: the search entries that will
+ * be its own have no text yet, and are not looked for when they are
+ * written (rows are never taken out of their table, so a new row's rowid
+ * names no entry before the transaction's own). */
+void
+dh_store_note_new_search_row (DhStore         *self,
+                              const DhEntity  *entity,
+                              sqlite3_int64    rowid)
+{
+  if (g_str_equal (entity->name, "household"))
+    {
+      note_absent (self, rowid);
+      note_absent (self, DH_SEARCH_HEAD_ROWID (rowid));
+    }
+  else if (g_str_equal (entity->name, "member"))
+    note_absent (self, DH_SEARCH_MEMBER_ROWID (rowid));
 }
 
 /* One search entry to write: its rowid and its text, NULL to take it out. */
@@ -196,6 +238,22 @@ collect_search_entries (DhStore     *self,
   return TRUE;
 }
 
+static gboolean
+insert_search_row (DhStore        *self,
+                   sqlite3_int64   rowid,
+                   const char     *folded,
+                   GError        **error)
+{
+  sqlite3_stmt *stmt = dh_store_prepare_static (self, "INSERT INTO household_search (rowid, doc) VALUES (?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rowid);
+  sqlite3_bind_text (stmt, 2, folded, -1, SQLITE_STATIC);
+
+  return dh_store_step_done (self, stmt, error);
+}
+
 /* An entry is written only when its text changed: FTS5 takes an entry out
  * by reading and tokenising it again, and most refreshes of a household
  * change its own entry alone (a member came) or nothing of it. */
@@ -209,6 +267,9 @@ write_search_row (DhStore        *self,
   sqlite3_stmt *stmt;
   gboolean present, same;
   int rc;
+
+  if (g_hash_table_contains (self->search_absent, &rowid))
+    return folded == NULL || insert_search_row (self, rowid, folded, error);
 
   /* read from the table FTS5 keeps the entries' text in (its "content"
    * shadow table): a lookup by rowid there is a plain one */
@@ -240,13 +301,7 @@ write_search_row (DhStore        *self,
   if (folded == NULL)
     return TRUE;
 
-  stmt = dh_store_prepare_static (self, "INSERT INTO household_search (rowid, doc) VALUES (?, ?)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, rowid);
-  sqlite3_bind_text (stmt, 2, folded, -1, SQLITE_TRANSIENT);
-
-  return dh_store_step_done (self, stmt, error);
+  return insert_search_row (self, rowid, folded, error);
 }
 
 /* FTS5 writes what it holds in memory to a new segment of the index each

@@ -420,6 +420,46 @@ release_held (DhStore        *self,
   return TRUE;
 }
 
+/* A record not seen before: the merge of its change into an empty state
+ * takes each of the change's writes as it is (dh_merge_record()), with
+ * nothing to win over, to conflict with or to seal, so the change's writes
+ * are the state, and the row is written from them directly. */
+static gboolean
+apply_new_record (DhStore         *self,
+                  const DhChange  *change,
+                  DhApplyReport   *report,
+                  GError         **error)
+{
+  const DhEntity *entity = change->entity;
+  const char *missing;
+
+  missing = find_missing (self, entity, change->fields, NULL, FALSE);
+  if (missing != NULL)
+    return hold (self, change, missing[0] != '\0' ? missing : NULL, report, error);
+
+  if (!dh_store_insert_state (self, entity, change->record_id, change->fields, error))
+    return FALSE;
+  page_adds_id (self, entity, change->record_id);
+
+  /* the search entry its household will have; a new row got its sort keys with its insert */
+  if (g_str_equal (entity->name, "household"))
+    dh_store_mark_search (self, change->record_id);
+  else if (g_str_equal (entity->name, "member"))
+    {
+      DhWrite household;
+
+      if (dh_change_get_write (change, "household", &household) && json_object_is_type (household.value, json_type_string))
+        dh_store_mark_search (self, json_object_get_string (household.value));
+    }
+  dh_store_note_change (self, entity);
+  report->applied++;
+
+  if (self->held_possible && !release_held (self, change->record_id, report, error))
+    return FALSE;
+
+  return TRUE;
+}
+
 /* Merges one checked change into its record; what cannot apply yet waits,
  * what the rules refuse is set aside with its reason. A conflict found on
  * the way is a record made here: it goes to the queue, so that every
@@ -462,6 +502,8 @@ apply_change (DhStore         *self,
       if (taken_elsewhere)
         return quarantine (self, entity->name, change->record_id,
                            _("Its record id belongs to a record of another kind"), wire, report, error);
+      if (!found_here)
+        return apply_new_record (self, change, report, error);
       state = json_object_new_object ();
     }
   else if (state == NULL)
@@ -530,24 +572,113 @@ apply_change (DhStore         *self,
   return TRUE;
 }
 
+/* What find_missing() finds, for a record not seen before whose writes
+ * are BY_FIELD (one an entity's field, NULL when it has none). */
+static const char *
+find_missing_of_new (DhStore                *self,
+                     const DhEntity         *entity,
+                     const DhWrite * const  *by_field)
+{
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      const DhField *field = &entity->fields[i];
+      gboolean needed = (field->flags & DH_FIELD_FLAG_REQUIRED) != 0;
+      gboolean has;
+
+      if (!needed && field->type != DH_FIELD_REF)
+        continue;
+      has = by_field[i] != NULL && by_field[i]->value != NULL;
+      if (needed && !has)
+        return "";
+      if (has && field->type == DH_FIELD_REF &&
+          !record_exists (self, field->target, json_object_get_string (by_field[i]->value)))
+        return json_object_get_string (by_field[i]->value);
+    }
+
+  return NULL;
+}
+
+/* apply_new_record() of a change checked and not made: a first sync
+ * brings nothing else, and its writes go to the row from where the page
+ * holds them. The change is made only to wait. */
+static gboolean
+apply_new_checked (DhStore                *self,
+                   const DhCheckedChange  *checked,
+                   DhApplyReport          *report,
+                   GError                **error)
+{
+  const DhEntity *entity = checked->entity;
+  const DhWrite **by_field = g_newa (const DhWrite *, entity->n_fields + 1);
+  g_autoptr(GArray) writes = g_array_sized_new (FALSE, FALSE, sizeof (DhStateWrite), checked->writes->len);
+  const char *missing;
+
+  memset (by_field, 0, sizeof (const DhWrite *) * (entity->n_fields + 1));
+  for (guint i = 0; i < checked->writes->len; i++)
+    {
+      const DhCheckedWrite *entry = &g_array_index (checked->writes, DhCheckedWrite, i);
+      DhStateWrite write = { entry->field != NULL ? entry->field->name : DH_RECORD_DELETED, entry->write };
+
+      if (entry->field != NULL)
+        by_field[entry->field - entity->fields] = &entry->write;
+      g_array_append_val (writes, write);
+    }
+
+  missing = find_missing_of_new (self, entity, by_field);
+  if (missing != NULL)
+    {
+      g_autoptr(DhChange) change = dh_change_new_from_checked (checked);
+
+      return hold (self, change, missing[0] != '\0' ? missing : NULL, report, error);
+    }
+
+  if (!dh_store_insert_writes (self, entity, checked->record_id, writes, error))
+    return FALSE;
+  page_adds_id (self, entity, checked->record_id);
+
+  /* the search entry its household will have; a new row got its sort keys with its insert */
+  if (g_str_equal (entity->name, "household"))
+    dh_store_mark_search (self, checked->record_id);
+  else if (g_str_equal (entity->name, "member"))
+    {
+      const DhField *household = dh_entity_get_field (entity, "household");
+      const DhWrite *write = household != NULL ? by_field[household - entity->fields] : NULL;
+
+      if (write != NULL && json_object_is_type (write->value, json_type_string))
+        dh_store_mark_search (self, json_object_get_string (write->value));
+    }
+  dh_store_note_change (self, entity);
+  report->applied++;
+
+  if (self->held_possible && !release_held (self, checked->record_id, report, error))
+    return FALSE;
+
+  return TRUE;
+}
+
 static gboolean
 apply_wire (DhStore        *self,
             json_object    *wire,
             DhApplyReport  *report,
             GError        **error)
 {
+  g_auto(DhCheckedChange) checked = { 0 };
   g_autoptr(DhChange) change = NULL;
   g_autoptr(GError) local_error = NULL;
+  const DhEntity *kind;
 
-  change = dh_change_from_json (wire, dh_store_get_validator (self), &local_error);
-  if (change == NULL)
+  if (!dh_change_check_json (wire, dh_store_get_validator (self), &checked, &local_error))
     return quarantine (self, dh_json_get_string (wire, "e"), dh_json_get_string (wire, "r"),
                        local_error->message, wire, report, error);
 
-  if (!dh_change_check_clocks (change, dh_store_get_wall_clock_ms (self), &local_error) ||
-      !dh_hlc_observe (self->hlc, change->clock, &local_error))
-    return quarantine (self, change->entity->name, change->record_id, local_error->message, wire, report, error);
+  if (!dh_change_check_clock (checked.clock, dh_store_get_wall_clock_ms (self), &local_error) ||
+      !dh_hlc_observe (self->hlc, checked.clock, &local_error))
+    return quarantine (self, checked.entity->name, checked.record_id, local_error->message, wire, report, error);
 
+  /* an id that no table has, as the page found: a record not seen before */
+  if (page_knows_id (self, checked.record_id, &kind) && kind == NULL)
+    return apply_new_checked (self, &checked, report, error);
+
+  change = dh_change_new_from_checked (&checked);
   return apply_change (self, change, FALSE, wire, report, error);
 }
 

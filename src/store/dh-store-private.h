@@ -83,6 +83,7 @@ struct _DhStore
   guint        write_depth;   /* dh_store_write_begin() levels */
   GHashTable  *changed_entities; /* names of the entities the transaction changes */
   GHashTable  *search_pending;   /* ids of the households whose search entry the transaction changes */
+  GHashTable  *search_absent;    /* gint64 rowids of search entries that cannot be there: of rows the transaction made */
   gboolean     held_possible;    /* held_change may have rows: arrivals may release some */
   GHashTable  *known_ids;        /* while a page is applied: id -> the DhEntity whose table has it, or NULL when none does */
 };
@@ -270,11 +271,36 @@ gboolean      dh_store_ensure_search        (DhStore            *self,
                                              GError            **error);
 void          dh_store_mark_search          (DhStore            *self,
                                              const char         *household_id);
+void          dh_store_note_new_search_row  (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             sqlite3_int64       rowid);
 void          dh_store_sort_keys            (const DhEntity     *entity,
                                              const char         *id,
                                              json_object        *fields,
                                              char              **out_full,
                                              char              **out_given);
+void          dh_store_sort_keys_of_name    (const DhEntity     *entity,
+                                             const char         *id,
+                                             const char         *name,
+                                             char              **out_full,
+                                             char              **out_given);
+gboolean      dh_store_insert_state         (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             const char         *id,
+                                             json_object        *state,
+                                             GError            **error);
+/* One field's write of a record's state, read from it */
+typedef struct
+{
+  const char *key;
+  DhWrite     write;
+} DhStateWrite;
+
+gboolean      dh_store_insert_writes        (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             const char         *id,
+                                             GArray             *writes,
+                                             GError            **error);
 gboolean      dh_store_refresh_search_for   (DhStore            *self,
                                              const DhEntity     *entity,
                                              json_object        *record,

@@ -107,11 +107,7 @@ dh_store_load_state_if_any (DhStore         *self,
 }
 
 /* A state's writes, each read once from its JSON for all that is made of them. */
-typedef struct
-{
-  const char *key;
-  DhWrite     write;
-} StateWrite;
+typedef DhStateWrite StateWrite;
 
 static GArray *
 decode_state (json_object *state)
@@ -325,6 +321,133 @@ dh_store_save_state (DhStore         *self,
   sqlite3_bind_text (stmt, index, id, -1, SQLITE_TRANSIENT);
 
   return dh_store_step_done (self, stmt, error);
+}
+
+/* Where each field's write is in WRITES: slots[i] for the entity's field i,
+ * slots[n_fields] for "deleted"; -1 when the state has none. */
+static void
+slot_writes (const DhEntity *entity,
+             GArray         *writes,
+             int            *slots)
+{
+  for (guint i = 0; i <= entity->n_fields; i++)
+    slots[i] = -1;
+
+  for (guint j = 0; j < writes->len; j++)
+    {
+      const char *key = g_array_index (writes, StateWrite, j).key;
+      const DhField *field;
+
+      if (g_str_equal (key, DH_RECORD_DELETED))
+        {
+          slots[entity->n_fields] = (int) j;
+          continue;
+        }
+      /* a checked change's keys are the entity's own names: found by address */
+      field = NULL;
+      for (guint i = 0; i < entity->n_fields && field == NULL; i++)
+        {
+          if (entity->fields[i].name == key)
+            field = &entity->fields[i];
+        }
+      if (field == NULL)
+        field = dh_entity_get_field (entity, key);
+      if (field != NULL)
+        slots[field - entity->fields] = (int) j;
+    }
+}
+
+/**
+ * dh_store_insert_state:
+ * @state: the whole state of a record not seen before
+ *
+ * Inserts the record's row from its state, as dh_store_save_state() does
+ * for a new row, reading each write once: no object of the row's values is
+ * made on the way, and its values are bound where the state holds them.
+ * The row is synced.
+ */
+gboolean
+dh_store_insert_state (DhStore         *self,
+                       const DhEntity  *entity,
+                       const char      *id,
+                       json_object     *state,
+                       GError         **error)
+{
+  g_autoptr(GArray) writes = decode_state (state);
+
+  return dh_store_insert_writes (self, entity, id, writes, error);
+}
+
+/**
+ * dh_store_insert_writes:
+ * @writes: (element-type DhStateWrite): the whole state of a record not
+ *   seen before, each field's write, in the order of the state's keys
+ *
+ * dh_store_insert_state() of a state read already.
+ */
+gboolean
+dh_store_insert_writes (DhStore         *self,
+                        const DhEntity  *entity,
+                        const char      *id,
+                        GArray          *writes,
+                        GError         **error)
+{
+  DhMergeDescription description = DH_MERGE_DESCRIPTION_INIT;
+  g_autofree char *created_at = NULL;
+  g_autofree char *updated_at = NULL;
+  g_autofree char *clocks = NULL;
+  g_autofree char *full = NULL;
+  g_autofree char *given = NULL;
+  int *slots = g_newa (int, entity->n_fields + 1);
+  int next = 10 + (int) entity->n_fields;
+  json_object *deleted = NULL;
+  sqlite3_stmt *stmt;
+
+  for (guint i = 0; i < writes->len; i++)
+    dh_merge_describe_add (&description, &g_array_index (writes, StateWrite, i).write);
+  created_at = iso_of_clock (description.made);
+  /* most records arrive as they were made, all their writes of one clock */
+  updated_at = g_strcmp0 (description.latest, description.made) == 0 ? g_strdup (created_at) : iso_of_clock (description.latest);
+  clocks = clocks_of_writes (writes, description.made, description.maker);
+  slot_writes (entity, writes, slots);
+
+  if (entity->name_field != NULL)
+    {
+      const DhField *name_field = dh_entity_get_field (entity, entity->name_field);
+      int slot = name_field != NULL ? slots[name_field - entity->fields] : -1;
+      json_object *name = slot >= 0 ? g_array_index (writes, StateWrite, slot).write.value : NULL;
+
+      dh_store_sort_keys_of_name (entity, id, json_object_is_type (name, json_type_string) ? json_object_get_string (name) : NULL,
+                                  &full, &given);
+    }
+
+  stmt = dh_store_prepare_static (self, dh_store_entity_sql (entity)->insert, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  if (slots[entity->n_fields] >= 0)
+    deleted = g_array_index (writes, StateWrite, slots[entity->n_fields]).write.value;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, created_at, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, description.maker, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, updated_at, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, description.latest_author, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 6, json_object_get_boolean (deleted) ? 1 : 0);
+  sqlite3_bind_int (stmt, 7, DH_SYNC_SYNCED);
+  sqlite3_bind_text (stmt, 8, description.made, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, clocks, -1, SQLITE_STATIC);
+  for (guint i = 0; i < entity->n_fields; i++)
+    dh_store_bind_json (stmt, 10 + (int) i, slots[i] >= 0 ? g_array_index (writes, StateWrite, slots[i]).write.value : NULL);
+  if (full != NULL)
+    sqlite3_bind_text (stmt, next, full, -1, SQLITE_STATIC);
+  if (given != NULL)
+    sqlite3_bind_text (stmt, next + 1, given, -1, SQLITE_STATIC);
+
+  if (!dh_store_step_done (self, stmt, error))
+    return FALSE;
+  dh_store_note_new_search_row (self, entity, sqlite3_last_insert_rowid (self->db));
+
+  return TRUE;
 }
 
 /* The commune a record belongs to, read from its state: conflicts about it

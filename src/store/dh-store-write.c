@@ -239,7 +239,11 @@ dh_store_insert_row_full (DhStore         *self,
   if (given != NULL)
     sqlite3_bind_text (stmt, next + 1, given, -1, SQLITE_STATIC);
 
-  return dh_store_step_done (self, stmt, error);
+  if (!dh_store_step_done (self, stmt, error))
+    return FALSE;
+  dh_store_note_new_search_row (self, entity, sqlite3_last_insert_rowid (self->db));
+
+  return TRUE;
 }
 
 gboolean

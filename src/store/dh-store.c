@@ -77,6 +77,7 @@ dh_store_finalize (GObject *object)
   g_clear_pointer (&self->read_uri, g_free);
   g_clear_pointer (&self->changed_entities, g_hash_table_unref);
   g_clear_pointer (&self->search_pending, g_hash_table_unref);
+  g_clear_pointer (&self->search_absent, g_hash_table_unref);
   g_clear_pointer (&self->known_ids, g_hash_table_unref);
   g_clear_pointer (&self->changed_pending, g_hash_table_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
@@ -227,6 +228,7 @@ dh_store_init (DhStore *self)
   self->user = NULL;
   self->changed_entities = g_hash_table_new (g_str_hash, g_str_equal);
   self->search_pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->search_absent = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->held_possible = TRUE;
   self->changed_pending = g_hash_table_new (g_str_hash, g_str_equal);
   self->main_context = g_main_context_ref_thread_default ();
@@ -1217,8 +1219,12 @@ finish_transaction (DhStore   *self,
 {
   /* a household's search entry is written once, however many of its
    * records the transaction touched */
-  if (!success || !dh_store_flush_search (self, error) ||
-      !persist_clock (self, error) || !dh_store_exec (self, "COMMIT", error))
+  gboolean ok = success && dh_store_flush_search (self, error) &&
+                persist_clock (self, error) && dh_store_exec (self, "COMMIT", error);
+
+  /* what the transaction made is no longer new to the next one */
+  g_hash_table_remove_all (self->search_absent);
+  if (!ok)
     {
       rollback (self, "ROLLBACK");
       g_hash_table_remove_all (self->changed_entities);

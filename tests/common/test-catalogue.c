@@ -930,6 +930,46 @@ test_texts_besides_the_name (void)
   }
 }
 
+static void
+rename_a_programme (const char  *file_name,
+                    json_object *root)
+{
+  if (g_str_equal (file_name, "programmes.json"))
+    json_object_object_add (json_object_array_get_idx (json_object_object_get (root, "programmes"), 0),
+                            "name", json_object_new_string ("Chương trình đổi tên"));
+}
+
+/* Two sets of catalogues that differ in a byte have different versions;
+ * the same bytes, wherever they are read from, the same. */
+static void
+test_version_tells_sets_apart (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *same_dir = make_catalogue_dir (NULL);
+  g_autofree char *other_dir = make_catalogue_dir (rename_a_programme);
+  g_autofree char *again_dir = make_catalogue_dir (NULL);
+  g_autoptr(DhCatalogues) same = dh_catalogues_new_from_directory (same_dir, &error);
+  g_autoptr(DhCatalogues) other = dh_catalogues_new_from_directory (other_dir, &error);
+  g_autoptr(DhCatalogues) again = dh_catalogues_new_from_directory (again_dir, &error);
+  g_autoptr(json_object) all = NULL;
+  json_object *files = NULL;
+
+  remove_catalogue_dir (same_dir);
+  remove_catalogue_dir (other_dir);
+  remove_catalogue_dir (again_dir);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (dh_catalogues_get_version (same)), ==, 64);
+  g_assert_cmpstr (dh_catalogues_get_version (same), ==, dh_catalogues_get_version (again));
+  g_assert_cmpstr (dh_catalogues_get_version (same), !=, dh_catalogues_get_version (other));
+
+  all = dh_catalogues_to_json (other);
+  g_assert_cmpstr (dh_json_get_string (all, "version"), ==, dh_catalogues_get_version (other));
+  g_assert_true (json_object_object_get_ex (all, "files", &files));
+  g_assert_cmpint (json_object_object_length (files), ==, G_N_ELEMENTS (catalogue_files));
+  g_assert_nonnull (strstr (json_object_to_json_string (json_object_object_get (files, "programmes.json")),
+                            "đổi tên"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -937,6 +977,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/common/catalogue/default/loads-once-from-any-thread", test_default_is_loaded_once_from_any_thread);
+  g_test_add_func ("/common/catalogue/version-tells-sets-apart", test_version_tells_sets_apart);
   g_test_add_func ("/common/catalogue/resource-path/loads-and-bad-path-fails", test_resource_path_loads_and_bad_path_fails);
   g_test_add_func ("/common/catalogue/sizes-match-the-data-dictionary", test_catalogue_sizes);
   g_test_add_func ("/common/catalogue/every-entry-has-code-nfc-name-and-english-name", test_every_entry_has_code_nfc_name_and_english_name);

@@ -8,6 +8,7 @@
 #include "dh-autocleanups.h"
 #include "dh-entity.h"
 #include "dh-error.h"
+#include "dh-label.h"
 
 #define HOUSE "4b0e9d1e-59a8-4b3c-9f4e-2f5d3c7a1b20"
 
@@ -380,6 +381,31 @@ test_values_have_labels_people_use (void)
   }
 }
 
+/* Every field a person writes or reads has a name people use for it: a
+ * field added without one fails here, not in front of a caseworker. */
+static void
+test_every_field_has_a_label (void)
+{
+  guint n_entities;
+  const DhEntity * const *entities = dh_entity_list_all (&n_entities);
+
+  for (guint i = 0; i < n_entities; i++)
+    {
+      if (entities[i]->derived)
+        continue;
+      for (guint j = 0; j < entities[i]->n_fields; j++)
+        {
+          const char *name = entities[i]->fields[j].name;
+
+          if (g_strcmp0 (dh_label_field (entities[i]->name, name), name) == 0)
+            g_error ("%s.%s has no label", entities[i]->name, name);
+        }
+    }
+  g_assert_cmpstr (dh_label_field ("household", "phone"), ==, "Phone");
+  g_assert_cmpstr (dh_label_field ("household", "code"), !=, dh_label_field ("admin_unit", "code"));
+  g_assert_cmpstr (dh_label_field ("support", "status"), !=, dh_label_field ("exit_plan", "status"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -390,6 +416,7 @@ main (int   argc,
   g_test_add_func ("/common/entity/text-is-trimmed-and-composed", test_text_is_trimmed_and_composed);
   g_test_add_func ("/common/entity/unknown-field-names-the-fields", test_unknown_field_names_the_fields);
   g_test_add_func ("/common/entity/required-fields", test_required_fields);
+  g_test_add_func ("/common/entity/every-field-has-a-label", test_every_field_has_a_label);
   g_test_add_func ("/common/entity/types-and-values", test_types_and_values);
   g_test_add_func ("/common/entity/money-text-and-sets-normalised", test_money_text_and_sets_normalised);
   g_test_add_func ("/common/entity/names-aliases-and-spaced-citizen-id-are-accepted", test_names_aliases_and_spaced_citizen_id_are_accepted);

@@ -15,6 +15,7 @@
 #define HOUSE    "019ab697-e800-7000-8000-000000000004"
 #define OTHER    "019ab697-e800-7000-8000-000000000005"
 #define NEW      "019ab697-e800-7000-8000-000000000006"
+#define HEAD     "019ab697-e800-7000-8000-000000000007"
 
 static DhValidator validator;
 
@@ -225,6 +226,45 @@ test_review_with_income_and_score_follows_the_score (void)
   g_assert_cmpstr (dh_json_get_string (record, "proposed_class"), ==, "poor");
 }
 
+/* One head a household; a head, spouse or parent is at least 15. */
+static void
+test_member_relations (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *ten_years_ago = g_strdup_printf ("%04d-01-01", g_date_time_get_year (now) - 10);
+  g_autofree char *young_spouse = g_strdup_printf ("{\"household\": \"" HOUSE "\", \"full_name\": \"Lò Thị Nga\", "
+                                                   "\"relation\": \"spouse\", \"birth_date\": \"%s\"}", ten_years_ago);
+  g_autofree char *young_child = g_strdup_printf ("{\"household\": \"" HOUSE "\", \"full_name\": \"Lò Thị Nga\", "
+                                                  "\"relation\": \"child\", \"birth_date\": \"%s\"}", ten_years_ago);
+  g_autofree char *shown = g_strdup_printf ("01/01/%04d", g_date_time_get_year (now) - 10);
+
+  put (HEAD, "{\"entity\": \"member\", \"household\": \"" HOUSE "\", \"full_name\": \"Lò Văn Sính\", "
+             "\"relation\": \"head\"}");
+
+  g_assert_false (complete ("member", NEW, "{\"household\": \"" HOUSE "\", \"full_name\": \"Lò Văn Pản\", "
+                                           "\"relation\": \"head\"}", NULL, &error));
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_DUPLICATE);
+  g_assert_true (g_str_has_prefix (error->message, "relation: "));
+  g_clear_error (&error);
+
+  /* the head keeps being the head; others are other relations */
+  g_assert_true (complete ("member", HEAD, "{\"household\": \"" HOUSE "\", \"full_name\": \"Lò Văn Sính\", "
+                                           "\"relation\": \"head\"}", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (complete ("member", NEW, "{\"household\": \"" HOUSE "\", \"full_name\": \"Lò Văn Pản\", "
+                                          "\"relation\": \"child\"}", NULL, &error));
+  g_assert_no_error (error);
+
+  /* a spouse of ten is a wrong date or a wrong relation; a child of ten is not */
+  g_assert_false (complete ("member", NEW, young_spouse, NULL, &error));
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE);
+  g_assert_nonnull (strstr (error->message, shown));
+  g_clear_error (&error);
+  g_assert_true (complete ("member", NEW, young_child, NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -238,6 +278,7 @@ main (int   argc,
   g_test_add_func ("/common/rules/household-takes-its-commune-from-its-village", test_household_takes_its_commune_from_its_village);
   g_test_add_func ("/common/rules/reference-must-exist-and-fit", test_reference_must_exist_and_fit);
   g_test_add_func ("/common/rules/code-unique-in-its-commune", test_code_unique_in_its_commune);
+  g_test_add_func ("/common/rules/one-head-and-grown-heads-spouses-parents", test_member_relations);
   g_test_add_func ("/common/rules/review-classified-with-given-or-inherited-area", test_review_classified_with_given_or_inherited_area);
   g_test_add_func ("/common/rules/review-uses-the-standard-of-its-list-year", test_review_uses_the_standard_of_its_list_year);
   g_test_add_func ("/common/rules/review-with-income-and-score-follows-the-score", test_review_with_income_and_score_follows_the_score);

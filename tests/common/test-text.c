@@ -261,6 +261,45 @@ test_sort_key_same_for_composed_and_decomposed (void)
   g_assert_null (dh_text_sort_key (NULL));
 }
 
+/* Both keys of a name made at once are the keys made one by one, for
+ * names of every shape: one word or none, marks with nothing to sit on,
+ * punctuation and numbers at the edges of words, other scripts. */
+static void
+test_sort_keys_of_name_are_the_keys_one_by_one (void)
+{
+  static const char * const names[] = {
+    "", " ", "An", "Nguyễn Văn Đặng", "  Nguyễn   Văn Đặng ", "Nguye\u0302\u0303n Va\u0306n \u0110a\u0323\u0306ng",
+    "Lò Văn Sính", "H'Mông A", "Hà-Văn Tú", "'A B", "A 'B", "A -", "- B", "- -", "- - B", "A - -",
+    "Tổ dân phố 2", "Tổ 007", "007 A", "A 10 B", "A\tB", "A\u00a0B", "x \u0301y", "\u0301 A", "A \u0301",
+    "ĐINH THỊ ÁNH", "đinh thị ánh", "Ñandú Ωmega", "Иван Петров", "李 小龍", "Ơn Ước Yến", "a.b c,d",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *full = NULL;
+      g_autofree char *given = NULL;
+      g_autofree char *full_alone = dh_text_sort_key (names[i]);
+      g_autofree char *given_alone = dh_text_name_sort_key (names[i]);
+
+      dh_text_sort_keys_of_name (names[i], &full, &given);
+      g_assert_nonnull (full);
+      g_assert_cmpstr (full, ==, full_alone);
+      g_assert_cmpstr (given, ==, given_alone);
+    }
+
+  {
+    char *full = NULL;
+    char *given = NULL;
+
+    dh_text_sort_keys_of_name (NULL, &full, &given);
+    g_assert_null (full);
+    g_assert_null (given);
+    dh_text_sort_keys_of_name ("\xff A", &full, &given);
+    g_assert_null (full);
+    g_assert_null (given);
+  }
+}
+
 static void
 test_sort_key_other_scripts_sort_after_latin (void)
 {
@@ -355,6 +394,7 @@ main (int   argc,
   g_test_add_func ("/common/text/sort-key/other-scripts-after-latin", test_sort_key_other_scripts_sort_after_latin);
   g_test_add_func ("/common/text/name-sort-key/given-name-first-then-family", test_name_sort_key_given_name_first);
   g_test_add_func ("/common/text/name-sort-key/ties-single-words-and-case", test_name_sort_key_ties_and_single_words);
+  g_test_add_func ("/common/text/name-sort-key/both-keys-at-once-are-the-keys-one-by-one", test_sort_keys_of_name_are_the_keys_one_by_one);
 
   g_test_add_func ("/common/text/sort-key-numbers-by-value", test_sort_key_numbers_by_value);
 

@@ -128,7 +128,9 @@ server_request_full (const ServerClient    *client,
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &reply->status);
   curl_easy_getinfo (curl, CURLINFO_SIZE_DOWNLOAD_T, &downloaded);
   reply->bytes = (gsize) downloaded;
-  reply->reply = json_tokener_parse (received->str);
+  /* a 304 has no body: the client keeps what it had */
+  reply->reply = reply->status == 304 && received->len == 0 ? json_object_new_object ()
+                                                            : json_tokener_parse (received->str);
   if (reply->reply == NULL || !json_object_is_type (reply->reply, json_type_object))
     g_error ("%s %s: the answer is not a JSON object: %.200s", method, path, received->str);
 

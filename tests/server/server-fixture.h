@@ -345,3 +345,22 @@ server_serve (PgCluster   *cluster,
 {
   return server_serve_full (cluster, cert_file, key_file, NULL, base_url);
 }
+
+/* What an administrator does first, on a new cluster: the schema and the
+ * demo province's places; the certificate the server will serve with. */
+static inline void
+server_setup_demo (PgCluster  *cluster,
+                   char      **cert_file,
+                   char      **key_file)
+{
+  ServerRun run = { 0 };
+  g_autofree char *units = g_test_build_filename (G_TEST_DIST, "..", "data", "catalogues", "demo-province.json", NULL);
+
+  pg_cluster_start (cluster);
+  make_test_certificate (cluster->dir, cert_file, key_file);
+  if (server_run (&run, cluster, NULL, "migrate") != 0)
+    g_error ("migrate: %s", run.err);
+  if (server_run (&run, cluster, NULL, "import-units", units) != 0)
+    g_error ("import-units: %s", run.err);
+  server_run_clear (&run);
+}

@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 
 #include "dh-autocleanups.h"
+#include "dh-catalogue.h"
 #include "dh-gzip.h"
 #include "dh-store.h"
 #include "server-client.h"
@@ -696,8 +697,26 @@ test_bad_changes_refused_alone (void)
     g_ptr_array_add (batch, json_object_get (g_ptr_array_index (later, later->len - 1)));
   }
 
+  /* 5: the household's id in capitals, which PostgreSQL would take for
+   * the same record and devices for another */
+  {
+    g_autofree char *capitals = g_ascii_strup (household, -1);
+    json_object *wire = with_envelope (g_ptr_array_index (pending, 0), "r", capitals);
+
+    g_assert_true (json_object_object_get_ex (wire, "f", &fields));
+    json_object_object_del (fields, "head_name");
+    g_ptr_array_add (batch, wire);
+  }
+
   results = push_wires (lan.token, batch);
   g_test_message ("%s", json_object_to_json_string (results));
+  g_assert_cmpstr (result_code (results, 5), ==, "invalid");
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT state LIKE '%%Đinh Thị Hoa%%' FROM record WHERE id = '%s'", household);
+    g_autofree char *kept = query_one (sql);
+
+    g_assert_cmpstr (kept, ==, "t");
+  }
   g_assert_cmpstr (result_status (results, 0), ==, "rejected");
   g_assert_cmpstr (result_code (results, 0), ==, "clock_ahead");
   g_assert_cmpstr (result_code (results, 1), ==, "invalid");
@@ -1227,6 +1246,54 @@ test_malformed_pushes (void)
   reply_clear (&reply);
 }
 
+/* The codes and names the server checks with, for a device to compare
+ * with its own: their version in every answer of the sync, the files
+ * themselves once, then 304 while they stay the same. */
+static void
+test_catalogues_download (void)
+{
+  g_auto(Device) lan = { 0 };
+  g_autofree char *version = NULL;
+  g_autofree char *if_none_match = NULL;
+  g_autofree char *stale = g_strdup ("If-None-Match: \"0000\"");
+  json_object *files = NULL;
+  json_object *programmes = NULL;
+  Reply reply = { 0 };
+
+  device_init (&lan, "lan.hoang");
+  server_request (&client, &reply, "GET", "/v1/catalogues", lan.token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 200);
+  version = g_strdup (reply_member (&reply, "version"));
+  g_assert_cmpuint (strlen (version), ==, 64);
+  g_assert_true (json_object_object_get_ex (reply.reply, "files", &files));
+  g_assert_true (json_object_object_get_ex (files, "programmes.json", &programmes));
+  g_assert_nonnull (strstr (json_object_to_json_string (programmes), "NTP-GNBV-2021-2025"));
+  g_assert_cmpint (json_object_object_length (files), >=, 9);
+
+  /* the same version the device's own build has, and every sync answer says */
+  g_assert_cmpstr (version, ==, dh_catalogues_get_version (dh_catalogues_get_default ()));
+  server_request (&client, &reply, "GET", "/v1/pull?limit=1", lan.token, NULL, 0);
+  g_assert_cmpstr (reply_member (&reply, "catalogues"), ==, version);
+
+  if_none_match = g_strdup_printf ("If-None-Match: \"%s\"", version);
+  {
+    const char * const same[] = { if_none_match, NULL };
+    const char * const other[] = { stale, NULL };
+    RequestOptions unchanged = { same, TRUE };
+    RequestOptions changed = { other, TRUE };
+
+    server_request_full (&client, &reply, "GET", "/v1/catalogues", lan.token, NULL, 0, &unchanged);
+    g_assert_cmpint (reply.status, ==, 304);
+    g_assert_cmpuint (reply.bytes, ==, 0);
+    server_request_full (&client, &reply, "GET", "/v1/catalogues", lan.token, NULL, 0, &changed);
+    g_assert_cmpint (reply.status, ==, 200);
+    g_assert_cmpstr (reply.content_encoding, ==, "gzip");
+  }
+  server_request (&client, &reply, "GET", "/v1/catalogues", NULL, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 401);
+  reply_clear (&reply);
+}
+
 static void
 add_user (const char *username,
           const char *role,
@@ -1246,21 +1313,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  ServerRun run = { 0 };
-  g_autofree char *units = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
   curl_global_init (CURL_GLOBAL_DEFAULT);
 
-  pg_cluster_start (&cluster);
-  make_test_certificate (cluster.dir, &cert_file, &key_file);
-  if (server_run (&run, &cluster, NULL, "migrate") != 0)
-    g_error ("migrate: %s", run.err);
-  units = g_test_build_filename (G_TEST_DIST, "..", "data", "catalogues", "demo-province.json", NULL);
-  if (server_run (&run, &cluster, NULL, "import-units", units) != 0)
-    g_error ("import-units: %s", run.err);
-  server_run_clear (&run);
+  server_setup_demo (&cluster, &cert_file, &key_file);
   add_user ("lan.hoang", "caseworker", "DEMO-01");
   add_user ("tuan.pham", "caseworker", "DEMO-01");
   add_user ("khoa.le", "commune_official", "DEMO-02");
@@ -1280,6 +1338,7 @@ main (int   argc,
   g_test_add_func ("/server-sync/gzip-both-ways", test_gzip_both_ways);
   g_test_add_func ("/server-sync/pull-pages-resume", test_pull_pages_resume);
   g_test_add_func ("/server-sync/roles-on-every-endpoint", test_roles_on_every_endpoint);
+  g_test_add_func ("/server-sync/catalogues-download", test_catalogues_download);
   g_test_add_func ("/server-sync/malformed-pushes-get-4xx", test_malformed_pushes);
   g_test_add_func ("/server-sync/five-devices-two-processes-converge", test_five_devices_converge);
   g_test_add_func ("/server-sync/server-killed-mid-batch", test_server_killed_mid_batch);

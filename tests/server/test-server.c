@@ -10,6 +10,7 @@
 
 #include "dh-autocleanups.h"
 #include "dh-server-auth.h"
+#include "dh-server-db.h"
 #include "server-client.h"
 #include "server-fixture.h"
 
@@ -626,23 +627,20 @@ main (int   argc,
       char *argv[])
 {
   ServerRun run = { 0 };
-  g_autofree char *units = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
   curl_global_init (CURL_GLOBAL_DEFAULT);
 
-  pg_cluster_start (&cluster);
-  make_test_certificate (cluster.dir, &cert_file, &key_file);
-
   /* what an administrator does first: the schema, the province's places, a user */
-  if (server_run (&run, &cluster, NULL, "migrate") != 0)
-    g_error ("migrate: %s", run.err);
-  g_assert_nonnull (strstr (run.out, "now at version 3 (3 migrations applied)"));
-  units = g_test_build_filename (G_TEST_DIST, "..", "data", "catalogues", "demo-province.json", NULL);
-  if (server_run (&run, &cluster, NULL, "import-units", units) != 0)
-    g_error ("import-units: %s", run.err);
-  g_assert_nonnull (strstr (run.out, "12 new, 0 updated"));
+  server_setup_demo (&cluster, &cert_file, &key_file);
+  {
+    g_autofree char *version = query_one ("SELECT max (version) FROM schema_version");
+    g_autofree char *places = query_one ("SELECT count (*) FROM unit");
+
+    g_assert_cmpint (atoi (version), ==, dh_db_latest_version ());
+    g_assert_cmpstr (places, ==, "12");
+  }
   if (server_run (&run, &cluster, PASSWORD "\n", "add-user", "lan.hoang",
                   "--role", "caseworker", "--commune", "DEMO-01", "--full-name", "Hoàng Thị Lan") != 0)
     g_error ("add-user: %s", run.err);

@@ -1093,7 +1093,8 @@ static const char * const phones[] = { "\"0912000111\"", "\"0987654321\"", "\"09
 static const char * const notes[] = { "\"có 2 con bò\"", "\"đã thăm\"", "\"cần giống lúa\"", "\"nhà dột\"", "null", NULL };
 static const char * const addresses[] = { "\"Nhà số 5\"", "\"Xóm Trên\"", "\"Xóm Dưới\"", NULL };
 static const char * const caseworkers[] = { "\"an\"", "\"binh\"", "\"chi\"", "null", NULL };
-static const char * const relations[] = { "\"head\"", "\"spouse\"", "\"child\"", "\"parent\"", NULL };
+/* never "head": a household has one, and the simulation makes no rule of which */
+static const char * const relations[] = { "\"sibling\"", "\"spouse\"", "\"child\"", "\"parent\"", NULL };
 static const char * const schooling[] = { "\"none\"", "\"primary\"", "\"lower_secondary\"", NULL };
 static const char * const employment[] = { "\"farming\"", "\"student\"", "\"none\"", NULL };
 static const char * const booleans[] = { "true", "false", NULL };

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sqlite3.h>
 
 #include "dh-demo.h"
 #include "dh-hlc.h"
@@ -869,6 +870,157 @@ test_demo_store_never_sends (StoreFixture  *fixture,
   g_assert_no_error (error);
 }
 
+/* Every column of every record, and every search entry with the record
+ * it belongs to, as text in one order: what two stores are compared by.
+ * SKIP names columns left out. */
+static char *
+dump_rows (DhStore            *store,
+           const char * const *skip)
+{
+  static const char * const tables[] = {
+    "admin_unit", "user", "household", "member", "exit_plan", "visit", "assessment", "support", "conflict",
+  };
+  g_autoptr(GString) dump = g_string_new (NULL);
+  g_autofree char *search_sql = g_strdup_printf ("SELECT 'household ' || h.id, s.doc FROM household_search s JOIN household h ON s.rowid = h.rowid "
+                                                 "UNION ALL SELECT 'head ' || h.id, s.doc FROM household_search s JOIN household h ON s.rowid = -%" G_GINT64_FORMAT " - h.rowid "
+                                                 "UNION ALL SELECT 'member ' || m.id, s.doc FROM household_search s JOIN member m ON s.rowid = -m.rowid "
+                                                 "ORDER BY 1",
+                                                 G_GINT64_CONSTANT (1) << 40);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (dh_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  for (guint t = 0; t <= G_N_ELEMENTS (tables); t++)
+    {
+      g_autofree char *sql = t < G_N_ELEMENTS (tables) ? g_strdup_printf ("SELECT * FROM \"%s\" ORDER BY id", tables[t]) : g_strdup (search_sql);
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      g_string_append_printf (dump, "%s\n", sql);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          for (int i = 0; i < sqlite3_column_count (stmt); i++)
+            {
+              if (skip != NULL && g_strv_contains (skip, sqlite3_column_name (stmt, i)))
+                continue;
+              g_string_append_printf (dump, "%s=%s|", sqlite3_column_name (stmt, i),
+                                      sqlite3_column_type (stmt, i) == SQLITE_NULL ? "NULL" : (const char *) sqlite3_column_text (stmt, i));
+            }
+          g_string_append_c (dump, '\n');
+        }
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_close (db);
+
+  return g_string_free (g_steal_pointer (&dump), FALSE);
+}
+
+static const char *
+household_id (GPtrArray *state,
+              guint      index)
+{
+  return dh_json_get_string (g_ptr_array_index (state, index), "r");
+}
+
+/* Applies CHANGES in pages of PAGE_SIZE, from the last when BACKWARDS. */
+static void
+apply_in_pages (DhStore   *store,
+                GPtrArray *changes,
+                guint      page_size,
+                gboolean   backwards)
+{
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      json_object *wire = g_ptr_array_index (changes, backwards ? changes->len - 1 - i : i);
+
+      g_ptr_array_add (page, json_object_get (wire));
+      if (page->len == page_size || i + 1 == changes->len)
+        {
+          DhApplyReport report = apply (store, page);
+
+          g_assert_cmpuint (report.rejected, ==, 0);
+          g_ptr_array_set_size (page, 0);
+        }
+    }
+}
+
+/* A first sync writes each record not seen before straight from its
+ * change: the rows, their bookkeeping, sort keys and search entries must
+ * be those the record has where it was written, whatever the order and
+ * grouping of the pages (members before their households wait, and are
+ * written when their household comes). */
+static void
+test_first_sync_rows_are_the_source_rows (StoreFixture  *fixture,
+                                          gconstpointer  data)
+{
+  static const char * const entities[] = {
+    "admin_unit", "user", "household", "member", "exit_plan", "visit", "assessment", "support", "conflict",
+  };
+  /* what the source's own writes keep and a synced copy does not: when and
+   * by whom (on this machine) each row was written, and whether it is sent */
+  static const char * const local_only[] = { "created_at", "updated_at", "sync_state", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) state = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  g_autoptr(DhStore) forwards = open_second_store (fixture, "forwards.db");
+  g_autoptr(DhStore) backwards = open_second_store (fixture, "backwards.db");
+  g_autoptr(GPtrArray) households = NULL;
+  g_autofree char *source_rows = NULL;
+  g_autofree char *forwards_rows = NULL;
+  g_autofree char *backwards_rows = NULL;
+  g_autofree char *forwards_all = NULL;
+  g_autofree char *backwards_all = NULL;
+  g_autoptr(json_object) edit = fixture_json ("{\"phone\": \"0912345678\", \"notes\": null}");
+  g_autoptr(json_object) rename = fixture_json ("{\"head_name\": \"Đinh Thị Ánh\"}");
+  DhDemoOptions demo;
+
+  dh_demo_options_init (&demo);
+  demo.households = 12;
+  demo.seed = 7;
+  g_assert_true (dh_demo_populate (fixture->store, &demo, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* a household whose members are still to be entered */
+  g_free (fixture_new_id (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Hà Văn Tú\"}", fixture->village));
+
+  /* later writes by someone else: a cleared field, a new name, a deletion */
+  households = dh_store_export_state (fixture->store, "household", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (households->len, >=, 3);
+  dh_store_set_user (fixture->store, "minh.tran");
+  json_object_put (dh_store_update (fixture->store, "household", household_id (households, 0), edit, &error));
+  g_assert_no_error (error);
+  json_object_put (dh_store_update (fixture->store, "household", household_id (households, 1), rename, &error));
+  g_assert_no_error (error);
+  g_assert_true (dh_store_delete (fixture->store, "household", household_id (households, 2), &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+    {
+      g_autoptr(GPtrArray) changes = dh_store_export_state (fixture->store, entities[i], &error);
+
+      g_assert_no_error (error);
+      for (guint j = 0; j < changes->len; j++)
+        g_ptr_array_add (state, json_object_get (g_ptr_array_index (changes, j)));
+    }
+
+  apply_in_pages (forwards, state, 7, FALSE);
+  apply_in_pages (backwards, state, 5, TRUE);
+
+  source_rows = dump_rows (fixture->store, local_only);
+  forwards_rows = dump_rows (forwards, local_only);
+  backwards_rows = dump_rows (backwards, local_only);
+  g_assert_cmpstr (forwards_rows, ==, source_rows);
+  g_assert_cmpstr (backwards_rows, ==, source_rows);
+  /* and between the copies, when each row was made too */
+  forwards_all = dump_rows (forwards, NULL);
+  backwards_all = dump_rows (backwards, NULL);
+  g_assert_cmpstr (backwards_all, ==, forwards_all);
+  g_assert_nonnull (strstr (forwards_rows, "Đinh Thị Ánh"));
+  g_assert_nonnull (strstr (forwards_rows, "minh.tran"));
+  g_assert_nonnull (strstr (forwards_rows, "ha van tu"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -892,6 +1044,7 @@ main (int   argc,
   STORE_TEST ("/store/sync/queue/rejected-change-skipped-with-reason", test_rejected_change_is_skipped_with_reason);
   STORE_TEST ("/store/sync/queue/unsent-edits-coalesce-sent-never-change", test_unsent_edits_coalesce_sent_never_change);
   STORE_TEST ("/store/sync/cursor-moves-with-its-page", test_cursor_moves_with_its_page);
+  STORE_TEST ("/store/sync/first-sync-rows-are-the-source-rows", test_first_sync_rows_are_the_source_rows);
   STORE_TEST ("/store/sync/restore-brings-back-what-went", test_restore_brings_back_what_went);
   STORE_TEST ("/store/sync/demo-store-never-sends", test_demo_store_never_sends);
   STORE_TEST ("/store/sync/deletion-with-unseen-member-is-a-conflict", test_deletion_with_unseen_member_is_a_conflict);

@@ -215,6 +215,46 @@ test_cancelled_before_a_request (void)
   proxy_stop (proxy);
 }
 
+typedef struct
+{
+  DhSyncClient *client;
+  GError       *error;
+  json_object  *answer;
+} Waiting;
+
+static gpointer
+request_thread (gpointer data)
+{
+  Waiting *waiting = data;
+
+  waiting->answer = dh_sync_client_request (waiting->client, "GET", "/v1/pull", NULL, &waiting->error);
+  return NULL;
+}
+
+/* A server that never answers: cancelling ends the transfer under way. */
+static void
+test_cancelled_during_a_request (void)
+{
+  Proxy *proxy = proxy_start (PROXY_COUNT, "127.0.0.1", 0, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Waiting waiting = { client_for (proxy), NULL, NULL };
+  GThread *thread;
+
+  dh_sync_client_set_cancellable (waiting.client, cancellable);
+  thread = g_thread_new ("request", request_thread, &waiting);
+  /* the request is sent and waits for an answer that does not come */
+  while (g_atomic_int_get (&proxy->bytes_in) == 0)
+    g_usleep (1000);
+  g_cancellable_cancel (cancellable);
+  g_thread_join (thread);
+
+  g_assert_null (waiting.answer);
+  g_assert_error (waiting.error, DH_SYNC_ERROR, DH_SYNC_ERROR_CANCELLED);
+  g_clear_error (&waiting.error);
+  dh_sync_client_free (waiting.client);
+  proxy_stop (proxy);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -226,6 +266,7 @@ main (int   argc,
   g_test_add_func ("/sync/client/answer-read-up-to-a-bound", test_answer_read_up_to_a_bound);
   g_test_add_func ("/sync/client/json-too-deep-or-not-one-object", test_json_too_deep_or_not_one_object);
   g_test_add_func ("/sync/client/cancelled-before-a-request", test_cancelled_before_a_request);
+  g_test_add_func ("/sync/client/cancelled-during-a-request", test_cancelled_during_a_request);
 
   return g_test_run ();
 }
