@@ -802,6 +802,11 @@ on_sync_finished (DhWindow           *self,
           adw_toast_set_action_name (message, "win.show-rejected");
           adw_toast_set_timeout (message, 0);
         }
+      else if (report != NULL && dh_sync_report_conflicts (report) > 0)
+        {
+          adw_toast_set_button_label (message, _("_Show"));
+          adw_toast_set_action_name (message, "win.show-conflicts");
+        }
     }
 
   adw_toast_set_priority (message, ADW_TOAST_PRIORITY_HIGH);

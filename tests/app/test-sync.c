@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "app-test.h"
 #include "dh-autocleanups.h"
@@ -672,6 +673,89 @@ test_ended_session_asks_to_sign_in_again (Fixture       *fixture,
   g_assert_cmpint (app_fixture_count_pending (fixture), ==, 1);
 }
 
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+} EngineWait;
+
+static void
+engine_synced_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  EngineWait *wait = user_data;
+  g_autoptr(GError) error = NULL;
+
+  wait->ok = dh_sync_engine_sync_finish (DH_SYNC_ENGINE (source), result, NULL, &error);
+  g_assert_no_error (error);
+  wait->done = TRUE;
+}
+
+static gboolean
+engine_is_done (gpointer data)
+{
+  return ((EngineWait *) data)->done;
+}
+
+/* Another laptop of the commune syncs @store, as the CLI would. */
+static void
+other_device_sync (DhStore *store)
+{
+  g_autoptr(DhSyncEngine) engine = dh_sync_engine_new (store);
+  EngineWait wait = { FALSE, FALSE };
+
+  dh_sync_engine_sync_async (engine, NULL, engine_synced_cb, &wait);
+  wait_until (engine_is_done, &wait);
+  g_assert_true (wait.ok);
+}
+
+/* The same field edited here and on another laptop before either synced:
+ * the toast names the conflict and opens the list of conflicts. */
+static void
+test_conflict_told_by_the_toast (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *household = add_household (fixture, "Hầu A Lềnh");
+  g_autofree char *other_path = g_build_filename (fixture->directory, "other.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) other = dh_store_open_full (other_path, DH_STORE_OPEN_CREATE, &error);
+  g_autoptr(json_object) me = NULL;
+  g_autoptr(json_object) there = json_object_new_object ();
+  g_autoptr(json_object) here = json_object_new_object ();
+  g_autoptr(json_object) record = NULL;
+  const char *toast;
+
+  g_assert_no_error (error);
+  sync_now (fixture);
+  me = dh_sync_sign_in (other, g_getenv (SERVER_URL_VAR), g_getenv (CA_FILE_VAR), NULL,
+                        USERNAME, PASSWORD, NULL, &error);
+  g_assert_no_error (error);
+  other_device_sync (other);
+
+  json_object_object_add (there, "phone", json_object_new_string ("0912345678"));
+  record = dh_store_update (other, "household", household, there, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&record, json_object_put);
+  json_object_object_add (here, "phone", json_object_new_string ("0987654321"));
+  record = dh_store_update (app_fixture_store (fixture), "household", household, here, &error);
+  g_assert_no_error (error);
+  other_device_sync (other);
+  app_fixture_wait (fixture->window);
+
+  toast = sync_now (fixture);
+  assert_contains (toast, "1 conflict for an official to settle");
+  g_assert_cmpstr (adw_toast_get_action_name (dh_window_get_sync_toast (fixture->window)), ==, "win.show-conflicts");
+
+  g_clear_object (&other);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *file = g_strconcat (other_path, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
+
+      g_remove (file);
+    }
+}
+
 /* In Vietnamese: the dialog's message, the button and the popover, drawn. */
 static void
 test_speaks_vietnamese (Fixture       *fixture,
@@ -720,6 +804,7 @@ main (int   argc,
     { "/app/sync/clock-warning", test_clock_warning, "signed-in", FALSE },
     { "/app/sync/preferences-sign-out-keeps-the-work", test_preferences_sign_out_keeps_the_work, "signed-in", FALSE },
     { "/app/sync/ended-session-asks-to-sign-in-again", test_ended_session_asks_to_sign_in_again, "signed-in", FALSE },
+    { "/app/sync/conflict-told-by-the-toast", test_conflict_told_by_the_toast, "signed-in", FALSE },
     { "/app/sync/demo-store-never-syncs", test_demo_store_never_syncs, "demo", FALSE },
     { "/app/sync/speaks-vietnamese", test_speaks_vietnamese, "empty", TRUE },
   };
