@@ -14,6 +14,7 @@ struct _DhSignInDialog
   AdwWindow      parent_instance;
 
   /* template */
+  GtkWidget     *cancel_button;
   GtkButton     *sign_in_button;
   GtkSpinner    *spinner;
   GtkStack      *stack;
@@ -127,7 +128,9 @@ signed_in_cb (GObject      *source,
   else
     done = g_strdup_printf (_("You are signed in as %s, for the whole province. The first sync has started."), who);
   adw_status_page_set_description (self->done_page, done);
+  /* nothing is left to cancel: the one way out is Close */
   gtk_widget_set_visible (GTK_WIDGET (self->sign_in_button), FALSE);
+  gtk_widget_set_visible (self->cancel_button, FALSE);
   gtk_stack_set_visible_child_name (self->stack, "done");
   gtk_window_set_default_widget (GTK_WINDOW (self), NULL);
   gtk_widget_grab_focus (gtk_stack_get_visible_child (self->stack));
@@ -267,6 +270,7 @@ dh_sign_in_dialog_class_init (DhSignInDialogClass *klass)
   object_class->finalize = dh_sign_in_dialog_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "dh-sign-in-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, DhSignInDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, DhSignInDialog, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, DhSignInDialog, spinner);
   gtk_widget_class_bind_template_child (widget_class, DhSignInDialog, stack);
