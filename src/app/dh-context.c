@@ -133,14 +133,10 @@ dh_context_constructed (GObject *object)
   g_signal_connect_object (self->engine, "notify::state", G_CALLBACK (on_sync_state_changed),
                            self, G_CONNECT_SWAPPED);
 
-  /* made-up households never leave the store: no sync by itself, ever */
+  /* made-up households never leave the store: no sync by itself, ever;
+   * opened with a connection there already, the engine syncs at once */
   if (!dh_store_is_demo (self->store))
-    {
-      dh_sync_engine_set_automatic (self->engine, TRUE);
-      /* opened with a connection there already: what waits goes now */
-      if (dh_sync_engine_get_state (self->engine) == DH_SYNC_STATE_IDLE)
-        dh_context_sync (self);
-    }
+    dh_sync_engine_set_automatic (self->engine, TRUE);
 }
 
 static void
