@@ -544,6 +544,7 @@ test_refused_change_listed_with_reason (Fixture       *fixture,
   g_assert_false (contains (dh_rejected_dialog_get_reason (dialog, 0), "clock_ahead"));
   g_assert_false (contains (dh_rejected_dialog_get_what (dialog, 0), household));
   g_assert_cmpuint (strlen (dh_rejected_dialog_get_reason (dialog, 0)), >, 10);
+  app_fixture_save_picture (GTK_WIDGET (dialog), "refused-changes-light-en.png");
 }
 
 /* three hours and ten minutes: a slow answer still leaves three whole hours */
