@@ -266,7 +266,21 @@ dh_application_sign_in (DhApplication *self)
   if (self->context == NULL)
     return NULL;
 
-  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  /* over the window it was asked from: Preferences, or the main window */
+  window = NULL;
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; window == NULL && i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (gtk_window_is_active (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+          window = toplevel;
+      }
+  }
+  if (window == NULL)
+    window = gtk_application_get_active_window (GTK_APPLICATION (self));
   dialog = dh_sign_in_dialog_new (self->context);
   gtk_window_set_transient_for (GTK_WINDOW (dialog), window);
   gtk_window_present (GTK_WINDOW (dialog));

@@ -259,6 +259,13 @@ on_clicked (DhSyncButton *self)
   dh_sync_button_activate (self);
 }
 
+/* what the button opens comes in front of the details */
+static void
+on_popover_button_clicked (DhSyncButton *self)
+{
+  gtk_popover_popdown (self->popover);
+}
+
 static void
 on_sync_now_clicked (DhSyncButton *self)
 {
@@ -330,6 +337,7 @@ dh_sync_button_class_init (DhSyncButtonClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_query_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, on_sync_now_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_popover_button_clicked);
 }
 
 static void
