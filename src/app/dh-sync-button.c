@@ -134,7 +134,15 @@ update (DhSyncButton *self)
         case DH_SYNC_STATE_UP_TO_DATE:
           icon_name = "emblem-ok-symbolic";
           label = g_strdup (_("Up to date"));
-          status = g_strdup (_("Up to date: the province has every change made here."));
+          if (dh_sync_engine_get_last_sync (self->engine) != NULL)
+            {
+              g_autofree char *when = describe_time (dh_sync_engine_get_last_sync (self->engine));
+
+              /* Translators: "Up to date since today at 09:12: …" */
+              status = g_strdup_printf (_("Up to date since %s: the province has every change made here."), when);
+            }
+          else
+            status = g_strdup (_("Up to date: the province has every change made here."));
           break;
 
         case DH_SYNC_STATE_ERROR:

@@ -423,6 +423,7 @@ test_sign_in_through_the_dialog (Fixture       *fixture,
   /* the villages came with the page the sign-in read to name the commune */
   g_assert_true (g_str_has_prefix (adw_toast_get_title (dh_window_get_sync_toast (fixture->window)), "Synced: "));
   g_assert_cmpstr (dh_sync_button_get_label (button), ==, "Up to date");
+  assert_contains (dh_sync_button_get_status (button), "Up to date since today at ");
   assert_contains (dh_sync_button_get_counts_text (button), "Last sync: today at");
   {
     g_autofree char *account = dh_context_describe_account (app_fixture_context (fixture));
