@@ -77,25 +77,28 @@ dh_app_describe_last_visit_if_known (DhContext  *context,
   return describe_visit_date (context, &date);
 }
 
-/* How far a record has travelled, as an icon and in words. */
+/* How far a household's changes have travelled, as an icon and in words. */
 void
-dh_app_sync_state (const char  *state,
-                   const char **out_icon_name,
-                   const char **out_words)
+dh_app_sync_state (DhRecordSync   sync,
+                   const char   **out_icon_name,
+                   const char   **out_words)
 {
-  if (g_strcmp0 (state, "synced") == 0)
+  switch (sync)
     {
-      *out_icon_name = "emblem-ok-symbolic";
-      *out_words = _("Sent to the province");
-    }
-  else if (g_strcmp0 (state, "deleted") == 0)
-    {
-      *out_icon_name = "user-trash-symbolic";
-      *out_words = _("Deleted here; waiting to be sent");
-    }
-  else
-    {
+    case DH_RECORD_SYNC_REJECTED:
+      *out_icon_name = "dialog-warning-symbolic";
+      *out_words = _("Refused by the province; see the refused changes");
+      break;
+
+    case DH_RECORD_SYNC_WAITING:
       *out_icon_name = "emblem-synchronizing-symbolic";
       *out_words = _("Changed here; waiting to be sent");
+      break;
+
+    case DH_RECORD_SYNC_SENT:
+    default:
+      *out_icon_name = "emblem-ok-symbolic";
+      *out_words = _("Sent to the province");
+      break;
     }
 }

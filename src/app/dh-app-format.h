@@ -11,9 +11,9 @@ char *dh_app_describe_last_visit (DhContext   *context,
                                   const char  *household_id);
 char *dh_app_describe_last_visit_if_known (DhContext  *context,
                                            const char *household_id);
-void  dh_app_sync_state          (const char  *state,
-                                  const char **out_icon_name,
-                                  const char **out_words);
+void  dh_app_sync_state          (DhRecordSync  sync,
+                                  const char  **out_icon_name,
+                                  const char  **out_words);
 char *dh_app_describe_date       (const char  *iso_date);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "dh-app-resources.h"
 #include "dh-application.h"
 #include "dh-preferences-window.h"
+#include "dh-sign-in-dialog.h"
 #include "dh-window.h"
 
 struct _DhApplication
@@ -19,6 +20,7 @@ struct _DhApplication
   char           *store_path;   /* from --store, else the settings, else the default */
   DhContext      *context;      /* NULL until a store is open */
   GSettings      *settings;
+  GNetworkMonitor *monitor;     /* NULL: GLib's default */
 };
 
 G_DEFINE_FINAL_TYPE (DhApplication, dh_application, ADW_TYPE_APPLICATION)
@@ -31,6 +33,7 @@ dh_application_finalize (GObject *object)
   g_clear_pointer (&self->store_path, g_free);
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
+  g_clear_object (&self->monitor);
 
   G_OBJECT_CLASS (dh_application_parent_class)->finalize (object);
 }
@@ -106,6 +109,18 @@ dh_application_set_store_path (DhApplication *self,
   self->store_path = g_strdup (path);
 }
 
+/* What tells the sync whether there is a network, instead of GLib's
+ * default (tests); before the store is opened. */
+void
+dh_application_set_network_monitor (DhApplication   *self,
+                                    GNetworkMonitor *monitor)
+{
+  g_return_if_fail (DH_IS_APPLICATION (self));
+  g_return_if_fail (self->context == NULL);
+
+  g_set_object (&self->monitor, monitor);
+}
+
 const char *
 dh_application_get_store_path (DhApplication *self)
 {
@@ -163,7 +178,7 @@ dh_application_open_store (DhApplication    *self,
   if (store == NULL)
     return NULL;
 
-  self->context = dh_context_new (store, self->settings);
+  self->context = dh_context_new_full (store, self->settings, self->monitor);
 
   return self->context;
 }
@@ -228,11 +243,60 @@ preferences_action (GSimpleAction *action,
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   DhPreferencesWindow *preferences = dh_preferences_window_new (self->settings, self->store_path);
 
+  dh_preferences_window_set_context (preferences, self->context);
   gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
+/**
+ * dh_application_sign_in:
+ *
+ * Opens the dialog that signs in to the province's server, over the
+ * active window. Returns: (transfer none) (nullable): the dialog, or NULL
+ * while no store is open.
+ */
+DhSignInDialog *
+dh_application_sign_in (DhApplication *self)
+{
+  GtkWindow *window;
+  DhSignInDialog *dialog;
+
+  g_return_val_if_fail (DH_IS_APPLICATION (self), NULL);
+
+  if (self->context == NULL)
+    return NULL;
+
+  /* over the window it was asked from: Preferences, or the main window */
+  window = NULL;
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; window == NULL && i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (gtk_window_is_active (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+          window = toplevel;
+      }
+  }
+  if (window == NULL)
+    window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  dialog = dh_sign_in_dialog_new (self->context);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), window);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+sign_in_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  dh_application_sign_in (user_data);
+}
+
 static const GActionEntry app_actions[] = {
+  { "sign-in", sign_in_action },
   { "quit", quit_action },
   { "about", about_action },
   { "preferences", preferences_action },
@@ -253,6 +317,8 @@ dh_application_init (DhApplication *self)
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", (const char *[]) { "<Control>q", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", (const char *[]) { "<Control>comma", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.sign-in", (const char *[]) { "<Control><Shift>l", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.sync", (const char *[]) { "<Control><Shift>y", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", (const char *[]) { "<Control>w", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search", (const char *[]) { "<Control>f", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-household", (const char *[]) { "<Control>n", NULL });

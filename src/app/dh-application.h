@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "dh-context.h"
+#include "dh-sign-in-dialog.h"
 
 G_BEGIN_DECLS
 
@@ -22,5 +23,8 @@ void           dh_application_set_store_path (DhApplication *self,
 DhContext     *dh_application_open_store   (DhApplication    *self,
                                             DhStoreOpenFlags  flags,
                                             GError          **error);
+void           dh_application_set_network_monitor (DhApplication   *self,
+                                                   GNetworkMonitor *monitor);
+DhSignInDialog *dh_application_sign_in     (DhApplication *self);
 
 G_END_DECLS

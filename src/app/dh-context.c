@@ -1,10 +1,11 @@
-/* dh-context.c – what the windows of the application share: the store, the settings, the catalogues */
+/* dh-context.c – what the windows of the application share: the store, the settings, the catalogues, the sync engine */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #define G_LOG_DOMAIN "dh-context"
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "dh-autocleanups.h"
@@ -29,6 +30,14 @@ struct _DhContext
   guint         visits_idle;   /* the read of them, to start when the rows are bound */
   gboolean      visits_reading;
   guint         visits_generation; /* what the store was when the read began: a change forgets */
+
+  GNetworkMonitor *monitor;    /* NULL: GLib's default */
+  DhSyncEngine *engine;
+  GHashTable   *rejected;      /* household id -> NULL for each refused change of it; NULL until read */
+  guint         n_rejected;    /* refused changes, as last read */
+  DhSyncState   last_state;
+  gboolean      own_sync;      /* the sync under way was asked for here, and reports here */
+  gboolean      signed_in;     /* a server is set and a session kept, as last read */
 };
 
 G_DEFINE_FINAL_TYPE (DhContext, dh_context, G_TYPE_OBJECT)
@@ -37,6 +46,7 @@ enum {
   PROP_0,
   PROP_STORE,
   PROP_SETTINGS,
+  PROP_NETWORK_MONITOR,
   N_PROPS
 };
 
@@ -44,10 +54,16 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   LAST_VISITS_READ,
+  SYNC_FINISHED,
+  BADGES_CHANGED,
+  ACCOUNT_CHANGED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
+
+static void     forget_rejected (DhContext *self);
+static gboolean read_signed_in  (DhContext *self);
 
 /* A place can be renamed by a sync, a visit recorded: forget what was
  * learnt of what changed. */
@@ -62,6 +78,48 @@ on_store_changed (DhContext  *self,
       g_hash_table_remove_all (self->last_visits);
       self->visits_generation++;
     }
+
+  /* an edit adds a change to send; a sync takes some away */
+  if (self->engine != NULL)
+    dh_sync_engine_refresh (self->engine);
+  forget_rejected (self);
+}
+
+/* A sync the engine ran by itself has ended: its report stayed with the
+ * engine, so what is told is its outcome. */
+static void
+on_sync_state_changed (DhContext *self)
+{
+  DhSyncState state = dh_sync_engine_get_state (self->engine);
+  DhSyncState was = self->last_state;
+
+  self->last_state = state;
+  if (state == DH_SYNC_STATE_SIGN_IN_NEEDED && self->signed_in)
+    {
+      /* the session ended on the server */
+      self->signed_in = read_signed_in (self) && dh_sync_engine_get_last_error (self->engine) == NULL;
+      g_signal_emit (self, signals[ACCOUNT_CHANGED], 0);
+    }
+  if (was != DH_SYNC_STATE_SYNCING || state == DH_SYNC_STATE_SYNCING)
+    return;
+
+  forget_rejected (self);
+  g_signal_emit (self, signals[BADGES_CHANGED], 0);
+  if (self->own_sync)
+    return;
+
+  if (state == DH_SYNC_STATE_ERROR || state == DH_SYNC_STATE_SIGN_IN_NEEDED)
+    {
+      g_autoptr(GError) error = g_error_new_literal (DH_SYNC_ERROR,
+                                                     state == DH_SYNC_STATE_SIGN_IN_NEEDED ? DH_SYNC_ERROR_SIGN_IN : DH_SYNC_ERROR_SERVER,
+                                                     dh_sync_engine_get_last_error (self->engine) != NULL
+                                                     ? dh_sync_engine_get_last_error (self->engine)
+                                                     : _("The sync failed"));
+
+      g_signal_emit (self, signals[SYNC_FINISHED], 0, NULL, error);
+    }
+  else if (state == DH_SYNC_STATE_UP_TO_DATE || state == DH_SYNC_STATE_IDLE)
+    g_signal_emit (self, signals[SYNC_FINISHED], 0, NULL, NULL);
 }
 
 static void
@@ -73,6 +131,33 @@ dh_context_constructed (GObject *object)
 
   g_signal_connect_object (self->store, "changed", G_CALLBACK (on_store_changed),
                            self, G_CONNECT_SWAPPED);
+
+  self->engine = g_object_new (DH_TYPE_SYNC_ENGINE,
+                               "store", self->store,
+                               "network-monitor", self->monitor,
+                               NULL);
+  self->last_state = dh_sync_engine_get_state (self->engine);
+  self->signed_in = read_signed_in (self);
+  g_signal_connect_object (self->engine, "notify::state", G_CALLBACK (on_sync_state_changed),
+                           self, G_CONNECT_SWAPPED);
+
+  /* made-up households never leave the store: no sync by itself, ever;
+   * opened with a connection there already, the engine syncs at once */
+  if (!dh_store_is_demo (self->store))
+    dh_sync_engine_set_automatic (self->engine, TRUE);
+}
+
+static void
+dh_context_dispose (GObject *object)
+{
+  DhContext *self = DH_CONTEXT (object);
+
+  if (self->engine != NULL)
+    dh_sync_engine_set_automatic (self->engine, FALSE);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->monitor);
+
+  G_OBJECT_CLASS (dh_context_parent_class)->dispose (object);
 }
 
 static void
@@ -86,6 +171,7 @@ dh_context_finalize (GObject *object)
   g_clear_pointer (&self->last_visits, g_hash_table_unref);
   g_clear_pointer (&self->visits_wanted, g_hash_table_unref);
   g_clear_handle_id (&self->visits_idle, g_source_remove);
+  g_clear_pointer (&self->rejected, g_hash_table_unref);
 
   G_OBJECT_CLASS (dh_context_parent_class)->finalize (object);
 }
@@ -106,6 +192,10 @@ dh_context_get_property (GObject    *object,
 
     case PROP_SETTINGS:
       g_value_set_object (value, self->settings);
+      break;
+
+    case PROP_NETWORK_MONITOR:
+      g_value_set_object (value, self->monitor);
       break;
 
     default:
@@ -131,6 +221,10 @@ dh_context_set_property (GObject      *object,
       self->settings = g_value_dup_object (value);
       break;
 
+    case PROP_NETWORK_MONITOR:
+      self->monitor = g_value_dup_object (value);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -142,6 +236,7 @@ dh_context_class_init (DhContextClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->constructed = dh_context_constructed;
+  object_class->dispose = dh_context_dispose;
   object_class->finalize = dh_context_finalize;
   object_class->get_property = dh_context_get_property;
   object_class->set_property = dh_context_set_property;
@@ -154,12 +249,39 @@ dh_context_class_init (DhContextClass *klass)
     g_param_spec_object ("settings", NULL, NULL,
                          G_TYPE_SETTINGS,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  /* what says whether there is a network: GLib's default unless given */
+  properties[PROP_NETWORK_MONITOR] =
+    g_param_spec_object ("network-monitor", NULL, NULL,
+                         G_TYPE_NETWORK_MONITOR,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* the last visits that dh_context_peek_last_visit() did not know are known */
   signals[LAST_VISITS_READ] = g_signal_new ("last-visits-read", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                             0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * DhContext::sync-finished:
+   * @report: (nullable): what the sync did, when it was asked for with
+   *   dh_context_sync(); NULL for one the engine ran by itself
+   * @error: (nullable): why it failed
+   */
+  signals[SYNC_FINISHED] =
+    g_signal_new ("sync-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_ERROR);
+
+  /* the changes waiting, sent or refused may be others: badges are read again */
+  signals[BADGES_CHANGED] =
+    g_signal_new ("badges-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  /* someone signed in or out */
+  signals[ACCOUNT_CHANGED] =
+    g_signal_new ("account-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -350,12 +472,27 @@ DhContext *
 dh_context_new (DhStore   *store,
                 GSettings *settings)
 {
+  return dh_context_new_full (store, settings, NULL);
+}
+
+/**
+ * dh_context_new_full:
+ * @monitor: (nullable): what tells the sync engine whether there is a
+ *   network; NULL for GLib's default
+ */
+DhContext *
+dh_context_new_full (DhStore         *store,
+                     GSettings       *settings,
+                     GNetworkMonitor *monitor)
+{
   g_return_val_if_fail (DH_IS_STORE (store), NULL);
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (monitor == NULL || G_IS_NETWORK_MONITOR (monitor), NULL);
 
   return g_object_new (DH_TYPE_CONTEXT,
                        "store", store,
                        "settings", settings,
+                       "network-monitor", monitor,
                        NULL);
 }
 
@@ -535,4 +672,402 @@ dh_context_load_settings (void)
     g_error ("The settings schema %s is not installed; install Đồng Hành with meson install", APP_ID);
 
   return g_settings_new_full (schema, NULL, NULL);
+}
+
+/* ---- the sync ------------------------------------------------------------ */
+
+/* Returns: (transfer none): the one engine that syncs the store */
+DhSyncEngine *
+dh_context_get_sync_engine (DhContext *self)
+{
+  g_return_val_if_fail (DH_IS_CONTEXT (self), NULL);
+
+  return self->engine;
+}
+
+/* Made-up households: the store refuses to send them anywhere. */
+gboolean
+dh_context_is_demo (DhContext *self)
+{
+  g_return_val_if_fail (DH_IS_CONTEXT (self), FALSE);
+
+  return dh_store_is_demo (self->store);
+}
+
+/* Whether a server is set and someone holds a session on this device
+ * (asks the keyring: read once, then after each sign-in and sign-out). */
+static gboolean
+read_signed_in (DhContext *self)
+{
+  g_autoptr(DhSyncSettings) settings = NULL;
+  g_autofree char *token = NULL;
+
+  settings = dh_sync_settings_load (self->store);
+  if (settings->server == NULL || settings->username == NULL)
+    return FALSE;
+  token = dh_sync_token_load (dh_store_get_device_id (self->store), NULL);
+  return token != NULL;
+}
+
+gboolean
+dh_context_is_signed_in (DhContext *self)
+{
+  g_return_val_if_fail (DH_IS_CONTEXT (self), FALSE);
+
+  return self->signed_in;
+}
+
+/* The commune's name where the store holds it (after a first pull), else its code. */
+static char *
+describe_commune (DhContext            *self,
+                  const DhSyncSettings *settings)
+{
+  g_autoptr(json_object) commune = NULL;
+  const char *name = NULL;
+
+  if (settings->commune_id != NULL)
+    commune = dh_store_get (self->store, "admin_unit", settings->commune_id, NULL);
+  if (commune != NULL)
+    name = dh_json_get_string (commune, "name");
+  if (name != NULL)
+    return g_strdup (name);
+  return g_strdup (settings->commune_code);
+}
+
+/**
+ * dh_context_describe_account:
+ *
+ * Who is signed in, for which commune, in a sentence; NULL when nobody is.
+ */
+char *
+dh_context_describe_account (DhContext *self)
+{
+  g_autoptr(DhSyncSettings) settings = NULL;
+  g_autofree char *commune = NULL;
+
+  g_return_val_if_fail (DH_IS_CONTEXT (self), NULL);
+
+  if (!dh_context_is_signed_in (self))
+    return NULL;
+
+  settings = dh_sync_settings_load (self->store);
+  commune = describe_commune (self, settings);
+  if (commune != NULL)
+    /* Translators: "Signed in as lan.hoang, for Xã Tân Lập" */
+    return g_strdup_printf (_("Signed in as %s, for %s"), settings->username, commune);
+  /* Translators: a province administrator's account, for no one commune */
+  return g_strdup_printf (_("Signed in as %s, for the whole province"), settings->username);
+}
+
+static void
+context_sync_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(DhContext) self = user_data;
+  g_auto(DhSyncReport) report = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  dh_sync_engine_sync_finish (DH_SYNC_ENGINE (source), result, &report, &error);
+  self->own_sync = FALSE;
+  forget_rejected (self);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING))
+    return;
+  g_signal_emit (self, signals[SYNC_FINISHED], 0, &report, error);
+}
+
+/**
+ * dh_context_sync:
+ *
+ * Syncs now, off the main thread; DhContext::sync-finished tells how it
+ * went. Returns FALSE when nothing was started: a demo store, or a sync
+ * under way already (whose end is told all the same).
+ */
+gboolean
+dh_context_sync (DhContext *self)
+{
+  g_return_val_if_fail (DH_IS_CONTEXT (self), FALSE);
+
+  if (dh_store_is_demo (self->store) ||
+      dh_sync_engine_get_state (self->engine) == DH_SYNC_STATE_SYNCING)
+    return FALSE;
+
+  self->own_sync = TRUE;
+  dh_sync_engine_sync_async (self->engine, NULL, context_sync_done, g_object_ref (self));
+  return TRUE;
+}
+
+static void
+forget_rejected (DhContext *self)
+{
+  g_clear_pointer (&self->rejected, g_hash_table_unref);
+}
+
+/* The household a change belongs to: its own record, or the one its
+ * member, visit, review, plan or support entry names. */
+static char *
+household_of_change (DhContext   *self,
+                     json_object *change)
+{
+  const char *entity = dh_json_get_string (change, "e");
+  const char *record_id = dh_json_get_string (change, "r");
+  g_autoptr(json_object) record = NULL;
+
+  if (g_strcmp0 (entity, "household") == 0)
+    return g_strdup (record_id);
+  if (entity == NULL || record_id == NULL)
+    return NULL;
+
+  record = dh_store_get (self->store, entity, record_id, NULL);
+  return record != NULL ? g_strdup (dh_json_get_string (record, "household")) : NULL;
+}
+
+/* The refused changes are few and read once after each sync or edit,
+ * never once per row of a list. */
+static void
+read_rejected (DhContext *self)
+{
+  g_autoptr(GPtrArray) queue = NULL;
+
+  if (self->rejected != NULL)
+    return;
+
+  self->rejected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->n_rejected = 0;
+  queue = dh_store_list_queue (self->store, TRUE, 0, NULL);
+  for (guint i = 0; queue != NULL && i < queue->len; i++)
+    {
+      json_object *change = json_object_object_get (g_ptr_array_index (queue, i), "change");
+      char *household = household_of_change (self, change);
+
+      self->n_rejected++;
+      if (household != NULL)
+        g_hash_table_add (self->rejected, household);
+    }
+}
+
+/* How many changes made here the province refused. */
+guint
+dh_context_count_rejected (DhContext *self)
+{
+  g_return_val_if_fail (DH_IS_CONTEXT (self), 0);
+
+  read_rejected (self);
+  return self->n_rejected;
+}
+
+/**
+ * dh_context_get_record_sync:
+ *
+ * Whether the changes of @household (or of what belongs to it) were
+ * refused by the province, wait to be sent, or are all there.
+ */
+DhRecordSync
+dh_context_get_record_sync (DhContext   *self,
+                            json_object *household)
+{
+  const char *state;
+
+  g_return_val_if_fail (DH_IS_CONTEXT (self), DH_RECORD_SYNC_SENT);
+
+  read_rejected (self);
+  if (g_hash_table_contains (self->rejected, dh_json_get_string (household, DH_RECORD_ID)))
+    return DH_RECORD_SYNC_REJECTED;
+
+  state = dh_json_get_string (household, "sync_state");
+  if (state != NULL && g_strcmp0 (state, "synced") != 0)
+    return DH_RECORD_SYNC_WAITING;
+  return DH_RECORD_SYNC_SENT;
+}
+
+/**
+ * dh_context_describe_change:
+ * @change: a change as it travels (dh-change.h)
+ *
+ * What a change was about, as people read it: the household's head and
+ * the kind of record, never an id.
+ */
+char *
+dh_context_describe_change (DhContext   *self,
+                            json_object *change)
+{
+  const DhEntity *entity;
+  g_autofree char *household_id = NULL;
+  g_autoptr(json_object) household = NULL;
+  const char *head = NULL;
+  const char *kind;
+
+  g_return_val_if_fail (DH_IS_CONTEXT (self), NULL);
+
+  entity = dh_entity_lookup (dh_json_get_string (change, "e"));
+  kind = entity != NULL ? dh_entity_get_label (entity) : _("record");
+
+  household_id = household_of_change (self, change);
+  if (household_id != NULL)
+    household = dh_store_get (self->store, "household", household_id, NULL);
+  if (household != NULL)
+    head = dh_json_get_string (household, "head_name");
+
+  if (head != NULL)
+    /* Translators: the head of a household, then what was changed: "Nguyễn Văn An · visit" */
+    return g_strdup_printf (_("%s · %s"), head, kind);
+  /* Translators: %s is what was changed: "visit" */
+  return g_strdup_printf (_("A household no longer on this computer · %s"), kind);
+}
+
+/* Signing in */
+
+typedef struct
+{
+  char *server;
+  char *ca_file;
+  char *username;
+  char *password;
+} SignIn;
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_free (sign_in->server);
+  g_free (sign_in->ca_file);
+  g_free (sign_in->username);
+  if (sign_in->password != NULL)
+    memset (sign_in->password, 0, strlen (sign_in->password));
+  g_free (sign_in->password);
+  g_free (sign_in);
+}
+
+static void
+sign_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  DhContext *self = source_object;
+  SignIn *sign_in = task_data;
+  g_autoptr(json_object) me = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhSyncSettings) settings = NULL;
+  const char *commune_id;
+
+  if (!dh_sync_check_server_url (sign_in->server, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  me = dh_sync_sign_in (self->store, sign_in->server, sign_in->ca_file, NULL,
+                        sign_in->username, sign_in->password, cancellable, &error);
+  if (me == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* a new store learns its commune's name from the first page, where the
+   * places come: the caseworker sees at once where they signed in */
+  commune_id = dh_json_get_string (me, "commune_id");
+  if (commune_id != NULL)
+    {
+      g_autoptr(json_object) commune = dh_store_get (self->store, "admin_unit", commune_id, NULL);
+
+      if (commune == NULL)
+        {
+          g_autofree char *token = dh_sync_token_load (dh_store_get_device_id (self->store), NULL);
+          g_autoptr(DhSyncClient) client = dh_sync_client_new (sign_in->server, sign_in->ca_file, NULL, NULL);
+          g_auto(DhSyncReport) first = { 0 };
+
+          if (client != NULL && token != NULL)
+            {
+              dh_sync_client_set_token (client, token);
+              dh_sync_client_set_cancellable (client, cancellable);
+              /* the full sync that follows brings the rest, and tells what failed */
+              dh_sync_pull_pages (self->store, client, 1, &first, cancellable, NULL);
+            }
+        }
+    }
+
+  settings = dh_sync_settings_load (self->store);
+  g_task_return_pointer (task, describe_commune (self, settings), g_free);
+}
+
+/**
+ * dh_context_sign_in_async:
+ * @ca_file: (nullable): the province's certificate, when its server's is
+ *   not signed by a public authority
+ *
+ * Signs in to the province's server in a worker thread, keeps the session
+ * and learns the commune's name.
+ */
+void
+dh_context_sign_in_async (DhContext           *self,
+                          const char          *server,
+                          const char          *ca_file,
+                          const char          *username,
+                          const char          *password,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SignIn *sign_in;
+
+  g_return_if_fail (DH_IS_CONTEXT (self));
+  g_return_if_fail (server != NULL && username != NULL && password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, dh_context_sign_in_async);
+  sign_in = g_new0 (SignIn, 1);
+  sign_in->server = g_strdup (server);
+  sign_in->ca_file = g_strdup (ca_file);
+  sign_in->username = g_strdup (username);
+  sign_in->password = g_strdup (password);
+  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
+  g_task_run_in_thread (task, sign_in_thread);
+}
+
+/**
+ * dh_context_sign_in_finish:
+ *
+ * Returns: (transfer full): the name of the commune signed in for (or its
+ *   code, or an empty string for the whole province); NULL with @error set
+ *   when the sign-in failed. A first sync has started then.
+ */
+char *
+dh_context_sign_in_finish (DhContext     *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  char *commune;
+
+  g_return_val_if_fail (DH_IS_CONTEXT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  commune = g_task_propagate_pointer (G_TASK (result), error);
+  if (commune == NULL && (error == NULL || *error == NULL))
+    commune = g_strdup ("");
+  if (commune == NULL)
+    return NULL;
+
+  self->signed_in = TRUE;
+  dh_sync_engine_refresh (self->engine);
+  forget_rejected (self);
+  g_signal_emit (self, signals[ACCOUNT_CHANGED], 0);
+  dh_context_sync (self);
+  return commune;
+}
+
+/* Forgets the session; every change waiting stays, for the next sign-in. */
+gboolean
+dh_context_sign_out (DhContext  *self,
+                     GError    **error)
+{
+  g_return_val_if_fail (DH_IS_CONTEXT (self), FALSE);
+
+  if (!dh_sync_token_forget (dh_store_get_device_id (self->store), error))
+    return FALSE;
+  self->signed_in = FALSE;
+  dh_sync_engine_refresh (self->engine);
+  g_signal_emit (self, signals[ACCOUNT_CHANGED], 0);
+  return TRUE;
 }

@@ -49,6 +49,7 @@ struct _DhHouseholdPage
   DhContext           *context;
   char                *household_id;
   char                *title;
+  const char          *sync_words;   /* where its changes are, as the card says it */
 };
 
 G_DEFINE_FINAL_TYPE (DhHouseholdPage, dh_household_page, ADW_TYPE_BIN)
@@ -198,6 +199,18 @@ show_facts (DhHouseholdPage *self,
   add_fact (self, section, _("Phone"), "household", "phone", household);
   add_fact (self, section, _("Caseworker"), "household", "assigned_to", household);
   add_fact (self, section, _("Notes"), "household", "notes", household);
+
+  /* where the household's changes are: here only, with the province, or refused by it */
+  {
+    const char *icon_name;
+    const char *words;
+    AdwActionRow *row;
+
+    dh_app_sync_state (dh_context_get_record_sync (self->context, household), &icon_name, &words);
+    self->sync_words = words;
+    row = add_row (section, _("Sync"), words);
+    adw_action_row_set_icon_name (row, icon_name);
+  }
 }
 
 static GtkWidget *
@@ -565,4 +578,13 @@ dh_household_page_get_title (DhHouseholdPage *self)
   g_return_val_if_fail (DH_IS_HOUSEHOLD_PAGE (self), NULL);
 
   return self->title;
+}
+
+/* Where the household's changes are, as the card says it (for tests). */
+const char *
+dh_household_page_get_sync_text (DhHouseholdPage *self)
+{
+  g_return_val_if_fail (DH_IS_HOUSEHOLD_PAGE (self), NULL);
+
+  return self->sync_words;
 }

@@ -19,5 +19,6 @@ gboolean    dh_household_page_show          (DhHouseholdPage  *self,
                                              GError          **error);
 const char *dh_household_page_get_household_id (DhHouseholdPage *self);
 const char *dh_household_page_get_title     (DhHouseholdPage  *self);
+const char *dh_household_page_get_sync_text (DhHouseholdPage *self);
 
 G_END_DECLS

@@ -20,11 +20,30 @@ struct _DhHouseholdRow
   GtkLabel *class_label;
   GtkImage *sync_image;
 
-  DhContext *context;          /* borrowed: the window's, which outlives its rows */
+  const char *sync_words; /* what the badge says (a translated string) */
+  DhContext *context;   /* whose badges and last visits the row follows */
+  DhRecord  *record;
   char      *waiting_visit;    /* the household whose last visit is being read */
 };
 
 G_DEFINE_FINAL_TYPE (DhHouseholdRow, dh_household_row, GTK_TYPE_BOX)
+
+static gboolean on_badge_query_tooltip (DhHouseholdRow *self,
+                                        int             x,
+                                        int             y,
+                                        gboolean        keyboard,
+                                        GtkTooltip     *tooltip);
+
+static void
+dh_household_row_dispose (GObject *object)
+{
+  DhHouseholdRow *self = DH_HOUSEHOLD_ROW (object);
+
+  g_clear_object (&self->context);
+  g_clear_object (&self->record);
+
+  G_OBJECT_CLASS (dh_household_row_parent_class)->dispose (object);
+}
 
 static void
 on_last_visits_read (DhHouseholdRow *self)
@@ -52,9 +71,12 @@ dh_household_row_finalize (GObject *object)
 static void
 dh_household_row_class_init (DhHouseholdRowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->finalize = dh_household_row_finalize;
+  object_class->dispose = dh_household_row_dispose;
+  object_class->finalize = dh_household_row_finalize;
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "dh-household-row.ui");
   gtk_widget_class_bind_template_child (widget_class, DhHouseholdRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, DhHouseholdRow, detail_label);
@@ -67,6 +89,8 @@ static void
 dh_household_row_init (DhHouseholdRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->sync_image), TRUE);
+  g_signal_connect_swapped (self->sync_image, "query-tooltip", G_CALLBACK (on_badge_query_tooltip), self);
 }
 
 GtkWidget *
@@ -102,6 +126,46 @@ set_class_badge (DhHouseholdRow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->class_label), label != NULL);
 }
 
+static gboolean
+on_badge_query_tooltip (DhHouseholdRow *self,
+                        int             x,
+                        int             y,
+                        gboolean        keyboard,
+                        GtkTooltip     *tooltip)
+{
+  if (self->sync_words == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, self->sync_words);
+  return TRUE;
+}
+
+static void
+show_sync_badge (DhHouseholdRow *self)
+{
+  DhRecordSync sync;
+  const char *sync_icon;
+  const char *sync_words;
+
+  if (self->record == NULL || !dh_record_is_loaded (self->record))
+    return;
+
+  /* the refused changes are read once for every row, not once per row */
+  sync = dh_context_get_record_sync (self->context, dh_record_get_json (self->record));
+  dh_app_sync_state (sync, &sync_icon, &sync_words);
+  gtk_image_set_from_icon_name (self->sync_image, sync_icon);
+  if (sync == DH_RECORD_SYNC_REJECTED)
+    gtk_widget_add_css_class (GTK_WIDGET (self->sync_image), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->sync_image), "error");
+  /* on X11, setting a tooltip asks the server where the pointer is and
+   * waits for the answer: the badge's is asked for when it shows */
+  self->sync_words = sync_words;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_image),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, sync_words,
+                                  -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_image), TRUE);
+}
+
 /**
  * dh_household_row_set_record:
  * @record: (nullable): the household, or NULL while the row is recycled
@@ -118,10 +182,23 @@ dh_household_row_set_record (DhHouseholdRow *self,
   g_autofree char *village = NULL;
   g_autofree char *last_visit = NULL;
   g_autofree char *detail = NULL;
-  const char *sync_icon;
-  const char *sync_words;
 
   g_return_if_fail (DH_IS_HOUSEHOLD_ROW (self));
+
+  g_set_object (&self->record, record);
+  if (self->context != context)
+    {
+      if (self->context != NULL)
+        g_signal_handlers_disconnect_by_data (self->context, self);
+      g_set_object (&self->context, context);
+      if (context != NULL)
+        {
+          g_signal_connect_object (context, "badges-changed", G_CALLBACK (show_sync_badge),
+                                   self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (context, "last-visits-read", G_CALLBACK (on_last_visits_read),
+                                   self, G_CONNECT_SWAPPED);
+        }
+    }
 
   if (record == NULL || !dh_record_is_loaded (record))
     {
@@ -154,26 +231,29 @@ dh_household_row_set_record (DhHouseholdRow *self,
   gtk_label_set_label (self->visit_label, last_visit != NULL ? last_visit : "");
   g_clear_pointer (&self->waiting_visit, g_free);
   if (last_visit == NULL)
-    {
-      self->waiting_visit = g_strdup (dh_record_get_id (record));
-      if (self->context != context)
-        {
-          self->context = context;
-          g_signal_connect_object (context, "last-visits-read", G_CALLBACK (on_last_visits_read),
-                                   self, G_CONNECT_SWAPPED);
-        }
-    }
+    self->waiting_visit = g_strdup (dh_record_get_id (record));
 
   set_class_badge (self, context, household);
 
-  dh_app_sync_state (dh_json_get_string (household, "sync_state"), &sync_icon, &sync_words);
-  gtk_image_set_from_icon_name (self->sync_image, sync_icon);
-  /* on X11, setting a tooltip asks the server where the pointer is and
-   * waits for the answer: a row rebound while scrolling keeps its own */
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->sync_image)), sync_words) != 0)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_image), sync_words);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_image),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, sync_words,
-                                  -1);
-  gtk_widget_set_visible (GTK_WIDGET (self->sync_image), TRUE);
+  show_sync_badge (self);
+}
+
+/* The household the row shows, or NULL while it is being read (for tests). */
+const char *
+dh_household_row_get_household_id (DhHouseholdRow *self)
+{
+  g_return_val_if_fail (DH_IS_HOUSEHOLD_ROW (self), NULL);
+
+  if (self->record == NULL || !dh_record_is_loaded (self->record))
+    return NULL;
+  return dh_record_get_id (self->record);
+}
+
+/* What the sync badge says, as its tooltip and to a screen reader. */
+const char *
+dh_household_row_get_sync_words (DhHouseholdRow *self)
+{
+  g_return_val_if_fail (DH_IS_HOUSEHOLD_ROW (self), NULL);
+
+  return self->sync_words;
 }

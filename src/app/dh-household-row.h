@@ -18,5 +18,7 @@ GtkWidget *dh_household_row_new        (void);
 void       dh_household_row_set_record (DhHouseholdRow *self,
                                         DhContext      *context,
                                         DhRecord       *record);
+const char *dh_household_row_get_household_id (DhHouseholdRow *self);
+const char *dh_household_row_get_sync_words   (DhHouseholdRow *self);
 
 G_END_DECLS

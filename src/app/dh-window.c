@@ -20,7 +20,9 @@
 #include "dh-member-dialog.h"
 #include "dh-record-actions.h"
 #include "dh-record-list.h"
+#include "dh-rejected-dialog.h"
 #include "dh-review-dialog.h"
+#include "dh-sync-button.h"
 #include "dh-window.h"
 
 #define SEARCH_LIMIT 200   /* households a search shows at most */
@@ -52,6 +54,9 @@ struct _DhWindow
   AdwWindowTitle       *content_title;
   GtkStack             *content_stack;
   DhHouseholdPage      *household_page;
+  DhSyncButton         *sync_button;
+  GtkInfoBar           *clock_bar;
+  GtkLabel             *clock_label;
 
   DhApplication        *application;
   DhContext            *context;
@@ -72,6 +77,8 @@ struct _DhWindow
   GCancellable         *work_cancellable;
   GCancellable         *export_cancellable; /* the export under way, or NULL */
   AdwToast             *export_toast;       /* and the toast that says how far it is */
+  AdwToast             *sync_toast;     /* the last toast that told how a sync went */
+  gboolean              clock_dismissed; /* the clock's warning was closed for this run */
   guint                 pending;        /* reads under way */
   gboolean              search_more;    /* the search found more than it shows */
 };
@@ -690,6 +697,184 @@ fill_filters (DhWindow  *self,
   return ok && fill_caseworkers (self, error);
 }
 
+/* ---- the sync ----------------------------------------------------------- */
+
+/* A wrong clock is said above everything until it is right, or closed. */
+static void
+update_clock_warning (DhWindow *self)
+{
+  DhSyncEngine *engine = dh_context_get_sync_engine (self->context);
+  g_autofree char *offset = NULL;
+  g_autofree char *text = NULL;
+
+  if (dh_context_is_demo (self->context) || !dh_sync_engine_get_clock_is_wrong (engine))
+    {
+      gtk_info_bar_set_revealed (self->clock_bar, FALSE);
+      return;
+    }
+
+  offset = dh_sync_describe_offset (dh_sync_engine_get_clock_offset (engine));
+  /* Translators: %s says how far the clock is off and to set it:
+   * "This computer’s clock is 40 days ahead of the server’s: set its date and time" */
+  text = g_strdup_printf (_("%s. Until then, a date filled in as “today” may be wrong; "
+                            "the changes made here still reach the province."),
+                          offset);
+  gtk_label_set_label (self->clock_label, text);
+  gtk_info_bar_set_revealed (self->clock_bar, !self->clock_dismissed);
+}
+
+static void
+on_clock_bar_response (DhWindow *self,
+                       int       response)
+{
+  self->clock_dismissed = TRUE;
+  gtk_info_bar_set_revealed (self->clock_bar, FALSE);
+}
+
+static void
+append_part (GString    *text,
+             const char *part)
+{
+  if (text->len > 0)
+    /* Translators: between the parts of a sync's summary: "3 sent, 12 received" */
+    g_string_append (text, _(", "));
+  g_string_append (text, part);
+}
+
+/* What a sync did, in one line: sent, received, conflicts, refused. */
+static char *
+describe_report (const DhSyncReport *report)
+{
+  g_autoptr(GString) parts = g_string_new (NULL);
+  guint conflicts = dh_sync_report_conflicts (report);
+  g_autofree char *sent = NULL;
+  g_autofree char *received = NULL;
+
+  if (report->pushed > 0)
+    {
+      sent = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change sent", "%u changes sent", report->pushed),
+                              report->pushed);
+      append_part (parts, sent);
+    }
+  /* what came back of this device's own changes is no news to anyone */
+  if (report->applied.applied > 0)
+    {
+      received = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u received", "%u received", report->applied.applied),
+                                  report->applied.applied);
+      append_part (parts, received);
+    }
+  if (conflicts > 0)
+    {
+      g_autofree char *part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u conflict for an official to settle",
+                                                            "%u conflicts for an official to settle", conflicts),
+                                               conflicts);
+      append_part (parts, part);
+    }
+  if (report->rejected > 0)
+    {
+      g_autofree char *part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u refused by the province",
+                                                            "%u refused by the province", report->rejected),
+                                               report->rejected);
+      append_part (parts, part);
+    }
+
+  if (parts->len == 0)
+    return g_strdup (_("Synced: nothing new either way."));
+  /* Translators: "Synced: 3 changes sent, 120 received." */
+  return g_strdup_printf (_("Synced: %s."), parts->str);
+}
+
+/* A sync ended: a toast says how, and the list and the card show the new
+ * badges and records. */
+static void
+on_sync_finished (DhWindow           *self,
+                  const DhSyncReport *report,
+                  const GError       *error)
+{
+  g_autofree char *title = NULL;
+  AdwToast *message;
+
+  if (error != NULL && g_error_matches (error, DH_SYNC_ERROR, DH_SYNC_ERROR_CANCELLED))
+    return;
+  /* the engine tries again by itself after a network or server failure,
+   * and the button says so: one toast for each try would pile up */
+  if (report == NULL && error != NULL && dh_sync_error_is_retryable (error))
+    {
+      on_store_changed (self, NULL);
+      return;
+    }
+
+  if (error != NULL && (g_error_matches (error, DH_SYNC_ERROR, DH_SYNC_ERROR_SIGN_IN) ||
+                        g_error_matches (error, DH_SYNC_ERROR, DH_SYNC_ERROR_NOT_SET_UP)))
+    {
+      title = g_strdup_printf (_("Sign in again to sync: %s"), error->message);
+      message = adw_toast_new (title);
+      adw_toast_set_button_label (message, _("_Sign In…"));
+      adw_toast_set_action_name (message, "app.sign-in");
+      adw_toast_set_timeout (message, 0);
+    }
+  else if (error != NULL)
+    {
+      title = g_strdup_printf (_("The sync failed: %s"), error->message);
+      message = adw_toast_new (title);
+      adw_toast_set_timeout (message, 0);
+    }
+  else
+    {
+      title = report != NULL ? describe_report (report) : g_strdup (_("Synced with the province."));
+      message = adw_toast_new (title);
+      if (report != NULL && report->rejected > 0)
+        {
+          adw_toast_set_button_label (message, _("_Show"));
+          adw_toast_set_action_name (message, "win.show-rejected");
+          adw_toast_set_timeout (message, 0);
+        }
+      else if (report != NULL && dh_sync_report_conflicts (report) > 0)
+        {
+          adw_toast_set_button_label (message, _("_Show"));
+          adw_toast_set_action_name (message, "win.show-conflicts");
+        }
+    }
+
+  adw_toast_set_priority (message, ADW_TOAST_PRIORITY_HIGH);
+  /* the last sync's news replaces the one before */
+  if (self->sync_toast != NULL)
+    adw_toast_dismiss (self->sync_toast);
+  g_set_object (&self->sync_toast, message);
+  adw_toast_overlay_add_toast (self->toast_overlay, message);
+
+  /* sent and refused records wear other badges now */
+  on_store_changed (self, NULL);
+}
+
+static void
+show_rejected_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+  DhRejectedDialog *dialog;
+
+  if (self->context == NULL)
+    return;
+
+  dialog = dh_rejected_dialog_new (self->context);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+sync_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+
+  dh_sync_button_activate (self->sync_button);
+}
+
 /* ---- the store ---------------------------------------------------------- */
 
 static void
@@ -701,6 +886,11 @@ use_context (DhWindow  *self,
   g_set_object (&self->context, context);
   g_signal_connect_object (dh_context_get_store (context), "changed",
                            G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
+  dh_sync_button_set_context (self->sync_button, context);
+  g_signal_connect_object (context, "sync-finished", G_CALLBACK (on_sync_finished), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dh_context_get_sync_engine (context), "notify::clock-offset",
+                           G_CALLBACK (update_clock_warning), self, G_CONNECT_SWAPPED);
+  update_clock_warning (self);
 
   if (!fill_filters (self, &error))
     {
@@ -1354,6 +1544,7 @@ dh_window_dispose (GObject *object)
   g_clear_object (&self->context);
   g_clear_pointer (&self->caseworkers, g_ptr_array_unref);
   g_clear_object (&self->undo_toast);
+  g_clear_object (&self->sync_toast);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), DH_TYPE_WINDOW);
 
@@ -1397,6 +1588,7 @@ dh_window_class_init (DhWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (DH_TYPE_HOUSEHOLD_PAGE);
+  g_type_ensure (DH_TYPE_SYNC_BUTTON);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "dh-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DhWindow, toast_overlay);
@@ -1421,6 +1613,10 @@ dh_window_class_init (DhWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DhWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, DhWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, DhWindow, household_page);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, clock_bar);
+  gtk_widget_class_bind_template_child (widget_class, DhWindow, clock_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_clock_bar_response);
 
   gtk_widget_class_install_action (widget_class, "win.create-store", "b", create_store_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
@@ -1440,6 +1636,8 @@ dh_window_class_init (DhWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.edit-member", "s", edit_member_action);
   gtk_widget_class_install_action (widget_class, "win.remove-member", "s", remove_member_action);
   gtk_widget_class_install_action (widget_class, "win.restore", "(ss)", restore_action);
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
+  gtk_widget_class_install_action (widget_class, "win.show-rejected", NULL, show_rejected_action);
   dh_record_actions_install (widget_class);
 }
 
@@ -1592,6 +1790,44 @@ dh_window_get_household_id (DhWindow *self)
   g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
 
   return shown_household (self);
+}
+
+/* The card of the household shown (for tests). */
+DhHouseholdPage *
+dh_window_get_household_page (DhWindow *self)
+{
+  g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
+
+  return self->household_page;
+}
+
+/* The button that shows the sync's state (for tests). */
+DhSyncButton *
+dh_window_get_sync_button (DhWindow *self)
+{
+  g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
+
+  return self->sync_button;
+}
+
+/* The last toast that told how a sync went (for tests). */
+AdwToast *
+dh_window_get_sync_toast (DhWindow *self)
+{
+  g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
+
+  return self->sync_toast;
+}
+
+/* The warning about the computer's clock, or NULL when none shows. */
+const char *
+dh_window_get_clock_warning (DhWindow *self)
+{
+  g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
+
+  if (!gtk_info_bar_get_revealed (self->clock_bar))
+    return NULL;
+  return gtk_label_get_label (self->clock_label);
 }
 
 /* Says @message for a moment, over the window. */

@@ -6,6 +6,8 @@
 #include <adwaita.h>
 
 #include "dh-application.h"
+#include "dh-household-page.h"
+#include "dh-sync-button.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +35,10 @@ void        dh_window_set_more_filters    (DhWindow      *self,
                                            guint          days);
 AdwToast   *dh_window_get_undo_toast      (DhWindow      *self);
 const char *dh_window_get_household_id    (DhWindow      *self);
+DhSyncButton *dh_window_get_sync_button   (DhWindow      *self);
+DhHouseholdPage *dh_window_get_household_page (DhWindow   *self);
+AdwToast   *dh_window_get_sync_toast      (DhWindow      *self);
+const char *dh_window_get_clock_warning   (DhWindow      *self);
 void        dh_window_add_toast           (DhWindow      *self,
                                            const char    *message);
 
