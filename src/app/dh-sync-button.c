@@ -24,6 +24,7 @@ struct _DhSyncButton
   GtkLabel        *account_label;
   GtkLabel        *counts_label;
   GtkLabel        *clock_label;
+  GtkLabel        *catalogues_label;
   GtkWidget       *sync_now_button;
   GtkWidget       *rejected_button;
   GtkWidget       *sign_in_button;
@@ -219,6 +220,13 @@ update (DhSyncButton *self)
   else
     gtk_widget_set_visible (GTK_WIDGET (self->clock_label), FALSE);
 
+  /* the last sync's answers named other catalogues than this build's */
+  {
+    g_autofree char *differ = dh_store_get_meta (dh_sync_engine_get_store (self->engine), "sync_catalogues_differ");
+
+    gtk_widget_set_visible (GTK_WIDGET (self->catalogues_label), !demo && g_strcmp0 (differ, "1") == 0);
+  }
+
   gtk_widget_set_visible (self->sync_now_button, !demo && signed_in && state != DH_SYNC_STATE_SIGN_IN_NEEDED);
   gtk_widget_set_sensitive (self->sync_now_button, state != DH_SYNC_STATE_SYNCING);
   gtk_widget_set_visible (self->rejected_button, rejected > 0);
@@ -339,6 +347,7 @@ dh_sync_button_class_init (DhSyncButtonClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DhSyncButton, account_label);
   gtk_widget_class_bind_template_child (widget_class, DhSyncButton, counts_label);
   gtk_widget_class_bind_template_child (widget_class, DhSyncButton, clock_label);
+  gtk_widget_class_bind_template_child (widget_class, DhSyncButton, catalogues_label);
   gtk_widget_class_bind_template_child (widget_class, DhSyncButton, sync_now_button);
   gtk_widget_class_bind_template_child (widget_class, DhSyncButton, rejected_button);
   gtk_widget_class_bind_template_child (widget_class, DhSyncButton, sign_in_button);
@@ -370,6 +379,17 @@ dh_sync_button_get_status (DhSyncButton *self)
   g_return_val_if_fail (DH_IS_SYNC_BUTTON (self), NULL);
 
   return gtk_label_get_label (self->status_label);
+}
+
+/* The warning about the catalogues, or NULL when the province's are these. */
+const char *
+dh_sync_button_get_catalogues_text (DhSyncButton *self)
+{
+  g_return_val_if_fail (DH_IS_SYNC_BUTTON (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->catalogues_label)))
+    return NULL;
+  return gtk_label_get_label (self->catalogues_label);
 }
 
 /* The warning about the computer's clock, or NULL when it is right. */

@@ -18,6 +18,7 @@ void        dh_sync_button_set_context     (DhSyncButton *self,
 const char *dh_sync_button_get_label       (DhSyncButton *self);
 const char *dh_sync_button_get_status      (DhSyncButton *self);
 const char *dh_sync_button_get_clock_text  (DhSyncButton *self);
+const char *dh_sync_button_get_catalogues_text (DhSyncButton *self);
 const char *dh_sync_button_get_counts_text (DhSyncButton *self);
 GtkPopover *dh_sync_button_get_popover     (DhSyncButton *self);
 void        dh_sync_button_activate        (DhSyncButton *self);

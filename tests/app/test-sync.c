@@ -579,6 +579,16 @@ test_clock_warning (Fixture       *fixture,
   g_assert_false (dh_sync_engine_get_clock_is_wrong (engine_of (fixture)));
   g_assert_null (dh_window_get_clock_warning (fixture->window));
   g_assert_null (dh_sync_button_get_clock_text (button));
+
+  /* the province's catalogues are this build's: no word of them; a sync
+   * that met others is told in the popover */
+  g_assert_null (dh_sync_button_get_catalogues_text (button));
+  g_assert_true (dh_store_set_meta (app_fixture_store (fixture), "sync_catalogues_differ", "1", NULL));
+  dh_sync_engine_set_automatic (engine_of (fixture), !dh_sync_engine_get_automatic (engine_of (fixture)));
+  app_fixture_spin ();
+  assert_contains (dh_sync_button_get_catalogues_text (button), "update Đồng Hành");
+  sync_now (fixture);
+  g_assert_null (dh_sync_button_get_catalogues_text (button));
 }
 
 /* Made-up households never leave: no sign-in, no sync, said plainly. */
