@@ -29,12 +29,24 @@ dh_sync_report_clear (DhSyncReport *report)
   memset (report, 0, sizeof *report);
 }
 
-/* Conflicts the server found in what was pushed, and conflicts found here
- * in what was pulled. */
+/* The conflicts a sync brought: the conflict records it added to the
+ * store. One conflict is one record, whether the server found it when this
+ * device pushed, or this device found it again when it pulled the write
+ * that beat its own (each copy finds it; its id is the same). */
 guint
 dh_sync_report_conflicts (const DhSyncReport *report)
 {
+  if (report->conflicts_counted)
+    return report->new_conflicts;
   return report->push_conflicts + report->applied.conflicts;
+}
+
+static gint64
+count_conflict_records (DhStore *store)
+{
+  DhQuery query = { .entity = "conflict" };
+
+  return dh_store_count (store, &query, NULL);
 }
 
 static const char *
@@ -394,7 +406,19 @@ dh_sync_run (DhStore             *store,
     }
 
   dh_sync_client_set_cancellable (client, cancellable);
-  return push (&sync, error) && pull (&sync, 0, error);
+  {
+    gint64 before = count_conflict_records (store);
+    gboolean ok = push (&sync, error) && pull (&sync, 0, error);
+    gint64 after = count_conflict_records (store);
+
+    /* what landed counts, also when the sync failed after it */
+    if (before >= 0 && after >= 0)
+      {
+        report->new_conflicts = after > before ? (guint) (after - before) : 0;
+        report->conflicts_counted = TRUE;
+      }
+    return ok;
+  }
 }
 
 /**

@@ -28,6 +28,8 @@ typedef struct
   guint      pushed;          /* changes the server took: applied, already had, or in conflict */
   guint      rejected;        /* changes the server refused, each in rejections */
   guint      push_conflicts;  /* changes the server took that met a concurrent edit */
+  guint      new_conflicts;   /* conflict records the store holds now that it did not before */
+  gboolean   conflicts_counted; /* and new_conflicts was counted (dh_sync_run() does) */
   guint      batches;         /* push requests */
   guint      received;        /* changes pulled */
   guint      pages;           /* pages pulled */
