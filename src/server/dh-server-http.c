@@ -100,8 +100,10 @@ accepts_gzip (struct MHD_Connection *connection)
 
       if (parameters != NULL)
         {
-          /* "gzip;q=0" refuses it */
-          if (strstr (parameters, "q=0") != NULL && strstr (parameters, "q=0.") == NULL)
+          const char *quality = strstr (parameters, "q=");
+
+          /* "gzip;q=0" (or 0.0, 0.000) refuses it */
+          if (quality != NULL && g_ascii_strtod (quality + 2, NULL) <= 0.0)
             continue;
           *parameters = '\0';
           g_strstrip (coding);

@@ -338,8 +338,7 @@ is_lower_case (const char *id)
 /* What a change may not do whatever the records hold: accounts and the
  * places above villages are the province's. */
 static const char *
-check_travels (const DhChange  *change,
-               const DhSession *session)
+check_travels (const DhChange *change)
 {
   DhWrite kind;
 
@@ -422,7 +421,7 @@ push_one (PushBatch       *batch,
           json_object     *results,
           guint            index,
           DhPushCounts    *counts,
-          GString         *audit,
+          json_object     *audit,
           GError         **error)
 {
   StoredRecord *stored = batch_get (batch, change->record_id, error);
@@ -506,17 +505,20 @@ push_one (PushBatch       *batch,
    * their values; what the server had already is not news */
   if (g_str_equal (status, "already"))
     return TRUE;
-  if (audit->len > 1)
-    g_string_append_c (audit, ',');
-  g_string_append_printf (audit, "\"%s %s %s:", status, change->entity->name, id);
   {
-    json_object_object_foreach (change->fields, key, json)
-      {
-        (void) json;
-        g_string_append_printf (audit, "%s%s", fields++ > 0 ? "," : " ", key);
-      }
+    g_autoptr(GString) subject = g_string_new (NULL);
+
+    g_string_printf (subject, "%s %s %s:", status, change->entity->name, id);
+    {
+      json_object_object_foreach (change->fields, key, json)
+        {
+          (void) json;
+          g_string_append_printf (subject, "%s%s", fields++ > 0 ? "," : " ", key);
+        }
+    }
+    /* json-c quotes what needs quoting */
+    json_object_array_add (audit, json_object_new_string_len (subject->str, subject->len));
   }
-  g_string_append_c (audit, '"');
   return TRUE;
 }
 
@@ -582,7 +584,7 @@ dh_sync_push (PGconn           *conn,
   g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func ((GDestroyNotify) dh_change_free);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) locked = NULL;
-  g_autoptr(GString) audit = g_string_new ("[");
+  g_autoptr(json_object) audit = json_object_new_array ();
   g_autoptr(PGresult) audited = NULL;
   g_autoptr(GHashTable) record_ids = g_hash_table_new (g_str_hash, g_str_equal);
   g_auto(PushBatch) batch = { 0 };
@@ -621,7 +623,7 @@ dh_sync_push (PGconn           *conn,
                 _("Its record or commune id is written in capitals: devices write ids in small letters"), counts);
       else if (!dh_change_check_clocks (change, now_ms, &local_error))
         reject (results, i, id, "clock_ahead", local_error->message, counts);
-      else if ((refusal = check_travels (change, session)) != NULL)
+      else if ((refusal = check_travels (change)) != NULL)
         reject (results, i, id, "not_synced", refusal, counts);
       else if ((refusal = check_commune (change, session)) != NULL)
         reject (results, i, id, "out_of_scope", refusal, counts);
@@ -683,10 +685,10 @@ dh_sync_push (PGconn           *conn,
       return NULL;
     }
 
-  g_string_append_c (audit, ']');
-  if (audit->len > 2)
+  if (json_object_array_length (audit) > 0)
     {
-      const char *params[] = { session->username, session->device, audit->str };
+      const char *params[] = { session->username, session->device,
+                               json_object_to_json_string_ext (audit, JSON_C_TO_STRING_PLAIN) };
 
       audited = dh_db_exec (conn,
                             "INSERT INTO audit (actor, device, action, subject) "

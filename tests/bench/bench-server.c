@@ -53,7 +53,7 @@ typedef struct
 } DeviceRun;
 
 static size_t
-discard_cb (char   *data,
+received_cb (char   *data,
             size_t  size,
             size_t  count,
             void   *user_data)
@@ -116,7 +116,7 @@ device_thread (gpointer data)
   long status;
 
   curl_easy_setopt (curl, CURLOPT_CAINFO, cert_file);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, discard_cb);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, received_cb);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, received);
   curl_easy_setopt (curl, CURLOPT_ACCEPT_ENCODING, "gzip");
 

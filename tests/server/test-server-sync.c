@@ -751,6 +751,15 @@ test_gzip_both_ways (void)
   g_assert_cmpint (reply.status, ==, 200);
   g_assert_cmpstr (reply.content_encoding, ==, "gzip");
   g_assert_cmpuint (reply.bytes * 3, <, plain_bytes);
+  /* nor to one that refuses it, however it writes its zero */
+  {
+    const char * const refusing[] = { "Accept-Encoding: gzip;q=0.0, identity", NULL };
+    RequestOptions refuse = { refusing, FALSE };
+
+    server_request_full (&client, &reply, "GET", "/v1/pull", lan.token, NULL, 0, &refuse);
+    g_assert_cmpint (reply.status, ==, 200);
+    g_assert_null (reply.content_encoding);
+  }
 
   /* not gzip though it says so; an encoding it does not read; a bomb */
   server_request_full (&client, &reply, "POST", "/v1/push", lan.token, body, -1, &gzip_options);
