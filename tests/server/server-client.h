@@ -94,6 +94,10 @@ server_request_full (const ServerClient    *client,
   curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
+  /* a large body waits for the server's "100 Continue" or its refusal,
+   * however slow a loaded machine makes it: a refusal before the body
+   * (413) is then read, never cut by the body sent over it */
+  curl_easy_setopt (curl, CURLOPT_EXPECT_100_TIMEOUT_MS, 120000L);
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, server_client_received_cb);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, received);
   curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, server_client_header_cb);
@@ -106,6 +110,8 @@ server_request_full (const ServerClient    *client,
       curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE,
                         (curl_off_t) (length < 0 ? (gssize) strlen (body) : length));
       headers = curl_slist_append (headers, "Content-Type: application/json");
+      if (length < 0 ? strlen (body) > 1024 : length > 1024)
+        headers = curl_slist_append (headers, "Expect: 100-continue");
     }
   if (token != NULL)
     {
