@@ -8,6 +8,7 @@
 #include "app-test.h"
 #include "dh-demo.h"
 #include "dh-i18n.h"
+#include "../test-tree.h"
 
 /* A temporary folder for a store that is not there yet. */
 void
@@ -175,8 +176,7 @@ app_fixture_tear_down (AppFixture *fixture)
   g_clear_object (&fixture->app);
   app_fixture_spin ();
 
-  g_remove (fixture->store_path);
-  g_rmdir (fixture->directory);
+  test_remove_tree (fixture->directory);
   g_clear_pointer (&fixture->store_path, g_free);
   g_clear_pointer (&fixture->directory, g_free);
   g_clear_pointer (&fixture->household_id, g_free);

@@ -23,6 +23,7 @@
 #include "dh-entity.h"
 #include "dh-store.h"
 #include "dh-store-private.h"
+#include "../test-tree.h"
 
 /* Machines here are shared and noisy: every figure is measured against
  * its limit in the same run, and the ratio is the figure that counts.
@@ -810,21 +811,6 @@ run_write_path (const Options *options,
                           value_of (writer, "peak_rss_mib"));
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -902,7 +888,7 @@ main (int   argc,
   if (options.keep)
     printf ("\nkept in %s\n", dir);
   else
-    remove_tree (dir);
+    test_remove_tree (dir);
 
   g_string_free (report.bytes, TRUE);
   g_string_free (report.memory, TRUE);

@@ -9,6 +9,8 @@
 #include <gio/gio.h>
 #include <json-c/json.h>
 
+#include "../test-tree.h"
+
 typedef struct
 {
   char *dir;
@@ -92,15 +94,7 @@ static inline void
 cli_fixture_tear_down (CliFixture    *fixture,
                        gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->store);
   g_free (fixture->out);

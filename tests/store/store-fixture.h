@@ -8,6 +8,7 @@
 
 #include "dh-autocleanups.h"
 #include "dh-store.h"
+#include "../test-tree.h"
 
 typedef struct
 {
@@ -152,30 +153,12 @@ store_fixture_set_up (StoreFixture  *fixture,
   fixture->other_village = fixture_create_id (fixture, "admin_unit", json);
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 static inline void
 store_fixture_tear_down (StoreFixture  *fixture,
                          gconstpointer  data)
 {
   g_clear_object (&fixture->store);
-  remove_tree (fixture->dir);
+  test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->path);
   g_free (fixture->province);

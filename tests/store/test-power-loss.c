@@ -147,7 +147,7 @@ test_vfs_loses_what_was_not_synced (void)
   g_assert_cmpuint (outcome.n_files_vanished, ==, 1);
 
   sqlite3_free_filename (name);
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 /* The power fails instead of the chosen call, after the calls before it. */
@@ -185,7 +185,7 @@ test_vfs_cuts_the_power_at_the_chosen_call (void)
   g_assert_cmpuint (outcome.n_writes_lost, ==, 0);
 
   sqlite3_free_filename (name);
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 /* A disk cache may write back any of the unsynced writes, in any order,
@@ -248,7 +248,7 @@ test_vfs_may_keep_some_unsynced_writes (void)
   g_assert_true (seen_torn_page);
 
   sqlite3_free_filename (name);
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 /* The store under power failures */

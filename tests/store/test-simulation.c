@@ -2379,7 +2379,7 @@ sim_tear_down (Sim *sim)
   for (guint i = 0; i < N_DEVICES; i++)
     device_close (&sim->devices[i]);
   hub_clear (&sim->hub);
-  remove_tree (sim->dir);
+  test_remove_tree (sim->dir);
   g_free (sim->dir);
   g_free (sim->commune);
   g_free (sim->villages[0]);

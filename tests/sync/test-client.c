@@ -10,6 +10,7 @@
 #include "dh-sync-client.h"
 #include "dh-sync-run.h"
 #include "sync-proxy.h"
+#include "../test-tree.h"
 
 #define OK_ANSWER "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
 
@@ -290,14 +291,7 @@ test_catalogues_compared (void)
       g_clear_pointer (&client, dh_sync_client_free);
       g_clear_object (&store);
       proxy_stop (proxy);
-      for (guint j = 0; j < 3; j++)
-        {
-          static const char * const suffixes[] = { "", "-wal", "-shm" };
-          g_autofree char *file = g_strconcat (path, suffixes[j], NULL);
-
-          g_unlink (file);
-        }
-      g_rmdir (dir);
+      test_remove_tree (dir);
     }
 }
 
