@@ -78,6 +78,43 @@ find_unsent (DhStore         *self,
   return TRUE;
 }
 
+/* The changes of a record that the server refused, oldest first. It kept
+ * nothing of them: to every other copy their writes never happened. */
+static GPtrArray *
+find_refused (DhStore         *self,
+              const DhEntity  *entity,
+              const char      *record_id,
+              GError         **error)
+{
+  g_autoptr(GPtrArray) refused = g_ptr_array_new_with_free_func ((GDestroyNotify) dh_change_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = dh_store_prepare (self,
+                           "SELECT " QUEUE_COLUMNS " FROM change_queue WHERE entity = ?1 AND record_id = ?2 "
+                           "AND rejected IS NOT NULL ORDER BY seq",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, entity->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, record_id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DhChange *change = change_from_queue_row (stmt, 0);
+
+      if (change != NULL)
+        g_ptr_array_add (refused, change);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      dh_store_set_sqlite_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&refused);
+}
+
 /**
  * dh_store_base_of:
  * @stored: (nullable): the write a field holds
@@ -111,11 +148,88 @@ dh_store_base_of (DhStore         *self,
   if (!find_unsent (self, entity, record_id, &seq, &unsent, error))
     return FALSE;
   if (unsent != NULL && dh_change_get_write (unsent, field, &queued) && g_strcmp0 (queued.clock, stored->clock) == 0)
-    *out_base = g_strdup (queued.base);
-  else
-    *out_base = g_strdup (stored->clock);
+    {
+      *out_base = g_strdup (queued.base);
+      return TRUE;
+    }
+
+  /* a write the server refused was seen by nobody either */
+  if (self->has_refused)
+    {
+      g_autoptr(GPtrArray) refused = find_refused (self, entity, record_id, error);
+
+      if (refused == NULL)
+        return FALSE;
+      for (guint i = 0; i < refused->len; i++)
+        {
+          if (dh_change_get_write (g_ptr_array_index (refused, i), field, &queued) &&
+              g_strcmp0 (queued.clock, stored->clock) == 0)
+            {
+              *out_base = g_strdup (queued.base);
+              return TRUE;
+            }
+        }
+    }
+
+  *out_base = g_strdup (stored->clock);
 
   return TRUE;
+}
+
+/* A record edited again after the server refused a change of it: the
+ * change that goes now carries what the refused one wrote and nothing has
+ * written over since, with its own clocks, and the refused change leaves
+ * the queue. A correction of one field thus sends the whole record the
+ * server never took, and the list of refused changes empties as the
+ * caseworker corrects them. */
+static gboolean
+take_refused (DhStore   *self,
+              DhChange  *change,
+              GError   **error)
+{
+  g_autoptr(GPtrArray) refused = NULL;
+  g_autoptr(json_object) state = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!self->has_refused)
+    return TRUE;
+
+  refused = find_refused (self, change->entity, change->record_id, error);
+  if (refused == NULL)
+    return FALSE;
+  if (refused->len == 0)
+    return TRUE;
+
+  state = dh_store_load_state (self, change->entity, change->record_id, error);
+  if (state == NULL)
+    return FALSE;
+
+  /* the latest refused write of a field is the one the record holds */
+  for (guint i = refused->len; i > 0; i--)
+    {
+      DhChange *old = g_ptr_array_index (refused, i - 1);
+
+      {
+        json_object_object_foreach (old->fields, key, json)
+          {
+            DhWrite write, taken, held;
+
+            if (!dh_write_from_json (json, &write) || dh_change_get_write (change, key, &taken))
+              continue;
+            if (!dh_merge_state_get_write (state, key, &held) || g_strcmp0 (held.clock, write.clock) != 0)
+              continue;
+            dh_change_set_write (change, key, write.value, write.base, write.clock, write.author);
+          }
+      }
+    }
+
+  stmt = dh_store_prepare (self, "DELETE FROM change_queue WHERE entity = ?1 AND record_id = ?2 AND rejected IS NOT NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, change->entity->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, change->record_id, -1, SQLITE_TRANSIENT);
+
+  return dh_store_step_done (self, stmt, error);
 }
 
 /**
@@ -134,6 +248,7 @@ dh_store_queue_change (DhStore         *self,
                        GError         **error)
 {
   g_autoptr(DhChange) joined = NULL;
+  g_autoptr(DhChange) with_refused = NULL;
   g_autoptr(json_object) wire = NULL;
   sqlite3_stmt *stmt;
   sqlite3_int64 seq = 0;
@@ -146,6 +261,14 @@ dh_store_queue_change (DhStore         *self,
 
   if (!find_unsent (self, change->entity, change->record_id, &seq, &joined, error))
     return FALSE;
+
+  if (self->has_refused)
+    {
+      with_refused = dh_change_copy (change);
+      if (!take_refused (self, with_refused, error))
+        return FALSE;
+      change = with_refused;
+    }
 
   if (joined != NULL)
     {
@@ -451,6 +574,42 @@ dh_store_reject_changes (DhStore             *self,
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
   g_return_val_if_fail (change_ids != NULL && reasons != NULL, FALSE);
 
+  self->has_refused = TRUE;
+
   return update_queue (self, "UPDATE change_queue SET sent = 1, rejected = ?3 WHERE record_id = ?1 AND clock = ?2 RETURNING entity",
                        change_ids, reasons, FALSE, error);
+}
+
+/**
+ * dh_store_retry_rejected:
+ * @out_count: (out) (optional): how many go again
+ *
+ * Puts the changes the server refused back in the queue as they are, for
+ * the next sync: when what refused them is gone (the province's catalogues
+ * updated, the device's clock put right, the user moved to the record's
+ * commune). A change refused again is marked again with its new reason.
+ */
+gboolean
+dh_store_retry_rejected (DhStore  *self,
+                         guint    *out_count,
+                         GError  **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  ok = dh_store_write_begin (self, error);
+  if (ok)
+    {
+      stmt = dh_store_prepare (self, "UPDATE change_queue SET rejected = NULL WHERE rejected IS NOT NULL", error);
+      ok = stmt != NULL && dh_store_step_done (self, stmt, error);
+      if (ok && out_count != NULL)
+        *out_count = (guint) sqlite3_changes (self->db);
+      ok = dh_store_write_end (self, ok, error);
+    }
+  g_rec_mutex_unlock (&self->lock);
+
+  return ok;
 }

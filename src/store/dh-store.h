@@ -236,6 +236,9 @@ gboolean     dh_store_reject_changes         (DhStore       *self,
                                               const char * const *change_ids,
                                               const char * const *reasons,
                                               GError       **error);
+gboolean     dh_store_retry_rejected         (DhStore       *self,
+                                              guint         *out_count,
+                                              GError       **error);
 GPtrArray   *dh_store_list_conflicts         (DhStore       *self,
                                               gboolean       include_settled,
                                               GError       **error);

@@ -694,6 +694,180 @@ test_rejected_change_is_skipped_with_reason (StoreFixture  *fixture,
   g_assert_cmpstr (dh_json_get_string (g_ptr_array_index (rejected, 0), "rejected"), ==, reasons[0]);
 }
 
+/* The change of @record_id waiting to leave, or NULL. */
+static json_object *
+pending_of (DhStore    *store,
+            const char *record_id)
+{
+  g_autoptr(GPtrArray) changes = pending (store);
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      json_object *wire = g_ptr_array_index (changes, i);
+
+      if (g_strcmp0 (dh_json_get_string (wire, "r"), record_id) == 0)
+        return json_object_get (wire);
+    }
+
+  return NULL;
+}
+
+static void
+reject (DhStore    *store,
+        const char *record_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) wire = pending_of (store, record_id);
+  g_autofree char *id = NULL;
+  const char *reasons[] = { "Thôn không thuộc xã này", NULL };
+  const char *ids[] = { NULL, NULL };
+
+  g_assert_nonnull (wire);
+  id = change_id (wire);
+  ids[0] = id;
+  g_assert_true (dh_store_reject_changes (store, ids, reasons, &error));
+  g_assert_no_error (error);
+  g_assert_null (pending_of (store, record_id));
+}
+
+static guint
+count_rejected (DhStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rejected = dh_store_list_queue (store, TRUE, 0, &error);
+
+  g_assert_no_error (error);
+  return rejected->len;
+}
+
+/* The server refused a new household; the caseworker corrects one field:
+ * what goes then is the whole household, the refused change's other fields
+ * with their own clocks and the corrected one replacing what the refused
+ * write replaced (nothing), and the refused change leaves the list. */
+static void
+test_refused_change_goes_with_its_correction (StoreFixture  *fixture,
+                                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) server = open_second_store (fixture, "server.db");
+  g_autofree char *id = fixture_new_id (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn Sính\", "
+                                        "\"phone\": \"0912000111\"}", fixture->village);
+  g_autoptr(json_object) correction = fixture_json ("{\"phone\": \"0912000222\"}");
+  g_autoptr(json_object) refused = pending_of (fixture->store, id);
+  g_autoptr(json_object) sent = NULL;
+  g_autoptr(json_object) values = NULL;
+  g_autoptr(json_object) record = NULL;
+  g_autoptr(GPtrArray) everything = NULL;
+  json_object *fields, *phone;
+  DhApplyReport report;
+
+  fixture_mark_sent (fixture);
+  reject (fixture->store, id);
+  g_assert_cmpuint (count_rejected (fixture->store), ==, 1);
+
+  json_object_put (dh_store_update (fixture->store, "household", id, correction, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (count_rejected (fixture->store), ==, 0);
+  sent = pending_of (fixture->store, id);
+  g_assert_nonnull (sent);
+  values = fixture_change_values (sent);
+  g_assert_cmpstr (dh_json_get_string (values, "head_name"), ==, "Lò Văn Sính");
+  g_assert_cmpstr (dh_json_get_string (values, "village"), ==, fixture->village);
+  g_assert_cmpstr (dh_json_get_string (values, "phone"), ==, "0912000222");
+  /* the other fields keep the refused change's clock */
+  g_assert_true (json_object_object_get_ex (sent, "f", &fields));
+  g_assert_cmpstr (dh_json_get_string (sent, "k"), >, dh_json_get_string (refused, "k"));
+  g_assert_true (json_object_object_get_ex (fields, "phone", &phone));
+  g_assert_true (json_object_array_length (phone) < 2 ||
+                 g_str_equal (json_object_get_string (json_object_array_get_idx (phone, 1)), ""));
+
+  /* the server, which never had the household, takes it whole, and no
+   * conflict is made of the refused phone that nobody saw */
+  everything = pending (fixture->store);
+  report = apply (server, everything);
+  g_assert_cmpuint (report.rejected, ==, 0);
+  g_assert_cmpuint (report.conflicts, ==, 0);
+  g_assert_cmpuint (report.held, ==, 0);
+  record = dh_store_get (server, "household", id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dh_json_get_string (record, "head_name"), ==, "Lò Văn Sính");
+  g_assert_cmpstr (dh_json_get_string (record, "phone"), ==, "0912000222");
+}
+
+/* A refused write that someone has written over since is not sent again
+ * with the next edit: what the record holds now is the other's. */
+static void
+test_refused_write_overwritten_stays_behind (StoreFixture  *fixture,
+                                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) other = open_second_store (fixture, "other.db");
+  g_autofree char *id = fixture_new_id (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn Sính\"}",
+                                        fixture->village);
+  g_autoptr(json_object) mine = fixture_json ("{\"phone\": \"0912000111\"}");
+  g_autoptr(json_object) theirs = fixture_json ("{\"phone\": \"0912000999\"}");
+  g_autoptr(json_object) notes = fixture_json ("{\"notes\": \"Đã gặp chủ hộ\"}");
+  g_autoptr(GPtrArray) made = pending (fixture->store);
+  g_autoptr(GPtrArray) refused = NULL;
+  g_autoptr(GPtrArray) from_other = NULL;
+  g_autoptr(json_object) sent = NULL;
+  g_autoptr(json_object) values = NULL;
+  g_autoptr(json_object) record = NULL;
+
+  apply (other, made);
+  acknowledge_all (fixture->store);
+
+  json_object_put (dh_store_update (fixture->store, "household", id, mine, &error));
+  g_assert_no_error (error);
+  refused = pending (fixture->store);
+  fixture_mark_sent (fixture);
+  reject (fixture->store, id);
+
+  /* the other copy saw the refused phone, then wrote its own over it */
+  apply (other, refused);
+  json_object_put (dh_store_update (other, "household", id, theirs, &error));
+  g_assert_no_error (error);
+  from_other = pending (other);
+  apply (fixture->store, from_other);
+  record = dh_store_get (fixture->store, "household", id, &error);
+  g_assert_cmpstr (dh_json_get_string (record, "phone"), ==, "0912000999");
+
+  json_object_put (dh_store_update (fixture->store, "household", id, notes, &error));
+  g_assert_no_error (error);
+  sent = pending_of (fixture->store, id);
+  values = fixture_change_values (sent);
+  g_assert_cmpstr (dh_json_get_string (values, "notes"), ==, "Đã gặp chủ hộ");
+  g_assert_false (json_object_object_get_ex (values, "phone", NULL));
+  g_assert_cmpuint (count_rejected (fixture->store), ==, 0);
+}
+
+/* What refused a change can go away: sent again as it is, at the next sync. */
+static void
+test_refused_changes_go_again (StoreFixture  *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = fixture_new_id (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn Sính\"}",
+                                        fixture->village);
+  g_autoptr(json_object) before = pending_of (fixture->store, id);
+  g_autoptr(json_object) after = NULL;
+  guint count = 0;
+
+  fixture_mark_sent (fixture);
+  reject (fixture->store, id);
+  g_assert_true (dh_store_retry_rejected (fixture->store, &count, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, ==, 1);
+  g_assert_cmpuint (count_rejected (fixture->store), ==, 0);
+  after = pending_of (fixture->store, id);
+  g_assert_nonnull (after);
+  g_assert_cmpstr (json_object_to_json_string (after), ==, json_object_to_json_string (before));
+
+  g_assert_true (dh_store_retry_rejected (fixture->store, &count, &error));
+  g_assert_cmpuint (count, ==, 0);
+}
+
 /* Edits that have not left the device join its waiting change; once a
  * change is sent it never changes again. */
 static void
@@ -1256,6 +1430,9 @@ main (int   argc,
   STORE_TEST ("/store/sync/ledger/two-voids-both-stay", test_two_voids_both_stay);
   STORE_TEST ("/store/sync/queue/rejected-change-skipped-with-reason", test_rejected_change_is_skipped_with_reason);
   STORE_TEST ("/store/sync/queue/unsent-edits-coalesce-sent-never-change", test_unsent_edits_coalesce_sent_never_change);
+  STORE_TEST ("/store/sync/queue/refused-change-goes-with-its-correction", test_refused_change_goes_with_its_correction);
+  STORE_TEST ("/store/sync/queue/refused-write-overwritten-stays-behind", test_refused_write_overwritten_stays_behind);
+  STORE_TEST ("/store/sync/queue/refused-changes-go-again", test_refused_changes_go_again);
   STORE_TEST ("/store/sync/cursor-moves-with-its-page", test_cursor_moves_with_its_page);
   STORE_TEST ("/store/sync/first-sync-rows-are-the-source-rows", test_first_sync_rows_are_the_source_rows);
   g_test_add ("/store/sync/first-sync/pages-with-cursors-rows-are-the-source-rows", StoreFixture, "cursors",
