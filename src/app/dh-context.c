@@ -857,6 +857,31 @@ dh_context_count_rejected (DhContext *self)
 }
 
 /**
+ * dh_context_retry_rejected:
+ * @out_count: (out) (optional): how many go again
+ *
+ * Puts the changes the province refused back in the queue as they are,
+ * and syncs at once when signed in: for when what refused them is gone.
+ */
+gboolean
+dh_context_retry_rejected (DhContext  *self,
+                           guint      *out_count,
+                           GError    **error)
+{
+  g_return_val_if_fail (DH_IS_CONTEXT (self), FALSE);
+
+  if (!dh_store_retry_rejected (self->store, out_count, error))
+    return FALSE;
+
+  forget_rejected (self);
+  g_signal_emit (self, signals[BADGES_CHANGED], 0);
+  if (dh_context_is_signed_in (self))
+    dh_context_sync (self);
+
+  return TRUE;
+}
+
+/**
  * dh_context_get_record_sync:
  *
  * Whether the changes of @household (or of what belongs to it) were

@@ -51,6 +51,9 @@ gboolean      dh_context_is_signed_in     (DhContext    *self);
 char         *dh_context_describe_account (DhContext    *self);
 gboolean      dh_context_sync             (DhContext    *self);
 guint         dh_context_count_rejected   (DhContext    *self);
+gboolean      dh_context_retry_rejected   (DhContext    *self,
+                                           guint        *out_count,
+                                           GError      **error);
 DhRecordSync  dh_context_get_record_sync  (DhContext    *self,
                                            json_object  *household);
 char         *dh_context_describe_change  (DhContext    *self,

@@ -19,5 +19,6 @@ const char       *dh_rejected_dialog_get_what      (DhRejectedDialog  *self,
                                                     guint              position);
 const char       *dh_rejected_dialog_get_reason    (DhRejectedDialog  *self,
                                                     guint              position);
+void              dh_rejected_dialog_retry         (DhRejectedDialog  *self);
 
 G_END_DECLS

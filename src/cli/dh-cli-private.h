@@ -57,6 +57,7 @@ void     dh_cli_print_usage_error (const char   *message);
 int      dh_cli_print_rows_or_fail (GPtrArray    *rows,
                                     GError      **error);
 int      dh_cli_run_pending (DhCli *cli, char **args, int n_args);
+int      dh_cli_run_retry (DhCli *cli, char **args, int n_args);
 int      dh_cli_run_set_aside (DhCli *cli, char **args, int n_args);
 int      dh_cli_run_conflicts (DhCli *cli, char **args, int n_args);
 int      dh_cli_run_restore (DhCli *cli, char **args, int n_args);

@@ -34,6 +34,32 @@ dh_cli_run_pending (DhCli  *cli,
   return dh_cli_print_rows_or_fail (changes, &error);
 }
 
+/* The changes the server refused, back in the queue as they are, for the
+ * next sync: when what refused them is gone. */
+int
+dh_cli_run_retry (DhCli  *cli,
+                  char  **args,
+                  int     n_args)
+{
+  g_autoptr(GError) error = NULL;
+  DhStore *store = dh_cli_open_store (cli, &error);
+  guint count = 0;
+
+  if (store == NULL || !dh_store_retry_rejected (store, &count, &error))
+    return dh_cli_fail (error);
+
+  if (count == 0)
+    g_print (_("No change was refused by the server; there is nothing to send again.\n"));
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "%u refused change goes again with the next sync (donghanh-cli sync).\n",
+                          "%u refused changes go again with the next sync (donghanh-cli sync).\n",
+                          count),
+             count);
+
+  return DH_CLI_EXIT_OK;
+}
+
 /* The changes from elsewhere that were set aside, each with its reason, newest first. */
 int
 dh_cli_run_set_aside (DhCli  *cli,

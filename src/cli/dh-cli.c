@@ -847,6 +847,7 @@ static const DhCliCommand commands[] = {
   { "export", 2, 2, N_("export ENTITY FILE.csv"), run_export },
   { "status", 0, 0, N_("status"), run_status },
   { "pending", 0, 0, N_("pending [--rejected] [--limit N]"), dh_cli_run_pending },
+  { "retry", 0, 0, N_("retry"), dh_cli_run_retry },
   { "set-aside", 0, 0, N_("set-aside [--limit N]"), dh_cli_run_set_aside },
   { "changes", 2, 2, N_("changes export FILE [--force] | changes apply FILE [--json]"), dh_cli_run_changes },
   { "restore", 2, 2, N_("restore ENTITY ID"), dh_cli_run_restore },
@@ -873,7 +874,8 @@ describe_commands (void)
                            "name, code or id, a coded value as its name or code (classification=Hộ nghèo).\n"));
   g_string_append (text, _("\n"
                            "pending lists the changes waiting to leave this device (--rejected: the ones the server\n"
-                           "refused, with its reasons). set-aside lists the changes from elsewhere that were set aside\n"
+                           "refused, with its reasons). A refused change goes again with the correction of its record;\n"
+                           "retry sends every refused change again as it is, once what refused it is gone. set-aside lists the changes from elsewhere that were set aside\n"
                            "instead of applied, with their reasons. restore undoes a deletion. Where there is no\n"
                            "connection, changes export writes the waiting changes to a file (a bundle) to carry on a\n"
                            "USB stick, and changes apply merges such a bundle into this store.\n"));

@@ -140,10 +140,19 @@ app_fixture_spin (void)
     ;
 }
 
+static gboolean
+wake_up (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 /* Lets the main loop run until the window's reads are done. */
 void
 app_fixture_wait (DhWindow *window)
 {
+  /* a blocking iteration returns even when nothing else is to come */
+  guint waker = g_timeout_add (20, wake_up, NULL);
+
   /* what the spin dispatches (the store's "changed", told on this thread
    * a moment after its commit) may start more reads: wait for those too */
   do
@@ -154,6 +163,7 @@ app_fixture_wait (DhWindow *window)
       app_fixture_spin ();
     }
   while (dh_window_is_loading (window));
+  g_source_remove (waker);
 }
 
 /* Closes the window and any dialog left open (without asking), and

@@ -451,6 +451,23 @@ test_refused_change_listed_with_reason (Fixture       *fixture,
   g_assert_false (contains (dh_rejected_dialog_get_what (dialog, 0), household));
   g_assert_cmpuint (strlen (dh_rejected_dialog_get_reason (dialog, 0)), >, 10);
   app_fixture_save_picture (GTK_WIDGET (dialog), "refused-changes-light-en.png");
+
+  /* what refused it is still there: sent again, it is refused again, and
+   * listed again with the reason */
+  dh_rejected_dialog_retry (dialog);
+  g_assert_cmpuint (dh_rejected_dialog_get_n_changes (dialog), ==, 0);
+  g_assert_cmpint (dh_sync_engine_get_state (engine_of (fixture)), ==, DH_SYNC_STATE_SYNCING);
+  wait_until (sync_has_ended, fixture);
+  app_fixture_wait (fixture->window);
+  assert_contains (adw_toast_get_title (dh_window_get_sync_toast (fixture->window)), "1 refused by the province");
+  g_clear_pointer (&refused, g_ptr_array_unref);
+  refused = dh_store_list_queue (store, TRUE, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (refused->len, ==, 1);
+  g_assert_cmpint (record_sync (fixture, household), ==, DH_RECORD_SYNC_REJECTED);
+  g_assert_cmpuint (dh_rejected_dialog_get_n_changes (dialog), ==, 1);
+  g_assert_cmpstr (dh_rejected_dialog_get_reason (dialog, 0), ==,
+                   dh_json_get_string (g_ptr_array_index (refused, 0), "rejected"));
 }
 
 /* three hours and ten minutes: a slow answer still leaves three whole hours */

@@ -359,6 +359,16 @@ test_pending_rejected_lists_reasons (CliFixture    *fixture,
   refused = cli_output_json (fixture);
   g_assert_cmpstr (dh_json_get_string (refused, "rejected"), ==, "Hộ này thuộc xã khác");
   g_assert_cmpstr (dh_json_get_string (json_object_object_get (refused, "change"), "r"), ==, dh_json_get_string (first, "r"));
+
+  /* what refused it is gone: it goes again, as it was */
+  g_assert_cmpint (cli_run (fixture, NULL, "retry"), ==, 0);
+  g_assert_nonnull (strstr (fixture->out, "1 refused change goes again with the next sync"));
+  g_assert_cmpint (cli_run (fixture, NULL, "pending", "--rejected"), ==, 0);
+  g_assert_cmpuint (cli_output_lines (fixture), ==, 0);
+  g_assert_cmpint (cli_run (fixture, NULL, "pending"), ==, 0);
+  g_assert_cmpuint (cli_output_lines (fixture), ==, waiting);
+  g_assert_cmpint (cli_run_vi (fixture, (const char * const []) { "retry", NULL }), ==, 0);
+  g_assert_nonnull (strstr (fixture->out, "Không có thay đổi nào bị máy chủ từ chối"));
 }
 
 static void
