@@ -73,7 +73,7 @@ static void
 update (DhSyncButton *self)
 {
   DhSyncState state;
-  gint64 pending;
+  gint64 pending, set_aside;
   guint rejected;
   gboolean demo, signed_in;
   g_autofree char *label = NULL;
@@ -207,6 +207,16 @@ update (DhSyncButton *self)
   g_string_append_printf (details, g_dngettext (GETTEXT_PACKAGE, "Refused by the province: %u change.", "Refused by the province: %u changes.",
                                                 rejected),
                           rejected);
+  set_aside = dh_store_count_set_aside (dh_sync_engine_get_store (self->engine), NULL);
+  if (set_aside > 0)
+    {
+      g_string_append_c (details, '\n');
+      g_string_append_printf (details, g_dngettext (GETTEXT_PACKAGE,
+                                                    "Set aside here: %u change from elsewhere, tried again at each sync.",
+                                                    "Set aside here: %u changes from elsewhere, tried again at each sync.",
+                                                    (gulong) set_aside),
+                              (guint) set_aside);
+    }
   counts = g_string_free (g_steal_pointer (&details), FALSE);
   gtk_label_set_label (self->counts_label, counts);
 

@@ -336,6 +336,7 @@ report_to_json (const DhSyncReport *report)
   json_object_object_add (object, "already", json_object_new_int64 (report->applied.already));
   json_object_object_add (object, "held", json_object_new_int64 (report->applied.held));
   json_object_object_add (object, "set_aside", json_object_new_int64 (report->applied.rejected));
+  json_object_object_add (object, "set_aside_applied", json_object_new_int64 (report->set_aside.applied));
   json_object_object_add (object, "conflicts", json_object_new_int64 (dh_sync_report_conflicts (report)));
   json_object_object_add (object, "pages", json_object_new_int64 (report->pages));
   json_object_object_add (object, "requests", json_object_new_int64 (report->requests));
@@ -388,6 +389,12 @@ print_report (DhStore            *store,
     g_print (_(" (%u new, %u already here, %u waiting for the record they belong to, %u set aside)"),
              report->applied.applied, report->applied.already, report->applied.held, report->applied.rejected);
   g_print (".\n");
+  if (report->set_aside.applied > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "Applied now: %u change set aside earlier.\n",
+                          "Applied now: %u changes set aside earlier.\n",
+                          report->set_aside.applied),
+             report->set_aside.applied);
   if (conflicts > 0)
     g_print (g_dngettext (GETTEXT_PACKAGE,
                           "Conflicts: %u concurrent edit, kept for an official to settle (donghanh-cli conflicts).\n",

@@ -34,8 +34,9 @@ dh_cli_run_pending (DhCli  *cli,
   return dh_cli_print_rows_or_fail (changes, &error);
 }
 
-/* The changes the server refused, back in the queue as they are, for the
- * next sync: when what refused them is gone. */
+/* What failed, tried again once what refused it may be gone: the changes
+ * the server refused go back in the queue as they are, for the next sync,
+ * and the changes set aside here are applied again. */
 int
 dh_cli_run_retry (DhCli  *cli,
                   char  **args,
@@ -43,9 +44,11 @@ dh_cli_run_retry (DhCli  *cli,
 {
   g_autoptr(GError) error = NULL;
   DhStore *store = dh_cli_open_store (cli, &error);
+  DhApplyReport set_aside = { 0 };
   guint count = 0;
 
-  if (store == NULL || !dh_store_retry_rejected (store, &count, &error))
+  if (store == NULL || !dh_store_retry_rejected (store, &count, &error) ||
+      !dh_store_apply_set_aside (store, &set_aside, &error))
     return dh_cli_fail (error);
 
   if (count == 0)
@@ -56,6 +59,18 @@ dh_cli_run_retry (DhCli  *cli,
                           "%u refused changes go again with the next sync (donghanh-cli sync).\n",
                           count),
              count);
+  if (set_aside.applied > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "Applied now: %u change set aside earlier.\n",
+                          "Applied now: %u changes set aside earlier.\n",
+                          set_aside.applied),
+             set_aside.applied);
+  if (set_aside.rejected > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "Still set aside: %u change from elsewhere, with its reason (donghanh-cli set-aside).\n",
+                          "Still set aside: %u changes from elsewhere, with their reasons (donghanh-cli set-aside).\n",
+                          set_aside.rejected),
+             set_aside.rejected);
 
   return DH_CLI_EXIT_OK;
 }

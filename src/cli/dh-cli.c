@@ -874,9 +874,10 @@ describe_commands (void)
                            "name, code or id, a coded value as its name or code (classification=Hộ nghèo).\n"));
   g_string_append (text, _("\n"
                            "pending lists the changes waiting to leave this device (--rejected: the ones the server\n"
-                           "refused, with its reasons). A refused change goes again with the correction of its record;\n"
-                           "retry sends every refused change again as it is, once what refused it is gone. set-aside lists the changes from elsewhere that were set aside\n"
-                           "instead of applied, with their reasons. restore undoes a deletion. Where there is no\n"
+                           "refused, with its reasons). A refused change goes again with the correction of its record.\n"
+                           "set-aside lists the changes from elsewhere that were set aside instead of applied, with their\n"
+                           "reasons; each sync tries them again. Once what refused them is gone, retry sends the refused\n"
+                           "changes again as they are and applies the set-aside ones again. restore undoes a deletion. Where there is no\n"
                            "connection, changes export writes the waiting changes to a file (a bundle) to carry on a\n"
                            "USB stick, and changes apply merges such a bundle into this store.\n"));
   g_string_append (text, _("\n"

@@ -911,6 +911,103 @@ dh_store_apply_remote_changes (DhStore    *self,
   return dh_store_apply_changes (self, changes, NULL, NULL, error);
 }
 
+/**
+ * dh_store_apply_set_aside:
+ * @report: (out caller-allocates) (optional): what became of them
+ *
+ * Applies again the changes set aside here: what refused them may be gone
+ * (this program's catalogues updated, its clock put right), and the server,
+ * which took them, will not send them again. Those that fail again stay set
+ * aside, with the reason of now and the time they first came; a text that
+ * is no change at all stays as it is.
+ */
+gboolean
+dh_store_apply_set_aside (DhStore        *self,
+                          DhApplyReport  *report,
+                          GError        **error)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  g_autoptr(GArray) taken = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GHashTable) received = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  DhApplyReport local_report = { 0 };
+  sqlite3_stmt *stmt;
+  gint64 last = 0;
+  gboolean begun, ok;
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+
+  if (report == NULL)
+    report = &local_report;
+  memset (report, 0, sizeof *report);
+
+  g_rec_mutex_lock (&self->lock);
+  ok = begun = dh_store_write_begin (self, error);
+  stmt = ok ? dh_store_prepare (self, "SELECT seq, received_at, change FROM quarantine ORDER BY seq", error) : NULL;
+  ok = stmt != NULL;
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *text = (const char *) sqlite3_column_text (stmt, 2);
+      json_object *wire = json_tokener_parse (text);
+      gint64 seq = sqlite3_column_int64 (stmt, 0);
+
+      last = seq;
+      if (wire == NULL)
+        continue;
+      g_ptr_array_add (changes, wire);
+      g_array_append_val (taken, seq);
+      /* as dh_store_set_aside() will write it again */
+      g_hash_table_replace (received, g_strdup (json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN)),
+                            g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  if (ok && rc != SQLITE_DONE)
+    {
+      dh_store_set_sqlite_error (self, error);
+      ok = FALSE;
+    }
+
+  for (guint i = 0; ok && i < taken->len; i++)
+    {
+      stmt = dh_store_prepare (self, "DELETE FROM quarantine WHERE seq = ?1", error);
+      ok = stmt != NULL;
+      if (ok)
+        {
+          sqlite3_bind_int64 (stmt, 1, g_array_index (taken, gint64, i));
+          ok = dh_store_step_done (self, stmt, error);
+        }
+    }
+  if (ok && changes->len > 0)
+    ok = dh_store_apply_changes (self, changes, NULL, report, error);
+
+  /* set aside again: when they first came */
+  if (ok && report->rejected > 0)
+    {
+      GHashTableIter iter;
+      gpointer text, when;
+
+      g_hash_table_iter_init (&iter, received);
+      while (ok && g_hash_table_iter_next (&iter, &text, &when))
+        {
+          stmt = dh_store_prepare (self, "UPDATE quarantine SET received_at = ?1 WHERE seq > ?2 AND change = ?3", error);
+          ok = stmt != NULL;
+          if (ok)
+            {
+              sqlite3_bind_text (stmt, 1, when, -1, SQLITE_TRANSIENT);
+              sqlite3_bind_int64 (stmt, 2, last);
+              sqlite3_bind_text (stmt, 3, text, -1, SQLITE_TRANSIENT);
+              ok = dh_store_step_done (self, stmt, error);
+            }
+        }
+    }
+  if (begun)
+    ok = dh_store_write_end (self, ok, error);
+  g_rec_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
 /* The changes set aside, each with its reason, newest first. */
 GPtrArray *
 dh_store_list_quarantine (DhStore  *self,

@@ -430,21 +430,21 @@ dh_store_list_queue (DhStore  *self,
   return read_queue (self, rejected_only ? "rejected IS NOT NULL" : "1", limit, TRUE, error);
 }
 
-gint64
-dh_store_count_pending_changes (DhStore  *self,
-                                GError  **error)
+/* A count on a reader connection: it never waits for a long write. */
+static gint64
+count_on_reader (DhStore     *self,
+                 const char  *sql,
+                 GError     **error)
 {
   g_autoptr(DhConnection) reader = NULL;
   sqlite3_stmt *stmt;
   gint64 count = -1;
 
-  g_return_val_if_fail (DH_IS_STORE (self), -1);
-
   reader = dh_store_acquire_reader (self, NULL, error);
   if (reader == NULL || !dh_connection_begin_read (reader, error))
     return -1;
 
-  stmt = dh_connection_prepare (reader, "SELECT count(*) FROM change_queue WHERE rejected IS NULL", error);
+  stmt = dh_connection_prepare (reader, sql, error);
   if (stmt != NULL)
     {
       if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -458,6 +458,25 @@ dh_store_count_pending_changes (DhStore  *self,
     return -1;
 
   return count;
+}
+
+gint64
+dh_store_count_pending_changes (DhStore  *self,
+                                GError  **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), -1);
+
+  return count_on_reader (self, "SELECT count(*) FROM change_queue WHERE rejected IS NULL", error);
+}
+
+/* The changes from elsewhere set aside here (dh_store_list_quarantine()). */
+gint64
+dh_store_count_set_aside (DhStore  *self,
+                          GError  **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), -1);
+
+  return count_on_reader (self, "SELECT count(*) FROM quarantine", error);
 }
 
 static gboolean

@@ -206,6 +206,8 @@ GPtrArray   *dh_store_get_pending_changes    (DhStore       *self,
                                               GError       **error);
 gint64       dh_store_count_pending_changes  (DhStore       *self,
                                               GError       **error);
+gint64       dh_store_count_set_aside        (DhStore       *self,
+                                              GError       **error);
 gboolean     dh_store_acknowledge_changes    (DhStore       *self,
                                               const char * const *change_ids,
                                               GError       **error);
@@ -247,6 +249,9 @@ gboolean     dh_store_check_can_send         (DhStore       *self,
                                               GError       **error);
 GPtrArray   *dh_store_list_quarantine        (DhStore       *self,
                                               guint          limit,
+                                              GError       **error);
+gboolean     dh_store_apply_set_aside        (DhStore       *self,
+                                              DhApplyReport *report,
                                               GError       **error);
 GPtrArray   *dh_store_export_state           (DhStore       *self,
                                               const char    *entity,

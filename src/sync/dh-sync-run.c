@@ -408,7 +408,9 @@ dh_sync_run (DhStore             *store,
   dh_sync_client_set_cancellable (client, cancellable);
   {
     gint64 before = count_conflict_records (store);
-    gboolean ok = push (&sync, error) && pull (&sync, 0, error);
+    /* what was set aside here may apply now: the server will not send it again */
+    gboolean ok = push (&sync, error) && pull (&sync, 0, error) &&
+                  dh_store_apply_set_aside (store, &report->set_aside, error);
     gint64 after = count_conflict_records (store);
 
     /* what landed counts, also when the sync failed after it */

@@ -34,6 +34,7 @@ typedef struct
   guint      received;        /* changes pulled */
   guint      pages;           /* pages pulled */
   DhApplyReport applied;      /* what became of the changes pulled */
+  DhApplyReport set_aside;    /* what became of the changes set aside before, tried again after the pull */
   guint      requests;        /* HTTP requests made */
   guint64    bytes_sent;      /* HTTP headers and bodies, as they travelled (gzipped) */
   guint64    bytes_received;

@@ -321,6 +321,15 @@ test_set_aside_lists_reasons (CliFixture    *fixture,
   entry = cli_output_json (fixture);
   g_assert_nonnull (strstr (dh_json_get_string (entry, "reason"), "not one well-formed JSON object"));
   g_assert_cmpstr (dh_json_get_string (entry, "change"), ==, "{\"e\": \"household\", \"r\": ");
+
+  /* tried again, a text that is no change at all stays as it came */
+  g_assert_cmpint (cli_run_on (fixture, "office.db", NULL, "retry"), ==, 0);
+  g_assert_null (strstr (fixture->out, "Applied now"));
+  g_assert_cmpint (cli_run_on (fixture, "office.db", NULL, "set-aside"), ==, 0);
+  g_assert_cmpuint (cli_output_lines (fixture), ==, 1);
+  g_clear_pointer (&entry, json_object_put);
+  entry = cli_output_json (fixture);
+  g_assert_cmpstr (dh_json_get_string (entry, "change"), ==, "{\"e\": \"household\", \"r\": ");
 }
 
 static void

@@ -868,6 +868,72 @@ test_refused_changes_go_again (StoreFixture  *fixture,
   g_assert_cmpuint (count, ==, 0);
 }
 
+static gint64
+forty_days_behind (gpointer user_data)
+{
+  return g_get_real_time () / 1000 - (gint64) 40 * 24 * 3600 * 1000;
+}
+
+/* Changes set aside here are tried again: those that still fail stay, with
+ * the time they first came; once what refused them is gone (here, this
+ * device's clock put right), they apply. */
+static void
+test_set_aside_changes_apply_later (StoreFixture  *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) behind = open_second_store (fixture, "behind.db");
+  g_autofree char *id = fixture_new_id (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn Sính\"}",
+                                        fixture->village);
+  g_autoptr(GPtrArray) made = pending (fixture->store);
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(json_object) record = NULL;
+  DhApplyReport report;
+
+  /* its clock is forty days behind: every change looks stamped in the future */
+  dh_store_set_wall_clock (behind, forty_days_behind, NULL);
+  report = apply (behind, made);
+  g_assert_cmpuint (report.rejected, ==, made->len);
+  first = dh_store_list_quarantine (behind, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->len, ==, made->len);
+
+  /* still behind: they stay, as they were */
+  g_assert_true (dh_store_apply_set_aside (behind, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.rejected, ==, made->len);
+  g_assert_cmpuint (report.applied, ==, 0);
+  again = dh_store_list_quarantine (behind, 0, &error);
+  g_assert_cmpuint (again->len, ==, first->len);
+  for (guint i = 0; i < again->len; i++)
+    {
+      json_object *before = g_ptr_array_index (first, i);
+      json_object *now = g_ptr_array_index (again, i);
+
+      g_assert_cmpstr (dh_json_get_string (now, "received_at"), ==, dh_json_get_string (before, "received_at"));
+      g_assert_cmpstr (dh_json_get_string (now, "record_id"), ==, dh_json_get_string (before, "record_id"));
+    }
+  g_assert_null (dh_store_get (behind, "household", id, NULL));
+
+  /* the clock put right: they apply, and leave the list */
+  dh_store_set_wall_clock (behind, NULL, NULL);
+  g_assert_true (dh_store_apply_set_aside (behind, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.applied, ==, made->len);
+  g_assert_cmpuint (report.rejected, ==, 0);
+  g_clear_pointer (&again, g_ptr_array_unref);
+  again = dh_store_list_quarantine (behind, 0, &error);
+  g_assert_cmpuint (again->len, ==, 0);
+  record = dh_store_get (behind, "household", id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dh_json_get_string (record, "head_name"), ==, "Lò Văn Sính");
+
+  /* nothing set aside: nothing to do */
+  g_assert_true (dh_store_apply_set_aside (behind, &report, &error));
+  g_assert_cmpuint (report.applied + report.rejected + report.already, ==, 0);
+}
+
 /* Edits that have not left the device join its waiting change; once a
  * change is sent it never changes again. */
 static void
@@ -1433,6 +1499,7 @@ main (int   argc,
   STORE_TEST ("/store/sync/queue/refused-change-goes-with-its-correction", test_refused_change_goes_with_its_correction);
   STORE_TEST ("/store/sync/queue/refused-write-overwritten-stays-behind", test_refused_write_overwritten_stays_behind);
   STORE_TEST ("/store/sync/queue/refused-changes-go-again", test_refused_changes_go_again);
+  STORE_TEST ("/store/sync/set-aside-changes-apply-later", test_set_aside_changes_apply_later);
   STORE_TEST ("/store/sync/cursor-moves-with-its-page", test_cursor_moves_with_its_page);
   STORE_TEST ("/store/sync/first-sync-rows-are-the-source-rows", test_first_sync_rows_are_the_source_rows);
   g_test_add ("/store/sync/first-sync/pages-with-cursors-rows-are-the-source-rows", StoreFixture, "cursors",

@@ -725,6 +725,54 @@ test_concurrent_edit_is_one_conflict (void)
   g_assert_cmpstr (state_a, ==, state_b);
 }
 
+/* A device whose clock was forty days behind set aside what it pulled, as
+ * stamped in its future; the server will not send it again. Once its clock
+ * is right, the next sync applies what was set aside, and the two copies
+ * are the same. */
+static void
+test_set_aside_applies_at_a_later_sync (void)
+{
+  g_autoptr(DhStore) a = device_new ("lan.hoang");
+  g_autoptr(DhStore) b = device_new ("tuan.pham");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *household = NULL;
+  g_autofree char *state_a = NULL;
+  g_autofree char *state_b = NULL;
+
+  store_sync_ok (a);
+  store_sync_ok (b);
+  household = add_household_here (a, "Giàng Thị Mỷ");
+  store_sync_ok (a);
+
+  skewed_by_ms = -(gint64) 40 * 24 * 3600 * 1000;
+  dh_store_set_wall_clock (b, skewed_clock, NULL);
+  {
+    g_auto(DhSyncReport) report = { 0 };
+
+    g_assert_true (store_sync (b, &report, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (report.applied.rejected, >, 0);
+    g_assert_cmpuint (report.set_aside.applied, ==, 0);
+  }
+  g_assert_cmpint (dh_store_count_set_aside (b, NULL), >, 0);
+  g_assert_null (dh_store_get (b, "household", household, NULL));
+
+  dh_store_set_wall_clock (b, NULL, NULL);
+  {
+    g_auto(DhSyncReport) report = { 0 };
+
+    g_assert_true (store_sync (b, &report, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (report.received, ==, 0);
+    g_assert_cmpuint (report.set_aside.applied, >, 0);
+    g_assert_cmpuint (report.set_aside.rejected, ==, 0);
+  }
+  g_assert_cmpint (dh_store_count_set_aside (b, NULL), ==, 0);
+  state_a = store_state (a);
+  state_b = store_state (b);
+  g_assert_cmpstr (state_a, ==, state_b);
+}
+
 static void
 test_replayed_batch_creates_nothing_twice (void)
 {
@@ -1223,6 +1271,7 @@ main (int   argc,
   g_test_add_func ("/sync/cli/login-sync-status-logout", test_cli_login_sync_status_logout);
   g_test_add_func ("/sync/two-devices-converge", test_two_devices_converge);
   g_test_add_func ("/sync/concurrent-edit-is-one-conflict", test_concurrent_edit_is_one_conflict);
+  g_test_add_func ("/sync/set-aside-applies-at-a-later-sync", test_set_aside_applies_at_a_later_sync);
   g_test_add_func ("/sync/push/replay-creates-no-duplicate", test_replayed_batch_creates_nothing_twice);
   g_test_add_func ("/sync/push/batches-gzipped-and-paged", test_batches_gzipped_and_paged);
   g_test_add_func ("/sync/push/rejected-change-kept-with-reason", test_rejected_change_kept_with_reason);
