@@ -378,6 +378,17 @@ dh_sync_sign_in (DhStore       *store,
   if (json_object_object_get_ex (me, "commune", &value) && json_object_is_type (value, json_type_string))
     settings.commune_code = (char *) json_object_get_string (value);
 
+  /* a device holds one commune's households: an account of none (the
+   * province's administrator) has nothing to sync here */
+  if (settings.commune_id == NULL)
+    {
+      g_set_error_literal (error, DH_SYNC_ERROR, DH_SYNC_ERROR_REFUSED,
+                           _("This account is the province administrator’s and belongs to no commune, while this "
+                             "computer keeps one commune’s households. Sign in with the account of a caseworker or "
+                             "an official of the commune."));
+      return NULL;
+    }
+
   if (!dh_sync_token_save (dh_store_get_device_id (store), token, error) ||
       !dh_sync_settings_save (store, &settings, error) ||
       !dh_store_set_meta (store, "signed_in_user", settings.username, error))

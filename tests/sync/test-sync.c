@@ -773,6 +773,26 @@ test_set_aside_applies_at_a_later_sync (void)
   g_assert_cmpstr (state_a, ==, state_b);
 }
 
+/* The province's administrator belongs to no commune: signing in on a
+ * device, which keeps one commune, is refused in words, and nothing of the
+ * session is kept. */
+static void
+test_province_admin_sign_in_refused (void)
+{
+  g_autoptr(DhStore) store = store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) me = NULL;
+  g_autoptr(DhSyncSettings) settings = NULL;
+
+  me = dh_sync_sign_in (store, base_url, cert_file, NULL, "tinh.admin", PASSWORD, NULL, &error);
+  g_assert_null (me);
+  g_assert_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "caseworker or an official of the commune"));
+  settings = dh_sync_settings_load (store);
+  g_assert_true (settings == NULL || settings->server == NULL);
+  g_assert_null (dh_store_get_meta (store, "signed_in_user"));
+}
+
 static void
 test_replayed_batch_creates_nothing_twice (void)
 {
@@ -1260,6 +1280,8 @@ main (int   argc,
     if (server_run (&run, &cluster, PASSWORD "\n", "add-user", users[i][0], "--role", "caseworker",
                     "--commune", users[i][1]) != 0)
       g_error ("add-user: %s", run.err);
+  if (server_run (&run, &cluster, PASSWORD "\n", "add-user", "tinh.admin", "--role", "province_admin") != 0)
+    g_error ("add-user: %s", run.err);
   server_run_clear (&run);
 
   serving = server_serve (&cluster, cert_file, key_file, &base_url);
@@ -1272,6 +1294,7 @@ main (int   argc,
   g_test_add_func ("/sync/two-devices-converge", test_two_devices_converge);
   g_test_add_func ("/sync/concurrent-edit-is-one-conflict", test_concurrent_edit_is_one_conflict);
   g_test_add_func ("/sync/set-aside-applies-at-a-later-sync", test_set_aside_applies_at_a_later_sync);
+  g_test_add_func ("/sync/province-admin-sign-in-refused", test_province_admin_sign_in_refused);
   g_test_add_func ("/sync/push/replay-creates-no-duplicate", test_replayed_batch_creates_nothing_twice);
   g_test_add_func ("/sync/push/batches-gzipped-and-paged", test_batches_gzipped_and_paged);
   g_test_add_func ("/sync/push/rejected-change-kept-with-reason", test_rejected_change_kept_with_reason);
