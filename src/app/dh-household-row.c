@@ -23,6 +23,7 @@ struct _DhHouseholdRow
   const char *sync_words; /* what the badge says (a translated string) */
   DhContext *context;   /* whose badges and last visits the row follows */
   DhRecord  *record;
+  DhSlot    *slot;      /* a search's result the row follows, or NULL */
   char      *waiting_visit;    /* the household whose last visit is being read */
 };
 
@@ -39,6 +40,7 @@ dh_household_row_dispose (GObject *object)
 {
   DhHouseholdRow *self = DH_HOUSEHOLD_ROW (object);
 
+  g_clear_object (&self->slot);
   g_clear_object (&self->context);
   g_clear_object (&self->record);
 
@@ -256,4 +258,35 @@ dh_household_row_get_sync_words (DhHouseholdRow *self)
   g_return_val_if_fail (DH_IS_HOUSEHOLD_ROW (self), NULL);
 
   return self->sync_words;
+}
+
+static void
+on_slot_item_changed (DhHouseholdRow *self)
+{
+  dh_household_row_set_record (self, self->context, dh_slot_get_item (self->slot));
+}
+
+/**
+ * dh_household_row_follow_slot:
+ * @slot: (nullable): a search's result, or NULL while the row is recycled
+ *
+ * Shows the household @slot holds, and the next ones it holds: the row is
+ * bound again as the results change rather than made anew.
+ */
+void
+dh_household_row_follow_slot (DhHouseholdRow *self,
+                              DhContext      *context,
+                              DhSlot         *slot)
+{
+  g_return_if_fail (DH_IS_HOUSEHOLD_ROW (self));
+  g_return_if_fail (slot == NULL || DH_IS_SLOT (slot));
+
+  if (self->slot != NULL)
+    g_signal_handlers_disconnect_by_func (self->slot, on_slot_item_changed, self);
+  g_set_object (&self->slot, slot);
+  if (slot == NULL)
+    return;
+
+  g_signal_connect_object (slot, "notify::item", G_CALLBACK (on_slot_item_changed), self, G_CONNECT_SWAPPED);
+  dh_household_row_set_record (self, context, dh_slot_get_item (slot));
 }

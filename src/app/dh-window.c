@@ -22,6 +22,7 @@
 #include "dh-record-list.h"
 #include "dh-rejected-dialog.h"
 #include "dh-review-dialog.h"
+#include "dh-slot-model.h"
 #include "dh-sync-button.h"
 #include "dh-window.h"
 
@@ -61,7 +62,7 @@ struct _DhWindow
   DhApplication        *application;
   DhContext            *context;
   GtkSingleSelection   *selection;      /* over the list of households */
-  GtkSingleSelection   *results_selection; /* over what a search found, in a view of its own */
+  GtkSingleSelection   *results_selection; /* over slots of what a search found, in a view of its own */
   gboolean              showing_results;
   DhRecordList         *records;        /* the list, filtered, when nothing is searched */
   gboolean              records_filtered_again; /* the filters changed since it was made */
@@ -308,6 +309,19 @@ same_household (GListModel *model,
                     json_object_to_json_string (dh_record_get_json (record))) == 0;
 }
 
+/* The view's rows are slots whose households change in place: a row
+ * selected stays selected only while it shows the household chosen. */
+static void
+unselect_if_replaced (DhWindow *self,
+                      DhRecord *selected)
+{
+  guint position = gtk_single_selection_get_selected (self->results_selection);
+  g_autoptr(DhRecord) shown = g_list_model_get_item (G_LIST_MODEL (self->results), position);
+
+  if (shown != NULL && shown != selected)
+    gtk_selection_model_unselect_item (GTK_SELECTION_MODEL (self->results_selection), position);
+}
+
 static void
 search_done (GObject      *source,
              GAsyncResult *result,
@@ -353,6 +367,7 @@ search_done (GObject      *source,
     GListModel *shown = G_LIST_MODEL (self->results);
     guint old_n = g_list_model_get_n_items (shown);
     guint prefix = 0, suffix = 0;
+    g_autoptr(DhRecord) selected = g_list_model_get_item (shown, gtk_single_selection_get_selected (self->results_selection));
 
     while (prefix < old_n && prefix < records->len && same_household (shown, prefix, g_ptr_array_index (records, prefix)))
       prefix++;
@@ -362,6 +377,8 @@ search_done (GObject      *source,
     if (prefix < old_n || prefix < records->len)
       g_list_store_splice (self->results, prefix, old_n - prefix - suffix,
                            records->pdata + prefix, records->len - prefix - suffix);
+    if (selected != NULL)
+      unselect_if_replaced (self, selected);
   }
   set_model (self, G_LIST_MODEL (self->results));
 }
@@ -449,6 +466,28 @@ factory_bind (GtkSignalListItemFactory *factory,
                                self->context, gtk_list_item_get_item (item));
 }
 
+/* A search's results are shown through slots (see dh-slot-model.c): a
+ * row follows its slot, and is bound again when the household in it
+ * changes, rather than destroyed and made anew. */
+static void
+result_bind (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  DhWindow *self = user_data;
+
+  dh_household_row_follow_slot (DH_HOUSEHOLD_ROW (gtk_list_item_get_child (item)),
+                                self->context, gtk_list_item_get_item (item));
+}
+
+static void
+result_unbind (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  dh_household_row_follow_slot (DH_HOUSEHOLD_ROW (gtk_list_item_get_child (item)), NULL, NULL);
+}
+
 /* ---- the household ----------------------------------------------------- */
 
 /**
@@ -491,6 +530,18 @@ on_household_activated (GtkListView *view,
     return;
 
   dh_window_show_household (self, dh_record_get_id (record));
+}
+
+/* The results' view holds slots; its positions are the results'. */
+static void
+on_result_activated (GtkListView *view,
+                     guint        position,
+                     DhWindow    *self)
+{
+  g_autoptr(DhRecord) record = g_list_model_get_item (G_LIST_MODEL (self->results), position);
+
+  if (record != NULL)
+    dh_window_show_household (self, dh_record_get_id (record));
 }
 
 static void
@@ -1656,7 +1707,7 @@ dh_window_init (DhWindow *self)
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_list_view_set_model (self->households_view, GTK_SELECTION_MODEL (self->selection));
 
-  self->results_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->results)));
+  self->results_selection = gtk_single_selection_new (G_LIST_MODEL (dh_slot_model_new (G_LIST_MODEL (self->results))));
   gtk_single_selection_set_autoselect (self->results_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->results_selection, TRUE);
   gtk_list_view_set_model (self->results_view, GTK_SELECTION_MODEL (self->results_selection));
@@ -1665,11 +1716,12 @@ dh_window_init (DhWindow *self)
   g_signal_connect (factory, "bind", G_CALLBACK (factory_bind), self);
   gtk_list_view_set_factory (self->households_view, factory);
   g_signal_connect (results_factory, "setup", G_CALLBACK (factory_setup), self);
-  g_signal_connect (results_factory, "bind", G_CALLBACK (factory_bind), self);
+  g_signal_connect (results_factory, "bind", G_CALLBACK (result_bind), self);
+  g_signal_connect (results_factory, "unbind", G_CALLBACK (result_unbind), self);
   gtk_list_view_set_factory (self->results_view, results_factory);
 
   g_signal_connect (self->households_view, "activate", G_CALLBACK (on_household_activated), self);
-  g_signal_connect (self->results_view, "activate", G_CALLBACK (on_household_activated), self);
+  g_signal_connect (self->results_view, "activate", G_CALLBACK (on_result_activated), self);
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
   g_signal_connect_swapped (self->village_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
   g_signal_connect_swapped (self->class_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);

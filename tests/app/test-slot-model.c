@@ -1,0 +1,166 @@
+/* test-slot-model.c – the slots a search's results are shown through: they stay while what they hold changes */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include "dh-slot-model.h"
+
+typedef struct
+{
+  guint position;
+  guint removed;
+  guint added;
+  guint emitted;
+} Change;
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Change     *change)
+{
+  change->position = position;
+  change->removed = removed;
+  change->added = added;
+  change->emitted++;
+}
+
+static void
+on_notify_item (DhSlot     *slot,
+                GParamSpec *pspec,
+                guint      *notified)
+{
+  (*notified)++;
+}
+
+static GPtrArray *
+items_of (guint n)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, g_object_new (G_TYPE_OBJECT, NULL));
+  return items;
+}
+
+static GListStore *
+store_of (guint n)
+{
+  g_autoptr(GPtrArray) items = items_of (n);
+  GListStore *store = g_list_store_new (G_TYPE_OBJECT);
+
+  g_list_store_splice (store, 0, 0, items->pdata, items->len);
+  return store;
+}
+
+static DhSlot *
+slot_at (DhSlotModel *slots,
+         guint        position)
+{
+  g_autoptr(DhSlot) slot = g_list_model_get_item (G_LIST_MODEL (slots), position);
+
+  /* the model keeps it */
+  return slot;
+}
+
+static void
+assert_slots_hold (DhSlotModel *slots,
+                   GListModel  *model)
+{
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, g_list_model_get_n_items (model));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      g_assert_true (dh_slot_get_item (slot_at (slots, i)) == item);
+    }
+}
+
+/* Items replaced one for one: the same slots, holding the new items, and
+ * no items-changed, so that a list view binds the rows it has again. */
+static void
+test_replaced_items_keep_their_slots (void)
+{
+  g_autoptr(GListStore) store = store_of (4);
+  g_autoptr(DhSlotModel) slots = dh_slot_model_new (G_LIST_MODEL (store));
+  g_autoptr(GPtrArray) others = items_of (2);
+  DhSlot *before[4];
+  Change change = { 0 };
+  guint notified = 0;
+
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (slots)) == DH_TYPE_SLOT);
+  assert_slots_hold (slots, G_LIST_MODEL (store));
+  for (guint i = 0; i < 4; i++)
+    {
+      before[i] = slot_at (slots, i);
+      g_signal_connect (before[i], "notify::item", G_CALLBACK (on_notify_item), &notified);
+    }
+  g_signal_connect (slots, "items-changed", G_CALLBACK (on_items_changed), &change);
+
+  g_list_store_splice (store, 1, 2, others->pdata, 2);
+
+  g_assert_cmpuint (change.emitted, ==, 0);
+  g_assert_cmpuint (notified, ==, 2);
+  for (guint i = 0; i < 4; i++)
+    g_assert_true (slot_at (slots, i) == before[i]);
+  assert_slots_hold (slots, G_LIST_MODEL (store));
+
+  g_signal_handlers_disconnect_by_data (slots, &change);
+  for (guint i = 0; i < 4; i++)
+    g_signal_handlers_disconnect_by_data (before[i], &notified);
+  g_clear_object (&store);
+  g_assert_finalize_object (g_steal_pointer (&slots));
+}
+
+/* More items or fewer: slots are added or removed where the model added or
+ * removed them, the others stay where their items went. */
+static void
+test_slots_follow_the_count (void)
+{
+  g_autoptr(GListStore) store = store_of (4);
+  g_autoptr(DhSlotModel) slots = dh_slot_model_new (G_LIST_MODEL (store));
+  g_autoptr(GPtrArray) others = items_of (3);
+  DhSlot *last = slot_at (slots, 3);
+  Change change = { 0 };
+
+  g_signal_connect (slots, "items-changed", G_CALLBACK (on_items_changed), &change);
+
+  /* one item for three: two slots more, after the one that changed */
+  g_list_store_splice (store, 1, 1, others->pdata, 3);
+  g_assert_cmpuint (change.emitted, ==, 1);
+  g_assert_cmpuint (change.position, ==, 2);
+  g_assert_cmpuint (change.removed, ==, 0);
+  g_assert_cmpuint (change.added, ==, 2);
+  g_assert_true (slot_at (slots, 5) == last);
+  assert_slots_hold (slots, G_LIST_MODEL (store));
+
+  /* three for one: two slots fewer */
+  g_list_store_splice (store, 0, 3, others->pdata + 2, 1);
+  g_assert_cmpuint (change.emitted, ==, 2);
+  g_assert_cmpuint (change.position, ==, 1);
+  g_assert_cmpuint (change.removed, ==, 2);
+  g_assert_cmpuint (change.added, ==, 0);
+  g_assert_true (slot_at (slots, 3) == last);
+  assert_slots_hold (slots, G_LIST_MODEL (store));
+
+  /* all gone */
+  g_list_store_remove_all (store);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 0);
+
+  g_signal_handlers_disconnect_by_data (slots, &change);
+  g_clear_object (&store);
+  g_assert_finalize_object (g_steal_pointer (&slots));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/app/slot-model/replaced-items-keep-their-slots", test_replaced_items_keep_their_slots);
+  g_test_add_func ("/app/slot-model/slots-follow-the-count", test_slots_follow_the_count);
+
+  return g_test_run ();
+}
