@@ -12,8 +12,12 @@
  * item's row made from its template, styled and bound. A DhSlotModel
  * hands the view slots instead, one a position of the model it wraps:
  * an item replaced changes what its slot holds (notify::item), and its
- * row is bound again. Slots are added or removed only as the count
- * changes, where the wrapped model added or removed items. */
+ * row is bound again.
+ *
+ * The view keeps a row for up to 200 items, shown or not, and lays out
+ * again in one frame every row whose words changed. So the slots follow
+ * the model a few at a time (dh_slot_model_catch_up(), a frame's worth
+ * each), from the first row in view: "behind" says when they lag. */
 
 struct _DhSlot
 {
@@ -123,11 +127,13 @@ struct _DhSlotModel
 
   GListModel *model;
   GPtrArray  *slots;
+  gboolean    behind;
 };
 
 enum {
   PROP_0,
   PROP_MODEL,
+  PROP_BEHIND,
   N_PROPS
 };
 
@@ -173,41 +179,24 @@ dh_slot_model_list_model_init (GListModelInterface *iface)
 }
 
 static void
-on_model_items_changed (DhSlotModel *self,
-                        guint        position,
-                        guint        removed,
-                        guint        added,
-                        GListModel  *model)
+on_model_items_changed (DhSlotModel *self)
 {
-  guint kept = MIN (removed, added);
-
-  if (removed > added)
-    g_ptr_array_remove_range (self->slots, position + kept, removed - kept);
-  for (guint i = kept; i < added; i++)
-    g_ptr_array_insert (self->slots, position + i, dh_slot_new (g_list_model_get_item (model, position + i)));
-  if (removed != added)
-    g_list_model_items_changed (G_LIST_MODEL (self), position + kept, removed - kept, added - kept);
-
-  for (guint i = 0; i < kept; i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (model, position + i);
-
-      dh_slot_set_item (g_ptr_array_index (self->slots, position + i), item);
-    }
+  if (self->behind)
+    return;
+  self->behind = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BEHIND]);
 }
 
 static void
 dh_slot_model_constructed (GObject *object)
 {
   DhSlotModel *self = DH_SLOT_MODEL (object);
-  guint n = g_list_model_get_n_items (self->model);
 
   G_OBJECT_CLASS (dh_slot_model_parent_class)->constructed (object);
 
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (self->slots, dh_slot_new (g_list_model_get_item (self->model, i)));
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (on_model_items_changed),
                            self, G_CONNECT_SWAPPED);
+  self->behind = g_list_model_get_n_items (self->model) > 0;
 }
 
 static void
@@ -245,6 +234,10 @@ dh_slot_model_get_property (GObject    *object,
     {
     case PROP_MODEL:
       g_value_set_object (value, self->model);
+      break;
+
+    case PROP_BEHIND:
+      g_value_set_boolean (value, self->behind);
       break;
 
     default:
@@ -292,6 +285,17 @@ dh_slot_model_class_init (DhSlotModelClass *klass)
                          G_TYPE_LIST_MODEL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * DhSlotModel:behind:
+   *
+   * Whether the slots lag behind the model: dh_slot_model_catch_up() has
+   * work to do.
+   */
+  properties[PROP_BEHIND] =
+    g_param_spec_boolean ("behind", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -305,7 +309,8 @@ dh_slot_model_init (DhSlotModel *self)
  * dh_slot_model_new:
  * @model: the model whose items the slots hold
  *
- * Returns: (transfer full): a model of one #DhSlot a position of @model
+ * Returns: (transfer full): a model of one #DhSlot a position of @model,
+ *   empty until it catches up with @model
  */
 DhSlotModel *
 dh_slot_model_new (GListModel *model)
@@ -326,4 +331,90 @@ dh_slot_model_get_model (DhSlotModel *self)
   g_return_val_if_fail (DH_IS_SLOT_MODEL (self), NULL);
 
   return self->model;
+}
+
+/* Makes the slot at POSITION hold the model's item there; whether it
+ * changed. */
+static gboolean
+catch_up_slot (DhSlotModel *self,
+               guint        position)
+{
+  DhSlot *slot = g_ptr_array_index (self->slots, position);
+  g_autoptr(GObject) item = g_list_model_get_item (self->model, position);
+
+  if (slot->item == item)
+    return FALSE;
+  dh_slot_set_item (slot, item);
+  return TRUE;
+}
+
+/**
+ * dh_slot_model_catch_up:
+ * @first: the first position shown, whose slots catch up first
+ * @budget: how many slots may change what they hold, be added or removed
+ *
+ * Brings the slots closer to the model: first what the slots from @first
+ * on hold, then those before it, then the slots added or removed at the
+ * end, @budget of them at most.
+ *
+ * Returns: whether the slots still lag behind
+ */
+gboolean
+dh_slot_model_catch_up (DhSlotModel *self,
+                        guint        first,
+                        guint        budget)
+{
+  guint n_model;
+  guint n_slots;
+  guint kept;
+
+  g_return_val_if_fail (DH_IS_SLOT_MODEL (self), FALSE);
+
+  n_model = g_list_model_get_n_items (self->model);
+  n_slots = self->slots->len;
+  kept = MIN (n_model, n_slots);
+  first = MIN (first, kept);
+
+  for (guint i = first; i < kept && budget > 0; i++)
+    if (catch_up_slot (self, i))
+      budget--;
+  for (guint i = 0; i < first && budget > 0; i++)
+    if (catch_up_slot (self, i))
+      budget--;
+
+  if (n_slots < n_model && budget > 0)
+    {
+      guint added = MIN (budget, n_model - n_slots);
+
+      for (guint i = n_slots; i < n_slots + added; i++)
+        g_ptr_array_add (self->slots, dh_slot_new (g_list_model_get_item (self->model, i)));
+      g_list_model_items_changed (G_LIST_MODEL (self), n_slots, 0, added);
+      budget -= added;
+    }
+  else if (n_slots > n_model && budget > 0)
+    {
+      guint removed = MIN (budget, n_slots - n_model);
+
+      g_ptr_array_remove_range (self->slots, n_slots - removed, removed);
+      g_list_model_items_changed (G_LIST_MODEL (self), n_slots - removed, removed, 0);
+      budget -= removed;
+    }
+
+  /* what was left of the budget found nothing more to do */
+  if (self->behind && budget > 0 && self->slots->len == n_model)
+    {
+      self->behind = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BEHIND]);
+    }
+
+  return self->behind;
+}
+
+/* Whether the slots lag behind the model. */
+gboolean
+dh_slot_model_get_behind (DhSlotModel *self)
+{
+  g_return_val_if_fail (DH_IS_SLOT_MODEL (self), FALSE);
+
+  return self->behind;
 }

@@ -19,5 +19,9 @@ G_DECLARE_FINAL_TYPE (DhSlotModel, dh_slot_model, DH, SLOT_MODEL, GObject)
 
 DhSlotModel *dh_slot_model_new       (GListModel  *model);
 GListModel  *dh_slot_model_get_model (DhSlotModel *self);
+gboolean     dh_slot_model_get_behind (DhSlotModel *self);
+gboolean     dh_slot_model_catch_up  (DhSlotModel *self,
+                                      guint        first,
+                                      guint        budget);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* test-slot-model.c – the slots a search's results are shown through: they stay while what they hold changes */
+/* test-slot-model.c – the slots a search's results are shown through: they stay while what they hold changes, and follow a few at a time */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include "config.h"
@@ -54,27 +54,34 @@ store_of (guint n)
   return store;
 }
 
+/* The slot at POSITION; the model keeps it. */
 static DhSlot *
 slot_at (DhSlotModel *slots,
          guint        position)
 {
   g_autoptr(DhSlot) slot = g_list_model_get_item (G_LIST_MODEL (slots), position);
 
-  /* the model keeps it */
   return slot;
+}
+
+static gboolean
+slot_holds (DhSlotModel *slots,
+            GListModel  *model,
+            guint        position)
+{
+  g_autoptr(GObject) item = g_list_model_get_item (model, position);
+
+  return dh_slot_get_item (slot_at (slots, position)) == item;
 }
 
 static void
 assert_slots_hold (DhSlotModel *slots,
                    GListModel  *model)
 {
+  g_assert_false (dh_slot_model_get_behind (slots));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, g_list_model_get_n_items (model));
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (model, i);
-
-      g_assert_true (dh_slot_get_item (slot_at (slots, i)) == item);
-    }
+    g_assert_true (slot_holds (slots, model, i));
 }
 
 /* Items replaced one for one: the same slots, holding the new items, and
@@ -90,6 +97,7 @@ test_replaced_items_keep_their_slots (void)
   guint notified = 0;
 
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (slots)) == DH_TYPE_SLOT);
+  g_assert_false (dh_slot_model_catch_up (slots, 0, 100));
   assert_slots_hold (slots, G_LIST_MODEL (store));
   for (guint i = 0; i < 4; i++)
     {
@@ -98,7 +106,9 @@ test_replaced_items_keep_their_slots (void)
     }
   g_signal_connect (slots, "items-changed", G_CALLBACK (on_items_changed), &change);
 
-  g_list_store_splice (store, 1, 2, others->pdata, 2);
+  g_list_store_splice (G_LIST_STORE (store), 1, 2, others->pdata, 2);
+  g_assert_true (dh_slot_model_get_behind (slots));
+  g_assert_false (dh_slot_model_catch_up (slots, 0, 100));
 
   g_assert_cmpuint (change.emitted, ==, 0);
   g_assert_cmpuint (notified, ==, 2);
@@ -113,40 +123,49 @@ test_replaced_items_keep_their_slots (void)
   g_assert_finalize_object (g_steal_pointer (&slots));
 }
 
-/* More items or fewer: slots are added or removed where the model added or
- * removed them, the others stay where their items went. */
+/* A budget at a time, the slots in view first, then those before them;
+ * slots are added or removed at the end as the count changes. */
 static void
-test_slots_follow_the_count (void)
+test_slots_catch_up_a_budget_at_a_time (void)
 {
-  g_autoptr(GListStore) store = store_of (4);
+  g_autoptr(GListStore) store = store_of (5);
   g_autoptr(DhSlotModel) slots = dh_slot_model_new (G_LIST_MODEL (store));
-  g_autoptr(GPtrArray) others = items_of (3);
-  DhSlot *last = slot_at (slots, 3);
+  g_autoptr(GPtrArray) others = items_of (5);
   Change change = { 0 };
 
   g_signal_connect (slots, "items-changed", G_CALLBACK (on_items_changed), &change);
 
-  /* one item for three: two slots more, after the one that changed */
-  g_list_store_splice (store, 1, 1, others->pdata, 3);
-  g_assert_cmpuint (change.emitted, ==, 1);
-  g_assert_cmpuint (change.position, ==, 2);
-  g_assert_cmpuint (change.removed, ==, 0);
-  g_assert_cmpuint (change.added, ==, 2);
-  g_assert_true (slot_at (slots, 5) == last);
-  assert_slots_hold (slots, G_LIST_MODEL (store));
-
-  /* three for one: two slots fewer */
-  g_list_store_splice (store, 0, 3, others->pdata + 2, 1);
-  g_assert_cmpuint (change.emitted, ==, 2);
-  g_assert_cmpuint (change.position, ==, 1);
-  g_assert_cmpuint (change.removed, ==, 2);
-  g_assert_cmpuint (change.added, ==, 0);
-  g_assert_true (slot_at (slots, 3) == last);
-  assert_slots_hold (slots, G_LIST_MODEL (store));
-
-  /* all gone */
-  g_list_store_remove_all (store);
+  /* empty until it catches up: three slots, then the last two */
+  g_assert_true (dh_slot_model_get_behind (slots));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 0);
+  g_assert_true (dh_slot_model_catch_up (slots, 0, 3));
+  g_assert_cmpuint (change.emitted, ==, 1);
+  g_assert_cmpuint (change.position, ==, 0);
+  g_assert_cmpuint (change.added, ==, 3);
+  g_assert_false (dh_slot_model_catch_up (slots, 0, 3));
+  g_assert_cmpuint (change.position, ==, 3);
+  g_assert_cmpuint (change.added, ==, 2);
+  assert_slots_hold (slots, G_LIST_MODEL (store));
+
+  /* all five replaced, the view on the fourth: the fourth and fifth first,
+   * then the first */
+  g_list_store_splice (store, 0, 5, others->pdata, 5);
+  g_assert_true (dh_slot_model_catch_up (slots, 3, 3));
+  g_assert_true (slot_holds (slots, G_LIST_MODEL (store), 3));
+  g_assert_true (slot_holds (slots, G_LIST_MODEL (store), 4));
+  g_assert_true (slot_holds (slots, G_LIST_MODEL (store), 0));
+  g_assert_false (slot_holds (slots, G_LIST_MODEL (store), 1));
+  g_assert_false (dh_slot_model_catch_up (slots, 3, 3));
+  assert_slots_hold (slots, G_LIST_MODEL (store));
+  g_assert_cmpuint (change.emitted, ==, 2);
+
+  /* three fewer: removed at the end */
+  g_list_store_splice (store, 1, 3, NULL, 0);
+  g_assert_false (dh_slot_model_catch_up (slots, 0, 10));
+  g_assert_cmpuint (change.emitted, ==, 3);
+  g_assert_cmpuint (change.position, ==, 2);
+  g_assert_cmpuint (change.removed, ==, 3);
+  assert_slots_hold (slots, G_LIST_MODEL (store));
 
   g_signal_handlers_disconnect_by_data (slots, &change);
   g_clear_object (&store);
@@ -160,7 +179,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/app/slot-model/replaced-items-keep-their-slots", test_replaced_items_keep_their_slots);
-  g_test_add_func ("/app/slot-model/slots-follow-the-count", test_slots_follow_the_count);
+  g_test_add_func ("/app/slot-model/slots-catch-up-a-budget-at-a-time", test_slots_catch_up_a_budget_at_a_time);
 
   return g_test_run ();
 }
