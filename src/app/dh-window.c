@@ -1637,6 +1637,8 @@ dh_window_dispose (GObject *object)
   g_clear_object (&self->work_cancellable);
   g_clear_object (&self->selection);
   g_clear_object (&self->results_selection);
+  if (self->result_slots != NULL)
+    g_signal_handlers_disconnect_by_data (self->result_slots, self);
   g_clear_object (&self->result_slots);
   g_clear_object (&self->records);
   g_clear_object (&self->results);
