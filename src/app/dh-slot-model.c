@@ -351,11 +351,12 @@ catch_up_slot (DhSlotModel *self,
 /**
  * dh_slot_model_catch_up:
  * @first: the first position shown, whose slots catch up first
- * @budget: how many slots may change what they hold, be added or removed
+ * @budget: how many slots may change what they hold or be added
  *
- * Brings the slots closer to the model: first what the slots from @first
- * on hold, then those before it, then the slots added or removed at the
- * end, @budget of them at most.
+ * Brings the slots closer to the model: the slots the model no longer has
+ * are removed at once from the end, so that no row shows what is gone;
+ * then, @budget of them at most, what the slots from @first on hold,
+ * then those before it, then the slots the model has more, at the end.
  *
  * Returns: whether the slots still lag behind
  */
@@ -372,6 +373,12 @@ dh_slot_model_catch_up (DhSlotModel *self,
 
   n_model = g_list_model_get_n_items (self->model);
   n_slots = self->slots->len;
+  if (n_slots > n_model)
+    {
+      g_ptr_array_set_size (self->slots, n_model);
+      g_list_model_items_changed (G_LIST_MODEL (self), n_model, n_slots - n_model, 0);
+      n_slots = n_model;
+    }
   kept = MIN (n_model, n_slots);
   first = MIN (first, kept);
 
@@ -390,14 +397,6 @@ dh_slot_model_catch_up (DhSlotModel *self,
         g_ptr_array_add (self->slots, dh_slot_new (g_list_model_get_item (self->model, i)));
       g_list_model_items_changed (G_LIST_MODEL (self), n_slots, 0, added);
       budget -= added;
-    }
-  else if (n_slots > n_model && budget > 0)
-    {
-      guint removed = MIN (budget, n_slots - n_model);
-
-      g_ptr_array_remove_range (self->slots, n_slots - removed, removed);
-      g_list_model_items_changed (G_LIST_MODEL (self), n_slots - removed, removed, 0);
-      budget -= removed;
     }
 
   /* what was left of the budget found nothing more to do */
