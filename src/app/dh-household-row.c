@@ -21,8 +21,10 @@ struct _DhHouseholdRow
   GtkImage *sync_image;
 
   const char *sync_words; /* what the badge says (a translated string) */
+  const char *badge;      /* the class badge's style class, or NULL */
   DhContext *context;   /* whose badges and last visits the row follows */
   DhRecord  *record;
+  DhSlot    *slot;      /* a search's result the row follows, or NULL */
   char      *waiting_visit;    /* the household whose last visit is being read */
 };
 
@@ -34,11 +36,23 @@ static gboolean on_badge_query_tooltip (DhHouseholdRow *self,
                                         gboolean        keyboard,
                                         GtkTooltip     *tooltip);
 
+/* A row is bound again and again, as the list scrolls and as a search's
+ * results change: a label given the words it shows already is still laid
+ * out again, its text shaped anew. */
+static void
+set_label_text (GtkLabel   *label,
+                const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_label (label), text) != 0)
+    gtk_label_set_label (label, text);
+}
+
 static void
 dh_household_row_dispose (GObject *object)
 {
   DhHouseholdRow *self = DH_HOUSEHOLD_ROW (object);
 
+  g_clear_object (&self->slot);
   g_clear_object (&self->context);
   g_clear_object (&self->record);
 
@@ -55,7 +69,7 @@ on_last_visits_read (DhHouseholdRow *self)
   last_visit = dh_app_describe_last_visit_if_known (self->context, self->waiting_visit);
   if (last_visit == NULL)
     return;
-  gtk_label_set_label (self->visit_label, last_visit);
+  set_label_text (self->visit_label, last_visit);
   g_clear_pointer (&self->waiting_visit, g_free);
 }
 
@@ -110,19 +124,23 @@ set_class_badge (DhHouseholdRow *self,
   g_autofree char *label = dh_context_describe_value (context, "household", "classification", household);
   const char *badge = NULL;
 
-  for (guint i = 0; badge_classes[i] != NULL; i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->class_label), badge_classes[i]);
-
   if (g_strcmp0 (code, "poor") == 0)
-    badge = "poor";
+    badge = badge_classes[0];
   else if (g_strcmp0 (code, "near_poor") == 0)
-    badge = "near-poor";
+    badge = badge_classes[1];
   else if (g_strcmp0 (code, "escaped_poor") == 0 || g_strcmp0 (code, "escaped_near_poor") == 0)
-    badge = "escaped";
+    badge = badge_classes[2];
 
-  if (badge != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self->class_label), badge);
-  gtk_label_set_label (self->class_label, label != NULL ? label : "");
+  /* a style class changed, even to itself, restyles the label */
+  if (badge != self->badge)
+    {
+      if (self->badge != NULL)
+        gtk_widget_remove_css_class (GTK_WIDGET (self->class_label), self->badge);
+      if (badge != NULL)
+        gtk_widget_add_css_class (GTK_WIDGET (self->class_label), badge);
+      self->badge = badge;
+    }
+  set_label_text (self->class_label, label != NULL ? label : "");
   gtk_widget_set_visible (GTK_WIDGET (self->class_label), label != NULL);
 }
 
@@ -152,18 +170,22 @@ show_sync_badge (DhHouseholdRow *self)
   /* the refused changes are read once for every row, not once per row */
   sync = dh_context_get_record_sync (self->context, dh_record_get_json (self->record));
   dh_app_sync_state (sync, &sync_icon, &sync_words);
-  gtk_image_set_from_icon_name (self->sync_image, sync_icon);
+  if (g_strcmp0 (gtk_image_get_icon_name (self->sync_image), sync_icon) != 0)
+    gtk_image_set_from_icon_name (self->sync_image, sync_icon);
   if (sync == DH_RECORD_SYNC_REJECTED)
     gtk_widget_add_css_class (GTK_WIDGET (self->sync_image), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->sync_image), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_image), TRUE);
   /* on X11, setting a tooltip asks the server where the pointer is and
-   * waits for the answer: the badge's is asked for when it shows */
+   * waits for the answer: the badge's is asked for when it shows; its
+   * name for a screen reader is set only when its words change */
+  if (sync_words == self->sync_words)
+    return;
   self->sync_words = sync_words;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_image),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, sync_words,
                                   -1);
-  gtk_widget_set_visible (GTK_WIDGET (self->sync_image), TRUE);
 }
 
 /**
@@ -203,16 +225,16 @@ dh_household_row_set_record (DhHouseholdRow *self,
   if (record == NULL || !dh_record_is_loaded (record))
     {
       g_clear_pointer (&self->waiting_visit, g_free);
-      gtk_label_set_label (self->name_label, _("Reading…"));
-      gtk_label_set_label (self->detail_label, "");
-      gtk_label_set_label (self->visit_label, "");
+      set_label_text (self->name_label, _("Reading…"));
+      set_label_text (self->detail_label, "");
+      set_label_text (self->visit_label, "");
       gtk_widget_set_visible (GTK_WIDGET (self->class_label), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->sync_image), FALSE);
       return;
     }
 
   household = dh_record_get_json (record);
-  gtk_label_set_label (self->name_label, dh_json_get_string (household, "head_name"));
+  set_label_text (self->name_label, dh_json_get_string (household, "head_name"));
 
   village = dh_context_describe_value (context, "household", "village", household);
   if (json_object_object_get_ex (household, "matched", &matched)
@@ -224,11 +246,11 @@ dh_household_row_set_record (DhHouseholdRow *self,
     detail = g_strdup_printf ("%s · %s", village, dh_json_get_string (household, "code"));
   else
     detail = g_steal_pointer (&village);
-  gtk_label_set_label (self->detail_label, detail);
+  set_label_text (self->detail_label, detail);
 
   /* never a read of the store while rows are bound: shown when it is known */
   last_visit = dh_app_describe_last_visit_if_known (context, dh_record_get_id (record));
-  gtk_label_set_label (self->visit_label, last_visit != NULL ? last_visit : "");
+  set_label_text (self->visit_label, last_visit != NULL ? last_visit : "");
   g_clear_pointer (&self->waiting_visit, g_free);
   if (last_visit == NULL)
     self->waiting_visit = g_strdup (dh_record_get_id (record));
@@ -256,4 +278,35 @@ dh_household_row_get_sync_words (DhHouseholdRow *self)
   g_return_val_if_fail (DH_IS_HOUSEHOLD_ROW (self), NULL);
 
   return self->sync_words;
+}
+
+static void
+on_slot_item_changed (DhHouseholdRow *self)
+{
+  dh_household_row_set_record (self, self->context, dh_slot_get_item (self->slot));
+}
+
+/**
+ * dh_household_row_follow_slot:
+ * @slot: (nullable): a search's result, or NULL while the row is recycled
+ *
+ * Shows the household @slot holds, and the next ones it holds: the row is
+ * bound again as the results change rather than made anew.
+ */
+void
+dh_household_row_follow_slot (DhHouseholdRow *self,
+                              DhContext      *context,
+                              DhSlot         *slot)
+{
+  g_return_if_fail (DH_IS_HOUSEHOLD_ROW (self));
+  g_return_if_fail (slot == NULL || DH_IS_SLOT (slot));
+
+  if (self->slot != NULL)
+    g_signal_handlers_disconnect_by_func (self->slot, on_slot_item_changed, self);
+  g_set_object (&self->slot, slot);
+  if (slot == NULL)
+    return;
+
+  g_signal_connect_object (slot, "notify::item", G_CALLBACK (on_slot_item_changed), self, G_CONNECT_SWAPPED);
+  dh_household_row_set_record (self, context, dh_slot_get_item (slot));
 }

@@ -7,6 +7,7 @@
 
 #include "dh-context.h"
 #include "dh-record.h"
+#include "dh-slot-model.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,9 @@ GtkWidget *dh_household_row_new        (void);
 void       dh_household_row_set_record (DhHouseholdRow *self,
                                         DhContext      *context,
                                         DhRecord       *record);
+void       dh_household_row_follow_slot (DhHouseholdRow *self,
+                                         DhContext      *context,
+                                         DhSlot         *slot);
 const char *dh_household_row_get_household_id (DhHouseholdRow *self);
 const char *dh_household_row_get_sync_words   (DhHouseholdRow *self);
 

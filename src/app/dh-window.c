@@ -22,10 +22,15 @@
 #include "dh-record-list.h"
 #include "dh-rejected-dialog.h"
 #include "dh-review-dialog.h"
+#include "dh-slot-model.h"
 #include "dh-sync-button.h"
 #include "dh-window.h"
 
 #define SEARCH_LIMIT 200   /* households a search shows at most */
+/* the rows of a search's results bound again in one frame at most: the
+ * list view lays out again, in the frame, every row whose words changed,
+ * the 200 it keeps whether they show or not */
+#define RESULT_ROWS_A_FRAME 32
 
 struct _DhWindow
 {
@@ -61,7 +66,9 @@ struct _DhWindow
   DhApplication        *application;
   DhContext            *context;
   GtkSingleSelection   *selection;      /* over the list of households */
-  GtkSingleSelection   *results_selection; /* over what a search found, in a view of its own */
+  GtkSingleSelection   *results_selection; /* over slots of what a search found, in a view of its own */
+  DhSlotModel          *result_slots;   /* the rows of the results, following them a frame at a time */
+  guint                 catch_up_tick;  /* while the rows lag behind the results */
   gboolean              showing_results;
   DhRecordList         *records;        /* the list, filtered, when nothing is searched */
   gboolean              records_filtered_again; /* the filters changed since it was made */
@@ -308,6 +315,19 @@ same_household (GListModel *model,
                     json_object_to_json_string (dh_record_get_json (record))) == 0;
 }
 
+/* The view's rows are slots whose households change in place: a row
+ * selected stays selected only while it shows the household chosen. */
+static void
+unselect_if_replaced (DhWindow *self,
+                      DhRecord *selected)
+{
+  guint position = gtk_single_selection_get_selected (self->results_selection);
+  g_autoptr(DhRecord) shown = g_list_model_get_item (G_LIST_MODEL (self->results), position);
+
+  if (shown != NULL && shown != selected)
+    gtk_selection_model_unselect_item (GTK_SELECTION_MODEL (self->results_selection), position);
+}
+
 static void
 search_done (GObject      *source,
              GAsyncResult *result,
@@ -353,6 +373,7 @@ search_done (GObject      *source,
     GListModel *shown = G_LIST_MODEL (self->results);
     guint old_n = g_list_model_get_n_items (shown);
     guint prefix = 0, suffix = 0;
+    g_autoptr(DhRecord) selected = g_list_model_get_item (shown, gtk_single_selection_get_selected (self->results_selection));
 
     while (prefix < old_n && prefix < records->len && same_household (shown, prefix, g_ptr_array_index (records, prefix)))
       prefix++;
@@ -362,6 +383,8 @@ search_done (GObject      *source,
     if (prefix < old_n || prefix < records->len)
       g_list_store_splice (self->results, prefix, old_n - prefix - suffix,
                            records->pdata + prefix, records->len - prefix - suffix);
+    if (selected != NULL)
+      unselect_if_replaced (self, selected);
   }
   set_model (self, G_LIST_MODEL (self->results));
 }
@@ -449,6 +472,64 @@ factory_bind (GtkSignalListItemFactory *factory,
                                self->context, gtk_list_item_get_item (item));
 }
 
+/* The first of the results in view: rows are about as tall as each other. */
+static guint
+first_result_in_view (DhWindow *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->results_view));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->result_slots));
+  double upper = gtk_adjustment_get_upper (adjustment);
+
+  if (n == 0 || upper <= 0)
+    return 0;
+  return MIN ((guint) (gtk_adjustment_get_value (adjustment) / upper * n), n - 1);
+}
+
+/* Runs before each frame is laid out while the rows lag behind the
+ * results: those in view first, a frame's worth at a time. */
+static gboolean
+catch_up_results (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  DhWindow *self = user_data;
+
+  if (dh_slot_model_catch_up (self->result_slots, first_result_in_view (self), RESULT_ROWS_A_FRAME))
+    return G_SOURCE_CONTINUE;
+
+  self->catch_up_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_results_behind (DhWindow *self)
+{
+  if (dh_slot_model_get_behind (self->result_slots) && self->catch_up_tick == 0)
+    self->catch_up_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->results_view), catch_up_results, self, NULL);
+}
+
+/* A search's results are shown through slots (see dh-slot-model.c): a
+ * row follows its slot, and is bound again when the household in it
+ * changes, rather than destroyed and made anew. */
+static void
+result_bind (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  DhWindow *self = user_data;
+
+  dh_household_row_follow_slot (DH_HOUSEHOLD_ROW (gtk_list_item_get_child (item)),
+                                self->context, gtk_list_item_get_item (item));
+}
+
+static void
+result_unbind (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  dh_household_row_follow_slot (DH_HOUSEHOLD_ROW (gtk_list_item_get_child (item)), NULL, NULL);
+}
+
 /* ---- the household ----------------------------------------------------- */
 
 /**
@@ -491,6 +572,20 @@ on_household_activated (GtkListView *view,
     return;
 
   dh_window_show_household (self, dh_record_get_id (record));
+}
+
+/* The results' view holds slots: the household opened is the one the
+ * row shows, even in the frames it lags behind a new search. */
+static void
+on_result_activated (GtkListView *view,
+                     guint        position,
+                     DhWindow    *self)
+{
+  g_autoptr(DhSlot) slot = g_list_model_get_item (G_LIST_MODEL (self->result_slots), position);
+  DhRecord *record = slot != NULL ? dh_slot_get_item (slot) : NULL;
+
+  if (record != NULL)
+    dh_window_show_household (self, dh_record_get_id (record));
 }
 
 static void
@@ -1530,6 +1625,9 @@ dh_window_dispose (GObject *object)
 {
   DhWindow *self = DH_WINDOW (object);
 
+  if (self->catch_up_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->results_view), self->catch_up_tick);
+  self->catch_up_tick = 0;
   g_cancellable_cancel (self->search_cancellable);
   g_cancellable_cancel (self->work_cancellable);
   g_cancellable_cancel (self->export_cancellable);
@@ -1539,6 +1637,9 @@ dh_window_dispose (GObject *object)
   g_clear_object (&self->work_cancellable);
   g_clear_object (&self->selection);
   g_clear_object (&self->results_selection);
+  if (self->result_slots != NULL)
+    g_signal_handlers_disconnect_by_data (self->result_slots, self);
+  g_clear_object (&self->result_slots);
   g_clear_object (&self->records);
   g_clear_object (&self->results);
   g_clear_object (&self->context);
@@ -1656,7 +1757,9 @@ dh_window_init (DhWindow *self)
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_list_view_set_model (self->households_view, GTK_SELECTION_MODEL (self->selection));
 
-  self->results_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->results)));
+  self->result_slots = dh_slot_model_new (G_LIST_MODEL (self->results));
+  g_signal_connect_swapped (self->result_slots, "notify::behind", G_CALLBACK (on_results_behind), self);
+  self->results_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->result_slots)));
   gtk_single_selection_set_autoselect (self->results_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->results_selection, TRUE);
   gtk_list_view_set_model (self->results_view, GTK_SELECTION_MODEL (self->results_selection));
@@ -1665,11 +1768,12 @@ dh_window_init (DhWindow *self)
   g_signal_connect (factory, "bind", G_CALLBACK (factory_bind), self);
   gtk_list_view_set_factory (self->households_view, factory);
   g_signal_connect (results_factory, "setup", G_CALLBACK (factory_setup), self);
-  g_signal_connect (results_factory, "bind", G_CALLBACK (factory_bind), self);
+  g_signal_connect (results_factory, "bind", G_CALLBACK (result_bind), self);
+  g_signal_connect (results_factory, "unbind", G_CALLBACK (result_unbind), self);
   gtk_list_view_set_factory (self->results_view, results_factory);
 
   g_signal_connect (self->households_view, "activate", G_CALLBACK (on_household_activated), self);
-  g_signal_connect (self->results_view, "activate", G_CALLBACK (on_household_activated), self);
+  g_signal_connect (self->results_view, "activate", G_CALLBACK (on_result_activated), self);
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
   g_signal_connect_swapped (self->village_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
   g_signal_connect_swapped (self->class_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
@@ -1710,6 +1814,15 @@ dh_window_get_list_view (DhWindow *self)
   g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
 
   return self->households_view;
+}
+
+/* The view of a search's results, whose rows follow them (for tests). */
+GtkListView *
+dh_window_get_results_view (DhWindow *self)
+{
+  g_return_val_if_fail (DH_IS_WINDOW (self), NULL);
+
+  return self->results_view;
 }
 
 void

@@ -35,6 +35,7 @@ void        dh_window_set_more_filters    (DhWindow      *self,
                                            guint          days);
 AdwToast   *dh_window_get_undo_toast      (DhWindow      *self);
 const char *dh_window_get_household_id    (DhWindow      *self);
+GtkListView *dh_window_get_results_view   (DhWindow      *self);
 DhSyncButton *dh_window_get_sync_button   (DhWindow      *self);
 DhHouseholdPage *dh_window_get_household_page (DhWindow   *self);
 AdwToast   *dh_window_get_sync_toast      (DhWindow      *self);

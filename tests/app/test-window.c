@@ -12,6 +12,7 @@
 #include "dh-context.h"
 #include "dh-demo.h"
 #include "dh-entity.h"
+#include "dh-household-row.h"
 #include "dh-i18n.h"
 #include "dh-import-dialog.h"
 #include "dh-record.h"
@@ -168,6 +169,72 @@ test_search_as_you_type (Fixture       *fixture,
   g_assert_true (dh_window_get_households (fixture->window) == list);
   while (g_list_model_get_n_items (list) != N_HOUSEHOLDS + 1)
     g_main_context_iteration (NULL, TRUE);
+}
+
+/* Whether the rows of the results' view show RESULTS, in order. */
+static gboolean
+rows_show (GtkListView *view,
+           GListModel  *results)
+{
+  guint position = 0;
+
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (view));
+       item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (item);
+      g_autoptr(DhRecord) found = NULL;
+
+      if (row == NULL || !DH_IS_HOUSEHOLD_ROW (row))
+        continue;
+      found = g_list_model_get_item (results, position++);
+      if (found == NULL
+          || g_strcmp0 (dh_household_row_get_household_id (DH_HOUSEHOLD_ROW (row)), dh_record_get_id (found)) != 0)
+        return FALSE;
+    }
+
+  return position == g_list_model_get_n_items (results);
+}
+
+static GtkWidget *
+first_row (GtkListView *view)
+{
+  GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (view));
+
+  return item != NULL ? gtk_widget_get_first_child (item) : NULL;
+}
+
+/* The rows of a search's results show what each search found, bound again
+ * rather than made anew, and open the household they show. */
+static void
+test_result_rows_follow_each_search (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  GtkListView *view = dh_window_get_results_view (fixture->window);
+  GListModel *found;
+  GtkWidget *row;
+  g_autoptr(DhRecord) second = NULL;
+
+  app_fixture_wait (fixture->window);
+  dh_window_set_search_text (fixture->window, "thi");
+  app_fixture_wait (fixture->window);
+  found = dh_window_get_households (fixture->window);
+  g_assert_cmpuint (g_list_model_get_n_items (found), >, 1);
+  while (!rows_show (view, found))
+    g_main_context_iteration (NULL, TRUE);
+  row = first_row (view);
+
+  dh_window_set_search_text (fixture->window, "van");
+  app_fixture_wait (fixture->window);
+  g_assert_true (dh_window_get_households (fixture->window) == found);
+  g_assert_cmpuint (g_list_model_get_n_items (found), >, 1);
+  while (!rows_show (view, found))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (first_row (view) == row);
+
+  second = g_list_model_get_item (found, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "list.activate-item", "u", 1));
+  g_assert_cmpstr (dh_window_get_household_id (fixture->window), ==, dh_record_get_id (second));
 }
 
 static void
@@ -494,6 +561,7 @@ main (int   argc,
     { "/app/window/rows-read-last-visits-aside", test_rows_read_last_visits_aside, "demo", FALSE },
     { "/app/window/filters-by-class-and-village", test_filters_by_class_and_village, "demo", FALSE },
     { "/app/window/search-as-you-type", test_search_as_you_type, "demo", FALSE },
+    { "/app/window/result-rows-follow-each-search", test_result_rows_follow_each_search, "demo", FALSE },
     { "/app/window/shows-a-household-and-follows-changes", test_shows_a_household_and_follows_changes, "demo", FALSE },
     { "/app/window/welcome-makes-a-store", test_welcome_makes_a_store, "none", FALSE },
     { "/app/window/other-file-is-refused-untouched", test_other_file_is_refused_untouched, "text", FALSE },
