@@ -176,9 +176,15 @@ static const char migration_2[] =
   "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
   "  received_at TEXT NOT NULL, entity TEXT, record_id TEXT, reason TEXT NOT NULL, change TEXT NOT NULL);";
 
+/* The changes the server refused are few among a queue that can hold a
+ * million: found without reading the queue, at each opening and badge. */
+static const char migration_3[] =
+  "CREATE INDEX change_queue_refused ON change_queue (seq) WHERE rejected IS NOT NULL;";
+
 const DhMigration dh_store_migrations[] = {
   { 1, migration_1 },
   { 2, migration_2 },
+  { 3, migration_3 },
 };
 
 const guint dh_store_n_migrations = G_N_ELEMENTS (dh_store_migrations);

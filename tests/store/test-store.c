@@ -71,7 +71,7 @@ test_open_creates_private_wal_store (StoreFixture  *fixture,
 
   g_assert_cmpint (g_stat (fixture->path, &info), ==, 0);
   g_assert_cmpint (info.st_mode & 0777, ==, 0600);
-  g_assert_cmpint (dh_store_get_schema_version (fixture->store), ==, 2);
+  g_assert_cmpint (dh_store_get_schema_version (fixture->store), ==, 3);
   g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
   /* the write-ahead log holds the same personal data */
   g_assert_cmpint (g_stat (wal, &info), ==, 0);
@@ -111,14 +111,14 @@ test_interrupted_migration_leaves_old_schema (StoreFixture  *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(DhStore) store = NULL;
-  DhMigration migrations[] = { dh_store_migrations[0], dh_store_migrations[1], { 3, broken_migration } };
+  DhMigration migrations[] = { dh_store_migrations[0], dh_store_migrations[1], dh_store_migrations[2], { 4, broken_migration } };
 
   g_clear_object (&fixture->store);
   store = dh_store_open_with_migrations (fixture->path, migrations, G_N_ELEMENTS (migrations), &error);
   g_assert_null (store);
   g_assert_nonnull (error);
 
-  g_assert_cmpint (count_rows (fixture, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (count_rows (fixture, "PRAGMA user_version"), ==, 3);
   g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM sqlite_master WHERE name = 'half_done'"), ==, 0);
   g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM pragma_table_info('household') WHERE name = 'half'"), ==, 0);
   g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM admin_unit"), ==, 4);
@@ -139,13 +139,14 @@ test_migration_upgrades_and_keeps_data (StoreFixture  *fixture,
   DhMigration migrations[] = {
     dh_store_migrations[0],
     dh_store_migrations[1],
-    { 3, "ALTER TABLE household ADD COLUMN gps TEXT; CREATE INDEX household_by_gps ON household (gps);" },
+    dh_store_migrations[2],
+    { 4, "ALTER TABLE household ADD COLUMN gps TEXT; CREATE INDEX household_by_gps ON household (gps);" },
   };
 
   g_clear_object (&fixture->store);
   store = dh_store_open_with_migrations (fixture->path, migrations, G_N_ELEMENTS (migrations), &error);
   g_assert_no_error (error);
-  g_assert_cmpint (dh_store_get_schema_version (store), ==, 3);
+  g_assert_cmpint (dh_store_get_schema_version (store), ==, 4);
   g_assert_cmpint (count_rows (fixture, "SELECT count(*) FROM pragma_table_info('household') WHERE name = 'gps'"), ==, 1);
 
   record = dh_store_get (store, "household", house, &error);
@@ -156,7 +157,7 @@ test_migration_upgrades_and_keeps_data (StoreFixture  *fixture,
   g_clear_object (&store);
   store = dh_store_open_with_migrations (fixture->path, migrations, G_N_ELEMENTS (migrations), &error);
   g_assert_no_error (error);
-  g_assert_cmpint (dh_store_get_schema_version (store), ==, 3);
+  g_assert_cmpint (dh_store_get_schema_version (store), ==, 4);
 }
 
 static void
