@@ -466,7 +466,8 @@ dh_store_count_pending_changes (DhStore  *self,
 {
   g_return_val_if_fail (DH_IS_STORE (self), -1);
 
-  return count_on_reader (self, "SELECT count(*) FROM change_queue WHERE rejected IS NULL", error);
+  /* kept by the queue's triggers (migration 3) */
+  return count_on_reader (self, "SELECT pending FROM queue_count", error);
 }
 
 /* The changes from elsewhere set aside here (dh_store_list_quarantine()). */

@@ -113,7 +113,7 @@ read_status (DhStore       *self,
        count_into (reader, places, "province", "SELECT count(*) FROM admin_unit WHERE kind = 'province' AND deleted = 0", error) &&
        count_into (reader, places, "commune", "SELECT count(*) FROM admin_unit WHERE kind = 'commune' AND deleted = 0", error) &&
        count_into (reader, places, "village", "SELECT count(*) FROM admin_unit WHERE kind = 'village' AND deleted = 0", error) &&
-       count_into (reader, status, "pending_changes", "SELECT count(*) FROM change_queue WHERE rejected IS NULL", error) &&
+       count_into (reader, status, "pending_changes", "SELECT pending FROM queue_count", error) &&
        count_into (reader, status, "rejected_changes", "SELECT count(*) FROM change_queue WHERE rejected IS NOT NULL", error) &&
        count_into (reader, status, "set_aside_changes", "SELECT count(*) FROM quarantine", error) &&
        count_into (reader, status, "held_changes", "SELECT count(*) FROM held_change", error) &&

@@ -176,10 +176,22 @@ static const char migration_2[] =
   "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
   "  received_at TEXT NOT NULL, entity TEXT, record_id TEXT, reason TEXT NOT NULL, change TEXT NOT NULL);";
 
-/* The changes the server refused are few among a queue that can hold a
- * million: found without reading the queue, at each opening and badge. */
+/* A queue can hold a million changes (a commune imported and never
+ * synced): what the window asks of it at each edit and each page a sync
+ * commits is answered without reading it. The refused changes, few, have
+ * an index of their own; the count of those waiting is kept by triggers,
+ * whoever writes the queue. */
 static const char migration_3[] =
-  "CREATE INDEX change_queue_refused ON change_queue (seq) WHERE rejected IS NOT NULL;";
+  "CREATE INDEX change_queue_refused ON change_queue (seq) WHERE rejected IS NOT NULL;"
+  "CREATE TABLE queue_count (id INTEGER PRIMARY KEY CHECK (id = 1), pending INTEGER NOT NULL);"
+  "INSERT INTO queue_count (id, pending) SELECT 1, count(*) FROM change_queue WHERE rejected IS NULL;"
+  "CREATE TRIGGER queue_count_insert AFTER INSERT ON change_queue WHEN NEW.rejected IS NULL "
+  "  BEGIN UPDATE queue_count SET pending = pending + 1; END;"
+  "CREATE TRIGGER queue_count_delete AFTER DELETE ON change_queue WHEN OLD.rejected IS NULL "
+  "  BEGIN UPDATE queue_count SET pending = pending - 1; END;"
+  "CREATE TRIGGER queue_count_update AFTER UPDATE OF rejected ON change_queue "
+  "  WHEN (OLD.rejected IS NULL) <> (NEW.rejected IS NULL) "
+  "  BEGIN UPDATE queue_count SET pending = pending + (CASE WHEN NEW.rejected IS NULL THEN 1 ELSE -1 END); END;";
 
 const DhMigration dh_store_migrations[] = {
   { 1, migration_1 },

@@ -20,6 +20,18 @@ pending (DhStore *store)
   return changes;
 }
 
+/* The count of the changes waiting, kept by the queue's triggers, is the
+ * queue's own. */
+static void
+assert_pending_count (DhStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changes = pending (store);
+
+  g_assert_cmpint (dh_store_count_pending_changes (store, &error), ==, (gint64) changes->len);
+  g_assert_no_error (error);
+}
+
 static char *
 change_id (json_object *wire)
 {
@@ -769,6 +781,7 @@ test_refused_change_goes_with_its_correction (StoreFixture  *fixture,
   g_assert_no_error (error);
 
   g_assert_cmpuint (count_rejected (fixture->store), ==, 0);
+  assert_pending_count (fixture->store);
   sent = pending_of (fixture->store, id);
   g_assert_nonnull (sent);
   values = fixture_change_values (sent);
@@ -856,7 +869,9 @@ test_refused_changes_go_again (StoreFixture  *fixture,
 
   fixture_mark_sent (fixture);
   reject (fixture->store, id);
+  assert_pending_count (fixture->store);
   g_assert_true (dh_store_retry_rejected (fixture->store, &count, &error));
+  assert_pending_count (fixture->store);
   g_assert_no_error (error);
   g_assert_cmpuint (count, ==, 1);
   g_assert_cmpuint (count_rejected (fixture->store), ==, 0);
@@ -963,6 +978,10 @@ test_unsent_edits_coalesce_sent_never_change (StoreFixture  *fixture,
   json_object_put (dh_store_update (fixture->store, "household", id, second, &error));
   later = pending (fixture->store);
   g_assert_cmpuint (later->len, ==, 6);
+  assert_pending_count (fixture->store);
+  acknowledge_all (fixture->store);
+  assert_pending_count (fixture->store);
+  g_assert_cmpint (dh_store_count_pending_changes (fixture->store, NULL), ==, 0);
   g_assert_cmpstr (json_object_to_json_string (g_ptr_array_index (later, 4)), ==,
                    json_object_to_json_string (g_ptr_array_index (sent, 4)));
 }
