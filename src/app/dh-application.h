@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DhApplication, dh_application, DH, APPLICATION, AdwApplication)
 
+const char    *dh_application_pick_renderer  (const char *dri_dir);
+void           dh_application_choose_renderer (void);
 DhApplication *dh_application_new          (void);
 DhContext     *dh_application_get_context  (DhApplication *self);
 GSettings     *dh_application_get_settings (DhApplication *self);

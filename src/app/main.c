@@ -15,6 +15,7 @@ main (int   argc,
   g_autoptr(DhApplication) app = NULL;
 
   dh_i18n_init ();
+  dh_application_choose_renderer ();
 
   app = dh_application_new ();
 

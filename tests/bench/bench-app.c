@@ -658,6 +658,8 @@ main (int   argc,
   start_init = g_get_monotonic_time ();
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   dh_i18n_init ();
+  /* the renderer the application would take here (GSK_RENDERER=gl to measure OpenGL) */
+  dh_application_choose_renderer ();
   gtk_init ();
   adw_init ();
 
