@@ -31,7 +31,24 @@ struct _DhRecordList
   GHashTable  *pages;          /* page number -> GPtrArray of DhRecord */
   GQueue       page_order;     /* page numbers, oldest first */
   guint        reload_serial;  /* the latest reload asked for */
+
+  /* While the changes of a reload are told one after the other, the list
+   * is the new keys up to new_end, then the old ones from old_end: what
+   * the changes told so far made of it. */
+  DhListKeys  *told;           /* the new keys, or NULL between reloads */
+  guint        new_end;
+  guint        old_end;
 };
+
+/* A run of positions removed and added between records kept: from
+ * old_pos of the old keys and new_pos of the new ones. */
+typedef struct
+{
+  guint old_pos;
+  guint removed;
+  guint new_pos;
+  guint added;
+} KeysChange;
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -41,6 +58,9 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (DhRecordList, dh_record_list, G_TYPE_OBJECT,
 static guint
 n_items (DhRecordList *self)
 {
+  if (self->told != NULL)
+    return self->new_end + (self->keys->ids->len - self->old_end);
+
   return self->keys != NULL ? self->keys->ids->len : 0;
 }
 
@@ -48,29 +68,12 @@ static const char *
 id_at (DhRecordList *self,
        guint         position)
 {
+  if (self->told != NULL && position < self->new_end)
+    return g_ptr_array_index (self->told->ids, position);
+  if (self->told != NULL)
+    return g_ptr_array_index (self->keys->ids, position - self->new_end + self->old_end);
+
   return g_ptr_array_index (self->keys->ids, position);
-}
-
-/* Forgets the pages from the one holding position on. */
-static void
-drop_pages_from (DhRecordList *self,
-                 guint         position)
-{
-  guint first_page = position / PAGE_SIZE;
-  GList *link = self->page_order.head;
-
-  while (link != NULL)
-    {
-      GList *next = link->next;
-      guint page = GPOINTER_TO_UINT (link->data);
-
-      if (page >= first_page)
-        {
-          g_hash_table_remove (self->pages, link->data);
-          g_queue_delete_link (&self->page_order, link);
-        }
-      link = next;
-    }
 }
 
 static GPtrArray *
@@ -129,6 +132,18 @@ dh_record_list_get_item (GListModel *model,
 
   if (position >= n_items (self))
     return NULL;
+
+  /* between two of a reload's changes the positions are neither the old
+   * ones nor the new: what a view asks then is read alone, and kept by
+   * the view */
+  if (self->told != NULL)
+    {
+      const char *id = id_at (self, position);
+      g_autoptr(GPtrArray) rows = dh_store_get_records (self->store, self->entity, &id, 1, NULL);
+      json_object *row = rows != NULL ? g_ptr_array_index (rows, 0) : NULL;
+
+      return row != NULL ? dh_record_new (self->record_entity, row) : dh_record_new_placeholder (self->record_entity, id);
+    }
 
   records = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
   if (records == NULL)
@@ -222,49 +237,137 @@ same_record (DhListKeys *a,
          g_str_equal (g_ptr_array_index (a->ids, i), g_ptr_array_index (b->ids, j));
 }
 
-/* Takes the new keys and tells the views what changed, as narrowly as it
- * can, so that they keep their selection and scroll: the positions before
- * the first change and after the last keep their items; when the list
- * keeps its length, each run of changed positions is told apart. */
-static void
-apply_keys (DhRecordList *self,
-            DhListKeys   *keys)
+/* What turns @old into @new, as runs of positions removed and added
+ * between the records both keep, in order; both are in the list's order.
+ * A record whose version changed is removed and added at its place, one
+ * that moved removed where it was and added where it is. Reads only: a
+ * worker thread runs it. */
+static GArray *
+diff_keys (DhListKeys *old,
+           DhListKeys *new)
 {
-  g_autoptr(DhListKeys) old = g_steal_pointer (&self->keys);
+  GArray *changes = g_array_new (FALSE, FALSE, sizeof (KeysChange));
   guint n_old = old->ids->len;
-  guint n_new = keys->ids->len;
+  guint n_new = new->ids->len;
   guint prefix = 0;
   guint suffix = 0;
+  guint old_end, new_end, i, j;
+  g_autoptr(GHashTable) in_old = NULL;
+  g_autoptr(GHashTable) in_new = NULL;
+  g_autoptr(GHashTable) moved = NULL;
+  KeysChange run = { 0 };
+  gboolean open = FALSE;
 
-  while (prefix < MIN (n_old, n_new) && same_record (old, prefix, keys, prefix))
+  while (prefix < MIN (n_old, n_new) && same_record (old, prefix, new, prefix))
     prefix++;
   while (suffix < MIN (n_old, n_new) - prefix &&
-         same_record (old, n_old - 1 - suffix, keys, n_new - 1 - suffix))
+         same_record (old, n_old - 1 - suffix, new, n_new - 1 - suffix))
     suffix++;
+  old_end = n_old - suffix;
+  new_end = n_new - suffix;
+  if (prefix == old_end && prefix == new_end)
+    return changes;
 
-  self->keys = keys;
-  if (prefix == n_old && n_old == n_new)
-    return;
+  in_old = g_hash_table_new (g_str_hash, g_str_equal);
+  in_new = g_hash_table_new (g_str_hash, g_str_equal);
+  moved = g_hash_table_new (g_str_hash, g_str_equal);
+  for (i = prefix; i < old_end; i++)
+    g_hash_table_add (in_old, g_ptr_array_index (old->ids, i));
+  for (j = prefix; j < new_end; j++)
+    g_hash_table_add (in_new, g_ptr_array_index (new->ids, j));
 
-  drop_pages_from (self, prefix);
-
-  if (n_old != n_new)
+  i = j = prefix;
+  while (i < old_end || j < new_end)
     {
-      g_list_model_items_changed (G_LIST_MODEL (self), prefix, n_old - prefix - suffix, n_new - prefix - suffix);
+      const char *a = i < old_end ? g_ptr_array_index (old->ids, i) : NULL;
+      const char *b = j < new_end ? g_ptr_array_index (new->ids, j) : NULL;
+
+      if (a != NULL && b != NULL && g_str_equal (a, b) && same_record (old, i, new, j))
+        {
+          /* kept: the run before it, if any, is told */
+          if (open)
+            g_array_append_val (changes, run);
+          open = FALSE;
+          i++;
+          j++;
+          continue;
+        }
+
+      if (!open)
+        run = (KeysChange) { .old_pos = i, .new_pos = j };
+      open = TRUE;
+
+      if (a != NULL && b != NULL && g_str_equal (a, b))
+        {
+          /* the same record, shown otherwise */
+          run.removed++;
+          run.added++;
+          i++;
+          j++;
+        }
+      else if (a != NULL && !g_hash_table_contains (in_new, a))
+        {
+          run.removed++;
+          i++;
+        }
+      else if (b != NULL && (!g_hash_table_contains (in_old, b) || g_hash_table_contains (moved, b)))
+        {
+          run.added++;
+          j++;
+        }
+      else
+        {
+          /* a comes later in the new order: it goes from here, and comes
+           * back where the new keys have it */
+          g_hash_table_add (moved, (gpointer) a);
+          run.removed++;
+          i++;
+        }
+    }
+  if (open)
+    g_array_append_val (changes, run);
+
+  return changes;
+}
+
+/* Takes the new keys and tells the views each run of changes, in order,
+ * so that the records kept between them keep their items, and a view its
+ * rows, selection and scroll. Between two changes the list is what the
+ * changes told so far made of it (see n_items() and id_at()). */
+static void
+apply_keys (DhRecordList *self,
+            DhListKeys   *keys,
+            GArray       *changes)
+{
+  g_autoptr(DhListKeys) old = NULL;
+
+  if (changes->len == 0)
+    {
+      dh_list_keys_free (keys);
       return;
     }
 
-  for (guint i = prefix; i < n_old - suffix;)
-    {
-      guint start = i;
+  /* positions move: no page holds what it held */
+  g_hash_table_remove_all (self->pages);
+  g_queue_clear (&self->page_order);
 
-      while (i < n_old - suffix && !same_record (old, i, keys, i))
-        i++;
-      if (i > start)
-        g_list_model_items_changed (G_LIST_MODEL (self), start, i - start, i - start);
-      while (i < n_old - suffix && same_record (old, i, keys, i))
-        i++;
+  self->told = keys;
+  self->new_end = 0;
+  self->old_end = 0;
+  for (guint k = 0; k < changes->len; k++)
+    {
+      const KeysChange *change = &g_array_index (changes, KeysChange, k);
+
+      self->new_end = change->new_pos + change->added;
+      self->old_end = change->old_pos + change->removed;
+      g_list_model_items_changed (G_LIST_MODEL (self), change->new_pos, change->removed, change->added);
     }
+
+  old = g_steal_pointer (&self->keys);
+  self->keys = g_steal_pointer (&self->told);
+  /* what the views read while the changes were told is theirs */
+  g_hash_table_remove_all (self->pages);
+  g_queue_clear (&self->page_order);
 }
 
 /**
@@ -325,8 +428,31 @@ dh_record_list_reload (DhRecordList  *self,
   if (keys == NULL)
     return FALSE;
 
-  apply_keys (self, keys);
+  {
+    g_autoptr(GArray) changes = diff_keys (self->keys, keys);
+
+    apply_keys (self, keys, changes);
+  }
   return TRUE;
+}
+
+/* A reload in a thread: the keys the list showed when it began, and what
+ * it read and worked out. */
+typedef struct
+{
+  guint       serial;
+  DhListKeys *shown;
+  DhListKeys *keys;
+  GArray     *changes;
+} Reload;
+
+static void
+reload_free (Reload *reload)
+{
+  g_clear_pointer (&reload->shown, dh_list_keys_free);
+  g_clear_pointer (&reload->keys, dh_list_keys_free);
+  g_clear_pointer (&reload->changes, g_array_unref);
+  g_free (reload);
 }
 
 static void
@@ -335,13 +461,19 @@ read_keys_in_thread (GTask        *task,
                      gpointer      task_data,
                      GCancellable *cancellable)
 {
+  Reload *reload = task_data;
   GError *error = NULL;
-  DhListKeys *keys = read_keys (source_object, cancellable, &error);
 
-  if (keys == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, keys, (GDestroyNotify) dh_list_keys_free);
+  reload->keys = read_keys (source_object, cancellable, &error);
+  if (reload->keys == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* the comparison of two long lists is done here too */
+  reload->changes = diff_keys (reload->shown, reload->keys);
+  g_task_return_boolean (task, TRUE);
 }
 
 /**
@@ -359,12 +491,16 @@ dh_record_list_reload_async (DhRecordList        *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  Reload *reload;
 
   g_return_if_fail (DH_IS_RECORD_LIST (self));
 
+  reload = g_new0 (Reload, 1);
+  reload->serial = ++self->reload_serial;
+  reload->shown = dh_list_keys_ref (self->keys);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, dh_record_list_reload_async);
-  g_task_set_task_data (task, GUINT_TO_POINTER (++self->reload_serial), NULL);
+  g_task_set_task_data (task, reload, (GDestroyNotify) reload_free);
   g_task_run_in_thread (task, read_keys_in_thread);
 }
 
@@ -373,20 +509,20 @@ dh_record_list_reload_finish (DhRecordList  *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
-  DhListKeys *keys;
+  Reload *reload;
 
   g_return_val_if_fail (DH_IS_RECORD_LIST (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == dh_record_list_reload_async, FALSE);
 
-  keys = g_task_propagate_pointer (G_TASK (result), error);
-  if (keys == NULL)
+  if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
 
-  if (GPOINTER_TO_UINT (g_task_get_task_data (G_TASK (result))) != self->reload_serial)
-    dh_list_keys_free (keys);
-  else
-    apply_keys (self, keys);
+  /* a later reload asked for wins; the keys shown are still those the
+   * changes were worked out from, since only a reload replaces them */
+  reload = g_task_get_task_data (G_TASK (result));
+  if (reload->serial == self->reload_serial && reload->shown == self->keys)
+    apply_keys (self, g_steal_pointer (&reload->keys), reload->changes);
 
   return TRUE;
 }

@@ -403,15 +403,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhConnection, dh_connection_release)
  * diffs on reload. */
 typedef struct
 {
-  GStringChunk *chunk;
-  GPtrArray    *ids;       /* const char *, in chunk */
-  GArray       *versions;  /* guint64, one per id */
+  gatomicrefcount refs;
+  GStringChunk   *chunk;
+  GPtrArray      *ids;       /* const char *, in chunk */
+  GArray         *versions;  /* guint64, one per id */
 } DhListKeys;
 
 DhListKeys   *dh_store_list_keys            (DhStore            *self,
                                              const DhQuery      *query,
                                              GCancellable       *cancellable,
                                              GError            **error);
+DhListKeys   *dh_list_keys_ref              (DhListKeys         *keys);
 void          dh_list_keys_free             (DhListKeys         *keys);
 GPtrArray    *dh_store_get_records          (DhStore            *self,
                                              const char         *entity,

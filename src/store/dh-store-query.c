@@ -991,10 +991,21 @@ dh_store_search_households (DhStore     *self,
 
 /* List keys, for list models */
 
+/* A reload's worker thread compares the keys a list shows with the new
+ * ones: it holds a reference to them, and a reload meanwhile lets go of
+ * its own. */
+DhListKeys *
+dh_list_keys_ref (DhListKeys *keys)
+{
+  g_atomic_ref_count_inc (&keys->refs);
+  return keys;
+}
+
+/* Lets go of a reference; the last frees the keys. */
 void
 dh_list_keys_free (DhListKeys *keys)
 {
-  if (keys == NULL)
+  if (keys == NULL || !g_atomic_ref_count_dec (&keys->refs))
     return;
 
   g_clear_pointer (&keys->ids, g_ptr_array_unref);
@@ -1064,6 +1075,7 @@ dh_store_list_keys (DhStore        *self,
   bind_values (stmt, plan.values);
 
   keys = g_new0 (DhListKeys, 1);
+  g_atomic_ref_count_init (&keys->refs);
   keys->chunk = g_string_chunk_new (4096);
   keys->ids = g_ptr_array_new ();
   keys->versions = g_array_new (FALSE, FALSE, sizeof (guint64));

@@ -230,7 +230,7 @@ test_reload_tells_only_what_changed (StoreFixture  *fixture,
   g_string_truncate (heard, 0);
   update_household (fixture, ids[0], "{\"head_name\": \"Lò Văn Hưng\"}");
   g_assert_true (dh_record_list_reload (list, &error));
-  g_assert_cmpstr (heard->str, ==, "0,5,5;");
+  g_assert_cmpstr (heard->str, ==, "0,1,0;4,0,1;");
   assert_given_names (list, "Bình Dũng Giang Hoa Hưng Khánh Lan Mai Sơn Xuân ");
 
   g_signal_handlers_disconnect_by_func (list, items_changed_cb, heard);
@@ -329,6 +329,152 @@ test_reload_in_a_thread (StoreFixture  *fixture,
   g_assert_finalize_object (g_steal_pointer (&list));
 }
 
+/* A view as it follows the list: the ids of its items, kept up to date
+ * from the changes alone, each added item read when it is told. */
+static void
+mirror_changed_cb (GListModel *model,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   GPtrArray  *mirror)
+{
+  g_assert_cmpuint (position + removed, <=, mirror->len);
+  g_ptr_array_remove_range (mirror, position, removed);
+  for (guint k = 0; k < added; k++)
+    {
+      g_autoptr(DhRecord) record = g_list_model_get_item (model, position + k);
+
+      g_assert_nonnull (record);
+      g_ptr_array_insert (mirror, (int) (position + k), g_strdup (dh_record_get_id (record)));
+    }
+  g_assert_cmpuint (mirror->len, ==, g_list_model_get_n_items (model));
+}
+
+static GPtrArray *
+ids_of (GListModel *model)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(DhRecord) record = g_list_model_get_item (model, i);
+
+      g_ptr_array_add (ids, g_strdup (dh_record_get_id (record)));
+    }
+
+  return ids;
+}
+
+static void
+assert_same_ids (GPtrArray *a,
+                 GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (a, i), ==, g_ptr_array_index (b, i));
+}
+
+/* Households made, deleted, renamed (so that they move) and edited in
+ * random rounds, the list reloaded after each, in a thread or not: a view
+ * that follows the changes alone holds, after each, the list a new model
+ * reads, and a kept record keeps its item. */
+static void
+test_random_reloads_keep_views_right (StoreFixture  *fixture,
+                                      gconstpointer  data)
+{
+  static const char * const given[] = { "An", "Bình", "Chi", "Dũng", "Giang", "Hoa", "Khánh", "Lan", "Mai", "Nga",
+                                        "Phúc", "Quang", "Sơn", "Thảo", "Uyên", "Vinh", "Xuân", "Yến" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) live = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) mirror = NULL;
+  g_autoptr(DhRecordList) list = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261126);
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *head = g_strdup_printf ("Lò Văn %s %u", given[i % G_N_ELEMENTS (given)], i);
+
+      g_ptr_array_add (live, create_head (fixture, head));
+    }
+  list = dh_record_list_new (fixture->store, "household", NULL, DH_SORT_GIVEN_NAME, &error);
+  g_assert_no_error (error);
+  mirror = ids_of (G_LIST_MODEL (list));
+  g_signal_connect (list, "items-changed", G_CALLBACK (mirror_changed_cb), mirror);
+
+  for (guint round = 0; round < 30; round++)
+    {
+      g_autoptr(DhRecordList) fresh = NULL;
+      g_autoptr(GPtrArray) expected = NULL;
+      g_autoptr(GPtrArray) before = NULL;
+      g_autoptr(DhRecord) kept_before = NULL;
+      guint n_writes = 1 + g_rand_int_range (rand, 0, 8);
+      const char *kept = NULL;
+
+      for (guint w = 0; w < n_writes; w++)
+        {
+          guint pick = live->len > 0 ? (guint) g_rand_int_range (rand, 0, (gint32) live->len) : 0;
+          int what = live->len > 5 ? g_rand_int_range (rand, 0, 4) : 0;
+          g_autofree char *head = g_strdup_printf ("Lò Văn %s %u-%u", given[g_rand_int_range (rand, 0, G_N_ELEMENTS (given))],
+                                                   round, w);
+
+          if (what == 0)
+            g_ptr_array_add (live, create_head (fixture, head));
+          else if (what == 1)
+            {
+              delete_household (fixture, g_ptr_array_index (live, pick));
+              g_ptr_array_remove_index (live, pick);
+            }
+          else if (what == 2)
+            {
+              g_autofree char *changes = g_strdup_printf ("{\"head_name\": \"%s\"}", head);
+
+              update_household (fixture, g_ptr_array_index (live, pick), changes);
+            }
+          else
+            update_household (fixture, g_ptr_array_index (live, pick), "{\"notes\": \"đã thăm\"}");
+        }
+
+      /* an item the view holds at the start, whose record is still there unchanged */
+      before = ids_of (G_LIST_MODEL (list));
+      if (before->len > 0)
+        {
+          kept_before = g_list_model_get_item (G_LIST_MODEL (list), before->len / 2);
+          kept = dh_record_get_id (kept_before);
+        }
+
+      if (round % 2 == 0)
+        g_assert_true (dh_record_list_reload (list, &error));
+      else
+        {
+          guint finished = 0;
+
+          dh_record_list_reload_async (list, NULL, reloaded_cb, &finished);
+          while (finished < 1)
+            g_main_context_iteration (NULL, TRUE);
+        }
+      g_assert_no_error (error);
+
+      fresh = dh_record_list_new (fixture->store, "household", NULL, DH_SORT_GIVEN_NAME, &error);
+      g_assert_no_error (error);
+      expected = ids_of (G_LIST_MODEL (fresh));
+      assert_same_ids (mirror, expected);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, expected->len);
+      if (kept != NULL)
+        {
+          guint position;
+
+          if (g_ptr_array_find_with_equal_func (expected, kept, g_str_equal, &position))
+            {
+              g_autoptr(DhRecord) now = g_list_model_get_item (G_LIST_MODEL (list), position);
+
+              g_assert_cmpstr (dh_record_get_id (now), ==, kept);
+            }
+        }
+    }
+
+  g_signal_handlers_disconnect_by_func (list, mirror_changed_cb, mirror);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -341,6 +487,7 @@ main (int   argc,
   STORE_TEST ("/store/record-list/reload-tells-only-what-changed", test_reload_tells_only_what_changed);
   STORE_TEST ("/store/record-list/every-position-has-an-item", test_every_position_has_an_item);
   STORE_TEST ("/store/record-list/reload-in-a-thread", test_reload_in_a_thread);
+  STORE_TEST ("/store/record-list/random-reloads-keep-views-right", test_random_reloads_keep_views_right);
 
   return g_test_run ();
 }
