@@ -472,17 +472,30 @@ factory_bind (GtkSignalListItemFactory *factory,
                                self->context, gtk_list_item_get_item (item));
 }
 
-/* The first of the results in view: rows are about as tall as each other. */
+/* The first of @n_items a view shows, and how many: rows are about as
+ * tall as each other. */
+static guint
+first_in_view (GtkListView *view,
+               guint        n_items,
+               guint       *out_shown)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  double upper = gtk_adjustment_get_upper (adjustment);
+
+  if (out_shown != NULL)
+    *out_shown = n_items;
+  if (n_items == 0 || upper <= 0)
+    return 0;
+  if (out_shown != NULL)
+    *out_shown = (guint) (gtk_adjustment_get_page_size (adjustment) / upper * n_items) + 1;
+  return MIN ((guint) (gtk_adjustment_get_value (adjustment) / upper * n_items), n_items - 1);
+}
+
+/* The first of the results in view. */
 static guint
 first_result_in_view (DhWindow *self)
 {
-  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->results_view));
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->result_slots));
-  double upper = gtk_adjustment_get_upper (adjustment);
-
-  if (n == 0 || upper <= 0)
-    return 0;
-  return MIN ((guint) (gtk_adjustment_get_value (adjustment) / upper * n), n - 1);
+  return first_in_view (self->results_view, g_list_model_get_n_items (G_LIST_MODEL (self->result_slots)), NULL);
 }
 
 /* Runs before each frame is laid out while the rows lag behind the
@@ -620,6 +633,15 @@ reload_list (DhWindow *self)
       self->reload_again = TRUE;
       return;
     }
+
+  /* the changes where the list is looked at are told one by one, so that
+   * its rows there stay */
+  {
+    guint shown;
+    guint first = first_in_view (self->households_view, g_list_model_get_n_items (G_LIST_MODEL (self->records)), &shown);
+
+    dh_record_list_set_focus (self->records, first, shown);
+  }
 
   self->reloading = TRUE;
   self->pending++;

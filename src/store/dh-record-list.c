@@ -38,6 +38,10 @@ struct _DhRecordList
   DhListKeys  *told;           /* the new keys, or NULL between reloads */
   guint        new_end;
   guint        old_end;
+
+  /* the positions a view shows (dh_record_list_set_focus()) */
+  guint        focus_start;
+  guint        focus_end;
 };
 
 /* A run of positions removed and added between records kept: from
@@ -330,22 +334,71 @@ diff_keys (DhListKeys *old,
   return changes;
 }
 
-/* Takes the new keys and tells the views each run of changes, in order,
+/* A view keeps rows for a couple of hundred items around those it shows:
+ * changes that far from the focus touch none. */
+#define FOCUS_MARGIN 300
+
+/* Each change a view hears costs it some work, whatever its size: the runs
+ * far from the focus are told as one before it and one after it, the
+ * records kept between them told as replaced (no view holds a row there),
+ * and those near it one by one. */
+static GArray *
+merge_far_changes (DhRecordList *self,
+                   GArray       *changes)
+{
+  GArray *merged = g_array_sized_new (FALSE, FALSE, sizeof (KeysChange), changes->len);
+  guint near_start = self->focus_start > FOCUS_MARGIN ? self->focus_start - FOCUS_MARGIN : 0;
+  guint near_end = self->focus_end > G_MAXUINT - FOCUS_MARGIN ? G_MAXUINT : self->focus_end + FOCUS_MARGIN;
+  KeysChange far = { 0 };
+  gboolean open = FALSE;
+
+  for (guint k = 0; k < changes->len; k++)
+    {
+      const KeysChange *change = &g_array_index (changes, KeysChange, k);
+      gboolean is_far = change->old_pos + change->removed <= near_start || change->old_pos >= near_end;
+
+      /* a far run joins the one before it when no near run is between */
+      if (is_far && open && (far.old_pos >= near_end) == (change->old_pos >= near_end))
+        {
+          far.removed = change->old_pos + change->removed - far.old_pos;
+          far.added = change->new_pos + change->added - far.new_pos;
+          continue;
+        }
+      if (open)
+        g_array_append_val (merged, far);
+      open = FALSE;
+      if (is_far)
+        {
+          far = *change;
+          open = TRUE;
+        }
+      else
+        g_array_append_val (merged, *change);
+    }
+  if (open)
+    g_array_append_val (merged, far);
+
+  return merged;
+}
+
+/* Takes the new keys and tells the views the runs of changes, in order,
  * so that the records kept between them keep their items, and a view its
  * rows, selection and scroll. Between two changes the list is what the
  * changes told so far made of it (see n_items() and id_at()). */
 static void
 apply_keys (DhRecordList *self,
             DhListKeys   *keys,
-            GArray       *changes)
+            GArray       *all_changes)
 {
   g_autoptr(DhListKeys) old = NULL;
+  g_autoptr(GArray) changes = NULL;
 
-  if (changes->len == 0)
+  if (all_changes->len == 0)
     {
       dh_list_keys_free (keys);
       return;
     }
+  changes = merge_far_changes (self, all_changes);
 
   /* positions move: no page holds what it held */
   g_hash_table_remove_all (self->pages);
@@ -525,6 +578,27 @@ dh_record_list_reload_finish (DhRecordList  *self,
     apply_keys (self, g_steal_pointer (&reload->keys), reload->changes);
 
   return TRUE;
+}
+
+/**
+ * dh_record_list_set_focus:
+ * @position: the first position a view shows
+ * @n_items: how many it shows
+ *
+ * Where a view of the list looks. A reload tells the changes near it one
+ * run at a time, so that the view keeps its rows there, and those far from
+ * it in a few wider changes. Without a focus, every change is far but those
+ * at the start.
+ */
+void
+dh_record_list_set_focus (DhRecordList *self,
+                          guint         position,
+                          guint         n_items)
+{
+  g_return_if_fail (DH_IS_RECORD_LIST (self));
+
+  self->focus_start = position;
+  self->focus_end = position > G_MAXUINT - n_items ? G_MAXUINT : position + n_items;
 }
 
 guint

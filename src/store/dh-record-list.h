@@ -28,6 +28,9 @@ void          dh_record_list_reload_async  (DhRecordList        *self,
 gboolean      dh_record_list_reload_finish (DhRecordList        *self,
                                             GAsyncResult        *result,
                                             GError             **error);
+void          dh_record_list_set_focus     (DhRecordList        *self,
+                                            guint                position,
+                                            guint                n_items);
 guint         dh_record_list_get_n_cached_pages (DhRecordList *self);
 
 G_END_DECLS

@@ -475,6 +475,66 @@ test_random_reloads_keep_views_right (StoreFixture  *fixture,
   g_signal_handlers_disconnect_by_func (list, mirror_changed_cb, mirror);
 }
 
+static void
+count_changes_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *count)
+{
+  (*count)++;
+}
+
+/* Far from where a view looks, changes are told in a few wide runs;
+ * near it, one by one: the view still ends with the whole list right. */
+static void
+test_changes_far_from_the_focus_told_wide (StoreFixture  *fixture,
+                                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhRecordList) list = NULL;
+  g_autoptr(DhRecordList) fresh = NULL;
+  g_autoptr(GPtrArray) mirror = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+  guint told = 0;
+
+  /* 1,200 households, names 0000 to 1199 in the list's order */
+  for (guint i = 0; i < 1200; i++)
+    {
+      g_autofree char *head = g_strdup_printf ("Lò Văn A%04u", i * 2);
+
+      g_free (create_head (fixture, head));
+    }
+  list = dh_record_list_new (fixture->store, "household", NULL, DH_SORT_GIVEN_NAME, &error);
+  g_assert_no_error (error);
+  mirror = ids_of (G_LIST_MODEL (list));
+  g_signal_connect (list, "items-changed", G_CALLBACK (mirror_changed_cb), mirror);
+  g_signal_connect (list, "items-changed", G_CALLBACK (count_changes_cb), &told);
+
+  /* one new household every 20, all along the list: 60 runs */
+  for (guint i = 0; i < 1200; i += 20)
+    {
+      g_autofree char *head = g_strdup_printf ("Lò Văn A%04u", i * 2 + 1);
+
+      g_free (create_head (fixture, head));
+    }
+
+  /* a view looks at 600 to 620: 300 on each side are near, 30 runs */
+  dh_record_list_set_focus (list, 600, 20);
+  g_assert_true (dh_record_list_reload (list, &error));
+  g_assert_no_error (error);
+
+  fresh = dh_record_list_new (fixture->store, "household", NULL, DH_SORT_GIVEN_NAME, &error);
+  expected = ids_of (G_LIST_MODEL (fresh));
+  assert_same_ids (mirror, expected);
+  /* the near runs one by one, the far ones as one before and one after */
+  g_assert_cmpuint (told, >=, 30);
+  g_assert_cmpuint (told, <=, 34);
+
+  g_signal_handlers_disconnect_by_func (list, mirror_changed_cb, mirror);
+  g_signal_handlers_disconnect_by_func (list, count_changes_cb, &told);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -488,6 +548,7 @@ main (int   argc,
   STORE_TEST ("/store/record-list/every-position-has-an-item", test_every_position_has_an_item);
   STORE_TEST ("/store/record-list/reload-in-a-thread", test_reload_in_a_thread);
   STORE_TEST ("/store/record-list/random-reloads-keep-views-right", test_random_reloads_keep_views_right);
+  STORE_TEST ("/store/record-list/changes-far-from-the-focus-told-wide", test_changes_far_from_the_focus_told_wide);
 
   return g_test_run ();
 }
