@@ -30,7 +30,7 @@
 /* the rows of a search's results bound again in one frame at most: the
  * list view lays out again, in the frame, every row whose words changed,
  * the 200 it keeps whether they show or not */
-#define RESULT_ROWS_A_FRAME 32
+#define RESULT_ROWS_A_FRAME 16
 
 struct _DhWindow
 {
