@@ -85,7 +85,6 @@ struct _DhStore
   GHashTable  *search_pending;   /* ids of the households whose search entry the transaction changes */
   GHashTable  *search_absent;    /* gint64 rowids of search entries that cannot be there: of rows the transaction made */
   gboolean     held_possible;    /* held_change may have rows: arrivals may release some */
-  gboolean     has_refused;      /* change_queue may hold changes the server refused */
   GHashTable  *known_ids;        /* while a page is applied: id -> the DhEntity whose table has it, or NULL when none does */
   gboolean     known_ids_complete; /* known_ids holds every id the store has: an id it lacks is no record's */
   gboolean     search_deferred;  /* a first sync's page: the search entries wait for dh_store_complete_search() */

@@ -78,6 +78,19 @@ find_unsent (DhStore         *self,
   return TRUE;
 }
 
+/* Whether the queue holds a change the server refused: found through
+ * their own index (migration 3), whoever marked it. */
+static gboolean
+any_refused (DhStore *self)
+{
+  gboolean found = TRUE;
+
+  if (!dh_store_check_exists (self, "SELECT 1 FROM change_queue WHERE rejected IS NOT NULL", NULL, NULL, NULL, &found, NULL))
+    return TRUE;
+
+  return found;
+}
+
 /* The changes of a record that the server refused, oldest first. It kept
  * nothing of them: to every other copy their writes never happened. */
 static GPtrArray *
@@ -154,7 +167,7 @@ dh_store_base_of (DhStore         *self,
     }
 
   /* a write the server refused was seen by nobody either */
-  if (self->has_refused)
+  if (any_refused (self))
     {
       g_autoptr(GPtrArray) refused = find_refused (self, entity, record_id, error);
 
@@ -191,7 +204,7 @@ take_refused (DhStore   *self,
   g_autoptr(json_object) state = NULL;
   sqlite3_stmt *stmt;
 
-  if (!self->has_refused)
+  if (!any_refused (self))
     return TRUE;
 
   refused = find_refused (self, change->entity, change->record_id, error);
@@ -262,7 +275,7 @@ dh_store_queue_change (DhStore         *self,
   if (!find_unsent (self, change->entity, change->record_id, &seq, &joined, error))
     return FALSE;
 
-  if (self->has_refused)
+  if (any_refused (self))
     {
       with_refused = dh_change_copy (change);
       if (!take_refused (self, with_refused, error))
@@ -593,8 +606,6 @@ dh_store_reject_changes (DhStore             *self,
 {
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
   g_return_val_if_fail (change_ids != NULL && reasons != NULL, FALSE);
-
-  self->has_refused = TRUE;
 
   return update_queue (self, "UPDATE change_queue SET sent = 1, rejected = ?3 WHERE record_id = ?1 AND clock = ?2 RETURNING entity",
                        change_ids, reasons, FALSE, error);

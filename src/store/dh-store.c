@@ -993,10 +993,6 @@ dh_store_initable_init (GInitable     *initable,
     }
 
   self->initialized = TRUE;
-  /* until a sync marks one, no edit looks for refused changes to take */
-  if (!dh_store_check_exists (self, "SELECT 1 FROM change_queue WHERE rejected IS NOT NULL", NULL, NULL, NULL,
-                              &self->has_refused, NULL))
-    self->has_refused = TRUE;
 
   /* a store made before people had search entries of their own gets them */
   if ((self->open_flags & DH_STORE_OPEN_READ_ONLY) == 0)
