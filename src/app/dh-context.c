@@ -946,6 +946,7 @@ typedef struct
 {
   char *server;
   char *ca_file;
+  char *pin;
   char *username;
   char *password;
 } SignIn;
@@ -955,6 +956,7 @@ sign_in_free (SignIn *sign_in)
 {
   g_free (sign_in->server);
   g_free (sign_in->ca_file);
+  g_free (sign_in->pin);
   g_free (sign_in->username);
   if (sign_in->password != NULL)
     memset (sign_in->password, 0, strlen (sign_in->password));
@@ -981,7 +983,7 @@ sign_in_thread (GTask        *task,
       return;
     }
 
-  me = dh_sync_sign_in (self->store, sign_in->server, sign_in->ca_file, NULL,
+  me = dh_sync_sign_in (self->store, sign_in->server, sign_in->ca_file, sign_in->pin,
                         sign_in->username, sign_in->password, cancellable, &error);
   if (me == NULL)
     {
@@ -1020,6 +1022,8 @@ sign_in_thread (GTask        *task,
  * dh_context_sign_in_async:
  * @ca_file: (nullable): the province's certificate, when its server's is
  *   not signed by a public authority
+ * @pin: (nullable): sha256//BASE64 of the server's public key, when the
+ *   province gave one
  *
  * Signs in to the province's server in a worker thread, keeps the session
  * and learns the commune's name.
@@ -1028,6 +1032,7 @@ void
 dh_context_sign_in_async (DhContext           *self,
                           const char          *server,
                           const char          *ca_file,
+                          const char          *pin,
                           const char          *username,
                           const char          *password,
                           GCancellable        *cancellable,
@@ -1045,6 +1050,7 @@ dh_context_sign_in_async (DhContext           *self,
   sign_in = g_new0 (SignIn, 1);
   sign_in->server = g_strdup (server);
   sign_in->ca_file = g_strdup (ca_file);
+  sign_in->pin = g_strdup (pin);
   sign_in->username = g_strdup (username);
   sign_in->password = g_strdup (password);
   g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);

@@ -20,6 +20,7 @@ struct _DhSignInDialog
   GtkStack      *stack;
   AdwEntryRow   *server_row;
   AdwActionRow  *ca_row;
+  AdwEntryRow   *pin_row;
   GtkWidget     *ca_clear_button;
   AdwEntryRow   *username_row;
   AdwEntryRow   *password_row;
@@ -146,6 +147,7 @@ void
 dh_sign_in_dialog_sign_in (DhSignInDialog *self)
 {
   g_autofree char *server = NULL;
+  g_autofree char *pin = NULL;
   const char *username;
   const char *password;
 
@@ -155,6 +157,7 @@ dh_sign_in_dialog_sign_in (DhSignInDialog *self)
     return;
 
   server = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->server_row))));
+  pin = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->pin_row))));
   username = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
   password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
 
@@ -178,7 +181,7 @@ dh_sign_in_dialog_sign_in (DhSignInDialog *self)
 
   show_error (self, NULL);
   set_busy (self, TRUE);
-  dh_context_sign_in_async (self->context, server, self->ca_file, username, password,
+  dh_context_sign_in_async (self->context, server, self->ca_file, pin[0] != '\0' ? pin : NULL, username, password,
                             self->cancellable, signed_in_cb, g_object_ref (self));
 }
 
@@ -276,6 +279,7 @@ dh_sign_in_dialog_class_init (DhSignInDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DhSignInDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, DhSignInDialog, server_row);
   gtk_widget_class_bind_template_child (widget_class, DhSignInDialog, ca_row);
+  gtk_widget_class_bind_template_child (widget_class, DhSignInDialog, pin_row);
   gtk_widget_class_bind_template_child (widget_class, DhSignInDialog, ca_clear_button);
   gtk_widget_class_bind_template_child (widget_class, DhSignInDialog, username_row);
   gtk_widget_class_bind_template_child (widget_class, DhSignInDialog, password_row);
@@ -317,8 +321,20 @@ dh_sign_in_dialog_new (DhContext *context)
     gtk_editable_set_text (GTK_EDITABLE (self->username_row), settings->username);
   self->ca_file = g_strdup (settings->ca_file);
   show_ca_file (self);
+  if (settings->pin != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->pin_row), settings->pin);
 
   return self;
+}
+
+/* Types the server's key pin (for tests). */
+void
+dh_sign_in_dialog_set_pin (DhSignInDialog *self,
+                           const char     *pin)
+{
+  g_return_if_fail (DH_IS_SIGN_IN_DIALOG (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->pin_row), pin != NULL ? pin : "");
 }
 
 /* Types the fields as a caseworker does (for tests). */

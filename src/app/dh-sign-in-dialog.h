@@ -19,6 +19,8 @@ void            dh_sign_in_dialog_fill           (DhSignInDialog *self,
                                                   const char     *ca_file,
                                                   const char     *username,
                                                   const char     *password);
+void            dh_sign_in_dialog_set_pin        (DhSignInDialog *self,
+                                                  const char     *pin);
 void            dh_sign_in_dialog_sign_in        (DhSignInDialog *self);
 gboolean        dh_sign_in_dialog_is_busy        (DhSignInDialog *self);
 const char     *dh_sign_in_dialog_get_error_text (DhSignInDialog *self);

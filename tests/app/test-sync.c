@@ -311,6 +311,20 @@ test_sign_in_through_the_dialog (Fixture       *fixture,
   assert_contains (dh_sign_in_dialog_get_error_text (dialog), "Certificate file");
   g_assert_false (dh_context_is_signed_in (app_fixture_context (fixture)));
 
+  /* a pin that is not one, and the pin of another key: refused, in words */
+  dh_sign_in_dialog_fill (dialog, g_getenv (SERVER_URL_VAR), g_getenv (CA_FILE_VAR), USERNAME, PASSWORD);
+  dh_sign_in_dialog_set_pin (dialog, "not-a-pin");
+  dh_sign_in_dialog_sign_in (dialog);
+  wait_until (dialog_is_idle, dialog);
+  assert_contains (dh_sign_in_dialog_get_error_text (dialog), "sha256//");
+  g_assert_false (dh_context_is_signed_in (app_fixture_context (fixture)));
+  dh_sign_in_dialog_set_pin (dialog, "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+  dh_sign_in_dialog_sign_in (dialog);
+  wait_until (dialog_is_idle, dialog);
+  assert_contains (dh_sign_in_dialog_get_error_text (dialog), "does not match the pin");
+  g_assert_false (dh_context_is_signed_in (app_fixture_context (fixture)));
+  dh_sign_in_dialog_set_pin (dialog, NULL);
+
   dh_sign_in_dialog_fill (dialog, g_getenv (SERVER_URL_VAR), g_getenv (CA_FILE_VAR), USERNAME, PASSWORD);
   dh_sign_in_dialog_sign_in (dialog);
   wait_until (dialog_is_idle, dialog);
