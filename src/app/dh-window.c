@@ -1123,27 +1123,65 @@ create_store_action (GtkWidget  *widget,
 
 /* ---- export ------------------------------------------------------------- */
 
+/* libadwaita 1.2 crashes when a toast is dismissed while it is still
+ * being shown (its animation's "done" closure is freed under it): an
+ * export that ends at once waits for its toast to settle first. */
+#define EXPORT_TOAST_SETTLE_MS 600
+
+typedef struct
+{
+  DhWindow *window;
+  GError   *error;
+} ExportOutcome;
+
+static void
+export_outcome_free (ExportOutcome *outcome)
+{
+  g_clear_object (&outcome->window);
+  g_clear_error (&outcome->error);
+  g_free (outcome);
+}
+
+static gboolean
+show_export_outcome (gpointer data)
+{
+  ExportOutcome *outcome = data;
+  DhWindow *self = outcome->window;
+
+  self->pending--;
+  /* the window went meanwhile: there is nothing left to tell */
+  if (self->toast_overlay == NULL)
+    return G_SOURCE_REMOVE;
+
+  if (self->export_toast != NULL)
+    adw_toast_dismiss (self->export_toast);
+  g_clear_object (&self->export_toast);
+
+  if (g_error_matches (outcome->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    toast (self, _("The export was cancelled; no file was written."));
+  else if (outcome->error != NULL)
+    toast_error (self, outcome->error);
+  else
+    toast (self, _("The households were exported."));
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 export_done (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
   g_autoptr(DhWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok = dh_store_run_write_finish (DH_STORE (source), result, &error);
+  ExportOutcome *outcome = g_new0 (ExportOutcome, 1);
 
-  self->pending--;
-  if (self->export_toast != NULL)
-    adw_toast_dismiss (self->export_toast);
-  g_clear_object (&self->export_toast);
+  dh_store_run_write_finish (DH_STORE (source), result, &outcome->error);
   g_clear_object (&self->export_cancellable);
 
-  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    toast (self, _("The export was cancelled; no file was written."));
-  else if (!ok)
-    toast_error (self, error);
-  else
-    toast (self, _("The households were exported."));
+  /* the outcome is told once the toast settled; the window waits for it */
+  outcome->window = g_object_ref (self);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, EXPORT_TOAST_SETTLE_MS, show_export_outcome, outcome,
+                      (GDestroyNotify) export_outcome_free);
 }
 
 static void
@@ -1175,7 +1213,7 @@ dh_window_export_households (DhWindow   *self,
   g_return_if_fail (DH_IS_WINDOW (self));
   g_return_if_fail (path != NULL);
 
-  if (self->context == NULL || self->export_cancellable != NULL)
+  if (self->context == NULL || self->export_cancellable != NULL || self->export_toast != NULL)
     return;
 
   self->export_cancellable = g_cancellable_new ();
