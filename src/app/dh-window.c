@@ -31,6 +31,10 @@
  * list view lays out again, in the frame, every row whose words changed,
  * the 200 it keeps whether they show or not */
 #define RESULT_ROWS_A_FRAME 16
+/* libadwaita 1.2 crashes when a toast is dismissed while it is still
+ * being shown (its animation's "done" closure is freed under it): a toast
+ * is dismissed only this long after it was added */
+#define TOAST_SETTLE_MS 600
 
 struct _DhWindow
 {
@@ -905,6 +909,44 @@ describe_report (const DhSyncReport *report)
 
 /* A sync ended: a toast says how, and the list and the card show the new
  * badges and records. */
+typedef struct
+{
+  DhWindow *window;
+  AdwToast *toast;
+} SettledToast;
+
+static void
+settled_toast_free (SettledToast *settled)
+{
+  g_clear_object (&settled->window);
+  g_clear_object (&settled->toast);
+  g_free (settled);
+}
+
+static gboolean
+dismiss_settled_toast (gpointer data)
+{
+  SettledToast *settled = data;
+
+  /* the window went meanwhile, and its toasts with it */
+  if (settled->window->toast_overlay != NULL)
+    adw_toast_dismiss (settled->toast);
+  return G_SOURCE_REMOVE;
+}
+
+/* Dismisses @toast once it has settled (TOAST_SETTLE_MS). */
+static void
+dismiss_when_settled (DhWindow *self,
+                      AdwToast *toast)
+{
+  SettledToast *settled = g_new0 (SettledToast, 1);
+
+  settled->window = g_object_ref (self);
+  settled->toast = g_object_ref (toast);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, TOAST_SETTLE_MS, dismiss_settled_toast, settled,
+                      (GDestroyNotify) settled_toast_free);
+}
+
 static void
 on_sync_finished (DhWindow           *self,
                   const DhSyncReport *report,
@@ -956,9 +998,11 @@ on_sync_finished (DhWindow           *self,
     }
 
   adw_toast_set_priority (message, ADW_TOAST_PRIORITY_HIGH);
-  /* the last sync's news replaces the one before */
+  /* the last sync's news replaces the one before, which goes once it has
+   * settled: two syncs with nothing to do end within a moment of each
+   * other */
   if (self->sync_toast != NULL)
-    adw_toast_dismiss (self->sync_toast);
+    dismiss_when_settled (self, self->sync_toast);
   g_set_object (&self->sync_toast, message);
   adw_toast_overlay_add_toast (self->toast_overlay, message);
 
@@ -1123,11 +1167,6 @@ create_store_action (GtkWidget  *widget,
 
 /* ---- export ------------------------------------------------------------- */
 
-/* libadwaita 1.2 crashes when a toast is dismissed while it is still
- * being shown (its animation's "done" closure is freed under it): an
- * export that ends at once waits for its toast to settle first. */
-#define EXPORT_TOAST_SETTLE_MS 600
-
 typedef struct
 {
   DhWindow *window;
@@ -1180,7 +1219,7 @@ export_done (GObject      *source,
 
   /* the outcome is told once the toast settled; the window waits for it */
   outcome->window = g_object_ref (self);
-  g_timeout_add_full (G_PRIORITY_DEFAULT, EXPORT_TOAST_SETTLE_MS, show_export_outcome, outcome,
+  g_timeout_add_full (G_PRIORITY_DEFAULT, TOAST_SETTLE_MS, show_export_outcome, outcome,
                       (GDestroyNotify) export_outcome_free);
 }
 
