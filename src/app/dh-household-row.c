@@ -26,6 +26,7 @@ struct _DhHouseholdRow
   DhRecord  *record;
   DhSlot    *slot;      /* a search's result the row follows, or NULL */
   char      *waiting_visit;    /* the household whose last visit is being read */
+  char      *visit_shown_for;  /* the household whose last visit the label says */
 };
 
 G_DEFINE_FINAL_TYPE (DhHouseholdRow, dh_household_row, GTK_TYPE_BOX)
@@ -70,7 +71,8 @@ on_last_visits_read (DhHouseholdRow *self)
   if (last_visit == NULL)
     return;
   set_label_text (self->visit_label, last_visit);
-  g_clear_pointer (&self->waiting_visit, g_free);
+  g_free (self->visit_shown_for);
+  self->visit_shown_for = g_steal_pointer (&self->waiting_visit);
 }
 
 static void
@@ -79,6 +81,7 @@ dh_household_row_finalize (GObject *object)
   DhHouseholdRow *self = DH_HOUSEHOLD_ROW (object);
 
   g_free (self->waiting_visit);
+  g_free (self->visit_shown_for);
   G_OBJECT_CLASS (dh_household_row_parent_class)->finalize (object);
 }
 
@@ -225,6 +228,7 @@ dh_household_row_set_record (DhHouseholdRow *self,
   if (record == NULL || !dh_record_is_loaded (record))
     {
       g_clear_pointer (&self->waiting_visit, g_free);
+      g_clear_pointer (&self->visit_shown_for, g_free);
       set_label_text (self->name_label, _("Reading…"));
       set_label_text (self->detail_label, "");
       set_label_text (self->visit_label, "");
@@ -248,12 +252,28 @@ dh_household_row_set_record (DhHouseholdRow *self,
     detail = g_steal_pointer (&village);
   set_label_text (self->detail_label, detail);
 
-  /* never a read of the store while rows are bound: shown when it is known */
+  /* never a read of the store while rows are bound: shown when it is
+   * known. The dates are forgotten at every page a sync writes, and GTK
+   * binds a row again whenever its position moves: the date of the
+   * household the row already shows stays until it is read again, rather
+   * than every row's label emptied and filled in again, each shaped twice. */
   last_visit = dh_app_describe_last_visit_if_known (context, dh_record_get_id (record));
-  set_label_text (self->visit_label, last_visit != NULL ? last_visit : "");
   g_clear_pointer (&self->waiting_visit, g_free);
-  if (last_visit == NULL)
-    self->waiting_visit = g_strdup (dh_record_get_id (record));
+  if (last_visit != NULL)
+    {
+      set_label_text (self->visit_label, last_visit);
+      g_free (self->visit_shown_for);
+      self->visit_shown_for = g_strdup (dh_record_get_id (record));
+    }
+  else
+    {
+      if (g_strcmp0 (self->visit_shown_for, dh_record_get_id (record)) != 0)
+        {
+          set_label_text (self->visit_label, "");
+          g_clear_pointer (&self->visit_shown_for, g_free);
+        }
+      self->waiting_visit = g_strdup (dh_record_get_id (record));
+    }
 
   set_class_badge (self, context, household);
 

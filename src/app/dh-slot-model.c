@@ -178,9 +178,26 @@ dh_slot_model_list_model_init (GListModelInterface *iface)
   iface->get_item = dh_slot_model_get_item;
 }
 
+/* Removes the slots past the model's end. */
+static void
+drop_gone_slots (DhSlotModel *self)
+{
+  guint n_model = g_list_model_get_n_items (self->model);
+  guint n_slots = self->slots->len;
+
+  if (n_slots <= n_model)
+    return;
+  g_ptr_array_set_size (self->slots, n_model);
+  g_list_model_items_changed (G_LIST_MODEL (self), n_model, n_slots - n_model, 0);
+}
+
+/* What the model no longer has goes at once, so that no row shows it, even
+ * in a view not shown, which no catching up reaches (its tick callbacks
+ * wait for it to be mapped); what it has changed waits for the catching up. */
 static void
 on_model_items_changed (DhSlotModel *self)
 {
+  drop_gone_slots (self);
   if (self->behind)
     return;
   self->behind = TRUE;
@@ -354,7 +371,7 @@ catch_up_slot (DhSlotModel *self,
  * @budget: how many slots may change what they hold or be added
  *
  * Brings the slots closer to the model: the slots the model no longer has
- * are removed at once from the end, so that no row shows what is gone;
+ * are removed from the end (at once, as the model loses them);
  * then, @budget of them at most, what the slots from @first on hold,
  * then those before it, then the slots the model has more, at the end.
  *
@@ -371,14 +388,9 @@ dh_slot_model_catch_up (DhSlotModel *self,
 
   g_return_val_if_fail (DH_IS_SLOT_MODEL (self), FALSE);
 
+  drop_gone_slots (self);
   n_model = g_list_model_get_n_items (self->model);
   n_slots = self->slots->len;
-  if (n_slots > n_model)
-    {
-      g_ptr_array_set_size (self->slots, n_model);
-      g_list_model_items_changed (G_LIST_MODEL (self), n_model, n_slots - n_model, 0);
-      n_slots = n_model;
-    }
   kept = MIN (n_model, n_slots);
   first = MIN (first, kept);
 

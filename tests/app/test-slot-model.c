@@ -125,7 +125,7 @@ test_replaced_items_keep_their_slots (void)
 
 /* A budget at a time, the slots in view first, then those before them,
  * then those added at the end; the slots of items gone are removed at
- * once, whatever the budget. */
+ * once, as the model loses them. */
 static void
 test_slots_catch_up_a_budget_at_a_time (void)
 {
@@ -160,14 +160,23 @@ test_slots_catch_up_a_budget_at_a_time (void)
   assert_slots_hold (slots, G_LIST_MODEL (store));
   g_assert_cmpuint (change.emitted, ==, 2);
 
-  /* three fewer: removed at the end, the budget spent on the slot that
+  /* three fewer: removed at the end at once, with no catching up (a view
+   * not shown never catches up), then the budget spent on the slot that
    * holds another item */
   g_list_store_splice (store, 1, 3, NULL, 0);
-  g_assert_false (dh_slot_model_catch_up (slots, 0, 2));
   g_assert_cmpuint (change.emitted, ==, 3);
   g_assert_cmpuint (change.position, ==, 2);
   g_assert_cmpuint (change.removed, ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 2);
+  g_assert_true (dh_slot_model_get_behind (slots));
+  g_assert_false (dh_slot_model_catch_up (slots, 0, 2));
+  g_assert_cmpuint (change.emitted, ==, 3);
   assert_slots_hold (slots, G_LIST_MODEL (store));
+
+  /* all gone: no slot left, nothing behind after the catching up */
+  g_list_store_remove_all (store);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 0);
+  g_assert_false (dh_slot_model_catch_up (slots, 0, 2));
 
   g_signal_handlers_disconnect_by_data (slots, &change);
   g_clear_object (&store);

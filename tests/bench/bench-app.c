@@ -74,6 +74,7 @@ typedef struct
   gint64         first_list_paint;  /* µs; 0 until a frame showed rows */
   Frames        *recording;         /* where the intervals go, or NULL */
   gboolean       only_while_syncing;
+  gboolean       trace;             /* --trace: each slow frame's times on stderr */
 
   /* scrolling: one step a frame */
   double         step;              /* 0: not scrolling */
@@ -166,6 +167,13 @@ after_paint_cb (GdkFrameClock *clock,
       double ms = (now - bench->last_paint) / 1000.0;
 
       g_array_append_val (bench->recording->ms, ms);
+      /* CLOCK_MONOTONIC, as `perf record -k CLOCK_MONOTONIC` stamps its
+       * samples: `perf script --time START,END` shows what ran */
+      if (bench->trace && ms > SLOW_FRAME_MS)
+        fprintf (stderr, "slow frame: %.1f ms in \"%s\", --time %" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT
+                 ",%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT "\n",
+                 ms, bench->recording->name, bench->last_paint / G_USEC_PER_SEC, bench->last_paint % G_USEC_PER_SEC,
+                 now / G_USEC_PER_SEC, now % G_USEC_PER_SEC);
       if (bench->layout_end != 0)
         bench->recording->longest_layout_ms = MAX (bench->recording->longest_layout_ms,
                                                    (bench->layout_end - bench->frame_start) / 1000.0);
@@ -638,9 +646,11 @@ main (int   argc,
     {
       if (strcmp (argv[i], "--no-sync") == 0)
         sync = FALSE;
+      else if (strcmp (argv[i], "--trace") == 0)
+        bench.trace = TRUE;
       else if ((households = (guint) atoi (argv[i])) == 0)
         {
-          fprintf (stderr, "usage: %s [--no-sync] [HOUSEHOLDS]\n", argv[0]);
+          fprintf (stderr, "usage: %s [--no-sync] [--trace] [HOUSEHOLDS]\n", argv[0]);
           return 2;
         }
     }
