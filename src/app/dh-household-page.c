@@ -50,6 +50,7 @@ struct _DhHouseholdPage
   char                *household_id;
   char                *title;
   const char          *sync_words;   /* where its changes are, as the card says it */
+  char                *shown;        /* what was read for it (see read_fingerprint()) */
 };
 
 G_DEFINE_FINAL_TYPE (DhHouseholdPage, dh_household_page, ADW_TYPE_BIN)
@@ -66,6 +67,7 @@ dh_household_page_dispose (GObject *object)
   g_clear_object (&self->context);
   g_clear_pointer (&self->household_id, g_free);
   g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->shown, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), DH_TYPE_HOUSEHOLD_PAGE);
 
@@ -514,6 +516,85 @@ show_support (DhHouseholdPage *self,
   adw_preferences_group_set_description (section->group, description->str);
 }
 
+/* What the card is made of, as read: the records, in order, and where
+ * the household's changes are. The same text twice is the same card. */
+static char *
+read_fingerprint (DhHouseholdPage *self,
+                  json_object     *household,
+                  GPtrArray      **lists,
+                  guint            n_lists)
+{
+  GString *text = g_string_new (json_object_to_json_string_ext (household, JSON_C_TO_STRING_PLAIN));
+
+  g_string_append_printf (text, "\n%d", (int) dh_context_get_record_sync (self->context, household));
+  for (guint i = 0; i < n_lists; i++)
+    for (guint j = 0; j < lists[i]->len; j++)
+      {
+        g_string_append_c (text, i == 0 && j == 0 ? '\n' : ',');
+        g_string_append (text, json_object_to_json_string_ext (g_ptr_array_index (lists[i], j), JSON_C_TO_STRING_PLAIN));
+      }
+
+  return g_string_free (text, FALSE);
+}
+
+/* Reads the household and its records; when @unless_same and they are what
+ * the card shows already, the card is left as it is. */
+static gboolean
+read_and_show (DhHouseholdPage  *self,
+               DhContext        *context,
+               const char       *household_id,
+               gboolean          unless_same,
+               GError          **error)
+{
+  DhStore *store = dh_context_get_store (context);
+  g_autoptr(json_object) household = NULL;
+  g_autoptr(GPtrArray) members = NULL;
+  g_autoptr(GPtrArray) reviews = NULL;
+  g_autoptr(GPtrArray) plans = NULL;
+  g_autoptr(GPtrArray) visits = NULL;
+  g_autoptr(GPtrArray) support = NULL;
+  g_autofree char *fingerprint = NULL;
+
+  g_set_object (&self->context, context);
+  if (g_strcmp0 (self->household_id, household_id) != 0)
+    {
+      unless_same = FALSE;
+      g_free (self->household_id);
+      self->household_id = g_strdup (household_id);
+    }
+
+  household = dh_store_get (store, "household", household_id, error);
+  if (household == NULL
+      || (members = list_of_household (self, "member", DH_SORT_DEFAULT, MAX_LISTED, error)) == NULL
+      || (reviews = list_of_household (self, "assessment", DH_SORT_NEWEST, 1, error)) == NULL
+      || (plans = list_of_household (self, "exit_plan", DH_SORT_NEWEST, 1, error)) == NULL
+      || (visits = list_of_household (self, "visit", DH_SORT_NEWEST, MAX_LISTED, error)) == NULL
+      || (support = list_of_household (self, "support", DH_SORT_NEWEST, MAX_LISTED, error)) == NULL)
+    return FALSE;
+
+  {
+    GPtrArray *lists[] = { members, reviews, plans, visits, support };
+
+    fingerprint = read_fingerprint (self, household, lists, G_N_ELEMENTS (lists));
+  }
+  if (unless_same && g_strcmp0 (fingerprint, self->shown) == 0)
+    return TRUE;
+  g_free (self->shown);
+  self->shown = g_steal_pointer (&fingerprint);
+
+  g_free (self->title);
+  self->title = g_strdup (dh_json_get_string (household, "head_name"));
+
+  show_facts (self, household);
+  show_members (self, members);
+  show_review (self, reviews);
+  show_plan (self, plans);
+  show_visits (self, visits);
+  show_support (self, support);
+
+  return TRUE;
+}
+
 /**
  * dh_household_page_show:
  *
@@ -527,41 +608,34 @@ dh_household_page_show (DhHouseholdPage  *self,
                         const char       *household_id,
                         GError          **error)
 {
-  DhStore *store = dh_context_get_store (context);
-  g_autoptr(json_object) household = NULL;
-  g_autoptr(GPtrArray) members = NULL;
-  g_autoptr(GPtrArray) reviews = NULL;
-  g_autoptr(GPtrArray) plans = NULL;
-  g_autoptr(GPtrArray) visits = NULL;
-  g_autoptr(GPtrArray) support = NULL;
-
   g_return_val_if_fail (DH_IS_HOUSEHOLD_PAGE (self), FALSE);
   g_return_val_if_fail (DH_IS_CONTEXT (context), FALSE);
 
-  g_set_object (&self->context, context);
-  g_free (self->household_id);
-  self->household_id = g_strdup (household_id);
+  return read_and_show (self, context, household_id, FALSE, error);
+}
 
-  household = dh_store_get (store, "household", household_id, error);
-  if (household == NULL
-      || (members = list_of_household (self, "member", DH_SORT_DEFAULT, MAX_LISTED, error)) == NULL
-      || (reviews = list_of_household (self, "assessment", DH_SORT_NEWEST, 1, error)) == NULL
-      || (plans = list_of_household (self, "exit_plan", DH_SORT_NEWEST, 1, error)) == NULL
-      || (visits = list_of_household (self, "visit", DH_SORT_NEWEST, MAX_LISTED, error)) == NULL
-      || (support = list_of_household (self, "support", DH_SORT_NEWEST, MAX_LISTED, error)) == NULL)
-    return FALSE;
+/**
+ * dh_household_page_refresh:
+ *
+ * Reads the household shown again after a write, here or by a sync, and
+ * makes the card again only when what it shows changed: a sync writes a
+ * page after another, most of them about other households, and a card
+ * made anew is every row of it made, styled and laid out again. Names
+ * the card looks up (places) are not read here: when they change, show
+ * the household again with dh_household_page_show(). Returns FALSE with
+ * @error set when the household cannot be read (deleted, say).
+ */
+gboolean
+dh_household_page_refresh (DhHouseholdPage  *self,
+                           GError          **error)
+{
+  g_autofree char *id = NULL;
 
-  g_free (self->title);
-  self->title = g_strdup (dh_json_get_string (household, "head_name"));
+  g_return_val_if_fail (DH_IS_HOUSEHOLD_PAGE (self), FALSE);
+  g_return_val_if_fail (self->household_id != NULL && self->context != NULL, FALSE);
 
-  show_facts (self, household);
-  show_members (self, members);
-  show_review (self, reviews);
-  show_plan (self, plans);
-  show_visits (self, visits);
-  show_support (self, support);
-
-  return TRUE;
+  id = g_strdup (self->household_id);
+  return read_and_show (self, self->context, id, TRUE, error);
 }
 
 const char *

@@ -17,6 +17,8 @@ gboolean    dh_household_page_show          (DhHouseholdPage  *self,
                                              DhContext        *context,
                                              const char       *household_id,
                                              GError          **error);
+gboolean    dh_household_page_refresh       (DhHouseholdPage  *self,
+                                             GError          **error);
 const char *dh_household_page_get_household_id (DhHouseholdPage *self);
 const char *dh_household_page_get_title     (DhHouseholdPage  *self);
 const char *dh_household_page_get_sync_text (DhHouseholdPage *self);

@@ -697,8 +697,12 @@ on_store_changed (DhWindow   *self,
     {
       g_autofree char *id = g_strdup (shown);
       g_autoptr(GError) error = NULL;
+      /* a place renamed changes the card's words, not its records */
+      gboolean shown_again = entity == NULL || g_str_equal (entity, "admin_unit")
+                             ? dh_household_page_show (self->household_page, self->context, id, &error)
+                             : dh_household_page_refresh (self->household_page, &error);
 
-      if (!dh_household_page_show (self->household_page, self->context, id, &error))
+      if (!shown_again)
         {
           /* deleted elsewhere: say so and go back to the list */
           gtk_stack_set_visible_child_name (self->content_stack, "none");

@@ -517,6 +517,93 @@ test_edit_member_from_its_row (Fixture       *fixture,
   g_assert_true (json_object_object_get_ex (fields, "disability", NULL));
 }
 
+/* The first row of a card whose subtitle is @subtitle, or with NULL the
+ * first row at all. */
+static AdwActionRow *
+find_card_row (GtkWidget  *widget,
+               const char *subtitle)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      AdwActionRow *found;
+
+      if (ADW_IS_ACTION_ROW (child)
+          && (subtitle == NULL || g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (child)), subtitle) == 0))
+        return ADW_ACTION_ROW (child);
+      if ((found = find_card_row (child, subtitle)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Waits until the list shows a household named @name. */
+static void
+wait_for_listed_name (Fixture    *fixture,
+                      const char *name)
+{
+  GListModel *households = dh_window_get_households (fixture->window);
+
+  for (guint spins = 0; spins < 2000; spins++)
+    {
+      app_fixture_spin ();
+      for (guint i = 0; i < g_list_model_get_n_items (households); i++)
+        {
+          g_autoptr(DhRecord) row = g_list_model_get_item (households, i);
+
+          if (g_strcmp0 (dh_record_get_string (row, "head_name"), name) == 0)
+            return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+/* The card follows the store, here and from a sync, but is made again only
+ * when what it shows changed: a write about another household leaves its
+ * rows as they are; one about this household shows at once. */
+static void
+test_card_made_again_only_when_it_changed (Fixture       *fixture,
+                                           gconstpointer  data)
+{
+  GtkWidget *page;
+  AdwActionRow *row;
+  const char *shown;
+  const char *other;
+  g_autoptr(GError) error = NULL;
+
+  app_fixture_wait (fixture->window);
+  shown = show_household_with_members (fixture);
+  other = g_strcmp0 (some_household (fixture, 0), shown) != 0 ? some_household (fixture, 0) : some_household (fixture, 1);
+  page = GTK_WIDGET (dh_window_get_household_page (fixture->window));
+  row = find_card_row (page, NULL);
+  g_assert_nonnull (row);
+  g_object_add_weak_pointer (G_OBJECT (row), (gpointer *) &row);
+
+  /* another household renamed: the list shows it, the card stays as made */
+  {
+    g_autoptr(json_object) changes = json_tokener_parse ("{\"head_name\": \"Zơ Râm Thị Ưng\"}");
+    g_autoptr(json_object) updated = dh_store_update (app_fixture_store (fixture), "household", other, changes, &error);
+
+    g_assert_no_error (error);
+  }
+  wait_for_listed_name (fixture, "Zơ Râm Thị Ưng");
+  app_fixture_wait (fixture->window);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (dh_window_get_household_id (fixture->window), ==, shown);
+
+  /* this household's phone: the card is made again, with it */
+  {
+    g_autoptr(json_object) changes = json_tokener_parse ("{\"phone\": \"0912345678\", \"head_name\": \"Zơ Râm Văn Út\"}");
+    g_autoptr(json_object) updated = dh_store_update (app_fixture_store (fixture), "household", shown, changes, &error);
+
+    g_assert_no_error (error);
+  }
+  wait_for_listed_name (fixture, "Zơ Râm Văn Út");
+  app_fixture_wait (fixture->window);
+  g_assert_null (row);
+  g_assert_nonnull (find_card_row (page, "0912345678"));
+  g_assert_cmpstr (dh_household_page_get_title (dh_window_get_household_page (fixture->window)), ==, "Zơ Râm Văn Út");
+}
+
 static void
 assert_list_is (Fixture    *fixture,
                 const char *filter_a,
@@ -685,6 +772,7 @@ main (int   argc,
     { "/app/members/edit-from-its-row", test_edit_member_from_its_row, NULL, FALSE },
     { "/app/members/remove-asks-then-undo", test_remove_member_asks_then_undo, NULL, FALSE },
     { "/app/households/filters-by-caseworker-and-visits", test_filters_by_caseworker_and_visits, NULL, FALSE },
+    { "/app/households/card-made-again-only-when-it-changed", test_card_made_again_only_when_it_changed, NULL, FALSE },
     /* the dialogs as a Vietnamese caseworker sees them */
     { "/app/households/screenshots-light", test_screenshots_light, NULL, TRUE },
     { "/app/households/screenshots-dark", test_screenshots_dark, NULL, TRUE },

@@ -15,6 +15,7 @@
 #include "dh-autocleanups.h"
 #include "dh-entity.h"
 #include "dh-i18n.h"
+#include "dh-record.h"
 #include "dh-window.h"
 
 /* The window of the application on a real display (Xvfb, through
@@ -245,6 +246,22 @@ stay_idle (Bench  *bench,
            Frames *frames)
 {
   record_into (bench, frames);
+  run_for (IDLE_MS);
+  record_into (bench, NULL);
+}
+
+/* The card of the first household listed, opened as a caseworker opens
+ * it, then left shown (for the rest of the run, as a caseworker leaves it
+ * while typing and scrolling); the frames from the opening on. */
+static void
+show_a_card (Bench  *bench,
+             Frames *frames)
+{
+  g_autoptr(DhRecord) first = g_list_model_get_item (dh_window_get_households (bench->window), 0);
+
+  record_into (bench, frames);
+  if (first == NULL || !dh_window_show_household (bench->window, dh_record_get_id (first)))
+    g_error ("no household's card could be shown");
   run_for (IDLE_MS);
   record_into (bench, NULL);
 }
@@ -577,12 +594,14 @@ measure_round (Bench  *bench,
   g_autofree char *dragging_name = g_strdup_printf ("scrolling to the end (scrollbar dragged, ~%u frames)",
                                                     DRAG_FRAMES / shorter);
   Frames *idle = frames_new ("the window idle");
+  Frames *card = frames_new ("a household's card shown, then idle");
   Frames *typing = frames_new (typing_name);
   Frames *erasing = frames_new ("erasing it a letter at a time, to the whole list");
   Frames *paging = frames_new (paging_name);
   Frames *dragging = frames_new (dragging_name);
 
   g_ptr_array_add (all, idle);
+  g_ptr_array_add (all, card);
   g_ptr_array_add (all, typing);
   g_ptr_array_add (all, erasing);
   g_ptr_array_add (all, paging);
@@ -592,6 +611,7 @@ measure_round (Bench  *bench,
   do
     {
       stay_idle (bench, idle);
+      show_a_card (bench, card);
       type_and_erase (bench, typed, typing, erasing);
       scroll_by_pages (bench, PAGE_STEPS / shorter, paging);
       scroll_to_end (bench, DRAG_FRAMES / shorter, dragging);
