@@ -27,6 +27,7 @@ struct _DhHouseholdRow
   DhSlot    *slot;      /* a search's result the row follows, or NULL */
   char      *waiting_visit;    /* the household whose last visit is being read */
   char      *visit_shown_for;  /* the household whose last visit the label says */
+  gboolean   deferred;         /* the record is kept, not shown yet (see _defer_record()) */
 };
 
 G_DEFINE_FINAL_TYPE (DhHouseholdRow, dh_household_row, GTK_TYPE_BOX)
@@ -167,7 +168,7 @@ show_sync_badge (DhHouseholdRow *self)
   const char *sync_icon;
   const char *sync_words;
 
-  if (self->record == NULL || !dh_record_is_loaded (self->record))
+  if (self->record == NULL || !dh_record_is_loaded (self->record) || self->deferred)
     return;
 
   /* the refused changes are read once for every row, not once per row */
@@ -191,6 +192,25 @@ show_sync_badge (DhHouseholdRow *self)
                                   -1);
 }
 
+static void
+follow_context (DhHouseholdRow *self,
+                DhContext      *context)
+{
+  if (self->context == context)
+    return;
+
+  if (self->context != NULL)
+    g_signal_handlers_disconnect_by_data (self->context, self);
+  g_set_object (&self->context, context);
+  if (context != NULL)
+    {
+      g_signal_connect_object (context, "badges-changed", G_CALLBACK (show_sync_badge),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (context, "last-visits-read", G_CALLBACK (on_last_visits_read),
+                               self, G_CONNECT_SWAPPED);
+    }
+}
+
 /**
  * dh_household_row_set_record:
  * @record: (nullable): the household, or NULL while the row is recycled
@@ -211,19 +231,8 @@ dh_household_row_set_record (DhHouseholdRow *self,
   g_return_if_fail (DH_IS_HOUSEHOLD_ROW (self));
 
   g_set_object (&self->record, record);
-  if (self->context != context)
-    {
-      if (self->context != NULL)
-        g_signal_handlers_disconnect_by_data (self->context, self);
-      g_set_object (&self->context, context);
-      if (context != NULL)
-        {
-          g_signal_connect_object (context, "badges-changed", G_CALLBACK (show_sync_badge),
-                                   self, G_CONNECT_SWAPPED);
-          g_signal_connect_object (context, "last-visits-read", G_CALLBACK (on_last_visits_read),
-                                   self, G_CONNECT_SWAPPED);
-        }
-    }
+  self->deferred = FALSE;
+  follow_context (self, context);
 
   if (record == NULL || !dh_record_is_loaded (record))
     {
@@ -281,6 +290,60 @@ dh_household_row_set_record (DhHouseholdRow *self,
 }
 
 /* The household the row shows, or NULL while it is being read (for tests). */
+/**
+ * dh_household_row_defer_record:
+ * @record: the household the row is for
+ *
+ * Keeps @record for the row without showing it yet, for a row far from
+ * the rows in view: GTK 4.8's list view keeps and binds a row for up to
+ * 200 items around them, and binds most of them again at each frame of
+ * a scrollbar dragged over a long list, each label shaped for the frame's
+ * layout. The row shows nothing until dh_household_row_show_deferred();
+ * a row that shows @record already goes on showing it.
+ */
+void
+dh_household_row_defer_record (DhHouseholdRow *self,
+                               DhContext      *context,
+                               DhRecord       *record)
+{
+  g_return_if_fail (DH_IS_HOUSEHOLD_ROW (self));
+
+  follow_context (self, context);
+  if (record == self->record)
+    return;
+
+  g_set_object (&self->record, record);
+  self->deferred = TRUE;
+  g_clear_pointer (&self->waiting_visit, g_free);
+  g_clear_pointer (&self->visit_shown_for, g_free);
+  set_label_text (self->name_label, "");
+  set_label_text (self->detail_label, "");
+  set_label_text (self->visit_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->class_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_image), FALSE);
+}
+
+/* Shows the record kept by dh_household_row_defer_record(), if any;
+ * whether the row was waiting for it. */
+gboolean
+dh_household_row_show_deferred (DhHouseholdRow *self)
+{
+  g_return_val_if_fail (DH_IS_HOUSEHOLD_ROW (self), FALSE);
+
+  if (!self->deferred)
+    return FALSE;
+  dh_household_row_set_record (self, self->context, self->record);
+  return TRUE;
+}
+
+gboolean
+dh_household_row_is_deferred (DhHouseholdRow *self)
+{
+  g_return_val_if_fail (DH_IS_HOUSEHOLD_ROW (self), FALSE);
+
+  return self->deferred;
+}
+
 const char *
 dh_household_row_get_household_id (DhHouseholdRow *self)
 {

@@ -19,6 +19,11 @@ GtkWidget *dh_household_row_new        (void);
 void       dh_household_row_set_record (DhHouseholdRow *self,
                                         DhContext      *context,
                                         DhRecord       *record);
+void       dh_household_row_defer_record (DhHouseholdRow *self,
+                                          DhContext      *context,
+                                          DhRecord       *record);
+gboolean   dh_household_row_show_deferred (DhHouseholdRow *self);
+gboolean   dh_household_row_is_deferred   (DhHouseholdRow *self);
 void       dh_household_row_follow_slot (DhHouseholdRow *self,
                                          DhContext      *context,
                                          DhSlot         *slot);

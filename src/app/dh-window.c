@@ -57,6 +57,7 @@ struct _DhWindow
   GtkSpinButton        *overdue_days;
   GtkStack             *list_stack;
   GtkListView          *households_view;
+  GPtrArray            *deferred_items;  /* GtkListItem whose rows wait to be in view */
   GtkListView          *results_view;
   AdwStatusPage        *empty_list_page;
   GtkLabel             *count_label;
@@ -475,17 +476,6 @@ factory_setup (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, dh_household_row_new ());
 }
 
-static void
-factory_bind (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
-{
-  DhWindow *self = user_data;
-
-  dh_household_row_set_record (DH_HOUSEHOLD_ROW (gtk_list_item_get_child (item)),
-                               self->context, gtk_list_item_get_item (item));
-}
-
 /* The first of @n_items a view shows, and how many: rows are about as
  * tall as each other. */
 static guint
@@ -503,6 +493,69 @@ first_in_view (GtkListView *view,
   if (out_shown != NULL)
     *out_shown = (guint) (gtk_adjustment_get_page_size (adjustment) / upper * n_items) + 1;
   return MIN ((guint) (gtk_adjustment_get_value (adjustment) / upper * n_items), n_items - 1);
+}
+
+/* Whether the households list's row at @position is in view, or within a
+ * screen of it. */
+#define ROWS_BEFORE_LAYOUT 40   /* a tall screen's rows, and one more screen */
+static gboolean
+near_view (DhWindow *self,
+           guint     position)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->households_view));
+  guint shown;
+  guint first;
+
+  /* before the list is first laid out, the top is what will show */
+  if (gtk_adjustment_get_upper (adjustment) <= 0)
+    return position < ROWS_BEFORE_LAYOUT;
+
+  first = first_in_view (self->households_view, g_list_model_get_n_items (G_LIST_MODEL (self->selection)), &shown);
+  return position + shown >= first && position <= first + 2 * shown;
+}
+
+/* A row far from view keeps its household for when it comes near (see
+ * dh_household_row_defer_record()). */
+static void
+factory_bind (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  DhWindow *self = user_data;
+  DhHouseholdRow *row = DH_HOUSEHOLD_ROW (gtk_list_item_get_child (item));
+
+  if (self->deferred_items == NULL || near_view (self, gtk_list_item_get_position (item)))
+    {
+      dh_household_row_set_record (row, self->context, gtk_list_item_get_item (item));
+      return;
+    }
+
+  dh_household_row_defer_record (row, self->context, gtk_list_item_get_item (item));
+  if (dh_household_row_is_deferred (row) && !g_ptr_array_find (self->deferred_items, item, NULL))
+    g_ptr_array_add (self->deferred_items, g_object_ref (item));
+}
+
+/* The list scrolled or resized: the rows come near view show their
+ * households, before the frame is laid out. */
+static void
+show_rows_near_view (DhWindow *self)
+{
+  if (self->deferred_items == NULL)
+    return;
+
+  for (guint i = self->deferred_items->len; i > 0; i--)
+    {
+      GtkListItem *item = g_ptr_array_index (self->deferred_items, i - 1);
+      GtkWidget *row = gtk_list_item_get_child (item);
+
+      if (gtk_list_item_get_item (item) == NULL || row == NULL || !dh_household_row_is_deferred (DH_HOUSEHOLD_ROW (row)))
+        g_ptr_array_remove_index_fast (self->deferred_items, i - 1);
+      else if (near_view (self, gtk_list_item_get_position (item)))
+        {
+          dh_household_row_show_deferred (DH_HOUSEHOLD_ROW (row));
+          g_ptr_array_remove_index_fast (self->deferred_items, i - 1);
+        }
+    }
 }
 
 /* The first of the results in view. */
@@ -1748,6 +1801,7 @@ dh_window_dispose (GObject *object)
   g_clear_object (&self->export_toast);
   g_clear_object (&self->search_cancellable);
   g_clear_object (&self->work_cancellable);
+  g_clear_pointer (&self->deferred_items, g_ptr_array_unref);
   g_clear_object (&self->selection);
   g_clear_object (&self->results_selection);
   if (self->result_slots != NULL)
@@ -1869,6 +1923,17 @@ dh_window_init (DhWindow *self)
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_list_view_set_model (self->households_view, GTK_SELECTION_MODEL (self->selection));
+  self->deferred_items = g_ptr_array_new_with_free_func (g_object_unref);
+  {
+    GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->households_view));
+
+    g_assert (adjustment != NULL);
+    /* after the view's own handlers, which bind the rows of the new place */
+    g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (show_rows_near_view), self,
+                             G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+    g_signal_connect_object (adjustment, "changed", G_CALLBACK (show_rows_near_view), self,
+                             G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  }
 
   self->result_slots = dh_slot_model_new (G_LIST_MODEL (self->results));
   g_signal_connect_swapped (self->result_slots, "notify::behind", G_CALLBACK (on_results_behind), self);
