@@ -482,22 +482,28 @@ count_reads (gpointer data)
   (*(guint *) data)++;
 }
 
-static gboolean
-label_says_last_visit (GtkWidget *widget)
+/* The label of a row that says the last visit, or NULL. */
+static GtkLabel *
+last_visit_label (GtkWidget *widget)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
     {
-      if (GTK_IS_LABEL (child))
-        {
-          const char *text = gtk_label_get_label (GTK_LABEL (child));
+      GtkLabel *found;
 
-          if (g_str_has_prefix (text, "Last visit ") || g_str_equal (text, "Never visited"))
-            return TRUE;
-        }
-      if (label_says_last_visit (child))
-        return TRUE;
+      if (GTK_IS_LABEL (child)
+          && (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (child)), "Last visit ")
+              || g_str_equal (gtk_label_get_label (GTK_LABEL (child)), "Never visited")))
+        return GTK_LABEL (child);
+      if ((found = last_visit_label (child)) != NULL)
+        return found;
     }
-  return FALSE;
+  return NULL;
+}
+
+static gboolean
+label_says_last_visit (GtkWidget *widget)
+{
+  return last_visit_label (widget) != NULL;
 }
 
 /* A row shows a household's last visit without reading the store while
@@ -551,24 +557,6 @@ test_rows_read_last_visits_aside (Fixture       *fixture,
   g_assert_cmpint (g_date_valid (&peeked), ==, g_date_valid (&direct));
   if (g_date_valid (&direct))
     g_assert_cmpint (g_date_compare (&peeked, &direct), ==, 0);
-}
-
-/* The label of a row that says the last visit, or NULL. */
-static GtkLabel *
-last_visit_label (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkLabel *found;
-
-      if (GTK_IS_LABEL (child)
-          && (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (child)), "Last visit ")
-              || g_str_equal (gtk_label_get_label (GTK_LABEL (child)), "Never visited")))
-        return GTK_LABEL (child);
-      if ((found = last_visit_label (child)) != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static void
