@@ -10,6 +10,7 @@
 #include "dh-app-format.h"
 #include "dh-autocleanups.h"
 #include "dh-catalogue.h"
+#include "dh-card-row.h"
 #include "dh-entity.h"
 #include "dh-household-page.h"
 #include "dh-money.h"
@@ -117,17 +118,13 @@ clear_section (Section *section)
   adw_preferences_group_set_description (section->group, NULL);
 }
 
-static AdwActionRow *
+static DhCardRow *
 add_row (Section    *section,
          const char *title,
          const char *subtitle)
 {
-  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+  DhCardRow *row = DH_CARD_ROW (dh_card_row_new (title, subtitle));
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (row, subtitle);
   adw_preferences_group_add (section->group, GTK_WIDGET (row));
   g_ptr_array_add (section->rows, row);
 
@@ -144,7 +141,7 @@ add_fact (DhHouseholdPage *self,
           json_object     *record)
 {
   g_autofree char *value = dh_context_describe_value (self->context, entity, field, record);
-  AdwActionRow *row;
+  DhCardRow *row;
 
   if (value == NULL || value[0] == '\0')
     return;
@@ -191,7 +188,7 @@ show_facts (DhHouseholdPage *self,
         /* Translators: a household's class and the year of the list it is on */
         ? g_strdup_printf (_("%s (list of %d)"), klass, (int) year)
         : g_strdup (klass);
-      AdwActionRow *row = add_row (section, _("Class"), text);
+      DhCardRow *row = add_row (section, _("Class"), text);
 
       gtk_widget_add_css_class (GTK_WIDGET (row), "property");
     }
@@ -206,12 +203,12 @@ show_facts (DhHouseholdPage *self,
   {
     const char *icon_name;
     const char *words;
-    AdwActionRow *row;
+    DhCardRow *row;
 
     dh_app_sync_state (dh_context_get_record_sync (self->context, household), &icon_name, &words);
     self->sync_words = words;
     row = add_row (section, _("Sync"), words);
-    adw_action_row_set_icon_name (row, icon_name);
+    dh_card_row_set_icon_name (row, icon_name);
   }
 }
 
@@ -235,7 +232,7 @@ member_button (const char  *icon_name,
 
 /* A member's row edits the member when activated, and offers to remove. */
 static void
-add_member_buttons (AdwActionRow *row,
+add_member_buttons (DhCardRow *row,
                     json_object  *member)
 {
   const char *id = dh_json_get_string (member, DH_RECORD_ID);
@@ -246,9 +243,9 @@ add_member_buttons (AdwActionRow *row,
   g_autofree char *remove_words = g_strdup_printf (_("Remove %s From the Household"), name);
   GtkWidget *edit = member_button ("document-edit-symbolic", "win.edit-member", id, edit_words);
 
-  adw_action_row_add_suffix (row, edit);
-  adw_action_row_add_suffix (row, member_button ("user-trash-symbolic", "win.remove-member", id, remove_words));
-  adw_action_row_set_activatable_widget (row, edit);
+  dh_card_row_add_suffix (row, edit);
+  dh_card_row_add_suffix (row, member_button ("user-trash-symbolic", "win.remove-member", id, remove_words));
+  dh_card_row_set_activatable_widget (row, edit);
 }
 
 static void
@@ -439,7 +436,7 @@ show_support (DhHouseholdPage *self,
       const char *key = project != NULL ? project : programme;
       g_autofree char *title = NULL;
       g_autofree char *subtitle = NULL;
-      AdwActionRow *row;
+      DhCardRow *row;
 
       if (dh_json_get_string (entry, "voids") != NULL)
         {
@@ -462,7 +459,7 @@ show_support (DhHouseholdPage *self,
 
           gtk_widget_add_css_class (badge, "class-badge");
           gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-          adw_action_row_add_suffix (row, badge);
+          dh_card_row_add_suffix (row, badge);
           gtk_widget_add_css_class (GTK_WIDGET (row), "void-entry");
         }
       else if (support_counts (entry))
@@ -476,7 +473,7 @@ show_support (DhHouseholdPage *self,
           gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.void-support");
           gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", dh_json_get_string (entry, DH_RECORD_ID));
           gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-          adw_action_row_add_suffix (row, button);
+          dh_card_row_add_suffix (row, button);
         }
 
       if (support_counts (entry))

@@ -9,6 +9,7 @@
 #include "app-test.h"
 #include "dh-application.h"
 #include "dh-autocleanups.h"
+#include "dh-card-row.h"
 #include "dh-field-choice.h"
 #include "dh-context.h"
 #include "dh-date.h"
@@ -554,10 +555,10 @@ is_text (GtkWidget     *widget,
 }
 
 static gboolean
-is_action_row (GtkWidget     *widget,
-               gconstpointer  data)
+is_card_row (GtkWidget     *widget,
+             gconstpointer  data)
 {
-  return ADW_IS_ACTION_ROW (widget);
+  return DH_IS_CARD_ROW (widget);
 }
 
 static gboolean
@@ -671,11 +672,11 @@ test_void_needs_a_reason_and_drops_the_total (Fixture       *fixture,
     guint rows = 0;
 
     g_assert_nonnull (code);
-    for (GtkWidget *row = find_widget (group, is_action_row, NULL); row != NULL; row = gtk_widget_get_next_sibling (row))
+    for (GtkWidget *row = find_widget (group, is_card_row, NULL); row != NULL; row = gtk_widget_get_next_sibling (row))
       {
-        if (!ADW_IS_ACTION_ROW (row))
+        if (!DH_IS_CARD_ROW (row))
           continue;
-        g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), as_code));
+        g_assert_null (strstr (dh_card_row_get_subtitle (DH_CARD_ROW (row)), as_code));
         rows++;
       }
     g_assert_cmpuint (rows, >, 1);
