@@ -100,8 +100,8 @@ dh_card_row_layout_measure (GtkLayoutManager *manager,
 
   /* the words' height at the width left to them, asked once */
   {
+    GtkWidget *sides_of[] = { GTK_WIDGET (row->icon), row->suffix_box };
     int text_width = -1;
-    int side_min, side_nat;
 
     if (for_size >= 0)
       {
@@ -109,10 +109,12 @@ dh_card_row_layout_measure (GtkLayoutManager *manager,
         text_width = MAX (text_min, for_size - sides);
       }
     gtk_widget_measure (row->text_box, GTK_ORIENTATION_VERTICAL, text_width, minimum, natural, NULL, NULL);
-    for (GtkWidget *side = GTK_WIDGET (row->icon); side != NULL; side = side == row->suffix_box ? NULL : row->suffix_box)
-      if (gtk_widget_should_layout (side))
+    for (guint i = 0; i < G_N_ELEMENTS (sides_of); i++)
+      if (gtk_widget_should_layout (sides_of[i]))
         {
-          gtk_widget_measure (side, GTK_ORIENTATION_VERTICAL, -1, &side_min, &side_nat, NULL, NULL);
+          int side_min, side_nat;
+
+          gtk_widget_measure (sides_of[i], GTK_ORIENTATION_VERTICAL, -1, &side_min, &side_nat, NULL, NULL);
           *minimum = MAX (*minimum, side_min);
           *natural = MAX (*natural, side_nat);
         }

@@ -488,6 +488,71 @@ find_card_row (GtkWidget  *widget,
   return NULL;
 }
 
+/* The parts of a card row, as laid out: its words and its buttons. */
+static void
+card_row_parts (DhCardRow *row,
+                GtkWidget **text,
+                GtkWidget **buttons)
+{
+  GtkWidget *content = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+
+  *text = NULL;
+  *buttons = NULL;
+  for (GtkWidget *part = gtk_widget_get_first_child (content); part != NULL; part = gtk_widget_get_next_sibling (part))
+    if (GTK_IS_BOX (part) && gtk_orientable_get_orientation (GTK_ORIENTABLE (part)) == GTK_ORIENTATION_VERTICAL)
+      *text = part;
+    else if (GTK_IS_BOX (part))
+      *buttons = part;
+}
+
+/* A card row's words wrap in the width its buttons leave them, and grow
+ * taller as it narrows; the buttons keep their width at its end. */
+static void
+test_card_row_words_wrap_beside_its_buttons (Fixture       *fixture,
+                                             gconstpointer  data)
+{
+  GtkWidget *row = dh_card_row_new ("15/10/2026 · Thăm định kỳ",
+                                    "Gia đình đã nhận hai con bò giống, chuồng trại đã làm xong, "
+                                    "cần hướng dẫn thêm về tiêm phòng và trồng cỏ cho mùa khô năm sau.");
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *text, *buttons;
+  graphene_rect_t text_bounds, buttons_bounds;
+  int wide, narrow;
+
+  dh_card_row_add_suffix (DH_CARD_ROW (row), gtk_button_new_from_icon_name ("document-edit-symbolic"));
+  gtk_list_box_append (GTK_LIST_BOX (list), row);
+  gtk_window_set_child (GTK_WINDOW (window), list);
+  gtk_window_present (GTK_WINDOW (window));
+  app_fixture_wait_until_drawn (row);
+
+  gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, 1000, NULL, &wide, NULL, NULL);
+  gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, 300, NULL, &narrow, NULL, NULL);
+  g_assert_cmpint (narrow, >, wide);
+
+  gtk_widget_set_size_request (window, 300, -1);
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 1);
+  app_fixture_wait_until_drawn (row);
+  card_row_parts (DH_CARD_ROW (row), &text, &buttons);
+  g_assert_nonnull (text);
+  g_assert_nonnull (buttons);
+  g_assert_true (gtk_widget_compute_bounds (text, row, &text_bounds));
+  g_assert_true (gtk_widget_compute_bounds (buttons, row, &buttons_bounds));
+  /* side by side, the buttons last, within the row */
+  g_assert_cmpfloat (text_bounds.origin.x + text_bounds.size.width, <=, buttons_bounds.origin.x);
+  g_assert_cmpfloat (buttons_bounds.origin.x + buttons_bounds.size.width, <=, gtk_widget_get_width (row));
+  g_assert_cmpfloat (text_bounds.size.height, <=, gtk_widget_get_height (row));
+  /* the words get the height they need at the width they have */
+  {
+    int needed;
+
+    gtk_widget_measure (text, GTK_ORIENTATION_VERTICAL, (int) text_bounds.size.width, NULL, &needed, NULL, NULL);
+    g_assert_cmpfloat (text_bounds.size.height, >=, needed);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_edit_member_from_its_row (Fixture       *fixture,
                                gconstpointer  data)
@@ -781,6 +846,7 @@ main (int   argc,
     { "/app/members/edit-from-its-row", test_edit_member_from_its_row, NULL, FALSE },
     { "/app/members/remove-asks-then-undo", test_remove_member_asks_then_undo, NULL, FALSE },
     { "/app/households/filters-by-caseworker-and-visits", test_filters_by_caseworker_and_visits, NULL, FALSE },
+    { "/app/households/card-row-words-wrap-beside-its-buttons", test_card_row_words_wrap_beside_its_buttons, NULL, FALSE },
     { "/app/households/card-made-again-only-when-it-changed", test_card_made_again_only_when_it_changed, NULL, FALSE },
     /* the dialogs as a Vietnamese caseworker sees them */
     { "/app/households/screenshots-light", test_screenshots_light, NULL, TRUE },
