@@ -38,6 +38,7 @@ struct _DhRecordList
   DhListKeys  *told;           /* the new keys, or NULL between reloads */
   guint        new_end;
   guint        old_end;
+  GHashTable  *told_records;   /* id -> DhRecord, while the changes are told */
 
   /* the positions a view shows (dh_record_list_set_focus()) */
   guint        focus_start;
@@ -143,10 +144,18 @@ dh_record_list_get_item (GListModel *model,
   if (self->told != NULL)
     {
       const char *id = id_at (self, position);
-      g_autoptr(GPtrArray) rows = dh_store_get_records (self->store, self->entity, &id, 1, NULL);
-      json_object *row = rows != NULL ? g_ptr_array_index (rows, 0) : NULL;
+      DhRecord *record = g_hash_table_lookup (self->told_records, id);
 
-      return row != NULL ? dh_record_new (self->record_entity, row) : dh_record_new_placeholder (self->record_entity, id);
+      if (record == NULL)
+        {
+          g_autoptr(GPtrArray) rows = dh_store_get_records (self->store, self->entity, &id, 1, NULL);
+          json_object *row = rows != NULL ? g_ptr_array_index (rows, 0) : NULL;
+
+          record = row != NULL ? dh_record_new (self->record_entity, row)
+                               : dh_record_new_placeholder (self->record_entity, id);
+          g_hash_table_insert (self->told_records, g_strdup (id), record);
+        }
+      return g_object_ref (record);
     }
 
   records = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
@@ -181,6 +190,7 @@ dh_record_list_dispose (GObject *object)
 
   g_hash_table_remove_all (self->pages);
   g_queue_clear (&self->page_order);
+  g_clear_pointer (&self->told_records, g_hash_table_unref);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (dh_record_list_parent_class)->dispose (object);
@@ -381,6 +391,71 @@ merge_far_changes (DhRecordList *self,
   return merged;
 }
 
+/* Whether the record at @old_pos of the old keys is kept as it was. */
+static gboolean
+kept_as_it_was (GArray *changes,
+                guint   old_pos)
+{
+  guint low = 0, high = changes->len;
+
+  /* the last change that starts at or before it */
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+
+      if (g_array_index (changes, KeysChange, middle).old_pos <= old_pos)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+  if (low == 0)
+    return TRUE;
+  {
+    const KeysChange *change = &g_array_index (changes, KeysChange, low - 1);
+
+    return old_pos >= change->old_pos + change->removed;
+  }
+}
+
+/* The records a view may ask for while the changes are told, by id: those
+ * of the pages read before, whose records are kept as they were (the same
+ * objects: a view that finds an item again keeps its row), then those
+ * the reload read beside the focus (@rows, nullable: id -> json_object). */
+static GHashTable *
+records_to_tell (DhRecordList *self,
+                 GArray       *changes,
+                 GHashTable   *rows)
+{
+  GHashTable *records = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint first = GPOINTER_TO_UINT (key) * PAGE_SIZE;
+      GPtrArray *page = value;
+
+      for (guint i = 0; i < page->len; i++)
+        {
+          DhRecord *record = g_ptr_array_index (page, i);
+
+          if (dh_record_is_loaded (record) && kept_as_it_was (changes, first + i))
+            g_hash_table_replace (records, g_strdup (dh_record_get_id (record)), g_object_ref (record));
+        }
+    }
+
+  if (rows != NULL)
+    {
+      g_hash_table_iter_init (&iter, rows);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (!g_hash_table_contains (records, key))
+          g_hash_table_insert (records, g_strdup (key), dh_record_new (self->record_entity, value));
+    }
+
+  return records;
+}
+
 /* Takes the new keys and tells the views the runs of changes, in order,
  * so that the records kept between them keep their items, and a view its
  * rows, selection and scroll. Between two changes the list is what the
@@ -388,7 +463,8 @@ merge_far_changes (DhRecordList *self,
 static void
 apply_keys (DhRecordList *self,
             DhListKeys   *keys,
-            GArray       *all_changes)
+            GArray       *all_changes,
+            GHashTable   *rows)
 {
   g_autoptr(DhListKeys) old = NULL;
   g_autoptr(GArray) changes = NULL;
@@ -399,6 +475,7 @@ apply_keys (DhRecordList *self,
       return;
     }
   changes = merge_far_changes (self, all_changes);
+  self->told_records = records_to_tell (self, all_changes, rows);
 
   /* positions move: no page holds what it held */
   g_hash_table_remove_all (self->pages);
@@ -418,6 +495,7 @@ apply_keys (DhRecordList *self,
 
   old = g_steal_pointer (&self->keys);
   self->keys = g_steal_pointer (&self->told);
+  g_clear_pointer (&self->told_records, g_hash_table_unref);
   /* what the views read while the changes were told is theirs */
   g_hash_table_remove_all (self->pages);
   g_queue_clear (&self->page_order);
@@ -484,7 +562,7 @@ dh_record_list_reload (DhRecordList  *self,
   {
     g_autoptr(GArray) changes = diff_keys (self->keys, keys);
 
-    apply_keys (self, keys, changes);
+    apply_keys (self, keys, changes, NULL);
   }
   return TRUE;
 }
@@ -494,9 +572,12 @@ dh_record_list_reload (DhRecordList  *self,
 typedef struct
 {
   guint       serial;
+  guint       focus_start;
+  guint       focus_end;
   DhListKeys *shown;
   DhListKeys *keys;
   GArray     *changes;
+  GHashTable *rows;        /* id -> json_object: the records beside the focus */
 } Reload;
 
 static void
@@ -505,7 +586,61 @@ reload_free (Reload *reload)
   g_clear_pointer (&reload->shown, dh_list_keys_free);
   g_clear_pointer (&reload->keys, dh_list_keys_free);
   g_clear_pointer (&reload->changes, g_array_unref);
+  g_clear_pointer (&reload->rows, g_hash_table_unref);
   g_free (reload);
+}
+
+/* Adds the ids of @keys from @start to @end (excluded) to @ids. */
+static void
+add_ids (GHashTable *ids,
+         DhListKeys *keys,
+         guint       start,
+         guint       end)
+{
+  for (guint i = start; keys != NULL && i < MIN (end, keys->ids->len); i++)
+    g_hash_table_add (ids, g_ptr_array_index (keys->ids, i));
+}
+
+/* The records a view of the focus asks for while the changes are told,
+ * read here in a few statements rather than one at a time on the main
+ * thread: those of the old keys and the new beside the focus (the new
+ * ones a margin further, for the records added before it). A record read
+ * stands for its position as a page's does (see load_page()). */
+static GHashTable *
+read_rows_beside_focus (DhRecordList *self,
+                        Reload       *reload)
+{
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_put);
+  g_autoptr(GPtrArray) wanted = g_ptr_array_new ();
+  guint start = reload->focus_start > FOCUS_MARGIN ? reload->focus_start - FOCUS_MARGIN : 0;
+  guint end = reload->focus_end > G_MAXUINT - 2 * FOCUS_MARGIN ? G_MAXUINT : reload->focus_end + FOCUS_MARGIN;
+  GHashTableIter iter;
+  gpointer id;
+
+  add_ids (ids, reload->shown, start, end);
+  add_ids (ids, reload->keys, start, end == G_MAXUINT ? end : end + FOCUS_MARGIN);
+  g_hash_table_iter_init (&iter, ids);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    g_ptr_array_add (wanted, id);
+
+  for (guint first = 0; first < wanted->len; first += PAGE_SIZE * 10)
+    {
+      guint count = MIN (PAGE_SIZE * 10, wanted->len - first);
+      g_autoptr(GPtrArray) read = dh_store_get_records (self->store, self->entity,
+                                                        (const char * const *) wanted->pdata + first, count, NULL);
+
+      /* what cannot be read here is read when a view asks for it */
+      for (guint i = 0; read != NULL && i < read->len; i++)
+        {
+          json_object *row = g_ptr_array_index (read, i);
+
+          if (row != NULL)
+            g_hash_table_insert (rows, g_strdup (g_ptr_array_index (wanted, first + i)), json_object_get (row));
+        }
+    }
+
+  return rows;
 }
 
 static void
@@ -526,6 +661,8 @@ read_keys_in_thread (GTask        *task,
 
   /* the comparison of two long lists is done here too */
   reload->changes = diff_keys (reload->shown, reload->keys);
+  if (reload->changes->len > 0)
+    reload->rows = read_rows_beside_focus (source_object, reload);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -550,6 +687,8 @@ dh_record_list_reload_async (DhRecordList        *self,
 
   reload = g_new0 (Reload, 1);
   reload->serial = ++self->reload_serial;
+  reload->focus_start = self->focus_start;
+  reload->focus_end = self->focus_end;
   reload->shown = dh_list_keys_ref (self->keys);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, dh_record_list_reload_async);
@@ -575,7 +714,7 @@ dh_record_list_reload_finish (DhRecordList  *self,
    * changes were worked out from, since only a reload replaces them */
   reload = g_task_get_task_data (G_TASK (result));
   if (reload->serial == self->reload_serial && reload->shown == self->keys)
-    apply_keys (self, g_steal_pointer (&reload->keys), reload->changes);
+    apply_keys (self, g_steal_pointer (&reload->keys), reload->changes, reload->rows);
 
   return TRUE;
 }

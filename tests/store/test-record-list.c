@@ -535,6 +535,113 @@ test_changes_far_from_the_focus_told_wide (StoreFixture  *fixture,
   g_signal_handlers_disconnect_by_func (list, count_changes_cb, &told);
 }
 
+typedef struct
+{
+  GHashTable *seen;    /* id -> DhRecord a view held before the reload */
+  const char *edited;  /* the id of one of them, edited before it */
+  guint       same;    /* items asked for while told: the object held before */
+  guint       other;   /* ... another object for a record kept as it was */
+  guint       fresh;   /* ... the edited record as it is now */
+} Held;
+
+/* A view asking, after each change told, for the items where it looks. */
+static void
+ask_near_focus_cb (GListModel *model,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   Held       *held)
+{
+  for (guint i = 560; i < MIN (660u, g_list_model_get_n_items (model)); i++)
+    {
+      g_autoptr(DhRecord) record = g_list_model_get_item (model, i);
+      DhRecord *before = g_hash_table_lookup (held->seen, dh_record_get_id (record));
+
+      if (before == NULL)
+        continue;
+      if (g_strcmp0 (dh_record_get_id (record), held->edited) == 0)
+        {
+          g_assert_true (before != record);
+          g_assert_cmpstr (dh_record_get_string (record, "phone"), ==, "0912000111");
+          held->fresh++;
+        }
+      else if (before == record)
+        held->same++;
+      else
+        held->other++;
+    }
+}
+
+/* While a reload tells its changes one by one near the focus, a record
+ * kept as it was is the same item the view held before (so that the view
+ * finds it again and keeps its row), not one read again. */
+static void
+test_told_changes_keep_the_items_of_kept_records (StoreFixture  *fixture,
+                                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhRecordList) list = NULL;
+  g_autoptr(DhRecordList) fresh = NULL;
+  g_autoptr(GPtrArray) mirror = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+  Held held = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref), NULL, 0, 0, 0 };
+  g_autofree char *edited = NULL;
+  guint finished = 0;
+
+  for (guint i = 0; i < 1200; i++)
+    {
+      g_autofree char *head = g_strdup_printf ("Lò Văn A%04u", i * 2);
+
+      g_free (create_head (fixture, head));
+    }
+  list = dh_record_list_new (fixture->store, "household", NULL, DH_SORT_GIVEN_NAME, &error);
+  g_assert_no_error (error);
+  mirror = ids_of (G_LIST_MODEL (list));
+  /* what a view of 580 to 640 holds, read last */
+  for (guint i = 560; i < 660; i++)
+    {
+      DhRecord *record = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      g_hash_table_insert (held.seen, g_strdup (dh_record_get_id (record)), record);
+    }
+  g_signal_connect (list, "items-changed", G_CALLBACK (mirror_changed_cb), mirror);
+  g_signal_connect (list, "items-changed", G_CALLBACK (ask_near_focus_cb), &held);
+
+  /* one of them edited (its place stays), new households all along the
+   * list, some near the focus */
+  {
+    g_autoptr(DhRecord) record = g_list_model_get_item (G_LIST_MODEL (list), 600);
+    g_autoptr(json_object) changes = json_tokener_parse ("{\"phone\": \"0912000111\"}");
+    g_autoptr(json_object) updated = NULL;
+
+    edited = g_strdup (dh_record_get_id (record));
+    held.edited = edited;
+    updated = dh_store_update (fixture->store, "household", edited, changes, &error);
+    g_assert_no_error (error);
+  }
+  for (guint i = 0; i < 1200; i += 20)
+    {
+      g_autofree char *head = g_strdup_printf ("Lò Văn A%04u", i * 2 + 1);
+
+      g_free (create_head (fixture, head));
+    }
+  dh_record_list_set_focus (list, 580, 60);
+  dh_record_list_reload_async (list, NULL, reloaded_cb, &finished);
+  while (finished < 1)
+    g_main_context_iteration (NULL, TRUE);
+
+  fresh = dh_record_list_new (fixture->store, "household", NULL, DH_SORT_GIVEN_NAME, &error);
+  expected = ids_of (G_LIST_MODEL (fresh));
+  assert_same_ids (mirror, expected);
+  g_assert_cmpuint (held.same, >, 100);
+  g_assert_cmpuint (held.other, ==, 0);
+  g_assert_cmpuint (held.fresh, >, 0);
+
+  g_signal_handlers_disconnect_by_func (list, mirror_changed_cb, mirror);
+  g_signal_handlers_disconnect_by_func (list, ask_near_focus_cb, &held);
+  g_hash_table_unref (held.seen);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -549,6 +656,8 @@ main (int   argc,
   STORE_TEST ("/store/record-list/reload-in-a-thread", test_reload_in_a_thread);
   STORE_TEST ("/store/record-list/random-reloads-keep-views-right", test_random_reloads_keep_views_right);
   STORE_TEST ("/store/record-list/changes-far-from-the-focus-told-wide", test_changes_far_from_the_focus_told_wide);
+  STORE_TEST ("/store/record-list/told-changes-keep-the-items-of-kept-records",
+              test_told_changes_keep_the_items_of_kept_records);
 
   return g_test_run ();
 }
