@@ -535,13 +535,31 @@ factory_bind (GtkSignalListItemFactory *factory,
     g_ptr_array_add (self->deferred_items, g_object_ref (item));
 }
 
+/* Tells the list where the view looks, for the changes a reload tells
+ * (see dh_record_list_set_focus()). */
+static void
+set_list_focus (DhWindow *self)
+{
+  guint shown;
+  guint first;
+
+  if (self->records == NULL)
+    return;
+  first = first_in_view (self->households_view, g_list_model_get_n_items (G_LIST_MODEL (self->records)), &shown);
+  dh_record_list_set_focus (self->records, first, shown);
+}
+
 /* The list scrolled or resized: the rows come near view show their
- * households, before the frame is laid out. */
+ * households, before the frame is laid out, and a reload under way tells
+ * its changes around where the view looks now. */
 static void
 show_rows_near_view (DhWindow *self)
 {
   if (self->deferred_items == NULL)
     return;
+
+  if (gtk_single_selection_get_model (self->selection) == G_LIST_MODEL (self->records))
+    set_list_focus (self);
 
   for (guint i = self->deferred_items->len; i > 0; i--)
     {
@@ -703,12 +721,7 @@ reload_list (DhWindow *self)
 
   /* the changes where the list is looked at are told one by one, so that
    * its rows there stay */
-  {
-    guint shown;
-    guint first = first_in_view (self->households_view, g_list_model_get_n_items (G_LIST_MODEL (self->records)), &shown);
-
-    dh_record_list_set_focus (self->records, first, shown);
-  }
+  set_list_focus (self);
 
   self->reloading = TRUE;
   self->pending++;
