@@ -162,8 +162,11 @@ clocks_of_writes (GArray     *writes,
 static char *
 iso_of_clock (const char *clock)
 {
+  /* read once: MAX() would parse the clock a second time */
+  gint64 wall_ms = dh_hlc_get_wall_ms (clock);
+
   /* a clock beyond the year 9999 was refused on arrival */
-  return dh_date_time_iso_utc (MAX (dh_hlc_get_wall_ms (clock), 0) / 1000);
+  return dh_date_time_iso_utc (MAX (wall_ms, 0) / 1000);
 }
 
 json_object *
