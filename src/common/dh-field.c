@@ -95,6 +95,22 @@ string_as (json_object *value,
   return json_object_new_string (text);
 }
 
+/* How many bytes TEXT begins with that are printable ASCII. */
+static gsize
+printable_ascii_prefix (const char *text,
+                        gsize       len)
+{
+  gsize i;
+
+  for (i = 0; i < len; i++)
+    {
+      if ((guchar) text[i] < 0x20 || (guchar) text[i] >= 0x7F)
+        break;
+    }
+
+  return i;
+}
+
 /* Checks a string as it came, before anything reads it further: its length
  * first (normalising costs time that grows faster than the text), then
  * what would change it silently on the way in — a NUL that cuts it short, a
@@ -107,6 +123,7 @@ check_raw_text (const DhField  *field,
   const char *text = json_object_get_string (value);
   gsize len = (gsize) json_object_get_string_len (value);
   gsize max = field_max_bytes (field);
+  gsize ascii;
 
   if (len > max)
     {
@@ -120,21 +137,28 @@ check_raw_text (const DhField  *field,
       return FALSE;
     }
 
-  if (strlen (text) != len)
+  /* printable ASCII, most of any text and all of most, has nothing of
+   * what is looked for below (no NUL, no invalid UTF-8, no control or
+   * hidden character): only what follows it is read again */
+  ascii = printable_ascii_prefix (text, len);
+  if (ascii == len)
+    return TRUE;
+
+  if (strlen (text + ascii) != len - ascii)
     {
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
                    _("contains a null character (\\u0000), which would cut the text short; remove it"));
       return FALSE;
     }
 
-  if (!g_utf8_validate (text, (gssize) len, NULL))
+  if (!g_utf8_validate (text + ascii, (gssize) (len - ascii), NULL))
     {
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
                    _("the text is not valid UTF-8; save the input as UTF-8"));
       return FALSE;
     }
 
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+  for (const char *p = text + ascii; *p != '\0'; p = g_utf8_next_char (p))
     {
       gunichar c;
 
