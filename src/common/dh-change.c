@@ -251,14 +251,44 @@ malformed (GError     **error,
   return FALSE;
 }
 
+/* The members of a change's envelope, in the order of their keys in read_envelope(). */
+enum
+{
+  ENVELOPE_ENTITY,
+  ENVELOPE_RECORD,
+  ENVELOPE_COMMUNE,
+  ENVELOPE_AUTHOR,
+  ENVELOPE_CLOCK,
+  ENVELOPE_FIELDS,
+  N_ENVELOPE,
+};
+
+/* Each member of the envelope, NULL when absent or null: its keys are of
+ * one letter, and the object is read once, not looked up six times. */
+static void
+read_envelope (json_object  *wire,
+               json_object **members)
+{
+  static const char keys[] = "ercukf";
+
+  memset (members, 0, sizeof (json_object *) * N_ENVELOPE);
+  {
+    json_object_object_foreach (wire, key, value)
+      {
+        const char *at;
+
+        if (key[0] == '\0' || key[1] != '\0' || (at = strchr (keys, key[0])) == NULL)
+          continue;
+        members[at - keys] = value;
+      }
+  }
+}
+
 static const char *
-get_member_string (json_object *object,
-                   const char  *key,
+get_member_string (json_object *value,
                    gboolean    *out_wrong_type)
 {
-  json_object *value;
-
-  if (!json_object_object_get_ex (object, key, &value) || value == NULL)
+  if (value == NULL)
     return NULL;
   if (!json_object_is_type (value, json_type_string))
     {
@@ -304,6 +334,7 @@ dh_change_check_json (json_object        *wire,
   const char *entity_name, *record_id, *commune, *author, *clock;
   const DhEntity *entity;
   gboolean wrong_type = FALSE;
+  json_object *envelope[N_ENVELOPE];
   json_object *fields;
 
   g_return_val_if_fail (validator != NULL, FALSE);
@@ -312,11 +343,12 @@ dh_change_check_json (json_object        *wire,
   if (wire == NULL || !json_object_is_type (wire, json_type_object))
     return malformed (error, NULL, NULL, _("it is not a JSON object"));
 
-  entity_name = get_member_string (wire, "e", &wrong_type);
-  record_id = get_member_string (wire, "r", &wrong_type);
-  commune = get_member_string (wire, "c", &wrong_type);
-  author = get_member_string (wire, "u", &wrong_type);
-  clock = get_member_string (wire, "k", &wrong_type);
+  read_envelope (wire, envelope);
+  entity_name = get_member_string (envelope[ENVELOPE_ENTITY], &wrong_type);
+  record_id = get_member_string (envelope[ENVELOPE_RECORD], &wrong_type);
+  commune = get_member_string (envelope[ENVELOPE_COMMUNE], &wrong_type);
+  author = get_member_string (envelope[ENVELOPE_AUTHOR], &wrong_type);
+  clock = get_member_string (envelope[ENVELOPE_CLOCK], &wrong_type);
   entity = dh_entity_lookup (entity_name);
 
   if (wrong_type)
@@ -329,8 +361,8 @@ dh_change_check_json (json_object        *wire,
     return malformed (error, entity_name, record_id, _("its author is not a user name"));
   if (!dh_hlc_parse (clock, NULL, NULL))
     return malformed (error, entity_name, record_id, _("its clock is not a change timestamp"));
-  if (!json_object_object_get_ex (wire, "f", &fields) || !json_object_is_type (fields, json_type_object) ||
-      json_object_object_length (fields) == 0)
+  fields = envelope[ENVELOPE_FIELDS];
+  if (!json_object_is_type (fields, json_type_object) || json_object_object_length (fields) == 0)
     return malformed (error, entity_name, record_id, _("it sets no field"));
 
   writes = g_array_sized_new (FALSE, FALSE, sizeof (DhCheckedWrite), (guint) json_object_object_length (fields));

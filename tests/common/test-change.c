@@ -222,6 +222,24 @@ test_malformed_changes_refused (void)
     { "{" ENV ", \"f\": {\"deleted\": [\"yes\"]}}", DH_VALIDATION_ERROR_INVALID, "deleted" },
     { "{\"e\": \"member\", \"r\": \"" RECORD_ID "\", \"k\": \"" CLOCK "\", \"f\": {\"birth_date\": [\"1850\"]}}",
       DH_VALIDATION_ERROR_OUT_OF_RANGE, "birth_date" },
+    /* the envelope's members, each of its one-letter key alone */
+    { "{\"e\": 7, \"r\": \"" RECORD_ID "\", \"k\": \"" CLOCK "\", \"f\": {\"notes\": [\"x\"]}}", DH_VALIDATION_ERROR_INVALID, "must be text" },
+    { "{" ENV ", \"u\": [\"lan\"], \"f\": {\"notes\": [\"x\"]}}", DH_VALIDATION_ERROR_INVALID, "must be text" },
+    { "{" ENV ", \"c\": {}, \"f\": {\"notes\": [\"x\"]}}", DH_VALIDATION_ERROR_INVALID, "must be text" },
+    { "{\"e\": null, \"r\": \"" RECORD_ID "\", \"k\": \"" CLOCK "\", \"f\": {\"notes\": [\"x\"]}}", DH_VALIDATION_ERROR_INVALID, "entity" },
+    { "{\"entity\": \"household\", \"r\": \"" RECORD_ID "\", \"k\": \"" CLOCK "\", \"f\": {\"notes\": [\"x\"]}}", DH_VALIDATION_ERROR_INVALID, "entity" },
+    { "{\"E\": \"household\", \"r\": \"" RECORD_ID "\", \"k\": \"" CLOCK "\", \"f\": {\"notes\": [\"x\"]}}", DH_VALIDATION_ERROR_INVALID, "entity" },
+    { "{" ENV "}", DH_VALIDATION_ERROR_INVALID, "no field" },
+    { "{" ENV ", \"f\": null}", DH_VALIDATION_ERROR_INVALID, "no field" },
+    { "{" ENV ", \"ff\": {\"notes\": [\"x\"]}}", DH_VALIDATION_ERROR_INVALID, "no field" },
+    /* what a text hides after printable ASCII, or before it */
+    { "{" ENV ", \"f\": {\"notes\": [\"Nhà số 4\\u0000 và 5\"]}}", DH_VALIDATION_ERROR_INVALID, "null character" },
+    { "{" ENV ", \"f\": {\"notes\": [\"ab\\u0000\"]}}", DH_VALIDATION_ERROR_INVALID, "null character" },
+    { "{" ENV ", \"f\": {\"notes\": [\"Hộ \\u202Eabc\"]}}", DH_VALIDATION_ERROR_INVALID, "order" },
+    { "{" ENV ", \"f\": {\"notes\": [\"abc\\u0007\"]}}", DH_VALIDATION_ERROR_INVALID, "control" },
+    { "{" ENV ", \"f\": {\"notes\": [\"\\u0085 abc\"]}}", DH_VALIDATION_ERROR_INVALID, "control" },
+    { "{" ENV ", \"f\": {\"notes\": [\"abc \\uFFFD\"]}}", DH_VALIDATION_ERROR_INVALID, "damaged" },
+    { "{" ENV ", \"f\": {\"head_name\": [\"Lan\\u200B\"]}}", DH_VALIDATION_ERROR_INVALID, "invisible" },
   };
 #undef ENV
 
