@@ -125,36 +125,145 @@ decode_state (json_object *state)
   return writes;
 }
 
+/* A checked change's writes share its clock and author: most texts
+ * compared here are the same string. */
+static gboolean
+same_text (const char *a,
+           const char *b)
+{
+  return a == b || (a != NULL && b != NULL && strcmp (a, b) == 0);
+}
+
+/* Whether the write is the record's making, which "clocks" leaves out. A
+ * null written at the making is kept: unlike a field never written, it
+ * wins over an earlier write that arrives late. */
+static gboolean
+is_making (const DhWrite *write,
+           const char    *made,
+           const char    *maker)
+{
+  return write->value != NULL && write->base[0] == '\0' && same_text (write->clock, made) &&
+         same_text (write->author, maker);
+}
+
+/* Whether json-c writes TEXT as it is between its quotes: printable ASCII
+ * with nothing it escapes. */
+static gboolean
+is_plain_json_text (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if ((guchar) *p < 0x20 || (guchar) *p >= 0x7F || *p == '"' || *p == '\\' || *p == '/')
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Whether "clocks" can be written without json-c, byte for byte as it
+ * writes it: every text plain, and no key twice (json-c keeps the last
+ * write of a key in the first one's place). */
+static gboolean
+clocks_are_plain (GArray     *writes,
+                  const char *made,
+                  const char *maker)
+{
+  for (guint i = 0; i < writes->len; i++)
+    {
+      const StateWrite *entry = &g_array_index (writes, StateWrite, i);
+
+      if (is_making (&entry->write, made, maker))
+        continue;
+      if (!is_plain_json_text (entry->key) || !is_plain_json_text (entry->write.base) ||
+          !is_plain_json_text (entry->write.clock) ||
+          (entry->write.author != NULL && !is_plain_json_text (entry->write.author)))
+        return FALSE;
+      for (guint j = 0; j < i; j++)
+        {
+          const StateWrite *before = &g_array_index (writes, StateWrite, j);
+
+          if (!is_making (&before->write, made, maker) && strcmp (before->key, entry->key) == 0)
+            return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static void
+append_quoted (GString    *text,
+               const char *plain)
+{
+  g_string_append_c (text, '"');
+  g_string_append (text, plain);
+  g_string_append_c (text, '"');
+}
+
+/* "clocks": the write of each field but those of the making, as
+ * {"field":[base,clock,author],...}, the JSON json-c writes plain. Most
+ * records have none; the others' texts are of hex digits and user names,
+ * written directly rather than through objects made for the purpose. */
 static char *
 clocks_of_writes (GArray     *writes,
                   const char *made,
                   const char *maker)
 {
   g_autoptr(json_object) clocks = NULL;
+  GString *text;
+  guint i;
 
-  for (guint i = 0; i < writes->len; i++)
+  for (i = 0; i < writes->len; i++)
+    {
+      if (!is_making (&g_array_index (writes, StateWrite, i).write, made, maker))
+        break;
+    }
+  if (i == writes->len)
+    return NULL;
+
+  if (clocks_are_plain (writes, made, maker))
+    {
+      text = g_string_new ("{");
+      for (i = 0; i < writes->len; i++)
+        {
+          const StateWrite *entry = &g_array_index (writes, StateWrite, i);
+
+          if (is_making (&entry->write, made, maker))
+            continue;
+          if (text->len > 1)
+            g_string_append_c (text, ',');
+          append_quoted (text, entry->key);
+          g_string_append (text, ":[");
+          append_quoted (text, entry->write.base);
+          g_string_append_c (text, ',');
+          append_quoted (text, entry->write.clock);
+          g_string_append_c (text, ',');
+          if (entry->write.author != NULL)
+            append_quoted (text, entry->write.author);
+          else
+            g_string_append (text, "null");
+          g_string_append_c (text, ']');
+        }
+      g_string_append_c (text, '}');
+
+      return g_string_free (text, FALSE);
+    }
+
+  clocks = json_object_new_object ();
+  for (i = 0; i < writes->len; i++)
     {
       const StateWrite *entry = &g_array_index (writes, StateWrite, i);
       const DhWrite *write = &entry->write;
       json_object *clock;
 
-      /* a null written at the making is kept: unlike a field never
-       * written, it wins over an earlier write that arrives late */
-      if (write->value != NULL && write->base[0] == '\0' && g_strcmp0 (write->clock, made) == 0 &&
-          g_strcmp0 (write->author, maker) == 0)
+      if (is_making (write, made, maker))
         continue;
 
-      if (clocks == NULL)
-        clocks = json_object_new_object ();
       clock = json_object_new_array_ext (3);
       json_object_array_add (clock, json_object_new_string (write->base));
       json_object_array_add (clock, json_object_new_string (write->clock));
       json_object_array_add (clock, write->author != NULL ? json_object_new_string (write->author) : NULL);
       json_object_object_add (clocks, entry->key, clock);
     }
-
-  if (clocks == NULL)
-    return NULL;
 
   return g_strdup (json_object_to_json_string_ext (clocks, JSON_C_TO_STRING_PLAIN));
 }
