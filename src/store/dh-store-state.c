@@ -548,8 +548,15 @@ dh_store_insert_writes (DhStore         *self,
   sqlite3_bind_int (stmt, 7, DH_SYNC_SYNCED);
   sqlite3_bind_text (stmt, 8, description.made, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 9, clocks, -1, SQLITE_STATIC);
+  /* a field without a value stays null: the statement's bindings were
+   * cleared when it was taken again */
   for (guint i = 0; i < entity->n_fields; i++)
-    dh_store_bind_json (stmt, 10 + (int) i, slots[i] >= 0 ? g_array_index (writes, StateWrite, slots[i]).write.value : NULL);
+    {
+      json_object *value = slots[i] >= 0 ? g_array_index (writes, StateWrite, slots[i]).write.value : NULL;
+
+      if (value != NULL)
+        dh_store_bind_json (stmt, 10 + (int) i, value);
+    }
   if (full != NULL)
     sqlite3_bind_text (stmt, next, full, -1, SQLITE_STATIC);
   if (given != NULL)
