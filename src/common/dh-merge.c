@@ -129,6 +129,9 @@ void
 dh_merge_describe_add (DhMergeDescription *description,
                        const DhWrite      *write)
 {
+  /* the writes of one change mostly share its clock, one string */
+  if (write->clock == description->made && write->clock == description->latest)
+    return;
   if (description->made == NULL || strcmp (write->clock, description->made) < 0)
     {
       description->made = write->clock;
