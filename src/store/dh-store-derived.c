@@ -108,6 +108,10 @@ dh_store_note_new_search_row (DhStore         *self,
                               const DhEntity  *entity,
                               sqlite3_int64    rowid)
 {
+  /* a first sync's entries are written when it ends, into an emptied
+   * index; an entry written before then is only looked for first */
+  if (self->search_deferred)
+    return;
   if (g_str_equal (entity->name, "household"))
     {
       note_absent (self, rowid);
