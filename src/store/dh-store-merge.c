@@ -425,6 +425,13 @@ release_held (DhStore        *self,
       return FALSE;
     }
 
+  /* the last that waited may have gone: the records that come after it
+   * then release nothing, and look for nothing (what is released now and
+   * waits again says so itself) */
+  if (held->len > 0 &&
+      !dh_store_check_exists (self, "SELECT 1 FROM held_change", NULL, NULL, NULL, &self->held_possible, error))
+    return FALSE;
+
   for (guint i = 0; i < held->len; i++)
     {
       json_object *wire = g_ptr_array_index (held, i);

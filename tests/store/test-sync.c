@@ -590,6 +590,49 @@ test_out_of_order_changes_wait_for_their_record (StoreFixture  *fixture,
   g_assert_cmpint (dh_store_count (b, &query, &error), ==, 0);
 }
 
+/* Once all that waited has landed, a record that comes later in the same
+ * page and waits is still released by the record it waits for. */
+static void
+test_changes_wait_again_after_all_landed (StoreFixture  *fixture,
+                                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) b = open_second_store (fixture, "b.db");
+  g_autofree char *first = fixture_new_id (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Lò Văn Sính\"}", fixture->village);
+  g_autofree char *first_member = fixture_new_id (fixture, "member", "{\"household\": \"%s\", \"full_name\": \"Lò Thị Mỷ\"}", first);
+  g_autofree char *second = fixture_new_id (fixture, "household", "{\"village\": \"%s\", \"head_name\": \"Vàng A Dính\"}", fixture->village);
+  g_autofree char *second_member = fixture_new_id (fixture, "member", "{\"household\": \"%s\", \"full_name\": \"Vàng Thị Mai\"}", second);
+  const char *order[] = { first_member, first, second_member, second };
+  g_autoptr(GPtrArray) everything = pending (fixture->store);
+  g_autoptr(GPtrArray) page = g_ptr_array_new ();
+  DhQuery query = { .entity = "member" };
+  DhApplyReport report;
+
+  /* what the households stand on first, then each member before its household */
+  for (guint i = 0; i < everything->len; i++)
+    {
+      const char *entity = dh_json_get_string (g_ptr_array_index (everything, i), "e");
+
+      if (!g_str_equal (entity, "household") && !g_str_equal (entity, "member"))
+        g_ptr_array_add (page, g_ptr_array_index (everything, i));
+    }
+  for (guint j = 0; j < G_N_ELEMENTS (order); j++)
+    {
+      for (guint i = 0; i < everything->len; i++)
+        {
+          if (g_strcmp0 (dh_json_get_string (g_ptr_array_index (everything, i), "r"), order[j]) == 0)
+            g_ptr_array_add (page, g_ptr_array_index (everything, i));
+        }
+    }
+
+  report = apply (b, page);
+  g_assert_cmpuint (report.rejected, ==, 0);
+  g_assert_cmpuint (report.held, ==, 0);
+  g_assert_cmpuint (report.applied, ==, page->len);
+  g_assert_cmpint (dh_store_count (b, &query, &error), ==, 2);
+  g_assert_no_error (error);
+}
+
 /* A delivered support entry is never changed, here or anywhere: a change
  * to it from elsewhere is refused with a reason. */
 static void
@@ -1523,6 +1566,7 @@ main (int   argc,
   STORE_TEST ("/store/sync/bad-change-set-aside-alone", test_bad_change_set_aside_alone);
   STORE_TEST ("/store/sync/id-of-another-kind-set-aside", test_id_of_another_kind_set_aside);
   STORE_TEST ("/store/sync/out-of-order-changes-wait-for-their-record", test_out_of_order_changes_wait_for_their_record);
+  STORE_TEST ("/store/sync/changes-wait-again-after-all-landed", test_changes_wait_again_after_all_landed);
   STORE_TEST ("/store/sync/ledger/delivered-support-refuses-remote-change", test_delivered_support_refuses_remote_change);
   STORE_TEST ("/store/sync/ledger/two-voids-both-stay", test_two_voids_both_stay);
   STORE_TEST ("/store/sync/queue/rejected-change-skipped-with-reason", test_rejected_change_is_skipped_with_reason);
