@@ -261,12 +261,16 @@ normalize_text (json_object  *value,
                 gboolean      not_empty,
                 GError      **error)
 {
-  g_autofree char *text = NULL;
+  g_autofree char *normalized = NULL;
+  const char *text;
 
   if (!expect_type (value, json_type_string, N_("text in quotes"), error))
     return NULL;
 
-  text = dh_text_normalize (json_object_get_string (value));
+  /* most texts come normalised already, and are kept as they came */
+  text = json_object_get_string (value);
+  if (!dh_text_is_normalized (text))
+    text = normalized = dh_text_normalize (text);
   if (text == NULL)
     {
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,
@@ -288,7 +292,7 @@ normalize_text (json_object  *value,
       return NULL;
     }
 
-  return string_as (value, text);
+  return normalized == NULL ? json_object_get (value) : string_as (value, normalized);
 }
 
 static json_object *

@@ -177,6 +177,22 @@ decompose (const char *text)
 }
 
 /**
+ * dh_text_is_normalized:
+ * @text: UTF-8 text
+ *
+ * Whether dh_text_normalize() leaves @text as it is, for certain: nearly
+ * every stored text, which is then not copied to be compared. %FALSE says
+ * only that the long way must be taken.
+ */
+gboolean
+dh_text_is_normalized (const char *text)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  return is_normal_already (text);
+}
+
+/**
  * dh_text_normalize:
  * @text: (nullable): UTF-8 text as typed or imported
  *

@@ -8,6 +8,7 @@
 G_BEGIN_DECLS
 
 char *dh_text_normalize     (const char *text);
+gboolean dh_text_is_normalized (const char *text);
 char *dh_text_fold          (const char *text);
 char *dh_text_sort_key      (const char *text);
 char *dh_text_name_sort_key (const char *full_name);
