@@ -215,6 +215,7 @@ dh_catalogues_find_code (DhCatalogues *self,
   g_autofree char *key = NULL;
   Catalogue *found;
   const char *code;
+  gpointer entry;
 
   g_return_val_if_fail (DH_IS_CATALOGUES (self), NULL);
   g_return_val_if_fail (catalogue != NULL, NULL);
@@ -224,8 +225,9 @@ dh_catalogues_find_code (DhCatalogues *self,
   found = lookup_catalogue (self, catalogue);
   if (found == NULL)
     return NULL;
-  if (g_hash_table_contains (found->entries, text))
-    return g_hash_table_lookup (found->entries, text) != NULL ? text : NULL;
+  /* one look-up: most texts are codes */
+  if (g_hash_table_lookup_extended (found->entries, text, NULL, &entry))
+    return entry != NULL ? text : NULL;
 
   key = dh_text_match_key (text);
   code = key != NULL ? g_hash_table_lookup (found->keys, key) : NULL;
