@@ -146,31 +146,45 @@ is_normal_already (const char *text)
   return !after_space || p == (const guchar *) text;
 }
 
+/* What decomposing makes of one character is_normal_already() lets
+ * through, as UTF-8 (at most a letter and two marks). */
+#define DECOMPOSED_MAX_BYTES 11
+
+typedef struct
+{
+  guint8 len;
+  char   bytes[DECOMPOSED_MAX_BYTES];
+} DecomposedEntry;
+
+static guint fold_index (gunichar c);
+static const DecomposedEntry *decomposed_table (void);
+
 /* NFD of TEXT. Text of starters alone (what is_normal_already() lets
  * through) needs no reordering of marks: each character decomposed in
- * place is its NFD, without the buffers of g_utf8_normalize(). */
+ * place is its NFD, without the buffers of g_utf8_normalize(), and each
+ * character's decomposition is read from a table made once. */
 static char *
 decompose (const char *text)
 {
+  const DecomposedEntry *table;
   GString *decomposed;
 
   if (!is_normal_already (text))
     return g_utf8_normalize (text, -1, G_NORMALIZE_NFD);
 
-  decomposed = g_string_sized_new (strlen (text) + 8);
+  table = decomposed_table ();
+  decomposed = g_string_sized_new (2 * strlen (text) + 8);
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
-      gunichar parts[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
-      gsize n;
+      const DecomposedEntry *entry;
 
       if ((guchar) *p < 0x80)
         {
           g_string_append_c (decomposed, *p);
           continue;
         }
-      n = g_unichar_fully_decompose (g_utf8_get_char (p), FALSE, parts, G_N_ELEMENTS (parts));
-      for (gsize i = 0; i < n; i++)
-        g_string_append_unichar (decomposed, parts[i]);
+      entry = &table[fold_index (g_utf8_get_char (p))];
+      g_string_append_len (decomposed, entry->bytes, entry->len);
     }
 
   return g_string_free (decomposed, FALSE);
@@ -334,6 +348,39 @@ fold_table (void)
   return table;
 }
 
+/* Made once, the long way, for every character is_normal_already() lets
+ * through: what decompose() made of each with g_unichar_fully_decompose(). */
+static const DecomposedEntry *
+decomposed_table (void)
+{
+  static DecomposedEntry *table;
+
+  if (g_once_init_enter (&table))
+    {
+      DecomposedEntry *made = g_new0 (DecomposedEntry, FOLD_TABLE_SIZE);
+
+      for (gunichar c = 0x80; c < 0x1F00; c = c == 0x24F ? 0x1E00 : c + 1)
+        {
+          DecomposedEntry *entry = &made[fold_index (c)];
+          gunichar parts[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
+          gsize n = g_unichar_fully_decompose (c, FALSE, parts, G_N_ELEMENTS (parts));
+
+          for (gsize i = 0; i < n; i++)
+            {
+              char part[8];
+              int len = g_unichar_to_utf8 (parts[i], part);
+
+              g_assert (entry->len + len <= DECOMPOSED_MAX_BYTES);
+              memcpy (entry->bytes + entry->len, part, (gsize) len);
+              entry->len += (guint8) len;
+            }
+        }
+      g_once_init_leave (&table, made);
+    }
+
+  return table;
+}
+
 /* One letter of a search key, or a separator (0): words are parted by
  * one space, never at either end. */
 static void
@@ -483,6 +530,7 @@ append_primary (GString  *primary,
 static void
 add_sort_weights (const char *normalized,
                   GString    *primary,
+                  gsize       primary_start,
                   GString    *secondary,
                   GString    *tertiary)
 {
@@ -518,7 +566,7 @@ add_sort_weights (const char *normalized,
 
       if (!is_alnum (c))
         {
-          pending_separator = primary->len > 0;
+          pending_separator = primary->len > primary_start;
           continue;
         }
 
@@ -557,6 +605,30 @@ add_sort_weights (const char *normalized,
 
 }
 
+/* What follows the primary weights in a key: the secondary and tertiary
+ * weights, then the text in hex, each after a level separator. */
+static void
+append_key_levels (GString    *key,
+                   const char *secondary,
+                   gsize       secondary_len,
+                   const char *tertiary,
+                   gsize       tertiary_len,
+                   const char *normalized)
+{
+  g_string_append_c (key, LEVEL_SEPARATOR);
+  g_string_append_len (key, secondary, (gssize) secondary_len);
+  g_string_append_c (key, LEVEL_SEPARATOR);
+  g_string_append_len (key, tertiary, (gssize) tertiary_len);
+  g_string_append_c (key, LEVEL_SEPARATOR);
+  for (const guchar *byte = (const guchar *) normalized; *byte != '\0'; byte++)
+    {
+      static const char hex[] = "0123456789ABCDEF";
+
+      g_string_append_c (key, hex[*byte >> 4]);
+      g_string_append_c (key, hex[*byte & 0xF]);
+    }
+}
+
 /* A key of the three levels of weights, then the text itself (in hex, so
  * that the key stays printable), so that different texts never share a key
  * and the order is total. PRIMARY becomes the key. */
@@ -566,30 +638,29 @@ finish_sort_key (GString    *primary,
                  GString    *tertiary,
                  const char *normalized)
 {
-  g_string_append_c (primary, LEVEL_SEPARATOR);
-  g_string_append_len (primary, secondary->str, secondary->len);
-  g_string_append_c (primary, LEVEL_SEPARATOR);
-  g_string_append_len (primary, tertiary->str, tertiary->len);
-  g_string_append_c (primary, LEVEL_SEPARATOR);
-  for (const guchar *byte = (const guchar *) normalized; *byte != '\0'; byte++)
-    {
-      static const char hex[] = "0123456789ABCDEF";
-
-      g_string_append_c (primary, hex[*byte >> 4]);
-      g_string_append_c (primary, hex[*byte & 0xF]);
-    }
+  append_key_levels (primary, secondary->str, secondary->len, tertiary->str, tertiary->len, normalized);
 
   return g_string_free (primary, FALSE);
+}
+
+/* Room for the whole key of a text of LEN bytes, made without growing
+ * on the way in most cases: a weight a byte at each of its three levels,
+ * their separators, then the text in hex. */
+static GString *
+key_new (gsize len)
+{
+  return g_string_sized_new (5 * len + 8);
 }
 
 static char *
 sort_key_of_normalized (const char *normalized)
 {
-  GString *primary = g_string_new (NULL);
-  g_autoptr(GString) secondary = g_string_new (NULL);
-  g_autoptr(GString) tertiary = g_string_new (NULL);
+  gsize len = strlen (normalized);
+  GString *primary = key_new (len);
+  g_autoptr(GString) secondary = g_string_sized_new (len + 1);
+  g_autoptr(GString) tertiary = g_string_sized_new (len + 1);
 
-  add_sort_weights (normalized, primary, secondary, tertiary);
+  add_sort_weights (normalized, primary, 0, secondary, tertiary);
   return finish_sort_key (primary, secondary, tertiary, normalized);
 }
 
@@ -687,14 +758,13 @@ dh_text_sort_keys_of_name (const char  *full_name,
 {
   g_autofree char *normalized = dh_text_normalize (full_name);
   g_autofree char *rest = NULL;
-  g_autofree char *given_key = NULL;
-  g_autofree char *rest_key = NULL;
-  g_autoptr(GString) rest_secondary = g_string_new (NULL);
-  g_autoptr(GString) rest_tertiary = g_string_new (NULL);
-  g_autoptr(GString) given_secondary = g_string_new (NULL);
-  g_autoptr(GString) given_tertiary = g_string_new (NULL);
-  GString *rest_primary, *given_primary, *full_primary, *full_secondary, *full_tertiary;
+  g_autoptr(GString) primary = NULL;
+  g_autoptr(GString) secondary = NULL;
+  g_autoptr(GString) tertiary = NULL;
+  GString *full, *given_first;
+  gsize rest_primary, rest_secondary, rest_tertiary;
   const char *given;
+  gsize len;
 
   g_return_if_fail (out_full != NULL && out_given != NULL);
 
@@ -703,28 +773,37 @@ dh_text_sort_keys_of_name (const char  *full_name,
   if (normalized == NULL)
     return;
 
+  /* the weights of the words before the given name, then those of the
+   * given name, each level in one buffer: the whole name's levels are
+   * the two together, and each part's are where it begins or ends */
+  len = strlen (normalized);
   rest = split_name (normalized, &given);
-  rest_primary = g_string_new (NULL);
-  given_primary = g_string_new (NULL);
-  add_sort_weights (rest, rest_primary, rest_secondary, rest_tertiary);
-  add_sort_weights (given, given_primary, given_secondary, given_tertiary);
+  primary = g_string_sized_new (2 * len + 8);
+  secondary = g_string_sized_new (len + 1);
+  tertiary = g_string_sized_new (len + 1);
+  add_sort_weights (rest, primary, 0, secondary, tertiary);
+  rest_primary = primary->len;
+  rest_secondary = secondary->len;
+  rest_tertiary = tertiary->len;
+  add_sort_weights (given, primary, rest_primary, secondary, tertiary);
 
-  /* the whole name's levels, before its parts' become keys of their own */
-  full_primary = g_string_new_len (rest_primary->str, (gssize) rest_primary->len);
-  if (rest_primary->len > 0 && given_primary->len > 0)
-    g_string_append_c (full_primary, WORD_SEPARATOR);
-  g_string_append_len (full_primary, given_primary->str, (gssize) given_primary->len);
-  full_secondary = g_string_new_len (rest_secondary->str, (gssize) rest_secondary->len);
-  g_string_append_len (full_secondary, given_secondary->str, (gssize) given_secondary->len);
-  full_tertiary = g_string_new_len (rest_tertiary->str, (gssize) rest_tertiary->len);
-  g_string_append_len (full_tertiary, given_tertiary->str, (gssize) given_tertiary->len);
-  *out_full = finish_sort_key (full_primary, full_secondary, full_tertiary, normalized);
-  g_string_free (full_secondary, TRUE);
-  g_string_free (full_tertiary, TRUE);
+  full = key_new (len);
+  g_string_append_len (full, primary->str, (gssize) rest_primary);
+  if (rest_primary > 0 && primary->len > rest_primary)
+    g_string_append_c (full, WORD_SEPARATOR);
+  g_string_append_len (full, primary->str + rest_primary, (gssize) (primary->len - rest_primary));
+  append_key_levels (full, secondary->str, secondary->len, tertiary->str, tertiary->len, normalized);
+  *out_full = g_string_free (full, FALSE);
 
-  given_key = finish_sort_key (given_primary, given_secondary, given_tertiary, given);
-  rest_key = finish_sort_key (rest_primary, rest_secondary, rest_tertiary, rest);
-  *out_given = g_strjoin ((const char[]) { LEVEL_SEPARATOR, '\0' }, given_key, rest_key, NULL);
+  /* the given name's key, a level separator, and the other words' key */
+  given_first = key_new (len + 1);
+  g_string_append_len (given_first, primary->str + rest_primary, (gssize) (primary->len - rest_primary));
+  append_key_levels (given_first, secondary->str + rest_secondary, secondary->len - rest_secondary,
+                     tertiary->str + rest_tertiary, tertiary->len - rest_tertiary, given);
+  g_string_append_c (given_first, LEVEL_SEPARATOR);
+  g_string_append_len (given_first, primary->str, (gssize) rest_primary);
+  append_key_levels (given_first, secondary->str, rest_secondary, tertiary->str, rest_tertiary, rest);
+  *out_given = g_string_free (given_first, FALSE);
 }
 
 /* How people's ways of writing a name or a code are compared: without case,
