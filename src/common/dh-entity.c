@@ -403,16 +403,26 @@ dh_is_valid_uuid (const char *text)
 {
   /* what g_uuid_string_is_valid() accepts, read at the speed every
    * record id and reference of a sync is read at */
+  static const guint8 groups[] = { 8, 4, 4, 4, 12 };
+  const char *p = text;
+
   if (text == NULL)
     return FALSE;
 
-  for (guint i = 0; i < 36; i++)
+  /* group after group, each after its dash: a byte is read only when
+   * those before it were what they should be */
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
     {
-      if (i == 8 || i == 13 || i == 18 || i == 23 ? text[i] != '-' : !g_ascii_isxdigit (text[i]))
+      if (i > 0 && *p++ != '-')
         return FALSE;
+      for (const char *end = p + groups[i]; p < end; p++)
+        {
+          if (!g_ascii_isxdigit (*p))
+            return FALSE;
+        }
     }
 
-  return text[36] == '\0';
+  return *p == '\0';
 }
 
 gboolean

@@ -157,31 +157,48 @@ dh_hlc_observe (DhHlc       *self,
   return TRUE;
 }
 
-/* The value of a lower-case hex digit, -1 for any other byte: every
- * change's clocks are read with it. */
-static int
-lower_hex_value (char c)
+/* Each lower-case hex digit's value with 0x10 set; 0 for any other byte:
+ * every change's clocks are read with it. */
+#define HEX_DIGIT 0x10
+
+static const guint8 lower_hex_digits[256] = {
+  ['0'] = HEX_DIGIT | 0, ['1'] = HEX_DIGIT | 1, ['2'] = HEX_DIGIT | 2, ['3'] = HEX_DIGIT | 3,
+  ['4'] = HEX_DIGIT | 4, ['5'] = HEX_DIGIT | 5, ['6'] = HEX_DIGIT | 6, ['7'] = HEX_DIGIT | 7,
+  ['8'] = HEX_DIGIT | 8, ['9'] = HEX_DIGIT | 9, ['a'] = HEX_DIGIT | 10, ['b'] = HEX_DIGIT | 11,
+  ['c'] = HEX_DIGIT | 12, ['d'] = HEX_DIGIT | 13, ['e'] = HEX_DIGIT | 14, ['f'] = HEX_DIGIT | 15,
+};
+
+/* Reads N lower-case hex digits of TEXT, which has at least N bytes, into
+ * *OUT_VALUE; FALSE when one is not. Every digit is read, and the answer
+ * told once at the end. */
+static gboolean
+read_lower_hex (const char *text,
+                guint       n,
+                guint64    *out_value)
 {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
+  guint64 value = 0;
+  guint all_digits = HEX_DIGIT;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint digit = lower_hex_digits[(guchar) text[i]];
+
+      all_digits &= digit;
+      value = (value << 4) | (digit & 0xF);
+    }
+
+  *out_value = value;
+  return all_digits != 0;
 }
 
 gboolean
 dh_hlc_is_valid_device_id (const char *device_id)
 {
-  if (device_id == NULL)
-    return FALSE;
+  guint64 value;
 
-  for (guint i = 0; i < DH_HLC_DEVICE_ID_LEN; i++)
-    {
-      if (lower_hex_value (device_id[i]) < 0)
-        return FALSE;
-    }
-
-  return device_id[DH_HLC_DEVICE_ID_LEN] == '\0';
+  /* its length first: then every byte read is there */
+  return device_id != NULL && strlen (device_id) == DH_HLC_DEVICE_ID_LEN &&
+         read_lower_hex (device_id, DH_HLC_DEVICE_ID_LEN, &value);
 }
 
 gboolean
@@ -189,21 +206,13 @@ dh_hlc_parse (const char  *timestamp,
               guint64     *out_packed,
               const char **out_device_id)
 {
-  guint64 packed = 0;
+  guint64 packed, device;
 
-  if (timestamp == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < 16; i++)
-    {
-      int value = lower_hex_value (timestamp[i]);
-
-      if (value < 0)
-        return FALSE;
-      packed = (packed << 4) | (guint64) value;
-    }
-
-  if (timestamp[16] != '-' || !dh_hlc_is_valid_device_id (timestamp + 17))
+  /* 16 digits, a dash and a device id: its length first, then every byte
+   * read is there */
+  if (timestamp == NULL || strlen (timestamp) != 16 + 1 + DH_HLC_DEVICE_ID_LEN ||
+      !read_lower_hex (timestamp, 16, &packed) || timestamp[16] != '-' ||
+      !read_lower_hex (timestamp + 17, DH_HLC_DEVICE_ID_LEN, &device))
     return FALSE;
 
   if (out_packed != NULL)
