@@ -336,6 +336,7 @@ dh_change_check_json (json_object        *wire,
   gboolean wrong_type = FALSE;
   json_object *envelope[N_ENVELOPE];
   json_object *fields;
+  guint n_checked = 0;
 
   g_return_val_if_fail (validator != NULL, FALSE);
   g_return_val_if_fail (out_checked != NULL, FALSE);
@@ -365,8 +366,11 @@ dh_change_check_json (json_object        *wire,
   if (!json_object_is_type (fields, json_type_object) || json_object_object_length (fields) == 0)
     return malformed (error, entity_name, record_id, _("it sets no field"));
 
-  writes = g_array_sized_new (FALSE, FALSE, sizeof (DhCheckedWrite), (guint) json_object_object_length (fields));
+  /* one write a field, each written in its place: a write not reached
+   * (a field refused before it) stays zeroed, and is cleared as none */
+  writes = g_array_sized_new (FALSE, TRUE, sizeof (DhCheckedWrite), (guint) json_object_object_length (fields));
   g_array_set_clear_func (writes, (GDestroyNotify) checked_write_clear);
+  g_array_set_size (writes, (guint) json_object_object_length (fields));
 
   any_day = *validator;
   g_date_set_dmy (&any_day.today, 31, G_DATE_DECEMBER, 9999);
@@ -379,7 +383,6 @@ dh_change_check_json (json_object        *wire,
         json_object *value, *base_json = NULL, *clock_json = NULL, *author_json = NULL;
         const char *field_base = "", *field_clock = clock, *field_author = author;
         gboolean deleted = g_str_equal (key, DH_RECORD_DELETED);
-        DhCheckedWrite checked;
         size_t n;
 
         if (!json_object_is_type (entry, json_type_array) ||
@@ -437,13 +440,13 @@ dh_change_check_json (json_object        *wire,
         else if (!dh_field_normalize_value (field, value, &any_day, &clean, error))
           return FALSE;
 
-        checked = (DhCheckedWrite) {
+        g_array_index (writes, DhCheckedWrite, n_checked++) = (DhCheckedWrite) {
           .field = field,
           .write = { .value = g_steal_pointer (&clean), .clock = field_clock, .base = field_base, .author = field_author },
         };
-        g_array_append_val (writes, checked);
       }
   }
+  g_array_set_size (writes, n_checked);
 
   *out_checked = (DhCheckedChange) {
     .entity = entity,

@@ -646,14 +646,17 @@ apply_new_checked (DhStore                *self,
   const char *missing;
 
   memset (by_field, 0, sizeof (const DhWrite *) * (entity->n_fields + 1));
+  /* as long as the change's at once, each written in its place */
+  g_array_set_size (writes, checked->writes->len);
   for (guint i = 0; i < checked->writes->len; i++)
     {
       const DhCheckedWrite *entry = &g_array_index (checked->writes, DhCheckedWrite, i);
-      DhStateWrite write = { entry->field != NULL ? entry->field->name : DH_RECORD_DELETED, entry->write };
 
       if (entry->field != NULL)
         by_field[entry->field - entity->fields] = &entry->write;
-      g_array_append_val (writes, write);
+      g_array_index (writes, DhStateWrite, i) = (DhStateWrite) {
+        entry->field != NULL ? entry->field->name : DH_RECORD_DELETED, entry->write
+      };
     }
 
   missing = find_missing_of_new (self, entity, by_field);
