@@ -95,14 +95,28 @@ string_as (json_object *value,
   return json_object_new_string (text);
 }
 
-/* How many bytes TEXT begins with that are printable ASCII. */
+#define EVERY_BYTE(b) (G_GUINT64_CONSTANT (0x0101010101010101) * (b))
+
+/* How many bytes TEXT begins with that are printable ASCII. Eight bytes
+ * are looked at a time: one below 0x20 borrows into its high bit when
+ * 0x20 is taken from each (and was not set before), one of 0x7F or more
+ * has its high bit set, or sets it when 1 is added; the first word with
+ * any is read again byte by byte. */
 static gsize
 printable_ascii_prefix (const char *text,
                         gsize       len)
 {
-  gsize i;
+  gsize i = 0;
 
-  for (i = 0; i < len; i++)
+  for (; i + sizeof (guint64) <= len; i += sizeof (guint64))
+    {
+      guint64 word;
+
+      memcpy (&word, text + i, sizeof word);
+      if ((((word - EVERY_BYTE (0x20)) & ~word) | word | (word + EVERY_BYTE (0x01))) & EVERY_BYTE (0x80))
+        break;
+    }
+  for (; i < len; i++)
     {
       if ((guchar) text[i] < 0x20 || (guchar) text[i] >= 0x7F)
         break;
