@@ -620,13 +620,20 @@ append_key_levels (GString    *key,
   g_string_append_c (key, LEVEL_SEPARATOR);
   g_string_append_len (key, tertiary, (gssize) tertiary_len);
   g_string_append_c (key, LEVEL_SEPARATOR);
-  for (const guchar *byte = (const guchar *) normalized; *byte != '\0'; byte++)
-    {
-      static const char hex[] = "0123456789ABCDEF";
+  /* the text's hex written in place, once the key has room for it all */
+  {
+    static const char hex[] = "0123456789ABCDEF";
+    gsize at = key->len;
+    char *to;
 
-      g_string_append_c (key, hex[*byte >> 4]);
-      g_string_append_c (key, hex[*byte & 0xF]);
-    }
+    g_string_set_size (key, at + 2 * strlen (normalized));
+    to = key->str + at;
+    for (const guchar *byte = (const guchar *) normalized; *byte != '\0'; byte++)
+      {
+        *to++ = hex[*byte >> 4];
+        *to++ = hex[*byte & 0xF];
+      }
+  }
 }
 
 /* A key of the three levels of weights, then the text itself (in hex, so
