@@ -337,6 +337,7 @@ dh_change_check_json (json_object        *wire,
   json_object *envelope[N_ENVELOPE];
   json_object *fields;
   guint n_checked = 0;
+  guint64 packed_clock;
 
   g_return_val_if_fail (validator != NULL, FALSE);
   g_return_val_if_fail (out_checked != NULL, FALSE);
@@ -360,7 +361,7 @@ dh_change_check_json (json_object        *wire,
     return malformed (error, entity_name, record_id, _("its record and commune must be UUIDs"));
   if (author != NULL && (strlen (author) > MAX_AUTHOR_BYTES || !g_utf8_validate (author, -1, NULL)))
     return malformed (error, entity_name, record_id, _("its author is not a user name"));
-  if (!dh_hlc_parse (clock, NULL, NULL))
+  if (!dh_hlc_parse (clock, &packed_clock, NULL))
     return malformed (error, entity_name, record_id, _("its clock is not a change timestamp"));
   fields = envelope[ENVELOPE_FIELDS];
   if (!json_object_is_type (fields, json_type_object) || json_object_object_length (fields) == 0)
@@ -454,6 +455,7 @@ dh_change_check_json (json_object        *wire,
     .commune = commune,
     .author = author,
     .clock = clock,
+    .packed_clock = packed_clock,
     .writes = g_steal_pointer (&writes),
   };
 
@@ -552,6 +554,8 @@ dh_change_parse (const char         *text,
   return dh_change_from_json (wire, validator, error);
 }
 
+static gboolean check_wall_ms (gint64, gint64, GError **);
+
 /* Refuses a change stamped further ahead of the receiver's clock than any
  * wrong clock of days could explain: adopting it would drag every later
  * stamp after it. */
@@ -569,8 +573,23 @@ dh_change_check_clock (const char  *clock,
                        gint64       now_ms,
                        GError     **error)
 {
-  gint64 wall_ms = dh_hlc_get_wall_ms (clock);
+  return check_wall_ms (dh_hlc_get_wall_ms (clock), now_ms, error);
+}
 
+/* The same, for a change checked: its clock was read then. */
+gboolean
+dh_checked_change_check_clock (const DhCheckedChange  *checked,
+                               gint64                  now_ms,
+                               GError                **error)
+{
+  return check_wall_ms (dh_hlc_packed_get_wall_ms (checked->packed_clock), now_ms, error);
+}
+
+static gboolean
+check_wall_ms (gint64   wall_ms,
+               gint64   now_ms,
+               GError **error)
+{
   if (wall_ms > now_ms + DH_CHANGE_MAX_AHEAD_MS)
     {
       g_autoptr(GDateTime) stamped = g_date_time_new_from_unix_utc (wall_ms / 1000);

@@ -94,6 +94,7 @@ typedef struct
   const char     *commune;
   const char     *author;
   const char     *clock;
+  guint64         packed_clock;  /* the clock as dh_hlc_parse() read it */
   GArray         *writes;  /* DhCheckedWrite, in the order received */
 } DhCheckedChange;
 
@@ -106,6 +107,9 @@ DhChange    *dh_change_new_from_checked (const DhCheckedChange *checked);
 gboolean     dh_change_check_clock  (const char         *clock,
                                      gint64              now_ms,
                                      GError            **error);
+gboolean     dh_checked_change_check_clock (const DhCheckedChange *checked,
+                                            gint64                 now_ms,
+                                            GError               **error);
 
 /* [value, base, clock, author] as kept in a record's state */
 json_object *dh_write_to_json       (const DhWrite      *write);

@@ -149,12 +149,22 @@ dh_hlc_observe (DhHlc       *self,
       return FALSE;
     }
 
+  dh_hlc_observe_packed (self, packed);
+
+  return TRUE;
+}
+
+/* dh_hlc_observe() of a clock read already with dh_hlc_parse(). */
+void
+dh_hlc_observe_packed (DhHlc   *self,
+                       guint64  packed)
+{
+  g_return_if_fail (self != NULL);
+
   g_mutex_lock (&self->mutex);
   if (packed > self->last)
     self->last = packed;
   g_mutex_unlock (&self->mutex);
-
-  return TRUE;
 }
 
 /* Each lower-case hex digit's value with 0x10 set; 0 for any other byte:
@@ -231,6 +241,13 @@ dh_hlc_get_wall_ms (const char *timestamp)
   if (!dh_hlc_parse (timestamp, &packed, NULL))
     return -1;
 
+  return dh_hlc_packed_get_wall_ms (packed);
+}
+
+/* The wall time of a clock read already with dh_hlc_parse(). */
+gint64
+dh_hlc_packed_get_wall_ms (guint64 packed)
+{
   return (gint64) (packed >> COUNTER_BITS);
 }
 

@@ -29,10 +29,13 @@ char     *dh_hlc_now             (DhHlc           *self);
 gboolean  dh_hlc_observe         (DhHlc           *self,
                                   const char      *remote,
                                   GError         **error);
+void      dh_hlc_observe_packed  (DhHlc           *self,
+                                  guint64          packed);
 gboolean  dh_hlc_parse           (const char      *timestamp,
                                   guint64         *out_packed,
                                   const char     **out_device_id);
 gint64    dh_hlc_get_wall_ms     (const char      *timestamp);
+gint64    dh_hlc_packed_get_wall_ms (guint64       packed);
 char     *dh_hlc_new_device_id   (void);
 gboolean  dh_hlc_is_valid_device_id (const char   *device_id);
 

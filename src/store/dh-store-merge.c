@@ -706,9 +706,10 @@ apply_wire (DhStore        *self,
     return quarantine (self, dh_json_get_string (wire, "e"), dh_json_get_string (wire, "r"),
                        local_error->message, wire, report, error);
 
-  if (!dh_change_check_clock (checked.clock, dh_store_get_wall_clock_ms (self), &local_error) ||
-      !dh_hlc_observe (self->hlc, checked.clock, &local_error))
+  /* the clock was read when the change was checked */
+  if (!dh_checked_change_check_clock (&checked, dh_store_get_wall_clock_ms (self), &local_error))
     return quarantine (self, checked.entity->name, checked.record_id, local_error->message, wire, report, error);
+  dh_hlc_observe_packed (self->hlc, checked.packed_clock);
 
   /* an id that no table has, as the page found: a record not seen before */
   if (page_knows_id (self, checked.record_id, &kind) && kind == NULL)
