@@ -97,12 +97,14 @@ dh_date_parse (const char  *text,
                GDate       *out_date,
                GError     **error)
 {
-  g_autofree char *clean = NULL;
+  g_autofree char *normalized = NULL;
+  const char *clean;
   guint day, month, year;
 
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  clean = dh_text_normalize (text);
+  /* most dates come normalised already, and are read as they came */
+  clean = text != NULL && dh_text_is_normalized (text) ? text : (normalized = dh_text_normalize (text));
   if (clean == NULL || clean[0] == '\0')
     {
       g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED,

@@ -486,6 +486,19 @@ normalize_money (json_object  *value,
   return json_object_new_int64 (dong);
 }
 
+/* Whether TEXT is of the form "yyyy-mm-dd", digits and dashes. */
+static gboolean
+is_iso_date_form (const char *text)
+{
+  for (guint i = 0; i < 10; i++)
+    {
+      if (i == 4 || i == 7 ? text[i] != '-' : !g_ascii_isdigit (text[i]))
+        return FALSE;
+    }
+
+  return text[10] == '\0';
+}
+
 static json_object *
 normalize_date (const DhField     *field,
                 json_object       *value,
@@ -505,6 +518,11 @@ normalize_date (const DhField     *field,
   if ((field->flags & DH_FIELD_FLAG_NOT_FUTURE) != 0 &&
       !dh_date_check_not_future (&date, &validator->today, error))
     return NULL;
+
+  /* "yyyy-mm-dd" of a day of the calendar, as most dates come, is what
+   * dh_date_to_iso() writes of it */
+  if (is_iso_date_form (json_object_get_string (value)))
+    return json_object_get (value);
 
   iso = dh_date_to_iso (&date);
   return string_as (value, iso);
