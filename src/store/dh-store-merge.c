@@ -642,19 +642,20 @@ apply_new_checked (DhStore                *self,
 {
   const DhEntity *entity = checked->entity;
   const DhWrite **by_field = g_newa (const DhWrite *, entity->n_fields + 1);
-  g_autoptr(GArray) writes = g_array_sized_new (FALSE, FALSE, sizeof (DhStateWrite), checked->writes->len);
+  /* a write a field at most (check_json() refuses a field twice or one
+   * the entity does not have): on the stack, as BY_FIELD */
+  DhStateWrite *writes = g_newa (DhStateWrite, entity->n_fields + 1);
   const char *missing;
 
   memset (by_field, 0, sizeof (const DhWrite *) * (entity->n_fields + 1));
-  /* as long as the change's at once, each written in its place */
-  g_array_set_size (writes, checked->writes->len);
+  g_assert (checked->writes->len <= entity->n_fields + 1);
   for (guint i = 0; i < checked->writes->len; i++)
     {
       const DhCheckedWrite *entry = &g_array_index (checked->writes, DhCheckedWrite, i);
 
       if (entry->field != NULL)
         by_field[entry->field - entity->fields] = &entry->write;
-      g_array_index (writes, DhStateWrite, i) = (DhStateWrite) {
+      writes[i] = (DhStateWrite) {
         entry->field != NULL ? entry->field->name : DH_RECORD_DELETED, entry->write
       };
     }
@@ -667,7 +668,7 @@ apply_new_checked (DhStore                *self,
       return hold (self, change, missing[0] != '\0' ? missing : NULL, report, error);
     }
 
-  if (!dh_store_insert_writes (self, entity, checked->record_id, writes, error))
+  if (!dh_store_insert_writes (self, entity, checked->record_id, writes, checked->writes->len, error))
     return FALSE;
   page_adds_id (self, entity, checked->record_id);
 

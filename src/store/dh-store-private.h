@@ -315,7 +315,8 @@ typedef struct
 gboolean      dh_store_insert_writes        (DhStore            *self,
                                              const DhEntity     *entity,
                                              const char         *id,
-                                             GArray             *writes,
+                                             const DhStateWrite *writes,
+                                             guint               n_writes,
                                              GError            **error);
 gboolean      dh_store_refresh_search_for   (DhStore            *self,
                                              const DhEntity     *entity,

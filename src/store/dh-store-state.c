@@ -164,13 +164,14 @@ is_plain_json_text (const char *text)
  * writes it: every text plain, and no key twice (json-c keeps the last
  * write of a key in the first one's place). */
 static gboolean
-clocks_are_plain (GArray     *writes,
-                  const char *made,
-                  const char *maker)
+clocks_are_plain (const StateWrite *writes,
+                  guint             n_writes,
+                  const char       *made,
+                  const char       *maker)
 {
-  for (guint i = 0; i < writes->len; i++)
+  for (guint i = 0; i < n_writes; i++)
     {
-      const StateWrite *entry = &g_array_index (writes, StateWrite, i);
+      const StateWrite *entry = &writes[i];
 
       if (is_making (&entry->write, made, maker))
         continue;
@@ -180,7 +181,7 @@ clocks_are_plain (GArray     *writes,
         return FALSE;
       for (guint j = 0; j < i; j++)
         {
-          const StateWrite *before = &g_array_index (writes, StateWrite, j);
+          const StateWrite *before = &writes[j];
 
           if (!is_making (&before->write, made, maker) && strcmp (before->key, entry->key) == 0)
             return FALSE;
@@ -204,28 +205,29 @@ append_quoted (GString    *text,
  * records have none; the others' texts are of hex digits and user names,
  * written directly rather than through objects made for the purpose. */
 static char *
-clocks_of_writes (GArray     *writes,
-                  const char *made,
-                  const char *maker)
+clocks_of_writes (const StateWrite *writes,
+                  guint             n_writes,
+                  const char       *made,
+                  const char       *maker)
 {
   g_autoptr(json_object) clocks = NULL;
   GString *text;
   guint i;
 
-  for (i = 0; i < writes->len; i++)
+  for (i = 0; i < n_writes; i++)
     {
-      if (!is_making (&g_array_index (writes, StateWrite, i).write, made, maker))
+      if (!is_making (&writes[i].write, made, maker))
         break;
     }
-  if (i == writes->len)
+  if (i == n_writes)
     return NULL;
 
-  if (clocks_are_plain (writes, made, maker))
+  if (clocks_are_plain (writes, n_writes, made, maker))
     {
       text = g_string_new ("{");
-      for (i = 0; i < writes->len; i++)
+      for (i = 0; i < n_writes; i++)
         {
-          const StateWrite *entry = &g_array_index (writes, StateWrite, i);
+          const StateWrite *entry = &writes[i];
 
           if (is_making (&entry->write, made, maker))
             continue;
@@ -249,9 +251,9 @@ clocks_of_writes (GArray     *writes,
     }
 
   clocks = json_object_new_object ();
-  for (i = 0; i < writes->len; i++)
+  for (i = 0; i < n_writes; i++)
     {
-      const StateWrite *entry = &g_array_index (writes, StateWrite, i);
+      const StateWrite *entry = &writes[i];
       const DhWrite *write = &entry->write;
       json_object *clock;
 
@@ -392,7 +394,7 @@ dh_store_save_state (DhStore         *self,
       g_autofree char *created_at = iso_of_clock (first);
       g_autoptr(json_object) all = values_of_all != NULL ? json_object_get (values_of_all) : dh_store_state_values (state, NULL);
 
-      clocks = clocks_of_writes (writes, first, first_author);
+      clocks = clocks_of_writes ((const StateWrite *) writes->data, writes->len, first, first_author);
       return dh_store_insert_row_full (self, entity, id, created_at, first_author, updated_at, latest_author,
                                        first, clocks, sync_state < 0 ? DH_SYNC_SYNCED : (DhSyncState) sync_state,
                                        all, error);
@@ -401,7 +403,7 @@ dh_store_save_state (DhStore         *self,
   if (!read_making (self, entity, id, &made, &maker, error))
     return FALSE;
   values = dh_store_state_values (state, taken);
-  clocks = clocks_of_writes (writes, made, maker);
+  clocks = clocks_of_writes ((const StateWrite *) writes->data, writes->len, made, maker);
 
   g_string_printf (sql, "UPDATE \"%s\" SET clocks = ?1, updated_at = ?2, updated_by = ?3, sync_state = ?4", entity->name);
   {
@@ -438,16 +440,17 @@ dh_store_save_state (DhStore         *self,
 /* Where each field's write is in WRITES: slots[i] for the entity's field i,
  * slots[n_fields] for "deleted"; -1 when the state has none. */
 static void
-slot_writes (const DhEntity *entity,
-             GArray         *writes,
-             int            *slots)
+slot_writes (const DhEntity   *entity,
+             const StateWrite *writes,
+             guint             n_writes,
+             int              *slots)
 {
   for (guint i = 0; i <= entity->n_fields; i++)
     slots[i] = -1;
 
-  for (guint j = 0; j < writes->len; j++)
+  for (guint j = 0; j < n_writes; j++)
     {
-      const char *key = g_array_index (writes, StateWrite, j).key;
+      const char *key = writes[j].key;
       const DhField *field;
 
       if (g_str_equal (key, DH_RECORD_DELETED))
@@ -487,22 +490,24 @@ dh_store_insert_state (DhStore         *self,
 {
   g_autoptr(GArray) writes = decode_state (state);
 
-  return dh_store_insert_writes (self, entity, id, writes, error);
+  return dh_store_insert_writes (self, entity, id, (const DhStateWrite *) writes->data, writes->len, error);
 }
 
 /**
  * dh_store_insert_writes:
- * @writes: (element-type DhStateWrite): the whole state of a record not
- *   seen before, each field's write, in the order of the state's keys
+ * @writes: (array length=n_writes): the whole state of a record not seen
+ *   before, each field's write, in the order of the state's keys
+ * @n_writes: how many writes there are
  *
  * dh_store_insert_state() of a state read already.
  */
 gboolean
-dh_store_insert_writes (DhStore         *self,
-                        const DhEntity  *entity,
-                        const char      *id,
-                        GArray          *writes,
-                        GError         **error)
+dh_store_insert_writes (DhStore             *self,
+                        const DhEntity      *entity,
+                        const char          *id,
+                        const DhStateWrite  *writes,
+                        guint                n_writes,
+                        GError             **error)
 {
   DhMergeDescription description = DH_MERGE_DESCRIPTION_INIT;
   g_autofree char *created_at = NULL;
@@ -515,19 +520,19 @@ dh_store_insert_writes (DhStore         *self,
   json_object *deleted = NULL;
   sqlite3_stmt *stmt;
 
-  for (guint i = 0; i < writes->len; i++)
-    dh_merge_describe_add (&description, &g_array_index (writes, StateWrite, i).write);
+  for (guint i = 0; i < n_writes; i++)
+    dh_merge_describe_add (&description, &writes[i].write);
   created_at = iso_of_clock (description.made);
   /* most records arrive as they were made, all their writes of one clock */
   updated_at = g_strcmp0 (description.latest, description.made) == 0 ? g_strdup (created_at) : iso_of_clock (description.latest);
-  clocks = clocks_of_writes (writes, description.made, description.maker);
-  slot_writes (entity, writes, slots);
+  clocks = clocks_of_writes (writes, n_writes, description.made, description.maker);
+  slot_writes (entity, writes, n_writes, slots);
 
   if (entity->name_field != NULL)
     {
       const DhField *name_field = dh_entity_get_field (entity, entity->name_field);
       int slot = name_field != NULL ? slots[name_field - entity->fields] : -1;
-      json_object *name = slot >= 0 ? g_array_index (writes, StateWrite, slot).write.value : NULL;
+      json_object *name = slot >= 0 ? writes[slot].write.value : NULL;
 
       dh_store_sort_keys_of_name (entity, id, json_object_is_type (name, json_type_string) ? json_object_get_string (name) : NULL,
                                   &full, &given);
@@ -538,7 +543,7 @@ dh_store_insert_writes (DhStore         *self,
     return FALSE;
 
   if (slots[entity->n_fields] >= 0)
-    deleted = g_array_index (writes, StateWrite, slots[entity->n_fields]).write.value;
+    deleted = writes[slots[entity->n_fields]].write.value;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, created_at, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, description.maker, -1, SQLITE_STATIC);
@@ -552,7 +557,7 @@ dh_store_insert_writes (DhStore         *self,
    * cleared when it was taken again */
   for (guint i = 0; i < entity->n_fields; i++)
     {
-      json_object *value = slots[i] >= 0 ? g_array_index (writes, StateWrite, slots[i]).write.value : NULL;
+      json_object *value = slots[i] >= 0 ? writes[slots[i]].write.value : NULL;
 
       if (value != NULL)
         dh_store_bind_json (stmt, 10 + (int) i, value);
