@@ -304,6 +304,8 @@ press_key (Bench      *bench,
   run_for (KEY_INTERVAL_MS);
 }
 
+static gboolean keep_syncing (Bench *bench);
+
 /* Types TEXT a letter at a time, then erases it a letter at a time, back
  * to the whole list. The search entry waits for a pause in the typing
  * before it searches, as it does for a caseworker. */
@@ -326,6 +328,7 @@ type_and_erase (Bench      *bench,
     }
   run_for (SETTLE_MS);
 
+  keep_syncing (bench);
   record_into (bench, erasing);
   for (const char *letter = text; *letter != '\0'; letter = g_utf8_next_char (letter))
     press_key (bench, NULL, erasing);
