@@ -485,6 +485,30 @@ count_changes_cb (GListModel *model,
   (*count)++;
 }
 
+/* 1,200 households, Lò Văn A0000 to A2398 by twos, in the list's order. */
+static void
+create_even_heads (StoreFixture *fixture)
+{
+  for (guint i = 0; i < 1200; i++)
+    {
+      g_autofree char *head = g_strdup_printf ("Lò Văn A%04u", i * 2);
+
+      g_free (create_head (fixture, head));
+    }
+}
+
+/* One new household every 20 of them, all along the list: 60 runs. */
+static void
+create_odd_heads (StoreFixture *fixture)
+{
+  for (guint i = 0; i < 1200; i += 20)
+    {
+      g_autofree char *head = g_strdup_printf ("Lò Văn A%04u", i * 2 + 1);
+
+      g_free (create_head (fixture, head));
+    }
+}
+
 /* Far from where a view looks, changes are told in a few wide runs;
  * near it, one by one: the view still ends with the whole list right. */
 static void
@@ -498,26 +522,14 @@ test_changes_far_from_the_focus_told_wide (StoreFixture  *fixture,
   g_autoptr(GPtrArray) expected = NULL;
   guint told = 0;
 
-  /* 1,200 households, names 0000 to 1199 in the list's order */
-  for (guint i = 0; i < 1200; i++)
-    {
-      g_autofree char *head = g_strdup_printf ("Lò Văn A%04u", i * 2);
-
-      g_free (create_head (fixture, head));
-    }
+  create_even_heads (fixture);
   list = dh_record_list_new (fixture->store, "household", NULL, DH_SORT_GIVEN_NAME, &error);
   g_assert_no_error (error);
   mirror = ids_of (G_LIST_MODEL (list));
   g_signal_connect (list, "items-changed", G_CALLBACK (mirror_changed_cb), mirror);
   g_signal_connect (list, "items-changed", G_CALLBACK (count_changes_cb), &told);
 
-  /* one new household every 20, all along the list: 60 runs */
-  for (guint i = 0; i < 1200; i += 20)
-    {
-      g_autofree char *head = g_strdup_printf ("Lò Văn A%04u", i * 2 + 1);
-
-      g_free (create_head (fixture, head));
-    }
+  create_odd_heads (fixture);
 
   /* a view looks at 600 to 620: 300 on each side are near, 30 runs */
   dh_record_list_set_focus (list, 600, 20);
@@ -588,12 +600,7 @@ test_told_changes_keep_the_items_of_kept_records (StoreFixture  *fixture,
   g_autofree char *edited = NULL;
   guint finished = 0;
 
-  for (guint i = 0; i < 1200; i++)
-    {
-      g_autofree char *head = g_strdup_printf ("Lò Văn A%04u", i * 2);
-
-      g_free (create_head (fixture, head));
-    }
+  create_even_heads (fixture);
   list = dh_record_list_new (fixture->store, "household", NULL, DH_SORT_GIVEN_NAME, &error);
   g_assert_no_error (error);
   mirror = ids_of (G_LIST_MODEL (list));
@@ -619,12 +626,7 @@ test_told_changes_keep_the_items_of_kept_records (StoreFixture  *fixture,
     updated = dh_store_update (fixture->store, "household", edited, changes, &error);
     g_assert_no_error (error);
   }
-  for (guint i = 0; i < 1200; i += 20)
-    {
-      g_autofree char *head = g_strdup_printf ("Lò Văn A%04u", i * 2 + 1);
-
-      g_free (create_head (fixture, head));
-    }
+  create_odd_heads (fixture);
   dh_record_list_set_focus (list, 580, 60);
   dh_record_list_reload_async (list, NULL, reloaded_cb, &finished);
   while (finished < 1)
