@@ -18,6 +18,10 @@
  * width, the words the rest, and the words' height is asked for once. */
 
 #define SPACING 12
+/* How many of the subtitle's small letters fit on a line in the card's
+ * narrowest window (360 pixels), beside buttons or not. */
+#define ONE_LINE_CHARS          44
+#define ONE_LINE_CHARS_BUTTONS  30
 
 struct _DhCardRow
 {
@@ -253,6 +257,20 @@ dh_card_row_init (DhCardRow *self)
   gtk_widget_set_layout_manager (self->content, g_object_new (DH_TYPE_CARD_ROW_LAYOUT, NULL));
 }
 
+/* Words that fit on a line in the card's narrowest window are not wrapped
+ * (and cut short with an ellipsis in a window narrower still): a wrapped
+ * label is laid out again at every width asked of it, the card's
+ * opening frame twice as long. */
+static void
+choose_wrap (DhCardRow *self)
+{
+  guint fits = gtk_widget_get_visible (self->suffix_box) ? ONE_LINE_CHARS_BUTTONS : ONE_LINE_CHARS;
+  gboolean wrap = g_utf8_strlen (gtk_label_get_label (self->subtitle_label), -1) > fits;
+
+  gtk_label_set_wrap (self->subtitle_label, wrap);
+  gtk_label_set_ellipsize (self->subtitle_label, wrap ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
+}
+
 /* A row saying @title, and @subtitle (nullable) under it. */
 GtkWidget *
 dh_card_row_new (const char *title,
@@ -266,6 +284,7 @@ dh_card_row_new (const char *title,
     {
       gtk_label_set_label (self->subtitle_label, subtitle);
       gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), TRUE);
+      choose_wrap (self);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   if (subtitle != NULL && subtitle[0] != '\0')
@@ -310,6 +329,7 @@ dh_card_row_add_suffix (DhCardRow *self,
 
   gtk_box_append (GTK_BOX (self->suffix_box), widget);
   gtk_widget_set_visible (self->suffix_box, TRUE);
+  choose_wrap (self);
 }
 
 /* The row activated activates @widget, one of its buttons. */
