@@ -151,13 +151,14 @@ add_fact (DhHouseholdPage *self,
 }
 
 static GPtrArray *
-list_of_household (DhHouseholdPage  *self,
-                   const char       *entity,
-                   DhSort            sort,
-                   guint             limit,
-                   GError          **error)
+list_of_household (DhContext   *context,
+                   const char  *household_id,
+                   const char  *entity,
+                   DhSort       sort,
+                   guint        limit,
+                   GError     **error)
 {
-  g_autofree char *filter = g_strdup_printf ("household=%s", self->household_id);
+  g_autofree char *filter = g_strdup_printf ("household=%s", household_id);
   const char *filters[] = { filter, NULL };
   DhQuery query = {
     .entity = entity,
@@ -166,7 +167,7 @@ list_of_household (DhHouseholdPage  *self,
     .limit = limit,
   };
 
-  return dh_store_list (dh_context_get_store (self->context), &query, error);
+  return dh_store_list (dh_context_get_store (context), &query, error);
 }
 
 static void
@@ -516,20 +517,24 @@ show_support (DhHouseholdPage *self,
 /* What the card is made of, as read: the records, in order, and where
  * the household's changes are. The same text twice is the same card. */
 static char *
-read_fingerprint (DhHouseholdPage *self,
+read_fingerprint (DhContext       *context,
                   json_object     *household,
                   GPtrArray      **lists,
                   guint            n_lists)
 {
   GString *text = g_string_new (json_object_to_json_string_ext (household, JSON_C_TO_STRING_PLAIN));
 
-  g_string_append_printf (text, "\n%d", (int) dh_context_get_record_sync (self->context, household));
+  g_string_append_printf (text, "\n%d", (int) dh_context_get_record_sync (context, household));
   for (guint i = 0; i < n_lists; i++)
-    for (guint j = 0; j < lists[i]->len; j++)
-      {
-        g_string_append_c (text, i == 0 && j == 0 ? '\n' : ',');
-        g_string_append (text, json_object_to_json_string_ext (g_ptr_array_index (lists[i], j), JSON_C_TO_STRING_PLAIN));
-      }
+    {
+      g_string_append_c (text, '\n');
+      for (guint j = 0; j < lists[i]->len; j++)
+        {
+          if (j > 0)
+            g_string_append_c (text, ',');
+          g_string_append (text, json_object_to_json_string_ext (g_ptr_array_index (lists[i], j), JSON_C_TO_STRING_PLAIN));
+        }
+    }
 
   return g_string_free (text, FALSE);
 }
@@ -552,6 +557,21 @@ read_and_show (DhHouseholdPage  *self,
   g_autoptr(GPtrArray) support = NULL;
   g_autofree char *fingerprint = NULL;
 
+  household = dh_store_get (store, "household", household_id, error);
+  if (household == NULL
+      || (members = list_of_household (context, household_id, "member", DH_SORT_DEFAULT, MAX_LISTED, error)) == NULL
+      || (reviews = list_of_household (context, household_id, "assessment", DH_SORT_NEWEST, 1, error)) == NULL
+      || (plans = list_of_household (context, household_id, "exit_plan", DH_SORT_NEWEST, 1, error)) == NULL
+      || (visits = list_of_household (context, household_id, "visit", DH_SORT_NEWEST, MAX_LISTED, error)) == NULL
+      || (support = list_of_household (context, household_id, "support", DH_SORT_NEWEST, MAX_LISTED, error)) == NULL)
+    return FALSE;
+
+  {
+    GPtrArray *lists[] = { members, reviews, plans, visits, support };
+
+    fingerprint = read_fingerprint (context, household, lists, G_N_ELEMENTS (lists));
+  }
+  /* read whole: the card is this household's from here */
   g_set_object (&self->context, context);
   if (g_strcmp0 (self->household_id, household_id) != 0)
     {
@@ -559,21 +579,6 @@ read_and_show (DhHouseholdPage  *self,
       g_free (self->household_id);
       self->household_id = g_strdup (household_id);
     }
-
-  household = dh_store_get (store, "household", household_id, error);
-  if (household == NULL
-      || (members = list_of_household (self, "member", DH_SORT_DEFAULT, MAX_LISTED, error)) == NULL
-      || (reviews = list_of_household (self, "assessment", DH_SORT_NEWEST, 1, error)) == NULL
-      || (plans = list_of_household (self, "exit_plan", DH_SORT_NEWEST, 1, error)) == NULL
-      || (visits = list_of_household (self, "visit", DH_SORT_NEWEST, MAX_LISTED, error)) == NULL
-      || (support = list_of_household (self, "support", DH_SORT_NEWEST, MAX_LISTED, error)) == NULL)
-    return FALSE;
-
-  {
-    GPtrArray *lists[] = { members, reviews, plans, visits, support };
-
-    fingerprint = read_fingerprint (self, household, lists, G_N_ELEMENTS (lists));
-  }
   if (unless_same && g_strcmp0 (fingerprint, self->shown) == 0)
     return TRUE;
   g_free (self->shown);

@@ -255,6 +255,8 @@ test_shows_a_household_and_follows_changes (Fixture       *fixture,
   id = dh_record_get_id (record);
   g_assert_true (dh_window_show_household (fixture->window, id));
   g_assert_false (dh_window_show_household (fixture->window, "00000000-0000-7000-8000-000000000000"));
+  /* a household that cannot be shown leaves the card as it was */
+  g_assert_cmpstr (dh_window_get_household_id (fixture->window), ==, id);
 
   /* a write elsewhere in the program shows in the list */
   changes = json_tokener_parse ("{\"head_name\": \"Zơ Râm Thị Ưng\"}");
