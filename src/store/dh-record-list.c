@@ -150,9 +150,11 @@ read_told_records_around (DhRecordList *self,
       const char *id = g_ptr_array_index (ids, i);
       json_object *row = rows != NULL ? g_ptr_array_index (rows, i) : NULL;
 
-      g_hash_table_insert (self->told_records, g_strdup (id),
-                           row != NULL ? dh_record_new (self->record_entity, row)
-                                       : dh_record_new_placeholder (self->record_entity, id));
+      /* a record moved is in the list twice while its move is told */
+      if (!g_hash_table_contains (self->told_records, id))
+        g_hash_table_insert (self->told_records, g_strdup (id),
+                             row != NULL ? dh_record_new (self->record_entity, row)
+                                         : dh_record_new_placeholder (self->record_entity, id));
     }
 }
 
@@ -168,8 +170,9 @@ dh_record_list_get_item (GListModel *model,
     return NULL;
 
   /* between two of a reload's changes the positions are neither the old
-   * ones nor the new: what a view asks then is read alone, and kept by
-   * the view */
+   * ones nor the new, and no page holds them: a record is the item the
+   * views held, or one read beside the focus, or read now with those
+   * around it (see records_to_tell()) */
   if (self->told != NULL)
     {
       const char *id = id_at (self, position);
@@ -373,6 +376,17 @@ diff_keys (DhListKeys *old,
  * changes that far from the focus touch none. */
 #define FOCUS_MARGIN 300
 
+/* The positions near a focus, from @out_start to @out_end (excluded). */
+static void
+near_focus (guint  focus_start,
+            guint  focus_end,
+            guint *out_start,
+            guint *out_end)
+{
+  *out_start = focus_start > FOCUS_MARGIN ? focus_start - FOCUS_MARGIN : 0;
+  *out_end = focus_end > G_MAXUINT - FOCUS_MARGIN ? G_MAXUINT : focus_end + FOCUS_MARGIN;
+}
+
 /* Each change a view hears costs it some work, whatever its size: the runs
  * far from the focus are told as one before it and one after it, the
  * records kept between them told as replaced (no view holds a row there),
@@ -382,11 +396,11 @@ merge_far_changes (DhRecordList *self,
                    GArray       *changes)
 {
   GArray *merged = g_array_sized_new (FALSE, FALSE, sizeof (KeysChange), changes->len);
-  guint near_start = self->focus_start > FOCUS_MARGIN ? self->focus_start - FOCUS_MARGIN : 0;
-  guint near_end = self->focus_end > G_MAXUINT - FOCUS_MARGIN ? G_MAXUINT : self->focus_end + FOCUS_MARGIN;
+  guint near_start, near_end;
   KeysChange far = { 0 };
   gboolean open = FALSE;
 
+  near_focus (self->focus_start, self->focus_end, &near_start, &near_end);
   for (guint k = 0; k < changes->len; k++)
     {
       const KeysChange *change = &g_array_index (changes, KeysChange, k);
@@ -638,13 +652,13 @@ read_rows_beside_focus (DhRecordList *self,
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
   GHashTable *rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_put);
   g_autoptr(GPtrArray) wanted = g_ptr_array_new ();
-  guint start = reload->focus_start > FOCUS_MARGIN ? reload->focus_start - FOCUS_MARGIN : 0;
-  guint end = reload->focus_end > G_MAXUINT - 2 * FOCUS_MARGIN ? G_MAXUINT : reload->focus_end + FOCUS_MARGIN;
+  guint start, end;
   GHashTableIter iter;
   gpointer id;
 
+  near_focus (reload->focus_start, reload->focus_end, &start, &end);
   add_ids (ids, reload->shown, start, end);
-  add_ids (ids, reload->keys, start, end == G_MAXUINT ? end : end + FOCUS_MARGIN);
+  add_ids (ids, reload->keys, start, end > G_MAXUINT - FOCUS_MARGIN ? G_MAXUINT : end + FOCUS_MARGIN);
   g_hash_table_iter_init (&iter, ids);
   while (g_hash_table_iter_next (&iter, &id, NULL))
     g_ptr_array_add (wanted, id);
