@@ -289,7 +289,6 @@ dh_household_row_set_record (DhHouseholdRow *self,
   show_sync_badge (self);
 }
 
-/* The household the row shows, or NULL while it is being read (for tests). */
 /**
  * dh_household_row_defer_record:
  * @record: the household the row is for
@@ -344,6 +343,7 @@ dh_household_row_is_deferred (DhHouseholdRow *self)
   return self->deferred;
 }
 
+/* The household the row shows, or NULL while it is being read (for tests). */
 const char *
 dh_household_row_get_household_id (DhHouseholdRow *self)
 {
