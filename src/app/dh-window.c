@@ -553,7 +553,7 @@ set_list_focus (DhWindow *self)
  * households, before the frame is laid out, and a reload under way tells
  * its changes around where the view looks now. */
 static void
-show_rows_near_view (DhWindow *self)
+on_list_moved (DhWindow *self)
 {
   if (self->deferred_items == NULL)
     return;
@@ -987,46 +987,58 @@ describe_report (const DhSyncReport *report)
   return g_strdup_printf (_("Synced: %s."), parts->str);
 }
 
-/* A sync ended: a toast says how, and the list and the card show the new
- * badges and records. */
+/* What is told or dismissed once the toasts shown have settled
+ * (TOAST_SETTLE_MS): a toast, or the outcome of an export. */
 typedef struct
 {
   DhWindow *window;
   AdwToast *toast;
-} SettledToast;
+  GError   *error;
+} Settling;
 
 static void
-settled_toast_free (SettledToast *settled)
+settling_free (Settling *settling)
 {
-  g_clear_object (&settled->window);
-  g_clear_object (&settled->toast);
-  g_free (settled);
+  g_clear_object (&settling->window);
+  g_clear_object (&settling->toast);
+  g_clear_error (&settling->error);
+  g_free (settling);
+}
+
+/* Runs @func with @settling (taking it) once the toasts have settled. */
+static void
+when_settled (DhWindow    *self,
+              GSourceFunc  func,
+              Settling    *settling)
+{
+  settling->window = g_object_ref (self);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, TOAST_SETTLE_MS, func, settling, (GDestroyNotify) settling_free);
 }
 
 static gboolean
 dismiss_settled_toast (gpointer data)
 {
-  SettledToast *settled = data;
+  Settling *settling = data;
 
   /* the window went meanwhile, and its toasts with it */
-  if (settled->window->toast_overlay != NULL)
-    adw_toast_dismiss (settled->toast);
+  if (settling->window->toast_overlay != NULL)
+    adw_toast_dismiss (settling->toast);
   return G_SOURCE_REMOVE;
 }
 
-/* Dismisses @toast once it has settled (TOAST_SETTLE_MS). */
+/* Dismisses @toast once it has settled. */
 static void
 dismiss_when_settled (DhWindow *self,
                       AdwToast *toast)
 {
-  SettledToast *settled = g_new0 (SettledToast, 1);
+  Settling *settling = g_new0 (Settling, 1);
 
-  settled->window = g_object_ref (self);
-  settled->toast = g_object_ref (toast);
-  g_timeout_add_full (G_PRIORITY_DEFAULT, TOAST_SETTLE_MS, dismiss_settled_toast, settled,
-                      (GDestroyNotify) settled_toast_free);
+  settling->toast = g_object_ref (toast);
+  when_settled (self, dismiss_settled_toast, settling);
 }
 
+/* A sync ended: a toast says how, and the list and the card show the new
+ * badges and records. */
 static void
 on_sync_finished (DhWindow           *self,
                   const DhSyncReport *report,
@@ -1247,24 +1259,10 @@ create_store_action (GtkWidget  *widget,
 
 /* ---- export ------------------------------------------------------------- */
 
-typedef struct
-{
-  DhWindow *window;
-  GError   *error;
-} ExportOutcome;
-
-static void
-export_outcome_free (ExportOutcome *outcome)
-{
-  g_clear_object (&outcome->window);
-  g_clear_error (&outcome->error);
-  g_free (outcome);
-}
-
 static gboolean
 show_export_outcome (gpointer data)
 {
-  ExportOutcome *outcome = data;
+  Settling *outcome = data;
   DhWindow *self = outcome->window;
 
   self->pending--;
@@ -1292,15 +1290,13 @@ export_done (GObject      *source,
              gpointer      user_data)
 {
   g_autoptr(DhWindow) self = user_data;
-  ExportOutcome *outcome = g_new0 (ExportOutcome, 1);
+  Settling *outcome = g_new0 (Settling, 1);
 
   dh_store_run_write_finish (DH_STORE (source), result, &outcome->error);
   g_clear_object (&self->export_cancellable);
 
   /* the outcome is told once the toast settled; the window waits for it */
-  outcome->window = g_object_ref (self);
-  g_timeout_add_full (G_PRIORITY_DEFAULT, TOAST_SETTLE_MS, show_export_outcome, outcome,
-                      (GDestroyNotify) export_outcome_free);
+  when_settled (self, show_export_outcome, outcome);
 }
 
 static void
@@ -1942,9 +1938,9 @@ dh_window_init (DhWindow *self)
 
     g_assert (adjustment != NULL);
     /* after the view's own handlers, which bind the rows of the new place */
-    g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (show_rows_near_view), self,
+    g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_list_moved), self,
                              G_CONNECT_SWAPPED | G_CONNECT_AFTER);
-    g_signal_connect_object (adjustment, "changed", G_CALLBACK (show_rows_near_view), self,
+    g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_list_moved), self,
                              G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   }
 
