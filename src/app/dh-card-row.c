@@ -18,10 +18,12 @@
  * width, the words the rest, and the words' height is asked for once. */
 
 #define SPACING 12
-/* How many of the subtitle's small letters fit on a line in the card's
- * narrowest window (360 pixels), beside buttons or not. */
+/* How many letters fit on a line in the card's narrowest window (360
+ * pixels), beside buttons or not: the subtitle's small ones, the title's. */
 #define ONE_LINE_CHARS          44
 #define ONE_LINE_CHARS_BUTTONS  30
+#define TITLE_LINE_CHARS         36
+#define TITLE_LINE_CHARS_BUTTONS 24
 
 struct _DhCardRow
 {
@@ -258,17 +260,26 @@ dh_card_row_init (DhCardRow *self)
 }
 
 /* Words that fit on a line in the card's narrowest window are not wrapped
- * (and cut short with an ellipsis in a window narrower still): a wrapped
- * label is laid out again at every width asked of it, the card's
- * opening frame twice as long. */
+ * (and cut short with an ellipsis in a window narrower still), longer ones
+ * wrap: a wrapped label is laid out again at every width asked of it, the
+ * card's opening frame twice as long. */
+static void
+wrap_if_long (GtkLabel *label,
+              guint     fits)
+{
+  gboolean wrap = g_utf8_strlen (gtk_label_get_label (label), -1) > fits;
+
+  gtk_label_set_wrap (label, wrap);
+  gtk_label_set_ellipsize (label, wrap ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
+}
+
 static void
 choose_wrap (DhCardRow *self)
 {
-  guint fits = gtk_widget_get_visible (self->suffix_box) ? ONE_LINE_CHARS_BUTTONS : ONE_LINE_CHARS;
-  gboolean wrap = g_utf8_strlen (gtk_label_get_label (self->subtitle_label), -1) > fits;
+  gboolean buttons = gtk_widget_get_visible (self->suffix_box);
 
-  gtk_label_set_wrap (self->subtitle_label, wrap);
-  gtk_label_set_ellipsize (self->subtitle_label, wrap ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
+  wrap_if_long (self->title_label, buttons ? TITLE_LINE_CHARS_BUTTONS : TITLE_LINE_CHARS);
+  wrap_if_long (self->subtitle_label, buttons ? ONE_LINE_CHARS_BUTTONS : ONE_LINE_CHARS);
 }
 
 /* A row saying @title, and @subtitle (nullable) under it. */
@@ -280,15 +291,14 @@ dh_card_row_new (const char *title,
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
   gtk_label_set_label (self->title_label, title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   if (subtitle != NULL && subtitle[0] != '\0')
     {
       gtk_label_set_label (self->subtitle_label, subtitle);
       gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), TRUE);
-      choose_wrap (self);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle, -1);
     }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  if (subtitle != NULL && subtitle[0] != '\0')
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle, -1);
+  choose_wrap (self);
 
   return GTK_WIDGET (self);
 }

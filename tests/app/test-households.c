@@ -533,7 +533,7 @@ static void
 test_card_row_words_wrap_beside_its_buttons (Fixture       *fixture,
                                              gconstpointer  data)
 {
-  GtkWidget *row = dh_card_row_new ("15/10/2026 · Thăm định kỳ",
+  GtkWidget *row = dh_card_row_new ("15/10/2026 · Thăm định kỳ, tư vấn sinh kế và nhận giống",
                                     "Gia đình đã nhận hai con bò giống, chuồng trại đã làm xong, "
                                     "cần hướng dẫn thêm về tiêm phòng và trồng cỏ cho mùa khô năm sau.");
   GtkWidget *list = gtk_list_box_new ();
@@ -571,6 +571,9 @@ test_card_row_words_wrap_beside_its_buttons (Fixture       *fixture,
     gtk_widget_measure (text, GTK_ORIENTATION_VERTICAL, (int) text_bounds.size.width, NULL, &needed, NULL, NULL);
     g_assert_cmpfloat (text_bounds.size.height, >=, needed);
   }
+  /* none of its words cut short, the title's nor the subtitle's */
+  for (GtkWidget *label = gtk_widget_get_first_child (text); label != NULL; label = gtk_widget_get_next_sibling (label))
+    g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
