@@ -861,7 +861,7 @@ dh_store_apply_changes (DhStore        *self,
   DhApplyReport local_report = { 0 };
   gint64 held_from = 0;
   gboolean own_transaction, first_sync = FALSE;
-  gboolean ok;
+  gboolean begun, ok;
 
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
   g_return_val_if_fail (changes != NULL, FALSE);
@@ -872,8 +872,8 @@ dh_store_apply_changes (DhStore        *self,
 
   g_rec_mutex_lock (&self->lock);
   own_transaction = self->write_depth == 0 && self->batch_depth == 0;
-  ok = dh_store_write_begin (self, error) &&
-       dh_store_count_held (self, 0, NULL, &held_from, error) &&
+  ok = begun = dh_store_write_begin (self, error);
+  ok = ok && dh_store_count_held (self, 0, NULL, &held_from, error) &&
        is_first_sync (self, cursor, &first_sync, error);
   /* what an earlier page of the first sync knew of the ids holds if
    * nothing but its pages wrote since */
@@ -902,7 +902,9 @@ dh_store_apply_changes (DhStore        *self,
   g_clear_pointer (&self->known_ids, g_hash_table_unref);
   self->known_ids_complete = FALSE;
   self->search_deferred = FALSE;
-  ok = dh_store_write_end (self, ok, error);
+  /* a write that could not begin (another program holds the store) has nothing to end */
+  if (begun)
+    ok = dh_store_write_end (self, ok, error);
   if (!ok)
     g_clear_pointer (&self->first_sync_ids, g_hash_table_unref);
   else if (self->first_sync_ids != NULL)

@@ -522,7 +522,12 @@ update_queue (DhStore             *self,
   gboolean ok;
 
   g_rec_mutex_lock (&self->lock);
-  ok = dh_store_write_begin (self, error);
+  if (!dh_store_write_begin (self, error))
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+  ok = TRUE;
   for (guint i = 0; ok && change_ids[i] != NULL; i++)
     {
       g_autofree char *record_id = NULL;

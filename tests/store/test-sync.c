@@ -1004,6 +1004,57 @@ test_set_aside_changes_apply_later (StoreFixture  *fixture,
   }
 }
 
+/* Another program holds the store's write lock (an import, a second
+ * copy of the application): a pulled page, an acknowledgement and a
+ * refusal fail with the store's reason, nothing is half written, and each
+ * goes through once the store is free. */
+static void
+test_held_store_fails_a_write_whole (StoreFixture  *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) queue = pending (fixture->store);
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  g_autoptr(GPtrArray) after = NULL;
+  g_autofree char *id = change_id (g_ptr_array_index (queue, 0));
+  g_autofree char *cursor = NULL;
+  const char *ids[] = { id, NULL };
+  const char *reasons[] = { "refused", NULL };
+  sqlite3 *db = NULL;
+
+  g_assert_cmpuint (queue->len, >, 0);
+  g_assert_cmpint (sqlite3_open (dh_store_get_path (fixture->store), &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  dh_store_set_busy_timeout (fixture->store, 50);
+
+  g_assert_false (dh_store_apply_changes (fixture->store, page, "7", NULL, &error));
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_false (dh_store_acknowledge_changes (fixture->store, ids, &error));
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_false (dh_store_reject_changes (fixture->store, ids, reasons, &error));
+  g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_BUSY);
+  g_clear_error (&error);
+  cursor = dh_store_get_meta (fixture->store, "pull_cursor");
+  g_assert_true (cursor == NULL || *cursor == '\0');
+  after = pending (fixture->store);
+  g_assert_cmpuint (after->len, ==, queue->len);
+
+  g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (dh_store_apply_changes (fixture->store, page, "7", NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&cursor, g_free);
+  cursor = dh_store_get_meta (fixture->store, "pull_cursor");
+  g_assert_cmpstr (cursor, ==, "7");
+  g_assert_true (dh_store_acknowledge_changes (fixture->store, ids, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&after, g_ptr_array_unref);
+  after = pending (fixture->store);
+  g_assert_cmpuint (after->len, ==, queue->len - 1);
+}
+
 /* Edits that have not left the device join its waiting change; once a
  * change is sent it never changes again. */
 static void
@@ -1577,6 +1628,8 @@ main (int   argc,
   STORE_TEST ("/store/sync/set-aside-changes-apply-later", test_set_aside_changes_apply_later);
   STORE_TEST ("/store/sync/cursor-moves-with-its-page", test_cursor_moves_with_its_page);
   STORE_TEST ("/store/sync/first-sync-rows-are-the-source-rows", test_first_sync_rows_are_the_source_rows);
+  g_test_add ("/store/sync/held-store-fails-a-write-whole", StoreFixture, NULL,
+              store_fixture_set_up, test_held_store_fails_a_write_whole, store_fixture_tear_down);
   g_test_add ("/store/sync/first-sync/pages-with-cursors-rows-are-the-source-rows", StoreFixture, "cursors",
               store_fixture_set_up, test_first_sync_rows_are_the_source_rows, store_fixture_tear_down);
   STORE_TEST ("/store/sync/first-sync/search-finds-what-landed-before-the-end", test_first_sync_search_finds_what_landed);
