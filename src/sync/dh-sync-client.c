@@ -32,7 +32,7 @@ struct _DhSyncClient
   gboolean      plain;        /* http:// on the loopback, for a test of `serve --plain` */
   GCancellable *cancellable;
   char          curl_error[CURL_ERROR_SIZE];
-  guint         requests;
+  gint          requests;   /* atomic */
   guint64       bytes_sent;
   guint64       bytes_received;
 };
@@ -187,7 +187,8 @@ dh_sync_client_set_cancellable (DhSyncClient *self,
 guint
 dh_sync_client_get_requests (DhSyncClient *self)
 {
-  return self->requests;
+  /* read by another thread while a pull's reader asks */
+  return (guint) g_atomic_int_get (&self->requests);
 }
 
 guint64
@@ -461,7 +462,7 @@ dh_sync_client_request (DhSyncClient  *self,
   if (authorization != NULL)
     memset (authorization, 0, strlen (authorization));
 
-  self->requests++;
+  g_atomic_int_inc (&self->requests);
   curl_easy_getinfo (self->curl, CURLINFO_REQUEST_SIZE, &request_bytes);
   curl_easy_getinfo (self->curl, CURLINFO_HEADER_SIZE, &header_bytes);
   curl_easy_getinfo (self->curl, CURLINFO_SIZE_DOWNLOAD_T, &downloaded);

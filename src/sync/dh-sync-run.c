@@ -288,64 +288,228 @@ push (Sync    *sync,
     }
 }
 
+/* A page of a pull as it came: its changes, the cursor after it, whether
+ * more follow, and the client's counts once it was read. */
+typedef struct
+{
+  json_object *answer;
+  GPtrArray   *changes;
+  const char  *next;
+  gboolean     more;
+  guint        requests;
+  guint64      bytes_sent;
+  guint64      bytes_received;
+} Fetched;
+
+static void
+fetched_free (Fetched *fetched)
+{
+  g_clear_pointer (&fetched->changes, g_ptr_array_unref);
+  g_clear_pointer (&fetched->answer, json_object_put);
+  g_free (fetched);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetched, fetched_free)
+
+/* The pages of a pull are read in a thread of their own while the store
+ * writes the one before: the server's work, the transfer and the parsing
+ * of a page overlap the writing of the last, on a second core. A page
+ * waits at most: the reader asks for the next only once the writer took
+ * the one before, so that no more than two pages are held at a time. */
+typedef struct
+{
+  Sync         *sync;
+  guint         max_pages;
+  char         *cursor;
+  GCancellable *cancellable;
+  GMutex        lock;
+  GCond         cond;
+  Fetched      *waiting;
+  gboolean      done;
+  gboolean      stop;
+  GError       *error;
+} Pipe;
+
+static Fetched *
+fetch_page (DhSyncClient  *client,
+            const char    *cursor,
+            GError       **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(Fetched) fetched = g_new0 (Fetched, 1);
+  json_object *changes = NULL;
+  json_object *more = NULL;
+
+  if (cursor != NULL && *cursor != '\0')
+    {
+      g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
+
+      path = g_strdup_printf ("/v1/pull?after=%s&limit=%d", escaped, DH_SYNC_PULL_LIMIT);
+    }
+  else
+    path = g_strdup_printf ("/v1/pull?limit=%d", DH_SYNC_PULL_LIMIT);
+
+  fetched->answer = dh_sync_client_request (client, "GET", path, NULL, error);
+  fetched->requests = dh_sync_client_get_requests (client);
+  fetched->bytes_sent = dh_sync_client_get_bytes_sent (client);
+  fetched->bytes_received = dh_sync_client_get_bytes_received (client);
+  if (fetched->answer == NULL)
+    return NULL;
+
+  if (!json_object_object_get_ex (fetched->answer, "changes", &changes) ||
+      !json_object_is_type (changes, json_type_array))
+    {
+      set_bad_answer (error, "pull: no list of changes");
+      return NULL;
+    }
+  fetched->next = get_string (fetched->answer, "cursor");
+  fetched->more = json_object_object_get_ex (fetched->answer, "more", &more) && json_object_get_boolean (more);
+
+  fetched->changes = g_ptr_array_new_full ((guint) json_object_array_length (changes), (GDestroyNotify) json_object_put);
+  for (size_t i = 0; i < json_object_array_length (changes); i++)
+    g_ptr_array_add (fetched->changes, json_object_get (json_object_array_get_idx (changes, i)));
+
+  return g_steal_pointer (&fetched);
+}
+
+/* The reader's thread: page after page from the cursor, each handed to
+ * the writer, until the last, max_pages, a failure or a stop. */
+static gpointer
+read_pages (gpointer data)
+{
+  Pipe *pipe = data;
+  g_autofree char *cursor = g_strdup (pipe->cursor);
+  GError *error = NULL;
+  guint read = 0;
+  gboolean more = TRUE;
+
+  while (more && (pipe->max_pages == 0 || read < pipe->max_pages))
+    {
+      Fetched *fetched;
+      gboolean stop;
+
+      g_mutex_lock (&pipe->lock);
+      while (!pipe->stop && pipe->waiting != NULL)
+        g_cond_wait (&pipe->cond, &pipe->lock);
+      stop = pipe->stop;
+      g_mutex_unlock (&pipe->lock);
+      if (stop)
+        break;
+
+      fetched = fetch_page (pipe->sync->client, cursor, &error);
+      if (fetched == NULL)
+        break;
+      read++;
+      more = fetched->more;
+      /* the page lands; asking for it again would loop */
+      if (more && (fetched->next == NULL || g_strcmp0 (fetched->next, cursor) == 0))
+        {
+          set_bad_answer (&error, "pull: more pages, but the same cursor");
+          more = FALSE;
+        }
+      g_free (cursor);
+      cursor = g_strdup (fetched->next);
+
+      g_mutex_lock (&pipe->lock);
+      pipe->waiting = fetched;
+      g_cond_broadcast (&pipe->cond);
+      g_mutex_unlock (&pipe->lock);
+    }
+
+  g_mutex_lock (&pipe->lock);
+  pipe->done = TRUE;
+  pipe->error = error;
+  g_cond_broadcast (&pipe->cond);
+  g_mutex_unlock (&pipe->lock);
+
+  return NULL;
+}
+
+/* The next page the reader handed over, or NULL once it stopped (and
+ * then why, in ERROR, if it failed). */
+static Fetched *
+take_page (Pipe    *pipe,
+           GError **error)
+{
+  Fetched *fetched;
+
+  g_mutex_lock (&pipe->lock);
+  while (pipe->waiting == NULL && !pipe->done)
+    g_cond_wait (&pipe->cond, &pipe->lock);
+  fetched = g_steal_pointer (&pipe->waiting);
+  if (fetched != NULL)
+    g_cond_broadcast (&pipe->cond);
+  else if (pipe->error != NULL)
+    g_propagate_error (error, g_steal_pointer (&pipe->error));
+  g_mutex_unlock (&pipe->lock);
+
+  return fetched;
+}
+
+static void
+cancel_pipe (GCancellable *cancellable,
+             gpointer      data)
+{
+  g_cancellable_cancel (data);
+}
+
 static gboolean
 pull (Sync    *sync,
       guint    max_pages,
       GError **error)
 {
   g_autofree char *cursor = dh_store_get_meta (sync->store, "pull_cursor");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Pipe pipe = { sync, max_pages, cursor, cancellable };
+  gulong handler = 0;
+  GThread *reader;
+  gboolean ok = TRUE;
 
-  while (max_pages == 0 || sync->report->pages < max_pages)
+  /* the reader's transfer stops with the sync, or when the writer fails */
+  if (sync->cancellable != NULL)
+    handler = g_cancellable_connect (sync->cancellable, G_CALLBACK (cancel_pipe), cancellable, NULL);
+  dh_sync_client_set_cancellable (sync->client, cancellable);
+  g_mutex_init (&pipe.lock);
+  g_cond_init (&pipe.cond);
+  reader = g_thread_new ("dh-sync-pull", read_pages, &pipe);
+
+  while (ok)
     {
-      g_autofree char *path = NULL;
-      g_autoptr(json_object) answer = NULL;
-      g_autoptr(GPtrArray) page = NULL;
+      g_autoptr(Fetched) fetched = NULL;
+      g_autoptr(GError) read_error = NULL;
       DhApplyReport applied = { 0 };
-      json_object *changes = NULL;
-      json_object *more = NULL;
-      const char *next;
 
       if (g_cancellable_is_cancelled (sync->cancellable))
         {
           g_set_error_literal (error, DH_SYNC_ERROR, DH_SYNC_ERROR_CANCELLED,
                                _("The sync was cancelled; nothing is lost, and the next sync goes on from here"));
-          return FALSE;
+          ok = FALSE;
+          break;
         }
 
-      if (cursor != NULL && *cursor != '\0')
+      /* none: max_pages were read, or the reader failed */
+      fetched = take_page (&pipe, &read_error);
+      if (fetched == NULL)
         {
-          g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
-
-          path = g_strdup_printf ("/v1/pull?after=%s&limit=%d", escaped, DH_SYNC_PULL_LIMIT);
+          ok = read_error == NULL;
+          if (!ok)
+            g_propagate_error (error, g_steal_pointer (&read_error));
+          break;
         }
-      else
-        path = g_strdup_printf ("/v1/pull?limit=%d", DH_SYNC_PULL_LIMIT);
-
-      answer = dh_sync_client_request (sync->client, "GET", path, NULL, error);
-      count_traffic (sync);
-      if (answer == NULL)
-        return FALSE;
-      note_clock (sync, answer);
-
-      if (!json_object_object_get_ex (answer, "changes", &changes) ||
-          !json_object_is_type (changes, json_type_array))
-        {
-          set_bad_answer (error, "pull: no list of changes");
-          return FALSE;
-        }
-      next = get_string (answer, "cursor");
-      json_object_object_get_ex (answer, "more", &more);
-
-      page = g_ptr_array_new_full ((guint) json_object_array_length (changes), (GDestroyNotify) json_object_put);
-      for (size_t i = 0; i < json_object_array_length (changes); i++)
-        g_ptr_array_add (page, json_object_get (json_object_array_get_idx (changes, i)));
+      sync->report->requests = fetched->requests;
+      sync->report->bytes_sent = fetched->bytes_sent;
+      sync->report->bytes_received = fetched->bytes_received;
+      note_clock (sync, fetched->answer);
 
       /* the page and its cursor land together, or neither does */
-      if (!dh_store_apply_changes (sync->store, page, next, &applied, error))
-        return FALSE;
+      if (!dh_store_apply_changes (sync->store, fetched->changes, fetched->next, &applied, error))
+        {
+          ok = FALSE;
+          break;
+        }
 
       sync->report->pages++;
-      sync->report->received += page->len;
+      sync->report->received += fetched->changes->len;
       sync->report->applied.applied += applied.applied;
       sync->report->applied.already += applied.already;
       sync->report->applied.held += applied.held;
@@ -355,18 +519,31 @@ pull (Sync    *sync,
 
       /* the last page: what a first sync left for the end (its search
        * entries, written once) is written now */
-      if (more == NULL || !json_object_get_boolean (more))
-        return dh_store_finish_first_sync (sync->store, error);
-      if (next == NULL || g_strcmp0 (next, cursor) == 0)
+      if (!fetched->more)
         {
-          set_bad_answer (error, "pull: more pages, but the same cursor");
-          return FALSE;
+          ok = dh_store_finish_first_sync (sync->store, error);
+          break;
         }
-      g_free (cursor);
-      cursor = g_strdup (next);
     }
 
-  return TRUE;
+  /* a reader still at work stops, and what it held goes */
+  g_mutex_lock (&pipe.lock);
+  pipe.stop = TRUE;
+  g_cond_broadcast (&pipe.cond);
+  g_mutex_unlock (&pipe.lock);
+  if (!ok)
+    g_cancellable_cancel (cancellable);
+  g_thread_join (reader);
+  if (handler != 0)
+    g_cancellable_disconnect (sync->cancellable, handler);
+  dh_sync_client_set_cancellable (sync->client, sync->cancellable);
+  g_clear_pointer (&pipe.waiting, fetched_free);
+  g_clear_error (&pipe.error);
+  g_mutex_clear (&pipe.lock);
+  g_cond_clear (&pipe.cond);
+  count_traffic (sync);
+
+  return ok;
 }
 
 /**

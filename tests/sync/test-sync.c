@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 #include <json-c/json.h>
+#include <sqlite3.h>
 
 #include "dh-autocleanups.h"
 #include "dh-sync-engine.h"
@@ -901,6 +902,131 @@ test_batches_gzipped_and_paged (void)
 }
 
 
+/* A client of the store's server with its token, as the engine makes one. */
+static DhSyncClient *
+client_of (DhStore *store)
+{
+  g_autoptr(DhSyncSettings) settings = dh_sync_settings_load (store);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = dh_sync_token_load (dh_store_get_device_id (store), &error);
+  DhSyncClient *client;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (token);
+  client = dh_sync_client_new (settings->server, settings->ca_file, settings->pin, &error);
+  g_assert_no_error (error);
+  dh_sync_client_set_token (client, token);
+  return client;
+}
+
+/* What a test does once a pull wrote its first page, in the writer's
+ * thread, before the writer goes on. */
+typedef struct
+{
+  DhStore      *store;
+  DhSyncClient *client;
+  gboolean      hold_the_store;  /* another program takes the store's write lock */
+  guint         pages;           /* pages written, as the progress told */
+  guint         requests_held;   /* requests made while the writer was held */
+  sqlite3      *holder;
+} PullWatch;
+
+static void
+pull_watched_cb (DhSyncPhase  phase,
+                 guint64      done,
+                 guint64      total,
+                 gpointer     data)
+{
+  PullWatch *watch = data;
+  gint64 until;
+
+  if (phase != DH_SYNC_PHASE_PULL || ++watch->pages != 1)
+    return;
+
+  if (watch->hold_the_store)
+    {
+      g_assert_cmpint (sqlite3_open (dh_store_get_path (watch->store), &watch->holder), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (watch->holder, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+      dh_store_set_busy_timeout (watch->store, 50);
+      return;
+    }
+
+  /* the writer waits here: the reader asks for the second page meanwhile
+   * (the bound only keeps a broken reader from hanging the test), and for
+   * no third while the second waits to be written */
+  until = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (dh_sync_client_get_requests (watch->client) < 2 && g_get_monotonic_time () < until)
+    g_usleep (1000);
+  g_usleep (300 * 1000);
+  watch->requests_held = dh_sync_client_get_requests (watch->client);
+}
+
+/* A pull reads its next page while it writes the one before, one page
+ * ahead at most; when the writer fails, the reader stops, what landed
+ * stays with its cursor, and the next sync brings the rest, once. */
+static void
+test_pull_reads_ahead_one_page (void)
+{
+  g_autoptr(DhStore) a = device_new ("lan.hoang");
+  g_autoptr(DhStore) fresh = NULL;
+  g_autoptr(DhStore) other = NULL;
+  g_autoptr(DhSyncClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(DhSyncReport) whole = { 0 };
+  g_auto(DhSyncReport) cut = { 0 };
+  g_auto(DhSyncReport) rest = { 0 };
+  g_autofree char *village = NULL;
+  PullWatch watch = { 0 };
+  guint households;
+
+  store_sync_ok (a);
+  village = first_village (a);
+  g_assert_true (dh_store_begin (a, &error));
+  for (guint i = 0; i < 2 * DH_SYNC_PULL_LIMIT + 100; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Hộ đọc trước số %u", i);
+
+      g_free (add_household (a, village, name));
+    }
+  g_assert_true (dh_store_commit (a, &error));
+  store_sync_ok (a);
+  households = count_records (a, "household", NULL);
+
+  /* a new device's first sync: three pages at least */
+  fresh = device_new ("tuan.pham");
+  client = client_of (fresh);
+  watch = (PullWatch) { fresh, client };
+  g_assert_true (dh_sync_run (fresh, client, &whole, pull_watched_cb, &watch, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (whole.pages, >=, 3);
+  g_assert_cmpuint (watch.requests_held, ==, 2);
+  g_assert_cmpuint (count_records (fresh, "household", NULL), ==, households);
+  g_clear_pointer (&client, dh_sync_client_free);
+
+  /* another's, whose store another program locks after the first page */
+  other = device_new ("tuan.pham");
+  client = client_of (other);
+  watch = (PullWatch) { other, client, TRUE };
+  g_assert_false (dh_sync_run (other, client, &cut, pull_watched_cb, &watch, NULL, &error));
+  g_assert_nonnull (error);
+  g_test_message ("the second page could not be written: %s", error->message);
+  g_clear_error (&error);
+  g_assert_cmpuint (cut.pages, ==, 1);
+  g_assert_cmpuint (cut.received, ==, DH_SYNC_PULL_LIMIT);
+  /* the first page, the second that failed, and one read ahead at most */
+  g_assert_cmpuint (dh_sync_client_get_requests (client), <=, 3);
+  g_assert_cmpuint (count_records (other, "household", NULL), <, households);
+
+  sqlite3_exec (watch.holder, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (watch.holder);
+  dh_store_set_busy_timeout (other, 10000);
+  g_assert_true (store_sync (other, &rest, &error));
+  g_assert_no_error (error);
+  /* from the first page's cursor: nothing again, nothing missed */
+  g_assert_cmpuint (cut.received + rest.received, ==, whole.received);
+  g_assert_cmpuint (count_records (other, "household", NULL), ==, households);
+}
+
 static void
 test_rejected_change_kept_with_reason (void)
 {
@@ -1297,6 +1423,7 @@ main (int   argc,
   g_test_add_func ("/sync/province-admin-sign-in-refused", test_province_admin_sign_in_refused);
   g_test_add_func ("/sync/push/replay-creates-no-duplicate", test_replayed_batch_creates_nothing_twice);
   g_test_add_func ("/sync/push/batches-gzipped-and-paged", test_batches_gzipped_and_paged);
+  g_test_add_func ("/sync/pull/reads-ahead-one-page", test_pull_reads_ahead_one_page);
   g_test_add_func ("/sync/push/rejected-change-kept-with-reason", test_rejected_change_kept_with_reason);
   g_test_add_func ("/sync/revoked-device-keeps-pending-work", test_revoked_device_keeps_pending_work);
   g_test_add_func ("/sync/cancelled-sync-keeps-everything", test_cancelled_sync_keeps_everything);
