@@ -170,6 +170,20 @@ list_of_household (DhContext   *context,
   return dh_store_list (dh_context_get_store (context), &query, error);
 }
 
+/* How many records of ENTITY the household has, or -1 on an error. */
+static gint64
+count_of_household (DhContext   *context,
+                    const char  *household_id,
+                    const char  *entity,
+                    GError     **error)
+{
+  g_autofree char *filter = g_strdup_printf ("household=%s", household_id);
+  const char *filters[] = { filter, NULL };
+  DhQuery query = { .entity = entity, .filters = filters };
+
+  return dh_store_count (dh_context_get_store (context), &query, error);
+}
+
 static void
 show_facts (DhHouseholdPage *self,
             json_object     *household)
@@ -350,9 +364,25 @@ show_plan (DhHouseholdPage *self,
   add_fact (self, section, _("Support needed"), "exit_plan", "support_needed", plan);
 }
 
+/* Says that a section lists the latest of more records than it shows. */
+static void
+say_latest_listed (Section *section,
+                   guint    listed,
+                   gint64   all)
+{
+  g_autofree char *note = NULL;
+
+  if (all <= listed)
+    return;
+  /* Translators: a card lists the latest records of a household that has more, e.g. "The latest 200 of 245 are listed" */
+  note = g_strdup_printf (_("The latest %u of %u are listed."), listed, (guint) MIN (all, G_MAXUINT));
+  adw_preferences_group_set_description (section->group, note);
+}
+
 static void
 show_visits (DhHouseholdPage *self,
-             GPtrArray       *visits)
+             GPtrArray       *visits,
+             gint64           n_visits)
 {
   Section *section = &self->sections[SECTION_VISITS];
 
@@ -362,6 +392,7 @@ show_visits (DhHouseholdPage *self,
       adw_preferences_group_set_description (section->group, _("Never visited."));
       return;
     }
+  say_latest_listed (section, visits->len, n_visits);
 
   for (guint i = 0; i < visits->len; i++)
     {
@@ -408,15 +439,17 @@ funding_name (DhHouseholdPage *self,
   return name;
 }
 
+/* SUMS and TOTAL are the store's, over every entry of the household
+ * (dh_store_household_support()), not only the latest it lists. */
 static void
 show_support (DhHouseholdPage *self,
-              GPtrArray       *entries)
+              GPtrArray       *entries,
+              json_object     *sums,
+              gint64           total,
+              gint64           n_entries)
 {
   Section *section = &self->sections[SECTION_SUPPORT];
-  g_autoptr(GHashTable) totals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) description = g_string_new (NULL);
-  gint64 total = 0;
 
   clear_section (section);
   if (entries->len == 0)
@@ -476,34 +509,22 @@ show_support (DhHouseholdPage *self,
           gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
           dh_card_row_add_suffix (row, button);
         }
-
-      if (support_counts (entry))
-        {
-          gint64 amount_vnd = dh_json_get_int (entry, "amount_vnd", 0);
-          gint64 *sum;
-
-          if (key == NULL)
-            key = "";
-          sum = g_hash_table_lookup (totals, key);
-          if (sum == NULL)
-            {
-              sum = g_new0 (gint64, 1);
-              g_hash_table_insert (totals, g_strdup (key), sum);
-              g_ptr_array_add (order, g_strdup (key));
-            }
-          *sum += amount_vnd;
-          total += amount_vnd;
-        }
     }
 
   /* the totals per project (or programme) the entries name, then in all */
-  for (guint i = 0; i < order->len; i++)
+  if (n_entries > entries->len)
     {
-      const char *key = g_ptr_array_index (order, i);
-      gint64 *sum = g_hash_table_lookup (totals, key);
-      g_autofree char *money = dh_money_format (*sum);
+      /* Translators: the support a card lists, when the household has had more */
+      g_string_append_printf (description, _("The latest %u of %u are listed; the totals count them all."),
+                              entries->len, (guint) MIN (n_entries, G_MAXUINT));
+      g_string_append_c (description, '\n');
+    }
+  for (size_t i = 0; i < json_object_array_length (sums); i++)
+    {
+      json_object *sum = json_object_array_get_idx (sums, i);
+      g_autofree char *money = dh_money_format (dh_json_get_int (sum, "amount_vnd", 0));
 
-      g_string_append_printf (description, "%s: %s\n", funding_name (self, key), money);
+      g_string_append_printf (description, "%s: %s\n", funding_name (self, dh_json_get_string (sum, "funding")), money);
     }
   {
     g_autofree char *money = dh_money_format (total);
@@ -520,9 +541,12 @@ static char *
 read_fingerprint (DhContext       *context,
                   json_object     *household,
                   GPtrArray      **lists,
-                  guint            n_lists)
+                  guint            n_lists,
+                  const char      *counts)
 {
   GString *text = g_string_new (json_object_to_json_string_ext (household, JSON_C_TO_STRING_PLAIN));
+
+  g_string_append_printf (text, "\n%s", counts);
 
   g_string_append_printf (text, "\n%d", (int) dh_context_get_record_sync (context, household));
   for (guint i = 0; i < n_lists; i++)
@@ -555,7 +579,11 @@ read_and_show (DhHouseholdPage  *self,
   g_autoptr(GPtrArray) plans = NULL;
   g_autoptr(GPtrArray) visits = NULL;
   g_autoptr(GPtrArray) support = NULL;
+  g_autoptr(json_object) support_sums = NULL;
   g_autofree char *fingerprint = NULL;
+  gint64 support_total = 0;
+  gint64 n_support = 0;
+  gint64 n_visits = 0;
 
   household = dh_store_get (store, "household", household_id, error);
   if (household == NULL
@@ -565,11 +593,22 @@ read_and_show (DhHouseholdPage  *self,
       || (visits = list_of_household (context, household_id, "visit", DH_SORT_NEWEST, MAX_LISTED, error)) == NULL
       || (support = list_of_household (context, household_id, "support", DH_SORT_NEWEST, MAX_LISTED, error)) == NULL)
     return FALSE;
+  /* the totals count every entry; a list that is full may leave some out */
+  n_support = support->len;
+  n_visits = visits->len;
+  support_sums = dh_store_household_support (store, household_id, &support_total,
+                                             support->len >= MAX_LISTED ? &n_support : NULL, error);
+  if (support_sums == NULL ||
+      (visits->len >= MAX_LISTED && (n_visits = count_of_household (context, household_id, "visit", error)) < 0))
+    return FALSE;
 
   {
     GPtrArray *lists[] = { members, reviews, plans, visits, support };
+    g_autofree char *counts = g_strdup_printf ("%s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+                                               json_object_to_json_string_ext (support_sums, JSON_C_TO_STRING_PLAIN),
+                                               n_support, n_visits);
 
-    fingerprint = read_fingerprint (context, household, lists, G_N_ELEMENTS (lists));
+    fingerprint = read_fingerprint (context, household, lists, G_N_ELEMENTS (lists), counts);
   }
   /* read whole: the card is this household's from here */
   g_set_object (&self->context, context);
@@ -591,8 +630,8 @@ read_and_show (DhHouseholdPage  *self,
   show_members (self, members);
   show_review (self, reviews);
   show_plan (self, plans);
-  show_visits (self, visits);
-  show_support (self, support);
+  show_visits (self, visits, n_visits);
+  show_support (self, support, support_sums, support_total, n_support);
 
   return TRUE;
 }

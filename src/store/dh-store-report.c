@@ -304,6 +304,96 @@ dh_store_report_support_totals (DhStore     *self,
 }
 
 /**
+ * dh_store_household_support:
+ * @household_id: the household
+ * @out_total: (out): the sum over every project and programme
+ * @out_entries: (out) (optional): how many entries it has, voids and
+ *   voided ones too
+ *
+ * What a household received, over every entry that counts (delivered,
+ * neither a void nor voided), not only those a card lists: a sum a
+ * project or programme (an entry names its project, or else its
+ * programme; "" when neither), the one with the latest delivery first.
+ *
+ * Returns: (transfer full): an array of {"funding": KEY, "amount_vnd": N},
+ *   or %NULL on an error (an overflowing sum is one)
+ */
+json_object *
+dh_store_household_support (DhStore     *self,
+                            const char  *household_id,
+                            gint64      *out_total,
+                            gint64      *out_entries,
+                            GError     **error)
+{
+  gint64 total = 0;
+  g_autoptr(json_object) sums = json_object_new_array ();
+  g_autoptr(DhConnection) reader = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+  g_return_val_if_fail (household_id != NULL, NULL);
+  g_return_val_if_fail (out_total != NULL, NULL);
+
+  reader = dh_store_acquire_reader (self, NULL, error);
+  if (reader == NULL)
+    return NULL;
+
+  if (out_entries != NULL)
+    {
+      stmt = dh_connection_prepare (reader, "SELECT count(*) FROM support WHERE household = ?1 AND deleted = 0", error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_ROW)
+        {
+          dh_connection_set_error (reader, error);
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      *out_entries = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+    }
+
+  stmt = dh_connection_prepare (reader,
+                                "SELECT coalesce(s.project, s.programme, ''), sum(s.amount_vnd) "
+                                "FROM support s WHERE s.household = ?1 AND " LIVE_SUPPORT " "
+                                "GROUP BY 1 ORDER BY max(s.delivered_on) DESC, 1",
+                                error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      json_object *sum = json_object_new_object ();
+      gint64 amount = sqlite3_column_int64 (stmt, 1);
+
+      json_object_object_add (sum, "funding", json_object_new_string ((const char *) sqlite3_column_text (stmt, 0)));
+      json_object_object_add (sum, "amount_vnd", json_object_new_int64 (amount));
+      json_object_array_add (sums, sum);
+      if ((amount > 0 && total > G_MAXINT64 - amount) || (amount < 0 && total < G_MININT64 - amount))
+        {
+          sqlite3_reset (stmt);
+          g_set_error_literal (error, DH_STORE_ERROR, DH_STORE_ERROR_FAILED,
+                               _("The household’s support adds up to more than can be counted; correct the amounts that were entered wrong"));
+          return NULL;
+        }
+      total += amount;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dh_connection_set_error (reader, error);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  sqlite3_reset (stmt);
+  *out_total = total;
+
+  return g_steal_pointer (&sums);
+}
+
+/**
  * dh_store_overdue_condition:
  * @household_id: the SQL of the household's id in the statement ("h.id")
  * @cutoff_parameter: the number of the parameter bound to the last day

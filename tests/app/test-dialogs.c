@@ -683,6 +683,58 @@ test_void_needs_a_reason_and_drops_the_total (Fixture       *fixture,
   }
 }
 
+static gboolean
+is_visits_group (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return ADW_IS_PREFERENCES_GROUP (widget) &&
+         g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), _("Visits")) == 0;
+}
+
+/* A household with more support entries and visits than a card lists:
+ * the card says so, and its totals count every entry, not the listed. */
+static void
+test_card_totals_count_every_entry (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  DhStore *store = app_fixture_store (fixture);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *group;
+  gint64 total;
+  guint added = 205;
+
+  show_household (fixture);
+  total = card_total (fixture);
+  g_assert_true (dh_store_begin (store, &error));
+  for (guint i = 0; i < added; i++)
+    {
+      g_autofree char *fields = g_strdup_printf ("{\"household\": \"%s\", \"support_type\": \"livestock\", "
+                                                 "\"delivered_on\": \"2019-%02u-%02u\", \"amount_vnd\": 10000}",
+                                                 fixture->household_id, 1 + i % 12, 1 + i % 28);
+      g_autofree char *visit = g_strdup_printf ("{\"household\": \"%s\", \"visited_on\": \"2019-%02u-%02u\", \"purpose\": \"routine\"}",
+                                                fixture->household_id, 1 + i % 12, 1 + i % 28);
+      g_autoptr(json_object) entry = json_tokener_parse (fields);
+      g_autoptr(json_object) visited = json_tokener_parse (visit);
+      g_autoptr(json_object) made = dh_store_create (store, "support", entry, &error);
+      g_autoptr(json_object) made_visit = NULL;
+
+      g_assert_no_error (error);
+      made_visit = dh_store_create (store, "visit", visited, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_true (dh_store_commit (store, &error));
+  app_fixture_spin ();
+
+  /* older than every entry the card had: the latest it lists are the same, its total is not */
+  g_assert_cmpint (card_total (fixture), ==, total + (gint64) added * 10000);
+  group = find_widget (GTK_WIDGET (fixture->window), is_support_group, NULL);
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), "200"));
+  group = find_widget (GTK_WIDGET (fixture->window), is_visits_group, NULL);
+  g_assert_nonnull (group);
+  g_assert_nonnull (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)));
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), "200"));
+}
+
 /* ---- end to end -------------------------------------------------------------- */
 
 static GHashTable *
@@ -913,6 +965,7 @@ main (int   argc,
     { "/app/dialogs/support/projects-follow-the-programme", test_support_projects_follow_the_programme, NULL, FALSE },
     { "/app/dialogs/support/saves-one-entry", test_support_saves_one_entry, NULL, FALSE },
     { "/app/dialogs/void/needs-a-reason-and-drops-the-total", test_void_needs_a_reason_and_drops_the_total, NULL, FALSE },
+    { "/app/dialogs/card-totals-count-every-entry", test_card_totals_count_every_entry, NULL, FALSE },
     { "/app/dialogs/end-to-end", test_end_to_end, NULL, FALSE },
     { "/app/dialogs/speaks-vietnamese-and-pictures", test_speaks_vietnamese_and_pictures, NULL, TRUE },
   };

@@ -588,6 +588,32 @@ test_void_support_and_totals (StoreFixture  *fixture,
   row = json_object_array_get_idx (totals, 0);
   g_assert_cmpint (dh_json_get_int (row, "amount_vnd", -1), ==, 1200000);
   g_assert_cmpint (dh_json_get_int (row, "entries", -1), ==, 1);
+
+  /* the household's own sums, by the project (or programme) its entries
+   * name, the latest delivered first; planned, voided and voiding entries
+   * count for nothing, every entry is counted */
+  {
+    g_autoptr(json_object) sums = NULL;
+    g_autoptr(json_object) project = fixture_create (fixture, "support",
+                                                     "{\"household\": \"%s\", \"support_type\": \"livestock\", \"delivered_on\": \"2026-06-01\", "
+                                                     "\"amount_vnd\": 500000, \"project\": \"3.1\"}", house);
+    g_autoptr(json_object) planned = fixture_create (fixture, "support",
+                                                     "{\"household\": \"%s\", \"support_type\": \"livestock\", \"delivered_on\": \"2026-07-01\", "
+                                                     "\"amount_vnd\": 700000, \"status\": \"planned\", \"project\": \"3.2\"}", house);
+    gint64 total = -1, entries = -1;
+
+    g_assert_nonnull (project);
+    g_assert_nonnull (planned);
+    sums = dh_store_household_support (fixture->store, house, &total, &entries, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (total, ==, 1700000);
+    g_assert_cmpint (entries, ==, 5);
+    g_assert_cmpuint (json_object_array_length (sums), ==, 2);
+    g_assert_cmpstr (dh_json_get_string (json_object_array_get_idx (sums, 0), "funding"), ==, "3.1");
+    g_assert_cmpint (dh_json_get_int (json_object_array_get_idx (sums, 0), "amount_vnd", -1), ==, 500000);
+    g_assert_cmpstr (dh_json_get_string (json_object_array_get_idx (sums, 1), "funding"), ==, "");
+    g_assert_cmpint (dh_json_get_int (json_object_array_get_idx (sums, 1), "amount_vnd", -1), ==, 1200000);
+  }
 }
 
 static void
