@@ -189,6 +189,32 @@ process_cpu (void)
   return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
 }
 
+/* A line of /proc/self/status in MiB ("VmRSS:", "VmHWM:"), or -1. */
+static double
+status_mib (const char *key)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) || (line = strstr (status, key)) == NULL)
+    return -1;
+  return g_ascii_strtod (line + strlen (key), NULL) / 1024.0;
+}
+
+/* The peak resident memory starts again from what is resident now
+ * (Linux: "5" to clear_refs). */
+static gboolean
+reset_peak_memory (void)
+{
+  FILE *file = fopen ("/proc/self/clear_refs", "w");
+  gboolean ok;
+
+  if (file == NULL)
+    return FALSE;
+  ok = fputs ("5", file) >= 0;
+  return fclose (file) == 0 && ok;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -228,6 +254,8 @@ main (int   argc,
   gint64 start, bare_rows = 0;
   guint expected = 0, commune_households = 0;
   double first_s, first_cpu, cpu;
+  double resident_before, peak;
+  gboolean peak_known;
   Timing bare;
 
   setlocale (LC_ALL, "");
@@ -292,12 +320,15 @@ main (int   argc,
   dh_sync_client_set_token (client, dh_json_get_string (signed_in, "token"));
 
   g_print ("the first sync of %u records over TLS on the loopback…\n", expected);
+  resident_before = status_mib ("VmRSS:");
+  peak_known = reset_peak_memory ();
   start = g_get_monotonic_time ();
   cpu = process_cpu ();
   if (!dh_sync_run (device, client, &first, NULL, NULL, NULL, &error))
     g_error ("the first sync: %s", error->message);
   first_s = (g_get_monotonic_time () - start) / 1e6;
   first_cpu = process_cpu () - cpu;
+  peak = status_mib ("VmHWM:");
   g_assert_cmpuint (first.received, ==, expected);
 
   /* the engine makes a client a sync; its counters are the sync's */
@@ -329,6 +360,9 @@ main (int   argc,
   g_print ("| a bare SQLite load of the %" G_GINT64_FORMAT " rows it wrote (records, sort keys, search entries) into the same schema, median of 3 | %.2f s (processor %.2f s) |\n",
            bare_rows, bare.wall, bare.cpu);
   g_print ("| **ratio** first sync / bare load | **%.1f×** (processor %.1f×) |\n", first_s / bare.wall, first_cpu / bare.cpu);
+  if (peak_known && resident_before >= 0 && peak >= 0)
+    g_print ("| resident memory of this process: before the sync / at its peak during it | %.1f / %.1f MiB (%.1f MiB more) |\n",
+             resident_before, peak, peak - resident_before);
   g_print ("| bytes received / sent | %s / %s |\n", bench_grouped ((gint64) first.bytes_received),
            bench_grouped ((gint64) first.bytes_sent));
   g_print ("| the raw records (JSON lines) / gzipped | %s / %s bytes |\n", bench_grouped ((gint64) raw->len),
