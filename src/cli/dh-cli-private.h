@@ -63,6 +63,9 @@ int      dh_cli_run_conflicts (DhCli *cli, char **args, int n_args);
 int      dh_cli_run_restore (DhCli *cli, char **args, int n_args);
 int      dh_cli_run_changes (DhCli *cli, char **args, int n_args);
 
+/* dh-cli-report.c */
+int      dh_cli_run_report (DhCli *cli, char **args, int n_args);
+
 /* dh-cli-server.c */
 int          dh_cli_run_login  (DhCli *cli, char **args, int n_args);
 int          dh_cli_run_logout (DhCli *cli, char **args, int n_args);

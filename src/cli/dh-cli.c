@@ -738,47 +738,6 @@ run_status (DhCli  *cli,
   return DH_CLI_EXIT_OK;
 }
 
-/* report villages COMMUNE | support COMMUNE YEAR | overdue COMMUNE [DAYS],
- * the commune by its id, code or name */
-static int
-run_report (DhCli  *cli,
-            char  **args,
-            int     n_args)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(json_object) report = NULL;
-  gboolean villages = g_str_equal (args[0], "villages");
-  gboolean support = g_str_equal (args[0], "support");
-  gboolean overdue = g_str_equal (args[0], "overdue");
-  guint64 number = overdue ? 90 : 0;
-  DhStore *store;
-
-  if ((!villages && !support && !overdue) || (villages && n_args != 2) || (support && n_args != 3) ||
-      (n_args == 3 && !g_ascii_string_to_unsigned (args[2], 10, support ? 1900 : 1, support ? 2100 : 3650, &number, NULL)))
-    {
-      dh_cli_print_usage_error (_("report takes: villages COMMUNE, support COMMUNE YEAR (such as 2026), or overdue COMMUNE [DAYS] (90 unless given); COMMUNE is its name, code or id"));
-      return DH_CLI_EXIT_USAGE;
-    }
-
-  store = dh_cli_open_store_to_read (cli, &error);
-  if (store == NULL)
-    return dh_cli_fail (error);
-
-  if (villages)
-    report = dh_store_report_classes_by_village (store, args[1], &error);
-  else if (support)
-    report = dh_store_report_support_totals (store, args[1], (int) number, &error);
-  else
-    report = dh_store_report_overdue (store, args[1], (guint) number, &error);
-  if (report == NULL)
-    return dh_cli_fail (error);
-
-  for (size_t i = 0; i < json_object_array_length (report); i++)
-    dh_cli_print_json (json_object_array_get_idx (report, i));
-
-  return DH_CLI_EXIT_OK;
-}
-
 static int
 run_catalogue (DhCli  *cli,
                char  **args,
@@ -856,7 +815,7 @@ static const DhCliCommand commands[] = {
   { "logout", 0, 0, N_("logout"), dh_cli_run_logout },
   { "sync", 0, 0, N_("sync [--json]"), dh_cli_run_sync },
   { "catalogue", 1, 1, N_("catalogue NAME"), run_catalogue },
-  { "report", 2, 3, N_("report villages COMMUNE | report support COMMUNE YEAR | report overdue COMMUNE [DAYS]"), run_report },
+  { "report", 2, 3, N_("report villages COMMUNE | report support COMMUNE YEAR | report overdue COMMUNE [DAYS]"), dh_cli_run_report },
 };
 
 static char *
@@ -972,7 +931,7 @@ dh_cli_main (int    argc,
     { "reason", 0, 0, G_OPTION_ARG_STRING, &cli.reason, N_("Why a support entry is voided (void-support)"), N_("TEXT") },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &cli.dry_run, N_("Check the file, report every bad row and what would change; write nothing (import-households, import-members)"), NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &cli.force, N_("Replace a file that exists already (changes export)"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli.json, N_("Print the report as JSON, for scripts (changes apply, sync)"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli.json, N_("Print the report as JSON, for scripts (changes apply, sync, report)"), NULL },
     { "server", 0, 0, G_OPTION_ARG_STRING, &cli.server, N_("The province's server, https://NAME/ (login)"), N_("URL") },
     { "ca", 0, 0, G_OPTION_ARG_FILENAME, &cli.ca_file, N_("The certificate of the province's own authority, when it gave one (login)"), N_("FILE") },
     { "pin", 0, 0, G_OPTION_ARG_STRING, &cli.pin, N_("The server's public key, sha256//BASE64, when the province gave it (login)"), N_("PIN") },

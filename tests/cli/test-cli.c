@@ -304,6 +304,53 @@ test_catalogues (CliFixture    *fixture,
   g_assert_nonnull (strstr (fixture->err, "support_type"));
 }
 
+/* Whether TEXT holds an id (8-4-4-4-12 hexadecimal digits). */
+static gboolean
+holds_an_id (const char *text)
+{
+  g_autoptr(GRegex) id = g_regex_new ("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", 0, 0, NULL);
+
+  return g_regex_match (id, text, 0, NULL);
+}
+
+/* The reports as a commune official reads them: tables of names in
+ * Vietnamese, never an id or a code, with their totals. */
+static void
+assert_reports_for_people (CliFixture *fixture,
+                           const char *commune_id,
+                           gint64      households,
+                           const char *year)
+{
+  const char * const vietnamese[] = { "LANGUAGE", "vi", "LC_ALL", "C.UTF-8", "DONGHANH_LOCALEDIR", g_getenv ("DONGHANH_TEST_LOCALEDIR"), NULL };
+  static const char * const codes[] = { "near_poor", "\"poor\"", "never_visited", "not_visited_recently", "livestock", "seed_plant", "vbsp_loan", "_vnd" };
+  g_autofree char *in_all = g_strdup_printf ("Tổng cộng %" G_GINT64_FORMAT " ", households);
+  g_autoptr(GRegex) spaces = g_regex_new (" +", 0, 0, NULL);
+  g_autofree char *squeezed = NULL;
+
+  g_assert_cmpint (cli_run_with_env (fixture, vietnamese, NULL, (const char * const []) { "report", "villages", commune_id, NULL }), ==, 0);
+  g_assert_nonnull (strstr (fixture->out, "số hộ theo thôn và phân loại"));
+  g_assert_nonnull (strstr (fixture->out, "Hộ nghèo"));
+  /* the villages' households add up in the last line */
+  squeezed = g_regex_replace_literal (spaces, fixture->out, -1, 0, " ", 0, NULL);
+  g_assert_nonnull (strstr (squeezed, in_all));
+  g_assert_false (holds_an_id (fixture->out));
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    g_assert_null (strstr (fixture->out, codes[i]));
+
+  g_assert_cmpint (cli_run_with_env (fixture, vietnamese, NULL, (const char * const []) { "report", "support", commune_id, year, NULL }), ==, 0);
+  g_assert_nonnull (strstr (fixture->out, "₫"));
+  g_assert_nonnull (strstr (fixture->out, "Tổng cộng"));
+  g_assert_false (holds_an_id (fixture->out));
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    g_assert_null (strstr (fixture->out, codes[i]));
+
+  g_assert_cmpint (cli_run_with_env (fixture, vietnamese, NULL, (const char * const []) { "report", "overdue", commune_id, "30", NULL }), ==, 0);
+  g_assert_nonnull (strstr (fixture->out, "chưa được thăm trong 30 ngày"));
+  g_assert_false (holds_an_id (fixture->out));
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    g_assert_null (strstr (fixture->out, codes[i]));
+}
+
 static void
 test_reports (CliFixture    *fixture,
               gconstpointer  data)
@@ -322,7 +369,7 @@ test_reports (CliFixture    *fixture,
   commune = cli_output_json (fixture);
   commune_id = g_strdup (get_string (commune, "id"));
 
-  g_assert_cmpint (cli_run (fixture, NULL, "report", "villages", commune_id), ==, 0);
+  g_assert_cmpint (cli_run (fixture, NULL, "report", "villages", commune_id, "--json"), ==, 0);
   lines = g_strsplit (fixture->out, "\n", -1);
   for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
     {
@@ -339,7 +386,7 @@ test_reports (CliFixture    *fixture,
     {
       g_free (year);
       year = g_strdup_printf ("%d", g_date_time_get_year (now) - back);
-      g_assert_cmpint (cli_run (fixture, NULL, "report", "support", commune_id, year), ==, 0);
+      g_assert_cmpint (cli_run (fixture, NULL, "report", "support", commune_id, year, "--json"), ==, 0);
       g_strfreev (lines);
       lines = g_strsplit (fixture->out, "\n", -1);
       for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
@@ -353,8 +400,9 @@ test_reports (CliFixture    *fixture,
   g_date_time_unref (now);
   g_assert_cmpint (in_totals, >, 0);
 
-  g_assert_cmpint (cli_run (fixture, NULL, "report", "overdue", commune_id, "30"), ==, 0);
+  g_assert_cmpint (cli_run (fixture, NULL, "report", "overdue", commune_id, "30", "--json"), ==, 0);
   g_assert_nonnull (strstr (fixture->out, "\"reason\":"));
+  assert_reports_for_people (fixture, commune_id, in_villages, year);
   g_assert_cmpint (cli_run (fixture, NULL, "report", "overdue", commune_id, "soon"), ==, 2);
   g_assert_cmpint (cli_run (fixture, NULL, "report", "support", commune_id, "last year"), ==, 2);
   g_assert_cmpint (cli_run (fixture, NULL, "report", "support", commune_id), ==, 2);
