@@ -714,6 +714,51 @@ run_export (DhCli  *cli,
   return dh_cli_export (cli, args[0], args[1]);
 }
 
+/* A count of the store's status; counts of records fit in a guint. */
+static guint
+count_of (json_object *object,
+          const char  *key)
+{
+  json_object *value = NULL;
+  gint64 count = json_object_object_get_ex (object, key, &value) ? json_object_get_int64 (value) : 0;
+
+  return (guint) CLAMP (count, 0, G_MAXUINT);
+}
+
+/* What the store holds, in words on stderr, for the person reading: the
+ * classes by their names, never their codes. */
+static void
+print_store_status (json_object *status)
+{
+  DhCatalogues *catalogues = dh_catalogues_get_default ();
+  json_object *counts = json_object_object_get (status, "counts");
+  json_object *places = json_object_object_get (status, "places");
+  json_object *by_class = json_object_object_get (status, "households_by_class");
+  g_autoptr(GPtrArray) classes = dh_catalogues_list_codes (catalogues, "classification");
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  g_printerr (_("Households: %u; members: %u; visits: %u; reviews: %u; support entries: %u; plans to escape poverty: %u.\n"),
+              count_of (counts, "household"), count_of (counts, "member"), count_of (counts, "visit"),
+              count_of (counts, "assessment"), count_of (counts, "support"), count_of (counts, "exit_plan"));
+  g_printerr (_("Provinces: %u; communes: %u; villages: %u.\n"),
+              count_of (places, "province"), count_of (places, "commune"), count_of (places, "village"));
+
+  for (guint i = 0; i < classes->len; i++)
+    {
+      const char *code = g_ptr_array_index (classes, i);
+      guint count = count_of (by_class, code);
+      const char *label = dh_catalogues_get_label (catalogues, "classification", code);
+
+      if (count > 0)
+        g_string_append_printf (line, "%s%s %u", line->len > 0 ? ", " : "", label != NULL ? label : code, count);
+    }
+  if (line->len > 0)
+    /* Translators: %s lists the classes with their households, "Hộ nghèo 25, Hộ cận nghèo 22" */
+    g_printerr (_("Households by class: %s.\n"), line->str);
+  if (json_object_get_boolean (json_object_object_get (status, "demo")))
+    g_printerr ("%s\n", _("This store holds demo data: it is never sent to a server."));
+}
+
 static int
 run_status (DhCli  *cli,
             char  **args,
@@ -734,6 +779,7 @@ run_status (DhCli  *cli,
   sync = dh_cli_sync_status (store);
   json_object_object_add (status, "sync", sync);
   dh_cli_print_json (status);
+  print_store_status (status);
   dh_cli_print_sync_status (sync);
   return DH_CLI_EXIT_OK;
 }

@@ -118,8 +118,13 @@ test_demo_fills_a_store (CliFixture    *fixture,
   json_object_object_get_ex (status, "counts", &counts);
   g_assert_cmpint (json_object_get_int (json_object_object_get (counts, "household")), ==, 30);
   g_assert_cmpint (json_object_get_int (json_object_object_get (counts, "member")), >, 30);
+  /* and in words for the person reading, the classes by their names */
+  g_assert_nonnull (strstr (fixture->err, "Households: 30;"));
+  g_assert_nonnull (strstr (fixture->err, "Households by class: "));
+  g_assert_null (strstr (fixture->err, "near_poor"));
   /* made-up households say so, and never leave the store */
   g_assert_true (json_object_get_boolean (json_object_object_get (status, "demo")));
+  g_assert_nonnull (strstr (fixture->err, "demo data"));
   g_assert_cmpint (cli_run (fixture, NULL, "changes", "export", "demo.bundle"), ==, 1);
 
   /* a second demo into the same store is refused rather than mixed in */
