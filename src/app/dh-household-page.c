@@ -364,18 +364,20 @@ show_plan (DhHouseholdPage *self,
   add_fact (self, section, _("Support needed"), "exit_plan", "support_needed", plan);
 }
 
-/* Says that a section lists the latest of more records than it shows. */
+/* Says that the card lists the latest visits of more than it shows. */
 static void
-say_latest_listed (Section *section,
-                   guint    listed,
-                   gint64   all)
+say_latest_visits_listed (Section *section,
+                          guint    listed,
+                          gint64   all)
 {
   g_autofree char *note = NULL;
+  guint count = (guint) MIN (all, G_MAXUINT);
 
   if (all <= listed)
     return;
-  /* Translators: a card lists the latest records of a household that has more, e.g. "The latest 200 of 245 are listed" */
-  note = g_strdup_printf (_("The latest %u of %u are listed."), listed, (guint) MIN (all, G_MAXUINT));
+  /* Translators: a card lists the latest visits of a household that has had more, "The latest 200 of 245 visits are listed." */
+  note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The latest %u of %u visit are listed.", "The latest %u of %u visits are listed.", count),
+                          listed, count);
   adw_preferences_group_set_description (section->group, note);
 }
 
@@ -392,7 +394,7 @@ show_visits (DhHouseholdPage *self,
       adw_preferences_group_set_description (section->group, _("Never visited."));
       return;
     }
-  say_latest_listed (section, visits->len, n_visits);
+  say_latest_visits_listed (section, visits->len, n_visits);
 
   for (guint i = 0; i < visits->len; i++)
     {
@@ -439,17 +441,28 @@ funding_name (DhHouseholdPage *self,
   return name;
 }
 
-/* SUMS and TOTAL are the store's, over every entry of the household
+/* An amount of a sum, or a dash where the sum does not fit. */
+static char *
+sum_text (json_object *object)
+{
+  json_object *amount = NULL;
+
+  if (!json_object_object_get_ex (object, "amount_vnd", &amount) || amount == NULL)
+    return g_strdup ("—");
+  return dh_money_format (json_object_get_int64 (amount));
+}
+
+/* SUPPORT is the store's, over every entry of the household
  * (dh_store_household_support()), not only the latest it lists. */
 static void
 show_support (DhHouseholdPage *self,
               GPtrArray       *entries,
-              json_object     *sums,
-              gint64           total,
-              gint64           n_entries)
+              json_object     *support)
 {
   Section *section = &self->sections[SECTION_SUPPORT];
   g_autoptr(GString) description = g_string_new (NULL);
+  json_object *sums = json_object_object_get (support, "by_funding");
+  gint64 n_entries = dh_json_get_int (support, "entries", 0);
 
   clear_section (section);
   if (entries->len == 0)
@@ -514,20 +527,28 @@ show_support (DhHouseholdPage *self,
   /* the totals per project (or programme) the entries name, then in all */
   if (n_entries > entries->len)
     {
-      /* Translators: the support a card lists, when the household has had more */
-      g_string_append_printf (description, _("The latest %u of %u are listed; the totals count them all."),
-                              entries->len, (guint) MIN (n_entries, G_MAXUINT));
+      guint count = (guint) MIN (n_entries, G_MAXUINT);
+
+      /* Translators: the support entries a card lists, when the household has had more */
+      g_string_append_printf (description, g_dngettext (GETTEXT_PACKAGE, "The latest %u of %u entry are listed; the totals count them all.",
+                                                        "The latest %u of %u entries are listed; the totals count them all.", count),
+                              entries->len, count);
       g_string_append_c (description, '\n');
     }
   for (size_t i = 0; i < json_object_array_length (sums); i++)
     {
       json_object *sum = json_object_array_get_idx (sums, i);
-      g_autofree char *money = dh_money_format (dh_json_get_int (sum, "amount_vnd", 0));
+      g_autofree char *money = sum_text (sum);
 
       g_string_append_printf (description, "%s: %s\n", funding_name (self, dh_json_get_string (sum, "funding")), money);
     }
+  if (json_object_object_get (support, "amount_vnd") == NULL)
+    {
+      g_string_append (description, _("The amounts are too large to add up: void the entries typed wrong."));
+      g_string_append_c (description, '\n');
+    }
   {
-    g_autofree char *money = dh_money_format (total);
+    g_autofree char *money = sum_text (support);
 
     /* Translators: the sum of the support a household received, cancelled entries left out */
     g_string_append_printf (description, _("In all: %s"), money);
@@ -581,8 +602,6 @@ read_and_show (DhHouseholdPage  *self,
   g_autoptr(GPtrArray) support = NULL;
   g_autoptr(json_object) support_sums = NULL;
   g_autofree char *fingerprint = NULL;
-  gint64 support_total = 0;
-  gint64 n_support = 0;
   gint64 n_visits = 0;
 
   household = dh_store_get (store, "household", household_id, error);
@@ -594,19 +613,17 @@ read_and_show (DhHouseholdPage  *self,
       || (support = list_of_household (context, household_id, "support", DH_SORT_NEWEST, MAX_LISTED, error)) == NULL)
     return FALSE;
   /* the totals count every entry; a list that is full may leave some out */
-  n_support = support->len;
   n_visits = visits->len;
-  support_sums = dh_store_household_support (store, household_id, &support_total,
-                                             support->len >= MAX_LISTED ? &n_support : NULL, error);
+  support_sums = dh_store_household_support (store, household_id, error);
   if (support_sums == NULL ||
       (visits->len >= MAX_LISTED && (n_visits = count_of_household (context, household_id, "visit", error)) < 0))
     return FALSE;
 
   {
     GPtrArray *lists[] = { members, reviews, plans, visits, support };
-    g_autofree char *counts = g_strdup_printf ("%s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+    g_autofree char *counts = g_strdup_printf ("%s %" G_GINT64_FORMAT,
                                                json_object_to_json_string_ext (support_sums, JSON_C_TO_STRING_PLAIN),
-                                               n_support, n_visits);
+                                               n_visits);
 
     fingerprint = read_fingerprint (context, household, lists, G_N_ELEMENTS (lists), counts);
   }
@@ -631,7 +648,7 @@ read_and_show (DhHouseholdPage  *self,
   show_review (self, reviews);
   show_plan (self, plans);
   show_visits (self, visits, n_visits);
-  show_support (self, support, support_sums, support_total, n_support);
+  show_support (self, support, support_sums);
 
   return TRUE;
 }

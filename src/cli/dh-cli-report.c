@@ -63,13 +63,30 @@ table_add_row (Table *table)
   return row;
 }
 
+/* The columns TEXT takes on a terminal: a letter and the marks that
+ * compose with it are one, so that text in decomposed form lines up too. */
+static guint
+display_width (const char *text)
+{
+  guint width = 0;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    return (guint) strlen (text);
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (!g_unichar_iszerowidth (g_utf8_get_char (p)))
+        width++;
+    }
+  return width;
+}
+
 static void
 print_padded (const char *text,
               guint       width,
               gboolean    right,
               gboolean    last)
 {
-  guint length = (guint) g_utf8_strlen (text, -1);
+  guint length = display_width (text);
   guint pad = width > length ? width - length : 0;
 
   if (right)
@@ -90,7 +107,11 @@ table_print (const Table *table)
       GPtrArray *row = g_ptr_array_index (table->rows, r);
 
       for (guint c = 0; c < row->len && c < table->n_columns; c++)
-        widths[c] = MAX (widths[c], (guint) g_utf8_strlen (g_ptr_array_index (row, c), -1));
+        {
+          const char *cell = g_ptr_array_index (row, c);
+
+          widths[c] = MAX (widths[c], cell != NULL ? display_width (cell) : 0);
+        }
     }
 
   for (guint r = 0; r < table->rows->len; r++)
@@ -99,7 +120,7 @@ table_print (const Table *table)
 
       for (guint c = 0; c < table->n_columns; c++)
         {
-          const char *cell = c < row->len ? g_ptr_array_index (row, c) : "";
+          const char *cell = c < row->len && g_ptr_array_index (row, c) != NULL ? g_ptr_array_index (row, c) : "";
 
           if (c > 0)
             fputs ("  ", stdout);
@@ -124,17 +145,6 @@ static char *
 count_text (gint64 count)
 {
   return g_strdup_printf ("%" G_GINT64_FORMAT, count);
-}
-
-/* A sum that does not fit is never shown wrong: it is shown as unknown. */
-static gboolean
-add_checked (gint64 *sum,
-             gint64  amount)
-{
-  if ((amount > 0 && *sum > G_MAXINT64 - amount) || (amount < 0 && *sum < G_MININT64 - amount))
-    return FALSE;
-  *sum += amount;
-  return TRUE;
 }
 
 static char *
@@ -242,7 +252,7 @@ print_villages (json_object *report)
         {
           gint64 in_class = by_class != NULL ? dh_json_get_int (by_class, g_ptr_array_index (shown, c), 0) : 0;
 
-          g_ptr_array_add (row, in_class > 0 ? count_text (in_class) : g_strdup ("–"));
+          g_ptr_array_add (row, count_text (in_class));
           totals[c] += in_class;
         }
     }
@@ -285,13 +295,13 @@ print_support (json_object *report)
       g_ptr_array_add (row, count_text (dh_json_get_int (total, "households", 0)));
       value = dh_json_get_int (total, "amount_vnd", 0);
       g_ptr_array_add (row, dh_money_format (value));
-      amount_known = amount_known && add_checked (&amount, value);
+      amount_known = amount_known && dh_money_add (&amount, value);
       value = dh_json_get_int (total, "state_share_vnd", 0);
       g_ptr_array_add (row, dh_money_format (value));
-      state_known = state_known && add_checked (&state, value);
+      state_known = state_known && dh_money_add (&state, value);
       value = dh_json_get_int (total, "household_share_vnd", 0);
       g_ptr_array_add (row, dh_money_format (value));
-      household_known = household_known && add_checked (&household, value);
+      household_known = household_known && dh_money_add (&household, value);
       entries += dh_json_get_int (total, "entries", 0);
     }
 
@@ -341,6 +351,7 @@ print_overdue (DhStore     *store,
           why = g_strdup_printf (_("its next visit was due on %s"), next);
         }
       else
+        /* Translators: why a household is overdue; %u is a number of days */
         why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "no visit in the last %u day", "no visit in the last %u days", days), days);
 
       g_ptr_array_add (row, g_strdup (dh_json_get_string (household, "head_name")));
@@ -428,8 +439,8 @@ dh_cli_run_report (DhCli  *cli,
   else
     {
       /* Translators: the title of a report; %s is the commune's name, %u a number of days */
-      printf (g_dngettext (GETTEXT_PACKAGE, "%s: poor and near-poor households not visited in %u day",
-                           "%s: poor and near-poor households not visited in %u days", (gulong) number),
+      printf (g_dngettext (GETTEXT_PACKAGE, "%s: poor and near-poor households due a visit (none in the last %u day, or past the date planned)",
+                           "%s: poor and near-poor households due a visit (none in the last %u days, or past the date planned)", (gulong) number),
               commune, (guint) number);
       fputs ("\n\n", stdout);
       print_overdue (store, report, (guint) number);

@@ -12,6 +12,24 @@
 #include "dh-money.h"
 #include "dh-text.h"
 
+/**
+ * dh_money_add:
+ * @sum: (inout): a sum in đồng
+ * @dong: an amount to add to it
+ *
+ * Returns: %FALSE, and @sum as it was, when the sum would not fit in 64
+ *   bits: a total is never shown wrong
+ */
+gboolean
+dh_money_add (gint64 *sum,
+              gint64  dong)
+{
+  if ((dong > 0 && *sum > G_MAXINT64 - dong) || (dong < 0 && *sum < G_MININT64 - dong))
+    return FALSE;
+  *sum += dong;
+  return TRUE;
+}
+
 /* Vietnamese groups thousands with dots and writes the đồng sign after a
  * space: 1.500.000 ₫. */
 /**

@@ -11,5 +11,7 @@ char     *dh_money_format (gint64       dong);
 gboolean  dh_money_parse  (const char  *text,
                            gint64      *out_dong,
                            GError     **error);
+gboolean  dh_money_add    (gint64      *sum,
+                           gint64       dong);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dh-date.h"
+#include "dh-money.h"
 #include "dh-store-private.h"
 
 /* Each report reads one state of the store on a reader connection of its
@@ -306,80 +307,93 @@ dh_store_report_support_totals (DhStore     *self,
 /**
  * dh_store_household_support:
  * @household_id: the household
- * @out_total: (out): the sum over every project and programme
- * @out_entries: (out) (optional): how many entries it has, voids and
- *   voided ones too
  *
  * What a household received, over every entry that counts (delivered,
  * neither a void nor voided), not only those a card lists: a sum a
  * project or programme (an entry names its project, or else its
- * programme; "" when neither), the one with the latest delivery first.
+ * programme; "" when neither), the one with the latest delivery first,
+ * and in all. A sum that does not fit in 64 bits (amounts entered wrong)
+ * is null, never wrong, and the household's card still opens to show,
+ * and void, the entries that make it.
  *
- * Returns: (transfer full): an array of {"funding": KEY, "amount_vnd": N},
- *   or %NULL on an error (an overflowing sum is one)
+ * Returns: (transfer full): {"by_funding": [{"funding": KEY, "amount_vnd":
+ *   N or null}, …], "amount_vnd": N or null, "entries": how many entries
+ *   the household has, voids and voided ones too}, or %NULL on an error
  */
 json_object *
 dh_store_household_support (DhStore     *self,
                             const char  *household_id,
-                            gint64      *out_total,
-                            gint64      *out_entries,
                             GError     **error)
 {
-  gint64 total = 0;
   g_autoptr(json_object) sums = json_object_new_array ();
+  g_autoptr(json_object) support = NULL;
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) amounts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) fits = g_array_new (FALSE, FALSE, sizeof (gboolean));
   g_autoptr(DhConnection) reader = NULL;
+  gint64 total = 0;
+  gint64 entries;
+  gboolean total_fits = TRUE;
   sqlite3_stmt *stmt;
   int rc;
 
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
   g_return_val_if_fail (household_id != NULL, NULL);
-  g_return_val_if_fail (out_total != NULL, NULL);
 
   reader = dh_store_acquire_reader (self, NULL, error);
   if (reader == NULL)
     return NULL;
 
-  if (out_entries != NULL)
+  stmt = dh_connection_prepare (reader, "SELECT count(*) FROM support WHERE household = ?1 AND deleted = 0", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
     {
-      stmt = dh_connection_prepare (reader, "SELECT count(*) FROM support WHERE household = ?1 AND deleted = 0", error);
-      if (stmt == NULL)
-        return NULL;
-      sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
-      rc = sqlite3_step (stmt);
-      if (rc != SQLITE_ROW)
-        {
-          dh_connection_set_error (reader, error);
-          sqlite3_reset (stmt);
-          return NULL;
-        }
-      *out_entries = sqlite3_column_int64 (stmt, 0);
+      dh_connection_set_error (reader, error);
       sqlite3_reset (stmt);
+      return NULL;
     }
+  entries = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
 
+  /* summed here, not by SQLite's sum(), whose overflow is an error */
   stmt = dh_connection_prepare (reader,
-                                "SELECT coalesce(s.project, s.programme, ''), sum(s.amount_vnd) "
+                                "SELECT coalesce(s.project, s.programme, ''), s.amount_vnd "
                                 "FROM support s WHERE s.household = ?1 AND " LIVE_SUPPORT " "
-                                "GROUP BY 1 ORDER BY max(s.delivered_on) DESC, 1",
+                                "ORDER BY s.delivered_on DESC, 1",
                                 error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      json_object *sum = json_object_new_object ();
+      const char *key = (const char *) sqlite3_column_text (stmt, 0);
       gint64 amount = sqlite3_column_int64 (stmt, 1);
+      gpointer found;
+      guint at;
 
-      json_object_object_add (sum, "funding", json_object_new_string ((const char *) sqlite3_column_text (stmt, 0)));
-      json_object_object_add (sum, "amount_vnd", json_object_new_int64 (amount));
-      json_object_array_add (sums, sum);
-      if ((amount > 0 && total > G_MAXINT64 - amount) || (amount < 0 && total < G_MININT64 - amount))
+      if (g_hash_table_lookup_extended (index, key, NULL, &found))
+        at = GPOINTER_TO_UINT (found);
+      else
         {
-          sqlite3_reset (stmt);
-          g_set_error_literal (error, DH_STORE_ERROR, DH_STORE_ERROR_FAILED,
-                               _("The household’s support adds up to more than can be counted; correct the amounts that were entered wrong"));
-          return NULL;
+          gint64 zero = 0;
+          gboolean yes = TRUE;
+          json_object *sum = json_object_new_object ();
+          json_object *funding = json_object_new_string (key);
+
+          at = amounts->len;
+          json_object_object_add (sum, "funding", funding);
+          json_object_array_add (sums, sum);
+          /* the key lives as long as the sums do */
+          g_hash_table_insert (index, (gpointer) json_object_get_string (funding), GUINT_TO_POINTER (at));
+          g_array_append_val (amounts, zero);
+          g_array_append_val (fits, yes);
         }
-      total += amount;
+      g_array_index (fits, gboolean, at) = g_array_index (fits, gboolean, at) &&
+                                           dh_money_add (&g_array_index (amounts, gint64, at), amount);
+      total_fits = total_fits && dh_money_add (&total, amount);
     }
   if (rc != SQLITE_DONE)
     {
@@ -388,9 +402,16 @@ dh_store_household_support (DhStore     *self,
       return NULL;
     }
   sqlite3_reset (stmt);
-  *out_total = total;
 
-  return g_steal_pointer (&sums);
+  for (guint i = 0; i < amounts->len; i++)
+    json_object_object_add (json_object_array_get_idx (sums, i), "amount_vnd",
+                            g_array_index (fits, gboolean, i) ? json_object_new_int64 (g_array_index (amounts, gint64, i)) : NULL);
+  support = json_object_new_object ();
+  json_object_object_add (support, "by_funding", g_steal_pointer (&sums));
+  json_object_object_add (support, "amount_vnd", total_fits ? json_object_new_int64 (total) : NULL);
+  json_object_object_add (support, "entries", json_object_new_int64 (entries));
+
+  return g_steal_pointer (&support);
 }
 
 /**

@@ -330,8 +330,6 @@ json_object *dh_store_report_support_totals  (DhStore       *self,
                                               GError       **error);
 json_object *dh_store_household_support     (DhStore       *self,
                                               const char    *household_id,
-                                              gint64        *out_total,
-                                              gint64        *out_entries,
                                               GError       **error);
 
 /* The commune's lists in, and lists out, as CSV (dh-store-csv.c). */

@@ -191,6 +191,8 @@ dh_sync_client_get_requests (DhSyncClient *self)
   return (guint) g_atomic_int_get (&self->requests);
 }
 
+/* The bytes, unlike the requests, are read only by the thread that makes
+ * the requests, or once it is done. */
 guint64
 dh_sync_client_get_bytes_sent (DhSyncClient *self)
 {

@@ -320,8 +320,7 @@ typedef struct
 {
   Sync         *sync;
   guint         max_pages;
-  char         *cursor;
-  GCancellable *cancellable;
+  const char   *cursor;
   GMutex        lock;
   GCond         cond;
   Fetched      *waiting;
@@ -460,7 +459,7 @@ pull (Sync    *sync,
 {
   g_autofree char *cursor = dh_store_get_meta (sync->store, "pull_cursor");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  Pipe pipe = { sync, max_pages, cursor, cancellable };
+  Pipe pipe = { .sync = sync, .max_pages = max_pages, .cursor = cursor };
   gulong handler = 0;
   GThread *reader;
   gboolean ok = TRUE;
@@ -531,6 +530,8 @@ pull (Sync    *sync,
   pipe.stop = TRUE;
   g_cond_broadcast (&pipe.cond);
   g_mutex_unlock (&pipe.lock);
+  /* a transfer under way stops at curl's next progress call (about a
+   * second at most, or once a name lookup ends) */
   if (!ok)
     g_cancellable_cancel (cancellable);
   g_thread_join (reader);

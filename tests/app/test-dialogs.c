@@ -561,19 +561,20 @@ is_card_row (GtkWidget     *widget,
   return DH_IS_CARD_ROW (widget);
 }
 
+/* A section of the card, by its title (DATA). */
 static gboolean
-is_support_group (GtkWidget     *widget,
-                  gconstpointer  data)
+is_group_titled (GtkWidget     *widget,
+                 gconstpointer  data)
 {
   return ADW_IS_PREFERENCES_GROUP (widget) &&
-         g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), _("Support Received")) == 0;
+         g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), data) == 0;
 }
 
 /* The household's total as the card shows it, in đồng. */
 static gint64
 card_total (Fixture *fixture)
 {
-  GtkWidget *group = find_widget (GTK_WIDGET (fixture->window), is_support_group, NULL);
+  GtkWidget *group = find_widget (GTK_WIDGET (fixture->window), is_group_titled, _("Support Received"));
   const char *description;
   const char *last_line;
   g_autofree char *amount = NULL;
@@ -665,7 +666,7 @@ test_void_needs_a_reason_and_drops_the_total (Fixture       *fixture,
 
   /* the programme or project of each entry is named, never given as its code */
   {
-    GtkWidget *group = find_widget (GTK_WIDGET (fixture->window), is_support_group, NULL);
+    GtkWidget *group = find_widget (GTK_WIDGET (fixture->window), is_group_titled, _("Support Received"));
     const char *code = dh_json_get_string (entry, "project") != NULL ? dh_json_get_string (entry, "project")
                                                                       : dh_json_get_string (entry, "programme");
     g_autofree char *as_code = g_strdup_printf (" · %s", code);
@@ -681,14 +682,6 @@ test_void_needs_a_reason_and_drops_the_total (Fixture       *fixture,
       }
     g_assert_cmpuint (rows, >, 1);
   }
-}
-
-static gboolean
-is_visits_group (GtkWidget     *widget,
-                 gconstpointer  data)
-{
-  return ADW_IS_PREFERENCES_GROUP (widget) &&
-         g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), _("Visits")) == 0;
 }
 
 /* A household with more support entries and visits than a card lists:
@@ -727,13 +720,26 @@ test_card_totals_count_every_entry (Fixture       *fixture,
 
   /* older than every entry the card had: the latest it lists are the same, its total is not */
   g_assert_cmpint (card_total (fixture), ==, total + (gint64) added * 10000);
-  group = find_widget (GTK_WIDGET (fixture->window), is_support_group, NULL);
-  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), "200"));
+  group = find_widget (GTK_WIDGET (fixture->window), is_group_titled, _("Support Received"));
+  {
+    guint entries = (guint) app_fixture_count_household (fixture, "support");
+    g_autofree char *note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The latest %u of %u entry are listed; the totals count them all.",
+                                                          "The latest %u of %u entries are listed; the totals count them all.", entries),
+                                             200, entries);
+
+    g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), note));
+  }
   app_fixture_save_picture (group, "card-support-more-than-listed.png");
-  group = find_widget (GTK_WIDGET (fixture->window), is_visits_group, NULL);
+  group = find_widget (GTK_WIDGET (fixture->window), is_group_titled, _("Visits"));
   g_assert_nonnull (group);
-  g_assert_nonnull (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)));
-  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), "200"));
+  {
+    guint visits = (guint) app_fixture_count_household (fixture, "visit");
+    g_autofree char *note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The latest %u of %u visit are listed.",
+                                                          "The latest %u of %u visits are listed.", visits),
+                                             200, visits);
+
+    g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), ==, note);
+  }
 }
 
 /* ---- end to end -------------------------------------------------------------- */

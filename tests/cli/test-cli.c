@@ -335,6 +335,17 @@ assert_reports_for_people (CliFixture *fixture,
   g_assert_cmpint (cli_run_with_env (fixture, vietnamese, NULL, (const char * const []) { "report", "villages", commune_id, NULL }), ==, 0);
   g_assert_nonnull (strstr (fixture->out, "số hộ theo thôn và phân loại"));
   g_assert_nonnull (strstr (fixture->out, "Hộ nghèo"));
+  /* its columns line up: every line of the table, after the title and a
+   * blank line, is as wide on a terminal, the names' marks and all */
+  {
+    g_auto(GStrv) lines = g_strsplit (fixture->out, "\n", -1);
+    glong width;
+
+    g_assert_cmpuint (g_strv_length (lines), >, 5);
+    width = g_utf8_strlen (lines[2], -1);
+    for (guint i = 2; lines[i] != NULL && lines[i][0] != '\0'; i++)
+      g_assert_cmpint (g_utf8_strlen (lines[i], -1), ==, width);
+  }
   /* the villages' households add up in the last line */
   squeezed = g_regex_replace_literal (spaces, fixture->out, -1, 0, " ", 0, NULL);
   g_assert_nonnull (strstr (squeezed, in_all));

@@ -593,26 +593,47 @@ test_void_support_and_totals (StoreFixture  *fixture,
    * name, the latest delivered first; planned, voided and voiding entries
    * count for nothing, every entry is counted */
   {
-    g_autoptr(json_object) sums = NULL;
+    g_autoptr(json_object) support = NULL;
     g_autoptr(json_object) project = fixture_create (fixture, "support",
                                                      "{\"household\": \"%s\", \"support_type\": \"livestock\", \"delivered_on\": \"2026-06-01\", "
                                                      "\"amount_vnd\": 500000, \"project\": \"3.1\"}", house);
     g_autoptr(json_object) planned = fixture_create (fixture, "support",
                                                      "{\"household\": \"%s\", \"support_type\": \"livestock\", \"delivered_on\": \"2026-07-01\", "
                                                      "\"amount_vnd\": 700000, \"status\": \"planned\", \"project\": \"3.2\"}", house);
-    gint64 total = -1, entries = -1;
+    g_autofree char *other = household (fixture, "Lò Thị Hoa");
+    json_object *sums;
 
     g_assert_nonnull (project);
     g_assert_nonnull (planned);
-    sums = dh_store_household_support (fixture->store, house, &total, &entries, &error);
+    support = dh_store_household_support (fixture->store, house, &error);
     g_assert_no_error (error);
-    g_assert_cmpint (total, ==, 1700000);
-    g_assert_cmpint (entries, ==, 5);
+    g_assert_cmpint (dh_json_get_int (support, "amount_vnd", -1), ==, 1700000);
+    g_assert_cmpint (dh_json_get_int (support, "entries", -1), ==, 5);
+    sums = json_object_object_get (support, "by_funding");
     g_assert_cmpuint (json_object_array_length (sums), ==, 2);
     g_assert_cmpstr (dh_json_get_string (json_object_array_get_idx (sums, 0), "funding"), ==, "3.1");
     g_assert_cmpint (dh_json_get_int (json_object_array_get_idx (sums, 0), "amount_vnd", -1), ==, 500000);
     g_assert_cmpstr (dh_json_get_string (json_object_array_get_idx (sums, 1), "funding"), ==, "");
     g_assert_cmpint (dh_json_get_int (json_object_array_get_idx (sums, 1), "amount_vnd", -1), ==, 1200000);
+
+    /* amounts typed wrong whose sum does not fit: unknown, never wrong,
+     * and no error, so that the card opens to void them */
+    for (guint i = 0; i < 2; i++)
+      json_object_put (fixture_create (fixture, "support",
+                                       "{\"household\": \"%s\", \"support_type\": \"livestock\", \"delivered_on\": \"2026-06-0%u\", "
+                                       "\"amount_vnd\": 9000000000000000000, \"project\": \"3.1\"}", other, i + 1));
+    json_object_put (fixture_create (fixture, "support",
+                                     "{\"household\": \"%s\", \"support_type\": \"livestock\", \"delivered_on\": \"2026-05-01\", "
+                                     "\"amount_vnd\": 300000, \"programme\": \"NTP-GNBV-2021-2025\"}", other));
+    g_clear_pointer (&support, json_object_put);
+    support = dh_store_household_support (fixture->store, other, &error);
+    g_assert_no_error (error);
+    g_assert_true (json_object_object_get_ex (support, "amount_vnd", NULL));
+    g_assert_null (json_object_object_get (support, "amount_vnd"));
+    sums = json_object_object_get (support, "by_funding");
+    g_assert_cmpuint (json_object_array_length (sums), ==, 2);
+    g_assert_null (json_object_object_get (json_object_array_get_idx (sums, 0), "amount_vnd"));
+    g_assert_cmpint (dh_json_get_int (json_object_array_get_idx (sums, 1), "amount_vnd", -1), ==, 300000);
   }
 }
 
