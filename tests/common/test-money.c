@@ -126,6 +126,33 @@ test_parse_rejects_with_a_valid_example (void)
   assert_rejected (NULL, DH_VALIDATION_ERROR_REQUIRED, "1.500.000");
 }
 
+/* A sum that would not fit is refused and left as it was, never wrapped
+ * round or clamped. */
+static void
+test_add_refuses_a_sum_that_does_not_fit (void)
+{
+  gint64 sum = 0;
+
+  g_assert_true (dh_money_add (&sum, 1500000));
+  g_assert_true (dh_money_add (&sum, -500000));
+  g_assert_cmpint (sum, ==, 1000000);
+
+  sum = G_MAXINT64 - 10;
+  g_assert_true (dh_money_add (&sum, 10));
+  g_assert_cmpint (sum, ==, G_MAXINT64);
+  g_assert_false (dh_money_add (&sum, 1));
+  g_assert_cmpint (sum, ==, G_MAXINT64);
+
+  sum = G_MININT64 + 10;
+  g_assert_true (dh_money_add (&sum, -10));
+  g_assert_false (dh_money_add (&sum, -1));
+  g_assert_cmpint (sum, ==, G_MININT64);
+
+  sum = 9000000000000000000;
+  g_assert_false (dh_money_add (&sum, 9000000000000000000));
+  g_assert_cmpint (sum, ==, 9000000000000000000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -136,6 +163,7 @@ main (int   argc,
   g_test_add_func ("/common/money/parse/accepts-the-usual-ways-of-writing", test_parse_accepts_the_usual_ways_of_writing);
   g_test_add_func ("/common/money/parse/round-trips-with-format", test_parse_round_trips_with_format);
   g_test_add_func ("/common/money/parse/rejects-with-a-valid-example", test_parse_rejects_with_a_valid_example);
+  g_test_add_func ("/common/money/add/refuses-a-sum-that-does-not-fit", test_add_refuses_a_sum_that_does_not_fit);
 
   return g_test_run ();
 }
