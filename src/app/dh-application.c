@@ -325,6 +325,7 @@ dh_application_init (DhApplication *self)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.reload", (const char *[]) { "F5", "<Control>r", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.record-visit", (const char *[]) { "<Control><Shift>v", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.record-support", (const char *[]) { "<Control><Shift>s", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-reports", (const char *[]) { "<Control><Shift>r", NULL });
 }
 
 /**

@@ -9,6 +9,7 @@
 
 #include "dh-autocleanups.h"
 #include "dh-conflicts-window.h"
+#include "dh-reports-window.h"
 #include "dh-demo.h"
 #include "dh-entity.h"
 #include "dh-field-choice.h"
@@ -1410,6 +1411,18 @@ on_imported (DhWindow   *self,
 }
 
 static void
+show_reports_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  DhWindow *self = DH_WINDOW (widget);
+  DhReportsWindow *reports = dh_reports_window_new (self->context);
+
+  gtk_window_set_transient_for (GTK_WINDOW (reports), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (reports));
+}
+
+static void
 show_conflicts_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
@@ -1900,6 +1913,7 @@ dh_window_class_init (DhWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.cancel-export", NULL, cancel_export_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL, show_conflicts_action);
+  gtk_widget_class_install_action (widget_class, "win.show-reports", NULL, show_reports_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);

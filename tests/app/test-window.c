@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "app-test.h"
+#include "dh-reports-window.h"
 #include "dh-application.h"
 #include "dh-autocleanups.h"
 #include "dh-context.h"
@@ -733,6 +734,174 @@ test_rows_far_from_view_wait_to_show (Fixture       *fixture,
   g_assert_cmpstr (name_shown (row), ==, dh_record_get_string (last, "head_name"));
 }
 
+/* ---- the commune's reports ------------------------------------------------------ */
+
+static DhReportsWindow *
+open_reports (Fixture *fixture)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  DhReportsWindow *reports = NULL;
+
+  app_fixture_wait (fixture->window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-reports", NULL));
+  app_fixture_spin ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && reports == NULL; i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (DH_IS_REPORTS_WINDOW (window))
+        reports = DH_REPORTS_WINDOW (window);
+    }
+  g_assert_nonnull (reports);
+  while (dh_reports_window_is_loading (reports))
+    g_main_context_iteration (NULL, TRUE);
+  app_fixture_spin ();
+  return reports;
+}
+
+static void
+collect_of_type (GtkWidget *root,
+                 GType      type,
+                 GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        g_ptr_array_add (found, child);
+      collect_of_type (child, type, found);
+    }
+}
+
+/* The NTH widget of TYPE under ROOT, depth first, or NULL. */
+static GtkWidget *
+child_named (GtkWidget  *root,
+             GType       type,
+             guint       nth)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect_of_type (root, type, found);
+  return nth < found->len ? g_ptr_array_index (found, nth) : NULL;
+}
+
+/* The text of the grid's cell, or NULL. */
+static const char *
+cell_text (GtkGrid *grid,
+           int      column,
+           int      row)
+{
+  GtkWidget *cell = gtk_grid_get_child_at (grid, column, row);
+
+  return cell != NULL ? gtk_label_get_text (GTK_LABEL (cell)) : NULL;
+}
+
+static int
+grid_rows (GtkGrid *grid)
+{
+  int rows = 0;
+
+  while (gtk_grid_get_child_at (grid, 0, rows) != NULL)
+    rows++;
+  return rows;
+}
+
+static gboolean
+looks_like_an_id_or_code (const char *text)
+{
+  g_autoptr(GRegex) id = g_regex_new ("[0-9a-f]{8}-[0-9a-f]{4}-|^(poor|near_poor|average|livestock|seed_plant|vbsp_loan)$", 0, 0, NULL);
+
+  return g_regex_match (id, text, 0, NULL);
+}
+
+/* A commune official's reports: the households of each village by
+ * class, adding up to the commune's; the support of the year; the
+ * households due a visit, each opening its card. Names, never ids. */
+static void
+test_reports_of_the_commune (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  DhReportsWindow *reports = open_reports (fixture);
+  DhStore *store = app_fixture_store (fixture);
+  GtkGrid *villages = GTK_GRID (child_named (GTK_WIDGET (reports), GTK_TYPE_GRID, 0));
+  GtkGrid *support = GTK_GRID (child_named (GTK_WIDGET (reports), GTK_TYPE_GRID, 1));
+  GtkLabel *title = GTK_LABEL (gtk_widget_get_prev_sibling (GTK_WIDGET (villages)));
+  GtkListBox *overdue = GTK_LIST_BOX (child_named (GTK_WIDGET (reports), GTK_TYPE_LIST_BOX, 0));
+  g_autofree char *commune_name = NULL;
+  g_autofree char *commune = NULL;
+  g_autofree char *filter = NULL;
+  const char *filters[2] = { NULL, NULL };
+  DhQuery query = { .entity = "household" };
+  GtkListBoxRow *first;
+  const char *household;
+  int rows;
+
+  /* the commune named in the title, whose households the villages add up to */
+  commune_name = g_strndup (gtk_label_get_text (title), strstr (gtk_label_get_text (title), ":") - gtk_label_get_text (title));
+  commune = dh_store_resolve_place (store, "commune", commune_name, NULL, NULL);
+  g_assert_nonnull (commune);
+  filter = g_strdup_printf ("commune=%s", commune);
+  filters[0] = filter;
+  query.filters = filters;
+  rows = grid_rows (villages);
+  g_assert_cmpint (rows, >, 2);
+  g_assert_cmpstr (cell_text (villages, 0, rows - 1), ==, "In all");
+  g_assert_cmpint (g_ascii_strtoll (cell_text (villages, 1, rows - 1), NULL, 10), ==, dh_store_count (store, &query, NULL));
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; cell_text (villages, c, r) != NULL; c++)
+      g_assert_false (looks_like_an_id_or_code (cell_text (villages, c, r)));
+
+  /* this year's support: a kind a row, its amounts in đồng, and in all */
+  rows = grid_rows (support);
+  g_assert_cmpint (rows, >, 2);
+  g_assert_cmpstr (cell_text (support, 0, rows - 1), ==, "In all");
+  g_assert_nonnull (strstr (cell_text (support, 3, rows - 1), "₫"));
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; cell_text (support, c, r) != NULL; c++)
+      g_assert_false (looks_like_an_id_or_code (cell_text (support, c, r)));
+
+  /* a household due a visit opens its card in the main window */
+  first = gtk_list_box_get_row_at_index (overdue, 0);
+  g_assert_nonnull (first);
+  g_assert_false (looks_like_an_id_or_code (adw_action_row_get_subtitle (ADW_ACTION_ROW (first))));
+  household = g_object_get_data (G_OBJECT (first), "household");
+  g_assert_nonnull (household);
+  g_signal_emit_by_name (overdue, "row-activated", first);
+  app_fixture_spin ();
+  g_assert_cmpstr (dh_window_get_household_id (fixture->window), ==, household);
+
+  gtk_window_destroy (GTK_WINDOW (reports));
+  app_fixture_spin ();
+}
+
+/* The same in Vietnamese, in pictures to look at. */
+static void
+test_reports_in_vietnamese (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  DhReportsWindow *reports = open_reports (fixture);
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  AdwViewStack *stack = ADW_VIEW_STACK (child_named (GTK_WIDGET (reports), ADW_TYPE_VIEW_STACK, 0));
+  GtkGrid *villages = GTK_GRID (child_named (GTK_WIDGET (reports), GTK_TYPE_GRID, 0));
+  static const char * const pages[] = { "villages", "support", "overdue" };
+
+  g_assert_cmpstr (cell_text (villages, 0, grid_rows (villages) - 1), ==, "Tổng cộng");
+  g_assert_cmpstr (cell_text (villages, 0, 0), ==, "Thôn");
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *light = g_strdup_printf ("reports-%s-light-vi.png", pages[i]);
+      g_autofree char *dark = g_strdup_printf ("reports-%s-dark-vi.png", pages[i]);
+
+      adw_view_stack_set_visible_child_name (stack, pages[i]);
+      adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+      app_fixture_save_picture (GTK_WIDGET (reports), light);
+      adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+      app_fixture_save_picture (GTK_WIDGET (reports), dark);
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_destroy (GTK_WINDOW (reports));
+  app_fixture_spin ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -752,6 +921,8 @@ main (int   argc,
     { "/app/window/other-file-is-refused-untouched", test_other_file_is_refused_untouched, "text", FALSE },
     { "/app/window/import-previews-every-row", test_import_previews_every_row, "demo", FALSE },
     { "/app/window/export-runs-aside", test_export_runs_aside, "demo", FALSE },
+    { "/app/window/reports-of-the-commune", test_reports_of_the_commune, "demo", FALSE },
+    { "/app/window/reports-in-vietnamese", test_reports_in_vietnamese, "demo", TRUE },
     /* every label, place, sum and date as a Vietnamese caseworker reads it */
     { "/app/window/speaks-vietnamese", test_speaks_vietnamese, "demo", TRUE },
   };

@@ -1,0 +1,447 @@
+/* dh-reports-window.c – a commune's figures for its officials: villages, support, households due a visit */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "dh-reports-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dh-autocleanups.h"
+#include "dh-entity.h"
+#include "dh-report-table.h"
+#include "dh-reports-window.h"
+#include "dh-store.h"
+#include "dh-sync-settings.h"
+#include "dh-window.h"
+
+/* The three reports of donghanh-cli report, as the same tables of words
+ * (dh-report-table.c), each read off the main thread; a household due a
+ * visit opens its card in the main window. */
+struct _DhReportsWindow
+{
+  AdwWindow     parent_instance;
+
+  GtkDropDown  *commune_choice;
+  AdwViewStack *stack;
+  GtkLabel     *villages_title;
+  GtkGrid      *villages_grid;
+  GtkSpinButton *year;
+  GtkLabel     *support_title;
+  GtkGrid      *support_grid;
+  GtkSpinButton *days;
+  GtkLabel     *overdue_title;
+  GtkLabel     *overdue_empty;
+  GtkListBox   *overdue_list;
+
+  DhContext    *context;
+  GPtrArray    *communes;       /* char *: the ids, in the order of the choice */
+  GCancellable *cancellables[3];
+  guint         loading;        /* reports being read */
+};
+
+G_DEFINE_FINAL_TYPE (DhReportsWindow, dh_reports_window, ADW_TYPE_WINDOW)
+
+enum { REPORT_VILLAGES, REPORT_SUPPORT, REPORT_OVERDUE };
+
+static DhStore *
+get_store (DhReportsWindow *self)
+{
+  return dh_context_get_store (self->context);
+}
+
+static const char *
+chosen_commune (DhReportsWindow *self)
+{
+  guint chosen = gtk_drop_down_get_selected (self->commune_choice);
+
+  return chosen < self->communes->len ? g_ptr_array_index (self->communes, chosen) : NULL;
+}
+
+static void
+clear_grid (GtkGrid *grid)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (grid))) != NULL)
+    gtk_grid_remove (grid, child);
+}
+
+static void
+add_cell (GtkGrid    *grid,
+          const char *text,
+          int         column,
+          int         row,
+          gboolean    right,
+          gboolean    strong)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), right ? 1.0f : 0.0f);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  if (right)
+    gtk_widget_add_css_class (label, "numeric");
+  if (strong)
+    gtk_widget_add_css_class (label, "heading");
+  gtk_grid_attach (grid, label, column, row, 1, 1);
+}
+
+/* A table in a grid: its heading and its total line in bold, numbers
+ * aligned right, or what to say when it has no row. */
+static void
+show_table (GtkGrid             *grid,
+            GtkLabel            *title,
+            const DhReportTable *table)
+{
+  clear_grid (grid);
+  gtk_label_set_text (title, table->title);
+  if (table->rows->len == 0)
+    {
+      GtkWidget *empty = gtk_label_new (table->empty);
+
+      gtk_label_set_wrap (GTK_LABEL (empty), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (empty), 0.0f);
+      gtk_widget_add_css_class (empty, "dim-label");
+      gtk_grid_attach (grid, empty, 0, 0, 1, 1);
+      return;
+    }
+
+  for (guint c = 0; c < table->heading->len; c++)
+    add_cell (grid, g_ptr_array_index (table->heading, c), (int) c, 0, (table->right & (1u << c)) != 0, TRUE);
+  for (guint r = 0; r < table->rows->len; r++)
+    {
+      GPtrArray *row = g_ptr_array_index (table->rows, r);
+      gboolean total = table->has_total && r + 1 == table->rows->len;
+
+      for (guint c = 0; c < row->len; c++)
+        add_cell (grid, g_ptr_array_index (row, c), (int) c, (int) r + 1, (table->right & (1u << c)) != 0, total);
+    }
+}
+
+static void
+show_error (DhReportsWindow *self,
+            GtkLabel        *title,
+            const GError    *error)
+{
+  gtk_label_set_text (title, error->message);
+}
+
+static void
+done_loading (DhReportsWindow *self)
+{
+  g_assert (self->loading > 0);
+  self->loading--;
+}
+
+static void
+villages_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(DhReportsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) report = dh_store_report_classes_by_village_finish (DH_STORE (source), result, &error);
+
+  done_loading (self);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (report == NULL)
+    show_error (self, self->villages_title, error);
+  else
+    {
+      g_autoptr(DhReportTable) table = dh_report_table_villages (get_store (self), chosen_commune (self), report);
+
+      show_table (self->villages_grid, self->villages_title, table);
+    }
+}
+
+static void
+support_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(DhReportsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) report = dh_store_report_support_totals_finish (DH_STORE (source), result, &error);
+
+  done_loading (self);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (report == NULL)
+    show_error (self, self->support_title, error);
+  else
+    {
+      g_autoptr(DhReportTable) table = dh_report_table_support (get_store (self), chosen_commune (self),
+                                                                gtk_spin_button_get_value_as_int (self->year), report);
+
+      show_table (self->support_grid, self->support_title, table);
+    }
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static void
+overdue_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(DhReportsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) report = dh_store_report_overdue_finish (DH_STORE (source), result, &error);
+  g_autoptr(DhReportTable) table = NULL;
+
+  done_loading (self);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  clear_list (self->overdue_list);
+  if (report == NULL)
+    {
+      show_error (self, self->overdue_title, error);
+      return;
+    }
+
+  table = dh_report_table_overdue (get_store (self), chosen_commune (self),
+                                   (guint) gtk_spin_button_get_value_as_int (self->days), report);
+  gtk_label_set_text (self->overdue_title, table->title);
+  gtk_label_set_text (self->overdue_empty, table->empty);
+  gtk_widget_set_visible (GTK_WIDGET (self->overdue_empty), table->rows->len == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->overdue_list), table->rows->len > 0);
+
+  /* a row a household: its head, then its village, class, last visit and why */
+  for (guint r = 0; r < table->rows->len; r++)
+    {
+      GPtrArray *cells = g_ptr_array_index (table->rows, r);
+      g_autoptr(GString) subtitle = g_string_new (NULL);
+      GtkWidget *row = adw_action_row_new ();
+
+      /* a household never visited has no last visit: nothing to say of it */
+      for (guint c = 1; c < cells->len; c++)
+        {
+          const char *cell = g_ptr_array_index (cells, c);
+
+          if (cell == NULL || cell[0] == '\0' || g_str_equal (cell, "—"))
+            continue;
+          if (subtitle->len > 0)
+            g_string_append (subtitle, " · ");
+          g_string_append (subtitle, cell);
+        }
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), g_ptr_array_index (cells, 0));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+      g_object_set_data_full (G_OBJECT (row), "household", g_strdup (g_ptr_array_index (table->ids, r)), g_free);
+      gtk_list_box_append (self->overdue_list, row);
+    }
+}
+
+/* Reads the report WHICH again, the one before it still reading left. */
+static void
+read_report (DhReportsWindow *self,
+             guint            which)
+{
+  const char *commune = chosen_commune (self);
+
+  if (commune == NULL)
+    return;
+  g_cancellable_cancel (self->cancellables[which]);
+  g_clear_object (&self->cancellables[which]);
+  self->cancellables[which] = g_cancellable_new ();
+  self->loading++;
+
+  switch (which)
+    {
+    case REPORT_VILLAGES:
+      dh_store_report_classes_by_village_async (get_store (self), commune, self->cancellables[which],
+                                                villages_read_cb, g_object_ref (self));
+      break;
+    case REPORT_SUPPORT:
+      dh_store_report_support_totals_async (get_store (self), commune, gtk_spin_button_get_value_as_int (self->year),
+                                            self->cancellables[which], support_read_cb, g_object_ref (self));
+      break;
+    default:
+      dh_store_report_overdue_async (get_store (self), commune, (guint) gtk_spin_button_get_value_as_int (self->days),
+                                     self->cancellables[which], overdue_read_cb, g_object_ref (self));
+      break;
+    }
+}
+
+static void
+read_all (DhReportsWindow *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->cancellables); i++)
+    read_report (self, i);
+}
+
+static void
+on_commune_chosen (DhReportsWindow *self)
+{
+  read_all (self);
+}
+
+static void
+on_year_changed (DhReportsWindow *self)
+{
+  read_report (self, REPORT_SUPPORT);
+}
+
+static void
+on_days_changed (DhReportsWindow *self)
+{
+  read_report (self, REPORT_OVERDUE);
+}
+
+/* A household due a visit: its card, in the main window. */
+static void
+on_overdue_activated (DhReportsWindow *self,
+                      GtkListBoxRow   *row)
+{
+  const char *household = g_object_get_data (G_OBJECT (row), "household");
+  GtkWindow *main = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  if (household == NULL || !DH_IS_WINDOW (main))
+    return;
+  if (dh_window_show_household (DH_WINDOW (main), household))
+    gtk_window_present (main);
+}
+
+/* The communes of the store, by name; the one this device syncs first,
+ * else the one with the most households. */
+static void
+fill_communes (DhReportsWindow *self)
+{
+  DhQuery query = { .entity = "commune", .sort = DH_SORT_FULL_NAME, .limit = DH_STORE_MAX_LIMIT };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) communes = dh_store_list (get_store (self), &query, &error);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(DhSyncSettings) settings = dh_sync_settings_load (get_store (self));
+  guint chosen = 0;
+  gint64 most = -1;
+
+  if (communes == NULL)
+    {
+      g_warning ("Could not list the communes: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < communes->len; i++)
+    {
+      json_object *commune = g_ptr_array_index (communes, i);
+      const char *id = dh_json_get_string (commune, "id");
+      g_autofree char *filter = g_strdup_printf ("commune=%s", id);
+      const char *filters[] = { filter, NULL };
+      DhQuery households = { .entity = "household", .filters = filters };
+      gint64 count = dh_store_count (get_store (self), &households, NULL);
+
+      gtk_string_list_append (names, dh_json_get_string (commune, "name"));
+      g_ptr_array_add (self->communes, g_strdup (id));
+      if (settings != NULL && g_strcmp0 (settings->commune_id, id) == 0)
+        count = G_MAXINT64;
+      if (count > most)
+        {
+          most = count;
+          chosen = i;
+        }
+    }
+  gtk_drop_down_set_model (self->commune_choice, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->commune_choice, chosen);
+  gtk_widget_set_visible (GTK_WIDGET (self->commune_choice), communes->len > 1);
+}
+
+static void
+dh_reports_window_dispose (GObject *object)
+{
+  DhReportsWindow *self = DH_REPORTS_WINDOW (object);
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->cancellables); i++)
+    {
+      g_cancellable_cancel (self->cancellables[i]);
+      g_clear_object (&self->cancellables[i]);
+    }
+  gtk_widget_dispose_template (GTK_WIDGET (self), DH_TYPE_REPORTS_WINDOW);
+
+  G_OBJECT_CLASS (dh_reports_window_parent_class)->dispose (object);
+}
+
+static void
+dh_reports_window_finalize (GObject *object)
+{
+  DhReportsWindow *self = DH_REPORTS_WINDOW (object);
+
+  g_clear_object (&self->context);
+  g_clear_pointer (&self->communes, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (dh_reports_window_parent_class)->finalize (object);
+}
+
+static void
+dh_reports_window_class_init (DhReportsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dh_reports_window_dispose;
+  object_class->finalize = dh_reports_window_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/donghanh/DongHanh/dh-reports-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, DhReportsWindow, commune_choice);
+  gtk_widget_class_bind_template_child (widget_class, DhReportsWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, DhReportsWindow, villages_title);
+  gtk_widget_class_bind_template_child (widget_class, DhReportsWindow, villages_grid);
+  gtk_widget_class_bind_template_child (widget_class, DhReportsWindow, year);
+  gtk_widget_class_bind_template_child (widget_class, DhReportsWindow, support_title);
+  gtk_widget_class_bind_template_child (widget_class, DhReportsWindow, support_grid);
+  gtk_widget_class_bind_template_child (widget_class, DhReportsWindow, days);
+  gtk_widget_class_bind_template_child (widget_class, DhReportsWindow, overdue_title);
+  gtk_widget_class_bind_template_child (widget_class, DhReportsWindow, overdue_empty);
+  gtk_widget_class_bind_template_child (widget_class, DhReportsWindow, overdue_list);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+dh_reports_window_init (DhReportsWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->communes = g_ptr_array_new_with_free_func (g_free);
+}
+
+/**
+ * dh_reports_window_new:
+ *
+ * The reports of the store's communes; shown transient for the main
+ * window, whose card a household due a visit opens.
+ */
+DhReportsWindow *
+dh_reports_window_new (DhContext *context)
+{
+  DhReportsWindow *self = g_object_new (DH_TYPE_REPORTS_WINDOW, NULL);
+  GDateTime *now = g_date_time_new_now_local ();
+
+  self->context = g_object_ref (context);
+  gtk_spin_button_set_value (self->year, g_date_time_get_year (now));
+  g_date_time_unref (now);
+  gtk_spin_button_set_value (self->days, g_settings_get_uint (dh_context_get_settings (context), "visit-interval-days"));
+  fill_communes (self);
+
+  g_signal_connect_swapped (self->commune_choice, "notify::selected", G_CALLBACK (on_commune_chosen), self);
+  g_signal_connect_swapped (self->year, "value-changed", G_CALLBACK (on_year_changed), self);
+  g_signal_connect_swapped (self->days, "value-changed", G_CALLBACK (on_days_changed), self);
+  g_signal_connect_swapped (self->overdue_list, "row-activated", G_CALLBACK (on_overdue_activated), self);
+  read_all (self);
+
+  return self;
+}
+
+/* Whether a report is still being read (the tests wait for them). */
+gboolean
+dh_reports_window_is_loading (DhReportsWindow *self)
+{
+  g_return_val_if_fail (DH_IS_REPORTS_WINDOW (self), FALSE);
+  return self->loading > 0;
+}
