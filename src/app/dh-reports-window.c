@@ -38,6 +38,7 @@ struct _DhReportsWindow
   GPtrArray    *communes;       /* char *: the ids, in the order of the choice */
   GCancellable *cancellables[3];
   guint         loading;        /* reports being read */
+  guint         changed_source; /* reads again once the store's changes settle */
 };
 
 G_DEFINE_FINAL_TYPE (DhReportsWindow, dh_reports_window, ADW_TYPE_WINDOW)
@@ -298,6 +299,32 @@ on_days_changed (DhReportsWindow *self)
   read_report (self, REPORT_OVERDUE);
 }
 
+/* A sync lands page after page, an import row after row: the reports are
+ * read again once the changes pause. */
+#define READ_AGAIN_AFTER_MS 400
+
+static gboolean
+read_again (gpointer user_data)
+{
+  DhReportsWindow *self = user_data;
+
+  self->changed_source = 0;
+  read_all (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_store_changed (DhReportsWindow *self,
+                  const char      *entity)
+{
+  static const char * const counted[] = { "admin_unit", "household", "visit", "support", "assessment", NULL };
+
+  if (!g_strv_contains (counted, entity))
+    return;
+  g_clear_handle_id (&self->changed_source, g_source_remove);
+  self->changed_source = g_timeout_add (READ_AGAIN_AFTER_MS, read_again, self);
+}
+
 /* A household due a visit: its card, in the main window. */
 static void
 on_overdue_activated (DhReportsWindow *self,
@@ -359,6 +386,7 @@ dh_reports_window_dispose (GObject *object)
 {
   DhReportsWindow *self = DH_REPORTS_WINDOW (object);
 
+  g_clear_handle_id (&self->changed_source, g_source_remove);
   for (guint i = 0; i < G_N_ELEMENTS (self->cancellables); i++)
     {
       g_cancellable_cancel (self->cancellables[i]);
@@ -433,15 +461,17 @@ dh_reports_window_new (DhContext *context)
   g_signal_connect_swapped (self->year, "value-changed", G_CALLBACK (on_year_changed), self);
   g_signal_connect_swapped (self->days, "value-changed", G_CALLBACK (on_days_changed), self);
   g_signal_connect_swapped (self->overdue_list, "row-activated", G_CALLBACK (on_overdue_activated), self);
+  g_signal_connect_object (dh_context_get_store (context), "changed", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
   read_all (self);
 
   return self;
 }
 
-/* Whether a report is still being read (the tests wait for them). */
+/* Whether a report is still being read, or about to be (the tests wait
+ * for them). */
 gboolean
 dh_reports_window_is_loading (DhReportsWindow *self)
 {
   g_return_val_if_fail (DH_IS_REPORTS_WINDOW (self), FALSE);
-  return self->loading > 0;
+  return self->loading > 0 || self->changed_source != 0;
 }
