@@ -35,7 +35,9 @@ struct _DhReportsWindow
   GtkListBox   *overdue_list;
 
   DhContext    *context;
+  DhWindow     *window;         /* weak: the main window, where a card opens */
   GPtrArray    *communes;       /* char *: the ids, in the order of the choice */
+  gboolean      places_changed; /* the communes are listed again with the reports */
   GCancellable *cancellables[3];
   guint         loading;        /* reports being read */
   guint         changed_source; /* reads again once the store's changes settle */
@@ -79,7 +81,6 @@ add_cell (GtkGrid    *grid,
   GtkWidget *label = gtk_label_new (text);
 
   gtk_label_set_xalign (GTK_LABEL (label), right ? 1.0f : 0.0f);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   if (right)
     gtk_widget_add_css_class (label, "numeric");
   if (strong)
@@ -119,12 +120,15 @@ show_table (GtkGrid             *grid,
     }
 }
 
+/* A report that could not be read says why, and shows nothing older. */
 static void
-show_error (DhReportsWindow *self,
-            GtkLabel        *title,
-            const GError    *error)
+show_error (GtkLabel     *title,
+            GtkGrid      *grid,
+            const GError *error)
 {
   gtk_label_set_text (title, error->message);
+  if (grid != NULL)
+    clear_grid (grid);
 }
 
 static void
@@ -147,7 +151,7 @@ villages_read_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (report == NULL)
-    show_error (self, self->villages_title, error);
+    show_error (self->villages_title, self->villages_grid, error);
   else
     {
       g_autoptr(DhReportTable) table = dh_report_table_villages (get_store (self), chosen_commune (self), report);
@@ -169,7 +173,7 @@ support_read_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (report == NULL)
-    show_error (self, self->support_title, error);
+    show_error (self->support_title, self->support_grid, error);
   else
     {
       g_autoptr(DhReportTable) table = dh_report_table_support (get_store (self), chosen_commune (self),
@@ -204,7 +208,8 @@ overdue_read_cb (GObject      *source,
   clear_list (self->overdue_list);
   if (report == NULL)
     {
-      show_error (self, self->overdue_title, error);
+      show_error (self->overdue_title, NULL, error);
+      gtk_widget_set_visible (GTK_WIDGET (self->overdue_empty), FALSE);
       return;
     }
 
@@ -299,6 +304,8 @@ on_days_changed (DhReportsWindow *self)
   read_report (self, REPORT_OVERDUE);
 }
 
+static void fill_communes (DhReportsWindow *self);
+
 /* A sync lands page after page, an import row after row: the reports are
  * read again once the changes pause. */
 #define READ_AGAIN_AFTER_MS 400
@@ -309,6 +316,8 @@ read_again (gpointer user_data)
   DhReportsWindow *self = user_data;
 
   self->changed_source = 0;
+  if (self->places_changed)
+    fill_communes (self);
   read_all (self);
   return G_SOURCE_REMOVE;
 }
@@ -321,6 +330,7 @@ on_store_changed (DhReportsWindow *self,
 
   if (!g_strv_contains (counted, entity))
     return;
+  self->places_changed = self->places_changed || g_str_equal (entity, "admin_unit");
   g_clear_handle_id (&self->changed_source, g_source_remove);
   self->changed_source = g_timeout_add (READ_AGAIN_AFTER_MS, read_again, self);
 }
@@ -331,12 +341,11 @@ on_overdue_activated (DhReportsWindow *self,
                       GtkListBoxRow   *row)
 {
   const char *household = g_object_get_data (G_OBJECT (row), "household");
-  GtkWindow *main = gtk_window_get_transient_for (GTK_WINDOW (self));
 
-  if (household == NULL || !DH_IS_WINDOW (main))
+  if (household == NULL || self->window == NULL)
     return;
-  if (dh_window_show_household (DH_WINDOW (main), household))
-    gtk_window_present (main);
+  if (dh_window_show_household (self->window, household))
+    gtk_window_present (GTK_WINDOW (self->window));
 }
 
 /* The communes of the store, by name; the one this device syncs first,
@@ -349,14 +358,17 @@ fill_communes (DhReportsWindow *self)
   g_autoptr(GPtrArray) communes = dh_store_list (get_store (self), &query, &error);
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   g_autoptr(DhSyncSettings) settings = dh_sync_settings_load (get_store (self));
+  g_autofree char *before = g_strdup (chosen_commune (self));
   guint chosen = 0;
   gint64 most = -1;
 
+  self->places_changed = FALSE;
   if (communes == NULL)
     {
       g_warning ("Could not list the communes: %s", error->message);
       return;
     }
+  g_ptr_array_set_size (self->communes, 0);
   for (guint i = 0; i < communes->len; i++)
     {
       json_object *commune = g_ptr_array_index (communes, i);
@@ -368,17 +380,30 @@ fill_communes (DhReportsWindow *self)
 
       gtk_string_list_append (names, dh_json_get_string (commune, "name"));
       g_ptr_array_add (self->communes, g_strdup (id));
-      if (settings != NULL && g_strcmp0 (settings->commune_id, id) == 0)
+      /* the one chosen before, else this device's, else the largest */
+      if (g_strcmp0 (before, id) == 0)
         count = G_MAXINT64;
+      else if (before == NULL && settings != NULL && g_strcmp0 (settings->commune_id, id) == 0)
+        count = G_MAXINT64 - 1;
       if (count > most)
         {
           most = count;
           chosen = i;
         }
     }
+  g_signal_handlers_block_by_func (self->commune_choice, on_commune_chosen, self);
   gtk_drop_down_set_model (self->commune_choice, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->commune_choice, chosen);
+  g_signal_handlers_unblock_by_func (self->commune_choice, on_commune_chosen, self);
   gtk_widget_set_visible (GTK_WIDGET (self->commune_choice), communes->len > 1);
+  if (communes->len == 0)
+    {
+      const char *none = _("This store has no commune yet: sign in and sync, or import the commune’s list.");
+
+      gtk_label_set_text (self->villages_title, none);
+      gtk_label_set_text (self->support_title, none);
+      gtk_label_set_text (self->overdue_title, none);
+    }
 }
 
 static void
@@ -403,6 +428,7 @@ dh_reports_window_finalize (GObject *object)
   DhReportsWindow *self = DH_REPORTS_WINDOW (object);
 
   g_clear_object (&self->context);
+  g_clear_weak_pointer (&self->window);
   g_clear_pointer (&self->communes, g_ptr_array_unref);
 
   G_OBJECT_CLASS (dh_reports_window_parent_class)->finalize (object);
@@ -442,18 +468,19 @@ dh_reports_window_init (DhReportsWindow *self)
 /**
  * dh_reports_window_new:
  *
- * The reports of the store's communes; shown transient for the main
- * window, whose card a household due a visit opens.
+ * The reports of the store's communes; a household due a visit opens
+ * its card in WINDOW.
  */
 DhReportsWindow *
-dh_reports_window_new (DhContext *context)
+dh_reports_window_new (DhContext *context,
+                       DhWindow  *window)
 {
   DhReportsWindow *self = g_object_new (DH_TYPE_REPORTS_WINDOW, NULL);
-  GDateTime *now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
   self->context = g_object_ref (context);
+  g_set_weak_pointer (&self->window, window);
   gtk_spin_button_set_value (self->year, g_date_time_get_year (now));
-  g_date_time_unref (now);
   gtk_spin_button_set_value (self->days, g_settings_get_uint (dh_context_get_settings (context), "visit-interval-days"));
   fill_communes (self);
 

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "dh-context.h"
+#include "dh-window.h"
 
 G_BEGIN_DECLS
 
@@ -13,7 +14,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DhReportsWindow, dh_reports_window, DH, REPORTS_WINDOW, AdwWindow)
 
-DhReportsWindow *dh_reports_window_new        (DhContext       *context);
+DhReportsWindow *dh_reports_window_new        (DhContext       *context,
+                                               DhWindow        *window);
 gboolean         dh_reports_window_is_loading (DhReportsWindow *self);
 
 G_END_DECLS

@@ -1416,9 +1416,14 @@ show_reports_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   DhWindow *self = DH_WINDOW (widget);
-  DhReportsWindow *reports = dh_reports_window_new (self->context);
+  DhReportsWindow *reports;
 
-  gtk_window_set_transient_for (GTK_WINDOW (reports), GTK_WINDOW (self));
+  /* the welcome page: no store, no reports */
+  if (self->context == NULL)
+    return;
+  /* not transient: a household's card opened from it comes above it */
+  reports = dh_reports_window_new (self->context, self);
+  gtk_window_set_application (GTK_WINDOW (reports), gtk_window_get_application (GTK_WINDOW (self)));
   gtk_window_present (GTK_WINDOW (reports));
 }
 

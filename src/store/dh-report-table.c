@@ -287,8 +287,7 @@ dh_report_table_overdue (DhStore     *store,
 
   table = table_new (0, _("Head of household"), _("Village"), _("Class"), _("Last visit"), _("Why it is overdue"), NULL);
   /* Translators: the title of a report; %s is the commune's name, %u a number of days */
-  table->title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "%s: poor and near-poor households due a visit (none in the last %u day, or past the date planned)",
+  table->title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: poor and near-poor households due a visit (none in the last %u day, or past the date planned)",
                                                "%s: poor and near-poor households due a visit (none in the last %u days, or past the date planned)",
                                                days),
                                   name, days);
