@@ -41,13 +41,28 @@ dh_money_add (gint64 *sum,
 char *
 dh_money_format (gint64 dong)
 {
+  g_autofree char *number = dh_grouped_format (dong);
+
+  return g_strconcat (number, " \u20AB", NULL);
+}
+
+/**
+ * dh_grouped_format:
+ * @number: a count or an amount
+ *
+ * Returns: (transfer full): the number with its thousands grouped by dots,
+ *   as Vietnamese writes them and dh_money_format() does: "1.234"
+ */
+char *
+dh_grouped_format (gint64 number)
+{
   g_autoptr(GString) text = g_string_new (NULL);
-  guint64 magnitude = dong < 0 ? (guint64) (-(dong + 1)) + 1 : (guint64) dong;
+  guint64 magnitude = number < 0 ? (guint64) (-(number + 1)) + 1 : (guint64) number;
   char digits[32];
   int n;
 
   n = g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, magnitude);
-  if (dong < 0)
+  if (number < 0)
     g_string_append_c (text, '-');
   for (int i = 0; i < n; i++)
     {
@@ -55,7 +70,6 @@ dh_money_format (gint64 dong)
         g_string_append_c (text, '.');
       g_string_append_c (text, digits[i]);
     }
-  g_string_append (text, " \u20AB");
 
   return g_string_free (g_steal_pointer (&text), FALSE);
 }

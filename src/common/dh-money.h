@@ -8,6 +8,7 @@
 G_BEGIN_DECLS
 
 char     *dh_money_format (gint64       dong);
+char     *dh_grouped_format (gint64     number);
 gboolean  dh_money_parse  (const char  *text,
                            gint64      *out_dong,
                            GError     **error);

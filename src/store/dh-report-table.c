@@ -59,10 +59,11 @@ table_add_row (DhReportTable *table,
   return row;
 }
 
+/* 1.234 households, grouped as amounts are */
 static char *
 count_text (gint64 count)
 {
-  return g_strdup_printf ("%" G_GINT64_FORMAT, count);
+  return dh_grouped_format (count);
 }
 
 /* A sum that does not fit is never shown wrong: it is shown as unknown. */

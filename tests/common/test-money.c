@@ -129,6 +129,22 @@ test_parse_rejects_with_a_valid_example (void)
 /* A sum that would not fit is refused and left as it was, never wrapped
  * round or clamped. */
 static void
+test_grouped_like_amounts (void)
+{
+  static const struct { gint64 number; const char *text; } cases[] = {
+    { 0, "0" }, { 999, "999" }, { 1000, "1.000" }, { 1234567, "1.234.567" }, { -1500, "-1.500" },
+    { G_MININT64, "-9.223.372.036.854.775.808" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = dh_grouped_format (cases[i].number);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+static void
 test_add_refuses_a_sum_that_does_not_fit (void)
 {
   gint64 sum = 0;
@@ -164,6 +180,7 @@ main (int   argc,
   g_test_add_func ("/common/money/parse/round-trips-with-format", test_parse_round_trips_with_format);
   g_test_add_func ("/common/money/parse/rejects-with-a-valid-example", test_parse_rejects_with_a_valid_example);
   g_test_add_func ("/common/money/add/refuses-a-sum-that-does-not-fit", test_add_refuses_a_sum_that_does_not_fit);
+  g_test_add_func ("/common/money/format/counts-grouped-like-amounts", test_grouped_like_amounts);
 
   return g_test_run ();
 }
