@@ -371,12 +371,13 @@ say_latest_visits_listed (Section *section,
                           gint64   all)
 {
   g_autofree char *note = NULL;
-  guint count = (guint) MIN (all, G_MAXUINT);
+  g_autofree char *count = NULL;
 
   if (all <= listed)
     return;
+  count = dh_grouped_format (all);
   /* Translators: a card lists the latest visits of a household that has had more, "The latest 200 of 245 visits are listed." */
-  note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The latest %u of %u visit are listed.", "The latest %u of %u visits are listed.", count),
+  note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The latest %u of %s visit are listed.", "The latest %u of %s visits are listed.", (gulong) all),
                           listed, count);
   adw_preferences_group_set_description (section->group, note);
 }
@@ -527,11 +528,11 @@ show_support (DhHouseholdPage *self,
   /* the totals per project (or programme) the entries name, then in all */
   if (n_entries > entries->len)
     {
-      guint count = (guint) MIN (n_entries, G_MAXUINT);
+      g_autofree char *count = dh_grouped_format (n_entries);
 
       /* Translators: the support entries a card lists, when the household has had more */
-      g_string_append_printf (description, g_dngettext (GETTEXT_PACKAGE, "The latest %u of %u entry are listed; the totals count them all.",
-                                                        "The latest %u of %u entries are listed; the totals count them all.", count),
+      g_string_append_printf (description, g_dngettext (GETTEXT_PACKAGE, "The latest %u of %s entry are listed; the totals count them all.",
+                                                        "The latest %u of %s entries are listed; the totals count them all.", (gulong) n_entries),
                               entries->len, count);
       g_string_append_c (description, '\n');
     }

@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "dh-autocleanups.h"
+#include "dh-money.h"
 #include "dh-catalogue.h"
 #include "dh-change.h"
 #include "dh-classify.h"
@@ -714,15 +715,14 @@ run_export (DhCli  *cli,
   return dh_cli_export (cli, args[0], args[1]);
 }
 
-/* A count of the store's status; counts of records fit in a guint. */
-static guint
+/* A count of the store's status, its thousands grouped: "1.234". */
+static char *
 count_of (json_object *object,
           const char  *key)
 {
   json_object *value = NULL;
-  gint64 count = json_object_object_get_ex (object, key, &value) ? json_object_get_int64 (value) : 0;
 
-  return (guint) CLAMP (count, 0, G_MAXUINT);
+  return dh_grouped_format (json_object_object_get_ex (object, key, &value) ? json_object_get_int64 (value) : 0);
 }
 
 /* What the store holds, in words on stderr, for the person reading: the
@@ -736,21 +736,32 @@ print_store_status (json_object *status)
   json_object *by_class = json_object_object_get (status, "households_by_class");
   g_autoptr(GPtrArray) classes = dh_catalogues_list_codes (catalogues, "classification");
   g_autoptr(GString) line = g_string_new (NULL);
+  g_autofree char *households = count_of (counts, "household");
+  g_autofree char *members = count_of (counts, "member");
+  g_autofree char *visits = count_of (counts, "visit");
+  g_autofree char *reviews = count_of (counts, "assessment");
+  g_autofree char *support = count_of (counts, "support");
+  g_autofree char *plans = count_of (counts, "exit_plan");
+  g_autofree char *provinces = count_of (places, "province");
+  g_autofree char *communes = count_of (places, "commune");
+  g_autofree char *villages = count_of (places, "village");
 
-  g_printerr (_("Households: %u; members: %u; visits: %u; reviews: %u; support entries: %u; plans to escape poverty: %u.\n"),
-              count_of (counts, "household"), count_of (counts, "member"), count_of (counts, "visit"),
-              count_of (counts, "assessment"), count_of (counts, "support"), count_of (counts, "exit_plan"));
-  g_printerr (_("Provinces: %u; communes: %u; villages: %u.\n"),
-              count_of (places, "province"), count_of (places, "commune"), count_of (places, "village"));
+  g_printerr (_("Households: %s; members: %s; visits: %s; reviews: %s; support entries: %s; plans to escape poverty: %s.\n"),
+              households, members, visits, reviews, support, plans);
+  g_printerr (_("Provinces: %s; communes: %s; villages: %s.\n"), provinces, communes, villages);
 
   for (guint i = 0; i < classes->len; i++)
     {
       const char *code = g_ptr_array_index (classes, i);
-      guint count = count_of (by_class, code);
       const char *label = dh_catalogues_get_label (catalogues, "classification", code);
+      json_object *value = NULL;
 
-      if (count > 0)
-        g_string_append_printf (line, "%s%s %u", line->len > 0 ? ", " : "", label != NULL ? label : code, count);
+      if (json_object_object_get_ex (by_class, code, &value) && json_object_get_int64 (value) > 0)
+        {
+          g_autofree char *count = dh_grouped_format (json_object_get_int64 (value));
+
+          g_string_append_printf (line, "%s%s %s", line->len > 0 ? ", " : "", label != NULL ? label : code, count);
+        }
     }
   if (line->len > 0)
     /* Translators: %s lists the classes with their households, "Hộ nghèo 25, Hộ cận nghèo 22" */

@@ -722,10 +722,11 @@ test_card_totals_count_every_entry (Fixture       *fixture,
   g_assert_cmpint (card_total (fixture), ==, total + (gint64) added * 10000);
   group = find_widget (GTK_WIDGET (fixture->window), is_group_titled, _("Support Received"));
   {
-    guint entries = (guint) app_fixture_count_household (fixture, "support");
-    g_autofree char *note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The latest %u of %u entry are listed; the totals count them all.",
-                                                          "The latest %u of %u entries are listed; the totals count them all.", entries),
-                                             200, entries);
+    gint64 entries = app_fixture_count_household (fixture, "support");
+    g_autofree char *count = dh_grouped_format (entries);
+    g_autofree char *note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The latest %u of %s entry are listed; the totals count them all.",
+                                                          "The latest %u of %s entries are listed; the totals count them all.", (gulong) entries),
+                                             200, count);
 
     g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), note));
   }
@@ -733,10 +734,11 @@ test_card_totals_count_every_entry (Fixture       *fixture,
   group = find_widget (GTK_WIDGET (fixture->window), is_group_titled, _("Visits"));
   g_assert_nonnull (group);
   {
-    guint visits = (guint) app_fixture_count_household (fixture, "visit");
-    g_autofree char *note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The latest %u of %u visit are listed.",
-                                                          "The latest %u of %u visits are listed.", visits),
-                                             200, visits);
+    gint64 visits = app_fixture_count_household (fixture, "visit");
+    g_autofree char *count = dh_grouped_format (visits);
+    g_autofree char *note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The latest %u of %s visit are listed.",
+                                                          "The latest %u of %s visits are listed.", (gulong) visits),
+                                             200, count);
 
     g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), ==, note);
   }
