@@ -30,6 +30,25 @@ dh_money_add (gint64 *sum,
   return TRUE;
 }
 
+void
+dh_money_sum_add (DhMoneySum *sum,
+                  gint64      dong)
+{
+  sum->fits = sum->fits && dh_money_add (&sum->dong, dong);
+}
+
+/**
+ * dh_money_sum_format:
+ *
+ * Returns: (transfer full): the sum as dh_money_format() writes it, or
+ *   "—" when it does not fit
+ */
+char *
+dh_money_sum_format (const DhMoneySum *sum)
+{
+  return sum->fits ? dh_money_format (sum->dong) : g_strdup ("—");
+}
+
 /* Vietnamese groups thousands with dots and writes the đồng sign after a
  * space: 1.500.000 ₫. */
 /**

@@ -15,4 +15,18 @@ gboolean  dh_money_parse  (const char  *text,
 gboolean  dh_money_add    (gint64      *sum,
                            gint64       dong);
 
+/* A sum of amounts that says when it no longer fits in 64 bits, rather
+ * than ever being wrong. */
+typedef struct
+{
+  gint64   dong;
+  gboolean fits;
+} DhMoneySum;
+
+#define DH_MONEY_SUM_INIT { 0, TRUE }
+
+void      dh_money_sum_add    (DhMoneySum       *sum,
+                               gint64            dong);
+char     *dh_money_sum_format (const DhMoneySum *sum);
+
 G_END_DECLS

@@ -66,14 +66,6 @@ count_text (gint64 count)
   return dh_grouped_format (count);
 }
 
-/* A sum that does not fit is never shown wrong: it is shown as unknown. */
-static char *
-money_or_unknown (gint64   amount,
-                  gboolean known)
-{
-  return known ? dh_money_format (amount) : g_strdup ("—");
-}
-
 /* The name of a place, read once a place. */
 static const char *
 place_name (DhStore    *store,
@@ -221,8 +213,8 @@ dh_report_table_support (DhStore     *store,
 {
   g_autofree char *name = commune_name (store, commune);
   DhReportTable *table;
-  gint64 entries = 0, amount = 0, state = 0, household = 0;
-  gboolean amount_known = TRUE, state_known = TRUE, household_known = TRUE;
+  gint64 entries = 0;
+  DhMoneySum amount = DH_MONEY_SUM_INIT, state = DH_MONEY_SUM_INIT, household = DH_MONEY_SUM_INIT;
   GPtrArray *row;
 
   table = table_new (~1u, _("Kind of support"), _("Entries"), C_("report column", "Households"), _("Amount"),
@@ -242,13 +234,13 @@ dh_report_table_support (DhStore     *store,
       g_ptr_array_add (row, count_text (dh_json_get_int (total, "households", 0)));
       value = dh_json_get_int (total, "amount_vnd", 0);
       g_ptr_array_add (row, dh_money_format (value));
-      amount_known = amount_known && dh_money_add (&amount, value);
+      dh_money_sum_add (&amount, value);
       value = dh_json_get_int (total, "state_share_vnd", 0);
       g_ptr_array_add (row, dh_money_format (value));
-      state_known = state_known && dh_money_add (&state, value);
+      dh_money_sum_add (&state, value);
       value = dh_json_get_int (total, "household_share_vnd", 0);
       g_ptr_array_add (row, dh_money_format (value));
-      household_known = household_known && dh_money_add (&household, value);
+      dh_money_sum_add (&household, value);
       entries += dh_json_get_int (total, "entries", 0);
     }
 
@@ -259,9 +251,9 @@ dh_report_table_support (DhStore     *store,
       g_ptr_array_add (row, g_strdup (_("In all")));
       g_ptr_array_add (row, count_text (entries));
       g_ptr_array_add (row, g_strdup (""));
-      g_ptr_array_add (row, money_or_unknown (amount, amount_known));
-      g_ptr_array_add (row, money_or_unknown (state, state_known));
-      g_ptr_array_add (row, money_or_unknown (household, household_known));
+      g_ptr_array_add (row, dh_money_sum_format (&amount));
+      g_ptr_array_add (row, dh_money_sum_format (&state));
+      g_ptr_array_add (row, dh_money_sum_format (&household));
       table->has_total = TRUE;
     }
 

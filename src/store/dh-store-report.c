@@ -304,6 +304,13 @@ dh_store_report_support_totals (DhStore     *self,
   return read_support_totals (self, commune_id, year, NULL, error);
 }
 
+/* The sum, or null when it does not fit: never a wrong one. */
+static json_object *
+sum_to_json (const DhMoneySum *sum)
+{
+  return sum->fits ? json_object_new_int64 (sum->dong) : NULL;
+}
+
 /**
  * dh_store_household_support:
  * @household_id: the household
@@ -328,12 +335,10 @@ dh_store_household_support (DhStore     *self,
   g_autoptr(json_object) sums = json_object_new_array ();
   g_autoptr(json_object) support = NULL;
   g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GArray) amounts = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) fits = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  g_autoptr(GArray) sum_of = g_array_new (FALSE, FALSE, sizeof (DhMoneySum));   /* one a funding, as in sums */
   g_autoptr(DhConnection) reader = NULL;
-  gint64 total = 0;
+  DhMoneySum total = DH_MONEY_SUM_INIT;
   gint64 entries;
-  gboolean total_fits = TRUE;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -378,22 +383,19 @@ dh_store_household_support (DhStore     *self,
         at = GPOINTER_TO_UINT (found);
       else
         {
-          gint64 zero = 0;
-          gboolean yes = TRUE;
+          DhMoneySum none = DH_MONEY_SUM_INIT;
           json_object *sum = json_object_new_object ();
           json_object *funding = json_object_new_string (key);
 
-          at = amounts->len;
+          at = sum_of->len;
           json_object_object_add (sum, "funding", funding);
           json_object_array_add (sums, sum);
           /* the key lives as long as the sums do */
           g_hash_table_insert (index, (gpointer) json_object_get_string (funding), GUINT_TO_POINTER (at));
-          g_array_append_val (amounts, zero);
-          g_array_append_val (fits, yes);
+          g_array_append_val (sum_of, none);
         }
-      g_array_index (fits, gboolean, at) = g_array_index (fits, gboolean, at) &&
-                                           dh_money_add (&g_array_index (amounts, gint64, at), amount);
-      total_fits = total_fits && dh_money_add (&total, amount);
+      dh_money_sum_add (&g_array_index (sum_of, DhMoneySum, at), amount);
+      dh_money_sum_add (&total, amount);
     }
   if (rc != SQLITE_DONE)
     {
@@ -403,12 +405,11 @@ dh_store_household_support (DhStore     *self,
     }
   sqlite3_reset (stmt);
 
-  for (guint i = 0; i < amounts->len; i++)
-    json_object_object_add (json_object_array_get_idx (sums, i), "amount_vnd",
-                            g_array_index (fits, gboolean, i) ? json_object_new_int64 (g_array_index (amounts, gint64, i)) : NULL);
+  for (guint i = 0; i < sum_of->len; i++)
+    json_object_object_add (json_object_array_get_idx (sums, i), "amount_vnd", sum_to_json (&g_array_index (sum_of, DhMoneySum, i)));
   support = json_object_new_object ();
   json_object_object_add (support, "by_funding", g_steal_pointer (&sums));
-  json_object_object_add (support, "amount_vnd", total_fits ? json_object_new_int64 (total) : NULL);
+  json_object_object_add (support, "amount_vnd", sum_to_json (&total));
   json_object_object_add (support, "entries", json_object_new_int64 (entries));
 
   return g_steal_pointer (&support);

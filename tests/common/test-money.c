@@ -167,6 +167,22 @@ test_add_refuses_a_sum_that_does_not_fit (void)
   sum = 9000000000000000000;
   g_assert_false (dh_money_add (&sum, 9000000000000000000));
   g_assert_cmpint (sum, ==, 9000000000000000000);
+
+  /* a running sum says it no longer fits, and stays so */
+  {
+    DhMoneySum total = DH_MONEY_SUM_INIT;
+    g_autofree char *shown = NULL;
+    g_autofree char *unknown = NULL;
+
+    dh_money_sum_add (&total, 1500000);
+    shown = dh_money_sum_format (&total);
+    g_assert_cmpstr (shown, ==, "1.500.000 ₫");
+    dh_money_sum_add (&total, G_MAXINT64);
+    dh_money_sum_add (&total, -G_MAXINT64);
+    g_assert_false (total.fits);
+    unknown = dh_money_sum_format (&total);
+    g_assert_cmpstr (unknown, ==, "—");
+  }
 }
 
 int
