@@ -348,24 +348,48 @@ on_overdue_activated (DhReportsWindow *self,
     gtk_window_present (GTK_WINDOW (self->window));
 }
 
-/* The communes of the store, by name; the one this device syncs first,
- * else the one with the most households. */
+static void
+say_on_every_page (DhReportsWindow *self,
+                   const char      *words)
+{
+  gtk_label_set_text (self->villages_title, words);
+  gtk_label_set_text (self->support_title, words);
+  gtk_label_set_text (self->overdue_title, words);
+}
+
+/* How well a commune fits being shown first: the one chosen before,
+ * else this device's own, else one with households. */
+static int
+rank_commune (const char     *id,
+              const char     *before,
+              DhSyncSettings *settings,
+              GPtrArray      *with_households)
+{
+  if (g_strcmp0 (before, id) == 0)
+    return 3;
+  if (before == NULL && settings != NULL && g_strcmp0 (settings->commune_id, id) == 0)
+    return 2;
+  return with_households != NULL && g_ptr_array_find_with_equal_func (with_households, id, g_str_equal, NULL) ? 1 : 0;
+}
+
+/* The communes of the store, by name, one chosen (rank_commune()). */
 static void
 fill_communes (DhReportsWindow *self)
 {
   DhQuery query = { .entity = "commune", .sort = DH_SORT_FULL_NAME, .limit = DH_STORE_MAX_LIMIT };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) communes = dh_store_list (get_store (self), &query, &error);
+  g_autoptr(GPtrArray) with_households = dh_store_list_values (get_store (self), "household", "commune", NULL);
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   g_autoptr(DhSyncSettings) settings = dh_sync_settings_load (get_store (self));
   g_autofree char *before = g_strdup (chosen_commune (self));
   guint chosen = 0;
-  gint64 most = -1;
+  int best = -1;
 
   self->places_changed = FALSE;
   if (communes == NULL)
     {
-      g_warning ("Could not list the communes: %s", error->message);
+      say_on_every_page (self, error->message);
       return;
     }
   g_ptr_array_set_size (self->communes, 0);
@@ -373,21 +397,13 @@ fill_communes (DhReportsWindow *self)
     {
       json_object *commune = g_ptr_array_index (communes, i);
       const char *id = dh_json_get_string (commune, "id");
-      g_autofree char *filter = g_strdup_printf ("commune=%s", id);
-      const char *filters[] = { filter, NULL };
-      DhQuery households = { .entity = "household", .filters = filters };
-      gint64 count = dh_store_count (get_store (self), &households, NULL);
+      int rank = rank_commune (id, before, settings, with_households);
 
       gtk_string_list_append (names, dh_json_get_string (commune, "name"));
       g_ptr_array_add (self->communes, g_strdup (id));
-      /* the one chosen before, else this device's, else the largest */
-      if (g_strcmp0 (before, id) == 0)
-        count = G_MAXINT64;
-      else if (before == NULL && settings != NULL && g_strcmp0 (settings->commune_id, id) == 0)
-        count = G_MAXINT64 - 1;
-      if (count > most)
+      if (rank > best)
         {
-          most = count;
+          best = rank;
           chosen = i;
         }
     }
@@ -397,13 +413,7 @@ fill_communes (DhReportsWindow *self)
   g_signal_handlers_unblock_by_func (self->commune_choice, on_commune_chosen, self);
   gtk_widget_set_visible (GTK_WIDGET (self->commune_choice), communes->len > 1);
   if (communes->len == 0)
-    {
-      const char *none = _("This store has no commune yet: sign in and sync, or import the commune’s list.");
-
-      gtk_label_set_text (self->villages_title, none);
-      gtk_label_set_text (self->support_title, none);
-      gtk_label_set_text (self->overdue_title, none);
-    }
+    say_on_every_page (self, _("This store has no commune yet: sign in and sync, or import the commune’s list."));
 }
 
 static void

@@ -559,11 +559,13 @@ compare_values (gconstpointer a,
 /**
  * dh_store_list_values:
  * @entity: a kind of record, as in #DhQuery
- * @field: one of its text fields, such as a household's assigned_to
+ * @field: one of its text fields, such as a household's assigned_to, or
+ *   one of its references, such as a household's commune
  *
  * The values @field has in the live records of @entity, each once,
  * sorted: what a list can be filtered by (the caseworkers households are
- * assigned to).
+ * assigned to), or the records that some record refers to (the communes
+ * that have households).
  *
  * Returns: (transfer full) (element-type utf8): the values, or %NULL with
  *   @error set
@@ -584,7 +586,7 @@ dh_store_list_values (DhStore     *self,
   int rc;
 
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
-  g_return_val_if_fail (field != NULL && field->type == DH_FIELD_TEXT, NULL);
+  g_return_val_if_fail (field != NULL && (field->type == DH_FIELD_TEXT || field->type == DH_FIELD_REF), NULL);
 
   live = dh_store_live_condition (entity);
   sql = g_strdup_printf ("SELECT DISTINCT \"%s\" FROM \"%s\" WHERE %s AND \"%s\" IS NOT NULL",

@@ -903,6 +903,13 @@ test_list_values_of_a_field (StoreFixture  *fixture,
   /* B before Đ, as Vietnamese lists sort */
   g_assert_cmpstr (g_ptr_array_index (values, 0), ==, "Bùi Văn Dũng");
   g_assert_cmpstr (g_ptr_array_index (values, 1), ==, "Đinh Thị Hoa");
+
+  /* a reference: the communes that have households, the fixture's one */
+  g_clear_pointer (&values, g_ptr_array_unref);
+  values = dh_store_list_values (fixture->store, "household", "commune", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (values->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (values, 0), ==, fixture->commune);
 }
 
 static void
