@@ -925,25 +925,6 @@ dh_store_apply_remote_changes (DhStore    *self,
   return dh_store_apply_changes (self, changes, NULL, NULL, error);
 }
 
-/* 1 when changes are set aside, 0 when none, -1 on an error; read
- * without a transaction of its own. Called with the lock held. */
-static int
-has_set_aside (DhStore  *self,
-               GError  **error)
-{
-  sqlite3_stmt *stmt = dh_store_prepare (self, "SELECT EXISTS (SELECT 1 FROM quarantine)", error);
-  int found = -1;
-
-  if (stmt == NULL)
-    return -1;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    found = sqlite3_column_int (stmt, 0) != 0;
-  else
-    dh_store_set_sqlite_error (self, error);
-  sqlite3_reset (stmt);
-  return found;
-}
-
 /**
  * dh_store_apply_set_aside:
  * @report: (out caller-allocates) (optional): what became of them
@@ -965,6 +946,7 @@ dh_store_apply_set_aside (DhStore        *self,
   DhApplyReport local_report = { 0 };
   sqlite3_stmt *stmt;
   gint64 last = 0;
+  gboolean any = FALSE;
   gboolean begun, ok;
   int rc = SQLITE_DONE;
 
@@ -976,16 +958,11 @@ dh_store_apply_set_aside (DhStore        *self,
 
   g_rec_mutex_lock (&self->lock);
   /* most syncs have nothing set aside: then no write lock is waited for */
-  switch (has_set_aside (self, error))
+  ok = dh_store_check_exists (self, "SELECT 1 FROM quarantine", NULL, NULL, NULL, &any, error);
+  if (!ok || !any)
     {
-    case 0:
       g_rec_mutex_unlock (&self->lock);
-      return TRUE;
-    case 1:
-      break;
-    default:
-      g_rec_mutex_unlock (&self->lock);
-      return FALSE;
+      return ok;
     }
 
   ok = begun = dh_store_write_begin (self, error);
