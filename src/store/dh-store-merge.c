@@ -642,8 +642,9 @@ apply_new_checked (DhStore                *self,
 {
   const DhEntity *entity = checked->entity;
   const DhWrite **by_field = g_newa (const DhWrite *, entity->n_fields + 1);
-  /* a write a field at most (check_json() refuses a field twice or one
-   * the entity does not have): on the stack, as BY_FIELD */
+  /* a write a field at most: a JSON object holds a key once (json-c keeps
+   * the last of a key given twice) and check_json() refuses a field the
+   * entity does not have; on the stack, as BY_FIELD */
   DhStateWrite *writes = g_newa (DhStateWrite, entity->n_fields + 1);
   const char *missing;
 
