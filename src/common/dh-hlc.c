@@ -206,8 +206,9 @@ dh_hlc_is_valid_device_id (const char *device_id)
 {
   guint64 value;
 
-  /* its length first: then every byte read is there */
-  return device_id != NULL && strlen (device_id) == DH_HLC_DEVICE_ID_LEN &&
+  /* its length first, counted no further than it may be (the text comes
+   * from elsewhere): then every byte read is there */
+  return device_id != NULL && strnlen (device_id, DH_HLC_DEVICE_ID_LEN + 1) == DH_HLC_DEVICE_ID_LEN &&
          read_lower_hex (device_id, DH_HLC_DEVICE_ID_LEN, &value);
 }
 
@@ -218,9 +219,9 @@ dh_hlc_parse (const char  *timestamp,
 {
   guint64 packed, device;
 
-  /* 16 digits, a dash and a device id: its length first, then every byte
-   * read is there */
-  if (timestamp == NULL || strlen (timestamp) != 16 + 1 + DH_HLC_DEVICE_ID_LEN ||
+  /* 16 digits, a dash and a device id: its length first, counted no
+   * further than it may be, then every byte read is there */
+  if (timestamp == NULL || strnlen (timestamp, 16 + 1 + DH_HLC_DEVICE_ID_LEN + 1) != 16 + 1 + DH_HLC_DEVICE_ID_LEN ||
       !read_lower_hex (timestamp, 16, &packed) || timestamp[16] != '-' ||
       !read_lower_hex (timestamp + 17, DH_HLC_DEVICE_ID_LEN, &device))
     return FALSE;
