@@ -647,7 +647,8 @@ add_ids (GHashTable *ids,
  * stands for its position as a page's does (see load_page()). */
 static GHashTable *
 read_rows_beside_focus (DhRecordList *self,
-                        Reload       *reload)
+                        Reload       *reload,
+                        GCancellable *cancellable)
 {
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
   GHashTable *rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_put);
@@ -663,7 +664,9 @@ read_rows_beside_focus (DhRecordList *self,
   while (g_hash_table_iter_next (&iter, &id, NULL))
     g_ptr_array_add (wanted, id);
 
-  for (guint first = 0; first < wanted->len; first += PAGE_SIZE * 10)
+  /* a reload overtaken by another stops reading: what it did not read is
+   * read when a view asks for it */
+  for (guint first = 0; first < wanted->len && !g_cancellable_is_cancelled (cancellable); first += PAGE_SIZE * 10)
     {
       guint count = MIN (PAGE_SIZE * 10, wanted->len - first);
       g_autoptr(GPtrArray) read = dh_store_get_records (self->store, self->entity,
@@ -701,7 +704,7 @@ read_keys_in_thread (GTask        *task,
   /* the comparison of two long lists is done here too */
   reload->changes = diff_keys (reload->shown, reload->keys);
   if (reload->changes->len > 0)
-    reload->rows = read_rows_beside_focus (source_object, reload);
+    reload->rows = read_rows_beside_focus (source_object, reload, cancellable);
   g_task_return_boolean (task, TRUE);
 }
 
