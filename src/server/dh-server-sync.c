@@ -724,17 +724,23 @@ dh_sync_pull (PGconn      *conn,
   g_autoptr(PGresult) result = NULL;
   int rows;
 
-  /* two index scans in order, merged: the commune's records and the
-   * province's (a record above communes has none) */
+  /* Two index scans in seq order, merged, each stopping at the page's
+   * end: the commune's records and the province's (a record above
+   * communes has none). Without sorting allowed, the planner cannot take
+   * the other plan it likes on a table whose statistics are stale or
+   * missing: fetch every record of the commune after the cursor and keep
+   * the first LIMIT, so that a first sync of P pages reads the commune's
+   * records about P / 2 times over. */
+  if (!dh_db_run (conn, "BEGIN READ ONLY; SET LOCAL enable_sort = off", error))
+    return dh_db_abandon (conn);
   result = dh_db_exec (conn,
-                       "SELECT seq, wire FROM ("
-                       "  SELECT seq, wire FROM record WHERE commune = $1 AND seq > $2"
-                       "  UNION ALL"
-                       "  SELECT seq, wire FROM record WHERE commune IS NULL AND seq > $2"
-                       ") r ORDER BY seq LIMIT $3",
+                       "(SELECT seq, wire FROM record WHERE commune = $1 AND seq > $2 ORDER BY seq LIMIT $3)"
+                       " UNION ALL "
+                       "(SELECT seq, wire FROM record WHERE commune IS NULL AND seq > $2 ORDER BY seq LIMIT $3)"
+                       " ORDER BY seq LIMIT $3",
                        3, params, error);
-  if (result == NULL)
-    return FALSE;
+  if (result == NULL || !dh_db_run (conn, "COMMIT", error))
+    return dh_db_abandon (conn);
 
   rows = PQntuples (result);
   *out_more = rows > (int) limit;

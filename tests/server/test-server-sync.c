@@ -11,6 +11,7 @@
 #include "dh-autocleanups.h"
 #include "dh-catalogue.h"
 #include "dh-gzip.h"
+#include "dh-server-sync.h"
 #include "dh-store.h"
 #include "server-client.h"
 #include "server-fixture.h"
@@ -783,6 +784,98 @@ test_gzip_both_ways (void)
   reply_clear (&reply);
 }
 
+/* What PostgreSQL counts as read from the record table, by every
+ * connection: rows returned by sequential scans and fetched through
+ * indexes. CONN's own counts are flushed first. */
+static gint64
+record_rows_read (PGconn *conn)
+{
+  g_autoptr(PGresult) flushed = PQexec (conn, "SELECT pg_stat_force_next_flush ()");
+  g_autoptr(PGresult) cleared = NULL;
+  g_autoptr(PGresult) result = NULL;
+
+  g_assert_cmpint (PQresultStatus (flushed), ==, PGRES_TUPLES_OK);
+  cleared = PQexec (conn, "SELECT pg_stat_clear_snapshot ()");
+  g_assert_cmpint (PQresultStatus (cleared), ==, PGRES_TUPLES_OK);
+  result = PQexec (conn,
+                   "SELECT coalesce (seq_tup_read, 0) + coalesce (idx_tup_fetch, 0)"
+                   " FROM pg_stat_user_tables WHERE relname = 'record'");
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  g_assert_cmpint (PQntuples (result), ==, 1);
+  return g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+}
+
+/* A page of a large commune reads its own rows and the page's end, not
+ * every record after the cursor, whatever the table's statistics: a first
+ * sync would otherwise read the commune over and over. */
+static void
+test_pull_page_reads_its_rows (void)
+{
+  const guint total = 3000;
+  const guint limit = 100;
+  g_autoptr(PGconn) conn = PQconnectdb (cluster.conninfo);
+  g_autoptr(PGresult) seeded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *commune = g_uuid_string_random ();
+  g_autofree char *total_text = g_strdup_printf ("%u", total);
+  const char *params[] = { commune, total_text };
+  gint64 after = 0;
+  guint pages = 0;
+  guint received = 0;
+  gboolean more = TRUE;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  /* a commune of the test's own, as a table fresh from an import holds
+   * it: statistics that do not know its rows yet */
+  seeded = PQexecParams (conn,
+                         "INSERT INTO record (id, entity, commune, seq, state, wire)"
+                         " SELECT gen_random_uuid (), 'household', $1::uuid, nextval ('record_seq'), '{}',"
+                         "        json_build_object ('n', n)::text"
+                         " FROM generate_series (1, $2::integer) n",
+                         2, NULL, params, NULL, NULL, 0);
+  g_assert_cmpint (PQresultStatus (seeded), ==, PGRES_COMMAND_OK);
+
+  while (more)
+    {
+      g_autoptr(GString) out = g_string_new ("[");
+      g_autoptr(json_object) page = NULL;
+      gint64 before = record_rows_read (conn);
+      gint64 cursor;
+      gint64 read;
+
+      g_assert_true (dh_sync_pull (conn, commune, after, limit, out, &cursor, &more, &error));
+      g_assert_no_error (error);
+      read = record_rows_read (conn) - before;
+      /* the page and the row after it, from each of the two scans at most:
+       * the commune's records and the province's places */
+      g_assert_cmpint (read, <=, 2 * (limit + 1));
+
+      g_string_append_c (out, ']');
+      page = json_tokener_parse (out->str);
+      g_assert_nonnull (page);
+      for (size_t i = 0; i < json_object_array_length (page); i++)
+        {
+          json_object *n = NULL;
+
+          /* the province's places come first, then the commune's records in order */
+          if (json_object_object_get_ex (json_object_array_get_idx (page, i), "n", &n))
+            g_assert_cmpint (json_object_get_int (n), ==, ++received);
+        }
+      g_assert_cmpint (cursor, >, after);
+      after = cursor;
+      pages++;
+    }
+  g_assert_cmpuint (received, ==, total);
+  g_assert_cmpuint (pages, >=, total / limit);
+
+  {
+    g_autoptr(PGresult) removed = PQexecParams (conn, "DELETE FROM record WHERE commune = $1::uuid",
+                                                1, NULL, params, NULL, NULL, 0);
+
+    g_assert_cmpint (PQresultStatus (removed), ==, PGRES_COMMAND_OK);
+  }
+}
+
 static void
 test_pull_pages_resume (void)
 {
@@ -1328,6 +1421,7 @@ main (int   argc,
   g_test_add_func ("/server-sync/bad-changes-refused-alone", test_bad_changes_refused_alone);
   g_test_add_func ("/server-sync/gzip-both-ways", test_gzip_both_ways);
   g_test_add_func ("/server-sync/pull-pages-resume", test_pull_pages_resume);
+  g_test_add_func ("/server-sync/a-pulled-page-reads-its-own-rows", test_pull_page_reads_its_rows);
   g_test_add_func ("/server-sync/roles-on-every-endpoint", test_roles_on_every_endpoint);
   g_test_add_func ("/server-sync/catalogues-download", test_catalogues_download);
   g_test_add_func ("/server-sync/malformed-pushes-get-4xx", test_malformed_pushes);
