@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include "dh-gzip.h"
@@ -12,33 +13,45 @@
 /* 15 bits of window, plus 16: a gzip header and trailer rather than zlib's */
 #define GZIP_WINDOW_BITS (15 + 16)
 
+/* Level 6, gzip's own default. libdeflate's takes half the time of
+ * zlib's and its output is a few per cent smaller: a first sync's pages
+ * cost the server half as much, and a 2G link carries less. A compressor
+ * serves one thread at a time: each thread keeps its own. */
+static GPrivate compressors = G_PRIVATE_INIT ((GDestroyNotify) libdeflate_free_compressor);
+
+static struct libdeflate_compressor *
+thread_compressor (void)
+{
+  struct libdeflate_compressor *compressor = g_private_get (&compressors);
+
+  if (compressor == NULL)
+    {
+      compressor = libdeflate_alloc_compressor (6);
+      if (compressor == NULL)
+        g_error ("libdeflate cannot make a compressor: out of memory");
+      g_private_set (&compressors, compressor);
+    }
+  return compressor;
+}
+
+/* The gzip of LENGTH bytes of DATA, whole. Inflating is left to zlib,
+ * which can stop at a limit of its own (dh_gzip_inflate()). */
 GBytes *
 dh_gzip_compress (const void *data,
                   gsize       length)
 {
-  z_stream stream = { 0 };
-  GByteArray *out;
-  int status;
+  struct libdeflate_compressor *compressor = thread_compressor ();
+  gsize bound, written;
+  guint8 *out;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
-  g_return_val_if_fail (length <= G_MAXUINT32, NULL);
 
-  /* level 6 is zlib's default: most of level 9's gain at a third of its time */
-  if (deflateInit2 (&stream, 6, Z_DEFLATED, GZIP_WINDOW_BITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    g_error ("zlib cannot start a deflate stream");
-
-  out = g_byte_array_sized_new (deflateBound (&stream, length));
-  g_byte_array_set_size (out, deflateBound (&stream, length));
-  stream.next_in = (Bytef *) data;
-  stream.avail_in = (uInt) length;
-  stream.next_out = out->data;
-  stream.avail_out = out->len;
-  status = deflate (&stream, Z_FINISH);
-  /* deflateBound() leaves room for the whole stream */
-  g_assert (status == Z_STREAM_END);
-  g_byte_array_set_size (out, stream.total_out);
-  deflateEnd (&stream);
-  return g_byte_array_free_to_bytes (out);
+  bound = libdeflate_gzip_compress_bound (compressor, length);
+  out = g_malloc (bound);
+  written = libdeflate_gzip_compress (compressor, data, length, out, bound);
+  /* the bound leaves room for the whole stream */
+  g_assert (written > 0);
+  return g_bytes_new_take (g_realloc (out, written), written);
 }
 
 GBytes *
@@ -82,8 +95,9 @@ dh_gzip_inflate (const void *data,
     }
   inflateEnd (&stream);
 
-  /* trailing bytes after the gzip member are refused with the rest */
-  if (status != Z_STREAM_END || stream.avail_in != 0)
+  /* past the limit, even in the stream's last piece; trailing bytes after
+   * the gzip member are refused with the rest */
+  if (*out_too_large || status != Z_STREAM_END || stream.avail_in != 0)
     return NULL;
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
