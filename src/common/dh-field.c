@@ -468,13 +468,8 @@ normalize_money (json_object  *value,
   if (!expect_type (value, json_type_int, N_("whole đồng, such as 1500000"), error))
     return NULL;
 
-  if (json_int_overflows (value) && json_object_get_int64 (value) > 0)
-    {
-      g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
-                   _("the amount is too large; check the number of digits, such as 1.500.000"));
-      return NULL;
-    }
-
+  /* json-c reads an integer beyond 64 bits as the nearest end of the
+   * range, which is negative or above the largest amount */
   dong = json_object_get_int64 (value);
   if (dong < 0)
     {
@@ -482,6 +477,8 @@ normalize_money (json_object  *value,
                    _("is negative; give an amount of 0 đồng or more"));
       return NULL;
     }
+  if (!dh_money_check_max (dong, error))
+    return NULL;
 
   return json_object_new_int64 (dong);
 }

@@ -128,6 +128,33 @@ fail_format (GError     **error,
   return FALSE;
 }
 
+/* Longer than any amount written out, with its separators, spaces and
+ * currency: refused before it is read */
+#define MAX_AMOUNT_BYTES 64
+
+/**
+ * dh_money_check_max:
+ * @dong: an amount of 0 đồng or more
+ * @error: a #DH_VALIDATION_ERROR that says the largest amount
+ *
+ * Returns: %TRUE if @dong is at most %DH_MONEY_MAX
+ */
+gboolean
+dh_money_check_max (gint64   dong,
+                    GError **error)
+{
+  g_autofree char *largest = NULL;
+
+  if (dong <= DH_MONEY_MAX)
+    return TRUE;
+
+  largest = dh_money_format (DH_MONEY_MAX);
+  g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+               _("the amount is larger than %s, which no support or income reaches; check the number of digits"),
+               largest);
+  return FALSE;
+}
+
 /**
  * dh_money_parse:
  * @text: (nullable): "1500000", "1.500.000", "1 500 000", with or without
@@ -136,8 +163,8 @@ fail_format (GError     **error,
  * @error: a #DH_VALIDATION_ERROR whose message shows a valid example
  *
  * Reads an amount of whole đồng. Negative amounts, fractions, letters,
- * amounts that do not fit in 64 bits and digits grouped other than by
- * thousands ("1.50.000") are refused.
+ * amounts above %DH_MONEY_MAX, texts longer than any amount and digits
+ * grouped other than by thousands ("1.50.000") are refused.
  *
  * Returns: %TRUE if @text is an amount
  */
@@ -155,6 +182,9 @@ dh_money_parse (const char  *text,
 
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (text != NULL && strnlen (text, MAX_AMOUNT_BYTES + 1) > MAX_AMOUNT_BYTES)
+    return fail_format (error, DH_VALIDATION_ERROR_OUT_OF_RANGE,
+                        _("this is too long for an amount; write whole đồng, such as 1.500.000"));
   clean = dh_text_normalize (text);
   if (clean == NULL || clean[0] == '\0')
     return fail_format (error, DH_VALIDATION_ERROR_REQUIRED,
@@ -179,10 +209,10 @@ dh_money_parse (const char  *text,
         {
           guint digit = (guint) (c - '0');
 
-          if (value > ((guint64) G_MAXINT64 - digit) / 10)
-            return fail_format (error, DH_VALIDATION_ERROR_OUT_OF_RANGE,
-                                _("the amount is too large; check the number of digits, such as 1.500.000"));
           value = value * 10 + digit;
+          /* no further: at most 13 digits, which fit */
+          if (!dh_money_check_max ((gint64) value, error))
+            return FALSE;
           group++;
           continue;
         }

@@ -7,6 +7,11 @@
 
 G_BEGIN_DECLS
 
+/* The largest amount a record holds: a million million đồng, far above
+ * any support a household gets or any income, and small enough that
+ * millions of amounts add up within 64 bits. */
+#define DH_MONEY_MAX G_GINT64_CONSTANT (1000000000000)
+
 char     *dh_money_format (gint64       dong);
 char     *dh_grouped_format (gint64     number);
 gboolean  dh_money_parse  (const char  *text,
@@ -14,6 +19,8 @@ gboolean  dh_money_parse  (const char  *text,
                            GError     **error);
 gboolean  dh_money_add    (gint64      *sum,
                            gint64       dong);
+gboolean  dh_money_check_max (gint64    dong,
+                           GError     **error);
 
 /* A sum of amounts that says when it no longer fits in 64 bits, rather
  * than ever being wrong. */

@@ -9,6 +9,7 @@
 #include "dh-entity.h"
 #include "dh-error.h"
 #include "dh-label.h"
+#include "dh-money.h"
 
 #define HOUSE "4b0e9d1e-59a8-4b3c-9f4e-2f5d3c7a1b20"
 
@@ -283,11 +284,15 @@ test_values_are_never_changed_silently (void)
                    DH_VALIDATION_ERROR_INVALID, "U+0007");
   assert_rejected ("household", "{\"village\": \"" HOUSE "\", \"head_name\": \"A\", \"notes\": \"c1\\u0085\"}",
                    DH_VALIDATION_ERROR_INVALID, "U+0085");
-  /* money beyond 64 bits is refused, never stored as the largest amount */
+  /* money beyond the largest amount, or beyond 64 bits, is refused, never stored as the largest */
+  assert_rejected ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"amount_vnd\": 1000000000001}",
+                   DH_VALIDATION_ERROR_OUT_OF_RANGE, "1.000.000.000.000");
+  assert_rejected ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"state_share_vnd\": 9223372036854775807}",
+                   DH_VALIDATION_ERROR_OUT_OF_RANGE, "state_share_vnd");
   assert_rejected ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"amount_vnd\": 99999999999999999999}",
                    DH_VALIDATION_ERROR_OUT_OF_RANGE, "amount_vnd");
   assert_rejected ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"amount_vnd\": 9223372036854775808}",
-                   DH_VALIDATION_ERROR_OUT_OF_RANGE, "too large");
+                   DH_VALIDATION_ERROR_OUT_OF_RANGE, "larger than");
   assert_rejected ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"amount_vnd\": \"99999999999999999999\"}",
                    DH_VALIDATION_ERROR_OUT_OF_RANGE, "amount_vnd");
   assert_rejected ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"quantity\": 99999999999999999999}",
@@ -301,10 +306,10 @@ test_values_are_never_changed_silently (void)
                    DH_VALIDATION_ERROR_INVALID, "classification_year");
 
   /* tabs and line breaks in notes are white space, and the largest amount still fits */
-  fields = normalize ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"status\": \"planned\", \"description\": \"hai\\tcon\\nbò\", \"amount_vnd\": 9223372036854775807, \"quantity\": \"2\"}", &error);
+  fields = normalize ("support", "{\"household\": \"" HOUSE "\", \"support_type\": \"cash\", \"status\": \"planned\", \"description\": \"hai\\tcon\\nbò\", \"amount_vnd\": 1000000000000, \"quantity\": \"2\"}", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (dh_json_get_string (fields, "description"), ==, "hai con bò");
-  g_assert_cmpint (dh_json_get_int (fields, "amount_vnd", -1), ==, G_MAXINT64);
+  g_assert_cmpint (dh_json_get_int (fields, "amount_vnd", -1), ==, DH_MONEY_MAX);
   g_assert_cmpint (dh_json_get_int (fields, "quantity", -1), ==, 2);
 }
 

@@ -81,13 +81,14 @@ test_parse_accepts_the_usual_ways_of_writing (void)
   assert_parses ("999", 999);
   assert_parses ("01500000", 1500000);
   assert_parses ("15.000", 15000);
-  assert_parses ("9223372036854775807", G_MAXINT64);
+  assert_parses ("1000000000000", DH_MONEY_MAX);
+  assert_parses ("1.000.000.000.000 đồng", DH_MONEY_MAX);
 }
 
 static void
 test_parse_round_trips_with_format (void)
 {
-  const gint64 amounts[] = { 0, 1, 12, 123, 1234, 12345, 123456, 1234567, 1500000, 2250001, G_MAXINT64 };
+  const gint64 amounts[] = { 0, 1, 12, 123, 1234, 12345, 123456, 1234567, 1500000, 2250001, DH_MONEY_MAX };
 
   for (guint i = 0; i < G_N_ELEMENTS (amounts); i++)
     {
@@ -119,8 +120,20 @@ test_parse_rejects_with_a_valid_example (void)
   assert_rejected ("1.5tr", DH_VALIDATION_ERROR_INVALID, "1.500.000");
   assert_rejected ("12abc", DH_VALIDATION_ERROR_INVALID, "1.500.000");
   assert_rejected ("₫", DH_VALIDATION_ERROR_INVALID, "1.500.000");
-  assert_rejected ("9223372036854775808", DH_VALIDATION_ERROR_OUT_OF_RANGE, "too large");
-  assert_rejected ("99.999.999.999.999.999.999", DH_VALIDATION_ERROR_OUT_OF_RANGE, "too large");
+  /* above the largest amount, never clamped to it; far above, never wrapped round */
+  assert_rejected ("1000000000001", DH_VALIDATION_ERROR_OUT_OF_RANGE, "1.000.000.000.000");
+  assert_rejected ("1.000.000.000.001 ₫", DH_VALIDATION_ERROR_OUT_OF_RANGE, "larger than");
+  assert_rejected ("9223372036854775808", DH_VALIDATION_ERROR_OUT_OF_RANGE, "larger than");
+  assert_rejected ("99.999.999.999.999.999.999", DH_VALIDATION_ERROR_OUT_OF_RANGE, "larger than");
+  assert_rejected ("18446744073709551617", DH_VALIDATION_ERROR_OUT_OF_RANGE, "larger than");
+  /* a text longer than any amount is refused before it is read */
+  {
+    g_autofree char *long_text = g_strnfill (65, '1');
+    g_autofree char *spaces = g_strconcat ("1", g_strnfill (64, ' '), NULL);
+
+    assert_rejected (long_text, DH_VALIDATION_ERROR_OUT_OF_RANGE, "too long");
+    assert_rejected (spaces, DH_VALIDATION_ERROR_OUT_OF_RANGE, "too long");
+  }
   assert_rejected ("", DH_VALIDATION_ERROR_REQUIRED, "1.500.000");
   assert_rejected ("   ", DH_VALIDATION_ERROR_REQUIRED, "1.500.000");
   assert_rejected (NULL, DH_VALIDATION_ERROR_REQUIRED, "1.500.000");
