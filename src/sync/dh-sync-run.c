@@ -534,14 +534,17 @@ pull (Sync    *sync,
       report_progress (sync, DH_SYNC_PHASE_PULL, sync->report->received, 0);
 
       /* the page goes back to the reader, which frees it while this
-       * thread writes the next; one it has not freed yet is freed here */
+       * thread writes the next; one it has not freed yet is freed here,
+       * and so is the last, which nothing follows */
       last = !fetched->more;
       g_mutex_lock (&pipe.lock);
       unfreed = g_steal_pointer (&pipe.spent);
-      pipe.spent = g_steal_pointer (&fetched);
+      if (!last)
+        pipe.spent = g_steal_pointer (&fetched);
       g_cond_broadcast (&pipe.cond);
       g_mutex_unlock (&pipe.lock);
       g_clear_pointer (&unfreed, fetched_free);
+      g_clear_pointer (&fetched, fetched_free);
 
       /* the last page: what a first sync left for the end (its search
        * entries, written once) is written now */

@@ -129,7 +129,8 @@ test_parse_rejects_with_a_valid_example (void)
   /* a text longer than any amount is refused before it is read */
   {
     g_autofree char *long_text = g_strnfill (65, '1');
-    g_autofree char *spaces = g_strconcat ("1", g_strnfill (64, ' '), NULL);
+    g_autofree char *blanks = g_strnfill (64, ' ');
+    g_autofree char *spaces = g_strconcat ("1", blanks, NULL);
 
     assert_rejected (long_text, DH_VALIDATION_ERROR_OUT_OF_RANGE, "too long");
     assert_rejected (spaces, DH_VALIDATION_ERROR_OUT_OF_RANGE, "too long");
