@@ -145,19 +145,15 @@ villages_read_cb (GObject      *source,
 {
   g_autoptr(DhReportsWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(json_object) report = dh_store_report_classes_by_village_finish (DH_STORE (source), result, &error);
+  g_autoptr(DhReportTable) table = dh_report_table_read_finish (DH_STORE (source), result, &error);
 
   done_loading (self);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (report == NULL)
+  if (table == NULL)
     show_error (self->villages_title, self->villages_grid, error);
   else
-    {
-      g_autoptr(DhReportTable) table = dh_report_table_villages (get_store (self), chosen_commune (self), report);
-
-      show_table (self->villages_grid, self->villages_title, table);
-    }
+    show_table (self->villages_grid, self->villages_title, table);
 }
 
 static void
@@ -167,20 +163,15 @@ support_read_cb (GObject      *source,
 {
   g_autoptr(DhReportsWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(json_object) report = dh_store_report_support_totals_finish (DH_STORE (source), result, &error);
+  g_autoptr(DhReportTable) table = dh_report_table_read_finish (DH_STORE (source), result, &error);
 
   done_loading (self);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (report == NULL)
+  if (table == NULL)
     show_error (self->support_title, self->support_grid, error);
   else
-    {
-      g_autoptr(DhReportTable) table = dh_report_table_support (get_store (self), chosen_commune (self),
-                                                                gtk_spin_button_get_value_as_int (self->year), report);
-
-      show_table (self->support_grid, self->support_title, table);
-    }
+    show_table (self->support_grid, self->support_title, table);
 }
 
 static void
@@ -199,22 +190,19 @@ overdue_read_cb (GObject      *source,
 {
   g_autoptr(DhReportsWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(json_object) report = dh_store_report_overdue_finish (DH_STORE (source), result, &error);
-  g_autoptr(DhReportTable) table = NULL;
+  g_autoptr(DhReportTable) table = dh_report_table_read_finish (DH_STORE (source), result, &error);
 
   done_loading (self);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   clear_list (self->overdue_list);
-  if (report == NULL)
+  if (table == NULL)
     {
       show_error (self->overdue_title, NULL, error);
       gtk_widget_set_visible (GTK_WIDGET (self->overdue_empty), FALSE);
       return;
     }
 
-  table = dh_report_table_overdue (get_store (self), chosen_commune (self),
-                                   (guint) gtk_spin_button_get_value_as_int (self->days), report);
   gtk_label_set_text (self->overdue_title, table->title);
   gtk_label_set_text (self->overdue_empty, table->empty);
   gtk_widget_set_visible (GTK_WIDGET (self->overdue_empty), table->rows->len == 0);
@@ -262,19 +250,22 @@ read_report (DhReportsWindow *self,
   self->cancellables[which] = g_cancellable_new ();
   self->loading++;
 
+  /* the report and the names it shows are read in a worker */
   switch (which)
     {
     case REPORT_VILLAGES:
-      dh_store_report_classes_by_village_async (get_store (self), commune, self->cancellables[which],
-                                                villages_read_cb, g_object_ref (self));
+      dh_report_table_read_async (get_store (self), DH_REPORT_VILLAGES, commune, 0, self->cancellables[which],
+                                  villages_read_cb, g_object_ref (self));
       break;
     case REPORT_SUPPORT:
-      dh_store_report_support_totals_async (get_store (self), commune, gtk_spin_button_get_value_as_int (self->year),
-                                            self->cancellables[which], support_read_cb, g_object_ref (self));
+      dh_report_table_read_async (get_store (self), DH_REPORT_SUPPORT, commune,
+                                  (guint) gtk_spin_button_get_value_as_int (self->year),
+                                  self->cancellables[which], support_read_cb, g_object_ref (self));
       break;
     default:
-      dh_store_report_overdue_async (get_store (self), commune, (guint) gtk_spin_button_get_value_as_int (self->days),
-                                     self->cancellables[which], overdue_read_cb, g_object_ref (self));
+      dh_report_table_read_async (get_store (self), DH_REPORT_OVERDUE, commune,
+                                  (guint) gtk_spin_button_get_value_as_int (self->days),
+                                  self->cancellables[which], overdue_read_cb, g_object_ref (self));
       break;
     }
 }

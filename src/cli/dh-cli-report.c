@@ -104,7 +104,6 @@ dh_cli_run_report (DhCli  *cli,
                    int     n_args)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(json_object) report = NULL;
   g_autoptr(DhReportTable) table = NULL;
   gboolean villages = g_str_equal (args[0], "villages");
   gboolean support = g_str_equal (args[0], "support");
@@ -123,28 +122,27 @@ dh_cli_run_report (DhCli  *cli,
   if (store == NULL)
     return dh_cli_fail (error);
 
-  if (villages)
-    report = dh_store_report_classes_by_village (store, args[1], &error);
-  else if (support)
-    report = dh_store_report_support_totals (store, args[1], (int) number, &error);
-  else
-    report = dh_store_report_overdue (store, args[1], (guint) number, &error);
-  if (report == NULL)
-    return dh_cli_fail (error);
-
   if (cli->json)
     {
+      g_autoptr(json_object) report = NULL;
+
+      if (villages)
+        report = dh_store_report_classes_by_village (store, args[1], &error);
+      else if (support)
+        report = dh_store_report_support_totals (store, args[1], (int) number, &error);
+      else
+        report = dh_store_report_overdue (store, args[1], (guint) number, &error);
+      if (report == NULL)
+        return dh_cli_fail (error);
       for (size_t i = 0; i < json_object_array_length (report); i++)
         dh_cli_print_json (json_object_array_get_idx (report, i));
       return DH_CLI_EXIT_OK;
     }
 
-  if (villages)
-    table = dh_report_table_villages (store, args[1], report);
-  else if (support)
-    table = dh_report_table_support (store, args[1], (int) number, report);
-  else
-    table = dh_report_table_overdue (store, args[1], (guint) number, report);
+  table = dh_report_table_read (store, villages ? DH_REPORT_VILLAGES : support ? DH_REPORT_SUPPORT : DH_REPORT_OVERDUE,
+                                args[1], (guint) number, &error);
+  if (table == NULL)
+    return dh_cli_fail (error);
 
   printf ("%s\n\n", table->title);
   if (table->rows->len == 0)

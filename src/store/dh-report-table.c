@@ -11,6 +11,7 @@
 #include "dh-entity.h"
 #include "dh-money.h"
 #include "dh-report-table.h"
+#include "dh-store-private.h"
 
 void
 dh_report_table_free (DhReportTable *table)
@@ -317,4 +318,112 @@ dh_report_table_overdue (DhStore     *store,
     }
 
   return table;
+}
+
+/**
+ * dh_report_table_read:
+ * @kind: which report
+ * @commune: the commune's id, code or name
+ * @number: the year of the support report, the days of the overdue one
+ *
+ * Reads the report and puts it in words, the names of its places read
+ * with it.
+ *
+ * Returns: (transfer full) (nullable): the table, or %NULL with @error set
+ */
+DhReportTable *
+dh_report_table_read (DhStore       *store,
+                      DhReportKind   kind,
+                      const char    *commune,
+                      guint          number,
+                      GError       **error)
+{
+  g_autoptr(json_object) report = NULL;
+
+  g_return_val_if_fail (DH_IS_STORE (store), NULL);
+  g_return_val_if_fail (commune != NULL, NULL);
+
+  switch (kind)
+    {
+    case DH_REPORT_VILLAGES:
+      report = dh_store_report_classes_by_village (store, commune, error);
+      return report != NULL ? dh_report_table_villages (store, commune, report) : NULL;
+    case DH_REPORT_SUPPORT:
+      report = dh_store_report_support_totals (store, commune, (int) number, error);
+      return report != NULL ? dh_report_table_support (store, commune, (int) number, report) : NULL;
+    case DH_REPORT_OVERDUE:
+      report = dh_store_report_overdue (store, commune, number, error);
+      return report != NULL ? dh_report_table_overdue (store, commune, number, report) : NULL;
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+typedef struct
+{
+  DhReportKind  kind;
+  char         *commune;
+  guint         number;
+} ReadArgs;
+
+static void
+read_args_free (ReadArgs *args)
+{
+  g_free (args->commune);
+  g_free (args);
+}
+
+static gpointer
+read_in_thread (DhStore       *store,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  ReadArgs *args = data;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  return dh_report_table_read (store, args->kind, args->commune, args->number, error);
+}
+
+/**
+ * dh_report_table_read_async:
+ *
+ * dh_report_table_read() in a worker thread: the report and the names of
+ * its places are read there, never on the caller's main loop.
+ */
+void
+dh_report_table_read_async (DhStore             *store,
+                            DhReportKind         kind,
+                            const char          *commune,
+                            guint                number,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  ReadArgs *args;
+
+  g_return_if_fail (DH_IS_STORE (store));
+  g_return_if_fail (commune != NULL);
+
+  args = g_new0 (ReadArgs, 1);
+  args->kind = kind;
+  args->commune = g_strdup (commune);
+  args->number = number;
+  dh_store_read_in_thread (store, dh_report_table_read_async, read_in_thread, args, (GDestroyNotify) read_args_free,
+                           (GDestroyNotify) dh_report_table_free, cancellable, callback, user_data);
+}
+
+/**
+ * dh_report_table_read_finish:
+ *
+ * Returns: (transfer full) (nullable): the table, or %NULL with @error set
+ *   (%G_IO_ERROR_CANCELLED once cancelled)
+ */
+DhReportTable *
+dh_report_table_read_finish (DhStore       *store,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return dh_store_read_finish (store, result, dh_report_table_read_async, error);
 }

@@ -23,6 +23,31 @@ typedef struct
   char      *empty;      /* what to say when there is no row */
 } DhReportTable;
 
+/* Which report: NUMBER below is the year of the support report, the days
+ * of the overdue one, and nothing to the villages' */
+typedef enum
+{
+  DH_REPORT_VILLAGES,
+  DH_REPORT_SUPPORT,
+  DH_REPORT_OVERDUE,
+} DhReportKind;
+
+DhReportTable *dh_report_table_read     (DhStore      *store,
+                                         DhReportKind  kind,
+                                         const char   *commune,
+                                         guint         number,
+                                         GError      **error);
+void           dh_report_table_read_async (DhStore            *store,
+                                         DhReportKind        kind,
+                                         const char         *commune,
+                                         guint               number,
+                                         GCancellable       *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer            user_data);
+DhReportTable *dh_report_table_read_finish (DhStore       *store,
+                                         GAsyncResult  *result,
+                                         GError       **error);
+
 DhReportTable *dh_report_table_villages (DhStore      *store,
                                          const char   *commune,
                                          json_object  *report);

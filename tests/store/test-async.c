@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "dh-report-table.h"
 #include "dh-store-private.h"
 #include "store-fixture.h"
 
@@ -58,6 +59,26 @@ wait_for (GAsyncResult **result)
   return *result;
 }
 
+/* A table as one text: its title, heading, rows and what it says when empty */
+static char *
+table_text (const DhReportTable *table)
+{
+  GString *text = g_string_new (table->title);
+
+  g_string_append_printf (text, "\n%s\n", table->empty);
+  for (guint i = 0; i < table->heading->len; i++)
+    g_string_append_printf (text, "%s|", (const char *) g_ptr_array_index (table->heading, i));
+  for (guint r = 0; r < table->rows->len; r++)
+    {
+      GPtrArray *cells = g_ptr_array_index (table->rows, r);
+
+      g_string_append_c (text, '\n');
+      for (guint c = 0; c < cells->len; c++)
+        g_string_append_printf (text, "%s|", (const char *) g_ptr_array_index (cells, c));
+    }
+  return g_string_free (text, FALSE);
+}
+
 static void
 test_reads_in_a_worker_thread (StoreFixture  *fixture,
                                gconstpointer  data)
@@ -110,6 +131,29 @@ test_reads_in_a_worker_thread (StoreFixture  *fixture,
   totals_json = dh_store_report_support_totals_finish (fixture->store, wait_for (&totals), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (json_object_array_length (totals_json), ==, 0);
+
+  /* the reports in words, read with their places' names in a worker, are
+   * the tables read on the spot */
+  for (DhReportKind kind = DH_REPORT_VILLAGES; kind <= DH_REPORT_OVERDUE; kind++)
+    {
+      g_autoptr(GAsyncResult) read = NULL;
+      g_autoptr(DhReportTable) table = NULL;
+      g_autoptr(DhReportTable) on_the_spot = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *expected_text = NULL;
+      guint number = kind == DH_REPORT_SUPPORT ? 2026 : 90;
+
+      dh_report_table_read_async (fixture->store, kind, fixture->commune, number, NULL, store_result_cb, &read);
+      table = dh_report_table_read_finish (fixture->store, wait_for (&read), &error);
+      g_assert_no_error (error);
+      on_the_spot = dh_report_table_read (fixture->store, kind, fixture->commune, number, &error);
+      g_assert_no_error (error);
+      text = table_text (table);
+      expected_text = table_text (on_the_spot);
+      g_assert_cmpstr (text, ==, expected_text);
+      /* two villages and the total; twelve households overdue; no support */
+      g_assert_cmpuint (table->rows->len, ==, kind == DH_REPORT_VILLAGES ? 3 : kind == DH_REPORT_OVERDUE ? 12 : 0);
+    }
 }
 
 static void
@@ -138,6 +182,17 @@ test_cancelled_read_says_so (StoreFixture  *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (nothing);
   g_clear_error (&error);
+
+  {
+    g_autoptr(GAsyncResult) read = NULL;
+    g_autoptr(DhReportTable) table = NULL;
+
+    dh_report_table_read_async (fixture->store, DH_REPORT_VILLAGES, fixture->commune, 0, cancellable, store_result_cb, &read);
+    table = dh_report_table_read_finish (fixture->store, wait_for (&read), &error);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_null (table);
+    g_clear_error (&error);
+  }
 
   /* a statement already running stops when its cancellable is cancelled */
   g_cancellable_reset (cancellable);
