@@ -586,7 +586,7 @@ parse_count (const char *text,
   return TRUE;
 }
 
-/* GET /v1/pull?after=CURSOR&limit=N[&commune=UUID] → {"changes", "cursor", "more", "now"}. */
+/* GET /v1/pull?after=CURSOR&limit=N[&commune=UUID][&count=1] → {"changes", "cursor", "more", "now"[, "total"]}. */
 static enum MHD_Result
 pull (DhServer              *server,
       struct MHD_Connection *connection,
@@ -600,8 +600,10 @@ pull (DhServer              *server,
   const char *after_text = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "after");
   const char *limit_text = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "limit");
   const char *commune = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "commune");
+  const char *count_text = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "count");
   gint64 after = 0;
   gint64 limit = DH_PULL_LIMIT;
+  gint64 total = -1;
   gint64 cursor;
   gboolean more;
   gboolean known = TRUE;
@@ -621,6 +623,9 @@ pull (DhServer              *server,
   if (commune != NULL && !dh_is_valid_uuid (commune))
     return respond_error (connection, method, url, MHD_HTTP_BAD_REQUEST, "bad_request",
                           _("“commune” is the id of a commune, as /v1/me gives it"));
+  if (count_text != NULL && g_strcmp0 (count_text, "0") != 0 && g_strcmp0 (count_text, "1") != 0)
+    return respond_error (connection, method, url, MHD_HTTP_BAD_REQUEST, "bad_request",
+                          _("“count” is 1, to be told how many records there are from the cursor on, or 0"));
   if (session->commune_id != NULL)
     {
       if (commune != NULL && g_ascii_strcasecmp (commune, session->commune_id) != 0)
@@ -637,7 +642,8 @@ pull (DhServer              *server,
     return respond_unavailable (connection, method, url, error);
   reply = g_string_new ("{\"changes\":[");
   if (!dh_sync_commune_exists (conn, commune, &known, &error) ||
-      (known && !dh_sync_pull (conn, commune, after, (guint) limit, reply, &cursor, &more, &error)))
+      (known && !dh_sync_pull (conn, commune, after, (guint) limit, reply, &cursor, &more,
+                               g_strcmp0 (count_text, "1") == 0 ? &total : NULL, &error)))
     {
       give_back_connection (server, conn);
       return respond_unavailable (connection, method, url, error);
@@ -648,9 +654,12 @@ pull (DhServer              *server,
                           _("The server knows no commune with this id"));
 
   g_string_append_printf (reply, "],\"cursor\":\"%" G_GINT64_FORMAT "\",\"more\":%s,\"now\":%" G_GINT64_FORMAT
-                          ",\"catalogues\":\"%s\"}",
+                          ",\"catalogues\":\"%s\"",
                           cursor, more ? "true" : "false", now_ms (),
                           dh_catalogues_get_version (dh_catalogues_get_default ()));
+  if (total >= 0)
+    g_string_append_printf (reply, ",\"total\":%" G_GINT64_FORMAT, total);
+  g_string_append_c (reply, '}');
   return respond_text (connection, method, url, MHD_HTTP_OK, reply->str, reply->len);
 }
 

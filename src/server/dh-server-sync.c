@@ -716,6 +716,7 @@ dh_sync_pull (PGconn      *conn,
               GString     *out,
               gint64      *out_cursor,
               gboolean    *out_more,
+              gint64      *out_total,
               GError     **error)
 {
   g_autofree char *after_text = g_strdup_printf ("%" G_GINT64_FORMAT, after);
@@ -731,8 +732,22 @@ dh_sync_pull (PGconn      *conn,
    * missing: fetch every record of the commune after the cursor and keep
    * the first LIMIT, so that a first sync of P pages reads the commune's
    * records about P / 2 times over. */
-  if (!dh_db_run (conn, "BEGIN READ ONLY; SET LOCAL enable_sort = off", error))
+  if (!dh_db_run (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL enable_sort = off", error))
     return dh_db_abandon (conn);
+  /* how many records there are from the cursor on, in the snapshot the
+   * page is read from: asked for once a pull, for its progress */
+  if (out_total != NULL)
+    {
+      const char *count_params[] = { commune_id, after_text };
+      g_autoptr(PGresult) counted = dh_db_exec (conn,
+                                                "SELECT (SELECT count (*) FROM record WHERE commune = $1 AND seq > $2)"
+                                                "     + (SELECT count (*) FROM record WHERE commune IS NULL AND seq > $2)",
+                                                2, count_params, error);
+
+      if (counted == NULL)
+        return dh_db_abandon (conn);
+      *out_total = g_ascii_strtoll (PQgetvalue (counted, 0, 0), NULL, 10);
+    }
   result = dh_db_exec (conn,
                        "(SELECT seq, wire FROM record WHERE commune = $1 AND seq > $2 ORDER BY seq LIMIT $3)"
                        " UNION ALL "

@@ -33,7 +33,8 @@ json_object *dh_sync_push            (PGconn           *conn,
                                       GError          **error);
 
 /* Appends to OUT the wire JSON of the records of COMMUNE_ID (and of the
- * province) written after AFTER, joined by commas, at most LIMIT of them. */
+ * province) written after AFTER, joined by commas, at most LIMIT of them;
+ * with OUT_TOTAL, also how many there are after AFTER in all. */
 gboolean     dh_sync_pull            (PGconn           *conn,
                                       const char       *commune_id,
                                       gint64            after,
@@ -41,6 +42,7 @@ gboolean     dh_sync_pull            (PGconn           *conn,
                                       GString          *out,
                                       gint64           *out_cursor,
                                       gboolean         *out_more,
+                                      gint64           *out_total,
                                       GError          **error);
 
 /* The places of the province as admin_unit records that devices pull,

@@ -213,8 +213,11 @@ progress_update_free (gpointer data)
   g_free (update);
 }
 
-/* Pushing is the first half of the bar, pulling the second, whose length
- * nobody knows in advance: each page takes it half-way to the end. */
+/* Pushing is the first half of the bar, pulling the rest: the whole bar
+ * when there was nothing to push (a first sync). The pull goes by the
+ * records received of those the server counted when it began; a server
+ * that did not count leaves its length unknown, and each page then takes
+ * the bar half-way to the end. */
 static void
 sync_progress_cb (DhSyncPhase phase,
                   guint64     done,
@@ -223,11 +226,14 @@ sync_progress_cb (DhSyncPhase phase,
 {
   SyncJob *job = user_data;
   ProgressUpdate *update = g_new0 (ProgressUpdate, 1);
+  double start = job->report.batches > 0 ? 0.5 : 0.0;
 
   if (phase == DH_SYNC_PHASE_PUSH)
-    update->progress = total > 0 ? 0.5 * (double) done / (double) total : 0.5;
+    update->progress = total > 0 ? 0.5 * (double) done / (double) total : 0.0;
+  else if (total > 0)
+    update->progress = start + (1.0 - start) * (double) MIN (done, total) / (double) total;
   else
-    update->progress = 1.0 - 0.5 / (double) (1 + job->report.pages);
+    update->progress = 1.0 - (1.0 - start) / (double) (1 + job->report.pages);
   update->engine = g_object_ref (job->engine);
   g_main_context_invoke_full (job->engine->context, G_PRIORITY_DEFAULT, progress_in_context_cb,
                               update, progress_update_free);

@@ -296,6 +296,7 @@ typedef struct
   GPtrArray   *changes;
   const char  *next;
   gboolean     more;
+  gint64       total;     /* the records from the pull's cursor on, when asked; -1 if not told */
   guint        requests;
   guint64      bytes_sent;
   guint64      bytes_received;
@@ -333,24 +334,28 @@ typedef struct
   GError       *error;
 } Pipe;
 
+/* The page after CURSOR; with COUNT, the server also says how many records
+ * there are from CURSOR on, which the pull's progress is measured by. */
 static Fetched *
 fetch_page (DhSyncClient  *client,
             const char    *cursor,
+            gboolean       count,
             GError       **error)
 {
   g_autofree char *path = NULL;
   g_autoptr(Fetched) fetched = g_new0 (Fetched, 1);
   json_object *changes = NULL;
   json_object *more = NULL;
+  json_object *total = NULL;
 
   if (cursor != NULL && *cursor != '\0')
     {
       g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
 
-      path = g_strdup_printf ("/v1/pull?after=%s&limit=%d", escaped, DH_SYNC_PULL_LIMIT);
+      path = g_strdup_printf ("/v1/pull?after=%s&limit=%d%s", escaped, DH_SYNC_PULL_LIMIT, count ? "&count=1" : "");
     }
   else
-    path = g_strdup_printf ("/v1/pull?limit=%d", DH_SYNC_PULL_LIMIT);
+    path = g_strdup_printf ("/v1/pull?limit=%d%s", DH_SYNC_PULL_LIMIT, count ? "&count=1" : "");
 
   fetched->answer = dh_sync_client_request (client, "GET", path, NULL, error);
   fetched->requests = dh_sync_client_get_requests (client);
@@ -367,6 +372,10 @@ fetch_page (DhSyncClient  *client,
     }
   fetched->next = get_string (fetched->answer, "cursor");
   fetched->more = json_object_object_get_ex (fetched->answer, "more", &more) && json_object_get_boolean (more);
+  /* a server that does not count, or a count that is not one, leaves the progress unknown */
+  fetched->total = json_object_object_get_ex (fetched->answer, "total", &total) &&
+                   json_object_is_type (total, json_type_int) && json_object_get_int64 (total) >= 0
+                   ? json_object_get_int64 (total) : -1;
 
   fetched->changes = g_ptr_array_new_full ((guint) json_object_array_length (changes), (GDestroyNotify) json_object_put);
   for (size_t i = 0; i < json_object_array_length (changes); i++)
@@ -410,7 +419,7 @@ read_pages (gpointer data)
       if (stop)
         break;
 
-      fetched = fetch_page (pipe->sync->client, cursor, &error);
+      fetched = fetch_page (pipe->sync->client, cursor, read == 0, &error);
       if (fetched == NULL)
         break;
       read++;
@@ -477,6 +486,8 @@ pull (Sync    *sync,
   Pipe pipe = { .sync = sync, .max_pages = max_pages, .cursor = cursor };
   gulong handler = 0;
   GThread *reader;
+  guint64 total = 0;
+  gboolean counted = FALSE;
   gboolean ok = TRUE;
 
   /* the reader's transfer stops with the sync, or when the writer fails */
@@ -531,7 +542,12 @@ pull (Sync    *sync,
       sync->report->applied.held += applied.held;
       sync->report->applied.conflicts += applied.conflicts;
       sync->report->applied.rejected += applied.rejected;
-      report_progress (sync, DH_SYNC_PHASE_PULL, sync->report->received, 0);
+      /* done of how many there were when the pull began, if the server
+       * said so with its first page (0: not known) */
+      if (!counted)
+        total = fetched->total > 0 ? (guint64) fetched->total : 0;
+      counted = TRUE;
+      report_progress (sync, DH_SYNC_PHASE_PULL, sync->report->received, total);
 
       /* the page goes back to the reader, which frees it while this
        * thread writes the next; one it has not freed yet is freed here,

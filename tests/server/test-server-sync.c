@@ -859,7 +859,9 @@ test_pull_page_reads_its_rows (void)
       gint64 cursor;
       gint64 read;
 
-      g_assert_true (dh_sync_pull (conn, commune, after, limit, out, &cursor, &more, &error));
+      gint64 remaining = -1;
+
+      g_assert_true (dh_sync_pull (conn, commune, after, limit, out, &cursor, &more, NULL, &error));
       g_assert_no_error (error);
       read = record_rows_read (conn) - before;
       /* the page and the row after it, from each of the two scans at most:
@@ -887,6 +889,12 @@ test_pull_page_reads_its_rows (void)
               g_assert_cmpint (json_object_get_int (n), ==, ++received);
             }
         }
+
+      /* counted when asked: the records from the cursor on, this page's among them */
+      g_assert_true (dh_sync_pull (conn, commune, after, limit, g_string_truncate (out, 0), &cursor, &more, &remaining, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (remaining, ==, places + total - (received_places + received) + (gint64) json_object_array_length (page));
+
       g_assert_cmpint (cursor, >, after);
       after = cursor;
       pages++;
@@ -940,6 +948,22 @@ test_pull_pages_resume (void)
   g_assert_true (json_object_object_get_ex (reply.reply, "changes", &changes));
   g_assert_cmpuint (json_object_array_length (changes), ==, g_hash_table_size (seen));
   g_assert_cmpstr (reply_member (&reply, "more"), ==, "false");
+  /* told only when asked */
+  g_assert_null (reply_member (&reply, "total"));
+
+  /* how many there are from a cursor on, when asked: all of them, then
+   * those after the first page */
+  server_request (&client, &reply, "GET", "/v1/pull?limit=3&count=1", lan.token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 200);
+  g_assert_cmpint (g_ascii_strtoll (reply_member (&reply, "total"), NULL, 10), ==, g_hash_table_size (seen));
+  {
+    g_autofree char *path = g_strdup_printf ("/v1/pull?limit=3&count=1&after=%s", reply_member (&reply, "cursor"));
+
+    server_request (&client, &reply, "GET", path, lan.token, NULL, 0);
+    g_assert_cmpint (g_ascii_strtoll (reply_member (&reply, "total"), NULL, 10), ==, g_hash_table_size (seen) - 3);
+  }
+  server_request (&client, &reply, "GET", "/v1/pull?count=yes", lan.token, NULL, 0);
+  g_assert_cmpint (reply.status, ==, 400);
 
   /* nothing after the last cursor */
   {

@@ -927,6 +927,9 @@ typedef struct
   DhSyncClient *client;
   gboolean      hold_the_store;  /* another program takes the store's write lock */
   guint         pages;           /* pages written, as the progress told */
+  guint64       total;           /* the records to pull, as the progress told with its first page */
+  guint64       done;            /* the records pulled, as the progress last told */
+  gboolean      total_changed;   /* a later page told another total */
   guint         requests_held;   /* requests made while the writer was held */
   sqlite3      *holder;
 } PullWatch;
@@ -940,7 +943,15 @@ pull_watched_cb (DhSyncPhase  phase,
   PullWatch *watch = data;
   gint64 until;
 
-  if (phase != DH_SYNC_PHASE_PULL || ++watch->pages != 1)
+  if (phase != DH_SYNC_PHASE_PULL)
+    return;
+  if (watch->pages == 0)
+    watch->total = total;
+  else if (total != watch->total)
+    watch->total_changed = TRUE;
+  g_assert_cmpuint (done, >, watch->done);
+  watch->done = done;
+  if (++watch->pages != 1)
     return;
 
   if (watch->hold_the_store)
@@ -1000,6 +1011,10 @@ test_pull_reads_ahead_one_page (void)
   g_assert_no_error (error);
   g_assert_cmpuint (whole.pages, >=, 3);
   g_assert_cmpuint (watch.requests_held, ==, 2);
+  /* the progress goes by what the server counted when the pull began */
+  g_assert_cmpuint (watch.total, ==, whole.received);
+  g_assert_cmpuint (watch.done, ==, whole.received);
+  g_assert_false (watch.total_changed);
   g_assert_cmpuint (count_records (fresh, "household", NULL), ==, households);
   g_clear_pointer (&client, dh_sync_client_free);
 
