@@ -299,17 +299,19 @@ progress_changed_cb (DhSyncEngine *engine,
                      SyncRun      *run)
 {
   int percent = (int) (dh_sync_engine_get_progress (engine) * 100.0 + 0.5);
+  int before = run->shown;
 
   if (percent == run->shown || dh_sync_engine_get_state (engine) != DH_SYNC_STATE_SYNCING)
     return;
   run->shown = percent;
-  /* a terminal sees one line change; a log gets a line now and then */
+  /* a terminal sees one line change; a log gets a line at each quarter
+   * the progress passes, which it may jump over */
   if (run->terminal)
     {
       g_printerr ("\r");
       g_printerr (_("Syncing… %d%%"), percent);
     }
-  else if (percent % 25 == 0)
+  else if (percent / 25 != before / 25)
     g_printerr (_("Syncing… %d%%\n"), percent);
 }
 

@@ -320,6 +320,47 @@ dh_report_table_overdue (DhStore     *store,
   return table;
 }
 
+/* The report read, its statements stopping once CANCELLABLE is, then put
+ * in words, unless cancelled meanwhile */
+static DhReportTable *
+read_table (DhStore       *store,
+            DhReportKind   kind,
+            const char    *commune,
+            guint          number,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(json_object) report = NULL;
+
+  switch (kind)
+    {
+    case DH_REPORT_VILLAGES:
+      report = dh_store_read_classes_by_village (store, commune, cancellable, error);
+      break;
+    case DH_REPORT_SUPPORT:
+      report = dh_store_read_support_totals (store, commune, (int) number, cancellable, error);
+      break;
+    case DH_REPORT_OVERDUE:
+      report = dh_store_read_overdue (store, commune, number, cancellable, error);
+      break;
+    default:
+      g_return_val_if_reached (NULL);
+    }
+  if (report == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  switch (kind)
+    {
+    case DH_REPORT_VILLAGES:
+      return dh_report_table_villages (store, commune, report);
+    case DH_REPORT_SUPPORT:
+      return dh_report_table_support (store, commune, (int) number, report);
+    case DH_REPORT_OVERDUE:
+    default:
+      return dh_report_table_overdue (store, commune, number, report);
+    }
+}
+
 /**
  * dh_report_table_read:
  * @kind: which report
@@ -338,25 +379,10 @@ dh_report_table_read (DhStore       *store,
                       guint          number,
                       GError       **error)
 {
-  g_autoptr(json_object) report = NULL;
-
   g_return_val_if_fail (DH_IS_STORE (store), NULL);
   g_return_val_if_fail (commune != NULL, NULL);
 
-  switch (kind)
-    {
-    case DH_REPORT_VILLAGES:
-      report = dh_store_report_classes_by_village (store, commune, error);
-      return report != NULL ? dh_report_table_villages (store, commune, report) : NULL;
-    case DH_REPORT_SUPPORT:
-      report = dh_store_report_support_totals (store, commune, (int) number, error);
-      return report != NULL ? dh_report_table_support (store, commune, (int) number, report) : NULL;
-    case DH_REPORT_OVERDUE:
-      report = dh_store_report_overdue (store, commune, number, error);
-      return report != NULL ? dh_report_table_overdue (store, commune, number, report) : NULL;
-    default:
-      g_return_val_if_reached (NULL);
-    }
+  return read_table (store, kind, commune, number, NULL, error);
 }
 
 typedef struct
@@ -381,16 +407,15 @@ read_in_thread (DhStore       *store,
 {
   ReadArgs *args = data;
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-  return dh_report_table_read (store, args->kind, args->commune, args->number, error);
+  return read_table (store, args->kind, args->commune, args->number, cancellable, error);
 }
 
 /**
  * dh_report_table_read_async:
  *
  * dh_report_table_read() in a worker thread: the report and the names of
- * its places are read there, never on the caller's main loop.
+ * its places are read there, never on the caller's main loop. Cancelled,
+ * the report's statements stop where they are.
  */
 void
 dh_report_table_read_async (DhStore             *store,

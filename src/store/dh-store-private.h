@@ -444,6 +444,23 @@ gpointer      dh_store_read_finish          (DhStore            *self,
                                              gpointer            source_tag,
                                              GError            **error);
 
+/* The reports of dh-store-report.c, whose statements stop when
+ * CANCELLABLE is cancelled (dh-report-table.c reads them so). */
+json_object  *dh_store_read_classes_by_village (DhStore       *self,
+                                                const char    *commune_id,
+                                                GCancellable  *cancellable,
+                                                GError       **error);
+json_object  *dh_store_read_support_totals  (DhStore            *self,
+                                             const char         *commune_id,
+                                             int                 year,
+                                             GCancellable       *cancellable,
+                                             GError            **error);
+json_object  *dh_store_read_overdue         (DhStore            *self,
+                                             const char         *commune_id,
+                                             guint               days,
+                                             GCancellable       *cancellable,
+                                             GError            **error);
+
 gboolean      dh_store_import_in_thread     (DhStore         *self,
                                             gboolean         members,
                                             const char      *path,

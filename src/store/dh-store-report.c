@@ -161,11 +161,11 @@ report_commune (DhConnection  *reader,
   return *out_id != NULL;
 }
 
-static json_object *
-read_classes_by_village (DhStore       *self,
-                         const char    *commune_id,
-                         GCancellable  *cancellable,
-                         GError       **error)
+json_object *
+dh_store_read_classes_by_village (DhStore       *self,
+                                  const char    *commune_id,
+                                  GCancellable  *cancellable,
+                                  GError       **error)
 {
   g_autoptr(json_object) villages = json_object_new_array ();
   g_autoptr(DhConnection) reader = NULL;
@@ -235,15 +235,15 @@ dh_store_report_classes_by_village (DhStore     *self,
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
   g_return_val_if_fail (commune_id != NULL, NULL);
 
-  return read_classes_by_village (self, commune_id, NULL, error);
+  return dh_store_read_classes_by_village (self, commune_id, NULL, error);
 }
 
-static json_object *
-read_support_totals (DhStore       *self,
-                     const char    *commune_id,
-                     int            year,
-                     GCancellable  *cancellable,
-                     GError       **error)
+json_object *
+dh_store_read_support_totals (DhStore       *self,
+                              const char    *commune_id,
+                              int            year,
+                              GCancellable  *cancellable,
+                              GError       **error)
 {
   g_autoptr(json_object) totals = json_object_new_array ();
   g_autoptr(DhConnection) reader = NULL;
@@ -301,7 +301,7 @@ dh_store_report_support_totals (DhStore     *self,
 {
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
 
-  return read_support_totals (self, commune_id, year, NULL, error);
+  return dh_store_read_support_totals (self, commune_id, year, NULL, error);
 }
 
 /* The sum, or null when it does not fit: never a wrong one. */
@@ -443,12 +443,12 @@ dh_store_overdue_condition (const char *household_id,
  * households never visited, not visited for the given number of days, or
  * whose planned next visit has passed; those never visited first, then
  * the longest waiting. */
-static json_object *
-read_overdue (DhStore       *self,
-              const char    *commune_id,
-              guint          days,
-              GCancellable  *cancellable,
-              GError       **error)
+json_object *
+dh_store_read_overdue (DhStore       *self,
+                       const char    *commune_id,
+                       guint          days,
+                       GCancellable  *cancellable,
+                       GError       **error)
 {
   g_autoptr(json_object) overdue = json_object_new_array ();
   g_autoptr(DhConnection) reader = NULL;
@@ -532,7 +532,7 @@ dh_store_report_overdue (DhStore     *self,
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
   g_return_val_if_fail (commune_id != NULL, NULL);
 
-  return read_overdue (self, commune_id, days, NULL, error);
+  return dh_store_read_overdue (self, commune_id, days, NULL, error);
 }
 
 /* In a worker thread: a report is one SQL statement, whose progress
@@ -609,7 +609,7 @@ classes_by_village_in_thread (DhStore       *self,
 {
   ReportArgs *args = data;
 
-  return read_classes_by_village (self, args->commune_id, cancellable, error);
+  return dh_store_read_classes_by_village (self, args->commune_id, cancellable, error);
 }
 
 void
@@ -643,7 +643,7 @@ overdue_in_thread (DhStore       *self,
 {
   ReportArgs *args = data;
 
-  return read_overdue (self, args->commune_id, args->days, cancellable, error);
+  return dh_store_read_overdue (self, args->commune_id, args->days, cancellable, error);
 }
 
 void
@@ -678,7 +678,7 @@ support_totals_in_thread (DhStore       *self,
 {
   ReportArgs *args = data;
 
-  return read_support_totals (self, args->commune_id, args->year, cancellable, error);
+  return dh_store_read_support_totals (self, args->commune_id, args->year, cancellable, error);
 }
 
 void

@@ -231,7 +231,9 @@ sync_progress_cb (DhSyncPhase phase,
   if (phase == DH_SYNC_PHASE_PUSH)
     update->progress = total > 0 ? 0.5 * (double) done / (double) total : 0.0;
   else if (total > 0)
-    update->progress = start + (1.0 - start) * (double) MIN (done, total) / (double) total;
+    /* records written meanwhile can come beyond the count: the bar
+     * stops short of the end, which the sync's end reaches */
+    update->progress = start + (1.0 - start) * MIN (0.99, (double) done / (double) total);
   else
     update->progress = 1.0 - (1.0 - start) / (double) (1 + job->report.pages);
   update->engine = g_object_ref (job->engine);
