@@ -38,14 +38,12 @@ struct _DhReportsWindow
   DhWindow     *window;         /* weak: the main window, where a card opens */
   GPtrArray    *communes;       /* char *: the ids, in the order of the choice */
   gboolean      places_changed; /* the communes are listed again with the reports */
-  GCancellable *cancellables[3];
+  GCancellable *cancellables[DH_REPORT_OVERDUE + 1];  /* one a DhReportKind */
   guint         loading;        /* reports being read */
   guint         changed_source; /* reads again once the store's changes settle */
 };
 
 G_DEFINE_FINAL_TYPE (DhReportsWindow, dh_reports_window, ADW_TYPE_WINDOW)
-
-enum { REPORT_VILLAGES, REPORT_SUPPORT, REPORT_OVERDUE };
 
 static DhStore *
 get_store (DhReportsWindow *self)
@@ -138,12 +136,15 @@ done_loading (DhReportsWindow *self)
   self->loading--;
 }
 
+/* The table a read of the villages' or the support's report gave, in its
+ * grid under its title, or why there is none */
 static void
-villages_read_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+show_grid_read (DhReportsWindow *self,
+                GObject         *source,
+                GAsyncResult    *result,
+                GtkLabel        *title,
+                GtkGrid         *grid)
 {
-  g_autoptr(DhReportsWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(DhReportTable) table = dh_report_table_read_finish (DH_STORE (source), result, &error);
 
@@ -151,9 +152,19 @@ villages_read_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (table == NULL)
-    show_error (self->villages_title, self->villages_grid, error);
+    show_error (title, grid, error);
   else
-    show_table (self->villages_grid, self->villages_title, table);
+    show_table (grid, title, table);
+}
+
+static void
+villages_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(DhReportsWindow) self = user_data;
+
+  show_grid_read (self, source, result, self->villages_title, self->villages_grid);
 }
 
 static void
@@ -162,16 +173,8 @@ support_read_cb (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(DhReportsWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DhReportTable) table = dh_report_table_read_finish (DH_STORE (source), result, &error);
 
-  done_loading (self);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (table == NULL)
-    show_error (self->support_title, self->support_grid, error);
-  else
-    show_table (self->support_grid, self->support_title, table);
+  show_grid_read (self, source, result, self->support_title, self->support_grid);
 }
 
 static void
@@ -236,45 +239,37 @@ overdue_read_cb (GObject      *source,
     }
 }
 
-/* Reads the report WHICH again, the one before it still reading left. */
+/* Reads the report KIND again, the one before it still reading left; the
+ * report and the names it shows are read in a worker. */
 static void
 read_report (DhReportsWindow *self,
-             guint            which)
+             DhReportKind     kind)
 {
+  static const GAsyncReadyCallback read_cbs[] = {
+    [DH_REPORT_VILLAGES] = villages_read_cb,
+    [DH_REPORT_SUPPORT] = support_read_cb,
+    [DH_REPORT_OVERDUE] = overdue_read_cb,
+  };
   const char *commune = chosen_commune (self);
+  int number = kind == DH_REPORT_SUPPORT ? gtk_spin_button_get_value_as_int (self->year)
+             : kind == DH_REPORT_OVERDUE ? gtk_spin_button_get_value_as_int (self->days)
+             : 0;
 
   if (commune == NULL)
     return;
-  g_cancellable_cancel (self->cancellables[which]);
-  g_clear_object (&self->cancellables[which]);
-  self->cancellables[which] = g_cancellable_new ();
+  g_cancellable_cancel (self->cancellables[kind]);
+  g_clear_object (&self->cancellables[kind]);
+  self->cancellables[kind] = g_cancellable_new ();
   self->loading++;
-
-  /* the report and the names it shows are read in a worker */
-  switch (which)
-    {
-    case REPORT_VILLAGES:
-      dh_report_table_read_async (get_store (self), DH_REPORT_VILLAGES, commune, 0, self->cancellables[which],
-                                  villages_read_cb, g_object_ref (self));
-      break;
-    case REPORT_SUPPORT:
-      dh_report_table_read_async (get_store (self), DH_REPORT_SUPPORT, commune,
-                                  (guint) gtk_spin_button_get_value_as_int (self->year),
-                                  self->cancellables[which], support_read_cb, g_object_ref (self));
-      break;
-    default:
-      dh_report_table_read_async (get_store (self), DH_REPORT_OVERDUE, commune,
-                                  (guint) gtk_spin_button_get_value_as_int (self->days),
-                                  self->cancellables[which], overdue_read_cb, g_object_ref (self));
-      break;
-    }
+  dh_report_table_read_async (get_store (self), kind, commune, (guint) number, self->cancellables[kind],
+                              read_cbs[kind], g_object_ref (self));
 }
 
 static void
 read_all (DhReportsWindow *self)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (self->cancellables); i++)
-    read_report (self, i);
+  for (DhReportKind kind = DH_REPORT_VILLAGES; kind <= DH_REPORT_OVERDUE; kind++)
+    read_report (self, kind);
 }
 
 static void
@@ -286,13 +281,13 @@ on_commune_chosen (DhReportsWindow *self)
 static void
 on_year_changed (DhReportsWindow *self)
 {
-  read_report (self, REPORT_SUPPORT);
+  read_report (self, DH_REPORT_SUPPORT);
 }
 
 static void
 on_days_changed (DhReportsWindow *self)
 {
-  read_report (self, REPORT_OVERDUE);
+  read_report (self, DH_REPORT_OVERDUE);
 }
 
 static void fill_communes (DhReportsWindow *self);

@@ -60,13 +60,6 @@ table_add_row (DhReportTable *table,
   return row;
 }
 
-/* 1.234 households, grouped as amounts are */
-static char *
-count_text (gint64 count)
-{
-  return dh_grouped_format (count);
-}
-
 /* The name of a place, read once a place. */
 static const char *
 place_name (DhStore    *store,
@@ -176,13 +169,13 @@ dh_report_table_villages (DhStore     *store,
       json_object_object_get_ex (village, "by_class", &by_class);
       row = table_add_row (table, NULL);
       g_ptr_array_add (row, g_strdup (dh_json_get_string (village, "name")));
-      g_ptr_array_add (row, count_text (count));
+      g_ptr_array_add (row, dh_grouped_format (count));
       households += count;
       for (guint c = 0; c < shown->len; c++)
         {
           gint64 in_class = by_class != NULL ? dh_json_get_int (by_class, g_ptr_array_index (shown, c), 0) : 0;
 
-          g_ptr_array_add (row, count_text (in_class));
+          g_ptr_array_add (row, dh_grouped_format (in_class));
           totals[c] += in_class;
         }
     }
@@ -191,9 +184,9 @@ dh_report_table_villages (DhStore     *store,
     {
       row = table_add_row (table, NULL);
       g_ptr_array_add (row, g_strdup (_("In all")));
-      g_ptr_array_add (row, count_text (households));
+      g_ptr_array_add (row, dh_grouped_format (households));
       for (guint c = 0; c < shown->len; c++)
-        g_ptr_array_add (row, count_text (totals[c]));
+        g_ptr_array_add (row, dh_grouped_format (totals[c]));
       table->has_total = TRUE;
     }
 
@@ -231,8 +224,8 @@ dh_report_table_support (DhStore     *store,
 
       row = table_add_row (table, NULL);
       g_ptr_array_add (row, g_strdup (label_of ("support_type", dh_json_get_string (total, "support_type"))));
-      g_ptr_array_add (row, count_text (dh_json_get_int (total, "entries", 0)));
-      g_ptr_array_add (row, count_text (dh_json_get_int (total, "households", 0)));
+      g_ptr_array_add (row, dh_grouped_format (dh_json_get_int (total, "entries", 0)));
+      g_ptr_array_add (row, dh_grouped_format (dh_json_get_int (total, "households", 0)));
       value = dh_json_get_int (total, "amount_vnd", 0);
       g_ptr_array_add (row, dh_money_format (value));
       dh_money_sum_add (&amount, value);
@@ -250,7 +243,7 @@ dh_report_table_support (DhStore     *store,
     {
       row = table_add_row (table, NULL);
       g_ptr_array_add (row, g_strdup (_("In all")));
-      g_ptr_array_add (row, count_text (entries));
+      g_ptr_array_add (row, dh_grouped_format (entries));
       g_ptr_array_add (row, g_strdup (""));
       g_ptr_array_add (row, dh_money_sum_format (&amount));
       g_ptr_array_add (row, dh_money_sum_format (&state));
@@ -336,28 +329,18 @@ read_table (DhStore       *store,
     {
     case DH_REPORT_VILLAGES:
       report = dh_store_read_classes_by_village (store, commune, cancellable, error);
-      break;
+      return report != NULL && !g_cancellable_set_error_if_cancelled (cancellable, error)
+             ? dh_report_table_villages (store, commune, report) : NULL;
     case DH_REPORT_SUPPORT:
       report = dh_store_read_support_totals (store, commune, (int) number, cancellable, error);
-      break;
+      return report != NULL && !g_cancellable_set_error_if_cancelled (cancellable, error)
+             ? dh_report_table_support (store, commune, (int) number, report) : NULL;
     case DH_REPORT_OVERDUE:
       report = dh_store_read_overdue (store, commune, number, cancellable, error);
-      break;
+      return report != NULL && !g_cancellable_set_error_if_cancelled (cancellable, error)
+             ? dh_report_table_overdue (store, commune, number, report) : NULL;
     default:
       g_return_val_if_reached (NULL);
-    }
-  if (report == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-
-  switch (kind)
-    {
-    case DH_REPORT_VILLAGES:
-      return dh_report_table_villages (store, commune, report);
-    case DH_REPORT_SUPPORT:
-      return dh_report_table_support (store, commune, (int) number, report);
-    case DH_REPORT_OVERDUE:
-    default:
-      return dh_report_table_overdue (store, commune, number, report);
     }
 }
 
