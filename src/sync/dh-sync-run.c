@@ -296,7 +296,7 @@ typedef struct
   GPtrArray   *changes;
   const char  *next;
   gboolean     more;
-  gint64       total;     /* the records from the pull's cursor on, when asked; -1 if not told */
+  guint64      total;     /* the records from the pull's cursor on, when asked; 0 if not told */
   guint        requests;
   guint64      bytes_sent;
   guint64      bytes_received;
@@ -373,9 +373,9 @@ fetch_page (DhSyncClient  *client,
   fetched->next = get_string (fetched->answer, "cursor");
   fetched->more = json_object_object_get_ex (fetched->answer, "more", &more) && json_object_get_boolean (more);
   /* a server that does not count, or a count that is not one, leaves the progress unknown */
-  fetched->total = json_object_object_get_ex (fetched->answer, "total", &total) &&
-                   json_object_is_type (total, json_type_int) && json_object_get_int64 (total) >= 0
-                   ? json_object_get_int64 (total) : -1;
+  if (json_object_object_get_ex (fetched->answer, "total", &total) &&
+      json_object_is_type (total, json_type_int) && json_object_get_int64 (total) > 0)
+    fetched->total = (guint64) json_object_get_int64 (total);
 
   fetched->changes = g_ptr_array_new_full ((guint) json_object_array_length (changes), (GDestroyNotify) json_object_put);
   for (size_t i = 0; i < json_object_array_length (changes); i++)
@@ -487,7 +487,6 @@ pull (Sync    *sync,
   gulong handler = 0;
   GThread *reader;
   guint64 total = 0;
-  gboolean counted = FALSE;
   gboolean ok = TRUE;
 
   /* the reader's transfer stops with the sync, or when the writer fails */
@@ -543,10 +542,9 @@ pull (Sync    *sync,
       sync->report->applied.conflicts += applied.conflicts;
       sync->report->applied.rejected += applied.rejected;
       /* done of how many there were when the pull began, if the server
-       * said so with its first page (0: not known) */
-      if (!counted)
-        total = fetched->total > 0 ? (guint64) fetched->total : 0;
-      counted = TRUE;
+       * said so with the first page, the one that asks (0: not known) */
+      if (fetched->total > 0)
+        total = fetched->total;
       report_progress (sync, DH_SYNC_PHASE_PULL, sync->report->received, total);
 
       /* the page goes back to the reader, which frees it while this
