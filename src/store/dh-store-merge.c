@@ -11,6 +11,7 @@
 #include "dh-change.h"
 #include "dh-error.h"
 #include "dh-merge.h"
+#include "dh-page-check.h"
 #include "dh-store-private.h"
 
 /**
@@ -631,36 +632,64 @@ find_missing_of_new (DhStore                *self,
   return NULL;
 }
 
-/* apply_new_record() of a change checked and not made: a first sync
- * brings nothing else, and its writes go to the row from where the page
- * holds them. The change is made only to wait. */
-static gboolean
-apply_new_checked (DhStore                *self,
-                   const DhCheckedChange  *checked,
-                   DhApplyReport          *report,
-                   GError                **error)
+/* The writes of CHECKED as a record's state holds them, in WRITES; each
+ * of the entity's fields' in BY_FIELD when given (NULL for a field it
+ * does not write). Both have room for a write a field: a JSON object
+ * holds a key once (json-c keeps the last of a key given twice) and
+ * check_json() refuses a field the entity does not have. */
+static void
+state_writes_of_checked (const DhCheckedChange  *checked,
+                         DhStateWrite           *writes,
+                         const DhWrite         **by_field)
 {
   const DhEntity *entity = checked->entity;
-  const DhWrite **by_field = g_newa (const DhWrite *, entity->n_fields + 1);
-  /* a write a field at most: a JSON object holds a key once (json-c keeps
-   * the last of a key given twice) and check_json() refuses a field the
-   * entity does not have; on the stack, as BY_FIELD */
-  DhStateWrite *writes = g_newa (DhStateWrite, entity->n_fields + 1);
-  const char *missing;
 
-  memset (by_field, 0, sizeof (const DhWrite *) * (entity->n_fields + 1));
   g_assert (checked->writes->len <= entity->n_fields + 1);
+  if (by_field != NULL)
+    memset (by_field, 0, sizeof (const DhWrite *) * (entity->n_fields + 1));
   for (guint i = 0; i < checked->writes->len; i++)
     {
       const DhCheckedWrite *entry = &g_array_index (checked->writes, DhCheckedWrite, i);
 
-      if (entry->field != NULL)
+      if (by_field != NULL && entry->field != NULL)
         by_field[entry->field - entity->fields] = &entry->write;
       writes[i] = (DhStateWrite) {
         entry->field != NULL ? entry->field->name : DH_RECORD_DELETED, entry->write
       };
     }
+}
 
+/* What a page's checker makes of each change while the store writes those
+ * before it: the row it would be if its record is new, as most of a page
+ * of a first sync are. It refers to the change. */
+static gpointer
+prepare_new_row (const DhCheckedChange *checked)
+{
+  DhStateWrite *writes = g_newa (DhStateWrite, checked->entity->n_fields + 1);
+
+  state_writes_of_checked (checked, writes, NULL);
+
+  return dh_store_new_row_prepare (checked->entity, checked->record_id, writes, checked->writes->len);
+}
+
+/* apply_new_record() of a change checked and not made: a first sync
+ * brings nothing else, and its writes go to the row from where the page
+ * holds them. The change is made only to wait. ROW is
+ * prepare_new_row() of it, when the page's checker made it. */
+static gboolean
+apply_new_checked (DhStore                *self,
+                   const DhCheckedChange  *checked,
+                   const DhNewRow         *row,
+                   DhApplyReport          *report,
+                   GError                **error)
+{
+  const DhEntity *entity = checked->entity;
+  const DhWrite **by_field = g_newa (const DhWrite *, entity->n_fields + 1);
+  DhStateWrite *writes = g_newa (DhStateWrite, entity->n_fields + 1);
+  g_autoptr(DhNewRow) own_row = NULL;
+  const char *missing;
+
+  state_writes_of_checked (checked, writes, by_field);
   missing = find_missing_of_new (self, entity, by_field);
   if (missing != NULL)
     {
@@ -669,7 +698,9 @@ apply_new_checked (DhStore                *self,
       return hold (self, change, missing[0] != '\0' ? missing : NULL, report, error);
     }
 
-  if (!dh_store_insert_writes (self, entity, checked->record_id, writes, checked->writes->len, error))
+  if (row == NULL)
+    row = own_row = dh_store_new_row_prepare (entity, checked->record_id, writes, checked->writes->len);
+  if (!dh_store_insert_new_row (self, entity, checked->record_id, writes, row, error))
     return FALSE;
   page_adds_id (self, entity, checked->record_id);
 
@@ -693,18 +724,23 @@ apply_new_checked (DhStore                *self,
   return TRUE;
 }
 
+/* The change at INDEX of a page, WIRE, checked by CHECK. */
 static gboolean
 apply_wire (DhStore        *self,
+            DhPageCheck    *check,
+            guint           index,
             json_object    *wire,
             DhApplyReport  *report,
             GError        **error)
 {
   g_auto(DhCheckedChange) checked = { 0 };
+  /* declared after the change it refers to: freed before it */
+  g_autoptr(DhNewRow) row = NULL;
   g_autoptr(DhChange) change = NULL;
   g_autoptr(GError) local_error = NULL;
   const DhEntity *kind;
 
-  if (!dh_change_check_json (wire, dh_store_get_validator (self), &checked, &local_error))
+  if (!dh_page_check_take (check, index, &checked, (gpointer *) &row, &local_error))
     return quarantine (self, dh_json_get_string (wire, "e"), dh_json_get_string (wire, "r"),
                        local_error->message, wire, report, error);
 
@@ -715,7 +751,7 @@ apply_wire (DhStore        *self,
 
   /* an id that no table has, as the page found: a record not seen before */
   if (page_knows_id (self, checked.record_id, &kind) && kind == NULL)
-    return apply_new_checked (self, &checked, report, error);
+    return apply_new_checked (self, &checked, row, report, error);
 
   change = dh_change_new_from_checked (&checked);
   return apply_change (self, change, FALSE, wire, report, error);
@@ -885,8 +921,15 @@ dh_store_apply_changes (DhStore        *self,
   /* nothing waits: no arrival can release anything, and none is looked for */
   self->held_possible = held_from > 0;
   self->search_deferred = first_sync;
-  for (guint i = 0; ok && i < changes->len; i++)
-    ok = apply_wire (self, g_ptr_array_index (changes, i), report, error);
+  /* the changes are checked on a thread of their own as these are written */
+  if (ok)
+    {
+      g_autoptr(DhPageCheck) check = dh_page_check_start (changes, dh_store_get_validator (self),
+                                                                  prepare_new_row, (GDestroyNotify) dh_store_new_row_free);
+
+      for (guint i = 0; ok && i < changes->len; i++)
+        ok = apply_wire (self, check, i, g_ptr_array_index (changes, i), report, error);
+    }
   /* what still waits of what came now; what it released counts as applied */
   if (ok)
     {

@@ -8,6 +8,7 @@
 #include "dh-autocleanups.h"
 #include "dh-change.h"
 #include "dh-hlc.h"
+#include "dh-merge.h"
 #include "dh-store.h"
 
 G_BEGIN_DECLS
@@ -312,6 +313,29 @@ typedef struct
   DhWrite     write;
 } DhStateWrite;
 
+/* What the row of a record not seen before holds besides its values */
+typedef struct
+{
+  DhMergeDescription  description;
+  char               *created_at;
+  char               *updated_at;
+  char               *clocks;
+  char               *sort_full;
+  char               *sort_given;
+  int                 slots[];  /* each field's write, then "deleted"'s; -1: none */
+} DhNewRow;
+
+DhNewRow     *dh_store_new_row_prepare      (const DhEntity     *entity,
+                                             const char         *id,
+                                             const DhStateWrite *writes,
+                                             guint               n_writes);
+void          dh_store_new_row_free         (DhNewRow           *row);
+gboolean      dh_store_insert_new_row       (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             const char         *id,
+                                             const DhStateWrite *writes,
+                                             const DhNewRow     *row,
+                                             GError            **error);
 gboolean      dh_store_insert_writes        (DhStore            *self,
                                              const DhEntity     *entity,
                                              const char         *id,
@@ -422,6 +446,7 @@ GPtrArray    *dh_store_get_records          (DhStore            *self,
                                              GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhListKeys, dh_list_keys_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhNewRow, dh_store_new_row_free)
 
 /* Runs func in a worker thread on a reader, and hands its result to the
  * callback on the thread-default main context of the caller. */

@@ -494,6 +494,120 @@ dh_store_insert_state (DhStore         *self,
 }
 
 /**
+ * dh_store_new_row_prepare:
+ * @writes: (array length=n_writes): the whole state of a record not seen
+ *   before, each field's write, in the order of the state's keys
+ * @n_writes: how many writes there are
+ *
+ * What the row of a record not seen before holds besides its values: its
+ * making and last change, its clocks, its sort keys, and where each field's
+ * write is. It reads nothing of the store, so a thread that checks changes
+ * makes it while the store writes others. It refers to @writes, which must
+ * outlive it.
+ */
+DhNewRow *
+dh_store_new_row_prepare (const DhEntity      *entity,
+                          const char          *id,
+                          const DhStateWrite  *writes,
+                          guint                n_writes)
+{
+  DhNewRow *row = g_malloc0 (sizeof (DhNewRow) + sizeof (int) * (entity->n_fields + 1));
+
+  row->description = (DhMergeDescription) DH_MERGE_DESCRIPTION_INIT;
+  for (guint i = 0; i < n_writes; i++)
+    dh_merge_describe_add (&row->description, &writes[i].write);
+  row->created_at = iso_of_clock (row->description.made);
+  /* most records arrive as they were made, all their writes of one clock */
+  row->updated_at = g_strcmp0 (row->description.latest, row->description.made) == 0 ?
+                    g_strdup (row->created_at) : iso_of_clock (row->description.latest);
+  row->clocks = clocks_of_writes (writes, n_writes, row->description.made, row->description.maker);
+  slot_writes (entity, writes, n_writes, row->slots);
+
+  if (entity->name_field != NULL)
+    {
+      const DhField *name_field = dh_entity_get_field (entity, entity->name_field);
+      int slot = name_field != NULL ? row->slots[name_field - entity->fields] : -1;
+      json_object *name = slot >= 0 ? writes[slot].write.value : NULL;
+
+      dh_store_sort_keys_of_name (entity, id, json_object_is_type (name, json_type_string) ? json_object_get_string (name) : NULL,
+                                  &row->sort_full, &row->sort_given);
+    }
+
+  return row;
+}
+
+void
+dh_store_new_row_free (DhNewRow *row)
+{
+  if (row == NULL)
+    return;
+
+  g_free (row->created_at);
+  g_free (row->updated_at);
+  g_free (row->clocks);
+  g_free (row->sort_full);
+  g_free (row->sort_given);
+  g_free (row);
+}
+
+/**
+ * dh_store_insert_new_row:
+ * @writes: what @row was prepared from
+ * @row: dh_store_new_row_prepare() of the record
+ *
+ * Inserts the row of a record not seen before, its values bound where
+ * @writes holds them. The row is synced.
+ */
+gboolean
+dh_store_insert_new_row (DhStore             *self,
+                         const DhEntity      *entity,
+                         const char          *id,
+                         const DhStateWrite  *writes,
+                         const DhNewRow      *row,
+                         GError             **error)
+{
+  const int *slots = row->slots;
+  int next = 10 + (int) entity->n_fields;
+  json_object *deleted = NULL;
+  sqlite3_stmt *stmt;
+
+  stmt = dh_store_prepare_static (self, dh_store_entity_sql (entity)->insert, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  if (slots[entity->n_fields] >= 0)
+    deleted = writes[slots[entity->n_fields]].write.value;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, row->created_at, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, row->description.maker, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, row->updated_at, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, row->description.latest_author, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 6, json_object_get_boolean (deleted) ? 1 : 0);
+  sqlite3_bind_int (stmt, 7, DH_SYNC_SYNCED);
+  sqlite3_bind_text (stmt, 8, row->description.made, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, row->clocks, -1, SQLITE_STATIC);
+  /* a field without a value stays null: the statement's bindings were
+   * cleared when it was taken again */
+  for (guint i = 0; i < entity->n_fields; i++)
+    {
+      json_object *value = slots[i] >= 0 ? writes[slots[i]].write.value : NULL;
+
+      if (value != NULL)
+        dh_store_bind_json (stmt, 10 + (int) i, value);
+    }
+  if (row->sort_full != NULL)
+    sqlite3_bind_text (stmt, next, row->sort_full, -1, SQLITE_STATIC);
+  if (row->sort_given != NULL)
+    sqlite3_bind_text (stmt, next + 1, row->sort_given, -1, SQLITE_STATIC);
+
+  if (!dh_store_step_done (self, stmt, error))
+    return FALSE;
+  dh_store_note_new_search_row (self, entity, sqlite3_last_insert_rowid (self->db));
+
+  return TRUE;
+}
+
+/**
  * dh_store_insert_writes:
  * @writes: (array length=n_writes): the whole state of a record not seen
  *   before, each field's write, in the order of the state's keys
@@ -509,69 +623,9 @@ dh_store_insert_writes (DhStore             *self,
                         guint                n_writes,
                         GError             **error)
 {
-  DhMergeDescription description = DH_MERGE_DESCRIPTION_INIT;
-  g_autofree char *created_at = NULL;
-  g_autofree char *updated_at = NULL;
-  g_autofree char *clocks = NULL;
-  g_autofree char *full = NULL;
-  g_autofree char *given = NULL;
-  int *slots = g_newa (int, entity->n_fields + 1);
-  int next = 10 + (int) entity->n_fields;
-  json_object *deleted = NULL;
-  sqlite3_stmt *stmt;
+  g_autoptr(DhNewRow) row = dh_store_new_row_prepare (entity, id, writes, n_writes);
 
-  for (guint i = 0; i < n_writes; i++)
-    dh_merge_describe_add (&description, &writes[i].write);
-  created_at = iso_of_clock (description.made);
-  /* most records arrive as they were made, all their writes of one clock */
-  updated_at = g_strcmp0 (description.latest, description.made) == 0 ? g_strdup (created_at) : iso_of_clock (description.latest);
-  clocks = clocks_of_writes (writes, n_writes, description.made, description.maker);
-  slot_writes (entity, writes, n_writes, slots);
-
-  if (entity->name_field != NULL)
-    {
-      const DhField *name_field = dh_entity_get_field (entity, entity->name_field);
-      int slot = name_field != NULL ? slots[name_field - entity->fields] : -1;
-      json_object *name = slot >= 0 ? writes[slot].write.value : NULL;
-
-      dh_store_sort_keys_of_name (entity, id, json_object_is_type (name, json_type_string) ? json_object_get_string (name) : NULL,
-                                  &full, &given);
-    }
-
-  stmt = dh_store_prepare_static (self, dh_store_entity_sql (entity)->insert, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  if (slots[entity->n_fields] >= 0)
-    deleted = writes[slots[entity->n_fields]].write.value;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, created_at, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, description.maker, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, updated_at, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, description.latest_author, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 6, json_object_get_boolean (deleted) ? 1 : 0);
-  sqlite3_bind_int (stmt, 7, DH_SYNC_SYNCED);
-  sqlite3_bind_text (stmt, 8, description.made, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 9, clocks, -1, SQLITE_STATIC);
-  /* a field without a value stays null: the statement's bindings were
-   * cleared when it was taken again */
-  for (guint i = 0; i < entity->n_fields; i++)
-    {
-      json_object *value = slots[i] >= 0 ? writes[slots[i]].write.value : NULL;
-
-      if (value != NULL)
-        dh_store_bind_json (stmt, 10 + (int) i, value);
-    }
-  if (full != NULL)
-    sqlite3_bind_text (stmt, next, full, -1, SQLITE_STATIC);
-  if (given != NULL)
-    sqlite3_bind_text (stmt, next + 1, given, -1, SQLITE_STATIC);
-
-  if (!dh_store_step_done (self, stmt, error))
-    return FALSE;
-  dh_store_note_new_search_row (self, entity, sqlite3_last_insert_rowid (self->db));
-
-  return TRUE;
+  return dh_store_insert_new_row (self, entity, id, writes, row, error);
 }
 
 /* The commune a record belongs to, read from its state: conflicts about it

@@ -483,6 +483,61 @@ test_bad_change_set_aside_alone (StoreFixture  *fixture,
     g_assert_nonnull (dh_json_get_string (g_ptr_array_index (set_aside, i), "reason"));
 }
 
+/* A long page is checked on a thread of its own while it is written: its
+ * bad changes are set aside each alone and the rest land, as in a short
+ * one. A write that fails halfway (here a trigger another program put on
+ * the file) leaves nothing of the page, and the page lands whole later. */
+static void
+test_long_page_sets_aside_alone (StoreFixture  *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  g_autoptr(GPtrArray) set_aside = NULL;
+  DhQuery households = { .entity = "household" };
+  gint64 before = dh_store_count (fixture->store, &households, NULL);
+  guint bad = 0;
+  sqlite3 *db = NULL;
+  DhApplyReport report;
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+      g_autofree char *clock = i % 10 == 4 ? g_strdup ("not-a-clock") : g_strdup_printf ("%016x-aaaaaaaaaaaaaaaa", (i + 1) << 16);
+      g_autofree char *fields = g_strdup_printf ("{\"village\": [\"%s\"], \"head_name\": [\"Hộ %u\"]%s}", fixture->village, i,
+                                                 i % 25 == 7 ? ", \"colour\": [\"xanh\"]" : "");
+
+      bad += i % 10 == 4 || i % 25 == 7;
+      g_ptr_array_add (page, change_for (id, "household", clock, fields));
+    }
+
+  g_assert_cmpint (sqlite3_open (dh_store_get_path (fixture->store), &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TRIGGER refuse BEFORE INSERT ON household WHEN NEW.head_name = 'Hộ 250' "
+                                     "BEGIN SELECT RAISE (ABORT, 'refused by a test'); END",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (dh_store_apply_changes (fixture->store, page, "page-1", &report, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (dh_store_count (fixture->store, &households, NULL), ==, before);
+  set_aside = dh_store_list_quarantine (fixture->store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (set_aside->len, ==, 0);
+  g_clear_pointer (&set_aside, g_ptr_array_unref);
+
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER refuse", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (dh_store_apply_changes (fixture->store, page, "page-1", &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.applied, ==, page->len - bad);
+  g_assert_cmpuint (report.rejected, ==, bad);
+  g_assert_cmpint (dh_store_count (fixture->store, &households, NULL), ==, before + (gint64) (page->len - bad));
+  set_aside = dh_store_list_quarantine (fixture->store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (set_aside->len, ==, bad);
+  for (guint i = 0; i < set_aside->len; i++)
+    g_assert_nonnull (dh_json_get_string (g_ptr_array_index (set_aside, i), "reason"));
+}
+
 /* Ids are unique across kinds, within a page as against the store: a
  * record whose id another kind has, here or earlier in its own page, is
  * set aside; a member finds the household made earlier in its page. */
@@ -1341,12 +1396,16 @@ test_first_sync_rows_are_the_source_rows (StoreFixture  *fixture,
   g_autoptr(GPtrArray) state = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
   g_autoptr(DhStore) forwards = open_second_store (fixture, "forwards.db");
   g_autoptr(DhStore) backwards = open_second_store (fixture, "backwards.db");
+  /* pages long enough to be checked on a thread of their own */
+  g_autoptr(DhStore) long_pages = open_second_store (fixture, "long-pages.db");
   g_autoptr(GPtrArray) households = NULL;
   g_autofree char *source_rows = NULL;
   g_autofree char *forwards_rows = NULL;
   g_autofree char *backwards_rows = NULL;
   g_autofree char *forwards_all = NULL;
   g_autofree char *backwards_all = NULL;
+  g_autofree char *long_pages_rows = NULL;
+  g_autofree char *long_pages_all = NULL;
   g_autoptr(json_object) edit = fixture_json ("{\"phone\": \"0912345678\", \"notes\": null}");
   g_autoptr(json_object) rename = fixture_json ("{\"head_name\": \"Đinh Thị Ánh\"}");
   DhDemoOptions demo;
@@ -1383,6 +1442,8 @@ test_first_sync_rows_are_the_source_rows (StoreFixture  *fixture,
 
   apply_in_pages (forwards, state, 7, FALSE, with_cursors);
   apply_in_pages (backwards, state, 5, TRUE, with_cursors);
+  g_assert_cmpuint (state->len, >, 2 * 80);
+  apply_in_pages (long_pages, state, 80, FALSE, with_cursors);
   if (with_cursors)
     {
       g_autofree char *path = g_strdup (dh_store_get_path (backwards));
@@ -1394,6 +1455,8 @@ test_first_sync_rows_are_the_source_rows (StoreFixture  *fixture,
       g_assert_nonnull (backwards_incomplete);
       g_assert_true (dh_store_finish_first_sync (forwards, &error));
       g_assert_no_error (error);
+      g_assert_true (dh_store_finish_first_sync (long_pages, &error));
+      g_assert_no_error (error);
       g_clear_object (&backwards);
       backwards = dh_store_open (path, &error);
       g_assert_no_error (error);
@@ -1404,10 +1467,14 @@ test_first_sync_rows_are_the_source_rows (StoreFixture  *fixture,
   backwards_rows = dump_rows (backwards, local_only);
   g_assert_cmpstr (forwards_rows, ==, source_rows);
   g_assert_cmpstr (backwards_rows, ==, source_rows);
+  long_pages_rows = dump_rows (long_pages, local_only);
+  g_assert_cmpstr (long_pages_rows, ==, source_rows);
   /* and between the copies, when each row was made too */
   forwards_all = dump_rows (forwards, NULL);
   backwards_all = dump_rows (backwards, NULL);
+  long_pages_all = dump_rows (long_pages, NULL);
   g_assert_cmpstr (backwards_all, ==, forwards_all);
+  g_assert_cmpstr (long_pages_all, ==, forwards_all);
   g_assert_nonnull (strstr (forwards_rows, "Đinh Thị Ánh"));
   g_assert_nonnull (strstr (forwards_rows, "minh.tran"));
   g_assert_nonnull (strstr (forwards_rows, "ha van tu"));
@@ -1615,6 +1682,7 @@ main (int   argc,
   STORE_TEST ("/store/sync/own-echo-is-no-conflict", test_own_echo_is_no_conflict);
   STORE_TEST ("/store/sync/two-devices-converge", test_two_devices_converge);
   STORE_TEST ("/store/sync/bad-change-set-aside-alone", test_bad_change_set_aside_alone);
+  STORE_TEST ("/store/sync/long-page-sets-aside-alone", test_long_page_sets_aside_alone);
   STORE_TEST ("/store/sync/id-of-another-kind-set-aside", test_id_of_another_kind_set_aside);
   STORE_TEST ("/store/sync/out-of-order-changes-wait-for-their-record", test_out_of_order_changes_wait_for_their_record);
   STORE_TEST ("/store/sync/changes-wait-again-after-all-landed", test_changes_wait_again_after_all_landed);

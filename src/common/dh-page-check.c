@@ -1,0 +1,203 @@
+/* dh-page-check.c – a page of changes checked on a thread of its own */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "dh-catalogue.h"
+#include "dh-page-check.h"
+
+/* Below this many changes a thread costs more than it saves. */
+#define MIN_THREADED 64
+
+typedef struct
+{
+  DhCheckedChange  checked;
+  gpointer         prepared;
+  GError          *error;
+} Slot;
+
+struct _DhPageCheck
+{
+  GPtrArray    *changes;
+  DhValidator   validator;
+  DhPageCheckPrepare prepare;
+  GDestroyNotify prepared_free;
+  Slot         *slots;
+  guint         next;     /* the change the caller takes next */
+  GThread      *thread;   /* NULL: checked on the caller's thread */
+  gint          stop;     /* atomic: the caller needs no more */
+
+  /* the checker's progress: slots below READY are checked */
+  GMutex        mutex;
+  GCond         cond;
+  guint         ready;
+  gboolean      waiting;
+};
+
+static gpointer
+check_changes (gpointer data)
+{
+  DhPageCheck *self = data;
+
+  for (guint i = 0; i < self->changes->len && !g_atomic_int_get (&self->stop); i++)
+    {
+      Slot *slot = &self->slots[i];
+
+      if (dh_change_check_json (g_ptr_array_index (self->changes, i), &self->validator, &slot->checked, &slot->error) &&
+          self->prepare != NULL)
+        slot->prepared = self->prepare (&slot->checked);
+
+      g_mutex_lock (&self->mutex);
+      self->ready = i + 1;
+      if (self->waiting)
+        g_cond_signal (&self->cond);
+      g_mutex_unlock (&self->mutex);
+    }
+
+  return NULL;
+}
+
+/**
+ * dh_page_check_start:
+ * @changes: (element-type json_object): the page, as received; it must
+ *   stay as it is until the check is freed
+ * @validator: the catalogues the values are checked against, which must
+ *   not change until the check is freed
+ * @prepare: (nullable): what to make of each change that checked well,
+ *   when it is checked on a thread of its own
+ * @prepared_free: (nullable): frees what @prepare made
+ *
+ * Starts checking @changes, on a thread of its own when it is worth one.
+ * Take each change with dh_page_check_take(), in order.
+ */
+DhPageCheck *
+dh_page_check_start (GPtrArray          *changes,
+                     const DhValidator  *validator,
+                     DhPageCheckPrepare  prepare,
+                     GDestroyNotify      prepared_free)
+{
+  DhPageCheck *self;
+
+  g_return_val_if_fail (changes != NULL, NULL);
+  g_return_val_if_fail (validator != NULL && validator->catalogues != NULL, NULL);
+
+  self = g_new0 (DhPageCheck, 1);
+  self->changes = g_ptr_array_ref (changes);
+  self->validator = *validator;
+  self->prepare = prepare;
+  self->prepared_free = prepared_free;
+  g_object_ref (self->validator.catalogues);
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
+
+  if (changes->len >= MIN_THREADED && g_get_num_processors () > 1)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->slots = g_new0 (Slot, changes->len);
+      self->thread = g_thread_try_new ("dh-page-check", check_changes, self, &error);
+      if (self->thread == NULL)
+        {
+          g_debug ("Checking a page on the writer's thread: %s", error->message);
+          g_clear_pointer (&self->slots, g_free);
+        }
+    }
+
+  return self;
+}
+
+gboolean
+dh_page_check_is_threaded (DhPageCheck *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->thread != NULL;
+}
+
+/**
+ * dh_page_check_take:
+ * @index: the change's place in the page: the one after the change taken
+ *   before, 0 at first
+ * @out_checked: (out caller-allocates): as dh_change_check_json() gives it
+ * @out_prepared: (out) (transfer full) (optional): what the page's prepare
+ *   function made of it, or NULL when it was checked on this thread: then
+ *   the caller makes what it needs
+ *
+ * Waits for the change's check and gives its result, which is the
+ * caller's from then on.
+ */
+gboolean
+dh_page_check_take (DhPageCheck       *self,
+                    guint              index,
+                    DhCheckedChange   *out_checked,
+                    gpointer          *out_prepared,
+                    GError           **error)
+{
+  Slot *slot;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (index == self->next && index < self->changes->len, FALSE);
+  g_return_val_if_fail (out_checked != NULL, FALSE);
+
+  self->next++;
+  if (out_prepared != NULL)
+    *out_prepared = NULL;
+  if (self->thread == NULL)
+    return dh_change_check_json (g_ptr_array_index (self->changes, index), &self->validator, out_checked, error);
+
+  g_mutex_lock (&self->mutex);
+  while (self->ready <= index)
+    {
+      self->waiting = TRUE;
+      g_cond_wait (&self->cond, &self->mutex);
+    }
+  self->waiting = FALSE;
+  g_mutex_unlock (&self->mutex);
+
+  slot = &self->slots[index];
+  if (slot->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&slot->error));
+      return FALSE;
+    }
+  *out_checked = slot->checked;
+  memset (&slot->checked, 0, sizeof slot->checked);
+  if (out_prepared != NULL)
+    *out_prepared = g_steal_pointer (&slot->prepared);
+  else if (slot->prepared != NULL && self->prepared_free != NULL)
+    self->prepared_free (g_steal_pointer (&slot->prepared));
+
+  return TRUE;
+}
+
+/* Stops the checker where it is; what was checked and not taken is freed. */
+void
+dh_page_check_free (DhPageCheck *self)
+{
+  if (self == NULL)
+    return;
+
+  if (self->thread != NULL)
+    {
+      g_atomic_int_set (&self->stop, TRUE);
+      g_thread_join (self->thread);
+      for (guint i = self->next; i < self->changes->len; i++)
+        {
+          Slot *slot = &self->slots[i];
+
+          /* what was made of a change may refer to it: freed first */
+          if (slot->prepared != NULL && self->prepared_free != NULL)
+            self->prepared_free (slot->prepared);
+          dh_checked_change_clear (&slot->checked);
+          g_clear_error (&slot->error);
+        }
+      g_free (self->slots);
+    }
+  g_mutex_clear (&self->mutex);
+  g_cond_clear (&self->cond);
+  g_object_unref (self->validator.catalogues);
+  g_ptr_array_unref (self->changes);
+  g_free (self);
+}

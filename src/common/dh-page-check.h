@@ -1,0 +1,38 @@
+/* dh-page-check.h – a page of changes checked on a thread of its own */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include "dh-change.h"
+
+G_BEGIN_DECLS
+
+/* A page of changes as received, checked one by one with
+ * dh_change_check_json() on a thread of its own while the caller writes
+ * those checked before: checking a value costs a sixth of what writing it
+ * costs, and it needs nothing of the store. The caller takes the changes
+ * in order; a page too small to be worth a thread, or a machine with one
+ * processor, is checked on the caller's thread as it takes them. What the
+ * caller would make of each change before writing it, and can make without
+ * the store, it may have made on the checker's thread too. */
+typedef struct _DhPageCheck DhPageCheck;
+
+/* What the caller makes of a change that checked well, on the checker's
+ * thread: it may read nothing but the change. */
+typedef gpointer (*DhPageCheckPrepare) (const DhCheckedChange *checked);
+
+DhPageCheck *dh_page_check_start (GPtrArray          *changes,
+                                  const DhValidator  *validator,
+                                  DhPageCheckPrepare  prepare,
+                                  GDestroyNotify      prepared_free);
+gboolean     dh_page_check_take  (DhPageCheck        *self,
+                                  guint               index,
+                                  DhCheckedChange    *out_checked,
+                                  gpointer           *out_prepared,
+                                  GError            **error);
+gboolean     dh_page_check_is_threaded (DhPageCheck  *self);
+void         dh_page_check_free  (DhPageCheck        *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhPageCheck, dh_page_check_free)
+
+G_END_DECLS

@@ -1,0 +1,223 @@
+/* test-page-check.c – a page of changes checked on a thread of its own */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include "dh-page-check.h"
+
+static DhValidator validator;
+
+/* A page of N household changes; some are bad in different ways, where
+ * a page of that size has them. */
+static GPtrArray *
+page_new (guint n)
+{
+  GPtrArray *page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_uuid_string_random ();
+      g_autofree char *commune = g_uuid_string_random ();
+      g_autofree char *village = g_uuid_string_random ();
+      g_autofree char *text = NULL;
+      const char *clock = i % 11 == 5 ? "not-a-clock" : "0000000000010000-aaaaaaaaaaaaaaaa";
+      const char *extra = i % 7 == 3 ? ", \"colour\": [\"xanh\"]" : i % 13 == 8 ? ", \"phone\": [42]" : "";
+
+      if (i % 17 == 16)
+        {
+          g_ptr_array_add (page, json_tokener_parse ("[1, 2, 3]"));
+          continue;
+        }
+      text = g_strdup_printf ("{\"e\": \"household\", \"r\": \"%s\", \"c\": \"%s\", \"u\": \"lan.hoang\", \"k\": \"%s\", "
+                              "\"f\": {\"village\": [\"%s\"], \"head_name\": [\"  Lò  Văn Sính %u \"]%s}}",
+                              id, commune, clock, village, i, extra);
+      g_ptr_array_add (page, json_tokener_parse (text));
+      g_assert_nonnull (g_ptr_array_index (page, i));
+    }
+
+  return page;
+}
+
+static char *
+checked_to_string (const DhCheckedChange *checked)
+{
+  GString *text = g_string_new (checked->record_id);
+
+  g_string_append_printf (text, " %s %s %s", checked->entity->name, checked->commune, checked->clock);
+  for (guint i = 0; i < checked->writes->len; i++)
+    {
+      const DhCheckedWrite *entry = &g_array_index (checked->writes, DhCheckedWrite, i);
+
+      g_string_append_printf (text, " %s=%s@%s", entry->field != NULL ? entry->field->name : "deleted",
+                              json_object_to_json_string (entry->write.value), entry->write.clock);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+/* Each change taken from the page is what checking it alone gives, in
+ * order, threaded or not: the same values, the same refusals. */
+static void
+test_same_as_checking_each (void)
+{
+  static const guint sizes[] = { 1, 20, 63, 64, 300 };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      g_autoptr(GPtrArray) page = page_new (sizes[s]);
+      g_autoptr(DhPageCheck) check = dh_page_check_start (page, &validator, NULL, NULL);
+      guint bad = 0;
+
+      g_assert_cmpint (dh_page_check_is_threaded (check), ==, sizes[s] >= 64 && g_get_num_processors () > 1);
+      for (guint i = 0; i < page->len; i++)
+        {
+          g_auto(DhCheckedChange) taken = { 0 };
+          g_auto(DhCheckedChange) alone = { 0 };
+          g_autoptr(GError) taken_error = NULL;
+          g_autoptr(GError) alone_error = NULL;
+          gpointer prepared = &taken;
+          gboolean taken_ok = dh_page_check_take (check, i, &taken, &prepared, &taken_error);
+          gboolean alone_ok = dh_change_check_json (g_ptr_array_index (page, i), &validator, &alone, &alone_error);
+
+          g_assert_null (prepared);
+          g_assert_cmpint (taken_ok, ==, alone_ok);
+          if (!alone_ok)
+            {
+              g_assert_nonnull (taken_error);
+              g_assert_cmpstr (taken_error->message, ==, alone_error->message);
+              g_assert_true (g_error_matches (taken_error, alone_error->domain, alone_error->code));
+              bad++;
+            }
+          else
+            {
+              g_autofree char *taken_text = checked_to_string (&taken);
+              g_autofree char *alone_text = checked_to_string (&alone);
+
+              g_assert_no_error (taken_error);
+              g_assert_cmpstr (taken_text, ==, alone_text);
+              /* what it reads stays the page's */
+              g_assert_true (taken.record_id == alone.record_id);
+            }
+        }
+      /* the page's sizes are chosen so that the larger ones hold every kind of bad change */
+      if (sizes[s] >= 20)
+        g_assert_cmpuint (bad, >=, 4);
+    }
+}
+
+typedef struct
+{
+  GThread    *thread;
+  const char *record_id;
+} Prepared;
+
+static gint prepared_made;
+static gint prepared_freed;
+
+static gpointer
+prepare (const DhCheckedChange *checked)
+{
+  Prepared *prepared = g_new (Prepared, 1);
+
+  prepared->thread = g_thread_self ();
+  prepared->record_id = checked->record_id;
+  g_atomic_int_inc (&prepared_made);
+
+  return prepared;
+}
+
+static void
+prepared_free (gpointer data)
+{
+  g_atomic_int_inc (&prepared_freed);
+  g_free (data);
+}
+
+/* What the caller makes of a change is made on the checker's thread, of
+ * the change that checked well, and given with it. */
+static void
+test_prepared_on_the_checker_thread (void)
+{
+  g_autoptr(GPtrArray) page = page_new (200);
+  g_autoptr(DhPageCheck) check = dh_page_check_start (page, &validator, prepare, prepared_free);
+  gboolean threaded = dh_page_check_is_threaded (check);
+  guint good = 0;
+
+  g_atomic_int_set (&prepared_made, 0);
+  g_atomic_int_set (&prepared_freed, 0);
+  g_assert_cmpint (threaded, ==, g_get_num_processors () > 1);
+  for (guint i = 0; i < page->len; i++)
+    {
+      g_auto(DhCheckedChange) checked = { 0 };
+      g_autoptr(GError) error = NULL;
+      Prepared *prepared = NULL;
+
+      if (!dh_page_check_take (check, i, &checked, (gpointer *) &prepared, &error))
+        {
+          g_assert_nonnull (error);
+          g_assert_null (prepared);
+          continue;
+        }
+      good++;
+      if (!threaded)
+        {
+          g_assert_null (prepared);
+          continue;
+        }
+      g_assert_nonnull (prepared);
+      g_assert_true (prepared->thread != g_thread_self ());
+      g_assert_true (prepared->record_id == checked.record_id);
+      prepared_free (prepared);
+    }
+  g_clear_pointer (&check, dh_page_check_free);
+
+  g_assert_cmpuint (good, >, 100);
+  g_assert_cmpint (g_atomic_int_get (&prepared_made), ==, threaded ? (gint) good : 0);
+  g_assert_cmpint (g_atomic_int_get (&prepared_freed), ==, g_atomic_int_get (&prepared_made));
+}
+
+/* A caller that stops taking (a write failed) frees the check: the
+ * checker stops where it is, and what it checked and made is freed (the
+ * sanitizer's leak check sees the rest). Again and again, to meet the
+ * checker at every point of its page. */
+static void
+test_stopped_midway (void)
+{
+  g_autoptr(GPtrArray) page = page_new (500);
+
+  g_atomic_int_set (&prepared_made, 0);
+  g_atomic_int_set (&prepared_freed, 0);
+  for (guint round = 0; round < 40; round++)
+    {
+      g_autoptr(DhPageCheck) check = dh_page_check_start (page, &validator, prepare, prepared_free);
+      guint stop_at = round * 12 % page->len;
+
+      for (guint i = 0; i < stop_at; i++)
+        {
+          g_auto(DhCheckedChange) checked = { 0 };
+          g_autoptr(GError) error = NULL;
+
+          /* what was made of it, not asked for, is freed with it */
+          if (!dh_page_check_take (check, i, &checked, NULL, &error))
+            g_assert_nonnull (error);
+        }
+    }
+
+  g_assert_cmpint (g_atomic_int_get (&prepared_freed), ==, g_atomic_int_get (&prepared_made));
+  if (g_get_num_processors () > 1)
+    g_assert_cmpint (g_atomic_int_get (&prepared_made), >, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  dh_validator_init (&validator);
+
+  g_test_add_func ("/common/page-check/same-as-checking-each", test_same_as_checking_each);
+  g_test_add_func ("/common/page-check/prepared-on-the-checker-thread", test_prepared_on_the_checker_thread);
+  g_test_add_func ("/common/page-check/stopped-midway-frees-what-it-made", test_stopped_midway);
+
+  return g_test_run ();
+}
