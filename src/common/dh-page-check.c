@@ -21,6 +21,7 @@ typedef struct
 struct _DhPageCheck
 {
   GPtrArray    *changes;
+  guint         n_changes;  /* as many as the page had when the check began */
   DhValidator   validator;
   DhPageCheckPrepare prepare;
   GDestroyNotify prepared_free;
@@ -41,7 +42,7 @@ check_changes (gpointer data)
 {
   DhPageCheck *self = data;
 
-  for (guint i = 0; i < self->changes->len && !g_atomic_int_get (&self->stop); i++)
+  for (guint i = 0; i < self->n_changes && !g_atomic_int_get (&self->stop); i++)
     {
       Slot *slot = &self->slots[i];
 
@@ -59,10 +60,32 @@ check_changes (gpointer data)
   return NULL;
 }
 
+/* Whether no change is in the page twice. The checker reads a change
+ * while the caller writes the ones before it, and both take and drop
+ * references to its values, which json-c counts without atomics: a change
+ * twice in a page (the same object: a caller's replay) would be counted by
+ * both at once. Text parsed into a page never shares an object. */
+static gboolean
+changes_are_distinct (GPtrArray *changes)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      if (!g_hash_table_add (seen, g_ptr_array_index (changes, i)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * dh_page_check_start:
  * @changes: (element-type json_object): the page, as received; it must
- *   stay as it is until the check is freed
+ *   stay as it is until the check is freed, and its changes share no
+ *   JSON object with each other, as parsed text never does (a change
+ *   given twice, the same object, is allowed: such a page is checked on
+ *   the caller's thread)
  * @validator: the catalogues the values are checked against, which must
  *   not change until the check is freed
  * @prepare: (nullable): what to make of each change that checked well,
@@ -85,6 +108,7 @@ dh_page_check_start (GPtrArray          *changes,
 
   self = g_new0 (DhPageCheck, 1);
   self->changes = g_ptr_array_ref (changes);
+  self->n_changes = changes->len;
   self->validator = *validator;
   self->prepare = prepare;
   self->prepared_free = prepared_free;
@@ -92,7 +116,7 @@ dh_page_check_start (GPtrArray          *changes,
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
 
-  if (changes->len >= MIN_THREADED && g_get_num_processors () > 1)
+  if (changes->len >= MIN_THREADED && g_get_num_processors () > 1 && changes_are_distinct (changes))
     {
       g_autoptr(GError) error = NULL;
 
@@ -138,7 +162,7 @@ dh_page_check_take (DhPageCheck       *self,
   Slot *slot;
 
   g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (index == self->next && index < self->changes->len, FALSE);
+  g_return_val_if_fail (index == self->next && index < self->n_changes, FALSE);
   g_return_val_if_fail (out_checked != NULL, FALSE);
 
   self->next++;
@@ -183,7 +207,7 @@ dh_page_check_free (DhPageCheck *self)
     {
       g_atomic_int_set (&self->stop, TRUE);
       g_thread_join (self->thread);
-      for (guint i = self->next; i < self->changes->len; i++)
+      for (guint i = self->next; i < self->n_changes; i++)
         {
           Slot *slot = &self->slots[i];
 

@@ -879,7 +879,9 @@ dh_store_finish_first_sync (DhStore  *self,
 /**
  * dh_store_apply_changes:
  * @changes: (element-type json_object): changes as they travel, in any
- *   order, repeated or not
+ *   order, repeated or not; no two share a JSON object but by being the
+ *   same change, as parsed text never does (a page is checked on a thread
+ *   of its own, dh_page_check_start())
  * @cursor: (nullable): where the page ends on the server, kept in the same
  *   transaction, so that an interrupted pull resumes after the last page
  *   that landed

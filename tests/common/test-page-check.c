@@ -105,6 +105,32 @@ test_same_as_checking_each (void)
     }
 }
 
+/* A change given twice in a page, the same object, is read on one thread
+ * alone: json-c counts its references without atomics. */
+static void
+test_change_twice_checked_on_one_thread (void)
+{
+  g_autoptr(GPtrArray) page = page_new (100);
+  g_autoptr(DhPageCheck) distinct = dh_page_check_start (page, &validator, NULL, NULL);
+  g_autoptr(DhPageCheck) twice = NULL;
+
+  g_assert_cmpint (dh_page_check_is_threaded (distinct), ==, g_get_num_processors () > 1);
+  g_clear_pointer (&distinct, dh_page_check_free);
+  g_ptr_array_add (page, json_object_get (g_ptr_array_index (page, 40)));
+  twice = dh_page_check_start (page, &validator, NULL, NULL);
+  g_assert_false (dh_page_check_is_threaded (twice));
+  for (guint i = 0; i < page->len; i++)
+    {
+      g_auto(DhCheckedChange) checked = { 0 };
+      g_autoptr(GError) error = NULL;
+
+      if (dh_page_check_take (twice, i, &checked, NULL, &error))
+        g_assert_cmpuint (checked.writes->len, >=, 2);
+      else
+        g_assert_nonnull (error);
+    }
+}
+
 typedef struct
 {
   GThread    *thread;
@@ -216,6 +242,7 @@ main (int   argc,
   dh_validator_init (&validator);
 
   g_test_add_func ("/common/page-check/same-as-checking-each", test_same_as_checking_each);
+  g_test_add_func ("/common/page-check/change-twice-checked-on-one-thread", test_change_twice_checked_on_one_thread);
   g_test_add_func ("/common/page-check/prepared-on-the-checker-thread", test_prepared_on_the_checker_thread);
   g_test_add_func ("/common/page-check/stopped-midway-frees-what-it-made", test_stopped_midway);
 
