@@ -11,8 +11,10 @@ G_BEGIN_DECLS
  * dh_change_check_json() on a thread of its own while the caller writes
  * those checked before: checking a value costs a sixth of what writing it
  * costs, and it needs nothing of the store. The caller takes the changes
- * in order; a page too small to be worth a thread, or a machine with one
- * processor, is checked on the caller's thread as it takes them. What the
+ * in order; a page too small to be worth a thread, a machine with one
+ * processor, a page that holds a change twice (the same object) and a
+ * thread that cannot be made are checked on the caller's thread as it
+ * takes them. What the
  * caller would make of each change before writing it, and can make without
  * the store, it may have made on the checker's thread too. */
 typedef struct _DhPageCheck DhPageCheck;

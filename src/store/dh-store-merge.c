@@ -926,8 +926,10 @@ dh_store_apply_changes (DhStore        *self,
   /* the changes are checked on a thread of their own as these are written */
   if (ok)
     {
+      /* a first sync's records are new: their rows are made ahead too */
       g_autoptr(DhPageCheck) check = dh_page_check_start (changes, dh_store_get_validator (self),
-                                                                  prepare_new_row, (GDestroyNotify) dh_store_new_row_free);
+                                                          first_sync ? prepare_new_row : NULL,
+                                                          (GDestroyNotify) dh_store_new_row_free);
 
       for (guint i = 0; ok && i < changes->len; i++)
         ok = apply_wire (self, check, i, g_ptr_array_index (changes, i), report, error);

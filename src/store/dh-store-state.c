@@ -502,8 +502,10 @@ dh_store_insert_state (DhStore         *self,
  * What the row of a record not seen before holds besides its values: its
  * making and last change, its clocks, its sort keys, and where each field's
  * write is. It reads nothing of the store, so a thread that checks changes
- * makes it while the store writes others. It refers to @writes, which must
- * outlive it.
+ * makes it while the store writes others. It refers to the clocks and
+ * authors @writes points to, which must outlive it, and its slots are
+ * places in @writes: dh_store_insert_new_row() takes writes in the same
+ * order.
  */
 DhNewRow *
 dh_store_new_row_prepare (const DhEntity      *entity,
