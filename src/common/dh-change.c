@@ -194,6 +194,23 @@ add_string (json_object *object,
     json_object_object_add (object, key, json_object_new_string (value));
 }
 
+/* A value of its own: a change made here shares no object with the
+ * record or change it came from, as one parsed from text shares none, so
+ * that a page of such changes can be checked on a thread of its own
+ * (dh_page_check_start(); json-c counts references without atomics). */
+static json_object *
+copy_value (json_object *value)
+{
+  json_object *copy = NULL;
+
+  if (value == NULL)
+    return NULL;
+  if (json_object_deep_copy (value, &copy, NULL) != 0)
+    g_error ("Could not copy a JSON value: out of memory");
+
+  return copy;
+}
+
 json_object *
 dh_change_to_json (const DhChange *change)
 {
@@ -222,7 +239,7 @@ dh_change_to_json (const DhChange *change)
         own_clock = g_strcmp0 (write.clock, change->clock) == 0;
         no_base = write.base[0] == '\0';
 
-        json_object_array_add (entry, write.value != NULL ? json_object_get (write.value) : NULL);
+        json_object_array_add (entry, copy_value (write.value));
         if (!no_base || !own_clock || !own_author)
           json_object_array_add (entry, json_object_new_string (write.base));
         if (!own_clock || !own_author)

@@ -8,9 +8,6 @@
 #include "dh-catalogue.h"
 #include "dh-page-check.h"
 
-/* Below this many changes a thread costs more than it saves. */
-#define MIN_THREADED 64
-
 typedef struct
 {
   DhCheckedChange  checked;
@@ -116,7 +113,7 @@ dh_page_check_start (GPtrArray          *changes,
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
 
-  if (changes->len >= MIN_THREADED && g_get_num_processors () > 1 && changes_are_distinct (changes))
+  if (changes->len >= DH_PAGE_CHECK_MIN_THREADED && g_get_num_processors () > 1 && changes_are_distinct (changes))
     {
       g_autoptr(GError) error = NULL;
 

@@ -19,6 +19,9 @@ G_BEGIN_DECLS
  * the store, it may have made on the checker's thread too. */
 typedef struct _DhPageCheck DhPageCheck;
 
+/* Below this many changes a thread costs more than it saves. */
+#define DH_PAGE_CHECK_MIN_THREADED 64
+
 /* What the caller makes of a change that checked well, on the checker's
  * thread: it may read nothing but the change. */
 typedef gpointer (*DhPageCheckPrepare) (const DhCheckedChange *checked);

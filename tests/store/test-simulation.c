@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dh-merge.h"
+#include "dh-page-check.h"
 #include "dh-store-private.h"
 #include "store-fixture.h"
 
@@ -88,6 +89,7 @@ typedef struct
   guint pulled_pages;
   guint duplicate_pages;
   guint shuffled_pulls;
+  guint long_pages;       /* pages checked on a thread of their own while they are written */
   guint bundles;
   guint malformed;
   guint partitions;
@@ -929,6 +931,8 @@ device_apply (Sim        *sim,
       trace (sim, dh_json_get_string (g_ptr_array_index (page, i), "r"), "device %u applies %s", device->index,
              json_object_to_json_string (g_ptr_array_index (page, i)));
     }
+  if (page->len >= DH_PAGE_CHECK_MIN_THREADED)
+    sim->stats.long_pages++;
   ok = dh_store_apply_changes (device->store, page, cursor, &report, &error);
   sim_check_no_error (sim, error, "applying changes");
   g_assert_true (ok);
@@ -1945,6 +1949,55 @@ check_same_state (Sim *sim)
     }
 }
 
+/* A device that comes when all is done: its first sync is the hub's whole
+ * log, history and all, in pages long enough to be checked on a thread of
+ * their own while they are written. It ends holding what every device
+ * holds, byte for byte. */
+static void
+check_late_device (Sim *sim)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (sim->dir, "late.db", NULL);
+  guint size = DH_PAGE_CHECK_MIN_THREADED + pick (sim, 64);
+  Device late = { .sim = sim, .index = N_DEVICES };
+
+  late.store = dh_store_open (path, &error);
+  sim_check_no_error (sim, error, "opening the late device's store");
+  dh_store_exec (late.store, "PRAGMA synchronous = OFF", &error);
+  sim_check_no_error (sim, error, "setting synchronous off");
+  dh_hlc_set_wall_clock (late.store->hlc, device_wall_clock, &late);
+
+  for (guint from = 0; from < sim->hub.log->len; from += size)
+    {
+      guint to = MIN (sim->hub.log->len, from + size);
+      g_autoptr(GPtrArray) page = log_slice (sim, from, to);
+      g_autofree char *cursor = g_strdup_printf ("%u", to);
+      DhApplyReport report;
+
+      if (page->len >= DH_PAGE_CHECK_MIN_THREADED)
+        sim->stats.long_pages++;
+      if (!dh_store_apply_changes (late.store, page, cursor, &report, &error))
+        sim_check_no_error (sim, error, "applying a page of the late device's first sync");
+      if (report.rejected > 0)
+        sim_fail (sim, "the late device set aside %u changes of a page of the hub's log", report.rejected);
+    }
+  if (!dh_store_finish_first_sync (late.store, &error))
+    sim_check_no_error (sim, error, "finishing the late device's first sync");
+
+  for (guint e = 0; e < G_N_ELEMENTS (entities_compared); e++)
+    {
+      g_autoptr(GPtrArray) device = dh_store_export_state (sim->devices[0].store, entities_compared[e], &error);
+      g_autoptr(GPtrArray) exported = NULL;
+
+      sim_check_no_error (sim, error, "exporting a store's state");
+      exported = dh_store_export_state (late.store, entities_compared[e], &error);
+      sim_check_no_error (sim, error, "exporting the late device's state");
+      compare_exports (sim, entities_compared[e], "device 0 and the late device", device, exported, TRUE);
+    }
+
+  g_clear_object (&late.store);
+}
+
 static guint
 count_rows (Sim        *sim,
             Device     *device,
@@ -2326,7 +2379,9 @@ sim_set_up (Sim      *sim,
   /* ids the store makes itself (a void's) come from GLib's generator */
   g_random_set_seed (seed);
   sim->now_ms = SIM_START_MS;
-  sim->page_size = 3 + pick (sim, 18);
+  /* a third of the seeds pull pages long enough to be checked on a thread
+   * of their own; one draw either way, so that the others run as before */
+  sim->page_size = seed % 3 == 2 ? DH_PAGE_CHECK_MIN_THREADED + pick (sim, 64) : 3 + pick (sim, 18);
   sim->dir = g_dir_make_tmp ("donghanh-simulation-XXXXXX", &error);
   sim_check_no_error (sim, error, "making a folder");
   sim->records = g_ptr_array_new_with_free_func ((GDestroyNotify) sim_record_free);
@@ -2438,14 +2493,15 @@ run_seed (guint32   seed,
   check_nothing_lost (&sim);
   check_conflicts (&sim);
   count_observations (&sim);
+  check_late_device (&sim);
 
   g_test_message ("seed %u: %u writes, %u concurrent edits, %u double voids, %u conflicts (%u expected, %u missing, "
-                  "%u of those written again), %u pushes (%u acks lost), %u pages (%u twice, %u shuffled pulls), "
+                  "%u of those written again), %u pushes (%u acks lost), %u pages (%u twice, %u shuffled pulls, %u long), "
                   "%u bundles, %u malformed, %u partitions, %u held, %u refused locally, %u orphans, "
                   "%u deleted with unseen edits, %u final rounds",
                   seed, sim.stats.ops, sim.stats.concurrent_edits, sim.stats.double_voids, sim.stats.conflicts,
                   sim.stats.expected, sim.stats.missing, sim.stats.missing_rewritten, sim.stats.pushes,
-                  sim.stats.lost_acks, sim.stats.pulled_pages, sim.stats.duplicate_pages, sim.stats.shuffled_pulls,
+                  sim.stats.lost_acks, sim.stats.pulled_pages, sim.stats.duplicate_pages, sim.stats.shuffled_pulls, sim.stats.long_pages,
                   sim.stats.bundles, sim.stats.malformed, sim.stats.partitions, sim.stats.held, sim.stats.refused,
                   sim.stats.orphans, sim.stats.unseen_edits, sim.stats.exchanges);
 
@@ -2469,6 +2525,7 @@ run_seed (guint32   seed,
   total->lost_acks += sim.stats.lost_acks;
   total->pushes += sim.stats.pushes;
   total->pulled_pages += sim.stats.pulled_pages;
+  total->long_pages += sim.stats.long_pages;
 
   if (sim.failures > 0)
     g_string_append_printf (totals->failed_seeds, " %u", seed);
@@ -2508,12 +2565,13 @@ run_seeds (Delivery delivery,
 
   g_test_message ("%s delivery: %u seeds in %.1f s, %u writes, %u concurrent edits, %u double voids, %u conflicts "
                   "(%u expected by the oracle, %u of them missing: %u written again later, %u delivered out of order), "
-                  "%u settled, %u pushes (%u acks lost), %u pages, %u bundles, %u malformed, %u held, "
+                  "%u settled, %u pushes (%u acks lost), %u pages (%u long), %u bundles, %u malformed, %u held, "
                   "%u voids refused (household deleted), %u restores of a member whose household is deleted there, "
                   "%u orphans, %u deleted with unseen edits",
                   delivery_name (delivery), totals.runs, (g_get_monotonic_time () - start) / 1e6, total->ops,
                   total->concurrent_edits, total->double_voids, total->conflicts, total->expected, total->missing,
                   total->missing_rewritten, total->missing_unordered, total->settled, total->pushes, total->lost_acks, total->pulled_pages,
+                  total->long_pages,
                   total->bundles, total->malformed, total->held, total->voids_of_deleted, total->restored_into_deleted,
                   total->orphans, total->unseen_edits);
 
@@ -2534,6 +2592,9 @@ run_seeds (Delivery delivery,
   }
 
   g_string_free (totals.failed_seeds, TRUE);
+  /* the seeds that pull long pages did: the page's checker was in the run */
+  if (totals.runs >= 3)
+    g_assert_cmpuint (total->long_pages, >, 0);
 }
 
 static void
