@@ -3,6 +3,12 @@
 
 #include "config.h"
 
+/* gettid () */
+#define _GNU_SOURCE
+
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "dh-page-check.h"
 
 static DhValidator validator;
@@ -153,6 +159,7 @@ typedef struct
 {
   GThread    *thread;
   const char *record_id;
+  int         niceness;
 } Prepared;
 
 static gint prepared_made;
@@ -165,6 +172,7 @@ prepare (const DhCheckedChange *checked)
 
   prepared->thread = g_thread_self ();
   prepared->record_id = checked->record_id;
+  prepared->niceness = getpriority (PRIO_PROCESS, (id_t) gettid ());
   g_atomic_int_inc (&prepared_made);
 
   return prepared;
@@ -178,13 +186,15 @@ prepared_free (gpointer data)
 }
 
 /* What the caller makes of a change is made on the checker's thread, of
- * the change that checked well, and given with it. */
+ * the change that checked well, and given with it; that thread is nicer
+ * than the caller's. */
 static void
 test_prepared_on_the_checker_thread (void)
 {
   g_autoptr(GPtrArray) page = page_new (200);
   g_autoptr(DhPageCheck) check = dh_page_check_start (page, &validator, prepare, prepared_free);
   gboolean threaded = dh_page_check_is_threaded (check);
+  int niceness = getpriority (PRIO_PROCESS, (id_t) gettid ());
   guint good = 0;
 
   g_atomic_int_set (&prepared_made, 0);
@@ -210,6 +220,8 @@ test_prepared_on_the_checker_thread (void)
         }
       g_assert_nonnull (prepared);
       g_assert_true (prepared->thread != g_thread_self ());
+      /* it takes what processor time is left */
+      g_assert_cmpint (prepared->niceness, ==, MIN (niceness + 10, 19));
       g_assert_true (prepared->record_id == checked.record_id);
       prepared_free (prepared);
     }
