@@ -491,31 +491,5 @@ void         dh_store_get_status_async       (DhStore            *self,
 json_object *dh_store_get_status_finish      (DhStore            *self,
                                               GAsyncResult       *result,
                                               GError            **error);
-void         dh_store_report_classes_by_village_async (DhStore   *self,
-                                              const char         *commune_id,
-                                              GCancellable       *cancellable,
-                                              GAsyncReadyCallback callback,
-                                              gpointer            user_data);
-json_object *dh_store_report_classes_by_village_finish (DhStore  *self,
-                                              GAsyncResult       *result,
-                                              GError            **error);
-void         dh_store_report_overdue_async   (DhStore            *self,
-                                              const char         *commune_id,
-                                              guint               days,
-                                              GCancellable       *cancellable,
-                                              GAsyncReadyCallback callback,
-                                              gpointer            user_data);
-json_object *dh_store_report_overdue_finish  (DhStore            *self,
-                                              GAsyncResult       *result,
-                                              GError            **error);
-void         dh_store_report_support_totals_async (DhStore       *self,
-                                              const char         *commune_id,
-                                              int                 year,
-                                              GCancellable       *cancellable,
-                                              GAsyncReadyCallback callback,
-                                              gpointer            user_data);
-json_object *dh_store_report_support_totals_finish (DhStore      *self,
-                                              GAsyncResult       *result,
-                                              GError            **error);
 
 G_END_DECLS

@@ -85,10 +85,9 @@ test_reads_in_a_worker_thread (StoreFixture  *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) listed = NULL, counted = NULL, found = NULL, status = NULL;
-  g_autoptr(GAsyncResult) classes = NULL, overdue = NULL, totals = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GPtrArray) matches = NULL;
-  g_autoptr(json_object) status_json = NULL, classes_json = NULL, overdue_json = NULL, totals_json = NULL;
+  g_autoptr(json_object) status_json = NULL;
   g_autoptr(json_object) expected = NULL;
   DhQuery query = { .entity = "household", .limit = 5, .offset = 3 };
 
@@ -98,9 +97,6 @@ test_reads_in_a_worker_thread (StoreFixture  *fixture,
   dh_store_count_async (fixture->store, &query, NULL, store_result_cb, &counted);
   dh_store_search_households_async (fixture->store, "lo van tua", 0, NULL, store_result_cb, &found);
   dh_store_get_status_async (fixture->store, NULL, store_result_cb, &status);
-  dh_store_report_classes_by_village_async (fixture->store, fixture->commune, NULL, store_result_cb, &classes);
-  dh_store_report_overdue_async (fixture->store, fixture->commune, 90, NULL, store_result_cb, &overdue);
-  dh_store_report_support_totals_async (fixture->store, fixture->commune, 2026, NULL, store_result_cb, &totals);
 
   rows = dh_store_list_finish (fixture->store, wait_for (&listed), &error);
   g_assert_no_error (error);
@@ -116,21 +112,7 @@ test_reads_in_a_worker_thread (StoreFixture  *fixture,
   g_assert_no_error (error);
   expected = dh_store_get_status (fixture->store, &error);
   assert_same_json (status_json, expected);
-  g_clear_pointer (&expected, json_object_put);
 
-  classes_json = dh_store_report_classes_by_village_finish (fixture->store, wait_for (&classes), &error);
-  g_assert_no_error (error);
-  expected = dh_store_report_classes_by_village (fixture->store, fixture->commune, &error);
-  assert_same_json (classes_json, expected);
-  g_clear_pointer (&expected, json_object_put);
-
-  overdue_json = dh_store_report_overdue_finish (fixture->store, wait_for (&overdue), &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (json_object_array_length (overdue_json), ==, 12);
-
-  totals_json = dh_store_report_support_totals_finish (fixture->store, wait_for (&totals), &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (json_object_array_length (totals_json), ==, 0);
 
   /* the reports in words, read with their places' names in a worker, are
    * the tables read on the spot */
