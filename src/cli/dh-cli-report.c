@@ -109,6 +109,7 @@ dh_cli_run_report (DhCli  *cli,
   gboolean support = g_str_equal (args[0], "support");
   gboolean overdue = g_str_equal (args[0], "overdue");
   guint64 number = overdue ? 90 : 0;
+  DhReportKind kind = villages ? DH_REPORT_VILLAGES : support ? DH_REPORT_SUPPORT : DH_REPORT_OVERDUE;
   DhStore *store;
 
   if ((!villages && !support && !overdue) || (villages && n_args != 2) || (support && n_args != 3) ||
@@ -124,14 +125,8 @@ dh_cli_run_report (DhCli  *cli,
 
   if (cli->json)
     {
-      g_autoptr(json_object) report = NULL;
+      g_autoptr(json_object) report = dh_report_read_json (store, kind, args[1], (guint) number, &error);
 
-      if (villages)
-        report = dh_store_report_classes_by_village (store, args[1], &error);
-      else if (support)
-        report = dh_store_report_support_totals (store, args[1], (int) number, &error);
-      else
-        report = dh_store_report_overdue (store, args[1], (guint) number, &error);
       if (report == NULL)
         return dh_cli_fail (error);
       for (size_t i = 0; i < json_object_array_length (report); i++)
@@ -139,8 +134,7 @@ dh_cli_run_report (DhCli  *cli,
       return DH_CLI_EXIT_OK;
     }
 
-  table = dh_report_table_read (store, villages ? DH_REPORT_VILLAGES : support ? DH_REPORT_SUPPORT : DH_REPORT_OVERDUE,
-                                args[1], (guint) number, &error);
+  table = dh_report_table_read (store, kind, args[1], (guint) number, &error);
   if (table == NULL)
     return dh_cli_fail (error);
 

@@ -313,8 +313,52 @@ dh_report_table_overdue (DhStore     *store,
   return table;
 }
 
-/* The report read, its statements stopping once CANCELLABLE is, then put
- * in words, unless cancelled meanwhile */
+/* The report's JSON, its statements stopping once CANCELLABLE is */
+static json_object *
+read_report (DhStore       *store,
+             DhReportKind   kind,
+             const char    *commune,
+             guint          number,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  switch (kind)
+    {
+    case DH_REPORT_VILLAGES:
+      return dh_store_read_classes_by_village (store, commune, cancellable, error);
+    case DH_REPORT_SUPPORT:
+      return dh_store_read_support_totals (store, commune, (int) number, cancellable, error);
+    case DH_REPORT_OVERDUE:
+      return dh_store_read_overdue (store, commune, number, cancellable, error);
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/**
+ * dh_report_read_json:
+ * @kind: which report
+ * @commune: the commune's id, code or name
+ * @number: the year of the support report, the days of the overdue one
+ *
+ * The report as the store reads it, one JSON object a row, for scripts.
+ *
+ * Returns: (transfer full) (nullable): a JSON array, or %NULL with @error set
+ */
+json_object *
+dh_report_read_json (DhStore       *store,
+                     DhReportKind   kind,
+                     const char    *commune,
+                     guint          number,
+                     GError       **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (store), NULL);
+  g_return_val_if_fail (commune != NULL, NULL);
+
+  return read_report (store, kind, commune, number, NULL, error);
+}
+
+/* The report read, then put in words, unless cancelled meanwhile */
 static DhReportTable *
 read_table (DhStore       *store,
             DhReportKind   kind,
@@ -323,22 +367,19 @@ read_table (DhStore       *store,
             GCancellable  *cancellable,
             GError       **error)
 {
-  g_autoptr(json_object) report = NULL;
+  g_autoptr(json_object) report = read_report (store, kind, commune, number, cancellable, error);
+
+  if (report == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
 
   switch (kind)
     {
     case DH_REPORT_VILLAGES:
-      report = dh_store_read_classes_by_village (store, commune, cancellable, error);
-      return report != NULL && !g_cancellable_set_error_if_cancelled (cancellable, error)
-             ? dh_report_table_villages (store, commune, report) : NULL;
+      return dh_report_table_villages (store, commune, report);
     case DH_REPORT_SUPPORT:
-      report = dh_store_read_support_totals (store, commune, (int) number, cancellable, error);
-      return report != NULL && !g_cancellable_set_error_if_cancelled (cancellable, error)
-             ? dh_report_table_support (store, commune, (int) number, report) : NULL;
+      return dh_report_table_support (store, commune, (int) number, report);
     case DH_REPORT_OVERDUE:
-      report = dh_store_read_overdue (store, commune, number, cancellable, error);
-      return report != NULL && !g_cancellable_set_error_if_cancelled (cancellable, error)
-             ? dh_report_table_overdue (store, commune, number, report) : NULL;
+      return dh_report_table_overdue (store, commune, number, report);
     default:
       g_return_val_if_reached (NULL);
     }

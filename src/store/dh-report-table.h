@@ -32,6 +32,11 @@ typedef enum
   DH_REPORT_OVERDUE,
 } DhReportKind;
 
+json_object   *dh_report_read_json      (DhStore      *store,
+                                         DhReportKind  kind,
+                                         const char   *commune,
+                                         guint         number,
+                                         GError      **error);
 DhReportTable *dh_report_table_read     (DhStore      *store,
                                          DhReportKind  kind,
                                          const char   *commune,
