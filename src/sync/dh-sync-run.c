@@ -342,20 +342,13 @@ fetch_page (DhSyncClient  *client,
             gboolean       count,
             GError       **error)
 {
-  g_autofree char *path = NULL;
+  g_autofree char *escaped = cursor != NULL && *cursor != '\0' ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
+  g_autofree char *after = escaped != NULL ? g_strconcat ("after=", escaped, "&", NULL) : g_strdup ("");
+  g_autofree char *path = g_strdup_printf ("/v1/pull?%slimit=%d%s", after, DH_SYNC_PULL_LIMIT, count ? "&count=1" : "");
   g_autoptr(Fetched) fetched = g_new0 (Fetched, 1);
   json_object *changes = NULL;
   json_object *more = NULL;
   json_object *total = NULL;
-
-  if (cursor != NULL && *cursor != '\0')
-    {
-      g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
-
-      path = g_strdup_printf ("/v1/pull?after=%s&limit=%d%s", escaped, DH_SYNC_PULL_LIMIT, count ? "&count=1" : "");
-    }
-  else
-    path = g_strdup_printf ("/v1/pull?limit=%d%s", DH_SYNC_PULL_LIMIT, count ? "&count=1" : "");
 
   fetched->answer = dh_sync_client_request (client, "GET", path, NULL, error);
   fetched->requests = dh_sync_client_get_requests (client);
