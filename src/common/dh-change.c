@@ -144,6 +144,48 @@ dh_change_get_write (const DhChange *change,
   return dh_write_from_json (json, out_write);
 }
 
+/* A field of a change as it travels: [value, base, clock, author], its
+ * last elements left out when they are the defaults (base "", the change's
+ * clock and author), or the value alone, not in a list, when all three are
+ * and the value is not itself a list. */
+typedef struct
+{
+  json_object *value;
+  json_object *base;    /* NULL when left out, as the others */
+  json_object *clock;
+  json_object *author;
+  size_t       n;       /* the elements written, 1 for a value alone */
+} WireEntry;
+
+static gboolean
+wire_entry_read (json_object *entry,
+                 WireEntry   *out_entry)
+{
+  size_t n;
+
+  memset (out_entry, 0, sizeof *out_entry);
+  if (!json_object_is_type (entry, json_type_array))
+    {
+      out_entry->value = entry;
+      out_entry->n = 1;
+      return TRUE;
+    }
+  n = json_object_array_length (entry);
+  if (n < 1 || n > 4)
+    return FALSE;
+
+  out_entry->n = n;
+  out_entry->value = json_object_array_get_idx (entry, 0);
+  if (n > 1)
+    out_entry->base = json_object_array_get_idx (entry, 1);
+  if (n > 2)
+    out_entry->clock = json_object_array_get_idx (entry, 2);
+  if (n > 3)
+    out_entry->author = json_object_array_get_idx (entry, 3);
+
+  return TRUE;
+}
+
 /**
  * dh_change_set_wire_fields:
  * @fields: the "f" of a change as it travels, written by dh_change_to_json()
@@ -162,19 +204,50 @@ dh_change_set_wire_fields (DhChange    *change,
   {
     json_object_object_foreach (fields, key, entry)
       {
-        size_t n = json_object_is_type (entry, json_type_array) ? json_object_array_length (entry) : 0;
-        json_object *base = n > 1 ? json_object_array_get_idx (entry, 1) : NULL;
-        json_object *clock = n > 2 ? json_object_array_get_idx (entry, 2) : NULL;
-        json_object *author = n > 3 ? json_object_array_get_idx (entry, 3) : NULL;
+        WireEntry read;
 
-        if (n == 0)
+        if (!wire_entry_read (entry, &read))
           continue;
-        dh_change_set_write (change, key, json_object_array_get_idx (entry, 0),
-                             base != NULL ? json_object_get_string (base) : NULL,
-                             clock != NULL ? json_object_get_string (clock) : NULL,
-                             n > 3 ? (author != NULL ? json_object_get_string (author) : NULL) : change->author);
+        dh_change_set_write (change, key, read.value,
+                             read.base != NULL ? json_object_get_string (read.base) : NULL,
+                             read.clock != NULL ? json_object_get_string (read.clock) : NULL,
+                             read.n > 3 ? (read.author != NULL ? json_object_get_string (read.author) : NULL) : change->author);
       }
   }
+}
+
+/**
+ * dh_change_wire_get_write:
+ * @wire: a change as it travels, checked or written by this program
+ * @field: the field's name
+ * @out_write: (out caller-allocates): its write, referring to @wire
+ *
+ * Reads one field of a change in its short form, an element left out
+ * taking the change's own clock and author. Returns FALSE when the change
+ * does not set @field.
+ */
+gboolean
+dh_change_wire_get_write (json_object *wire,
+                          const char  *field,
+                          DhWrite     *out_write)
+{
+  json_object *fields, *entry, *member;
+  WireEntry read;
+
+  if (!json_object_object_get_ex (wire, "f", &fields) || !json_object_object_get_ex (fields, field, &entry) ||
+      !wire_entry_read (entry, &read))
+    return FALSE;
+
+  out_write->value = read.value;
+  out_write->base = read.base != NULL ? json_object_get_string (read.base) : "";
+  out_write->clock = read.clock != NULL ? json_object_get_string (read.clock) :
+                     json_object_object_get_ex (wire, "k", &member) ? json_object_get_string (member) : NULL;
+  if (read.n > 3)
+    out_write->author = json_object_is_type (read.author, json_type_string) ? json_object_get_string (read.author) : NULL;
+  else
+    out_write->author = json_object_object_get_ex (wire, "u", &member) ? json_object_get_string (member) : NULL;
+
+  return TRUE;
 }
 
 /* A change is named by its record and its clock: a device never stamps two
@@ -228,7 +301,7 @@ dh_change_to_json (const DhChange *change)
   {
     json_object_object_foreach (change->fields, key, json)
       {
-        json_object *entry = json_object_new_array ();
+        json_object *entry;
         DhWrite write;
         gboolean own_author, own_clock, no_base;
 
@@ -239,6 +312,15 @@ dh_change_to_json (const DhChange *change)
         own_clock = g_strcmp0 (write.clock, change->clock) == 0;
         no_base = write.base[0] == '\0';
 
+        /* the value alone, the short form of most fields of a record's
+         * state: a list of one would cost its reader a list */
+        if (no_base && own_clock && own_author && !json_object_is_type (write.value, json_type_array))
+          {
+            json_object_object_add (fields, key, copy_value (write.value));
+            continue;
+          }
+
+        entry = json_object_new_array ();
         json_object_array_add (entry, copy_value (write.value));
         if (!no_base || !own_clock || !own_author)
           json_object_array_add (entry, json_object_new_string (write.base));
@@ -398,21 +480,19 @@ dh_change_check_json (json_object        *wire,
       {
         const DhField *field = NULL;
         g_autoptr(json_object) clean = NULL;
-        json_object *value, *base_json = NULL, *clock_json = NULL, *author_json = NULL;
+        json_object *value, *base_json, *clock_json, *author_json;
         const char *field_base = "", *field_clock = clock, *field_author = author;
         gboolean deleted = g_str_equal (key, DH_RECORD_DELETED);
+        WireEntry read;
         size_t n;
 
-        if (!json_object_is_type (entry, json_type_array) ||
-            (n = json_object_array_length (entry)) < 1 || n > 4)
+        if (!wire_entry_read (entry, &read))
           return malformed (error, entity_name, record_id, _("each field must be [value, base, clock, author]"));
-        value = json_object_array_get_idx (entry, 0);
-        if (n > 1)
-          base_json = json_object_array_get_idx (entry, 1);
-        if (n > 2)
-          clock_json = json_object_array_get_idx (entry, 2);
-        if (n > 3)
-          author_json = json_object_array_get_idx (entry, 3);
+        value = read.value;
+        base_json = read.base;
+        clock_json = read.clock;
+        author_json = read.author;
+        n = read.n;
 
         if (base_json != NULL)
           {

@@ -14,13 +14,15 @@ G_BEGIN_DECLS
  * one clock. On the wire (docs/sync.md) it is one JSON object:
  *
  *   {"e": "household", "r": RECORD-UUID, "c": COMMUNE-UUID, "u": "user",
- *    "k": "CLOCK", "f": {"phone": ["0912345678", "BASE"], "notes": [null]}}
+ *    "k": "CLOCK", "f": {"phone": ["0912345678", "BASE"], "notes": null}}
  *
  * Each field is [value, base, clock, author]: base is the clock of the
  * value the author replaced ("" when the author knew none), clock and
  * author default to the change's "k" and "u" and are written only when
- * they differ (a record's current state, or coalesced edits). The device
- * is the clock's suffix. A change is named by its record and clock, which
+ * they differ (a record's current state, or coalesced edits). A field
+ * whose base, clock and author are all the defaults is its value alone,
+ * unless that value is a list ("notes": null above, the cleared field
+ * written when the record was made). The device is the clock's suffix. A change is named by its record and clock, which
  * no other change shares: that is what makes a replay harmless. */
 
 typedef struct
@@ -61,6 +63,9 @@ void         dh_change_set_write    (DhChange           *change,
                                      const char         *author);
 void         dh_change_set_wire_fields (DhChange        *change,
                                      json_object        *fields);
+gboolean     dh_change_wire_get_write (json_object      *wire,
+                                     const char         *field,
+                                     DhWrite            *out_write);
 gboolean     dh_change_get_write    (const DhChange     *change,
                                      const char         *field,
                                      DhWrite            *out_write);

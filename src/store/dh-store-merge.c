@@ -208,12 +208,11 @@ look_up_page_ids (DhStore    *self,
         continue;
       for (guint j = 0; j < entity->n_fields; j++)
         {
-          json_object *write;
+          DhWrite write;
 
           if (entity->fields[j].type == DH_FIELD_REF &&
-              json_object_object_get_ex (fields, entity->fields[j].name, &write) &&
-              json_object_is_type (write, json_type_array))
-            add_page_id (ids, known, json_object_array_get_idx (write, 0));
+              dh_change_wire_get_write (wire, entity->fields[j].name, &write))
+            add_page_id (ids, known, write.value);
         }
     }
 

@@ -7,6 +7,7 @@
 
 #include "app-test.h"
 #include "dh-autocleanups.h"
+#include "dh-change.h"
 #include "dh-conflicts-window.h"
 #include "dh-context.h"
 #include "dh-entity.h"
@@ -80,7 +81,7 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
   DhQuery query = { .entity = "household", .limit = 1 };
   DhApplyReport report;
-  json_object *local_phone = NULL;
+  DhWrite local_phone;
   const char *base = "";
 
   app_fixture_make_directory (fixture);
@@ -94,9 +95,9 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
 
   local = pending_change (app_fixture_store (fixture), fixture->household_id);
-  g_assert_true (json_object_object_get_ex (json_object_object_get (local, "f"), "phone", &local_phone));
-  if (json_object_array_length (local_phone) > 1)
-    base = json_object_get_string (json_object_array_get_idx (local_phone, 1));
+  g_assert_true (dh_change_wire_get_write (local, "phone", &local_phone));
+  if (local_phone.base[0] != '\0')
+    base = local_phone.base;
   remote = remote_change (fixture, local, 1, "phone", REMOTE_PHONE, base);
   g_ptr_array_add (page, g_steal_pointer (&remote));
 
@@ -227,9 +228,10 @@ test_use_the_other_value (Fixture       *fixture,
   g_assert_cmpint (app_fixture_count_pending (fixture), ==, pending);
   {
     g_autoptr(json_object) change = pending_change (app_fixture_store (fixture), fixture->household_id);
-    json_object *phone = json_object_object_get (json_object_object_get (change, "f"), "phone");
+    DhWrite phone;
 
-    g_assert_cmpstr (json_object_get_string (json_object_array_get_idx (phone, 0)), ==, LOCAL_PHONE);
+    g_assert_true (dh_change_wire_get_write (change, "phone", &phone));
+    g_assert_cmpstr (json_object_get_string (phone.value), ==, LOCAL_PHONE);
   }
   gtk_window_destroy (GTK_WINDOW (window));
 }

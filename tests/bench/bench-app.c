@@ -432,15 +432,19 @@ static void
 move_fields_to_places (json_object *fields,
                        GHashTable  *places)
 {
-  json_object_object_foreach (fields, name, write)
+  json_object_object_foreach (fields, name, entry)
     {
-      json_object *value = json_object_array_get_idx (write, 0);
+      gboolean alone = !json_object_is_type (entry, json_type_array);
+      json_object *value = alone ? entry : json_object_array_get_idx (entry, 0);
       const char *place = json_object_is_type (value, json_type_string)
                           ? g_hash_table_lookup (places, json_object_get_string (value)) : NULL;
 
-      (void) name;
-      if (place != NULL)
-        json_object_array_put_idx (write, 0, json_object_new_string (place));
+      if (place == NULL)
+        continue;
+      if (alone)
+        json_object_object_add (fields, name, json_object_new_string (place));
+      else
+        json_object_array_put_idx (entry, 0, json_object_new_string (place));
     }
 }
 

@@ -468,9 +468,15 @@ record_json (json_object *change)
   json_object_object_add (record, "id", json_object_get (json_object_object_get (change, "r")));
   json_object_object_get_ex (change, "f", &fields);
   {
-    json_object_object_foreach (fields, key, write)
+    json_object_object_foreach (fields, key, entry)
       {
-        json_object *value = json_object_array_get_idx (write, 0);
+        DhWrite write;
+        json_object *value;
+
+        (void) entry;
+        if (!dh_change_wire_get_write (change, key, &write))
+          g_assert_not_reached ();
+        value = write.value;
 
         if (g_str_equal (key, DH_RECORD_DELETED) && !json_object_get_boolean (value))
           continue;

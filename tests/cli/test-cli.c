@@ -5,6 +5,7 @@
 
 #include "cli-fixture.h"
 #include "dh-autocleanups.h"
+#include "dh-change.h"
 
 static const char *
 get_string (json_object *object,
@@ -269,7 +270,7 @@ test_delete_and_pending (CliFixture    *fixture,
   g_autofree char *village = NULL;
   g_autofree char *id = NULL;
   g_autoptr(json_object) change = NULL;
-  json_object *fields;
+  DhWrite deleted;
   char *last_line;
 
   seed_places (fixture);
@@ -292,8 +293,8 @@ test_delete_and_pending (CliFixture    *fixture,
   g_assert_nonnull (change);
   g_assert_cmpstr (get_string (change, "r"), ==, id);
   g_assert_cmpstr (get_string (change, "u"), ==, "lan.hoang");
-  g_assert_true (json_object_object_get_ex (change, "f", &fields));
-  g_assert_true (json_object_get_boolean (json_object_array_get_idx (json_object_object_get (fields, "deleted"), 0)));
+  g_assert_true (dh_change_wire_get_write (change, "deleted", &deleted));
+  g_assert_true (json_object_get_boolean (deleted.value));
 }
 
 static void

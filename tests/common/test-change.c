@@ -91,6 +91,23 @@ test_every_field_of_every_entity_round_trips (void)
           dh_change_set_write (change, key, value, NULL, NULL, change->author);
       }
       wire = dh_change_to_json (change);
+      /* each field its value alone, but a list, which is a list of one */
+      {
+        json_object_object_foreach (json_object_object_get (wire, "f"), key, entry)
+          {
+            const DhField *field = dh_entity_get_field (entities[i], key);
+
+            g_assert_nonnull (field);
+            if (field->type == DH_FIELD_CODE_SET)
+              {
+                g_assert_true (json_object_is_type (entry, json_type_array));
+                g_assert_cmpuint (json_object_array_length (entry), ==, 1);
+                g_assert_true (json_object_is_type (json_object_array_get_idx (entry, 0), json_type_array));
+              }
+            else
+              g_assert_false (json_object_is_type (entry, json_type_array));
+          }
+      }
       received = dh_change_parse (json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN),
                                   strlen (json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN)),
                                   &validator, &error);
@@ -148,6 +165,59 @@ test_deletion_and_cleared_fields_travel (void)
   g_assert_true (dh_change_get_write (change, "phone", &phone));
   g_assert_null (phone.value);
   g_assert_cmpstr (phone.base, ==, "");
+}
+
+/* A field whose base, clock and author are the change's travels as its
+ * value alone; read, it is the same write as the list of one. */
+static void
+test_value_alone_is_the_list_of_one (void)
+{
+  static const char * const forms[][2] = {
+    { "\"phone\": [\"0912345678\"], \"notes\": [null], \"deleted\": [false], \"poverty_causes\": [[\"no_capital\"]]",
+      "\"phone\": \"0912345678\", \"notes\": null, \"deleted\": false, \"poverty_causes\": [[\"no_capital\"]]" },
+    { "\"head_name\": [\"Lò Văn Sính\"], \"phone\": [\"0912345678\", \"019ab697e7000000-fedcba9876543210\"]",
+      "\"head_name\": \"Lò Văn Sính\", \"phone\": [\"0912345678\", \"019ab697e7000000-fedcba9876543210\"]" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      DhChange *changes[2] = { NULL, NULL };
+      g_autoptr(json_object) wire = NULL;
+      g_autofree char *text = NULL;
+      g_autoptr(GError) error = NULL;
+      DhWrite write;
+
+      for (guint form = 0; form < 2; form++)
+        {
+          g_autofree char *json = g_strdup_printf ("{\"e\": \"household\", \"r\": \"" RECORD_ID "\", \"u\": \"lan.hoang\", "
+                                                   "\"k\": \"" CLOCK "\", \"f\": {%s}}", forms[i][form]);
+
+          g_test_message ("%s", json);
+          changes[form] = receive (json, &error);
+          g_assert_no_error (error);
+        }
+      g_assert_true (json_object_equal (changes[0]->fields, changes[1]->fields));
+
+      /* written again, it is the short form */
+      wire = dh_change_to_json (changes[0]);
+      dh_change_free (changes[0]);
+      dh_change_free (changes[1]);
+      text = g_strdup_printf ("{\"e\": \"household\", \"r\": \"" RECORD_ID "\", \"u\": \"lan.hoang\", "
+                              "\"k\": \"" CLOCK "\", \"f\": {%s}}", forms[i][1]);
+      {
+        g_autoptr(json_object) expected = json_tokener_parse (text);
+
+        g_assert_true (json_object_equal (wire, expected));
+      }
+
+      /* and its writes read with their defaults */
+      g_assert_true (dh_change_wire_get_write (wire, "phone", &write));
+      g_assert_cmpstr (json_object_get_string (write.value), ==, "0912345678");
+      g_assert_cmpstr (write.clock, ==, CLOCK);
+      g_assert_cmpstr (write.author, ==, "lan.hoang");
+      g_assert_cmpstr (write.base, ==, i == 0 ? "" : "019ab697e7000000-fedcba9876543210");
+      g_assert_false (dh_change_wire_get_write (wire, "village", &write));
+    }
 }
 
 static void
@@ -213,13 +283,18 @@ test_malformed_changes_refused (void)
     { "{\"e\": \"household\", \"r\": \"" RECORD_ID "\", \"k\": \"yesterday\", \"f\": {\"notes\": [\"x\"]}}", DH_VALIDATION_ERROR_INVALID, "clock" },
     { "{" ENV ", \"f\": []}", DH_VALIDATION_ERROR_INVALID, "no field" },
     { "{" ENV ", \"f\": {}}", DH_VALIDATION_ERROR_INVALID, "no field" },
-    { "{" ENV ", \"f\": {\"notes\": \"x\"}}", DH_VALIDATION_ERROR_INVALID, "[value, base, clock, author]" },
+    { "{" ENV ", \"f\": {\"notes\": []}}", DH_VALIDATION_ERROR_INVALID, "[value, base, clock, author]" },
+    { "{" ENV ", \"f\": {\"notes\": [\"x\", \"\", \"" CLOCK "\", \"lan\", 5]}}", DH_VALIDATION_ERROR_INVALID, "[value, base, clock, author]" },
+    { "{" ENV ", \"f\": {\"notes\": {\"x\": 1}}}", DH_VALIDATION_ERROR_INVALID, "notes" },
     { "{" ENV ", \"f\": {\"notes\": [\"x\", \"soon\"]}}", DH_VALIDATION_ERROR_INVALID, "base" },
     { "{" ENV ", \"f\": {\"notes\": [\"x\", \"" CLOCK "\"]}}", DH_VALIDATION_ERROR_INVALID, "after it" },
     { "{" ENV ", \"f\": {\"notes\": [\"x\", \"\", \"7fffffffffff0000-bbbbbbbbbbbbbbbb\"]}}", DH_VALIDATION_ERROR_INVALID, "clock" },
     { "{" ENV ", \"f\": {\"colour\": [\"red\"]}}", DH_VALIDATION_ERROR_UNKNOWN_FIELD, "colour" },
     { "{" ENV ", \"f\": {\"phone\": [\"12\"]}}", DH_VALIDATION_ERROR_INVALID, "phone" },
     { "{" ENV ", \"f\": {\"deleted\": [\"yes\"]}}", DH_VALIDATION_ERROR_INVALID, "deleted" },
+    { "{" ENV ", \"f\": {\"deleted\": \"yes\"}}", DH_VALIDATION_ERROR_INVALID, "deleted" },
+    { "{" ENV ", \"f\": {\"phone\": \"12\"}}", DH_VALIDATION_ERROR_INVALID, "phone" },
+    { "{" ENV ", \"f\": {\"head_name\": \"Lan\\u200B\"}}", DH_VALIDATION_ERROR_INVALID, "invisible" },
     { "{\"e\": \"member\", \"r\": \"" RECORD_ID "\", \"k\": \"" CLOCK "\", \"f\": {\"birth_date\": [\"1850\"]}}",
       DH_VALIDATION_ERROR_OUT_OF_RANGE, "birth_date" },
     /* the envelope's members, each of its one-letter key alone */
@@ -285,6 +360,7 @@ main (int   argc,
   g_test_add_func ("/common/change/every-field-of-every-entity-round-trips", test_every_field_of_every_entity_round_trips);
   g_test_add_func ("/common/change/envelope-is-compact", test_envelope_is_compact);
   g_test_add_func ("/common/change/deletion-and-cleared-fields-travel", test_deletion_and_cleared_fields_travel);
+  g_test_add_func ("/common/change/value-alone-is-the-list-of-one", test_value_alone_is_the_list_of_one);
   g_test_add_func ("/common/change/dates-from-other-clocks-accepted", test_dates_from_other_clocks_accepted);
   g_test_add_func ("/common/change/clock-from-far-future-refused", test_clock_from_far_future_refused);
   g_test_add_func ("/common/change/malformed-changes-refused", test_malformed_changes_refused);

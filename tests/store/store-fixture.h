@@ -8,6 +8,7 @@
 
 #include "dh-autocleanups.h"
 #include "dh-store.h"
+#include "dh-change.h"
 #include "../test-tree.h"
 
 typedef struct
@@ -95,9 +96,11 @@ fixture_change_values (json_object *wire)
   {
     json_object_object_foreach (fields, key, entry)
       {
-        json_object *value = json_object_array_get_idx (entry, 0);
+        DhWrite write;
 
-        json_object_object_add (values, key, value != NULL ? json_object_get (value) : NULL);
+        (void) entry;
+        g_assert_true (dh_change_wire_get_write (wire, key, &write));
+        json_object_object_add (values, key, write.value != NULL ? json_object_get (write.value) : NULL);
       }
   }
 

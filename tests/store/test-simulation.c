@@ -1769,31 +1769,6 @@ final_exchange (Sim *sim)
 
 /* The outcome */
 
-/* A field's write in a change as it travels, its defaults filled in. */
-static gboolean
-wire_write (json_object *wire,
-            const char  *field,
-            DhWrite     *out_write)
-{
-  json_object *fields, *entry;
-  size_t n;
-
-  if (!json_object_object_get_ex (wire, "f", &fields) || !json_object_object_get_ex (fields, field, &entry) ||
-      !json_object_is_type (entry, json_type_array) || (n = json_object_array_length (entry)) == 0)
-    return FALSE;
-
-  out_write->value = json_object_array_get_idx (entry, 0);
-  out_write->base = n > 1 ? json_object_get_string (json_object_array_get_idx (entry, 1)) : "";
-  out_write->clock = n > 2 ? json_object_get_string (json_object_array_get_idx (entry, 2)) : dh_json_get_string (wire, "k");
-  if (n > 3)
-    out_write->author = json_object_is_type (json_object_array_get_idx (entry, 3), json_type_string) ?
-                        json_object_get_string (json_object_array_get_idx (entry, 3)) : NULL;
-  else
-    out_write->author = dh_json_get_string (wire, "u");
-
-  return TRUE;
-}
-
 static void
 describe_write (GString       *text,
                 const DhWrite *write)
@@ -1821,8 +1796,8 @@ compare_records (json_object *a,
       json_object_object_foreach (json_object_object_get (sides[side], "f"), key, entry)
         {
           DhWrite x, y;
-          gboolean has_x = wire_write (a, key, &x);
-          gboolean has_y = wire_write (b, key, &y);
+          gboolean has_x = dh_change_wire_get_write (a, key, &x);
+          gboolean has_y = dh_change_wire_get_write (b, key, &y);
 
           (void) entry;
           if (side == 1 && has_x)
