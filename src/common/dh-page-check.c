@@ -3,15 +3,7 @@
 
 #include "config.h"
 
-/* gettid () */
-#define _GNU_SOURCE
-
-#include <errno.h>
 #include <string.h>
-#ifdef __linux__
-#include <sys/resource.h>
-#include <unistd.h>
-#endif
 
 #include "dh-catalogue.h"
 #include "dh-page-check.h"
@@ -42,29 +34,14 @@ struct _DhPageCheck
   gboolean      waiting;
 };
 
-/* The checker takes what processor time is left: on a machine of two
- * processors, the store's thread, the checker and the user interface's
- * would otherwise share them, and the window's frames came later while a
- * sync wrote. On Linux a thread has a niceness of its own, at first its
- * maker's; the checker's is that much higher. */
-#define CHECKER_NICER 10
-
+/* The checker has its maker's priority (on Linux, a thread's niceness is
+ * its maker's at first): a sync runs in a thread nicer than the
+ * interface's (dh_thread_new_nicer()), and so does its checker, which the
+ * store's thread waits for as much as for its own work. */
 static gpointer
 check_changes (gpointer data)
 {
   DhPageCheck *self = data;
-
-#ifdef __linux__
-  {
-    id_t thread = (id_t) gettid ();
-    int niceness;
-
-    errno = 0;
-    niceness = getpriority (PRIO_PROCESS, thread);
-    if (errno != 0 || setpriority (PRIO_PROCESS, thread, MIN (niceness + CHECKER_NICER, 19)) != 0)
-      g_debug ("The page's checker keeps the priority of the thread that made it: %s", g_strerror (errno));
-  }
-#endif
 
   for (guint i = 0; i < self->n_changes && !g_atomic_int_get (&self->stop); i++)
     {

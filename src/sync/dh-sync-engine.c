@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dh-sync-engine.h"
+#include "dh-thread.h"
 
 G_DEFINE_ENUM_TYPE (DhSyncState, dh_sync_state,
   G_DEFINE_ENUM_VALUE (DH_SYNC_STATE_OFFLINE, "offline"),
@@ -262,13 +263,19 @@ record_outcome (DhStore            *store,
     }
 }
 
-static void
-sync_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+/* A sync as the nicer thread runs it */
+typedef struct
 {
-  SyncJob *job = task_data;
+  SyncJob      *job;
+  GCancellable *cancellable;
+  GError       *error;
+} SyncWork;
+
+static gpointer
+run_sync (gpointer data)
+{
+  SyncWork *work = data;
+  SyncJob *job = work->job;
   g_autoptr(DhSyncSettings) settings = dh_sync_settings_load (job->store);
   g_autoptr(DhSyncClient) client = NULL;
   g_autoptr(GError) error = NULL;
@@ -293,15 +300,34 @@ sync_thread (GTask        *task,
   if (client != NULL)
     {
       dh_sync_client_set_token (client, token);
-      ok = dh_sync_run (job->store, client, &job->report, sync_progress_cb, job, cancellable, &error);
+      ok = dh_sync_run (job->store, client, &job->report, sync_progress_cb, job, work->cancellable, &error);
       record_outcome (job->store, &job->report, ok ? NULL : error);
     }
   job->pending = dh_store_count_pending_changes (job->store, NULL);
+  if (!ok)
+    work->error = g_steal_pointer (&error);
 
-  if (ok)
+  return NULL;
+}
+
+/* The sync runs in a thread of its own, nicer than the interface's, and
+ * so do the threads it makes (its reader, its pages' checkers): on two
+ * processors, the window keeps its pace while a sync writes, and the sync
+ * takes all the rest. The task's thread, of a pool, waits for it. */
+static void
+sync_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SyncWork work = { .job = task_data, .cancellable = cancellable };
+
+  g_thread_join (dh_thread_new_nicer ("dh-sync", run_sync, &work));
+
+  if (work.error == NULL)
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, g_steal_pointer (&error));
+    g_task_return_error (task, work.error);
 }
 
 /* Back on the engine's context */

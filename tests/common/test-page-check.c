@@ -3,13 +3,8 @@
 
 #include "config.h"
 
-/* gettid () */
-#define _GNU_SOURCE
-
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include "dh-page-check.h"
+#include "dh-thread.h"
 
 static DhValidator validator;
 
@@ -172,7 +167,7 @@ prepare (const DhCheckedChange *checked)
 
   prepared->thread = g_thread_self ();
   prepared->record_id = checked->record_id;
-  prepared->niceness = getpriority (PRIO_PROCESS, (id_t) gettid ());
+  prepared->niceness = dh_thread_get_niceness ();
   g_atomic_int_inc (&prepared_made);
 
   return prepared;
@@ -186,15 +181,15 @@ prepared_free (gpointer data)
 }
 
 /* What the caller makes of a change is made on the checker's thread, of
- * the change that checked well, and given with it; that thread is nicer
- * than the caller's. */
-static void
-test_prepared_on_the_checker_thread (void)
+ * the change that checked well, and given with it; that thread is as nice
+ * as the caller's. */
+static gpointer
+check_prepared (gpointer data)
 {
   g_autoptr(GPtrArray) page = page_new (200);
   g_autoptr(DhPageCheck) check = dh_page_check_start (page, &validator, prepare, prepared_free);
   gboolean threaded = dh_page_check_is_threaded (check);
-  int niceness = getpriority (PRIO_PROCESS, (id_t) gettid ());
+  int niceness = dh_thread_get_niceness ();
   guint good = 0;
 
   g_atomic_int_set (&prepared_made, 0);
@@ -220,8 +215,8 @@ test_prepared_on_the_checker_thread (void)
         }
       g_assert_nonnull (prepared);
       g_assert_true (prepared->thread != g_thread_self ());
-      /* it takes what processor time is left */
-      g_assert_cmpint (prepared->niceness, ==, MIN (niceness + 10, 19));
+      /* the sync's priority, whatever it is */
+      g_assert_cmpint (prepared->niceness, ==, niceness);
       g_assert_true (prepared->record_id == checked.record_id);
       prepared_free (prepared);
     }
@@ -230,6 +225,32 @@ test_prepared_on_the_checker_thread (void)
   g_assert_cmpuint (good, >, 100);
   g_assert_cmpint (g_atomic_int_get (&prepared_made), ==, threaded ? (gint) good : 0);
   g_assert_cmpint (g_atomic_int_get (&prepared_freed), ==, g_atomic_int_get (&prepared_made));
+
+  return GINT_TO_POINTER (niceness);
+}
+
+static void
+test_prepared_on_the_checker_thread (void)
+{
+  check_prepared (NULL);
+}
+
+/* A page checked in a thread made nicer (a sync's, beside a window) is
+ * checked as nicely: its checker has the same share of the processor as
+ * the store's thread it works for, and less than the interface's. */
+static void
+test_checker_as_nice_as_its_maker (void)
+{
+  int niceness = dh_thread_get_niceness ();
+  int nicer = GPOINTER_TO_INT (g_thread_join (dh_thread_new_nicer ("test-nicer", check_prepared, NULL)));
+
+#ifdef __linux__
+  g_assert_cmpint (nicer, ==, MIN (niceness + DH_THREAD_NICER, 19));
+#else
+  g_assert_cmpint (nicer, ==, niceness);
+#endif
+  /* and the thread that made it is as it was */
+  g_assert_cmpint (dh_thread_get_niceness (), ==, niceness);
 }
 
 /* A caller that stops taking (a write failed) frees the check: the
@@ -274,6 +295,7 @@ main (int   argc,
   g_test_add_func ("/common/page-check/same-as-checking-each", test_same_as_checking_each);
   g_test_add_func ("/common/page-check/change-twice-checked-on-one-thread", test_change_twice_checked_on_one_thread);
   g_test_add_func ("/common/page-check/prepared-on-the-checker-thread", test_prepared_on_the_checker_thread);
+  g_test_add_func ("/common/page-check/checker-as-nice-as-its-maker", test_checker_as_nice_as_its_maker);
   g_test_add_func ("/common/page-check/stopped-midway-frees-what-it-made", test_stopped_midway);
 
   return g_test_run ();

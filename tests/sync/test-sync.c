@@ -9,6 +9,7 @@
 
 #include "dh-autocleanups.h"
 #include "dh-sync-engine.h"
+#include "dh-thread.h"
 #include "../server/server-fixture.h"
 #include "fake-monitor.h"
 #include "store-state.h"
@@ -411,6 +412,90 @@ test_clock_offset_is_kept_and_warned (void)
   engine = dh_sync_engine_new (store);
   g_assert_true (dh_sync_engine_get_clock_is_wrong (engine));
   assert_engine_finalized (g_steal_pointer (&engine));
+}
+
+/* The niceness of the threads that read the store's clock during a
+ * sync, other than this one. */
+static gint sync_niceness_calls;
+static gint sync_niceness_least = G_MAXINT;
+static gint sync_niceness_most = G_MININT;
+
+static gint64
+niceness_clock (gpointer user_data)
+{
+  if (g_thread_self () != main_thread)
+    {
+      int niceness = dh_thread_get_niceness ();
+
+      g_atomic_int_inc (&sync_niceness_calls);
+      /* one sync at a time: nothing else writes these */
+      sync_niceness_least = MIN (sync_niceness_least, niceness);
+      sync_niceness_most = MAX (sync_niceness_most, niceness);
+    }
+  return g_get_real_time () / 1000;
+}
+
+/* The niceness of each thread of this process. */
+static GArray *
+thread_niceness (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  GArray *all = g_array_new (FALSE, FALSE, sizeof (int));
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/task", name, "stat", NULL);
+      g_autofree char *stat = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *after_name;
+      int niceness;
+
+      if (!g_file_get_contents (path, &stat, NULL, NULL))
+        continue;   /* a thread that ended meanwhile */
+      /* after "(comm)", the third field is the state; the niceness is the 19th of the line */
+      after_name = strrchr (stat, ')');
+      g_assert_nonnull (after_name);
+      fields = g_strsplit (after_name + 2, " ", -1);
+      g_assert_cmpuint (g_strv_length (fields), >, 16);
+      niceness = (int) g_ascii_strtoll (fields[16], NULL, 10);
+      g_array_append_val (all, niceness);
+    }
+  return all;
+}
+
+/* The engine syncs in a thread nicer than the interface's, which every
+ * thread of the sync shares; the pool's thread that started it stays as
+ * it was, since without privileges it could never be made less nice. */
+static void
+test_engine_syncs_in_a_nicer_thread (void)
+{
+  g_autoptr(DhStore) store = device_new ("lan.hoang");
+  g_autoptr(DhSyncEngine) engine = NULL;
+  g_auto(DhSyncReport) report = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) after = NULL;
+  int niceness = dh_thread_get_niceness ();
+
+  dh_store_set_wall_clock (store, niceness_clock, NULL);
+  engine = dh_sync_engine_new (store);
+  g_assert_true (engine_sync (engine, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_atomic_int_get (&sync_niceness_calls), >, 0);
+#ifdef __linux__
+  g_assert_cmpint (sync_niceness_least, ==, MIN (niceness + DH_THREAD_NICER, 19));
+#else
+  g_assert_cmpint (sync_niceness_least, ==, niceness);
+#endif
+  g_assert_cmpint (sync_niceness_most, ==, sync_niceness_least);
+  dh_store_set_wall_clock (store, NULL, NULL);
+  assert_engine_finalized (g_steal_pointer (&engine));
+
+  after = thread_niceness ();
+  g_assert_cmpuint (after->len, >, 1);
+  for (guint i = 0; i < after->len; i++)
+    g_assert_cmpint (g_array_index (after, int, i), ==, niceness);
 }
 
 static void
@@ -1450,6 +1535,7 @@ main (int   argc,
 
   g_test_add_func ("/sync/first-sync-brings-the-places", test_first_sync_brings_the_places);
   g_test_add_func ("/sync/clock-offset-kept-and-warned", test_clock_offset_is_kept_and_warned);
+  g_test_add_func ("/sync/engine/syncs-in-a-nicer-thread", test_engine_syncs_in_a_nicer_thread);
   g_test_add_func ("/sync/no-op-sync-is-small", test_no_op_sync_is_small);
   g_test_add_func ("/sync/cli/login-sync-status-logout", test_cli_login_sync_status_logout);
   g_test_add_func ("/sync/two-devices-converge", test_two_devices_converge);
