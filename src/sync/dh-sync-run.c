@@ -315,11 +315,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetched, fetched_free)
 /* The pages of a pull are read in a thread of their own while the store
  * writes the one before: the server's work, the transfer and the parsing
  * of a page overlap the writing of the last, on a second core. A page
- * waits at most: the reader asks for the next only once the writer took
- * the one before, so that no more than two pages are held at a time, and
- * a third that was written until it is freed: the writer hands each page
- * back for the reader to free, which takes a tenth of the time of writing
- * it (a first sync is 5 % faster for 3 MiB more). */
+ * waits at most: the reader asks for the next once the writer took the one
+ * before. The writer hands each page back, written, for the reader to free
+ * (the thread that made a page's many small blocks frees them faster), and
+ * the reader frees them while it waits, not before it asks for the next:
+ * reading a page is what a first sync waits for. So four pages are held at
+ * most: the one read, the one written, and two written but not yet freed. */
 typedef struct
 {
   Sync         *sync;
@@ -328,7 +329,7 @@ typedef struct
   GMutex        lock;
   GCond         cond;
   Fetched      *waiting;
-  Fetched      *spent;
+  GPtrArray    *spent;     /* Fetched, written, for the reader to free */
   gboolean      done;
   gboolean      stop;
   GError       *error;
@@ -394,17 +395,19 @@ read_pages (gpointer data)
       gboolean stop;
 
       g_mutex_lock (&pipe->lock);
-      while (!pipe->stop && (pipe->waiting != NULL || pipe->spent != NULL))
+      while (!pipe->stop && pipe->waiting != NULL)
         {
-          Fetched *spent = g_steal_pointer (&pipe->spent);
+          g_autoptr(GPtrArray) spent = NULL;
 
-          if (spent == NULL)
+          if (pipe->spent->len == 0)
             {
               g_cond_wait (&pipe->cond, &pipe->lock);
               continue;
             }
+          spent = g_steal_pointer (&pipe->spent);
+          pipe->spent = g_ptr_array_new_with_free_func ((GDestroyNotify) fetched_free);
           g_mutex_unlock (&pipe->lock);
-          fetched_free (spent);
+          g_clear_pointer (&spent, g_ptr_array_unref);
           g_mutex_lock (&pipe->lock);
         }
       stop = pipe->stop;
@@ -476,7 +479,12 @@ pull (Sync    *sync,
 {
   g_autofree char *cursor = dh_store_get_meta (sync->store, "pull_cursor");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  Pipe pipe = { .sync = sync, .max_pages = max_pages, .cursor = cursor };
+  Pipe pipe = {
+    .sync = sync,
+    .max_pages = max_pages,
+    .cursor = cursor,
+    .spent = g_ptr_array_new_with_free_func ((GDestroyNotify) fetched_free),
+  };
   gulong handler = 0;
   GThread *reader;
   guint64 total = 0;
@@ -495,7 +503,6 @@ pull (Sync    *sync,
       g_autoptr(Fetched) fetched = NULL;
       g_autoptr(GError) read_error = NULL;
       DhApplyReport applied = { 0 };
-      Fetched *unfreed;
       gboolean last;
 
       if (g_cancellable_is_cancelled (sync->cancellable))
@@ -541,17 +548,16 @@ pull (Sync    *sync,
       report_progress (sync, DH_SYNC_PHASE_PULL, sync->report->received, total);
 
       /* the page goes back to the reader, which frees it while this
-       * thread writes the next; one it has not freed yet is freed here,
-       * and so is the last, which nothing follows */
+       * thread writes the next; the last, which nothing follows, is freed
+       * here */
       last = !fetched->more;
-      g_mutex_lock (&pipe.lock);
-      unfreed = g_steal_pointer (&pipe.spent);
       if (!last)
-        pipe.spent = g_steal_pointer (&fetched);
-      g_cond_broadcast (&pipe.cond);
-      g_mutex_unlock (&pipe.lock);
-      g_clear_pointer (&unfreed, fetched_free);
-      g_clear_pointer (&fetched, fetched_free);
+        {
+          g_mutex_lock (&pipe.lock);
+          g_ptr_array_add (pipe.spent, g_steal_pointer (&fetched));
+          g_cond_broadcast (&pipe.cond);
+          g_mutex_unlock (&pipe.lock);
+        }
 
       /* the last page: what a first sync left for the end (its search
        * entries, written once) is written now */
@@ -576,7 +582,7 @@ pull (Sync    *sync,
     g_cancellable_disconnect (sync->cancellable, handler);
   dh_sync_client_set_cancellable (sync->client, sync->cancellable);
   g_clear_pointer (&pipe.waiting, fetched_free);
-  g_clear_pointer (&pipe.spent, fetched_free);
+  g_clear_pointer (&pipe.spent, g_ptr_array_unref);
   g_clear_error (&pipe.error);
   g_mutex_clear (&pipe.lock);
   g_cond_clear (&pipe.cond);
