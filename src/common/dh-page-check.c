@@ -141,6 +141,15 @@ dh_page_check_is_threaded (DhPageCheck *self)
   return self->thread != NULL;
 }
 
+/* The page being checked: the one given to dh_page_check_start(). */
+GPtrArray *
+dh_page_check_get_changes (DhPageCheck *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->changes;
+}
+
 /**
  * dh_page_check_take:
  * @index: the change's place in the page: the one after the change taken

@@ -36,6 +36,7 @@ gboolean     dh_page_check_take  (DhPageCheck        *self,
                                   gpointer           *out_prepared,
                                   GError            **error);
 gboolean     dh_page_check_is_threaded (DhPageCheck  *self);
+GPtrArray   *dh_page_check_get_changes (DhPageCheck  *self);
 void         dh_page_check_free  (DhPageCheck        *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhPageCheck, dh_page_check_free)

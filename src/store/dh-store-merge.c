@@ -167,7 +167,9 @@ add_page_id (json_object *ids,
     return;
 
   g_hash_table_insert (known, g_strdup (json_object_get_string (id)), NULL);
-  json_object_array_add (ids, json_object_get (id));
+  /* a string of its own: the page's objects may be counted by its checker
+   * meanwhile (dh_store_check_page()), and json-c counts without atomics */
+  json_object_array_add (ids, json_object_new_string (json_object_get_string (id)));
 }
 
 /* FIRST_SYNC: the page is one of a first sync, in a transaction of its
@@ -896,6 +898,55 @@ dh_store_apply_changes (DhStore        *self,
                         DhApplyReport  *report,
                         GError        **error)
 {
+  return dh_store_apply_checked_changes (self, changes, NULL, cursor, report, error);
+}
+
+/**
+ * dh_store_check_page:
+ * @changes: (element-type json_object): a page as dh_store_apply_changes()
+ *   takes it, which must stay as it is until the check is freed
+ * @first_sync: whether the page is likely one of a first sync (the pull
+ *   began with no cursor): the rows of its records are then made ahead too
+ *
+ * Starts checking a page before it is written, from any thread: a pull's
+ * reader starts it as soon as it has parsed the page, so that the page is
+ * checked while the store writes the one before. Give it to
+ * dh_store_apply_checked_changes() with the page; a guess of @first_sync
+ * that proves wrong costs time, never a write.
+ */
+DhPageCheck *
+dh_store_check_page (DhStore   *self,
+                     GPtrArray *changes,
+                     gboolean   first_sync)
+{
+  DhValidator validator = { .catalogues = self->validator.catalogues };
+
+  g_return_val_if_fail (DH_IS_STORE (self), NULL);
+  g_return_val_if_fail (changes != NULL, NULL);
+
+  /* the catalogues are the store's for its life; the day is read under its own lock */
+  dh_store_get_today (self, &validator.today);
+
+  return dh_page_check_start (changes, &validator, first_sync ? prepare_new_row : NULL,
+                              (GDestroyNotify) dh_store_new_row_free);
+}
+
+/**
+ * dh_store_apply_checked_changes:
+ * @check: (nullable): dh_store_check_page() of @changes, or %NULL to
+ *   check them here, as dh_store_apply_changes() does
+ *
+ * dh_store_apply_changes() of a page whose check began before, which it
+ * takes the changes from; free @check afterwards, whatever the outcome.
+ */
+gboolean
+dh_store_apply_checked_changes (DhStore        *self,
+                                GPtrArray      *changes,
+                                DhPageCheck    *check,
+                                const char     *cursor,
+                                DhApplyReport  *report,
+                                GError        **error)
+{
   DhApplyReport local_report = { 0 };
   gint64 held_from = 0;
   gboolean own_transaction, first_sync = FALSE;
@@ -903,6 +954,7 @@ dh_store_apply_changes (DhStore        *self,
 
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
   g_return_val_if_fail (changes != NULL, FALSE);
+  g_return_val_if_fail (check == NULL || dh_page_check_get_changes (check) == changes, FALSE);
 
   if (report == NULL)
     report = &local_report;
@@ -926,10 +978,12 @@ dh_store_apply_changes (DhStore        *self,
   if (ok)
     {
       /* a first sync's records are new: their rows are made ahead too */
-      g_autoptr(DhPageCheck) check = dh_page_check_start (changes, dh_store_get_validator (self),
-                                                          first_sync ? prepare_new_row : NULL,
-                                                          (GDestroyNotify) dh_store_new_row_free);
+      g_autoptr(DhPageCheck) own_check = NULL;
 
+      if (check == NULL)
+        check = own_check = dh_page_check_start (changes, dh_store_get_validator (self),
+                                                 first_sync ? prepare_new_row : NULL,
+                                                 (GDestroyNotify) dh_store_new_row_free);
       for (guint i = 0; ok && i < changes->len; i++)
         ok = apply_wire (self, check, i, g_ptr_array_index (changes, i), report, error);
     }

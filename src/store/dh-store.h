@@ -8,6 +8,7 @@
 
 #include "dh-entity.h"
 #include "dh-hlc.h"
+#include "dh-page-check.h"
 
 G_BEGIN_DECLS
 
@@ -216,6 +217,15 @@ gboolean     dh_store_apply_remote_changes   (DhStore       *self,
                                               GError       **error);
 gboolean     dh_store_apply_changes          (DhStore       *self,
                                               GPtrArray     *changes,
+                                              const char    *cursor,
+                                              DhApplyReport *report,
+                                              GError       **error);
+DhPageCheck *dh_store_check_page            (DhStore       *self,
+                                              GPtrArray     *changes,
+                                              gboolean       first_sync);
+gboolean     dh_store_apply_checked_changes  (DhStore       *self,
+                                              GPtrArray     *changes,
+                                              DhPageCheck   *check,
                                               const char    *cursor,
                                               DhApplyReport *report,
                                               GError       **error);

@@ -294,6 +294,7 @@ typedef struct
 {
   json_object *answer;
   GPtrArray   *changes;
+  DhPageCheck *check;     /* begun as soon as the page was read */
   const char  *next;
   gboolean     more;
   guint64      total;     /* the records from the pull's cursor on, when asked; 0 if not told */
@@ -305,6 +306,8 @@ typedef struct
 static void
 fetched_free (Fetched *fetched)
 {
+  /* its checker first: it reads the changes */
+  g_clear_pointer (&fetched->check, dh_page_check_free);
   g_clear_pointer (&fetched->changes, g_ptr_array_unref);
   g_clear_pointer (&fetched->answer, json_object_put);
   g_free (fetched);
@@ -336,11 +339,15 @@ typedef struct
 } Pipe;
 
 /* The page after CURSOR; with COUNT, the server also says how many records
- * there are from CURSOR on, which the pull's progress is measured by. */
+ * there are from CURSOR on, which the pull's progress is measured by. Its
+ * check begins at once, for STORE (dh_store_check_page()): a page is
+ * checked while the store writes the one before. */
 static Fetched *
 fetch_page (DhSyncClient  *client,
+            DhStore       *store,
             const char    *cursor,
             gboolean       count,
+            gboolean       first_sync,
             GError       **error)
 {
   g_autofree char *escaped = cursor != NULL && *cursor != '\0' ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
@@ -374,6 +381,7 @@ fetch_page (DhSyncClient  *client,
   fetched->changes = g_ptr_array_new_full ((guint) json_object_array_length (changes), (GDestroyNotify) json_object_put);
   for (size_t i = 0; i < json_object_array_length (changes); i++)
     g_ptr_array_add (fetched->changes, json_object_get (json_object_array_get_idx (changes, i)));
+  fetched->check = dh_store_check_page (store, fetched->changes, first_sync);
 
   return g_steal_pointer (&fetched);
 }
@@ -385,6 +393,8 @@ read_pages (gpointer data)
 {
   Pipe *pipe = data;
   g_autofree char *cursor = g_strdup (pipe->cursor);
+  /* a pull from no cursor is a first sync, as the store will find */
+  gboolean first_sync = cursor == NULL || *cursor == '\0';
   GError *error = NULL;
   guint read = 0;
   gboolean more = TRUE;
@@ -415,7 +425,7 @@ read_pages (gpointer data)
       if (stop)
         break;
 
-      fetched = fetch_page (pipe->sync->client, cursor, read == 0, &error);
+      fetched = fetch_page (pipe->sync->client, pipe->sync->store, cursor, read == 0, first_sync, &error);
       if (fetched == NULL)
         break;
       read++;
@@ -528,7 +538,7 @@ pull (Sync    *sync,
       note_clock (sync, fetched->answer);
 
       /* the page and its cursor land together, or neither does */
-      if (!dh_store_apply_changes (sync->store, fetched->changes, fetched->next, &applied, error))
+      if (!dh_store_apply_checked_changes (sync->store, fetched->changes, fetched->check, fetched->next, &applied, error))
         {
           ok = FALSE;
           break;

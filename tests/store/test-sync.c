@@ -1370,6 +1370,45 @@ apply_in_pages (DhStore   *store,
     }
 }
 
+/* The same, forwards, each page's check begun before the page before it
+ * is written, as a pull's reader begins it (dh_store_check_page()):
+ * FIRST_SYNC is its guess that the pages are a first sync's, right or
+ * wrong. */
+static void
+apply_checked_ahead (DhStore   *store,
+                     GPtrArray *changes,
+                     guint      page_size,
+                     gboolean   first_sync,
+                     gboolean   with_cursors)
+{
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(DhPageCheck) next = NULL;
+
+  for (guint i = 0; i < changes->len; i += page_size)
+    {
+      GPtrArray *page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+
+      for (guint j = i; j < MIN (i + page_size, changes->len); j++)
+        g_ptr_array_add (page, json_object_get (g_ptr_array_index (changes, j)));
+      g_ptr_array_add (pages, page);
+    }
+
+  for (guint i = 0; i < pages->len; i++)
+    {
+      GPtrArray *page = g_ptr_array_index (pages, i);
+      g_autoptr(DhPageCheck) check = i == 0 ? dh_store_check_page (store, page, first_sync) : g_steal_pointer (&next);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *cursor = with_cursors ? g_strdup_printf ("page-%u", i) : NULL;
+      DhApplyReport report;
+
+      if (i + 1 < pages->len)
+        next = dh_store_check_page (store, g_ptr_array_index (pages, i + 1), first_sync);
+      g_assert_true (dh_store_apply_checked_changes (store, page, check, cursor, &report, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (report.rejected, ==, 0);
+    }
+}
+
 /* A first sync writes each record not seen before straight from its
  * change: the rows, their bookkeeping, sort keys and search entries must
  * be those the record has where it was written, whatever the order and
@@ -1404,6 +1443,8 @@ test_first_sync_rows_are_the_source_rows (StoreFixture  *fixture,
   g_autofree char *backwards_all = NULL;
   g_autofree char *long_pages_rows = NULL;
   g_autofree char *long_pages_all = NULL;
+  /* and checked ahead, with the guess of a first sync right, and wrong */
+  DhStore *ahead[2] = { open_second_store (fixture, "ahead-right.db"), open_second_store (fixture, "ahead-wrong.db") };
   g_autoptr(json_object) edit = fixture_json ("{\"phone\": \"0912345678\", \"notes\": null}");
   g_autoptr(json_object) rename = fixture_json ("{\"head_name\": \"Đinh Thị Ánh\"}");
   DhDemoOptions demo;
@@ -1442,6 +1483,8 @@ test_first_sync_rows_are_the_source_rows (StoreFixture  *fixture,
   apply_in_pages (backwards, state, 5, TRUE, with_cursors);
   g_assert_cmpuint (state->len, >, 2 * 80);
   apply_in_pages (long_pages, state, 80, FALSE, with_cursors);
+  apply_checked_ahead (ahead[0], state, 80, with_cursors, with_cursors);
+  apply_checked_ahead (ahead[1], state, 80, !with_cursors, with_cursors);
   if (with_cursors)
     {
       g_autofree char *path = g_strdup (dh_store_get_path (backwards));
@@ -1455,6 +1498,11 @@ test_first_sync_rows_are_the_source_rows (StoreFixture  *fixture,
       g_assert_no_error (error);
       g_assert_true (dh_store_finish_first_sync (long_pages, &error));
       g_assert_no_error (error);
+      for (guint i = 0; i < G_N_ELEMENTS (ahead); i++)
+        {
+          g_assert_true (dh_store_finish_first_sync (ahead[i], &error));
+          g_assert_no_error (error);
+        }
       g_clear_object (&backwards);
       backwards = dh_store_open (path, &error);
       g_assert_no_error (error);
@@ -1473,6 +1521,15 @@ test_first_sync_rows_are_the_source_rows (StoreFixture  *fixture,
   long_pages_all = dump_rows (long_pages, NULL);
   g_assert_cmpstr (backwards_all, ==, forwards_all);
   g_assert_cmpstr (long_pages_all, ==, forwards_all);
+  for (guint i = 0; i < G_N_ELEMENTS (ahead); i++)
+    {
+      g_autofree char *ahead_rows = dump_rows (ahead[i], local_only);
+      g_autofree char *ahead_all = dump_rows (ahead[i], NULL);
+
+      g_assert_cmpstr (ahead_rows, ==, source_rows);
+      g_assert_cmpstr (ahead_all, ==, forwards_all);
+      g_object_unref (ahead[i]);
+    }
   g_assert_nonnull (strstr (forwards_rows, "Đinh Thị Ánh"));
   g_assert_nonnull (strstr (forwards_rows, "minh.tran"));
   g_assert_nonnull (strstr (forwards_rows, "ha van tu"));
