@@ -218,36 +218,87 @@ dh_change_set_wire_fields (DhChange    *change,
 
 /**
  * dh_change_wire_get_write:
- * @wire: a change as it travels, checked or written by this program
+ * @wire: a change as it travels
  * @field: the field's name
  * @out_write: (out caller-allocates): its write, referring to @wire
  *
  * Reads one field of a change in its short form, an element left out
  * taking the change's own clock and author. Returns FALSE when the change
- * does not set @field.
+ * does not set @field, or sets it in no form a change has. Nothing is
+ * checked beyond that (dh_change_check_json() checks), and @wire is only
+ * read: a page may be read so on one thread while it is checked on another.
  */
 gboolean
 dh_change_wire_get_write (json_object *wire,
                           const char  *field,
                           DhWrite     *out_write)
 {
-  json_object *fields, *entry, *member;
+  json_object *fields, *entry;
   WireEntry read;
 
   if (!json_object_object_get_ex (wire, "f", &fields) || !json_object_object_get_ex (fields, field, &entry) ||
       !wire_entry_read (entry, &read))
     return FALSE;
+  /* only text is read as text: json-c would write a number's text into
+   * it, and a page not yet checked may be read on two threads at once */
+  if ((read.base != NULL && !json_object_is_type (read.base, json_type_string)) ||
+      (read.clock != NULL && !json_object_is_type (read.clock, json_type_string)))
+    return FALSE;
 
   out_write->value = read.value;
   out_write->base = read.base != NULL ? json_object_get_string (read.base) : "";
-  out_write->clock = read.clock != NULL ? json_object_get_string (read.clock) :
-                     json_object_object_get_ex (wire, "k", &member) ? json_object_get_string (member) : NULL;
+  out_write->clock = read.clock != NULL ? json_object_get_string (read.clock) : dh_json_get_string (wire, "k");
   if (read.n > 3)
     out_write->author = json_object_is_type (read.author, json_type_string) ? json_object_get_string (read.author) : NULL;
   else
-    out_write->author = json_object_object_get_ex (wire, "u", &member) ? json_object_get_string (member) : NULL;
+    out_write->author = dh_json_get_string (wire, "u");
 
   return TRUE;
+}
+
+/**
+ * dh_change_wire_append_in_lists:
+ * @text: a change as it travels, as this program wrote it
+ * @out: where it goes, each field in a list
+ *
+ * Appends the change with each field that travels as its value alone put
+ * in a list of one, as version 1 of the protocol wrote every field: for a
+ * receiver of that version, which reads nothing else. A text that is not a
+ * change goes as it is.
+ */
+void
+dh_change_wire_append_in_lists (const char *text,
+                                gsize       length,
+                                GString    *out)
+{
+  g_autoptr(json_tokener) tokener = json_tokener_new ();
+  g_autoptr(json_object) wire = NULL;
+  g_autoptr(GPtrArray) alone = g_ptr_array_new ();
+  json_object *fields;
+
+  if (length <= G_MAXINT)
+    wire = json_tokener_parse_ex (tokener, text, (int) length);
+  if (wire == NULL || json_tokener_get_parse_end (tokener) != length ||
+      !json_object_object_get_ex (wire, "f", &fields) || !json_object_is_type (fields, json_type_object))
+    {
+      g_string_append_len (out, text, (gssize) length);
+      return;
+    }
+
+  {
+    json_object_object_foreach (fields, key, entry)
+      if (!json_object_is_type (entry, json_type_array))
+        g_ptr_array_add (alone, key);
+  }
+  for (guint i = 0; i < alone->len; i++)
+    {
+      const char *key = g_ptr_array_index (alone, i);
+      json_object *list = json_object_new_array_ext (1);
+
+      json_object_array_add (list, json_object_get (json_object_object_get (fields, key)));
+      json_object_object_add (fields, key, list);
+    }
+  g_string_append (out, json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN));
 }
 
 /* A change is named by its record and its clock: a device never stamps two
@@ -487,7 +538,7 @@ dh_change_check_json (json_object        *wire,
         size_t n;
 
         if (!wire_entry_read (entry, &read))
-          return malformed (error, entity_name, record_id, _("each field must be [value, base, clock, author]"));
+          return malformed (error, entity_name, record_id, _("each field must be [value, base, clock, author], or its value alone when that is not a list"));
         value = read.value;
         base_json = read.base;
         clock_json = read.clock;
@@ -504,9 +555,10 @@ dh_change_check_json (json_object        *wire,
           }
         if (clock_json != NULL)
           {
+            if (!json_object_is_type (clock_json, json_type_string))
+              return malformed (error, entity_name, record_id, _("a field's clock is not a change timestamp at or before the change's"));
             field_clock = json_object_get_string (clock_json);
-            if (!json_object_is_type (clock_json, json_type_string) || !dh_hlc_parse (field_clock, NULL, NULL) ||
-                strcmp (field_clock, clock) > 0)
+            if (!dh_hlc_parse (field_clock, NULL, NULL) || strcmp (field_clock, clock) > 0)
               return malformed (error, entity_name, record_id, _("a field's clock is not a change timestamp at or before the change's"));
           }
         if (strcmp (field_base, field_clock) >= 0)

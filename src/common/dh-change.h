@@ -22,8 +22,11 @@ G_BEGIN_DECLS
  * they differ (a record's current state, or coalesced edits). A field
  * whose base, clock and author are all the defaults is its value alone,
  * unless that value is a list ("notes": null above, the cleared field
- * written when the record was made). The device is the clock's suffix. A change is named by its record and clock, which
- * no other change shares: that is what makes a replay harmless. */
+ * written when the record was made): version 2 of the protocol and of
+ * bundles; version 1 wrote every field in a list, which is still read.
+ * The device is the clock's suffix. A change is named by its record and
+ * clock, which no other change shares: that is what makes a replay
+ * harmless. */
 
 typedef struct
 {
@@ -63,6 +66,9 @@ void         dh_change_set_write    (DhChange           *change,
                                      const char         *author);
 void         dh_change_set_wire_fields (DhChange        *change,
                                      json_object        *fields);
+void         dh_change_wire_append_in_lists (const char *text,
+                                     gsize               length,
+                                     GString            *out);
 gboolean     dh_change_wire_get_write (json_object      *wire,
                                      const char         *field,
                                      DhWrite            *out_write);

@@ -36,7 +36,7 @@ struct _DhPageCheck
 
 /* The checker has its maker's priority (on Linux, a thread's niceness is
  * its maker's at first): a sync runs in a thread nicer than the
- * interface's (dh_thread_new_nicer()), and so does its checker, which the
+ * interface's (dh_thread_try_new_nicer()), and so does its checker, which the
  * store's thread waits for as much as for its own work. */
 static gpointer
 check_changes (gpointer data)
@@ -87,8 +87,8 @@ changes_are_distinct (GPtrArray *changes)
  *   JSON object with each other, as parsed text never does (a change
  *   given twice, the same object, is allowed: such a page is checked on
  *   the caller's thread)
- * @validator: the catalogues the values are checked against, which must
- *   not change until the check is freed
+ * @validator: the catalogues the values are checked against (copied; its
+ *   catalogues are held until the check is freed)
  * @prepare: (nullable): what to make of each change that checked well,
  *   when it is checked on a thread of its own
  * @prepared_free: (nullable): frees what @prepare made

@@ -55,9 +55,9 @@ run_nicer (gpointer data)
 }
 
 /**
- * dh_thread_new_nicer:
+ * dh_thread_try_new_nicer:
  *
- * As g_thread_new(), for work the user does not watch: the thread is
+ * As g_thread_try_new(), for work the user does not watch: the thread is
  * %DH_THREAD_NICER nicer than the calling one (on Linux, where each thread
  * has its own niceness), and so are the threads it makes. On a machine of
  * two processors, a sync's threads and the interface's would otherwise
@@ -66,14 +66,19 @@ run_nicer (gpointer data)
  * less nice again: hence a thread of its own, not one of a pool.
  */
 GThread *
-dh_thread_new_nicer (const char  *name,
-                     GThreadFunc  func,
-                     gpointer     data)
+dh_thread_try_new_nicer (const char  *name,
+                         GThreadFunc  func,
+                         gpointer     data,
+                         GError     **error)
 {
   Start *start = g_new (Start, 1);
+  GThread *thread;
 
   start->func = func;
   start->data = data;
+  thread = g_thread_try_new (name, run_nicer, start, error);
+  if (thread == NULL)
+    g_free (start);
 
-  return g_thread_new (name, run_nicer, start);
+  return thread;
 }

@@ -10,9 +10,10 @@ G_BEGIN_DECLS
 /* How much nicer than its maker a background thread is. */
 #define DH_THREAD_NICER 10
 
-GThread *dh_thread_new_nicer       (const char  *name,
+GThread *dh_thread_try_new_nicer   (const char  *name,
                                     GThreadFunc  func,
-                                    gpointer     data);
+                                    gpointer     data,
+                                    GError     **error);
 int      dh_thread_get_niceness    (void);
 
 G_END_DECLS

@@ -60,13 +60,21 @@ static enum MHD_Result push       (DhServer *, struct MHD_Connection *, const ch
 static enum MHD_Result pull       (DhServer *, struct MHD_Connection *, const char *, const char *, DhRequest *);
 static enum MHD_Result catalogues (DhServer *, struct MHD_Connection *, const char *, const char *, DhRequest *);
 
-/* The protocol's addresses (docs/sync.md), each with the one method it takes. */
+/* The protocol's addresses (docs/sync.md), each with the one method it
+ * takes. Version 2 writes a field that is its value alone without a list,
+ * which a device of version 1 cannot read: the server answers both, and
+ * gives a device of version 1 every field in a list (pull). */
 static const struct
 {
   const char     *path;
   const char     *method;
   DhRouteHandler  handler;
 } routes[] = {
+  { "/v2/sign-in", MHD_HTTP_METHOD_POST, sign_in },
+  { "/v2/me", MHD_HTTP_METHOD_GET, me },
+  { "/v2/push", MHD_HTTP_METHOD_POST, push },
+  { "/v2/pull", MHD_HTTP_METHOD_GET, pull },
+  { "/v2/catalogues", MHD_HTTP_METHOD_GET, catalogues },
   { "/v1/sign-in", MHD_HTTP_METHOD_POST, sign_in },
   { "/v1/me", MHD_HTTP_METHOD_GET, me },
   { "/v1/push", MHD_HTTP_METHOD_POST, push },
@@ -335,7 +343,7 @@ string_member (json_object *object,
   return member;
 }
 
-/* POST /v1/sign-in {"username", "password", "device"} → {"token", "expires_at"}.
+/* POST /v2/sign-in (and /v1/) {"username", "password", "device"} → {"token", "expires_at"}.
  * A wrong password and an unknown user get the same answer after the same
  * work: one argon2id verification. */
 static enum MHD_Result
@@ -489,7 +497,7 @@ authenticate (DhServer              *server,
   return NULL;
 }
 
-/* GET /v1/me → who the token speaks for. */
+/* GET /v2/me (and /v1/) → who the token speaks for. */
 static enum MHD_Result
 me (DhServer              *server,
     struct MHD_Connection *connection,
@@ -519,7 +527,7 @@ now_ms (void)
   return g_get_real_time () / 1000;
 }
 
-/* POST /v1/push {"changes": [...]} → {"results": [...], "now"}. */
+/* POST /v2/push (and /v1/) {"changes": [...]} → {"results": [...], "now"}. */
 static enum MHD_Result
 push (DhServer              *server,
       struct MHD_Connection *connection,
@@ -586,7 +594,8 @@ parse_count (const char *text,
   return TRUE;
 }
 
-/* GET /v1/pull?after=CURSOR&limit=N[&commune=UUID][&count=1] → {"changes", "cursor", "more", "now"[, "total"]}. */
+/* GET /v2/pull?after=CURSOR&limit=N[&commune=UUID][&count=1] → {"changes", "cursor", "more", "now"[, "total"]}; from
+ * /v1/pull, each field of each change in a list. */
 static enum MHD_Result
 pull (DhServer              *server,
       struct MHD_Connection *connection,
@@ -642,7 +651,7 @@ pull (DhServer              *server,
     return respond_unavailable (connection, method, url, error);
   reply = g_string_new ("{\"changes\":[");
   if (!dh_sync_commune_exists (conn, commune, &known, &error) ||
-      (known && !dh_sync_pull (conn, commune, after, (guint) limit, reply, &cursor, &more,
+      (known && !dh_sync_pull (conn, commune, after, (guint) limit, g_str_has_prefix (url, "/v1/"), reply, &cursor, &more,
                                g_strcmp0 (count_text, "1") == 0 ? &total : NULL, &error)))
     {
       give_back_connection (server, conn);
@@ -663,7 +672,7 @@ pull (DhServer              *server,
   return respond_text (connection, method, url, MHD_HTTP_OK, reply->str, reply->len);
 }
 
-/* GET /v1/catalogues → {"version", "files": {name: document}}: the codes
+/* GET /v2/catalogues (and /v1/) → {"version", "files": {name: document}}: the codes
  * and their names this server checks changes with. With
  * "If-None-Match: VERSION" of the same version, 304 and nothing else. */
 static enum MHD_Result
@@ -747,7 +756,7 @@ request_arrived_cb (void                  *data,
 
       request = g_new0 (DhRequest, 1);
       request->body = g_byte_array_new ();
-      request->limit = strcmp (url, "/v1/sign-in") == 0 ? DH_SERVER_MAX_SIGN_IN_BODY : DH_SERVER_MAX_BODY;
+      request->limit = g_str_has_suffix (url, "/sign-in") ? DH_SERVER_MAX_SIGN_IN_BODY : DH_SERVER_MAX_BODY;
       *request_data = request;
 
       /* refused before a byte of the body is read (the client that sent

@@ -713,6 +713,7 @@ dh_sync_pull (PGconn      *conn,
               const char  *commune_id,
               gint64       after,
               guint        limit,
+              gboolean     in_lists,
               GString     *out,
               gint64      *out_cursor,
               gboolean    *out_more,
@@ -766,7 +767,11 @@ dh_sync_pull (PGconn      *conn,
     {
       if (row > 0)
         g_string_append_c (out, ',');
-      g_string_append_len (out, PQgetvalue (result, row, 1), PQgetlength (result, row, 1));
+      /* as it was written, or each field in a list for a device of version 1 */
+      if (in_lists)
+        dh_change_wire_append_in_lists (PQgetvalue (result, row, 1), (gsize) PQgetlength (result, row, 1), out);
+      else
+        g_string_append_len (out, PQgetvalue (result, row, 1), PQgetlength (result, row, 1));
       *out_cursor = g_ascii_strtoll (PQgetvalue (result, row, 0), NULL, 10);
     }
   return TRUE;

@@ -33,12 +33,14 @@ json_object *dh_sync_push            (PGconn           *conn,
                                       GError          **error);
 
 /* Appends to OUT the wire JSON of the records of COMMUNE_ID (and of the
- * province) written after AFTER, joined by commas, at most LIMIT of them;
- * with OUT_TOTAL, also how many there are after AFTER in all. */
+ * province) written after AFTER, joined by commas, at most LIMIT of them,
+ * IN_LISTS each field in a list (for a device of version 1 of the
+ * protocol); with OUT_TOTAL, also how many there are after AFTER in all. */
 gboolean     dh_sync_pull            (PGconn           *conn,
                                       const char       *commune_id,
                                       gint64            after,
                                       guint             limit,
+                                      gboolean          in_lists,
                                       GString          *out,
                                       gint64           *out_cursor,
                                       gboolean         *out_more,

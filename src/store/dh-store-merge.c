@@ -854,6 +854,27 @@ first_sync_ids_hold (DhStore *self)
 }
 
 /**
+ * dh_store_is_in_first_sync:
+ *
+ * Whether the next page a pull brings is one of a first sync: no page of a
+ * pull ever landed, or a first sync was cut short and its search entries
+ * are still missing (see dh_store_check_page()).
+ */
+gboolean
+dh_store_is_in_first_sync (DhStore *self)
+{
+  g_autofree char *cursor = NULL;
+  g_autofree char *incomplete = NULL;
+
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+
+  cursor = dh_store_get_meta (self, "pull_cursor");
+  incomplete = dh_store_get_meta (self, DH_STORE_SEARCH_INCOMPLETE);
+
+  return cursor == NULL || *cursor == '\0' || incomplete != NULL;
+}
+
+/**
  * dh_store_finish_first_sync:
  *
  * Says that the first sync's last page landed: the search entries its
@@ -905,8 +926,9 @@ dh_store_apply_changes (DhStore        *self,
  * dh_store_check_page:
  * @changes: (element-type json_object): a page as dh_store_apply_changes()
  *   takes it, which must stay as it is until the check is freed
- * @first_sync: whether the page is likely one of a first sync (the pull
- *   began with no cursor): the rows of its records are then made ahead too
+ * @first_sync: whether the page is likely one of a first sync
+ *   (dh_store_is_in_first_sync() when the pull began): the rows of its
+ *   records are then made ahead too
  *
  * Starts checking a page before it is written, from any thread: a pull's
  * reader starts it as soon as it has parsed the page, so that the page is
@@ -919,12 +941,13 @@ dh_store_check_page (DhStore   *self,
                      GPtrArray *changes,
                      gboolean   first_sync)
 {
-  DhValidator validator = { .catalogues = self->validator.catalogues };
+  DhValidator validator;
 
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
   g_return_val_if_fail (changes != NULL, NULL);
 
   /* the catalogues are the store's for its life; the day is read under its own lock */
+  validator.catalogues = self->validator.catalogues;
   dh_store_get_today (self, &validator.today);
 
   return dh_page_check_start (changes, &validator, first_sync ? prepare_new_row : NULL,

@@ -237,6 +237,7 @@ gboolean     dh_store_apply_checked_changes  (DhStore       *self,
  * A store opened with entries missing writes them at opening. */
 gboolean     dh_store_finish_first_sync      (DhStore       *self,
                                               GError       **error);
+gboolean     dh_store_is_in_first_sync       (DhStore       *self);
 GPtrArray   *dh_store_list_queue             (DhStore       *self,
                                               gboolean       rejected_only,
                                               guint          limit,
@@ -393,11 +394,13 @@ gboolean     dh_store_export_csv             (DhStore       *self,
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DhImportReport, dh_import_report_clear)
 /* Bundles: the changes of a device carried as a file, on a USB stick where
  * no signal reaches (README, "Changes on a USB stick"). A bundle is JSON
- * lines: {"donghanh": "changes", "version": 1, "device": ..., "made_at": ...,
+ * lines: {"donghanh": "changes", "version": 2, "device": ..., "made_at": ...,
  * "count": N}, the N changes as they travel (dh-change.h), then {"end": N},
- * so that a bundle cut short is recognised. */
+ * so that a bundle cut short is recognised. Version 2 writes a field that
+ * is its value alone without a list, which version 1 could not read;
+ * bundles of version 1 are read as ever. */
 
-#define DH_BUNDLE_VERSION    1
+#define DH_BUNDLE_VERSION    2
 #define DH_BUNDLE_BATCH_SIZE 500   /* changes applied per transaction */
 
 typedef struct

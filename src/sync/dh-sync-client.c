@@ -390,7 +390,7 @@ set_options (DhSyncClient *self)
 
 /**
  * dh_sync_client_request:
- * @path: the address after the server's, such as "/v1/pull?after=12"
+ * @path: the address after the server's, such as "/v2/pull?after=12"
  * @body: (nullable): the JSON object sent; gzipped when larger than 1 KiB
  *
  * Returns: (transfer full): the answer of a 200, a JSON object; or NULL
@@ -494,7 +494,7 @@ dh_sync_client_request (DhSyncClient  *self,
   return g_steal_pointer (&answer);
 }
 
-/* POST /v1/sign-in: the answer holds the token and when it expires. */
+/* POST /v2/sign-in: the answer holds the token and when it expires. */
 json_object *
 dh_sync_client_sign_in (DhSyncClient  *self,
                         const char    *username,
@@ -509,7 +509,7 @@ dh_sync_client_sign_in (DhSyncClient  *self,
   json_object_object_add (body, "username", json_object_new_string (username));
   json_object_object_add (body, "password", json_object_new_string (password));
   json_object_object_add (body, "device", json_object_new_string (device));
-  answer = dh_sync_client_request (self, "POST", "/v1/sign-in", body, error);
+  answer = dh_sync_client_request (self, "POST", "/v2/sign-in", body, error);
   if (answer == NULL)
     return NULL;
 

@@ -267,7 +267,9 @@ record_outcome (DhStore            *store,
 typedef struct
 {
   SyncJob      *job;
+  DhSyncClient *client;
   GCancellable *cancellable;
+  gboolean      ok;
   GError       *error;
 } SyncWork;
 
@@ -275,7 +277,25 @@ static gpointer
 run_sync (gpointer data)
 {
   SyncWork *work = data;
-  SyncJob *job = work->job;
+
+  work->ok = dh_sync_run (work->job->store, work->client, &work->job->report, sync_progress_cb, work->job,
+                          work->cancellable, &work->error);
+  return NULL;
+}
+
+/* The sync runs in a thread of its own, nicer than the interface's, and
+ * so do the threads it makes (its reader, its pages' checkers): on two
+ * processors, the window keeps its pace while a sync writes, and the sync
+ * takes all the rest. The task's thread, of a pool, waits for it, having
+ * read the token first: the keyring is asked over D-Bus, whose threads
+ * would otherwise be made nicer for good. */
+static void
+sync_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SyncJob *job = task_data;
   g_autoptr(DhSyncSettings) settings = dh_sync_settings_load (job->store);
   g_autoptr(DhSyncClient) client = NULL;
   g_autoptr(GError) error = NULL;
@@ -299,35 +319,33 @@ run_sync (gpointer data)
 
   if (client != NULL)
     {
+      SyncWork work = { .job = job, .client = client, .cancellable = cancellable };
+      g_autoptr(GError) thread_error = NULL;
+      GThread *thread;
+
       dh_sync_client_set_token (client, token);
-      ok = dh_sync_run (job->store, client, &job->report, sync_progress_cb, job, work->cancellable, &error);
+      thread = dh_thread_try_new_nicer ("dh-sync", run_sync, &work, &thread_error);
+      if (thread != NULL)
+        g_thread_join (thread);
+      else
+        {
+          /* no thread to be had: the sync runs here, at this thread's priority */
+          g_debug ("The sync runs on the task's thread: %s", thread_error->message);
+          run_sync (&work);
+        }
+      ok = work.ok;
+      error = g_steal_pointer (&work.error);
+      if (!ok && error == NULL)
+        g_set_error_literal (&error, DH_SYNC_ERROR, DH_SYNC_ERROR_SERVER,
+                             _("The sync stopped without a reason it could name; nothing is lost, and the next sync tries again"));
       record_outcome (job->store, &job->report, ok ? NULL : error);
     }
   job->pending = dh_store_count_pending_changes (job->store, NULL);
-  if (!ok)
-    work->error = g_steal_pointer (&error);
 
-  return NULL;
-}
-
-/* The sync runs in a thread of its own, nicer than the interface's, and
- * so do the threads it makes (its reader, its pages' checkers): on two
- * processors, the window keeps its pace while a sync writes, and the sync
- * takes all the rest. The task's thread, of a pool, waits for it. */
-static void
-sync_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  SyncWork work = { .job = task_data, .cancellable = cancellable };
-
-  g_thread_join (dh_thread_new_nicer ("dh-sync", run_sync, &work));
-
-  if (work.error == NULL)
+  if (ok)
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, work.error);
+    g_task_return_error (task, g_steal_pointer (&error));
 }
 
 /* Back on the engine's context */

@@ -174,7 +174,7 @@ push_batch (Sync       *sync,
     return FALSE;
   g_ptr_array_set_size (ids, ids->len - 1);
 
-  answer = dh_sync_client_request (sync->client, "POST", "/v1/push", body, error);
+  answer = dh_sync_client_request (sync->client, "POST", "/v2/push", body, error);
   sync->report->batches++;
   count_traffic (sync);
   if (answer == NULL)
@@ -329,6 +329,7 @@ typedef struct
   Sync         *sync;
   guint         max_pages;
   const char   *cursor;
+  gboolean      first_sync;  /* the store's, when the pull began: its pages' rows are made as they are checked */
   GMutex        lock;
   GCond         cond;
   Fetched      *waiting;
@@ -352,7 +353,7 @@ fetch_page (DhSyncClient  *client,
 {
   g_autofree char *escaped = cursor != NULL && *cursor != '\0' ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
   g_autofree char *after = escaped != NULL ? g_strconcat ("after=", escaped, "&", NULL) : g_strdup ("");
-  g_autofree char *path = g_strdup_printf ("/v1/pull?%slimit=%d%s", after, DH_SYNC_PULL_LIMIT, count ? "&count=1" : "");
+  g_autofree char *path = g_strdup_printf ("/v2/pull?%slimit=%d%s", after, DH_SYNC_PULL_LIMIT, count ? "&count=1" : "");
   g_autoptr(Fetched) fetched = g_new0 (Fetched, 1);
   json_object *changes = NULL;
   json_object *more = NULL;
@@ -393,8 +394,6 @@ read_pages (gpointer data)
 {
   Pipe *pipe = data;
   g_autofree char *cursor = g_strdup (pipe->cursor);
-  /* a pull from no cursor is a first sync, as the store will find */
-  gboolean first_sync = cursor == NULL || *cursor == '\0';
   GError *error = NULL;
   guint read = 0;
   gboolean more = TRUE;
@@ -405,7 +404,9 @@ read_pages (gpointer data)
       gboolean stop;
 
       g_mutex_lock (&pipe->lock);
-      while (!pipe->stop && pipe->waiting != NULL)
+      /* while the writer has not taken the last page; and before asking for
+       * the next, the pages written but one, so that four are held at most */
+      while (!pipe->stop && (pipe->waiting != NULL || pipe->spent->len > 1))
         {
           g_autoptr(GPtrArray) spent = NULL;
 
@@ -425,7 +426,7 @@ read_pages (gpointer data)
       if (stop)
         break;
 
-      fetched = fetch_page (pipe->sync->client, pipe->sync->store, cursor, read == 0, first_sync, &error);
+      fetched = fetch_page (pipe->sync->client, pipe->sync->store, cursor, read == 0, pipe->first_sync, &error);
       if (fetched == NULL)
         break;
       read++;
@@ -493,6 +494,7 @@ pull (Sync    *sync,
     .sync = sync,
     .max_pages = max_pages,
     .cursor = cursor,
+    .first_sync = dh_store_is_in_first_sync (sync->store),
     .spent = g_ptr_array_new_with_free_func ((GDestroyNotify) fetched_free),
   };
   gulong handler = 0;

@@ -325,7 +325,7 @@ token_file_forget (const char  *device_id,
  * Signs @username in to @server as the store's device, and keeps the
  * settings in the store and the token in its file.
  *
- * Returns: (transfer full): the server's /v1/me, with "expires_at" of the
+ * Returns: (transfer full): the server's /v2/me, with "expires_at" of the
  *   new token; NULL with an error of %DH_SYNC_ERROR, or of the store.
  */
 json_object *
@@ -362,7 +362,7 @@ dh_sync_sign_in (DhStore       *store,
   token = json_object_get_string (json_object_object_get (signed_in, "token"));
 
   dh_sync_client_set_token (client, token);
-  me = dh_sync_client_request (client, "GET", "/v1/me", NULL, error);
+  me = dh_sync_client_request (client, "GET", "/v2/me", NULL, error);
   if (me == NULL)
     return NULL;
 

@@ -15,7 +15,7 @@ typedef struct
   char *pin;           /* (nullable) sha256//BASE64 of the server's public key */
   char *username;      /* who signed in on this device */
   char *commune_id;    /* the UUID of their commune, NULL for a province administrator */
-  char *commune_code;  /* and its code, as /v1/me gives it */
+  char *commune_code;  /* and its code, as /v2/me gives it */
 } DhSyncSettings;
 
 DhSyncSettings *dh_sync_settings_load   (DhStore               *store);

@@ -33,9 +33,10 @@
  * (a demo commune of SYNC_HOUSEHOLDS households, every record of it as
  * the server sends it, its places those of the store's own province),
  * applied page after page in a thread made nicer than the window's
- * (dh_thread_new_nicer()), as the application's sync engine writes them. Each activity starts while a sync writes: when
- * one has ended, the next commune's (another seed) begins, up to
- * N_SYNCS, so that every activity is measured while records land. */
+ * (dh_thread_try_new_nicer()), as the application's sync engine writes
+ * them. Each activity starts while a sync writes: when one has ended, the
+ * next commune's (another seed) begins, up to N_SYNCS, so that every
+ * activity is measured while records land. */
 
 #define STORE_SEED        2026
 #define SYNC_HOUSEHOLDS   5800   /* about 65,000 records */
@@ -556,7 +557,13 @@ keep_syncing (Bench *bench)
   bench->pages = g_ptr_array_index (bench->syncs, bench->next_sync++);
   bench->syncing = TRUE;
   bench->sync_start = g_get_monotonic_time ();
-  bench->sync_thread = dh_thread_new_nicer ("bench-sync", apply_pages, bench);
+  {
+    g_autoptr(GError) error = NULL;
+
+    bench->sync_thread = dh_thread_try_new_nicer ("bench-sync", apply_pages, bench, &error);
+    if (bench->sync_thread == NULL)
+      g_error ("%s", error->message);
+  }
   return TRUE;
 }
 

@@ -126,14 +126,14 @@ device_thread (gpointer data)
   g_mutex_unlock (run->start_lock);
 
   start = g_get_monotonic_time ();
-  status = device_request (curl, "POST", "/v1/push", run->token, run->body, received, run);
+  status = device_request (curl, "POST", "/v2/push", run->token, run->body, received, run);
   run->push_ms = (g_get_monotonic_time () - start) / 1000.0;
   if (status != 200 || strstr (received->str, "\"rejected\"") != NULL)
     run->errors++;
 
   while (more && run->pull_requests < 100)
     {
-      g_autofree char *path = g_strdup_printf ("/v1/pull?limit=500&after=%s", cursor);
+      g_autofree char *path = g_strdup_printf ("/v2/pull?limit=500&after=%s", cursor);
       g_autoptr(json_object) reply = NULL;
       json_object *next = NULL;
 
@@ -318,7 +318,7 @@ sign_in (const char *username,
   json_object_object_add (body, "username", json_object_new_string (username));
   json_object_object_add (body, "password", json_object_new_string (PASSWORD));
   json_object_object_add (body, "device", json_object_new_string (device));
-  server_request (&client, &reply, "POST", "/v1/sign-in", NULL, json_object_to_json_string (body), -1);
+  server_request (&client, &reply, "POST", "/v2/sign-in", NULL, json_object_to_json_string (body), -1);
   if (reply.status != 200)
     g_error ("sign-in of %s: %ld", device, reply.status);
   token = g_strdup (reply_member (&reply, "token"));
@@ -357,7 +357,7 @@ pull_all (DhStore    *store,
 
   while (more)
     {
-      g_autofree char *path = g_strdup_printf ("/v1/pull?limit=2000&after=%s", cursor);
+      g_autofree char *path = g_strdup_printf ("/v2/pull?limit=2000&after=%s", cursor);
       g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
       g_autoptr(GError) error = NULL;
       json_object *changes = NULL;

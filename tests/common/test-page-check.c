@@ -187,13 +187,16 @@ static gpointer
 check_prepared (gpointer data)
 {
   g_autoptr(GPtrArray) page = page_new (200);
-  g_autoptr(DhPageCheck) check = dh_page_check_start (page, &validator, prepare, prepared_free);
-  gboolean threaded = dh_page_check_is_threaded (check);
+  g_autoptr(DhPageCheck) check = NULL;
+  gboolean threaded;
   int niceness = dh_thread_get_niceness ();
   guint good = 0;
 
+  /* counted from naught before the checker begins, which may prepare them all at once */
   g_atomic_int_set (&prepared_made, 0);
   g_atomic_int_set (&prepared_freed, 0);
+  check = dh_page_check_start (page, &validator, prepare, prepared_free);
+  threaded = dh_page_check_is_threaded (check);
   g_assert_cmpint (threaded, ==, g_get_num_processors () > 1);
   for (guint i = 0; i < page->len; i++)
     {
@@ -229,6 +232,17 @@ check_prepared (gpointer data)
   return GINT_TO_POINTER (niceness);
 }
 
+static GThread *
+new_nicer_thread (const char  *name,
+                  GThreadFunc  func)
+{
+  g_autoptr(GError) error = NULL;
+  GThread *thread = dh_thread_try_new_nicer (name, func, NULL, &error);
+
+  g_assert_no_error (error);
+  return thread;
+}
+
 static void
 test_prepared_on_the_checker_thread (void)
 {
@@ -242,7 +256,7 @@ static void
 test_checker_as_nice_as_its_maker (void)
 {
   int niceness = dh_thread_get_niceness ();
-  int nicer = GPOINTER_TO_INT (g_thread_join (dh_thread_new_nicer ("test-nicer", check_prepared, NULL)));
+  int nicer = GPOINTER_TO_INT (g_thread_join (new_nicer_thread ("test-nicer", check_prepared)));
 
 #ifdef __linux__
   g_assert_cmpint (nicer, ==, MIN (niceness + DH_THREAD_NICER, 19));

@@ -39,6 +39,7 @@ typedef struct
   const ServerClient *via;         /* the server process it speaks to */
   gboolean            lose_ack;    /* its next push's answer never arrives */
   guint               page_limit;  /* 0: the server's */
+  guint               protocol;    /* the version its pushes and pulls speak; 0: 2 */
 } Device;
 
 static void
@@ -115,17 +116,20 @@ changes_body (GPtrArray *wires)
   return g_strdup (json_object_to_json_string_ext (body, JSON_C_TO_STRING_PLAIN));
 }
 
-/* POSTs the changes and returns the results, checked to be one a change. */
+/* POSTs the changes to version PROTOCOL (0: 2) and returns the results,
+ * checked to be one a change. */
 static json_object *
-push_wires_via (const ServerClient *via,
-                const char         *token,
-                GPtrArray          *wires)
+push_wires_version (const ServerClient *via,
+                    guint               protocol,
+                    const char         *token,
+                    GPtrArray          *wires)
 {
   g_autofree char *body = changes_body (wires);
+  g_autofree char *path = g_strdup_printf ("/v%u/push", protocol != 0 ? protocol : 2);
   Reply reply = { 0 };
   json_object *results = NULL;
 
-  server_request (via, &reply, "POST", "/v1/push", token, body, -1);
+  server_request (via, &reply, "POST", path, token, body, -1);
   g_assert_cmpint (reply.status, ==, 200);
   g_assert_true (json_object_object_get_ex (reply.reply, "results", &results));
   g_assert_cmpuint (json_object_array_length (results), ==, wires->len);
@@ -139,7 +143,7 @@ static json_object *
 push_wires (const char *token,
             GPtrArray  *wires)
 {
-  return push_wires_via (&client, token, wires);
+  return push_wires_version (&client, 1, token, wires);
 }
 
 static const char *
@@ -187,7 +191,7 @@ device_sync (Device *device)
       g_assert_true (dh_store_mark_changes_sent (device->store, (const char * const *) ids->pdata, &error));
       g_assert_no_error (error);
 
-      results = push_wires_via (device->via, device->token, pending);
+      results = push_wires_version (device->via, device->protocol, device->token, pending);
       if (device->lose_ack)
         {
           /* the server committed; the answer was lost on the way */
@@ -222,7 +226,8 @@ device_sync (Device *device)
   while (more)
     {
       g_autofree char *cursor = dh_store_get_meta (device->store, "pull_cursor");
-      g_autofree char *path = g_strdup_printf ("/v1/pull?limit=%u%s%s", device->page_limit > 0 ? device->page_limit : 7,
+      g_autofree char *path = g_strdup_printf ("/v%u/pull?limit=%u%s%s", device->protocol != 0 ? device->protocol : 2,
+                                               device->page_limit > 0 ? device->page_limit : 7,
                                                cursor != NULL ? "&after=" : "", cursor != NULL ? cursor : "");
       g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
       json_object *changes = NULL;
@@ -861,7 +866,7 @@ test_pull_page_reads_its_rows (void)
 
       gint64 remaining = -1;
 
-      g_assert_true (dh_sync_pull (conn, commune, after, limit, out, &cursor, &more, NULL, &error));
+      g_assert_true (dh_sync_pull (conn, commune, after, limit, FALSE, out, &cursor, &more, NULL, &error));
       g_assert_no_error (error);
       read = record_rows_read (conn) - before;
       /* the page and the row after it, from each of the two scans at most:
@@ -891,7 +896,7 @@ test_pull_page_reads_its_rows (void)
         }
 
       /* counted when asked: the records from the cursor on, this page's among them */
-      g_assert_true (dh_sync_pull (conn, commune, after, limit, g_string_truncate (out, 0), &cursor, &more, &remaining, &error));
+      g_assert_true (dh_sync_pull (conn, commune, after, limit, FALSE, g_string_truncate (out, 0), &cursor, &more, &remaining, &error));
       g_assert_no_error (error);
       g_assert_cmpint (remaining, ==, places + total - (received_places + received) + (gint64) json_object_array_length (page));
 
@@ -988,6 +993,68 @@ test_pull_pages_resume (void)
   reply_clear (&reply);
 }
 
+/* A device of version 1 of the protocol reads every field in a list; one
+ * of version 2 gets a field whose base, clock and author are the change's
+ * as its value alone; both are the same changes. */
+static void
+test_pull_of_version_1_in_lists (void)
+{
+  g_auto(Device) lan = { 0 };
+  Reply replies[2] = { { 0 }, { 0 } };
+  json_object *changes[2];
+  guint alone = 0;
+
+  device_init (&lan, "lan.hoang");
+  device_sync (&lan);
+  g_free (make_household (&lan, "Lò Văn Pọm"));
+  device_sync (&lan);
+  for (guint version = 1; version <= 2; version++)
+    {
+      g_autofree char *path = g_strdup_printf ("/v%u/pull?limit=2000", version);
+
+      server_request (&client, &replies[version - 1], "GET", path, lan.token, NULL, 0);
+      g_assert_cmpint (replies[version - 1].status, ==, 200);
+      g_assert_true (json_object_object_get_ex (replies[version - 1].reply, "changes", &changes[version - 1]));
+    }
+  g_assert_cmpuint (json_object_array_length (changes[0]), >, 1);
+  g_assert_cmpuint (json_object_array_length (changes[0]), ==, json_object_array_length (changes[1]));
+  for (size_t i = 0; i < json_object_array_length (changes[0]); i++)
+    {
+      json_object *old = json_object_array_get_idx (changes[0], i);
+      json_object *now = json_object_array_get_idx (changes[1], i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(DhChange) read_old = NULL;
+      g_autoptr(DhChange) read_now = NULL;
+      DhValidator validator;
+
+      {
+        json_object_object_foreach (json_object_object_get (old, "f"), key, entry)
+          {
+            (void) key;
+            g_assert_true (json_object_is_type (entry, json_type_array));
+          }
+      }
+      {
+        json_object_object_foreach (json_object_object_get (now, "f"), key, entry)
+          {
+            (void) key;
+            alone += !json_object_is_type (entry, json_type_array);
+          }
+      }
+      dh_validator_init (&validator);
+      read_old = dh_change_from_json (old, &validator, &error);
+      g_assert_no_error (error);
+      read_now = dh_change_from_json (now, &validator, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (read_old->clock, ==, read_now->clock);
+      g_assert_cmpstr (read_old->record_id, ==, read_now->record_id);
+      g_assert_true (json_object_equal (read_old->fields, read_now->fields));
+    }
+  g_assert_cmpuint (alone, >, 0);
+  reply_clear (&replies[0]);
+  reply_clear (&replies[1]);
+}
+
 /* Five devices of one commune, through two server processes over one
  * database, clocks skewed by up to two days, answers lost, pages of random
  * sizes: after each round of offline edits every device holds the same
@@ -1054,6 +1121,8 @@ converge_seed (guint32 seed)
     {
       devices[i].via = g_rand_boolean (rand) ? &client : &other_client;
       devices[i].page_limit = g_rand_int_range (rand, 3, 60);
+      /* devices of both versions of the protocol, side by side */
+      devices[i].protocol = g_rand_boolean (rand) ? 1 : 2;
       device_init (&devices[i], users[i]);
       skews[i] = g_rand_int_range (rand, -2 * 24 * 3600, 2 * 24 * 3600) * (gint64) 1000;
       dh_store_set_wall_clock (devices[i].store, skewed_clock, &skews[i]);
@@ -1465,6 +1534,7 @@ main (int   argc,
   g_test_add_func ("/server-sync/bad-changes-refused-alone", test_bad_changes_refused_alone);
   g_test_add_func ("/server-sync/gzip-both-ways", test_gzip_both_ways);
   g_test_add_func ("/server-sync/pull-pages-resume", test_pull_pages_resume);
+  g_test_add_func ("/server-sync/pull-of-version-1-in-lists", test_pull_of_version_1_in_lists);
   g_test_add_func ("/server-sync/a-pulled-page-reads-its-own-rows", test_pull_page_reads_its_rows);
   g_test_add_func ("/server-sync/roles-on-every-endpoint", test_roles_on_every_endpoint);
   g_test_add_func ("/server-sync/catalogues-download", test_catalogues_download);

@@ -194,6 +194,54 @@ test_round_trip_between_two_stores (StoreFixture  *fixture,
   g_assert_cmpint (dh_store_count_pending_changes (other, &error), ==, 0);
 }
 
+/* A bundle of version 1, whose changes had every field in a list, as a
+ * device of that version writes it, still applies, the same. */
+static void
+test_version_1_bundle_applies (StoreFixture  *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(DhStore) other = open_second_store (fixture, "other.db");
+  g_auto(DhBundleReport) report = { 0 };
+  g_autofree char *path = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GPtrArray) old = g_ptr_array_new_with_free_func (g_free);
+  guint written, in_lists = 0;
+
+  add_households (fixture, 3);
+  path = export_bundle (fixture, "phien-ban-1.bundle", &written);
+  lines = read_lines (path);
+  g_ptr_array_add (old, g_strdup_printf ("{\"donghanh\": \"changes\", \"version\": 1, \"device\": \"%s\", \"count\": %u}",
+                                         dh_store_get_device_id (fixture->store), written));
+  for (guint i = 1; i <= written; i++)
+    {
+      GString *line = g_string_new (NULL);
+
+      dh_change_wire_append_in_lists (lines[i], strlen (lines[i]), line);
+      /* a field that is its value alone now went in a list then */
+      in_lists += strcmp (line->str, lines[i]) != 0;
+      {
+        g_autoptr(json_object) change = fixture_json (line->str);
+
+        json_object_object_foreach (json_object_object_get (change, "f"), key, entry)
+          {
+            (void) key;
+            g_assert_true (json_object_is_type (entry, json_type_array));
+          }
+      }
+      g_ptr_array_add (old, g_string_free (line, FALSE));
+    }
+  g_assert_cmpuint (in_lists, ==, written);
+  g_ptr_array_add (old, g_strdup (lines[written + 1]));
+  g_ptr_array_add (old, NULL);
+  write_lines (path, (const char * const *) old->pdata);
+
+  apply_bundle (other, path, &report);
+  g_assert_true (report.complete);
+  g_assert_cmpuint (report.changes.applied, ==, written);
+  g_assert_cmpuint (report.set_aside->len, ==, 0);
+  assert_same_records (fixture->store, other);
+}
+
 static void
 test_export_marks_changes_sent (StoreFixture  *fixture,
                                 gconstpointer  data)
@@ -489,8 +537,10 @@ test_newer_bundle_asks_for_an_update (StoreFixture  *fixture,
   g_autoptr(GError) error = NULL;
   g_auto(DhBundleReport) report = { 0 };
   g_autofree char *path = fixture_file (fixture, "future.bundle");
+  g_autofree char *text = g_strdup_printf ("{\"donghanh\": \"changes\", \"version\": %d, \"count\": 0}\n{\"end\": 0}\n",
+                                           DH_BUNDLE_VERSION + 1);
 
-  g_assert_true (g_file_set_contents (path, "{\"donghanh\": \"changes\", \"version\": 2, \"count\": 0}\n{\"end\": 0}\n", -1, &error));
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
   g_assert_false (dh_store_apply_bundle (fixture->store, path, NULL, NULL, &report, &error));
   g_assert_error (error, DH_STORE_ERROR, DH_STORE_ERROR_TOO_NEW);
 }
@@ -551,6 +601,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   STORE_TEST ("/store/bundle/round-trip-between-two-stores", test_round_trip_between_two_stores);
+  STORE_TEST ("/store/bundle/version-1-bundle-applies", test_version_1_bundle_applies);
   STORE_TEST ("/store/bundle/export-marks-changes-sent", test_export_marks_changes_sent);
   STORE_TEST ("/store/bundle/export-never-replaces-a-file-unasked", test_export_never_replaces_a_file_unasked);
   STORE_TEST ("/store/bundle/export-with-nothing-pending-is-empty", test_export_with_nothing_pending_is_empty);
