@@ -414,16 +414,26 @@ test_clock_offset_is_kept_and_warned (void)
   assert_engine_finalized (g_steal_pointer (&engine));
 }
 
-/* The niceness of the threads that read the store's clock during a
- * sync, other than this one. */
+/* The niceness of the sync's own threads (named "dh-sync", "dh-sync-pull"
+ * and "dh-page-check") that read the store's clock during a sync. */
 static gint sync_niceness_calls;
 static gint sync_niceness_least = G_MAXINT;
 static gint sync_niceness_most = G_MININT;
 
+static gboolean
+on_a_sync_thread (void)
+{
+  g_autofree char *name = NULL;
+
+  if (!g_file_get_contents ("/proc/thread-self/comm", &name, NULL, NULL))
+    return FALSE;
+  return g_str_has_prefix (name, "dh-sync") || g_str_has_prefix (name, "dh-page-check");
+}
+
 static gint64
 niceness_clock (gpointer user_data)
 {
-  if (g_thread_self () != main_thread)
+  if (g_thread_self () != main_thread && on_a_sync_thread ())
     {
       int niceness = dh_thread_get_niceness ();
 
