@@ -790,9 +790,22 @@ dh_store_count_held (DhStore  *self,
   return rc == SQLITE_ROW;
 }
 
-/* A page is one of a first sync when it comes with a cursor and the store
- * had none (no page of a pull ever landed), or an earlier page of that
- * first sync left search entries out that are still missing. */
+/* Whether a pull's next page is one of a first sync: the store has no
+ * cursor (no page of a pull ever landed), or an earlier page of a first
+ * sync left search entries out that are still missing. */
+static gboolean
+pull_is_first_sync (DhStore   *self,
+                    gboolean  *out_first_sync,
+                    GError   **error)
+{
+  return dh_store_check_exists (self,
+                                "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'pull_cursor' AND value <> '') "
+                                "OR EXISTS (SELECT 1 FROM meta WHERE key = '" DH_STORE_SEARCH_INCOMPLETE "')",
+                                NULL, NULL, NULL, out_first_sync, error);
+}
+
+/* A page is one of a first sync when it comes with a cursor, as a pull's
+ * pages do, and the pull is a first sync. */
 static gboolean
 is_first_sync (DhStore      *self,
                const char   *cursor,
@@ -803,10 +816,7 @@ is_first_sync (DhStore      *self,
   if (cursor == NULL)
     return TRUE;
 
-  return dh_store_check_exists (self,
-                                "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'pull_cursor' AND value <> '') "
-                                "OR EXISTS (SELECT 1 FROM meta WHERE key = '" DH_STORE_SEARCH_INCOMPLETE "')",
-                                NULL, NULL, NULL, out_first_sync, error);
+  return pull_is_first_sync (self, out_first_sync, error);
 }
 
 /* How many times another connection committed to the store. */
@@ -863,15 +873,17 @@ first_sync_ids_hold (DhStore *self)
 gboolean
 dh_store_is_in_first_sync (DhStore *self)
 {
-  g_autofree char *cursor = NULL;
-  g_autofree char *incomplete = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean first_sync = FALSE;
 
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
 
-  cursor = dh_store_get_meta (self, "pull_cursor");
-  incomplete = dh_store_get_meta (self, DH_STORE_SEARCH_INCOMPLETE);
+  g_rec_mutex_lock (&self->lock);
+  if (!pull_is_first_sync (self, &first_sync, &error))
+    g_debug ("Could not tell whether a first sync goes on: %s", error->message);
+  g_rec_mutex_unlock (&self->lock);
 
-  return cursor == NULL || *cursor == '\0' || incomplete != NULL;
+  return first_sync;
 }
 
 /**
@@ -1004,9 +1016,7 @@ dh_store_apply_checked_changes (DhStore        *self,
       g_autoptr(DhPageCheck) own_check = NULL;
 
       if (check == NULL)
-        check = own_check = dh_page_check_start (changes, dh_store_get_validator (self),
-                                                 first_sync ? prepare_new_row : NULL,
-                                                 (GDestroyNotify) dh_store_new_row_free);
+        check = own_check = dh_store_check_page (self, changes, first_sync);
       for (guint i = 0; ok && i < changes->len; i++)
         ok = apply_wire (self, check, i, g_ptr_array_index (changes, i), report, error);
     }
