@@ -408,17 +408,17 @@ read_pages (gpointer data)
        * the next, the pages written but one, so that four are held at most */
       while (!pipe->stop && (pipe->waiting != NULL || pipe->spent->len > 1))
         {
-          g_autoptr(GPtrArray) spent = NULL;
+          Fetched *spent;
 
           if (pipe->spent->len == 0)
             {
               g_cond_wait (&pipe->cond, &pipe->lock);
               continue;
             }
-          spent = g_steal_pointer (&pipe->spent);
-          pipe->spent = g_ptr_array_new_with_free_func ((GDestroyNotify) fetched_free);
+          /* one at a time: the writer may take the page meanwhile */
+          spent = g_ptr_array_steal_index_fast (pipe->spent, pipe->spent->len - 1);
           g_mutex_unlock (&pipe->lock);
-          g_clear_pointer (&spent, g_ptr_array_unref);
+          fetched_free (spent);
           g_mutex_lock (&pipe->lock);
         }
       stop = pipe->stop;
