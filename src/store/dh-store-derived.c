@@ -398,17 +398,17 @@ dh_store_refresh_derived (DhStore         *self,
 
 #define SEARCH_VERSION "2"
 
-/* Writes every household's search entries anew: after VACUUM, which may
- * renumber the rowids the index refers to, once for a store made before
- * people had entries of their own, and after a first sync. */
-gboolean
-dh_store_rebuild_search (DhStore  *self,
-                         GError  **error)
+/* dh_store_rebuild_search(); unless SYNCED, its commit does not wait
+ * for the disk (dh_store_write_begin_unsynced()). */
+static gboolean
+rebuild_search (DhStore   *self,
+                gboolean   synced,
+                GError   **error)
 {
   g_autoptr(GPtrArray) ids = NULL;
   gboolean ok;
 
-  if (!dh_store_write_begin (self, error))
+  if (!(synced ? dh_store_write_begin (self, error) : dh_store_write_begin_unsynced (self, error)))
     return FALSE;
 
   ids = dh_store_select_ids (self, "SELECT id FROM household", NULL, error);
@@ -423,6 +423,16 @@ dh_store_rebuild_search (DhStore  *self,
     self->search_emptied = FALSE;
 
   return dh_store_write_end (self, ok, error);
+}
+
+/* Writes every household's search entries anew: after VACUUM, which may
+ * renumber the rowids the index refers to, once for a store made before
+ * people had entries of their own, and after a first sync. */
+gboolean
+dh_store_rebuild_search (DhStore  *self,
+                         GError  **error)
+{
+  return rebuild_search (self, TRUE, error);
 }
 
 /* Whether every record has its search entries (see DH_STORE_SEARCH_INCOMPLETE). */
@@ -441,7 +451,9 @@ dh_store_search_is_complete (DhStore   *self,
 }
 
 /* Writes the search entries a first sync left out, in one transaction;
- * nothing when none is missing. */
+ * nothing when none is missing. Its commit does not wait for the disk: a
+ * power cut that loses it leaves the mark that entries are missing, and
+ * the next opening writes them. */
 gboolean
 dh_store_complete_search (DhStore  *self,
                           GError  **error)
@@ -452,7 +464,7 @@ dh_store_complete_search (DhStore  *self,
                               &incomplete, error))
     return FALSE;
 
-  return !incomplete || dh_store_rebuild_search (self, error);
+  return !incomplete || rebuild_search (self, FALSE, error);
 }
 
 /* At opening: a store whose search entries are of an older form gets new

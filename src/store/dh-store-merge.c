@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dh-change.h"
+#include "dh-checkpointer.h"
 #include "dh-error.h"
 #include "dh-merge.h"
 #include "dh-page-check.h"
@@ -889,10 +890,13 @@ dh_store_is_in_first_sync (DhStore *self)
 /**
  * dh_store_finish_first_sync:
  *
- * Says that the first sync's last page landed: the search entries its
- * pages left out are written, all in one transaction, and what it kept
- * in memory of its ids is let go. Harmless when no first sync left
+ * Says that a pull's last page landed. The search entries a first
+ * sync's pages left out are written, all in one transaction, and what it
+ * kept in memory of its ids is let go: harmless when no first sync left
  * anything out; a store opened with entries missing writes them then.
+ * And the log is folded into the file in the background, which makes
+ * what the pull brought (committed without waiting for the disk) durable,
+ * so that the next save does not wait for it.
  */
 gboolean
 dh_store_finish_first_sync (DhStore  *self,
@@ -905,6 +909,8 @@ dh_store_finish_first_sync (DhStore  *self,
   g_rec_mutex_lock (&self->lock);
   g_clear_pointer (&self->first_sync_ids, g_hash_table_unref);
   ok = dh_store_complete_search (self, error);
+  if (self->checkpointer != NULL)
+    dh_checkpointer_request (self->checkpointer);
   g_rec_mutex_unlock (&self->lock);
 
   return ok;
@@ -918,7 +924,9 @@ dh_store_finish_first_sync (DhStore  *self,
  *   of its own, dh_page_check_start())
  * @cursor: (nullable): where the page ends on the server, kept in the same
  *   transaction, so that an interrupted pull resumes after the last page
- *   that landed
+ *   that landed. With a cursor, the commit does not wait for the disk
+ *   (dh_store_write_begin_unsynced()): a power cut may lose the last pages
+ *   that landed, with their cursor, and the pull brings them again
  * @report: (out caller-allocates) (optional): what became of them
  *
  * A change that fails its checks is set aside with its reason and the rest
@@ -997,7 +1005,8 @@ dh_store_apply_checked_changes (DhStore        *self,
 
   g_rec_mutex_lock (&self->lock);
   own_transaction = self->write_depth == 0 && self->batch_depth == 0;
-  ok = begun = dh_store_write_begin (self, error);
+  /* a pulled page comes again from its cursor, which lands with it */
+  ok = begun = cursor != NULL ? dh_store_write_begin_unsynced (self, error) : dh_store_write_begin (self, error);
   ok = ok && dh_store_count_held (self, 0, NULL, &held_from, error) &&
        is_first_sync (self, cursor, &first_sync, error);
   /* what an earlier page of the first sync knew of the ids holds if

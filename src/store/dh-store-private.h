@@ -82,6 +82,8 @@ struct _DhStore
   GHashTable  *statements;
   guint        batch_depth;   /* dh_store_begin() levels */
   guint        write_depth;   /* dh_store_write_begin() levels */
+  gboolean     commits_unsynced; /* the connection is at synchronous=NORMAL, for dh_store_write_begin_unsynced() */
+  struct _DhCheckpointer *checkpointer; /* folds the log of a store opened to write */
   GHashTable  *changed_entities; /* names of the entities the transaction changes */
   GHashTable  *search_pending;   /* ids of the households whose search entry the transaction changes */
   GHashTable  *search_absent;    /* gint64 rowids of search entries that cannot be there: of rows the transaction made */
@@ -148,6 +150,9 @@ void          dh_store_bind_json            (sqlite3_stmt       *stmt,
                                              int                 index,
                                              json_object        *value);
 gboolean      dh_store_write_begin          (DhStore            *self,
+                                             GError            **error);
+guint         dh_store_wait_checkpoints     (DhStore            *self);
+gboolean      dh_store_write_begin_unsynced (DhStore            *self,
                                              GError            **error);
 gboolean      dh_store_write_end            (DhStore            *self,
                                              gboolean            success,

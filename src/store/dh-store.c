@@ -17,6 +17,7 @@
 #include "dh-classify.h"
 #include "dh-date.h"
 #include "dh-error.h"
+#include "dh-checkpointer.h"
 #include "dh-store-private.h"
 #include "dh-text.h"
 
@@ -68,6 +69,8 @@ dh_store_finalize (GObject *object)
   DhStore *self = (DhStore *) object;
 
   g_clear_pointer (&self->idle_readers, g_ptr_array_unref);
+  /* before the last connection closes, which folds what is left of the log */
+  g_clear_pointer (&self->checkpointer, dh_checkpointer_free);
   g_clear_pointer (&self->writer_connection.by_address, g_hash_table_unref);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
@@ -939,6 +942,22 @@ load_clock (DhStore  *self,
          dh_store_set_meta (self, "device_id", device_id, error);
 }
 
+/* The store's connection committed, and its log is N_PAGES long: folded
+ * by the checkpointer once long enough, as SQLite would in the commit. */
+static int
+log_committed (gpointer    data,
+               sqlite3    *db,
+               const char *name,
+               int         n_pages)
+{
+  DhStore *self = data;
+
+  if (n_pages >= DH_CHECKPOINT_PAGES)
+    dh_checkpointer_request (self->checkpointer);
+
+  return SQLITE_OK;
+}
+
 static gboolean
 dh_store_initable_init (GInitable     *initable,
                         GCancellable  *cancellable,
@@ -994,11 +1013,15 @@ dh_store_initable_init (GInitable     *initable,
 
   self->initialized = TRUE;
 
-  /* a store made before people had search entries of their own gets them */
   if ((self->open_flags & DH_STORE_OPEN_READ_ONLY) == 0)
     {
       gboolean ok;
 
+      /* no commit folds the log itself (which replaces SQLite's own checkpoints) */
+      self->checkpointer = dh_checkpointer_new (self->path);
+      sqlite3_wal_hook (self->db, log_committed, self);
+
+      /* a store made before people had search entries of their own gets them */
       g_rec_mutex_lock (&self->lock);
       ok = dh_store_ensure_search (self, error);
       g_rec_mutex_unlock (&self->lock);
@@ -1121,6 +1144,16 @@ dh_store_vacuum (DhStore  *self,
   return ok;
 }
 
+/* Waits until the store's log is not being folded; says how many
+ * checkpoints folded it whole since the store opened. */
+guint
+dh_store_wait_checkpoints (DhStore *self)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), 0);
+
+  return self->checkpointer != NULL ? dh_checkpointer_wait (self->checkpointer) : 0;
+}
+
 const char *
 dh_store_get_path (DhStore *self)
 {
@@ -1240,6 +1273,47 @@ finish_transaction (DhStore   *self,
   return TRUE;
 }
 
+/* Whether the next commits wait until the disk holds them
+ * (synchronous=FULL, the store's own) or not (NORMAL: a power cut may lose
+ * the last of them, never anything before, and the file stays whole).
+ * SQLite takes the level only outside a transaction. */
+static gboolean
+set_commits_synced (DhStore   *self,
+                    gboolean   synced,
+                    GError   **error)
+{
+  if (self->commits_unsynced != synced)
+    return TRUE;
+  if (!dh_store_exec (self, synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", error))
+    return FALSE;
+  self->commits_unsynced = !synced;
+  return TRUE;
+}
+
+static gboolean
+write_begin (DhStore   *self,
+             gboolean   synced,
+             GError   **error)
+{
+  if (in_transaction (self))
+    {
+      if (!dh_store_exec (self, "SAVEPOINT dh_write", error))
+        return FALSE;
+    }
+  else if (!set_commits_synced (self, synced, error))
+    return FALSE;
+  else if (!dh_store_exec (self, "BEGIN IMMEDIATE", error))
+    {
+      /* a statement run on its own commits too */
+      set_commits_synced (self, TRUE, NULL);
+      return FALSE;
+    }
+
+  self->write_depth++;
+  update_writer_thread (self);
+  return TRUE;
+}
+
 /* A write is a transaction of its own, taken with BEGIN IMMEDIATE so that
  * it never has to upgrade a read lock (and fail with SQLITE_BUSY) halfway
  * through, or a savepoint inside the caller's batch or write. On failure
@@ -1248,12 +1322,20 @@ gboolean
 dh_store_write_begin (DhStore  *self,
                       GError  **error)
 {
-  if (!dh_store_exec (self, in_transaction (self) ? "SAVEPOINT dh_write" : "BEGIN IMMEDIATE", error))
-    return FALSE;
+  return write_begin (self, TRUE, error);
+}
 
-  self->write_depth++;
-  update_writer_thread (self);
-  return TRUE;
+/* dh_store_write_begin() of a write that a power cut may lose without
+ * harm, for it comes again: a pulled page, which the server sends again
+ * from the cursor kept in the same transaction. Its commit does not wait
+ * for the disk, and the next synced commit makes it durable with its own.
+ * Inside a batch or another write it is a savepoint, and the outer
+ * transaction's commit waits as always. */
+gboolean
+dh_store_write_begin_unsynced (DhStore  *self,
+                               GError  **error)
+{
+  return write_begin (self, FALSE, error);
 }
 
 gboolean
@@ -1280,6 +1362,8 @@ dh_store_write_end (DhStore  *self,
 
   ok = finish_transaction (self, success, error);
   update_writer_thread (self);
+  /* at once: a statement run on its own commits too */
+  ok = set_commits_synced (self, TRUE, ok ? error : NULL) && ok;
 
   return ok;
 }
@@ -1291,7 +1375,8 @@ dh_store_begin (DhStore  *self,
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
 
   g_rec_mutex_lock (&self->lock);
-  if (self->batch_depth == 0 && !dh_store_exec (self, "BEGIN IMMEDIATE", error))
+  if (self->batch_depth == 0 &&
+      (!set_commits_synced (self, TRUE, error) || !dh_store_exec (self, "BEGIN IMMEDIATE", error)))
     {
       g_rec_mutex_unlock (&self->lock);
       return FALSE;

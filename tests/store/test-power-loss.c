@@ -11,7 +11,9 @@
  * synchronous=NORMAL show that the check does see lost writes. A failing
  * round says how to replay it: DONGHANH_POWER_LOSS_SEED=<its seed>
  * DONGHANH_POWER_LOSS_ROUNDS=1 makes the same writes and cuts the power at
- * the same call.
+ * the same call. Rounds with pulled pages among the writes show that a
+ * page, committed without waiting for the disk, is lost only with its
+ * cursor, and never takes a write of the caseworker's with it.
  */
 
 #include "config.h"
@@ -27,6 +29,7 @@
 #define ROUNDS        400  /* with synchronous=FULL; DONGHANH_POWER_LOSS_ROUNDS overrides each */
 #define NORMAL_ROUNDS 100  /* with synchronous=NORMAL */
 #define CREATE_ROUNDS 100  /* while a store is created */
+#define PULL_ROUNDS   200  /* with pulled pages among the writes */
 #define MAX_CALLS     1000 /* the power fails at one of the first MAX_CALLS writes, truncations and syncs */
 #define MAX_WRITES    1000 /* more than MAX_CALLS allows: the power always fails first */
 #define FIRST_CALLS   10   /* a new store's switch to WAL */
@@ -272,6 +275,9 @@ typedef struct
   GPtrArray   *written;      /* of Written, in the order first written */
   GPtrArray   *households;   /* of Written, whose creation was acknowledged */
   guint        n_batches;
+  gboolean     pulls;        /* pages of a pull come among the writes */
+  GPtrArray   *pages;        /* of GPtrArray of json_object: the pulled pages; the Nth's cursor is "N" */
+  guint        n_pages_landed; /* of them, the first that dh_store_apply_changes() said landed */
   GError      *error;        /* why the last write failed */
 } Round;
 
@@ -283,6 +289,9 @@ typedef struct
   guint    n_phantoms;     /* records holding what was never written */
   guint    n_torn_batches; /* transactions that landed in part */
   guint    n_unqueued;     /* records their pending changes do not account for, and the reverse */
+  guint    n_pages_landed; /* pulled pages the store said landed */
+  guint    n_pages_lost;   /* of them, those gone with their cursor */
+  guint    n_pages_wrong;  /* pages there in part, or there while the cursor is before them, or the reverse */
   gboolean whole;          /* the integrity and foreign key checks pass */
   guint    n_errors;       /* reads and writes that failed for no power failure */
   guint    n_problems;
@@ -321,7 +330,7 @@ static gboolean
 verdict_is_consistent (const Verdict *verdict)
 {
   return verdict->whole && verdict->n_phantoms == 0 && verdict->n_torn_batches == 0 &&
-         verdict->n_unqueued == 0 && verdict->n_errors == 0;
+         verdict->n_unqueued == 0 && verdict->n_pages_wrong == 0 && verdict->n_errors == 0;
 }
 
 /* Consistent, and nothing acknowledged lost. */
@@ -548,13 +557,70 @@ write_batch (Round *round,
   return TRUE;
 }
 
-/* One write of the sort a caseworker makes, now and then a vacuum. FALSE
- * when it failed. */
+/* A change another device made, as a pull brings it. */
+G_GNUC_PRINTF (3, 4)
+static json_object *
+remote_change (const char *entity,
+               const char *id,
+               const char *format,
+               ...)
+{
+  guint64 ms = (guint64) (g_get_real_time () / 1000);
+  g_autofree char *fields = NULL;
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  fields = g_strdup_vprintf (format, args);
+  va_end (args);
+  text = g_strdup_printf ("{\"e\": \"%s\", \"r\": \"%s\", \"u\": \"remote\", "
+                          "\"k\": \"%016" G_GINT64_MODIFIER "x-aaaaaaaaaaaaaaaa\", \"f\": %s}",
+                          entity, id, ms << 16, fields);
+
+  return fixture_json (text);
+}
+
+/* The next page of a pull, applied with its cursor as the sync does:
+ * households another device made, each with a member. */
+static gboolean
+write_pulled_page (Round *round,
+                   guint  n)
+{
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  g_autofree char *cursor = g_strdup_printf ("%u", round->pages->len + 1);
+  DhApplyReport report;
+
+  for (guint i = g_rand_int_range (round->rand, 1, 5); i > 0; i--)
+    {
+      g_autofree char *household = dh_uuid_new ();
+      g_autofree char *member = dh_uuid_new ();
+
+      g_ptr_array_add (page, remote_change ("household", household,
+                                            "{\"village\": \"%s\", \"head_name\": \"Lò Văn Kéo %u\"}",
+                                            round->villages[i % 2], n));
+      g_ptr_array_add (page, remote_change ("member", member,
+                                            "{\"household\": \"%s\", \"full_name\": \"Lò Thị Kéo %u\", "
+                                            "\"relation\": \"child\"}", household, n));
+    }
+  g_ptr_array_add (round->pages, g_ptr_array_ref (page));
+  if (!dh_store_apply_changes (round->store, page, cursor, &report, &round->error))
+    return FALSE;
+
+  g_assert_cmpuint (report.applied, ==, page->len);
+  round->n_pages_landed = round->pages->len;
+  return TRUE;
+}
+
+/* One write of the sort a caseworker makes, now and then a vacuum, and in
+ * rounds with pulls, a pulled page. FALSE when it failed. */
 static gboolean
 write_something (Round *round,
                  guint  n)
 {
   int dice = g_rand_int_range (round->rand, 0, 100);
+
+  if (round->pulls && g_rand_int_range (round->rand, 0, 4) == 0)
+    return write_pulled_page (round, n);
 
   if (round->households->len == 0 || dice < 35)
     return write_household (round, n);
@@ -734,10 +800,91 @@ check_written (Round   *round,
     }
 }
 
+static gboolean
+is_pulled (Round      *round,
+           const char *id)
+{
+  for (guint p = 0; p < round->pages->len; p++)
+    {
+      GPtrArray *page = g_ptr_array_index (round->pages, p);
+
+      for (guint i = 0; i < page->len; i++)
+        {
+          if (g_strcmp0 (dh_json_get_string (g_ptr_array_index (page, i), "r"), id) == 0)
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* The pulled pages are there up to the cursor the store kept, each whole,
+ * and none after it: a page lost goes with its cursor. The pull then goes
+ * on from that cursor, and every page lands. */
+static void
+check_pulled (Round   *round,
+              DhStore *store,
+              Verdict *verdict)
+{
+  g_autofree char *cursor = dh_store_get_meta (store, "pull_cursor");
+  guint kept = cursor != NULL ? (guint) g_ascii_strtoull (cursor, NULL, 10) : 0;
+
+  verdict->n_pages_landed = round->n_pages_landed;
+  if (kept > round->pages->len || (cursor != NULL && kept == 0))
+    {
+      verdict->n_pages_wrong++;
+      add_problem (verdict, "the store's cursor is “%s”, of %u pages", cursor, round->pages->len);
+      return;
+    }
+  if (kept < round->n_pages_landed)
+    verdict->n_pages_lost = round->n_pages_landed - kept;
+
+  for (guint p = 0; p < round->pages->len; p++)
+    {
+      GPtrArray *page = g_ptr_array_index (round->pages, p);
+      guint there = 0;
+
+      for (guint i = 0; i < page->len; i++)
+        {
+          json_object *wire = g_ptr_array_index (page, i);
+          g_autoptr(json_object) record = dh_store_get (store, dh_json_get_string (wire, "e"),
+                                                        dh_json_get_string (wire, "r"), NULL);
+
+          there += record != NULL;
+        }
+      if (there != (p < kept ? page->len : 0))
+        {
+          verdict->n_pages_wrong++;
+          add_problem (verdict, "%u of the %u records of pulled page %u are there, and the cursor is %u",
+                       there, page->len, p + 1, kept);
+        }
+    }
+
+  for (guint p = kept; p < round->pages->len; p++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *next = g_strdup_printf ("%u", p + 1);
+      DhApplyReport report;
+
+      if (!dh_store_apply_changes (store, g_ptr_array_index (round->pages, p), next, &report, &error))
+        {
+          verdict->n_errors++;
+          add_problem (verdict, "pulled page %u does not land again: %s", p + 1, error->message);
+          return;
+        }
+      if (report.applied != ((GPtrArray *) g_ptr_array_index (round->pages, p))->len)
+        {
+          verdict->n_pages_wrong++;
+          add_problem (verdict, "of pulled page %u, pulled again, %u records landed", p + 1, report.applied);
+        }
+    }
+}
+
 /* Every record is what its pending changes make it, so that the sync sends
  * it whole; and no change waits for a record that is not there. */
 static void
-check_pending_changes (DhStore *store,
+check_pending_changes (Round   *round,
+                       DhStore *store,
                        Verdict *verdict)
 {
   static const char * const entities[] = { "admin_unit", "household", "member", "visit" };
@@ -784,6 +931,9 @@ check_pending_changes (DhStore *store,
           const char *id = dh_json_get_string (row, "id");
           json_object *fields = g_hash_table_lookup (made, id);
 
+          /* a pulled record has nothing to send */
+          if (fields == NULL && is_pulled (round, id))
+            continue;
           if (fields == NULL || !holds (row, fields, NULL))
             {
               verdict->n_unqueued++;
@@ -820,7 +970,8 @@ check (Round      *round,
     }
 
   check_written (round, store, verdict);
-  check_pending_changes (store, verdict);
+  check_pending_changes (round, store, verdict);
+  check_pulled (round, store, verdict);
 }
 
 /* The rounds */
@@ -828,6 +979,7 @@ check (Round      *round,
 typedef struct
 {
   gboolean synchronous_normal;   /* turned down after the store set FULL */
+  gboolean pulls;                /* pulled pages among the writes */
   gboolean disk_may_keep_writes; /* in half the rounds, POWER_LOSS_KEEP_SOME */
   guint    rounds;
   gboolean (*acceptable) (const Verdict *verdict);
@@ -842,6 +994,9 @@ typedef struct
   guint       n_rounds_with_loss;
   guint       n_writes_dropped;
   guint       n_writes_torn;
+  guint       n_pages_landed;
+  guint       n_pages_lost;
+  guint       n_rounds_losing_pages;
   GHashTable *cut_during;   /* "at a sync of the wal" -> number of rounds */
 } Totals;
 
@@ -886,6 +1041,8 @@ run_round (guint32           seed,
   dh_validator_init (&round.validator);
   round.written = g_ptr_array_new_with_free_func ((GDestroyNotify) written_free);
   round.households = g_ptr_array_new ();
+  round.pulls = conditions->pulls;
+  round.pages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   remember_place (&round, fixture.province);
   remember_place (&round, fixture.commune);
   remember_place (&round, fixture.village);
@@ -894,9 +1051,10 @@ run_round (guint32           seed,
   if (conditions->synchronous_normal)
     g_assert_cmpint (sqlite3_exec (fixture.store->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL), ==, SQLITE_OK);
   /* in half the rounds the log is folded into the database every few
-   * pages, so that the power fails in checkpoints too */
-  if (g_rand_boolean (rand))
-    sqlite3_wal_autocheckpoint (fixture.store->db, g_rand_int_range (rand, 4, 64));
+   * pages, so that the power fails in checkpoints too; by the commits
+   * themselves, as SQLite does, not by the store's own thread
+   * (test-checkpoint.c), so that a round replays call for call */
+  sqlite3_wal_autocheckpoint (fixture.store->db, g_rand_boolean (rand) ? g_rand_int_range (rand, 4, 64) : 1000);
 
   power_loss_vfs_cut_at_call (g_rand_int_range (rand, 1, MAX_CALLS + 1));
   while (n < MAX_WRITES && write_something (&round, n))
@@ -917,6 +1075,7 @@ run_round (guint32           seed,
   g_clear_error (&round.error);
   g_ptr_array_unref (round.households);
   g_ptr_array_unref (round.written);
+  g_ptr_array_unref (round.pages);
   store_fixture_tear_down (&fixture, NULL);
 }
 
@@ -933,6 +1092,9 @@ totals_add (Totals                 *totals,
   totals->n_rounds_with_loss += verdict->n_lost > 0;
   totals->n_writes_dropped += outcome->n_writes_lost;
   totals->n_writes_torn += outcome->n_writes_torn;
+  totals->n_pages_landed += verdict->n_pages_landed;
+  totals->n_pages_lost += verdict->n_pages_lost;
+  totals->n_rounds_losing_pages += verdict->n_pages_lost > 0;
   g_hash_table_insert (totals->cut_during, (gpointer) outcome->cut_during, GUINT_TO_POINTER (n_cuts + 1));
 }
 
@@ -1049,6 +1211,35 @@ test_synchronous_normal_loses_acknowledged_writes (void)
     {
       g_assert_cmpuint (totals.n_lost, >, 0);
       g_assert_cmpuint (totals.n_rounds_with_loss, >=, totals.n_rounds / 5);
+    }
+  g_hash_table_unref (totals.cut_during);
+}
+
+/* A pulled page's commit does not wait for the disk: a power failure may
+ * lose the last pages that landed, with the cursor that lands with them,
+ * so that the sync brings them again; never one before a write of the
+ * caseworker's, which waits for the disk and for everything before it. */
+static void
+test_pulled_pages_are_lost_only_with_their_cursor (void)
+{
+  const Conditions conditions = {
+    .pulls = TRUE,
+    .disk_may_keep_writes = TRUE,
+    .rounds = PULL_ROUNDS,
+    .acceptable = verdict_is_clean,
+  };
+  Totals totals = { 0 };
+
+  run_rounds (&conditions, &totals);
+  totals_report (&totals, "pulled pages among the writes");
+  g_test_message ("%u pulled pages landed, of which %u were lost with their cursor (in %u rounds)",
+                  totals.n_pages_landed, totals.n_pages_lost, totals.n_rounds_losing_pages);
+
+  if (totals.n_rounds >= PULL_ROUNDS)
+    {
+      g_assert_cmpuint (totals.n_pages_landed, >, totals.n_rounds);
+      /* the check sees what an unsynced commit risks: it did not wait */
+      g_assert_cmpuint (totals.n_rounds_losing_pages, >, 0);
     }
   g_hash_table_unref (totals.cut_during);
 }
@@ -1200,6 +1391,8 @@ main (int   argc,
                    test_synchronous_full_keeps_acknowledged_writes);
   g_test_add_func ("/store/power-loss/synchronous-normal-loses-acknowledged-writes",
                    test_synchronous_normal_loses_acknowledged_writes);
+  g_test_add_func ("/store/power-loss/pulled-pages-are-lost-only-with-their-cursor",
+                   test_pulled_pages_are_lost_only_with_their_cursor);
   g_test_add_func ("/store/power-loss/store-created-as-power-fails-opens-whole",
                    test_store_created_as_power_fails_opens_whole);
 

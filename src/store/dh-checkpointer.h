@@ -1,0 +1,20 @@
+/* dh-checkpointer.h – the store's write-ahead log folded into its file by a thread of its own */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* How long the log grows before it is folded: SQLite's own, in pages. */
+#define DH_CHECKPOINT_PAGES 1000
+
+typedef struct _DhCheckpointer DhCheckpointer;
+
+DhCheckpointer *dh_checkpointer_new     (const char     *path);
+void            dh_checkpointer_request (DhCheckpointer *self);
+guint           dh_checkpointer_wait    (DhCheckpointer *self);
+void            dh_checkpointer_free    (DhCheckpointer *self);
+
+G_END_DECLS
