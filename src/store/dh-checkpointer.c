@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "dh-checkpointer.h"
+#include "dh-thread.h"
 
 struct _DhCheckpointer
 {
@@ -105,8 +106,10 @@ run_checkpoints (gpointer data)
 }
 
 /* Folds the log of the store at PATH when asked. Its thread is made now,
- * by the thread that opens the store, so that it runs as nice as that one
- * whichever thread asks first. */
+ * by the thread that opens the store (the window's, in the application),
+ * and nicer than that one, as a sync's threads are (dh-thread.c): the
+ * checkpoints a sync's pages ask for never take the processor from the
+ * window. */
 DhCheckpointer *
 dh_checkpointer_new (const char *path)
 {
@@ -116,7 +119,7 @@ dh_checkpointer_new (const char *path)
   self->path = g_strdup (path);
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
-  self->thread = g_thread_try_new ("dh-checkpoint", run_checkpoints, self, &error);
+  self->thread = dh_thread_try_new_nicer ("dh-checkpoint", run_checkpoints, self, &error);
   /* then the log grows until the store closes, which folds it */
   if (self->thread == NULL)
     g_warning ("Cannot start the thread that folds the store's log: %s", error->message);
