@@ -24,12 +24,16 @@
 #include "dh-checkpointer.h"
 #include "dh-thread.h"
 
+/* How long opening waits for another program's recovery of the log. */
+#define BUSY_TIMEOUT_MS 1000
+
 struct _DhCheckpointer
 {
   char     *path;
   GMutex    lock;
   GCond     cond;
-  GThread  *thread;   /* NULL if none could be made */
+  GThread  *thread;
+  gboolean  started;  /* the thread runs, as nice as it will be */
   gboolean  wanted;   /* a commit asked since the last checkpoint began */
   gboolean  running;
   gboolean  stop;
@@ -48,7 +52,8 @@ open_connection (DhCheckpointer *self)
 
   /* a connection sees the log once it has read the file: until then, a
    * checkpoint takes it for a store without one, and does nothing */
-  if (sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+  if (sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL) != SQLITE_OK ||
+      sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS) != SQLITE_OK ||
       sqlite3_exec (db, "PRAGMA schema_version", NULL, NULL, NULL) != SQLITE_OK)
     {
       g_debug ("Cannot open the store to fold its log: %s", db != NULL ? sqlite3_errmsg (db) : "out of memory");
@@ -65,9 +70,11 @@ run_checkpoints (gpointer data)
   sqlite3 *db = NULL;
 
   g_mutex_lock (&self->lock);
+  self->started = TRUE;
+  g_cond_broadcast (&self->cond);
   for (;;)
     {
-      int n_log = 0, n_folded = 0;
+      int n_log = -1, n_folded = -1;
       int rc;
 
       while (!self->wanted && !self->stop)
@@ -81,10 +88,10 @@ run_checkpoints (gpointer data)
       if (db == NULL)
         db = open_connection (self);
       rc = db != NULL ? sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, &n_log, &n_folded) : SQLITE_CANTOPEN;
-      /* busy: another program folds it, or holds pages a reader needs */
+      /* busy: another connection folds it (the store's VACUUM, another program) */
       if (rc != SQLITE_OK && rc != SQLITE_BUSY)
         g_debug ("The store's log was not folded: %s", sqlite3_errstr (rc));
-      else if (n_log < 0)
+      else if (rc == SQLITE_OK && n_log < 0)
         {
           /* it read the file before its log was there: opened again next time */
           g_debug ("The store's log was not folded: the connection sees none");
@@ -93,7 +100,7 @@ run_checkpoints (gpointer data)
 
       g_mutex_lock (&self->lock);
       self->running = FALSE;
-      if (rc == SQLITE_OK && n_folded == n_log)
+      if (rc == SQLITE_OK && n_log >= 0 && n_folded == n_log)
         self->n_done++;
       g_cond_broadcast (&self->cond);
     }
@@ -105,11 +112,12 @@ run_checkpoints (gpointer data)
   return NULL;
 }
 
-/* Folds the log of the store at PATH when asked. Its thread is made now,
- * by the thread that opens the store (the window's, in the application),
- * and nicer than that one, as a sync's threads are (dh-thread.c): the
- * checkpoints a sync's pages ask for never take the processor from the
- * window. */
+/* Folds the log of the store at PATH when asked; NULL, with a warning,
+ * when no thread can be made (the commits then fold it, as SQLite's do).
+ * Its thread is made now, by the thread that opens the store (the
+ * window's, in the application), and nicer than that one, as a sync's
+ * threads are (dh-thread.c): the checkpoints a sync's pages ask for never
+ * take the processor from the window. It returns once the thread runs. */
 DhCheckpointer *
 dh_checkpointer_new (const char *path)
 {
@@ -120,9 +128,17 @@ dh_checkpointer_new (const char *path)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->thread = dh_thread_try_new_nicer ("dh-checkpoint", run_checkpoints, self, &error);
-  /* then the log grows until the store closes, which folds it */
   if (self->thread == NULL)
-    g_warning ("Cannot start the thread that folds the store's log: %s", error->message);
+    {
+      g_warning ("Cannot start the thread that folds the store's log: %s", error->message);
+      dh_checkpointer_free (self);
+      return NULL;
+    }
+
+  g_mutex_lock (&self->lock);
+  while (!self->started)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
 
   return self;
 }

@@ -70,6 +70,8 @@ dh_store_finalize (GObject *object)
 
   g_clear_pointer (&self->idle_readers, g_ptr_array_unref);
   /* before the last connection closes, which folds what is left of the log */
+  if (self->checkpointer != NULL)
+    sqlite3_wal_hook (self->db, NULL, NULL);
   g_clear_pointer (&self->checkpointer, dh_checkpointer_free);
   g_clear_pointer (&self->writer_connection.by_address, g_hash_table_unref);
   g_clear_pointer (&self->statements, g_hash_table_unref);
@@ -1019,7 +1021,8 @@ dh_store_initable_init (GInitable     *initable,
 
       /* no commit folds the log itself (which replaces SQLite's own checkpoints) */
       self->checkpointer = dh_checkpointer_new (self->path);
-      sqlite3_wal_hook (self->db, log_committed, self);
+      if (self->checkpointer != NULL)
+        sqlite3_wal_hook (self->db, log_committed, self);
 
       /* a store made before people had search entries of their own gets them */
       g_rec_mutex_lock (&self->lock);
@@ -1136,8 +1139,12 @@ dh_store_vacuum (DhStore  *self,
   ok = dh_store_exec (self, "PRAGMA temp_store = FILE", error) &&
        dh_store_exec (self, "VACUUM", error) &&
        /* VACUUM may renumber the rowids the search index names */
-       dh_store_rebuild_search (self, error) &&
-       dh_store_exec (self, "PRAGMA wal_checkpoint(TRUNCATE)", error);
+       dh_store_rebuild_search (self, error);
+  /* the checkpointer may be folding what VACUUM wrote: the log is cut
+   * short after it, or not at all */
+  if (ok && self->checkpointer != NULL)
+    dh_checkpointer_wait (self->checkpointer);
+  ok = ok && dh_store_exec (self, "PRAGMA wal_checkpoint(TRUNCATE)", error);
   ok = dh_store_exec (self, "PRAGMA temp_store = MEMORY", ok ? error : NULL) && ok;
   g_rec_mutex_unlock (&self->lock);
 
@@ -1362,8 +1369,10 @@ dh_store_write_end (DhStore  *self,
 
   ok = finish_transaction (self, success, error);
   update_writer_thread (self);
-  /* at once: a statement run on its own commits too */
-  ok = set_commits_synced (self, TRUE, ok ? error : NULL) && ok;
+  /* at once: a statement run on its own commits too; should it fail, the
+   * next write sets it again before it begins */
+  if (!set_commits_synced (self, TRUE, NULL))
+    g_warning ("The store could not wait for the disk again after a pulled page: %s", sqlite3_errmsg (self->db));
 
   return ok;
 }
