@@ -18,6 +18,7 @@
 #include "dh-thread.h"
 #include "dh-uuid.h"
 #include "store-fixture.h"
+#include "../test-threads.h"
 
 typedef struct
 {
@@ -278,38 +279,6 @@ count_households (const char *path)
   return count;
 }
 
-/* The niceness of each thread of this process named NAME, in a list. */
-static GArray *
-niceness_of_threads (const char *name)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
-  GArray *found = g_array_new (FALSE, FALSE, sizeof (int));
-  const char *task;
-
-  g_assert_nonnull (dir);
-  while ((task = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *comm_path = g_build_filename ("/proc/self/task", task, "comm", NULL);
-      g_autofree char *stat_path = g_build_filename ("/proc/self/task", task, "stat", NULL);
-      g_autofree char *comm = NULL;
-      g_autofree char *stat = NULL;
-      g_auto(GStrv) fields = NULL;
-      int niceness;
-
-      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) || !g_file_get_contents (stat_path, &stat, NULL, NULL))
-        continue;   /* a thread that ended meanwhile */
-      if (!g_str_equal (g_strchomp (comm), name))
-        continue;
-      /* after "(comm)", the niceness is the 17th field */
-      fields = g_strsplit (strrchr (stat, ')') + 2, " ", -1);
-      g_assert_cmpuint (g_strv_length (fields), >, 16);
-      niceness = (int) g_ascii_strtoll (fields[16], NULL, 10);
-      g_array_append_val (found, niceness);
-    }
-
-  return found;
-}
-
 /* However long the log grows, a commit never folds it: the thread that
  * writes (a save in the window, a page of a pull) never waits for it. */
 static void
@@ -340,11 +309,12 @@ test_commits_never_fold_the_log (StoreFixture  *fixture,
   /* the store's checkpointer gives the processor to the window, as a
    * sync's threads do: nicer than the thread that opened the store */
   {
-    g_autoptr(GArray) nice = niceness_of_threads ("dh-checkpoint");
+    g_autoptr(GHashTable) nice = test_threads_niceness ("dh-checkpoint");
+    g_autoptr(GList) values = g_hash_table_get_values (nice);
 
-    g_assert_cmpuint (nice->len, ==, 1);
+    g_assert_cmpuint (g_list_length (values), ==, 1);
 #ifdef __linux__
-    g_assert_cmpint (g_array_index (nice, int, 0), ==, MIN (dh_thread_get_niceness () + DH_THREAD_NICER, 19));
+    g_assert_cmpint (GPOINTER_TO_INT (values->data), ==, MIN (dh_thread_get_niceness () + DH_THREAD_NICER, 19));
 #endif
   }
 

@@ -14,6 +14,7 @@
 #include "fake-monitor.h"
 #include "store-state.h"
 #include "sync-proxy.h"
+#include "../test-threads.h"
 
 #define PASSWORD "mật khẩu của Lan 2026"
 /* a pin of another key: the right length, the wrong bytes */
@@ -445,36 +446,6 @@ niceness_clock (gpointer user_data)
   return g_get_real_time () / 1000;
 }
 
-/* The niceness of each thread of this process, by its id. */
-static GHashTable *
-thread_niceness (void)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
-  GHashTable *all = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename ("/proc/self/task", name, "stat", NULL);
-      g_autofree char *stat = NULL;
-      g_auto(GStrv) fields = NULL;
-      const char *after_name;
-      int niceness;
-
-      if (!g_file_get_contents (path, &stat, NULL, NULL))
-        continue;   /* a thread that ended meanwhile */
-      /* after "(comm)", the third field is the state; the niceness is the 19th of the line */
-      after_name = strrchr (stat, ')');
-      g_assert_nonnull (after_name);
-      fields = g_strsplit (after_name + 2, " ", -1);
-      g_assert_cmpuint (g_strv_length (fields), >, 16);
-      niceness = (int) g_ascii_strtoll (fields[16], NULL, 10);
-      g_hash_table_insert (all, g_strdup (name), GINT_TO_POINTER (niceness));
-    }
-  return all;
-}
-
 /* The engine syncs in a thread nicer than the interface's, which every
  * thread of the sync shares; the pool's thread that started it stays as
  * it was, since without privileges it could never be made less nice, and
@@ -495,7 +466,7 @@ test_engine_syncs_in_a_nicer_thread (void)
 
   dh_store_set_wall_clock (store, niceness_clock, NULL);
   engine = dh_sync_engine_new (store);
-  before = thread_niceness ();
+  before = test_threads_niceness (NULL);
   g_assert_true (engine_sync (engine, NULL, &report, &error));
   g_assert_no_error (error);
   g_assert_cmpint (g_atomic_int_get (&sync_niceness_calls), >, 0);
@@ -508,7 +479,7 @@ test_engine_syncs_in_a_nicer_thread (void)
   dh_store_set_wall_clock (store, NULL, NULL);
   assert_engine_finalized (g_steal_pointer (&engine));
 
-  after = thread_niceness ();
+  after = test_threads_niceness (NULL);
   g_assert_cmpuint (g_hash_table_size (after), >, 1);
   g_hash_table_iter_init (&iter, after);
   while (g_hash_table_iter_next (&iter, &thread, &value))
