@@ -894,9 +894,10 @@ dh_store_is_in_first_sync (DhStore *self)
  * sync's pages left out are written, all in one transaction, and what it
  * kept in memory of its ids is let go: harmless when no first sync left
  * anything out; a store opened with entries missing writes them then.
- * And the log is folded into the file in the background, which makes
- * what the pull brought (committed without waiting for the disk) durable,
- * so that the next save does not wait for it.
+ * And when the last commit did not wait for the disk, the log is folded
+ * into the file in the background, which makes what the pull brought
+ * durable, so that the next save does not wait for it; a pull that brought
+ * nothing asks for no checkpoint.
  */
 gboolean
 dh_store_finish_first_sync (DhStore  *self,
@@ -909,8 +910,11 @@ dh_store_finish_first_sync (DhStore  *self,
   g_rec_mutex_lock (&self->lock);
   g_clear_pointer (&self->first_sync_ids, g_hash_table_unref);
   ok = dh_store_complete_search (self, error);
-  if (self->checkpointer != NULL)
-    dh_checkpointer_request (self->checkpointer);
+  if (self->log_unsynced && self->checkpointer != NULL)
+    {
+      dh_checkpointer_request (self->checkpointer);
+      self->log_unsynced = FALSE;
+    }
   g_rec_mutex_unlock (&self->lock);
 
   return ok;

@@ -83,6 +83,7 @@ struct _DhStore
   guint        batch_depth;   /* dh_store_begin() levels */
   guint        write_depth;   /* dh_store_write_begin() levels */
   gboolean     commits_unsynced; /* the connection is at synchronous=NORMAL, for dh_store_write_begin_unsynced() */
+  gboolean     log_unsynced;     /* the last commit did not wait for the disk */
   struct _DhCheckpointer *checkpointer; /* folds the log of a store opened to write */
   GHashTable  *changed_entities; /* names of the entities the transaction changes */
   GHashTable  *search_pending;   /* ids of the households whose search entry the transaction changes */

@@ -1275,6 +1275,8 @@ finish_transaction (DhStore   *self,
       return FALSE;
     }
 
+  /* a commit that waited for the disk made the whole log durable */
+  self->log_unsynced = self->commits_unsynced;
   announce_changes (self);
 
   return TRUE;

@@ -374,6 +374,15 @@ test_pull_end_folds_the_log (StoreFixture  *fixture,
   /* the checkpoint synced the log before it folded it */
   g_assert_cmpuint (others.checkpoints, ==, 1);
   g_assert_cmpuint (others.log_syncs, >=, 1);
+
+  /* a save, which waits for the disk, then a pull that brought nothing:
+   * nothing is left to make durable, and no checkpoint is asked for */
+  before = dh_store_wait_checkpoints (fixture->store);
+  write_households (fixture, 1, 1);
+  g_assert_true (dh_store_finish_first_sync (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (dh_store_wait_checkpoints (fixture->store), ==, before);
+  g_assert_cmpuint (seen_by (FALSE).checkpoints, ==, 1);
 }
 
 /* A save after pages that did not wait for the disk waits, as every
