@@ -380,6 +380,7 @@ main (int   argc,
   bare = bare_load_median (bare_path, tables, &bare_rows);
 
   g_print ("\n| what | figure |\n| --- | --- |\n");
+  g_print ("| the allocator of this process and of the server (meson option allocator) | %s |\n", DH_ALLOCATOR);
   g_print ("| the first sync of a commune of %u households: %u records, %u pages, %u requests | %.2f s (processor of this process, TLS and store: %.2f s), %.0f records/s |\n",
            commune_households, first.received, first.pages, first.requests, first_s, first_cpu, first.received / first_s);
   g_print ("| a bare SQLite load of the %" G_GINT64_FORMAT " rows it wrote (records, sort keys, search entries) into the same schema, median of 3 | %.2f s (processor %.2f s) |\n",
