@@ -1142,8 +1142,8 @@ dh_store_vacuum (DhStore  *self,
        dh_store_rebuild_search (self, error);
   /* the checkpointer may be folding what VACUUM wrote: the log is cut
    * short after it, or not at all */
-  if (ok && self->checkpointer != NULL)
-    dh_checkpointer_wait (self->checkpointer);
+  if (ok)
+    dh_store_wait_checkpoints (self);
   ok = ok && dh_store_exec (self, "PRAGMA wal_checkpoint(TRUNCATE)", error);
   ok = dh_store_exec (self, "PRAGMA temp_store = MEMORY", ok ? error : NULL) && ok;
   g_rec_mutex_unlock (&self->lock);
