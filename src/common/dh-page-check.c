@@ -31,8 +31,13 @@ struct _DhPageCheck
   GMutex        mutex;
   GCond         cond;
   guint         ready;
-  gboolean      waiting;
+  guint         wake_at;  /* 0, or the caller waits until READY reaches it */
 };
+
+/* The changes a waiting caller lets the checker check before it wakes:
+ * waking it for each would switch threads twice a change, which costs
+ * more than the change when both share a processor. */
+#define WAKE_AFTER 32
 
 /* The checker has its maker's priority (on Linux, a thread's niceness is
  * its maker's at first): a sync runs in a thread nicer than the
@@ -53,8 +58,11 @@ check_changes (gpointer data)
 
       g_mutex_lock (&self->mutex);
       self->ready = i + 1;
-      if (self->waiting)
-        g_cond_signal (&self->cond);
+      if (self->wake_at != 0 && self->ready >= self->wake_at)
+        {
+          self->wake_at = 0;
+          g_cond_signal (&self->cond);
+        }
       g_mutex_unlock (&self->mutex);
     }
 
@@ -184,10 +192,9 @@ dh_page_check_take (DhPageCheck       *self,
   g_mutex_lock (&self->mutex);
   while (self->ready <= index)
     {
-      self->waiting = TRUE;
+      self->wake_at = MIN (index + WAKE_AFTER, self->n_changes);
       g_cond_wait (&self->cond, &self->mutex);
     }
-  self->waiting = FALSE;
   g_mutex_unlock (&self->mutex);
 
   slot = &self->slots[index];
