@@ -65,7 +65,7 @@ check_citizen_id (DhMemberDialog *self)
   if (birth != NULL)
     year = (int) g_ascii_strtoll (json_object_get_string (birth), NULL, 10);
 
-  if (!dh_citizen_id_check (dh_context_get_catalogues (dh_edit_dialog_get_context (DH_EDIT_DIALOG (self))),
+  if (!dh_citizen_id_check (dh_context_get_catalogues (dh_edit_dialog_get_context (DH_EDIT_DIALOG (self))), NULL,
                             json_object_get_string (citizen_id), id_sex, year, &error))
     dh_edit_dialog_set_field_error (DH_EDIT_DIALOG (self), GTK_WIDGET (self->citizen_id_row), error->message);
   dh_record_form_update_message (self->form);

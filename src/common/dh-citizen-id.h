@@ -17,6 +17,7 @@ typedef enum
 } DhSex;
 
 gboolean dh_citizen_id_check (DhCatalogues  *catalogues,
+                              const GDate   *today,
                               const char    *citizen_id,
                               DhSex          sex,
                               int            birth_year,

@@ -596,7 +596,7 @@ check_member (const DhEntity     *entity,
   if (birth != NULL)
     birth_year = (int) g_ascii_strtoll (birth, NULL, 10);
 
-  if (!dh_citizen_id_check (validator->catalogues, citizen_id, sex, birth_year, error))
+  if (!dh_citizen_id_check (validator->catalogues, &validator->today, citizen_id, sex, birth_year, error))
     {
       g_prefix_error (error, "citizen_id: ");
       return FALSE;

@@ -695,7 +695,7 @@ dh_field_normalize_value (const DhField     *field,
               *to = '\0';
             }
 
-          if (id != NULL && dh_citizen_id_check (validator->catalogues, id, DH_SEX_UNKNOWN, 0, &local_error))
+          if (id != NULL && dh_citizen_id_check (validator->catalogues, &validator->today, id, DH_SEX_UNKNOWN, 0, &local_error))
             result = string_as (value, id);
           else if (id == NULL)
             g_set_error (&local_error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID,

@@ -398,8 +398,8 @@ test_member_citizen_id_checked_against_sex_and_birth (Fixture       *fixture,
   members = app_fixture_count (fixture, "member", filter);
   changes = app_fixture_count_pending (fixture);
   /* 4th digit 0: a man born 1900–1999; 5th and 6th: 85 */
-  g_assert_false (dh_citizen_id_check (NULL, "001085012345", DH_SEX_FEMALE, 1985, &sex_error));
-  g_assert_false (dh_citizen_id_check (NULL, "001085012345", DH_SEX_MALE, 1990, &year_error));
+  g_assert_false (dh_citizen_id_check (NULL, NULL, "001085012345", DH_SEX_FEMALE, 1985, &sex_error));
+  g_assert_false (dh_citizen_id_check (NULL, NULL, "001085012345", DH_SEX_MALE, 1990, &year_error));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-member", NULL));
   dialog = find_window (DH_TYPE_MEMBER_DIALOG);

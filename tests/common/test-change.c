@@ -238,6 +238,18 @@ test_dates_from_other_clocks_accepted (void)
   change = receive (text, &error);
   g_assert_no_error (error);
   g_assert_nonnull (change);
+
+  /* and, at New Year, the ID card of a child born in its new year */
+  {
+    int year = g_date_get_year (&validator.today) + 1;
+    g_autofree char *id_text = g_strdup_printf ("{\"e\": \"member\", \"r\": \"" RECORD_ID "\", \"k\": \"" CLOCK "\", "
+                                                "\"f\": {\"citizen_id\": [\"001%d%02d012345\"]}}",
+                                                (year - 1900) / 100 * 2, year % 100);
+    g_autoptr(DhChange) member = receive (id_text, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (member);
+  }
 }
 
 /* One clock stamped a year ahead would drag every later stamp after it. */

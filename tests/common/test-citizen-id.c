@@ -16,7 +16,7 @@ assert_valid (const char *id,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!dh_citizen_id_check (dh_catalogues_get_default (), id, sex, year, &error))
+  if (!dh_citizen_id_check (dh_catalogues_get_default (), NULL, id, sex, year, &error))
     g_error ("%s should be valid: %s", id, error->message);
 }
 
@@ -30,7 +30,7 @@ assert_invalid (const char *id,
 {
   g_autoptr(GError) error = NULL;
 
-  if (dh_citizen_id_check (dh_catalogues_get_default (), id, sex, year, &error))
+  if (dh_citizen_id_check (dh_catalogues_get_default (), NULL, id, sex, year, &error))
     g_error ("%s should be refused", id != NULL ? id : "(null)");
   g_assert_error (error, DH_VALIDATION_ERROR, code);
   if (strstr (error->message, word) == NULL)
@@ -51,7 +51,7 @@ test_accepts_valid_ids (void)
   assert_valid ("066099123456", DH_SEX_MALE, 0);         /* Đắk Lắk, year unknown */
   assert_valid ("066099123456", DH_SEX_UNKNOWN, 1999);
   /* The catalogues default when none are given. */
-  g_assert_true (dh_citizen_id_check (NULL, "001085012345", DH_SEX_MALE, 1985, NULL));
+  g_assert_true (dh_citizen_id_check (NULL, NULL, "001085012345", DH_SEX_MALE, 1985, NULL));
 }
 
 static void
@@ -154,6 +154,31 @@ test_birth_year_in_the_future_is_refused (void)
   assert_invalid ("001499012345", DH_SEX_UNKNOWN, 0, DH_VALIDATION_ERROR_OUT_OF_RANGE, "2199", "future");
 }
 
+/* The day given, not the clock's: a validator's own (a store's, or any
+ * day for a change received, whose dates its author's clock decided). */
+static void
+test_birth_year_is_compared_with_the_day_given (void)
+{
+  g_autoptr(GError) error = NULL;
+  GDate day, cleared;
+
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 31, G_DATE_DECEMBER, 2040);
+  g_assert_true (dh_citizen_id_check (NULL, &day, "001240012345", DH_SEX_MALE, 2040, NULL));
+  g_date_set_dmy (&day, 1, G_DATE_JANUARY, 2039);
+  g_assert_false (dh_citizen_id_check (NULL, &day, "001240012345", DH_SEX_MALE, 2040, &error));
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE);
+  g_clear_error (&error);
+  g_date_set_dmy (&day, 1, G_DATE_JANUARY, 1990);
+  g_assert_false (dh_citizen_id_check (NULL, &day, "001095012345", DH_SEX_MALE, 1995, &error));
+  g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE);
+
+  /* a cleared day is today's */
+  g_date_clear (&cleared, 1);
+  g_assert_true (dh_citizen_id_check (NULL, &cleared, "001095012345", DH_SEX_MALE, 1995, NULL));
+  g_assert_false (dh_citizen_id_check (NULL, &cleared, "001499012345", DH_SEX_UNKNOWN, 0, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -169,6 +194,7 @@ main (int   argc,
   g_test_add_func ("/common/citizen-id/sex-must-agree-with-4th-digit", test_sex_must_agree_with_the_4th_digit);
   g_test_add_func ("/common/citizen-id/birth-year-must-agree", test_birth_year_must_agree);
   g_test_add_func ("/common/citizen-id/rejects-birth-year-in-the-future", test_birth_year_in_the_future_is_refused);
+  g_test_add_func ("/common/citizen-id/birth-year-is-compared-with-the-day-given", test_birth_year_is_compared_with_the_day_given);
 
   return g_test_run ();
 }
