@@ -145,6 +145,11 @@ seed_server (GPtrArray *wires,
         }
     }
   pg_execute (conn, "COMMIT", 0, NULL);
+  /* as a server in service holds its records: vacuumed, their pages
+   * written (a first sync is otherwise the first to read them, and pays
+   * for marking every row seen and for writing every page again) */
+  pg_execute (conn, "VACUUM (ANALYZE) record", 0, NULL);
+  pg_execute (conn, "CHECKPOINT", 0, NULL);
 
   /* the device belongs to the commune with the most records; what it
    * should receive is that commune's records and the province's */
