@@ -15,6 +15,18 @@ typedef struct
   GError          *error;
 } Slot;
 
+/* One thread that checks pages one after the other, in the order they
+ * were started: a pull's pages would otherwise each make a thread, with
+ * its stack and its allocator's caches made and given back every page. */
+struct _DhPageChecker
+{
+  GThread      *thread;
+  GMutex        mutex;
+  GCond         cond;
+  GQueue        pages;    /* DhPageCheck, started and not yet begun */
+  gboolean      quit;
+};
+
 struct _DhPageCheck
 {
   GPtrArray    *changes;
@@ -24,7 +36,8 @@ struct _DhPageCheck
   GDestroyNotify prepared_free;
   Slot         *slots;
   guint         next;     /* the change the caller takes next */
-  GThread      *thread;   /* NULL: checked on the caller's thread */
+  GThread      *thread;   /* a thread of its own, or NULL */
+  DhPageChecker *checker; /* or the checker's; neither: checked on the caller's thread */
   gint          stop;     /* atomic: the caller needs no more */
 
   /* the checker's progress: slots below READY are checked */
@@ -32,6 +45,7 @@ struct _DhPageCheck
   GCond         cond;
   guint         ready;
   guint         wake_at;  /* 0, or the caller waits until READY reaches it */
+  gboolean      finished;  /* its checker is done with it */
 };
 
 /* The changes a waiting caller lets the checker check before it wakes:
@@ -66,7 +80,93 @@ check_changes (gpointer data)
       g_mutex_unlock (&self->mutex);
     }
 
+  g_mutex_lock (&self->mutex);
+  self->finished = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+
   return NULL;
+}
+
+static gpointer
+run_checker (gpointer data)
+{
+  DhPageChecker *checker = data;
+
+  g_mutex_lock (&checker->mutex);
+  for (;;)
+    {
+      DhPageCheck *page;
+
+      while (!checker->quit && g_queue_is_empty (&checker->pages))
+        g_cond_wait (&checker->cond, &checker->mutex);
+      page = g_queue_pop_head (&checker->pages);
+      if (page == NULL)
+        break;
+      g_mutex_unlock (&checker->mutex);
+      check_changes (page);
+      g_mutex_lock (&checker->mutex);
+    }
+  g_mutex_unlock (&checker->mutex);
+
+  return NULL;
+}
+
+/**
+ * dh_page_checker_new:
+ *
+ * A thread that checks the pages started with it one after the other,
+ * for a caller that checks many, such as a pull. Its thread has the
+ * caller's priority (on Linux, a thread's niceness is its maker's at
+ * first).
+ *
+ * Returns: (nullable): the checker, or %NULL when no thread could be made
+ *   or the machine has one processor: pages are then checked as
+ *   dh_page_check_start() would without one
+ */
+DhPageChecker *
+dh_page_checker_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  DhPageChecker *checker;
+
+  if (g_get_num_processors () < 2)
+    return NULL;
+
+  checker = g_new0 (DhPageChecker, 1);
+  g_mutex_init (&checker->mutex);
+  g_cond_init (&checker->cond);
+  g_queue_init (&checker->pages);
+  checker->thread = g_thread_try_new ("dh-page-check", run_checker, checker, &error);
+  if (checker->thread == NULL)
+    {
+      g_debug ("Checking each page on a thread of its own: %s", error->message);
+      g_mutex_clear (&checker->mutex);
+      g_cond_clear (&checker->cond);
+      g_free (checker);
+      return NULL;
+    }
+
+  return checker;
+}
+
+/* Stops the checker's thread once it has checked what was started with
+ * it: free those checks first (dh_page_check_free()). */
+void
+dh_page_checker_free (DhPageChecker *checker)
+{
+  if (checker == NULL)
+    return;
+
+  g_mutex_lock (&checker->mutex);
+  g_warn_if_fail (g_queue_is_empty (&checker->pages));
+  checker->quit = TRUE;
+  g_cond_signal (&checker->cond);
+  g_mutex_unlock (&checker->mutex);
+  g_thread_join (checker->thread);
+  g_mutex_clear (&checker->mutex);
+  g_cond_clear (&checker->cond);
+  g_free (checker);
 }
 
 /* Whether no change is in the page twice. The checker reads a change
@@ -90,6 +190,8 @@ changes_are_distinct (GPtrArray *changes)
 
 /**
  * dh_page_check_start:
+ * @checker: (nullable): the thread to check the page on, after the pages
+ *   started with it before; %NULL for a thread of its own
  * @changes: (element-type json_object): the page, as received; it must
  *   stay as it is until the check is freed, and its changes share no
  *   JSON object with each other, as parsed text never does (a change
@@ -101,11 +203,12 @@ changes_are_distinct (GPtrArray *changes)
  *   when it is checked on a thread of its own
  * @prepared_free: (nullable): frees what @prepare made
  *
- * Starts checking @changes, on a thread of its own when it is worth one.
+ * Starts checking @changes, on another thread when it is worth one.
  * Take each change with dh_page_check_take(), in order.
  */
 DhPageCheck *
-dh_page_check_start (GPtrArray          *changes,
+dh_page_check_start (DhPageChecker      *checker,
+                     GPtrArray          *changes,
                      const DhValidator  *validator,
                      DhPageCheckPrepare  prepare,
                      GDestroyNotify      prepared_free)
@@ -130,8 +233,15 @@ dh_page_check_start (GPtrArray          *changes,
       g_autoptr(GError) error = NULL;
 
       self->slots = g_new0 (Slot, changes->len);
-      self->thread = g_thread_try_new ("dh-page-check", check_changes, self, &error);
-      if (self->thread == NULL)
+      if (checker != NULL)
+        {
+          self->checker = checker;
+          g_mutex_lock (&checker->mutex);
+          g_queue_push_tail (&checker->pages, self);
+          g_cond_signal (&checker->cond);
+          g_mutex_unlock (&checker->mutex);
+        }
+      else if ((self->thread = g_thread_try_new ("dh-page-check", check_changes, self, &error)) == NULL)
         {
           g_debug ("Checking a page on the writer's thread: %s", error->message);
           g_clear_pointer (&self->slots, g_free);
@@ -146,7 +256,7 @@ dh_page_check_is_threaded (DhPageCheck *self)
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  return self->thread != NULL;
+  return self->thread != NULL || self->checker != NULL;
 }
 
 /* The page being checked: the one given to dh_page_check_start(). */
@@ -186,7 +296,7 @@ dh_page_check_take (DhPageCheck       *self,
   self->next++;
   if (out_prepared != NULL)
     *out_prepared = NULL;
-  if (self->thread == NULL)
+  if (!dh_page_check_is_threaded (self))
     return dh_change_check_json (g_ptr_array_index (self->changes, index), &self->validator, out_checked, error);
 
   g_mutex_lock (&self->mutex);
@@ -220,10 +330,24 @@ dh_page_check_free (DhPageCheck *self)
   if (self == NULL)
     return;
 
-  if (self->thread != NULL)
+  if (dh_page_check_is_threaded (self))
     {
       g_atomic_int_set (&self->stop, TRUE);
-      g_thread_join (self->thread);
+      if (self->thread != NULL)
+        g_thread_join (self->thread);
+      else
+        {
+          gboolean begun;
+
+          /* not begun: taken off the checker's list; else it stops where it is */
+          g_mutex_lock (&self->checker->mutex);
+          begun = !g_queue_remove (&self->checker->pages, self);
+          g_mutex_unlock (&self->checker->mutex);
+          g_mutex_lock (&self->mutex);
+          while (begun && !self->finished)
+            g_cond_wait (&self->cond, &self->mutex);
+          g_mutex_unlock (&self->mutex);
+        }
       for (guint i = self->next; i < self->n_changes; i++)
         {
           Slot *slot = &self->slots[i];

@@ -8,8 +8,9 @@
 G_BEGIN_DECLS
 
 /* A page of changes as received, checked one by one with
- * dh_change_check_json() on a thread of its own while the caller writes
- * those checked before: checking a value costs a sixth of what writing it
+ * dh_change_check_json() on another thread while the caller writes
+ * those checked before (a thread of its own, or a checker's, which checks
+ * the pages started with it one after the other): checking a value costs a sixth of what writing it
  * costs, and it needs nothing of the store. The caller takes the changes
  * in order; a page too small to be worth a thread, a machine with one
  * processor, a page that holds a change twice (the same object) and a
@@ -18,6 +19,7 @@ G_BEGIN_DECLS
  * caller would make of each change before writing it, and can make without
  * the store, it may have made on the checker's thread too. */
 typedef struct _DhPageCheck DhPageCheck;
+typedef struct _DhPageChecker DhPageChecker;
 
 /* Below this many changes a thread costs more than it saves. */
 #define DH_PAGE_CHECK_MIN_THREADED 64
@@ -26,7 +28,11 @@ typedef struct _DhPageCheck DhPageCheck;
  * thread: it may read nothing but the change. */
 typedef gpointer (*DhPageCheckPrepare) (const DhCheckedChange *checked);
 
-DhPageCheck *dh_page_check_start (GPtrArray          *changes,
+DhPageChecker *dh_page_checker_new  (void);
+void           dh_page_checker_free (DhPageChecker    *checker);
+
+DhPageCheck *dh_page_check_start (DhPageChecker      *checker,
+                                  GPtrArray          *changes,
                                   const DhValidator  *validator,
                                   DhPageCheckPrepare  prepare,
                                   GDestroyNotify      prepared_free);
@@ -40,5 +46,6 @@ GPtrArray   *dh_page_check_get_changes (DhPageCheck  *self);
 void         dh_page_check_free  (DhPageCheck        *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhPageCheck, dh_page_check_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhPageChecker, dh_page_checker_free)
 
 G_END_DECLS

@@ -948,6 +948,8 @@ dh_store_apply_changes (DhStore        *self,
 
 /**
  * dh_store_check_page:
+ * @checker: (nullable): the thread to check it on, after the pages
+ *   started with it before (a pull's); %NULL for a thread of its own
  * @changes: (element-type json_object): a page as dh_store_apply_changes()
  *   takes it, which must stay as it is until the check is freed
  * @first_sync: whether the page is likely one of a first sync
@@ -961,9 +963,10 @@ dh_store_apply_changes (DhStore        *self,
  * that proves wrong costs time, never a write.
  */
 DhPageCheck *
-dh_store_check_page (DhStore   *self,
-                     GPtrArray *changes,
-                     gboolean   first_sync)
+dh_store_check_page (DhStore       *self,
+                     DhPageChecker *checker,
+                     GPtrArray     *changes,
+                     gboolean       first_sync)
 {
   DhValidator validator;
 
@@ -974,7 +977,7 @@ dh_store_check_page (DhStore   *self,
   validator.catalogues = self->validator.catalogues;
   dh_store_get_today (self, &validator.today);
 
-  return dh_page_check_start (changes, &validator, first_sync ? prepare_new_row : NULL,
+  return dh_page_check_start (checker, changes, &validator, first_sync ? prepare_new_row : NULL,
                               (GDestroyNotify) dh_store_new_row_free);
 }
 
@@ -1029,7 +1032,7 @@ dh_store_apply_checked_changes (DhStore        *self,
       g_autoptr(DhPageCheck) own_check = NULL;
 
       if (check == NULL)
-        check = own_check = dh_store_check_page (self, changes, first_sync);
+        check = own_check = dh_store_check_page (self, NULL, changes, first_sync);
       for (guint i = 0; ok && i < changes->len; i++)
         ok = apply_wire (self, check, i, g_ptr_array_index (changes, i), report, error);
     }

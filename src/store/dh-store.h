@@ -221,6 +221,7 @@ gboolean     dh_store_apply_changes          (DhStore       *self,
                                               DhApplyReport *report,
                                               GError       **error);
 DhPageCheck *dh_store_check_page            (DhStore       *self,
+                                              DhPageChecker *checker,
                                               GPtrArray     *changes,
                                               gboolean       first_sync);
 gboolean     dh_store_apply_checked_changes  (DhStore       *self,

@@ -330,6 +330,7 @@ typedef struct
   guint         max_pages;
   const char   *cursor;
   gboolean      first_sync;  /* the store's, when the pull began: its pages' rows are made as they are checked */
+  DhPageChecker *checker;   /* the pages' checks, one after the other; NULL: each on a thread of its own */
   GMutex        lock;
   GCond         cond;
   Fetched      *waiting;
@@ -346,6 +347,7 @@ typedef struct
 static Fetched *
 fetch_page (DhSyncClient  *client,
             DhStore       *store,
+            DhPageChecker *checker,
             const char    *cursor,
             gboolean       count,
             gboolean       first_sync,
@@ -382,7 +384,7 @@ fetch_page (DhSyncClient  *client,
   fetched->changes = g_ptr_array_new_full ((guint) json_object_array_length (changes), (GDestroyNotify) json_object_put);
   for (size_t i = 0; i < json_object_array_length (changes); i++)
     g_ptr_array_add (fetched->changes, json_object_get (json_object_array_get_idx (changes, i)));
-  fetched->check = dh_store_check_page (store, fetched->changes, first_sync);
+  fetched->check = dh_store_check_page (store, checker, fetched->changes, first_sync);
 
   return g_steal_pointer (&fetched);
 }
@@ -426,7 +428,7 @@ read_pages (gpointer data)
       if (stop)
         break;
 
-      fetched = fetch_page (pipe->sync->client, pipe->sync->store, cursor, read == 0, pipe->first_sync, &error);
+      fetched = fetch_page (pipe->sync->client, pipe->sync->store, pipe->checker, cursor, read == 0, pipe->first_sync, &error);
       if (fetched == NULL)
         break;
       read++;
@@ -495,6 +497,8 @@ pull (Sync    *sync,
     .max_pages = max_pages,
     .cursor = cursor,
     .first_sync = dh_store_is_in_first_sync (sync->store),
+    /* made here, as nice as the reader: a sync's thread is nicer than the interface's */
+    .checker = dh_page_checker_new (),
     .spent = g_ptr_array_new_with_free_func ((GDestroyNotify) fetched_free),
   };
   gulong handler = 0;
@@ -595,6 +599,8 @@ pull (Sync    *sync,
   dh_sync_client_set_cancellable (sync->client, sync->cancellable);
   g_clear_pointer (&pipe.waiting, fetched_free);
   g_clear_pointer (&pipe.spent, g_ptr_array_unref);
+  /* after every page, whose checks are its */
+  g_clear_pointer (&pipe.checker, dh_page_checker_free);
   g_clear_error (&pipe.error);
   g_mutex_clear (&pipe.lock);
   g_cond_clear (&pipe.cond);

@@ -68,6 +68,51 @@ checked_to_string (const DhCheckedChange *checked)
   return g_string_free (text, FALSE);
 }
 
+/* Takes each change of CHECK, of PAGE, and asserts that it is what
+ * checking it alone gives; returns how many were refused, and adds the
+ * kinds of refusal met to KINDS. */
+static guint
+assert_as_checked_alone (DhPageCheck *check,
+                         GPtrArray   *page,
+                         GHashTable  *kinds)
+{
+  guint bad = 0;
+
+  for (guint i = 0; i < page->len; i++)
+    {
+      g_auto(DhCheckedChange) taken = { 0 };
+      g_auto(DhCheckedChange) alone = { 0 };
+      g_autoptr(GError) taken_error = NULL;
+      g_autoptr(GError) alone_error = NULL;
+      gpointer prepared = &taken;
+      gboolean taken_ok = dh_page_check_take (check, i, &taken, &prepared, &taken_error);
+      gboolean alone_ok = dh_change_check_json (g_ptr_array_index (page, i), &validator, &alone, &alone_error);
+
+      g_assert_null (prepared);
+      g_assert_cmpint (taken_ok, ==, alone_ok);
+      if (!alone_ok)
+        {
+          g_assert_nonnull (taken_error);
+          g_assert_cmpstr (taken_error->message, ==, alone_error->message);
+          g_assert_true (g_error_matches (taken_error, alone_error->domain, alone_error->code));
+          g_hash_table_add (kinds, GINT_TO_POINTER (i % 17 == 16 ? 1 : i % 11 == 5 ? 2 : i % 7 == 3 ? 3 : 4));
+          bad++;
+        }
+      else
+        {
+          g_autofree char *taken_text = checked_to_string (&taken);
+          g_autofree char *alone_text = checked_to_string (&alone);
+
+          g_assert_no_error (taken_error);
+          g_assert_cmpstr (taken_text, ==, alone_text);
+          /* what it reads stays the page's */
+          g_assert_true (taken.record_id == alone.record_id);
+        }
+    }
+
+  return bad;
+}
+
 /* Each change taken from the page is what checking it alone gives, in
  * order, threaded or not: the same values, the same refusals. */
 static void
@@ -78,43 +123,13 @@ test_same_as_checking_each (void)
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
       g_autoptr(GPtrArray) page = page_new (sizes[s]);
-      g_autoptr(DhPageCheck) check = dh_page_check_start (page, &validator, NULL, NULL);
-      guint bad = 0;
+      g_autoptr(DhPageCheck) check = dh_page_check_start (NULL, page, &validator, NULL, NULL);
       /* the kinds of refusal met: the clock, an unknown field, a value, not an object */
       g_autoptr(GHashTable) kinds = g_hash_table_new (NULL, NULL);
+      guint bad;
 
       g_assert_cmpint (dh_page_check_is_threaded (check), ==, sizes[s] >= 64 && g_get_num_processors () > 1);
-      for (guint i = 0; i < page->len; i++)
-        {
-          g_auto(DhCheckedChange) taken = { 0 };
-          g_auto(DhCheckedChange) alone = { 0 };
-          g_autoptr(GError) taken_error = NULL;
-          g_autoptr(GError) alone_error = NULL;
-          gpointer prepared = &taken;
-          gboolean taken_ok = dh_page_check_take (check, i, &taken, &prepared, &taken_error);
-          gboolean alone_ok = dh_change_check_json (g_ptr_array_index (page, i), &validator, &alone, &alone_error);
-
-          g_assert_null (prepared);
-          g_assert_cmpint (taken_ok, ==, alone_ok);
-          if (!alone_ok)
-            {
-              g_assert_nonnull (taken_error);
-              g_assert_cmpstr (taken_error->message, ==, alone_error->message);
-              g_assert_true (g_error_matches (taken_error, alone_error->domain, alone_error->code));
-              g_hash_table_add (kinds, GINT_TO_POINTER (i % 17 == 16 ? 1 : i % 11 == 5 ? 2 : i % 7 == 3 ? 3 : 4));
-              bad++;
-            }
-          else
-            {
-              g_autofree char *taken_text = checked_to_string (&taken);
-              g_autofree char *alone_text = checked_to_string (&alone);
-
-              g_assert_no_error (taken_error);
-              g_assert_cmpstr (taken_text, ==, alone_text);
-              /* what it reads stays the page's */
-              g_assert_true (taken.record_id == alone.record_id);
-            }
-        }
+      bad = assert_as_checked_alone (check, page, kinds);
       /* the larger pages hold every kind of bad change, and refuse nothing else */
       if (sizes[s] >= 20)
         {
@@ -130,13 +145,13 @@ static void
 test_change_twice_checked_on_one_thread (void)
 {
   g_autoptr(GPtrArray) page = page_new (100);
-  g_autoptr(DhPageCheck) distinct = dh_page_check_start (page, &validator, NULL, NULL);
+  g_autoptr(DhPageCheck) distinct = dh_page_check_start (NULL, page, &validator, NULL, NULL);
   g_autoptr(DhPageCheck) twice = NULL;
 
   g_assert_cmpint (dh_page_check_is_threaded (distinct), ==, g_get_num_processors () > 1);
   g_clear_pointer (&distinct, dh_page_check_free);
   g_ptr_array_add (page, json_object_get (g_ptr_array_index (page, 40)));
-  twice = dh_page_check_start (page, &validator, NULL, NULL);
+  twice = dh_page_check_start (NULL, page, &validator, NULL, NULL);
   g_assert_false (dh_page_check_is_threaded (twice));
   for (guint i = 0; i < page->len; i++)
     {
@@ -195,7 +210,7 @@ check_prepared (gpointer data)
   /* counted from naught before the checker begins, which may prepare them all at once */
   g_atomic_int_set (&prepared_made, 0);
   g_atomic_int_set (&prepared_freed, 0);
-  check = dh_page_check_start (page, &validator, prepare, prepared_free);
+  check = dh_page_check_start (NULL, page, &validator, prepare, prepared_free);
   threaded = dh_page_check_is_threaded (check);
   g_assert_cmpint (threaded, ==, g_get_num_processors () > 1);
   for (guint i = 0; i < page->len; i++)
@@ -280,7 +295,7 @@ test_stopped_midway (void)
   g_atomic_int_set (&prepared_freed, 0);
   for (guint round = 0; round < 40; round++)
     {
-      g_autoptr(DhPageCheck) check = dh_page_check_start (page, &validator, prepare, prepared_free);
+      g_autoptr(DhPageCheck) check = dh_page_check_start (NULL, page, &validator, prepare, prepared_free);
       guint stop_at = round * 12 % page->len;
 
       for (guint i = 0; i < stop_at; i++)
@@ -299,6 +314,91 @@ test_stopped_midway (void)
     g_assert_cmpint (g_atomic_int_get (&prepared_made), >, 0);
 }
 
+/* Pages started with one checker, all before the first is taken, as a
+ * pull's reader starts the next page while the store writes the last:
+ * the checker checks them in turn, and each gives what checking each
+ * change alone gives. A page too small for a thread is checked by its
+ * taker, checker or not. */
+static void
+test_checker_checks_pages_in_turn (void)
+{
+  static const guint sizes[] = { 300, 64, 20, 500, 150 };
+  g_autoptr(DhPageChecker) checker = dh_page_checker_new ();
+  GPtrArray *pages[G_N_ELEMENTS (sizes)];
+  DhPageCheck *checks[G_N_ELEMENTS (sizes)];
+
+  /* one processor: no checker, and each page is checked by its taker */
+  g_assert_cmpint (checker != NULL, ==, g_get_num_processors () > 1);
+  for (guint round = 0; round < 3; round++)
+    {
+      for (guint p = 0; p < G_N_ELEMENTS (sizes); p++)
+        {
+          pages[p] = page_new (sizes[p]);
+          checks[p] = dh_page_check_start (checker, pages[p], &validator, NULL, NULL);
+          g_assert_cmpint (dh_page_check_is_threaded (checks[p]), ==, checker != NULL && sizes[p] >= DH_PAGE_CHECK_MIN_THREADED);
+        }
+      for (guint p = 0; p < G_N_ELEMENTS (sizes); p++)
+        {
+          g_autoptr(GHashTable) kinds = g_hash_table_new (NULL, NULL);
+
+          g_assert_cmpuint (assert_as_checked_alone (checks[p], pages[p], kinds), ==, expected_bad (sizes[p]));
+          dh_page_check_free (checks[p]);
+          g_ptr_array_unref (pages[p]);
+        }
+    }
+}
+
+/* Checks freed before their checker reached them, or while it checks
+ * them (a write failed, a sync was cancelled): the first are taken off
+ * its list, the others stop where they are, and what was made of them is
+ * freed; the page started after them is checked whole. Again and again,
+ * to meet the checker at every point. */
+static void
+test_checker_pages_freed_early (void)
+{
+  g_autoptr(DhPageChecker) checker = dh_page_checker_new ();
+  g_autoptr(GPtrArray) first = page_new (500);
+  g_autoptr(GPtrArray) second = page_new (500);
+  g_autoptr(GPtrArray) third = page_new (200);
+
+  g_atomic_int_set (&prepared_made, 0);
+  g_atomic_int_set (&prepared_freed, 0);
+  for (guint round = 0; round < 40; round++)
+    {
+      DhPageCheck *a = dh_page_check_start (checker, first, &validator, prepare, prepared_free);
+      DhPageCheck *b = dh_page_check_start (checker, second, &validator, prepare, prepared_free);
+      g_autoptr(DhPageCheck) c = dh_page_check_start (checker, third, &validator, NULL, NULL);
+      g_autoptr(GHashTable) kinds = g_hash_table_new (NULL, NULL);
+      guint stop_at = round * 13 % first->len;
+
+      for (guint i = 0; i < stop_at; i++)
+        {
+          g_auto(DhCheckedChange) checked = { 0 };
+          g_autoptr(GError) error = NULL;
+
+          if (!dh_page_check_take (a, i, &checked, NULL, &error))
+            g_assert_nonnull (error);
+        }
+      /* the one behind first, begun or not, then the one under way */
+      if (round % 2 == 0)
+        {
+          dh_page_check_free (b);
+          dh_page_check_free (a);
+        }
+      else
+        {
+          dh_page_check_free (a);
+          dh_page_check_free (b);
+        }
+      g_assert_cmpuint (assert_as_checked_alone (c, third, kinds), ==, expected_bad (third->len));
+    }
+  g_clear_pointer (&checker, dh_page_checker_free);
+
+  g_assert_cmpint (g_atomic_int_get (&prepared_freed), ==, g_atomic_int_get (&prepared_made));
+  if (g_get_num_processors () > 1)
+    g_assert_cmpint (g_atomic_int_get (&prepared_made), >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -311,6 +411,8 @@ main (int   argc,
   g_test_add_func ("/common/page-check/prepared-on-the-checker-thread", test_prepared_on_the_checker_thread);
   g_test_add_func ("/common/page-check/checker-as-nice-as-its-maker", test_checker_as_nice_as_its_maker);
   g_test_add_func ("/common/page-check/stopped-midway-frees-what-it-made", test_stopped_midway);
+  g_test_add_func ("/common/page-check/checker-checks-pages-in-turn", test_checker_checks_pages_in_turn);
+  g_test_add_func ("/common/page-check/checker-pages-freed-early", test_checker_pages_freed_early);
 
   return g_test_run ();
 }

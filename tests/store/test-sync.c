@@ -1396,13 +1396,13 @@ apply_checked_ahead (DhStore   *store,
   for (guint i = 0; i < pages->len; i++)
     {
       GPtrArray *page = g_ptr_array_index (pages, i);
-      g_autoptr(DhPageCheck) check = i == 0 ? dh_store_check_page (store, page, first_sync) : g_steal_pointer (&next);
+      g_autoptr(DhPageCheck) check = i == 0 ? dh_store_check_page (store, NULL, page, first_sync) : g_steal_pointer (&next);
       g_autoptr(GError) error = NULL;
       g_autofree char *cursor = with_cursors ? g_strdup_printf ("page-%u", i) : NULL;
       DhApplyReport report;
 
       if (i + 1 < pages->len)
-        next = dh_store_check_page (store, g_ptr_array_index (pages, i + 1), first_sync);
+        next = dh_store_check_page (store, NULL, g_ptr_array_index (pages, i + 1), first_sync);
       g_assert_true (dh_store_apply_checked_changes (store, page, check, cursor, &report, &error));
       g_assert_no_error (error);
       g_assert_cmpuint (report.rejected, ==, 0);
