@@ -228,7 +228,7 @@ dh_page_check_start (DhPageChecker      *checker,
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
 
-  if (changes->len >= DH_PAGE_CHECK_MIN_THREADED && g_get_num_processors () > 1 && changes_are_distinct (changes))
+  if (changes->len >= DH_PAGE_CHECK_MIN_THREADED && (checker != NULL || g_get_num_processors () > 1) && changes_are_distinct (changes))
     {
       g_autoptr(GError) error = NULL;
 
