@@ -9,6 +9,7 @@
 
 #include "dh-autocleanups.h"
 #include "dh-citizen-id.h"
+#include "dh-field-check.h"
 #include "dh-field-choice.h"
 #include "dh-member-dialog.h"
 #include "dh-record-form.h"
@@ -50,6 +51,7 @@ check_citizen_id (DhMemberDialog *self)
   g_autoptr(GError) error = NULL;
   const char *sex = dh_field_choice_get_code (G_OBJECT (self->sex_row));
   DhSex id_sex = DH_SEX_UNKNOWN;
+  DhValidator validator;
   int year = 0;
 
   /* empty, or wrong in itself: the field says so already */
@@ -65,7 +67,9 @@ check_citizen_id (DhMemberDialog *self)
   if (birth != NULL)
     year = (int) g_ascii_strtoll (json_object_get_string (birth), NULL, 10);
 
-  if (!dh_citizen_id_check (dh_context_get_catalogues (dh_edit_dialog_get_context (DH_EDIT_DIALOG (self))), NULL,
+  /* the store's day and catalogues, as its save will check them */
+  dh_field_check_init_validator (dh_edit_dialog_get_context (DH_EDIT_DIALOG (self)), &validator);
+  if (!dh_citizen_id_check (validator.catalogues, &validator.today,
                             json_object_get_string (citizen_id), id_sex, year, &error))
     dh_edit_dialog_set_field_error (DH_EDIT_DIALOG (self), GTK_WIDGET (self->citizen_id_row), error->message);
   dh_record_form_update_message (self->form);

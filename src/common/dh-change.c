@@ -469,9 +469,14 @@ dh_checked_change_clear (DhCheckedChange *checked)
  *   writes, each value normalised; clear it with dh_checked_change_clear()
  *
  * Checks the envelope and every value with the same rules as a record typed
- * on the device. Dates are checked for their form only: whether a visit
- * lies in the future was decided by the clock of the device that recorded
- * it. What it reads refers to @wire, which must outlive it.
+ * on the device, but for the day: whether a visit lies in the future, or a
+ * citizen ID's year of birth, was decided by the clock of the device that
+ * recorded it, which may run days ahead of this one. A date is refused
+ * only when it lies more than a year after the validator's day: a device
+ * whose clock runs more than 30 days ahead has its changes refused for
+ * their stamp (dh_change_check_clock()), so only a hostile or broken
+ * sender writes such a date. What it reads refers to @wire, which must
+ * outlive it.
  */
 gboolean
 dh_change_check_json (json_object        *wire,
@@ -524,7 +529,10 @@ dh_change_check_json (json_object        *wire,
   g_array_set_size (writes, (guint) json_object_object_length (fields));
 
   any_day = *validator;
-  g_date_set_dmy (&any_day.today, 31, G_DATE_DECEMBER, 9999);
+  if (g_date_valid (&any_day.today))
+    g_date_add_years (&any_day.today, 1);
+  else
+    g_date_set_dmy (&any_day.today, 31, G_DATE_DECEMBER, 9999);
 
   {
     json_object_object_foreach (fields, key, entry)

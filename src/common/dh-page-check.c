@@ -1,4 +1,4 @@
-/* dh-page-check.c – a page of changes checked on a thread of its own */
+/* dh-page-check.c – a page of changes checked on another thread */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include "config.h"
@@ -158,8 +158,15 @@ dh_page_checker_free (DhPageChecker *checker)
   if (checker == NULL)
     return;
 
+  /* a page still on its list would be freed later with a checker gone:
+   * rather the checker and its thread left alive */
   g_mutex_lock (&checker->mutex);
-  g_warn_if_fail (g_queue_is_empty (&checker->pages));
+  if (!g_queue_is_empty (&checker->pages))
+    {
+      g_mutex_unlock (&checker->mutex);
+      g_critical ("A page checker was freed before the checks started with it");
+      return;
+    }
   checker->quit = TRUE;
   g_cond_signal (&checker->cond);
   g_mutex_unlock (&checker->mutex);
@@ -200,7 +207,7 @@ changes_are_distinct (GPtrArray *changes)
  * @validator: the catalogues the values are checked against (copied; its
  *   catalogues are held until the check is freed)
  * @prepare: (nullable): what to make of each change that checked well,
- *   when it is checked on a thread of its own
+ *   when it is checked on another thread
  * @prepared_free: (nullable): frees what @prepare made
  *
  * Starts checking @changes, on another thread when it is worth one.

@@ -250,6 +250,25 @@ test_dates_from_other_clocks_accepted (void)
     g_assert_no_error (error);
     g_assert_nonnull (member);
   }
+
+  /* but not a visit more than a year ahead, nor a card of a child born
+   * then: no clock whose changes are taken runs that far ahead */
+  {
+    int year = g_date_get_year (&validator.today) + 2;
+    g_autofree char *visit_text = g_strdup_printf ("{\"e\": \"visit\", \"r\": \"" RECORD_ID "\", \"k\": \"" CLOCK "\", "
+                                                   "\"f\": {\"visited_on\": [\"%04d-01-01\"]}}", year);
+    g_autofree char *id_text = g_strdup_printf ("{\"e\": \"member\", \"r\": \"" RECORD_ID "\", \"k\": \"" CLOCK "\", "
+                                                "\"f\": {\"citizen_id\": [\"001%d%02d012345\"]}}",
+                                                (year - 1900) / 100 * 2, year % 100);
+    g_autoptr(DhChange) visit = receive (visit_text, &error);
+
+    g_assert_null (visit);
+    g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE);
+    g_clear_error (&error);
+    g_assert_null (receive (id_text, &error));
+    g_assert_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_OUT_OF_RANGE);
+    g_clear_error (&error);
+  }
 }
 
 /* One clock stamped a year ahead would drag every later stamp after it. */

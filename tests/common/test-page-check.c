@@ -197,50 +197,67 @@ prepared_free (gpointer data)
 
 /* What the caller makes of a change is made on the checker's thread, of
  * the change that checked well, and given with it; that thread is as nice
- * as the caller's. */
+ * as the caller's. With WITH_CHECKER, two pages started with one checker
+ * made here, as a pull makes it: both are checked on its one thread. */
 static gpointer
-check_prepared (gpointer data)
+check_prepared (gpointer with_checker)
 {
+  g_autoptr(DhPageChecker) checker = with_checker != NULL ? dh_page_checker_new () : NULL;
   g_autoptr(GPtrArray) page = page_new (200);
+  g_autoptr(GPtrArray) second = page_new (200);
   g_autoptr(DhPageCheck) check = NULL;
+  g_autoptr(DhPageCheck) second_check = NULL;
   gboolean threaded;
   int niceness = dh_thread_get_niceness ();
+  GThread *checker_thread = NULL;
   guint good = 0;
 
   /* counted from naught before the checker begins, which may prepare them all at once */
   g_atomic_int_set (&prepared_made, 0);
   g_atomic_int_set (&prepared_freed, 0);
-  check = dh_page_check_start (NULL, page, &validator, prepare, prepared_free);
+  check = dh_page_check_start (checker, page, &validator, prepare, prepared_free);
   threaded = dh_page_check_is_threaded (check);
   g_assert_cmpint (threaded, ==, g_get_num_processors () > 1);
-  for (guint i = 0; i < page->len; i++)
+  if (with_checker != NULL)
+    second_check = dh_page_check_start (checker, second, &validator, prepare, prepared_free);
+  for (guint n = 0; n < (with_checker != NULL ? 2u : 1u); n++)
     {
-      g_auto(DhCheckedChange) checked = { 0 };
-      g_autoptr(GError) error = NULL;
-      Prepared *prepared = NULL;
+      for (guint i = 0; i < page->len; i++)
+        {
+          g_auto(DhCheckedChange) checked = { 0 };
+          g_autoptr(GError) error = NULL;
+          Prepared *prepared = NULL;
 
-      if (!dh_page_check_take (check, i, &checked, (gpointer *) &prepared, &error))
-        {
-          g_assert_nonnull (error);
-          g_assert_null (prepared);
-          continue;
+          if (!dh_page_check_take (n == 0 ? check : second_check, i, &checked, (gpointer *) &prepared, &error))
+            {
+              g_assert_nonnull (error);
+              g_assert_null (prepared);
+              continue;
+            }
+          good++;
+          if (!threaded)
+            {
+              g_assert_null (prepared);
+              continue;
+            }
+          g_assert_nonnull (prepared);
+          g_assert_true (prepared->thread != g_thread_self ());
+          /* a checker's pages, all on its one thread */
+          if (checker_thread == NULL)
+            checker_thread = prepared->thread;
+          if (with_checker != NULL)
+            g_assert_true (prepared->thread == checker_thread);
+          /* the sync's priority, whatever it is */
+          g_assert_cmpint (prepared->niceness, ==, niceness);
+          g_assert_true (prepared->record_id == checked.record_id);
+          prepared_free (prepared);
         }
-      good++;
-      if (!threaded)
-        {
-          g_assert_null (prepared);
-          continue;
-        }
-      g_assert_nonnull (prepared);
-      g_assert_true (prepared->thread != g_thread_self ());
-      /* the sync's priority, whatever it is */
-      g_assert_cmpint (prepared->niceness, ==, niceness);
-      g_assert_true (prepared->record_id == checked.record_id);
-      prepared_free (prepared);
     }
   g_clear_pointer (&check, dh_page_check_free);
+  g_clear_pointer (&second_check, dh_page_check_free);
+  g_clear_pointer (&checker, dh_page_checker_free);
 
-  g_assert_cmpuint (good, >, 100);
+  g_assert_cmpuint (good, >, with_checker != NULL ? 200 : 100);
   g_assert_cmpint (g_atomic_int_get (&prepared_made), ==, threaded ? (gint) good : 0);
   g_assert_cmpint (g_atomic_int_get (&prepared_freed), ==, g_atomic_int_get (&prepared_made));
 
@@ -249,10 +266,11 @@ check_prepared (gpointer data)
 
 static GThread *
 new_nicer_thread (const char  *name,
-                  GThreadFunc  func)
+                  GThreadFunc  func,
+                  gpointer     data)
 {
   g_autoptr(GError) error = NULL;
-  GThread *thread = dh_thread_try_new_nicer (name, func, NULL, &error);
+  GThread *thread = dh_thread_try_new_nicer (name, func, data, &error);
 
   g_assert_no_error (error);
   return thread;
@@ -271,15 +289,20 @@ static void
 test_checker_as_nice_as_its_maker (void)
 {
   int niceness = dh_thread_get_niceness ();
-  int nicer = GPOINTER_TO_INT (g_thread_join (new_nicer_thread ("test-nicer", check_prepared)));
+  /* a page's own thread, and a pull's checker */
+  for (guint with_checker = 0; with_checker < 2; with_checker++)
+    {
+      int nicer = GPOINTER_TO_INT (g_thread_join (new_nicer_thread ("test-nicer", check_prepared,
+                                                                     with_checker ? GINT_TO_POINTER (1) : NULL)));
 
 #ifdef __linux__
-  g_assert_cmpint (nicer, ==, MIN (niceness + DH_THREAD_NICER, 19));
+      g_assert_cmpint (nicer, ==, MIN (niceness + DH_THREAD_NICER, 19));
 #else
-  g_assert_cmpint (nicer, ==, niceness);
+      g_assert_cmpint (nicer, ==, niceness);
 #endif
-  /* and the thread that made it is as it was */
-  g_assert_cmpint (dh_thread_get_niceness (), ==, niceness);
+      /* and the thread that made it is as it was */
+      g_assert_cmpint (dh_thread_get_niceness (), ==, niceness);
+    }
 }
 
 /* A caller that stops taking (a write failed) frees the check: the
