@@ -187,6 +187,31 @@ seed_server (GPtrArray *wires,
   return g_strdup (g_hash_table_lookup (codes, commune_id));
 }
 
+/* A new device's store, PATH, and a client of the server at URL signed
+ * in for it as the commune's caseworker; its token in OUT_TOKEN. */
+static DhStore *
+new_device (const char    *path,
+            const char    *url,
+            const char    *cert_file,
+            DhSyncClient **out_client,
+            char         **out_token)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) signed_in = NULL;
+  DhStore *store = dh_store_open_full (path, DH_STORE_OPEN_CREATE, &error);
+
+  g_assert_no_error (error);
+  dh_store_set_user (store, "lan.hoang");
+  *out_client = dh_sync_client_new (url, cert_file, NULL, &error);
+  g_assert_no_error (error);
+  signed_in = dh_sync_client_sign_in (*out_client, "lan.hoang", PASSWORD, dh_store_get_device_id (store), &error);
+  g_assert_no_error (error);
+  *out_token = g_strdup (dh_json_get_string (signed_in, "token"));
+  dh_sync_client_set_token (*out_client, *out_token);
+
+  return store;
+}
+
 static double
 process_cpu (void)
 {
@@ -194,6 +219,26 @@ process_cpu (void)
 
   getrusage (RUSAGE_SELF, &usage);
   return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+/* A sync of STORE, WHAT for its failure, in OUT_S seconds and OUT_CPU of
+ * this process's processor. */
+static void
+timed_sync (DhStore      *store,
+            DhSyncClient *client,
+            const char   *what,
+            DhSyncReport *out_report,
+            double       *out_s,
+            double       *out_cpu)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  double cpu = process_cpu ();
+
+  if (!dh_sync_run (store, client, out_report, NULL, NULL, NULL, &error))
+    g_error ("%s: %s", what, error->message);
+  *out_s = (g_get_monotonic_time () - start) / 1e6;
+  *out_cpu = process_cpu () - cpu;
 }
 
 /* A line of /proc/self/status in MiB ("VmRSS:", "VmHWM:"), or -1. */
@@ -272,7 +317,7 @@ main (int   argc,
   g_autoptr(GString) raw = g_string_new (NULL);
   gsize raw_gzip;
   g_autoptr(DhSyncClient) client = NULL;
-  g_autoptr(json_object) signed_in = NULL;
+  g_autofree char *token = NULL;
   g_autoptr(GPtrArray) tables = NULL;
   g_autofree char *base_url = NULL;
   g_autofree char *cert_file = NULL;
@@ -285,9 +330,9 @@ main (int   argc,
   g_auto(DhSyncReport) again = { 0 };
   ServerRun run = { 0 };
   DhDemoOptions demo;
-  gint64 start, bare_rows = 0;
+  gint64 bare_rows = 0;
   guint expected = 0, commune_households = 0;
-  double first_s, first_cpu, cpu;
+  double first_s, first_cpu;
   double resident_before, peak;
   gboolean peak_known;
   Timing first_bare = { 0 };
@@ -350,24 +395,12 @@ main (int   argc,
 
   /* a new device signs in and syncs the commune */
   device_path = g_build_filename (cluster.dir, "device.db", NULL);
-  device = dh_store_open_full (device_path, DH_STORE_OPEN_CREATE, &error);
-  g_assert_no_error (error);
-  dh_store_set_user (device, "lan.hoang");
-  client = dh_sync_client_new (base_url, cert_file, NULL, &error);
-  g_assert_no_error (error);
-  signed_in = dh_sync_client_sign_in (client, "lan.hoang", PASSWORD, dh_store_get_device_id (device), &error);
-  g_assert_no_error (error);
-  dh_sync_client_set_token (client, dh_json_get_string (signed_in, "token"));
+  device = new_device (device_path, base_url, cert_file, &client, &token);
 
   g_print ("the first sync of %u records over TLS on the loopback…\n", expected);
   resident_before = status_mib ("VmRSS:");
   peak_known = reset_peak_memory ();
-  start = g_get_monotonic_time ();
-  cpu = process_cpu ();
-  if (!dh_sync_run (device, client, &first, NULL, NULL, NULL, &error))
-    g_error ("the first sync: %s", error->message);
-  first_s = (g_get_monotonic_time () - start) / 1e6;
-  first_cpu = process_cpu () - cpu;
+  timed_sync (device, client, "the first sync", &first, &first_s, &first_cpu);
   peak = status_mib ("VmHWM:");
   g_assert_cmpuint (first.received, ==, expected);
 
@@ -376,7 +409,7 @@ main (int   argc,
     g_autoptr(DhSyncClient) next = dh_sync_client_new (base_url, cert_file, NULL, &error);
 
     g_assert_no_error (error);
-    dh_sync_client_set_token (next, dh_json_get_string (signed_in, "token"));
+    dh_sync_client_set_token (next, token);
     if (!dh_sync_run (device, next, &again, NULL, NULL, NULL, &error))
       g_error ("the no-op sync: %s", error->message);
   }
@@ -406,24 +439,12 @@ main (int   argc,
         {
           g_autofree char *name = g_strdup_printf ("device-%d.db", round);
           g_autofree char *path = g_build_filename (cluster.dir, name, NULL);
-          g_autoptr(DhStore) store = dh_store_open_full (path, DH_STORE_OPEN_CREATE, &error);
           g_autoptr(DhSyncClient) round_client = NULL;
-          g_autoptr(json_object) round_in = NULL;
+          g_autofree char *round_token = NULL;
+          g_autoptr(DhStore) store = new_device (path, base_url, cert_file, &round_client, &round_token);
           g_auto(DhSyncReport) report = { 0 };
 
-          g_assert_no_error (error);
-          dh_store_set_user (store, "lan.hoang");
-          round_client = dh_sync_client_new (base_url, cert_file, NULL, &error);
-          g_assert_no_error (error);
-          round_in = dh_sync_client_sign_in (round_client, "lan.hoang", PASSWORD, dh_store_get_device_id (store), &error);
-          g_assert_no_error (error);
-          dh_sync_client_set_token (round_client, dh_json_get_string (round_in, "token"));
-          start = g_get_monotonic_time ();
-          cpu = process_cpu ();
-          if (!dh_sync_run (store, round_client, &report, NULL, NULL, NULL, &error))
-            g_error ("the first sync of round %d: %s", round + 1, error->message);
-          sync_s = (g_get_monotonic_time () - start) / 1e6;
-          sync_cpu = process_cpu () - cpu;
+          timed_sync (store, round_client, "a first sync of a later round", &report, &sync_s, &sync_cpu);
           g_assert_cmpuint (report.received, ==, expected);
           g_clear_object (&store);
           remove_store (path);
@@ -472,31 +493,21 @@ main (int   argc,
     {
       g_autoptr(DhStore) slow = NULL;
       g_autoptr(DhSyncClient) slow_client = NULL;
-      g_autoptr(json_object) slow_in = NULL;
+      g_autofree char *slow_token = NULL;
       g_autofree char *slow_path = g_build_filename (cluster.dir, "slow.db", NULL);
       g_autofree char *slow_url = NULL;
       g_auto(DhSyncReport) slow_report = { 0 };
       guint16 port = (guint16) g_ascii_strtoull (strrchr (base_url, ':') + 1, NULL, 10);
       Proxy *proxy = proxy_start_throttled (port, kbits * 1000 / 8, latency_ms / 2);
-      double slow_s;
+      double slow_s, slow_cpu;
 
       slow_url = g_strdup_printf ("https://127.0.0.1:%u/", proxy->port);
-      slow = dh_store_open_full (slow_path, DH_STORE_OPEN_CREATE, &error);
-      g_assert_no_error (error);
-      dh_store_set_user (slow, "lan.hoang");
-      slow_client = dh_sync_client_new (slow_url, cert_file, NULL, &error);
-      g_assert_no_error (error);
-      slow_in = dh_sync_client_sign_in (slow_client, "lan.hoang", PASSWORD, dh_store_get_device_id (slow), &error);
-      g_assert_no_error (error);
-      dh_sync_client_set_token (slow_client, dh_json_get_string (slow_in, "token"));
+      slow = new_device (slow_path, slow_url, cert_file, &slow_client, &slow_token);
       g_print ("the same first sync through a link of %d kbit/s each way with %d ms more round trip…\n",
                kbits, latency_ms);
-      start = g_get_monotonic_time ();
-      if (!dh_sync_run (slow, slow_client, &slow_report, NULL, NULL, NULL, &error))
-        g_error ("the throttled sync: %s", error->message);
-      slow_s = (g_get_monotonic_time () - start) / 1e6;
-      g_print ("| the first sync through a 2G link (%d kbit/s, +%d ms a round trip) | %.0f s, %u requests; the bytes alone take %.0f s at that speed |\n",
-               kbits, latency_ms, slow_s, slow_report.requests,
+      timed_sync (slow, slow_client, "the throttled sync", &slow_report, &slow_s, &slow_cpu);
+      g_print ("| the first sync through a 2G link (%d kbit/s, +%d ms a round trip) | %.0f s (processor %.2f s), %u requests; the bytes alone take %.0f s at that speed |\n",
+               kbits, latency_ms, slow_s, slow_cpu, slow_report.requests,
                (slow_report.bytes_received + slow_report.bytes_sent) * 8.0 / (kbits * 1000));
       proxy_stop (proxy);
     }
