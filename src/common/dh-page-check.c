@@ -36,8 +36,8 @@ struct _DhPageCheck
   GDestroyNotify prepared_free;
   Slot         *slots;
   guint         next;     /* the change the caller takes next */
-  GThread      *thread;   /* a thread of its own, or NULL */
-  DhPageChecker *checker; /* or the checker's; neither: checked on the caller's thread */
+  DhPageChecker *checker; /* NULL: checked on the caller's thread */
+  DhPageChecker *own_checker; /* the checker, when it is the page's own */
   gint          stop;     /* atomic: the caller needs no more */
 
   /* the checker's progress: slots below READY are checked */
@@ -57,11 +57,9 @@ struct _DhPageCheck
  * its maker's at first): a sync runs in a thread nicer than the
  * interface's (dh_thread_try_new_nicer()), and so does its checker, which the
  * store's thread waits for as much as for its own work. */
-static gpointer
-check_changes (gpointer data)
+static void
+check_changes (DhPageCheck *self)
 {
-  DhPageCheck *self = data;
-
   for (guint i = 0; i < self->n_changes && !g_atomic_int_get (&self->stop); i++)
     {
       Slot *slot = &self->slots[i];
@@ -84,8 +82,6 @@ check_changes (gpointer data)
   self->finished = TRUE;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->mutex);
-
-  return NULL;
 }
 
 static gpointer
@@ -140,7 +136,7 @@ dh_page_checker_new (void)
   checker->thread = g_thread_try_new ("dh-page-check", run_checker, checker, &error);
   if (checker->thread == NULL)
     {
-      g_debug ("Checking each page on a thread of its own: %s", error->message);
+      g_debug ("Checking pages on the writer's thread: %s", error->message);
       g_mutex_clear (&checker->mutex);
       g_cond_clear (&checker->cond);
       g_free (checker);
@@ -198,7 +194,7 @@ changes_are_distinct (GPtrArray *changes)
 /**
  * dh_page_check_start:
  * @checker: (nullable): the thread to check the page on, after the pages
- *   started with it before; %NULL for a thread of its own
+ *   started with it before; %NULL for a checker of the page's own
  * @changes: (element-type json_object): the page, as received; it must
  *   stay as it is until the check is freed, and its changes share no
  *   JSON object with each other, as parsed text never does (a change
@@ -235,25 +231,20 @@ dh_page_check_start (DhPageChecker      *checker,
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
 
-  if (changes->len >= DH_PAGE_CHECK_MIN_THREADED && (checker != NULL || g_get_num_processors () > 1) && changes_are_distinct (changes))
-    {
-      g_autoptr(GError) error = NULL;
+  if (changes->len < DH_PAGE_CHECK_MIN_THREADED || !changes_are_distinct (changes))
+    return self;
+  /* no checker given: one of the page's own, a thread it makes and ends */
+  if (checker == NULL)
+    checker = self->own_checker = dh_page_checker_new ();
+  if (checker == NULL)
+    return self;
 
-      self->slots = g_new0 (Slot, changes->len);
-      if (checker != NULL)
-        {
-          self->checker = checker;
-          g_mutex_lock (&checker->mutex);
-          g_queue_push_tail (&checker->pages, self);
-          g_cond_signal (&checker->cond);
-          g_mutex_unlock (&checker->mutex);
-        }
-      else if ((self->thread = g_thread_try_new ("dh-page-check", check_changes, self, &error)) == NULL)
-        {
-          g_debug ("Checking a page on the writer's thread: %s", error->message);
-          g_clear_pointer (&self->slots, g_free);
-        }
-    }
+  self->slots = g_new0 (Slot, changes->len);
+  self->checker = checker;
+  g_mutex_lock (&checker->mutex);
+  g_queue_push_tail (&checker->pages, self);
+  g_cond_signal (&checker->cond);
+  g_mutex_unlock (&checker->mutex);
 
   return self;
 }
@@ -263,7 +254,7 @@ dh_page_check_is_threaded (DhPageCheck *self)
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  return self->thread != NULL || self->checker != NULL;
+  return self->checker != NULL;
 }
 
 /* The page being checked: the one given to dh_page_check_start(). */
@@ -339,22 +330,17 @@ dh_page_check_free (DhPageCheck *self)
 
   if (dh_page_check_is_threaded (self))
     {
-      g_atomic_int_set (&self->stop, TRUE);
-      if (self->thread != NULL)
-        g_thread_join (self->thread);
-      else
-        {
-          gboolean begun;
+      gboolean begun;
 
-          /* not begun: taken off the checker's list; else it stops where it is */
-          g_mutex_lock (&self->checker->mutex);
-          begun = !g_queue_remove (&self->checker->pages, self);
-          g_mutex_unlock (&self->checker->mutex);
-          g_mutex_lock (&self->mutex);
-          while (begun && !self->finished)
-            g_cond_wait (&self->cond, &self->mutex);
-          g_mutex_unlock (&self->mutex);
-        }
+      /* not begun: taken off the checker's list; else it stops where it is */
+      g_atomic_int_set (&self->stop, TRUE);
+      g_mutex_lock (&self->checker->mutex);
+      begun = !g_queue_remove (&self->checker->pages, self);
+      g_mutex_unlock (&self->checker->mutex);
+      g_mutex_lock (&self->mutex);
+      while (begun && !self->finished)
+        g_cond_wait (&self->cond, &self->mutex);
+      g_mutex_unlock (&self->mutex);
       for (guint i = self->next; i < self->n_changes; i++)
         {
           Slot *slot = &self->slots[i];
@@ -367,6 +353,7 @@ dh_page_check_free (DhPageCheck *self)
         }
       g_free (self->slots);
     }
+  g_clear_pointer (&self->own_checker, dh_page_checker_free);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
   g_object_unref (self->validator.catalogues);

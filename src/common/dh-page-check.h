@@ -8,14 +8,14 @@
 G_BEGIN_DECLS
 
 /* A page of changes as received, checked one by one with
- * dh_change_check_json() on another thread while the caller writes those
- * checked before (a thread of its own, or a checker's, which checks the
- * pages started with it one after the other): checking a value costs a
- * sixth of what writing it costs, and it needs nothing of the store. The caller takes the changes
- * in order; a page too small to be worth a thread, a machine with one
- * processor, a page that holds a change twice (the same object) and a
- * thread that cannot be made are checked on the caller's thread as it
- * takes them. What the caller would make of each change before writing
+ * dh_change_check_json() on a checker's thread while the caller writes
+ * those checked before: checking a value costs a sixth of what writing it
+ * costs, and it needs nothing of the store. A checker checks the pages
+ * started with it one after the other (a pull's); a page started with none
+ * has a checker of its own. The caller takes the changes in order; a page
+ * too small to be worth a thread, a machine with one processor, a page
+ * that holds a change twice (the same object) and a thread that cannot be
+ * made are checked on the caller's thread as it takes them. What the caller would make of each change before writing
  * it, and can make without the store, it may have made on the checker's
  * thread too. */
 typedef struct _DhPageCheck DhPageCheck;
