@@ -305,6 +305,22 @@ test_checker_as_nice_as_its_maker (void)
     }
 }
 
+/* Takes the first N changes of CHECK, as a caller that then stops (a
+ * write failed): what was made of them, not asked for, is freed with them. */
+static void
+take_first (DhPageCheck *check,
+            guint        n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_auto(DhCheckedChange) checked = { 0 };
+      g_autoptr(GError) error = NULL;
+
+      if (!dh_page_check_take (check, i, &checked, NULL, &error))
+        g_assert_nonnull (error);
+    }
+}
+
 /* A caller that stops taking (a write failed) frees the check: the
  * checker stops where it is, and what it checked and made is freed (the
  * sanitizer's leak check sees the rest). Again and again, to meet the
@@ -319,17 +335,8 @@ test_stopped_midway (void)
   for (guint round = 0; round < 40; round++)
     {
       g_autoptr(DhPageCheck) check = dh_page_check_start (NULL, page, &validator, prepare, prepared_free);
-      guint stop_at = round * 12 % page->len;
 
-      for (guint i = 0; i < stop_at; i++)
-        {
-          g_auto(DhCheckedChange) checked = { 0 };
-          g_autoptr(GError) error = NULL;
-
-          /* what was made of it, not asked for, is freed with it */
-          if (!dh_page_check_take (check, i, &checked, NULL, &error))
-            g_assert_nonnull (error);
-        }
+      take_first (check, round * 12 % page->len);
     }
 
   g_assert_cmpint (g_atomic_int_get (&prepared_freed), ==, g_atomic_int_get (&prepared_made));
@@ -392,16 +399,8 @@ test_checker_pages_freed_early (void)
       DhPageCheck *b = dh_page_check_start (checker, second, &validator, prepare, prepared_free);
       g_autoptr(DhPageCheck) c = dh_page_check_start (checker, third, &validator, NULL, NULL);
       g_autoptr(GHashTable) kinds = g_hash_table_new (NULL, NULL);
-      guint stop_at = round * 13 % first->len;
 
-      for (guint i = 0; i < stop_at; i++)
-        {
-          g_auto(DhCheckedChange) checked = { 0 };
-          g_autoptr(GError) error = NULL;
-
-          if (!dh_page_check_take (a, i, &checked, NULL, &error))
-            g_assert_nonnull (error);
-        }
+      take_first (a, round * 13 % first->len);
       /* the one behind first, begun or not, then the one under way */
       if (round % 2 == 0)
         {
