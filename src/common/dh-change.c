@@ -485,7 +485,7 @@ dh_change_check_json (json_object        *wire,
                       GError            **error)
 {
   g_autoptr(GArray) writes = NULL;
-  DhValidator any_day;
+  DhValidator year_ahead;
   const char *entity_name, *record_id, *commune, *author, *clock;
   const DhEntity *entity;
   gboolean wrong_type = FALSE;
@@ -528,11 +528,12 @@ dh_change_check_json (json_object        *wire,
   g_array_set_clear_func (writes, (GDestroyNotify) checked_write_clear);
   g_array_set_size (writes, (guint) json_object_object_length (fields));
 
-  any_day = *validator;
-  if (g_date_valid (&any_day.today))
-    g_date_add_years (&any_day.today, 1);
+  /* the dates its author's clock decided: a year after this one's day */
+  year_ahead = *validator;
+  if (g_date_valid (&year_ahead.today))
+    g_date_add_years (&year_ahead.today, 1);
   else
-    g_date_set_dmy (&any_day.today, 31, G_DATE_DECEMBER, 9999);
+    g_date_set_dmy (&year_ahead.today, 31, G_DATE_DECEMBER, 9999);
 
   {
     json_object_object_foreach (fields, key, entry)
@@ -595,7 +596,7 @@ dh_change_check_json (json_object        *wire,
                          key, entity->name);
             return FALSE;
           }
-        else if (!dh_field_normalize_value (field, value, &any_day, &clean, error))
+        else if (!dh_field_normalize_value (field, value, &year_ahead, &clean, error))
           return FALSE;
 
         g_array_index (writes, DhCheckedWrite, n_checked++) = (DhCheckedWrite) {
