@@ -401,52 +401,14 @@ malformed (GError     **error,
   return FALSE;
 }
 
-/* The members of a change's envelope, in the order of their keys in read_envelope(). */
-enum
-{
-  ENVELOPE_ENTITY,
-  ENVELOPE_RECORD,
-  ENVELOPE_COMMUNE,
-  ENVELOPE_AUTHOR,
-  ENVELOPE_CLOCK,
-  ENVELOPE_FIELDS,
-  N_ENVELOPE,
-};
-
-/* Each member of the envelope, NULL when absent or null: its keys are of
- * one letter, and the object is read once, not looked up six times. */
-static void
-read_envelope (json_object  *wire,
-               json_object **members)
-{
-  static const char keys[] = "ercukf";
-
-  memset (members, 0, sizeof (json_object *) * N_ENVELOPE);
-  {
-    json_object_object_foreach (wire, key, value)
-      {
-        const char *at;
-
-        if (key[0] == '\0' || key[1] != '\0' || (at = strchr (keys, key[0])) == NULL)
-          continue;
-        members[at - keys] = value;
-      }
-  }
-}
-
+/* A member that must be text when it is there. */
 static const char *
-get_member_string (json_object *value,
-                   gboolean    *out_wrong_type)
+wire_text (const DhWireText *text,
+           gboolean         *out_wrong_type)
 {
-  if (value == NULL)
-    return NULL;
-  if (!json_object_is_type (value, json_type_string))
-    {
-      *out_wrong_type = TRUE;
-      return NULL;
-    }
-
-  return json_object_get_string (value);
+  if (text->other)
+    *out_wrong_type = TRUE;
+  return text->text;
 }
 
 static void
@@ -484,28 +446,48 @@ dh_change_check_json (json_object        *wire,
                       DhCheckedChange    *out_checked,
                       GError            **error)
 {
+  g_autoptr(GArray) fields = g_array_new (FALSE, TRUE, sizeof (DhWireField));
+  DhWireChange read;
+
+  dh_wire_change_read_json (wire, fields, &read);
+  read.fields = (DhWireField *) (gpointer) fields->data;
+
+  return dh_change_check_wire (&read, validator, out_checked, error);
+}
+
+/**
+ * dh_change_check_wire:
+ * @wire: a change as received, read in place (dh-wire.h)
+ *
+ * dh_change_check_json() of a change read so; what it gives refers to the
+ * texts @wire refers to.
+ */
+gboolean
+dh_change_check_wire (const DhWireChange *wire,
+                      const DhValidator  *validator,
+                      DhCheckedChange    *out_checked,
+                      GError            **error)
+{
   g_autoptr(GArray) writes = NULL;
   DhValidator year_ahead;
   const char *entity_name, *record_id, *commune, *author, *clock;
   const DhEntity *entity;
   gboolean wrong_type = FALSE;
-  json_object *envelope[N_ENVELOPE];
-  json_object *fields;
   guint n_checked = 0;
   guint64 packed_clock;
 
+  g_return_val_if_fail (wire != NULL, FALSE);
   g_return_val_if_fail (validator != NULL, FALSE);
   g_return_val_if_fail (out_checked != NULL, FALSE);
 
-  if (wire == NULL || !json_object_is_type (wire, json_type_object))
+  if (!wire->is_object)
     return malformed (error, NULL, NULL, _("it is not a JSON object"));
 
-  read_envelope (wire, envelope);
-  entity_name = get_member_string (envelope[ENVELOPE_ENTITY], &wrong_type);
-  record_id = get_member_string (envelope[ENVELOPE_RECORD], &wrong_type);
-  commune = get_member_string (envelope[ENVELOPE_COMMUNE], &wrong_type);
-  author = get_member_string (envelope[ENVELOPE_AUTHOR], &wrong_type);
-  clock = get_member_string (envelope[ENVELOPE_CLOCK], &wrong_type);
+  entity_name = wire_text (&wire->entity, &wrong_type);
+  record_id = wire_text (&wire->record, &wrong_type);
+  commune = wire_text (&wire->commune, &wrong_type);
+  author = wire_text (&wire->author, &wrong_type);
+  clock = wire_text (&wire->clock, &wrong_type);
   entity = dh_entity_lookup (entity_name);
 
   if (wrong_type)
@@ -518,15 +500,16 @@ dh_change_check_json (json_object        *wire,
     return malformed (error, entity_name, record_id, _("its author is not a user name"));
   if (!dh_hlc_parse (clock, &packed_clock, NULL))
     return malformed (error, entity_name, record_id, _("its clock is not a change timestamp"));
-  fields = envelope[ENVELOPE_FIELDS];
-  if (!json_object_is_type (fields, json_type_object) || json_object_object_length (fields) == 0)
+  if (!wire->has_fields || (wire->n_fields == 0 && !wire->too_many))
     return malformed (error, entity_name, record_id, _("it sets no field"));
+  if (wire->too_many)
+    return malformed (error, entity_name, record_id, _("it names more fields than any record has"));
 
   /* one write a field, each written in its place: a write not reached
    * (a field refused before it) stays zeroed, and is cleared as none */
-  writes = g_array_sized_new (FALSE, TRUE, sizeof (DhCheckedWrite), (guint) json_object_object_length (fields));
+  writes = g_array_sized_new (FALSE, TRUE, sizeof (DhCheckedWrite), wire->n_fields);
   g_array_set_clear_func (writes, (GDestroyNotify) checked_write_clear);
-  g_array_set_size (writes, (guint) json_object_object_length (fields));
+  g_array_set_size (writes, wire->n_fields);
 
   /* the dates its author's clock decided: a year after this one's day */
   year_ahead = *validator;
@@ -535,76 +518,69 @@ dh_change_check_json (json_object        *wire,
   else
     g_date_set_dmy (&year_ahead.today, 31, G_DATE_DECEMBER, 9999);
 
-  {
-    json_object_object_foreach (fields, key, entry)
-      {
-        const DhField *field = NULL;
-        g_autoptr(json_object) clean = NULL;
-        json_object *value, *base_json, *clock_json, *author_json;
-        const char *field_base = "", *field_clock = clock, *field_author = author;
-        gboolean deleted = g_str_equal (key, DH_RECORD_DELETED);
-        WireEntry read;
-        size_t n;
+  for (guint i = 0; i < wire->n_fields; i++)
+    {
+      const DhWireField *entry = &wire->fields[i];
+      const char *key = entry->name;
+      const DhField *field = NULL;
+      g_autoptr(json_object) clean = NULL;
+      json_object *value = entry->value;
+      const char *field_base = "", *field_clock = clock, *field_author = author;
+      gboolean deleted = g_str_equal (key, DH_RECORD_DELETED);
 
-        if (!wire_entry_read (entry, &read))
-          return malformed (error, entity_name, record_id, _("each field must be [value, base, clock, author], or its value alone when that is not a list"));
-        value = read.value;
-        base_json = read.base;
-        clock_json = read.clock;
-        author_json = read.author;
-        n = read.n;
+      if (entry->n < 1 || entry->n > 4)
+        return malformed (error, entity_name, record_id, _("each field must be [value, base, clock, author], or its value alone when that is not a list"));
 
-        if (base_json != NULL)
-          {
-            if (!json_object_is_type (base_json, json_type_string))
-              return malformed (error, entity_name, record_id, _("a field's base must be text"));
-            field_base = json_object_get_string (base_json);
-            if (field_base[0] != '\0' && !dh_hlc_parse (field_base, NULL, NULL))
-              return malformed (error, entity_name, record_id, _("a field's base is not a change timestamp"));
-          }
-        if (clock_json != NULL)
-          {
-            if (!json_object_is_type (clock_json, json_type_string))
-              return malformed (error, entity_name, record_id, _("a field's clock is not a change timestamp at or before the change's"));
-            field_clock = json_object_get_string (clock_json);
-            if (!dh_hlc_parse (field_clock, NULL, NULL) || strcmp (field_clock, clock) > 0)
-              return malformed (error, entity_name, record_id, _("a field's clock is not a change timestamp at or before the change's"));
-          }
-        if (strcmp (field_base, field_clock) >= 0)
-          return malformed (error, entity_name, record_id, _("a field replaces a value written after it"));
-        /* a fourth element names the write's author, null when it has none */
-        if (n > 3)
-          {
-            field_author = json_object_is_type (author_json, json_type_string) ? json_object_get_string (author_json) : NULL;
-            if ((author_json != NULL && field_author == NULL) ||
-                (field_author != NULL && (strlen (field_author) > MAX_AUTHOR_BYTES || !g_utf8_validate (field_author, -1, NULL))))
-              return malformed (error, entity_name, record_id, _("its author is not a user name"));
-          }
+      if (entry->base.other)
+        return malformed (error, entity_name, record_id, _("a field's base must be text"));
+      if (entry->base.text != NULL)
+        {
+          field_base = entry->base.text;
+          if (field_base[0] != '\0' && !dh_hlc_parse (field_base, NULL, NULL))
+            return malformed (error, entity_name, record_id, _("a field's base is not a change timestamp"));
+        }
+      if (entry->clock.other)
+        return malformed (error, entity_name, record_id, _("a field's clock is not a change timestamp at or before the change's"));
+      if (entry->clock.text != NULL)
+        {
+          field_clock = entry->clock.text;
+          if (!dh_hlc_parse (field_clock, NULL, NULL) || strcmp (field_clock, clock) > 0)
+            return malformed (error, entity_name, record_id, _("a field's clock is not a change timestamp at or before the change's"));
+        }
+      if (strcmp (field_base, field_clock) >= 0)
+        return malformed (error, entity_name, record_id, _("a field replaces a value written after it"));
+      /* a fourth element names the write's author, null when it has none */
+      if (entry->n > 3)
+        {
+          field_author = entry->author.text;
+          if (entry->author.other ||
+              (field_author != NULL && (strlen (field_author) > MAX_AUTHOR_BYTES || !g_utf8_validate (field_author, -1, NULL))))
+            return malformed (error, entity_name, record_id, _("its author is not a user name"));
+        }
 
-        if (!deleted)
-          field = dh_entity_get_field (entity, key);
-        if (deleted)
-          {
-            if (!json_object_is_type (value, json_type_boolean))
-              return malformed (error, entity_name, record_id, _("“deleted” must be true or false"));
-            clean = json_object_new_boolean (json_object_get_boolean (value));
-          }
-        else if (field == NULL)
-          {
-            g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD,
-                         _("A change has the unknown field “%s” (%s); update Đồng Hành"),
-                         key, entity->name);
-            return FALSE;
-          }
-        else if (!dh_field_normalize_value (field, value, &year_ahead, &clean, error))
+      if (!deleted)
+        field = dh_entity_get_field (entity, key);
+      if (deleted)
+        {
+          if (!json_object_is_type (value, json_type_boolean))
+            return malformed (error, entity_name, record_id, _("“deleted” must be true or false"));
+          clean = json_object_new_boolean (json_object_get_boolean (value));
+        }
+      else if (field == NULL)
+        {
+          g_set_error (error, DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_UNKNOWN_FIELD,
+                       _("A change has the unknown field “%s” (%s); update Đồng Hành"),
+                       key, entity->name);
           return FALSE;
+        }
+      else if (!dh_field_normalize_value (field, value, &year_ahead, &clean, error))
+        return FALSE;
 
-        g_array_index (writes, DhCheckedWrite, n_checked++) = (DhCheckedWrite) {
-          .field = field,
-          .write = { .value = g_steal_pointer (&clean), .clock = field_clock, .base = field_base, .author = field_author },
-        };
-      }
-  }
+      g_array_index (writes, DhCheckedWrite, n_checked++) = (DhCheckedWrite) {
+        .field = field,
+        .write = { .value = g_steal_pointer (&clean), .clock = field_clock, .base = field_base, .author = field_author },
+      };
+    }
   g_array_set_size (writes, n_checked);
 
   *out_checked = (DhCheckedChange) {

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "dh-entity.h"
+#include "dh-wire.h"
 
 G_BEGIN_DECLS
 
@@ -110,6 +111,10 @@ typedef struct
 } DhCheckedChange;
 
 gboolean     dh_change_check_json   (json_object        *wire,
+                                     const DhValidator  *validator,
+                                     DhCheckedChange    *out_checked,
+                                     GError            **error);
+gboolean     dh_change_check_wire   (const DhWireChange *wire,
                                      const DhValidator  *validator,
                                      DhCheckedChange    *out_checked,
                                      GError            **error);

@@ -29,7 +29,7 @@ struct _DhPageChecker
 
 struct _DhPageCheck
 {
-  GPtrArray    *changes;
+  DhWirePage   *page;
   guint         n_changes;  /* as many as the page had when the check began */
   DhValidator   validator;
   DhPageCheckPrepare prepare;
@@ -64,7 +64,7 @@ check_changes (DhPageCheck *self)
     {
       Slot *slot = &self->slots[i];
 
-      if (dh_change_check_json (g_ptr_array_index (self->changes, i), &self->validator, &slot->checked, &slot->error) &&
+      if (dh_change_check_wire (dh_wire_page_get_change (self->page, i), &self->validator, &slot->checked, &slot->error) &&
           self->prepare != NULL)
         slot->prepared = self->prepare (&slot->checked);
 
@@ -172,58 +172,39 @@ dh_page_checker_free (DhPageChecker *checker)
   g_free (checker);
 }
 
-/* Whether no change is in the page twice. The checker reads a change
- * while the caller writes the ones before it, and both take and drop
- * references to its values, which json-c counts without atomics: a change
- * twice in a page (the same object: a caller's replay) would be counted by
- * both at once. Text parsed into a page never shares an object. */
-static gboolean
-changes_are_distinct (GPtrArray *changes)
-{
-  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
-
-  for (guint i = 0; i < changes->len; i++)
-    {
-      if (!g_hash_table_add (seen, g_ptr_array_index (changes, i)))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
 /**
  * dh_page_check_start:
  * @checker: (nullable): the thread to check the page on, after the pages
  *   started with it before; %NULL for a checker of the page's own
- * @changes: (element-type json_object): the page, as received; it must
- *   stay as it is until the check is freed, and its changes share no
- *   JSON object with each other, as parsed text never does (a change
- *   given twice, the same object, is allowed: such a page is checked on
- *   the caller's thread)
+ * @page: the page, as received (held until the check is freed); a page
+ *   that holds a JSON object twice (dh_wire_page_shares_objects(): a
+ *   caller's replay) is checked on the caller's thread: the checker and
+ *   the caller would both count its references, which json-c does
+ *   without atomics
  * @validator: the catalogues the values are checked against (copied; its
  *   catalogues are held until the check is freed)
  * @prepare: (nullable): what to make of each change that checked well,
  *   when it is checked on another thread
  * @prepared_free: (nullable): frees what @prepare made
  *
- * Starts checking @changes, on another thread when it is worth one.
+ * Starts checking @page, on another thread when it is worth one.
  * Take each change with dh_page_check_take(), in order.
  */
 DhPageCheck *
 dh_page_check_start (DhPageChecker      *checker,
-                     GPtrArray          *changes,
+                     DhWirePage         *page,
                      const DhValidator  *validator,
                      DhPageCheckPrepare  prepare,
                      GDestroyNotify      prepared_free)
 {
   DhPageCheck *self;
 
-  g_return_val_if_fail (changes != NULL, NULL);
+  g_return_val_if_fail (page != NULL, NULL);
   g_return_val_if_fail (validator != NULL && validator->catalogues != NULL, NULL);
 
   self = g_new0 (DhPageCheck, 1);
-  self->changes = g_ptr_array_ref (changes);
-  self->n_changes = changes->len;
+  self->page = dh_wire_page_ref (page);
+  self->n_changes = dh_wire_page_get_length (page);
   self->validator = *validator;
   self->prepare = prepare;
   self->prepared_free = prepared_free;
@@ -231,7 +212,7 @@ dh_page_check_start (DhPageChecker      *checker,
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
 
-  if (changes->len < DH_PAGE_CHECK_MIN_THREADED || !changes_are_distinct (changes))
+  if (self->n_changes < DH_PAGE_CHECK_MIN_THREADED || dh_wire_page_shares_objects (page))
     return self;
   /* no checker given: one of the page's own, a thread it makes and ends */
   if (checker == NULL)
@@ -239,7 +220,7 @@ dh_page_check_start (DhPageChecker      *checker,
   if (checker == NULL)
     return self;
 
-  self->slots = g_new0 (Slot, changes->len);
+  self->slots = g_new0 (Slot, self->n_changes);
   self->checker = checker;
   g_mutex_lock (&checker->mutex);
   g_queue_push_tail (&checker->pages, self);
@@ -258,12 +239,12 @@ dh_page_check_is_threaded (DhPageCheck *self)
 }
 
 /* The page being checked: the one given to dh_page_check_start(). */
-GPtrArray *
-dh_page_check_get_changes (DhPageCheck *self)
+DhWirePage *
+dh_page_check_get_page (DhPageCheck *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return self->changes;
+  return self->page;
 }
 
 /**
@@ -295,7 +276,7 @@ dh_page_check_take (DhPageCheck       *self,
   if (out_prepared != NULL)
     *out_prepared = NULL;
   if (!dh_page_check_is_threaded (self))
-    return dh_change_check_json (g_ptr_array_index (self->changes, index), &self->validator, out_checked, error);
+    return dh_change_check_wire (dh_wire_page_get_change (self->page, index), &self->validator, out_checked, error);
 
   g_mutex_lock (&self->mutex);
   while (self->ready <= index)
@@ -357,6 +338,6 @@ dh_page_check_free (DhPageCheck *self)
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
   g_object_unref (self->validator.catalogues);
-  g_ptr_array_unref (self->changes);
+  dh_wire_page_unref (self->page);
   g_free (self);
 }

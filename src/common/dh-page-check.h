@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 /* A page of changes as received, checked one by one with
- * dh_change_check_json() on a checker's thread while the caller writes
+ * dh_change_check_wire() on a checker's thread while the caller writes
  * those checked before: checking a value costs a sixth of what writing it
  * costs, and it needs nothing of the store. A checker checks the pages
  * started with it one after the other (a pull's); a page started with none
@@ -32,7 +32,7 @@ DhPageChecker *dh_page_checker_new  (void);
 void           dh_page_checker_free (DhPageChecker    *checker);
 
 DhPageCheck *dh_page_check_start (DhPageChecker      *checker,
-                                  GPtrArray          *changes,
+                                  DhWirePage         *page,
                                   const DhValidator  *validator,
                                   DhPageCheckPrepare  prepare,
                                   GDestroyNotify      prepared_free);
@@ -42,7 +42,7 @@ gboolean     dh_page_check_take  (DhPageCheck        *self,
                                   gpointer           *out_prepared,
                                   GError            **error);
 gboolean     dh_page_check_is_threaded (DhPageCheck  *self);
-GPtrArray   *dh_page_check_get_changes (DhPageCheck  *self);
+DhWirePage  *dh_page_check_get_page (DhPageCheck    *self);
 void         dh_page_check_free  (DhPageCheck        *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhPageCheck, dh_page_check_free)

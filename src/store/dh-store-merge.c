@@ -53,17 +53,25 @@ dh_store_set_aside (DhStore         *self,
   return dh_store_step_done (self, stmt, error);
 }
 
+/* Sets aside a change that came at INDEX of PAGE, as it came; or, with
+ * no page, CHANGE, as it is written. */
 static gboolean
 quarantine (DhStore         *self,
             const char      *entity,
             const char      *record_id,
             const char      *reason,
-            json_object     *wire,
+            DhWirePage      *page,
+            guint            index,
+            const DhChange  *change,
             DhApplyReport   *report,
             GError         **error)
 {
+  g_autoptr(json_object) wire = page == NULL ? dh_change_to_json (change) : NULL;
+  g_autofree char *text = page != NULL ? dh_wire_page_dup_text (page, index) : NULL;
+
   return dh_store_set_aside (self, entity, record_id, reason,
-                             json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN), report, error);
+                             text != NULL ? text : json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN),
+                             report, error);
 }
 
 static gboolean
@@ -161,16 +169,13 @@ page_ids_sql (DhStore  *self,
 static void
 add_page_id (json_object *ids,
              GHashTable  *known,
-             json_object *id)
+             const char  *id)
 {
-  if (id == NULL || !json_object_is_type (id, json_type_string) ||
-      g_hash_table_contains (known, json_object_get_string (id)))
+  if (id == NULL || g_hash_table_contains (known, id))
     return;
 
-  g_hash_table_insert (known, g_strdup (json_object_get_string (id)), NULL);
-  /* a string of its own: the page's objects may be counted by its checker
-   * meanwhile (dh_store_check_page()), and json-c counts without atomics */
-  json_object_array_add (ids, json_object_new_string (json_object_get_string (id)));
+  g_hash_table_insert (known, g_strdup (id), NULL);
+  json_object_array_add (ids, json_object_new_string (id));
 }
 
 /* FIRST_SYNC: the page is one of a first sync, in a transaction of its
@@ -178,10 +183,10 @@ add_page_id (json_object *ids,
  * will have are those the first sync writes, and are kept from page to
  * page (dh_store_apply_changes() says when they still hold). */
 static gboolean
-look_up_page_ids (DhStore    *self,
-                  GPtrArray  *changes,
-                  gboolean    first_sync,
-                  GError    **error)
+look_up_page_ids (DhStore     *self,
+                  DhWirePage  *page,
+                  gboolean     first_sync,
+                  GError     **error)
 {
   g_autoptr(json_object) ids = json_object_new_array ();
   g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -200,22 +205,23 @@ look_up_page_ids (DhStore    *self,
       return TRUE;
     }
 
-  for (guint i = 0; i < changes->len; i++)
+  for (guint i = 0; i < dh_wire_page_get_length (page); i++)
     {
-      json_object *wire = g_ptr_array_index (changes, i);
-      const DhEntity *entity = dh_entity_lookup (dh_json_get_string (wire, "e"));
-      json_object *fields;
+      const DhWireChange *wire = dh_wire_page_get_change (page, i);
+      const DhEntity *entity = dh_entity_lookup (wire->entity.text);
 
-      add_page_id (ids, known, json_object_object_get (wire, "r"));
-      if (entity == NULL || !json_object_object_get_ex (wire, "f", &fields) || !json_object_is_type (fields, json_type_object))
+      add_page_id (ids, known, wire->record.text);
+      if (entity == NULL)
         continue;
-      for (guint j = 0; j < entity->n_fields; j++)
+      /* only text is read as text: json-c would write a number's text
+       * into it, and the page may be read on its checker's thread meanwhile */
+      for (guint j = 0; j < wire->n_fields; j++)
         {
-          DhWrite write;
+          const DhField *field = dh_entity_get_field (entity, wire->fields[j].name);
+          json_object *value = wire->fields[j].value;
 
-          if (entity->fields[j].type == DH_FIELD_REF &&
-              dh_change_wire_get_write (wire, entity->fields[j].name, &write))
-            add_page_id (ids, known, write.value);
+          if (field != NULL && field->type == DH_FIELD_REF && json_object_is_type (value, json_type_string))
+            add_page_id (ids, known, json_object_get_string (value));
         }
     }
 
@@ -356,7 +362,7 @@ find_missing (DhStore         *self,
   return NULL;
 }
 
-static gboolean apply_change (DhStore *, const DhChange *, gboolean, json_object *, DhApplyReport *, GError **);
+static gboolean apply_change (DhStore *, const DhChange *, gboolean, DhWirePage *, guint, DhApplyReport *, GError **);
 
 /* Whether any record, of any kind but OTHER_THAN (when given: the caller
  * looked there already), has the id: one statement over them all. */
@@ -393,7 +399,7 @@ merge_found_conflicts (DhStore        *self,
 {
   for (guint i = 0; i < conflicts->len; i++)
     {
-      if (!apply_change (self, g_ptr_array_index (conflicts, i), TRUE, NULL, report, error))
+      if (!apply_change (self, g_ptr_array_index (conflicts, i), TRUE, NULL, 0, report, error))
         return FALSE;
     }
 
@@ -407,6 +413,7 @@ release_held (DhStore        *self,
               GError        **error)
 {
   g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+  g_autoptr(DhWirePage) page = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -435,6 +442,7 @@ release_held (DhStore        *self,
       !dh_store_check_exists (self, "SELECT 1 FROM held_change", NULL, NULL, NULL, &self->held_possible, error))
     return FALSE;
 
+  page = dh_wire_page_new_from_json (held);
   for (guint i = 0; i < held->len; i++)
     {
       json_object *wire = g_ptr_array_index (held, i);
@@ -445,11 +453,11 @@ release_held (DhStore        *self,
       change = dh_change_from_json (wire, dh_store_get_validator (self), &local_error);
       if (change == NULL)
         {
-          if (!quarantine (self, NULL, id, local_error->message, wire, report, error))
+          if (!quarantine (self, NULL, id, local_error->message, page, i, NULL, report, error))
             return FALSE;
           continue;
         }
-      if (!apply_change (self, change, FALSE, wire, report, error))
+      if (!apply_change (self, change, FALSE, page, i, report, error))
         return FALSE;
     }
 
@@ -504,7 +512,8 @@ static gboolean
 apply_change (DhStore         *self,
               const DhChange  *change,
               gboolean         found_here,
-              json_object     *wire,
+              DhWirePage      *page,
+              guint            index,
               DhApplyReport   *report,
               GError         **error)
 {
@@ -512,13 +521,9 @@ apply_change (DhStore         *self,
   g_auto(DhMergeResult) result = { 0 };
   g_autoptr(json_object) state = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(json_object) own_wire = NULL;
   const DhEntity *kind;
   const char *missing;
   gboolean exists;
-
-  if (wire == NULL)
-    wire = own_wire = dh_change_to_json (change);
 
   if (page_knows_id (self, change->record_id, &kind) && kind != entity)
     exists = FALSE;
@@ -537,7 +542,7 @@ apply_change (DhStore         *self,
         return FALSE;
       if (taken_elsewhere)
         return quarantine (self, entity->name, change->record_id,
-                           _("Its record id belongs to a record of another kind"), wire, report, error);
+                           _("Its record id belongs to a record of another kind"), page, index, change, report, error);
       if (!found_here)
         return apply_new_record (self, change, report, error);
       state = json_object_new_object ();
@@ -546,7 +551,7 @@ apply_change (DhStore         *self,
     return FALSE;
 
   if (!dh_merge_record (state, change, &result))
-    return quarantine (self, entity->name, change->record_id, result.rejected, wire, report, error);
+    return quarantine (self, entity->name, change->record_id, result.rejected, page, index, change, report, error);
 
   for (guint i = 0; i < result.conflicts->len; i++)
     {
@@ -569,7 +574,7 @@ apply_change (DhStore         *self,
     return hold (self, change, missing[0] != '\0' ? missing : NULL, report, error);
 
   if (result.rejected != NULL &&
-      !quarantine (self, entity->name, change->record_id, result.rejected, wire, report, error))
+      !quarantine (self, entity->name, change->record_id, result.rejected, page, index, change, report, error))
     return FALSE;
 
   if (!exists || result.taken->len > 0)
@@ -726,15 +731,16 @@ apply_new_checked (DhStore                *self,
   return TRUE;
 }
 
-/* The change at INDEX of a page, WIRE, checked by CHECK. */
+/* The change at INDEX of PAGE, checked by CHECK. */
 static gboolean
 apply_wire (DhStore        *self,
             DhPageCheck    *check,
+            DhWirePage     *page,
             guint           index,
-            json_object    *wire,
             DhApplyReport  *report,
             GError        **error)
 {
+  const DhWireChange *wire = dh_wire_page_get_change (page, index);
   g_auto(DhCheckedChange) checked = { 0 };
   /* declared after the change it refers to: freed before it */
   g_autoptr(DhNewRow) row = NULL;
@@ -743,12 +749,11 @@ apply_wire (DhStore        *self,
   const DhEntity *kind;
 
   if (!dh_page_check_take (check, index, &checked, (gpointer *) &row, &local_error))
-    return quarantine (self, dh_json_get_string (wire, "e"), dh_json_get_string (wire, "r"),
-                       local_error->message, wire, report, error);
+    return quarantine (self, wire->entity.text, wire->record.text, local_error->message, page, index, NULL, report, error);
 
   /* the clock was read when the change was checked */
   if (!dh_checked_change_check_clock (&checked, dh_store_get_wall_clock_ms (self), &local_error))
-    return quarantine (self, checked.entity->name, checked.record_id, local_error->message, wire, report, error);
+    return quarantine (self, checked.entity->name, checked.record_id, local_error->message, page, index, NULL, report, error);
   dh_hlc_observe_packed (self->hlc, checked.packed_clock);
 
   /* an id that no table has, as the page found: a record not seen before */
@@ -756,7 +761,7 @@ apply_wire (DhStore        *self,
     return apply_new_checked (self, &checked, row, report, error);
 
   change = dh_change_new_from_checked (&checked);
-  return apply_change (self, change, FALSE, wire, report, error);
+  return apply_change (self, change, FALSE, page, index, report, error);
 }
 
 /* How many changes wait that came after AFTER_SEQ, and the seq of the
@@ -943,15 +948,21 @@ dh_store_apply_changes (DhStore        *self,
                         DhApplyReport  *report,
                         GError        **error)
 {
-  return dh_store_apply_checked_changes (self, changes, NULL, cursor, report, error);
+  g_autoptr(DhWirePage) page = NULL;
+
+  g_return_val_if_fail (changes != NULL, FALSE);
+
+  page = dh_wire_page_new_from_json (changes);
+  return dh_store_apply_checked_changes (self, page, NULL, cursor, report, error);
 }
 
 /**
  * dh_store_check_page:
  * @checker: (nullable): the thread to check it on, after the pages
  *   started with it before (a pull's); %NULL for a thread of its own
- * @changes: (element-type json_object): a page as dh_store_apply_changes()
- *   takes it, which must stay as it is until the check is freed
+ * @page: a page of changes as received (dh_wire_page_parse_answer(), or
+ *   dh_wire_page_new_from_json() of what dh_store_apply_changes() takes),
+ *   which the check holds
  * @first_sync: whether the page is likely one of a first sync
  *   (dh_store_is_in_first_sync() when the pull began): the rows of its
  *   records are then made ahead too
@@ -965,25 +976,26 @@ dh_store_apply_changes (DhStore        *self,
 DhPageCheck *
 dh_store_check_page (DhStore       *self,
                      DhPageChecker *checker,
-                     GPtrArray     *changes,
+                     DhWirePage    *page,
                      gboolean       first_sync)
 {
   DhValidator validator;
 
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
-  g_return_val_if_fail (changes != NULL, NULL);
+  g_return_val_if_fail (page != NULL, NULL);
 
   /* the catalogues are the store's for its life; the day is read under its own lock */
   validator.catalogues = self->validator.catalogues;
   dh_store_get_today (self, &validator.today);
 
-  return dh_page_check_start (checker, changes, &validator, first_sync ? prepare_new_row : NULL,
+  return dh_page_check_start (checker, page, &validator, first_sync ? prepare_new_row : NULL,
                               (GDestroyNotify) dh_store_new_row_free);
 }
 
 /**
  * dh_store_apply_checked_changes:
- * @check: (nullable): dh_store_check_page() of @changes, or %NULL to
+ * @page: the changes, as dh_store_check_page() takes them
+ * @check: (nullable): dh_store_check_page() of @page, or %NULL to
  *   check them here, as dh_store_apply_changes() does
  *
  * dh_store_apply_changes() of a page whose check began before, which it
@@ -991,7 +1003,7 @@ dh_store_check_page (DhStore       *self,
  */
 gboolean
 dh_store_apply_checked_changes (DhStore        *self,
-                                GPtrArray      *changes,
+                                DhWirePage     *page,
                                 DhPageCheck    *check,
                                 const char     *cursor,
                                 DhApplyReport  *report,
@@ -1003,8 +1015,8 @@ dh_store_apply_checked_changes (DhStore        *self,
   gboolean begun, ok;
 
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
-  g_return_val_if_fail (changes != NULL, FALSE);
-  g_return_val_if_fail (check == NULL || dh_page_check_get_changes (check) == changes, FALSE);
+  g_return_val_if_fail (page != NULL, FALSE);
+  g_return_val_if_fail (check == NULL || dh_page_check_get_page (check) == page, FALSE);
 
   if (report == NULL)
     report = &local_report;
@@ -1021,7 +1033,7 @@ dh_store_apply_checked_changes (DhStore        *self,
   if (ok && !(first_sync && own_transaction && first_sync_ids_hold (self)))
     g_clear_pointer (&self->first_sync_ids, g_hash_table_unref);
   ok = ok && (!first_sync || dh_store_set_meta (self, DH_STORE_SEARCH_INCOMPLETE, "1", error)) &&
-       look_up_page_ids (self, changes, first_sync && own_transaction && held_from == 0, error);
+       look_up_page_ids (self, page, first_sync && own_transaction && held_from == 0, error);
   /* nothing waits: no arrival can release anything, and none is looked for */
   self->held_possible = held_from > 0;
   self->search_deferred = first_sync;
@@ -1032,9 +1044,9 @@ dh_store_apply_checked_changes (DhStore        *self,
       g_autoptr(DhPageCheck) own_check = NULL;
 
       if (check == NULL)
-        check = own_check = dh_store_check_page (self, NULL, changes, first_sync);
-      for (guint i = 0; ok && i < changes->len; i++)
-        ok = apply_wire (self, check, i, g_ptr_array_index (changes, i), report, error);
+        check = own_check = dh_store_check_page (self, NULL, page, first_sync);
+      for (guint i = 0; ok && i < dh_wire_page_get_length (page); i++)
+        ok = apply_wire (self, check, page, i, report, error);
     }
   /* what still waits of what came now; what it released counts as applied */
   if (ok)

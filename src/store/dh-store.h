@@ -222,10 +222,10 @@ gboolean     dh_store_apply_changes          (DhStore       *self,
                                               GError       **error);
 DhPageCheck *dh_store_check_page            (DhStore       *self,
                                               DhPageChecker *checker,
-                                              GPtrArray     *changes,
+                                              DhWirePage    *page,
                                               gboolean       first_sync);
 gboolean     dh_store_apply_checked_changes  (DhStore       *self,
-                                              GPtrArray     *changes,
+                                              DhWirePage    *page,
                                               DhPageCheck   *check,
                                               const char    *cursor,
                                               DhApplyReport *report,

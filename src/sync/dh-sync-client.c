@@ -388,38 +388,28 @@ set_options (DhSyncClient *self)
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, received_cb);
 }
 
-/**
- * dh_sync_client_request:
- * @path: the address after the server's, such as "/v2/pull?after=12"
- * @body: (nullable): the JSON object sent; gzipped when larger than 1 KiB
- *
- * Returns: (transfer full): the answer of a 200, a JSON object; or NULL
- *   with an error whose code says what to do.
- */
-json_object *
-dh_sync_client_request (DhSyncClient  *self,
-                        const char    *method,
-                        const char    *path,
-                        json_object   *body,
-                        GError       **error)
+/* The request, and its answer's text and status; NULL when the transfer
+ * failed. */
+static GString *
+perform (DhSyncClient  *self,
+         const char    *method,
+         const char    *path,
+         json_object   *body,
+         long          *out_status,
+         GError       **error)
 {
   g_autofree char *url = NULL;
   g_autofree char *authorization = NULL;
   g_autoptr(GBytes) gzipped = NULL;
   g_autoptr(GString) received = g_string_new (NULL);
-  g_autoptr(json_object) answer = NULL;
   struct curl_slist *headers = NULL;
   Answer state = { received, FALSE };
   const char *text = NULL;
   gsize length = 0;
   CURLcode code;
-  long status = 0;
   long header_bytes = 0;
   long request_bytes = 0;
   curl_off_t downloaded = 0;
-
-  g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (path != NULL && path[0] == '/', NULL);
 
   if (g_cancellable_set_error_if_cancelled (self->cancellable, NULL))
     {
@@ -477,21 +467,79 @@ dh_sync_client_request (DhSyncClient  *self,
       return NULL;
     }
 
-  curl_easy_getinfo (self->curl, CURLINFO_RESPONSE_CODE, &status);
-  answer = parse_object (received);
+  *out_status = 0;
+  curl_easy_getinfo (self->curl, CURLINFO_RESPONSE_CODE, out_status);
+  return g_steal_pointer (&received);
+}
+
+/**
+ * dh_sync_client_request_text:
+ * @path: the address after the server's, such as "/v2/pull?after=12"
+ * @body: (nullable): the JSON object sent; gzipped when larger than 1 KiB
+ *
+ * Returns: (transfer full): the text of a 200's answer, for the caller to
+ *   read; or NULL with an error whose code says what to do.
+ */
+GString *
+dh_sync_client_request_text (DhSyncClient  *self,
+                             const char    *method,
+                             const char    *path,
+                             json_object   *body,
+                             GError       **error)
+{
+  g_autoptr(GString) received = NULL;
+  long status = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (path != NULL && path[0] == '/', NULL);
+
+  received = perform (self, method, path, body, &status, error);
+  if (received == NULL)
+    return NULL;
   if (status != 200)
     {
+      g_autoptr(json_object) answer = parse_object (received);
+
       set_status_error (self, status, answer, error);
       return NULL;
     }
-  if (answer == NULL)
-    {
-      g_set_error_literal (error, DH_SYNC_ERROR, DH_SYNC_ERROR_SERVER,
-                           _("The server's answer is not one JSON object; it is tried again later (if it lasts, check the server address)"));
-      return NULL;
-    }
 
-  return g_steal_pointer (&answer);
+  return g_steal_pointer (&received);
+}
+
+/* What a 200's answer is when it is no JSON object. */
+void
+dh_sync_set_not_json_error (GError **error)
+{
+  g_set_error_literal (error, DH_SYNC_ERROR, DH_SYNC_ERROR_SERVER,
+                       _("The server's answer is not one JSON object; it is tried again later (if it lasts, check the server address)"));
+}
+
+/**
+ * dh_sync_client_request:
+ * @path: the address after the server's, such as "/v2/pull?after=12"
+ * @body: (nullable): the JSON object sent; gzipped when larger than 1 KiB
+ *
+ * Returns: (transfer full): the answer of a 200, a JSON object; or NULL
+ *   with an error whose code says what to do.
+ */
+json_object *
+dh_sync_client_request (DhSyncClient  *self,
+                        const char    *method,
+                        const char    *path,
+                        json_object   *body,
+                        GError       **error)
+{
+  g_autoptr(GString) received = dh_sync_client_request_text (self, method, path, body, error);
+  json_object *answer;
+
+  if (received == NULL)
+    return NULL;
+  answer = parse_object (received);
+  if (answer == NULL)
+    dh_sync_set_not_json_error (error);
+
+  return answer;
 }
 
 /* POST /v2/sign-in: the answer holds the token and when it expires. */

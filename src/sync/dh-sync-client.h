@@ -50,6 +50,12 @@ json_object  *dh_sync_client_request            (DhSyncClient  *self,
                                                  const char    *path,
                                                  json_object   *body,
                                                  GError       **error);
+GString      *dh_sync_client_request_text       (DhSyncClient  *self,
+                                                 const char    *method,
+                                                 const char    *path,
+                                                 json_object   *body,
+                                                 GError       **error);
+void          dh_sync_set_not_json_error        (GError       **error);
 json_object  *dh_sync_client_sign_in            (DhSyncClient  *self,
                                                  const char    *username,
                                                  const char    *password,

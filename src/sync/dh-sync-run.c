@@ -292,8 +292,8 @@ push (Sync    *sync,
  * more follow, and the client's counts once it was read. */
 typedef struct
 {
-  json_object *answer;
-  GPtrArray   *changes;
+  json_object *answer;     /* its members but the changes */
+  DhWirePage  *page;
   DhPageCheck *check;     /* begun as soon as the page was read */
   const char  *next;
   gboolean     more;
@@ -308,7 +308,7 @@ fetched_free (Fetched *fetched)
 {
   /* its checker first: it reads the changes */
   g_clear_pointer (&fetched->check, dh_page_check_free);
-  g_clear_pointer (&fetched->changes, g_ptr_array_unref);
+  g_clear_pointer (&fetched->page, dh_wire_page_unref);
   g_clear_pointer (&fetched->answer, json_object_put);
   g_free (fetched);
 }
@@ -357,19 +357,28 @@ fetch_page (DhSyncClient  *client,
   g_autofree char *after = escaped != NULL ? g_strconcat ("after=", escaped, "&", NULL) : g_strdup ("");
   g_autofree char *path = g_strdup_printf ("/v2/pull?%slimit=%d%s", after, DH_SYNC_PULL_LIMIT, count ? "&count=1" : "");
   g_autoptr(Fetched) fetched = g_new0 (Fetched, 1);
-  json_object *changes = NULL;
+  g_autoptr(GString) text = NULL;
   json_object *more = NULL;
   json_object *total = NULL;
+  gsize length;
 
-  fetched->answer = dh_sync_client_request (client, "GET", path, NULL, error);
+  text = dh_sync_client_request_text (client, "GET", path, NULL, error);
   fetched->requests = dh_sync_client_get_requests (client);
   fetched->bytes_sent = dh_sync_client_get_bytes_sent (client);
   fetched->bytes_received = dh_sync_client_get_bytes_received (client);
-  if (fetched->answer == NULL)
+  if (text == NULL)
     return NULL;
 
-  if (!json_object_object_get_ex (fetched->answer, "changes", &changes) ||
-      !json_object_is_type (changes, json_type_array))
+  /* read in place: only the fields' values are made JSON objects */
+  length = text->len;
+  fetched->page = dh_wire_page_parse_answer (g_string_free (g_steal_pointer (&text), FALSE), length,
+                                             DH_SYNC_MAX_JSON_DEPTH, &fetched->answer);
+  if (fetched->page == NULL && fetched->answer == NULL)
+    {
+      dh_sync_set_not_json_error (error);
+      return NULL;
+    }
+  if (fetched->page == NULL)
     {
       set_bad_answer (error, "pull: no list of changes");
       return NULL;
@@ -381,10 +390,7 @@ fetch_page (DhSyncClient  *client,
       json_object_is_type (total, json_type_int) && json_object_get_int64 (total) > 0)
     fetched->total = (guint64) json_object_get_int64 (total);
 
-  fetched->changes = g_ptr_array_new_full ((guint) json_object_array_length (changes), (GDestroyNotify) json_object_put);
-  for (size_t i = 0; i < json_object_array_length (changes); i++)
-    g_ptr_array_add (fetched->changes, json_object_get (json_object_array_get_idx (changes, i)));
-  fetched->check = dh_store_check_page (store, checker, fetched->changes, first_sync);
+  fetched->check = dh_store_check_page (store, checker, fetched->page, first_sync);
 
   return g_steal_pointer (&fetched);
 }
@@ -544,14 +550,14 @@ pull (Sync    *sync,
       note_clock (sync, fetched->answer);
 
       /* the page and its cursor land together, or neither does */
-      if (!dh_store_apply_checked_changes (sync->store, fetched->changes, fetched->check, fetched->next, &applied, error))
+      if (!dh_store_apply_checked_changes (sync->store, fetched->page, fetched->check, fetched->next, &applied, error))
         {
           ok = FALSE;
           break;
         }
 
       sync->report->pages++;
-      sync->report->received += fetched->changes->len;
+      sync->report->received += dh_wire_page_get_length (fetched->page);
       sync->report->applied.applied += applied.applied;
       sync->report->applied.already += applied.already;
       sync->report->applied.held += applied.held;

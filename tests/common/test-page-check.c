@@ -8,6 +8,19 @@
 
 static DhValidator validator;
 
+/* The check of a page given as JSON objects, which it holds. */
+static DhPageCheck *
+check_start (DhPageChecker      *checker,
+             GPtrArray          *changes,
+             const DhValidator  *with,
+             DhPageCheckPrepare  prepare,
+             GDestroyNotify      prepared_free)
+{
+  g_autoptr(DhWirePage) page = dh_wire_page_new_from_json (changes);
+
+  return dh_page_check_start (checker, page, with, prepare, prepared_free);
+}
+
 /* A page of N household changes; some are bad in different ways, where
  * a page of that size has them. */
 static GPtrArray *
@@ -123,7 +136,7 @@ test_same_as_checking_each (void)
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
       g_autoptr(GPtrArray) page = page_new (sizes[s]);
-      g_autoptr(DhPageCheck) check = dh_page_check_start (NULL, page, &validator, NULL, NULL);
+      g_autoptr(DhPageCheck) check = check_start (NULL, page, &validator, NULL, NULL);
       /* the kinds of refusal met: the clock, an unknown field, a value, not an object */
       g_autoptr(GHashTable) kinds = g_hash_table_new (NULL, NULL);
       guint bad;
@@ -145,13 +158,13 @@ static void
 test_change_twice_checked_on_one_thread (void)
 {
   g_autoptr(GPtrArray) page = page_new (100);
-  g_autoptr(DhPageCheck) distinct = dh_page_check_start (NULL, page, &validator, NULL, NULL);
+  g_autoptr(DhPageCheck) distinct = check_start (NULL, page, &validator, NULL, NULL);
   g_autoptr(DhPageCheck) twice = NULL;
 
   g_assert_cmpint (dh_page_check_is_threaded (distinct), ==, g_get_num_processors () > 1);
   g_clear_pointer (&distinct, dh_page_check_free);
   g_ptr_array_add (page, json_object_get (g_ptr_array_index (page, 40)));
-  twice = dh_page_check_start (NULL, page, &validator, NULL, NULL);
+  twice = check_start (NULL, page, &validator, NULL, NULL);
   g_assert_false (dh_page_check_is_threaded (twice));
   for (guint i = 0; i < page->len; i++)
     {
@@ -215,11 +228,11 @@ check_prepared (gpointer with_checker)
   /* counted from naught before the checker begins, which may prepare them all at once */
   g_atomic_int_set (&prepared_made, 0);
   g_atomic_int_set (&prepared_freed, 0);
-  check = dh_page_check_start (checker, page, &validator, prepare, prepared_free);
+  check = check_start (checker, page, &validator, prepare, prepared_free);
   threaded = dh_page_check_is_threaded (check);
   g_assert_cmpint (threaded, ==, g_get_num_processors () > 1);
   if (with_checker != NULL)
-    second_check = dh_page_check_start (checker, second, &validator, prepare, prepared_free);
+    second_check = check_start (checker, second, &validator, prepare, prepared_free);
   for (guint n = 0; n < (with_checker != NULL ? 2u : 1u); n++)
     {
       for (guint i = 0; i < page->len; i++)
@@ -334,7 +347,7 @@ test_stopped_midway (void)
   g_atomic_int_set (&prepared_freed, 0);
   for (guint round = 0; round < 40; round++)
     {
-      g_autoptr(DhPageCheck) check = dh_page_check_start (NULL, page, &validator, prepare, prepared_free);
+      g_autoptr(DhPageCheck) check = check_start (NULL, page, &validator, prepare, prepared_free);
 
       take_first (check, round * 12 % page->len);
     }
@@ -364,7 +377,7 @@ test_checker_checks_pages_in_turn (void)
       for (guint p = 0; p < G_N_ELEMENTS (sizes); p++)
         {
           pages[p] = page_new (sizes[p]);
-          checks[p] = dh_page_check_start (checker, pages[p], &validator, NULL, NULL);
+          checks[p] = check_start (checker, pages[p], &validator, NULL, NULL);
           g_assert_cmpint (dh_page_check_is_threaded (checks[p]), ==, checker != NULL && sizes[p] >= DH_PAGE_CHECK_MIN_THREADED);
         }
       for (guint p = 0; p < G_N_ELEMENTS (sizes); p++)
@@ -395,9 +408,9 @@ test_checker_pages_freed_early (void)
   g_atomic_int_set (&prepared_freed, 0);
   for (guint round = 0; round < 40; round++)
     {
-      DhPageCheck *a = dh_page_check_start (checker, first, &validator, prepare, prepared_free);
-      DhPageCheck *b = dh_page_check_start (checker, second, &validator, prepare, prepared_free);
-      g_autoptr(DhPageCheck) c = dh_page_check_start (checker, third, &validator, NULL, NULL);
+      DhPageCheck *a = check_start (checker, first, &validator, prepare, prepared_free);
+      DhPageCheck *b = check_start (checker, second, &validator, prepare, prepared_free);
+      g_autoptr(DhPageCheck) c = check_start (checker, third, &validator, NULL, NULL);
       g_autoptr(GHashTable) kinds = g_hash_table_new (NULL, NULL);
 
       take_first (a, round * 13 % first->len);

@@ -1373,7 +1373,8 @@ apply_in_pages (DhStore   *store,
 /* The same, forwards, each page's check begun before the page before it
  * is written, as a pull's reader begins it (dh_store_check_page()):
  * FIRST_SYNC is its guess that the pages are a first sync's, right or
- * wrong. */
+ * wrong. Each page is read from its text, as a pull reads it
+ * (dh_wire_page_parse_answer()). */
 static void
 apply_checked_ahead (DhStore   *store,
                      GPtrArray *changes,
@@ -1381,21 +1382,29 @@ apply_checked_ahead (DhStore   *store,
                      gboolean   first_sync,
                      gboolean   with_cursors)
 {
-  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) dh_wire_page_unref);
   g_autoptr(DhPageCheck) next = NULL;
 
   for (guint i = 0; i < changes->len; i += page_size)
     {
-      GPtrArray *page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
+      GString *text = g_string_new ("{\"changes\": [");
+      g_autoptr(json_object) answer = NULL;
+      DhWirePage *page;
+      gsize length;
 
       for (guint j = i; j < MIN (i + page_size, changes->len); j++)
-        g_ptr_array_add (page, json_object_get (g_ptr_array_index (changes, j)));
+        g_string_append_printf (text, "%s%s", j > i ? ", " : "",
+                                json_object_to_json_string_ext (g_ptr_array_index (changes, j), JSON_C_TO_STRING_PLAIN));
+      g_string_append (text, "], \"more\": true}");
+      length = text->len;
+      page = dh_wire_page_parse_answer (g_string_free (text, FALSE), length, 32, &answer);
+      g_assert_nonnull (page);
       g_ptr_array_add (pages, page);
     }
 
   for (guint i = 0; i < pages->len; i++)
     {
-      GPtrArray *page = g_ptr_array_index (pages, i);
+      DhWirePage *page = g_ptr_array_index (pages, i);
       g_autoptr(DhPageCheck) check = i == 0 ? dh_store_check_page (store, NULL, page, first_sync) : g_steal_pointer (&next);
       g_autoptr(GError) error = NULL;
       g_autofree char *cursor = with_cursors ? g_strdup_printf ("page-%u", i) : NULL;
