@@ -188,11 +188,15 @@ dh_wire_page_new_from_json (GPtrArray *changes)
   return page;
 }
 
-/* The scanner of a pull's answer. JSON as RFC 8259 has it, as strict as
- * json-c's strict mode (no comments, no trailing commas, no single
- * quotes), and no stricter: like json-c, it lets a control character
- * through unescaped in a string, which the checks of the texts refuse
- * where they matter. */
+/* The scanner of a pull's answer: JSON as RFC 8259 has it. It refuses
+ * what json-c's strict tokener refuses (comments, trailing commas, a NUL
+ * in a string, nesting deeper than it is told), and also what json-c
+ * lets through that the RFC does not allow (single-quoted keys, NaN and
+ * Infinity, numbers such as "1.", ".5" or "01"): no server sends them.
+ * Like json-c, it lets a control character through unescaped in a string,
+ * which the checks of the texts refuse where they matter. A pair of
+ * surrogates is the character it names, in every plane (json-c 0.16 makes
+ * U+FFFD of those whose low bits look like a surrogate's). */
 typedef struct
 {
   const char *at;
@@ -202,6 +206,7 @@ typedef struct
   guint       max_depth;
   DhWirePage *page;
   GArray     *firsts;    /* each change's first field */
+  json_tokener *tokener; /* for the numbers json-c reads, made once a page */
 } Scanner;
 
 static inline void
@@ -284,8 +289,9 @@ scan_string (Scanner     *s,
       const char *run = s->at;
       unsigned char c;
 
-      /* the plain run up to a quote or a backslash */
-      while (s->at < s->end && *s->at != '"' && *s->at != '\\')
+      /* the plain run up to a quote or a backslash; a NUL ends the text
+       * for json-c, which then finds it cut */
+      while (s->at < s->end && *s->at != '"' && *s->at != '\\' && *s->at != '\0')
         s->at++;
       memcpy (to, run, (gsize) (s->at - run));
       to += s->at - run;
@@ -294,7 +300,7 @@ scan_string (Scanner     *s,
       c = (unsigned char) *s->at++;
       if (c == '"')
         break;
-      if (s->at >= s->end)
+      if (c == '\0' || s->at >= s->end)
         return FALSE;
 
       c = (unsigned char) *s->at++;
@@ -368,7 +374,6 @@ scan_number (Scanner      *s,
   const char *p = s->at;
   gboolean whole = TRUE;
   gint64 magnitude = 0;
-  g_autoptr(json_tokener) tokener = NULL;
   json_object *value;
 
   if (p < s->end && *p == '-')
@@ -380,7 +385,8 @@ scan_number (Scanner      *s,
   else
     while (p < s->end && g_ascii_isdigit (*p))
       {
-        if (p - start < 19)
+        /* 18 characters at most are read here, so no sum overflows */
+        if (p - start < 18)
           magnitude = magnitude * 10 + (*p - '0');
         p++;
       }
@@ -412,13 +418,12 @@ scan_number (Scanner      *s,
       return TRUE;
     }
 
-  tokener = json_tokener_new ();
-  json_tokener_set_flags (tokener, JSON_TOKENER_STRICT);
+  json_tokener_reset (s->tokener);
   /* a number at the end of its text is read only once json-c knows it ended */
-  value = json_tokener_parse_ex (tokener, start, (int) (p - start));
-  if (value == NULL && json_tokener_get_error (tokener) == json_tokener_continue)
-    value = json_tokener_parse_ex (tokener, "", 1);
-  if (value == NULL || json_tokener_get_error (tokener) != json_tokener_success)
+  value = json_tokener_parse_ex (s->tokener, start, (int) (p - start));
+  if (value == NULL && json_tokener_get_error (s->tokener) == json_tokener_continue)
+    value = json_tokener_parse_ex (s->tokener, "", 1);
+  if (value == NULL || json_tokener_get_error (s->tokener) != json_tokener_success)
     {
       json_object_put (value);
       return FALSE;
@@ -435,6 +440,14 @@ enter (Scanner *s)
   return ++s->depth <= s->max_depth;
 }
 
+/* Whether a value may begin here: as json-c counts, a list or object as
+ * deep as the depth allowed may be empty, but hold nothing. */
+static inline gboolean
+value_allowed (Scanner *s)
+{
+  return s->depth < s->max_depth;
+}
+
 /* Any value, made a JSON object (NULL for null). */
 static gboolean
 scan_value (Scanner      *s,
@@ -444,7 +457,7 @@ scan_value (Scanner      *s,
 
   *out_value = NULL;
   skip_space (s);
-  if (s->at >= s->end)
+  if (s->at >= s->end || !value_allowed (s))
     return FALSE;
 
   switch (*s->at)
@@ -553,6 +566,8 @@ scan_text (Scanner    *s,
   g_autoptr(json_object) other = NULL;
 
   *out_text = (DhWireText) { NULL, FALSE };
+  if (!value_allowed (s))
+    return FALSE;
   if (peek (s, '"'))
     return scan_string (s, &out_text->text, NULL);
   if (!scan_value (s, &other))
@@ -566,6 +581,8 @@ static gboolean
 scan_field (Scanner     *s,
             DhWireField *field)
 {
+  if (!value_allowed (s))
+    return FALSE;
   if (!take (s, '['))
     {
       field->n = 1;
@@ -634,6 +651,9 @@ scan_fields (Scanner      *s,
 
       if (!scan_string (s, &field.name, NULL) || !take (s, ':') || !scan_field (s, &field))
         return FALSE;
+      /* a change refused whole needs its fields no more */
+      if (change->too_many)
+        continue;
       for (at = 0; at < change->n_fields; at++)
         {
           if (strcmp (g_array_index (fields, DhWireField, *first + at).name, field.name) == 0)
@@ -664,6 +684,8 @@ scan_change (Scanner *s)
   gsize span[2];
   guint first = s->page->fields->len;
 
+  if (!value_allowed (s))
+    return FALSE;
   skip_space (s);
   span[0] = (gsize) (s->at - s->page->text);
   if (!take (s, '{'))
@@ -791,6 +813,7 @@ dh_wire_page_parse_answer (char         *text,
   g_autoptr(DhWirePage) page = page_new ();
   g_autoptr(json_object) answer = json_object_new_object ();
   g_autoptr(GArray) firsts = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(json_tokener) tokener = json_tokener_new ();
   gboolean listed = FALSE;
   Scanner s;
 
@@ -812,7 +835,9 @@ dh_wire_page_parse_answer (char         *text,
     .max_depth = max_depth,
     .page = page,
     .firsts = firsts,
+    .tokener = tokener,
   };
+  json_tokener_set_flags (tokener, JSON_TOKENER_STRICT);
 
   if (!take (&s, '{') || !enter (&s))
     return NULL;

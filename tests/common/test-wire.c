@@ -266,7 +266,8 @@ assert_read_as_json_c (const char *text,
 {
   g_autoptr(json_object) reference = json_c_reads (text, length);
   g_autoptr(json_object) answer = NULL;
-  g_autoptr(DhWirePage) page = dh_wire_page_parse_answer (g_strndup (text, length), length, DEPTH, &answer);
+  /* a copy of every byte, a NUL among them too */
+  g_autoptr(DhWirePage) page = dh_wire_page_parse_answer (memcpy (g_malloc (length + 1), text, length), length, DEPTH, &answer);
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
   g_autoptr(DhWirePage) json_page = NULL;
   json_object *list = NULL;
@@ -330,7 +331,8 @@ static void
 test_cut_and_changed_answers (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (27112026);
-  static const char bytes[] = "{}[],:\"\\ 0-1eE.tfn\x01\x7f\xc3\xa9u";
+  /* a NUL among them: the last */
+  static const char bytes[] = "{}[],:\"\\ 0-1eE.tfn\x01\x7f\xc3\xa9u\0";
   guint refused = 0, read = 0;
 
   for (int round = 0; round < 150; round++)
@@ -353,29 +355,84 @@ test_cut_and_changed_answers (void)
 }
 
 /* Lists and objects nested deeper than the depth given are refused, as
- * json-c refuses them, at the edge and beyond it. */
+ * json-c refuses them, at the edge and beyond it: a list as deep as the
+ * depth allowed may be empty, but hold nothing, whatever it would hold and
+ * wherever it lies (a field's value, an envelope's member, the answer's). */
 static void
 test_nesting_deeper_than_allowed (void)
 {
+  static const char * const inner[] = { "", "1", "\"s\"", "true", "null", "{}", "{\"k\":2}", "[]" };
+  static const char * const around[][2] = {
+    { "{\"changes\":[{\"e\":\"household\",\"f\":{\"notes\":[", "]}}]}" },
+    { "{\"changes\":[{\"e\":\"household\",\"f\":{\"notes\":", "}}]}" },
+    { "{\"changes\":[{\"e\":", "}]}" },
+    { "{\"changes\":[", "]}" },
+    { "{\"x\":", ",\"changes\":[]}" },
+  };
   guint read = 0, refused = 0;
 
-  for (guint depth = 1; depth < DEPTH + 4; depth++)
-    {
-      g_autoptr(GString) text = g_string_new ("{\"changes\":[{\"e\":\"household\",\"f\":{\"notes\":[");
+  for (guint a = 0; a < G_N_ELEMENTS (around); a++)
+    for (guint v = 0; v < G_N_ELEMENTS (inner); v++)
+      for (guint depth = DEPTH - 8; depth < DEPTH + 2; depth++)
+        {
+          g_autoptr(GString) text = g_string_new (around[a][0]);
 
-      for (guint i = 0; i < depth; i++)
-        g_string_append_c (text, '[');
-      for (guint i = 0; i < depth; i++)
-        g_string_append_c (text, ']');
-      g_string_append (text, "]}}]}");
-      if (assert_read_as_json_c (text->str, text->len))
-        read++;
-      else
-        refused++;
-    }
+          for (guint i = 0; i < depth; i++)
+            g_string_append_c (text, '[');
+          g_string_append (text, inner[v]);
+          for (guint i = 0; i < depth; i++)
+            g_string_append_c (text, ']');
+          g_string_append (text, around[a][1]);
+          if (assert_read_as_json_c (text->str, text->len))
+            read++;
+          else
+            refused++;
+        }
   /* the edge lies inside the range tried */
   g_assert_cmpuint (read, >, 0);
   g_assert_cmpuint (refused, >, 0);
+}
+
+/* What RFC 8259 does not allow, json-c's strict tokener reads, and this
+ * reader refuses: a server sends none of it, and a page is JSON or
+ * nothing. A NUL inside a string ends json-c's text, and is refused. */
+static void
+test_stricter_than_json_c (void)
+{
+  static const char * const values[] = { "1.", "-.5", "1.e5", "00", "-01", "01.5", "NaN", "Infinity", "-Infinity" };
+  static const char nul[] = "{\"changes\":[{\"e\":\"house\0hold\"}]}";
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"changes\":[],\"x\":%s}", values[i]);
+      g_autoptr(json_object) answer = NULL;
+      g_autoptr(DhWirePage) page = dh_wire_page_parse_answer (g_strdup (text), strlen (text), DEPTH, &answer);
+
+      g_assert_null (page);
+      g_assert_null (answer);
+    }
+  {
+    g_autoptr(json_object) answer = NULL;
+    g_autoptr(DhWirePage) page = dh_wire_page_parse_answer (g_strdup ("{'changes':[]}"), 14, DEPTH, &answer);
+
+    g_assert_null (page);
+    g_assert_null (answer);
+  }
+  assert_read_as_json_c (nul, sizeof nul - 1);
+}
+
+/* A pair of surrogates is the character it names, whatever its plane:
+ * json-c 0.16 makes U+FFFD of those whose low bits look like a
+ * surrogate's (U+1D800 to U+1DFFF, say), this reader does not. */
+static void
+test_surrogate_pairs_of_every_plane (void)
+{
+  static const char text[] = "{\"changes\":[{\"e\":\"\\ud837\\ude00 \\ud83d\\ude00 \\ud836\\udc00\\udc00\"}]}";
+  g_autoptr(json_object) answer = NULL;
+  g_autoptr(DhWirePage) page = dh_wire_page_parse_answer (g_strdup (text), strlen (text), DEPTH, &answer);
+
+  g_assert_nonnull (page);
+  g_assert_cmpstr (dh_wire_page_get_change (page, 0)->entity.text, ==, "\U0001DE00 \U0001F600 \U0001D800\uFFFD");
 }
 
 /* A field named twice counts once, the later value in the earlier place;
@@ -456,6 +513,8 @@ main (int    argc,
   g_test_add_func ("/common/wire/random-answers-read-as-json-c-reads-them", test_random_answers);
   g_test_add_func ("/common/wire/cut-and-changed-answers", test_cut_and_changed_answers);
   g_test_add_func ("/common/wire/nesting-deeper-than-allowed", test_nesting_deeper_than_allowed);
+  g_test_add_func ("/common/wire/stricter-than-json-c", test_stricter_than_json_c);
+  g_test_add_func ("/common/wire/surrogate-pairs-of-every-plane", test_surrogate_pairs_of_every_plane);
   g_test_add_func ("/common/wire/fields-named-again", test_fields_named_again);
   g_test_add_func ("/common/wire/answer-without-a-list", test_answer_without_a_list);
 
