@@ -393,6 +393,19 @@ test_nesting_deeper_than_allowed (void)
   g_assert_cmpuint (refused, >, 0);
 }
 
+/* TEXT is no page: not JSON (ANSWERED false), or an answer without a
+ * list of changes. */
+static void
+assert_no_page (const char *text,
+                gboolean    answered)
+{
+  g_autoptr(json_object) answer = NULL;
+  g_autoptr(DhWirePage) page = dh_wire_page_parse_answer (g_strdup (text), strlen (text), DEPTH, &answer);
+
+  g_assert_null (page);
+  g_assert_true ((answer != NULL) == answered);
+}
+
 /* What RFC 8259 does not allow, json-c's strict tokener reads, and this
  * reader refuses: a server sends none of it, and a page is JSON or
  * nothing. A NUL inside a string ends json-c's text, and is refused. */
@@ -405,19 +418,10 @@ test_stricter_than_json_c (void)
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
     {
       g_autofree char *text = g_strdup_printf ("{\"changes\":[],\"x\":%s}", values[i]);
-      g_autoptr(json_object) answer = NULL;
-      g_autoptr(DhWirePage) page = dh_wire_page_parse_answer (g_strdup (text), strlen (text), DEPTH, &answer);
 
-      g_assert_null (page);
-      g_assert_null (answer);
+      assert_no_page (text, FALSE);
     }
-  {
-    g_autoptr(json_object) answer = NULL;
-    g_autoptr(DhWirePage) page = dh_wire_page_parse_answer (g_strdup ("{'changes':[]}"), 14, DEPTH, &answer);
-
-    g_assert_null (page);
-    g_assert_null (answer);
-  }
+  assert_no_page ("{'changes':[]}", FALSE);
   assert_read_as_json_c (nul, sizeof nul - 1);
 }
 
@@ -488,20 +492,8 @@ test_answer_without_a_list (void)
   static const char * const texts[] = { "{\"cursor\":\"1\"}", "{\"changes\":{}}", "{\"changes\":[],\"changes\":7}" };
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
-    {
-      g_autoptr(json_object) answer = NULL;
-      g_autoptr(DhWirePage) page = dh_wire_page_parse_answer (g_strdup (texts[i]), strlen (texts[i]), DEPTH, &answer);
-
-      g_assert_null (page);
-      g_assert_nonnull (answer);
-    }
-  {
-    g_autoptr(json_object) answer = NULL;
-    g_autoptr(DhWirePage) page = dh_wire_page_parse_answer (g_strdup ("[]"), 2, DEPTH, &answer);
-
-    g_assert_null (page);
-    g_assert_null (answer);
-  }
+    assert_no_page (texts[i], TRUE);
+  assert_no_page ("[]", FALSE);
 }
 
 int
