@@ -369,9 +369,10 @@ fetch_page (DhSyncClient  *client,
   if (text == NULL)
     return NULL;
 
-  /* read in place: only the fields' values are made JSON objects */
+  /* read in place: only the fields' values are made JSON objects; the
+   * page keeps the text, given back what the string had grown beyond it */
   length = text->len;
-  fetched->page = dh_wire_page_parse_answer (g_string_free (g_steal_pointer (&text), FALSE), length,
+  fetched->page = dh_wire_page_parse_answer (g_realloc (g_string_free (g_steal_pointer (&text), FALSE), length + 1), length,
                                              DH_SYNC_MAX_JSON_DEPTH, &fetched->answer);
   if (fetched->page == NULL && fetched->answer == NULL)
     {
