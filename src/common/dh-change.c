@@ -144,48 +144,6 @@ dh_change_get_write (const DhChange *change,
   return dh_write_from_json (json, out_write);
 }
 
-/* A field of a change as it travels: [value, base, clock, author], its
- * last elements left out when they are the defaults (base "", the change's
- * clock and author), or the value alone, not in a list, when all three are
- * and the value is not itself a list. */
-typedef struct
-{
-  json_object *value;
-  json_object *base;    /* NULL when left out, as the others */
-  json_object *clock;
-  json_object *author;
-  size_t       n;       /* the elements written, 1 for a value alone */
-} WireEntry;
-
-static gboolean
-wire_entry_read (json_object *entry,
-                 WireEntry   *out_entry)
-{
-  size_t n;
-
-  memset (out_entry, 0, sizeof *out_entry);
-  if (!json_object_is_type (entry, json_type_array))
-    {
-      out_entry->value = entry;
-      out_entry->n = 1;
-      return TRUE;
-    }
-  n = json_object_array_length (entry);
-  if (n < 1 || n > 4)
-    return FALSE;
-
-  out_entry->n = n;
-  out_entry->value = json_object_array_get_idx (entry, 0);
-  if (n > 1)
-    out_entry->base = json_object_array_get_idx (entry, 1);
-  if (n > 2)
-    out_entry->clock = json_object_array_get_idx (entry, 2);
-  if (n > 3)
-    out_entry->author = json_object_array_get_idx (entry, 3);
-
-  return TRUE;
-}
-
 /**
  * dh_change_set_wire_fields:
  * @fields: the "f" of a change as it travels, written by dh_change_to_json()
@@ -204,14 +162,13 @@ dh_change_set_wire_fields (DhChange    *change,
   {
     json_object_object_foreach (fields, key, entry)
       {
-        WireEntry read;
+        DhWireField read;
 
-        if (!wire_entry_read (entry, &read))
+        dh_wire_field_read_json (key, entry, &read);
+        if (read.n < 1 || read.n > 4)
           continue;
-        dh_change_set_write (change, key, read.value,
-                             read.base != NULL ? json_object_get_string (read.base) : NULL,
-                             read.clock != NULL ? json_object_get_string (read.clock) : NULL,
-                             read.n > 3 ? (read.author != NULL ? json_object_get_string (read.author) : NULL) : change->author);
+        dh_change_set_write (change, key, read.value, read.base.text, read.clock.text,
+                             read.n > 3 ? read.author.text : change->author);
       }
   }
 }
@@ -234,24 +191,18 @@ dh_change_wire_get_write (json_object *wire,
                           DhWrite     *out_write)
 {
   json_object *fields, *entry;
-  WireEntry read;
+  DhWireField read;
 
-  if (!json_object_object_get_ex (wire, "f", &fields) || !json_object_object_get_ex (fields, field, &entry) ||
-      !wire_entry_read (entry, &read))
+  if (!json_object_object_get_ex (wire, "f", &fields) || !json_object_object_get_ex (fields, field, &entry))
     return FALSE;
-  /* only text is read as text: json-c would write a number's text into
-   * it, and a page not yet checked may be read on two threads at once */
-  if ((read.base != NULL && !json_object_is_type (read.base, json_type_string)) ||
-      (read.clock != NULL && !json_object_is_type (read.clock, json_type_string)))
+  dh_wire_field_read_json (field, entry, &read);
+  if (read.n < 1 || read.n > 4 || read.base.other || read.clock.other)
     return FALSE;
 
   out_write->value = read.value;
-  out_write->base = read.base != NULL ? json_object_get_string (read.base) : "";
-  out_write->clock = read.clock != NULL ? json_object_get_string (read.clock) : dh_json_get_string (wire, "k");
-  if (read.n > 3)
-    out_write->author = json_object_is_type (read.author, json_type_string) ? json_object_get_string (read.author) : NULL;
-  else
-    out_write->author = dh_json_get_string (wire, "u");
+  out_write->base = read.base.text != NULL ? read.base.text : "";
+  out_write->clock = read.clock.text != NULL ? read.clock.text : dh_json_get_string (wire, "k");
+  out_write->author = read.n > 3 ? read.author.text : dh_json_get_string (wire, "u");
 
   return TRUE;
 }

@@ -63,22 +63,58 @@ text_of_json (json_object *value)
 }
 
 /**
+ * dh_wire_field_read_json:
+ * @name: the field's name, which @out_field refers to
+ * @entry: its entry in the change's "f": [value, base, clock, author], its
+ *   last elements left out when they are the defaults, or its value alone
+ * @out_field: (out caller-allocates): the field, referring to @entry
+ *
+ * Reads one field of a change given as a JSON object. Only text is read
+ * as text: json-c would write a number's text into it, and a page not yet
+ * checked may be read on two threads at once.
+ */
+void
+dh_wire_field_read_json (const char  *name,
+                         json_object *entry,
+                         DhWireField *out_field)
+{
+  size_t n;
+
+  *out_field = (DhWireField) { .name = name };
+  if (!json_object_is_type (entry, json_type_array))
+    {
+      out_field->value = entry;
+      out_field->n = 1;
+      return;
+    }
+
+  n = json_object_array_length (entry);
+  out_field->n = (guint) MIN (n, G_MAXUINT);
+  out_field->value = n > 0 ? json_object_array_get_idx (entry, 0) : NULL;
+  if (n > 1)
+    out_field->base = text_of_json (json_object_array_get_idx (entry, 1));
+  if (n > 2)
+    out_field->clock = text_of_json (json_object_array_get_idx (entry, 2));
+  if (n > 3)
+    out_field->author = text_of_json (json_object_array_get_idx (entry, 3));
+}
+
+/**
  * dh_wire_change_read_json:
  * @wire: a change as received, parsed
  * @fields: (element-type DhWireField): where its fields are appended
  * @out_change: (out caller-allocates): the change, its fields left for the
  *   caller to point at (@fields from where they began) once none is added
  *
- * Reads a change given as a JSON object, which it refers to. Only text is
- * read as text: json-c would write a number's text into it, and a page not
- * yet checked may be read on two threads at once.
+ * Reads a change given as a JSON object, which it refers to, as
+ * dh_wire_field_read_json() reads its fields.
  */
 void
 dh_wire_change_read_json (json_object  *wire,
                           GArray       *fields,
                           DhWireChange *out_change)
 {
-  json_object *members;
+  json_object *members = NULL;
 
   memset (out_change, 0, sizeof *out_change);
   if (wire == NULL || !json_object_is_type (wire, json_type_object))
@@ -97,13 +133,13 @@ dh_wire_change_read_json (json_object  *wire,
           case 'c': out_change->commune = text_of_json (value); break;
           case 'u': out_change->author = text_of_json (value); break;
           case 'k': out_change->clock = text_of_json (value); break;
+          case 'f': members = value; break;
           default: break;
           }
       }
   }
 
-  members = json_object_object_get (wire, "f");
-  if (members == NULL || !json_object_is_type (members, json_type_object))
+  if (!json_object_is_type (members, json_type_object))
     return;
   out_change->has_fields = TRUE;
   if (json_object_object_length (members) > DH_WIRE_MAX_FIELDS)
@@ -114,26 +150,9 @@ dh_wire_change_read_json (json_object  *wire,
   {
     json_object_object_foreach (members, key, entry)
       {
-        DhWireField field = { .name = key };
+        DhWireField field;
 
-        if (!json_object_is_type (entry, json_type_array))
-          {
-            field.value = entry;
-            field.n = 1;
-          }
-        else
-          {
-            size_t n = json_object_array_length (entry);
-
-            field.n = (guint) MIN (n, G_MAXUINT);
-            field.value = n > 0 ? json_object_array_get_idx (entry, 0) : NULL;
-            if (n > 1)
-              field.base = text_of_json (json_object_array_get_idx (entry, 1));
-            if (n > 2)
-              field.clock = text_of_json (json_object_array_get_idx (entry, 2));
-            if (n > 3)
-              field.author = text_of_json (json_object_array_get_idx (entry, 3));
-          }
+        dh_wire_field_read_json (key, entry, &field);
         g_array_append_val (fields, field);
         out_change->n_fields++;
       }
@@ -167,10 +186,11 @@ DhWirePage *
 dh_wire_page_new_from_json (GPtrArray *changes)
 {
   DhWirePage *page;
-  g_autoptr(GArray) firsts = g_array_sized_new (FALSE, FALSE, sizeof (guint), changes->len);
+  g_autoptr(GArray) firsts = NULL;
 
   g_return_val_if_fail (changes != NULL, NULL);
 
+  firsts = g_array_sized_new (FALSE, FALSE, sizeof (guint), changes->len);
   page = page_new ();
   page->json = g_ptr_array_ref (changes);
   page->shares_objects = !objects_are_distinct (changes);
@@ -363,6 +383,26 @@ scan_literal (Scanner    *s,
   return TRUE;
 }
 
+/* What TOKENER, reset, reads of the LENGTH bytes of TEXT as one value,
+ * or NULL: a value at the end of its text (a number) is read only once
+ * json-c is told the text ended. */
+static json_object *
+json_c_read (json_tokener *tokener,
+             const char   *text,
+             gsize         length)
+{
+  json_object *value;
+
+  json_tokener_reset (tokener);
+  value = json_tokener_parse_ex (tokener, text, (int) MIN (length, G_MAXINT));
+  if (value == NULL && json_tokener_get_error (tokener) == json_tokener_continue)
+    value = json_tokener_parse_ex (tokener, "", 1);
+  if (json_tokener_get_error (tokener) != json_tokener_success)
+    g_clear_pointer (&value, json_object_put);
+
+  return value;
+}
+
 /* A number as RFC 8259 writes it. A whole number of 18 digits at most is
  * read here; any other is read by json-c, so that it is what json-c makes
  * of it. */
@@ -418,16 +458,9 @@ scan_number (Scanner      *s,
       return TRUE;
     }
 
-  json_tokener_reset (s->tokener);
-  /* a number at the end of its text is read only once json-c knows it ended */
-  value = json_tokener_parse_ex (s->tokener, start, (int) (p - start));
-  if (value == NULL && json_tokener_get_error (s->tokener) == json_tokener_continue)
-    value = json_tokener_parse_ex (s->tokener, "", 1);
-  if (value == NULL || json_tokener_get_error (s->tokener) != json_tokener_success)
-    {
-      json_object_put (value);
-      return FALSE;
-    }
+  value = json_c_read (s->tokener, start, (gsize) (p - start));
+  if (value == NULL)
+    return FALSE;
   *out_value = value;
   return TRUE;
 }
@@ -546,6 +579,15 @@ scan_value (Scanner      *s,
   return TRUE;
 }
 
+/* A value read and let go: a member no change is read for. */
+static gboolean
+skip_value (Scanner *s)
+{
+  g_autoptr(json_object) value = NULL;
+
+  return scan_value (s, &value);
+}
+
 /* A value kept as the page's own, NULL for null. */
 static gboolean
 scan_kept_value (Scanner      *s,
@@ -602,13 +644,7 @@ scan_field (Scanner     *s,
             case 1: ok = scan_text (s, &field->base); break;
             case 2: ok = scan_text (s, &field->clock); break;
             case 3: ok = scan_text (s, &field->author); break;
-            default:
-              {
-                g_autoptr(json_object) more = NULL;
-
-                ok = scan_value (s, &more);
-              }
-              break;
+            default: ok = skip_value (s); break;
             }
           if (!ok)
             return FALSE;
@@ -690,9 +726,7 @@ scan_change (Scanner *s)
   span[0] = (gsize) (s->at - s->page->text);
   if (!take (s, '{'))
     {
-      g_autoptr(json_object) other = NULL;
-
-      if (!scan_value (s, &other))
+      if (!skip_value (s))
         return FALSE;
     }
   else
@@ -710,11 +744,7 @@ scan_change (Scanner *s)
               if (!scan_string (s, &key, NULL) || !take (s, ':'))
                 return FALSE;
               if (key[0] == '\0' || key[1] != '\0')
-                {
-                  g_autoptr(json_object) other = NULL;
-
-                  ok = scan_value (s, &other);
-                }
+                ok = skip_value (s);
               else
                 switch (key[0])
                   {
@@ -731,20 +761,14 @@ scan_change (Scanner *s)
                       }
                     else
                       {
-                        g_autoptr(json_object) other = NULL;
-
-                        ok = scan_value (s, &other);
+                        ok = skip_value (s);
                         change.has_fields = FALSE;
                         change.n_fields = 0;
                         change.too_many = FALSE;
                       }
                     break;
                   default:
-                    {
-                      g_autoptr(json_object) other = NULL;
-
-                      ok = scan_value (s, &other);
-                    }
+                    ok = skip_value (s);
                     break;
                   }
               if (!ok)
@@ -958,10 +982,8 @@ dh_wire_page_dup_text (DhWirePage *page,
   start = page->text + g_array_index (page->spans, gsize, 2 * index);
   length = g_array_index (page->spans, gsize, 2 * index + 1) - g_array_index (page->spans, gsize, 2 * index);
   tokener = json_tokener_new_ex (page->max_depth);
-  parsed = json_tokener_parse_ex (tokener, start, (int) MIN (length, G_MAXINT));
-  /* read once already: it is JSON; but a number alone ends only with its text */
-  if (parsed == NULL && json_tokener_get_error (tokener) == json_tokener_continue)
-    parsed = json_tokener_parse_ex (tokener, "", 1);
+  /* read once already, it is JSON */
+  parsed = json_c_read (tokener, start, length);
   if (parsed == NULL)
     return g_strndup (start, length);
   return g_strdup (json_object_to_json_string_ext (parsed, JSON_C_TO_STRING_PLAIN));

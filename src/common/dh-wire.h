@@ -67,6 +67,9 @@ gboolean            dh_wire_page_shares_objects  (DhWirePage   *page);
 char               *dh_wire_page_dup_text        (DhWirePage   *page,
                                                   guint         index);
 
+void                dh_wire_field_read_json      (const char   *name,
+                                                  json_object  *entry,
+                                                  DhWireField  *out_field);
 void                dh_wire_change_read_json     (json_object  *wire,
                                                   GArray       *fields,
                                                   DhWireChange *out_change);
