@@ -330,7 +330,7 @@ typedef struct
   guint         max_pages;
   const char   *cursor;
   gboolean      first_sync;  /* the store's, when the pull began: its pages' rows are made as they are checked */
-  DhPageChecker *checker;   /* the pages' checks, one after the other; NULL: each on a thread of its own */
+  DhPageChecker *checker;   /* the pages' checks, one after the other; NULL (one processor, no thread): each as dh_page_check_start() checks it alone */
   GMutex        lock;
   GCond         cond;
   Fetched      *waiting;
