@@ -84,6 +84,7 @@ struct _DhStore
   guint        write_depth;   /* dh_store_write_begin() levels */
   gboolean     commits_unsynced; /* the connection is at synchronous=NORMAL, for dh_store_write_begin_unsynced() */
   gboolean     log_unsynced;     /* the last commit did not wait for the disk */
+  int          log_pages_unsynced; /* how long the log of such commits grows before it is folded */
   struct _DhCheckpointer *checkpointer; /* folds the log of a store opened to write */
   GHashTable  *changed_entities; /* names of the entities the transaction changes */
   GHashTable  *search_pending;   /* ids of the households whose search entry the transaction changes */
@@ -153,6 +154,8 @@ void          dh_store_bind_json            (sqlite3_stmt       *stmt,
 gboolean      dh_store_write_begin          (DhStore            *self,
                                              GError            **error);
 guint         dh_store_wait_checkpoints     (DhStore            *self);
+void          dh_store_set_log_pages_unsynced (DhStore          *self,
+                                               int               n_pages);
 gboolean      dh_store_write_begin_unsynced (DhStore            *self,
                                              GError            **error);
 gboolean      dh_store_write_end            (DhStore            *self,

@@ -945,7 +945,12 @@ load_clock (DhStore  *self,
 }
 
 /* The store's connection committed, and its log is N_PAGES long: folded
- * by the checkpointer once long enough, as SQLite would in the commit. */
+ * by the checkpointer once long enough, as SQLite would in the commit.
+ * While a pull's pages land (commits that do not wait for the disk), the
+ * log grows longer first: a fold then would take the processor and the
+ * disk from the pull, page after page, and fold again the pages the next
+ * commits write anew; the pull's end asks for it. A save, which waits for
+ * the disk, asks as SQLite would. */
 static int
 log_committed (gpointer    data,
                sqlite3    *db,
@@ -954,7 +959,7 @@ log_committed (gpointer    data,
 {
   DhStore *self = data;
 
-  if (n_pages >= DH_CHECKPOINT_PAGES)
+  if (n_pages >= (self->commits_unsynced ? self->log_pages_unsynced : DH_CHECKPOINT_PAGES))
     dh_checkpointer_request (self->checkpointer);
 
   return SQLITE_OK;
@@ -1020,6 +1025,7 @@ dh_store_initable_init (GInitable     *initable,
       gboolean ok;
 
       /* no commit folds the log itself (which replaces SQLite's own checkpoints) */
+      self->log_pages_unsynced = DH_CHECKPOINT_PAGES_UNSYNCED;
       self->checkpointer = dh_checkpointer_new (self->path);
       if (self->checkpointer != NULL)
         sqlite3_wal_hook (self->db, log_committed, self);
@@ -1149,6 +1155,17 @@ dh_store_vacuum (DhStore  *self,
   g_rec_mutex_unlock (&self->lock);
 
   return ok;
+}
+
+/* How long the log grows before it is folded while commits do not wait
+ * for the disk (DH_CHECKPOINT_PAGES_UNSYNCED): for the tests. */
+void
+dh_store_set_log_pages_unsynced (DhStore *self,
+                                 int      n_pages)
+{
+  g_return_if_fail (DH_IS_STORE (self));
+
+  self->log_pages_unsynced = n_pages;
 }
 
 /* Waits until the store's log is not being folded; says how many

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "dh-checkpointer.h"
 #include "dh-store-private.h"
 #include "dh-thread.h"
 #include "dh-uuid.h"
@@ -323,27 +324,115 @@ test_commits_never_fold_the_log (StoreFixture  *fixture,
   g_assert_cmpint (count_households (path), ==, 30 * 100);
 }
 
-/* A page of a pull, with its cursor: households another device made. */
+/* A page of a pull of N households another device made, with its cursor. */
 static void
-pull_page (StoreFixture *fixture,
-           const char   *cursor)
+pull_households (StoreFixture *fixture,
+                 const char   *cursor,
+                 guint         n)
 {
   g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
   g_autoptr(GError) error = NULL;
   guint64 ms = (guint64) (g_get_real_time () / 1000);
 
-  for (guint i = 0; i < 20; i++)
+  for (guint i = 0; i < n; i++)
     {
       g_autofree char *id = dh_uuid_new ();
       g_autofree char *text = g_strdup_printf ("{\"e\": \"household\", \"r\": \"%s\", \"u\": \"remote\", "
                                                "\"k\": \"%016" G_GINT64_MODIFIER "x-aaaaaaaaaaaaaaaa\", "
-                                               "\"f\": {\"village\": \"%s\", \"head_name\": \"Sùng A Páo %u\"}}",
-                                               id, ms << 16, fixture->village, i);
+                                               "\"f\": {\"village\": \"%s\", \"head_name\": \"Sùng A Páo %u\", "
+                                               "\"notes\": \"Ghi chú đủ dài để sổ ghi trước dài ra nhanh: hộ %u của trang %s\"}}",
+                                               id, ms << 16, fixture->village, i, i, cursor);
 
       g_ptr_array_add (page, fixture_json (text));
     }
   g_assert_true (dh_store_apply_changes (fixture->store, page, cursor, NULL, &error));
   g_assert_no_error (error);
+}
+
+static void
+pull_page (StoreFixture *fixture,
+           const char   *cursor)
+{
+  pull_households (fixture, cursor, 20);
+}
+
+/* The log's length in pages, from its file's size: the length of the
+ * longest log since the file was last cut (empty_log()). */
+static gint64
+log_pages (StoreFixture *fixture)
+{
+  g_autofree char *log = g_strconcat (fixture->path, "-wal", NULL);
+  int page_size = 0;
+  GStatBuf info;
+
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (fixture->store->db, "PRAGMA page_size", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    page_size = sqlite3_column_int (stmt, 0);
+    sqlite3_finalize (stmt);
+  }
+  if (g_stat (log, &info) != 0 || info.st_size == 0)
+    return 0;
+  /* each frame is a page and its header of 24 bytes, after the log's of 32 */
+  return (info.st_size - 32) / (page_size + 24);
+}
+
+/* Folds the whole log and cuts its file to nothing. */
+static void
+empty_log (StoreFixture *fixture)
+{
+  dh_store_wait_checkpoints (fixture->store);
+  g_assert_cmpint (sqlite3_exec (fixture->store->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (log_pages (fixture), ==, 0);
+}
+
+/* A pull's pages do not fold the log as saves do: the pull's end asks for
+ * it, or a log grown past the longer length for such commits. */
+static void
+test_pull_folds_at_its_end (StoreFixture  *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 pages;
+
+  empty_log (fixture);
+  watch_reset ();
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *cursor = g_strdup_printf ("%u", i + 1);
+
+      pull_households (fixture, cursor, 100);
+    }
+  dh_store_wait_checkpoints (fixture->store);
+  pages = log_pages (fixture);
+  g_test_message ("the pages wrote %" G_GINT64_FORMAT " pages of log", pages);
+  /* long enough that saves would have folded it, and nothing folded */
+  g_assert_cmpint (pages, >=, DH_CHECKPOINT_PAGES);
+  g_assert_cmpint (pages, <, DH_CHECKPOINT_PAGES_UNSYNCED);
+  g_assert_cmpuint (seen_by (FALSE).checkpoints, ==, 0);
+  g_assert_cmpuint (seen_by (TRUE).checkpoints, ==, 0);
+
+  /* its end folds it all, on the checkpointer's thread */
+  g_assert_true (dh_store_finish_first_sync (fixture->store, &error));
+  g_assert_no_error (error);
+  dh_store_wait_checkpoints (fixture->store);
+  g_assert_cmpuint (seen_by (FALSE).checkpoints, ==, 1);
+  g_assert_cmpuint (seen_by (TRUE).checkpoints, ==, 0);
+
+  /* a pull that outgrows the length for such commits is folded before its end */
+  dh_store_set_log_pages_unsynced (fixture->store, 200);
+  watch_reset ();
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *cursor = g_strdup_printf ("%u", i + 31);
+
+      pull_households (fixture, cursor, 100);
+    }
+  dh_store_wait_checkpoints (fixture->store);
+  g_assert_cmpuint (seen_by (FALSE).checkpoints, >=, 1);
+  g_assert_cmpuint (seen_by (TRUE).checkpoints, ==, 0);
 }
 
 /* A pull's pages commit without waiting for the disk; once its last page
@@ -423,6 +512,7 @@ main (int   argc,
 
   STORE_TEST ("/store/checkpoint/commits-never-fold-the-log", test_commits_never_fold_the_log);
   STORE_TEST ("/store/checkpoint/pull-end-folds-the-log", test_pull_end_folds_the_log);
+  STORE_TEST ("/store/checkpoint/pull-folds-at-its-end", test_pull_folds_at_its_end);
   STORE_TEST ("/store/checkpoint/save-waits-for-the-disk", test_save_after_pages_waits_for_the_disk);
   STORE_TEST ("/store/checkpoint/vacuum-empties-the-log", test_vacuum_empties_the_log);
 
