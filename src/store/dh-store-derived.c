@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "dh-store-private.h"
 #include "dh-text.h"
 
@@ -84,8 +86,13 @@ void
 dh_store_mark_search (DhStore    *self,
                       const char *household_id)
 {
-  /* a first sync's entries are written all at once when it ends */
-  if (household_id != NULL && !self->search_deferred)
+  if (household_id == NULL)
+    return;
+  /* a first sync's entries are written all at once when it ends: read
+   * from the tables once a write other than a new row's touched them */
+  if (self->search_deferred)
+    g_clear_pointer (&self->first_sync_search, dh_search_kept_free);
+  else
     g_hash_table_add (self->search_pending, g_strdup (household_id));
 }
 
@@ -163,17 +170,77 @@ append_word (GString    *doc,
 
 /* A household has one search entry for all its text, and each of its
  * people one for their name alone, so that a name typed in full finds the
- * person who bears it before words spread over a household. */
+ * person who bears it before words spread over a household. A
+ * household's entries are made from its row and its members' rows, the
+ * living first, by their given names (member_by_household's order): read
+ * from the tables
+ * (collect_search_entries()), or as a first sync wrote them
+ * (DhSearchKept). */
+typedef struct
+{
+  GArray        *entries;
+  GString       *doc;
+  sqlite3_int64  rowid;
+  gboolean       live;
+} SearchDoc;
+
+static void
+search_doc_begin (SearchDoc     *doc,
+                  GArray        *entries,
+                  GString       *text,
+                  sqlite3_int64  rowid,
+                  gboolean       live,
+                  const char    *head_name,
+                  const char    *code,
+                  const char    *phone,
+                  const char    *village)
+{
+  const char *words[] = { head_name, code, phone, village };
+
+  *doc = (SearchDoc) { entries, text, rowid, live };
+  g_string_truncate (text, 0);
+  add_search_entry (entries, DH_SEARCH_HEAD_ROWID (rowid), live ? head_name : NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    {
+      if (words[i] != NULL)
+        append_word (text, words[i]);
+    }
+}
+
+/* deleted members too, so that their entries go */
+static void
+search_doc_add_member (SearchDoc     *doc,
+                       sqlite3_int64  rowid,
+                       gboolean       live,
+                       const char    *full_name,
+                       const char    *citizen_id)
+{
+  gboolean member_live = doc->live && live;
+
+  add_search_entry (doc->entries, DH_SEARCH_MEMBER_ROWID (rowid), member_live ? full_name : NULL);
+  if (!member_live)
+    return;
+  if (full_name != NULL)
+    append_word (doc->doc, full_name);
+  if (citizen_id != NULL)
+    append_word (doc->doc, citizen_id);
+}
+
+static void
+search_doc_end (SearchDoc *doc)
+{
+  add_search_entry (doc->entries, doc->rowid, doc->live ? doc->doc->str : NULL);
+}
+
 static gboolean
 collect_search_entries (DhStore     *self,
                         const char  *household_id,
                         GArray      *entries,
                         GError     **error)
 {
-  g_autoptr(GString) doc = g_string_new (NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+  SearchDoc doc;
   sqlite3_stmt *stmt;
-  sqlite3_int64 rowid;
-  gboolean live;
   int rc;
 
   stmt = dh_store_prepare_static (self,
@@ -194,51 +261,338 @@ collect_search_entries (DhStore     *self,
       return FALSE;
     }
 
-  rowid = sqlite3_column_int64 (stmt, 0);
-  live = sqlite3_column_int (stmt, 1) == 0;
-  add_search_entry (entries, DH_SEARCH_HEAD_ROWID (rowid), live ? (const char *) sqlite3_column_text (stmt, 2) : NULL);
-  for (int column = 2; column <= 5; column++)
-    {
-      const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-      if (text != NULL)
-        append_word (doc, text);
-    }
+  search_doc_begin (&doc, entries, text, sqlite3_column_int64 (stmt, 0), sqlite3_column_int (stmt, 1) == 0,
+                    (const char *) sqlite3_column_text (stmt, 2), (const char *) sqlite3_column_text (stmt, 3),
+                    (const char *) sqlite3_column_text (stmt, 4), (const char *) sqlite3_column_text (stmt, 5));
   sqlite3_reset (stmt);
 
-  /* deleted members too, so that their entries go */
   stmt = dh_store_prepare_static (self,
-                                  "SELECT rowid, deleted, full_name, citizen_id FROM member WHERE household = ?",
+                                  "SELECT rowid, deleted, full_name, citizen_id FROM member WHERE household = ? "
+                                  "ORDER BY deleted, sort_given",
                                   error);
   if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_text (stmt, 1, household_id, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gboolean member_live = live && sqlite3_column_int (stmt, 1) == 0;
-
-      add_search_entry (entries, DH_SEARCH_MEMBER_ROWID (sqlite3_column_int64 (stmt, 0)),
-                        member_live ? (const char *) sqlite3_column_text (stmt, 2) : NULL);
-      if (!member_live)
-        continue;
-
-      for (int column = 2; column <= 3; column++)
-        {
-          const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-          if (text != NULL)
-            append_word (doc, text);
-        }
-    }
+    search_doc_add_member (&doc, sqlite3_column_int64 (stmt, 0), sqlite3_column_int (stmt, 1) == 0,
+                           (const char *) sqlite3_column_text (stmt, 2), (const char *) sqlite3_column_text (stmt, 3));
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
       dh_store_set_sqlite_error (self, error);
       return FALSE;
     }
+  search_doc_end (&doc);
 
-  add_search_entry (entries, rowid, live ? doc->str : NULL);
+  return TRUE;
+}
+
+/* What the search entries of a first sync into a store without records
+ * are made of, kept as its rows are written (dh_store_keep_search_row()),
+ * so that its end writes them without reading every household and member
+ * again. Texts are the rows' values, in one chunk. */
+typedef struct
+{
+  sqlite3_int64  rowid;
+  gboolean       live;
+  const char    *head_name;
+  const char    *code;
+  const char    *phone;
+  const char    *village;      /* the village's id */
+  guint          first_member; /* index in members, or G_MAXUINT */
+  guint          last_member;
+} KeptHousehold;
+
+typedef struct
+{
+  sqlite3_int64  rowid;
+  gboolean       live;
+  const char    *full_name;
+  const char    *citizen_id;
+  const char    *sort_given;   /* the row's, which its household's entry orders its members by */
+  guint          next;         /* the household's next member, or G_MAXUINT */
+} KeptMember;
+
+struct _DhSearchKept
+{
+  GStringChunk *texts;
+  GHashTable   *households;    /* id (in texts) -> index in by_order + 1 */
+  GArray       *by_order;      /* KeptHousehold, as written */
+  GArray       *members;       /* KeptMember, as written */
+};
+
+DhSearchKept *
+dh_search_kept_new (void)
+{
+  DhSearchKept *kept = g_new0 (DhSearchKept, 1);
+
+  kept->texts = g_string_chunk_new (64 * 1024);
+  kept->households = g_hash_table_new (g_str_hash, g_str_equal);
+  kept->by_order = g_array_new (FALSE, FALSE, sizeof (KeptHousehold));
+  kept->members = g_array_new (FALSE, FALSE, sizeof (KeptMember));
+
+  return kept;
+}
+
+void
+dh_search_kept_free (DhSearchKept *kept)
+{
+  if (kept == NULL)
+    return;
+
+  g_hash_table_unref (kept->households);
+  g_array_unref (kept->by_order);
+  g_array_unref (kept->members);
+  g_string_chunk_free (kept->texts);
+  g_free (kept);
+}
+
+/* The text of a new row's field NAME, in KEPT's chunk; FALSE when it
+ * holds a value that is no text, which no entry is made of here. */
+static gboolean
+keep_text (DhSearchKept        *kept,
+           const DhEntity      *entity,
+           const DhStateWrite  *writes,
+           const DhNewRow      *row,
+           const char          *name,
+           const char         **out_text)
+{
+  const DhField *field = dh_entity_get_field (entity, name);
+  int slot = field != NULL ? row->slots[field - entity->fields] : -1;
+  json_object *value = slot >= 0 ? writes[slot].write.value : NULL;
+
+  *out_text = NULL;
+  if (value == NULL)
+    return TRUE;
+  if (!json_object_is_type (value, json_type_string))
+    return FALSE;
+  *out_text = g_string_chunk_insert_len (kept->texts, json_object_get_string (value), json_object_get_string_len (value));
+  return TRUE;
+}
+
+static gboolean
+kept_live (const DhEntity      *entity,
+           const DhStateWrite  *writes,
+           const DhNewRow      *row)
+{
+  int slot = row->slots[entity->n_fields];
+
+  return slot < 0 || !json_object_get_boolean (writes[slot].write.value);
+}
+
+static gboolean
+keep_household (DhSearchKept        *kept,
+                const DhEntity      *entity,
+                const char          *id,
+                sqlite3_int64        rowid,
+                const DhStateWrite  *writes,
+                const DhNewRow      *row)
+{
+  KeptHousehold household = { rowid, kept_live (entity, writes, row), .first_member = G_MAXUINT, .last_member = G_MAXUINT };
+
+  if (g_hash_table_contains (kept->households, id) ||
+      !keep_text (kept, entity, writes, row, "head_name", &household.head_name) ||
+      !keep_text (kept, entity, writes, row, "code", &household.code) ||
+      !keep_text (kept, entity, writes, row, "phone", &household.phone) ||
+      !keep_text (kept, entity, writes, row, "village", &household.village))
+    return FALSE;
+  g_array_append_val (kept->by_order, household);
+  g_hash_table_insert (kept->households, g_string_chunk_insert (kept->texts, id), GUINT_TO_POINTER (kept->by_order->len));
+
+  return TRUE;
+}
+
+static gboolean
+keep_member (DhSearchKept        *kept,
+             const DhEntity      *entity,
+             sqlite3_int64        rowid,
+             const DhStateWrite  *writes,
+             const DhNewRow      *row)
+{
+  KeptMember member = { rowid, kept_live (entity, writes, row), .next = G_MAXUINT };
+  const char *household_id;
+  KeptHousehold *household;
+  guint index;
+
+  if (row->sort_given != NULL)
+    member.sort_given = g_string_chunk_insert (kept->texts, row->sort_given);
+  if (!keep_text (kept, entity, writes, row, "household", &household_id) || household_id == NULL ||
+      !keep_text (kept, entity, writes, row, "full_name", &member.full_name) ||
+      !keep_text (kept, entity, writes, row, "citizen_id", &member.citizen_id))
+    return FALSE;
+  index = GPOINTER_TO_UINT (g_hash_table_lookup (kept->households, household_id));
+  /* a member before its household: its entry is made from the tables */
+  if (index == 0)
+    return FALSE;
+
+  household = &g_array_index (kept->by_order, KeptHousehold, index - 1);
+  g_array_append_val (kept->members, member);
+  if (household->last_member != G_MAXUINT)
+    g_array_index (kept->members, KeptMember, household->last_member).next = kept->members->len - 1;
+  else
+    household->first_member = kept->members->len - 1;
+  household->last_member = kept->members->len - 1;
+
+  return TRUE;
+}
+
+/**
+ * dh_store_keep_search_row:
+ * @id: the record's id
+ * @rowid: its new row's
+ * @writes: what @row was prepared from
+ * @row: dh_store_new_row_prepare() of the record
+ *
+ * A household or a member a page wrote as a new row: its search entries
+ * are kept for the end of a first sync (self->first_sync_search), or its
+ * household's marked to be written (dh_store_mark_search()). A row that
+ * cannot be kept (a member before its household) lets go of what was
+ * kept: the entries are then read from the tables.
+ */
+void
+dh_store_keep_search_row (DhStore             *self,
+                          const DhEntity      *entity,
+                          const char          *id,
+                          sqlite3_int64        rowid,
+                          const DhStateWrite  *writes,
+                          const DhNewRow      *row)
+{
+  gboolean household = g_str_equal (entity->name, "household");
+  const char *household_id = NULL;
+
+  if (!household && !g_str_equal (entity->name, "member"))
+    return;
+
+  if (self->first_sync_search != NULL &&
+      (household ? keep_household (self->first_sync_search, entity, id, rowid, writes, row) :
+                   keep_member (self->first_sync_search, entity, rowid, writes, row)))
+    return;
+  g_clear_pointer (&self->first_sync_search, dh_search_kept_free);
+
+  if (household)
+    household_id = id;
+  else
+    {
+      const DhField *field = dh_entity_get_field (entity, "household");
+      int slot = field != NULL ? row->slots[field - entity->fields] : -1;
+      json_object *value = slot >= 0 ? writes[slot].write.value : NULL;
+
+      if (json_object_is_type (value, json_type_string))
+        household_id = json_object_get_string (value);
+    }
+  dh_store_mark_search (self, household_id);
+}
+
+/* As member_by_household orders them: the living first, then by their
+ * sort keys (which end with their ids), as SQLite compares text. */
+static int
+compare_kept_members (gconstpointer a,
+                      gconstpointer b)
+{
+  const KeptMember *x = *(const KeptMember * const *) a;
+  const KeptMember *y = *(const KeptMember * const *) b;
+
+  if (x->live != y->live)
+    return x->live ? -1 : 1;
+  if (x->sort_given == NULL || y->sort_given == NULL)
+    return (x->sort_given != NULL) - (y->sort_given != NULL);
+  return strcmp (x->sort_given, y->sort_given);
+}
+
+/* The name of the village ID, read once (NAMES holds what was read). */
+static gboolean
+village_name (DhStore      *self,
+              GHashTable   *names,
+              const char   *id,
+              const char  **out_name,
+              GError      **error)
+{
+  sqlite3_stmt *stmt;
+  gpointer name;
+  int rc;
+
+  if (g_hash_table_lookup_extended (names, id, NULL, &name))
+    {
+      *out_name = name;
+      return TRUE;
+    }
+
+  stmt = dh_store_prepare_static (self, "SELECT name FROM admin_unit WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  name = rc == SQLITE_ROW ? g_strdup ((const char *) sqlite3_column_text (stmt, 0)) : NULL;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    dh_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return FALSE;
+
+  g_hash_table_insert (names, (gpointer) id, name);
+  *out_name = name;
+  return TRUE;
+}
+
+/* The entries of every household KEPT holds, in ENTRIES, when the store
+ * holds those households and members alone (*OUT_WHOLE); else their
+ * entries are read from the tables. */
+static gboolean
+kept_search_entries (DhStore       *self,
+                     DhSearchKept  *kept,
+                     GArray        *entries,
+                     gboolean      *out_whole,
+                     GError       **error)
+{
+  g_autoptr(GHashTable) villages = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GPtrArray) members = g_ptr_array_new ();
+  sqlite3_stmt *stmt;
+  gint64 n_households = -1, n_members = -1;
+  int rc;
+
+  *out_whole = FALSE;
+  stmt = dh_store_prepare_static (self, "SELECT (SELECT count (*) FROM household), (SELECT count (*) FROM member)", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      n_households = sqlite3_column_int64 (stmt, 0);
+      n_members = sqlite3_column_int64 (stmt, 1);
+    }
+  else
+    dh_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return FALSE;
+  if (n_households != kept->by_order->len || n_members != kept->members->len)
+    return TRUE;
+
+  for (guint i = 0; i < kept->by_order->len; i++)
+    {
+      const KeptHousehold *household = &g_array_index (kept->by_order, KeptHousehold, i);
+      const char *village = NULL;
+      SearchDoc doc;
+
+      if (household->village != NULL && !village_name (self, villages, household->village, &village, error))
+        return FALSE;
+      search_doc_begin (&doc, entries, text, household->rowid, household->live, household->head_name, household->code,
+                        household->phone, village);
+      g_ptr_array_set_size (members, 0);
+      for (guint m = household->first_member; m != G_MAXUINT; m = g_array_index (kept->members, KeptMember, m).next)
+        g_ptr_array_add (members, &g_array_index (kept->members, KeptMember, m));
+      g_ptr_array_sort (members, compare_kept_members);
+      for (guint m = 0; m < members->len; m++)
+        {
+          const KeptMember *member = g_ptr_array_index (members, m);
+
+          search_doc_add_member (&doc, member->rowid, member->live, member->full_name, member->citizen_id);
+        }
+      search_doc_end (&doc);
+    }
+  *out_whole = TRUE;
 
   return TRUE;
 }
@@ -399,30 +753,43 @@ dh_store_refresh_derived (DhStore         *self,
 #define SEARCH_VERSION "2"
 
 /* dh_store_rebuild_search(); unless SYNCED, its commit does not wait
- * for the disk (dh_store_write_begin_unsynced()). */
+ * for the disk (dh_store_write_begin_unsynced()). KEPT: what a first sync
+ * kept of the entries, made whole if it holds every household and member. */
 static gboolean
-rebuild_search (DhStore   *self,
-                gboolean   synced,
-                GError   **error)
+rebuild_search (DhStore       *self,
+                gboolean       synced,
+                DhSearchKept  *kept,
+                GError       **error)
 {
-  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GArray) entries = search_entries_new ();
+  gboolean whole = FALSE;
   gboolean ok;
 
   if (!(synced ? dh_store_write_begin (self, error) : dh_store_write_begin_unsynced (self, error)))
     return FALSE;
 
-  ids = dh_store_select_ids (self, "SELECT id FROM household", NULL, error);
-  ok = ids != NULL && dh_store_exec (self, "DELETE FROM household_search", error);
+  ok = dh_store_exec (self, "DELETE FROM household_search", error);
   /* the entries written now are looked for nowhere first */
   self->search_emptied = ok;
-  for (guint i = 0; ok && i < ids->len; i++)
-    dh_store_mark_search (self, g_ptr_array_index (ids, i));
+  ok = ok && (kept == NULL || kept_search_entries (self, kept, entries, &whole, error));
+  if (ok && whole)
+    ok = write_search_entries (self, entries, error);
+  else if (ok)
+    {
+      g_autoptr(GPtrArray) ids = dh_store_select_ids (self, "SELECT id FROM household", NULL, error);
+
+      ok = ids != NULL;
+      for (guint i = 0; ok && i < ids->len; i++)
+        dh_store_mark_search (self, g_ptr_array_index (ids, i));
+    }
   ok = ok && dh_store_set_meta (self, "search_version", SEARCH_VERSION, error) &&
        dh_store_exec (self, "DELETE FROM meta WHERE key = '" DH_STORE_SEARCH_INCOMPLETE "'", error);
   if (!ok)
     self->search_emptied = FALSE;
 
-  return dh_store_write_end (self, ok, error);
+  ok = dh_store_write_end (self, ok, error);
+  self->search_from_kept = ok && whole;
+  return ok;
 }
 
 /* Writes every household's search entries anew: after VACUUM, which may
@@ -432,7 +799,7 @@ gboolean
 dh_store_rebuild_search (DhStore  *self,
                          GError  **error)
 {
-  return rebuild_search (self, TRUE, error);
+  return rebuild_search (self, TRUE, NULL, error);
 }
 
 /* Whether every record has its search entries (see DH_STORE_SEARCH_INCOMPLETE). */
@@ -453,10 +820,12 @@ dh_store_search_is_complete (DhStore   *self,
 /* Writes the search entries a first sync left out, in one transaction;
  * nothing when none is missing. Its commit does not wait for the disk: a
  * power cut that loses it leaves the mark that entries are missing, and
- * the next opening writes them. */
+ * the next opening writes them. KEPT (nullable): what the first sync kept
+ * of them, used if it holds every household and member. */
 gboolean
-dh_store_complete_search (DhStore  *self,
-                          GError  **error)
+dh_store_complete_search (DhStore       *self,
+                          DhSearchKept  *kept,
+                          GError       **error)
 {
   gboolean incomplete;
 
@@ -464,7 +833,7 @@ dh_store_complete_search (DhStore  *self,
                               &incomplete, error))
     return FALSE;
 
-  return !incomplete || rebuild_search (self, FALSE, error);
+  return !incomplete || rebuild_search (self, FALSE, kept, error);
 }
 
 /* At opening: a store whose search entries are of an older form gets new
@@ -478,5 +847,5 @@ dh_store_ensure_search (DhStore  *self,
   if (g_strcmp0 (version, SEARCH_VERSION) != 0)
     return dh_store_rebuild_search (self, error);
 
-  return dh_store_complete_search (self, error);
+  return dh_store_complete_search (self, NULL, error);
 }

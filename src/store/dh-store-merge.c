@@ -232,6 +232,7 @@ look_up_page_ids (DhStore     *self,
   if (sql[0] == '\0' && first_sync)
     {
       self->first_sync_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      self->first_sync_search = dh_search_kept_new ();
       self->known_ids = g_hash_table_ref (self->first_sync_ids);
       self->known_ids_complete = TRUE;
       return TRUE;
@@ -712,16 +713,7 @@ apply_new_checked (DhStore                *self,
   page_adds_id (self, entity, checked->record_id);
 
   /* the search entry its household will have; a new row got its sort keys with its insert */
-  if (g_str_equal (entity->name, "household"))
-    dh_store_mark_search (self, checked->record_id);
-  else if (g_str_equal (entity->name, "member"))
-    {
-      const DhField *household = dh_entity_get_field (entity, "household");
-      const DhWrite *write = household != NULL ? by_field[household - entity->fields] : NULL;
-
-      if (write != NULL && json_object_is_type (write->value, json_type_string))
-        dh_store_mark_search (self, json_object_get_string (write->value));
-    }
+  dh_store_keep_search_row (self, entity, checked->record_id, sqlite3_last_insert_rowid (self->db), writes, row);
   dh_store_note_change (self, entity);
   report->applied++;
 
@@ -846,6 +838,14 @@ read_data_version (DhStore        *self,
   return rc == SQLITE_ROW;
 }
 
+/* What a first sync's pages kept between them goes. */
+static void
+forget_first_sync (DhStore *self)
+{
+  g_clear_pointer (&self->first_sync_ids, g_hash_table_unref);
+  g_clear_pointer (&self->first_sync_search, dh_search_kept_free);
+}
+
 /* Whether the ids the first sync's pages wrote are still every id the
  * store has: nothing else was written since its last page committed, on
  * this connection (a local write while the sync goes on, a bundle) or on
@@ -908,13 +908,17 @@ gboolean
 dh_store_finish_first_sync (DhStore  *self,
                             GError  **error)
 {
+  g_autoptr(DhSearchKept) kept = NULL;
   gboolean ok;
 
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
 
   g_rec_mutex_lock (&self->lock);
-  g_clear_pointer (&self->first_sync_ids, g_hash_table_unref);
-  ok = dh_store_complete_search (self, error);
+  /* what its pages kept of the search entries, if nothing else wrote since */
+  if (first_sync_ids_hold (self) && self->write_depth == 0)
+    kept = g_steal_pointer (&self->first_sync_search);
+  forget_first_sync (self);
+  ok = dh_store_complete_search (self, kept, error);
   if (self->log_unsynced && self->checkpointer != NULL)
     {
       dh_checkpointer_request (self->checkpointer);
@@ -1031,7 +1035,7 @@ dh_store_apply_checked_changes (DhStore        *self,
   /* what an earlier page of the first sync knew of the ids holds if
    * nothing but its pages wrote since */
   if (ok && !(first_sync && own_transaction && first_sync_ids_hold (self)))
-    g_clear_pointer (&self->first_sync_ids, g_hash_table_unref);
+    forget_first_sync (self);
   ok = ok && (!first_sync || dh_store_set_meta (self, DH_STORE_SEARCH_INCOMPLETE, "1", error)) &&
        look_up_page_ids (self, page, first_sync && own_transaction && held_from == 0, error);
   /* nothing waits: no arrival can release anything, and none is looked for */
@@ -1068,7 +1072,7 @@ dh_store_apply_checked_changes (DhStore        *self,
   if (begun)
     ok = dh_store_write_end (self, ok, error);
   if (!ok)
-    g_clear_pointer (&self->first_sync_ids, g_hash_table_unref);
+    forget_first_sync (self);
   else if (self->first_sync_ids != NULL)
     self->first_sync_changes = sqlite3_total_changes64 (self->db);
   g_rec_mutex_unlock (&self->lock);

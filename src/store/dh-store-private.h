@@ -95,6 +95,8 @@ struct _DhStore
   gboolean     search_deferred;  /* a first sync's page: the search entries wait for dh_store_complete_search() */
   gboolean     search_emptied;   /* the transaction emptied the search index: no entry is looked for before it is written */
   GHashTable  *first_sync_ids;   /* between the pages of a first sync into a store that had no record: id -> the DhEntity of every record */
+  struct _DhSearchKept *first_sync_search; /* with first_sync_ids: what the search entries are made of, kept as the rows are written; NULL once a write other than a new row's touched them */
+  gboolean     search_from_kept; /* the last rebuild of the search entries wrote what a first sync kept (for the tests) */
   sqlite3_int64 first_sync_changes;      /* sqlite3_total_changes64() when its last page committed */
   sqlite3_int64 first_sync_data_version; /* PRAGMA data_version just before that commit */
 };
@@ -288,7 +290,12 @@ gboolean      dh_store_rebuild_search       (DhStore            *self,
  * are written all at once by dh_store_complete_search(). */
 #define DH_STORE_SEARCH_INCOMPLETE "search_incomplete"
 
+typedef struct _DhSearchKept DhSearchKept;
+
+DhSearchKept *dh_search_kept_new            (void);
+void          dh_search_kept_free           (DhSearchKept       *kept);
 gboolean      dh_store_complete_search      (DhStore            *self,
+                                             DhSearchKept       *kept,
                                              GError            **error);
 gboolean      dh_store_search_is_complete   (DhStore            *self,
                                              gboolean           *out_complete,
@@ -339,6 +346,12 @@ DhNewRow     *dh_store_new_row_prepare      (const DhEntity     *entity,
                                              const DhStateWrite *writes,
                                              guint               n_writes);
 void          dh_store_new_row_free         (DhNewRow           *row);
+void          dh_store_keep_search_row      (DhStore            *self,
+                                             const DhEntity     *entity,
+                                             const char         *id,
+                                             sqlite3_int64       rowid,
+                                             const DhStateWrite *writes,
+                                             const DhNewRow     *row);
 gboolean      dh_store_insert_new_row       (DhStore            *self,
                                              const DhEntity     *entity,
                                              const char         *id,
@@ -456,6 +469,7 @@ GPtrArray    *dh_store_get_records          (DhStore            *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhListKeys, dh_list_keys_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhNewRow, dh_store_new_row_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DhSearchKept, dh_search_kept_free)
 
 /* Runs func in a worker thread on a reader, and hands its result to the
  * callback on the thread-default main context of the caller. */

@@ -871,7 +871,7 @@ complete_search_first (DhStore  *self,
     }
 
   g_rec_mutex_lock (&self->lock);
-  ok = dh_store_complete_search (self, error);
+  ok = dh_store_complete_search (self, NULL, error);
   g_rec_mutex_unlock (&self->lock);
 
   return ok;

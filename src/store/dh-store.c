@@ -85,6 +85,7 @@ dh_store_finalize (GObject *object)
   g_clear_pointer (&self->search_absent, g_hash_table_unref);
   g_clear_pointer (&self->known_ids, g_hash_table_unref);
   g_clear_pointer (&self->first_sync_ids, g_hash_table_unref);
+  g_clear_pointer (&self->first_sync_search, dh_search_kept_free);
   g_clear_pointer (&self->changed_pending, g_hash_table_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_rec_mutex_clear (&self->lock);

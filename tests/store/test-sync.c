@@ -9,6 +9,7 @@
 #include "dh-change.h"
 #include "dh-demo.h"
 #include "dh-hlc.h"
+#include "dh-store-private.h"
 #include "store-fixture.h"
 
 static GPtrArray *
@@ -1511,7 +1512,25 @@ test_first_sync_rows_are_the_source_rows (StoreFixture  *fixture,
         {
           g_assert_true (dh_store_finish_first_sync (ahead[i], &error));
           g_assert_no_error (error);
+          g_assert_true (ahead[i]->search_from_kept);
         }
+      /* the entries were made from what the pages kept as they wrote the
+       * rows, when every household came before its members, and are those
+       * the tables give */
+      g_assert_true (forwards->search_from_kept);
+      g_assert_true (long_pages->search_from_kept);
+      {
+        g_autofree char *kept = dump_rows (forwards, NULL);
+        g_autofree char *read_again = NULL;
+
+        g_assert_true (dh_store_rebuild_search (forwards, &error));
+        g_assert_no_error (error);
+        g_assert_false (forwards->search_from_kept);
+        read_again = dump_rows (forwards, NULL);
+        g_assert_cmpstr (kept, ==, read_again);
+      }
+      /* members before their households: from the tables, as the store opens */
+      g_assert_false (backwards->search_from_kept);
       g_clear_object (&backwards);
       backwards = dh_store_open (path, &error);
       g_assert_no_error (error);
