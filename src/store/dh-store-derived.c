@@ -348,6 +348,19 @@ dh_search_kept_free (DhSearchKept *kept)
   g_free (kept);
 }
 
+/* The value of a new row's field NAME, or NULL. */
+static json_object *
+new_row_value (const DhEntity      *entity,
+               const DhStateWrite  *writes,
+               const DhNewRow      *row,
+               const char          *name)
+{
+  const DhField *field = dh_entity_get_field (entity, name);
+  int slot = field != NULL ? row->slots[field - entity->fields] : -1;
+
+  return slot >= 0 ? writes[slot].write.value : NULL;
+}
+
 /* The text of a new row's field NAME, in KEPT's chunk; FALSE when it
  * holds a value that is no text, which no entry is made of here. */
 static gboolean
@@ -358,9 +371,7 @@ keep_text (DhSearchKept        *kept,
            const char          *name,
            const char         **out_text)
 {
-  const DhField *field = dh_entity_get_field (entity, name);
-  int slot = field != NULL ? row->slots[field - entity->fields] : -1;
-  json_object *value = slot >= 0 ? writes[slot].write.value : NULL;
+  json_object *value = new_row_value (entity, writes, row, name);
 
   *out_text = NULL;
   if (value == NULL)
@@ -474,9 +485,7 @@ dh_store_keep_search_row (DhStore             *self,
     household_id = id;
   else
     {
-      const DhField *field = dh_entity_get_field (entity, "household");
-      int slot = field != NULL ? row->slots[field - entity->fields] : -1;
-      json_object *value = slot >= 0 ? writes[slot].write.value : NULL;
+      json_object *value = new_row_value (entity, writes, row, "household");
 
       if (json_object_is_type (value, json_type_string))
         household_id = json_object_get_string (value);
