@@ -300,18 +300,16 @@ typedef struct
   const char    *code;
   const char    *phone;
   const char    *village;      /* the village's id */
-  guint          first_member; /* index in members, or G_MAXUINT */
-  guint          last_member;
 } KeptHousehold;
 
 typedef struct
 {
+  guint          household;    /* its index in by_order */
   sqlite3_int64  rowid;
   gboolean       live;
   const char    *full_name;
   const char    *citizen_id;
   const char    *sort_given;   /* the row's, which its household's entry orders its members by */
-  guint          next;         /* the household's next member, or G_MAXUINT */
 } KeptMember;
 
 struct _DhSearchKept
@@ -400,7 +398,7 @@ keep_household (DhSearchKept        *kept,
                 const DhStateWrite  *writes,
                 const DhNewRow      *row)
 {
-  KeptHousehold household = { rowid, kept_live (entity, writes, row), .first_member = G_MAXUINT, .last_member = G_MAXUINT };
+  KeptHousehold household = { rowid, kept_live (entity, writes, row) };
 
   if (g_hash_table_contains (kept->households, id) ||
       !keep_text (kept, entity, writes, row, "head_name", &household.head_name) ||
@@ -421,13 +419,10 @@ keep_member (DhSearchKept        *kept,
              const DhStateWrite  *writes,
              const DhNewRow      *row)
 {
-  KeptMember member = { rowid, kept_live (entity, writes, row), .next = G_MAXUINT };
+  KeptMember member = { .rowid = rowid, .live = kept_live (entity, writes, row) };
   const char *household_id;
-  KeptHousehold *household;
   guint index;
 
-  if (row->sort_given != NULL)
-    member.sort_given = g_string_chunk_insert (kept->texts, row->sort_given);
   if (!keep_text (kept, entity, writes, row, "household", &household_id) || household_id == NULL ||
       !keep_text (kept, entity, writes, row, "full_name", &member.full_name) ||
       !keep_text (kept, entity, writes, row, "citizen_id", &member.citizen_id))
@@ -437,13 +432,10 @@ keep_member (DhSearchKept        *kept,
   if (index == 0)
     return FALSE;
 
-  household = &g_array_index (kept->by_order, KeptHousehold, index - 1);
+  member.household = index - 1;
+  if (row->sort_given != NULL)
+    member.sort_given = g_string_chunk_insert (kept->texts, row->sort_given);
   g_array_append_val (kept->members, member);
-  if (household->last_member != G_MAXUINT)
-    g_array_index (kept->members, KeptMember, household->last_member).next = kept->members->len - 1;
-  else
-    household->first_member = kept->members->len - 1;
-  household->last_member = kept->members->len - 1;
 
   return TRUE;
 }
@@ -493,15 +485,18 @@ dh_store_keep_search_row (DhStore             *self,
   dh_store_mark_search (self, household_id);
 }
 
-/* As member_by_household orders them: the living first, then by their
- * sort keys (which end with their ids), as SQLite compares text. */
+/* By household, then as member_by_household orders a household's: the
+ * living first, then by their sort keys (which end with their ids), as
+ * SQLite compares text. */
 static int
 compare_kept_members (gconstpointer a,
                       gconstpointer b)
 {
-  const KeptMember *x = *(const KeptMember * const *) a;
-  const KeptMember *y = *(const KeptMember * const *) b;
+  const KeptMember *x = a;
+  const KeptMember *y = b;
 
+  if (x->household != y->household)
+    return x->household < y->household ? -1 : 1;
   if (x->live != y->live)
     return x->live ? -1 : 1;
   if (x->sort_given == NULL || y->sort_given == NULL)
@@ -556,8 +551,8 @@ kept_search_entries (DhStore       *self,
 {
   g_autoptr(GHashTable) villages = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(GPtrArray) members = g_ptr_array_new ();
   sqlite3_stmt *stmt;
+  guint m = 0;
   gint64 n_households = -1, n_members = -1;
   int rc;
 
@@ -579,6 +574,7 @@ kept_search_entries (DhStore       *self,
   if (n_households != kept->by_order->len || n_members != kept->members->len)
     return TRUE;
 
+  g_array_sort (kept->members, compare_kept_members);
   for (guint i = 0; i < kept->by_order->len; i++)
     {
       const KeptHousehold *household = &g_array_index (kept->by_order, KeptHousehold, i);
@@ -589,13 +585,9 @@ kept_search_entries (DhStore       *self,
         return FALSE;
       search_doc_begin (&doc, entries, text, household->rowid, household->live, household->head_name, household->code,
                         household->phone, village);
-      g_ptr_array_set_size (members, 0);
-      for (guint m = household->first_member; m != G_MAXUINT; m = g_array_index (kept->members, KeptMember, m).next)
-        g_ptr_array_add (members, &g_array_index (kept->members, KeptMember, m));
-      g_ptr_array_sort (members, compare_kept_members);
-      for (guint m = 0; m < members->len; m++)
+      for (; m < kept->members->len && g_array_index (kept->members, KeptMember, m).household == i; m++)
         {
-          const KeptMember *member = g_ptr_array_index (members, m);
+          const KeptMember *member = &g_array_index (kept->members, KeptMember, m);
 
           search_doc_add_member (&doc, member->rowid, member->live, member->full_name, member->citizen_id);
         }
