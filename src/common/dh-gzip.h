@@ -15,5 +15,10 @@ GBytes   *dh_gzip_inflate    (const void   *data,
                               gsize         length,
                               gsize         max_length,
                               gboolean     *out_too_large);
+char     *dh_gzip_inflate_text (const void *data,
+                                gsize       length,
+                                gsize       max_length,
+                                gsize      *out_length,
+                                gboolean   *out_too_large);
 
 G_END_DECLS

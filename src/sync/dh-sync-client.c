@@ -238,23 +238,24 @@ transfer_cb (void       *user_data,
 }
 
 static json_object *
-parse_object (const GString *text)
+parse_object (const char *text,
+              gsize       length)
 {
   g_autoptr(json_tokener) tokener = json_tokener_new_ex (DH_SYNC_MAX_JSON_DEPTH);
   g_autoptr(json_object) object = NULL;
 
-  if (text->len == 0 || text->len > G_MAXINT)
+  if (length == 0 || length > G_MAXINT)
     return NULL;
 
   json_tokener_set_flags (tokener, JSON_TOKENER_STRICT);
-  object = json_tokener_parse_ex (tokener, text->str, (int) text->len);
+  object = json_tokener_parse_ex (tokener, text, (int) length);
   if (json_tokener_get_error (tokener) != json_tokener_success ||
       !json_object_is_type (object, json_type_object))
     return NULL;
   /* one object, and nothing after it but white space */
-  for (gsize i = json_tokener_get_parse_end (tokener); i < text->len; i++)
+  for (gsize i = json_tokener_get_parse_end (tokener); i < length; i++)
     {
-      if (!g_ascii_isspace (text->str[i]))
+      if (!g_ascii_isspace (text[i]))
         return NULL;
     }
 
@@ -381,21 +382,47 @@ set_options (DhSyncClient *self)
   curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, LOW_SPEED_BYTES);
   curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, LOW_SPEED_TIME_S);
   curl_easy_setopt (curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt (curl, CURLOPT_ACCEPT_ENCODING, "");
+  /* gzip, inflated here in one pass (dh_gzip_inflate_text()) rather than
+   * by curl piece by piece, into room the size of the whole */
+  curl_easy_setopt (curl, CURLOPT_ACCEPT_ENCODING, "gzip");
+  curl_easy_setopt (curl, CURLOPT_HTTP_CONTENT_DECODING, 0L);
   curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, transfer_cb);
   curl_easy_setopt (curl, CURLOPT_XFERINFODATA, self);
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, received_cb);
 }
 
-/* The request, and its answer's text and status; NULL when the transfer
- * failed. */
-static GString *
+/* Whether the answer came gzipped, as asked; FALSE with an error when it
+ * came in a coding that was not asked for. */
+static gboolean
+answer_is_gzipped (DhSyncClient  *self,
+                   gboolean      *out_gzipped,
+                   GError       **error)
+{
+  struct curl_header *header = NULL;
+
+  *out_gzipped = FALSE;
+  if (curl_easy_header (self->curl, "Content-Encoding", 0, CURLH_HEADER, -1, &header) != CURLHE_OK)
+    return TRUE;
+  if (g_ascii_strcasecmp (header->value, "gzip") == 0)
+    *out_gzipped = TRUE;
+  else if (g_ascii_strcasecmp (header->value, "identity") != 0)
+    {
+      dh_sync_set_not_json_error (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The request, and its answer's text (with a NUL after it, not counted in
+ * OUT_LENGTH) and status; NULL when the transfer failed. */
+static char *
 perform (DhSyncClient  *self,
          const char    *method,
          const char    *path,
          json_object   *body,
          long          *out_status,
+         gsize         *out_length,
          GError       **error)
 {
   g_autofree char *url = NULL;
@@ -410,6 +437,8 @@ perform (DhSyncClient  *self,
   long header_bytes = 0;
   long request_bytes = 0;
   curl_off_t downloaded = 0;
+  gboolean gzipped_answer = FALSE;
+  char *inflated;
 
   if (g_cancellable_set_error_if_cancelled (self->cancellable, NULL))
     {
@@ -469,36 +498,53 @@ perform (DhSyncClient  *self,
 
   *out_status = 0;
   curl_easy_getinfo (self->curl, CURLINFO_RESPONSE_CODE, out_status);
-  return g_steal_pointer (&received);
+  if (!answer_is_gzipped (self, &gzipped_answer, error))
+    return NULL;
+  if (!gzipped_answer)
+    {
+      /* given back what the string had grown beyond the text */
+      *out_length = received->len;
+      return g_realloc (g_string_free (g_steal_pointer (&received), FALSE), *out_length + 1);
+    }
+
+  inflated = dh_gzip_inflate_text (received->str, received->len, DH_SYNC_MAX_ANSWER_BYTES, out_length, &state.too_large);
+  if (inflated == NULL && state.too_large)
+    set_transfer_error (self, CURLE_OK, TRUE, error);
+  else if (inflated == NULL)
+    dh_sync_set_not_json_error (error);
+  return inflated;
 }
 
 /**
  * dh_sync_client_request_text:
  * @path: the address after the server's, such as "/v2/pull?after=12"
  * @body: (nullable): the JSON object sent; gzipped when larger than 1 KiB
+ * @out_length: (out): the text's length, without the NUL byte after it
  *
  * Returns: (transfer full): the text of a 200's answer, for the caller to
  *   read; or NULL with an error whose code says what to do.
  */
-GString *
+char *
 dh_sync_client_request_text (DhSyncClient  *self,
                              const char    *method,
                              const char    *path,
                              json_object   *body,
+                             gsize         *out_length,
                              GError       **error)
 {
-  g_autoptr(GString) received = NULL;
+  g_autofree char *received = NULL;
   long status = 0;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (path != NULL && path[0] == '/', NULL);
+  g_return_val_if_fail (out_length != NULL, NULL);
 
-  received = perform (self, method, path, body, &status, error);
+  received = perform (self, method, path, body, &status, out_length, error);
   if (received == NULL)
     return NULL;
   if (status != 200)
     {
-      g_autoptr(json_object) answer = parse_object (received);
+      g_autoptr(json_object) answer = parse_object (received, *out_length);
 
       set_status_error (self, status, answer, error);
       return NULL;
@@ -530,12 +576,13 @@ dh_sync_client_request (DhSyncClient  *self,
                         json_object   *body,
                         GError       **error)
 {
-  g_autoptr(GString) received = dh_sync_client_request_text (self, method, path, body, error);
+  gsize length = 0;
+  g_autofree char *received = dh_sync_client_request_text (self, method, path, body, &length, error);
   json_object *answer;
 
   if (received == NULL)
     return NULL;
-  answer = parse_object (received);
+  answer = parse_object (received, length);
   if (answer == NULL)
     dh_sync_set_not_json_error (error);
 

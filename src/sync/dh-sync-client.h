@@ -50,10 +50,11 @@ json_object  *dh_sync_client_request            (DhSyncClient  *self,
                                                  const char    *path,
                                                  json_object   *body,
                                                  GError       **error);
-GString      *dh_sync_client_request_text       (DhSyncClient  *self,
+char         *dh_sync_client_request_text       (DhSyncClient  *self,
                                                  const char    *method,
                                                  const char    *path,
                                                  json_object   *body,
+                                                 gsize         *out_length,
                                                  GError       **error);
 void          dh_sync_set_not_json_error        (GError       **error);
 json_object  *dh_sync_client_sign_in            (DhSyncClient  *self,

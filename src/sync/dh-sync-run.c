@@ -357,12 +357,12 @@ fetch_page (DhSyncClient  *client,
   g_autofree char *after = escaped != NULL ? g_strconcat ("after=", escaped, "&", NULL) : g_strdup ("");
   g_autofree char *path = g_strdup_printf ("/v2/pull?%slimit=%d%s", after, DH_SYNC_PULL_LIMIT, count ? "&count=1" : "");
   g_autoptr(Fetched) fetched = g_new0 (Fetched, 1);
-  g_autoptr(GString) text = NULL;
+  char *text = NULL;
   json_object *more = NULL;
   json_object *total = NULL;
-  gsize length;
+  gsize length = 0;
 
-  text = dh_sync_client_request_text (client, "GET", path, NULL, error);
+  text = dh_sync_client_request_text (client, "GET", path, NULL, &length, error);
   fetched->requests = dh_sync_client_get_requests (client);
   fetched->bytes_sent = dh_sync_client_get_bytes_sent (client);
   fetched->bytes_received = dh_sync_client_get_bytes_received (client);
@@ -370,10 +370,8 @@ fetch_page (DhSyncClient  *client,
     return NULL;
 
   /* read in place: only the fields' values are made JSON objects; the
-   * page keeps the text, given back what the string had grown beyond it */
-  length = text->len;
-  fetched->page = dh_wire_page_parse_answer (g_realloc (g_string_free (g_steal_pointer (&text), FALSE), length + 1), length,
-                                             DH_SYNC_MAX_JSON_DEPTH, &fetched->answer);
+   * page keeps the text */
+  fetched->page = dh_wire_page_parse_answer (text, length, DH_SYNC_MAX_JSON_DEPTH, &fetched->answer);
   if (fetched->page == NULL && fetched->answer == NULL)
     {
       dh_sync_set_not_json_error (error);

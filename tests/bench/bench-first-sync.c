@@ -26,6 +26,7 @@
 
 #include "bench-bare.h"
 #include "dh-demo.h"
+#include "dh-gzip.h"
 #include "dh-sync-client.h"
 #include "dh-sync-run.h"
 #include "../server/server-fixture.h"
@@ -292,6 +293,86 @@ gzip_size (const char *data,
   return size;
 }
 
+/* Inflated as curl did for the device until 27 November: zlib, 16 KiB at
+ * a time, into a buffer that grows. The length it came to. */
+static gsize
+inflate_in_steps (GBytes *gzipped)
+{
+  z_stream stream = { 0 };
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  guint8 chunk[16384];
+  gsize length = 0;
+  int status = Z_OK;
+
+  if (inflateInit2 (&stream, 15 + 16) != Z_OK)
+    g_error ("zlib cannot start an inflate stream");
+  stream.next_in = (Bytef *) g_bytes_get_data (gzipped, &length);
+  stream.avail_in = (uInt) length;
+  while (status != Z_STREAM_END)
+    {
+      stream.next_out = chunk;
+      stream.avail_out = sizeof chunk;
+      status = inflate (&stream, Z_NO_FLUSH);
+      if (status != Z_OK && status != Z_STREAM_END)
+        g_error ("zlib could not inflate the records");
+      g_byte_array_append (out, chunk, sizeof chunk - stream.avail_out);
+    }
+  inflateEnd (&stream);
+  return out->len;
+}
+
+/* The median processor time, in ms, of inflating the raw records cut in
+ * PAGES pieces, each gzipped (by libdeflate, as the server sends a page):
+ * as the device does, each in one pass (dh_gzip_inflate_text()), in
+ * OUT_WHOLE; and as curl did, in OUT_STEPS. */
+static void
+time_inflating (const GString *raw,
+                guint          pages,
+                double        *out_whole,
+                double        *out_steps)
+{
+  g_autoptr(GPtrArray) pieces = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  gsize piece = raw->len / pages + 1;
+  double whole[5], steps[5];
+
+  for (gsize at = 0; at < raw->len; at += piece)
+    g_ptr_array_add (pieces, dh_gzip_compress (raw->str + at, MIN (piece, raw->len - at)));
+  for (guint i = 0; i < G_N_ELEMENTS (whole); i++)
+    {
+      double start;
+      gsize inflated = 0;
+
+      whole[i] = 0;
+      for (guint p = 0; p < pieces->len; p++)
+        {
+          GBytes *gzipped = g_ptr_array_index (pieces, p);
+          gsize length = 0;
+          gboolean too_large = FALSE;
+          g_autofree char *text = NULL;
+
+          /* each timed alone, and compared with the records after */
+          start = cpu_seconds ();
+          text = dh_gzip_inflate_text (g_bytes_get_data (gzipped, NULL), g_bytes_get_size (gzipped),
+                                       DH_SYNC_MAX_ANSWER_BYTES, &length, &too_large);
+          whole[i] += (cpu_seconds () - start) * 1e3;
+          g_assert_nonnull (text);
+          g_assert_cmpmem (text, length, raw->str + p * piece, MIN (piece, raw->len - p * piece));
+          inflated += length;
+        }
+      g_assert_cmpuint (inflated, ==, raw->len);
+      start = cpu_seconds ();
+      inflated = 0;
+      for (guint p = 0; p < pieces->len; p++)
+        inflated += inflate_in_steps (g_ptr_array_index (pieces, p));
+      steps[i] = (cpu_seconds () - start) * 1e3;
+      g_assert_cmpuint (inflated, ==, raw->len);
+    }
+  qsort (whole, G_N_ELEMENTS (whole), sizeof whole[0], bench_compare_doubles);
+  qsort (steps, G_N_ELEMENTS (steps), sizeof steps[0], bench_compare_doubles);
+  *out_whole = whole[G_N_ELEMENTS (whole) / 2];
+  *out_steps = steps[G_N_ELEMENTS (steps) / 2];
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -316,6 +397,7 @@ main (int   argc,
   g_autoptr(GPtrArray) wires = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_put);
   g_autoptr(GString) raw = g_string_new (NULL);
   gsize raw_gzip;
+  double inflate_whole_ms = 0, inflate_steps_ms = 0;
   g_autoptr(DhSyncClient) client = NULL;
   g_autofree char *token = NULL;
   g_autoptr(GPtrArray) tables = NULL;
@@ -387,6 +469,8 @@ main (int   argc,
     }
   commune_code = seed_server (wires, raw, &expected, &commune_households);
   raw_gzip = gzip_size (raw->str, raw->len);
+  /* in pieces the size of a page of the first sync */
+  time_inflating (raw, (expected + DH_SYNC_PULL_LIMIT - 1) / DH_SYNC_PULL_LIMIT, &inflate_whole_ms, &inflate_steps_ms);
   if (server_run (&run, &cluster, PASSWORD "\n", "add-user", "lan.hoang", "--role", "caseworker",
                   "--commune", commune_code) != 0)
     g_error ("add-user: %s", run.err);
@@ -485,6 +569,8 @@ main (int   argc,
            bench_grouped ((gint64) raw_gzip));
   g_print ("| **ratio** bytes received / gzip of the raw records | **%.2f×** |\n",
            (double) first.bytes_received / raw_gzip);
+  g_print ("| inflating the raw records' gzip in pieces of a page's size, processor, median of 5: each in one pass, as the device does / zlib step by step into a growing buffer, as curl did | %.1f / %.1f ms (%.2f×) |\n",
+           inflate_whole_ms, inflate_steps_ms, inflate_whole_ms / inflate_steps_ms);
   g_print ("| a no-op sync (aim: at most 2 requests and 2 KB) | requests: %u; %s bytes (sent %s, received %s) |\n", again.requests,
            bench_grouped ((gint64) (again.bytes_sent + again.bytes_received)),
            bench_grouped ((gint64) again.bytes_sent), bench_grouped ((gint64) again.bytes_received));

@@ -97,6 +97,104 @@ test_inflate_limit (void)
   g_assert_false (too_large);
 }
 
+/* A gzip member whose trailer says LENGTH, whatever it holds */
+static GBytes *
+with_trailer_length (GBytes  *gzipped,
+                     guint32  length)
+{
+  GByteArray *bytes = g_byte_array_new ();
+  guint32 le = GUINT32_TO_LE (length);
+
+  g_byte_array_append (bytes, g_bytes_get_data (gzipped, NULL), g_bytes_get_size (gzipped));
+  g_assert_cmpuint (bytes->len, >=, 18);
+  memcpy (bytes->data + bytes->len - sizeof le, &le, sizeof le);
+  return g_byte_array_free_to_bytes (bytes);
+}
+
+static char *
+inflate_bytes (GBytes   *gzipped,
+               gsize     max_length,
+               gsize    *out_length,
+               gboolean *out_too_large)
+{
+  return dh_gzip_inflate_text (g_bytes_get_data (gzipped, NULL), g_bytes_get_size (gzipped), max_length,
+                               out_length, out_too_large);
+}
+
+/* The text comes whole, with a NUL after it that its length leaves out */
+static void
+test_inflate_text (void)
+{
+  g_autoptr(GString) page = page_like (200 * 1024, 5);
+  g_autoptr(GBytes) gzipped = dh_gzip_compress (page->str, page->len);
+  g_autofree char *text = NULL;
+  g_autofree char *empty = NULL;
+  g_autoptr(GBytes) nothing = dh_gzip_compress ("", 0);
+  gsize length = 1;
+  gboolean too_large = TRUE;
+
+  text = inflate_bytes (gzipped, page->len, &length, &too_large);
+  g_assert_nonnull (text);
+  g_assert_false (too_large);
+  g_assert_cmpmem (text, length, page->str, page->len);
+  g_assert_cmpint (text[length], ==, '\0');
+
+  empty = inflate_bytes (nothing, 0, &length, &too_large);
+  g_assert_nonnull (empty);
+  g_assert_cmpuint (length, ==, 0);
+  g_assert_cmpint (empty[0], ==, '\0');
+}
+
+/* The length a member's trailer gives is where inflating begins, never
+ * what it believes: a trailer that lies is found out, a bomb that says it
+ * is small still stops at the limit, and what follows a member is refused */
+static void
+test_inflate_trailer_not_trusted (void)
+{
+  g_autoptr(GString) page = page_like (100 * 1024, 9);
+  g_autoptr(GBytes) gzipped = dh_gzip_compress (page->str, page->len);
+  g_autoptr(GString) bomb_text = g_string_new (NULL);
+  g_autoptr(GBytes) bomb = NULL;
+  g_autoptr(GByteArray) two = g_byte_array_new ();
+  const guint32 lies[] = { 0, 1, (guint32) page->len - 1, (guint32) page->len + 1, (guint32) page->len * 4, G_MAXUINT32 };
+  gsize length = 0;
+  gboolean too_large = TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (lies); i++)
+    {
+      g_autoptr(GBytes) lying = with_trailer_length (gzipped, lies[i]);
+      g_autofree char *text = inflate_bytes (lying, page->len * 8, &length, &too_large);
+
+      g_test_message ("trailer says %u of %" G_GSIZE_FORMAT, lies[i], page->len);
+      g_assert_null (text);
+      g_assert_false (too_large);
+    }
+
+  /* 4 MiB of one letter: a few kilobytes of gzip */
+  g_string_set_size (bomb_text, 4 * 1024 * 1024);
+  memset (bomb_text->str, 'a', bomb_text->len);
+  bomb = dh_gzip_compress (bomb_text->str, bomb_text->len);
+  g_assert_cmpuint (g_bytes_get_size (bomb), <, 16 * 1024);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GBytes) told = with_trailer_length (bomb, i == 0 ? (guint32) bomb_text->len : 1024);
+      g_autofree char *text = inflate_bytes (told, 1024 * 1024, &length, &too_large);
+
+      g_assert_null (text);
+      g_assert_true (too_large);
+    }
+
+  /* two members, one after the other */
+  g_byte_array_append (two, g_bytes_get_data (gzipped, NULL), g_bytes_get_size (gzipped));
+  g_byte_array_append (two, g_bytes_get_data (gzipped, NULL), g_bytes_get_size (gzipped));
+  {
+    g_autofree char *text = dh_gzip_inflate_text (two->data, two->len, page->len * 4, &length, &too_large);
+
+    g_assert_null (text);
+    g_assert_false (too_large);
+  }
+}
+
 static gpointer
 compress_many (gpointer data)
 {
@@ -132,6 +230,8 @@ main (int   argc,
 
   g_test_add_func ("/gzip/round-trip", test_round_trip);
   g_test_add_func ("/gzip/inflate-stops-at-its-limit", test_inflate_limit);
+  g_test_add_func ("/gzip/inflate-text", test_inflate_text);
+  g_test_add_func ("/gzip/inflate-trailer-not-trusted", test_inflate_trailer_not_trusted);
   g_test_add_func ("/gzip/one-compressor-a-thread", test_threads);
 
   return g_test_run ();

@@ -28,7 +28,8 @@ typedef struct
   guint16    port;
   guint16    upstream_port;      /* on 127.0.0.1 */
   char      *redirect_to;
-  char      *answer;             /* PROXY_CANNED */
+  char      *answer;             /* PROXY_CANNED, answer_length bytes */
+  gsize      answer_length;
   GString   *request;            /* the last request read whole, under lock */
   gint       cut_after;          /* atomic; < 0: never */
   gint       connections;        /* atomic */
@@ -150,7 +151,7 @@ proxy_connection_thread (gpointer data)
       g_mutex_unlock (&proxy->lock);
 
       if (proxy->mode == PROXY_CANNED)
-        proxy_write_all (client, proxy->answer, strlen (proxy->answer));
+        proxy_write_all (client, proxy->answer, proxy->answer_length);
       else
         {
           const char *head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n";
@@ -286,6 +287,7 @@ proxy_start (ProxyMode   mode,
   proxy->upstream_port = upstream_port;
   proxy->redirect_to = g_strdup (redirect_to);
   proxy->answer = g_strdup (redirect_to);
+  proxy->answer_length = redirect_to != NULL ? strlen (redirect_to) : 0;
   proxy->request = g_string_new (NULL);
   proxy->cut_after = -1;
   proxy->workers = g_ptr_array_new ();
@@ -318,6 +320,22 @@ proxy_stop (Proxy *proxy)
   g_free (proxy->answer);
   g_string_free (proxy->request, TRUE);
   g_free (proxy);
+}
+
+/* PROXY_CANNED on 127.0.0.1 whose answer is a head, then BODY as it is
+ * (binary: gzip) */
+static inline Proxy *
+proxy_start_canned_bytes (const char *head,
+                          GBytes     *body)
+{
+  Proxy *proxy = proxy_start (PROXY_CANNED, "127.0.0.1", 0, head);
+  gsize length = 0;
+  const void *data = g_bytes_get_data (body, &length);
+
+  proxy->answer = g_realloc (proxy->answer, proxy->answer_length + length);
+  memcpy (proxy->answer + proxy->answer_length, data, length);
+  proxy->answer_length += length;
+  return proxy;
 }
 
 /* A forwarder to UPSTREAM_PORT on 127.0.0.1 that behaves as a slow link

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "dh-catalogue.h"
+#include "dh-gzip.h"
 #include "dh-sync-client.h"
 #include "dh-sync-run.h"
 #include "sync-proxy.h"
@@ -203,6 +204,94 @@ test_json_too_deep_or_not_one_object (void)
     }
 }
 
+/* The gzipped answer a server sends, its head announcing BODY */
+static Proxy *
+gzip_answer (const char *coding,
+             GBytes     *body)
+{
+  g_autofree char *head = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                           "Content-Encoding: %s\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n\r\n",
+                                           coding, g_bytes_get_size (body));
+
+  return proxy_start_canned_bytes (head, body);
+}
+
+/* A gzipped answer is inflated whole; one that would inflate past the
+ * bound stops there, whatever its trailer says, and a coding that was
+ * not asked for is no JSON */
+static void
+test_gzipped_answers (void)
+{
+  g_autoptr(GString) page = g_string_new ("{\"changes\": [");
+  g_autoptr(GString) bomb_text = g_string_new ("{\"a\": \"");
+  g_autoptr(GBytes) gzipped = NULL;
+  g_autoptr(GBytes) bomb = NULL;
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (page, "%s{\"e\": \"member\", \"f\": {\"full_name\": \"Nguyễn Thị %u\"}}", i > 0 ? ", " : "", i);
+  g_string_append (page, "], \"more\": false}");
+  gzipped = dh_gzip_compress (page->str, page->len);
+
+  {
+    Proxy *proxy = gzip_answer ("gzip", gzipped);
+    g_autoptr(DhSyncClient) client = client_for (proxy);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(json_object) answer = dh_sync_client_request (client, "GET", "/v2/pull", NULL, &error);
+    json_object *changes = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (json_object_object_get_ex (answer, "changes", &changes));
+    g_assert_cmpuint (json_object_array_length (changes), ==, 3000);
+    g_assert_cmpstr (json_object_to_json_string_ext (json_object_array_get_idx (changes, 2999), JSON_C_TO_STRING_PLAIN),
+                     ==, "{\"e\":\"member\",\"f\":{\"full_name\":\"Nguyễn Thị 2999\"}}");
+    /* what came is what travelled: the gzip, not the text */
+    g_assert_cmpuint (dh_sync_client_get_bytes_received (client), <, page->len / 4);
+    g_clear_pointer (&client, dh_sync_client_free);
+    proxy_stop (proxy);
+  }
+
+  /* 65 MiB of one letter, a few tens of kilobytes of gzip, said to be 1 KiB or its length */
+  g_string_set_size (bomb_text, DH_SYNC_MAX_ANSWER_BYTES + 1024 * 1024);
+  memset (bomb_text->str + 7, 'a', bomb_text->len - 9);
+  memcpy (bomb_text->str + bomb_text->len - 2, "\"}", 2);
+  bomb = dh_gzip_compress (bomb_text->str, bomb_text->len);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GByteArray) told = g_byte_array_new ();
+      guint32 length = GUINT32_TO_LE (i == 0 ? (guint32) bomb_text->len : 1024);
+      g_autoptr(GBytes) body = NULL;
+      Proxy *proxy;
+      g_autoptr(DhSyncClient) client = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_byte_array_append (told, g_bytes_get_data (bomb, NULL), g_bytes_get_size (bomb));
+      memcpy (told->data + told->len - sizeof length, &length, sizeof length);
+      body = g_byte_array_free_to_bytes (g_steal_pointer (&told));
+      proxy = gzip_answer ("gzip", body);
+      client = client_for (proxy);
+      g_assert_null (dh_sync_client_request (client, "GET", "/v2/pull", NULL, &error));
+      g_assert_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_REFUSED);
+      g_assert_nonnull (strstr (error->message, "64 MB"));
+      g_clear_pointer (&client, dh_sync_client_free);
+      proxy_stop (proxy);
+    }
+
+  /* gzip announced as something else, and a coding not asked for */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GBytes) plain = g_bytes_new_static (page->str, page->len);
+      Proxy *proxy = i == 0 ? gzip_answer ("br", gzipped) : gzip_answer ("gzip", plain);
+      g_autoptr(DhSyncClient) client = client_for (proxy);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_null (dh_sync_client_request (client, "GET", "/v2/pull", NULL, &error));
+      g_assert_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_SERVER);
+      g_assert_nonnull (strstr (error->message, "not one JSON object"));
+      g_clear_pointer (&client, dh_sync_client_free);
+      proxy_stop (proxy);
+    }
+}
+
 static void
 test_cancelled_before_a_request (void)
 {
@@ -305,6 +394,7 @@ main (int   argc,
   g_test_add_func ("/sync/client/status-codes-say-what-to-do", test_status_codes_say_what_to_do);
   g_test_add_func ("/sync/client/answer-read-up-to-a-bound", test_answer_read_up_to_a_bound);
   g_test_add_func ("/sync/client/json-too-deep-or-not-one-object", test_json_too_deep_or_not_one_object);
+  g_test_add_func ("/sync/client/gzipped-answers", test_gzipped_answers);
   g_test_add_func ("/sync/client/cancelled-before-a-request", test_cancelled_before_a_request);
   g_test_add_func ("/sync/client/cancelled-during-a-request", test_cancelled_during_a_request);
   g_test_add_func ("/sync/client/catalogues-compared", test_catalogues_compared);
