@@ -392,26 +392,19 @@ set_options (DhSyncClient *self)
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, received_cb);
 }
 
-/* Whether the answer came gzipped, as asked; FALSE with an error when it
- * came in a coding that was not asked for. */
+/* Whether the answer came gzipped, as asked; FALSE when it came in a
+ * coding that was not asked for. */
 static gboolean
-answer_is_gzipped (DhSyncClient  *self,
-                   gboolean      *out_gzipped,
-                   GError       **error)
+read_coding (DhSyncClient *self,
+             gboolean     *out_gzipped)
 {
   struct curl_header *header = NULL;
 
   *out_gzipped = FALSE;
   if (curl_easy_header (self->curl, "Content-Encoding", 0, CURLH_HEADER, -1, &header) != CURLHE_OK)
     return TRUE;
-  if (g_ascii_strcasecmp (header->value, "gzip") == 0)
-    *out_gzipped = TRUE;
-  else if (g_ascii_strcasecmp (header->value, "identity") != 0)
-    {
-      dh_sync_set_not_json_error (error);
-      return FALSE;
-    }
-  return TRUE;
+  *out_gzipped = g_ascii_strcasecmp (header->value, "gzip") == 0;
+  return *out_gzipped || g_ascii_strcasecmp (header->value, "identity") == 0;
 }
 
 /* The request, and its answer's text (with a NUL after it, not counted in
@@ -438,7 +431,7 @@ perform (DhSyncClient  *self,
   long request_bytes = 0;
   curl_off_t downloaded = 0;
   gboolean gzipped_answer = FALSE;
-  char *inflated;
+  char *inflated = NULL;
 
   if (g_cancellable_set_error_if_cancelled (self->cancellable, NULL))
     {
@@ -498,21 +491,30 @@ perform (DhSyncClient  *self,
 
   *out_status = 0;
   curl_easy_getinfo (self->curl, CURLINFO_RESPONSE_CODE, out_status);
-  if (!answer_is_gzipped (self, &gzipped_answer, error))
-    return NULL;
-  if (!gzipped_answer)
+  if (!read_coding (self, &gzipped_answer))
+    ;
+  else if (!gzipped_answer)
     {
       /* given back what the string had grown beyond the text */
       *out_length = received->len;
       return g_realloc (g_string_free (g_steal_pointer (&received), FALSE), *out_length + 1);
     }
+  else
+    inflated = dh_gzip_inflate_text (received->str, received->len, DH_SYNC_MAX_ANSWER_BYTES, out_length, &state.too_large);
+  if (inflated != NULL)
+    return inflated;
 
-  inflated = dh_gzip_inflate_text (received->str, received->len, DH_SYNC_MAX_ANSWER_BYTES, out_length, &state.too_large);
-  if (inflated == NULL && state.too_large)
+  /* an answer that cannot be read: a refusal's status says enough without it */
+  if (*out_status != 200)
+    {
+      *out_length = 0;
+      return g_strdup ("");
+    }
+  if (state.too_large)
     set_transfer_error (self, CURLE_OK, TRUE, error);
-  else if (inflated == NULL)
+  else
     dh_sync_set_not_json_error (error);
-  return inflated;
+  return NULL;
 }
 
 /**

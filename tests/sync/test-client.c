@@ -136,6 +136,9 @@ test_status_codes_say_what_to_do (void)
     { "502 Bad Gateway", "Content-Type: text/html\r\n", "<html>nginx</html>", DH_SYNC_ERROR_SERVER, "502" },
     { "413 Payload Too Large", "", "", DH_SYNC_ERROR_REFUSED, "413" },
     { "302 Found", "Location: https://elsewhere.example/\r\n", "", DH_SYNC_ERROR_REFUSED, "https://elsewhere.example/" },
+    /* a body that cannot be read: the status says what to do */
+    { "401 Unauthorized", "Content-Encoding: br\r\n", "\x8b\x7f{not brotli}", DH_SYNC_ERROR_SIGN_IN, "HTTP 401" },
+    { "503 Service Unavailable", "Content-Encoding: gzip\r\n", "{\"error\": \"not gzip\"}", DH_SYNC_ERROR_SERVER, "HTTP 503" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
