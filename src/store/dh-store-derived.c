@@ -513,12 +513,12 @@ village_name (DhStore      *self,
               GError      **error)
 {
   sqlite3_stmt *stmt;
-  gpointer name;
-  int rc;
+  gpointer found;
+  char *name = NULL;
 
-  if (g_hash_table_lookup_extended (names, id, NULL, &name))
+  if (g_hash_table_lookup_extended (names, id, NULL, &found))
     {
-      *out_name = name;
+      *out_name = found;
       return TRUE;
     }
 
@@ -526,12 +526,7 @@ village_name (DhStore      *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  name = rc == SQLITE_ROW ? g_strdup ((const char *) sqlite3_column_text (stmt, 0)) : NULL;
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    dh_store_set_sqlite_error (self, error);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  if (!dh_connection_step_text (&self->writer_connection, stmt, &name, error))
     return FALSE;
 
   g_hash_table_insert (names, (gpointer) id, name);
