@@ -359,8 +359,23 @@ new_row_value (const DhEntity      *entity,
   return slot >= 0 ? writes[slot].write.value : NULL;
 }
 
-/* The text of a new row's field NAME, in KEPT's chunk; FALSE when it
- * holds a value that is no text, which no entry is made of here. */
+/* The text of a new row's field NAME, the row's own (NULL without a
+ * value); FALSE when it holds a value that is no text, which no entry is
+ * made of here. */
+static gboolean
+new_row_text (const DhEntity      *entity,
+              const DhStateWrite  *writes,
+              const DhNewRow      *row,
+              const char          *name,
+              json_object        **out_value)
+{
+  json_object *value = new_row_value (entity, writes, row, name);
+
+  *out_value = value;
+  return value == NULL || json_object_is_type (value, json_type_string);
+}
+
+/* new_row_text(), kept in KEPT's chunk. */
 static gboolean
 keep_text (DhSearchKept        *kept,
            const DhEntity      *entity,
@@ -369,14 +384,13 @@ keep_text (DhSearchKept        *kept,
            const char          *name,
            const char         **out_text)
 {
-  json_object *value = new_row_value (entity, writes, row, name);
+  json_object *value;
 
   *out_text = NULL;
-  if (value == NULL)
-    return TRUE;
-  if (!json_object_is_type (value, json_type_string))
+  if (!new_row_text (entity, writes, row, name, &value))
     return FALSE;
-  *out_text = g_string_chunk_insert_len (kept->texts, json_object_get_string (value), json_object_get_string_len (value));
+  if (value != NULL)
+    *out_text = g_string_chunk_insert_len (kept->texts, json_object_get_string (value), json_object_get_string_len (value));
   return TRUE;
 }
 
@@ -420,14 +434,14 @@ keep_member (DhSearchKept        *kept,
              const DhNewRow      *row)
 {
   KeptMember member = { .rowid = rowid, .live = kept_live (entity, writes, row) };
-  const char *household_id;
+  json_object *household_id;
   guint index;
 
-  if (!keep_text (kept, entity, writes, row, "household", &household_id) || household_id == NULL ||
+  if (!new_row_text (entity, writes, row, "household", &household_id) || household_id == NULL ||
       !keep_text (kept, entity, writes, row, "full_name", &member.full_name) ||
       !keep_text (kept, entity, writes, row, "citizen_id", &member.citizen_id))
     return FALSE;
-  index = GPOINTER_TO_UINT (g_hash_table_lookup (kept->households, household_id));
+  index = GPOINTER_TO_UINT (g_hash_table_lookup (kept->households, json_object_get_string (household_id)));
   /* a member before its household: its entry is made from the tables */
   if (index == 0)
     return FALSE;
@@ -477,9 +491,9 @@ dh_store_keep_search_row (DhStore             *self,
     household_id = id;
   else
     {
-      json_object *value = new_row_value (entity, writes, row, "household");
+      json_object *value;
 
-      if (json_object_is_type (value, json_type_string))
+      if (new_row_text (entity, writes, row, "household", &value) && value != NULL)
         household_id = json_object_get_string (value);
     }
   dh_store_mark_search (self, household_id);
