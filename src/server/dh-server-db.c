@@ -8,6 +8,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 #include <libpq-fe.h>
+#include <libpq-events.h>
 
 #include "dh-autocleanups.h"
 #include "dh-server-db.h"
@@ -175,6 +176,77 @@ dh_db_exec (PGconn             *conn,
          GError            **error)
 {
   return db_check (PQexecParams (conn, sql, n_params, NULL, params, NULL, NULL, 0), error);
+}
+
+/* The names of the statements a connection prepared: its instance data,
+ * emptied when libpq connects it again (PQreset()), as the server then
+ * forgets them, and freed with it. */
+static int
+prepared_event (PGEventId  id,
+                void      *info,
+                void      *pass_through)
+{
+  switch (id)
+    {
+    case PGEVT_REGISTER:
+      {
+        PGEventRegister *registered = info;
+
+        return PQsetInstanceData (registered->conn, prepared_event, g_hash_table_new (g_str_hash, g_str_equal));
+      }
+    case PGEVT_CONNRESET:
+      {
+        PGEventConnReset *reset = info;
+        GHashTable *prepared = PQinstanceData (reset->conn, prepared_event);
+
+        if (prepared != NULL)
+          g_hash_table_remove_all (prepared);
+        return TRUE;
+      }
+    case PGEVT_CONNDESTROY:
+      {
+        PGEventConnDestroy *destroyed = info;
+        GHashTable *prepared = PQinstanceData (destroyed->conn, prepared_event);
+
+        if (prepared != NULL)
+          g_hash_table_unref (prepared);
+        return TRUE;
+      }
+    case PGEVT_RESULTCREATE:
+    case PGEVT_RESULTCOPY:
+    case PGEVT_RESULTDESTROY:
+    default:
+      return TRUE;
+    }
+}
+
+/* dh_db_exec() of STATEMENT, prepared on CONN the first time. A
+ * statement prepared inside a transaction outlives it, committed or not. */
+PGresult *
+dh_db_exec_prepared (PGconn              *conn,
+                     const DhDbStatement *statement,
+                     int                  n_params,
+                     const char * const  *params,
+                     GError             **error)
+{
+  GHashTable *prepared = PQinstanceData (conn, prepared_event);
+
+  if (prepared == NULL && PQregisterEventProc (conn, prepared_event, "dh-prepared", NULL))
+    prepared = PQinstanceData (conn, prepared_event);
+  /* no room to note it in: planned each time, as any other */
+  if (prepared == NULL)
+    return dh_db_exec (conn, statement->sql, n_params, params, error);
+
+  if (!g_hash_table_contains (prepared, statement->name))
+    {
+      PGresult *made = db_check (PQprepare (conn, statement->name, statement->sql, n_params, NULL), error);
+
+      if (made == NULL)
+        return NULL;
+      PQclear (made);
+      g_hash_table_add (prepared, (gpointer) statement->name);
+    }
+  return db_check (PQexecPrepared (conn, statement->name, n_params, params, NULL, NULL, 0), error);
 }
 
 /* SQL without parameters, several statements at once if need be. */
@@ -724,15 +796,18 @@ dh_db_find_session (PGconn      *conn,
                     const char  *token_hash,
                     GError     **error)
 {
+  static const DhDbStatement find_session = {
+    "dh_find_session",
+    "SELECT u.username, u.role, u.commune, d.device, " ISO_UTC ("t.expires_at") ", c.id "
+    "FROM token t JOIN device d ON d.id = t.device_id "
+    "  JOIN app_user u ON u.id = d.user_id "
+    "  LEFT JOIN unit c ON c.code = u.commune "
+    "WHERE t.hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now () "
+    "  AND u.active",
+  };
   const char *params[] = { token_hash };
-  g_autoptr(PGresult) result = dh_db_exec (conn,
-                                        "SELECT u.username, u.role, u.commune, d.device, " ISO_UTC ("t.expires_at") ", c.id "
-                                        "FROM token t JOIN device d ON d.id = t.device_id "
-                                        "  JOIN app_user u ON u.id = d.user_id "
-                                        "  LEFT JOIN unit c ON c.code = u.commune "
-                                        "WHERE t.hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now () "
-                                        "  AND u.active",
-                                        1, params, error);
+  /* every request's: planned once a connection */
+  g_autoptr(PGresult) result = dh_db_exec_prepared (conn, &find_session, 1, params, error);
   DhSession *session;
 
   if (result == NULL || PQntuples (result) == 0)

@@ -92,12 +92,25 @@ DhSession *dh_db_find_session      (PGconn        *conn,
                                     GError       **error);
 void      dh_session_free          (DhSession     *session);
 
+/* A statement that each request runs: a connection prepares it the first
+ * time, then runs it by its name, planned once. NAME is unique among them. */
+typedef struct
+{
+  const char *name;
+  const char *sql;
+} DhDbStatement;
+
 /* The statements every part of the server runs its SQL with. */
 PGresult *dh_db_exec               (PGconn             *conn,
                                     const char         *sql,
                                     int                 n_params,
                                     const char * const *params,
                                     GError            **error);
+PGresult *dh_db_exec_prepared      (PGconn              *conn,
+                                    const DhDbStatement *statement,
+                                    int                  n_params,
+                                    const char * const  *params,
+                                    GError             **error);
 gboolean  dh_db_run                (PGconn        *conn,
                                     const char    *sql,
                                     GError       **error);

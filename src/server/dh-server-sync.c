@@ -720,6 +720,19 @@ dh_sync_pull (PGconn      *conn,
               gint64      *out_total,
               GError     **error)
 {
+  /* planned once a connection: a pull asks for page after page */
+  static const DhDbStatement pull_count = {
+    "dh_pull_count",
+    "SELECT (SELECT count (*) FROM record WHERE commune = $1 AND seq > $2)"
+    "     + (SELECT count (*) FROM record WHERE commune IS NULL AND seq > $2)",
+  };
+  static const DhDbStatement pull_page = {
+    "dh_pull_page",
+    "(SELECT seq, wire FROM record WHERE commune = $1 AND seq > $2 ORDER BY seq LIMIT $3)"
+    " UNION ALL "
+    "(SELECT seq, wire FROM record WHERE commune IS NULL AND seq > $2 ORDER BY seq LIMIT $3)"
+    " ORDER BY seq LIMIT $3",
+  };
   g_autofree char *after_text = g_strdup_printf ("%" G_GINT64_FORMAT, after);
   g_autofree char *limit_text = g_strdup_printf ("%u", limit + 1);
   const char *params[] = { commune_id, after_text, limit_text };
@@ -740,21 +753,13 @@ dh_sync_pull (PGconn      *conn,
   if (out_total != NULL)
     {
       const char *count_params[] = { commune_id, after_text };
-      g_autoptr(PGresult) counted = dh_db_exec (conn,
-                                                "SELECT (SELECT count (*) FROM record WHERE commune = $1 AND seq > $2)"
-                                                "     + (SELECT count (*) FROM record WHERE commune IS NULL AND seq > $2)",
-                                                2, count_params, error);
+      g_autoptr(PGresult) counted = dh_db_exec_prepared (conn, &pull_count, 2, count_params, error);
 
       if (counted == NULL)
         return dh_db_abandon (conn);
       *out_total = g_ascii_strtoll (PQgetvalue (counted, 0, 0), NULL, 10);
     }
-  result = dh_db_exec (conn,
-                       "(SELECT seq, wire FROM record WHERE commune = $1 AND seq > $2 ORDER BY seq LIMIT $3)"
-                       " UNION ALL "
-                       "(SELECT seq, wire FROM record WHERE commune IS NULL AND seq > $2 ORDER BY seq LIMIT $3)"
-                       " ORDER BY seq LIMIT $3",
-                       3, params, error);
+  result = dh_db_exec_prepared (conn, &pull_page, 3, params, error);
   if (result == NULL || !dh_db_run (conn, "COMMIT", error))
     return dh_db_abandon (conn);
 
@@ -783,8 +788,9 @@ dh_sync_commune_exists (PGconn      *conn,
                         gboolean    *out_exists,
                         GError     **error)
 {
+  static const DhDbStatement commune_exists = { "dh_commune_exists", "SELECT 1 FROM sync_lock WHERE commune = $1" };
   const char *params[] = { commune_id };
-  g_autoptr(PGresult) result = dh_db_exec (conn, "SELECT 1 FROM sync_lock WHERE commune = $1", 1, params, error);
+  g_autoptr(PGresult) result = dh_db_exec_prepared (conn, &commune_exists, 1, params, error);
 
   if (result == NULL)
     return FALSE;

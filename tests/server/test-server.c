@@ -228,6 +228,57 @@ test_add_user_refusals (void)
   server_run_clear (&run);
 }
 
+/* The value of the one row and column of RESULT, which it frees. */
+static char *
+take_value (PGresult *result)
+{
+  char *value;
+
+  g_assert_nonnull (result);
+  g_assert_cmpint (PQntuples (result), ==, 1);
+  value = g_strdup (PQgetvalue (result, 0, 0));
+  PQclear (result);
+  return value;
+}
+
+/* A statement a connection prepared is run by its name from then on,
+ * prepared once: after a transaction that prepared it rolled back too; and
+ * prepared again once libpq connected again, which the server forgets
+ * statements with. */
+static void
+test_prepared_statements (void)
+{
+  static const DhDbStatement add_one = { "dh_test_add_one", "SELECT $1::int + 1" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = dh_db_connect (cluster.conninfo, &error);
+  const char *params[] = { "41" };
+  g_autofree char *first = NULL;
+  g_autofree char *after_rollback = NULL;
+  g_autofree char *after_reset = NULL;
+  g_autofree char *prepared = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (dh_db_run (conn, "BEGIN", &error));
+  first = take_value (dh_db_exec_prepared (conn, &add_one, 1, params, &error));
+  g_assert_no_error (error);
+  g_assert_true (dh_db_run (conn, "ROLLBACK", &error));
+  g_assert_cmpstr (first, ==, "42");
+
+  after_rollback = take_value (dh_db_exec_prepared (conn, &add_one, 1, params, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (after_rollback, ==, "42");
+  /* prepared, and once */
+  prepared = take_value (dh_db_exec (conn, "SELECT count (*) FROM pg_prepared_statements WHERE name = 'dh_test_add_one'",
+                                     0, NULL, &error));
+  g_assert_cmpstr (prepared, ==, "1");
+
+  PQreset (conn);
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  after_reset = take_value (dh_db_exec_prepared (conn, &add_one, 1, params, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (after_reset, ==, "42");
+}
+
 static void
 test_database_unreachable (void)
 {
@@ -655,6 +706,7 @@ main (int   argc,
   g_test_add_func ("/server/import-units/again-updates-and-keeps-ids", test_import_units_again_updates);
   g_test_add_func ("/server/add-user/refusals-say-what-to-fix", test_add_user_refusals);
   g_test_add_func ("/server/database-unreachable-exits-3", test_database_unreachable);
+  g_test_add_func ("/server/db/prepared-once-a-connection", test_prepared_statements);
   g_test_add_func ("/server/sign-in/right-password-gives-token", test_sign_in_gives_token);
   g_test_add_func ("/server/sign-in/wrong-password-and-unknown-user-same-answer", test_sign_in_refusals_say_the_same);
   g_test_add_func ("/server/sign-in/bad-requests-get-4xx-and-server-keeps-serving", test_sign_in_bad_requests);
