@@ -8,6 +8,11 @@
 
 G_BEGIN_DECLS
 
+/* The header of a pull's answer that names the cursor of the next page,
+ * when more follow, as its "cursor" does: a device asks for that page
+ * while it reads this one (docs/sync.md, "Pull"). */
+#define DH_WIRE_NEXT_CURSOR_HEADER "Dh-Next-Cursor"
+
 /* A change as it travels (dh-change.h), its envelope and each field's
  * elements read in place: a page of a pull is read so, its text scanned
  * once, and only the fields' values are JSON objects. A change given as a

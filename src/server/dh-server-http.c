@@ -30,6 +30,7 @@
 #include "dh-catalogue.h"
 #include "dh-entity.h"
 #include "dh-gzip.h"
+#include "dh-wire.h"
 
 /* Nothing here is kept between requests but open database connections, so
  * any number of processes can serve one database. */
@@ -123,14 +124,17 @@ accepts_gzip (struct MHD_Connection *connection)
 }
 
 /* A log line says what was asked and answered, never by whom. Answers
- * larger than 1 KiB go gzipped to a client that takes gzip. */
+ * larger than 1 KiB go gzipped to a client that takes gzip. HEADER, when
+ * given, goes with VALUE. */
 static enum MHD_Result
 respond_text (struct MHD_Connection *connection,
               const char            *method,
               const char            *url,
               unsigned int           status,
               const char            *text,
-              gsize                  length)
+              gsize                  length,
+              const char            *header,
+              const char            *value)
 {
   g_autoptr(GBytes) compressed = NULL;
   struct MHD_Response *response;
@@ -152,6 +156,8 @@ respond_text (struct MHD_Connection *connection,
   MHD_add_response_header (response, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
   MHD_add_response_header (response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
   MHD_add_response_header (response, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+  if (header != NULL)
+    MHD_add_response_header (response, header, value);
   if (status == MHD_HTTP_UNAUTHORIZED)
     MHD_add_response_header (response, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"donghanh\"");
   if (status == MHD_HTTP_TOO_MANY_REQUESTS)
@@ -177,7 +183,7 @@ respond_json (struct MHD_Connection *connection,
   const char *text = json_object_to_json_string_length (reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
                                                         &length);
 
-  return respond_text (connection, method, url, status, text, length);
+  return respond_text (connection, method, url, status, text, length, NULL, NULL);
 }
 
 static enum MHD_Result
@@ -606,6 +612,7 @@ pull (DhServer              *server,
   g_autoptr(DhSession) session = authenticate (server, connection, method, url);
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) reply = NULL;
+  g_autofree char *next = NULL;
   const char *after_text = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "after");
   const char *limit_text = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "limit");
   const char *commune = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "commune");
@@ -669,7 +676,11 @@ pull (DhServer              *server,
   if (total >= 0)
     g_string_append_printf (reply, ",\"total\":%" G_GINT64_FORMAT, total);
   g_string_append_c (reply, '}');
-  return respond_text (connection, method, url, MHD_HTTP_OK, reply->str, reply->len);
+  /* the next page's cursor ahead of the answer: a device asks for that
+   * page while it reads this one (docs/sync.md, "Pull") */
+  next = more ? g_strdup_printf ("%" G_GINT64_FORMAT, cursor) : NULL;
+  return respond_text (connection, method, url, MHD_HTTP_OK, reply->str, reply->len,
+                       next != NULL ? DH_WIRE_NEXT_CURSOR_HEADER : NULL, next);
 }
 
 /* GET /v2/catalogues (and /v1/) → {"version", "files": {name: document}}: the codes

@@ -392,6 +392,33 @@ set_options (DhSyncClient *self)
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, received_cb);
 }
 
+/**
+ * dh_sync_client_get_answer_header:
+ * @name: the header's name, in any case
+ * @max_length: the longest value taken
+ *
+ * What the last answer's header @name said, read in the thread that made
+ * the request, before it makes another.
+ *
+ * Returns: (transfer full) (nullable): its value; %NULL when the answer
+ *   had no such header, or a value longer than @max_length
+ */
+char *
+dh_sync_client_get_answer_header (DhSyncClient *self,
+                                  const char   *name,
+                                  gsize         max_length)
+{
+  struct curl_header *header = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (curl_easy_header (self->curl, name, 0, CURLH_HEADER, -1, &header) != CURLHE_OK ||
+      strlen (header->value) > max_length)
+    return NULL;
+  return g_strdup (header->value);
+}
+
 /* Whether the answer came gzipped, as asked; FALSE when it came in a
  * coding that was not asked for. */
 static gboolean

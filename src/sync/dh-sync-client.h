@@ -56,6 +56,9 @@ char         *dh_sync_client_request_text       (DhSyncClient  *self,
                                                  json_object   *body,
                                                  gsize         *out_length,
                                                  GError       **error);
+char         *dh_sync_client_get_answer_header  (DhSyncClient  *self,
+                                                 const char    *name,
+                                                 gsize          max_length);
 void          dh_sync_set_not_json_error        (GError       **error);
 json_object  *dh_sync_client_sign_in            (DhSyncClient  *self,
                                                  const char    *username,

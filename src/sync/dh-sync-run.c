@@ -11,6 +11,7 @@
 #include "dh-autocleanups.h"
 #include "dh-catalogue.h"
 #include "dh-sync-run.h"
+#include "dh-wire.h"
 
 typedef struct
 {
@@ -288,8 +289,32 @@ push (Sync    *sync,
     }
 }
 
-/* A page of a pull as it came: its changes, the cursor after it, whether
- * more follow, and the client's counts once it was read. */
+/* A page of a pull as it came, before it is read: what the asking thread
+ * hands the reading one. */
+typedef struct
+{
+  char    *text;            /* the answer, with a NUL after it */
+  gsize    length;
+  char    *cursor;          /* the one it was asked after, NULL for the first */
+  char    *next;            /* the next page's, as the answer's header named it ahead; NULL if it named none */
+  guint    requests;
+  guint64  bytes_sent;
+  guint64  bytes_received;
+} Asked;
+
+static void
+asked_free (Asked *asked)
+{
+  g_free (asked->text);
+  g_free (asked->cursor);
+  g_free (asked->next);
+  g_free (asked);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Asked, asked_free)
+
+/* A page of a pull, read: its changes, the cursor after it, whether more
+ * follow, and the client's counts once it was asked for. */
 typedef struct
 {
   json_object *answer;     /* its members but the changes */
@@ -315,15 +340,23 @@ fetched_free (Fetched *fetched)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetched, fetched_free)
 
-/* The pages of a pull are read in a thread of their own while the store
- * writes the one before: the server's work, the transfer and the parsing
- * of a page overlap the writing of the last, on a second core. A page
- * waits at most: the reader asks for the next once the writer took the one
- * before. The writer hands each page back, written, for the reader to free
- * (the thread that made a page's many small blocks frees them faster), and
- * the reader frees them while it waits, not before it asks for the next:
- * reading a page is what a first sync waits for. So four pages are held at
- * most: the one read, the one written, and two written but not yet freed. */
+/* The pages of a pull come through two threads of their own while the
+ * store writes the one before, on the second core: one asks for them,
+ * the other reads them (parses them and begins their checks). A page's
+ * answer names the next page's cursor in a header, ahead of its text, so
+ * the server makes page n + 2 and it travels while page n + 1 is read and
+ * page n written. An answer that names none (the last page, or a server
+ * that does not) is read before the next is asked for, after the cursor
+ * its text gives.
+ *
+ * Each hands on one page at a time: the asker asks for the next once the
+ * reader took the last, and the reader takes it once the writer took the
+ * page read before. The writer hands each page back, written, for the
+ * reader to free (the thread that made a page's many small blocks frees
+ * them faster), and the reader frees them while it waits, not before it
+ * reads the next: reading is what a first sync waits for. So six pages
+ * are held at most: one asked for, one as it came, one read, the one
+ * written, and two written but not yet freed. */
 typedef struct
 {
   Sync         *sync;
@@ -333,45 +366,132 @@ typedef struct
   DhPageChecker *checker;   /* the pages' checks, one after the other; NULL (one processor, no thread): each as dh_page_check_start() checks it alone */
   GMutex        lock;
   GCond         cond;
-  Fetched      *waiting;
-  GPtrArray    *spent;     /* Fetched, written, for the reader to free */
-  gboolean      done;
+  Asked        *asked;      /* as it came, for the reader */
+  gboolean      asked_all;  /* the asker stopped: the last page, max_pages, a failure or a stop */
+  GError       *ask_error;
+  guint         read;       /* pages the reader read, or failed to */
+  gboolean      read_more;  /* of the last read: whether more follow, */
+  char         *read_next;  /* and after which cursor */
+  Fetched      *waiting;    /* read, for the writer */
+  GPtrArray    *spent;      /* Fetched, written, for the reader to free */
+  gboolean      done;       /* the reader stopped */
   gboolean      stop;
   GError       *error;
 } Pipe;
 
-/* The page after CURSOR; with COUNT, the server also says how many records
- * there are from CURSOR on, which the pull's progress is measured by. Its
- * check begins at once, for STORE (dh_store_check_page()): a page is
- * checked while the store writes the one before. */
-static Fetched *
-fetch_page (DhSyncClient  *client,
-            DhStore       *store,
-            DhPageChecker *checker,
-            const char    *cursor,
-            gboolean       count,
-            gboolean       first_sync,
-            GError       **error)
+/* The page after CURSOR, as it came; with COUNT, the server also says how
+ * many records there are from CURSOR on, which the pull's progress is
+ * measured by. */
+static Asked *
+ask_page (DhSyncClient  *client,
+          const char    *cursor,
+          gboolean       count,
+          GError       **error)
 {
   g_autofree char *escaped = cursor != NULL && *cursor != '\0' ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
   g_autofree char *after = escaped != NULL ? g_strconcat ("after=", escaped, "&", NULL) : g_strdup ("");
   g_autofree char *path = g_strdup_printf ("/v2/pull?%slimit=%d%s", after, DH_SYNC_PULL_LIMIT, count ? "&count=1" : "");
+  g_autoptr(Asked) asked = g_new0 (Asked, 1);
+
+  asked->text = dh_sync_client_request_text (client, "GET", path, NULL, &asked->length, error);
+  asked->requests = dh_sync_client_get_requests (client);
+  asked->bytes_sent = dh_sync_client_get_bytes_sent (client);
+  asked->bytes_received = dh_sync_client_get_bytes_received (client);
+  if (asked->text == NULL)
+    return NULL;
+  asked->cursor = g_strdup (cursor);
+  /* a cursor is a few digits; a longer one is not taken ahead, and the
+   * text's is read */
+  asked->next = dh_sync_client_get_answer_header (client, DH_WIRE_NEXT_CURSOR_HEADER, 256);
+
+  return g_steal_pointer (&asked);
+}
+
+/* The asker's thread: page after page from the cursor, each handed to the
+ * reader, until the last, max_pages, a failure or a stop. */
+static gpointer
+ask_pages (gpointer data)
+{
+  Pipe *pipe = data;
+  g_autofree char *cursor = g_strdup (pipe->cursor);
+  GError *error = NULL;
+  guint asked = 0;
+
+  while (pipe->max_pages == 0 || asked < pipe->max_pages)
+    {
+      Asked *page;
+      gboolean ahead, more = TRUE, stop;
+
+      /* until the reader took the last */
+      g_mutex_lock (&pipe->lock);
+      while (!pipe->stop && pipe->asked != NULL)
+        g_cond_wait (&pipe->cond, &pipe->lock);
+      stop = pipe->stop;
+      g_mutex_unlock (&pipe->lock);
+      if (stop)
+        break;
+
+      page = ask_page (pipe->sync->client, cursor, asked == 0, &error);
+      if (page == NULL)
+        break;
+      asked++;
+      /* a header that names the same cursor would loop: the text is read first */
+      ahead = page->next != NULL && g_strcmp0 (page->next, cursor) != 0;
+      if (ahead)
+        {
+          g_free (cursor);
+          cursor = g_strdup (page->next);
+        }
+
+      g_mutex_lock (&pipe->lock);
+      pipe->asked = page;
+      g_cond_broadcast (&pipe->cond);
+      /* no cursor ahead: the reader says whether more follow, and after which */
+      if (!ahead)
+        {
+          while (!pipe->stop && pipe->read < asked)
+            g_cond_wait (&pipe->cond, &pipe->lock);
+          more = !pipe->stop && pipe->read_more;
+          if (more)
+            {
+              g_free (cursor);
+              cursor = g_strdup (pipe->read_next);
+            }
+        }
+      g_mutex_unlock (&pipe->lock);
+      if (!more)
+        break;
+    }
+
+  g_mutex_lock (&pipe->lock);
+  pipe->asked_all = TRUE;
+  pipe->ask_error = error;
+  g_cond_broadcast (&pipe->cond);
+  g_mutex_unlock (&pipe->lock);
+
+  return NULL;
+}
+
+/* ASKED, read, with its check begun for STORE (dh_store_check_page()): a
+ * page is checked while the store writes the one before. */
+static Fetched *
+read_page (Pipe     *pipe,
+           Asked    *asked,
+           GError  **error)
+{
   g_autoptr(Fetched) fetched = g_new0 (Fetched, 1);
-  char *text = NULL;
   json_object *more = NULL;
   json_object *total = NULL;
-  gsize length = 0;
 
-  text = dh_sync_client_request_text (client, "GET", path, NULL, &length, error);
-  fetched->requests = dh_sync_client_get_requests (client);
-  fetched->bytes_sent = dh_sync_client_get_bytes_sent (client);
-  fetched->bytes_received = dh_sync_client_get_bytes_received (client);
-  if (text == NULL)
-    return NULL;
+  fetched->requests = asked->requests;
+  fetched->bytes_sent = asked->bytes_sent;
+  fetched->bytes_received = asked->bytes_received;
 
   /* read in place: only the fields' values are made JSON objects; the
    * page keeps the text */
-  fetched->page = dh_wire_page_parse_answer (text, length, DH_SYNC_MAX_JSON_DEPTH, &fetched->answer);
+  fetched->page = dh_wire_page_parse_answer (g_steal_pointer (&asked->text), asked->length, DH_SYNC_MAX_JSON_DEPTH,
+                                             &fetched->answer);
+
   if (fetched->page == NULL && fetched->answer == NULL)
     {
       dh_sync_set_not_json_error (error);
@@ -389,36 +509,54 @@ fetch_page (DhSyncClient  *client,
       json_object_is_type (total, json_type_int) && json_object_get_int64 (total) > 0)
     fetched->total = (guint64) json_object_get_int64 (total);
 
-  fetched->check = dh_store_check_page (store, checker, fetched->page, first_sync);
+  fetched->check = dh_store_check_page (pipe->sync->store, pipe->checker, fetched->page, pipe->first_sync);
 
   return g_steal_pointer (&fetched);
 }
 
-/* The reader's thread: page after page from the cursor, each handed to
- * the writer, until the last, max_pages, a failure or a stop. */
+/* What is wrong with FETCHED's cursor, asked after ASKED's: the page
+ * lands, and the pull stops after it. NULL if nothing. */
+static const char *
+check_cursor (const Fetched *fetched,
+              const Asked   *asked)
+{
+  /* the page lands; asking for it again would loop */
+  if (fetched->more && (fetched->next == NULL || g_strcmp0 (fetched->next, asked->cursor) == 0))
+    return "pull: more pages, but the same cursor";
+  /* the page after the header's cursor is not the one after the text's */
+  if (asked->next != NULL && (!fetched->more || g_strcmp0 (fetched->next, asked->next) != 0))
+    return "pull: the header and the answer name different cursors";
+  return NULL;
+}
+
+/* The reader's thread: each page as it came read and handed to the
+ * writer, until the asker stopped, a page could not be read, or a stop. */
 static gpointer
 read_pages (gpointer data)
 {
   Pipe *pipe = data;
-  g_autofree char *cursor = g_strdup (pipe->cursor);
   GError *error = NULL;
-  guint read = 0;
-  gboolean more = TRUE;
 
-  while (more && (pipe->max_pages == 0 || read < pipe->max_pages))
+  for (;;)
     {
+      g_autoptr(Asked) asked = NULL;
       Fetched *fetched;
-      gboolean stop;
+      const char *wrong;
 
       g_mutex_lock (&pipe->lock);
-      /* while the writer has not taken the last page; and before asking for
-       * the next, the pages written but one, so that four are held at most */
-      while (!pipe->stop && (pipe->waiting != NULL || pipe->spent->len > 1))
+      /* while the writer has not taken the last page, or none came; and
+       * before reading the next, the pages written but one */
+      for (;;)
         {
+          gboolean can_read = pipe->waiting == NULL && (pipe->asked != NULL || pipe->asked_all);
           Fetched *spent;
 
-          if (pipe->spent->len == 0)
+          if (pipe->stop)
+            break;
+          if (pipe->spent->len <= (can_read ? 1 : 0))
             {
+              if (can_read)
+                break;
               g_cond_wait (&pipe->cond, &pipe->lock);
               continue;
             }
@@ -428,29 +566,35 @@ read_pages (gpointer data)
           fetched_free (spent);
           g_mutex_lock (&pipe->lock);
         }
-      stop = pipe->stop;
+      if (!pipe->stop)
+        {
+          asked = g_steal_pointer (&pipe->asked);
+          /* none, and none to come: whatever stopped the asker stops the pull */
+          if (asked == NULL)
+            error = g_steal_pointer (&pipe->ask_error);
+          g_cond_broadcast (&pipe->cond);
+        }
       g_mutex_unlock (&pipe->lock);
-      if (stop)
+      if (asked == NULL)
         break;
 
-      fetched = fetch_page (pipe->sync->client, pipe->sync->store, pipe->checker, cursor, read == 0, pipe->first_sync, &error);
-      if (fetched == NULL)
-        break;
-      read++;
-      more = fetched->more;
-      /* the page lands; asking for it again would loop */
-      if (more && (fetched->next == NULL || g_strcmp0 (fetched->next, cursor) == 0))
-        {
-          set_bad_answer (&error, "pull: more pages, but the same cursor");
-          more = FALSE;
-        }
-      g_free (cursor);
-      cursor = g_strdup (fetched->next);
+      fetched = read_page (pipe, asked, &error);
+      wrong = fetched != NULL ? check_cursor (fetched, asked) : NULL;
+      if (wrong != NULL)
+        set_bad_answer (&error, wrong);
 
       g_mutex_lock (&pipe->lock);
-      pipe->waiting = fetched;
+      /* for an asker that waits to be told */
+      pipe->read++;
+      pipe->read_more = fetched != NULL && fetched->more && wrong == NULL;
+      g_free (pipe->read_next);
+      pipe->read_next = fetched != NULL ? g_strdup (fetched->next) : NULL;
+      if (fetched != NULL)
+        pipe->waiting = fetched;
       g_cond_broadcast (&pipe->cond);
       g_mutex_unlock (&pipe->lock);
+      if (fetched == NULL || wrong != NULL)
+        break;
     }
 
   g_mutex_lock (&pipe->lock);
@@ -507,16 +651,18 @@ pull (Sync    *sync,
     .spent = g_ptr_array_new_with_free_func ((GDestroyNotify) fetched_free),
   };
   gulong handler = 0;
+  GThread *asker;
   GThread *reader;
   guint64 total = 0;
   gboolean ok = TRUE;
 
-  /* the reader's transfer stops with the sync, or when the writer fails */
+  /* the asker's transfer stops with the sync, or when the writer fails */
   if (sync->cancellable != NULL)
     handler = g_cancellable_connect (sync->cancellable, G_CALLBACK (cancel_pipe), cancellable, NULL);
   dh_sync_client_set_cancellable (sync->client, cancellable);
   g_mutex_init (&pipe.lock);
   g_cond_init (&pipe.cond);
+  asker = g_thread_new ("dh-sync-ask", ask_pages, &pipe);
   reader = g_thread_new ("dh-sync-pull", read_pages, &pipe);
 
   while (ok)
@@ -589,23 +735,27 @@ pull (Sync    *sync,
         }
     }
 
-  /* a reader still at work stops, and what it held goes */
+  /* an asker and a reader still at work stop, and what they held goes */
   g_mutex_lock (&pipe.lock);
   pipe.stop = TRUE;
   g_cond_broadcast (&pipe.cond);
   g_mutex_unlock (&pipe.lock);
   /* a transfer under way stops at curl's next progress call (about a
-   * second at most, or once a name lookup ends) */
-  if (!ok)
-    g_cancellable_cancel (cancellable);
+   * second at most, or once a name lookup ends); after the last page,
+   * none is */
+  g_cancellable_cancel (cancellable);
+  g_thread_join (asker);
   g_thread_join (reader);
   if (handler != 0)
     g_cancellable_disconnect (sync->cancellable, handler);
   dh_sync_client_set_cancellable (sync->client, sync->cancellable);
+  g_clear_pointer (&pipe.asked, asked_free);
   g_clear_pointer (&pipe.waiting, fetched_free);
   g_clear_pointer (&pipe.spent, g_ptr_array_unref);
   /* after every page, whose checks are its */
   g_clear_pointer (&pipe.checker, dh_page_checker_free);
+  g_clear_pointer (&pipe.read_next, g_free);
+  g_clear_error (&pipe.ask_error);
   g_clear_error (&pipe.error);
   g_mutex_clear (&pipe.lock);
   g_cond_clear (&pipe.cond);

@@ -19,7 +19,12 @@ typedef enum
   PROXY_COUNT,     /* accepts, counts, reads what comes, closes */
   PROXY_CANNED,    /* reads a request whole, keeps it, answers with answer */
   PROXY_FLOOD,     /* reads a request's head, then answers 200 with a body that never ends */
+  PROXY_REWRITE,   /* to upstream, plain HTTP: each answer's head as rewrite_head() makes it */
 } ProxyMode;
+
+/* Changes the head of an answer (its status line and headers, the blank
+ * line after them included); its body must keep its length. */
+typedef void (*ProxyRewriteFunc) (GString *head);
 
 typedef struct
 {
@@ -40,6 +45,7 @@ typedef struct
    * pause waits this long first, its share of a round trip */
   guint      bytes_per_second;
   guint      one_way_delay_ms;
+  ProxyRewriteFunc rewrite_head; /* PROXY_REWRITE */
   GThread   *thread;
   GMutex     lock;
   GPtrArray *workers;            /* GThread *, joined at the end */
@@ -83,6 +89,74 @@ proxy_connect_upstream (guint16 port)
       return -1;
     }
   return fd;
+}
+
+/* The answers of UPSTREAM to CLIENT, one after the other, each head
+ * rewritten, each body (as long as its Content-Length says) as it is; the
+ * requests go the other way as they are. */
+static inline void
+proxy_rewrite_answers (Proxy *proxy,
+                       int    client,
+                       int    upstream)
+{
+  g_autoptr(GString) in = g_string_new (NULL);   /* what came from upstream, not yet passed on */
+  guint64 body_left = 0;
+  char buffer[16384];
+
+  while (!g_atomic_int_get (&proxy->stop))
+    {
+      struct pollfd fds[2] = { { client, POLLIN, 0 }, { upstream, POLLIN, 0 } };
+      ssize_t n;
+
+      if (poll (fds, 2, 100) < 0 && errno != EINTR)
+        return;
+      if (fds[0].revents != 0)
+        {
+          n = recv (client, buffer, sizeof buffer, 0);
+          if (n <= 0 || !proxy_write_all (upstream, buffer, (gsize) n))
+            return;
+        }
+      if (fds[1].revents == 0)
+        continue;
+      n = recv (upstream, buffer, sizeof buffer, 0);
+      if (n <= 0)
+        return;
+      g_string_append_len (in, buffer, n);
+      for (;;)
+        {
+          const char *end;
+          gsize head_length;
+          g_autofree char *lower = NULL;
+          g_autoptr(GString) head = NULL;
+          const char *length;
+
+          if (body_left > 0)
+            {
+              gsize part = (gsize) MIN ((guint64) in->len, body_left);
+
+              if (part == 0)
+                break;
+              if (!proxy_write_all (client, in->str, part))
+                return;
+              body_left -= part;
+              g_string_erase (in, 0, (gssize) part);
+              continue;
+            }
+          /* a head comes first, before any byte of its body */
+          end = strstr (in->str, "\r\n\r\n");
+          if (end == NULL)
+            break;
+          head_length = (gsize) (end + 4 - in->str);
+          head = g_string_new_len (in->str, (gssize) head_length);
+          g_string_erase (in, 0, (gssize) head_length);
+          lower = g_ascii_strdown (head->str, (gssize) head->len);
+          length = strstr (lower, "\r\ncontent-length:");
+          body_left = length != NULL ? g_ascii_strtoull (length + 17, NULL, 10) : 0;
+          proxy->rewrite_head (head);
+          if (!proxy_write_all (client, head->str, head->len))
+            return;
+        }
+    }
 }
 
 static inline gpointer
@@ -188,6 +262,14 @@ proxy_connection_thread (gpointer data)
   if (upstream < 0)
     {
       close (client);
+      return NULL;
+    }
+
+  if (proxy->mode == PROXY_REWRITE)
+    {
+      proxy_rewrite_answers (proxy, client, upstream);
+      close (client);
+      close (upstream);
       return NULL;
     }
 

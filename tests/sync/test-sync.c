@@ -10,6 +10,7 @@
 #include "dh-autocleanups.h"
 #include "dh-sync-engine.h"
 #include "dh-thread.h"
+#include "dh-wire.h"
 #include "../server/server-fixture.h"
 #include "fake-monitor.h"
 #include "store-state.h"
@@ -1062,21 +1063,66 @@ pull_watched_cb (DhSyncPhase  phase,
       return;
     }
 
-  /* the writer waits here: the reader asks for the second page meanwhile
-   * (the bound only keeps a broken reader from hanging the test), and for
-   * no third while the second waits to be written */
+  /* the writer waits here: the second page is asked for and read
+   * meanwhile, and the third asked for (the bound only keeps a broken
+   * reader from hanging the test); no fourth while the second waits to be
+   * written */
   until = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (dh_sync_client_get_requests (watch->client) < 2 && g_get_monotonic_time () < until)
+  while (dh_sync_client_get_requests (watch->client) < 3 && g_get_monotonic_time () < until)
     g_usleep (1000);
   g_usleep (300 * 1000);
   watch->requests_held = dh_sync_client_get_requests (watch->client);
 }
 
-/* A pull reads its next page while it writes the one before, one page
- * ahead at most; when the writer fails, the reader stops, what landed
- * stays with its cursor, and the next sync brings the rest, once. */
+static guint rewritten;  /* answers whose head a PROXY_REWRITE changed */
+
+/* An answer of a server that names no next cursor ahead. */
 static void
-test_pull_reads_ahead_one_page (void)
+drop_next_cursor (GString *head)
+{
+  const char *found = strstr (head->str, "\r\n" DH_WIRE_NEXT_CURSOR_HEADER ": ");
+
+  if (found == NULL)
+    return;
+  g_string_erase (head, found - head->str, strstr (found + 2, "\r\n") - found);
+  g_atomic_int_inc (&rewritten);
+}
+
+/* An answer whose header names another cursor than its text. */
+static void
+change_next_cursor (GString *head)
+{
+  const char *found = strstr (head->str, "\r\n" DH_WIRE_NEXT_CURSOR_HEADER ": ");
+
+  if (found == NULL)
+    return;
+  g_string_insert_c (head, strstr (found + 2, "\r\n") - head->str, '7');
+  g_atomic_int_inc (&rewritten);
+}
+
+/* A client of STORE's account, speaking to URL. */
+static DhSyncClient *
+client_at (DhStore    *store,
+           const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = dh_sync_token_load (dh_store_get_device_id (store), &error);
+  DhSyncClient *client = dh_sync_client_new (url, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  dh_sync_client_set_token (client, token);
+  return client;
+}
+
+/* A pull asks for its next page while it reads the one before, and reads
+ * it while it writes the one before that, two pages ahead at most; when
+ * the writer fails, the asker and the reader stop, what landed stays with
+ * its cursor, and the next sync brings the rest, once. From a server that
+ * names no next cursor ahead, each page is read before the next is asked
+ * for; one whose header and text name different cursors lands its page,
+ * and the pull stops there. */
+static void
+test_pull_reads_ahead (void)
 {
   g_autoptr(DhStore) a = device_new ("lan.hoang");
   g_autoptr(DhStore) fresh = NULL;
@@ -1110,7 +1156,7 @@ test_pull_reads_ahead_one_page (void)
   g_assert_true (dh_sync_run (fresh, client, &whole, pull_watched_cb, &watch, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (whole.pages, >=, 3);
-  g_assert_cmpuint (watch.requests_held, ==, 2);
+  g_assert_cmpuint (watch.requests_held, ==, 3);
   /* the progress goes by what the server counted when the pull began */
   g_assert_cmpuint (watch.total, ==, whole.received);
   g_assert_cmpuint (watch.done, ==, whole.received);
@@ -1128,8 +1174,8 @@ test_pull_reads_ahead_one_page (void)
   g_clear_error (&error);
   g_assert_cmpuint (cut.pages, ==, 1);
   g_assert_cmpuint (cut.received, ==, DH_SYNC_PULL_LIMIT);
-  /* the first page, the second that failed, and one read ahead at most */
-  g_assert_cmpuint (dh_sync_client_get_requests (client), <=, 3);
+  /* the first page, the second that failed, one read and one asked for ahead at most */
+  g_assert_cmpuint (dh_sync_client_get_requests (client), <=, 4);
   g_assert_cmpuint (count_records (other, "household", NULL), <, households);
 
   sqlite3_exec (watch.holder, "ROLLBACK", NULL, NULL, NULL);
@@ -1140,6 +1186,53 @@ test_pull_reads_ahead_one_page (void)
   /* from the first page's cursor: nothing again, nothing missed */
   g_assert_cmpuint (cut.received + rest.received, ==, whole.received);
   g_assert_cmpuint (count_records (other, "household", NULL), ==, households);
+
+  /* through a proxy that changes the answers' heads, to a server in plain HTTP */
+  {
+    g_autofree char *plain_url = NULL;
+    g_autoptr(GSubprocess) plain = server_serve (&cluster, NULL, NULL, &plain_url);
+    Proxy *proxy = proxy_start (PROXY_REWRITE, "127.0.0.1",
+                                (guint16) g_ascii_strtoull (strrchr (plain_url, ':') + 1, NULL, 10), NULL);
+    g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", proxy->port);
+    g_autoptr(DhStore) older = device_new ("tuan.pham");
+    g_autoptr(DhStore) wrong = device_new ("tuan.pham");
+    g_autoptr(DhSyncClient) older_client = client_at (older, url);
+    g_autoptr(DhSyncClient) wrong_client = client_at (wrong, url);
+    g_auto(DhSyncReport) without = { 0 };
+    g_auto(DhSyncReport) stopped = { 0 };
+    g_auto(DhSyncReport) after = { 0 };
+
+    /* no cursor ahead: every page comes, once */
+    proxy->rewrite_head = drop_next_cursor;
+    g_atomic_int_set (&rewritten, 0);
+    g_assert_true (dh_sync_run (older, older_client, &without, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_atomic_int_get (&rewritten), >=, 2);
+    g_assert_cmpuint (without.pages, ==, whole.pages);
+    g_assert_cmpuint (without.received, ==, whole.received);
+    g_assert_cmpuint (count_records (older, "household", NULL), ==, households);
+
+    /* cursors that differ: the page lands with its text's, and the pull stops */
+    proxy->rewrite_head = change_next_cursor;
+    g_atomic_int_set (&rewritten, 0);
+    g_assert_false (dh_sync_run (wrong, wrong_client, &stopped, NULL, NULL, NULL, &error));
+    g_assert_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_SERVER);
+    g_test_message ("cursors that differ: %s", error->message);
+    g_clear_error (&error);
+    g_assert_cmpuint (g_atomic_int_get (&rewritten), >=, 1);
+    g_assert_cmpuint (stopped.pages, ==, 1);
+    g_assert_cmpuint (stopped.received, ==, DH_SYNC_PULL_LIMIT);
+    /* the next sync, from the server itself, goes on from that page */
+    g_assert_true (store_sync (wrong, &after, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (stopped.received + after.received, ==, whole.received);
+    g_assert_cmpuint (count_records (wrong, "household", NULL), ==, households);
+
+    proxy_stop (proxy);
+    g_subprocess_send_signal (plain, SIGTERM);
+    g_subprocess_wait_check (plain, NULL, &error);
+    g_assert_no_error (error);
+  }
 }
 
 static void
@@ -1539,7 +1632,7 @@ main (int   argc,
   g_test_add_func ("/sync/province-admin-sign-in-refused", test_province_admin_sign_in_refused);
   g_test_add_func ("/sync/push/replay-creates-no-duplicate", test_replayed_batch_creates_nothing_twice);
   g_test_add_func ("/sync/push/batches-gzipped-and-paged", test_batches_gzipped_and_paged);
-  g_test_add_func ("/sync/pull/reads-ahead-one-page", test_pull_reads_ahead_one_page);
+  g_test_add_func ("/sync/pull/asks-and-reads-ahead", test_pull_reads_ahead);
   g_test_add_func ("/sync/push/rejected-change-kept-with-reason", test_rejected_change_kept_with_reason);
   g_test_add_func ("/sync/revoked-device-keeps-pending-work", test_revoked_device_keeps_pending_work);
   g_test_add_func ("/sync/cancelled-sync-keeps-everything", test_cancelled_sync_keeps_everything);
