@@ -35,7 +35,7 @@ struct _DhPageCheck
   DhPageCheckPrepare prepare;
   GDestroyNotify prepared_free;
   Slot         *slots;
-  guint         next;     /* the change the caller takes next */
+  guint         next;     /* the change the caller gets next */
   DhPageChecker *checker; /* NULL: checked on the caller's thread */
   DhPageChecker *own_checker; /* the checker, when it is the page's own */
   gint          stop;     /* atomic: the caller needs no more */
@@ -188,7 +188,7 @@ dh_page_checker_free (DhPageChecker *checker)
  * @prepared_free: (nullable): frees what @prepare made
  *
  * Starts checking @page, on another thread when it is worth one.
- * Take each change with dh_page_check_take(), in order.
+ * Get each change with dh_page_check_get(), in order.
  */
 DhPageCheck *
 dh_page_check_start (DhPageChecker      *checker,
@@ -211,6 +211,8 @@ dh_page_check_start (DhPageChecker      *checker,
   g_object_ref (self->validator.catalogues);
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
+  /* each change's result, kept until the check is freed, wherever it is checked */
+  self->slots = g_new0 (Slot, self->n_changes);
 
   if (self->n_changes < DH_PAGE_CHECK_MIN_THREADED || dh_wire_page_shares_objects (page))
     return self;
@@ -220,7 +222,6 @@ dh_page_check_start (DhPageChecker      *checker,
   if (checker == NULL)
     return self;
 
-  self->slots = g_new0 (Slot, self->n_changes);
   self->checker = checker;
   g_mutex_lock (&checker->mutex);
   g_queue_push_tail (&checker->pages, self);
@@ -248,23 +249,24 @@ dh_page_check_get_page (DhPageCheck *self)
 }
 
 /**
- * dh_page_check_take:
- * @index: the change's place in the page: the one after the change taken
+ * dh_page_check_get:
+ * @index: the change's place in the page: the one after the change got
  *   before, 0 at first
- * @out_checked: (out caller-allocates): as dh_change_check_json() gives it
- * @out_prepared: (out) (transfer full) (optional): what the page's prepare
+ * @out_checked: (out) (transfer none): as dh_change_check_json() gives it
+ * @out_prepared: (out) (transfer none) (optional): what the page's prepare
  *   function made of it, or NULL when it was checked on this thread: then
  *   the caller makes what it needs
  *
- * Waits for the change's check and gives its result, which is the
- * caller's from then on.
+ * Waits for the change's check and gives its result, which stays the
+ * check's until it is freed: the thread that frees the page frees them,
+ * not the caller that writes the changes one after the other.
  */
 gboolean
-dh_page_check_take (DhPageCheck       *self,
-                    guint              index,
-                    DhCheckedChange   *out_checked,
-                    gpointer          *out_prepared,
-                    GError           **error)
+dh_page_check_get (DhPageCheck            *self,
+                   guint                   index,
+                   const DhCheckedChange **out_checked,
+                   gpointer               *out_prepared,
+                   GError                **error)
 {
   Slot *slot;
 
@@ -273,36 +275,35 @@ dh_page_check_take (DhPageCheck       *self,
   g_return_val_if_fail (out_checked != NULL, FALSE);
 
   self->next++;
+  slot = &self->slots[index];
   if (out_prepared != NULL)
     *out_prepared = NULL;
   if (!dh_page_check_is_threaded (self))
-    return dh_change_check_wire (dh_wire_page_get_change (self->page, index), &self->validator, out_checked, error);
-
-  g_mutex_lock (&self->mutex);
-  while (self->ready <= index)
+    dh_change_check_wire (dh_wire_page_get_change (self->page, index), &self->validator, &slot->checked, &slot->error);
+  else
     {
-      self->wake_at = MIN (index + WAKE_AFTER, self->n_changes);
-      g_cond_wait (&self->cond, &self->mutex);
+      g_mutex_lock (&self->mutex);
+      while (self->ready <= index)
+        {
+          self->wake_at = MIN (index + WAKE_AFTER, self->n_changes);
+          g_cond_wait (&self->cond, &self->mutex);
+        }
+      g_mutex_unlock (&self->mutex);
     }
-  g_mutex_unlock (&self->mutex);
 
-  slot = &self->slots[index];
   if (slot->error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&slot->error));
       return FALSE;
     }
-  *out_checked = slot->checked;
-  memset (&slot->checked, 0, sizeof slot->checked);
+  *out_checked = &slot->checked;
   if (out_prepared != NULL)
-    *out_prepared = g_steal_pointer (&slot->prepared);
-  else if (slot->prepared != NULL && self->prepared_free != NULL)
-    self->prepared_free (g_steal_pointer (&slot->prepared));
+    *out_prepared = slot->prepared;
 
   return TRUE;
 }
 
-/* Stops the checker where it is; what was checked and not taken is freed. */
+/* Stops the checker where it is; what was checked is freed, got or not. */
 void
 dh_page_check_free (DhPageCheck *self)
 {
@@ -322,18 +323,18 @@ dh_page_check_free (DhPageCheck *self)
       while (begun && !self->finished)
         g_cond_wait (&self->cond, &self->mutex);
       g_mutex_unlock (&self->mutex);
-      for (guint i = self->next; i < self->n_changes; i++)
-        {
-          Slot *slot = &self->slots[i];
-
-          /* what was made of a change may refer to it: freed first */
-          if (slot->prepared != NULL && self->prepared_free != NULL)
-            self->prepared_free (slot->prepared);
-          dh_checked_change_clear (&slot->checked);
-          g_clear_error (&slot->error);
-        }
-      g_free (self->slots);
     }
+  for (guint i = 0; i < self->n_changes; i++)
+    {
+      Slot *slot = &self->slots[i];
+
+      /* what was made of a change may refer to it: freed first */
+      if (slot->prepared != NULL && self->prepared_free != NULL)
+        self->prepared_free (slot->prepared);
+      dh_checked_change_clear (&slot->checked);
+      g_clear_error (&slot->error);
+    }
+  g_free (self->slots);
   g_clear_pointer (&self->own_checker, dh_page_checker_free);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);

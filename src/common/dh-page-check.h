@@ -12,12 +12,14 @@ G_BEGIN_DECLS
  * those checked before: checking a value costs a sixth of what writing it
  * costs, and it needs nothing of the store. A checker checks the pages
  * started with it one after the other (a pull's); a page started with none
- * has a checker of its own. The caller takes the changes in order; a page
+ * has a checker of its own. The caller gets the changes in order; a page
  * too small to be worth a thread, a machine with one processor, a page
  * that holds a change twice (the same object) and a thread that cannot be
- * made are checked on the caller's thread as it takes them. What the caller would make of each change before writing
- * it, and can make without the store, it may have made on the checker's
- * thread too. */
+ * made are checked on the caller's thread as it gets them. What the caller
+ * would make of each change before writing it, and can make without the
+ * store, it may have made on the checker's thread too. What was checked
+ * and made stays the check's, and goes with it: not on the thread that
+ * writes the changes, which the others wait for. */
 typedef struct _DhPageCheck DhPageCheck;
 typedef struct _DhPageChecker DhPageChecker;
 
@@ -36,11 +38,11 @@ DhPageCheck *dh_page_check_start (DhPageChecker      *checker,
                                   const DhValidator  *validator,
                                   DhPageCheckPrepare  prepare,
                                   GDestroyNotify      prepared_free);
-gboolean     dh_page_check_take  (DhPageCheck        *self,
-                                  guint               index,
-                                  DhCheckedChange    *out_checked,
-                                  gpointer           *out_prepared,
-                                  GError            **error);
+gboolean     dh_page_check_get   (DhPageCheck            *self,
+                                  guint                   index,
+                                  const DhCheckedChange **out_checked,
+                                  gpointer               *out_prepared,
+                                  GError                **error);
 gboolean     dh_page_check_is_threaded (DhPageCheck  *self);
 DhWirePage  *dh_page_check_get_page (DhPageCheck    *self);
 void         dh_page_check_free  (DhPageCheck        *self);

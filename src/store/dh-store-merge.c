@@ -733,26 +733,26 @@ apply_wire (DhStore        *self,
             GError        **error)
 {
   const DhWireChange *wire = dh_wire_page_get_change (page, index);
-  g_auto(DhCheckedChange) checked = { 0 };
-  /* declared after the change it refers to: freed before it */
-  g_autoptr(DhNewRow) row = NULL;
+  /* the check's, as the row made of it: freed with the page, elsewhere */
+  const DhCheckedChange *checked = NULL;
+  const DhNewRow *row = NULL;
   g_autoptr(DhChange) change = NULL;
   g_autoptr(GError) local_error = NULL;
   const DhEntity *kind;
 
-  if (!dh_page_check_take (check, index, &checked, (gpointer *) &row, &local_error))
+  if (!dh_page_check_get (check, index, &checked, (gpointer *) &row, &local_error))
     return quarantine (self, wire->entity.text, wire->record.text, local_error->message, page, index, NULL, report, error);
 
   /* the clock was read when the change was checked */
-  if (!dh_checked_change_check_clock (&checked, dh_store_get_wall_clock_ms (self), &local_error))
-    return quarantine (self, checked.entity->name, checked.record_id, local_error->message, page, index, NULL, report, error);
-  dh_hlc_observe_packed (self->hlc, checked.packed_clock);
+  if (!dh_checked_change_check_clock (checked, dh_store_get_wall_clock_ms (self), &local_error))
+    return quarantine (self, checked->entity->name, checked->record_id, local_error->message, page, index, NULL, report, error);
+  dh_hlc_observe_packed (self->hlc, checked->packed_clock);
 
   /* an id that no table has, as the page found: a record not seen before */
-  if (page_knows_id (self, checked.record_id, &kind) && kind == NULL)
-    return apply_new_checked (self, &checked, row, report, error);
+  if (page_knows_id (self, checked->record_id, &kind) && kind == NULL)
+    return apply_new_checked (self, checked, row, report, error);
 
-  change = dh_change_new_from_checked (&checked);
+  change = dh_change_new_from_checked (checked);
   return apply_change (self, change, FALSE, page, index, report, error);
 }
 

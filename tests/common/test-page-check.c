@@ -117,12 +117,12 @@ assert_as_checked_alone (DhPageCheck *check,
 
   for (guint i = 0; i < page->len; i++)
     {
-      g_auto(DhCheckedChange) taken = { 0 };
+      const DhCheckedChange *taken = NULL;
       g_auto(DhCheckedChange) alone = { 0 };
       g_autoptr(GError) taken_error = NULL;
       g_autoptr(GError) alone_error = NULL;
-      gpointer prepared = &taken;
-      gboolean taken_ok = dh_page_check_take (check, i, &taken, &prepared, &taken_error);
+      gpointer prepared = &alone;
+      gboolean taken_ok = dh_page_check_get (check, i, &taken, &prepared, &taken_error);
       gboolean alone_ok = dh_change_check_json (g_ptr_array_index (page, i), &validator, &alone, &alone_error);
 
       g_assert_null (prepared);
@@ -137,14 +137,14 @@ assert_as_checked_alone (DhPageCheck *check,
         }
       else
         {
-          g_autofree char *taken_text = checked_to_string (&taken);
+          g_autofree char *taken_text = checked_to_string (taken);
           g_autofree char *alone_text = checked_to_string (&alone);
 
           g_assert_no_error (taken_error);
           g_assert_cmpstr (taken_text, ==, alone_text);
           /* what it reads stays the page's */
           if (same_objects)
-            g_assert_true (taken.record_id == alone.record_id);
+            g_assert_true (taken->record_id == alone.record_id);
         }
     }
 
@@ -196,11 +196,11 @@ test_change_twice_checked_on_one_thread (void)
   g_assert_false (dh_page_check_is_threaded (twice));
   for (guint i = 0; i < page->len; i++)
     {
-      g_auto(DhCheckedChange) checked = { 0 };
+      const DhCheckedChange *checked = NULL;
       g_autoptr(GError) error = NULL;
 
-      if (dh_page_check_take (twice, i, &checked, NULL, &error))
-        g_assert_cmpuint (checked.writes->len, >=, 2);
+      if (dh_page_check_get (twice, i, &checked, NULL, &error))
+        g_assert_cmpuint (checked->writes->len, >=, 2);
       else
         g_assert_nonnull (error);
     }
@@ -265,11 +265,11 @@ check_prepared (gpointer with_checker)
     {
       for (guint i = 0; i < page->len; i++)
         {
-          g_auto(DhCheckedChange) checked = { 0 };
+          const DhCheckedChange *checked = NULL;
           g_autoptr(GError) error = NULL;
           Prepared *prepared = NULL;
 
-          if (!dh_page_check_take (n == 0 ? check : second_check, i, &checked, (gpointer *) &prepared, &error))
+          if (!dh_page_check_get (n == 0 ? check : second_check, i, &checked, (gpointer *) &prepared, &error))
             {
               g_assert_nonnull (error);
               g_assert_null (prepared);
@@ -290,8 +290,7 @@ check_prepared (gpointer with_checker)
             g_assert_true (prepared->thread == checker_thread);
           /* the sync's priority, whatever it is */
           g_assert_cmpint (prepared->niceness, ==, niceness);
-          g_assert_true (prepared->record_id == checked.record_id);
-          prepared_free (prepared);
+          g_assert_true (prepared->record_id == checked->record_id);
         }
     }
   g_clear_pointer (&check, dh_page_check_free);
@@ -354,10 +353,10 @@ take_first (DhPageCheck *check,
 {
   for (guint i = 0; i < n; i++)
     {
-      g_auto(DhCheckedChange) checked = { 0 };
+      const DhCheckedChange *checked = NULL;
       g_autoptr(GError) error = NULL;
 
-      if (!dh_page_check_take (check, i, &checked, NULL, &error))
+      if (!dh_page_check_get (check, i, &checked, NULL, &error))
         g_assert_nonnull (error);
     }
 }
