@@ -149,6 +149,7 @@ gboolean         dh_entity_check_record     (const DhEntity    *entity,
                                              const DhValidator *validator,
                                              GError           **error);
 gboolean         dh_is_valid_uuid           (const char        *text);
+guint            dh_id_hash                 (gconstpointer      id);
 gboolean         dh_json_equal              (json_object       *a,
                                              json_object       *b);
 const char      *dh_json_get_string         (json_object       *object,

@@ -326,7 +326,7 @@ dh_search_kept_new (void)
   DhSearchKept *kept = g_new0 (DhSearchKept, 1);
 
   kept->texts = g_string_chunk_new (64 * 1024);
-  kept->households = g_hash_table_new (g_str_hash, g_str_equal);
+  kept->households = g_hash_table_new (dh_id_hash, g_str_equal);
   kept->by_order = g_array_new (FALSE, FALSE, sizeof (KeptHousehold));
   kept->members = g_array_new (FALSE, FALSE, sizeof (KeptMember));
 

@@ -189,7 +189,7 @@ look_up_page_ids (DhStore     *self,
                   GError     **error)
 {
   g_autoptr(json_object) ids = json_object_new_array ();
-  g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) known = g_hash_table_new_full (dh_id_hash, g_str_equal, g_free, NULL);
   guint n_entities;
   const DhEntity * const *entities = dh_entity_list_all (&n_entities);
   g_autofree char *sql = NULL;
@@ -231,7 +231,7 @@ look_up_page_ids (DhStore     *self,
   /* the store has no record at all: the page knows every id is free */
   if (sql[0] == '\0' && first_sync)
     {
-      self->first_sync_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      self->first_sync_ids = g_hash_table_new_full (dh_id_hash, g_str_equal, g_free, NULL);
       self->first_sync_search = dh_search_kept_new ();
       self->known_ids = g_hash_table_ref (self->first_sync_ids);
       self->known_ids_complete = TRUE;
