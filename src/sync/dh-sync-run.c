@@ -379,6 +379,21 @@ typedef struct
   GError       *error;
 } Pipe;
 
+/* The asker or the reader stopped: its FLAG is set and why (ERROR, NULL
+ * if nothing failed) kept in SLOT, for the other threads to see. */
+static void
+side_stopped (Pipe      *pipe,
+              gboolean  *flag,
+              GError   **slot,
+              GError    *error)
+{
+  g_mutex_lock (&pipe->lock);
+  *flag = TRUE;
+  *slot = error;
+  g_cond_broadcast (&pipe->cond);
+  g_mutex_unlock (&pipe->lock);
+}
+
 /* The page after CURSOR, as it came; with COUNT, the server also says how
  * many records there are from CURSOR on, which the pull's progress is
  * measured by. */
@@ -463,11 +478,7 @@ ask_pages (gpointer data)
         break;
     }
 
-  g_mutex_lock (&pipe->lock);
-  pipe->asked_all = TRUE;
-  pipe->ask_error = error;
-  g_cond_broadcast (&pipe->cond);
-  g_mutex_unlock (&pipe->lock);
+  side_stopped (pipe, &pipe->asked_all, &pipe->ask_error, error);
 
   return NULL;
 }
@@ -597,11 +608,7 @@ read_pages (gpointer data)
         break;
     }
 
-  g_mutex_lock (&pipe->lock);
-  pipe->done = TRUE;
-  pipe->error = error;
-  g_cond_broadcast (&pipe->cond);
-  g_mutex_unlock (&pipe->lock);
+  side_stopped (pipe, &pipe->done, &pipe->error, error);
 
   return NULL;
 }
