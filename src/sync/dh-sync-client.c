@@ -392,6 +392,19 @@ set_options (DhSyncClient *self)
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, received_cb);
 }
 
+/* The value of the last answer's header NAME, or NULL; curl's until the
+ * next request. */
+static const char *
+answer_header (DhSyncClient *self,
+               const char   *name)
+{
+  struct curl_header *header = NULL;
+
+  if (curl_easy_header (self->curl, name, 0, CURLH_HEADER, -1, &header) != CURLHE_OK)
+    return NULL;
+  return header->value;
+}
+
 /**
  * dh_sync_client_get_answer_header:
  * @name: the header's name, in any case
@@ -408,15 +421,13 @@ dh_sync_client_get_answer_header (DhSyncClient *self,
                                   const char   *name,
                                   gsize         max_length)
 {
-  struct curl_header *header = NULL;
+  const char *value;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  if (curl_easy_header (self->curl, name, 0, CURLH_HEADER, -1, &header) != CURLHE_OK ||
-      strlen (header->value) > max_length)
-    return NULL;
-  return g_strdup (header->value);
+  value = answer_header (self, name);
+  return value != NULL && strlen (value) <= max_length ? g_strdup (value) : NULL;
 }
 
 /* Whether the answer came gzipped, as asked; FALSE when it came in a
@@ -425,13 +436,10 @@ static gboolean
 read_coding (DhSyncClient *self,
              gboolean     *out_gzipped)
 {
-  struct curl_header *header = NULL;
+  const char *coding = answer_header (self, "Content-Encoding");
 
-  *out_gzipped = FALSE;
-  if (curl_easy_header (self->curl, "Content-Encoding", 0, CURLH_HEADER, -1, &header) != CURLHE_OK)
-    return TRUE;
-  *out_gzipped = g_ascii_strcasecmp (header->value, "gzip") == 0;
-  return *out_gzipped || g_ascii_strcasecmp (header->value, "identity") == 0;
+  *out_gzipped = coding != NULL && g_ascii_strcasecmp (coding, "gzip") == 0;
+  return coding == NULL || *out_gzipped || g_ascii_strcasecmp (coding, "identity") == 0;
 }
 
 /* The request, and its answer's text (with a NUL after it, not counted in
@@ -518,15 +526,13 @@ perform (DhSyncClient  *self,
 
   *out_status = 0;
   curl_easy_getinfo (self->curl, CURLINFO_RESPONSE_CODE, out_status);
-  if (!read_coding (self, &gzipped_answer))
-    ;
-  else if (!gzipped_answer)
+  if (read_coding (self, &gzipped_answer) && !gzipped_answer)
     {
       /* given back what the string had grown beyond the text */
       *out_length = received->len;
       return g_realloc (g_string_free (g_steal_pointer (&received), FALSE), *out_length + 1);
     }
-  else
+  if (gzipped_answer)
     inflated = dh_gzip_inflate_text (received->str, received->len, DH_SYNC_MAX_ANSWER_BYTES, out_length, &state.too_large);
   if (inflated != NULL)
     return inflated;

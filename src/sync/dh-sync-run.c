@@ -502,7 +502,6 @@ read_page (Pipe     *pipe,
    * page keeps the text */
   fetched->page = dh_wire_page_parse_answer (g_steal_pointer (&asked->text), asked->length, DH_SYNC_MAX_JSON_DEPTH,
                                              &fetched->answer);
-
   if (fetched->page == NULL && fetched->answer == NULL)
     {
       dh_sync_set_not_json_error (error);

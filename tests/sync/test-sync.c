@@ -1003,21 +1003,33 @@ test_batches_gzipped_and_paged (void)
 }
 
 
-/* A client of the store's server with its token, as the engine makes one. */
+/* A client of STORE's account with its token, speaking to URL with CA_FILE
+ * and PIN. */
 static DhSyncClient *
-client_of (DhStore *store)
+client_at (DhStore    *store,
+           const char *url,
+           const char *ca_file,
+           const char *pin)
 {
-  g_autoptr(DhSyncSettings) settings = dh_sync_settings_load (store);
   g_autoptr(GError) error = NULL;
   g_autofree char *token = dh_sync_token_load (dh_store_get_device_id (store), &error);
   DhSyncClient *client;
 
   g_assert_no_error (error);
   g_assert_nonnull (token);
-  client = dh_sync_client_new (settings->server, settings->ca_file, settings->pin, &error);
+  client = dh_sync_client_new (url, ca_file, pin, &error);
   g_assert_no_error (error);
   dh_sync_client_set_token (client, token);
   return client;
+}
+
+/* A client of the store's server with its token, as the engine makes one. */
+static DhSyncClient *
+client_of (DhStore *store)
+{
+  g_autoptr(DhSyncSettings) settings = dh_sync_settings_load (store);
+
+  return client_at (store, settings->server, settings->ca_file, settings->pin);
 }
 
 /* What a test does once a pull wrote its first page, in the writer's
@@ -1098,20 +1110,6 @@ change_next_cursor (GString *head)
     return;
   g_string_insert_c (head, strstr (found + 2, "\r\n") - head->str, '7');
   g_atomic_int_inc (&rewritten);
-}
-
-/* A client of STORE's account, speaking to URL. */
-static DhSyncClient *
-client_at (DhStore    *store,
-           const char *url)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *token = dh_sync_token_load (dh_store_get_device_id (store), &error);
-  DhSyncClient *client = dh_sync_client_new (url, NULL, NULL, &error);
-
-  g_assert_no_error (error);
-  dh_sync_client_set_token (client, token);
-  return client;
 }
 
 /* A pull asks for its next page while it reads the one before, and reads
@@ -1196,8 +1194,8 @@ test_pull_reads_ahead (void)
     g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", proxy->port);
     g_autoptr(DhStore) older = device_new ("tuan.pham");
     g_autoptr(DhStore) wrong = device_new ("tuan.pham");
-    g_autoptr(DhSyncClient) older_client = client_at (older, url);
-    g_autoptr(DhSyncClient) wrong_client = client_at (wrong, url);
+    g_autoptr(DhSyncClient) older_client = client_at (older, url, NULL, NULL);
+    g_autoptr(DhSyncClient) wrong_client = client_at (wrong, url, NULL, NULL);
     g_auto(DhSyncReport) without = { 0 };
     g_auto(DhSyncReport) stopped = { 0 };
     g_auto(DhSyncReport) after = { 0 };
