@@ -191,10 +191,27 @@ dh_change_wire_get_write (json_object *wire,
                           DhWrite     *out_write)
 {
   json_object *fields, *entry;
-  DhWireField read;
 
   if (!json_object_object_get_ex (wire, "f", &fields) || !json_object_object_get_ex (fields, field, &entry))
     return FALSE;
+  return dh_change_wire_read_write (wire, field, entry, out_write);
+}
+
+/**
+ * dh_change_wire_read_write:
+ * @entry: @field's entry in @wire's "f"
+ *
+ * dh_change_wire_get_write() of an entry already found: for a reader that
+ * goes through the fields of a change.
+ */
+gboolean
+dh_change_wire_read_write (json_object *wire,
+                           const char  *field,
+                           json_object *entry,
+                           DhWrite     *out_write)
+{
+  DhWireField read;
+
   dh_wire_field_read_json (field, entry, &read);
   if (read.n < 1 || read.n > 4 || read.base.other || read.clock.other)
     return FALSE;

@@ -203,6 +203,40 @@ dh_merge_state_to_change (const DhEntity *entity,
   return change;
 }
 
+/**
+ * dh_merge_state_from_wire:
+ * @wire: dh_change_to_json() of dh_merge_state_to_change(): a record's
+ *   state as the one change a pull sends
+ *
+ * The state that change was made of, each field's write whole again: the
+ * server keeps a record once, as what a pull sends, and merges into the
+ * state read back from it. Nothing is checked, as this program wrote it;
+ * an entry in no form a change has is left out.
+ *
+ * Returns: (transfer full): the state, an empty one if @wire has no fields
+ */
+json_object *
+dh_merge_state_from_wire (json_object *wire)
+{
+  json_object *state = json_object_new_object ();
+  json_object *fields;
+
+  if (!json_object_object_get_ex (wire, "f", &fields) || !json_object_is_type (fields, json_type_object))
+    return state;
+
+  {
+    json_object_object_foreach (fields, key, entry)
+      {
+        DhWrite write;
+
+        if (dh_change_wire_read_write (wire, key, entry, &write))
+          json_object_object_add (state, key, dh_write_to_json (&write));
+      }
+  }
+
+  return state;
+}
+
 /* The same conflict found at two merge points must be one record: its id
  * is a name-based UUID (version 8, from SHA-256) of what lost. */
 char *

@@ -77,6 +77,7 @@ DhChange      *dh_merge_state_to_change (const DhEntity      *entity,
                                          const char          *record_id,
                                          const char          *commune,
                                          json_object         *state);
+json_object   *dh_merge_state_from_wire (json_object         *wire);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DhMergeResult, dh_merge_result_clear)
 

@@ -106,6 +106,14 @@ static const char * const migrations[] = {
   "CREATE INDEX record_commune_seq ON record (commune, seq);"
   "CREATE INDEX record_province_seq ON record (seq) WHERE commune IS NULL;"
   "INSERT INTO sync_lock (commune) SELECT id FROM unit WHERE kind = 'commune';",
+
+  /* 4: a record kept once, as the change a pull sends, which holds every
+   * write of its state whole: a push reads the state back from it
+   * (dh_merge_state_from_wire()). The table holds half as much, and is
+   * written again in the order pulls read it. */
+  "ALTER TABLE record DROP COLUMN state;"
+  "CLUSTER record USING record_commune_seq;"
+  "ANALYZE record;",
 };
 
 static void

@@ -23,7 +23,8 @@
 #define PROVINCE_AUTHOR "province"
 
 /* A record as the server holds it (docs/sync.md): its state for the merge,
- * and that state as one change, ready for pulls. */
+ * read back from the one change a pull sends, which is all the database
+ * keeps of it. */
 typedef struct
 {
   char        *id;
@@ -44,19 +45,19 @@ stored_record_free (StoredRecord *record)
   g_free (record);
 }
 
+/* A record's state, from its change as the database keeps it. */
 static json_object *
-parse_state (const char *text)
+state_of_wire (const char *text)
 {
-  json_object *state = json_tokener_parse (text);
+  g_autoptr(json_object) wire = json_tokener_parse (text);
 
-  if (state == NULL || !json_object_is_type (state, json_type_object))
+  if (wire == NULL || !json_object_is_type (wire, json_type_object))
     {
       /* only this program writes the column: never seen but not a crash */
-      g_warning ("a record's state in the database is not a JSON object");
-      g_clear_pointer (&state, json_object_put);
+      g_warning ("a record's change in the database is not a JSON object");
       return json_object_new_object ();
     }
-  return state;
+  return dh_merge_state_from_wire (wire);
 }
 
 /* What a push reads and writes, so that a batch costs a few statements
@@ -119,7 +120,7 @@ batch_load (PushBatch   *batch,
   gpointer id;
 
   result = dh_db_exec (batch->conn,
-                       "SELECT id, entity, commune, state FROM record WHERE id = ANY ($1::uuid[]) "
+                       "SELECT id, entity, commune, wire FROM record WHERE id = ANY ($1::uuid[]) "
                        "ORDER BY id FOR UPDATE",
                        1, params, error);
   if (result == NULL)
@@ -132,7 +133,7 @@ batch_load (PushBatch   *batch,
       record->exists = TRUE;
       record->entity = g_strdup (PQgetvalue (result, row, 1));
       record->commune = PQgetisnull (result, row, 2) ? NULL : g_strdup (PQgetvalue (result, row, 2));
-      record->state = parse_state (PQgetvalue (result, row, 3));
+      record->state = state_of_wire (PQgetvalue (result, row, 3));
       g_hash_table_replace (batch->records, record->id, record);
     }
   g_hash_table_iter_init (&iter, ids);
@@ -250,19 +251,16 @@ batch_save (PushBatch  *batch,
       json_object_array_add (row, json_object_new_string (record->id));
       json_object_array_add (row, json_object_new_string (record->entity));
       json_object_array_add (row, record->commune != NULL ? json_object_new_string (record->commune) : NULL);
-      json_object_array_add (row, json_object_new_string (json_object_to_json_string_ext (record->state,
-                                                            JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)));
       json_object_array_add (row, json_object_new_string (json_object_to_json_string_ext (wire,
                                                             JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)));
       json_object_array_add (rows, row);
     }
   params[0] = json_object_to_json_string_ext (rows, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
   result = dh_db_exec (batch->conn,
-                       "INSERT INTO record (id, entity, commune, seq, state, wire) "
-                       "SELECT (r->>0)::uuid, r->>1, (r->>2)::uuid, nextval ('record_seq'), r->>3, r->>4 "
+                       "INSERT INTO record (id, entity, commune, seq, wire) "
+                       "SELECT (r->>0)::uuid, r->>1, (r->>2)::uuid, nextval ('record_seq'), r->>3 "
                        "FROM json_array_elements ($1::json) WITH ORDINALITY AS t (r, n) ORDER BY n "
-                       "ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, state = EXCLUDED.state, "
-                       "  wire = EXCLUDED.wire",
+                       "ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, wire = EXCLUDED.wire",
                        1, params, error);
   return result != NULL;
 }
@@ -280,17 +278,15 @@ save_record (PGconn          *conn,
   g_autoptr(json_object) wire = dh_change_to_json (change);
   const char *params[] = {
     id, entity->name, commune,
-    json_object_to_json_string_ext (state, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
     json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
   };
   g_autoptr(PGresult) result = NULL;
 
   result = dh_db_exec (conn,
-                       "INSERT INTO record (id, entity, commune, seq, state, wire) "
-                       "VALUES ($1, $2, $3, nextval ('record_seq'), $4, $5) "
-                       "ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, state = EXCLUDED.state, "
-                       "  wire = EXCLUDED.wire",
-                       5, params, error);
+                       "INSERT INTO record (id, entity, commune, seq, wire) "
+                       "VALUES ($1, $2, $3, nextval ('record_seq'), $4) "
+                       "ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, wire = EXCLUDED.wire",
+                       4, params, error);
   return result != NULL;
 }
 
@@ -903,7 +899,7 @@ dh_sync_write_units (PGconn      *conn,
   result = dh_db_exec (conn,
                        "SELECT u.id, u.kind, u.code, u.name, p.id, u.area, "
                        "  to_char (u.valid_from, 'YYYY-MM-DD'), to_char (u.valid_to, 'YYYY-MM-DD'), s.id, "
-                       "  CASE u.kind WHEN 'commune' THEN u.id WHEN 'village' THEN p.id END, r.state "
+                       "  CASE u.kind WHEN 'commune' THEN u.id WHEN 'village' THEN p.id END, r.wire "
                        "FROM unit u LEFT JOIN unit p ON p.code = u.parent "
                        "  LEFT JOIN unit s ON s.code = u.successor "
                        "  LEFT JOIN record r ON r.id = u.id "
@@ -916,7 +912,7 @@ dh_sync_write_units (PGconn      *conn,
   for (int row = 0; row < PQntuples (result); row++)
     {
       g_autoptr(json_object) state = PQgetisnull (result, row, 10) ? json_object_new_object ()
-                                                                    : parse_state (PQgetvalue (result, row, 10));
+                                                                    : state_of_wire (PQgetvalue (result, row, 10));
       g_auto(DhMergeResult) merged = { 0 };
       g_autoptr(DhChange) change = unit_change (result, row, state, hlc, &validator, error);
 

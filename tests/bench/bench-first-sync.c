@@ -110,7 +110,7 @@ seed_server (GPtrArray *wires,
         }
     }
 
-  /* every record, its state and its wire form, a thousand a statement */
+  /* every record as the change a pull sends, a thousand a statement */
   for (guint i = 0; i < wires->len; i++)
     {
       json_object *wire = g_ptr_array_index (wires, i);
@@ -130,8 +130,6 @@ seed_server (GPtrArray *wires,
       json_object_array_add (row, json_object_new_string (change->record_id));
       json_object_array_add (row, json_object_new_string (change->entity->name));
       json_object_array_add (row, change->commune != NULL ? json_object_new_string (change->commune) : NULL);
-      json_object_array_add (row, json_object_new_string (json_object_to_json_string_ext (change->fields,
-                                                            JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)));
       json_object_array_add (row, json_object_new_string (text));
       json_object_array_add (rows, row);
       if (json_object_array_length (rows) == 1000 || i + 1 == wires->len)
@@ -139,8 +137,8 @@ seed_server (GPtrArray *wires,
           const char *params[] = { json_object_to_json_string_ext (rows, JSON_C_TO_STRING_PLAIN) };
 
           pg_execute (conn,
-                      "INSERT INTO record (id, entity, commune, seq, state, wire) "
-                      "SELECT (r->>0)::uuid, r->>1, (r->>2)::uuid, nextval ('record_seq'), r->>3, r->>4 "
+                      "INSERT INTO record (id, entity, commune, seq, wire) "
+                      "SELECT (r->>0)::uuid, r->>1, (r->>2)::uuid, nextval ('record_seq'), r->>3 "
                       "FROM json_array_elements ($1::json) WITH ORDINALITY AS t (r, n) ORDER BY n",
                       1, params);
           g_clear_pointer (&rows, json_object_put);

@@ -263,11 +263,11 @@ bare_thread (gpointer data)
           json_object *wire = g_ptr_array_index (batch, i);
           const char *text = json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN);
           const char *params[] = { dh_json_get_string (wire, "r"), dh_json_get_string (wire, "e"),
-                                   dh_json_get_string (wire, "c"), text, text };
+                                   dh_json_get_string (wire, "c"), text };
           g_autoptr(PGresult) result = PQexecParams (conn,
-                                                     "INSERT INTO bare (id, entity, commune, seq, state, wire) "
-                                                     "VALUES ($1, $2, $3, nextval ('bare_seq'), $4, $5)",
-                                                     5, NULL, params, NULL, NULL, 0);
+                                                     "INSERT INTO bare (id, entity, commune, seq, wire) "
+                                                     "VALUES ($1, $2, $3, nextval ('bare_seq'), $4)",
+                                                     4, NULL, params, NULL, NULL, 0);
 
           if (PQresultStatus (result) != PGRES_COMMAND_OK)
             g_error ("bare insert: %s", PQresultErrorMessage (result));
@@ -581,7 +581,7 @@ main (int   argc,
   /* the same rows, bare */
   execute ("CREATE SEQUENCE bare_seq;"
            "CREATE TABLE bare (id uuid PRIMARY KEY, entity text NOT NULL, commune uuid, seq bigint NOT NULL,"
-           "  state text NOT NULL, wire text NOT NULL);"
+           "  wire text NOT NULL);"
            "CREATE INDEX bare_commune_seq ON bare (commune, seq)");
   {
     BareRun bare = { g_async_queue_new () };

@@ -521,6 +521,83 @@ test_random_sets_converge (void)
     }
 }
 
+/* A random value a field may hold: text, a number, a truth, nothing, a list. */
+static json_object *
+random_value (void)
+{
+  switch (g_test_rand_int_range (0, 6))
+    {
+    case 0: return json_object_new_string ("Lò Văn Sính \"Bản Mường\" \\ /");
+    case 1: return json_object_new_int64 (g_test_rand_int_range (-5, 5000000));
+    case 2: return json_object_new_boolean (g_test_rand_bit ());
+    case 3: return NULL;
+    case 4:
+      {
+        json_object *list = json_object_new_array ();
+
+        json_object_array_add (list, json_object_new_string ("giong"));
+        json_object_array_add (list, json_object_new_string ("vat_nuoi"));
+        return list;
+      }
+    default: return json_object_new_string ("");
+    }
+}
+
+/* The server keeps a record as the change a pull sends, and merges into
+ * the state read back from that change's text: over random states, every
+ * write comes back whole, with its value, base, clock and author, whether
+ * they are the change's own or not. */
+static void
+test_state_survives_its_wire (void)
+{
+  static const char * const fields[] = { "head_name", "phone", "notes", "address", "village", "deleted" };
+  static const char * const devices[] = { DEV_A, DEV_B, DEV_C };
+  static const char * const authors[] = { "an", "binh", NULL };
+
+  for (guint round = 0; round < 500; round++)
+    {
+      g_autoptr(json_object) state = json_object_new_object ();
+      g_autoptr(DhChange) change = NULL;
+      g_autoptr(json_object) wire = NULL;
+      g_autoptr(json_object) parsed = NULL;
+      g_autoptr(json_object) back = NULL;
+      g_autofree char *expected = NULL;
+      g_autofree char *got = NULL;
+      guint n = (guint) g_test_rand_int_range (0, G_N_ELEMENTS (fields) + 1);
+
+      for (guint i = 0; i < n; i++)
+        {
+          const char *field = fields[g_test_rand_int_range (0, G_N_ELEMENTS (fields))];
+          g_autoptr(json_object) value = random_value ();
+          g_autofree char *clock = stamp (1000 + (guint64) g_test_rand_int_range (0, 4),
+                                          devices[g_test_rand_int_range (0, G_N_ELEMENTS (devices))]);
+          g_autofree char *base = g_test_rand_bit () ? g_strdup ("") : stamp (900, DEV_C);
+          DhWrite write = { value, clock, base, authors[g_test_rand_int_range (0, G_N_ELEMENTS (authors))] };
+
+          json_object_object_add (state, field, dh_write_to_json (&write));
+        }
+
+      change = dh_merge_state_to_change (dh_entity_lookup ("household"), RECORD, COMMUNE, state);
+      wire = dh_change_to_json (change);
+      /* as the server reads it back: text, parsed again */
+      parsed = json_tokener_parse (json_object_to_json_string_ext (wire, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+      g_assert_nonnull (parsed);
+      back = dh_merge_state_from_wire (parsed);
+
+      expected = canonical (state);
+      got = canonical (back);
+      g_assert_cmpstr (got, ==, expected);
+    }
+
+  /* what is no change has no writes */
+  {
+    g_autoptr(json_object) nothing = json_tokener_parse ("{\"e\":\"household\",\"f\":[1]}");
+    g_autoptr(json_object) empty = dh_merge_state_from_wire (nothing);
+
+    g_assert_cmpint (json_object_object_length (empty), ==, 0);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -538,6 +615,7 @@ main (int   argc,
   g_test_add_func ("/common/merge/immutable-field-keeps-first-write", test_immutable_field_keeps_first_write);
   g_test_add_func ("/common/merge/deletion-never-hides-an-edit-silently", test_deletion_never_hides_an_edit_silently);
   g_test_add_func ("/common/merge/random-sets-converge", test_random_sets_converge);
+  g_test_add_func ("/common/merge/state-survives-its-wire", test_state_survives_its_wire);
 
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 #include "dh-autocleanups.h"
 #include "dh-catalogue.h"
 #include "dh-gzip.h"
+#include "dh-server-db.h"
 #include "dh-server-sync.h"
 #include "dh-store.h"
 #include "server-client.h"
@@ -431,7 +432,7 @@ test_concurrent_edit_is_one_conflict (void)
   g_assert_no_error (error);
   g_assert_cmpuint (conflicts_lan->len, ==, 1);
   g_assert_cmpuint (conflicts_tuan->len, ==, 1);
-  sql = g_strdup_printf ("SELECT count (*) FROM record WHERE entity = 'conflict' AND state LIKE '%%%s%%'", household);
+  sql = g_strdup_printf ("SELECT count (*) FROM record WHERE entity = 'conflict' AND wire LIKE '%%%s%%'", household);
   g_assert_cmpint (count_rows (sql), ==, 1);
 }
 
@@ -698,7 +699,7 @@ test_bad_changes_refused_alone (void)
   g_test_message ("%s", json_object_to_json_string (results));
   g_assert_cmpstr (result_code (results, 5), ==, "invalid");
   {
-    g_autofree char *sql = g_strdup_printf ("SELECT state LIKE '%%Đinh Thị Hoa%%' FROM record WHERE id = '%s'", household);
+    g_autofree char *sql = g_strdup_printf ("SELECT wire LIKE '%%Đinh Thị Hoa%%' FROM record WHERE id = '%s'", household);
     g_autofree char *kept = query_one (sql);
 
     g_assert_cmpstr (kept, ==, "t");
@@ -711,7 +712,7 @@ test_bad_changes_refused_alone (void)
   g_assert_cmpstr (result_code (results, 3), ==, "refused");
   g_assert_cmpstr (result_status (results, 4), ==, "applied");
   {
-    g_autofree char *sql = g_strdup_printf ("SELECT state LIKE '%%5000000%%' FROM record WHERE id = '%s'", support_id);
+    g_autofree char *sql = g_strdup_printf ("SELECT wire LIKE '%%5000000%%' FROM record WHERE id = '%s'", support_id);
     g_autofree char *kept = query_one (sql);
 
     g_assert_cmpstr (kept, ==, "t");
@@ -845,12 +846,12 @@ test_pull_page_reads_its_rows (void)
    * and autovacuum never gives it statistics, as a table fresh from an
    * import has none. The province's places first, then a commune. */
   exec_ok (conn, "CREATE TEMP TABLE record (LIKE public.record INCLUDING ALL)");
-  seed = g_strdup_printf ("INSERT INTO record (id, entity, commune, seq, state, wire)"
-                          " SELECT gen_random_uuid (), 'admin_unit', NULL, nextval ('record_seq'), '{}',"
+  seed = g_strdup_printf ("INSERT INTO record (id, entity, commune, seq, wire)"
+                          " SELECT gen_random_uuid (), 'admin_unit', NULL, nextval ('record_seq'),"
                           "        json_build_object ('p', n)::text"
                           " FROM generate_series (1, %u) n;"
-                          "INSERT INTO record (id, entity, commune, seq, state, wire)"
-                          " SELECT gen_random_uuid (), 'household', '%s', nextval ('record_seq'), '{}',"
+                          "INSERT INTO record (id, entity, commune, seq, wire)"
+                          " SELECT gen_random_uuid (), 'household', '%s', nextval ('record_seq'),"
                           "        json_build_object ('n', n)::text"
                           " FROM generate_series (1, %u) n",
                           places, commune, total);
@@ -1490,6 +1491,78 @@ test_catalogues_download (void)
   reply_clear (&reply);
 }
 
+/* A database of version 3 kept each record twice, as its state and as
+ * the change a pull sends. Migrating it keeps the change alone, written
+ * again in the order pulls read it; the server then merges into the state
+ * read back from it: an edit made before the migration and one after
+ * reach every device, and two edits of one field are still one conflict. */
+static void
+test_migrate_keeps_records_once (void)
+{
+  g_auto(Device) lan = { 0 };
+  g_auto(Device) tuan = { 0 };
+  g_auto(Device) hoa = { 0 };
+  g_autofree char *household = NULL;
+  g_autofree char *state_lan = NULL;
+  g_autofree char *state_tuan = NULL;
+  g_autofree char *state_hoa = NULL;
+  g_autofree char *conflicts_sql = NULL;
+  g_autoptr(PGconn) conn = PQconnectdb (cluster.conninfo);
+  ServerRun run = { 0 };
+  gint64 records;
+
+  device_init (&lan, "lan.hoang");
+  device_init (&tuan, "tuan.pham");
+  device_init (&hoa, "hoa.tran");
+  device_sync (&lan);
+  household = make_household (&lan, "Vàng Thị Dua");
+  update (lan.store, "household", household, "{\"phone\": \"0912000001\"}");
+  device_sync (&lan);
+  device_sync (&tuan);
+
+  /* the table as version 3 left it: a state beside each change, which
+   * nothing reads any more */
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  exec_ok (conn, "ALTER TABLE record ADD COLUMN state text NOT NULL DEFAULT '{\"not\": \"read\"}';"
+                 "DELETE FROM schema_version WHERE version = 4");
+  records = count_rows ("SELECT count (*) FROM record");
+
+  g_assert_cmpint (server_run (&run, &cluster, NULL, "migrate"), ==, 0);
+  g_test_message ("migrate: %s", run.out);
+  server_run_clear (&run);
+  g_assert_cmpint (count_rows ("SELECT max (version) FROM schema_version"), ==, dh_db_latest_version ());
+  g_assert_cmpint (count_rows ("SELECT count (*) FROM information_schema.columns "
+                               "WHERE table_name = 'record' AND column_name = 'state'"), ==, 0);
+  g_assert_cmpint (count_rows ("SELECT count (*) FROM record"), ==, records);
+
+  /* an edit after it merges into what was there before it */
+  update (tuan.store, "household", household, "{\"notes\": \"Nhà sàn, cần sửa mái\"}");
+  device_sync (&tuan);
+  device_sync (&lan);
+  device_sync (&hoa);
+  state_lan = store_state (lan.store);
+  state_tuan = store_state (tuan.store);
+  state_hoa = store_state (hoa.store);
+  g_assert_cmpstr (state_lan, ==, state_tuan);
+  g_assert_cmpstr (state_hoa, ==, state_lan);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(json_object) copy = dh_store_get (hoa.store, "household", household, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (dh_json_get_string (copy, "phone"), ==, "0912000001");
+    g_assert_cmpstr (dh_json_get_string (copy, "notes"), ==, "Nhà sàn, cần sửa mái");
+  }
+
+  /* the same field edited on two devices that had not seen each other's edit */
+  update (lan.store, "household", household, "{\"phone\": \"0912000002\"}");
+  update (tuan.store, "household", household, "{\"phone\": \"0912000003\"}");
+  device_sync (&lan);
+  device_sync (&tuan);
+  conflicts_sql = g_strdup_printf ("SELECT count (*) FROM record WHERE entity = 'conflict' AND wire LIKE '%%%s%%'", household);
+  g_assert_cmpint (count_rows (conflicts_sql), ==, 1);
+}
+
 static void
 add_user (const char *username,
           const char *role,
@@ -1541,6 +1614,7 @@ main (int   argc,
   g_test_add_func ("/server-sync/malformed-pushes-get-4xx", test_malformed_pushes);
   g_test_add_func ("/server-sync/five-devices-two-processes-converge", test_five_devices_converge);
   g_test_add_func ("/server-sync/server-killed-mid-batch", test_server_killed_mid_batch);
+  g_test_add_func ("/server-sync/migrate-keeps-records-once", test_migrate_keeps_records_once);
 
   status = g_test_run ();
 
