@@ -28,13 +28,14 @@ struct _DhWirePage
 };
 
 static DhWirePage *
-page_new (void)
+page_new (guint changes,
+          guint fields)
 {
   DhWirePage *page = g_new0 (DhWirePage, 1);
 
   g_atomic_ref_count_init (&page->ref);
-  page->changes = g_array_new (FALSE, TRUE, sizeof (DhWireChange));
-  page->fields = g_array_new (FALSE, TRUE, sizeof (DhWireField));
+  page->changes = g_array_sized_new (FALSE, TRUE, sizeof (DhWireChange), changes);
+  page->fields = g_array_sized_new (FALSE, TRUE, sizeof (DhWireField), fields);
 
   return page;
 }
@@ -191,7 +192,7 @@ dh_wire_page_new_from_json (GPtrArray *changes)
   g_return_val_if_fail (changes != NULL, NULL);
 
   firsts = g_array_sized_new (FALSE, FALSE, sizeof (guint), changes->len);
-  page = page_new ();
+  page = page_new (changes->len, 0);
   page->json = g_ptr_array_ref (changes);
   page->shares_objects = !objects_are_distinct (changes);
   g_array_set_size (page->changes, changes->len);
@@ -291,6 +292,12 @@ read_hex4 (Scanner  *s,
   return TRUE;
 }
 
+/* Whether any of the eight bytes of WORD is zero, or BYTE (exact, with
+ * no false alarm: the test of "Bit Twiddling Hacks"). */
+#define WORD_HAS_ZERO(word) (((word) - G_GUINT64_CONSTANT (0x0101010101010101)) & ~(word) & \
+                             G_GUINT64_CONSTANT (0x8080808080808080))
+#define WORD_HAS(word, byte) WORD_HAS_ZERO ((word) ^ (G_GUINT64_CONSTANT (0x0101010101010101) * (guint8) (byte)))
+
 /* A string, the scanner at its opening quote: unescaped into the page's
  * block, ended by a NUL; *OUT_LENGTH without it (a "\u0000" inside is kept,
  * as json-c keeps it). */
@@ -306,15 +313,26 @@ scan_string (Scanner     *s,
     return FALSE;
   for (;;)
     {
-      const char *run = s->at;
       unsigned char c;
 
-      /* the plain run up to a quote or a backslash; a NUL ends the text
-       * for json-c, which then finds it cut */
+      /* the plain run up to a quote or a backslash, copied as it is read:
+       * eight bytes at a time while none of them ends it, then byte by
+       * byte (no more is written than was read, so the block, as long
+       * as the text, holds it); a NUL ends the text for json-c, which
+       * then finds it cut */
+      while (s->end - s->at >= 8)
+        {
+          guint64 word;
+
+          memcpy (&word, s->at, sizeof word);
+          if (WORD_HAS (word, '"') || WORD_HAS (word, '\\') || WORD_HAS_ZERO (word))
+            break;
+          memcpy (to, &word, sizeof word);
+          to += sizeof word;
+          s->at += sizeof word;
+        }
       while (s->at < s->end && *s->at != '"' && *s->at != '\\' && *s->at != '\0')
-        s->at++;
-      memcpy (to, run, (gsize) (s->at - run));
-      to += s->at - run;
+        *to++ = *s->at++;
       if (s->at >= s->end)
         return FALSE;
       c = (unsigned char) *s->at++;
@@ -692,7 +710,10 @@ scan_fields (Scanner      *s,
         continue;
       for (at = 0; at < change->n_fields; at++)
         {
-          if (strcmp (g_array_index (fields, DhWireField, *first + at).name, field.name) == 0)
+          const char *other = g_array_index (fields, DhWireField, *first + at).name;
+
+          /* most names differ by their first letter */
+          if (other[0] == field.name[0] && strcmp (other, field.name) == 0)
             break;
         }
       if (at < change->n_fields)
@@ -834,7 +855,11 @@ dh_wire_page_parse_answer (char         *text,
                            guint         max_depth,
                            json_object **out_answer)
 {
-  g_autoptr(DhWirePage) page = page_new ();
+  /* room for the changes and fields an answer this long holds, as the
+   * server writes them (a record's state is 400 to 900 bytes, a field
+   * 30 to 50): grown as they were read, the arrays were copied again and
+   * again, a fifth of the reading. A guess too small costs one copy. */
+  g_autoptr(DhWirePage) page = page_new (MIN (length / 512, G_MAXUINT), MIN (length / 40, G_MAXUINT));
   g_autoptr(json_object) answer = json_object_new_object ();
   g_autoptr(GArray) firsts = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(json_tokener) tokener = json_tokener_new ();
