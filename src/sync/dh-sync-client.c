@@ -374,8 +374,15 @@ set_options (DhSyncClient *self)
   curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt (curl, CURLOPT_SSLVERSION, (long) CURL_SSLVERSION_TLSv1_2);
+  /* the province's authority, when it has its own, is the only one
+   * trusted: not also every authority of the system's directory, which
+   * GnuTLS reads anew for each connection, file by file (about 600 on
+   * Debian: 180 million instructions, a sync's first 50 ms) */
   if (self->ca_file != NULL)
-    curl_easy_setopt (curl, CURLOPT_CAINFO, self->ca_file);
+    {
+      curl_easy_setopt (curl, CURLOPT_CAINFO, self->ca_file);
+      curl_easy_setopt (curl, CURLOPT_CAPATH, NULL);
+    }
   if (self->pin != NULL)
     curl_easy_setopt (curl, CURLOPT_PINNEDPUBLICKEY, self->pin);
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
