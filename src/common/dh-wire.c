@@ -28,14 +28,13 @@ struct _DhWirePage
 };
 
 static DhWirePage *
-page_new (guint changes,
-          guint fields)
+page_new (void)
 {
   DhWirePage *page = g_new0 (DhWirePage, 1);
 
   g_atomic_ref_count_init (&page->ref);
-  page->changes = g_array_sized_new (FALSE, TRUE, sizeof (DhWireChange), changes);
-  page->fields = g_array_sized_new (FALSE, TRUE, sizeof (DhWireField), fields);
+  page->changes = g_array_new (FALSE, TRUE, sizeof (DhWireChange));
+  page->fields = g_array_new (FALSE, TRUE, sizeof (DhWireField));
 
   return page;
 }
@@ -192,7 +191,7 @@ dh_wire_page_new_from_json (GPtrArray *changes)
   g_return_val_if_fail (changes != NULL, NULL);
 
   firsts = g_array_sized_new (FALSE, FALSE, sizeof (guint), changes->len);
-  page = page_new (changes->len, 0);
+  page = page_new ();
   page->json = g_ptr_array_ref (changes);
   page->shares_objects = !objects_are_distinct (changes);
   g_array_set_size (page->changes, changes->len);
@@ -855,11 +854,10 @@ dh_wire_page_parse_answer (char         *text,
                            guint         max_depth,
                            json_object **out_answer)
 {
-  /* room for the changes and fields an answer this long holds, as the
-   * server writes them (a record's state is 400 to 900 bytes, a field
-   * 30 to 50): grown as they were read, the arrays were copied again and
-   * again, a fifth of the reading. A guess too small costs one copy. */
-  g_autoptr(DhWirePage) page = page_new (MIN (length / 512, G_MAXUINT), MIN (length / 40, G_MAXUINT));
+  /* the arrays grow as the page is read: made the size of the answer at
+   * once, they halved the parsing alone but slowed the pull's reader
+   * (new memory for each page while six are held, README) */
+  g_autoptr(DhWirePage) page = page_new ();
   g_autoptr(json_object) answer = json_object_new_object ();
   g_autoptr(GArray) firsts = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(json_tokener) tokener = json_tokener_new ();
