@@ -194,18 +194,18 @@ dh_change_wire_get_write (json_object *wire,
 
   if (!json_object_object_get_ex (wire, "f", &fields) || !json_object_object_get_ex (fields, field, &entry))
     return FALSE;
-  return dh_change_wire_read_write (wire, field, entry, out_write);
+  return dh_change_wire_read_entry (wire, field, entry, out_write);
 }
 
 /**
- * dh_change_wire_read_write:
+ * dh_change_wire_read_entry:
  * @entry: @field's entry in @wire's "f"
  *
  * dh_change_wire_get_write() of an entry already found: for a reader that
  * goes through the fields of a change.
  */
 gboolean
-dh_change_wire_read_write (json_object *wire,
+dh_change_wire_read_entry (json_object *wire,
                            const char  *field,
                            json_object *entry,
                            DhWrite     *out_write)

@@ -73,7 +73,7 @@ void         dh_change_wire_append_in_lists (const char *text,
 gboolean     dh_change_wire_get_write (json_object      *wire,
                                      const char         *field,
                                      DhWrite            *out_write);
-gboolean     dh_change_wire_read_write (json_object     *wire,
+gboolean     dh_change_wire_read_entry (json_object     *wire,
                                      const char         *field,
                                      json_object        *entry,
                                      DhWrite            *out_write);

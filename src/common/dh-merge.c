@@ -229,7 +229,7 @@ dh_merge_state_from_wire (json_object *wire)
       {
         DhWrite write;
 
-        if (dh_change_wire_read_write (wire, key, entry, &write))
+        if (dh_change_wire_read_entry (wire, key, entry, &write))
           json_object_object_add (state, key, dh_write_to_json (&write));
       }
   }

@@ -855,8 +855,8 @@ dh_wire_page_parse_answer (char         *text,
                            json_object **out_answer)
 {
   /* the arrays grow as the page is read: made the size of the answer at
-   * once, they halved the parsing alone but slowed the pull's reader
-   * (new memory for each page while six are held, README) */
+   * once, they made the parsing alone cheaper but the pull's reader, which
+   * holds several pages, slower (README) */
   g_autoptr(DhWirePage) page = page_new ();
   g_autoptr(json_object) answer = json_object_new_object ();
   g_autoptr(GArray) firsts = g_array_new (FALSE, FALSE, sizeof (guint));

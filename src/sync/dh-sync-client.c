@@ -377,7 +377,7 @@ set_options (DhSyncClient *self)
   /* the province's authority, when it has its own, is the only one
    * trusted: not also every authority of the system's directory, which
    * GnuTLS reads anew for each connection, file by file (about 600 on
-   * Debian: 180 million instructions, a sync's first 50 ms) */
+   * Debian: some 180 million instructions a connection, docs/sync.md) */
   if (self->ca_file != NULL)
     {
       curl_easy_setopt (curl, CURLOPT_CAINFO, self->ca_file);
