@@ -169,7 +169,7 @@ dh_store_list_conflicts (DhStore   *self,
 
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
 
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
   ids = dh_store_select_ids (self,
                     include_settled ? "SELECT id FROM conflict WHERE deleted = 0 ORDER BY lost_clock, id"
                                     : "SELECT id FROM conflict WHERE deleted = 0 AND settled_on IS NULL ORDER BY lost_clock, id",
@@ -191,7 +191,7 @@ dh_store_list_conflicts (DhStore   *self,
       g_ptr_array_add (conflicts, entry);
     }
   ok = ok && find_deletion_conflicts (self, conflicts, error);
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 
   return ok ? g_steal_pointer (&conflicts) : NULL;
 }

@@ -161,8 +161,11 @@ dh_connection_prepare (DhConnection  *connection,
                        const char    *sql,
                        GError       **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (connection->statements, sql);
+  sqlite3_stmt *stmt;
 
+  /* the writer's connection has no mutex of SQLite's */
+  g_assert (!connection->is_writer || dh_store_is_locked_here (connection->store));
+  stmt = g_hash_table_lookup (connection->statements, sql);
   if (stmt != NULL)
     return reuse_statement (stmt);
 
@@ -184,8 +187,10 @@ dh_connection_prepare_static (DhConnection  *connection,
                               const char    *sql,
                               GError       **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (connection->by_address, sql);
+  sqlite3_stmt *stmt;
 
+  g_assert (!connection->is_writer || dh_store_is_locked_here (connection->store));
+  stmt = g_hash_table_lookup (connection->by_address, sql);
   if (stmt != NULL)
     return reuse_statement (stmt);
 
@@ -217,6 +222,7 @@ dh_connection_exec (DhConnection  *connection,
                  const char    *sql,
                  GError       **error)
 {
+  g_assert (!connection->is_writer || dh_store_is_locked_here (connection->store));
   if (sqlite3_exec (connection->db, sql, NULL, NULL, NULL) != SQLITE_OK)
     {
       dh_connection_set_error (connection, error);
@@ -372,7 +378,7 @@ dh_store_acquire_reader (DhStore       *self,
 
   if (g_atomic_pointer_get (&self->writer_thread) == g_thread_self ())
     {
-      g_rec_mutex_lock (&self->lock);
+      dh_store_lock (self);
       return &self->writer_connection;
     }
 
@@ -402,7 +408,7 @@ dh_connection_release (DhConnection *connection)
 
   if (connection->is_writer)
     {
-      g_rec_mutex_unlock (&self->lock);
+      dh_store_unlock (self);
       return;
     }
 

@@ -194,9 +194,9 @@ run_locked (DhStore        *self,
   if (entity == NULL || !dh_store_check_place_kind (self, unit_kind, id, error))
     return FALSE;
 
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
   ok = func (self, entity, id, NULL, error);
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 
   return ok;
 }

@@ -809,7 +809,13 @@ gboolean
 dh_store_rebuild_search (DhStore  *self,
                          GError  **error)
 {
-  return rebuild_search (self, TRUE, NULL, error);
+  gboolean ok;
+
+  dh_store_lock (self);
+  ok = rebuild_search (self, TRUE, NULL, error);
+  dh_store_unlock (self);
+
+  return ok;
 }
 
 /* Whether every record has its search entries (see DH_STORE_SEARCH_INCOMPLETE). */

@@ -757,7 +757,8 @@ apply_wire (DhStore        *self,
 }
 
 /* How many changes wait that came after AFTER_SEQ, and the seq of the
- * last one that waits. */
+ * last one that waits. It takes the lock: a bundle counts them outside
+ * its writes. */
 gboolean
 dh_store_count_held (DhStore  *self,
                      gint64    after_seq,
@@ -765,13 +766,16 @@ dh_store_count_held (DhStore  *self,
                      gint64   *out_last_seq,
                      GError  **error)
 {
-  sqlite3_stmt *stmt = dh_store_prepare (self,
-                                         "SELECT count (*) FILTER (WHERE seq > ?1), coalesce (max (seq), 0) FROM held_change",
-                                         error);
+  sqlite3_stmt *stmt;
   int rc;
 
+  dh_store_lock (self);
+  stmt = dh_store_prepare (self, "SELECT count (*) FILTER (WHERE seq > ?1), coalesce (max (seq), 0) FROM held_change", error);
   if (stmt == NULL)
-    return FALSE;
+    {
+      dh_store_unlock (self);
+      return FALSE;
+    }
   sqlite3_bind_int64 (stmt, 1, after_seq);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -784,6 +788,7 @@ dh_store_count_held (DhStore  *self,
   else
     dh_store_set_sqlite_error (self, error);
   sqlite3_reset (stmt);
+  dh_store_unlock (self);
 
   return rc == SQLITE_ROW;
 }
@@ -884,10 +889,10 @@ dh_store_is_in_first_sync (DhStore *self)
 
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
 
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
   if (!pull_is_first_sync (self, &first_sync, &error))
     g_debug ("Could not tell whether a first sync goes on: %s", error->message);
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 
   return first_sync;
 }
@@ -913,7 +918,7 @@ dh_store_finish_first_sync (DhStore  *self,
 
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
 
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
   /* what its pages kept of the search entries, if nothing else wrote since */
   if (first_sync_ids_hold (self) && self->write_depth == 0)
     kept = g_steal_pointer (&self->first_sync_search);
@@ -924,7 +929,7 @@ dh_store_finish_first_sync (DhStore  *self,
       dh_checkpointer_request (self->checkpointer);
       self->log_unsynced = FALSE;
     }
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 
   return ok;
 }
@@ -1026,7 +1031,7 @@ dh_store_apply_checked_changes (DhStore        *self,
     report = &local_report;
   memset (report, 0, sizeof *report);
 
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
   own_transaction = self->write_depth == 0 && self->batch_depth == 0;
   /* a pulled page comes again from its cursor, which lands with it */
   ok = begun = cursor != NULL ? dh_store_write_begin_unsynced (self, error) : dh_store_write_begin (self, error);
@@ -1075,7 +1080,7 @@ dh_store_apply_checked_changes (DhStore        *self,
     forget_first_sync (self);
   else if (self->first_sync_ids != NULL)
     self->first_sync_changes = sqlite3_total_changes64 (self->db);
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 
   if (!ok)
     memset (report, 0, sizeof *report);
@@ -1122,12 +1127,12 @@ dh_store_apply_set_aside (DhStore        *self,
     report = &local_report;
   memset (report, 0, sizeof *report);
 
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
   /* most syncs have nothing set aside: then no write lock is waited for */
   ok = dh_store_check_exists (self, "SELECT 1 FROM quarantine", NULL, NULL, NULL, &any, error);
   if (!ok || !any)
     {
-      g_rec_mutex_unlock (&self->lock);
+      dh_store_unlock (self);
       return ok;
     }
 
@@ -1192,7 +1197,7 @@ dh_store_apply_set_aside (DhStore        *self,
     }
   if (begun)
     ok = dh_store_write_end (self, ok, error);
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 
   return ok;
 }
@@ -1209,13 +1214,13 @@ dh_store_list_quarantine (DhStore  *self,
 
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
 
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
   stmt = dh_store_prepare (self,
                            "SELECT received_at, entity, record_id, reason, change FROM quarantine ORDER BY seq DESC LIMIT ?",
                            error);
   if (stmt == NULL)
     {
-      g_rec_mutex_unlock (&self->lock);
+      dh_store_unlock (self);
       return NULL;
     }
   sqlite3_bind_int (stmt, 1, limit == 0 ? G_MAXINT : (int) MIN (limit, G_MAXINT));
@@ -1235,7 +1240,7 @@ dh_store_list_quarantine (DhStore  *self,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     dh_store_set_sqlite_error (self, error);
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 
   return rc == SQLITE_DONE ? g_steal_pointer (&entries) : NULL;
 }

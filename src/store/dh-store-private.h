@@ -51,8 +51,10 @@ struct _DhStore
   GObject      parent_instance;
 
   char        *path;
-  sqlite3     *db;
+  sqlite3     *db;           /* the writer's connection: used under the lock alone, it has no mutex of SQLite's */
   GRecMutex    lock;
+  GThread     *lock_owner;  /* the thread that holds the lock, or NULL */
+  guint        lock_depth;  /* how many times it took it */
   /* readers and main context */
   GMutex         readers_lock;
   GPtrArray     *idle_readers;      /* DhConnection *, read-only, not in use */
@@ -100,6 +102,30 @@ struct _DhStore
   sqlite3_int64 first_sync_changes;      /* sqlite3_total_changes64() when its last page committed */
   sqlite3_int64 first_sync_data_version; /* PRAGMA data_version just before that commit */
 };
+
+/* The store's lock, which the writer's connection is used under, and by
+ * whom it is held: the connection has no mutex of its own. */
+static inline void
+dh_store_lock (DhStore *self)
+{
+  g_rec_mutex_lock (&self->lock);
+  if (self->lock_depth++ == 0)
+    g_atomic_pointer_set (&self->lock_owner, g_thread_self ());
+}
+
+static inline void
+dh_store_unlock (DhStore *self)
+{
+  if (--self->lock_depth == 0)
+    g_atomic_pointer_set (&self->lock_owner, NULL);
+  g_rec_mutex_unlock (&self->lock);
+}
+
+static inline gboolean
+dh_store_is_locked_here (DhStore *self)
+{
+  return g_atomic_pointer_get (&self->lock_owner) == g_thread_self ();
+}
 
 /* How long a write waits for another program's write, unless told. */
 #define DH_STORE_BUSY_TIMEOUT_MS 10000

@@ -870,9 +870,9 @@ complete_search_first (DhStore  *self,
       return FALSE;
     }
 
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
   ok = dh_store_complete_search (self, NULL, error);
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 
   return ok;
 }

@@ -521,10 +521,10 @@ update_queue (DhStore             *self,
 {
   gboolean ok;
 
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
   if (!dh_store_write_begin (self, error))
     {
-      g_rec_mutex_unlock (&self->lock);
+      dh_store_unlock (self);
       return FALSE;
     }
   ok = TRUE;
@@ -570,7 +570,7 @@ update_queue (DhStore             *self,
         }
     }
   ok = dh_store_write_end (self, ok, error);
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 
   return ok;
 }
@@ -635,7 +635,7 @@ dh_store_retry_rejected (DhStore  *self,
 
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
 
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
   ok = dh_store_write_begin (self, error);
   if (ok)
     {
@@ -645,7 +645,7 @@ dh_store_retry_rejected (DhStore  *self,
         *out_count = (guint) sqlite3_changes (self->db);
       ok = dh_store_write_end (self, ok, error);
     }
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 
   return ok;
 }

@@ -672,12 +672,12 @@ dh_store_export_state (DhStore     *self,
   g_return_val_if_fail (DH_IS_STORE (self), NULL);
   g_return_val_if_fail (entity != NULL, NULL);
 
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
   sql = g_strdup_printf ("SELECT id FROM \"%s\" ORDER BY id", entity->name);
   stmt = dh_store_prepare (self, sql, error);
   if (stmt == NULL)
     {
-      g_rec_mutex_unlock (&self->lock);
+      dh_store_unlock (self);
       return NULL;
     }
   while (sqlite3_step (stmt) == SQLITE_ROW)
@@ -691,7 +691,7 @@ dh_store_export_state (DhStore     *self,
 
       if (state == NULL)
         {
-          g_rec_mutex_unlock (&self->lock);
+          dh_store_unlock (self);
           return NULL;
         }
       {
@@ -701,7 +701,7 @@ dh_store_export_state (DhStore     *self,
       }
       g_ptr_array_add (changes, dh_change_to_json (change));
     }
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 
   return g_steal_pointer (&changes);
 }

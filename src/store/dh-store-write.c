@@ -419,10 +419,10 @@ dh_store_create (DhStore      *self,
       fields = typed;
     }
 
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
   if (dh_store_resolve_place_fields (self, entity, fields, dh_json_get_string (fields, "kind"), &resolved, error))
     record = create_unlocked (self, entity, resolved, FALSE, error);
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 
   return record;
 }
@@ -681,13 +681,13 @@ dh_store_update (DhStore      *self,
   if (entity == NULL || !dh_store_check_place_kind (self, unit_kind, id, error))
     return NULL;
 
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
   /* the parent a place's changes name is of the kind above its own */
   if (g_str_equal (entity->name, "admin_unit"))
     existing = dh_store_get_row (self, entity, id, FALSE, NULL);
   if (dh_store_resolve_place_fields (self, entity, changes, dh_json_get_string (existing, "kind"), &resolved, error))
     record = update_unlocked (self, entity, id, resolved, error);
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 
   return record;
 }
@@ -719,7 +719,7 @@ dh_store_void_support (DhStore     *self,
       return NULL;
     }
 
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
 
   original = dh_store_get_row (self, entity, id, FALSE, error);
   if (original == NULL)
@@ -763,6 +763,6 @@ dh_store_void_support (DhStore     *self,
   result = create_unlocked (self, entity, entry, TRUE, error);
 
 out:
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
   return result;
 }

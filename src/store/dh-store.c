@@ -491,9 +491,9 @@ dh_store_set_busy_timeout (DhStore *self,
 {
   g_return_if_fail (DH_IS_STORE (self));
 
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
   sqlite3_busy_timeout (self->db, (int) MIN (milliseconds, G_MAXINT));
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 }
 
 /* What a write validates against, with the date of today as it is now.
@@ -595,10 +595,10 @@ dh_store_set_meta (DhStore     *self,
 
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
 
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
   ok = dh_store_write_begin (self, error) &&
        dh_store_write_end (self, set_meta_unlocked (self, key, value, error), error);
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 
   return ok;
 }
@@ -967,11 +967,9 @@ log_committed (gpointer    data,
 }
 
 static gboolean
-dh_store_initable_init (GInitable     *initable,
-                        GCancellable  *cancellable,
-                        GError       **error)
+open_store (DhStore  *self,
+            GError  **error)
 {
-  DhStore *self = DH_STORE (initable);
   int rc;
 
   g_return_val_if_fail (self->path != NULL, FALSE);
@@ -983,9 +981,11 @@ dh_store_initable_init (GInitable     *initable,
   if (self->open_flags & DH_STORE_OPEN_READ_ONLY)
     self->read_uri = read_only_uri (self->path);
 
+  /* without a mutex of its own: the store uses it under its lock alone
+   * (dh_store_lock()), and a call into SQLite then takes none */
   rc = sqlite3_open_v2 (self->read_uri != NULL ? self->read_uri : self->path, &self->db,
                         ((self->open_flags & DH_STORE_OPEN_READ_ONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
-                        SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI,
+                        SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
                         NULL);
   self->writer_connection.db = self->db;
   if (rc != SQLITE_OK)
@@ -1023,8 +1023,6 @@ dh_store_initable_init (GInitable     *initable,
 
   if ((self->open_flags & DH_STORE_OPEN_READ_ONLY) == 0)
     {
-      gboolean ok;
-
       /* no commit folds the log itself (which replaces SQLite's own checkpoints) */
       self->log_pages_unsynced = DH_CHECKPOINT_PAGES_UNSYNCED;
       self->checkpointer = dh_checkpointer_new (self->path);
@@ -1032,14 +1030,27 @@ dh_store_initable_init (GInitable     *initable,
         sqlite3_wal_hook (self->db, log_committed, self);
 
       /* a store made before people had search entries of their own gets them */
-      g_rec_mutex_lock (&self->lock);
-      ok = dh_store_ensure_search (self, error);
-      g_rec_mutex_unlock (&self->lock);
-      if (!ok)
+      if (!dh_store_ensure_search (self, error))
         return FALSE;
     }
 
   return TRUE;
+}
+
+static gboolean
+dh_store_initable_init (GInitable     *initable,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  DhStore *self = DH_STORE (initable);
+  gboolean ok;
+
+  /* nothing else has the store yet; its connection is used under the lock all the same */
+  dh_store_lock (self);
+  ok = open_store (self, error);
+  dh_store_unlock (self);
+
+  return ok;
 }
 
 static void
@@ -1142,7 +1153,7 @@ dh_store_vacuum (DhStore  *self,
 
   /* VACUUM copies the whole store through temporary storage: on disk, not
    * in memory, where the writes' small savepoint journals live */
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
   ok = dh_store_exec (self, "PRAGMA temp_store = FILE", error) &&
        dh_store_exec (self, "VACUUM", error) &&
        /* VACUUM may renumber the rowids the search index names */
@@ -1153,7 +1164,7 @@ dh_store_vacuum (DhStore  *self,
     dh_store_wait_checkpoints (self);
   ok = ok && dh_store_exec (self, "PRAGMA wal_checkpoint(TRUNCATE)", error);
   ok = dh_store_exec (self, "PRAGMA temp_store = MEMORY", ok ? error : NULL) && ok;
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 
   return ok;
 }
@@ -1403,11 +1414,11 @@ dh_store_begin (DhStore  *self,
 {
   g_return_val_if_fail (DH_IS_STORE (self), FALSE);
 
-  g_rec_mutex_lock (&self->lock);
+  dh_store_lock (self);
   if (self->batch_depth == 0 &&
       (!set_commits_synced (self, TRUE, error) || !dh_store_exec (self, "BEGIN IMMEDIATE", error)))
     {
-      g_rec_mutex_unlock (&self->lock);
+      dh_store_unlock (self);
       return FALSE;
     }
   self->batch_depth++;
@@ -1429,7 +1440,7 @@ dh_store_commit (DhStore  *self,
   if (--self->batch_depth == 0)
     ok = finish_transaction (self, TRUE, error);
   update_writer_thread (self);
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 
   return ok;
 }
@@ -1443,5 +1454,5 @@ dh_store_rollback (DhStore *self)
   if (--self->batch_depth == 0)
     finish_transaction (self, FALSE, NULL);
   update_writer_thread (self);
-  g_rec_mutex_unlock (&self->lock);
+  dh_store_unlock (self);
 }

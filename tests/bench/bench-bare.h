@@ -59,7 +59,8 @@ open_raw (const char *path)
 {
   sqlite3 *db = NULL;
 
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+  /* one thread uses it: without SQLite's mutex, as the store's own connection */
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
     g_error ("%s: %s", path, sqlite3_errmsg (db));
   sqlite3_extended_result_codes (db, 1);
 

@@ -191,7 +191,9 @@ assert_sql_fails (StoreFixture *fixture,
 {
   g_autoptr(GError) error = NULL;
 
+  dh_store_lock (fixture->store);
   g_assert_false (dh_store_exec (fixture->store, sql, &error));
+  dh_store_unlock (fixture->store);
   g_assert_error (error, domain, code);
   g_test_message ("%s", error->message);
 }
@@ -214,13 +216,39 @@ test_constraint_errors_told_apart (StoreFixture  *fixture,
   assert_sql_fails (fixture, "INSERT INTO meta (key, value) VALUES (NULL, 'nobody')",
                     DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_REQUIRED);
 
+  dh_store_lock (fixture->store);
   g_assert_true (dh_store_exec (fixture->store, "CREATE TEMP TABLE amounts (vnd INTEGER CHECK (vnd >= 0))", &error));
+  dh_store_unlock (fixture->store);
   g_assert_no_error (error);
   assert_sql_fails (fixture, "INSERT INTO amounts VALUES (-1)", DH_VALIDATION_ERROR, DH_VALIDATION_ERROR_INVALID);
 
   /* and none of them left a transaction open */
   g_assert_true (dh_store_begin (fixture->store, &error));
   g_assert_true (dh_store_commit (fixture->store, &error));
+  g_assert_no_error (error);
+}
+
+/* The writer's connection has no mutex of SQLite's: the store's lock is
+ * what keeps two threads out of it, and using it without holding the lock
+ * stops the program rather than risk the file. */
+static void
+test_connection_used_under_the_lock_alone (StoreFixture  *fixture,
+                                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_test_subprocess ())
+    {
+      dh_store_exec (fixture->store, "SELECT 1", &error);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*dh_store_is_locked_here*");
+
+  dh_store_lock (fixture->store);
+  g_assert_true (dh_store_exec (fixture->store, "SELECT 1", &error));
+  dh_store_unlock (fixture->store);
   g_assert_no_error (error);
 }
 
@@ -234,6 +262,7 @@ main (int   argc,
   STORE_TEST ("/store/clock/stamps-come-from-the-wall-clock", test_stamps_come_from_the_wall_clock);
   STORE_TEST ("/store/clock/today-turns-at-midnight", test_today_turns_at_midnight);
   STORE_TEST ("/store/errors/constraint-errors-told-apart", test_constraint_errors_told_apart);
+  STORE_TEST ("/store/object/connection-used-under-the-lock-alone", test_connection_used_under_the_lock_alone);
 
   return g_test_run ();
 }

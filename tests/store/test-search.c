@@ -277,7 +277,9 @@ test_index_rebuilt_after_vacuum_and_for_old_stores (StoreFixture  *fixture,
   /* as an older version left it: no entries of the new form */
   g_assert_true (dh_store_set_meta (fixture->store, "search_version", "1", &error));
   g_assert_true (dh_store_begin (fixture->store, &error));
+  dh_store_lock (fixture->store);
   g_assert_true (dh_store_exec (fixture->store, "DELETE FROM household_search", &error));
+  dh_store_unlock (fixture->store);
   g_assert_true (dh_store_commit (fixture->store, &error));
   g_assert_no_error (error);
   assert_finds (fixture, "huong", NULL);

@@ -490,8 +490,12 @@ device_state (Device     *device,
               const char *id)
 {
   g_autoptr(GError) error = NULL;
-  json_object *state = dh_store_load_state (device->store, dh_entity_lookup (entity), id, &error);
+  json_object *state;
 
+  /* the store's own reading, under its lock as the store takes it */
+  dh_store_lock (device->store);
+  state = dh_store_load_state (device->store, dh_entity_lookup (entity), id, &error);
+  dh_store_unlock (device->store);
   if (state == NULL && !g_error_matches (error, DH_STORE_ERROR, DH_STORE_ERROR_NOT_FOUND))
     sim_check_no_error (device->sim, error, "reading a record's state");
 
@@ -784,7 +788,9 @@ device_open (Sim    *sim,
   sim_check_no_error (sim, error, "opening a device's store again");
   g_assert_cmpstr (dh_store_get_device_id (device->store), ==, device_id);
   /* durability is the crash test's subject; here fsync only costs time */
+  dh_store_lock (device->store);
   dh_store_exec (device->store, "PRAGMA synchronous = OFF", &error);
+  dh_store_unlock (device->store);
   sim_check_no_error (sim, error, "setting synchronous off");
   /* two devices share one user, as an office's laptops do */
   dh_store_set_user (device->store, users[index]);
@@ -943,7 +949,9 @@ device_apply (Sim        *sim,
 
       for (guint e = 0; state == NULL && e < G_N_ELEMENTS (entities_compared); e++)
         {
+          dh_store_lock (device->store);
           state = dh_store_load_state (device->store, dh_entity_lookup (entities_compared[e]), sim->trace, &local_error);
+          dh_store_unlock (device->store);
           g_clear_error (&local_error);
         }
       trace (sim, sim->trace, "device %u holds %s (%u conflicts found)", device->index,
@@ -1557,14 +1565,17 @@ op_settle_conflict (Sim    *sim,
   g_autoptr(json_object) changes = json_object_new_object ();
   g_autofree char *day = g_strdup_printf ("2025-05-%02u", 1 + pick (sim, 28));
   g_autofree char *id = NULL;
-  sqlite3_stmt *stmt = dh_store_prepare (device->store, "SELECT id FROM conflict WHERE deleted = 0 ORDER BY id", &error);
+  sqlite3_stmt *stmt;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   SimRecord *record;
 
+  dh_store_lock (device->store);
+  stmt = dh_store_prepare (device->store, "SELECT id FROM conflict WHERE deleted = 0 ORDER BY id", &error);
   sim_check_no_error (sim, error, "listing conflicts");
   while (sqlite3_step (stmt) == SQLITE_ROW)
     g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   sqlite3_reset (stmt);
+  dh_store_unlock (device->store);
   if (ids->len == 0)
     return FALSE;
 
@@ -1938,7 +1949,9 @@ check_late_device (Sim *sim)
 
   late.store = dh_store_open (path, &error);
   sim_check_no_error (sim, error, "opening the late device's store");
+  dh_store_lock (late.store);
   dh_store_exec (late.store, "PRAGMA synchronous = OFF", &error);
+  dh_store_unlock (late.store);
   sim_check_no_error (sim, error, "setting synchronous off");
   dh_hlc_set_wall_clock (late.store->hlc, device_wall_clock, &late);
 
@@ -1979,13 +1992,16 @@ count_rows (Sim        *sim,
             const char *sql)
 {
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt = dh_store_prepare (device->store, sql, &error);
+  sqlite3_stmt *stmt;
   guint count;
 
+  dh_store_lock (device->store);
+  stmt = dh_store_prepare (device->store, sql, &error);
   sim_check_no_error (sim, error, "counting rows");
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   count = (guint) sqlite3_column_int (stmt, 0);
   sqlite3_reset (stmt);
+  dh_store_unlock (device->store);
 
   return count;
 }
