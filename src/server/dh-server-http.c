@@ -30,6 +30,7 @@
 #include "dh-catalogue.h"
 #include "dh-entity.h"
 #include "dh-gzip.h"
+#include "dh-zstd.h"
 #include "dh-wire.h"
 
 /* Nothing here is kept between requests but open database connections, so
@@ -92,39 +93,56 @@ route_name (const char *url)
   return "(unknown path)";
 }
 
-static gboolean
-accepts_gzip (struct MHD_Connection *connection)
+typedef enum
+{
+  CODING_IDENTITY,
+  CODING_GZIP,
+  CODING_ZSTD,
+} Coding;
+
+/* How an answer goes to this client: zstd when it takes zstd at least as
+ * gladly as gzip (less work here for as few bytes), else gzip when it
+ * takes that, else as it is. A coding with "q=0" (or 0.0, 0.000) is
+ * refused; one without a quality is taken with 1. */
+static Coding
+answer_coding (struct MHD_Connection *connection)
 {
   const char *accepted = MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
                                                       MHD_HTTP_HEADER_ACCEPT_ENCODING);
   g_auto(GStrv) codings = NULL;
+  double gzip = 0, zstd = 0;
 
   if (accepted == NULL)
-    return FALSE;
+    return CODING_IDENTITY;
   codings = g_strsplit (accepted, ",", -1);
   for (guint i = 0; codings[i] != NULL; i++)
     {
       g_autofree char *coding = g_strstrip (g_strdup (codings[i]));
       char *parameters = strchr (coding, ';');
+      double quality = 1;
 
       if (parameters != NULL)
         {
-          const char *quality = strstr (parameters, "q=");
+          const char *q = strstr (parameters, "q=");
 
-          /* "gzip;q=0" (or 0.0, 0.000) refuses it */
-          if (quality != NULL && g_ascii_strtod (quality + 2, NULL) <= 0.0)
-            continue;
+          if (q != NULL)
+            quality = g_ascii_strtod (q + 2, NULL);
           *parameters = '\0';
           g_strstrip (coding);
         }
       if (g_ascii_strcasecmp (coding, "gzip") == 0)
-        return TRUE;
+        gzip = quality;
+      else if (g_ascii_strcasecmp (coding, "zstd") == 0)
+        zstd = quality;
     }
-  return FALSE;
+  if (zstd > 0 && zstd >= gzip)
+    return CODING_ZSTD;
+  return gzip > 0 ? CODING_GZIP : CODING_IDENTITY;
 }
 
 /* A log line says what was asked and answered, never by whom. Answers
- * larger than 1 KiB go gzipped to a client that takes gzip. HEADER, when
+ * larger than 1 KiB go in zstd or gzip to a client that takes them
+ * (answer_coding()). HEADER, when
  * given, goes with VALUE. */
 static enum MHD_Result
 respond_text (struct MHD_Connection *connection,
@@ -139,16 +157,18 @@ respond_text (struct MHD_Connection *connection,
   g_autoptr(GBytes) compressed = NULL;
   struct MHD_Response *response;
   enum MHD_Result queued;
+  Coding coding;
 
-  if (length > 1024 && accepts_gzip (connection))
+  coding = length > 1024 ? answer_coding (connection) : CODING_IDENTITY;
+  if (coding != CODING_IDENTITY)
     {
       gsize compressed_length;
       const void *data;
 
-      compressed = dh_gzip_compress (text, length);
+      compressed = coding == CODING_ZSTD ? dh_zstd_compress (text, length) : dh_gzip_compress (text, length);
       data = g_bytes_get_data (compressed, &compressed_length);
       response = MHD_create_response_from_buffer (compressed_length, (void *) data, MHD_RESPMEM_MUST_COPY);
-      MHD_add_response_header (response, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+      MHD_add_response_header (response, MHD_HTTP_HEADER_CONTENT_ENCODING, coding == CODING_ZSTD ? "zstd" : "gzip");
     }
   else
     response = MHD_create_response_from_buffer (length, (void *) text, MHD_RESPMEM_MUST_COPY);

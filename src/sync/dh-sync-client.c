@@ -11,6 +11,7 @@
 
 #include "dh-autocleanups.h"
 #include "dh-gzip.h"
+#include "dh-zstd.h"
 #include "dh-sync-client.h"
 
 /* Made for 2G: a connection may take long to open, and a transfer may
@@ -389,9 +390,10 @@ set_options (DhSyncClient *self)
   curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, LOW_SPEED_BYTES);
   curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, LOW_SPEED_TIME_S);
   curl_easy_setopt (curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  /* gzip, inflated here in one pass (dh_gzip_inflate_text()) rather than
+  /* zstd, or gzip from a server that does not make zstd: read here in one
+   * pass (dh_zstd_decompress_text(), dh_gzip_inflate_text()) rather than
    * by curl piece by piece, into room the size of the whole */
-  curl_easy_setopt (curl, CURLOPT_ACCEPT_ENCODING, "gzip");
+  curl_easy_setopt (curl, CURLOPT_ACCEPT_ENCODING, "zstd, gzip");
   curl_easy_setopt (curl, CURLOPT_HTTP_CONTENT_DECODING, 0L);
   curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, transfer_cb);
@@ -437,16 +439,27 @@ dh_sync_client_get_answer_header (DhSyncClient *self,
   return value != NULL && strlen (value) <= max_length ? g_strdup (value) : NULL;
 }
 
-/* Whether the answer came gzipped, as asked; FALSE when it came in a
- * coding that was not asked for. */
-static gboolean
-read_coding (DhSyncClient *self,
-             gboolean     *out_gzipped)
+typedef enum
+{
+  CODING_IDENTITY,
+  CODING_GZIP,
+  CODING_ZSTD,
+  CODING_UNASKED,
+} Coding;
+
+/* How the answer came: as it is, or in one of the codings asked for. */
+static Coding
+read_coding (DhSyncClient *self)
 {
   const char *coding = answer_header (self, "Content-Encoding");
 
-  *out_gzipped = coding != NULL && g_ascii_strcasecmp (coding, "gzip") == 0;
-  return coding == NULL || *out_gzipped || g_ascii_strcasecmp (coding, "identity") == 0;
+  if (coding == NULL || g_ascii_strcasecmp (coding, "identity") == 0)
+    return CODING_IDENTITY;
+  if (g_ascii_strcasecmp (coding, "zstd") == 0)
+    return CODING_ZSTD;
+  if (g_ascii_strcasecmp (coding, "gzip") == 0)
+    return CODING_GZIP;
+  return CODING_UNASKED;
 }
 
 /* The request, and its answer's text (with a NUL after it, not counted in
@@ -472,7 +485,7 @@ perform (DhSyncClient  *self,
   long header_bytes = 0;
   long request_bytes = 0;
   curl_off_t downloaded = 0;
-  gboolean gzipped_answer = FALSE;
+  Coding coding;
   char *inflated = NULL;
 
   if (g_cancellable_set_error_if_cancelled (self->cancellable, NULL))
@@ -533,13 +546,16 @@ perform (DhSyncClient  *self,
 
   *out_status = 0;
   curl_easy_getinfo (self->curl, CURLINFO_RESPONSE_CODE, out_status);
-  if (read_coding (self, &gzipped_answer) && !gzipped_answer)
+  coding = read_coding (self);
+  if (coding == CODING_IDENTITY)
     {
       /* given back what the string had grown beyond the text */
       *out_length = received->len;
       return g_realloc (g_string_free (g_steal_pointer (&received), FALSE), *out_length + 1);
     }
-  if (gzipped_answer)
+  if (coding == CODING_ZSTD)
+    inflated = dh_zstd_decompress_text (received->str, received->len, DH_SYNC_MAX_ANSWER_BYTES, out_length, &state.too_large);
+  else if (coding == CODING_GZIP)
     inflated = dh_gzip_inflate_text (received->str, received->len, DH_SYNC_MAX_ANSWER_BYTES, out_length, &state.too_large);
   if (inflated != NULL)
     return inflated;

@@ -27,6 +27,7 @@
 #include "bench-bare.h"
 #include "dh-demo.h"
 #include "dh-gzip.h"
+#include "dh-zstd.h"
 #include "dh-sync-client.h"
 #include "dh-sync-run.h"
 #include "../server/server-fixture.h"
@@ -371,6 +372,71 @@ time_inflating (const GString *raw,
   *out_steps = steps[G_N_ELEMENTS (steps) / 2];
 }
 
+/* The server's two codings of a page, on the raw records cut in PAGES
+ * pieces: the median processor time, in ms, of making them all and of
+ * reading them all in one pass as the device does, and their bytes. */
+typedef struct
+{
+  double zstd_make_ms, gzip_make_ms;
+  double zstd_read_ms, gzip_read_ms;
+  gsize  zstd_bytes, gzip_bytes;
+} Codings;
+
+static void
+time_codings (const GString *raw,
+              guint          pages,
+              Codings       *out)
+{
+  gsize piece = raw->len / pages + 1;
+  double times[4][5];
+
+  memset (out, 0, sizeof *out);
+  for (guint i = 0; i < 5; i++)
+    {
+      for (guint t = 0; t < 4; t++)
+        times[t][i] = 0;
+      out->zstd_bytes = out->gzip_bytes = 0;
+      for (gsize at = 0; at < raw->len; at += piece)
+        {
+          gsize length = MIN (piece, raw->len - at);
+          g_autoptr(GBytes) frame = NULL;
+          g_autoptr(GBytes) gzipped = NULL;
+          g_autofree char *zstd_text = NULL;
+          g_autofree char *gzip_text = NULL;
+          gsize made = 0;
+          gboolean too_large = FALSE;
+          double start;
+
+          start = cpu_seconds ();
+          frame = dh_zstd_compress (raw->str + at, length);
+          times[0][i] += (cpu_seconds () - start) * 1e3;
+          start = cpu_seconds ();
+          gzipped = dh_gzip_compress (raw->str + at, length);
+          times[1][i] += (cpu_seconds () - start) * 1e3;
+          start = cpu_seconds ();
+          zstd_text = dh_zstd_decompress_text (g_bytes_get_data (frame, NULL), g_bytes_get_size (frame),
+                                               DH_SYNC_MAX_ANSWER_BYTES, &made, &too_large);
+          times[2][i] += (cpu_seconds () - start) * 1e3;
+          g_assert_nonnull (zstd_text);
+          g_assert_cmpmem (zstd_text, made, raw->str + at, length);
+          start = cpu_seconds ();
+          gzip_text = dh_gzip_inflate_text (g_bytes_get_data (gzipped, NULL), g_bytes_get_size (gzipped),
+                                            DH_SYNC_MAX_ANSWER_BYTES, &made, &too_large);
+          times[3][i] += (cpu_seconds () - start) * 1e3;
+          g_assert_nonnull (gzip_text);
+          g_assert_cmpmem (gzip_text, made, raw->str + at, length);
+          out->zstd_bytes += g_bytes_get_size (frame);
+          out->gzip_bytes += g_bytes_get_size (gzipped);
+        }
+    }
+  for (guint t = 0; t < 4; t++)
+    qsort (times[t], 5, sizeof times[t][0], bench_compare_doubles);
+  out->zstd_make_ms = times[0][2];
+  out->gzip_make_ms = times[1][2];
+  out->zstd_read_ms = times[2][2];
+  out->gzip_read_ms = times[3][2];
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -396,6 +462,7 @@ main (int   argc,
   g_autoptr(GString) raw = g_string_new (NULL);
   gsize raw_gzip;
   double inflate_whole_ms = 0, inflate_steps_ms = 0;
+  Codings codings;
   g_autoptr(DhSyncClient) client = NULL;
   g_autofree char *token = NULL;
   g_autoptr(GPtrArray) tables = NULL;
@@ -469,6 +536,7 @@ main (int   argc,
   raw_gzip = gzip_size (raw->str, raw->len);
   /* in pieces the size of a page of the first sync */
   time_inflating (raw, (expected + DH_SYNC_PULL_LIMIT - 1) / DH_SYNC_PULL_LIMIT, &inflate_whole_ms, &inflate_steps_ms);
+  time_codings (raw, (expected + DH_SYNC_PULL_LIMIT - 1) / DH_SYNC_PULL_LIMIT, &codings);
   if (server_run (&run, &cluster, PASSWORD "\n", "add-user", "lan.hoang", "--role", "caseworker",
                   "--commune", commune_code) != 0)
     g_error ("add-user: %s", run.err);
@@ -569,6 +637,12 @@ main (int   argc,
            (double) first.bytes_received / raw_gzip);
   g_print ("| inflating the raw records' gzip in pieces of a page's size, processor, median of 5: each in one pass, as the device does / zlib step by step into a growing buffer, as curl did | %.1f / %.1f ms (%.2f×) |\n",
            inflate_whole_ms, inflate_steps_ms, inflate_whole_ms / inflate_steps_ms);
+  g_print ("| the raw records in pieces of a page's size as the server sends them, processor, median of 5: made in zstd (level 1, what the device asks for) / in gzip (level 6) | %.1f / %.1f ms (%.2f×); %s / %s bytes (%.2f×) |\n",
+           codings.zstd_make_ms, codings.gzip_make_ms, codings.zstd_make_ms / codings.gzip_make_ms,
+           bench_grouped ((gint64) codings.zstd_bytes), bench_grouped ((gint64) codings.gzip_bytes),
+           (double) codings.zstd_bytes / codings.gzip_bytes);
+  g_print ("| the same pieces read by the device in one pass: zstd / gzip | %.1f / %.1f ms (%.2f×) |\n",
+           codings.zstd_read_ms, codings.gzip_read_ms, codings.zstd_read_ms / codings.gzip_read_ms);
   g_print ("| a no-op sync (aim: at most 2 requests and 2 KB) | requests: %u; %s bytes (sent %s, received %s) |\n", again.requests,
            bench_grouped ((gint64) (again.bytes_sent + again.bytes_received)),
            bench_grouped ((gint64) again.bytes_sent), bench_grouped ((gint64) again.bytes_received));

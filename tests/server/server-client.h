@@ -29,6 +29,7 @@ typedef struct
   const char * const *headers;
   gboolean            accept_gzip;
   gboolean            may_fail;     /* a transfer that fails is returned, not fatal */
+  const char         *accept;       /* the codings asked for, which curl reads, instead of gzip alone */
 } RequestOptions;
 
 static inline void
@@ -69,7 +70,8 @@ server_client_header_cb (char   *data,
 
 /* One request over TLS, the server's certificate checked against the test's
  * CA and its address: what a device's sync does. The answer must be one
- * JSON object; curl inflates a gzipped one, and BYTES counts it as sent. */
+ * JSON object; curl reads a gzipped one (or zstd), and BYTES counts it as
+ * sent. */
 static inline CURLcode
 server_request_full (const ServerClient    *client,
                      Reply                 *reply,
@@ -102,7 +104,9 @@ server_request_full (const ServerClient    *client,
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, received);
   curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, server_client_header_cb);
   curl_easy_setopt (curl, CURLOPT_HEADERDATA, reply);
-  if (options != NULL && options->accept_gzip)
+  if (options != NULL && options->accept != NULL)
+    curl_easy_setopt (curl, CURLOPT_ACCEPT_ENCODING, options->accept);
+  else if (options != NULL && options->accept_gzip)
     curl_easy_setopt (curl, CURLOPT_ACCEPT_ENCODING, "gzip");
   if (body != NULL)
     {

@@ -767,6 +767,36 @@ test_gzip_both_ways (void)
     g_assert_cmpint (reply.status, ==, 200);
     g_assert_null (reply.content_encoding);
   }
+  /* zstd to one that takes it at least as gladly as gzip: the same
+   * answer, in as few bytes; gzip to one that prefers gzip or refuses zstd */
+  {
+    g_autofree char *plain = NULL;
+    const struct { const char *accept; const char *coding; } asked[] = {
+      { "zstd, gzip", "zstd" },
+      { "gzip, zstd", "zstd" },
+      { "zstd", "zstd" },
+      { "gzip;q=1, zstd;q=0.5", "gzip" },
+      { "zstd;q=0, gzip", "gzip" },
+      { "zstd;q=0.000", NULL },
+    };
+
+    server_request_full (&client, &reply, "GET", "/v1/pull", lan.token, NULL, 0, NULL);
+    g_assert_null (reply.content_encoding);
+    plain = g_strdup (json_object_to_json_string (json_object_object_get (reply.reply, "changes")));
+    g_assert_cmpuint (strlen (plain), >, 1024);
+    for (guint i = 0; i < G_N_ELEMENTS (asked); i++)
+      {
+        RequestOptions options = { .accept = asked[i].accept };
+
+        server_request_full (&client, &reply, "GET", "/v1/pull", lan.token, NULL, 0, &options);
+        g_assert_cmpint (reply.status, ==, 200);
+        g_assert_cmpstr (reply.content_encoding, ==, asked[i].coding);
+        /* the same changes (the server's clock moves between answers) */
+        g_assert_cmpstr (json_object_to_json_string (json_object_object_get (reply.reply, "changes")), ==, plain);
+        if (asked[i].coding != NULL)
+          g_assert_cmpuint (reply.bytes * 3, <, plain_bytes);
+      }
+  }
 
   /* not gzip though it says so; an encoding it does not read; a bomb */
   server_request_full (&client, &reply, "POST", "/v1/push", lan.token, body, -1, &gzip_options);
@@ -1605,7 +1635,7 @@ main (int   argc,
   g_test_add_func ("/server-sync/replays-create-nothing-twice", test_replays_create_nothing_twice);
   g_test_add_func ("/server-sync/scope-of-communes", test_scope_of_communes);
   g_test_add_func ("/server-sync/bad-changes-refused-alone", test_bad_changes_refused_alone);
-  g_test_add_func ("/server-sync/gzip-both-ways", test_gzip_both_ways);
+  g_test_add_func ("/server-sync/gzip-both-ways-and-zstd-answers", test_gzip_both_ways);
   g_test_add_func ("/server-sync/pull-pages-resume", test_pull_pages_resume);
   g_test_add_func ("/server-sync/pull-of-version-1-in-lists", test_pull_of_version_1_in_lists);
   g_test_add_func ("/server-sync/a-pulled-page-reads-its-own-rows", test_pull_page_reads_its_rows);

@@ -8,6 +8,7 @@
 
 #include "dh-catalogue.h"
 #include "dh-gzip.h"
+#include "dh-zstd.h"
 #include "dh-sync-client.h"
 #include "dh-sync-run.h"
 #include "sync-proxy.h"
@@ -81,6 +82,7 @@ test_request_headers (void)
     g_assert_nonnull (strstr (head, "\r\ncontent-type: application/json\r\n"));
     g_assert_nonnull (strstr (head, "\r\naccept-encoding: "));
     g_assert_nonnull (strstr (strstr (head, "\r\naccept-encoding: "), "gzip"));
+    g_assert_nonnull (strstr (strstr (head, "\r\naccept-encoding: "), "zstd"));
     g_assert_null (strstr (head, "content-encoding"));
     /* no round trip lost waiting for a "100 Continue" */
     g_assert_null (strstr (head, "expect:"));
@@ -295,6 +297,74 @@ test_gzipped_answers (void)
     }
 }
 
+/* A zstd answer is read whole; one whose frame says it makes more than
+ * the bound is not read, and one that is not zstd though it says so is
+ * no JSON */
+static void
+test_zstd_answers (void)
+{
+  g_autoptr(GString) page = g_string_new ("{\"changes\": [");
+  g_autoptr(GString) bomb_text = g_string_new ("{\"a\": \"");
+  g_autoptr(GBytes) frame = NULL;
+  g_autoptr(GBytes) bomb = NULL;
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (page, "%s{\"e\": \"member\", \"f\": {\"full_name\": \"Nguyễn Thị %u\"}}", i > 0 ? ", " : "", i);
+  g_string_append (page, "], \"more\": false}");
+  frame = dh_zstd_compress (page->str, page->len);
+
+  {
+    Proxy *proxy = gzip_answer ("zstd", frame);
+    g_autoptr(DhSyncClient) client = client_for (proxy);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(json_object) answer = dh_sync_client_request (client, "GET", "/v2/pull", NULL, &error);
+    json_object *changes = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (json_object_object_get_ex (answer, "changes", &changes));
+    g_assert_cmpuint (json_object_array_length (changes), ==, 3000);
+    g_assert_cmpstr (json_object_to_json_string_ext (json_object_array_get_idx (changes, 2999), JSON_C_TO_STRING_PLAIN),
+                     ==, "{\"e\":\"member\",\"f\":{\"full_name\":\"Nguyễn Thị 2999\"}}");
+    /* what came is what travelled: the zstd, not the text */
+    g_assert_cmpuint (dh_sync_client_get_bytes_received (client), <, page->len / 4);
+    g_clear_pointer (&client, dh_sync_client_free);
+    proxy_stop (proxy);
+  }
+
+  /* 65 MiB of one letter in a few kilobytes, which its frame says */
+  g_string_set_size (bomb_text, DH_SYNC_MAX_ANSWER_BYTES + 1024 * 1024);
+  memset (bomb_text->str + 7, 'a', bomb_text->len - 9);
+  memcpy (bomb_text->str + bomb_text->len - 2, "\"}", 2);
+  bomb = dh_zstd_compress (bomb_text->str, bomb_text->len);
+  {
+    Proxy *proxy = gzip_answer ("zstd", bomb);
+    g_autoptr(DhSyncClient) client = client_for (proxy);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (dh_sync_client_request (client, "GET", "/v2/pull", NULL, &error));
+    g_assert_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_REFUSED);
+    g_assert_nonnull (strstr (error->message, "64 MB"));
+    g_clear_pointer (&client, dh_sync_client_free);
+    proxy_stop (proxy);
+  }
+
+  /* gzip or plain text announced as zstd, and zstd announced as gzip */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GBytes) plain = g_bytes_new_static (page->str, page->len);
+      g_autoptr(GBytes) gzipped = dh_gzip_compress (page->str, page->len);
+      Proxy *proxy = gzip_answer (i == 2 ? "gzip" : "zstd", i == 0 ? gzipped : i == 1 ? plain : frame);
+      g_autoptr(DhSyncClient) client = client_for (proxy);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_null (dh_sync_client_request (client, "GET", "/v2/pull", NULL, &error));
+      g_assert_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_SERVER);
+      g_assert_nonnull (strstr (error->message, "not one JSON object"));
+      g_clear_pointer (&client, dh_sync_client_free);
+      proxy_stop (proxy);
+    }
+}
+
 static void
 test_cancelled_before_a_request (void)
 {
@@ -398,6 +468,7 @@ main (int   argc,
   g_test_add_func ("/sync/client/answer-read-up-to-a-bound", test_answer_read_up_to_a_bound);
   g_test_add_func ("/sync/client/json-too-deep-or-not-one-object", test_json_too_deep_or_not_one_object);
   g_test_add_func ("/sync/client/gzipped-answers", test_gzipped_answers);
+  g_test_add_func ("/sync/client/zstd-answers", test_zstd_answers);
   g_test_add_func ("/sync/client/cancelled-before-a-request", test_cancelled_before_a_request);
   g_test_add_func ("/sync/client/cancelled-during-a-request", test_cancelled_during_a_request);
   g_test_add_func ("/sync/client/catalogues-compared", test_catalogues_compared);
