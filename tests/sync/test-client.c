@@ -221,80 +221,102 @@ gzip_answer (const char *coding,
   return proxy_start_canned_bytes (head, body);
 }
 
+/* A pull's answer of 3,000 changes */
+static GString *
+page_answer (void)
+{
+  GString *page = g_string_new ("{\"changes\": [");
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (page, "%s{\"e\": \"member\", \"f\": {\"full_name\": \"Nguyễn Thị %u\"}}", i > 0 ? ", " : "", i);
+  g_string_append (page, "], \"more\": false}");
+  return page;
+}
+
+/* 65 MiB of one letter, one JSON object: past what an answer may be */
+static GString *
+bomb_answer (void)
+{
+  GString *text = g_string_new ("{\"a\": \"");
+
+  g_string_set_size (text, DH_SYNC_MAX_ANSWER_BYTES + 1024 * 1024);
+  memset (text->str + 7, 'a', text->len - 9);
+  memcpy (text->str + text->len - 2, "\"}", 2);
+  return text;
+}
+
+/* BODY, sent in CODING, is read as page_answer() of PAGE_LENGTH bytes,
+ * and what came is what travelled: the compressed bytes, not the text */
+static void
+assert_page_read (const char *coding,
+                  GBytes     *body,
+                  gsize       page_length)
+{
+  Proxy *proxy = gzip_answer (coding, body);
+  g_autoptr(DhSyncClient) client = client_for (proxy);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_object) answer = dh_sync_client_request (client, "GET", "/v2/pull", NULL, &error);
+  json_object *changes = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (json_object_object_get_ex (answer, "changes", &changes));
+  g_assert_cmpuint (json_object_array_length (changes), ==, 3000);
+  g_assert_cmpstr (json_object_to_json_string_ext (json_object_array_get_idx (changes, 2999), JSON_C_TO_STRING_PLAIN),
+                   ==, "{\"e\":\"member\",\"f\":{\"full_name\":\"Nguyễn Thị 2999\"}}");
+  g_assert_cmpuint (dh_sync_client_get_bytes_received (client), <, page_length / 4);
+  g_clear_pointer (&client, dh_sync_client_free);
+  proxy_stop (proxy);
+}
+
+/* BODY, sent in CODING, is refused with the sync error CODE and a
+ * message that says WHAT */
+static void
+assert_answer_refused (const char *coding,
+                       GBytes     *body,
+                       int         code,
+                       const char *what)
+{
+  Proxy *proxy = gzip_answer (coding, body);
+  g_autoptr(DhSyncClient) client = client_for (proxy);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (dh_sync_client_request (client, "GET", "/v2/pull", NULL, &error));
+  g_assert_error (error, DH_SYNC_ERROR, code);
+  g_assert_nonnull (strstr (error->message, what));
+  g_clear_pointer (&client, dh_sync_client_free);
+  proxy_stop (proxy);
+}
+
 /* A gzipped answer is inflated whole; one that would inflate past the
  * bound stops there, whatever its trailer says, and a coding that was
  * not asked for is no JSON */
 static void
 test_gzipped_answers (void)
 {
-  g_autoptr(GString) page = g_string_new ("{\"changes\": [");
-  g_autoptr(GString) bomb_text = g_string_new ("{\"a\": \"");
-  g_autoptr(GBytes) gzipped = NULL;
-  g_autoptr(GBytes) bomb = NULL;
+  g_autoptr(GString) page = page_answer ();
+  g_autoptr(GString) bomb_text = bomb_answer ();
+  g_autoptr(GBytes) gzipped = dh_gzip_compress (page->str, page->len);
+  g_autoptr(GBytes) plain = g_bytes_new_static (page->str, page->len);
+  g_autoptr(GBytes) bomb = dh_gzip_compress (bomb_text->str, bomb_text->len);
 
-  for (guint i = 0; i < 3000; i++)
-    g_string_append_printf (page, "%s{\"e\": \"member\", \"f\": {\"full_name\": \"Nguyễn Thị %u\"}}", i > 0 ? ", " : "", i);
-  g_string_append (page, "], \"more\": false}");
-  gzipped = dh_gzip_compress (page->str, page->len);
+  assert_page_read ("gzip", gzipped, page->len);
 
-  {
-    Proxy *proxy = gzip_answer ("gzip", gzipped);
-    g_autoptr(DhSyncClient) client = client_for (proxy);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(json_object) answer = dh_sync_client_request (client, "GET", "/v2/pull", NULL, &error);
-    json_object *changes = NULL;
-
-    g_assert_no_error (error);
-    g_assert_true (json_object_object_get_ex (answer, "changes", &changes));
-    g_assert_cmpuint (json_object_array_length (changes), ==, 3000);
-    g_assert_cmpstr (json_object_to_json_string_ext (json_object_array_get_idx (changes, 2999), JSON_C_TO_STRING_PLAIN),
-                     ==, "{\"e\":\"member\",\"f\":{\"full_name\":\"Nguyễn Thị 2999\"}}");
-    /* what came is what travelled: the gzip, not the text */
-    g_assert_cmpuint (dh_sync_client_get_bytes_received (client), <, page->len / 4);
-    g_clear_pointer (&client, dh_sync_client_free);
-    proxy_stop (proxy);
-  }
-
-  /* 65 MiB of one letter, a few tens of kilobytes of gzip, said to be 1 KiB or its length */
-  g_string_set_size (bomb_text, DH_SYNC_MAX_ANSWER_BYTES + 1024 * 1024);
-  memset (bomb_text->str + 7, 'a', bomb_text->len - 9);
-  memcpy (bomb_text->str + bomb_text->len - 2, "\"}", 2);
-  bomb = dh_gzip_compress (bomb_text->str, bomb_text->len);
+  /* the bomb, a few tens of kilobytes of gzip, said to be 1 KiB or its length */
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr(GByteArray) told = g_byte_array_new ();
       guint32 length = GUINT32_TO_LE (i == 0 ? (guint32) bomb_text->len : 1024);
       g_autoptr(GBytes) body = NULL;
-      Proxy *proxy;
-      g_autoptr(DhSyncClient) client = NULL;
-      g_autoptr(GError) error = NULL;
 
       g_byte_array_append (told, g_bytes_get_data (bomb, NULL), g_bytes_get_size (bomb));
       memcpy (told->data + told->len - sizeof length, &length, sizeof length);
       body = g_byte_array_free_to_bytes (g_steal_pointer (&told));
-      proxy = gzip_answer ("gzip", body);
-      client = client_for (proxy);
-      g_assert_null (dh_sync_client_request (client, "GET", "/v2/pull", NULL, &error));
-      g_assert_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_REFUSED);
-      g_assert_nonnull (strstr (error->message, "64 MB"));
-      g_clear_pointer (&client, dh_sync_client_free);
-      proxy_stop (proxy);
+      assert_answer_refused ("gzip", body, DH_SYNC_ERROR_REFUSED, "64 MB");
     }
 
   /* gzip announced as something else, and a coding not asked for */
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autoptr(GBytes) plain = g_bytes_new_static (page->str, page->len);
-      Proxy *proxy = i == 0 ? gzip_answer ("br", gzipped) : gzip_answer ("gzip", plain);
-      g_autoptr(DhSyncClient) client = client_for (proxy);
-      g_autoptr(GError) error = NULL;
-
-      g_assert_null (dh_sync_client_request (client, "GET", "/v2/pull", NULL, &error));
-      g_assert_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_SERVER);
-      g_assert_nonnull (strstr (error->message, "not one JSON object"));
-      g_clear_pointer (&client, dh_sync_client_free);
-      proxy_stop (proxy);
-    }
+  assert_answer_refused ("br", gzipped, DH_SYNC_ERROR_SERVER, "not one JSON object");
+  assert_answer_refused ("gzip", plain, DH_SYNC_ERROR_SERVER, "not one JSON object");
 }
 
 /* A zstd answer is read whole; one whose frame says it makes more than
@@ -303,66 +325,20 @@ test_gzipped_answers (void)
 static void
 test_zstd_answers (void)
 {
-  g_autoptr(GString) page = g_string_new ("{\"changes\": [");
-  g_autoptr(GString) bomb_text = g_string_new ("{\"a\": \"");
-  g_autoptr(GBytes) frame = NULL;
-  g_autoptr(GBytes) bomb = NULL;
+  g_autoptr(GString) page = page_answer ();
+  g_autoptr(GString) bomb_text = bomb_answer ();
+  g_autoptr(GBytes) frame = dh_zstd_compress (page->str, page->len);
+  g_autoptr(GBytes) gzipped = dh_gzip_compress (page->str, page->len);
+  g_autoptr(GBytes) plain = g_bytes_new_static (page->str, page->len);
+  g_autoptr(GBytes) bomb = dh_zstd_compress (bomb_text->str, bomb_text->len);
 
-  for (guint i = 0; i < 3000; i++)
-    g_string_append_printf (page, "%s{\"e\": \"member\", \"f\": {\"full_name\": \"Nguyễn Thị %u\"}}", i > 0 ? ", " : "", i);
-  g_string_append (page, "], \"more\": false}");
-  frame = dh_zstd_compress (page->str, page->len);
-
-  {
-    Proxy *proxy = gzip_answer ("zstd", frame);
-    g_autoptr(DhSyncClient) client = client_for (proxy);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(json_object) answer = dh_sync_client_request (client, "GET", "/v2/pull", NULL, &error);
-    json_object *changes = NULL;
-
-    g_assert_no_error (error);
-    g_assert_true (json_object_object_get_ex (answer, "changes", &changes));
-    g_assert_cmpuint (json_object_array_length (changes), ==, 3000);
-    g_assert_cmpstr (json_object_to_json_string_ext (json_object_array_get_idx (changes, 2999), JSON_C_TO_STRING_PLAIN),
-                     ==, "{\"e\":\"member\",\"f\":{\"full_name\":\"Nguyễn Thị 2999\"}}");
-    /* what came is what travelled: the zstd, not the text */
-    g_assert_cmpuint (dh_sync_client_get_bytes_received (client), <, page->len / 4);
-    g_clear_pointer (&client, dh_sync_client_free);
-    proxy_stop (proxy);
-  }
-
-  /* 65 MiB of one letter in a few kilobytes, which its frame says */
-  g_string_set_size (bomb_text, DH_SYNC_MAX_ANSWER_BYTES + 1024 * 1024);
-  memset (bomb_text->str + 7, 'a', bomb_text->len - 9);
-  memcpy (bomb_text->str + bomb_text->len - 2, "\"}", 2);
-  bomb = dh_zstd_compress (bomb_text->str, bomb_text->len);
-  {
-    Proxy *proxy = gzip_answer ("zstd", bomb);
-    g_autoptr(DhSyncClient) client = client_for (proxy);
-    g_autoptr(GError) error = NULL;
-
-    g_assert_null (dh_sync_client_request (client, "GET", "/v2/pull", NULL, &error));
-    g_assert_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_REFUSED);
-    g_assert_nonnull (strstr (error->message, "64 MB"));
-    g_clear_pointer (&client, dh_sync_client_free);
-    proxy_stop (proxy);
-  }
-
+  assert_page_read ("zstd", frame, page->len);
+  /* the bomb in a few kilobytes, which its frame says */
+  assert_answer_refused ("zstd", bomb, DH_SYNC_ERROR_REFUSED, "64 MB");
   /* gzip or plain text announced as zstd, and zstd announced as gzip */
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autoptr(GBytes) plain = g_bytes_new_static (page->str, page->len);
-      g_autoptr(GBytes) gzipped = dh_gzip_compress (page->str, page->len);
-      Proxy *proxy = gzip_answer (i == 2 ? "gzip" : "zstd", i == 0 ? gzipped : i == 1 ? plain : frame);
-      g_autoptr(DhSyncClient) client = client_for (proxy);
-      g_autoptr(GError) error = NULL;
-
-      g_assert_null (dh_sync_client_request (client, "GET", "/v2/pull", NULL, &error));
-      g_assert_error (error, DH_SYNC_ERROR, DH_SYNC_ERROR_SERVER);
-      g_assert_nonnull (strstr (error->message, "not one JSON object"));
-      g_clear_pointer (&client, dh_sync_client_free);
-      proxy_stop (proxy);
-    }
+  assert_answer_refused ("zstd", gzipped, DH_SYNC_ERROR_SERVER, "not one JSON object");
+  assert_answer_refused ("zstd", plain, DH_SYNC_ERROR_SERVER, "not one JSON object");
+  assert_answer_refused ("gzip", frame, DH_SYNC_ERROR_SERVER, "not one JSON object");
 }
 
 static void
