@@ -27,9 +27,8 @@ typedef struct
 typedef struct
 {
   const char * const *headers;
-  gboolean            accept_gzip;
+  const char         *accept;       /* the codings asked for (Accept-Encoding), which curl reads; NULL: none */
   gboolean            may_fail;     /* a transfer that fails is returned, not fatal */
-  const char         *accept;       /* the codings asked for, which curl reads, instead of gzip alone */
 } RequestOptions;
 
 static inline void
@@ -106,8 +105,6 @@ server_request_full (const ServerClient    *client,
   curl_easy_setopt (curl, CURLOPT_HEADERDATA, reply);
   if (options != NULL && options->accept != NULL)
     curl_easy_setopt (curl, CURLOPT_ACCEPT_ENCODING, options->accept);
-  else if (options != NULL && options->accept_gzip)
-    curl_easy_setopt (curl, CURLOPT_ACCEPT_ENCODING, "gzip");
   if (body != NULL)
     {
       curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);

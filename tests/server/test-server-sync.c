@@ -730,9 +730,9 @@ test_gzip_both_ways (void)
   g_autoptr(GBytes) gzipped = NULL;
   const char * const gzip_headers[] = { "Content-Encoding: gzip", NULL };
   const char * const brotli_headers[] = { "Content-Encoding: br", NULL };
-  RequestOptions gzip_options = { gzip_headers, TRUE };
-  RequestOptions brotli_options = { brotli_headers, FALSE };
-  RequestOptions accept = { NULL, TRUE };
+  RequestOptions gzip_options = { gzip_headers, "gzip" };
+  RequestOptions brotli_options = { brotli_headers, NULL };
+  RequestOptions accept = { NULL, "gzip" };
   Reply reply = { 0 };
   gsize plain_bytes;
 
@@ -761,7 +761,7 @@ test_gzip_both_ways (void)
   /* nor to one that refuses it, however it writes its zero */
   {
     const char * const refusing[] = { "Accept-Encoding: gzip;q=0.0, identity", NULL };
-    RequestOptions refuse = { refusing, FALSE };
+    RequestOptions refuse = { refusing, NULL };
 
     server_request_full (&client, &reply, "GET", "/v1/pull", lan.token, NULL, 0, &refuse);
     g_assert_cmpint (reply.status, ==, 200);
@@ -1506,8 +1506,8 @@ test_catalogues_download (void)
   {
     const char * const same[] = { if_none_match, NULL };
     const char * const other[] = { stale, NULL };
-    RequestOptions unchanged = { same, TRUE };
-    RequestOptions changed = { other, TRUE };
+    RequestOptions unchanged = { same, "gzip" };
+    RequestOptions changed = { other, "gzip" };
 
     server_request_full (&client, &reply, "GET", "/v1/catalogues", lan.token, NULL, 0, &unchanged);
     g_assert_cmpint (reply.status, ==, 304);
