@@ -180,31 +180,12 @@ test_inflate_trailer_not_trusted (void)
   }
 }
 
-static gpointer
-compress_many (gpointer data)
-{
-  guint32 seed = GPOINTER_TO_UINT (data);
-
-  for (guint i = 0; i < 20; i++)
-    {
-      g_autoptr(GString) page = page_like (32 * 1024 + i * 997, seed * 100 + i);
-
-      assert_round_trip (page->str, page->len);
-    }
-  return NULL;
-}
-
 /* Each thread compresses with its own compressor: the server's threads
  * answer at once */
 static void
 test_threads (void)
 {
-  GThread *threads[4];
-
-  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
-    threads[i] = g_thread_new ("gzip", compress_many, GUINT_TO_POINTER (i + 1));
-  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
-    g_thread_join (threads[i]);
+  page_like_round_trips_in_threads (assert_round_trip);
 }
 
 int

@@ -208,28 +208,11 @@ test_nothing_else_read (void)
   }
 }
 
-static gpointer
-round_trips (gpointer data)
-{
-  for (guint i = 0; i < 20; i++)
-    {
-      g_autoptr(GString) page = page_like (30 * 1000 + i, GPOINTER_TO_UINT (data) * 100 + i);
-
-      assert_round_trip (page->str, page->len);
-    }
-  return NULL;
-}
-
 /* each thread has its contexts: threads at once do not mix their frames */
 static void
 test_threads (void)
 {
-  GThread *threads[4];
-
-  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
-    threads[i] = g_thread_new ("zstd", round_trips, GUINT_TO_POINTER (i));
-  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
-    g_thread_join (threads[i]);
+  page_like_round_trips_in_threads (assert_round_trip);
 }
 
 int
