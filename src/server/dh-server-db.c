@@ -114,6 +114,28 @@ static const char * const migrations[] = {
   "ALTER TABLE record DROP COLUMN state;"
   "CLUSTER record USING record_commune_seq;"
   "ANALYZE record;",
+
+  /* 5: how many records each commune has, and the province (commune
+   * NULL), kept by every statement that adds records, in its own
+   * transaction: a first pull's progress reads one row, where counting
+   * the commune's records made the first page wait. A record never
+   * changes commune (a push's upsert writes its seq and change alone), and
+   * none is ever deleted, so inserts are all there is to count. */
+  "CREATE TABLE record_count ("
+  "  commune uuid UNIQUE NULLS NOT DISTINCT,"
+  "  records bigint NOT NULL CHECK (records >= 0)"
+  ");"
+  "CREATE FUNCTION record_counted () RETURNS trigger LANGUAGE plpgsql AS $$"
+  " BEGIN"
+  "  INSERT INTO record_count (commune, records)"
+  "  SELECT commune, count (*) FROM counted GROUP BY commune"
+  "  ON CONFLICT (commune) DO UPDATE SET records = record_count.records + EXCLUDED.records;"
+  "  RETURN NULL;"
+  " END $$;"
+  /* an upsert's rows that were there already are not in its NEW TABLE */
+  "CREATE TRIGGER record_counted AFTER INSERT ON record REFERENCING NEW TABLE AS counted"
+  "  FOR EACH STATEMENT EXECUTE FUNCTION record_counted ();"
+  "INSERT INTO record_count (commune, records) SELECT commune, count (*) FROM record GROUP BY commune;",
 };
 
 static void

@@ -722,6 +722,11 @@ dh_sync_pull (PGconn      *conn,
     "SELECT (SELECT count (*) FROM record WHERE commune = $1 AND seq > $2)"
     "     + (SELECT count (*) FROM record WHERE commune IS NULL AND seq > $2)",
   };
+  /* from the start: every record, as migration 5's trigger keeps them counted */
+  static const DhDbStatement pull_count_all = {
+    "dh_pull_count_all",
+    "SELECT coalesce (sum (records), 0) FROM record_count WHERE commune = $1 OR commune IS NULL",
+  };
   static const DhDbStatement pull_page = {
     "dh_pull_page",
     "(SELECT seq, wire FROM record WHERE commune = $1 AND seq > $2 ORDER BY seq LIMIT $3)"
@@ -749,7 +754,8 @@ dh_sync_pull (PGconn      *conn,
   if (out_total != NULL)
     {
       const char *count_params[] = { commune_id, after_text };
-      g_autoptr(PGresult) counted = dh_db_exec_prepared (conn, &pull_count, 2, count_params, error);
+      g_autoptr(PGresult) counted = after > 0 ? dh_db_exec_prepared (conn, &pull_count, 2, count_params, error)
+                                              : dh_db_exec_prepared (conn, &pull_count_all, 1, count_params, error);
 
       if (counted == NULL)
         return dh_db_abandon (conn);

@@ -74,6 +74,20 @@ count_rows (const char *sql)
   return g_ascii_strtoll (value, NULL, 10);
 }
 
+/* The records of each commune, and the province's, are as many as
+ * migration 5's trigger counted: a first pull's progress reads them. */
+static void
+assert_record_counts_kept (void)
+{
+  g_assert_cmpint (count_rows ("SELECT count (*) FROM"
+                               " (SELECT commune, count (*) AS records FROM record GROUP BY commune) counted"
+                               " FULL JOIN record_count kept"
+                               " ON coalesce (kept.commune, '00000000-0000-0000-0000-000000000000')"
+                               "  = coalesce (counted.commune, '00000000-0000-0000-0000-000000000000')"
+                               " WHERE kept.records IS DISTINCT FROM counted.records"), ==, 0);
+  g_assert_cmpint (count_rows ("SELECT count (*) FROM record_count"), >, 1);
+}
+
 /* A new, empty store on a device where USERNAME signed in. */
 static void
 device_init (Device     *device,
@@ -500,6 +514,7 @@ test_replays_create_nothing_twice (void)
       g_assert_cmpuint (replays[i].applied, ==, 0);
     }
   g_assert_cmpint (count_rows ("SELECT count (*) FROM record"), ==, records);
+  assert_record_counts_kept ();
   /* what the server had already is not audited again */
   g_assert_cmpint (count_rows ("SELECT count (*) FROM audit WHERE action = 'push'"), ==, audited);
 }
@@ -875,7 +890,10 @@ test_pull_page_reads_its_rows (void)
    * find first: no other connection's reads are counted with its own,
    * and autovacuum never gives it statistics, as a table fresh from an
    * import has none. The province's places first, then a commune. */
-  exec_ok (conn, "CREATE TEMP TABLE record (LIKE public.record INCLUDING ALL)");
+  exec_ok (conn, "CREATE TEMP TABLE record (LIKE public.record INCLUDING ALL);"
+                 "CREATE TEMP TABLE record_count (LIKE public.record_count INCLUDING ALL);"
+                 "CREATE TRIGGER record_counted AFTER INSERT ON record REFERENCING NEW TABLE AS counted"
+                 " FOR EACH STATEMENT EXECUTE FUNCTION record_counted ()");
   seed = g_strdup_printf ("INSERT INTO record (id, entity, commune, seq, wire)"
                           " SELECT gen_random_uuid (), 'admin_unit', NULL, nextval ('record_seq'),"
                           "        json_build_object ('p', n)::text"
@@ -926,7 +944,8 @@ test_pull_page_reads_its_rows (void)
             }
         }
 
-      /* counted when asked: the records from the cursor on, this page's among them */
+      /* counted when asked: the records from the cursor on, this page's
+       * among them; from the start, as the trigger counted them */
       g_assert_true (dh_sync_pull (conn, commune, after, limit, FALSE, g_string_truncate (out, 0), &cursor, &more, &remaining, &error));
       g_assert_no_error (error);
       g_assert_cmpint (remaining, ==, places + total - (received_places + received) + (gint64) json_object_array_length (page));
@@ -1256,6 +1275,8 @@ test_five_devices_converge (void)
     }
   for (guint32 seed = 1; seed <= 3; seed++)
     converge_seed (seed);
+  /* pushed through two processes, concurrently, again and again */
+  assert_record_counts_kept ();
 }
 
 typedef struct
@@ -1342,6 +1363,8 @@ test_server_killed_mid_batch (void)
       g_assert_cmpint (dh_store_count_pending_changes (lan.store, &error), ==, 0);
       g_assert_cmpint (count_rows (sql), ==, 300);
     }
+  /* a batch that did not land counted nothing */
+  assert_record_counts_kept ();
 }
 
 /* Every role on both endpoints: a caseworker and an official push and
@@ -1523,7 +1546,8 @@ test_catalogues_download (void)
 
 /* A database of version 3 kept each record twice, as its state and as
  * the change a pull sends. Migrating it keeps the change alone, written
- * again in the order pulls read it; the server then merges into the state
+ * again in the order pulls read it, and counts each commune's records
+ * (migration 5); the server then merges into the state
  * read back from it: an edit made before the migration and one after
  * reach every device, and two edits of one field are still one conflict. */
 static void
@@ -1553,8 +1577,9 @@ test_migrate_keeps_records_once (void)
   /* the table as version 3 left it: a state beside each change, which
    * nothing reads any more */
   g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
-  exec_ok (conn, "ALTER TABLE record ADD COLUMN state text NOT NULL DEFAULT '{\"not\": \"read\"}';"
-                 "DELETE FROM schema_version WHERE version = 4");
+  exec_ok (conn, "DROP TRIGGER record_counted ON record; DROP FUNCTION record_counted (); DROP TABLE record_count;"
+                 "ALTER TABLE record ADD COLUMN state text NOT NULL DEFAULT '{\"not\": \"read\"}';"
+                 "DELETE FROM schema_version WHERE version >= 4");
   records = count_rows ("SELECT count (*) FROM record");
 
   g_assert_cmpint (server_run (&run, &cluster, NULL, "migrate"), ==, 0);
@@ -1564,6 +1589,8 @@ test_migrate_keeps_records_once (void)
   g_assert_cmpint (count_rows ("SELECT count (*) FROM information_schema.columns "
                                "WHERE table_name = 'record' AND column_name = 'state'"), ==, 0);
   g_assert_cmpint (count_rows ("SELECT count (*) FROM record"), ==, records);
+  /* the records that were there are counted, and so are those that come after */
+  assert_record_counts_kept ();
 
   /* an edit after it merges into what was there before it */
   update (tuan.store, "household", household, "{\"notes\": \"Nhà sàn, cần sửa mái\"}");
@@ -1591,6 +1618,7 @@ test_migrate_keeps_records_once (void)
   device_sync (&tuan);
   conflicts_sql = g_strdup_printf ("SELECT count (*) FROM record WHERE entity = 'conflict' AND wire LIKE '%%%s%%'", household);
   g_assert_cmpint (count_rows (conflicts_sql), ==, 1);
+  assert_record_counts_kept ();
 }
 
 static void
