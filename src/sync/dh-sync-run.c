@@ -394,18 +394,40 @@ side_stopped (Pipe      *pipe,
   g_mutex_unlock (&pipe->lock);
 }
 
-/* The page after CURSOR, as it came; with COUNT, the server also says how
- * many records there are from CURSOR on, which the pull's progress is
- * measured by. */
+/**
+ * dh_sync_pull_page_limit:
+ * @page: which page of a pull, from 0
+ *
+ * How many records a pull asks for in its @page-th page. The first is
+ * small: the store waits for it alone, and the server, the transfer and
+ * the check make it in a few milliseconds. Each after it is twice the one
+ * before, about as many as are made while the store writes the one
+ * before, up to %DH_SYNC_PULL_LIMIT.
+ */
+guint
+dh_sync_pull_page_limit (guint page)
+{
+  guint limit = DH_SYNC_PULL_FIRST_LIMIT;
+
+  for (guint i = 0; i < page && limit < DH_SYNC_PULL_LIMIT; i++)
+    limit *= 2;
+
+  return MIN (limit, DH_SYNC_PULL_LIMIT);
+}
+
+/* The page after CURSOR, as it came, of at most LIMIT records; with
+ * COUNT, the server also says how many records there are from CURSOR on,
+ * which the pull's progress is measured by. */
 static Asked *
 ask_page (DhSyncClient  *client,
           const char    *cursor,
+          guint          limit,
           gboolean       count,
           GError       **error)
 {
   g_autofree char *escaped = cursor != NULL && *cursor != '\0' ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
   g_autofree char *after = escaped != NULL ? g_strconcat ("after=", escaped, "&", NULL) : g_strdup ("");
-  g_autofree char *path = g_strdup_printf ("/v2/pull?%slimit=%d%s", after, DH_SYNC_PULL_LIMIT, count ? "&count=1" : "");
+  g_autofree char *path = g_strdup_printf ("/v2/pull?%slimit=%u%s", after, limit, count ? "&count=1" : "");
   g_autoptr(Asked) asked = g_new0 (Asked, 1);
 
   asked->text = dh_sync_client_request_text (client, "GET", path, NULL, &asked->length, error);
@@ -446,7 +468,7 @@ ask_pages (gpointer data)
       if (stop)
         break;
 
-      page = ask_page (pipe->sync->client, cursor, asked == 0, &error);
+      page = ask_page (pipe->sync->client, cursor, dh_sync_pull_page_limit (asked), asked == 0, &error);
       if (page == NULL)
         break;
       asked++;

@@ -12,6 +12,10 @@ G_BEGIN_DECLS
  * most 500 changes or 512 KiB, whichever comes first. */
 #define DH_SYNC_BATCH_MAX_CHANGES 500
 #define DH_SYNC_BATCH_MAX_BYTES   (512 * 1024)
+/* docs/sync.md, "Pull": a pull's first page is small, so that the store
+ * begins writing soon, and each page after it twice the one before, up
+ * to DH_SYNC_PULL_LIMIT (dh_sync_pull_page_limit()). */
+#define DH_SYNC_PULL_FIRST_LIMIT  250
 #define DH_SYNC_PULL_LIMIT        2000
 /* A clock further from the server's than this is worth a warning. */
 #define DH_SYNC_CLOCK_WARNING_MS  ((gint64) 5 * 60 * 1000)
@@ -68,5 +72,7 @@ gboolean  dh_sync_pull_pages      (DhStore             *store,
 char     *dh_sync_describe_offset (gint64               offset_ms);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DhSyncReport, dh_sync_report_clear)
+
+guint dh_sync_pull_page_limit (guint page);
 
 G_END_DECLS

@@ -1154,6 +1154,21 @@ test_pull_reads_ahead (void)
   g_assert_true (dh_sync_run (fresh, client, &whole, pull_watched_cb, &watch, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (whole.pages, >=, 3);
+  /* a small page first, then each twice the one before, up to the limit */
+  g_assert_cmpuint (dh_sync_pull_page_limit (0), ==, DH_SYNC_PULL_FIRST_LIMIT);
+  g_assert_cmpuint (dh_sync_pull_page_limit (1), ==, 2 * DH_SYNC_PULL_FIRST_LIMIT);
+  g_assert_cmpuint (dh_sync_pull_page_limit (G_MAXUINT), ==, DH_SYNC_PULL_LIMIT);
+  {
+    guint64 asked = 0;
+    guint pages = 0;
+
+    for (; asked < whole.received; pages++)
+      {
+        g_assert_cmpuint (dh_sync_pull_page_limit (pages + 1), >=, dh_sync_pull_page_limit (pages));
+        asked += dh_sync_pull_page_limit (pages);
+      }
+    g_assert_cmpuint (whole.pages, ==, pages);
+  }
   g_assert_cmpuint (watch.requests_held, ==, 3);
   /* the progress goes by what the server counted when the pull began */
   g_assert_cmpuint (watch.total, ==, whole.received);
@@ -1171,7 +1186,7 @@ test_pull_reads_ahead (void)
   g_test_message ("the second page could not be written: %s", error->message);
   g_clear_error (&error);
   g_assert_cmpuint (cut.pages, ==, 1);
-  g_assert_cmpuint (cut.received, ==, DH_SYNC_PULL_LIMIT);
+  g_assert_cmpuint (cut.received, ==, dh_sync_pull_page_limit (0));
   /* the first page, the second that failed, one read and one asked for ahead at most */
   g_assert_cmpuint (dh_sync_client_get_requests (client), <=, 4);
   g_assert_cmpuint (count_records (other, "household", NULL), <, households);
@@ -1219,7 +1234,7 @@ test_pull_reads_ahead (void)
     g_clear_error (&error);
     g_assert_cmpuint (g_atomic_int_get (&rewritten), >=, 1);
     g_assert_cmpuint (stopped.pages, ==, 1);
-    g_assert_cmpuint (stopped.received, ==, DH_SYNC_PULL_LIMIT);
+    g_assert_cmpuint (stopped.received, ==, dh_sync_pull_page_limit (0));
     /* the next sync, from the server itself, goes on from that page */
     g_assert_true (store_sync (wrong, &after, &error));
     g_assert_no_error (error);
