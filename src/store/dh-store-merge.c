@@ -935,6 +935,72 @@ dh_store_finish_first_sync (DhStore  *self,
 }
 
 /**
+ * dh_store_begin_pulled:
+ *
+ * Begins a transaction that the pulled pages applied next
+ * (dh_store_apply_checked_changes() with a cursor) land in together, each
+ * a savepoint of its own, until dh_store_end_pulled(): a pull whose next
+ * page is already there when one is written commits them once, where each
+ * commit wrote again the pages of the tables' indexes that every page
+ * touches. The calling thread holds the store until then: end it before
+ * waiting for anything. Its commit does not wait for the disk, as a
+ * page's does not (dh_store_write_begin_unsynced()).
+ */
+gboolean
+dh_store_begin_pulled (DhStore  *self,
+                       GError  **error)
+{
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+
+  dh_store_lock (self);
+  if (self->pulled_depth > 0)
+    {
+      dh_store_unlock (self);
+      g_return_val_if_reached (FALSE);
+    }
+  if (!dh_store_write_begin_unsynced (self, error))
+    {
+      dh_store_unlock (self);
+      return FALSE;
+    }
+  self->pulled_depth = self->write_depth;
+
+  return TRUE;
+}
+
+/**
+ * dh_store_end_pulled:
+ * @success: whether to commit the pages that landed; %FALSE undoes them
+ *
+ * Ends what dh_store_begin_pulled() began. A page that failed in it was
+ * undone alone, and the pages before it commit here with their cursor.
+ */
+gboolean
+dh_store_end_pulled (DhStore   *self,
+                     gboolean   success,
+                     GError   **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (DH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (dh_store_is_locked_here (self) && self->pulled_depth > 0 &&
+                        self->write_depth == self->pulled_depth, FALSE);
+
+  self->pulled_depth = 0;
+  ok = dh_store_write_end (self, success, error);
+  /* a commit that failed rolled back: what the pages knew of the ids
+   * goes; one that succeeded wrote what every commit writes (the clock,
+   * search entries), as a page's own commit does before it is noted */
+  if (!ok)
+    forget_first_sync (self);
+  else if (self->first_sync_ids != NULL)
+    self->first_sync_changes = sqlite3_total_changes64 (self->db);
+  dh_store_unlock (self);
+
+  return ok;
+}
+
+/**
  * dh_store_apply_changes:
  * @changes: (element-type json_object): changes as they travel, in any
  *   order, repeated or not; no two share a JSON object but by being the
@@ -1032,7 +1098,8 @@ dh_store_apply_checked_changes (DhStore        *self,
   memset (report, 0, sizeof *report);
 
   dh_store_lock (self);
-  own_transaction = self->write_depth == 0 && self->batch_depth == 0;
+  /* alone, or with the pulled pages before it (dh_store_begin_pulled()) */
+  own_transaction = self->write_depth == self->pulled_depth && self->batch_depth == 0;
   /* a pulled page comes again from its cursor, which lands with it */
   ok = begun = cursor != NULL ? dh_store_write_begin_unsynced (self, error) : dh_store_write_begin (self, error);
   ok = ok && dh_store_count_held (self, 0, NULL, &held_from, error) &&

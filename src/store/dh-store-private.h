@@ -84,6 +84,7 @@ struct _DhStore
   GHashTable  *statements;
   guint        batch_depth;   /* dh_store_begin() levels */
   guint        write_depth;   /* dh_store_write_begin() levels */
+  guint        pulled_depth;  /* write_depth of the transaction dh_store_begin_pulled() opened, 0 if none */
   gboolean     commits_unsynced; /* the connection is at synchronous=NORMAL, for dh_store_write_begin_unsynced() */
   gboolean     log_unsynced;     /* the last commit did not wait for the disk */
   int          log_pages_unsynced; /* how long the log of such commits grows before it is folded */

@@ -238,6 +238,11 @@ gboolean     dh_store_apply_checked_changes  (DhStore       *self,
  * A store opened with entries missing writes them at opening. */
 gboolean     dh_store_finish_first_sync      (DhStore       *self,
                                               GError       **error);
+gboolean     dh_store_begin_pulled           (DhStore       *self,
+                                              GError       **error);
+gboolean     dh_store_end_pulled             (DhStore       *self,
+                                              gboolean       success,
+                                              GError       **error);
 gboolean     dh_store_is_in_first_sync       (DhStore       *self);
 GPtrArray   *dh_store_list_queue             (DhStore       *self,
                                               gboolean       rejected_only,

@@ -634,16 +634,30 @@ read_pages (gpointer data)
   return NULL;
 }
 
+/* The pages that landed together commit (dh_store_begin_pulled()); a
+ * page that failed among them was undone alone. */
+static gboolean
+end_pulled (Sync    *sync,
+            GError **error)
+{
+  if (!dh_store_end_pulled (sync->store, TRUE, error))
+    return FALSE;
+  sync->report->pull_commits++;
+  return TRUE;
+}
+
 /* The next page the reader handed over, or NULL once it stopped (and
- * then why, in ERROR, if it failed). */
+ * then why, in ERROR, if it failed); with NOW, NULL too if none is there
+ * yet. */
 static Fetched *
-take_page (Pipe    *pipe,
-           GError **error)
+take_page (Pipe     *pipe,
+           gboolean  now,
+           GError  **error)
 {
   Fetched *fetched;
 
   g_mutex_lock (&pipe->lock);
-  while (pipe->waiting == NULL && !pipe->done)
+  while (!now && pipe->waiting == NULL && !pipe->done)
     g_cond_wait (&pipe->cond, &pipe->lock);
   fetched = g_steal_pointer (&pipe->waiting);
   if (fetched != NULL)
@@ -683,6 +697,9 @@ pull (Sync    *sync,
   GThread *reader;
   guint64 total = 0;
   gboolean ok = TRUE;
+  gboolean pulled = FALSE;  /* pages land together (dh_store_begin_pulled()) */
+  gint64 pulled_since = 0;
+  guint written = 0;
 
   /* the asker's transfer stops with the sync, or when the writer fails */
   if (sync->cancellable != NULL)
@@ -708,8 +725,21 @@ pull (Sync    *sync,
           break;
         }
 
+      /* the pages written land, before this thread waits for the next */
+      if (pulled)
+        {
+          fetched = take_page (&pipe, TRUE, &read_error);
+          if (fetched == NULL)
+            {
+              pulled = FALSE;
+              ok = end_pulled (sync, error);
+              if (!ok)
+                break;
+            }
+        }
       /* none: max_pages were read, or the reader failed */
-      fetched = take_page (&pipe, &read_error);
+      if (fetched == NULL && read_error == NULL)
+        fetched = take_page (&pipe, FALSE, &read_error);
       if (fetched == NULL)
         {
           ok = read_error == NULL;
@@ -722,11 +752,38 @@ pull (Sync    *sync,
       sync->report->bytes_received = fetched->bytes_received;
       note_clock (sync, fetched->answer);
 
+      /* after the first page, which lands alone, those that come while
+       * one is written land with it, for DH_SYNC_PULLED_TOGETHER_MS at
+       * most: the interface's writes wait for no more */
+      if (!pulled && written > 0)
+        {
+          if (!dh_store_begin_pulled (sync->store, error))
+            {
+              ok = FALSE;
+              break;
+            }
+          pulled = TRUE;
+          pulled_since = g_get_monotonic_time ();
+        }
+
       /* the page and its cursor land together, or neither does */
       if (!dh_store_apply_checked_changes (sync->store, fetched->page, fetched->check, fetched->next, &applied, error))
         {
           ok = FALSE;
           break;
+        }
+      written++;
+      last = !fetched->more;
+      if (!pulled)
+        sync->report->pull_commits++;
+      else if (last || g_get_monotonic_time () - pulled_since >= DH_SYNC_PULLED_TOGETHER_MS * 1000)
+        {
+          pulled = FALSE;
+          if (!end_pulled (sync, error))
+            {
+              ok = FALSE;
+              break;
+            }
         }
 
       sync->report->pages++;
@@ -745,7 +802,6 @@ pull (Sync    *sync,
       /* the page goes back to the reader, which frees it while this
        * thread writes the next; the last, which nothing follows, is freed
        * here */
-      last = !fetched->more;
       if (!last)
         {
           g_mutex_lock (&pipe.lock);
@@ -761,6 +817,14 @@ pull (Sync    *sync,
           ok = dh_store_finish_first_sync (sync->store, error);
           break;
         }
+    }
+  /* what landed before a failure or a stop stays, with its cursor */
+  if (pulled)
+    {
+      g_autoptr(GError) end_error = NULL;
+
+      if (!end_pulled (sync, ok ? error : &end_error))
+        ok = FALSE;
     }
 
   /* an asker and a reader still at work stop, and what they held goes */

@@ -17,6 +17,9 @@ G_BEGIN_DECLS
  * to DH_SYNC_PULL_LIMIT (dh_sync_pull_page_limit()). */
 #define DH_SYNC_PULL_FIRST_LIMIT  250
 #define DH_SYNC_PULL_LIMIT        2000
+/* The pages of a pull that come while one is written land with it, in one
+ * transaction open this long at most, in ms. */
+#define DH_SYNC_PULLED_TOGETHER_MS 100
 /* A clock further from the server's than this is worth a warning. */
 #define DH_SYNC_CLOCK_WARNING_MS  ((gint64) 5 * 60 * 1000)
 
@@ -37,6 +40,7 @@ typedef struct
   guint      batches;         /* push requests */
   guint      received;        /* changes pulled */
   guint      pages;           /* pages pulled */
+  guint      pull_commits;    /* transactions they landed in: the pages that came while one was written landed with it */
   DhApplyReport applied;      /* what became of the changes pulled */
   DhApplyReport set_aside;    /* what became of the changes set aside before, tried again after the pull */
   guint      requests;        /* HTTP requests made */
@@ -48,7 +52,8 @@ typedef struct
   GPtrArray *rejections;      /* (element-type json_object): {"id", "entity", "record_id", "code", "message"} */
 } DhSyncReport;
 
-/* Called in the thread that syncs. */
+/* Called in the thread that syncs, after each pulled page, which may hold
+ * the store while more pages land with it. */
 typedef void (*DhSyncProgressFunc) (DhSyncPhase phase,
                                     guint64     done,
                                     guint64     total,

@@ -1375,13 +1375,16 @@ apply_in_pages (DhStore   *store,
  * is written, as a pull's reader begins it (dh_store_check_page()):
  * FIRST_SYNC is its guess that the pages are a first sync's, right or
  * wrong. Each page is read from its text, as a pull reads it
- * (dh_wire_page_parse_answer()). */
+ * (dh_wire_page_parse_answer()). After the first, the pages land
+ * TOGETHER in a transaction (dh_store_begin_pulled()), as a pull's do when
+ * they come while one is written; 1: each alone. */
 static void
 apply_checked_ahead (DhStore   *store,
                      GPtrArray *changes,
                      guint      page_size,
                      gboolean   first_sync,
-                     gboolean   with_cursors)
+                     gboolean   with_cursors,
+                     guint      together)
 {
   g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify) dh_wire_page_unref);
   g_autoptr(DhPageCheck) next = NULL;
@@ -1413,9 +1416,19 @@ apply_checked_ahead (DhStore   *store,
 
       if (i + 1 < pages->len)
         next = dh_store_check_page (store, NULL, g_ptr_array_index (pages, i + 1), first_sync);
+      if (together > 1 && i % together == 1)
+        {
+          g_assert_true (dh_store_begin_pulled (store, &error));
+          g_assert_no_error (error);
+        }
       g_assert_true (dh_store_apply_checked_changes (store, page, check, cursor, &report, &error));
       g_assert_no_error (error);
       g_assert_cmpuint (report.rejected, ==, 0);
+      if (together > 1 && i > 0 && (i % together == 0 || i + 1 == pages->len))
+        {
+          g_assert_true (dh_store_end_pulled (store, TRUE, &error));
+          g_assert_no_error (error);
+        }
     }
 }
 
@@ -1453,8 +1466,12 @@ test_first_sync_rows_are_the_source_rows (StoreFixture  *fixture,
   g_autofree char *backwards_all = NULL;
   g_autofree char *long_pages_rows = NULL;
   g_autofree char *long_pages_all = NULL;
-  /* and checked ahead, with the guess of a first sync right, and wrong */
-  DhStore *ahead[2] = { open_second_store (fixture, "ahead-right.db"), open_second_store (fixture, "ahead-wrong.db") };
+  /* and checked ahead, with the guess of a first sync right, and wrong,
+   * and landing three pages together */
+  DhStore *ahead[3] = {
+    open_second_store (fixture, "ahead-right.db"), open_second_store (fixture, "ahead-wrong.db"),
+    open_second_store (fixture, "ahead-together.db"),
+  };
   g_autoptr(json_object) edit = fixture_json ("{\"phone\": \"0912345678\", \"notes\": null}");
   g_autoptr(json_object) rename = fixture_json ("{\"head_name\": \"Đinh Thị Ánh\"}");
   DhDemoOptions demo;
@@ -1493,8 +1510,10 @@ test_first_sync_rows_are_the_source_rows (StoreFixture  *fixture,
   apply_in_pages (backwards, state, 5, TRUE, with_cursors);
   g_assert_cmpuint (state->len, >, 2 * 80);
   apply_in_pages (long_pages, state, 80, FALSE, with_cursors);
-  apply_checked_ahead (ahead[0], state, 80, with_cursors, with_cursors);
-  apply_checked_ahead (ahead[1], state, 80, !with_cursors, with_cursors);
+  apply_checked_ahead (ahead[0], state, 80, with_cursors, with_cursors, 1);
+  apply_checked_ahead (ahead[1], state, 80, !with_cursors, with_cursors, 1);
+  g_assert_cmpuint (state->len, >, 4 * 30);
+  apply_checked_ahead (ahead[2], state, 30, with_cursors, with_cursors, 3);
   if (with_cursors)
     {
       g_autofree char *path = g_strdup (dh_store_get_path (backwards));
@@ -1607,6 +1626,108 @@ count_found (DhStore    *store,
 
   g_assert_no_error (error);
   return found->len;
+}
+
+/* How many households another program sees in the store at PATH, and
+ * the pull cursor it sees (NULL: none). */
+static guint
+count_seen_by_another (const char  *path,
+                       char       **out_cursor)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint households;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT (SELECT count (*) FROM household), "
+                                           "(SELECT value FROM meta WHERE key = 'pull_cursor')", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  households = (guint) sqlite3_column_int (stmt, 0);
+  *out_cursor = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return households;
+}
+
+/* Pulled pages that land together (dh_store_begin_pulled()) are seen by
+ * no one before their commit, and then all, with the last one's cursor;
+ * a page that fails among them is undone alone, and those before it
+ * land; the search entries the first sync's pages left out are written
+ * at its end. */
+static void
+test_pulled_pages_land_together (StoreFixture  *fixture,
+                                 gconstpointer  data)
+{
+  static const char * const first_names[] = { "Giàng Seo Pao", "Lù Thị Xia", NULL };
+  static const char * const second_names[] = { "Vàng Văn Chứ", NULL };
+  static const char * const third_names[] = { "Sùng Thị Mai", "Thào A Lử", NULL };
+  static const char * const refused_names[] = { "Hầu A Dế", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DhStore) store = open_second_store (fixture, "device.db");
+  g_autofree char *village = g_uuid_string_random ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) first = first_sync_page (village, first_names, NULL);
+  g_autoptr(GPtrArray) second = NULL;
+  g_autoptr(GPtrArray) third = NULL;
+  g_autoptr(GPtrArray) refused = NULL;
+  g_autofree char *cursor = NULL;
+  DhApplyReport report;
+
+  g_ptr_array_add (ids, g_strdup (village));
+  second = first_sync_page (NULL, second_names, ids);
+  third = first_sync_page (NULL, third_names, ids);
+  refused = first_sync_page (NULL, refused_names, ids);
+
+  /* the first alone, then two together */
+  g_assert_true (dh_store_apply_changes (store, first, "page-1", &report, &error));
+  g_assert_no_error (error);
+  g_assert_true (dh_store_begin_pulled (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (dh_store_apply_changes (store, second, "page-2", &report, &error));
+  g_assert_no_error (error);
+  g_assert_true (dh_store_apply_changes (store, third, "page-3", &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.applied, ==, 2);
+  g_assert_cmpuint (count_seen_by_another (dh_store_get_path (store), &cursor), ==, 2);
+  g_assert_cmpstr (cursor, ==, "page-1");
+  g_clear_pointer (&cursor, g_free);
+  g_assert_true (dh_store_end_pulled (store, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_seen_by_another (dh_store_get_path (store), &cursor), ==, 5);
+  g_assert_cmpstr (cursor, ==, "page-3");
+  g_clear_pointer (&cursor, g_free);
+
+  /* a page that cannot be written, after one that can */
+  dh_store_lock (store);
+  g_assert_true (dh_store_exec (store, "CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.household "
+                                       "WHEN NEW.head_name = 'Hầu A Dế' BEGIN SELECT RAISE (ABORT, 'refused'); END", &error));
+  dh_store_unlock (store);
+  g_assert_no_error (error);
+  g_assert_true (dh_store_begin_pulled (store, &error));
+  g_assert_no_error (error);
+  {
+    static const char * const fourth_names[] = { "Mùa A Sình", NULL };
+    g_autoptr(GPtrArray) fourth = first_sync_page (NULL, fourth_names, ids);
+
+    g_assert_true (dh_store_apply_changes (store, fourth, "page-4", &report, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_false (dh_store_apply_changes (store, refused, "page-5", &report, &error));
+  g_assert_nonnull (error);
+  g_test_message ("the page that could not be written: %s", error->message);
+  g_clear_error (&error);
+  g_assert_true (dh_store_end_pulled (store, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_seen_by_another (dh_store_get_path (store), &cursor), ==, 6);
+  g_assert_cmpstr (cursor, ==, "page-4");
+
+  /* the search entries the pages left out are written once, at the end */
+  g_assert_true (dh_store_finish_first_sync (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_found (store, "sung thi mai"), ==, 1);
+  g_assert_cmpuint (count_found (store, "mua a sinh"), ==, 1);
+  g_assert_cmpuint (count_found (store, "hau a de"), ==, 0);
 }
 
 /* While a first sync goes on, its records have no search entries yet:
@@ -1784,6 +1905,7 @@ main (int   argc,
   g_test_add ("/store/sync/first-sync/pages-with-cursors-rows-are-the-source-rows", StoreFixture, "cursors",
               store_fixture_set_up, test_first_sync_rows_are_the_source_rows, store_fixture_tear_down);
   STORE_TEST ("/store/sync/first-sync/search-finds-what-landed-before-the-end", test_first_sync_search_finds_what_landed);
+  STORE_TEST ("/store/sync/first-sync/pulled-pages-land-together", test_pulled_pages_land_together);
   g_test_add ("/store/sync/first-sync/local-write-between-pages-keeps-ids-apart", StoreFixture, NULL,
               store_fixture_set_up, test_first_sync_local_write_keeps_ids_apart, store_fixture_tear_down);
   g_test_add ("/store/sync/first-sync/other-program-write-between-pages-keeps-ids-apart", StoreFixture, "other",
