@@ -583,8 +583,8 @@ main (int   argc,
 
   g_print ("\n| what | figure |\n| --- | --- |\n");
   g_print ("| the allocator of this process and of the server (meson option allocator) | %s |\n", DH_ALLOCATOR);
-  g_print ("| the first sync of a commune of %u households: %u records, %u pages, %u requests; median of %d, each into a new store | %.2f s (%.2f–%.2f; processor of this process, TLS and store: %.2f s), %.0f records/s |\n",
-           commune_households, first.received, first.pages, first.requests, rounds, bench_percentile (sync_walls, 0.5),
+  g_print ("| the first sync of a commune of %u households: %u records, %u pages landed in %u transactions, %u requests; median of %d, each into a new store | %.2f s (%.2f–%.2f; processor of this process, TLS and store: %.2f s), %.0f records/s |\n",
+           commune_households, first.received, first.pages, first.pull_commits, first.requests, rounds, bench_percentile (sync_walls, 0.5),
            bench_percentile (sync_walls, 0), bench_percentile (sync_walls, 1), bench_percentile (sync_cpus, 0.5),
            first.received / bench_percentile (sync_walls, 0.5));
   g_print ("| a bare SQLite load of the %" G_GINT64_FORMAT " rows it wrote (records, sort keys, search entries) into the same schema, one after each sync | %.2f s (%.2f–%.2f) |\n",
